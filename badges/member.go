@@ -1,0 +1,187 @@
+package badges
+
+import (
+	"context"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Member is a person in a community: the recipient of awards.
+type Member struct {
+	ID            string
+	IssuerID      string
+	Email         string // normalised: trimmed and lower-case
+	DisplayName   string
+	ExternalID    string // the member's id in another system, optional
+	Slug          string // URL-safe, unique; names the public profile page
+	PublicProfile bool   // the member consents to a public profile page
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// MemberInput creates a member.
+type MemberInput struct {
+	Email         string
+	DisplayName   string
+	ExternalID    string
+	Slug          string // derived from DisplayName when empty
+	PublicProfile bool
+}
+
+// MemberUpdate changes a member; nil fields stay as they are.
+type MemberUpdate struct {
+	Email         *string
+	DisplayName   *string
+	ExternalID    *string
+	Slug          *string
+	PublicProfile *bool
+}
+
+// MemberFilter selects members of one issuer.
+type MemberFilter struct {
+	IssuerID string
+	Email    string // exact match, when set
+	ListOptions
+}
+
+// MemberService manages members. Implementations enforce that e-mail
+// addresses are unique per issuer and slugs unique across the service.
+type MemberService interface {
+	CreateMember(ctx context.Context, issuerID string, in MemberInput) (*Member, error)
+	Member(ctx context.Context, id string) (*Member, error)
+	UpdateMember(ctx context.Context, id string, u MemberUpdate) (*Member, error)
+	DeleteMember(ctx context.Context, id string) error
+	Members(ctx context.Context, f MemberFilter) (*Page[*Member], error)
+	ImportMembers(ctx context.Context, issuerID string, rows []ImportRow, dryRun bool) (*ImportReport, error)
+}
+
+const (
+	maxEmailLen = 254
+	maxNameLen  = 200
+	maxSlugLen  = 64
+)
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
+
+// NormalizeEmail validates an e-mail address and returns its normal form:
+// trimmed and lower-cased, so that one person maps to one member.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", FieldErrorf("email", "email is required")
+	}
+	if len(s) > maxEmailLen {
+		return "", FieldErrorf("email", "email is longer than %d characters", maxEmailLen)
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		return "", FieldErrorf("email", "%q is not a valid e-mail address", s)
+	}
+	return strings.ToLower(s), nil
+}
+
+// ValidSlug reports whether s can name a public profile page.
+func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
+
+// Slugify derives a slug from a display name: accents dropped, lower-case,
+// runs of other characters turned into single hyphens. It returns "member"
+// when nothing usable is left.
+func Slugify(name string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range norm.NFKD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			hyphen = true
+		}
+		if b.Len() >= maxSlugLen-8 { // leave room for a uniqueness suffix
+			break
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	if s == "" {
+		return "member"
+	}
+	return s
+}
+
+func checkName(field, v string, required bool, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "" && required:
+		return "", FieldErrorf(field, "%s is required", field)
+	case !utf8.ValidString(v):
+		return "", FieldErrorf(field, "%s is not valid UTF-8", field)
+	case utf8.RuneCountInString(v) > max:
+		return "", FieldErrorf(field, "%s is longer than %d characters", field, max)
+	case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
+		return "", FieldErrorf(field, "%s contains control characters", field)
+	}
+	return v, nil
+}
+
+// Normalize validates the input and puts it in normal form.
+func (in *MemberInput) Normalize() error {
+	var err error
+	if in.Email, err = NormalizeEmail(in.Email); err != nil {
+		return err
+	}
+	if in.DisplayName, err = checkName("displayName", in.DisplayName, true, maxNameLen); err != nil {
+		return err
+	}
+	if strings.ContainsAny(in.DisplayName, "\r\n") {
+		return FieldErrorf("displayName", "displayName must be a single line")
+	}
+	if in.ExternalID, err = checkName("externalId", in.ExternalID, false, maxNameLen); err != nil {
+		return err
+	}
+	in.Slug = strings.TrimSpace(in.Slug)
+	if in.Slug != "" && !ValidSlug(in.Slug) {
+		return FieldErrorf("slug", "slug %q must be 1 to 64 lower-case letters, digits and inner hyphens", in.Slug)
+	}
+	return nil
+}
+
+// Apply returns a copy of m with the update applied, normalised and
+// validated.
+func (m *Member) Apply(u MemberUpdate) (*Member, error) {
+	in := MemberInput{Email: m.Email, DisplayName: m.DisplayName, ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile}
+	if u.Email != nil {
+		in.Email = *u.Email
+	}
+	if u.DisplayName != nil {
+		in.DisplayName = *u.DisplayName
+	}
+	if u.ExternalID != nil {
+		in.ExternalID = *u.ExternalID
+	}
+	if u.Slug != nil {
+		if *u.Slug == "" {
+			return nil, FieldErrorf("slug", "slug cannot be empty")
+		}
+		in.Slug = *u.Slug
+	}
+	if u.PublicProfile != nil {
+		in.PublicProfile = *u.PublicProfile
+	}
+	if err := in.Normalize(); err != nil {
+		return nil, err
+	}
+	n := *m
+	n.Email, n.DisplayName, n.ExternalID, n.Slug, n.PublicProfile = in.Email, in.DisplayName, in.ExternalID, in.Slug, in.PublicProfile
+	return &n, nil
+}

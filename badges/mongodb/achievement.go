@@ -1,0 +1,267 @@
+package mongodb
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+type alignmentRecord struct {
+	TargetName        string `bson:"name"`
+	TargetURL         string `bson:"url"`
+	TargetDescription string `bson:"description,omitempty"`
+	TargetFramework   string `bson:"framework,omitempty"`
+	TargetCode        string `bson:"code,omitempty"`
+	TargetType        string `bson:"type,omitempty"`
+}
+
+type achievementRecord struct {
+	ID           string            `bson:"_id"`
+	Issuer       string            `bson:"issuer"`
+	Achievement  string            `bson:"achievement,omitempty"` // set on version snapshots only
+	Name         string            `bson:"name"`
+	Description  string            `bson:"description"`
+	Criteria     string            `bson:"criteria"`
+	Type         string            `bson:"type"`
+	Tags         []string          `bson:"tags,omitempty"`
+	Alignments   []alignmentRecord `bson:"alignments,omitempty"`
+	Level        string            `bson:"level,omitempty"`
+	ValidityDays int               `bson:"validityDays,omitempty"`
+	Status       string            `bson:"status"`
+	Version      int               `bson:"version"`
+	Rev          int64             `bson:"rev"` // optimistic concurrency for edits
+	Image        imageRefRecord    `bson:"image"`
+	CreatedAt    time.Time         `bson:"createdAt"`
+	UpdatedAt    time.Time         `bson:"updatedAt"`
+}
+
+func (r *achievementRecord) achievement() *badges.Achievement {
+	a := &badges.Achievement{ID: r.ID, IssuerID: r.Issuer, Name: r.Name, Description: r.Description,
+		Criteria: r.Criteria, AchievementType: r.Type, Tags: r.Tags, Level: r.Level,
+		ValidityDays: r.ValidityDays, Status: badges.AchievementStatus(r.Status), Version: r.Version,
+		Image: toImageRef(r.Image), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	if r.Achievement != "" {
+		a.ID = r.Achievement
+	}
+	for _, al := range r.Alignments {
+		a.Alignments = append(a.Alignments, badges.Alignment(al))
+	}
+	return a
+}
+
+func achievementToRecord(a *badges.Achievement, rev int64) *achievementRecord {
+	r := &achievementRecord{ID: a.ID, Issuer: a.IssuerID, Name: a.Name, Description: a.Description,
+		Criteria: a.Criteria, Type: a.AchievementType, Tags: a.Tags, Level: a.Level,
+		ValidityDays: a.ValidityDays, Status: string(a.Status), Version: a.Version, Rev: rev,
+		Image: fromImageRef(a.Image), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	for _, al := range a.Alignments {
+		r.Alignments = append(r.Alignments, alignmentRecord(al))
+	}
+	return r
+}
+
+func versionID(id string, version int) string { return id + "@" + strconv.Itoa(version) }
+
+// AchievementService stores badge definitions and a snapshot of every
+// version, because issued credentials embed the version they were issued
+// under.
+type AchievementService struct {
+	db     *DB
+	images *ImageStore
+}
+
+var _ badges.AchievementService = (*AchievementService)(nil)
+
+// NewAchievementService returns the achievement service of db.
+func NewAchievementService(db *DB) *AchievementService {
+	return &AchievementService{db: db, images: NewImageStore(db)}
+}
+
+func notFoundAchievement(id string) error {
+	return badges.Errorf(badges.ENOTFOUND, "No achievement with id %q.", id)
+}
+
+func (s *AchievementService) record(ctx context.Context, id string) (*achievementRecord, error) {
+	if !badges.ValidID(id) {
+		return nil, notFoundAchievement(id)
+	}
+	var r achievementRecord
+	if err := s.db.c(colAchievements).FindOne(ctx, byID(id)).Decode(&r); err != nil {
+		if isNoDocuments(err) {
+			return nil, notFoundAchievement(id)
+		}
+		return nil, wrap(err, "read achievement")
+	}
+	return &r, nil
+}
+
+// CreateAchievement defines a badge, with generated art until an image is
+// uploaded.
+func (s *AchievementService) CreateAchievement(ctx context.Context, issuerID string, in badges.AchievementInput) (*badges.Achievement, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	img := badges.DefaultImage(in.Name)
+	if err := s.images.PutImage(ctx, img); err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	a := &badges.Achievement{ID: badges.NewID(), IssuerID: issuerID, Name: in.Name, Description: in.Description,
+		Criteria: in.Criteria, AchievementType: in.AchievementType, Tags: in.Tags, Alignments: in.Alignments,
+		Level: in.Level, ValidityDays: in.ValidityDays, Status: in.Status, Version: 1,
+		Image: img.Ref(true), CreatedAt: now, UpdatedAt: now}
+	if err := s.snapshot(ctx, a); err != nil {
+		return nil, err
+	}
+	if _, err := s.db.c(colAchievements).InsertOne(ctx, achievementToRecord(a, 1)); err != nil {
+		return nil, wrap(err, "store achievement")
+	}
+	return a, nil
+}
+
+// snapshot stores a under its current version number, replacing an earlier
+// snapshot of the same version (drafts are edited in place).
+func (s *AchievementService) snapshot(ctx context.Context, a *badges.Achievement) error {
+	r := achievementToRecord(a, 0)
+	r.ID, r.Achievement = versionID(a.ID, a.Version), a.ID
+	_, err := s.db.c(colAchievementVersions).ReplaceOne(ctx, byID(r.ID), r, replaceUpsert())
+	return wrap(err, "store achievement version")
+}
+
+// Achievement returns the current version of an achievement.
+func (s *AchievementService) Achievement(ctx context.Context, id string) (*badges.Achievement, error) {
+	r, err := s.record(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.achievement(), nil
+}
+
+// AchievementVersion returns an achievement as it was at a version.
+func (s *AchievementService) AchievementVersion(ctx context.Context, id string, version int) (*badges.Achievement, error) {
+	if !badges.ValidID(id) || version < 1 {
+		return nil, notFoundAchievement(id)
+	}
+	var r achievementRecord
+	if err := s.db.c(colAchievementVersions).FindOne(ctx, byID(versionID(id, version))).Decode(&r); err != nil {
+		if isNoDocuments(err) {
+			if cur, cerr := s.record(ctx, id); cerr == nil && cur.Version == version {
+				return cur.achievement(), nil
+			}
+			return nil, badges.Errorf(badges.ENOTFOUND, "Achievement %q has no version %d.", id, version)
+		}
+		return nil, wrap(err, "read achievement version")
+	}
+	return r.achievement(), nil
+}
+
+// AchievementVersions returns every version of an achievement, oldest first.
+func (s *AchievementService) AchievementVersions(ctx context.Context, id string) ([]*badges.Achievement, error) {
+	cur, err := s.record(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*badges.Achievement, 0, cur.Version)
+	for v := 1; v <= cur.Version; v++ {
+		a, err := s.AchievementVersion(ctx, id, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Achievements lists an issuer's achievements, oldest first. Achievements
+// are few per issuer, so the list is read whole and paged in memory.
+func (s *AchievementService) Achievements(ctx context.Context, f badges.AchievementFilter) (*badges.Page[*badges.Achievement], error) {
+	filter := bson.D{{Key: "issuer", Value: f.IssuerID}}
+	if f.Status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
+	}
+	cur, err := s.db.c(colAchievements).Find(ctx, filter)
+	if err != nil {
+		return nil, wrap(err, "list achievements")
+	}
+	var recs []achievementRecord
+	if err := cur.All(ctx, &recs); err != nil {
+		return nil, wrap(err, "list achievements")
+	}
+	items := make([]*badges.Achievement, len(recs))
+	for i := range recs {
+		items[i] = recs[i].achievement()
+	}
+	return badges.Paginate(items, func(a *badges.Achievement) string { return badges.SortKey(a.CreatedAt, a.ID) }, f.ListOptions)
+}
+
+// UpdateAchievement edits an achievement. A content change to an active
+// achievement makes a new version; a draft is edited in place.
+func (s *AchievementService) UpdateAchievement(ctx context.Context, id string, u badges.AchievementUpdate) (*badges.Achievement, error) {
+	return s.modify(ctx, id, func(a *badges.Achievement) (*badges.Achievement, bool, error) {
+		n, changed, err := a.Apply(u)
+		if err != nil || !changed || n.Image != a.Image || !n.Image.Generated || n.Name == a.Name {
+			return n, changed, err
+		}
+		img := badges.DefaultImage(n.Name) // generated art follows the name
+		if err := s.images.PutImage(ctx, img); err != nil {
+			return nil, false, err
+		}
+		n.Image = img.Ref(true)
+		return n, true, nil
+	})
+}
+
+// SetAchievementImage replaces the image; nil restores the generated art.
+func (s *AchievementService) SetAchievementImage(ctx context.Context, id string, img *badges.Image) (*badges.Achievement, error) {
+	return s.modify(ctx, id, func(a *badges.Achievement) (*badges.Achievement, bool, error) {
+		if a.Status == badges.StatusArchived {
+			return nil, false, badges.Errorf(badges.ECONFLICT, "achievement %s is archived; make it active before editing it", a.ID)
+		}
+		generated := img == nil
+		if generated {
+			img = badges.DefaultImage(a.Name)
+		}
+		if err := s.images.PutImage(ctx, img); err != nil {
+			return nil, false, err
+		}
+		n := *a
+		n.Image = img.Ref(generated)
+		return &n, n.Image != a.Image, nil
+	})
+}
+
+// modify reads, changes and writes an achievement, failing with a conflict
+// if it was changed concurrently.
+func (s *AchievementService) modify(ctx context.Context, id string, change func(*badges.Achievement) (*badges.Achievement, bool, error)) (*badges.Achievement, error) {
+	r, err := s.record(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	old := r.achievement()
+	n, contentChanged, err := change(old)
+	if err != nil {
+		return nil, err
+	}
+	if !contentChanged && n.Status == old.Status {
+		return old, nil
+	}
+	if contentChanged && old.Status == badges.StatusActive {
+		n.Version++
+	}
+	n.UpdatedAt = s.db.Now()
+	res, err := s.db.c(colAchievements).ReplaceOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "rev", Value: r.Rev}}, achievementToRecord(n, r.Rev+1))
+	if err != nil {
+		return nil, wrap(err, "update achievement")
+	}
+	if res.MatchedCount == 0 {
+		return nil, badges.Errorf(badges.ECONFLICT, "Achievement %s was changed by another request; fetch it and try again.", id)
+	}
+	// The snapshot follows the winning write; if it is lost, reads of the
+	// current version fall back to the achievement itself.
+	return n, s.snapshot(ctx, n)
+}

@@ -1,0 +1,58 @@
+package mongodb
+
+import (
+	"context"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+type imageRecord struct {
+	ID        string    `bson:"_id"` // SHA-256 of Data, hex
+	Format    string    `bson:"format"`
+	Data      []byte    `bson:"data"`
+	CreatedAt time.Time `bson:"createdAt"`
+}
+
+type imageRefRecord struct {
+	SHA256    string `bson:"sha256"`
+	Format    string `bson:"format"`
+	Generated bool   `bson:"generated,omitempty"`
+}
+
+func toImageRef(r imageRefRecord) badges.ImageRef {
+	return badges.ImageRef{SHA256: r.SHA256, Format: badges.ImageFormat(r.Format), Generated: r.Generated}
+}
+
+func fromImageRef(r badges.ImageRef) imageRefRecord {
+	return imageRefRecord{SHA256: r.SHA256, Format: string(r.Format), Generated: r.Generated}
+}
+
+// ImageStore keeps images by content hash.
+type ImageStore struct{ db *DB }
+
+var _ badges.ImageStore = (*ImageStore)(nil)
+
+// NewImageStore returns the image store of db.
+func NewImageStore(db *DB) *ImageStore { return &ImageStore{db: db} }
+
+// PutImage stores an image; storing the same bytes twice is a no-op.
+func (s *ImageStore) PutImage(ctx context.Context, img *badges.Image) error {
+	_, err := s.db.c(colImages).InsertOne(ctx, imageRecord{ID: img.SHA256, Format: string(img.Format), Data: img.Data, CreatedAt: s.db.Now()})
+	if err != nil && !isDuplicate(err) {
+		return wrap(err, "store image")
+	}
+	return nil
+}
+
+// Image returns the image with the given hash.
+func (s *ImageStore) Image(ctx context.Context, sha string) (*badges.Image, error) {
+	var r imageRecord
+	if err := s.db.c(colImages).FindOne(ctx, byID(sha)).Decode(&r); err != nil {
+		if isNoDocuments(err) {
+			return nil, badges.Errorf(badges.ENOTFOUND, "no image %s", sha)
+		}
+		return nil, wrap(err, "read image")
+	}
+	return &badges.Image{SHA256: r.ID, Format: badges.ImageFormat(r.Format), Data: r.Data}, nil
+}

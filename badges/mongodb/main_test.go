@@ -1,0 +1,9 @@
+package mongodb_test
+
+import (
+	"testing"
+
+	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+)
+
+func TestMain(m *testing.M) { mongotest.Main(m) }

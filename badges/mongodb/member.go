@@ -1,0 +1,387 @@
+package mongodb
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// memberPageSize is how many member ids one list page document holds.
+const memberPageSize = 1000
+
+type memberRecord struct {
+	ID          string    `bson:"_id"`
+	Issuer      string    `bson:"issuer"`
+	Email       string    `bson:"email"`
+	DisplayName string    `bson:"name"`
+	ExternalID  string    `bson:"extId,omitempty"`
+	Slug        string    `bson:"slug"`
+	Public      bool      `bson:"public"`
+	Seq         int64     `bson:"seq"` // position in the issuer's member list
+	CreatedAt   time.Time `bson:"createdAt"`
+	UpdatedAt   time.Time `bson:"updatedAt"`
+}
+
+func (r *memberRecord) member() *badges.Member {
+	return &badges.Member{ID: r.ID, IssuerID: r.Issuer, Email: r.Email, DisplayName: r.DisplayName,
+		ExternalID: r.ExternalID, Slug: r.Slug, PublicProfile: r.Public, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+// memberPage lists members of an issuer in creation order, so that the
+// members list reads a few documents by _id instead of scanning members.
+// Entries are "<seq, 12 digits>:<member id>" and sort in creation order.
+type memberPage struct {
+	ID  string   `bson:"_id"`
+	IDs []string `bson:"ids"`
+}
+
+func pageID(issuer string, seq int64) string {
+	return issuer + ":" + strconv.FormatInt((seq-1)/memberPageSize, 10)
+}
+
+func pageEntry(seq int64, id string) string { return fmt.Sprintf("%012d:%s", seq, id) }
+
+func emailKey(issuer, email string) string { return "email:" + issuer + ":" + hashPart(email) }
+func slugKey(slug string) string           { return "slug:" + slug }
+func extIDKey(issuer, ext string) string   { return "extid:" + issuer + ":" + hashPart(ext) }
+func membersCounter(issuer string) string  { return "members:" + issuer }
+
+// MemberService stores members with unique e-mail addresses per issuer and
+// unique slugs.
+type MemberService struct{ db *DB }
+
+var _ badges.MemberService = (*MemberService)(nil)
+
+// NewMemberService returns the member service of db.
+func NewMemberService(db *DB) *MemberService { return &MemberService{db: db} }
+
+func (s *MemberService) record(ctx context.Context, id string) (*memberRecord, error) {
+	var r memberRecord
+	if err := s.db.c(colMembers).FindOne(ctx, byID(id)).Decode(&r); err != nil {
+		if isNoDocuments(err) {
+			return nil, badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
+		}
+		return nil, wrap(err, "read member")
+	}
+	return &r, nil
+}
+
+// Member returns one member.
+func (s *MemberService) Member(ctx context.Context, id string) (*badges.Member, error) {
+	if !badges.ValidID(id) {
+		return nil, badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
+	}
+	r, err := s.record(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.member(), nil
+}
+
+// owns reports whether a member still holds a key: it exists and its
+// current fields derive that key.
+func (s *MemberService) owns(ctx context.Context, key string) func(string) (bool, error) {
+	return func(holder string) (bool, error) {
+		r, err := s.record(ctx, holder)
+		if badges.ErrorCode(err) == badges.ENOTFOUND {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return slices.Contains(memberKeys(r), key), nil
+	}
+}
+
+func memberKeys(r *memberRecord) []string {
+	keys := []string{emailKey(r.Issuer, r.Email), slugKey(r.Slug)}
+	if r.ExternalID != "" {
+		keys = append(keys, extIDKey(r.Issuer, r.ExternalID))
+	}
+	return keys
+}
+
+// claimMemberKeys reserves the keys r needs that old (nil for a new member)
+// does not hold yet. On a conflict it frees what it claimed and says which
+// field is taken.
+func (s *MemberService) claimMemberKeys(ctx context.Context, r, old *memberRecord) (claimed []string, err error) {
+	fields := map[string]string{emailKey(r.Issuer, r.Email): "email", slugKey(r.Slug): "slug"}
+	if r.ExternalID != "" {
+		fields[extIDKey(r.Issuer, r.ExternalID)] = "externalId"
+	}
+	var had []string
+	if old != nil {
+		had = memberKeys(old)
+	}
+	for _, key := range memberKeys(r) {
+		if slices.Contains(had, key) {
+			continue
+		}
+		holder, err := s.db.claimKey(ctx, key, r.ID, s.owns(ctx, key))
+		if err == nil && holder != "" {
+			err = conflictField(fields[key], r, holder)
+		}
+		if err != nil {
+			s.release(ctx, claimed, r.ID)
+			return nil, err
+		}
+		claimed = append(claimed, key)
+	}
+	return claimed, nil
+}
+
+func conflictField(field string, r *memberRecord, holder string) error {
+	value := map[string]string{"email": r.Email, "slug": r.Slug, "externalId": r.ExternalID}[field]
+	return &badges.Error{Code: badges.ECONFLICT, Field: field,
+		Message: fmt.Sprintf("The %s %q is already used by member %s.", field, value, holder)}
+}
+
+// release frees keys best-effort; a key left behind is stale and is taken
+// over by the next claim.
+func (s *MemberService) release(ctx context.Context, keys []string, ref string) {
+	for _, k := range keys {
+		_ = s.db.releaseKey(context.WithoutCancel(ctx), k, ref)
+	}
+}
+
+// CreateMember adds a member to an issuer. Without a slug one is derived
+// from the display name, made unique with a suffix when needed.
+func (s *MemberService) CreateMember(ctx context.Context, issuerID string, in badges.MemberInput) (*badges.Member, error) {
+	if err := in.Normalize(); err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	r := &memberRecord{ID: badges.NewID(), Issuer: issuerID, Email: in.Email, DisplayName: in.DisplayName,
+		ExternalID: in.ExternalID, Slug: in.Slug, Public: in.PublicProfile, CreatedAt: now, UpdatedAt: now}
+	claimed, err := s.claimWithSlug(ctx, r, in.Slug == "")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, r); err != nil {
+		s.release(ctx, claimed, r.ID)
+		return nil, err
+	}
+	return r.member(), nil
+}
+
+// claimWithSlug claims r's keys; with derive set it tries slugs derived from
+// the display name until one is free.
+func (s *MemberService) claimWithSlug(ctx context.Context, r *memberRecord, derive bool) ([]string, error) {
+	if !derive {
+		return s.claimMemberKeys(ctx, r, nil)
+	}
+	base := badges.Slugify(r.DisplayName)
+	for i := 1; ; i++ {
+		switch {
+		case i == 1:
+			r.Slug = base
+		case i <= 5:
+			r.Slug = base + "-" + strconv.Itoa(i)
+		default:
+			r.Slug = base + "-" + badges.NewID()[:6]
+		}
+		claimed, err := s.claimMemberKeys(ctx, r, nil)
+		if badges.ErrorField(err) != "slug" || i == 10 {
+			return claimed, err
+		}
+	}
+}
+
+// insert stores a new member and lists it: sequence number, list entry,
+// then the record and the count. A crash half-way leaves at most a list
+// entry without a member, which lists skip.
+func (s *MemberService) insert(ctx context.Context, r *memberRecord) error {
+	seq, err := s.db.incCounter(ctx, membersCounter(r.Issuer), "seq", 1)
+	if err != nil {
+		return err
+	}
+	r.Seq = seq
+	entry := pageEntry(seq, r.ID)
+	if _, err := s.db.c(colMemberPages).UpdateOne(ctx, byID(pageID(r.Issuer, seq)),
+		bson.D{{Key: "$push", Value: bson.D{{Key: "ids", Value: entry}}}}, upsert()); err != nil {
+		return wrap(err, "list member")
+	}
+	if _, err := s.db.c(colMembers).InsertOne(ctx, r); err != nil {
+		s.unlist(ctx, r)
+		return wrap(err, "store member")
+	}
+	_, err = s.db.incCounter(ctx, membersCounter(r.Issuer), "count", 1)
+	return err
+}
+
+func (s *MemberService) unlist(ctx context.Context, r *memberRecord) {
+	_, _ = s.db.c(colMemberPages).UpdateOne(context.WithoutCancel(ctx), byID(pageID(r.Issuer, r.Seq)),
+		bson.D{{Key: "$pull", Value: bson.D{{Key: "ids", Value: pageEntry(r.Seq, r.ID)}}}})
+}
+
+// UpdateMember changes a member, moving its unique keys when e-mail, slug
+// or external id change.
+func (s *MemberService) UpdateMember(ctx context.Context, id string, u badges.MemberUpdate) (*badges.Member, error) {
+	old, err := s.record(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := old.member().Apply(u)
+	if err != nil {
+		return nil, err
+	}
+	r, changed := updatedRecord(old, m, s.db.Now())
+	if !changed {
+		return old.member(), nil
+	}
+	return r.member(), s.save(ctx, r, old)
+}
+
+func updatedRecord(old *memberRecord, m *badges.Member, now time.Time) (*memberRecord, bool) {
+	r := *old
+	r.Email, r.DisplayName, r.ExternalID, r.Slug, r.Public = m.Email, m.DisplayName, m.ExternalID, m.Slug, m.PublicProfile
+	if r == *old {
+		return old, false
+	}
+	r.UpdatedAt = now
+	return &r, true
+}
+
+// save replaces a member record, claiming new keys first and freeing the
+// old ones after.
+func (s *MemberService) save(ctx context.Context, r, old *memberRecord) error {
+	claimed, err := s.claimMemberKeys(ctx, r, old)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.c(colMembers).ReplaceOne(ctx, byID(r.ID), r); err != nil {
+		s.release(ctx, claimed, r.ID)
+		return wrap(err, "update member")
+	}
+	now := memberKeys(r)
+	for _, k := range memberKeys(old) {
+		if !slices.Contains(now, k) {
+			s.release(ctx, []string{k}, r.ID)
+		}
+	}
+	return nil
+}
+
+// DeleteMember removes a member and frees its e-mail address and slug.
+func (s *MemberService) DeleteMember(ctx context.Context, id string) error {
+	r, err := s.record(ctx, id)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.c(colMembers).DeleteOne(ctx, byID(id))
+	if err != nil {
+		return wrap(err, "delete member")
+	}
+	if res.DeletedCount == 0 {
+		return badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
+	}
+	s.release(ctx, memberKeys(r), r.ID)
+	s.unlist(ctx, r)
+	_, err = s.db.incCounter(context.WithoutCancel(ctx), membersCounter(r.Issuer), "count", -1)
+	return err
+}
+
+// Members lists an issuer's members in creation order, or finds one by
+// e-mail.
+func (s *MemberService) Members(ctx context.Context, f badges.MemberFilter) (*badges.Page[*badges.Member], error) {
+	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	if f.Email != "" {
+		return s.memberByEmail(ctx, f.IssuerID, f.Email)
+	}
+	after := ""
+	if f.Cursor != "" {
+		var err error
+		if after, err = badges.DecodeCursor(f.Cursor); err != nil {
+			return nil, err
+		}
+	}
+	counts, err := s.db.counters(ctx, membersCounter(f.IssuerID))
+	if err != nil {
+		return nil, err
+	}
+	entries, more, err := s.entriesAfter(ctx, f.IssuerID, after, counts["seq"], f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	p := &badges.Page[*badges.Member]{Total: int(counts["count"])}
+	for _, e := range entries {
+		_, id, _ := strings.Cut(e, ":")
+		r, err := s.record(ctx, id)
+		if badges.ErrorCode(err) == badges.ENOTFOUND {
+			continue // deleted while listing
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.Items = append(p.Items, r.member())
+	}
+	if more {
+		p.NextCursor = badges.EncodeCursor(entries[len(entries)-1])
+	}
+	return p, nil
+}
+
+// entriesAfter reads list pages from the one holding after until it has
+// limit entries past after, and says whether more follow.
+func (s *MemberService) entriesAfter(ctx context.Context, issuer, after string, maxSeq int64, limit int) ([]string, bool, error) {
+	first := int64(1)
+	if after != "" {
+		seq, err := strconv.ParseInt(after[:min(12, len(after))], 10, 64)
+		if err != nil || seq < 1 {
+			return nil, false, badges.FieldErrorf("cursor", "cursor is not one this server issued")
+		}
+		first = seq
+	}
+	var out []string
+	for seq := first; seq <= maxSeq; seq += memberPageSize {
+		var pg memberPage
+		err := s.db.c(colMemberPages).FindOne(ctx, byID(pageID(issuer, seq))).Decode(&pg)
+		if err != nil && !isNoDocuments(err) {
+			return nil, false, wrap(err, "read member list")
+		}
+		slices.Sort(pg.IDs)
+		for _, e := range pg.IDs {
+			if e <= after {
+				continue
+			}
+			if len(out) == limit {
+				return out, true, nil
+			}
+			out = append(out, e)
+		}
+		seq -= (seq - 1) % memberPageSize // align to the page start
+	}
+	return out, false, nil
+}
+
+func (s *MemberService) memberByEmail(ctx context.Context, issuer, email string) (*badges.Page[*badges.Member], error) {
+	email, err := badges.NormalizeEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	p := &badges.Page[*badges.Member]{Items: []*badges.Member{}}
+	holder, err := s.db.keyRef(ctx, emailKey(issuer, email))
+	if err != nil || holder == "" {
+		return p, err
+	}
+	r, err := s.record(ctx, holder)
+	if badges.ErrorCode(err) == badges.ENOTFOUND {
+		return p, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.Email == email && r.Issuer == issuer {
+		p.Items, p.Total = append(p.Items, r.member()), 1
+	}
+	return p, nil
+}

@@ -1,0 +1,169 @@
+package mongodb_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+)
+
+const issuerA, issuerB = "aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb"
+
+func mustCreateMember(tb testing.TB, s *mongodb.MemberService, issuer string, in badges.MemberInput) *badges.Member {
+	tb.Helper()
+	m, err := s.CreateMember(context.Background(), issuer, in)
+	if err != nil {
+		tb.Fatalf("CreateMember(%+v): %v", in, err)
+	}
+	return m
+}
+
+func TestMemberService_Create(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+
+	t.Run("OK", func(t *testing.T) {
+		m := mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "  Ada@Example.ORG ", DisplayName: "Ada Lovelace"})
+		if m.Email != "ada@example.org" || m.Slug != "ada-lovelace" || m.PublicProfile || !badges.ValidID(m.ID) {
+			t.Fatalf("got %+v", m)
+		}
+		got, err := s.Member(ctx, m.ID)
+		if err != nil || *got != *m {
+			t.Fatalf("Member = %+v, %v; want %+v", got, err, m)
+		}
+	})
+	t.Run("derived slug made unique", func(t *testing.T) {
+		m := mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "ada2@example.org", DisplayName: "Ada  Lovelace!"})
+		if m.Slug != "ada-lovelace-2" {
+			t.Fatalf("slug = %q, want ada-lovelace-2", m.Slug)
+		}
+	})
+	t.Run("same e-mail at another issuer", func(t *testing.T) {
+		mustCreateMember(t, s, issuerB, badges.MemberInput{Email: "ada@example.org", DisplayName: "Ada"})
+	})
+	for _, tc := range []struct {
+		name, field string
+		in          badges.MemberInput
+		code        string
+	}{
+		{"409/email", "email", badges.MemberInput{Email: "ADA@example.org", DisplayName: "Other"}, badges.ECONFLICT},
+		{"409/slug", "slug", badges.MemberInput{Email: "x@example.org", DisplayName: "X", Slug: "ada-lovelace"}, badges.ECONFLICT},
+		{"400/email", "email", badges.MemberInput{Email: "not-an-address", DisplayName: "X"}, badges.EINVALID},
+		{"400/name", "displayName", badges.MemberInput{Email: "y@example.org"}, badges.EINVALID},
+		{"400/slug", "slug", badges.MemberInput{Email: "y@example.org", DisplayName: "Y", Slug: "Bad Slug"}, badges.EINVALID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.CreateMember(ctx, issuerA, tc.in)
+			if badges.ErrorCode(err) != tc.code || badges.ErrorField(err) != tc.field {
+				t.Fatalf("err = %v; want %s on %s", err, tc.code, tc.field)
+			}
+		})
+	}
+}
+
+func TestMemberService_UpdateDelete(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+	a := mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "a@example.org", DisplayName: "A", Slug: "aaa"})
+	b := mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "b@example.org", DisplayName: "B", Slug: "bbb"})
+
+	newEmail, newSlug := "a.new@example.org", "a-new"
+	u, err := s.UpdateMember(ctx, a.ID, badges.MemberUpdate{Email: &newEmail, Slug: &newSlug})
+	if err != nil || u.Email != newEmail || u.Slug != newSlug {
+		t.Fatalf("UpdateMember = %+v, %v", u, err)
+	}
+	// The old e-mail and slug are free again; the new ones are taken.
+	mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "a@example.org", DisplayName: "A again", Slug: "aaa"})
+	taken := "b@example.org"
+	if _, err := s.UpdateMember(ctx, a.ID, badges.MemberUpdate{Email: &taken}); badges.ErrorCode(err) != badges.ECONFLICT {
+		t.Fatalf("update to a taken e-mail: %v", err)
+	}
+	if err := s.DeleteMember(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Member(ctx, b.ID); badges.ErrorCode(err) != badges.ENOTFOUND {
+		t.Fatalf("deleted member: %v", err)
+	}
+	if err := s.DeleteMember(ctx, b.ID); badges.ErrorCode(err) != badges.ENOTFOUND {
+		t.Fatalf("second delete: %v", err)
+	}
+	mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "b@example.org", DisplayName: "B again", Slug: "bbb"})
+}
+
+func TestMemberService_List(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+	var want []string
+	for i := range 25 {
+		m := mustCreateMember(t, s, issuerA, badges.MemberInput{Email: fmt.Sprintf("m%d@example.org", i), DisplayName: fmt.Sprintf("M %d", i)})
+		want = append(want, m.ID)
+	}
+	mustCreateMember(t, s, issuerB, badges.MemberInput{Email: "other@example.org", DisplayName: "Other"})
+	if err := s.DeleteMember(ctx, want[3]); err != nil {
+		t.Fatal(err)
+	}
+	want = append(want[:3], want[4:]...)
+
+	var got []string
+	f := badges.MemberFilter{IssuerID: issuerA, ListOptions: badges.ListOptions{Limit: 10}}
+	for pages := 0; ; pages++ {
+		p, err := s.Members(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 24 {
+			t.Fatalf("Total = %d, want 24", p.Total)
+		}
+		for _, m := range p.Items {
+			got = append(got, m.ID)
+		}
+		if p.NextCursor == "" {
+			break
+		}
+		f.Cursor = p.NextCursor
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("listed\n%v\nwant\n%v", got, want)
+	}
+
+	p, err := s.Members(ctx, badges.MemberFilter{IssuerID: issuerA, Email: "M7@example.org"})
+	if err != nil || len(p.Items) != 1 || p.Items[0].ID != want[6] {
+		t.Fatalf("by e-mail: %+v, %v", p, err)
+	}
+	if _, err := s.Members(ctx, badges.MemberFilter{IssuerID: issuerA, ListOptions: badges.ListOptions{Cursor: "garbage!"}}); badges.ErrorCode(err) != badges.EINVALID {
+		t.Fatalf("bad cursor: %v", err)
+	}
+}
+
+func TestMemberService_ConcurrentSameEmail(t *testing.T) {
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok, conflicts := 0, 0
+	for i := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.CreateMember(context.Background(), issuerA, badges.MemberInput{Email: "same@example.org", DisplayName: fmt.Sprint("P", i)})
+			mu.Lock()
+			defer mu.Unlock()
+			switch badges.ErrorCode(err) {
+			case "":
+				ok++
+			case badges.ECONFLICT:
+				conflicts++
+			default:
+				t.Errorf("unexpected error: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok != 1 || conflicts != 9 {
+		t.Fatalf("created %d, conflicts %d; want 1 and 9", ok, conflicts)
+	}
+}

@@ -1,0 +1,147 @@
+// Package mongodb stores issuer profiles (and later keys, credentials and
+// status lists) in MongoDB, on the connection opened by badges/mongodb.
+package mongodb
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/laurel-badges/laurel/badges"
+	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+const colIssuers = "issuers"
+
+type profileRecord struct {
+	ID          string          `bson:"_id"`
+	Name        string          `bson:"name"`
+	URL         string          `bson:"url,omitempty"`
+	Email       string          `bson:"email,omitempty"`
+	Description string          `bson:"description,omitempty"`
+	Image       *imageRefRecord `bson:"image,omitempty"`
+	CreatedAt   time.Time       `bson:"createdAt"`
+	UpdatedAt   time.Time       `bson:"updatedAt"`
+}
+
+type imageRefRecord struct {
+	SHA256 string `bson:"sha256"`
+	Format string `bson:"format"`
+}
+
+func (r *profileRecord) profile() *issuer.Profile {
+	p := &issuer.Profile{ID: r.ID, Name: r.Name, URL: r.URL, Email: r.Email, Description: r.Description,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	if r.Image != nil {
+		p.Image = &badges.ImageRef{SHA256: r.Image.SHA256, Format: badges.ImageFormat(r.Image.Format)}
+	}
+	return p
+}
+
+func toProfileRecord(p *issuer.Profile) *profileRecord {
+	r := &profileRecord{ID: p.ID, Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+	if p.Image != nil {
+		r.Image = &imageRefRecord{SHA256: p.Image.SHA256, Format: string(p.Image.Format)}
+	}
+	return r
+}
+
+// ProfileService stores issuer profiles. Issuers are few, so lists read
+// them whole.
+type ProfileService struct {
+	db     *bmongo.DB
+	images *bmongo.ImageStore
+}
+
+var _ issuer.ProfileService = (*ProfileService)(nil)
+
+// NewProfileService returns the profile service of db.
+func NewProfileService(db *bmongo.DB) *ProfileService {
+	return &ProfileService{db: db, images: bmongo.NewImageStore(db)}
+}
+
+func notFound(id string) error { return badges.Errorf(badges.ENOTFOUND, "No issuer with id %q.", id) }
+
+// CreateProfile creates an issuer.
+func (s *ProfileService) CreateProfile(ctx context.Context, in issuer.ProfileInput) (*issuer.Profile, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	p := &issuer.Profile{ID: badges.NewID(), Name: in.Name, URL: in.URL, Email: in.Email,
+		Description: in.Description, CreatedAt: now, UpdatedAt: now}
+	if _, err := s.db.Collection(colIssuers).InsertOne(ctx, toProfileRecord(p)); err != nil {
+		return nil, bmongo.Wrap(err, "store issuer")
+	}
+	return p, nil
+}
+
+// Profile returns one issuer.
+func (s *ProfileService) Profile(ctx context.Context, id string) (*issuer.Profile, error) {
+	if !badges.ValidID(id) {
+		return nil, notFound(id)
+	}
+	var r profileRecord
+	if err := s.db.Collection(colIssuers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r); err != nil {
+		if bmongo.IsNoDocuments(err) {
+			return nil, notFound(id)
+		}
+		return nil, bmongo.Wrap(err, "read issuer")
+	}
+	return r.profile(), nil
+}
+
+// Profiles lists issuers, oldest first.
+func (s *ProfileService) Profiles(ctx context.Context, o badges.ListOptions) (*badges.Page[*issuer.Profile], error) {
+	cur, err := s.db.Collection(colIssuers).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, bmongo.Wrap(err, "list issuers")
+	}
+	var recs []profileRecord
+	if err := cur.All(ctx, &recs); err != nil {
+		return nil, bmongo.Wrap(err, "list issuers")
+	}
+	items := make([]*issuer.Profile, len(recs))
+	for i := range recs {
+		items[i] = recs[i].profile()
+	}
+	return badges.Paginate(items, func(p *issuer.Profile) string { return badges.SortKey(p.CreatedAt, p.ID) }, o)
+}
+
+// UpdateProfile changes an issuer.
+func (s *ProfileService) UpdateProfile(ctx context.Context, id string, u issuer.ProfileUpdate) (*issuer.Profile, error) {
+	p, err := s.Profile(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	n, err := p.Apply(u)
+	if err != nil {
+		return nil, err
+	}
+	return s.replace(ctx, n)
+}
+
+// SetProfileImage stores an image and makes it the issuer's.
+func (s *ProfileService) SetProfileImage(ctx context.Context, id string, img *badges.Image) (*issuer.Profile, error) {
+	p, err := s.Profile(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.images.PutImage(ctx, img); err != nil {
+		return nil, err
+	}
+	ref := img.Ref(false)
+	p.Image = &ref
+	return s.replace(ctx, p)
+}
+
+func (s *ProfileService) replace(ctx context.Context, p *issuer.Profile) (*issuer.Profile, error) {
+	p.UpdatedAt = s.db.Now()
+	if _, err := s.db.Collection(colIssuers).ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, toProfileRecord(p)); err != nil {
+		return nil, bmongo.Wrap(err, "update issuer")
+	}
+	return p, nil
+}

@@ -1,0 +1,95 @@
+// Package issuer owns what makes Laurel an issuer of credentials: issuer
+// profiles, and (later) signing keys, credentials, status lists and
+// revocation.
+package issuer
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// Profile is an issuer: the community or organisation that awards badges.
+// Its public JSON form is an Open Badges 3.0 Profile.
+type Profile struct {
+	ID          string
+	Name        string
+	URL         string // the community's home page
+	Email       string
+	Description string
+	Image       *badges.ImageRef
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// ProfileInput creates a profile.
+type ProfileInput struct {
+	Name        string
+	URL         string
+	Email       string
+	Description string
+}
+
+// ProfileUpdate changes a profile; nil fields stay as they are, empty
+// strings clear optional fields.
+type ProfileUpdate struct {
+	Name        *string
+	URL         *string
+	Email       *string
+	Description *string
+}
+
+// ProfileService stores issuer profiles.
+type ProfileService interface {
+	CreateProfile(ctx context.Context, in ProfileInput) (*Profile, error)
+	Profile(ctx context.Context, id string) (*Profile, error)
+	Profiles(ctx context.Context, o badges.ListOptions) (*badges.Page[*Profile], error)
+	UpdateProfile(ctx context.Context, id string, u ProfileUpdate) (*Profile, error)
+	SetProfileImage(ctx context.Context, id string, img *badges.Image) (*Profile, error)
+}
+
+// Validate checks and normalises the input.
+func (in *ProfileInput) Validate() error {
+	in.Name = strings.TrimSpace(in.Name)
+	switch {
+	case in.Name == "":
+		return badges.FieldErrorf("name", "name is required")
+	case utf8.RuneCountInString(in.Name) > 200 || strings.ContainsAny(in.Name, "\r\n"):
+		return badges.FieldErrorf("name", "name must be one line of at most 200 characters")
+	}
+	in.URL = strings.TrimSpace(in.URL)
+	if in.URL != "" && !badges.IsHTTPURL(in.URL) {
+		return badges.FieldErrorf("url", "url %q must be an http or https URL", in.URL)
+	}
+	if in.Email = strings.TrimSpace(in.Email); in.Email != "" {
+		e, err := badges.NormalizeEmail(in.Email)
+		if err != nil {
+			return err
+		}
+		in.Email = e
+	}
+	in.Description = strings.TrimSpace(in.Description)
+	if utf8.RuneCountInString(in.Description) > 5000 {
+		return badges.FieldErrorf("description", "description is longer than 5000 characters")
+	}
+	return nil
+}
+
+// Apply returns a copy of p with the update applied and validated.
+func (p *Profile) Apply(u ProfileUpdate) (*Profile, error) {
+	in := ProfileInput{Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description}
+	for dst, src := range map[*string]*string{&in.Name: u.Name, &in.URL: u.URL, &in.Email: u.Email, &in.Description: u.Description} {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	n := *p
+	n.Name, n.URL, n.Email, n.Description = in.Name, in.URL, in.Email, in.Description
+	return &n, nil
+}
