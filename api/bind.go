@@ -1,0 +1,174 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// readBody reads the whole request body, refusing more than limit bytes.
+func readBody(c echo.Context, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(c.Request().Body, limit+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, badges.Errorf(badges.ETOOLARGE, "The request body is larger than %d bytes.", limit)
+		}
+		return nil, badges.Errorf(badges.EINVALID, "The request body could not be read.")
+	}
+	if int64(len(b)) > limit {
+		return nil, badges.Errorf(badges.ETOOLARGE, "The request body is larger than %d bytes.", limit)
+	}
+	return b, nil
+}
+
+// mediaType is the request's Content-Type without parameters, lower-case.
+func mediaType(c echo.Context) string {
+	mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
+func unsupportedMedia(got string, want ...string) error {
+	if got == "" {
+		got = "none"
+	}
+	return &badges.Error{Code: eUnsupportedMedia, Message: fmt.Sprintf("Content-Type %s is not accepted here; send %s.", got, strings.Join(want, " or "))}
+}
+
+// decodeJSON reads a JSON object into v strictly: the body must be JSON, no
+// larger than the limit, a single value, with no field v does not have.
+func (s *Server) decodeJSON(c echo.Context, v any) error {
+	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
+		return unsupportedMedia(mt, echo.MIMEApplicationJSON)
+	}
+	body, err := readBody(c, s.cfg.BodyLimit)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return badges.Errorf(badges.EINVALID, "The request body is empty; send a JSON object.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return badges.Errorf(badges.EINVALID, "The request body has data after the JSON object.")
+	}
+	return nil
+}
+
+// jsonError explains a decoding failure, naming the field when it can.
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return badges.Errorf(badges.EINVALID, "The request body is not valid JSON (at byte %d): %v.", syn.Offset, syn)
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return badges.Errorf(badges.EINVALID, "The request body must be a JSON object, not %s.", typ.Value)
+		}
+		return badges.FieldErrorf(typ.Field, "%s must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badges.Errorf(badges.EINVALID, "The request body is truncated JSON.")
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		f, _ = strconv.Unquote(f)
+		return badges.FieldErrorf(f, "unknown field %q", f)
+	}
+	return badges.Errorf(badges.EINVALID, "The request body is not valid JSON: %v.", err)
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "an array"
+	case "struct", "map", "ptr":
+		return "an object"
+	}
+	return "a number"
+}
+
+func jsonEncode(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// listParams reads limit and cursor.
+func listParams(c echo.Context) (badges.ListOptions, error) {
+	o := badges.ListOptions{Cursor: c.QueryParam("cursor")}
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil {
+			return o, badges.FieldErrorf("limit", "limit must be a whole number between 1 and %d", badges.MaxPageSize)
+		}
+		o.Limit = n
+	}
+	return o, o.Normalize()
+}
+
+// negotiate picks the offer the Accept header ranks highest; ties go to
+// the earlier offer, and an empty header takes the first.
+func negotiate(accept string, offers ...string) string {
+	if strings.TrimSpace(accept) == "" {
+		return offers[0]
+	}
+	best, bestQ := "", 0.0
+	for _, offer := range offers {
+		q := 0.0
+		for _, part := range strings.Split(accept, ",") {
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil {
+				continue
+			}
+			pq := 1.0
+			if v, ok := params["q"]; ok {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					pq = f
+				}
+			}
+			if matchMedia(mt, offer) && pq > q {
+				q = pq
+			}
+		}
+		if q > bestQ {
+			best, bestQ = offer, q
+		}
+	}
+	return best
+}
+
+func matchMedia(pattern, offer string) bool {
+	if pattern == "*/*" || pattern == offer {
+		return true
+	}
+	typ, sub, _ := strings.Cut(pattern, "/")
+	otyp, _, _ := strings.Cut(offer, "/")
+	return sub == "*" && typ == otyp
+}
+
+// created answers 201 with a Location header.
+func created(c echo.Context, location string, v any) error {
+	c.Response().Header().Set(echo.HeaderLocation, location)
+	return c.JSON(http.StatusCreated, v)
+}

@@ -1,0 +1,150 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+type issuerRequest struct {
+	Name        *string `json:"name"`
+	URL         *string `json:"url"`
+	Email       *string `json:"email"`
+	Description *string `json:"description"`
+}
+
+type imageJSON struct {
+	URL       string `json:"url"`
+	Format    string `json:"format"`
+	Generated bool   `json:"generated"`
+	SHA256    string `json:"sha256"`
+}
+
+type issuerJSON struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	URL         string     `json:"url,omitempty"`
+	Email       string     `json:"email,omitempty"`
+	Description string     `json:"description,omitempty"`
+	Image       *imageJSON `json:"image,omitempty"`
+	PublicURL   string     `json:"publicUrl"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+}
+
+type listJSON[T any] struct {
+	Items      []T    `json:"items"`
+	Total      int    `json:"total"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+func toList[A, B any](p *badges.Page[A], f func(A) B) listJSON[B] {
+	l := listJSON[B]{Items: make([]B, 0, len(p.Items)), Total: p.Total, NextCursor: p.NextCursor}
+	for _, it := range p.Items {
+		l.Items = append(l.Items, f(it))
+	}
+	return l
+}
+
+func (s *Server) imageJSON(r badges.ImageRef) *imageJSON {
+	return &imageJSON{URL: s.urls.Image(r), Format: string(r.Format), Generated: r.Generated, SHA256: r.SHA256}
+}
+
+func (s *Server) issuerJSON(p *issuer.Profile) issuerJSON {
+	j := issuerJSON{ID: p.ID, Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description,
+		PublicURL: s.urls.Issuer(p.ID), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+	if p.Image != nil {
+		j.Image = s.imageJSON(*p.Image)
+	}
+	return j
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func (s *Server) handleIssuerCreate(c echo.Context) error {
+	var req issuerRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	p, err := s.svc.Issuers.CreateProfile(c.Request().Context(), issuer.ProfileInput{
+		Name: deref(req.Name), URL: deref(req.URL), Email: deref(req.Email), Description: deref(req.Description)})
+	if err != nil {
+		return err
+	}
+	return created(c, "/api/v1/issuers/"+p.ID, s.issuerJSON(p))
+}
+
+func (s *Server) handleIssuerList(c echo.Context) error {
+	o, err := listParams(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Issuers.Profiles(c.Request().Context(), o)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toList(p, s.issuerJSON))
+}
+
+func (s *Server) handleIssuerGet(c echo.Context) error {
+	p, err := s.svc.Issuers.Profile(c.Request().Context(), c.Param("issuer"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.issuerJSON(p))
+}
+
+func (s *Server) handleIssuerUpdate(c echo.Context) error {
+	var req issuerRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	p, err := s.svc.Issuers.UpdateProfile(c.Request().Context(), c.Param("issuer"), issuer.ProfileUpdate{
+		Name: req.Name, URL: req.URL, Email: req.Email, Description: req.Description})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.issuerJSON(p))
+}
+
+func (s *Server) handleIssuerImage(c echo.Context) error {
+	ctx := c.Request().Context()
+	if _, err := s.svc.Issuers.Profile(ctx, c.Param("issuer")); err != nil {
+		return err
+	}
+	img, err := s.readImage(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Issuers.SetProfileImage(ctx, c.Param("issuer"), img)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.issuerJSON(p))
+}
+
+// readImage reads and validates an uploaded PNG or SVG body.
+func (s *Server) readImage(c echo.Context) (*badges.Image, error) {
+	mt := mediaType(c)
+	if mt != string(badges.ImagePNG) && mt != string(badges.ImageSVG) {
+		return nil, unsupportedMedia(mt, string(badges.ImagePNG), string(badges.ImageSVG))
+	}
+	data, err := readBody(c, int64(s.cfg.ImageLimit))
+	if err != nil {
+		return nil, err
+	}
+	f, err := badges.ValidateImage(data, mt, s.cfg.ImageLimit)
+	if err != nil {
+		return nil, err
+	}
+	return badges.NewImage(data, f), nil
+}

@@ -1,0 +1,201 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+type memberRequest struct {
+	Email         *string `json:"email"`
+	DisplayName   *string `json:"displayName"`
+	ExternalID    *string `json:"externalId"`
+	Slug          *string `json:"slug"`
+	PublicProfile *bool   `json:"publicProfile"`
+}
+
+type memberJSON struct {
+	ID            string    `json:"id"`
+	IssuerID      string    `json:"issuerId"`
+	Email         string    `json:"email"`
+	DisplayName   string    `json:"displayName"`
+	ExternalID    string    `json:"externalId,omitempty"`
+	Slug          string    `json:"slug"`
+	PublicProfile bool      `json:"publicProfile"`
+	ProfileURL    string    `json:"profileUrl,omitempty"`
+	CreatedAt     time.Time `json:"createdAt"`
+	UpdatedAt     time.Time `json:"updatedAt"`
+}
+
+func (s *Server) memberJSON(m *badges.Member) memberJSON {
+	j := memberJSON{ID: m.ID, IssuerID: m.IssuerID, Email: m.Email, DisplayName: m.DisplayName,
+		ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+	if m.PublicProfile {
+		j.ProfileURL = s.urls.Member(m.Slug)
+	}
+	return j
+}
+
+func (s *Server) handleMemberCreate(c echo.Context) error {
+	var req memberRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.svc.Issuers.Profile(ctx, c.Param("issuer")); err != nil {
+		return err
+	}
+	in := badges.MemberInput{Email: deref(req.Email), DisplayName: deref(req.DisplayName),
+		ExternalID: deref(req.ExternalID), Slug: deref(req.Slug)}
+	if req.PublicProfile != nil {
+		in.PublicProfile = *req.PublicProfile
+	}
+	m, err := s.svc.Members.CreateMember(ctx, c.Param("issuer"), in)
+	if err != nil {
+		return err
+	}
+	return created(c, "/api/v1/members/"+m.ID, s.memberJSON(m))
+}
+
+func (s *Server) handleMemberList(c echo.Context) error {
+	o, err := listParams(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.svc.Issuers.Profile(ctx, c.Param("issuer")); err != nil {
+		return err
+	}
+	p, err := s.svc.Members.Members(ctx, badges.MemberFilter{IssuerID: c.Param("issuer"), Email: c.QueryParam("email"), ListOptions: o})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toList(p, s.memberJSON))
+}
+
+func (s *Server) handleMemberGet(c echo.Context) error {
+	m, err := s.svc.Members.Member(c.Request().Context(), c.Param("member"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.memberJSON(m))
+}
+
+func (s *Server) handleMemberUpdate(c echo.Context) error {
+	var req memberRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	m, err := s.svc.Members.UpdateMember(c.Request().Context(), c.Param("member"), badges.MemberUpdate{
+		Email: req.Email, DisplayName: req.DisplayName, ExternalID: req.ExternalID, Slug: req.Slug, PublicProfile: req.PublicProfile})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.memberJSON(m))
+}
+
+func (s *Server) handleMemberDelete(c echo.Context) error {
+	if err := s.svc.Members.DeleteMember(c.Request().Context(), c.Param("member")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type importRowJSON struct {
+	Line     int    `json:"line"`
+	Status   string `json:"status"`
+	Email    string `json:"email,omitempty"`
+	MemberID string `json:"memberId,omitempty"`
+	Error    string `json:"error,omitempty"`
+	Field    string `json:"field,omitempty"`
+}
+
+type importJSON struct {
+	Applied   bool            `json:"applied"`
+	DryRun    bool            `json:"dryRun"`
+	Created   int             `json:"created"`
+	Updated   int             `json:"updated"`
+	Unchanged int             `json:"unchanged"`
+	Rejected  int             `json:"rejected"`
+	Rows      []importRowJSON `json:"rows"`
+}
+
+// handleMemberImport imports members from CSV, all or nothing: 200 when
+// every row was applied (or would be, on a dry run), 422 with the rejected
+// rows when any row is bad, and then nothing is applied.
+func (s *Server) handleMemberImport(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ImportTimeout)
+	defer cancel()
+	if _, err := s.svc.Issuers.Profile(ctx, c.Param("issuer")); err != nil {
+		return err
+	}
+	dryRun := false
+	if v := c.QueryParam("dryRun"); v != "" {
+		var err error
+		if dryRun, err = strconv.ParseBool(v); err != nil {
+			return badges.FieldErrorf("dryRun", "dryRun must be true or false")
+		}
+	}
+	body, err := s.importBody(c)
+	if err != nil {
+		return err
+	}
+	rows, err := badges.ParseMemberCSV(bytes.NewReader(body), badges.MaxImportRows)
+	if err != nil {
+		return err
+	}
+	rep, err := s.svc.Members.ImportMembers(ctx, c.Param("issuer"), rows, dryRun)
+	if err != nil {
+		return err
+	}
+	out := importJSON{Applied: rep.Applied, DryRun: rep.DryRun, Created: rep.Count(badges.RowCreated),
+		Updated: rep.Count(badges.RowUpdated), Unchanged: rep.Count(badges.RowUnchanged),
+		Rejected: rep.Count(badges.RowRejected), Rows: make([]importRowJSON, 0, len(rep.Rows))}
+	for _, r := range rep.Rows {
+		row := importRowJSON{Line: r.Line, Status: r.Status, Email: r.Email, MemberID: r.MemberID}
+		if r.Err != nil {
+			row.Error, row.Field = badges.ErrorMessage(r.Err), badges.ErrorField(r.Err)
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	status := http.StatusOK
+	if out.Rejected > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return c.JSON(status, out)
+}
+
+// importBody is the CSV, sent as text/csv or as the file field of a form.
+func (s *Server) importBody(c echo.Context) ([]byte, error) {
+	switch mt := mediaType(c); mt {
+	case "text/csv":
+		return readBody(c, badges.MaxImportBytes)
+	case echo.MIMEMultipartForm:
+		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, badges.MaxImportBytes+64<<10)
+		fh, err := c.FormFile("file")
+		if err != nil {
+			if isTooLarge(err) {
+				return nil, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", badges.MaxImportBytes)
+			}
+			return nil, badges.FieldErrorf("file", "the form needs a CSV file in the field \"file\"")
+		}
+		if fh.Size > badges.MaxImportBytes {
+			return nil, badges.Errorf(badges.ETOOLARGE, "The CSV file is larger than %d bytes.", badges.MaxImportBytes)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, badges.FieldErrorf("file", "the uploaded file cannot be read")
+		}
+		defer f.Close()
+		return io.ReadAll(io.LimitReader(f, badges.MaxImportBytes))
+	default:
+		return nil, unsupportedMedia(mt, "text/csv", echo.MIMEMultipartForm)
+	}
+}

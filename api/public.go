@@ -1,0 +1,124 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+const mimeLDJSON = "application/ld+json"
+
+// wantsLD reports whether a public document was asked for as JSON-LD.
+func wantsLD(c echo.Context) bool {
+	return negotiate(c.Request().Header.Get("Accept"), "text/html", mimeLDJSON, echo.MIMEApplicationJSON) != "text/html"
+}
+
+func (s *Server) writeLD(c echo.Context, v any) error {
+	c.Response().Header().Set("Vary", "Accept")
+	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+	c.Response().Header().Set(echo.HeaderContentType, mimeLDJSON)
+	c.Response().WriteHeader(http.StatusOK)
+	return jsonEncode(c.Response(), v)
+}
+
+type issuerPage struct {
+	page
+	Issuer struct{ Name, Description, URL, Email, ImageURL string }
+}
+
+func (s *Server) handleIssuerPublic(c echo.Context) error {
+	p, err := s.svc.Issuers.Profile(c.Request().Context(), c.Param("issuer"))
+	if err != nil {
+		return err
+	}
+	if wantsLD(c) {
+		return s.writeLD(c, s.urls.OB3Profile(p, true))
+	}
+	var d issuerPage
+	d.Title, d.Description, d.CanonicalURL, d.JSONURL = p.Name, p.Description, s.urls.Issuer(p.ID), s.urls.Issuer(p.ID)
+	d.Issuer.Name, d.Issuer.Description, d.Issuer.URL, d.Issuer.Email = p.Name, p.Description, p.URL, p.Email
+	if p.Image != nil {
+		d.Issuer.ImageURL = s.urls.Image(*p.Image)
+		d.ImageURL = d.Issuer.ImageURL
+	}
+	return s.renderPage(c, http.StatusOK, "issuer", d)
+}
+
+type achievementPage struct {
+	page
+	Achievement struct {
+		Name, Description, Criteria, Type, Level, ImageURL string
+		Version                                            int
+		Tags                                               []string
+		Alignments                                         []badges.Alignment
+	}
+	IssuerName, IssuerURL string
+}
+
+// handleAchievementPublic shows an active achievement. Drafts are not
+// public yet and archived ones no longer are.
+func (s *Server) handleAchievementPublic(c echo.Context) error {
+	ctx := c.Request().Context()
+	a, err := s.svc.Achievements.Achievement(ctx, c.Param("achievement"))
+	if err != nil {
+		return err
+	}
+	if a.Status != badges.StatusActive {
+		return badges.Errorf(badges.ENOTFOUND, "No achievement with id %q.", a.ID)
+	}
+	p, err := s.svc.Issuers.Profile(ctx, a.IssuerID)
+	if err != nil {
+		return err
+	}
+	if wantsLD(c) {
+		return s.writeLD(c, s.urls.OB3Achievement(a, p))
+	}
+	return s.renderPage(c, http.StatusOK, "achievement", s.achievementPage(a, p))
+}
+
+func (s *Server) achievementPage(a *badges.Achievement, p *issuer.Profile) achievementPage {
+	var d achievementPage
+	d.Title, d.Description = a.Name, a.Description
+	d.CanonicalURL, d.JSONURL = s.urls.Achievement(a.ID), s.urls.Achievement(a.ID)
+	d.ImageURL = s.urls.Image(a.Image)
+	x := &d.Achievement
+	x.Name, x.Description, x.Criteria, x.Type, x.Level = a.Name, a.Description, a.Criteria, a.AchievementType, a.Level
+	x.ImageURL, x.Version, x.Tags, x.Alignments = d.ImageURL, a.Version, a.Tags, a.Alignments
+	d.IssuerName, d.IssuerURL = p.Name, s.urls.Issuer(p.ID)
+	return d
+}
+
+var imageFile = regexp.MustCompile(`^([0-9a-f]{64})\.(png|svg)$`)
+
+// handleImage serves a stored image. Names are content hashes, so the
+// answer never changes and is cached for a year. SVGs are sandboxed in case
+// one slipped past validation.
+func (s *Server) handleImage(c echo.Context) error {
+	m := imageFile.FindStringSubmatch(c.Param("file"))
+	if m == nil {
+		return badges.Errorf(badges.ENOTFOUND, "No image %q.", c.Param("file"))
+	}
+	img, err := s.svc.Images.Image(c.Request().Context(), m[1])
+	if err != nil {
+		return err
+	}
+	if !strings.HasSuffix(string(img.Format), m[2]) && !(m[2] == "svg" && img.Format == badges.ImageSVG) {
+		return badges.Errorf(badges.ENOTFOUND, "No image %q.", c.Param("file"))
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
+	return c.Blob(http.StatusOK, string(img.Format), img.Data)
+}
+
+func isTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe) || strings.Contains(err.Error(), "request body too large")
+}

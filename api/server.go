@@ -1,0 +1,177 @@
+// Package api is Laurel's HTTP face: the admin REST API, public JSON
+// documents and HTML pages, health and metrics endpoints, authentication,
+// and the one error handler that turns domain errors into responses.
+package api
+
+import (
+	"context"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/laurel-badges/laurel/assets"
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// Config tunes the server.
+type Config struct {
+	BaseURL        string        // public origin, e.g. https://badges.example.org
+	BodyLimit      int64         // largest JSON body; default 1 MiB
+	ImageLimit     int           // largest image upload; default badges.MaxImageBytes
+	RequestTimeout time.Duration // per request, except imports; default 30s
+	ImportTimeout  time.Duration // per import; default 5m
+	Logger         *slog.Logger
+}
+
+// Services are what the handlers call.
+type Services struct {
+	Issuers      issuer.ProfileService
+	Achievements badges.AchievementService
+	Members      badges.MemberService
+	APIKeys      badges.APIKeyService
+	Images       badges.ImageStore
+	Ping         func(context.Context) error // readiness of the database
+}
+
+// Server is the Echo application with its dependencies.
+type Server struct {
+	echo    *echo.Echo
+	cfg     Config
+	svc     Services
+	urls    issuer.URLs
+	log     *slog.Logger
+	pages   map[string]*template.Template
+	metrics *metrics
+	now     func() time.Time
+}
+
+// NewServer builds the server and its routes.
+func NewServer(cfg Config, svc Services) (*Server, error) {
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	if cfg.ImageLimit == 0 {
+		cfg.ImageLimit = badges.MaxImageBytes
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.ImportTimeout == 0 {
+		cfg.ImportTimeout = 5 * time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	urls, err := issuer.NewURLs(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,
+		metrics: newMetrics(), now: time.Now}
+	s.echo.HideBanner, s.echo.HidePort = true, true
+	s.echo.HTTPErrorHandler = s.handleError
+	s.echo.IPExtractor = echo.ExtractIPDirect()
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	e := s.echo
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(
+		middleware.RequestID(),
+		s.accessLog(),
+		s.metrics.middleware(),
+		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}),
+		middleware.SecureWithConfig(middleware.SecureConfig{
+			XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
+			ReferrerPolicy:        "strict-origin-when-cross-origin",
+			ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+		}),
+		middleware.GzipWithConfig(middleware.GzipConfig{Skipper: func(c echo.Context) bool {
+			return c.Request().URL.Path == "/metrics"
+		}}),
+		// A hard ceiling for any body; routes read with their own, lower limits.
+		middleware.BodyLimit("8M"),
+		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
+			Timeout: s.cfg.RequestTimeout,
+			Skipper: func(c echo.Context) bool { return c.Path() == "/api/v1/issuers/:issuer/members/import" },
+		}),
+	)
+
+	e.GET("/healthz", s.handleHealthz)
+	e.GET("/readyz", s.handleReadyz)
+	e.GET("/metrics", s.metrics.handler())
+	e.GET("/api/v1/openapi.json", s.handleOpenAPI)
+	static, _ := fs.Sub(assets.Static, "static")
+	e.StaticFS("/static", static)
+
+	e.GET("/issuers/:issuer", s.handleIssuerPublic)
+	e.GET("/achievements/:achievement", s.handleAchievementPublic)
+	e.GET("/images/:file", s.handleImage)
+
+	v1 := e.Group("/api/v1", s.authenticate)
+	v1.POST("/issuers", s.handleIssuerCreate)
+	v1.GET("/issuers", s.handleIssuerList)
+	v1.GET("/issuers/:issuer", s.handleIssuerGet)
+	v1.PATCH("/issuers/:issuer", s.handleIssuerUpdate)
+	v1.PUT("/issuers/:issuer/image", s.handleIssuerImage)
+
+	v1.POST("/issuers/:issuer/achievements", s.handleAchievementCreate)
+	v1.GET("/issuers/:issuer/achievements", s.handleAchievementList)
+	v1.GET("/achievements/:achievement", s.handleAchievementGet)
+	v1.PATCH("/achievements/:achievement", s.handleAchievementUpdate)
+	v1.POST("/achievements/:achievement/archive", s.handleAchievementArchive)
+	v1.PUT("/achievements/:achievement/image", s.handleAchievementImage)
+	v1.DELETE("/achievements/:achievement/image", s.handleAchievementImageReset)
+	v1.GET("/achievements/:achievement/versions", s.handleAchievementVersions)
+	v1.GET("/achievements/:achievement/versions/:version", s.handleAchievementVersion)
+
+	v1.POST("/issuers/:issuer/members", s.handleMemberCreate)
+	v1.GET("/issuers/:issuer/members", s.handleMemberList)
+	v1.POST("/issuers/:issuer/members/import", s.handleMemberImport)
+	v1.GET("/members/:member", s.handleMemberGet)
+	v1.PATCH("/members/:member", s.handleMemberUpdate)
+	v1.DELETE("/members/:member", s.handleMemberDelete)
+
+	keys := v1.Group("/apikeys", requireScope(badges.ScopeAdmin))
+	keys.POST("", s.handleAPIKeyCreate)
+	keys.GET("", s.handleAPIKeyList)
+	keys.DELETE("/:key", s.handleAPIKeyRevoke)
+}
+
+func (s *Server) logPanic(c echo.Context, err error, stack []byte) error {
+	s.log.Error("panic", "err", err, "path", c.Request().URL.Path, "request_id", requestID(c), "stack", string(stack))
+	return err
+}
+
+func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
+
+func (s *Server) handleHealthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleReadyz(c echo.Context) error {
+	if err := s.svc.Ping(c.Request().Context()); err != nil {
+		return &badges.Error{Code: badges.EUNAVAILABLE, Message: "The database is not reachable."}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) handleOpenAPI(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, assets.OpenAPI)
+}

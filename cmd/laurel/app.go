@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/badges/mongodb"
+	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
+)
+
+// Main is one running Laurel: database, engine and HTTP server.
+type Main struct {
+	Config Config
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+
+	engine *mongodb.Engine
+	db     *mongodb.DB
+	http   *http.Server
+	served chan error
+	url    string
+}
+
+// NewMain returns a Main with the default configuration.
+func NewMain(stdout, stderr io.Writer) *Main {
+	m := &Main{stdout: stdout, stderr: stderr}
+	_ = m.Config.parse(nil, func(string) string { return "" }, io.Discard)
+	return m
+}
+
+// URL is where the server listens, known once Run has returned.
+func (m *Main) URL() string { return m.url }
+
+// Run opens the database (starting the embedded engine when no MongoDB URI
+// is set), starts serving and returns; the server runs until Close.
+func (m *Main) Run(ctx context.Context) error {
+	m.log = newLogger(m.Config, m.stderr)
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	m.url = fmt.Sprintf("http://localhost:%d", port)
+	baseURL := m.Config.BaseURL
+	if baseURL == "" {
+		baseURL = m.url
+	}
+	if err := m.openDB(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := api.NewServer(api.Config{
+		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
+		RequestTimeout: m.Config.RequestTimeout, Logger: m.log,
+	}, api.Services{
+		Issuers:      imongo.NewProfileService(m.db),
+		Achievements: mongodb.NewAchievementService(m.db),
+		Members:      mongodb.NewMemberService(m.db),
+		APIKeys:      mongodb.NewAPIKeyService(m.db),
+		Images:       mongodb.NewImageStore(m.db),
+		Ping:         m.db.Ping,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if err := m.bootstrap(ctx, baseURL); err != nil {
+		ln.Close()
+		return err
+	}
+	m.http = &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       m.Config.RequestTimeout + 5*time.Minute, // imports upload large bodies
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.http.Serve(ln) }()
+	m.log.Info("laurel started", "url", m.url, "base_url", baseURL, "database", m.db.Name(), "embedded", m.engine != nil)
+	fmt.Fprintf(m.stdout, "Laurel is running at %s\n", m.url)
+	return nil
+}
+
+func (m *Main) openDB(ctx context.Context) error {
+	uri := m.Config.MongoURI
+	if uri == "" {
+		e, err := mongodb.StartEngine(m.Config.DataDir, m.log)
+		if err != nil {
+			return err
+		}
+		m.engine, uri = e, e.URI()
+		m.log.Info("embedded database started", "dir", e.Dir())
+	}
+	db, err := mongodb.Open(ctx, mongodb.Options{URI: uri, Database: m.Config.MongoDatabase, Engine: m.engine})
+	if err != nil {
+		return err
+	}
+	m.db = db
+	return nil
+}
+
+// bootstrap prints the first admin key once in the life of a database, and
+// seeds the demo community when asked.
+func (m *Main) bootstrap(ctx context.Context, baseURL string) error {
+	token, err := mongodb.NewAPIKeyService(m.db).BootstrapAPIKey(ctx)
+	if err != nil {
+		return fmt.Errorf("create the first admin API key: %w", err)
+	}
+	if token != "" {
+		fmt.Fprintf(m.stdout, "Admin API key (shown only this once; keep it safe): %s\n", token)
+	}
+	if m.Config.Demo {
+		return seedDemo(ctx, m.db, baseURL, m.stdout)
+	}
+	return nil
+}
+
+// Close shuts down gracefully: in-flight requests finish (within the
+// shutdown timeout), then the database and the engine close.
+func (m *Main) Close() error {
+	var errs []error
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
+		defer cancel()
+		errs = append(errs, m.http.Shutdown(ctx))
+		if err := <-m.served; !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+		m.http = nil
+	}
+	if m.db != nil {
+		errs = append(errs, m.db.Close(context.Background()))
+		m.db = nil
+	}
+	if m.engine != nil {
+		errs = append(errs, m.engine.Close())
+		m.engine = nil
+	}
+	if m.log != nil {
+		m.log.Info("laurel stopped")
+	}
+	return errors.Join(errs...)
+}
+
+func newLogger(c Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(strings.ToUpper(c.LogLevel))); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

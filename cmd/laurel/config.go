@@ -1,0 +1,97 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Config is everything `laurel serve` can be told, from flags or their
+// LAUREL_* environment twins (a flag on the command line wins).
+type Config struct {
+	Addr            string
+	BaseURL         string
+	DataDir         string
+	MongoURI        string
+	MongoDatabase   string
+	LogFormat       string
+	LogLevel        string
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	MaxBodyBytes    int64
+	MaxImageBytes   int
+	Demo            bool
+}
+
+// envName is the environment twin of a flag: -base-url → LAUREL_BASE_URL.
+func envName(flagName string) string {
+	return "LAUREL_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("laurel serve", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.Addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public origin used in every URL and credential id (default http://localhost:<port>)")
+	fs.StringVar(&c.DataDir, "data-dir", "./data", "directory of the embedded database's files")
+	fs.StringVar(&c.MongoURI, "mongodb-uri", "", "MongoDB URI; when empty the embedded engine runs under -data-dir")
+	fs.StringVar(&c.MongoDatabase, "mongodb-database", "laurel", "database name")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one request (member imports get 5m)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may finish on shutdown")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest JSON request body")
+	fs.IntVar(&c.MaxImageBytes, "max-image-bytes", 1<<20, "largest badge or issuer image upload")
+	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add a demo community with badges and members")
+	fs.Usage = func() { printUsage(fs) }
+	return fs
+}
+
+// parse reads flags, then fills every flag not given on the command line
+// from its environment twin.
+func (c *Config) parse(args []string, getenv func(string) string, out io.Writer) error {
+	fs := c.flagSet(out)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := getenv(envName(f.Name)); v != "" && !given[f.Name] && err == nil {
+			if serr := fs.Set(f.Name, v); serr != nil {
+				err = fmt.Errorf("%s=%q: %v", envName(f.Name), v, serr)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.LogFormat != "text" && c.LogFormat != "json":
+		return fmt.Errorf("-log-format must be text or json, not %q", c.LogFormat)
+	case c.MaxBodyBytes < 1024 || c.MaxImageBytes < 1024:
+		return fmt.Errorf("-max-body-bytes and -max-image-bytes must be at least 1024")
+	case c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0:
+		return fmt.Errorf("timeouts must be positive")
+	}
+	return nil
+}
+
+func printUsage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, "Usage: laurel [serve] [flags]\n\nRuns the Laurel Open Badges 3.0 service.\n\nFlags (each also read from the environment variable shown):\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		typ, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  -%s %s\n    \t%s (env %s)", f.Name, typ, usage, envName(f.Name))
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}

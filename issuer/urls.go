@@ -1,0 +1,38 @@
+package issuer
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// URLs builds the public URLs of Laurel's resources. They appear inside
+// issued credentials, so their shape must never change.
+type URLs struct {
+	base string // scheme://host[:port][/path], no trailing slash
+}
+
+// NewURLs checks and normalises the public base URL.
+func NewURLs(base string) (URLs, error) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return URLs{}, badges.Errorf(badges.EINVALID, "base URL %q must be an http(s) URL with a host and no query", base)
+	}
+	return URLs{base: strings.TrimSuffix(u.String(), "/")}, nil
+}
+
+// Base is the public origin (and path prefix, if any).
+func (u URLs) Base() string { return u.base }
+
+// Issuer is the id and page of an issuer profile.
+func (u URLs) Issuer(id string) string { return u.base + "/issuers/" + id }
+
+// Achievement is the id and page of an achievement.
+func (u URLs) Achievement(id string) string { return u.base + "/achievements/" + id }
+
+// Image is the URL of a stored image.
+func (u URLs) Image(r badges.ImageRef) string { return u.base + "/images/" + r.FileName() }
+
+// Member is a member's public profile page.
+func (u URLs) Member(slug string) string { return u.base + "/members/" + slug }
