@@ -15,12 +15,13 @@ const ctxAPIKey = "laurel.apikey"
 // touchEvery limits how often a key's last use is written.
 const touchEvery = time.Minute
 
-// authenticate requires a valid bearer API key on every /api/v1 route but
+// authenticate requires a valid bearer API key on every /api/v1 path but
 // the OpenAPI document. GET and HEAD need the read scope, anything else
 // admin; routes may ask for more with requireScope.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Path() == "/api/v1/openapi.json" {
+		p := c.Request().URL.Path
+		if !strings.HasPrefix(p, "/api/v1/") || p == "/api/v1/openapi.json" {
 			return next(c)
 		}
 		key, err := s.apiKey(c)

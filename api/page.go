@@ -50,4 +50,3 @@ func (s *Server) renderPage(c echo.Context, status int, name string, data any) e
 	c.Response().Header().Set("Vary", "Accept")
 	return c.HTMLBlob(status, buf.Bytes())
 }
-

@@ -110,6 +110,9 @@ func (s *Server) routes() {
 			Timeout: s.cfg.RequestTimeout,
 			Skipper: func(c echo.Context) bool { return c.Path() == "/api/v1/issuers/:issuer/members/import" },
 		}),
+		// Not group middleware: Echo would then answer 404 instead of 405
+		// for a known path with another method.
+		s.authenticate,
 	)
 
 	e.GET("/healthz", s.handleHealthz)
@@ -123,7 +126,7 @@ func (s *Server) routes() {
 	e.GET("/achievements/:achievement", s.handleAchievementPublic)
 	e.GET("/images/:file", s.handleImage)
 
-	v1 := e.Group("/api/v1", s.authenticate)
+	v1 := e.Group("/api/v1")
 	v1.POST("/issuers", s.handleIssuerCreate)
 	v1.GET("/issuers", s.handleIssuerList)
 	v1.GET("/issuers/:issuer", s.handleIssuerGet)
@@ -147,10 +150,10 @@ func (s *Server) routes() {
 	v1.PATCH("/members/:member", s.handleMemberUpdate)
 	v1.DELETE("/members/:member", s.handleMemberDelete)
 
-	keys := v1.Group("/apikeys", requireScope(badges.ScopeAdmin))
-	keys.POST("", s.handleAPIKeyCreate)
-	keys.GET("", s.handleAPIKeyList)
-	keys.DELETE("/:key", s.handleAPIKeyRevoke)
+	admin := requireScope(badges.ScopeAdmin)
+	v1.POST("/apikeys", s.handleAPIKeyCreate, admin)
+	v1.GET("/apikeys", s.handleAPIKeyList, admin)
+	v1.DELETE("/apikeys/:key", s.handleAPIKeyRevoke, admin)
 }
 
 func (s *Server) logPanic(c echo.Context, err error, stack []byte) error {

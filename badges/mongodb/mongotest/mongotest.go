@@ -47,16 +47,21 @@ func run(m *testing.M) int {
 // Engine is the embedded engine, or nil when tests use an external server.
 func Engine() *mongodb.Engine { return engine }
 
+// URI is the address of the test server.
+func URI() string {
+	if uri := os.Getenv("LAUREL_TEST_MONGODB_URI"); uri != "" || engine == nil {
+		return uri
+	}
+	return engine.URI()
+}
+
 // NewDB opens a new, empty database for one test and drops it when the test
 // ends.
 func NewDB(tb testing.TB) *mongodb.DB {
 	tb.Helper()
-	uri := os.Getenv("LAUREL_TEST_MONGODB_URI")
+	uri := URI()
 	if uri == "" {
-		if engine == nil {
-			tb.Fatal("mongotest: call mongotest.Main from TestMain")
-		}
-		uri = engine.URI()
+		tb.Fatal("mongotest: call mongotest.Main from TestMain")
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])

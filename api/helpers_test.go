@@ -1,0 +1,259 @@
+package api_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/assets"
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
+)
+
+func TestMain(m *testing.M) { mongotest.Main(m) }
+
+const baseURL = "https://badges.example.org"
+
+// testServer is the real Echo server on a fresh database. Every response
+// it returns is checked against the OpenAPI document.
+type testServer struct {
+	srv    *api.Server
+	db     *mongodb.DB
+	admin  string // token of the bootstrap admin key
+	router routers.Router
+}
+
+func newTestServer(t *testing.T, mutate ...func(*api.Config)) *testServer {
+	t.Helper()
+	return newTestServerOn(t, mongotest.NewDB(t), mutate...)
+}
+
+// newTestServerOn serves an existing database.
+func newTestServerOn(t *testing.T, db *mongodb.DB, mutate ...func(*api.Config)) *testServer {
+	t.Helper()
+	cfg := api.Config{BaseURL: baseURL, Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	for _, f := range mutate {
+		f(&cfg)
+	}
+	srv, err := api.NewServer(cfg, api.Services{
+		Issuers:      imongo.NewProfileService(db),
+		Achievements: mongodb.NewAchievementService(db),
+		Members:      mongodb.NewMemberService(db),
+		APIKeys:      mongodb.NewAPIKeyService(db),
+		Images:       mongodb.NewImageStore(db),
+		Ping:         db.Ping,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := mongodb.NewAPIKeyService(db).BootstrapAPIKey(context.Background())
+	if err != nil || token == "" {
+		t.Fatalf("bootstrap key: %q, %v", token, err)
+	}
+	return &testServer{srv: srv, db: db, admin: token, router: mustRouter(t)}
+}
+
+func mustRouter(t *testing.T) routers.Router {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData(assets.OpenAPI)
+	if err != nil {
+		t.Fatalf("load OpenAPI document: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("OpenAPI document is invalid: %v", err)
+	}
+	r, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// req describes one request.
+type req struct {
+	method, path string
+	body         any // []byte or string sent as is, anything else as JSON
+	contentType  string
+	token        string // "" means the admin token; "-" means none
+	header       http.Header
+}
+
+type resp struct {
+	*httptest.ResponseRecorder
+	body []byte
+}
+
+// JSON decodes the body into v, failing the test if it cannot.
+func (r *resp) JSON(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+// problem decodes an RFC 9457 error body.
+func (r *resp) problem(t *testing.T) api.Problem {
+	t.Helper()
+	if ct := r.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json; body %s", ct, r.body)
+	}
+	var p api.Problem
+	r.JSON(t, &p)
+	return p
+}
+
+func (ts *testServer) do(t *testing.T, q req) *resp {
+	t.Helper()
+	var body io.Reader
+	var raw []byte
+	switch b := q.body.(type) {
+	case nil:
+	case []byte:
+		raw = b
+	case string:
+		raw = []byte(b)
+	default:
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
+			t.Fatal(err)
+		}
+		if q.contentType == "" {
+			q.contentType = "application/json"
+		}
+	}
+	if raw != nil {
+		body = bytes.NewReader(raw)
+	}
+	r := httptest.NewRequest(q.method, q.path, body)
+	for k, vs := range q.header {
+		r.Header[k] = vs
+	}
+	if q.contentType != "" {
+		r.Header.Set("Content-Type", q.contentType)
+	}
+	switch q.token {
+	case "":
+		r.Header.Set("Authorization", "Bearer "+ts.admin)
+	case "-":
+	default:
+		r.Header.Set("Authorization", "Bearer "+q.token)
+	}
+	w := httptest.NewRecorder()
+	ts.srv.ServeHTTP(w, r)
+	out := &resp{ResponseRecorder: w, body: w.Body.Bytes()}
+	checkAgainstOpenAPI(t, ts.router, r, raw, out)
+	return out
+}
+
+// checkAgainstOpenAPI validates a response against the document; API
+// routes missing from it fail the test.
+func checkAgainstOpenAPI(t *testing.T, router routers.Router, r *http.Request, reqBody []byte, w *resp) {
+	t.Helper()
+	if strings.HasPrefix(r.URL.Path, "/static/") || w.Code == http.StatusMovedPermanently {
+		return
+	}
+	vr := r.Clone(context.Background())
+	vr.Body = io.NopCloser(bytes.NewReader(reqBody))
+	route, params, err := router.FindRoute(vr)
+	if err != nil {
+		if w.Code == http.StatusNotFound || w.Code == http.StatusMethodNotAllowed {
+			return // an unknown path or method is not an operation
+		}
+		t.Fatalf("%s %s is not in the OpenAPI document: %v", r.Method, r.URL.Path, err)
+	}
+	body := w.body
+	if w.Header().Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("gzip body: %v", err)
+		}
+		if body, err = io.ReadAll(zr); err != nil {
+			t.Fatalf("gzip body: %v", err)
+		}
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: vr, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status: w.Code,
+		Header: w.Header(),
+		Body:   io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true,
+			AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+		},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Fatalf("%s %s → %d does not match the OpenAPI document: %v\nbody: %s", r.Method, r.URL.Path, w.Code, err, w.body)
+	}
+}
+
+// want fails the test unless the response has the given status.
+func (r *resp) want(t *testing.T, status int) *resp {
+	t.Helper()
+	if r.Code != status {
+		t.Fatalf("status = %d, want %d; body: %s", r.Code, status, r.body)
+	}
+	return r
+}
+
+// wantProblem checks an error response's status, code and field.
+func (r *resp) wantProblem(t *testing.T, status int, code, field string) api.Problem {
+	t.Helper()
+	r.want(t, status)
+	p := r.problem(t)
+	if p.Code != code || p.Status != status || p.Field != field || p.Detail == "" || p.Type == "" {
+		t.Fatalf("problem = %+v; want code %q field %q", p, code, field)
+	}
+	return p
+}
+
+func mustIssuer(t *testing.T, ts *testServer) string {
+	t.Helper()
+	var v struct{ ID string }
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers", body: map[string]any{"name": "Gophers of Lyon", "url": "https://gophers.example.org"}}).want(t, 201).JSON(t, &v)
+	return v.ID
+}
+
+func mustAchievement(t *testing.T, ts *testServer, issuerID string, body map[string]any) map[string]any {
+	t.Helper()
+	in := map[string]any{"name": "Session Host", "description": "Hosted a session.", "criteria": "Host a session."}
+	for k, v := range body {
+		in[k] = v
+	}
+	var a map[string]any
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + issuerID + "/achievements", body: in}).want(t, 201).JSON(t, &a)
+	return a
+}
+
+// mustKey makes an API key with the given scopes and returns its token.
+func mustKey(t *testing.T, ts *testServer, scopes ...badges.Scope) string {
+	t.Helper()
+	var k struct{ Key string }
+	ts.do(t, req{method: "POST", path: "/api/v1/apikeys", body: map[string]any{"name": "test", "scopes": scopes}}).want(t, 201).JSON(t, &k)
+	return k.Key
+}
+
+// testLogWriter sends the server's warnings and errors to the test log.
+type testLogWriter struct{ t *testing.T }
+
+func (w testLogWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
