@@ -147,7 +147,10 @@ func TestAchievement_List(t *testing.T) {
 	mustAchievement(t, ts, iss, nil)
 	mustAchievement(t, ts, other, nil)
 	count := func(query string) int {
-		var l struct{ Items []json.RawMessage; Total int }
+		var l struct {
+			Items []json.RawMessage
+			Total int
+		}
 		ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/achievements" + query}).want(t, 200).JSON(t, &l)
 		return l.Total
 	}

@@ -3,8 +3,8 @@ package api_test
 import (
 	"bytes"
 	"image"
-	"math/rand/v2"
 	"image/png"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -134,7 +134,9 @@ func TestIssuer_Image(t *testing.T) {
 	path := "/api/v1/issuers/" + id + "/image"
 	pngData := testPNG(t, 64, 64)
 
-	var got struct{ Image struct{ URL, Format, SHA256 string } }
+	var got struct {
+		Image struct{ URL, Format, SHA256 string }
+	}
 	ts.do(t, req{method: "PUT", path: path, body: pngData, contentType: "image/png"}).want(t, 200).JSON(t, &got)
 	if got.Image.Format != "image/png" || !strings.HasPrefix(got.Image.URL, baseURL+"/images/") {
 		t.Fatalf("image = %+v", got.Image)
