@@ -80,10 +80,10 @@ func importCSV(t *testing.T, ts *testServer, iss, csv, query string) (*resp, imp
 }
 
 type importReport struct {
-	Applied, DryRun                      bool
+	Applied, DryRun                       bool
 	Created, Updated, Unchanged, Rejected int
 	Rows                                  []struct {
-		Line                          int
+		Line                        int
 		Status, Email, Error, Field string
 	}
 }

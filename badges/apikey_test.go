@@ -1,0 +1,52 @@
+package badges_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+func TestNewAPIKey(t *testing.T) {
+	k, token, err := badges.NewAPIKey(" deploy ", []badges.Scope{badges.ScopeRead, badges.ScopeRead}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, secret, ok := badges.ParseToken(token)
+	if !ok || id != k.ID || !k.Matches(secret) || k.Name != "deploy" || len(k.Scopes) != 1 {
+		t.Fatalf("key %+v token %q", k, token)
+	}
+	if strings.Contains(string(k.SecretHash), secret) || k.Matches(secret[:42]+"x") {
+		t.Fatal("secret check is wrong")
+	}
+	if !k.Allows(badges.ScopeRead) || k.Allows(badges.ScopeAdmin) || k.Allows(badges.ScopeIngest) {
+		t.Fatal("scope check is wrong")
+	}
+	k.RevokedAt = time.Now()
+	if k.Allows(badges.ScopeRead) {
+		t.Fatal("a revoked key is allowed")
+	}
+	admin, _, _ := badges.NewAPIKey("a", []badges.Scope{badges.ScopeAdmin}, time.Now())
+	if !admin.Allows(badges.ScopeIngest) || !admin.Allows(badges.ScopeRead) {
+		t.Fatal("admin does not imply the other scopes")
+	}
+	for _, scopes := range [][]badges.Scope{nil, {"root"}} {
+		if _, _, err := badges.NewAPIKey("x", scopes, time.Now()); badges.ErrorField(err) != "scopes" {
+			t.Errorf("scopes %v: %v", scopes, err)
+		}
+	}
+}
+
+func FuzzParseToken(f *testing.F) {
+	_, token, _ := badges.NewAPIKey("x", []badges.Scope{badges.ScopeRead}, time.Now())
+	f.Add(token)
+	f.Add("lrl_")
+	f.Add("lrl_aaaaaaaaaaaaaaaaaaaa_")
+	f.Fuzz(func(t *testing.T, s string) {
+		id, secret, ok := badges.ParseToken(s)
+		if ok && (!badges.ValidID(id) || len(secret) != 43 || "lrl_"+id+"_"+secret != s) {
+			t.Fatalf("ParseToken(%q) = %q, %q", s, id, secret)
+		}
+	})
+}
