@@ -38,13 +38,13 @@ type testServer struct {
 	router routers.Router
 }
 
-func newTestServer(t *testing.T, mutate ...func(*api.Config)) *testServer {
+func newTestServer(t testing.TB, mutate ...func(*api.Config)) *testServer {
 	t.Helper()
 	return newTestServerOn(t, mongotest.NewDB(t), mutate...)
 }
 
 // newTestServerOn serves an existing database.
-func newTestServerOn(t *testing.T, db *mongodb.DB, mutate ...func(*api.Config)) *testServer {
+func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) *testServer {
 	t.Helper()
 	cfg := api.Config{BaseURL: baseURL, Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	for _, f := range mutate {
@@ -68,7 +68,7 @@ func newTestServerOn(t *testing.T, db *mongodb.DB, mutate ...func(*api.Config)) 
 	return &testServer{srv: srv, db: db, admin: token, router: mustRouter(t)}
 }
 
-func mustRouter(t *testing.T) routers.Router {
+func mustRouter(t testing.TB) routers.Router {
 	t.Helper()
 	doc, err := openapi3.NewLoader().LoadFromData(assets.OpenAPI)
 	if err != nil {
@@ -251,7 +251,7 @@ func mustKey(t *testing.T, ts *testServer, scopes ...badges.Scope) string {
 }
 
 // testLogWriter sends the server's warnings and errors to the test log.
-type testLogWriter struct{ t *testing.T }
+type testLogWriter struct{ t testing.TB }
 
 func (w testLogWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))

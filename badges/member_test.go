@@ -30,11 +30,11 @@ func TestNormalizeEmail(t *testing.T) {
 
 func TestSlugify(t *testing.T) {
 	for in, want := range map[string]string{
-		"Ada Lovelace":         "ada-lovelace",
-		"  Ñandú   Rápido!! ":  "nandu-rapido",
-		"Zoë O'Brien-Smith":    "zoe-o-brien-smith",
-		"李小龙":                  "member",
-		"":                     "member",
+		"Ada Lovelace":          "ada-lovelace",
+		"  Ñandú   Rápido!! ":   "nandu-rapido",
+		"Zoë O'Brien-Smith":     "zoe-o-brien-smith",
+		"李小龙":                   "member",
+		"":                      "member",
 		strings.Repeat("x", 99): strings.Repeat("x", 56),
 	} {
 		got := badges.Slugify(in)
