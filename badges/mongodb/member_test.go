@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/mongodb"
@@ -165,5 +166,61 @@ func TestMemberService_ConcurrentSameEmail(t *testing.T) {
 	wg.Wait()
 	if ok != 1 || conflicts != 9 {
 		t.Fatalf("created %d, conflicts %d; want 1 and 9", ok, conflicts)
+	}
+}
+
+func TestMemberService_StaleKeysAreTakenOver(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.NewDB(t)
+	s := mongodb.NewMemberService(db)
+	a := mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "a@example.org", DisplayName: "A", Slug: "ada"})
+	// A crash half-way through a delete leaves the member's keys behind.
+	if _, err := db.Collection("members").DeleteOne(ctx, map[string]string{"_id": a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	in := badges.MemberInput{Email: "a@example.org", DisplayName: "A2", Slug: "ada"}
+	if _, err := s.CreateMember(ctx, issuerA, in); badges.ErrorCode(err) != badges.ECONFLICT {
+		t.Fatalf("a fresh key is not taken over: %v", err)
+	}
+	db.SetClock(func() time.Time { return time.Now().Add(2 * time.Minute) })
+	rows, err := badges.ParseMemberCSV(strings.NewReader("email,displayName,slug\na@example.org,A2,ada\n"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.ImportMembers(ctx, issuerA, rows, false)
+	if err != nil || !rep.Applied || rep.Rows[0].Status != badges.RowCreated {
+		t.Fatalf("import over stale keys: %+v, %v", rep, err)
+	}
+	m, err := s.Member(ctx, rep.Rows[0].MemberID)
+	if err != nil || m.Slug != "ada" || m.Email != "a@example.org" {
+		t.Fatalf("member %+v, %v", m, err)
+	}
+}
+
+func TestMemberService_ImportDerivesUniqueSlugs(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+	mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "x@example.org", DisplayName: "Sam Lee"})
+	rows, err := badges.ParseMemberCSV(strings.NewReader("email,displayName,slug\na@example.org,Sam Lee,\nb@example.org,Sam Lee,\nc@example.org,Kim,sam-lee-2\nd@example.org,Kim,\n"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.ImportMembers(ctx, issuerA, rows, false)
+	if err != nil || !rep.Applied {
+		t.Fatalf("import: %+v, %v", rep, err)
+	}
+	slugs := map[string]bool{"sam-lee": true}
+	for _, r := range rep.Rows {
+		m, err := s.Member(ctx, r.MemberID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slugs[m.Slug] || !badges.ValidSlug(m.Slug) {
+			t.Fatalf("slug %q repeated or invalid", m.Slug)
+		}
+		slugs[m.Slug] = true
+	}
+	if !slugs["kim"] || !slugs["sam-lee-2"] {
+		t.Fatalf("slugs %v", slugs)
 	}
 }
