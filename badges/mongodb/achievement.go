@@ -237,6 +237,7 @@ func (s *AchievementService) SetAchievementImage(ctx context.Context, id string,
 // modify reads, changes and writes an achievement, failing with a conflict
 // if it was changed concurrently.
 func (s *AchievementService) modify(ctx context.Context, id string, change func(*badges.Achievement) (*badges.Achievement, bool, error)) (*badges.Achievement, error) {
+	defer s.db.LockDoc(colAchievements, id)() // makes the rev check atomic on the embedded engine
 	r, err := s.record(ctx, id)
 	if err != nil {
 		return nil, err

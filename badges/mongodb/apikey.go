@@ -108,12 +108,14 @@ func (s *APIKeyService) RevokeAPIKey(ctx context.Context, id string) error {
 			return badges.Errorf(badges.ECONFLICT, "API key %s is the last active admin key; create another admin key first.", id)
 		}
 	}
+	defer s.db.LockDoc(colAPIKeys, id)()
 	_, err = s.db.c(colAPIKeys).UpdateOne(ctx, byID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: s.db.Now()}}}})
 	return wrap(err, "revoke API key")
 }
 
 // TouchAPIKey records a use of a key.
 func (s *APIKeyService) TouchAPIKey(ctx context.Context, id string, at time.Time) error {
+	defer s.db.LockDoc(colAPIKeys, id)()
 	_, err := s.db.c(colAPIKeys).UpdateOne(ctx, byID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "lastUsedAt", Value: at.UTC().Truncate(time.Millisecond)}}}})
 	return wrap(err, "record API key use")
 }

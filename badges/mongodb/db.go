@@ -63,6 +63,7 @@ type DB struct {
 	client *mongo.Client
 	db     *mongo.Database
 	engine *Engine
+	locks  *docLocks // set with the embedded engine; see LockDoc
 	now    func() time.Time
 }
 
@@ -84,6 +85,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
 	}
 	db := &DB{client: client, db: client.Database(o.Database), engine: o.Engine, now: time.Now}
+	if o.Engine != nil {
+		db.locks = o.Engine.locks
+	}
 	if err := db.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)

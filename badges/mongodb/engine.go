@@ -27,6 +27,8 @@ type Engine struct {
 
 	mu     sync.Mutex
 	sqlDBs map[string]*sql.DB // per database, for the index fix
+
+	locks *docLocks // shared by every connection to this engine
 }
 
 // StartEngine starts the embedded engine with its files under dir, creating
@@ -55,7 +57,7 @@ func StartEngine(dir string, logger *slog.Logger) (*Engine, error) {
 		return nil, fmt.Errorf("start embedded database: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Engine{dir: abs, fdb: fdb, cancel: cancel, done: make(chan struct{}), sqlDBs: map[string]*sql.DB{}}
+	e := &Engine{dir: abs, fdb: fdb, cancel: cancel, done: make(chan struct{}), sqlDBs: map[string]*sql.DB{}, locks: &docLocks{}}
 	go func() {
 		defer close(e.done)
 		_ = fdb.Run(ctx) // returns only after ctx is cancelled

@@ -107,6 +107,7 @@ type counterDoc struct {
 // incCounter adds by to a counter field and returns the new value. It is
 // atomic, so it allocates sequence numbers safely across processes.
 func (db *DB) incCounter(ctx context.Context, id, field string, by int64) (int64, error) {
+	defer db.LockDoc(colCounters, id)()
 	var c counterDoc
 	err := db.c(colCounters).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: id}},

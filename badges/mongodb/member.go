@@ -203,10 +203,8 @@ func (s *MemberService) insert(ctx context.Context, r *memberRecord) error {
 		return err
 	}
 	r.Seq = seq
-	entry := pageEntry(seq, r.ID)
-	if _, err := s.db.c(colMemberPages).UpdateOne(ctx, byID(pageID(r.Issuer, seq)),
-		bson.D{{Key: "$push", Value: bson.D{{Key: "ids", Value: entry}}}}, upsert()); err != nil {
-		return wrap(err, "list member")
+	if err := s.pushEntries(ctx, pageID(r.Issuer, seq), pageEntry(seq, r.ID)); err != nil {
+		return err
 	}
 	if _, err := s.db.c(colMembers).InsertOne(ctx, r); err != nil {
 		s.unlist(ctx, r)
@@ -216,8 +214,19 @@ func (s *MemberService) insert(ctx context.Context, r *memberRecord) error {
 	return err
 }
 
+// pushEntries appends entries to a member list page.
+func (s *MemberService) pushEntries(ctx context.Context, page string, entries ...string) error {
+	defer s.db.LockDoc(colMemberPages, page)()
+	push := bson.D{{Key: "$push", Value: bson.D{{Key: "ids", Value: bson.D{{Key: "$each", Value: entries}}}}}}
+	_, err := s.db.c(colMemberPages).UpdateOne(ctx, byID(page), push, upsert())
+	return wrap(err, "list member")
+}
+
+// unlist removes a member's entry from its list page.
 func (s *MemberService) unlist(ctx context.Context, r *memberRecord) {
-	_, _ = s.db.c(colMemberPages).UpdateOne(context.WithoutCancel(ctx), byID(pageID(r.Issuer, r.Seq)),
+	page := pageID(r.Issuer, r.Seq)
+	defer s.db.LockDoc(colMemberPages, page)()
+	_, _ = s.db.c(colMemberPages).UpdateOne(context.WithoutCancel(ctx), byID(page),
 		bson.D{{Key: "$pull", Value: bson.D{{Key: "ids", Value: pageEntry(r.Seq, r.ID)}}}})
 }
 

@@ -224,3 +224,35 @@ func TestMemberService_ImportDerivesUniqueSlugs(t *testing.T) {
 		t.Fatalf("slugs %v", slugs)
 	}
 }
+
+// TestMemberService_ConcurrentCreates checks that concurrent creations lose
+// nothing: every member gets its own sequence number and list entry, and
+// the count is exact. The embedded engine's updates are not atomic by
+// themselves (see LockDoc), so this fails without the document locks.
+func TestMemberService_ConcurrentCreates(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+	const n = 40
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.CreateMember(ctx, issuerA, badges.MemberInput{Email: fmt.Sprintf("c%d@example.org", i), DisplayName: "Same Name"}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	p, err := s.Members(ctx, badges.MemberFilter{IssuerID: issuerA, ListOptions: badges.ListOptions{Limit: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slugs := map[string]bool{}
+	for _, m := range p.Items {
+		slugs[m.Slug] = true
+	}
+	if p.Total != n || len(p.Items) != n || len(slugs) != n {
+		t.Fatalf("total %d, listed %d, distinct slugs %d; want %d each", p.Total, len(p.Items), len(slugs), n)
+	}
+}

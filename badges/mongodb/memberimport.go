@@ -5,7 +5,6 @@ import (
 	"errors"
 	"sync"
 
-	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
@@ -294,9 +293,8 @@ func (s *MemberService) insertMany(ctx context.Context, rows []*plannedRow) erro
 		docs[i] = p.new
 	}
 	for id, entries := range pages {
-		push := bson.D{{Key: "$push", Value: bson.D{{Key: "ids", Value: bson.D{{Key: "$each", Value: entries}}}}}}
-		if _, err := s.db.c(colMemberPages).UpdateOne(ctx, byID(id), push, upsert()); err != nil {
-			return wrap(err, "list members")
+		if err := s.pushEntries(ctx, id, entries...); err != nil {
+			return err
 		}
 	}
 	if _, err := s.db.c(colMembers).InsertMany(ctx, docs); err != nil {
