@@ -111,8 +111,9 @@ func (s *ProfileService) Profiles(ctx context.Context, o badges.ListOptions) (*b
 	return badges.Paginate(items, func(p *issuer.Profile) string { return badges.SortKey(p.CreatedAt, p.ID) }, o)
 }
 
-// UpdateProfile changes an issuer.
+// UpdateProfile changes an issuer's fields; the image is left alone.
 func (s *ProfileService) UpdateProfile(ctx context.Context, id string, u issuer.ProfileUpdate) (*issuer.Profile, error) {
+	defer s.db.LockDoc(colIssuers, id)()
 	p, err := s.Profile(ctx, id)
 	if err != nil {
 		return nil, err
@@ -121,27 +122,30 @@ func (s *ProfileService) UpdateProfile(ctx context.Context, id string, u issuer.
 	if err != nil {
 		return nil, err
 	}
-	return s.replace(ctx, n)
+	n.UpdatedAt = s.db.Now()
+	r := toProfileRecord(n)
+	return n, s.set(ctx, id, bson.D{{Key: "name", Value: r.Name}, {Key: "url", Value: r.URL}, {Key: "email", Value: r.Email},
+		{Key: "description", Value: r.Description}, {Key: "updatedAt", Value: r.UpdatedAt}})
 }
 
 // SetProfileImage stores an image and makes it the issuer's.
 func (s *ProfileService) SetProfileImage(ctx context.Context, id string, img *badges.Image) (*issuer.Profile, error) {
+	if err := s.images.PutImage(ctx, img); err != nil {
+		return nil, err
+	}
+	defer s.db.LockDoc(colIssuers, id)()
 	p, err := s.Profile(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.images.PutImage(ctx, img); err != nil {
-		return nil, err
-	}
 	ref := img.Ref(false)
-	p.Image = &ref
-	return s.replace(ctx, p)
+	p.Image, p.UpdatedAt = &ref, s.db.Now()
+	return p, s.set(ctx, id, bson.D{{Key: "image", Value: toProfileRecord(p).Image}, {Key: "updatedAt", Value: p.UpdatedAt}})
 }
 
-func (s *ProfileService) replace(ctx context.Context, p *issuer.Profile) (*issuer.Profile, error) {
-	p.UpdatedAt = s.db.Now()
-	if _, err := s.db.Collection(colIssuers).ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, toProfileRecord(p)); err != nil {
-		return nil, bmongo.Wrap(err, "update issuer")
-	}
-	return p, nil
+// set changes some fields only, so that concurrent changes of other fields
+// are kept.
+func (s *ProfileService) set(ctx context.Context, id string, fields bson.D) error {
+	_, err := s.db.Collection(colIssuers).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: fields}})
+	return bmongo.Wrap(err, "update issuer")
 }
