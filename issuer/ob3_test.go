@@ -64,7 +64,7 @@ func TestOB3_MatchesSchemas(t *testing.T) {
 	a := &badges.Achievement{ID: "bbbbbbbbbbbbbbbbbbbb", IssuerID: p.ID, Name: "Session Host", Description: "Hosted a session.",
 		Criteria: "Host a *session*.", AchievementType: "ext:Mentorship", Tags: []string{"hosting"}, Level: "leadership",
 		Alignments: []badges.Alignment{{TargetName: "Facilitation", TargetURL: "https://framework.example/f", TargetType: "ext:Skill"}},
-		Version: 3, Status: badges.StatusActive, Image: badges.ImageRef{SHA256: "cd", Format: badges.ImageSVG, Generated: true}}
+		Version:    3, Status: badges.StatusActive, Image: badges.ImageRef{SHA256: "cd", Format: badges.ImageSVG, Generated: true}}
 
 	profile := asJSONValue(t, urls.OB3Profile(p, true))
 	achievement := asJSONValue(t, urls.OB3Achievement(a, p))

@@ -32,7 +32,7 @@ type benchDataset struct {
 }
 
 // benchDatasets caches the filled databases by size for the life of the test
-// binary: filling 100,000 documents takes minutes, and BenchmarkIDLookup and
+// binary: filling 100,000 documents is slow, and BenchmarkIDLookup and
 // BenchmarkIDUpdate can share one. The embedded engine's directory, and so
 // these databases, is removed when the binary exits.
 var (
