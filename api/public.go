@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"regexp"
 	"strings"
@@ -53,8 +54,9 @@ func (s *Server) handleIssuerPublic(c echo.Context) error {
 type achievementPage struct {
 	page
 	Achievement struct {
-		Name, Description, Criteria, Type, Level, ImageURL string
-		Version                                            int
+		Name, Description, Type, Level, ImageURL string
+		Criteria                                 template.HTML
+		Version                                  int
 		Tags                                               []string
 		Alignments                                         []badges.Alignment
 	}
@@ -88,7 +90,8 @@ func (s *Server) achievementPage(a *badges.Achievement, p *issuer.Profile) achie
 	d.CanonicalURL, d.JSONURL = s.urls.Achievement(a.ID), s.urls.Achievement(a.ID)
 	d.ImageURL = s.urls.Image(a.Image)
 	x := &d.Achievement
-	x.Name, x.Description, x.Criteria, x.Type, x.Level = a.Name, a.Description, a.Criteria, a.AchievementType, a.Level
+	x.Name, x.Description, x.Type, x.Level = a.Name, a.Description, a.AchievementType, a.Level
+	x.Criteria = renderMarkdown(a.Criteria)
 	x.ImageURL, x.Version, x.Tags, x.Alignments = d.ImageURL, a.Version, a.Tags, a.Alignments
 	d.IssuerName, d.IssuerURL = p.Name, s.urls.Issuer(p.ID)
 	return d

@@ -127,3 +127,21 @@ func TestReadyz_DatabaseDown(t *testing.T) {
 	}
 	ts.do(t, req{method: "GET", path: "/readyz", token: "-"}).wantProblem(t, 503, badges.EUNAVAILABLE, "")
 }
+
+func TestPublic_CriteriaMarkdownIsSafe(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	a := mustAchievement(t, ts, iss, map[string]any{"status": "active", "criteria": "Attend **five** sessions.\n\n" +
+		"<script>alert(1)</script>\n\n[click](javascript:alert(1)) and [guide](https://example.org/guide)"})
+	body := string(ts.do(t, req{method: "GET", path: "/achievements/" + a["id"].(string), token: "-"}).want(t, 200).body)
+	for _, want := range []string{"<strong>five</strong>", `<a href="https://example.org/guide">guide</a>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	for _, bad := range []string{"<script>alert", "javascript:"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("page contains %s:\n%s", bad, body)
+		}
+	}
+}
