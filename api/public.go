@@ -57,8 +57,8 @@ type achievementPage struct {
 		Name, Description, Type, Level, ImageURL string
 		Criteria                                 template.HTML
 		Version                                  int
-		Tags                                               []string
-		Alignments                                         []badges.Alignment
+		Tags                                     []string
+		Alignments                               []badges.Alignment
 	}
 	IssuerName, IssuerURL string
 }
