@@ -88,9 +88,17 @@ func printUsage(fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Usage: laurel [serve] [flags]\n\nRuns the Laurel Open Badges 3.0 service.\n\nFlags (each also read from the environment variable shown):\n")
 	fs.VisitAll(func(f *flag.Flag) {
 		typ, usage := flag.UnquoteUsage(f)
-		fmt.Fprintf(w, "  -%s %s\n    \t%s (env %s)", f.Name, typ, usage, envName(f.Name))
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+		fmt.Fprintf(w, "  -%s", f.Name)
+		if typ != "" {
+			fmt.Fprintf(w, " %s", typ)
+		}
+		fmt.Fprintf(w, "\n    \t%s (env %s)", usage, envName(f.Name))
+		switch {
+		case f.DefValue == "" || f.DefValue == "false" || f.DefValue == "0":
+		case typ == "string":
 			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		default:
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
 		}
 		fmt.Fprintln(w)
 	})
