@@ -28,6 +28,7 @@ type achievementRequest struct {
 	Alignments      *[]alignmentJSON `json:"alignments"`
 	Level           *string          `json:"level"`
 	ValidityDays    *int             `json:"validityDays"`
+	Repeatable      *bool            `json:"repeatable"`
 	Status          *string          `json:"status"`
 }
 
@@ -42,6 +43,7 @@ type achievementJSON struct {
 	Alignments      []alignmentJSON `json:"alignments,omitempty"`
 	Level           string          `json:"level,omitempty"`
 	ValidityDays    int             `json:"validityDays,omitempty"`
+	Repeatable      bool            `json:"repeatable"`
 	Status          string          `json:"status"`
 	Version         int             `json:"version"`
 	Image           *imageJSON      `json:"image"`
@@ -53,7 +55,7 @@ type achievementJSON struct {
 func (s *Server) achievementJSON(a *badges.Achievement) achievementJSON {
 	j := achievementJSON{ID: a.ID, IssuerID: a.IssuerID, Name: a.Name, Description: a.Description,
 		Criteria: a.Criteria, AchievementType: a.AchievementType, Tags: a.Tags, Level: a.Level,
-		ValidityDays: a.ValidityDays, Status: string(a.Status), Version: a.Version,
+		ValidityDays: a.ValidityDays, Repeatable: a.Repeatable, Status: string(a.Status), Version: a.Version,
 		Image: s.imageJSON(a.Image), PublicURL: s.urls.Achievement(a.ID), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	for _, al := range a.Alignments {
 		j.Alignments = append(j.Alignments, alignmentJSON(al))
@@ -63,7 +65,7 @@ func (s *Server) achievementJSON(a *badges.Achievement) achievementJSON {
 
 func (r *achievementRequest) update() badges.AchievementUpdate {
 	u := badges.AchievementUpdate{Name: r.Name, Description: r.Description, Criteria: r.Criteria,
-		AchievementType: r.AchievementType, Tags: r.Tags, Level: r.Level, ValidityDays: r.ValidityDays}
+		AchievementType: r.AchievementType, Tags: r.Tags, Level: r.Level, ValidityDays: r.ValidityDays, Repeatable: r.Repeatable}
 	if r.Alignments != nil {
 		as := make([]badges.Alignment, len(*r.Alignments))
 		for i, a := range *r.Alignments {
@@ -98,6 +100,9 @@ func (s *Server) handleAchievementCreate(c echo.Context) error {
 	}
 	if u.ValidityDays != nil {
 		in.ValidityDays = *u.ValidityDays
+	}
+	if u.Repeatable != nil {
+		in.Repeatable = *u.Repeatable
 	}
 	if u.Status != nil {
 		in.Status = *u.Status

@@ -36,6 +36,7 @@ type Achievement struct {
 	Alignments      []Alignment
 	Level           string // e.g. participation, contribution, leadership
 	ValidityDays    int    // how long an award stays valid; 0 = forever
+	Repeatable      bool   // may be awarded to one member more than once
 	Status          AchievementStatus
 	Version         int
 	Image           ImageRef
@@ -63,6 +64,7 @@ type AchievementInput struct {
 	Alignments      []Alignment
 	Level           string
 	ValidityDays    int
+	Repeatable      bool
 	Status          AchievementStatus
 }
 
@@ -76,6 +78,7 @@ type AchievementUpdate struct {
 	Alignments      *[]Alignment
 	Level           *string
 	ValidityDays    *int
+	Repeatable      *bool
 	Status          *AchievementStatus
 }
 
@@ -223,7 +226,7 @@ func (a *Achievement) Apply(u AchievementUpdate) (*Achievement, bool, error) {
 	in := AchievementInput{
 		Name: a.Name, Description: a.Description, Criteria: a.Criteria, AchievementType: a.AchievementType,
 		Tags: slices.Clone(a.Tags), Alignments: slices.Clone(a.Alignments), Level: a.Level,
-		ValidityDays: a.ValidityDays, Status: StatusDraft,
+		ValidityDays: a.ValidityDays, Repeatable: a.Repeatable, Status: StatusDraft,
 	}
 	setIf(&in.Name, u.Name)
 	setIf(&in.Description, u.Description)
@@ -233,12 +236,13 @@ func (a *Achievement) Apply(u AchievementUpdate) (*Achievement, bool, error) {
 	setIf(&in.Alignments, u.Alignments)
 	setIf(&in.Level, u.Level)
 	setIf(&in.ValidityDays, u.ValidityDays)
+	setIf(&in.Repeatable, u.Repeatable)
 	if err := in.Validate(); err != nil {
 		return nil, false, err
 	}
 	n := *a
 	n.Name, n.Description, n.Criteria, n.AchievementType = in.Name, in.Description, in.Criteria, in.AchievementType
-	n.Tags, n.Alignments, n.Level, n.ValidityDays = in.Tags, in.Alignments, in.Level, in.ValidityDays
+	n.Tags, n.Alignments, n.Level, n.ValidityDays, n.Repeatable = in.Tags, in.Alignments, in.Level, in.ValidityDays, in.Repeatable
 	if u.Status != nil && *u.Status != a.Status {
 		if err := checkTransition(a.Status, *u.Status); err != nil {
 			return nil, false, err
@@ -256,7 +260,7 @@ func setIf[T any](dst *T, src *T) {
 
 func (u AchievementUpdate) changesContent() bool {
 	return u.Name != nil || u.Description != nil || u.Criteria != nil || u.AchievementType != nil ||
-		u.Tags != nil || u.Alignments != nil || u.Level != nil || u.ValidityDays != nil
+		u.Tags != nil || u.Alignments != nil || u.Level != nil || u.ValidityDays != nil || u.Repeatable != nil
 }
 
 func checkTransition(from, to AchievementStatus) error {
@@ -273,7 +277,15 @@ func (a *Achievement) sameContent(b *Achievement) bool {
 	return a.Name == b.Name && a.Description == b.Description && a.Criteria == b.Criteria &&
 		a.AchievementType == b.AchievementType && slices.Equal(a.Tags, b.Tags) &&
 		slices.Equal(a.Alignments, b.Alignments) && a.Level == b.Level &&
-		a.ValidityDays == b.ValidityDays && a.Image == b.Image
+		a.ValidityDays == b.ValidityDays && a.Repeatable == b.Repeatable && a.Image == b.Image
+}
+
+// ValidUntil is when an award made at t expires; zero when it never does.
+func (a *Achievement) ValidUntil(t time.Time) time.Time {
+	if a.ValidityDays == 0 {
+		return time.Time{}
+	}
+	return t.AddDate(0, 0, a.ValidityDays)
 }
 
 // Image is a stored picture, addressed by the SHA-256 of its bytes so that

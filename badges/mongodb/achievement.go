@@ -31,6 +31,7 @@ type achievementRecord struct {
 	Alignments   []alignmentRecord `bson:"alignments,omitempty"`
 	Level        string            `bson:"level,omitempty"`
 	ValidityDays int               `bson:"validityDays,omitempty"`
+	Repeatable   bool              `bson:"repeatable,omitempty"`
 	Status       string            `bson:"status"`
 	Version      int               `bson:"version"`
 	Rev          int64             `bson:"rev"` // optimistic concurrency for edits
@@ -42,7 +43,7 @@ type achievementRecord struct {
 func (r *achievementRecord) achievement() *badges.Achievement {
 	a := &badges.Achievement{ID: r.ID, IssuerID: r.Issuer, Name: r.Name, Description: r.Description,
 		Criteria: r.Criteria, AchievementType: r.Type, Tags: r.Tags, Level: r.Level,
-		ValidityDays: r.ValidityDays, Status: badges.AchievementStatus(r.Status), Version: r.Version,
+		ValidityDays: r.ValidityDays, Repeatable: r.Repeatable, Status: badges.AchievementStatus(r.Status), Version: r.Version,
 		Image: toImageRef(r.Image), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	if r.Achievement != "" {
 		a.ID = r.Achievement
@@ -56,7 +57,7 @@ func (r *achievementRecord) achievement() *badges.Achievement {
 func achievementToRecord(a *badges.Achievement, rev int64) *achievementRecord {
 	r := &achievementRecord{ID: a.ID, Issuer: a.IssuerID, Name: a.Name, Description: a.Description,
 		Criteria: a.Criteria, Type: a.AchievementType, Tags: a.Tags, Level: a.Level,
-		ValidityDays: a.ValidityDays, Status: string(a.Status), Version: a.Version, Rev: rev,
+		ValidityDays: a.ValidityDays, Repeatable: a.Repeatable, Status: string(a.Status), Version: a.Version, Rev: rev,
 		Image: fromImageRef(a.Image), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	for _, al := range a.Alignments {
 		r.Alignments = append(r.Alignments, alignmentRecord(al))
@@ -112,7 +113,7 @@ func (s *AchievementService) CreateAchievement(ctx context.Context, issuerID str
 	now := s.db.Now()
 	a := &badges.Achievement{ID: badges.NewID(), IssuerID: issuerID, Name: in.Name, Description: in.Description,
 		Criteria: in.Criteria, AchievementType: in.AchievementType, Tags: in.Tags, Alignments: in.Alignments,
-		Level: in.Level, ValidityDays: in.ValidityDays, Status: in.Status, Version: 1,
+		Level: in.Level, ValidityDays: in.ValidityDays, Repeatable: in.Repeatable, Status: in.Status, Version: 1,
 		Image: img.Ref(true), CreatedAt: now, UpdatedAt: now}
 	if err := s.snapshot(ctx, a); err != nil {
 		return nil, err
