@@ -15,6 +15,7 @@ type issuerRequest struct {
 	URL         *string `json:"url"`
 	Email       *string `json:"email"`
 	Description *string `json:"description"`
+	JWTAlg      *string `json:"jwtAlg"`
 }
 
 type imageJSON struct {
@@ -31,6 +32,7 @@ type issuerJSON struct {
 	Email       string     `json:"email,omitempty"`
 	Description string     `json:"description,omitempty"`
 	Image       *imageJSON `json:"image,omitempty"`
+	JWTAlg      string     `json:"jwtAlg"`
 	PublicURL   string     `json:"publicUrl"`
 	CreatedAt   time.Time  `json:"createdAt"`
 	UpdatedAt   time.Time  `json:"updatedAt"`
@@ -55,7 +57,7 @@ func (s *Server) imageJSON(r badges.ImageRef) *imageJSON {
 }
 
 func (s *Server) issuerJSON(p *issuer.Profile) issuerJSON {
-	j := issuerJSON{ID: p.ID, Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description,
+	j := issuerJSON{ID: p.ID, Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg,
 		PublicURL: s.urls.Issuer(p.ID), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	if p.Image != nil {
 		j.Image = s.imageJSON(*p.Image)
@@ -76,7 +78,7 @@ func (s *Server) handleIssuerCreate(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.Issuers.CreateProfile(c.Request().Context(), issuer.ProfileInput{
-		Name: deref(req.Name), URL: deref(req.URL), Email: deref(req.Email), Description: deref(req.Description)})
+		Name: deref(req.Name), URL: deref(req.URL), Email: deref(req.Email), Description: deref(req.Description), JWTAlg: deref(req.JWTAlg)})
 	if err != nil {
 		return err
 	}
@@ -109,7 +111,7 @@ func (s *Server) handleIssuerUpdate(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.Issuers.UpdateProfile(c.Request().Context(), c.Param("issuer"), issuer.ProfileUpdate{
-		Name: req.Name, URL: req.URL, Email: req.Email, Description: req.Description})
+		Name: req.Name, URL: req.URL, Email: req.Email, Description: req.Description, JWTAlg: req.JWTAlg})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ package issuer
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +22,7 @@ type Profile struct {
 	Email       string
 	Description string
 	Image       *badges.ImageRef
+	JWTAlg      string // the VC-JWT signature algorithm: RS256 (default), ES256 or EdDSA
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -31,6 +33,7 @@ type ProfileInput struct {
 	URL         string
 	Email       string
 	Description string
+	JWTAlg      string
 }
 
 // ProfileUpdate changes a profile; nil fields stay as they are, empty
@@ -40,6 +43,7 @@ type ProfileUpdate struct {
 	URL         *string
 	Email       *string
 	Description *string
+	JWTAlg      *string
 }
 
 // ProfileService stores issuer profiles.
@@ -75,13 +79,19 @@ func (in *ProfileInput) Validate() error {
 	if utf8.RuneCountInString(in.Description) > 5000 {
 		return badges.FieldErrorf("description", "description is longer than 5000 characters")
 	}
+	if in.JWTAlg == "" {
+		in.JWTAlg = AlgRS256
+	}
+	if !slices.Contains(JWTAlgs, in.JWTAlg) {
+		return badges.FieldErrorf("jwtAlg", "jwtAlg must be one of %s, not %q", strings.Join(JWTAlgs, ", "), in.JWTAlg)
+	}
 	return nil
 }
 
 // Apply returns a copy of p with the update applied and validated.
 func (p *Profile) Apply(u ProfileUpdate) (*Profile, error) {
-	in := ProfileInput{Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description}
-	for dst, src := range map[*string]*string{&in.Name: u.Name, &in.URL: u.URL, &in.Email: u.Email, &in.Description: u.Description} {
+	in := ProfileInput{Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg}
+	for dst, src := range map[*string]*string{&in.Name: u.Name, &in.URL: u.URL, &in.Email: u.Email, &in.Description: u.Description, &in.JWTAlg: u.JWTAlg} {
 		if src != nil {
 			*dst = *src
 		}
@@ -90,6 +100,6 @@ func (p *Profile) Apply(u ProfileUpdate) (*Profile, error) {
 		return nil, err
 	}
 	n := *p
-	n.Name, n.URL, n.Email, n.Description = in.Name, in.URL, in.Email, in.Description
+	n.Name, n.URL, n.Email, n.Description, n.JWTAlg = in.Name, in.URL, in.Email, in.Description, in.JWTAlg
 	return &n, nil
 }

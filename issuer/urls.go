@@ -2,6 +2,7 @@ package issuer
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -36,3 +37,18 @@ func (u URLs) Image(r badges.ImageRef) string { return u.base + "/images/" + r.F
 
 // Member is a member's public profile page.
 func (u URLs) Member(slug string) string { return u.base + "/members/" + slug }
+
+// Credential is the id and public page of a credential.
+func (u URLs) Credential(id string) string { return u.base + "/credentials/" + id }
+
+// StatusList is the URL of one of an issuer's revocation lists.
+func (u URLs) StatusList(issuerID string, number int) string {
+	return u.base + "/status/" + issuerID + "/" + strconv.Itoa(number)
+}
+
+// Key is where a public key is published: the JWT kid and the Data
+// Integrity verificationMethod both dereference here.
+func (u URLs) Key(issuerID, keyID string) string { return u.base + "/issuers/" + issuerID + "/keys/" + keyID }
+
+// JWKS is the issuer's JSON Web Key Set.
+func (u URLs) JWKS(issuerID string) string { return u.base + "/issuers/" + issuerID + "/jwks.json" }

@@ -135,3 +135,20 @@ func (db *DB) counters(ctx context.Context, id string) (map[string]int64, error)
 
 // byID is the exact-_id filter, the only one the embedded engine indexes.
 func byID(id string) bson.D { return bson.D{{Key: "_id", Value: id}} }
+
+// ClaimKey reserves a secondary unique key for ref, for the issuer stores;
+// see claimKey.
+func (db *DB) ClaimKey(ctx context.Context, key, ref string, owns func(holder string) (bool, error)) (string, error) {
+	return db.claimKey(ctx, key, ref, owns)
+}
+
+// ReleaseKey frees key if ref holds it.
+func (db *DB) ReleaseKey(ctx context.Context, key, ref string) error { return db.releaseKey(ctx, key, ref) }
+
+// KeyRef returns the holder of key, or "".
+func (db *DB) KeyRef(ctx context.Context, key string) (string, error) { return db.keyRef(ctx, key) }
+
+// IncCounter adds to a counter atomically and returns the new value.
+func (db *DB) IncCounter(ctx context.Context, id, field string, by int64) (int64, error) {
+	return db.incCounter(ctx, id, field, by)
+}

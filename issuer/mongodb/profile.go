@@ -22,6 +22,7 @@ type profileRecord struct {
 	Email       string          `bson:"email,omitempty"`
 	Description string          `bson:"description,omitempty"`
 	Image       *imageRefRecord `bson:"image,omitempty"`
+	JWTAlg      string          `bson:"jwtAlg,omitempty"`
 	CreatedAt   time.Time       `bson:"createdAt"`
 	UpdatedAt   time.Time       `bson:"updatedAt"`
 }
@@ -33,7 +34,10 @@ type imageRefRecord struct {
 
 func (r *profileRecord) profile() *issuer.Profile {
 	p := &issuer.Profile{ID: r.ID, Name: r.Name, URL: r.URL, Email: r.Email, Description: r.Description,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		JWTAlg: r.JWTAlg, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	if p.JWTAlg == "" {
+		p.JWTAlg = issuer.AlgRS256
+	}
 	if r.Image != nil {
 		p.Image = &badges.ImageRef{SHA256: r.Image.SHA256, Format: badges.ImageFormat(r.Image.Format)}
 	}
@@ -42,7 +46,7 @@ func (r *profileRecord) profile() *issuer.Profile {
 
 func toProfileRecord(p *issuer.Profile) *profileRecord {
 	r := &profileRecord{ID: p.ID, Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description,
-		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		JWTAlg: p.JWTAlg, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	if p.Image != nil {
 		r.Image = &imageRefRecord{SHA256: p.Image.SHA256, Format: string(p.Image.Format)}
 	}
@@ -72,7 +76,7 @@ func (s *ProfileService) CreateProfile(ctx context.Context, in issuer.ProfileInp
 	}
 	now := s.db.Now()
 	p := &issuer.Profile{ID: badges.NewID(), Name: in.Name, URL: in.URL, Email: in.Email,
-		Description: in.Description, CreatedAt: now, UpdatedAt: now}
+		Description: in.Description, JWTAlg: in.JWTAlg, CreatedAt: now, UpdatedAt: now}
 	if _, err := s.db.Collection(colIssuers).InsertOne(ctx, toProfileRecord(p)); err != nil {
 		return nil, bmongo.Wrap(err, "store issuer")
 	}
@@ -125,7 +129,7 @@ func (s *ProfileService) UpdateProfile(ctx context.Context, id string, u issuer.
 	n.UpdatedAt = s.db.Now()
 	r := toProfileRecord(n)
 	return n, s.set(ctx, id, bson.D{{Key: "name", Value: r.Name}, {Key: "url", Value: r.URL}, {Key: "email", Value: r.Email},
-		{Key: "description", Value: r.Description}, {Key: "updatedAt", Value: r.UpdatedAt}})
+		{Key: "description", Value: r.Description}, {Key: "jwtAlg", Value: r.JWTAlg}, {Key: "updatedAt", Value: r.UpdatedAt}})
 }
 
 // SetProfileImage stores an image and makes it the issuer's.

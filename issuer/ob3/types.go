@@ -62,3 +62,100 @@ type Achievement struct {
 	Version         string      `json:"version,omitempty"`
 	Creator         *Profile    `json:"creator,omitempty"`
 }
+
+// Credential types and terms.
+const (
+	ContextExtensions   = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+	SchemaAchievement   = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+	SchemaValidatorType = "1EdTechJsonSchemaValidator2019"
+)
+
+// Credential is an Open Badges 3.0 OpenBadgeCredential. Proofs are added
+// to its JSON form after it is built.
+type Credential struct {
+	Context           []string     `json:"@context"`
+	ID                string       `json:"id"`
+	Type              []string     `json:"type"`
+	Name              string       `json:"name,omitempty"`
+	Description       string       `json:"description,omitempty"`
+	Image             *Image       `json:"image,omitempty"`
+	Issuer            *Profile     `json:"issuer"`
+	ValidFrom         string       `json:"validFrom"`
+	ValidUntil        string       `json:"validUntil,omitempty"`
+	AwardedDate       string       `json:"awardedDate,omitempty"`
+	CredentialSubject Subject      `json:"credentialSubject"`
+	Evidence          []Evidence   `json:"evidence,omitempty"`
+	CredentialSchema  []Schema     `json:"credentialSchema,omitempty"`
+	CredentialStatus  *StatusEntry `json:"credentialStatus,omitempty"`
+}
+
+// Subject is an AchievementSubject: who earned what.
+type Subject struct {
+	ID          string           `json:"id,omitempty"`
+	Type        []string         `json:"type"`
+	Identifier  []IdentityObject `json:"identifier,omitempty"`
+	Achievement *Achievement     `json:"achievement"`
+	Narrative   string           `json:"narrative,omitempty"`
+	Result      []Result         `json:"result,omitempty"`
+}
+
+// IdentityObject identifies a recipient without disclosing the identity:
+// a salted hash of, for Laurel, the e-mail address.
+type IdentityObject struct {
+	Type         string `json:"type"` // "IdentityObject"
+	IdentityHash string `json:"identityHash"`
+	IdentityType string `json:"identityType"` // "emailAddress"
+	Hashed       bool   `json:"hashed"`
+	Salt         string `json:"salt,omitempty"`
+}
+
+// Evidence supports an award.
+type Evidence struct {
+	ID          string   `json:"id,omitempty"`
+	Type        []string `json:"type"`
+	Name        string   `json:"name,omitempty"`
+	Narrative   string   `json:"narrative,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Genre       string   `json:"genre,omitempty"`
+	Audience    string   `json:"audience,omitempty"`
+}
+
+// Result says how the recipient did.
+type Result struct {
+	Type   []string `json:"type"`
+	Value  string   `json:"value,omitempty"`
+	Status string   `json:"status,omitempty"`
+}
+
+// Schema points a verifier at the JSON Schema to check the credential with.
+type Schema struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+}
+
+// StatusEntry is a BitstringStatusListEntry.
+type StatusEntry struct {
+	ID                   string `json:"id"`
+	Type                 string `json:"type"` // "BitstringStatusListEntry"
+	StatusPurpose        string `json:"statusPurpose"`
+	StatusListIndex      string `json:"statusListIndex"`
+	StatusListCredential string `json:"statusListCredential"`
+}
+
+// StatusListCredential is a BitstringStatusListCredential.
+type StatusListCredential struct {
+	Context           []string          `json:"@context"`
+	ID                string            `json:"id"`
+	Type              []string          `json:"type"`
+	Issuer            *Profile          `json:"issuer"`
+	ValidFrom         string            `json:"validFrom"`
+	CredentialSubject StatusListSubject `json:"credentialSubject"`
+}
+
+// StatusListSubject carries the encoded list.
+type StatusListSubject struct {
+	ID            string `json:"id"`
+	Type          string `json:"type"` // "BitstringStatusList"
+	StatusPurpose string `json:"statusPurpose"`
+	EncodedList   string `json:"encodedList"`
+}

@@ -1,0 +1,60 @@
+package issuer
+
+import (
+	"context"
+	"time"
+)
+
+// Credential is an issued Open Badges 3.0 credential as Laurel keeps it:
+// the signed documents and what they were made from.
+type Credential struct {
+	ID                 string // also the last segment of its public URL
+	IssuerID           string
+	AchievementID      string
+	AchievementVersion int
+	MemberID           string
+	AwardedAt          time.Time
+	ValidUntil         time.Time // zero: never expires
+	StatusList         int       // which of the issuer's revocation lists
+	StatusIndex        int       // its position in that list
+	JSON               []byte    // the credential with its Data Integrity proof
+	JWT                string    // the same credential as a VC-JWT
+	RevokedAt          time.Time // zero while valid
+	RevocationReason   string
+}
+
+// Revoked reports whether the credential was revoked.
+func (c *Credential) Revoked() bool { return !c.RevokedAt.IsZero() }
+
+// CredentialStore keeps issued credentials.
+type CredentialStore interface {
+	CreateCredential(ctx context.Context, c *Credential) error
+	// CreateCredentials stores many at once; the result says, per
+	// credential, what failed (nil when stored).
+	CreateCredentials(ctx context.Context, cs []*Credential) []error
+	Credential(ctx context.Context, id string) (*Credential, error)
+	// RevokeCredential marks a credential revoked; ECONFLICT when it was
+	// already.
+	RevokeCredential(ctx context.Context, id, reason string, at time.Time) (*Credential, error)
+}
+
+// StatusList is one of an issuer's revocation lists.
+type StatusList struct {
+	IssuerID string
+	Number   int
+	Key      []byte // keys the permutation that places credentials in the list
+	Revoked  []int  // indexes set in the list
+	Rev      int64  // changes with every revocation
+}
+
+// StatusStore allocates positions in revocation lists and records
+// revocations.
+type StatusStore interface {
+	// AllocateStatus reserves n consecutive never-used slots of an issuer
+	// and returns the first. Slot s lives in list s / StatusListSize.
+	AllocateStatus(ctx context.Context, issuerID string, n int) (first int64, err error)
+	// StatusList returns a list, creating it (with a random key) if needed.
+	StatusList(ctx context.Context, issuerID string, number int) (*StatusList, error)
+	// SetRevoked marks an index of a list revoked.
+	SetRevoked(ctx context.Context, issuerID string, number, index int) error
+}
