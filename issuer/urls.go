@@ -48,7 +48,9 @@ func (u URLs) StatusList(issuerID string, number int) string {
 
 // Key is where a public key is published: the JWT kid and the Data
 // Integrity verificationMethod both dereference here.
-func (u URLs) Key(issuerID, keyID string) string { return u.base + "/issuers/" + issuerID + "/keys/" + keyID }
+func (u URLs) Key(issuerID, keyID string) string {
+	return u.base + "/issuers/" + issuerID + "/keys/" + keyID
+}
 
 // JWKS is the issuer's JSON Web Key Set.
 func (u URLs) JWKS(issuerID string) string { return u.base + "/issuers/" + issuerID + "/jwks.json" }

@@ -143,7 +143,9 @@ func (db *DB) ClaimKey(ctx context.Context, key, ref string, owns func(holder st
 }
 
 // ReleaseKey frees key if ref holds it.
-func (db *DB) ReleaseKey(ctx context.Context, key, ref string) error { return db.releaseKey(ctx, key, ref) }
+func (db *DB) ReleaseKey(ctx context.Context, key, ref string) error {
+	return db.releaseKey(ctx, key, ref)
+}
 
 // KeyRef returns the holder of key, or "".
 func (db *DB) KeyRef(ctx context.Context, key string) (string, error) { return db.keyRef(ctx, key) }
