@@ -112,10 +112,18 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
+// machineRoutes serve only documents for programs, so their errors are
+// JSON whatever the client accepts.
+var machineRoutes = map[string]bool{
+	"/readyz": true, "/images/:file": true, "/status/:issuer/:list": true, "/issuers/:issuer/keys/:key": true,
+	"/issuers/:issuer/jwks.json": true, "/.well-known/jwks.json": true,
+}
+
 // wantsJSON reports whether an error should be answered in JSON: always
-// under /api/, otherwise when the client prefers JSON to HTML.
+// under /api/ and on machine routes, otherwise when the client prefers
+// JSON to HTML.
 func wantsJSON(c echo.Context) bool {
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") || c.Request().URL.Path == "/readyz" || strings.HasPrefix(c.Request().URL.Path, "/images/") {
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") || machineRoutes[c.Path()] {
 		return true
 	}
 	return negotiate(c.Request().Header.Get("Accept"), "text/html", "application/json") != "text/html"

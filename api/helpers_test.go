@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -22,7 +23,9 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/issuer"
 	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
+	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
 func TestMain(m *testing.M) { mongotest.Main(m) }
@@ -56,6 +59,7 @@ func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) 
 		Members:      mongodb.NewMemberService(db),
 		APIKeys:      mongodb.NewAPIKeyService(db),
 		Images:       mongodb.NewImageStore(db),
+		Issuing:      newIssuing(t, db),
 		Ping:         db.Ping,
 	})
 	if err != nil {
@@ -256,4 +260,34 @@ type testLogWriter struct{ t testing.TB }
 func (w testLogWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+var (
+	loaderOnce sync.Once
+	loader     *ob3.DocumentLoader
+	loaderErr  error
+)
+
+// newIssuing is the issuing service on db, with keys sealed under a fixed
+// test master key; the JSON-LD contexts are processed once per test binary.
+func newIssuing(t testing.TB, db *mongodb.DB) *issuer.Service {
+	t.Helper()
+	loaderOnce.Do(func() { loader, loaderErr = ob3.NewDocumentLoader() })
+	if loaderErr != nil {
+		t.Fatal(loaderErr)
+	}
+	sealer, err := issuer.NewSealer(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls, err := issuer.NewURLs(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return issuer.NewService(issuer.Deps{
+		Profiles: imongo.NewProfileService(db), Achievements: mongodb.NewAchievementService(db),
+		Members: mongodb.NewMemberService(db), Credentials: imongo.NewCredentialStore(db),
+		Status: imongo.NewStatusStore(db), Keyring: issuer.NewKeyring(imongo.NewKeyStore(db), sealer),
+		Claims: db, URLs: urls, Loader: loader,
+	})
 }

@@ -36,7 +36,14 @@ type Services struct {
 	Members      badges.MemberService
 	APIKeys      badges.APIKeyService
 	Images       badges.ImageStore
+	Issuing      Issuing
 	Ping         func(context.Context) error // readiness of the database
+}
+
+// longRunning routes get ImportTimeout instead of RequestTimeout.
+var longRunning = map[string]bool{
+	"/api/v1/issuers/:issuer/members/import": true,
+	"/api/v1/issuers/:issuer/awards/bulk":    true,
 }
 
 // Server is the Echo application with its dependencies.
@@ -109,7 +116,7 @@ func (s *Server) routes() {
 		middleware.BodyLimit("8M"),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 			Timeout: s.cfg.RequestTimeout,
-			Skipper: func(c echo.Context) bool { return c.Path() == "/api/v1/issuers/:issuer/members/import" },
+			Skipper: func(c echo.Context) bool { return longRunning[c.Path()] },
 		}),
 		// Not group middleware: Echo would then answer 404 instead of 405
 		// for a known path with another method.
@@ -126,6 +133,11 @@ func (s *Server) routes() {
 	e.GET("/issuers/:issuer", s.handleIssuerPublic)
 	e.GET("/achievements/:achievement", s.handleAchievementPublic)
 	e.GET("/images/:file", s.handleImage)
+	e.GET("/credentials/:credential", s.handleCredentialPublic)
+	e.GET("/status/:issuer/:list", s.handleStatusList)
+	e.GET("/issuers/:issuer/keys/:key", s.handleKeyPublic)
+	e.GET("/issuers/:issuer/jwks.json", s.handleJWKS)
+	e.GET("/.well-known/jwks.json", s.handleJWKS)
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/issuers", s.handleIssuerCreate)
@@ -143,6 +155,13 @@ func (s *Server) routes() {
 	v1.DELETE("/achievements/:achievement/image", s.handleAchievementImageReset)
 	v1.GET("/achievements/:achievement/versions", s.handleAchievementVersions)
 	v1.GET("/achievements/:achievement/versions/:version", s.handleAchievementVersion)
+
+	v1.GET("/issuers/:issuer/keys", s.handleKeyList)
+	v1.POST("/issuers/:issuer/keys/rotate", s.handleKeyRotate)
+	v1.POST("/issuers/:issuer/awards", s.handleAwardCreate)
+	v1.POST("/issuers/:issuer/awards/bulk", s.handleAwardBulk)
+	v1.GET("/credentials/:credential", s.handleCredentialGet)
+	v1.POST("/credentials/:credential/revoke", s.handleCredentialRevoke)
 
 	v1.POST("/issuers/:issuer/members", s.handleMemberCreate)
 	v1.GET("/issuers/:issuer/members", s.handleMemberList)

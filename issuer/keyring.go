@@ -3,8 +3,11 @@ package issuer
 import (
 	"context"
 	"crypto"
+	"fmt"
 	"sync"
 	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -18,6 +21,7 @@ const keyCacheTTL = time.Minute
 type SigningKey struct {
 	*Key
 	Signer crypto.Signer
+	JWK    jwk.Key // the private key as JWS signing wants it
 }
 
 // IssuerKeys are the keys an issuer signs with now.
@@ -98,7 +102,11 @@ func (r *Keyring) open(issuerID string, di, jwt *Key) (*IssuerKeys, error) {
 		if err != nil {
 			return nil, err
 		}
-		*p.dst = SigningKey{Key: p.key, Signer: s}
+		j, err := jwk.FromRaw(s)
+		if err != nil {
+			return nil, fmt.Errorf("key %s: %w", p.key.ID, err)
+		}
+		*p.dst = SigningKey{Key: p.key, Signer: s, JWK: j}
 	}
 	r.mu.Lock()
 	r.cache[issuerID] = ik

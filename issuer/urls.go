@@ -51,6 +51,3 @@ func (u URLs) StatusList(issuerID string, number int) string {
 func (u URLs) Key(issuerID, keyID string) string {
 	return u.base + "/issuers/" + issuerID + "/keys/" + keyID
 }
-
-// JWKS is the issuer's JSON Web Key Set.
-func (u URLs) JWKS(issuerID string) string { return u.base + "/issuers/" + issuerID + "/jwks.json" }

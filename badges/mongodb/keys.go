@@ -154,3 +154,38 @@ func (db *DB) KeyRef(ctx context.Context, key string) (string, error) { return d
 func (db *DB) IncCounter(ctx context.Context, id, field string, by int64) (int64, error) {
 	return db.incCounter(ctx, id, field, by)
 }
+
+// ClaimKeys reserves many keys at once, keys[i] for refs[i], with one
+// unordered insert; the keys that were taken are claimed again one by one,
+// which takes stale ones over. It returns, per key, the holder that kept it
+// ("" when claimed).
+func (db *DB) ClaimKeys(ctx context.Context, keys, refs []string, owns func(key, holder string) (bool, error)) ([]string, error) {
+	holders := make([]string, len(keys))
+	if len(keys) == 0 {
+		return holders, nil
+	}
+	docs := make([]any, len(keys))
+	for i, k := range keys {
+		docs[i] = keyDoc{ID: k, Ref: refs[i], CreatedAt: db.Now()}
+	}
+	_, err := db.c(colKeyIndex).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	failed, err := bulkFailedRows(err, identity(len(keys)))
+	if err != nil {
+		return nil, err
+	}
+	for i := range failed {
+		k := keys[i]
+		if holders[i], err = db.claimKey(ctx, k, refs[i], func(h string) (bool, error) { return owns(k, h) }); err != nil {
+			return nil, err
+		}
+	}
+	return holders, nil
+}
+
+func identity(n int) []int {
+	ix := make([]int, n)
+	for i := range ix {
+		ix[i] = i
+	}
+	return ix
+}

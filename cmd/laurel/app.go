@@ -8,12 +8,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/issuer"
 	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
+	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
 // Main is one running Laurel: database, engine and HTTP server.
@@ -24,6 +29,7 @@ type Main struct {
 	log    *slog.Logger
 
 	engine *mongodb.Engine
+	lock   *os.File // held on the data directory while the embedded engine runs
 	db     *mongodb.DB
 	http   *http.Server
 	served chan error
@@ -58,6 +64,11 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	issuing, err := m.issuing(baseURL)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
 		RequestTimeout: m.Config.RequestTimeout, Logger: m.log,
@@ -67,6 +78,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Members:      mongodb.NewMemberService(m.db),
 		APIKeys:      mongodb.NewAPIKeyService(m.db),
 		Images:       mongodb.NewImageStore(m.db),
+		Issuing:      issuing,
 		Ping:         m.db.Ping,
 	})
 	if err != nil {
@@ -94,6 +106,11 @@ func (m *Main) Run(ctx context.Context) error {
 func (m *Main) openDB(ctx context.Context) error {
 	uri := m.Config.MongoURI
 	if uri == "" {
+		lock, err := lockDataDir(m.Config.DataDir)
+		if err != nil {
+			return err
+		}
+		m.lock = lock
 		e, err := mongodb.StartEngine(m.Config.DataDir, m.log)
 		if err != nil {
 			return err
@@ -107,6 +124,83 @@ func (m *Main) openDB(ctx context.Context) error {
 	}
 	m.db = db
 	return nil
+}
+
+// open starts the database and the issuing service without serving, for
+// commands that work on the data directly.
+func (m *Main) open(ctx context.Context) (*issuer.Service, error) {
+	m.log = newLogger(m.Config, m.stderr)
+	if err := m.openDB(ctx); err != nil {
+		return nil, err
+	}
+	baseURL := m.Config.BaseURL
+	if baseURL == "" {
+		baseURL = "http://localhost:8080"
+	}
+	return m.issuing(baseURL)
+}
+
+// lockDataDir takes an exclusive lock on the data directory: the embedded
+// engine's files may be used by one process only, and Laurel's in-process
+// document locks rely on it.
+func lockDataDir(dir string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "laurel.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("another Laurel process is using the data directory %s (stop it, or use the HTTP API)", dir)
+	}
+	return f, nil
+}
+
+// issuing wires the issuing service: keys sealed under the master key,
+// offline JSON-LD contexts, credential and status stores.
+func (m *Main) issuing(baseURL string) (*issuer.Service, error) {
+	master, err := m.masterKey()
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := issuer.NewSealer(master)
+	if err != nil {
+		return nil, err
+	}
+	urls, err := issuer.NewURLs(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	loader, err := ob3.NewDocumentLoader()
+	if err != nil {
+		return nil, err
+	}
+	return issuer.NewService(issuer.Deps{
+		Profiles:     imongo.NewProfileService(m.db),
+		Achievements: mongodb.NewAchievementService(m.db),
+		Members:      mongodb.NewMemberService(m.db),
+		Credentials:  imongo.NewCredentialStore(m.db),
+		Status:       imongo.NewStatusStore(m.db),
+		Keyring:      issuer.NewKeyring(imongo.NewKeyStore(m.db), sealer),
+		Claims:       m.db,
+		URLs:         urls,
+		Loader:       loader,
+	}), nil
+}
+
+// masterKey is the key that seals signing keys: from -master-key, or from
+// master.key in the data directory, made on first start.
+func (m *Main) masterKey() ([]byte, error) {
+	if m.Config.MasterKey != "" {
+		k, err := issuer.ParseMasterKey(m.Config.MasterKey)
+		if err != nil {
+			return nil, fmt.Errorf("-master-key: %w", err)
+		}
+		return k, nil
+	}
+	return issuer.LoadOrCreateMasterKeyFile(filepath.Join(m.Config.DataDir, "master.key"))
 }
 
 // bootstrap prints the first admin key once in the life of a database, and
@@ -145,6 +239,10 @@ func (m *Main) Close() error {
 	if m.engine != nil {
 		errs = append(errs, m.engine.Close())
 		m.engine = nil
+	}
+	if m.lock != nil {
+		errs = append(errs, m.lock.Close()) // closing releases the lock
+		m.lock = nil
 	}
 	if m.log != nil {
 		m.log.Info("laurel stopped")

@@ -22,6 +22,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	MaxBodyBytes    int64
 	MaxImageBytes   int
+	MasterKey       string
 	Demo            bool
 }
 
@@ -44,6 +45,7 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may finish on shutdown")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest JSON request body")
 	fs.IntVar(&c.MaxImageBytes, "max-image-bytes", 1<<20, "largest badge or issuer image upload")
+	fs.StringVar(&c.MasterKey, "master-key", "", "32-byte key (hex or base64) that encrypts signing keys at rest; default: the file master.key in -data-dir, created on first start")
 	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add a demo community with badges and members")
 	fs.Usage = func() { printUsage(fs) }
 	return fs
@@ -52,7 +54,23 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 // parse reads flags, then fills every flag not given on the command line
 // from its environment twin.
 func (c *Config) parse(args []string, getenv func(string) string, out io.Writer) error {
-	fs := c.flagSet(out)
+	if err := parseWithEnv(c.flagSet(out), args, getenv); err != nil {
+		return err
+	}
+	switch {
+	case c.LogFormat != "text" && c.LogFormat != "json":
+		return fmt.Errorf("-log-format must be text or json, not %q", c.LogFormat)
+	case c.MaxBodyBytes < 1024 || c.MaxImageBytes < 1024:
+		return fmt.Errorf("-max-body-bytes and -max-image-bytes must be at least 1024")
+	case c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0:
+		return fmt.Errorf("timeouts must be positive")
+	}
+	return nil
+}
+
+// parseWithEnv parses flags, then fills every flag not given on the
+// command line from its LAUREL_* environment twin.
+func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,23 +87,17 @@ func (c *Config) parse(args []string, getenv func(string) string, out io.Writer)
 			}
 		}
 	})
-	if err != nil {
-		return err
-	}
-	switch {
-	case c.LogFormat != "text" && c.LogFormat != "json":
-		return fmt.Errorf("-log-format must be text or json, not %q", c.LogFormat)
-	case c.MaxBodyBytes < 1024 || c.MaxImageBytes < 1024:
-		return fmt.Errorf("-max-body-bytes and -max-image-bytes must be at least 1024")
-	case c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0:
-		return fmt.Errorf("timeouts must be positive")
-	}
-	return nil
+	return err
 }
 
 func printUsage(fs *flag.FlagSet) {
+	fmt.Fprintf(fs.Output(), "Usage: laurel [serve] [flags]\n\nRuns the Laurel Open Badges 3.0 service.\n\nFlags (each also read from the environment variable shown):\n")
+	printFlags(fs)
+}
+
+// printFlags lists flags with their environment twins and defaults.
+func printFlags(fs *flag.FlagSet) {
 	w := fs.Output()
-	fmt.Fprintf(w, "Usage: laurel [serve] [flags]\n\nRuns the Laurel Open Badges 3.0 service.\n\nFlags (each also read from the environment variable shown):\n")
 	fs.VisitAll(func(f *flag.Flag) {
 		typ, usage := flag.UnquoteUsage(f)
 		fmt.Fprintf(w, "  -%s", f.Name)

@@ -27,6 +27,8 @@ const commands = `Usage: laurel <command> [flags]
 
 Commands:
   serve     run the service (the default when no command is given)
+  keys      list or rotate an issuer's signing keys
+  load      measure bulk awarding end to end (load awards)
   help      show this help
 
 Run "laurel serve --help" for the flags of serve.
@@ -53,6 +55,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		<-ctx.Done()
 		return m.Close()
+	case "keys":
+		return runKeys(ctx, args, getenv, stdout, stderr)
+	case "load":
+		return runLoad(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, commands)
 		return nil

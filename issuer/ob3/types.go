@@ -11,6 +11,12 @@ const (
 // Contexts is the @context of Laurel's Open Badges documents.
 var Contexts = []string{ContextCredentialsV2, ContextOB}
 
+// CredentialContexts is the @context of Laurel's credentials: the
+// extensions context defines the type of their credentialSchema,
+// 1EdTechJsonSchemaValidator2019, which would otherwise be an undefined
+// term, dropped from the signed data.
+var CredentialContexts = []string{ContextCredentialsV2, ContextOB, ContextExtensions}
+
 // Profile is an Open Badges 3.0 Profile: an issuer or creator.
 type Profile struct {
 	Context     []string `json:"@context,omitempty"`
@@ -147,7 +153,7 @@ type StatusListCredential struct {
 	Context           []string          `json:"@context"`
 	ID                string            `json:"id"`
 	Type              []string          `json:"type"`
-	Issuer            *Profile          `json:"issuer"`
+	Issuer            string            `json:"issuer"` // the issuer's id: the credentials context alone does not define Profile's terms
 	ValidFrom         string            `json:"validFrom"`
 	CredentialSubject StatusListSubject `json:"credentialSubject"`
 }

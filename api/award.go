@@ -1,0 +1,253 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+type evidenceJSON struct {
+	URL         string `json:"url,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Narrative   string `json:"narrative,omitempty"`
+	Description string `json:"description,omitempty"`
+	Genre       string `json:"genre,omitempty"`
+	Audience    string `json:"audience,omitempty"`
+}
+
+type resultJSON struct {
+	Value  string `json:"value,omitempty"`
+	Status string `json:"status,omitempty"`
+}
+
+type awardRequest struct {
+	AchievementID string         `json:"achievementId"`
+	MemberID      string         `json:"memberId,omitempty"`
+	Email         string         `json:"email,omitempty"`
+	Name          string         `json:"name,omitempty"`
+	Narrative     string         `json:"narrative,omitempty"`
+	Evidence      []evidenceJSON `json:"evidence,omitempty"`
+	Results       []resultJSON   `json:"results,omitempty"`
+}
+
+func (r awardRequest) input() badges.AwardInput {
+	in := badges.AwardInput{AchievementID: r.AchievementID, MemberID: r.MemberID, Email: r.Email, Name: r.Name, Narrative: r.Narrative}
+	for _, e := range r.Evidence {
+		in.Evidence = append(in.Evidence, badges.Evidence(e))
+	}
+	for _, x := range r.Results {
+		in.Results = append(in.Results, badges.Result(x))
+	}
+	return in
+}
+
+type credentialJSON struct {
+	ID                 string          `json:"id"`
+	URL                string          `json:"url"`
+	IssuerID           string          `json:"issuerId"`
+	AchievementID      string          `json:"achievementId"`
+	AchievementVersion int             `json:"achievementVersion"`
+	MemberID           string          `json:"memberId"`
+	AwardedAt          time.Time       `json:"awardedAt"`
+	ValidUntil         *time.Time      `json:"validUntil,omitempty"`
+	Status             string          `json:"status"`
+	RevokedAt          *time.Time      `json:"revokedAt,omitempty"`
+	RevocationReason   string          `json:"revocationReason,omitempty"`
+	Credential         json.RawMessage `json:"credential"`
+	JWT                string          `json:"jwt"`
+}
+
+func (s *Server) credentialJSON(c *issuer.Credential) credentialJSON {
+	j := credentialJSON{ID: c.ID, URL: s.urls.Credential(c.ID), IssuerID: c.IssuerID, AchievementID: c.AchievementID,
+		AchievementVersion: c.AchievementVersion, MemberID: c.MemberID, AwardedAt: c.AwardedAt,
+		ValidUntil: timePtr(c.ValidUntil), Status: "active", RevokedAt: timePtr(c.RevokedAt),
+		RevocationReason: c.RevocationReason, Credential: c.JSON, JWT: c.JWT}
+	if c.Revoked() {
+		j.Status = "revoked"
+	}
+	return j
+}
+
+// handleAwardCreate issues one credential: 201 when issued, 200 with the
+// existing credential when the member already holds a non-repeatable badge
+// or the Idempotency-Key was seen before.
+func (s *Server) handleAwardCreate(c echo.Context) error {
+	var req awardRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	in := req.input()
+	in.IdempotencyKey = c.Request().Header.Get("Idempotency-Key")
+	cred, issued, err := s.svc.Issuing.Award(c.Request().Context(), c.Param("issuer"), in)
+	if err != nil {
+		return err
+	}
+	if !issued {
+		return c.JSON(http.StatusOK, s.credentialJSON(cred))
+	}
+	return created(c, "/api/v1/credentials/"+cred.ID, s.credentialJSON(cred))
+}
+
+type bulkRowJSON struct {
+	Row          int    `json:"row"` // 1-based: the array position, or the CSV line
+	Outcome      string `json:"outcome"`
+	CredentialID string `json:"credentialId,omitempty"`
+	URL          string `json:"url,omitempty"`
+	Error        string `json:"error,omitempty"`
+	Field        string `json:"field,omitempty"`
+}
+
+type bulkJSON struct {
+	Issued   int           `json:"issued"`
+	Held     int           `json:"held"`
+	Rejected int           `json:"rejected"`
+	Rows     []bulkRowJSON `json:"rows"`
+}
+
+// handleAwardBulk issues many credentials from a JSON array of awards or
+// a CSV file, answering every row.
+func (s *Server) handleAwardBulk(c echo.Context) error {
+	ins, lines, err := s.bulkInputs(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ImportTimeout)
+	defer cancel()
+	res, err := s.svc.Issuing.AwardMany(ctx, c.Param("issuer"), c.Request().Header.Get("Idempotency-Key"), ins)
+	if err != nil {
+		return err
+	}
+	out := bulkJSON{Rows: make([]bulkRowJSON, len(res))}
+	for i, r := range res {
+		row := bulkRowJSON{Row: lines[i], Outcome: r.Outcome}
+		if r.Credential != nil {
+			row.CredentialID, row.URL = r.Credential.ID, s.urls.Credential(r.Credential.ID)
+		}
+		if r.Err != nil {
+			row.Error, row.Field = badges.ErrorMessage(r.Err), badges.ErrorField(r.Err)
+		}
+		switch r.Outcome {
+		case issuer.OutcomeIssued:
+			out.Issued++
+		case issuer.OutcomeHeld:
+			out.Held++
+		default:
+			out.Rejected++
+		}
+		out.Rows[i] = row
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// maxBulkBytes bounds a bulk award body: 10,000 rows of a few hundred
+// bytes.
+const maxBulkBytes = 8 << 20
+
+// bulkInputs reads the rows of a bulk award and their 1-based numbers.
+func (s *Server) bulkInputs(c echo.Context) ([]badges.AwardInput, []int, error) {
+	mt := mediaType(c)
+	if mt != echo.MIMEApplicationJSON && mt != "text/csv" {
+		return nil, nil, unsupportedMedia(mt, echo.MIMEApplicationJSON, "text/csv")
+	}
+	body, err := readBody(c, maxBulkBytes)
+	if err != nil {
+		return nil, nil, err
+	}
+	if mt == "text/csv" {
+		return parseAwardCSV(body)
+	}
+	var reqs []awardRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&reqs); err != nil {
+		return nil, nil, jsonError(err)
+	}
+	if len(reqs) > issuer.MaxBulkAwards {
+		return nil, nil, badges.Errorf(badges.ETOOLARGE, "A bulk award takes at most %d rows, not %d.", issuer.MaxBulkAwards, len(reqs))
+	}
+	ins, lines := make([]badges.AwardInput, len(reqs)), make([]int, len(reqs))
+	for i, r := range reqs {
+		ins[i], lines[i] = r.input(), i+1
+	}
+	return ins, lines, nil
+}
+
+var awardColumns = []string{"achievementId", "memberId", "email", "name", "narrative", "evidenceUrl", "evidenceName", "evidenceNarrative", "result"}
+
+// parseAwardCSV reads a bulk award CSV: a header naming some of
+// awardColumns (achievementId, and memberId or email, are needed), then one
+// award a row.
+func parseAwardCSV(body []byte) ([]badges.AwardInput, []int, error) {
+	r := csv.NewReader(bytes.NewReader(body))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, nil, badges.Errorf(badges.EINVALID, "The CSV needs a header row naming its columns: %s.", strings.Join(awardColumns, ", "))
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		found := false
+		for _, name := range awardColumns {
+			if strings.EqualFold(h, name) {
+				cols[name], found = i, true
+			}
+		}
+		if !found {
+			return nil, nil, badges.Errorf(badges.EINVALID, "Unknown CSV column %q; the columns are %s.", h, strings.Join(awardColumns, ", "))
+		}
+	}
+	if _, ok := cols["achievementId"]; !ok {
+		return nil, nil, badges.Errorf(badges.EINVALID, "The CSV header lacks the column \"achievementId\".")
+	}
+	var ins []badges.AwardInput
+	var lines []int
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, csvProblem(err)
+		}
+		if len(ins) == issuer.MaxBulkAwards {
+			return nil, nil, badges.Errorf(badges.ETOOLARGE, "A bulk award takes at most %d rows.", issuer.MaxBulkAwards)
+		}
+		get := func(name string) string {
+			if i, ok := cols[name]; ok && i < len(rec) {
+				return rec[i]
+			}
+			return ""
+		}
+		in := badges.AwardInput{AchievementID: get("achievementId"), MemberID: get("memberId"), Email: get("email"),
+			Name: get("name"), Narrative: get("narrative")}
+		if e := (badges.Evidence{URL: get("evidenceUrl"), Name: get("evidenceName"), Narrative: get("evidenceNarrative")}); e != (badges.Evidence{}) {
+			in.Evidence = []badges.Evidence{e}
+		}
+		if v := get("result"); v != "" {
+			in.Results = []badges.Result{{Value: v}}
+		}
+		line, _ := r.FieldPos(0)
+		ins, lines = append(ins, in), append(lines, line)
+	}
+	return ins, lines, nil
+}
+
+func csvProblem(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return badges.Errorf(badges.EINVALID, "The CSV is malformed on line %d: %v.", pe.Line, pe.Err)
+	}
+	return badges.Errorf(badges.EINVALID, "The CSV cannot be read.")
+}

@@ -1,0 +1,236 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// Issuing is what the handlers need of the issuing service.
+type Issuing interface {
+	Award(ctx context.Context, issuerID string, in badges.AwardInput) (*issuer.Credential, bool, error)
+	AwardMany(ctx context.Context, issuerID, requestKey string, ins []badges.AwardInput) ([]issuer.BulkResult, error)
+	Credential(ctx context.Context, id string) (*issuer.Credential, error)
+	Revoke(ctx context.Context, id, reason string) (*issuer.Credential, error)
+	StatusListCredential(ctx context.Context, issuerID string, number int) ([]byte, error)
+	Keys(ctx context.Context, issuerID string) ([]*issuer.Key, error)
+	Key(ctx context.Context, issuerID, id string) (*issuer.Key, error)
+	AllKeys(ctx context.Context) ([]*issuer.Key, error)
+	RotateKeys(ctx context.Context, issuerID string) ([]*issuer.Key, error)
+}
+
+// Media types of credentials.
+const (
+	mimeVCLD  = "application/vc+ld+json"
+	mimeVCJWT = "application/vc+jwt"
+	mimeJWKS  = "application/jwk-set+json"
+	mimeJWK   = "application/jwk+json"
+)
+
+func (s *Server) handleCredentialGet(c echo.Context) error {
+	cred, err := s.svc.Issuing.Credential(c.Request().Context(), c.Param("credential"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.credentialJSON(cred))
+}
+
+type revokeRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) handleCredentialRevoke(c echo.Context) error {
+	var req revokeRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	cred, err := s.svc.Issuing.Revoke(c.Request().Context(), c.Param("credential"), req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.credentialJSON(cred))
+}
+
+// handleCredentialPublic serves a credential: /credentials/{id}.jwt is the
+// VC-JWT, /credentials/{id}.json and JSON-asking clients get the JSON with
+// its Data Integrity proof, browsers a page.
+func (s *Server) handleCredentialPublic(c echo.Context) error {
+	id, ext := c.Param("credential"), ""
+	if i := strings.LastIndexByte(id, '.'); i >= 0 {
+		id, ext = id[:i], id[i+1:]
+	}
+	cred, err := s.svc.Issuing.Credential(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Vary", "Accept")
+	switch {
+	case ext == "jwt":
+		return c.Blob(http.StatusOK, mimeVCJWT, []byte(cred.JWT))
+	case ext == "json":
+		return c.Blob(http.StatusOK, mimeVCLD, cred.JSON)
+	case ext != "":
+		return badges.Errorf(badges.ENOTFOUND, "No credential %q.", c.Param("credential"))
+	}
+	switch negotiate(c.Request().Header.Get("Accept"), "text/html", mimeVCLD, mimeLDJSON, echo.MIMEApplicationJSON, mimeVCJWT) {
+	case "text/html":
+		return s.renderPage(c, http.StatusOK, "credential", s.credentialPage(c.Request().Context(), cred))
+	case mimeVCJWT:
+		return c.Blob(http.StatusOK, mimeVCJWT, []byte(cred.JWT))
+	default:
+		return c.Blob(http.StatusOK, mimeVCLD, cred.JSON)
+	}
+}
+
+type credentialPage struct {
+	page
+	Name, IssuerName, IssuerURL, AwardedAt, ValidUntil, RevokedAt, Reason string
+	JSONURL, JWTURL                                                       string
+}
+
+// credentialPage is a plain page for a credential, built from the signed
+// document itself so that it shows what a verifier would see.
+func (s *Server) credentialPage(ctx context.Context, cred *issuer.Credential) credentialPage {
+	var doc struct {
+		Name   string
+		Issuer struct{ ID, Name string }
+		Image  struct{ ID string }
+	}
+	_ = json.Unmarshal(cred.JSON, &doc)
+	d := credentialPage{Name: doc.Name, IssuerName: doc.Issuer.Name, IssuerURL: doc.Issuer.ID,
+		AwardedAt: cred.AwardedAt.Format("2 January 2006"), Reason: cred.RevocationReason,
+		JSONURL: s.urls.Credential(cred.ID) + ".json", JWTURL: s.urls.Credential(cred.ID) + ".jwt"}
+	d.Title, d.Description = doc.Name, "An Open Badges 3.0 credential issued by "+doc.Issuer.Name
+	d.CanonicalURL, d.ImageURL = s.urls.Credential(cred.ID), doc.Image.ID
+	if !cred.ValidUntil.IsZero() {
+		d.ValidUntil = cred.ValidUntil.Format("2 January 2006")
+	}
+	if cred.Revoked() {
+		d.RevokedAt = cred.RevokedAt.Format("2 January 2006")
+	}
+	return d
+}
+
+// handleStatusList serves a signed revocation list. It is read on every
+// status check, so it must never be stale: no caching beyond revalidation.
+func (s *Server) handleStatusList(c echo.Context) error {
+	n, err := strconv.Atoi(c.Param("list"))
+	if err != nil || n < 0 {
+		return badges.Errorf(badges.ENOTFOUND, "No status list %q.", c.Param("list"))
+	}
+	body, err := s.svc.Issuing.StatusListCredential(c.Request().Context(), c.Param("issuer"), n)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cache-Control", "no-cache")
+	return c.Blob(http.StatusOK, mimeVCLD, body)
+}
+
+// handleKeyPublic serves one public key at its URL: a Data Integrity key as
+// a Multikey document, a JWT key as a single JWK, as verifiers expect.
+func (s *Server) handleKeyPublic(c echo.Context) error {
+	if _, _, ok := issuer.ParseKeyID(c.Param("key")); !ok {
+		return badges.Errorf(badges.ENOTFOUND, "No key %q.", c.Param("key"))
+	}
+	k, err := s.svc.Issuing.Key(c.Request().Context(), c.Param("issuer"), c.Param("key"))
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cache-Control", "public, max-age=3600")
+	if k.Use == issuer.UseDataIntegrity {
+		mk, err := s.urls.Multikey(k)
+		if err != nil {
+			return err
+		}
+		return s.writeJSON(c, mimeLDJSON, mk)
+	}
+	j, err := s.urls.PublicJWK(k)
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(c, mimeJWK, j)
+}
+
+func (s *Server) handleJWKS(c echo.Context) error {
+	ctx := c.Request().Context()
+	var keys []*issuer.Key
+	var err error
+	if id := c.Param("issuer"); id != "" {
+		if _, err = s.svc.Issuers.Profile(ctx, id); err == nil {
+			keys, err = s.svc.Issuing.Keys(ctx, id)
+		}
+	} else {
+		keys, err = s.svc.Issuing.AllKeys(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	set, err := s.urls.JWKS(keys)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cache-Control", "public, max-age=300")
+	return s.writeJSON(c, mimeJWKS, set)
+}
+
+func (s *Server) writeJSON(c echo.Context, mediaType string, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, mediaType)
+	c.Response().WriteHeader(http.StatusOK)
+	return jsonEncode(c.Response(), v)
+}
+
+type keyJSON struct {
+	ID         string    `json:"id"`
+	URL        string    `json:"url"`
+	Use        string    `json:"use"`
+	Alg        string    `json:"alg"`
+	Generation int       `json:"generation"`
+	Current    bool      `json:"current"`
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+func (s *Server) keysJSON(keys []*issuer.Key) listJSON[keyJSON] {
+	l := listJSON[keyJSON]{Items: []keyJSON{}, Total: len(keys)}
+	for _, k := range keys {
+		newest := issuer.Newest(keys, k.Use)
+		l.Items = append(l.Items, keyJSON{ID: k.ID, URL: s.urls.Key(k.IssuerID, k.ID), Use: string(k.Use), Alg: k.Alg,
+			Generation: k.Generation, Current: newest == k, CreatedAt: k.CreatedAt})
+	}
+	return l
+}
+
+func (s *Server) handleKeyList(c echo.Context) error {
+	ctx := c.Request().Context()
+	if _, err := s.svc.Issuers.Profile(ctx, c.Param("issuer")); err != nil {
+		return err
+	}
+	keys, err := s.svc.Issuing.Keys(ctx, c.Param("issuer"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.keysJSON(keys))
+}
+
+func (s *Server) handleKeyRotate(c echo.Context) error {
+	keys, err := s.svc.Issuing.RotateKeys(c.Request().Context(), c.Param("issuer"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.keysJSON(keys))
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"time"
+)
+
+const loadUsage = `Usage: laurel load awards [flags]
+
+Measures bulk awarding end to end: creates an issuer and an active badge,
+then awards it to -rows new members with one bulk request per -batch rows,
+and prints the throughput. Without -url it starts a Laurel of its own on a
+temporary embedded database, which it deletes afterwards.
+
+Flags:
+`
+
+// runLoad is "laurel load awards".
+func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("laurel load", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	rows := fs.Int("rows", 10000, "credentials to issue")
+	batch := fs.Int("batch", 10000, "rows per bulk request (at most 10000)")
+	url := fs.String("url", "", "a running Laurel to load (default: start one)")
+	key := fs.String("key", "", "admin API key of -url")
+	fs.Usage = func() { fmt.Fprint(stdout, loadUsage); fs.PrintDefaults() }
+	if len(args) == 0 || args[0] != "awards" {
+		fs.Usage()
+		if len(args) > 0 && isHelp(args[0]) {
+			return flag.ErrHelp
+		}
+		return fmt.Errorf("load: say awards")
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *rows < 1 || *batch < 1 || *batch > 10000 {
+		return fmt.Errorf("load: -rows must be positive and -batch between 1 and 10000")
+	}
+	if *url == "" {
+		stop, u, k, err := startForLoad(ctx, stderr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		*url, *key = u, k
+	}
+	c := &loadClient{base: *url, key: *key, http: &http.Client{Timeout: 10 * time.Minute}}
+	return c.awards(ctx, *rows, *batch, stdout)
+}
+
+// startForLoad runs a Laurel on a temporary data directory.
+func startForLoad(ctx context.Context, stderr io.Writer) (stop func(), url, key string, err error) {
+	dir, err := os.MkdirTemp("", "laurel-load-")
+	if err != nil {
+		return nil, "", "", err
+	}
+	var out bytes.Buffer
+	m := NewMain(&out, stderr)
+	m.Config.Addr, m.Config.DataDir, m.Config.LogLevel = "127.0.0.1:0", dir, "warn"
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		os.RemoveAll(dir)
+		return nil, "", "", err
+	}
+	key = regexp.MustCompile(`lrl_[A-Za-z0-9_-]+`).FindString(out.String())
+	return func() { m.Close(); os.RemoveAll(dir) }, m.URL(), key, nil
+}
+
+type loadClient struct {
+	base, key string
+	http      *http.Client
+}
+
+func (c *loadClient) post(ctx context.Context, path string, body any, out any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.key)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("POST %s: %s: %s", path, resp.Status, data)
+	}
+	return json.Unmarshal(data, out)
+}
+
+func (c *loadClient) awards(ctx context.Context, rows, batch int, stdout io.Writer) error {
+	var iss, ach struct{ ID string }
+	if err := c.post(ctx, "/api/v1/issuers", map[string]any{"name": "Load test community"}, &iss); err != nil {
+		return err
+	}
+	if err := c.post(ctx, "/api/v1/issuers/"+iss.ID+"/achievements", map[string]any{"name": "Load Tester",
+		"description": "Took part in a load test.", "criteria": "Be one of many.", "status": "active"}, &ach); err != nil {
+		return err
+	}
+	// A first award makes the issuer's keys, which is not what is measured.
+	var warm json.RawMessage
+	if err := c.post(ctx, "/api/v1/issuers/"+iss.ID+"/awards", map[string]any{"achievementId": ach.ID, "email": "warm@example.org", "name": "Warm"}, &warm); err != nil {
+		return err
+	}
+	issued := 0
+	start := time.Now()
+	for from := 0; from < rows; from += batch {
+		var body []map[string]any
+		for i := from; i < min(from+batch, rows); i++ {
+			body = append(body, map[string]any{"achievementId": ach.ID, "email": fmt.Sprintf("member%d@example.org", i), "name": fmt.Sprintf("Member %d", i)})
+		}
+		var rep struct{ Issued, Held, Rejected int }
+		t := time.Now()
+		if err := c.post(ctx, "/api/v1/issuers/"+iss.ID+"/awards/bulk", body, &rep); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "batch of %d: %d issued, %d held, %d rejected in %.2fs\n", len(body), rep.Issued, rep.Held, rep.Rejected, time.Since(t).Seconds())
+		issued += rep.Issued
+	}
+	d := time.Since(start)
+	fmt.Fprintf(stdout, "issued %d credentials (new members included) in %.2fs: %.0f credentials/s\n", issued, d.Seconds(), float64(issued)/d.Seconds())
+	if issued != rows {
+		return fmt.Errorf("load: %d of %d rows were issued", issued, rows)
+	}
+	return nil
+}

@@ -1,0 +1,319 @@
+package issuer
+
+import (
+	"context"
+	"runtime"
+	"strconv"
+	"sync"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// MaxBulkAwards bounds one bulk award request.
+const MaxBulkAwards = 10000
+
+// Outcomes of one row of a bulk award.
+const (
+	OutcomeIssued   = "issued"
+	OutcomeHeld     = "held" // the member already holds it, or the idempotency key was used
+	OutcomeRejected = "rejected"
+)
+
+// BulkResult is what became of one row of a bulk award.
+type BulkResult struct {
+	Outcome    string
+	Credential *Credential
+	Err        error
+}
+
+// BulkClaims reserves many keys at once; see Claims.
+type BulkClaims interface {
+	Claims
+	ClaimKeys(ctx context.Context, keys, refs []string, owns func(key, holder string) (bool, error)) ([]string, error)
+}
+
+// bulkRow is one row on its way through AwardMany.
+type bulkRow struct {
+	in     badges.AwardInput
+	ach    *badges.Achievement
+	member *badges.Member
+	id     string
+	claims []string
+	dupOf  *bulkRow // the earlier row of this request asking for the same award
+	res    BulkResult
+}
+
+// AwardMany awards many achievements at once, answering every row. Each
+// row behaves as Award would; requestKey, when given, makes row i use the
+// idempotency key "<requestKey>:<i>", so that a resent request issues
+// nothing twice even for repeatable achievements. The database work is
+// done in bulk (member creation, claims, status slots, inserts) and the
+// signing on every core.
+func (s *Service) AwardMany(ctx context.Context, issuerID, requestKey string, ins []badges.AwardInput) ([]BulkResult, error) {
+	if len(ins) > MaxBulkAwards {
+		return nil, badges.Errorf(badges.ETOOLARGE, "A bulk award takes at most %d rows, not %d.", MaxBulkAwards, len(ins))
+	}
+	p, err := s.Profiles.Profile(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]*bulkRow, len(ins))
+	for i, in := range ins {
+		if requestKey != "" {
+			in.IdempotencyKey = requestKey + ":" + strconv.Itoa(i)
+		}
+		rows[i] = &bulkRow{in: in, id: badges.NewID()}
+	}
+	if err := s.bulkAchievements(ctx, issuerID, rows); err != nil {
+		return nil, err
+	}
+	if err := s.bulkRecipients(ctx, issuerID, rows); err != nil {
+		return nil, err
+	}
+	if err := s.bulkClaim(ctx, issuerID, rows); err != nil {
+		return nil, err
+	}
+	if err := s.bulkIssue(ctx, p, rows); err != nil {
+		return nil, err
+	}
+	out := make([]BulkResult, len(rows))
+	for i, r := range rows {
+		if r.dupOf != nil {
+			r.res = BulkResult{Outcome: OutcomeHeld, Credential: r.dupOf.res.Credential, Err: r.dupOf.res.Err}
+			if r.dupOf.res.Err != nil {
+				r.res.Outcome = OutcomeRejected
+			}
+		}
+		out[i] = r.res
+	}
+	return out, nil
+}
+
+func (r *bulkRow) reject(err error) { r.res = BulkResult{Outcome: OutcomeRejected, Err: err} }
+func (r *bulkRow) pending() bool    { return r.res.Outcome == "" }
+
+// bulkAchievements validates rows and finds their achievements, each once.
+func (s *Service) bulkAchievements(ctx context.Context, issuerID string, rows []*bulkRow) error {
+	type found struct {
+		a   *badges.Achievement
+		err error
+	}
+	cache := map[string]found{}
+	for _, r := range rows {
+		if err := r.in.Validate(); err != nil {
+			r.reject(err)
+			continue
+		}
+		f, ok := cache[r.in.AchievementID]
+		if !ok {
+			f.a, f.err = s.achievement(ctx, issuerID, r.in.AchievementID)
+			if f.err != nil && !isRowError(f.err) {
+				return f.err
+			}
+			cache[r.in.AchievementID] = f
+		}
+		if f.err != nil {
+			r.reject(f.err)
+		}
+		r.ach = f.a
+	}
+	return nil
+}
+
+// isRowError tells errors about one row's input from failures of the
+// whole request (the database is down).
+func isRowError(err error) bool {
+	switch badges.ErrorCode(err) {
+	case badges.EINVALID, badges.ENOTFOUND, badges.ECONFLICT:
+		return true
+	}
+	return false
+}
+
+// bulkRecipients finds every row's member, adding the new e-mail
+// addresses as members with one import.
+func (s *Service) bulkRecipients(ctx context.Context, issuerID string, rows []*bulkRow) error {
+	byEmail := map[string][]*bulkRow{}
+	for _, r := range rows {
+		if !r.pending() {
+			continue
+		}
+		if r.in.MemberID != "" {
+			m, err := s.recipient(ctx, issuerID, r.in)
+			if err != nil && !isRowError(err) {
+				return err
+			}
+			if err != nil {
+				r.reject(err)
+			}
+			r.member = m
+			continue
+		}
+		byEmail[r.in.Email] = append(byEmail[r.in.Email], r)
+	}
+	var imports []badges.ImportRow
+	for email, rs := range byEmail {
+		page, err := s.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: email})
+		if err != nil {
+			return err
+		}
+		if len(page.Items) == 1 {
+			for _, r := range rs {
+				r.member = page.Items[0]
+			}
+			continue
+		}
+		in := badges.MemberInput{Email: email, DisplayName: rs[0].in.Name}
+		if in.DisplayName == "" {
+			for _, r := range rs {
+				r.reject(badges.FieldErrorf("name", "%s is not a member yet; give a name to add them", email))
+			}
+			continue
+		}
+		imports = append(imports, badges.ImportRow{Line: len(imports), Input: in, Err: in.Normalize()})
+	}
+	if len(imports) == 0 {
+		return nil
+	}
+	rep, err := s.Members.ImportMembers(ctx, issuerID, imports, false)
+	if err != nil {
+		return err
+	}
+	for i, res := range rep.Rows {
+		for _, r := range byEmail[imports[i].Input.Email] {
+			if res.Err != nil || !rep.Applied {
+				r.reject(firstErr(res.Err, badges.Errorf(badges.ECONFLICT, "Another new member in this request could not be added, so none were; send this row again.")))
+				continue
+			}
+			r.member = &badges.Member{ID: res.MemberID, IssuerID: issuerID, Email: res.Email}
+		}
+	}
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// bulkClaim reserves idempotency keys and holds on badges for every row
+// with one insert, and answers the rows whose key was taken with the
+// credential that took it.
+func (s *Service) bulkClaim(ctx context.Context, issuerID string, rows []*bulkRow) error {
+	var keys, refs []string
+	var owner []*bulkRow
+	seen := map[string]*bulkRow{}
+	for _, r := range rows {
+		if !r.pending() {
+			continue
+		}
+		var rk []string
+		if r.in.IdempotencyKey != "" {
+			rk = append(rk, idempotencyClaim(issuerID, r.in.IdempotencyKey))
+		}
+		if !r.ach.Repeatable {
+			rk = append(rk, heldClaim(r.ach.ID, r.member.ID))
+		}
+		for _, k := range rk {
+			if first, dup := seen[k]; dup { // the same award twice in one request
+				r.dupOf, r.res.Outcome = first, OutcomeHeld
+				break
+			}
+			seen[k] = r
+			keys, refs, owner = append(keys, k), append(refs, r.id), append(owner, r)
+		}
+	}
+	holders, err := s.Claims.(BulkClaims).ClaimKeys(ctx, keys, refs, func(key, holder string) (bool, error) {
+		return s.credentialExists(ctx, key)(holder)
+	})
+	if err != nil {
+		return err
+	}
+	for i, k := range keys {
+		r := owner[i]
+		if holders[i] == "" {
+			r.claims = append(r.claims, k)
+		} else if r.pending() {
+			r.res = BulkResult{Outcome: OutcomeHeld, Credential: &Credential{ID: holders[i]}}
+		}
+	}
+	for _, r := range rows {
+		switch {
+		case r.res.Outcome == OutcomeHeld:
+			s.release(ctx, r.claims, r.id)
+			if r.dupOf != nil {
+				continue // answered once the earlier row is issued
+			}
+			c, err := s.waitFor(ctx, r.res.Credential.ID)
+			if err != nil && !isRowError(err) {
+				return err
+			}
+			r.res.Credential, r.res.Err = c, err
+			if err != nil {
+				r.res.Outcome = OutcomeRejected
+			}
+		}
+	}
+	return nil
+}
+
+// bulkIssue allocates status slots for the pending rows, signs their
+// credentials on every core and stores them with one insert.
+func (s *Service) bulkIssue(ctx context.Context, p *Profile, rows []*bulkRow) error {
+	var todo []*bulkRow
+	for _, r := range rows {
+		if r.pending() {
+			todo = append(todo, r)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	first, err := s.Status.AllocateStatus(ctx, p.ID, len(todo))
+	if err != nil {
+		return err
+	}
+	creds := make([]*Credential, len(todo))
+	errs := make([]error, len(todo))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := todo[i]
+				creds[i], errs[i] = s.issue(ctx, p, r.ach, r.member, r.in, r.id, first+int64(i))
+			}
+		}()
+	}
+	for i := range todo {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var ready []*Credential
+	var readyRows []*bulkRow
+	for i, r := range todo {
+		if errs[i] != nil {
+			r.reject(errs[i])
+			s.release(ctx, r.claims, r.id)
+			continue
+		}
+		ready, readyRows = append(ready, creds[i]), append(readyRows, r)
+	}
+	for i, err := range s.Credentials.CreateCredentials(ctx, ready) {
+		r := readyRows[i]
+		if err != nil {
+			r.reject(err)
+			s.release(ctx, r.claims, r.id)
+			continue
+		}
+		r.res = BulkResult{Outcome: OutcomeIssued, Credential: ready[i]}
+	}
+	return nil
+}

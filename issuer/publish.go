@@ -1,0 +1,114 @@
+package issuer
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer/ob3"
+)
+
+// Context URLs of a Multikey document.
+const contextMultikey = "https://w3id.org/security/multikey/v1"
+
+// PublicJWK is a key's public half as a JWK whose kid is the key's URL,
+// the value JWT headers carry.
+func (u URLs) PublicJWK(k *Key) (jwk.Key, error) {
+	j, err := jwk.FromRaw(k.Public)
+	if err != nil {
+		return nil, fmt.Errorf("key %s: %w", k.ID, err)
+	}
+	for name, v := range map[string]any{jwk.KeyIDKey: u.Key(k.IssuerID, k.ID), jwk.AlgorithmKey: k.Alg, jwk.KeyUsageKey: "sig"} {
+		if err := j.Set(name, v); err != nil {
+			return nil, err
+		}
+	}
+	return j, nil
+}
+
+// Multikey is a verification method document: what the URL in a Data
+// Integrity proof's verificationMethod returns.
+type Multikey struct {
+	Context            []string `json:"@context,omitempty"`
+	ID                 string   `json:"id"`
+	Type               string   `json:"type"`
+	Controller         string   `json:"controller"`
+	PublicKeyMultibase string   `json:"publicKeyMultibase"`
+}
+
+// Multikey is an Ed25519 key as a Multikey document controlled by its
+// issuer.
+func (u URLs) Multikey(k *Key) (*Multikey, error) {
+	pub, ok := k.Public.(ed25519.PublicKey)
+	if !ok {
+		return nil, badges.Errorf(badges.ENOTFOUND, "Key %s is not an Ed25519 key.", k.ID)
+	}
+	return &Multikey{Context: []string{contextMultikey}, ID: u.Key(k.IssuerID, k.ID), Type: "Multikey",
+		Controller: u.Issuer(k.IssuerID), PublicKeyMultibase: ob3.EncodeMultikeyEd25519(pub)}, nil
+}
+
+// JWKS is the set of every public key of some issuers.
+func (u URLs) JWKS(keys []*Key) (jwk.Set, error) {
+	set := jwk.NewSet()
+	for _, k := range keys {
+		j, err := u.PublicJWK(k)
+		if err != nil {
+			return nil, err
+		}
+		if err := set.AddKey(j); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
+
+// AllKeys lists the public keys of every issuer, for the service-wide JWKS.
+func (s *Service) AllKeys(ctx context.Context) ([]*Key, error) {
+	profiles, err := s.Profiles.Profiles(ctx, badges.ListOptions{Limit: badges.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	var all []*Key
+	for {
+		for _, p := range profiles.Items {
+			keys, err := s.Keyring.Keys(ctx, p.ID)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, keys...)
+		}
+		if profiles.NextCursor == "" {
+			return all, nil
+		}
+		if profiles, err = s.Profiles.Profiles(ctx, badges.ListOptions{Limit: badges.MaxPageSize, Cursor: profiles.NextCursor}); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Credential returns an issued credential.
+func (s *Service) Credential(ctx context.Context, id string) (*Credential, error) {
+	return s.Credentials.Credential(ctx, id)
+}
+
+// Keys lists an issuer's public keys, newest first per use.
+func (s *Service) Keys(ctx context.Context, issuerID string) ([]*Key, error) {
+	return s.Keyring.Keys(ctx, issuerID)
+}
+
+// Key returns one of an issuer's public keys.
+func (s *Service) Key(ctx context.Context, issuerID, id string) (*Key, error) {
+	return s.Keyring.Key(ctx, issuerID, id)
+}
+
+// RotateKeys gives an issuer new keys, with the JWT algorithm it chose.
+func (s *Service) RotateKeys(ctx context.Context, issuerID string) ([]*Key, error) {
+	p, err := s.Profiles.Profile(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	return s.Keyring.Rotate(ctx, issuerID, p.JWTAlg)
+}

@@ -1,0 +1,131 @@
+package issuer
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer/ob3"
+)
+
+const maxReasonLen = 500
+
+// Revoke revokes a credential. The revocation list is changed first: once
+// it says revoked, every verifier sees it, and a failure before the
+// credential's own record is updated is mended by revoking again.
+func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return nil, badges.FieldErrorf("reason", "a reason is required: it is kept with the revocation")
+	case !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > maxReasonLen:
+		return nil, badges.FieldErrorf("reason", "the reason must be text of at most %d characters", maxReasonLen)
+	}
+	c, err := s.Credentials.Credential(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Revoked() {
+		return nil, badges.Errorf(badges.ECONFLICT, "Credential %s was already revoked on %s.", id, c.RevokedAt.Format(time.RFC3339))
+	}
+	if err := s.Status.SetRevoked(ctx, c.IssuerID, c.StatusList, c.StatusIndex); err != nil {
+		return nil, err
+	}
+	s.lists.Delete(statusListKey(c.IssuerID, c.StatusList))
+	if c, err = s.Credentials.RevokeCredential(ctx, id, reason, s.now()); err != nil {
+		return nil, err
+	}
+	// The member may earn the badge again.
+	_ = s.Claims.ReleaseKey(context.WithoutCancel(ctx), heldClaim(c.AchievementID, c.MemberID), c.ID)
+	return c, nil
+}
+
+// signedList is a published status list credential and the revision of
+// the list it was built from.
+type signedList struct {
+	rev  int64
+	json []byte
+}
+
+func statusListKey(issuerID string, number int) string { return issuerID + ":" + strconv.Itoa(number) }
+
+// StatusListCredential returns the signed BitstringStatusListCredential of
+// one of an issuer's lists. It reads the list's revision from the database
+// on every call and rebuilds only when it changed, so a revocation made by
+// any process is published at once.
+func (s *Service) StatusListCredential(ctx context.Context, issuerID string, number int) ([]byte, error) {
+	p, err := s.Profiles.Profile(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	allocated, err := s.Status.AllocateStatus(ctx, issuerID, 0) // allocates nothing: reads the count
+	if err != nil {
+		return nil, err
+	}
+	if number < 0 || int64(number)*ob3.StatusListSize >= allocated {
+		return nil, badges.Errorf(badges.ENOTFOUND, "Issuer %s has no status list %d.", issuerID, number)
+	}
+	l, err := s.Status.StatusList(ctx, issuerID, number)
+	if err != nil {
+		return nil, err
+	}
+	key := statusListKey(issuerID, number)
+	if v, ok := s.lists.Load(key); ok && v.(*signedList).rev == l.Rev {
+		return v.(*signedList).json, nil
+	}
+	body, err := s.buildStatusList(ctx, p, l)
+	if err != nil {
+		return nil, err
+	}
+	s.lists.Store(key, &signedList{rev: l.Rev, json: body})
+	return body, nil
+}
+
+func (s *Service) buildStatusList(ctx context.Context, p *Profile, l *StatusList) ([]byte, error) {
+	bits := ob3.NewBitstring(ob3.StatusListSize)
+	for _, i := range l.Revoked {
+		if err := bits.Set(i, true); err != nil {
+			return nil, fmt.Errorf("status list %s: %w", statusListKey(p.ID, l.Number), err)
+		}
+	}
+	encoded, err := bits.Encode()
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	url := s.URLs.StatusList(p.ID, l.Number)
+	doc := &ob3.StatusListCredential{
+		Context:   []string{ob3.ContextCredentialsV2},
+		ID:        url,
+		Type:      []string{"VerifiableCredential", "BitstringStatusListCredential"},
+		Issuer:    s.URLs.Issuer(p.ID),
+		ValidFrom: now.Format(time.RFC3339),
+		CredentialSubject: ob3.StatusListSubject{ID: url + "#list", Type: "BitstringStatusList",
+			StatusPurpose: "revocation", EncodedList: encoded},
+	}
+	// Signed with a Data Integrity proof, which every status-list reader
+	// understands; some cannot read a list served only as a JWT.
+	keys, err := s.Keyring.Active(ctx, p.ID, p.JWTAlg)
+	if err != nil {
+		return nil, err
+	}
+	m, err := toJSONMap(doc)
+	if err != nil {
+		return nil, err
+	}
+	proof, err := s.Loader.SignEdDSARDFC2022(m, keys.DataIntegrity.Signer.(ed25519.PrivateKey), ob3.Proof{
+		Type: "DataIntegrityProof", Cryptosuite: "eddsa-rdfc-2022", Created: now.Format(time.RFC3339),
+		VerificationMethod: s.URLs.Key(p.ID, keys.DataIntegrity.ID), ProofPurpose: "assertionMethod",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sign status list: %w", err)
+	}
+	m["proof"] = []any{proof}
+	return json.Marshal(m)
+}
