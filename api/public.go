@@ -39,7 +39,15 @@ func (s *Server) handleIssuerPublic(c echo.Context) error {
 		return err
 	}
 	if wantsLD(c) {
-		return s.writeLD(c, s.urls.OB3Profile(p, true))
+		keys, err := s.svc.Issuing.Keys(c.Request().Context(), p.ID)
+		if err != nil {
+			return err
+		}
+		doc, err := s.urls.ControllerDocument(p, keys)
+		if err != nil {
+			return err
+		}
+		return s.writeLD(c, doc)
 	}
 	var d issuerPage
 	d.Title, d.Description, d.CanonicalURL, d.JSONURL = p.Name, p.Description, s.urls.Issuer(p.ID), s.urls.Issuer(p.ID)

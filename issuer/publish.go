@@ -11,8 +11,6 @@ import (
 	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
-// Context URLs of a Multikey document.
-const contextMultikey = "https://w3id.org/security/multikey/v1"
 
 // PublicJWK is a key's public half as a JWK whose kid is the key's URL,
 // the value JWT headers carry.
@@ -29,25 +27,38 @@ func (u URLs) PublicJWK(k *Key) (jwk.Key, error) {
 	return j, nil
 }
 
-// Multikey is a verification method document: what the URL in a Data
-// Integrity proof's verificationMethod returns.
-type Multikey struct {
-	Context            []string `json:"@context,omitempty"`
-	ID                 string   `json:"id"`
-	Type               string   `json:"type"`
-	Controller         string   `json:"controller"`
-	PublicKeyMultibase string   `json:"publicKeyMultibase"`
-}
-
 // Multikey is an Ed25519 key as a Multikey document controlled by its
 // issuer.
-func (u URLs) Multikey(k *Key) (*Multikey, error) {
+func (u URLs) Multikey(k *Key) (*ob3.Multikey, error) {
 	pub, ok := k.Public.(ed25519.PublicKey)
 	if !ok {
 		return nil, badges.Errorf(badges.ENOTFOUND, "Key %s is not an Ed25519 key.", k.ID)
 	}
-	return &Multikey{Context: []string{contextMultikey}, ID: u.Key(k.IssuerID, k.ID), Type: "Multikey",
+	return &ob3.Multikey{Context: []string{ob3.ContextMultikey}, ID: u.Key(k.IssuerID, k.ID), Type: "Multikey",
 		Controller: u.Issuer(k.IssuerID), PublicKeyMultibase: ob3.EncodeMultikeyEd25519(pub)}, nil
+}
+
+// ControllerDocument is the issuer's public profile as the controller of
+// its Data Integrity keys: verifiers that dereference a proof's
+// verificationMethod check that the controller lists the key under
+// assertionMethod.
+func (u URLs) ControllerDocument(p *Profile, keys []*Key) (*ob3.Profile, error) {
+	doc := u.OB3Profile(p, true)
+	for _, k := range keys {
+		if k.Use != UseDataIntegrity {
+			continue
+		}
+		mk, err := u.Multikey(k)
+		if err != nil {
+			return nil, err
+		}
+		mk.Context = nil
+		doc.AssertionMethod = append(doc.AssertionMethod, *mk)
+	}
+	if len(doc.AssertionMethod) > 0 {
+		doc.Context = append(append([]string(nil), doc.Context...), ob3.ContextDID, ob3.ContextMultikey)
+	}
+	return doc, nil
 }
 
 // JWKS is the set of every public key of some issuers.

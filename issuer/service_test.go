@@ -425,3 +425,35 @@ func jwtKid(t testing.TB, token string) string {
 	}
 	return p.Header.Kid
 }
+
+func TestControllerDocument(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, badges.AchievementInput{})
+	c := f.mustAward(t, badges.AwardInput{Email: "a@example.org", Name: "A"})
+	keys, err := f.svc.Keys(ctx, f.issuer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := f.svc.URLs.ControllerDocument(f.issuer, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cred map[string]any
+	if err := json.Unmarshal(c.JSON, &cred); err != nil {
+		t.Fatal(err)
+	}
+	vm := cred["proof"].([]any)[0].(map[string]any)["verificationMethod"]
+	if len(doc.AssertionMethod) != 1 || doc.AssertionMethod[0].ID != vm || doc.AssertionMethod[0].Controller != doc.ID {
+		t.Fatalf("assertionMethod %+v does not list %v", doc.AssertionMethod, vm)
+	}
+	value := asJSONValue(t, doc)
+	// Every term must be defined by the contexts, or JSON-LD readers drop it.
+	if _, err := mustLoader(t).Canonicalize(value.(map[string]any)); err != nil {
+		t.Fatalf("canonicalize: %v", err)
+	}
+	for _, file := range []string{"published-profile.json", "strict-profile.json"} {
+		if err := mustSchema(t, file, "").Validate(value); err != nil {
+			t.Errorf("%s: %v", file, err)
+		}
+	}
+}

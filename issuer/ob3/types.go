@@ -8,6 +8,12 @@ const (
 	ContextOB            = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 )
 
+// Contexts of key documents.
+const (
+	ContextDID      = "https://www.w3.org/ns/did/v1"
+	ContextMultikey = "https://w3id.org/security/multikey/v1"
+)
+
 // Contexts is the @context of Laurel's Open Badges documents.
 var Contexts = []string{ContextCredentialsV2, ContextOB}
 
@@ -27,6 +33,19 @@ type Profile struct {
 	Email       string   `json:"email,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Image       *Image   `json:"image,omitempty"`
+	// AssertionMethod lists the issuer's Data Integrity keys in its public
+	// profile, which is the controller document of those keys.
+	AssertionMethod []Multikey `json:"assertionMethod,omitempty"`
+}
+
+// Multikey is a verification method document: what the URL in a Data
+// Integrity proof's verificationMethod returns.
+type Multikey struct {
+	Context            []string `json:"@context,omitempty"`
+	ID                 string   `json:"id"`
+	Type               string   `json:"type"`
+	Controller         string   `json:"controller"`
+	PublicKeyMultibase string   `json:"publicKeyMultibase"`
 }
 
 // Image is an Open Badges 3.0 Image.
