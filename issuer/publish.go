@@ -11,7 +11,6 @@ import (
 	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
-
 // PublicJWK is a key's public half as a JWK whose kid is the key's URL,
 // the value JWT headers carry.
 func (u URLs) PublicJWK(k *Key) (jwk.Key, error) {

@@ -12,11 +12,16 @@ import (
 
 // Data Integrity names used by the eddsa-rdfc-2022 cryptosuite.
 const (
-	ProofTypeDataIntegrity  = "DataIntegrityProof"
-	CryptosuiteEdDSARDFC    = "eddsa-rdfc-2022"
-	ProofPurposeAssertion   = "assertionMethod"
-	maxProofValueLen        = 128 // a 64-byte signature is at most 88 base58 characters
-	ed25519SignatureEncoded = 'z' // multibase prefix of base58btc
+	ProofTypeDataIntegrity = "DataIntegrityProof"
+	CryptosuiteEdDSARDFC   = "eddsa-rdfc-2022"
+	ProofPurposeAssertion  = "assertionMethod"
+)
+
+const (
+	multibaseBase58BTC = 'z' // multibase prefix of base58btc
+	// maxProofValueLen bounds proofValue before the (quadratic) base58
+	// decoding: a 64-byte signature is at most 88 characters.
+	maxProofValueLen = 128
 )
 
 // Errors of Data Integrity signing and verification; test them with
@@ -92,7 +97,7 @@ func (l *DocumentLoader) SignEdDSARDFC2022(doc map[string]any, key ed25519.Priva
 	if err != nil {
 		return Proof{}, err
 	}
-	p.ProofValue = string(ed25519SignatureEncoded) + Base58Encode(ed25519.Sign(key, hash))
+	p.ProofValue = string(multibaseBase58BTC) + Base58Encode(ed25519.Sign(key, hash))
 	return p, nil
 }
 
@@ -277,7 +282,7 @@ func decodeProofValue(v string) ([]byte, error) {
 	if len(v) > maxProofValueLen {
 		return nil, fmt.Errorf("%w: %d characters is too long", ErrProofValueEncoding, len(v))
 	}
-	if v[0] != ed25519SignatureEncoded {
+	if v[0] != multibaseBase58BTC {
 		return nil, fmt.Errorf("%w: multibase prefix %q, want 'z'", ErrProofValueEncoding, v[0])
 	}
 	sig, err := Base58Decode(v[1:])
