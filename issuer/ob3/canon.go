@@ -324,8 +324,7 @@ func checkBlankNodes(ds *ld.RDFDataset) error {
 	if len(parent) < 5 {
 		return nil
 	}
-	var find func(string) string
-	find = func(x string) string {
+	find := func(x string) string {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
