@@ -190,6 +190,22 @@ func TestBrowser_PublicPages(t *testing.T) {
 		}
 	})
 
+	t.Run("credential page", func(t *testing.T) {
+		cred := c.json(t, "POST", "/api/v1/issuers/"+issuerID+"/awards",
+			map[string]any{"achievementId": a.ID, "email": "browser@example.org", "name": "Browser Test"}, http.StatusCreated)
+		id := str(t, cred, "id")
+		dom := dumpDOM(t, bin, m.URL()+"/credentials/"+id)
+		wantInDOM(t, dom, "badge name", "<h1>"+a.Name+"</h1>")
+		wantInDOM(t, dom, "issuer", issuerName)
+		wantInDOM(t, dom, "status", "Issued on")
+		wantInDOM(t, dom, "JWT download", "/credentials/"+id+".jwt")
+
+		c.json(t, "POST", "/api/v1/credentials/"+id+"/revoke", map[string]any{"reason": "Test revocation"}, http.StatusOK)
+		dom = dumpDOM(t, bin, m.URL()+"/credentials/"+id)
+		wantInDOM(t, dom, "revoked status", "Revoked on")
+		wantInDOM(t, dom, "revocation reason", "Test revocation")
+	})
+
 	t.Run("unknown achievement shows the Not Found page", func(t *testing.T) {
 		dom := dumpDOM(t, bin, m.URL()+"/achievements/aaaaaaaaaaaaaaaaaaaa")
 		wantInDOM(t, dom, "error title", "<title>Not Found")
