@@ -26,12 +26,6 @@ type BulkResult struct {
 	Err        error
 }
 
-// BulkClaims reserves many keys at once; see Claims.
-type BulkClaims interface {
-	Claims
-	ClaimKeys(ctx context.Context, keys, refs []string, owns func(key, holder string) (bool, error)) ([]string, error)
-}
-
 // bulkRow is one row on its way through AwardMany.
 type bulkRow struct {
 	in     badges.AwardInput
@@ -227,7 +221,7 @@ func (s *Service) bulkClaim(ctx context.Context, issuerID string, rows []*bulkRo
 			keys, refs, owner = append(keys, k), append(refs, r.id), append(owner, r)
 		}
 	}
-	holders, err := s.Claims.(BulkClaims).ClaimKeys(ctx, keys, refs, func(key, holder string) (bool, error) {
+	holders, err := s.Claims.ClaimKeys(ctx, keys, refs, func(key, holder string) (bool, error) {
 		return s.credentialExists(ctx, key)(holder)
 	})
 	if err != nil {

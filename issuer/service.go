@@ -19,6 +19,9 @@ type Claims interface {
 	// ClaimKey reserves key for ref, or returns the holder that still owns
 	// it (owns tells whether a holder does).
 	ClaimKey(ctx context.Context, key, ref string, owns func(holder string) (bool, error)) (holder string, err error)
+	// ClaimKeys reserves many keys at once, keys[i] for refs[i], returning
+	// the holder that kept each ("" when claimed).
+	ClaimKeys(ctx context.Context, keys, refs []string, owns func(key, holder string) (bool, error)) ([]string, error)
 	ReleaseKey(ctx context.Context, key, ref string) error
 }
 
