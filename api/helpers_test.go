@@ -284,10 +284,5 @@ func newIssuing(t testing.TB, db *mongodb.DB) *issuer.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return issuer.NewService(issuer.Deps{
-		Profiles: imongo.NewProfileService(db), Achievements: mongodb.NewAchievementService(db),
-		Members: mongodb.NewMemberService(db), Credentials: imongo.NewCredentialStore(db),
-		Status: imongo.NewStatusStore(db), Keyring: issuer.NewKeyring(imongo.NewKeyStore(db), sealer),
-		Claims: db, URLs: urls, Loader: loader,
-	})
+	return imongo.NewService(db, sealer, urls, loader)
 }

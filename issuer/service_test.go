@@ -64,11 +64,7 @@ func newFixture(t testing.TB, achievement badges.AchievementInput) *fixture {
 	}
 	f := &fixture{db: db, members: bmongo.NewMemberService(db), achs: bmongo.NewAchievementService(db)}
 	profiles := imongo.NewProfileService(db)
-	f.svc = issuer.NewService(issuer.Deps{
-		Profiles: profiles, Achievements: f.achs, Members: f.members,
-		Credentials: imongo.NewCredentialStore(db), Status: imongo.NewStatusStore(db),
-		Keyring: issuer.NewKeyring(imongo.NewKeyStore(db), sealer), Claims: db, URLs: urls, Loader: mustLoader(t),
-	})
+	f.svc = imongo.NewService(db, sealer, urls, mustLoader(t))
 	if f.issuer, err = profiles.CreateProfile(ctx, issuer.ProfileInput{Name: "Lyon Gophers", URL: "https://gophers.example.org"}); err != nil {
 		t.Fatal(err)
 	}

@@ -177,17 +177,7 @@ func (m *Main) issuing(baseURL string) (*issuer.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return issuer.NewService(issuer.Deps{
-		Profiles:     imongo.NewProfileService(m.db),
-		Achievements: mongodb.NewAchievementService(m.db),
-		Members:      mongodb.NewMemberService(m.db),
-		Credentials:  imongo.NewCredentialStore(m.db),
-		Status:       imongo.NewStatusStore(m.db),
-		Keyring:      issuer.NewKeyring(imongo.NewKeyStore(m.db), sealer),
-		Claims:       m.db,
-		URLs:         urls,
-		Loader:       loader,
-	}), nil
+	return imongo.NewService(m.db, sealer, urls, loader), nil
 }
 
 // masterKey is the key that seals signing keys: from -master-key, or from

@@ -1,0 +1,22 @@
+package mongodb
+
+import (
+	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/issuer"
+	"github.com/laurel-badges/laurel/issuer/ob3"
+)
+
+// NewService wires the issuing service to the stores of db.
+func NewService(db *bmongo.DB, sealer *issuer.Sealer, urls issuer.URLs, loader *ob3.DocumentLoader) *issuer.Service {
+	return issuer.NewService(issuer.Deps{
+		Profiles:     NewProfileService(db),
+		Achievements: bmongo.NewAchievementService(db),
+		Members:      bmongo.NewMemberService(db),
+		Credentials:  NewCredentialStore(db),
+		Status:       NewStatusStore(db),
+		Keyring:      issuer.NewKeyring(NewKeyStore(db), sealer),
+		Claims:       db,
+		URLs:         urls,
+		Loader:       loader,
+	})
+}
