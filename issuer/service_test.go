@@ -453,3 +453,44 @@ func TestControllerDocument(t *testing.T) {
 		}
 	}
 }
+
+func TestService_Document(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, badges.AchievementInput{})
+	c := f.mustAward(t, badges.AwardInput{Email: "a@example.org", Name: "A"})
+	var cred map[string]any
+	if err := json.Unmarshal(c.JSON, &cred); err != nil {
+		t.Fatal(err)
+	}
+	vm := cred["proof"].([]any)[0].(map[string]any)["verificationMethod"].(string)
+	status := cred["credentialStatus"].(map[string]any)["statusListCredential"].(string)
+	for _, tc := range []struct {
+		url, mediaType, contains string
+	}{
+		{testBase + "/credentials/" + c.ID, "application/vc+ld+json", `"OpenBadgeCredential"`},
+		{testBase + "/credentials/" + c.ID + ".jwt", "application/vc+jwt", "eyJ"},
+		{vm, "application/ld+json", `"Multikey"`},
+		{vm + "#key", "application/ld+json", `"Multikey"`},
+		{testBase + "/issuers/" + f.issuer.ID + "/keys/jwt-1", "application/jwk+json", `"kty":"RSA"`},
+		{testBase + "/issuers/" + f.issuer.ID + "/jwks.json", "application/jwk-set+json", `"keys"`},
+		{testBase + "/.well-known/jwks.json", "application/jwk-set+json", `"keys"`},
+		{status, "application/vc+ld+json", `"BitstringStatusList"`},
+		{testBase + "/issuers/" + f.issuer.ID, "application/ld+json", `"assertionMethod"`},
+	} {
+		body, mt, ok, err := f.svc.Document(ctx, tc.url)
+		if err != nil || !ok || mt != tc.mediaType || !strings.Contains(string(body), tc.contains) {
+			t.Errorf("Document(%s) = %q, %v, %v; %.120s", tc.url, mt, ok, err, body)
+		}
+	}
+	for _, url := range []string{"https://elsewhere.example/issuers/x", testBase + "/about", testBase + "/status/x/y"} {
+		if _, _, ok, err := f.svc.Document(ctx, url); ok || err != nil {
+			t.Errorf("Document(%s) claims it: %v, %v", url, ok, err)
+		}
+	}
+	for _, url := range []string{testBase + "/credentials/aaaaaaaaaaaaaaaaaaaa", testBase + "/issuers/aaaaaaaaaaaaaaaaaaaa/keys/jwt-1",
+		testBase + "/issuers/" + f.issuer.ID + "/keys/jwt-7", testBase + "/status/" + f.issuer.ID + "/3"} {
+		if _, _, ok, err := f.svc.Document(ctx, url); !ok || badges.ErrorCode(err) != badges.ENOTFOUND {
+			t.Errorf("Document(%s) = %v, %v; want a not-found answer of ours", url, ok, err)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package issuer
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// Document answers a URL this Laurel publishes — a key, a JWK set, a
+// status list, a credential, an issuer profile — from the database instead
+// of the network, so that verifying Laurel's own credentials needs no
+// fetch. ok is false for URLs that are not Laurel's.
+func (s *Service) Document(ctx context.Context, url string) (body []byte, mediaType string, ok bool, err error) {
+	rest, found := strings.CutPrefix(url, s.URLs.Base()+"/")
+	if !found {
+		return nil, "", false, nil
+	}
+	rest, _, _ = strings.Cut(rest, "#")
+	parts := strings.Split(rest, "/")
+	switch {
+	case len(parts) == 2 && parts[0] == ".well-known" && parts[1] == "jwks.json":
+		keys, err := s.AllKeys(ctx)
+		return s.jwksDocument(keys, err)
+	case len(parts) == 3 && parts[0] == "status":
+		n, err := strconv.Atoi(parts[2])
+		if err != nil {
+			return nil, "", false, nil
+		}
+		body, err := s.StatusListCredential(ctx, parts[1], n)
+		return found404(body, "application/vc+ld+json", err)
+	case len(parts) == 2 && parts[0] == "credentials":
+		id, ext, _ := strings.Cut(parts[1], ".")
+		c, err := s.Credentials.Credential(ctx, id)
+		if err != nil {
+			return found404(nil, "", err)
+		}
+		if ext == "jwt" {
+			return []byte(c.JWT), "application/vc+jwt", true, nil
+		}
+		return c.JSON, "application/vc+ld+json", true, nil
+	case len(parts) >= 2 && parts[0] == "issuers":
+		return s.issuerDocument(ctx, parts[1], parts[2:])
+	}
+	return nil, "", false, nil
+}
+
+// issuerDocument answers /issuers/{id}, /issuers/{id}/jwks.json and
+// /issuers/{id}/keys/{key}.
+func (s *Service) issuerDocument(ctx context.Context, issuerID string, rest []string) ([]byte, string, bool, error) {
+	p, err := s.Profiles.Profile(ctx, issuerID)
+	if err != nil {
+		return found404(nil, "", err)
+	}
+	switch {
+	case len(rest) == 0:
+		keys, err := s.Keyring.Keys(ctx, p.ID)
+		if err != nil {
+			return nil, "", true, err
+		}
+		doc, err := s.URLs.ControllerDocument(p, keys)
+		return jsonDocument(doc, "application/ld+json", err)
+	case len(rest) == 1 && rest[0] == "jwks.json":
+		keys, err := s.Keyring.Keys(ctx, p.ID)
+		return s.jwksDocument(keys, err)
+	case len(rest) == 2 && rest[0] == "keys":
+		if _, _, ok := ParseKeyID(rest[1]); !ok {
+			return nil, "", true, badges.Errorf(badges.ENOTFOUND, "No key %q.", rest[1])
+		}
+		k, err := s.Keyring.Key(ctx, p.ID, rest[1])
+		if err != nil {
+			return found404(nil, "", err)
+		}
+		if k.Use == UseDataIntegrity {
+			mk, err := s.URLs.Multikey(k)
+			return jsonDocument(mk, "application/ld+json", err)
+		}
+		j, err := s.URLs.PublicJWK(k)
+		return jsonDocument(j, "application/jwk+json", err)
+	}
+	return nil, "", false, nil
+}
+
+func (s *Service) jwksDocument(keys []*Key, err error) ([]byte, string, bool, error) {
+	if err != nil {
+		return nil, "", true, err
+	}
+	set, err := s.URLs.JWKS(keys)
+	return jsonDocument(set, "application/jwk-set+json", err)
+}
+
+func jsonDocument(v any, mediaType string, err error) ([]byte, string, bool, error) {
+	if err != nil {
+		return nil, "", true, err
+	}
+	b, err := json.Marshal(v)
+	return b, mediaType, true, err
+}
+
+// found404 reports Laurel's own URL that names nothing as found but in
+// error, so that the verifier does not go to the network for it.
+func found404(body []byte, mediaType string, err error) ([]byte, string, bool, error) {
+	return body, mediaType, true, err
+}
