@@ -1,11 +1,13 @@
 package api
 
 import (
+	"golang.org/x/time/rate"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -15,13 +17,16 @@ const ctxAPIKey = "laurel.apikey"
 // touchEvery limits how often a key's last use is written.
 const touchEvery = time.Minute
 
+// publicAPI are the /api/v1 paths anyone may call.
+var publicAPI = map[string]bool{"/api/v1/openapi.json": true, "/api/v1/verify": true}
+
 // authenticate requires a valid bearer API key on every /api/v1 path but
 // the OpenAPI document. GET and HEAD need the read scope, anything else
 // admin; routes may ask for more with requireScope.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := c.Request().URL.Path
-		if !strings.HasPrefix(p, "/api/v1/") || p == "/api/v1/openapi.json" {
+		if !strings.HasPrefix(p, "/api/v1/") || publicAPI[p] {
 			return next(c)
 		}
 		key, err := s.apiKey(c)
@@ -84,4 +89,23 @@ func requireScope(scope badges.Scope) echo.MiddlewareFunc {
 
 func forbidden(scope badges.Scope) error {
 	return badges.Errorf(badges.EFORBIDDEN, "This API key lacks the %q scope needed here.", scope)
+}
+
+// rateLimit limits a route per client address, for the public endpoints
+// that do real work for strangers.
+func (s *Server) rateLimit() echo.MiddlewareFunc {
+	if s.cfg.VerifyRate <= 0 {
+		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	}
+	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Limit(s.cfg.VerifyRate), Burst: int(5 * s.cfg.VerifyRate), ExpiresIn: 3 * time.Minute,
+	})
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store:               store,
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			c.Response().Header().Set("Retry-After", "1")
+			return badges.Errorf(eRateLimited, "Too many verifications from your address; wait a moment and try again.")
+		},
+	})
 }

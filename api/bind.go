@@ -51,10 +51,15 @@ func unsupportedMedia(got string, want ...string) error {
 // decodeJSON reads a JSON object into v strictly: the body must be JSON, no
 // larger than the limit, a single value, with no field v does not have.
 func (s *Server) decodeJSON(c echo.Context, v any) error {
+	return s.decodeJSONLimit(c, v, s.cfg.BodyLimit)
+}
+
+// decodeJSONLimit is decodeJSON with a body limit of its own.
+func (s *Server) decodeJSONLimit(c echo.Context, v any, limit int64) error {
 	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
 		return unsupportedMedia(mt, echo.MIMEApplicationJSON)
 	}
-	body, err := readBody(c, s.cfg.BodyLimit)
+	body, err := readBody(c, limit)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 const (
 	eUnsupportedMedia = "unsupported_media_type"
 	eMethodNotAllowed = "method_not_allowed"
+	eRateLimited      = "rate_limited"
 )
 
 // statusOf is the one table from error code to HTTP status.
@@ -28,6 +29,7 @@ var statusOf = map[string]int{
 	badges.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	eUnsupportedMedia:    http.StatusUnsupportedMediaType,
 	eMethodNotAllowed:    http.StatusMethodNotAllowed,
+	eRateLimited:         http.StatusTooManyRequests,
 }
 
 // codeOfStatus maps the statuses Echo itself produces back to codes.
@@ -40,6 +42,7 @@ var codeOfStatus = map[int]string{
 	http.StatusRequestEntityTooLarge: badges.ETOOLARGE,
 	http.StatusUnsupportedMediaType:  eUnsupportedMedia,
 	http.StatusServiceUnavailable:    badges.EUNAVAILABLE,
+	http.StatusTooManyRequests:       eRateLimited,
 }
 
 // Problem is an RFC 9457 problem document.

@@ -26,6 +26,7 @@ import (
 	"github.com/laurel-badges/laurel/issuer"
 	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
 	"github.com/laurel-badges/laurel/issuer/ob3"
+	"github.com/laurel-badges/laurel/verifier"
 )
 
 func TestMain(m *testing.M) { mongotest.Main(m) }
@@ -53,13 +54,15 @@ func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) 
 	for _, f := range mutate {
 		f(&cfg)
 	}
+	issuing := newIssuing(t, db)
 	srv, err := api.NewServer(cfg, api.Services{
 		Issuers:      imongo.NewProfileService(db),
 		Achievements: mongodb.NewAchievementService(db),
 		Members:      mongodb.NewMemberService(db),
 		APIKeys:      mongodb.NewAPIKeyService(db),
 		Images:       mongodb.NewImageStore(db),
-		Issuing:      newIssuing(t, db),
+		Issuing:      issuing,
+		Verifier:     mustVerifier(t, issuing),
 		Ping:         db.Ping,
 	})
 	if err != nil {
@@ -285,4 +288,15 @@ func newIssuing(t testing.TB, db *mongodb.DB) *issuer.Service {
 		t.Fatal(err)
 	}
 	return imongo.NewService(db, sealer, urls, loader)
+}
+
+// mustVerifier verifies offline: Laurel's own documents come from the
+// issuing service, and nothing is fetched.
+func mustVerifier(t testing.TB, issuing *issuer.Service) *verifier.Verifier {
+	t.Helper()
+	v, err := verifier.New(verifier.Options{Loader: issuing.Loader, Local: issuing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

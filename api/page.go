@@ -25,7 +25,7 @@ type errorPage struct {
 	RequestID string
 }
 
-var pageNames = []string{"issuer", "achievement", "credential", "error"}
+var pageNames = []string{"issuer", "achievement", "credential", "verify", "error"}
 
 // parsePages parses every page template with the layout, once, at start.
 func parsePages() (map[string]*template.Template, error) {

@@ -26,7 +26,10 @@ type Config struct {
 	ImageLimit     int           // largest image upload; default badges.MaxImageBytes
 	RequestTimeout time.Duration // per request, except imports; default 30s
 	ImportTimeout  time.Duration // per import; default 5m
-	Logger         *slog.Logger
+	// VerifyRate limits the public verify endpoints per client address, in
+	// requests a second (bursts of 5×); 0 turns the limit off.
+	VerifyRate float64
+	Logger     *slog.Logger
 }
 
 // Services are what the handlers call.
@@ -37,6 +40,7 @@ type Services struct {
 	APIKeys      badges.APIKeyService
 	Images       badges.ImageStore
 	Issuing      Issuing
+	Verifier     Verifier
 	Ping         func(context.Context) error // readiness of the database
 }
 
@@ -138,8 +142,12 @@ func (s *Server) routes() {
 	e.GET("/issuers/:issuer/keys/:key", s.handleKeyPublic)
 	e.GET("/issuers/:issuer/jwks.json", s.handleJWKS)
 	e.GET("/.well-known/jwks.json", s.handleJWKS)
+	limit := s.rateLimit()
+	e.GET("/verify", s.handleVerifyPage, limit)
+	e.POST("/verify", s.handleVerifyPage, limit)
 
 	v1 := e.Group("/api/v1")
+	v1.POST("/verify", s.handleVerifyAPI, limit)
 	v1.POST("/issuers", s.handleIssuerCreate)
 	v1.GET("/issuers", s.handleIssuerList)
 	v1.GET("/issuers/:issuer", s.handleIssuerGet)

@@ -19,6 +19,7 @@ import (
 	"github.com/laurel-badges/laurel/issuer"
 	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
 	"github.com/laurel-badges/laurel/issuer/ob3"
+	"github.com/laurel-badges/laurel/verifier"
 )
 
 // Main is one running Laurel: database, engine and HTTP server.
@@ -69,9 +70,15 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	verify, err := verifier.New(verifier.Options{Loader: issuing.Loader, Local: issuing,
+		Fetcher: verifier.NewFetcher(verifier.FetcherOptions{})})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
-		RequestTimeout: m.Config.RequestTimeout, Logger: m.log,
+		RequestTimeout: m.Config.RequestTimeout, VerifyRate: m.Config.VerifyRate, Logger: m.log,
 	}, api.Services{
 		Issuers:      imongo.NewProfileService(m.db),
 		Achievements: mongodb.NewAchievementService(m.db),
@@ -79,6 +86,7 @@ func (m *Main) Run(ctx context.Context) error {
 		APIKeys:      mongodb.NewAPIKeyService(m.db),
 		Images:       mongodb.NewImageStore(m.db),
 		Issuing:      issuing,
+		Verifier:     verify,
 		Ping:         m.db.Ping,
 	})
 	if err != nil {

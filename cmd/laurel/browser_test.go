@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"image/png"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -200,7 +201,15 @@ func TestBrowser_PublicPages(t *testing.T) {
 		wantInDOM(t, dom, "status", "Issued on")
 		wantInDOM(t, dom, "JWT download", "/credentials/"+id+".jwt")
 
+		verify := dumpDOM(t, bin, m.URL()+"/verify?credential="+url.QueryEscape(str(t, cred, "url")))
+		wantInDOM(t, verify, "verdict", `class="verdict valid"`)
+		wantInDOM(t, verify, "badge on the report", a.Name)
+		wantInDOM(t, verify, "proof check", "<td>proof</td><td>pass</td>")
+
 		c.json(t, "POST", "/api/v1/credentials/"+id+"/revoke", map[string]any{"reason": "Test revocation"}, http.StatusOK)
+		verify = dumpDOM(t, bin, m.URL()+"/verify?credential="+url.QueryEscape(str(t, cred, "url")))
+		wantInDOM(t, verify, "verdict after revocation", `class="verdict invalid"`)
+		wantInDOM(t, verify, "status check", "<td>status</td><td>fail</td>")
 		dom = dumpDOM(t, bin, m.URL()+"/credentials/"+id)
 		wantInDOM(t, dom, "revoked status", "Revoked on")
 		wantInDOM(t, dom, "revocation reason", "Test revocation")

@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,7 +14,7 @@ import (
 func runCmd(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(t.Context(), args, func(string) string { return "" }, &out, io.Discard)
+	err := run(t.Context(), args, func(string) string { return "" }, strings.NewReader(""), &out, io.Discard)
 	return out.String(), err
 }
 
@@ -72,5 +75,45 @@ func TestLoadCommand(t *testing.T) {
 	}
 	if _, err := runCmd(t, "load", "awards", "--batch", "20000"); err == nil {
 		t.Fatal("a batch over 10,000 was accepted")
+	}
+}
+
+func TestVerifyCommand(t *testing.T) {
+	m, stdout := startMain(t, t.TempDir(), nil)
+	c := newClient(t, m.URL(), adminKey(t, stdout))
+	iss := str(t, c.json(t, "POST", "/api/v1/issuers", map[string]any{"name": "Verify Community"}, 201), "id")
+	ach := str(t, c.json(t, "POST", "/api/v1/issuers/"+iss+"/achievements",
+		map[string]any{"name": "Host", "description": "Hosted.", "criteria": "Host.", "status": "active"}, 201), "id")
+	cred := c.json(t, "POST", "/api/v1/issuers/"+iss+"/awards", map[string]any{"achievementId": ach, "email": "a@example.org", "name": "A"}, 201)
+	dir := t.TempDir()
+	jwtFile := filepath.Join(dir, "badge.jwt")
+	if err := os.WriteFile(jwtFile, []byte(str(t, cred, "jwt")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	out, err := runCmd(t, "verify", "-allow-loopback", "-email", "a@example.org", jwtFile)
+	if err != nil || !strings.HasPrefix(out, "VALID") || !strings.Contains(out, "the e-mail address matches") {
+		t.Fatalf("verify file: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, "verify", "-allow-loopback", "-json", str(t, cred, "url"))
+	if err != nil || !strings.Contains(out, `"verdict": "valid"`) {
+		t.Fatalf("verify URL: %v\n%s", err, out)
+	}
+	// Without -allow-loopback the keys on localhost cannot be fetched: the
+	// proof cannot be checked, so the credential is not shown as valid.
+	out, err = runCmd(t, "verify", jwtFile)
+	if !errors.Is(err, errNotValid) || exitCode(err, io.Discard) != 1 {
+		t.Fatalf("verify without loopback: %v\n%s", err, out)
+	}
+	tampered := filepath.Join(dir, "tampered.jwt")
+	jwt := str(t, cred, "jwt")
+	if err := os.WriteFile(tampered, []byte(jwt[:len(jwt)-4]+"AAAA"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err = runCmd(t, "verify", "-allow-loopback", tampered); !errors.Is(err, errNotValid) || !strings.HasPrefix(out, "NOT VALID") {
+		t.Fatalf("tampered: %v\n%s", err, out)
+	}
+	if _, err := runCmd(t, "verify", filepath.Join(dir, "missing.jwt")); err == nil || exitCode(err, io.Discard) != 2 {
+		t.Fatalf("missing file: %v", err)
 	}
 }

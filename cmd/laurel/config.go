@@ -23,6 +23,7 @@ type Config struct {
 	MaxBodyBytes    int64
 	MaxImageBytes   int
 	MasterKey       string
+	VerifyRate      float64
 	Demo            bool
 }
 
@@ -46,6 +47,7 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest JSON request body")
 	fs.IntVar(&c.MaxImageBytes, "max-image-bytes", 1<<20, "largest badge or issuer image upload")
 	fs.StringVar(&c.MasterKey, "master-key", "", "32-byte key (hex or base64) that encrypts signing keys at rest; default: the file master.key in -data-dir, created on first start")
+	fs.Float64Var(&c.VerifyRate, "verify-rate", 10, "verifications a second each client address may make on the public verify page and API (bursts of 5×); 0 = no limit")
 	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add a demo community with badges and members")
 	fs.Usage = func() { printUsage(fs) }
 	return fs
@@ -64,6 +66,8 @@ func (c *Config) parse(args []string, getenv func(string) string, out io.Writer)
 		return fmt.Errorf("-max-body-bytes and -max-image-bytes must be at least 1024")
 	case c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0:
 		return fmt.Errorf("timeouts must be positive")
+	case c.VerifyRate < 0:
+		return fmt.Errorf("-verify-rate must not be negative")
 	}
 	return nil
 }

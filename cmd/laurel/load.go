@@ -13,12 +13,20 @@ import (
 	"time"
 )
 
-const loadUsage = `Usage: laurel load awards [flags]
+const loadUsage = `Usage: laurel load awards|verify [flags]
 
-Measures bulk awarding end to end: creates an issuer and an active badge,
-then awards it to -rows new members with one bulk request per -batch rows,
-and prints the throughput. Without -url it starts a Laurel of its own on a
-temporary embedded database, which it deletes afterwards.
+awards: measures bulk awarding end to end: creates an issuer and an active
+badge, then awards it to -rows new members with one bulk request per -batch
+rows, and prints the throughput.
+
+verify: issues one credential, then sends POST /api/v1/verify with it from
+-concurrency clients for -duration, and prints the throughput and latency
+percentiles. -proof jwt sends the VC-JWT, -proof di the JSON with its Data
+Integrity proof.
+
+Without -url it starts a Laurel of its own (no verify rate limit) on a
+temporary embedded database, which it deletes afterwards. With -url, that
+server's -verify-rate must allow the load.
 
 Flags:
 `
@@ -31,19 +39,22 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	batch := fs.Int("batch", 10000, "rows per bulk request (at most 10000)")
 	url := fs.String("url", "", "a running Laurel to load (default: start one)")
 	key := fs.String("key", "", "admin API key of -url")
+	concurrency := fs.Int("concurrency", 16, "verify: concurrent clients")
+	duration := fs.Duration("duration", 10*time.Second, "verify: how long to send requests")
+	proof := fs.String("proof", "jwt", "verify: jwt or di")
 	fs.Usage = func() { fmt.Fprint(stdout, loadUsage); fs.PrintDefaults() }
-	if len(args) == 0 || args[0] != "awards" {
+	if len(args) == 0 || (args[0] != "awards" && args[0] != "verify") {
 		fs.Usage()
 		if len(args) > 0 && isHelp(args[0]) {
 			return flag.ErrHelp
 		}
-		return fmt.Errorf("load: say awards")
+		return fmt.Errorf("load: say awards or verify")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if *rows < 1 || *batch < 1 || *batch > 10000 {
-		return fmt.Errorf("load: -rows must be positive and -batch between 1 and 10000")
+	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *duration <= 0 || (*proof != "jwt" && *proof != "di") {
+		return fmt.Errorf("load: -rows and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -proof jwt or di")
 	}
 	if *url == "" {
 		stop, u, k, err := startForLoad(ctx, stderr)
@@ -53,7 +64,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		defer stop()
 		*url, *key = u, k
 	}
-	c := &loadClient{base: *url, key: *key, http: &http.Client{Timeout: 10 * time.Minute}}
+	c := &loadClient{base: *url, key: *key, http: &http.Client{Timeout: 10 * time.Minute,
+		Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}}
+	if args[0] == "verify" {
+		return c.verify(ctx, *proof, *concurrency, *duration, stdout)
+	}
 	return c.awards(ctx, *rows, *batch, stdout)
 }
 
@@ -65,7 +80,7 @@ func startForLoad(ctx context.Context, stderr io.Writer) (stop func(), url, key 
 	}
 	var out bytes.Buffer
 	m := NewMain(&out, stderr)
-	m.Config.Addr, m.Config.DataDir, m.Config.LogLevel = "127.0.0.1:0", dir, "warn"
+	m.Config.Addr, m.Config.DataDir, m.Config.LogLevel, m.Config.VerifyRate = "127.0.0.1:0", dir, "warn", 0
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		os.RemoveAll(dir)

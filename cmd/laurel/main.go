@@ -15,12 +15,20 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "laurel:", err)
-			os.Exit(1)
-		}
+	os.Exit(exitCode(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr), os.Stderr))
+}
+
+// exitCode is 0 for success (and help), 1 for a negative answer (a
+// credential that is not valid) and 2 for an error, which it prints.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errNotValid):
+		return 1
 	}
+	fmt.Fprintln(stderr, "laurel:", err)
+	return 2
 }
 
 const commands = `Usage: laurel <command> [flags]
@@ -28,14 +36,15 @@ const commands = `Usage: laurel <command> [flags]
 Commands:
   serve     run the service (the default when no command is given)
   keys      list or rotate an issuer's signing keys
-  load      measure bulk awarding end to end (load awards)
+  verify    verify an Open Badges 3.0 credential: file, URL or standard input
+  load      measure bulk awarding and verification end to end (load awards|verify)
   help      show this help
 
 Run "laurel serve --help" for the flags of serve.
 `
 
 // run dispatches a command line. Serving runs until ctx is cancelled.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := ""
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -57,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return m.Close()
 	case "keys":
 		return runKeys(ctx, args, getenv, stdout, stderr)
+	case "verify":
+		return runVerify(ctx, args, stdin, stdout)
 	case "load":
 		return runLoad(ctx, args, stdout, stderr)
 	case "help":

@@ -392,7 +392,7 @@ func TestRun_Help(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"-h"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			err := run(t.Context(), args, noEnv, &stdout, &stderr)
+			err := run(t.Context(), args, noEnv, nil, &stdout, &stderr)
 			if !errors.Is(err, flag.ErrHelp) {
 				t.Fatalf("run(%q) = %v, want flag.ErrHelp", args, err)
 			}
@@ -407,7 +407,7 @@ func TestRun_Help(t *testing.T) {
 
 	t.Run("unknown command errors", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
-		err := run(t.Context(), []string{"frobnicate"}, noEnv, &stdout, &stderr)
+		err := run(t.Context(), []string{"frobnicate"}, noEnv, nil, &stdout, &stderr)
 		if err == nil || !strings.Contains(err.Error(), "frobnicate") {
 			t.Fatalf("run(frobnicate) = %v, want an error naming the command", err)
 		}
@@ -430,7 +430,7 @@ func TestRun_Help(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			cancel()
 			var stdout, stderr bytes.Buffer
-			err := run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir()}, getenv, &stdout, &stderr)
+			err := run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir()}, getenv, nil, &stdout, &stderr)
 			if err == nil {
 				t.Fatalf("run with %s=%s succeeded", tc.env, tc.value)
 			}

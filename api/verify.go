@@ -1,0 +1,171 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/verifier"
+)
+
+// Verifier checks credentials from anyone.
+type Verifier interface {
+	Verify(ctx context.Context, in verifier.Input) (*verifier.Report, error)
+}
+
+// maxVerifyBytes bounds what the public verify endpoints read: a baked
+// image or a credential with embedded endorsements, with room to spare.
+const maxVerifyBytes = 8 << 20
+
+type verifyRequest struct {
+	Credential json.RawMessage `json:"credential"` // a credential object, or a compact JWT as a JSON string
+	URL        string          `json:"url"`
+	Email      string          `json:"email"`
+}
+
+// handleVerifyAPI verifies a credential sent as JSON ({credential | url,
+// email}), as a raw body (JWT text, credential JSON, PNG or SVG) or as a
+// multipart file. Failed checks are a 200 report; only unreadable input is
+// a 4xx.
+func (s *Server) handleVerifyAPI(c echo.Context) error {
+	in, err := s.verifyInput(c)
+	if err != nil {
+		return err
+	}
+	rep, err := s.svc.Verifier.Verify(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, rep)
+}
+
+// verifyInput reads a verification request in any of the accepted forms.
+func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
+	var in verifier.Input
+	switch mt := mediaType(c); mt {
+	case echo.MIMEApplicationJSON:
+		var req verifyRequest
+		if err := s.decodeJSONLimit(c, &req, maxVerifyBytes); err != nil {
+			return in, err
+		}
+		in.URL, in.Email = strings.TrimSpace(req.URL), req.Email
+		var text string
+		if json.Unmarshal(req.Credential, &text) == nil {
+			in.Data = []byte(text)
+		} else {
+			in.Data = req.Credential
+		}
+		if len(in.Data) == 0 && in.URL == "" {
+			return in, badges.FieldErrorf("credential", "send a credential (an object or a JWT string) or a url")
+		}
+		return in, nil
+	case echo.MIMEMultipartForm:
+		return s.verifyForm(c)
+	case "text/plain", mimeVCJWT, mimeVCLD, mimeLDJSON, "image/png", "image/svg+xml", echo.MIMEOctetStream:
+		data, err := readBody(c, maxVerifyBytes)
+		in.Data, in.Email = data, c.QueryParam("email")
+		return in, err
+	default:
+		return in, unsupportedMedia(mt, echo.MIMEApplicationJSON, "multipart/form-data", "text/plain", "image/png", "image/svg+xml")
+	}
+}
+
+// verifyForm reads the verify page's form: a file, pasted text or a URL,
+// and optionally an e-mail address.
+func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
+	var in verifier.Input
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxVerifyBytes+64<<10)
+	form, err := c.MultipartForm()
+	if err != nil {
+		if isTooLarge(err) {
+			return in, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", maxVerifyBytes)
+		}
+		return in, badges.Errorf(badges.EINVALID, "The form could not be read.")
+	}
+	in.Email = strings.TrimSpace(first(form.Value["email"]))
+	in.URL = strings.TrimSpace(first(form.Value["url"]))
+	if files := form.File["file"]; len(files) > 0 && files[0].Size > 0 {
+		in.Data, err = readFormFile(files[0])
+		return in, err
+	}
+	if text := strings.TrimSpace(first(form.Value["credential"])); text != "" {
+		in.Data = []byte(text)
+	}
+	if len(in.Data) == 0 && in.URL == "" {
+		return in, badges.FieldErrorf("credential", "paste a credential, upload a badge image or give a credential URL")
+	}
+	return in, nil
+}
+
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
+func readFormFile(fh *multipart.FileHeader) ([]byte, error) {
+	if fh.Size > maxVerifyBytes {
+		return nil, badges.Errorf(badges.ETOOLARGE, "The file is larger than %d bytes.", maxVerifyBytes)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, badges.FieldErrorf("file", "the uploaded file cannot be read")
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxVerifyBytes))
+}
+
+type verifyPage struct {
+	page
+	Report    *verifier.Report
+	URL       string
+	Email     string
+	Error     string
+	Checked   bool
+	ShowBadge bool
+	Recipient string // "match", "mismatch", or "" when no address was checked
+}
+
+// handleVerifyPage shows the verify form, and a report when the page was
+// posted to or opened with ?credential=<url> (as QR codes and badge links
+// do).
+func (s *Server) handleVerifyPage(c echo.Context) error {
+	d := verifyPage{page: page{Title: "Verify an Open Badge", Description: "Check any Open Badges 3.0 credential and see every check.",
+		CanonicalURL: s.urls.Base() + "/verify"}}
+	var in verifier.Input
+	var err error
+	switch {
+	case c.Request().Method == http.MethodPost:
+		in, err = s.verifyForm(c)
+	case c.QueryParam("credential") != "":
+		in = verifier.Input{URL: c.QueryParam("credential"), Email: c.QueryParam("email")}
+	default:
+		return s.renderPage(c, http.StatusOK, "verify", d)
+	}
+	d.Checked, d.URL, d.Email = true, in.URL, in.Email
+	status := http.StatusOK
+	if err == nil {
+		var rep *verifier.Report
+		if rep, err = s.svc.Verifier.Verify(c.Request().Context(), in); err == nil {
+			d.Report, d.ShowBadge = rep, rep.Credential.Name != "" || rep.Credential.AchievementName != ""
+			if m := rep.RecipientMatched; m != nil {
+				d.Recipient = map[bool]string{true: "match", false: "mismatch"}[*m]
+			}
+		}
+	}
+	if err != nil {
+		p := toProblem(err)
+		if p.Status >= 500 {
+			return err
+		}
+		d.Error, status = p.Detail, p.Status
+	}
+	return s.renderPage(c, status, "verify", d)
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/laurel-badges/laurel/issuer/ob3"
+	"github.com/laurel-badges/laurel/verifier"
+)
+
+const verifyUsage = `Usage: laurel verify [flags] FILE|URL|-
+
+Verifies an Open Badges 3.0 credential — a JSON or JWT file, a baked PNG or
+SVG badge, a credential URL, or standard input (-) — and prints every check.
+Exits 0 when the credential is valid (with or without warnings), 1 when it
+is not, 2 when the input cannot be read.
+
+Flags:
+`
+
+// errNotValid makes the program exit 1 without more to say: the report
+// has said it.
+var errNotValid = errors.New("the credential is not valid")
+
+// runVerify is "laurel verify".
+func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("laurel verify", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	email := fs.String("email", "", "also check that this e-mail address is the recipient")
+	loopback := fs.Bool("allow-loopback", false, "allow fetching from this machine (localhost), e.g. a Laurel you run locally; private networks stay refused")
+	fs.Usage = func() { fmt.Fprint(stdout, verifyUsage); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("verify: give one FILE, URL or -")
+	}
+	in, err := verifyInput(fs.Arg(0), stdin)
+	if err != nil {
+		return err
+	}
+	in.Email = *email
+	loader, err := ob3.NewDocumentLoader()
+	if err != nil {
+		return err
+	}
+	v, err := verifier.New(verifier.Options{Loader: loader, Fetcher: verifier.NewFetcher(verifier.FetcherOptions{AllowLoopback: *loopback})})
+	if err != nil {
+		return err
+	}
+	rep, err := v.Verify(ctx, in)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		printReport(stdout, rep)
+	}
+	if rep.Verdict == verifier.Invalid {
+		return errNotValid
+	}
+	return nil
+}
+
+// verifyInput reads the argument: standard input, a URL or a file.
+func verifyInput(arg string, stdin io.Reader) (verifier.Input, error) {
+	const limit = 8 << 20
+	switch {
+	case arg == "-":
+		data, err := io.ReadAll(io.LimitReader(stdin, limit+1))
+		return verifier.Input{Data: data}, err
+	case strings.HasPrefix(arg, "https://") || strings.HasPrefix(arg, "http://"):
+		return verifier.Input{URL: arg}, nil
+	}
+	f, err := os.Open(arg)
+	if err != nil {
+		return verifier.Input{}, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	return verifier.Input{Data: data}, err
+}
+
+var outcomeMark = map[verifier.Outcome]string{verifier.Pass: "✔", verifier.Fail: "✘", verifier.Warn: "!", verifier.Skipped: "-"}
+
+func printReport(w io.Writer, r *verifier.Report) {
+	verdict := map[verifier.Verdict]string{verifier.Valid: "VALID", verifier.Warning: "VALID, with warnings", verifier.Invalid: "NOT VALID"}[r.Verdict]
+	fmt.Fprintf(w, "%s (%s)\n", verdict, r.Format)
+	c := r.Credential
+	for _, line := range [][2]string{{"Badge", firstOf(c.AchievementName, c.Name)}, {"Issuer", c.IssuerName}, {"Issuer id", c.IssuerID},
+		{"Credential", c.ID}, {"Issued", c.ValidFrom}, {"Valid until", c.ValidUntil}} {
+		if line[1] != "" {
+			fmt.Fprintf(w, "  %-11s %s\n", line[0]+":", line[1])
+		}
+	}
+	if r.RecipientMatched != nil {
+		fmt.Fprintf(w, "  %-11s %v\n", "Recipient:", map[bool]string{true: "the e-mail address matches", false: "the e-mail address does NOT match"}[*r.RecipientMatched])
+	}
+	fmt.Fprintln(w, "Checks:")
+	for _, ch := range r.Checks {
+		fmt.Fprintf(w, "  %s %-13s %s\n", outcomeMark[ch.Outcome], ch.ID, ch.Message)
+	}
+}
+
+func firstOf(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,224 @@
+package verifier
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Accept headers by what is fetched.
+const (
+	acceptCredential = "application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7"
+	acceptKey        = "application/ld+json, application/did+json;q=0.9, application/jwk+json;q=0.9, application/jwk-set+json;q=0.9, application/json;q=0.8"
+	acceptStatus     = "application/vc+ld+json, application/ld+json;q=0.9, application/json;q=0.8, application/vc+jwt;q=0.7"
+)
+
+// errNoNetwork says a document would have to be fetched but the verifier
+// has no Fetcher.
+var errNoNetwork = errors.New("this verifier does not use the network")
+
+// get returns a document: from Local when this Laurel publishes it,
+// otherwise through the Fetcher.
+func (v *Verifier) get(ctx context.Context, url string, kind FetchKind, accept string) ([]byte, string, error) {
+	if v.local != nil {
+		body, mediaType, ok, err := v.local.Document(ctx, url)
+		if ok {
+			if err != nil {
+				return nil, "", fmt.Errorf("%s: %w", url, err)
+			}
+			return body, mediaType, nil
+		}
+	}
+	if v.fetcher == nil {
+		return nil, "", errNoNetwork
+	}
+	return v.fetcher.Fetch(ctx, url, kind, accept)
+}
+
+// getJSON fetches a document and decodes it as one JSON object.
+func (v *Verifier) getJSON(ctx context.Context, url string, kind FetchKind, accept string) (map[string]any, error) {
+	body, _, err := v.get(ctx, url, kind, accept)
+	if err != nil {
+		return nil, err
+	}
+	m, err := decodeObject(body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", url, err)
+	}
+	return m, nil
+}
+
+// decodeObject decodes one JSON object, bounded in depth, with nothing after
+// it.
+func decodeObject(b []byte) (map[string]any, error) {
+	if jsonDepth(b, MaxJSONDepth) > MaxJSONDepth {
+		return nil, fmt.Errorf("JSON nested deeper than %d levels", MaxJSONDepth)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return nil, errors.New("not valid JSON: data after the value")
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("not a JSON object")
+	}
+	return m, nil
+}
+
+// jsonDepth measures how deeply arrays and objects nest in b, stopping once
+// it passes limit. It does not validate the JSON.
+func jsonDepth(b []byte, limit int) int {
+	depth, deepest := 0, 0
+	inString, escaped := false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			if depth > deepest {
+				deepest = depth
+				if deepest > limit {
+					return deepest
+				}
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
+}
+
+// str reads a string member.
+func str(m map[string]any, key string) string {
+	s, _ := m[key].(string)
+	return s
+}
+
+// obj reads an object member.
+func obj(m map[string]any, key string) map[string]any {
+	o, _ := m[key].(map[string]any)
+	return o
+}
+
+// list reads a member that may hold one value or an array of them.
+func list(v any) []any {
+	switch t := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return t
+	}
+	return []any{v}
+}
+
+// objects reads a member that may hold one object or an array of them;
+// anything else in it is skipped.
+func objects(v any) []map[string]any {
+	var out []map[string]any
+	for _, e := range list(v) {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// types reads a type member: a string or an array of strings.
+func types(m map[string]any) []string {
+	var out []string
+	for _, e := range list(m["type"]) {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hasType(m map[string]any, want ...string) bool {
+	for _, t := range types(m) {
+		for _, w := range want {
+			if t == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// idOf reads an id that may be a string or an object with an id.
+func idOf(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case map[string]any:
+		return str(t, "id")
+	}
+	return ""
+}
+
+// text reads a human-readable value: a string, a language map or an array
+// of either; the first string found wins.
+func text(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case []any:
+		for _, e := range t {
+			if s := text(e); s != "" {
+				return s
+			}
+		}
+	case map[string]any:
+		if s, ok := t["@value"].(string); ok {
+			return s
+		}
+		for _, k := range []string{"en", "en-US", "en-GB"} {
+			if s, ok := t[k].(string); ok {
+				return s
+			}
+		}
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys) // the same credential always shows the same text
+		for _, k := range keys {
+			if s, ok := t[k].(string); ok {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// clip shortens text quoted from a credential for a report message.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !isRuneStart(s[cut]) {
+		cut--
+	}
+	return strings.TrimSpace(s[:cut]) + "…"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

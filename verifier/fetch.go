@@ -1,0 +1,257 @@
+package verifier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"syscall"
+	"time"
+)
+
+// Fetcher defaults.
+const (
+	DefaultFetchTimeout  = 5 * time.Second
+	DefaultFetchMaxBytes = 1 << 20
+	DefaultStatusTTL     = 60 * time.Second
+	DefaultKeyTTL        = 10 * time.Minute
+	DefaultCacheEntries  = 512
+	maxRedirects         = 3
+)
+
+// ErrFetchRefused is returned (wrapped) for a URL or address the Fetcher will
+// not contact: not http(s), credentials in the URL, or an address inside a
+// private network.
+var ErrFetchRefused = errors.New("verifier: fetch refused")
+
+// FetchKind says what a fetched document is, which sets how long it is
+// cached.
+type FetchKind int
+
+// Kinds of fetched documents.
+const (
+	KindCredential FetchKind = iota // never cached: the caller asked for it now
+	KindKey                         // keys, JWK sets, DID and controller documents
+	KindStatus                      // status lists and revocation lists
+)
+
+// FetcherOptions configure a Fetcher; zero values take the defaults.
+type FetcherOptions struct {
+	// AllowLoopback lets the Fetcher reach 127.0.0.0/8 and ::1, for tests
+	// against local servers. Private and link-local addresses stay refused.
+	AllowLoopback bool
+	Timeout       time.Duration // per request, redirects included
+	MaxBytes      int64         // response body cap
+	StatusTTL     time.Duration // cache lifetime of status lists
+	KeyTTL        time.Duration // cache lifetime of keys and DID documents
+	CacheEntries  int           // cache bound
+	// Rewrite, if set, changes each request's URL just before it is sent.
+	// It exists for tests that serve other hosts' documents from a local
+	// server; production code leaves it nil.
+	Rewrite func(*url.URL)
+}
+
+// Fetcher is the one HTTP client of the verifier: every outbound request
+// goes through it, bounded in time and size, never to a private address.
+type Fetcher struct {
+	client   *http.Client
+	timeout  time.Duration
+	maxBytes int64
+	ttl      map[FetchKind]time.Duration
+	cache    *cache
+}
+
+// NewFetcher makes a Fetcher.
+func NewFetcher(o FetcherOptions) *Fetcher {
+	o = o.withDefaults()
+	dialer := &net.Dialer{Timeout: o.Timeout, Control: dialControl(o.AllowLoopback)}
+	var rt http.RoundTripper = &http.Transport{
+		Proxy:                  nil, // a proxy would be dialled instead of the checked address
+		DialContext:            dialer.DialContext,
+		TLSHandshakeTimeout:    o.Timeout,
+		ResponseHeaderTimeout:  o.Timeout,
+		MaxResponseHeaderBytes: 64 << 10,
+		MaxIdleConns:           16,
+		IdleConnTimeout:        30 * time.Second,
+		ForceAttemptHTTP2:      true,
+	}
+	if o.Rewrite != nil {
+		rt = rewriter{next: rt, rewrite: o.Rewrite}
+	}
+	client := &http.Client{Transport: rt, Timeout: o.Timeout, CheckRedirect: checkRedirect}
+	return &Fetcher{
+		client:   client,
+		timeout:  o.Timeout,
+		maxBytes: o.MaxBytes,
+		ttl:      map[FetchKind]time.Duration{KindKey: o.KeyTTL, KindStatus: o.StatusTTL},
+		cache:    newCache(o.CacheEntries),
+	}
+}
+
+func (o FetcherOptions) withDefaults() FetcherOptions {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultFetchTimeout
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultFetchMaxBytes
+	}
+	if o.StatusTTL <= 0 {
+		o.StatusTTL = DefaultStatusTTL
+	}
+	if o.KeyTTL <= 0 {
+		o.KeyTTL = DefaultKeyTTL
+	}
+	if o.CacheEntries <= 0 {
+		o.CacheEntries = DefaultCacheEntries
+	}
+	return o
+}
+
+// Fetch GETs a URL with the given Accept header and returns the body and
+// its media type. Only a 200 response is a success; successes are cached by
+// kind.
+func (f *Fetcher) Fetch(ctx context.Context, rawURL string, kind FetchKind, accept string) ([]byte, string, error) {
+	u, err := checkURL(rawURL)
+	if err != nil {
+		return nil, "", err
+	}
+	u.Fragment = ""
+	key := accept + " " + u.String()
+	if e, ok := f.cache.get(key); ok {
+		return e.body, e.mediaType, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %v", ErrFetchRefused, err)
+	}
+	req.Header.Set("Accept", accept)
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", fmt.Errorf("%s answered %s", u.Host, resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("reading %s: %w", u.Host, err)
+	}
+	if int64(len(body)) > f.maxBytes {
+		return nil, "", fmt.Errorf("the response from %s is larger than %d bytes", u.Host, f.maxBytes)
+	}
+	mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if ttl := f.ttl[kind]; ttl > 0 {
+		f.cache.put(key, entry{body: body, mediaType: mediaType}, ttl)
+	}
+	return body, mediaType, nil
+}
+
+// checkURL admits absolute http(s) URLs with a host and no user information.
+func checkURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q is not a URL", ErrFetchRefused, raw)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("%w: only http and https URLs are fetched, not %q", ErrFetchRefused, u.Scheme)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, fmt.Errorf("%w: %q has no host", ErrFetchRefused, raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%w: URLs with credentials are not fetched", ErrFetchRefused)
+	}
+	return u, nil
+}
+
+// checkRedirect follows at most maxRedirects redirects, each to a URL that
+// passes the same checks as the first; the dialer re-checks its address.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > maxRedirects {
+		return fmt.Errorf("%w: more than %d redirects", ErrFetchRefused, maxRedirects)
+	}
+	_, err := checkURL(req.URL.String())
+	return err
+}
+
+// dialControl refuses connections to addresses outside the public
+// internet, after name resolution, so that DNS cannot point a fetch inside.
+func dialControl(allowLoopback bool) func(network, address string, _ syscall.RawConn) error {
+	return func(network, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("%w: address %q", ErrFetchRefused, address)
+		}
+		if reason := refusedAddr(ap.Addr(), allowLoopback); reason != "" {
+			return fmt.Errorf("%w: %s is %s", ErrFetchRefused, ap.Addr(), reason)
+		}
+		return nil
+	}
+}
+
+// nonPublic lists special-purpose ranges that netip's predicates miss.
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
+	netip.MustParsePrefix("100.64.0.0/10"),   // carrier-grade NAT
+	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
+	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
+	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and broadcast
+	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: reaches IPv4 addresses
+	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
+	netip.MustParsePrefix("2002::/16"),       // 6to4: embeds an IPv4 address
+	netip.MustParsePrefix("2001::/32"),       // Teredo: embeds an IPv4 address
+	netip.MustParsePrefix("100::/64"),        // discard-only
+	netip.MustParsePrefix("2001:db8::/32"),   // documentation
+	netip.MustParsePrefix("fec0::/10"),       // deprecated site-local
+	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated
+}
+
+// refusedAddr says why an address may not be contacted, or "" if it may.
+func refusedAddr(a netip.Addr, allowLoopback bool) string {
+	a = a.Unmap() // an IPv4-mapped IPv6 address is judged as the IPv4 one
+	switch {
+	case a.IsLoopback():
+		if allowLoopback {
+			return ""
+		}
+		return "a loopback address"
+	case a.IsUnspecified():
+		return "unspecified"
+	case a.IsPrivate():
+		return "a private address"
+	case a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast():
+		return "link-local"
+	case a.IsMulticast(), a.IsInterfaceLocalMulticast():
+		return "multicast"
+	}
+	for _, p := range nonPublic {
+		if p.Contains(a) {
+			return "not a public address"
+		}
+	}
+	return ""
+}
+
+// rewriter applies FetcherOptions.Rewrite to every request, redirects
+// included.
+type rewriter struct {
+	next    http.RoundTripper
+	rewrite func(*url.URL)
+}
+
+func (rw rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	u := *req.URL
+	rw.rewrite(&u)
+	r.URL = &u
+	r.Host = ""
+	return rw.next.RoundTrip(r)
+}

@@ -1,0 +1,241 @@
+package verifier
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer/ob3"
+)
+
+// Bounds on what Verify reads.
+const (
+	MaxInputSize = 8 << 20        // bytes of data or of a fetched credential
+	MaxJSONDepth = 64             // nesting of arrays and objects
+	MaxJWTSize   = ob3.MaxJWTSize // a compact JWS
+)
+
+var pngSignature = []byte("\x89PNG\r\n\x1a\n")
+
+// readResult is the credential found in the input, and the checks that
+// say how it was read.
+type readResult struct {
+	format string
+	cred   *credential
+	checks []Check
+}
+
+func (rr *readResult) add(id string, o Outcome, msg string) {
+	rr.checks = append(rr.checks, Check{ID: id, Outcome: o, Message: msg})
+}
+
+// read turns the input into a credential, or a *badges.Error when it is
+// not one in any format.
+func (v *Verifier) read(ctx context.Context, in Input) (*readResult, error) {
+	switch {
+	case len(in.Data) > 0 && in.URL != "":
+		return nil, badges.Errorf(badges.EINVALID, "Give either the credential or its URL, not both.")
+	case in.URL != "":
+		return v.readURL(ctx, in.URL)
+	case len(in.Data) == 0:
+		return nil, badges.Errorf(badges.EINVALID, "There is nothing to verify: the input is empty.")
+	case len(in.Data) > MaxInputSize:
+		return nil, badges.Errorf(badges.ETOOLARGE, "The input is larger than %d MiB.", MaxInputSize>>20)
+	}
+	return sniff(in.Data)
+}
+
+// readURL fetches a credential from a URL and reads what came back.
+func (v *Verifier) readURL(ctx context.Context, url string) (*readResult, error) {
+	if _, err := checkURL(url); err != nil {
+		return nil, badges.Errorf(badges.EINVALID, "The URL cannot be fetched: only public http and https URLs without credentials are.")
+	}
+	body, mediaType, err := v.get(ctx, url, KindCredential, acceptCredential)
+	if err != nil {
+		return nil, badges.Errorf(badges.EINVALID, "The credential could not be fetched from %s: %s.", clip(url, 120), fetchReason(err))
+	}
+	rr, err := sniff(body)
+	if err != nil {
+		return nil, err
+	}
+	found := rr.format
+	rr.format = "url"
+	if mediaType != "" {
+		found += ", " + mediaType
+	}
+	rr.checks = append([]Check{{ID: CheckInput, Outcome: Pass, Message: fmt.Sprintf("Fetched %s (%s).", clip(url, 120), found)}}, rr.checks...)
+	return rr, nil
+}
+
+// fetchReason is a fetch error in words safe to show: refusals and
+// network failures, without internal detail.
+func fetchReason(err error) string {
+	switch {
+	case errors.Is(err, ErrFetchRefused):
+		return trimDot(err)
+	case errors.Is(err, errNoNetwork):
+		return "this verifier does not fetch from the network"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the server did not answer in time"
+	}
+	return trimDot(err)
+}
+
+// sniff recognises the input by its content: a baked PNG or SVG, a JSON
+// object, or a compact JWS.
+func sniff(data []byte) (*readResult, error) {
+	trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	switch {
+	case bytes.HasPrefix(data, pngSignature), bytes.HasPrefix(trimmed, []byte("<")):
+		return unbake(data)
+	case bytes.HasPrefix(trimmed, []byte("{")):
+		return readJSON(trimmed, "json")
+	case looksLikeJWS(trimmed):
+		return readJWT(trimmed, "jwt")
+	}
+	return nil, badges.Errorf(badges.EINVALID, "This is not a credential: expected Open Badges 3.0 JSON, a VC-JWT, or a baked PNG or SVG.")
+}
+
+// unbake reads the credential baked into a PNG or SVG.
+func unbake(data []byte) (*readResult, error) {
+	baked, err := ob3.Unbake(data)
+	switch {
+	case errors.Is(err, ob3.ErrNotBaked):
+		return nil, badges.Errorf(badges.EINVALID, "The image carries no Open Badges credential.")
+	case err != nil:
+		return nil, badges.Errorf(badges.EINVALID, "The file is not a valid PNG or SVG image.")
+	}
+	if baked.Version != "3.0" {
+		rr := &readResult{format: baked.Format}
+		rr.add(CheckInput, Fail, fmt.Sprintf("The %s carries an Open Badges %s assertion; Open Badges 2.0 is not verified here, only 3.0.", baked.Format, baked.Version))
+		return rr, nil
+	}
+	payload := bytes.TrimSpace([]byte(baked.Payload))
+	var rr *readResult
+	switch {
+	case bytes.HasPrefix(payload, []byte("{")):
+		rr, err = readJSON(payload, baked.Format)
+	case looksLikeJWS(payload):
+		rr, err = readJWT(payload, baked.Format)
+	default:
+		return nil, badges.Errorf(badges.EINVALID, "The %s carries something that is neither credential JSON nor a VC-JWT.", baked.Format)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rr.checks[0].Message = fmt.Sprintf("Read a baked %s; it carries %s", baked.Format, lowerFirst(rr.checks[0].Message))
+	return rr, nil
+}
+
+// readJSON reads a credential given as a JSON object.
+func readJSON(data []byte, format string) (*readResult, error) {
+	if len(data) > MaxInputSize {
+		return nil, badges.Errorf(badges.ETOOLARGE, "The credential is larger than %d MiB.", MaxInputSize>>20)
+	}
+	doc, err := decodeObject(data)
+	if err != nil {
+		return nil, badges.Errorf(badges.EINVALID, "The credential is not usable JSON: %v.", err)
+	}
+	rr := &readResult{format: format, cred: &credential{doc: doc}}
+	if isOB2(doc) {
+		rr.add(CheckInput, Fail, "This is an Open Badges 2.0 assertion; Open Badges 2.0 is not verified here, only 3.0.")
+		return rr, nil
+	}
+	rr.add(CheckInput, Pass, "Credential JSON.")
+	rr.add(CheckJSON, Pass, fmt.Sprintf("A well-formed JSON object, nested at most %d deep.", jsonDepth(data, MaxJSONDepth)))
+	return rr, nil
+}
+
+// readJWT reads a compact JWS; the credential is its payload (VC 2.0) or
+// the payload's vc claim (VC 1.1).
+func readJWT(data []byte, format string) (*readResult, error) {
+	if len(data) > MaxJWTSize {
+		return nil, badges.Errorf(badges.ETOOLARGE, "The VC-JWT is larger than %d MiB.", MaxJWTSize>>20)
+	}
+	t, err := ob3.ParseJWT(string(data))
+	if err != nil {
+		return nil, badges.Errorf(badges.EINVALID, "This looks like a JWT but cannot be read: %s.", jwtReason(err))
+	}
+	if jsonDepth(t.RawPayload, MaxJSONDepth) > MaxJSONDepth {
+		return nil, badges.Errorf(badges.EINVALID, "The VC-JWT payload is nested deeper than %d levels.", MaxJSONDepth)
+	}
+	// Re-decoded as plain JSON (numbers as float64), the form the JSON-LD
+	// and schema code read.
+	raw, err := json.Marshal(t.Credential)
+	if err != nil {
+		return nil, badges.Errorf(badges.EINVALID, "The VC-JWT payload cannot be read.")
+	}
+	doc, err := decodeObject(raw)
+	if err != nil {
+		return nil, badges.Errorf(badges.EINVALID, "The VC-JWT payload cannot be read: %v.", err)
+	}
+	if !t.VC11 {
+		// The registered claims belong to the JWT, not to the credential: an
+		// embedded proof was made before they were added.
+		for _, claim := range []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"} {
+			delete(doc, claim)
+		}
+	}
+	rr := &readResult{format: format, cred: &credential{doc: doc, jwt: t}}
+	rr.add(CheckInput, Pass, fmt.Sprintf("A VC-JWT signed with %s.", clip(t.Header.Alg, 20)))
+	rr.add(CheckJSON, Pass, "The token's header and payload are well-formed JSON.")
+	return rr, nil
+}
+
+// looksLikeJWS reports whether b has the shape of a compact JWS: three
+// base64url parts joined by dots.
+func looksLikeJWS(b []byte) bool {
+	if bytes.Count(b, []byte(".")) != 2 {
+		return false
+	}
+	for _, c := range b {
+		ok := c == '.' || c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// isOB2 recognises an Open Badges 2.0 assertion.
+func isOB2(doc map[string]any) bool {
+	for _, c := range list(doc["@context"]) {
+		if c == "https://w3id.org/openbadges/v2" || c == "https://openbadgespec.org/v2/context.json" {
+			return true
+		}
+	}
+	return hasType(doc, "Assertion")
+}
+
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
+}
+
+// fetchCredential fetches a credential document (a status list, say) given
+// as JSON or as a VC-JWT.
+func (v *Verifier) fetchCredential(ctx context.Context, url string, kind FetchKind) (*credential, error) {
+	body, _, err := v.get(ctx, url, kind, acceptStatus)
+	if err != nil {
+		return nil, err
+	}
+	body = bytes.TrimSpace(body)
+	var rr *readResult
+	switch {
+	case bytes.HasPrefix(body, []byte("{")):
+		rr, err = readJSON(body, "json")
+	case looksLikeJWS(body):
+		rr, err = readJWT(body, "jwt")
+	default:
+		return nil, errors.New("the document is neither JSON nor a VC-JWT")
+	}
+	if err != nil {
+		return nil, errors.New(badges.ErrorMessage(err))
+	}
+	return rr.cred, nil
+}

@@ -1,0 +1,267 @@
+package verifier
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/laurel-badges/laurel/issuer/ob3"
+)
+
+// errSignature says a signature does not verify.
+var errSignature = errors.New("the signature does not verify")
+
+// Proof types and cryptosuites this package verifies.
+const (
+	suiteEdDSA2022     = "eddsa-2022" // the 2022 draft name of eddsa-rdfc-2022
+	suiteECDSASD       = "ecdsa-sd-2023"
+	typeEd25519Sig2020 = "Ed25519Signature2020"
+)
+
+// proofTally counts proof outcomes; at least one proof must verify.
+type proofTally struct {
+	verified, failed, total int
+}
+
+// checkProofs verifies the VC-JWT signature, if the credential came as one,
+// and every embedded proof, reporting each.
+func (v *Verifier) checkProofs(ctx context.Context, r *Report, c *credential) {
+	var t proofTally
+	if c.jwt != nil {
+		t.total++
+		switch v.checkJWT(ctx, r, c) {
+		case Pass:
+			t.verified++
+		case Fail:
+			t.failed++
+		}
+	}
+	proofs := list(c.doc["proof"])
+	for i, p := range proofs {
+		t.total++
+		switch v.checkEmbedded(ctx, r, c.doc, p, fmt.Sprintf("Proof %d of %d", i+1, len(proofs))) {
+		case Pass:
+			t.verified++
+		case Fail:
+			t.failed++
+		}
+	}
+	switch {
+	case t.total == 0:
+		r.add(CheckProof, Fail, "The credential has no proof: it is neither a signed VC-JWT nor carries an embedded proof.")
+	case t.verified == 0 && t.failed == 0:
+		r.add(CheckProof, Fail, "None of the credential's proofs could be checked, so nothing vouches for it.")
+	}
+}
+
+// checkEmbedded verifies one embedded proof and reports it.
+func (v *Verifier) checkEmbedded(ctx context.Context, r *Report, doc map[string]any, raw any, label string) Outcome {
+	p, ok := raw.(map[string]any)
+	if !ok {
+		r.add(CheckProof, Fail, label+" is not an object.")
+		return Fail
+	}
+	typ, suite := str(p, "type"), str(p, "cryptosuite")
+	name := typ
+	if suite != "" {
+		name += "/" + suite
+	}
+	label = fmt.Sprintf("%s (%s)", label, clip(name, 80))
+	if !v.supported(typ, suite) {
+		return v.unsupportedProof(r, doc, typ, label)
+	}
+	if purpose := str(p, "proofPurpose"); purpose != ob3.ProofPurposeAssertion {
+		r.add(CheckProof, Fail, fmt.Sprintf("%s: its proofPurpose is %q; a credential needs %q.", label, clip(purpose, 40), ob3.ProofPurposeAssertion))
+		return Fail
+	}
+	mk, err := v.proofKey(ctx, doc, p)
+	if errors.Is(err, errNoNetwork) {
+		return notFetched(r, label)
+	}
+	if err != nil {
+		r.add(CheckKey, Fail, fmt.Sprintf("%s: %v.", label, trimDot(err)))
+		r.add(CheckProof, Fail, label+": not verified, since its key cannot be used.")
+		return Fail
+	}
+	r.add(CheckKey, Pass, fmt.Sprintf("%s: key %s from the %s, controlled by %s.", label, clip(mk.id, 120), mk.source, clip(mk.controller, 120)))
+	if err := v.verifyEmbedded(doc, p, mk); err != nil {
+		r.add(CheckProof, Fail, fmt.Sprintf("%s: %v.", label, trimDot(err)))
+		return Fail
+	}
+	msg := label + ": verified."
+	if typ == typeEd25519Sig2020 || suite == suiteEdDSA2022 {
+		msg = label + ": verified (a legacy proof format)."
+	}
+	r.add(CheckProof, Pass, msg)
+	return Pass
+}
+
+func (v *Verifier) supported(typ, suite string) bool {
+	switch {
+	case typ == typeEd25519Sig2020:
+		return true
+	case typ == ob3.ProofTypeDataIntegrity:
+		return suite == ob3.CryptosuiteEdDSARDFC || suite == suiteEdDSA2022 || suite == suiteECDSASD
+	}
+	return false
+}
+
+// notFetched reports a proof whose key lives elsewhere while the verifier
+// has no network: neither verified nor refuted.
+func notFetched(r *Report, label string) Outcome {
+	r.add(CheckKey, Skipped, label+": the key was not fetched, since this verifier does not use the network.")
+	r.add(CheckProof, Warn, label+": not verified, since its key was not fetched.")
+	return Warn
+}
+
+// unsupportedProof reports a proof this package cannot check. A type the
+// credential's contexts do not even define is malformed JSON-LD and fails;
+// a known but unimplemented one is a warning.
+func (v *Verifier) unsupportedProof(r *Report, doc map[string]any, typ, label string) Outcome {
+	if typ == "" {
+		r.add(CheckProof, Fail, label+": the proof has no type.")
+		return Fail
+	}
+	probe := map[string]any{"@context": doc["@context"], "type": typ}
+	if _, err := v.loader.Canonicalize(probe); err != nil {
+		r.add(CheckProof, Fail, fmt.Sprintf("%s: the proof type %q is not defined by the credential's @context.", label, clip(typ, 60)))
+		return Fail
+	}
+	r.add(CheckProof, Warn, label+": this proof type or cryptosuite is not checked here.")
+	return Warn
+}
+
+// proofKey resolves a proof's verification method and checks that its
+// controller is the credential's issuer.
+func (v *Verifier) proofKey(ctx context.Context, doc, p map[string]any) (*methodKey, error) {
+	vm := str(p, "verificationMethod")
+	if vm == "" {
+		return nil, errors.New("the proof has no verificationMethod")
+	}
+	mk, err := v.resolveMethod(ctx, vm)
+	if err != nil {
+		return nil, err
+	}
+	if err := bindsIssuer(mk, issuerID(doc)); err != nil {
+		return nil, err
+	}
+	return mk, nil
+}
+
+// bindsIssuer checks that a key speaks for the issuer. A did:key controls
+// itself; when the issuer id is a URN that can name no controller (e.g.
+// urn:uuid), the did:key is the issuer's only identity and is accepted.
+func bindsIssuer(mk *methodKey, issuer string) error {
+	if issuer == "" {
+		return errors.New("the credential names no issuer to own the key")
+	}
+	if mk.controller == issuer {
+		return nil
+	}
+	if mk.source == "did:key" && !dereferenceable(issuer) {
+		return nil
+	}
+	return fmt.Errorf("the key's controller %s is not the issuer %s", clip(mk.controller, 100), clip(issuer, 100))
+}
+
+// dereferenceable reports whether an id could publish keys of its own.
+func dereferenceable(id string) bool {
+	return strings.HasPrefix(id, "http://") || strings.HasPrefix(id, "https://") || strings.HasPrefix(id, "did:")
+}
+
+// verifyEmbedded checks one proof's signature with its resolved key.
+func (v *Verifier) verifyEmbedded(doc, p map[string]any, mk *methodKey) error {
+	typ, suite := str(p, "type"), str(p, "cryptosuite")
+	if suite == suiteECDSASD {
+		pub, ok := mk.key.(*ecdsa.PublicKey)
+		if !ok {
+			return errors.New("ecdsa-sd-2023 needs a P-256 key")
+		}
+		return v.verifyECDSASD(doc, p, pub)
+	}
+	pub, ok := mk.key.(ed25519.PublicKey)
+	if !ok {
+		return fmt.Errorf("%s needs an Ed25519 key", typ)
+	}
+	if suite == ob3.CryptosuiteEdDSARDFC {
+		one := unsecured(doc)
+		one["proof"] = p
+		err := v.loader.VerifyEdDSARDFC2022(one, func(string) (ed25519.PublicKey, error) { return pub, nil })
+		if errors.Is(err, ob3.ErrSignatureMismatch) {
+			return errSignature
+		}
+		return err
+	}
+	return v.verifyEd25519RDFC(doc, p, pub)
+}
+
+// verifyEd25519RDFC verifies Ed25519Signature2020 and eddsa-2022 proofs:
+// the same hashing as eddsa-rdfc-2022 (proof options hash, then document
+// hash, both over URDNA2015 N-Quads), under their own proof types.
+func (v *Verifier) verifyEd25519RDFC(doc, p map[string]any, pub ed25519.PublicKey) error {
+	value := str(p, "proofValue")
+	if len(value) < 2 || len(value) > 128 || value[0] != 'z' {
+		return errors.New("the proofValue is not a base58btc signature")
+	}
+	sig, err := ob3.Base58Decode(value[1:])
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return errors.New("the proofValue is not a 64-byte signature")
+	}
+	proofHash, err := v.proofConfigHash(doc, p)
+	if err != nil {
+		return err
+	}
+	canon, err := v.loader.Canonicalize(unsecured(doc))
+	if err != nil {
+		return err
+	}
+	docHash := sha256.Sum256(canon)
+	if !ed25519.Verify(pub, append(proofHash, docHash[:]...), sig) {
+		return errSignature
+	}
+	return nil
+}
+
+// proofConfigHash is SHA-256 of the canonical proof options: the proof
+// without its value, under the document's @context.
+func (v *Verifier) proofConfigHash(doc, p map[string]any) ([]byte, error) {
+	cfg := make(map[string]any, len(p))
+	for k, e := range p {
+		if k != "proofValue" {
+			cfg[k] = e
+		}
+	}
+	cfg["@context"] = doc["@context"]
+	canon, err := v.loader.Canonicalize(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("proof options: %w", err)
+	}
+	h := sha256.Sum256(canon)
+	return h[:], nil
+}
+
+// unsecured is a shallow copy of doc without its proof.
+func unsecured(doc map[string]any) map[string]any {
+	out := make(map[string]any, len(doc))
+	for k, e := range doc {
+		if k != "proof" {
+			out[k] = e
+		}
+	}
+	return out
+}
+
+// issuerID reads the credential's issuer: a URI or a Profile with an id.
+func issuerID(doc map[string]any) string { return idOf(doc["issuer"]) }
+
+// trimDot turns an error into words for a report: one line, without the
+// package prefixes of lower layers or a final period.
+func trimDot(err error) string {
+	s := strings.ReplaceAll(err.Error(), "ob3: ", "")
+	s = strings.ReplaceAll(s, "\n", "; ")
+	return strings.TrimSuffix(s, ".")
+}

@@ -1,0 +1,225 @@
+package verifier
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/laurel-badges/laurel/issuer/ob3"
+)
+
+// Status entry types this package reads.
+const (
+	statusBitstring      = "BitstringStatusListEntry"
+	statusList2021       = "StatusList2021Entry" // the Bitstring list's predecessor, read the same way
+	statusRevocationList = "1EdTechRevocationList"
+)
+
+// checkDates checks validFrom and validUntil (issuanceDate and
+// expirationDate in VC 1.1) against the clock.
+func (v *Verifier) checkDates(r *Report, doc map[string]any) {
+	now := v.now()
+	from, fromField, err := dateOf(doc, "validFrom", "issuanceDate")
+	if err != nil {
+		r.add(CheckDates, Fail, err.Error())
+		return
+	}
+	until, untilField, err := dateOf(doc, "validUntil", "expirationDate")
+	if err != nil {
+		r.add(CheckDates, Fail, err.Error())
+		return
+	}
+	switch {
+	case !from.IsZero() && now.Add(ob3.JWTLeeway).Before(from):
+		r.add(CheckDates, Fail, fmt.Sprintf("Not yet valid: %s is %s.", fromField, from.UTC().Format(time.RFC3339)))
+	case !until.IsZero() && !now.Add(-ob3.JWTLeeway).Before(until):
+		r.add(CheckDates, Fail, fmt.Sprintf("Expired: %s was %s.", untilField, until.UTC().Format(time.RFC3339)))
+	case from.IsZero():
+		r.add(CheckDates, Fail, "The credential has no validFrom date.")
+	case until.IsZero():
+		r.add(CheckDates, Pass, fmt.Sprintf("Valid since %s, with no end date.", from.UTC().Format(time.RFC3339)))
+	default:
+		r.add(CheckDates, Pass, fmt.Sprintf("Valid from %s until %s.", from.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339)))
+	}
+}
+
+// dateOf reads the first present of the named date-time members.
+func dateOf(doc map[string]any, names ...string) (time.Time, string, error) {
+	for _, name := range names {
+		v, ok := doc[name]
+		if !ok || v == nil {
+			continue
+		}
+		s, _ := v.(string)
+		t, err := parseDateTime(s)
+		if err != nil {
+			return time.Time{}, name, fmt.Errorf("%s %q is not a date-time.", name, clip(s, 40))
+		}
+		return t, name, nil
+	}
+	return time.Time{}, names[0], nil
+}
+
+// parseDateTime reads RFC 3339; a missing zone is read as UTC, as some
+// issuers omit it.
+func parseDateTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New("not a date-time")
+}
+
+// checkStatus reads every credentialStatus entry. A list that cannot be
+// fetched is a warning: the credential may be fine, it just cannot be told.
+func (v *Verifier) checkStatus(ctx context.Context, r *Report, doc map[string]any) {
+	entries := objects(doc["credentialStatus"])
+	if len(entries) == 0 {
+		r.add(CheckStatus, Skipped, "The credential has no credentialStatus: its issuer offers no way to check for revocation.")
+		return
+	}
+	for _, e := range entries {
+		switch typ := str(e, "type"); typ {
+		case statusBitstring, statusList2021:
+			v.bitstringStatus(ctx, r, doc, e)
+		case statusRevocationList:
+			v.revocationList(ctx, r, doc, e)
+		default:
+			r.add(CheckStatus, Warn, fmt.Sprintf("The status type %q is not checked here.", clip(typ, 60)))
+		}
+	}
+}
+
+// bitstringStatus checks the credential's bit in a Bitstring status list.
+func (v *Verifier) bitstringStatus(ctx context.Context, r *Report, doc, e map[string]any) {
+	listURL, purpose := str(e, "statusListCredential"), str(e, "statusPurpose")
+	index, err := statusIndex(e["statusListIndex"])
+	if err != nil || listURL == "" {
+		r.add(CheckStatus, Fail, "The status entry is malformed: it needs a statusListCredential URL and a non-negative integer statusListIndex.")
+		return
+	}
+	list, err := v.fetchCredential(ctx, listURL, KindStatus)
+	if err != nil {
+		r.add(CheckStatus, Warn, fmt.Sprintf("Could not fetch the status list %s, so revocation was not checked: %v.", clip(listURL, 120), trimDot(err)))
+		return
+	}
+	subject := obj(list.doc, "credentialSubject")
+	bits, err := ob3.DecodeBitstring(str(subject, "encodedList"))
+	if err != nil {
+		r.add(CheckStatus, Warn, fmt.Sprintf("The status list %s could not be read: %v.", clip(listURL, 120), trimDot(err)))
+		return
+	}
+	set, err := bits.Get(index)
+	if err != nil {
+		r.add(CheckStatus, Fail, fmt.Sprintf("The statusListIndex %d is outside the status list %s (%d entries).", index, clip(listURL, 120), bits.Len()))
+		return
+	}
+	if caveat := v.listCaveat(ctx, list, issuerID(doc), purpose, str(subject, "statusPurpose")); caveat != "" {
+		r.add(CheckStatus, Warn, caveat)
+	}
+	where := fmt.Sprintf("entry %d of the status list %s", index, clip(listURL, 120))
+	switch {
+	case !set:
+		r.add(CheckStatus, Pass, fmt.Sprintf("Not %s: %s is clear.", purposeWord(purpose), where))
+	case purpose == "revocation" || purpose == "suspension":
+		r.Credential.Revoked = r.Credential.Revoked || purpose == "revocation"
+		r.add(CheckStatus, Fail, fmt.Sprintf("The credential has been %s: %s is set.", purposeWord(purpose), where))
+	default:
+		r.add(CheckStatus, Warn, fmt.Sprintf("The status %q is set (%s); its meaning is not interpreted here.", clip(purpose, 40), where))
+	}
+}
+
+func purposeWord(purpose string) string {
+	if purpose == "suspension" {
+		return "suspended"
+	}
+	return "revoked"
+}
+
+// statusIndex reads a statusListIndex: a decimal string, as the
+// specification says, or a JSON number, as some issuers write it.
+func statusIndex(v any) (int, error) {
+	switch t := v.(type) {
+	case string:
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 0 || strconv.Itoa(n) != t {
+			return 0, errors.New("bad index")
+		}
+		return n, nil
+	case float64:
+		if t < 0 || t != math.Trunc(t) || t > float64(ob3.MaxBitstringBytes*8) {
+			return 0, errors.New("bad index")
+		}
+		return int(t), nil
+	case json.Number:
+		return statusIndex(t.String())
+	}
+	return 0, errors.New("bad index")
+}
+
+// listCaveat says what weakens a status list's answer: a proof that does
+// not verify, another issuer, another purpose, or an expired list.
+func (v *Verifier) listCaveat(ctx context.Context, list *credential, issuer, purpose, listPurpose string) string {
+	var notes []string
+	scratch := &Report{}
+	v.checkProofs(ctx, scratch, list)
+	if verdictOf(scratch.Checks) == Invalid {
+		notes = append(notes, "its proof does not verify ("+firstFailure(scratch.Checks)+")")
+	}
+	if li := issuerID(list.doc); li != issuer {
+		notes = append(notes, fmt.Sprintf("it was issued by %s, not by the credential's issuer", clip(li, 100)))
+	}
+	if listPurpose != "" && purpose != "" && listPurpose != purpose {
+		notes = append(notes, fmt.Sprintf("its purpose is %q, not %q", clip(listPurpose, 40), clip(purpose, 40)))
+	}
+	if until, _, err := dateOf(list.doc, "validUntil"); err == nil && !until.IsZero() && until.Before(v.now()) {
+		notes = append(notes, "it has expired")
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return "The status list cannot be fully trusted: " + strings.Join(notes, "; ") + "."
+}
+
+func firstFailure(checks []Check) string {
+	for _, c := range checks {
+		if c.Outcome == Fail {
+			return strings.TrimSuffix(c.Message, ".")
+		}
+	}
+	return ""
+}
+
+// revocationList checks a 1EdTechRevocationList: the status id returns a
+// list of revoked credential ids.
+func (v *Verifier) revocationList(ctx context.Context, r *Report, doc, e map[string]any) {
+	loc := str(e, "id")
+	list, err := v.getJSON(ctx, loc, KindStatus, acceptStatus)
+	if err != nil {
+		r.add(CheckStatus, Warn, fmt.Sprintf("Could not fetch the revocation list %s, so revocation was not checked: %v.", clip(loc, 120), trimDot(err)))
+		return
+	}
+	id := str(doc, "id")
+	for _, entry := range objects(list["revokedCredential"]) {
+		if str(entry, "id") != id || id == "" {
+			continue
+		}
+		if revoked, present := entry["revoked"]; present && revoked != true {
+			continue
+		}
+		r.Credential.Revoked = true
+		msg := "The credential has been revoked: the revocation list " + clip(loc, 120) + " lists it"
+		if reason := str(entry, "revocationReason"); reason != "" {
+			msg += fmt.Sprintf(" (%s)", clip(reason, 160))
+		}
+		r.add(CheckStatus, Fail, msg+".")
+		return
+	}
+	r.add(CheckStatus, Pass, "Not revoked: the revocation list "+clip(loc, 120)+" does not list the credential.")
+}

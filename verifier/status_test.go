@@ -1,0 +1,139 @@
+package verifier
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/laurel-badges/laurel/issuer/ob3"
+)
+
+func TestStatusIndex(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   any
+		want int
+		ok   bool
+	}{
+		{"string", "23", 23, true},
+		{"number", float64(23), 23, true},
+		{"json.Number", json.Number("7"), 7, true},
+		{"zero", "0", 0, true},
+		{"negative", "-1", 0, false},
+		{"leading zero", "023", 0, false},
+		{"fraction", 2.5, 0, false},
+		{"huge", 1e12, 0, false},
+		{"not a number", "x", 0, false},
+		{"missing", nil, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := statusIndex(tc.in)
+			if (err == nil) != tc.ok || got != tc.want {
+				t.Fatalf("statusIndex = %d, %v; want %d, ok %v", got, err, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+// TestStatusList_Testlist reads the validator's status list: 131,072 bits,
+// only bit 23 set.
+func TestStatusList_Testlist(t *testing.T) {
+	var list map[string]any
+	if err := json.Unmarshal(MustRead(t, "validator/bit-string-list/testlist"), &list); err != nil {
+		t.Fatal(err)
+	}
+	bits, err := ob3.DecodeBitstring(str(obj(list, "credentialSubject"), "encodedList"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bits.Len() != 131072 {
+		t.Fatalf("%d bits", bits.Len())
+	}
+	for i := range bits.Len() {
+		if set, _ := bits.Get(i); set != (i == 23) {
+			t.Fatalf("bit %d is %v", i, set)
+		}
+	}
+}
+
+// TestStatus_Outcomes: a list that cannot be read warns; a revoked entry
+// fails; a malformed entry fails.
+func TestStatus_Outcomes(t *testing.T) {
+	li := MustLaurelIssuer(t, "RS256", laurelNow)
+	li.publishStatusList(revokedIndex)
+	listURL := li.urls.StatusList(li.profile.ID, 0)
+	entry := func(index any, list string) map[string]any {
+		return map[string]any{"type": statusBitstring, "statusPurpose": "revocation", "statusListIndex": index, "statusListCredential": list}
+	}
+	for _, tc := range []struct {
+		name    string
+		status  any
+		outcome Outcome
+		say     string
+	}{
+		{"OK/clear", entry("5", listURL), Pass, "is clear"},
+		{"revoked", entry(float64(revokedIndex), listURL), Fail, "has been revoked"},
+		{"outside the list", entry("200000", listURL), Fail, "outside"},
+		{"malformed index", entry("five", listURL), Fail, "malformed"},
+		{"list not reachable", entry("5", "https://elsewhere.example/list"), Warn, "Could not fetch"},
+		{"revocation list not reachable", map[string]any{"type": statusRevocationList, "id": "https://elsewhere.example/rl"}, Warn, "Could not fetch"},
+		{"unknown type", map[string]any{"type": "SomeStatus"}, Warn, "not checked"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := MustVerifier(t, Options{Local: li, Now: FixedClock(laurelNow)})
+			r := &Report{}
+			v.checkStatus(t.Context(), r, map[string]any{"issuer": li.urls.Issuer(li.profile.ID), "credentialStatus": tc.status})
+			got := findChecks(r, CheckStatus)
+			if len(got) != 1 || got[0].Outcome != tc.outcome || !strings.Contains(got[0].Message, tc.say) {
+				dump(t, r)
+				t.Fatalf("want one %s status check saying %q", tc.outcome, tc.say)
+			}
+		})
+	}
+}
+
+// TestStatus_UntrustedList warns when the list is signed by someone else.
+func TestStatus_UntrustedList(t *testing.T) {
+	li := MustLaurelIssuer(t, "RS256", laurelNow)
+	v := MustVerifier(t, Options{Local: li, Now: FixedClock(laurelNow)})
+	r := &Report{}
+	doc := map[string]any{"issuer": "https://other.example/issuer", "credentialStatus": map[string]any{
+		"type": statusBitstring, "statusPurpose": "revocation", "statusListIndex": "1",
+		"statusListCredential": li.urls.StatusList(li.profile.ID, 0)}}
+	v.checkStatus(t.Context(), r, doc)
+	if !hasOutcome(r, CheckStatus, Warn) || !hasOutcome(r, CheckStatus, Pass) {
+		dump(t, r)
+		t.Fatal("want a warning about the list's issuer beside the clear entry")
+	}
+}
+
+func TestDates(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		doc     map[string]any
+		outcome Outcome
+		say     string
+	}{
+		{"OK/open ended", map[string]any{"validFrom": "2026-01-01T00:00:00Z"}, Pass, "no end date"},
+		{"OK/bounded", map[string]any{"validFrom": "2026-01-01T00:00:00Z", "validUntil": "2027-01-01T00:00:00Z"}, Pass, "until"},
+		{"OK/VC 1.1 names", map[string]any{"issuanceDate": "2026-01-01T00:00:00Z", "expirationDate": "2027-01-01T00:00:00Z"}, Pass, "until"},
+		{"OK/no zone", map[string]any{"validFrom": "2026-01-01T00:00:00"}, Pass, "no end date"},
+		{"not yet valid", map[string]any{"validFrom": "2026-07-01T00:00:00Z"}, Fail, "Not yet valid"},
+		{"expired", map[string]any{"validFrom": "2025-01-01T00:00:00Z", "validUntil": "2026-05-31T00:00:00Z"}, Fail, "Expired"},
+		{"VC 1.1 expired", map[string]any{"issuanceDate": "2025-01-01T00:00:00Z", "expirationDate": "2026-05-31T00:00:00Z"}, Fail, "expirationDate"},
+		{"bad date", map[string]any{"validFrom": "yesterday"}, Fail, "not a date-time"},
+		{"no date", map[string]any{}, Fail, "no validFrom"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := MustVerifier(t, Options{Now: FixedClock(now)})
+			r := &Report{}
+			v.checkDates(r, tc.doc)
+			if len(r.Checks) != 1 || r.Checks[0].Outcome != tc.outcome || !strings.Contains(r.Checks[0].Message, tc.say) {
+				dump(t, r)
+				t.Fatalf("want one %s dates check saying %q", tc.outcome, tc.say)
+			}
+		})
+	}
+}
