@@ -55,6 +55,9 @@ type StatusStore interface {
 	AllocateStatus(ctx context.Context, issuerID string, n int) (first int64, err error)
 	// StatusList returns a list, creating it (with a random key) if needed.
 	StatusList(ctx context.Context, issuerID string, number int) (*StatusList, error)
+	// FindStatusList returns a list only if it exists: ENOTFOUND before a
+	// credential was placed in it.
+	FindStatusList(ctx context.Context, issuerID string, number int) (*StatusList, error)
 	// SetRevoked marks an index of a list revoked.
 	SetRevoked(ctx context.Context, issuerID string, number, index int) error
 }

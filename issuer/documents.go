@@ -41,6 +41,8 @@ func (s *Service) Document(ctx context.Context, url string) (body []byte, mediaT
 			return []byte(c.JWT), "application/vc+jwt", true, nil
 		}
 		return c.JSON, "application/vc+ld+json", true, nil
+	case len(parts) == 4 && parts[0] == "issuers" && parts[2] == "keys":
+		return s.keyDocument(ctx, parts[1], parts[3])
 	case len(parts) >= 2 && parts[0] == "issuers":
 		return s.issuerDocument(ctx, parts[1], parts[2:])
 	}
@@ -66,21 +68,49 @@ func (s *Service) issuerDocument(ctx context.Context, issuerID string, rest []st
 		keys, err := s.Keyring.Keys(ctx, p.ID)
 		return s.jwksDocument(keys, err)
 	case len(rest) == 2 && rest[0] == "keys":
-		if _, _, ok := ParseKeyID(rest[1]); !ok {
-			return nil, "", true, badges.Errorf(badges.ENOTFOUND, "No key %q.", rest[1])
-		}
-		k, err := s.Keyring.Key(ctx, p.ID, rest[1])
-		if err != nil {
-			return found404(nil, "", err)
-		}
-		if k.Use == UseDataIntegrity {
-			mk, err := s.URLs.Multikey(k)
-			return jsonDocument(mk, "application/ld+json", err)
-		}
-		j, err := s.URLs.PublicJWK(k)
-		return jsonDocument(j, "application/jwk+json", err)
+		return s.keyDocument(ctx, p.ID, rest[1])
 	}
 	return nil, "", false, nil
+}
+
+// keyDocument answers a key URL. Published keys never change, so their
+// documents are kept in memory once built: verifying Laurel's credentials
+// then reads no key from the database.
+func (s *Service) keyDocument(ctx context.Context, issuerID, keyID string) ([]byte, string, bool, error) {
+	cacheKey := issuerID + "/" + keyID
+	if d, ok := s.keyDocs.Load(cacheKey); ok {
+		kd := d.(keyDoc)
+		return kd.body, kd.mediaType, true, nil
+	}
+	if _, _, ok := ParseKeyID(keyID); !ok {
+		return nil, "", true, badges.Errorf(badges.ENOTFOUND, "No key %q.", keyID)
+	}
+	k, err := s.Keyring.Key(ctx, issuerID, keyID)
+	if err != nil {
+		return found404(nil, "", err)
+	}
+	var body []byte
+	var mediaType string
+	if k.Use == UseDataIntegrity {
+		mk, err := s.URLs.Multikey(k)
+		body, mediaType, _, err = jsonDocument(mk, "application/ld+json", err)
+		if err != nil {
+			return nil, "", true, err
+		}
+	} else {
+		j, err := s.URLs.PublicJWK(k)
+		body, mediaType, _, err = jsonDocument(j, "application/jwk+json", err)
+		if err != nil {
+			return nil, "", true, err
+		}
+	}
+	s.keyDocs.Store(cacheKey, keyDoc{body: body, mediaType: mediaType})
+	return body, mediaType, true, nil
+}
+
+type keyDoc struct {
+	body      []byte
+	mediaType string
 }
 
 func (s *Service) jwksDocument(keys []*Key, err error) ([]byte, string, bool, error) {

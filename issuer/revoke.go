@@ -46,44 +46,53 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, e
 	return c, nil
 }
 
-// signedList is a published status list credential and the revision of
-// the list it was built from.
+// signedList is a published status list credential, the revision of the
+// list it was built from, and when that revision was last read.
 type signedList struct {
-	rev  int64
-	json []byte
+	rev     int64
+	json    []byte
+	checked time.Time
 }
+
+// statusFreshness is how long a status list read from the database is
+// served without reading it again. A revocation in this process drops the
+// cached list at once; one made by another process shows within this.
+const statusFreshness = time.Second
 
 func statusListKey(issuerID string, number int) string { return issuerID + ":" + strconv.Itoa(number) }
 
 // StatusListCredential returns the signed BitstringStatusListCredential of
-// one of an issuer's lists. It reads the list's revision from the database
-// on every call and rebuilds only when it changed, so a revocation made by
-// any process is published at once.
+// one of an issuer's lists. It reads the list (one read by _id) at most once
+// a second and rebuilds the signed document only when its revision changed,
+// so a revocation made by any process is published within a second (at
+// once in the process that made it). A list exists once a credential was
+// placed in it.
 func (s *Service) StatusListCredential(ctx context.Context, issuerID string, number int) ([]byte, error) {
+	if number < 0 || !badges.ValidID(issuerID) {
+		return nil, badges.Errorf(badges.ENOTFOUND, "Issuer %s has no status list %d.", issuerID, number)
+	}
+	key := statusListKey(issuerID, number)
+	cached, _ := s.lists.Load(key)
+	if c, ok := cached.(*signedList); ok && s.now().Sub(c.checked) < statusFreshness {
+		return c.json, nil
+	}
+	l, err := s.Status.FindStatusList(ctx, issuerID, number)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := cached.(*signedList); ok && c.rev == l.Rev {
+		s.lists.Store(key, &signedList{rev: c.rev, json: c.json, checked: s.now()})
+		return c.json, nil
+	}
 	p, err := s.Profiles.Profile(ctx, issuerID)
 	if err != nil {
 		return nil, err
-	}
-	allocated, err := s.Status.AllocateStatus(ctx, issuerID, 0) // allocates nothing: reads the count
-	if err != nil {
-		return nil, err
-	}
-	if number < 0 || int64(number)*ob3.StatusListSize >= allocated {
-		return nil, badges.Errorf(badges.ENOTFOUND, "Issuer %s has no status list %d.", issuerID, number)
-	}
-	l, err := s.Status.StatusList(ctx, issuerID, number)
-	if err != nil {
-		return nil, err
-	}
-	key := statusListKey(issuerID, number)
-	if v, ok := s.lists.Load(key); ok && v.(*signedList).rev == l.Rev {
-		return v.(*signedList).json, nil
 	}
 	body, err := s.buildStatusList(ctx, p, l)
 	if err != nil {
 		return nil, err
 	}
-	s.lists.Store(key, &signedList{rev: l.Rev, json: body})
+	s.lists.Store(key, &signedList{rev: l.Rev, json: body, checked: s.now()})
 	return body, nil
 }
 

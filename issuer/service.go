@@ -41,9 +41,10 @@ type Deps struct {
 // Service issues and revokes credentials and publishes status lists.
 type Service struct {
 	Deps
-	now   func() time.Time
-	perms sync.Map // status list id → *ob3.Permutation
-	lists sync.Map // status list id → *signedList
+	now     func() time.Time
+	perms   sync.Map // status list id → *ob3.Permutation
+	lists   sync.Map // status list id → *signedList
+	keyDocs sync.Map // "<issuer>/<key id>" → keyDoc
 }
 
 // NewService returns the issuing service.

@@ -23,7 +23,7 @@ var errNoNetwork = errors.New("this verifier does not use the network")
 
 // get returns a document: from Local when this Laurel publishes it,
 // otherwise through the Fetcher.
-func (v *Verifier) get(ctx context.Context, url string, kind FetchKind, accept string) ([]byte, string, error) {
+func (v *run) get(ctx context.Context, url string, kind FetchKind, accept string) ([]byte, string, error) {
 	if v.local != nil {
 		body, mediaType, ok, err := v.local.Document(ctx, url)
 		if ok {
@@ -36,11 +36,15 @@ func (v *Verifier) get(ctx context.Context, url string, kind FetchKind, accept s
 	if v.fetcher == nil {
 		return nil, "", errNoNetwork
 	}
+	if v.fetches >= maxFetches {
+		return nil, "", fmt.Errorf("not fetched: this credential needs more than %d fetches", maxFetches)
+	}
+	v.fetches++
 	return v.fetcher.Fetch(ctx, url, kind, accept)
 }
 
 // getJSON fetches a document and decodes it as one JSON object.
-func (v *Verifier) getJSON(ctx context.Context, url string, kind FetchKind, accept string) (map[string]any, error) {
+func (v *run) getJSON(ctx context.Context, url string, kind FetchKind, accept string) (map[string]any, error) {
 	body, _, err := v.get(ctx, url, kind, accept)
 	if err != nil {
 		return nil, err

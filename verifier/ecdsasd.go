@@ -62,7 +62,7 @@ func parseDerivedProof(value string) (*sdProof, error) {
 }
 
 func sdComponents(parts []any) (*sdProof, error) {
-	p := &sdProof{labelMap: map[string]string{}}
+	p := &sdProof{}
 	var ok bool
 	if p.baseSignature, ok = parts[0].([]byte); !ok || len(p.baseSignature) != 64 {
 		return nil, errors.New("the base signature is not 64 bytes")
@@ -70,27 +70,12 @@ func sdComponents(parts []any) (*sdProof, error) {
 	if p.publicKey, ok = parts[1].([]byte); !ok || len(p.publicKey) != 35 {
 		return nil, errors.New("the ephemeral key is not a P-256 Multikey")
 	}
-	sigs, ok := parts[2].([]any)
-	if !ok {
-		return nil, errors.New("the signatures are not an array")
+	var err error
+	if p.signatures, err = sdSignatures(parts[2]); err != nil {
+		return nil, err
 	}
-	for _, s := range sigs {
-		b, ok := s.([]byte)
-		if !ok || len(b) != 64 {
-			return nil, errors.New("a statement signature is not 64 bytes")
-		}
-		p.signatures = append(p.signatures, b)
-	}
-	labels, ok := parts[3].(map[uint64]any)
-	if !ok {
-		return nil, errors.New("the label map is not a map")
-	}
-	for k, v := range labels {
-		b, ok := v.([]byte)
-		if !ok {
-			return nil, errors.New("a label is not a byte string")
-		}
-		p.labelMap[fmt.Sprintf("c14n%d", k)] = "u" + base64.RawURLEncoding.EncodeToString(b)
+	if p.labelMap, err = sdLabels(parts[3]); err != nil {
+		return nil, err
 	}
 	idx, ok := parts[4].([]any)
 	if !ok {
@@ -104,6 +89,41 @@ func sdComponents(parts []any) (*sdProof, error) {
 		p.mandatory = append(p.mandatory, int(n))
 	}
 	return p, nil
+}
+
+// sdSignatures reads the per-statement signatures.
+func sdSignatures(v any) ([][]byte, error) {
+	sigs, ok := v.([]any)
+	if !ok {
+		return nil, errors.New("the signatures are not an array")
+	}
+	out := make([][]byte, 0, len(sigs))
+	for _, s := range sigs {
+		b, ok := s.([]byte)
+		if !ok || len(b) != 64 {
+			return nil, errors.New("a statement signature is not 64 bytes")
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// sdLabels decompresses the label map: canonical label "c14n<k>" -> the
+// HMAC-derived label "u" + base64url(value).
+func sdLabels(v any) (map[string]string, error) {
+	labels, ok := v.(map[uint64]any)
+	if !ok {
+		return nil, errors.New("the label map is not a map")
+	}
+	out := make(map[string]string, len(labels))
+	for k, e := range labels {
+		b, ok := e.([]byte)
+		if !ok {
+			return nil, errors.New("a label is not a byte string")
+		}
+		out[fmt.Sprintf("c14n%d", k)] = "u" + base64.RawURLEncoding.EncodeToString(b)
+	}
+	return out, nil
 }
 
 // verifyECDSASD verifies a derived ecdsa-sd-2023 proof with the issuer's

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -24,10 +25,18 @@ const (
 	maxRedirects         = 3
 )
 
-// ErrFetchRefused is returned (wrapped) for a URL or address the Fetcher will
-// not contact: not http(s), credentials in the URL, or an address inside a
-// private network.
+// ErrFetchRefused is matched by the errors of a URL or address the Fetcher
+// will not contact: not http(s), credentials in the URL, too many
+// redirects, or an address inside a private network.
 var ErrFetchRefused = errors.New("verifier: fetch refused")
+
+// refusal is a refused fetch, in words fit for a report.
+type refusal struct{ reason string }
+
+func refused(format string, args ...any) error { return &refusal{reason: fmt.Sprintf(format, args...)} }
+
+func (e *refusal) Error() string        { return "not fetched: " + e.reason }
+func (e *refusal) Is(target error) bool { return target == ErrFetchRefused }
 
 // FetchKind says what a fetched document is, which sets how long it is
 // cached.
@@ -129,12 +138,12 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, kind FetchKind, acce
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: %v", ErrFetchRefused, err)
+		return nil, "", refused("%v", err)
 	}
 	req.Header.Set("Accept", accept)
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, "", err
+		return nil, "", fetchError(u.Host, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -154,20 +163,38 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, kind FetchKind, acce
 	return body, mediaType, nil
 }
 
+// fetchError says why a request failed, briefly: the report shows it.
+func fetchError(host string, err error) error {
+	var r *refusal
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.As(err, &r):
+		return r
+	case errors.As(err, &dns):
+		return fmt.Errorf("%s: no such host", host)
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return fmt.Errorf("%s did not answer in time", host)
+	case errors.Is(err, context.Canceled):
+		return err
+	}
+	return fmt.Errorf("%s could not be reached", host)
+}
+
 // checkURL admits absolute http(s) URLs with a host and no user information.
 func checkURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q is not a URL", ErrFetchRefused, raw)
+		return nil, refused("%q is not a URL", raw)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("%w: only http and https URLs are fetched, not %q", ErrFetchRefused, u.Scheme)
+		return nil, refused("only http and https URLs are fetched, not %q", u.Scheme)
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return nil, fmt.Errorf("%w: %q has no host", ErrFetchRefused, raw)
+		return nil, refused("%q has no host", raw)
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("%w: URLs with credentials are not fetched", ErrFetchRefused)
+		return nil, refused("URLs with credentials are not fetched")
 	}
 	return u, nil
 }
@@ -176,7 +203,7 @@ func checkURL(raw string) (*url.URL, error) {
 // passes the same checks as the first; the dialer re-checks its address.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > maxRedirects {
-		return fmt.Errorf("%w: more than %d redirects", ErrFetchRefused, maxRedirects)
+		return refused("more than %d redirects", maxRedirects)
 	}
 	_, err := checkURL(req.URL.String())
 	return err
@@ -188,10 +215,10 @@ func dialControl(allowLoopback bool) func(network, address string, _ syscall.Raw
 	return func(network, address string, _ syscall.RawConn) error {
 		ap, err := netip.ParseAddrPort(address)
 		if err != nil {
-			return fmt.Errorf("%w: address %q", ErrFetchRefused, address)
+			return refused("address %q", address)
 		}
 		if reason := refusedAddr(ap.Addr(), allowLoopback); reason != "" {
-			return fmt.Errorf("%w: %s is %s", ErrFetchRefused, ap.Addr(), reason)
+			return refused("%s is %s", ap.Addr(), reason)
 		}
 		return nil
 	}
@@ -254,4 +281,73 @@ func (rw rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.URL = &u
 	r.Host = ""
 	return rw.next.RoundTrip(r)
+}
+
+// cache keeps fetched documents in memory for a while. It is bounded: when
+// full, expired entries go first, then the one closest to expiry.
+type cache struct {
+	mu      sync.Mutex
+	max     int
+	entries map[string]entry
+	now     func() time.Time
+}
+
+type entry struct {
+	body      []byte
+	mediaType string
+	expires   time.Time
+}
+
+func newCache(max int) *cache {
+	return &cache{max: max, entries: make(map[string]entry), now: time.Now}
+}
+
+func (c *cache) get(key string) (entry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok {
+		return entry{}, false
+	}
+	if !c.now().Before(e.expires) {
+		delete(c.entries, key)
+		return entry{}, false
+	}
+	return e, true
+}
+
+func (c *cache) put(key string, e entry, ttl time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	e.expires = now.Add(ttl)
+	if _, exists := c.entries[key]; !exists && len(c.entries) >= c.max {
+		c.evict(now)
+	}
+	c.entries[key] = e
+}
+
+// evict makes room for one entry. It scans the whole map, which is small and
+// bounded, rather than keeping an expiry heap.
+func (c *cache) evict(now time.Time) {
+	var victim string
+	var soonest time.Time
+	for k, e := range c.entries {
+		if !now.Before(e.expires) {
+			delete(c.entries, k)
+			continue
+		}
+		if victim == "" || e.expires.Before(soonest) {
+			victim, soonest = k, e.expires
+		}
+	}
+	if len(c.entries) >= c.max && victim != "" {
+		delete(c.entries, victim)
+	}
+}
+
+func (c *cache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
 }

@@ -34,7 +34,7 @@ func (rr *readResult) add(id string, o Outcome, msg string) {
 
 // read turns the input into a credential, or a *badges.Error when it is
 // not one in any format.
-func (v *Verifier) read(ctx context.Context, in Input) (*readResult, error) {
+func (v *run) read(ctx context.Context, in Input) (*readResult, error) {
 	switch {
 	case len(in.Data) > 0 && in.URL != "":
 		return nil, badges.Errorf(badges.EINVALID, "Give either the credential or its URL, not both.")
@@ -49,7 +49,7 @@ func (v *Verifier) read(ctx context.Context, in Input) (*readResult, error) {
 }
 
 // readURL fetches a credential from a URL and reads what came back.
-func (v *Verifier) readURL(ctx context.Context, url string) (*readResult, error) {
+func (v *run) readURL(ctx context.Context, url string) (*readResult, error) {
 	if _, err := checkURL(url); err != nil {
 		return nil, badges.Errorf(badges.EINVALID, "The URL cannot be fetched: only public http and https URLs without credentials are.")
 	}
@@ -73,9 +73,10 @@ func (v *Verifier) readURL(ctx context.Context, url string) (*readResult, error)
 // fetchReason is a fetch error in words safe to show: refusals and
 // network failures, without internal detail.
 func fetchReason(err error) string {
+	var r *refusal
 	switch {
-	case errors.Is(err, ErrFetchRefused):
-		return trimDot(err)
+	case errors.As(err, &r):
+		return r.reason
 	case errors.Is(err, errNoNetwork):
 		return "this verifier does not fetch from the network"
 	case errors.Is(err, context.DeadlineExceeded):
@@ -219,7 +220,7 @@ func lowerFirst(s string) string {
 
 // fetchCredential fetches a credential document (a status list, say) given
 // as JSON or as a VC-JWT.
-func (v *Verifier) fetchCredential(ctx context.Context, url string, kind FetchKind) (*credential, error) {
+func (v *run) fetchCredential(ctx context.Context, url string, kind FetchKind) (*credential, error) {
 	body, _, err := v.get(ctx, url, kind, acceptStatus)
 	if err != nil {
 		return nil, err

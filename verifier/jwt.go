@@ -22,7 +22,7 @@ type jwtKey struct {
 }
 
 // checkJWT verifies a VC-JWT's signature and its claims, and reports them.
-func (v *Verifier) checkJWT(ctx context.Context, r *Report, c *credential) Outcome {
+func (v *run) checkJWT(ctx context.Context, r *Report, c *credential) Outcome {
 	t := c.jwt
 	label := fmt.Sprintf("VC-JWT (%s)", clip(t.Header.Alg, 20))
 	k, err := v.resolveJWTKey(ctx, t, issuerID(c.doc))
@@ -74,7 +74,7 @@ func jwtReason(err error) string {
 // resolveJWTKey finds the public key of a VC-JWT: from its kid (an http(s)
 // URL returning a JWK, a JWK set or a key document; a did:key; a did:web),
 // else from its jwk header.
-func (v *Verifier) resolveJWTKey(ctx context.Context, t *ob3.JWT, issuer string) (*jwtKey, error) {
+func (v *run) resolveJWTKey(ctx context.Context, t *ob3.JWT, issuer string) (*jwtKey, error) {
 	kid := t.Header.Kid
 	switch {
 	case strings.HasPrefix(kid, "did:"):
@@ -130,7 +130,7 @@ func sameOrigin(a, b string) bool {
 // kidURLKey fetches the key a kid URL names: a single JWK, a JWK set (the
 // key whose kid matches, or its only key), or a verification method
 // document.
-func (v *Verifier) kidURLKey(ctx context.Context, kid string) (jwk.Key, error) {
+func (v *run) kidURLKey(ctx context.Context, kid string) (jwk.Key, error) {
 	loc, frag, _ := strings.Cut(kid, "#")
 	doc, err := v.getJSON(ctx, loc, KindKey, acceptKey)
 	if err != nil {

@@ -31,7 +31,7 @@ type methodKey struct {
 // is the controller's own, or the controller's document lists the key under
 // assertionMethod. A key is never taken from the method's text alone,
 // except for did:key, whose identifier is the key.
-func (v *Verifier) resolveMethod(ctx context.Context, vm string) (*methodKey, error) {
+func (v *run) resolveMethod(ctx context.Context, vm string) (*methodKey, error) {
 	switch {
 	case strings.HasPrefix(vm, "did:key:"):
 		return didKey(vm)
@@ -86,7 +86,7 @@ func didWebURL(did string) (string, error) {
 }
 
 // didWeb resolves a did:web DID URL through its DID document.
-func (v *Verifier) didWeb(ctx context.Context, vm string) (*methodKey, error) {
+func (v *run) didWeb(ctx context.Context, vm string) (*methodKey, error) {
 	did, _, _ := strings.Cut(vm, "#")
 	loc, err := didWebURL(did)
 	if err != nil {
@@ -109,7 +109,7 @@ func (v *Verifier) didWeb(ctx context.Context, vm string) (*methodKey, error) {
 
 // httpMethod resolves an http(s) verification method: the URL returns the
 // key itself (a Multikey document) or its controller's document.
-func (v *Verifier) httpMethod(ctx context.Context, vm string) (*methodKey, error) {
+func (v *run) httpMethod(ctx context.Context, vm string) (*methodKey, error) {
 	loc, _, _ := strings.Cut(vm, "#")
 	doc, err := v.getJSON(ctx, loc, KindKey, acceptKey)
 	if err != nil {
@@ -136,7 +136,7 @@ func (v *Verifier) httpMethod(ctx context.Context, vm string) (*methodKey, error
 	}
 	// A key published below its controller's URL is the controller's; one
 	// published elsewhere counts only if the controller lists it.
-	if !strings.HasPrefix(vm, mk.controller+"/") && !strings.HasPrefix(vm, mk.controller+"#") {
+	if !below(vm, mk.controller) {
 		if err := v.confirmController(ctx, mk.controller, vm); err != nil {
 			return nil, err
 		}
@@ -144,9 +144,20 @@ func (v *Verifier) httpMethod(ctx context.Context, vm string) (*methodKey, error
 	return mk, nil
 }
 
+// below reports whether the URL vm lies under the URL controller. Dot
+// segments, plain or escaped, are refused, since a server resolving them
+// could serve a key from anywhere on its host.
+func below(vm, controller string) bool {
+	if !strings.HasPrefix(vm, controller+"/") && !strings.HasPrefix(vm, controller+"#") {
+		return false
+	}
+	rest := strings.ToLower(vm[len(controller):])
+	return !strings.Contains(rest, "/.") && !strings.Contains(rest, "%2e") && !strings.Contains(rest, "%2f") && !strings.Contains(rest, `\`)
+}
+
 // fromController finds a key in a controller (or DID) document fetched for
 // self, the URL or DID it was fetched as.
-func (v *Verifier) fromController(ctx context.Context, doc map[string]any, self, vm string) (*methodKey, error) {
+func (v *run) fromController(ctx context.Context, doc map[string]any, self, vm string) (*methodKey, error) {
 	id := str(doc, "id")
 	m := findMethod(doc, vm)
 	if m == nil {
@@ -173,7 +184,7 @@ func (v *Verifier) fromController(ctx context.Context, doc map[string]any, self,
 
 // confirmController checks that the controller's own document lists the key
 // for assertions, so that a key document anywhere cannot claim any issuer.
-func (v *Verifier) confirmController(ctx context.Context, controller, vm string) error {
+func (v *run) confirmController(ctx context.Context, controller, vm string) error {
 	var loc string
 	switch {
 	case strings.HasPrefix(controller, "did:web:"):

@@ -34,6 +34,28 @@ func TestDIDWebURL(t *testing.T) {
 	}
 }
 
+func TestBelow(t *testing.T) {
+	const c = "https://example.com/issuers/1"
+	for _, tc := range []struct {
+		vm   string
+		want bool
+	}{
+		{c + "/keys/di-1", true},
+		{c + "#key-1", true},
+		{c + "0/keys/di-1", false},
+		{"https://example.com/issuers/2/keys/di-1", false},
+		{c + "/../2/keys/di-1", false},
+		{c + "/%2E%2E/2/keys/di-1", false},
+		{c + "/keys%2F..%2Fx", false},
+	} {
+		t.Run(tc.vm, func(t *testing.T) {
+			if got := below(tc.vm, c); got != tc.want {
+				t.Fatalf("below = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestDecodeMultikey(t *testing.T) {
 	for _, tc := range []struct {
 		name, key string

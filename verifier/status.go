@@ -2,6 +2,8 @@ package verifier
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,7 +80,7 @@ func parseDateTime(s string) (time.Time, error) {
 
 // checkStatus reads every credentialStatus entry. A list that cannot be
 // fetched is a warning: the credential may be fine, it just cannot be told.
-func (v *Verifier) checkStatus(ctx context.Context, r *Report, doc map[string]any) {
+func (v *run) checkStatus(ctx context.Context, r *Report, doc map[string]any) {
 	entries := objects(doc["credentialStatus"])
 	if len(entries) == 0 {
 		r.add(CheckStatus, Skipped, "The credential has no credentialStatus: its issuer offers no way to check for revocation.")
@@ -97,7 +99,7 @@ func (v *Verifier) checkStatus(ctx context.Context, r *Report, doc map[string]an
 }
 
 // bitstringStatus checks the credential's bit in a Bitstring status list.
-func (v *Verifier) bitstringStatus(ctx context.Context, r *Report, doc, e map[string]any) {
+func (v *run) bitstringStatus(ctx context.Context, r *Report, doc, e map[string]any) {
 	listURL, purpose := str(e, "statusListCredential"), str(e, "statusPurpose")
 	index, err := statusIndex(e["statusListIndex"])
 	if err != nil || listURL == "" {
@@ -165,12 +167,10 @@ func statusIndex(v any) (int, error) {
 
 // listCaveat says what weakens a status list's answer: a proof that does
 // not verify, another issuer, another purpose, or an expired list.
-func (v *Verifier) listCaveat(ctx context.Context, list *credential, issuer, purpose, listPurpose string) string {
+func (v *run) listCaveat(ctx context.Context, list *credential, issuer, purpose, listPurpose string) string {
 	var notes []string
-	scratch := &Report{}
-	v.checkProofs(ctx, scratch, list)
-	if verdictOf(scratch.Checks) == Invalid {
-		notes = append(notes, "its proof does not verify ("+firstFailure(scratch.Checks)+")")
+	if failure := v.listProof(ctx, list); failure != "" {
+		notes = append(notes, "its proof does not verify ("+failure+")")
 	}
 	if li := issuerID(list.doc); li != issuer {
 		notes = append(notes, fmt.Sprintf("it was issued by %s, not by the credential's issuer", clip(li, 100)))
@@ -187,6 +187,29 @@ func (v *Verifier) listCaveat(ctx context.Context, list *credential, issuer, pur
 	return "The status list cannot be fully trusted: " + strings.Join(notes, "; ") + "."
 }
 
+// listProof verifies a status list's proofs and returns why they fail, or
+// "". Every credential of an issuer points at the same few lists, so the
+// answer is kept, by the list's content, as long as the list itself.
+func (v *run) listProof(ctx context.Context, list *credential) string {
+	b, err := json.Marshal(list.doc)
+	if err != nil {
+		return err.Error()
+	}
+	sum := sha256.Sum256(b)
+	key := hex.EncodeToString(sum[:])
+	if e, ok := v.lists.get(key); ok {
+		return string(e.body)
+	}
+	scratch := &Report{}
+	v.checkProofs(ctx, scratch, list)
+	failure := ""
+	if verdictOf(scratch.Checks) == Invalid {
+		failure = firstFailure(scratch.Checks)
+	}
+	v.lists.put(key, entry{body: []byte(failure)}, DefaultStatusTTL)
+	return failure
+}
+
 func firstFailure(checks []Check) string {
 	for _, c := range checks {
 		if c.Outcome == Fail {
@@ -198,7 +221,7 @@ func firstFailure(checks []Check) string {
 
 // revocationList checks a 1EdTechRevocationList: the status id returns a
 // list of revoked credential ids.
-func (v *Verifier) revocationList(ctx context.Context, r *Report, doc, e map[string]any) {
+func (v *run) revocationList(ctx context.Context, r *Report, doc, e map[string]any) {
 	loc := str(e, "id")
 	list, err := v.getJSON(ctx, loc, KindStatus, acceptStatus)
 	if err != nil {

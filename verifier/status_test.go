@@ -83,7 +83,7 @@ func TestStatus_Outcomes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			v := MustVerifier(t, Options{Local: li, Now: FixedClock(laurelNow)})
 			r := &Report{}
-			v.checkStatus(t.Context(), r, map[string]any{"issuer": li.urls.Issuer(li.profile.ID), "credentialStatus": tc.status})
+			(&run{Verifier: v}).checkStatus(t.Context(), r, map[string]any{"issuer": li.urls.Issuer(li.profile.ID), "credentialStatus": tc.status})
 			got := findChecks(r, CheckStatus)
 			if len(got) != 1 || got[0].Outcome != tc.outcome || !strings.Contains(got[0].Message, tc.say) {
 				dump(t, r)
@@ -101,7 +101,7 @@ func TestStatus_UntrustedList(t *testing.T) {
 	doc := map[string]any{"issuer": "https://other.example/issuer", "credentialStatus": map[string]any{
 		"type": statusBitstring, "statusPurpose": "revocation", "statusListIndex": "1",
 		"statusListCredential": li.urls.StatusList(li.profile.ID, 0)}}
-	v.checkStatus(t.Context(), r, doc)
+	(&run{Verifier: v}).checkStatus(t.Context(), r, doc)
 	if !hasOutcome(r, CheckStatus, Warn) || !hasOutcome(r, CheckStatus, Pass) {
 		dump(t, r)
 		t.Fatal("want a warning about the list's issuer beside the clear entry")

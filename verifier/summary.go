@@ -36,23 +36,28 @@ func summarize(doc map[string]any) Summary {
 		}
 	}
 	if a := obj(subject, "achievement"); a != nil {
-		s.AchievementName = text(a["name"])
-		s.AchievementDescription = text(a["description"])
-		s.AchievementType = str(a, "achievementType")
-		if c := obj(a, "criteria"); c != nil {
-			s.Criteria = text(c["narrative"])
-			if s.Criteria == "" {
-				s.Criteria = str(c, "id")
-			}
-		}
-		if s.ImageURL == "" {
-			s.ImageURL = imageURL(a["image"])
-		}
-		if s.Name == "" {
-			s.Name = s.AchievementName
-		}
+		s.readAchievement(a)
 	}
 	return s
+}
+
+// readAchievement fills in what the achievement (the badge) says.
+func (s *Summary) readAchievement(a map[string]any) {
+	s.AchievementName = text(a["name"])
+	s.AchievementDescription = text(a["description"])
+	s.AchievementType = str(a, "achievementType")
+	if c := obj(a, "criteria"); c != nil {
+		s.Criteria = text(c["narrative"])
+		if s.Criteria == "" {
+			s.Criteria = str(c, "id")
+		}
+	}
+	if s.ImageURL == "" {
+		s.ImageURL = imageURL(a["image"])
+	}
+	if s.Name == "" {
+		s.Name = s.AchievementName
+	}
 }
 
 // imageURL reads an image: a URL, or an Image object with an id.

@@ -8,10 +8,13 @@ package verifier
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
@@ -131,6 +134,7 @@ type Verifier struct {
 	local   LocalDocuments
 	now     func() time.Time
 	schemas map[string]*jsonschema.Schema // schema id -> compiled schema
+	lists   *cache                        // status list content hash -> why its proof fails, "" if it verifies
 }
 
 // New makes a Verifier, compiling the embedded JSON Schemas once.
@@ -142,7 +146,8 @@ func New(o Options) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Verifier{loader: o.Loader, fetcher: o.Fetcher, local: o.Local, now: o.Now, schemas: schemas}
+	v := &Verifier{loader: o.Loader, fetcher: o.Fetcher, local: o.Local, now: o.Now, schemas: schemas,
+		lists: newCache(DefaultCacheEntries)}
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -153,7 +158,8 @@ func New(o Options) (*Verifier, error) {
 // returns an error only for bad input (empty, too large, not a credential in
 // any format), as a *badges.Error with code EINVALID or ETOOLARGE.
 func (v *Verifier) Verify(ctx context.Context, in Input) (*Report, error) {
-	read, err := v.read(ctx, in)
+	run := &run{Verifier: v}
+	read, err := run.read(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +170,7 @@ func (v *Verifier) Verify(ctx context.Context, in Input) (*Report, error) {
 	}
 	c := read.cred
 	r.Credential = summarize(c.doc)
-	v.evaluate(ctx, r, c, 0)
+	run.evaluate(ctx, r, c, 0)
 	if in.Email != "" {
 		v.checkRecipient(r, c.doc, in.Email)
 	} else {
@@ -172,6 +178,16 @@ func (v *Verifier) Verify(ctx context.Context, in Input) (*Report, error) {
 	}
 	r.finish()
 	return r, nil
+}
+
+// maxFetches bounds the network requests of one verification, since the
+// credential itself names the URLs (keys, status lists, endorsers' keys).
+const maxFetches = 24
+
+// run is one call of Verify: the Verifier and what the call has used.
+type run struct {
+	*Verifier
+	fetches int
 }
 
 // credential is one credential under verification: its JSON, and the
@@ -184,7 +200,7 @@ type credential struct {
 // evaluate runs the checks of the specification's verification, in its
 // order, appending them to r. depth is 0 for the credential given and 1 for
 // its embedded endorsements, which are not followed further.
-func (v *Verifier) evaluate(ctx context.Context, r *Report, c *credential, depth int) {
+func (v *run) evaluate(ctx context.Context, r *Report, c *credential, depth int) {
 	kind := v.checkStructure(r, c)
 	v.checkSchema(r, c.doc, kind)
 	v.checkProofs(ctx, r, c)
@@ -218,4 +234,87 @@ func verdictOf(checks []Check) Verdict {
 		}
 	}
 	return verdict
+}
+
+// maxEndorsements bounds how many embedded endorsements are verified, since
+// each may need fetches and canonicalization.
+const maxEndorsements = 16
+
+// endorsement is one embedded endorsement and where it sits.
+type endorsement struct {
+	where string
+	cred  *credential
+	err   error // it could not even be read
+}
+
+// checkEndorsements verifies each embedded EndorsementCredential as a
+// credential of its own, one level deep. An endorsement that does not verify
+// is a warning: it says nothing about the credential's own authenticity.
+func (v *run) checkEndorsements(ctx context.Context, r *Report, doc map[string]any) {
+	found := embeddedEndorsements(doc)
+	if len(found) == 0 {
+		return
+	}
+	var bad []string
+	for _, e := range found {
+		if e.err != nil {
+			bad = append(bad, fmt.Sprintf("%s cannot be read (%s)", e.where, trimDot(e.err)))
+			continue
+		}
+		sub := &Report{}
+		v.evaluate(ctx, sub, e.cred, 1)
+		if verdictOf(sub.Checks) == Invalid {
+			bad = append(bad, fmt.Sprintf("%s by %s does not verify (%s)", e.where, clip(issuerID(e.cred.doc), 80), clip(firstFailure(sub.Checks), 200)))
+		}
+	}
+	msg := fmt.Sprintf("%d embedded endorsement(s)", len(found))
+	if len(bad) == 0 {
+		r.add(CheckEndorsements, Pass, msg+" verified.")
+		return
+	}
+	r.add(CheckEndorsements, Warn, fmt.Sprintf("%s; %d did not verify: %s.", msg, len(bad), strings.Join(bad, "; ")))
+}
+
+// embeddedEndorsements collects the endorsements the data model allows: on
+// the credential, its issuer, its achievement and the achievement's creator,
+// as objects (endorsement) or compact JWS strings (endorsementJwt).
+func embeddedEndorsements(doc map[string]any) []endorsement {
+	type holder struct {
+		where string
+		m     map[string]any
+	}
+	holders := []holder{{"credential", doc}, {"issuer", obj(doc, "issuer")}}
+	for _, s := range objects(doc["credentialSubject"]) {
+		if a := obj(s, "achievement"); a != nil {
+			holders = append(holders, holder{"achievement", a}, holder{"achievement creator", obj(a, "creator")})
+		}
+	}
+	var out []endorsement
+	for _, h := range holders {
+		if h.m == nil {
+			continue
+		}
+		for i, e := range objects(h.m["endorsement"]) {
+			out = append(out, endorsement{where: fmt.Sprintf("the %s's endorsement %d", h.where, i+1), cred: &credential{doc: e}})
+		}
+		for i, e := range list(h.m["endorsementJwt"]) {
+			out = append(out, endorsementJWT(fmt.Sprintf("the %s's endorsementJwt %d", h.where, i+1), e))
+		}
+	}
+	if len(out) > maxEndorsements {
+		out = out[:maxEndorsements]
+	}
+	return out
+}
+
+func endorsementJWT(where string, v any) endorsement {
+	s, ok := v.(string)
+	if !ok || !looksLikeJWS([]byte(s)) {
+		return endorsement{where: where, err: errors.New("not a compact JWS")}
+	}
+	rr, err := readJWT([]byte(s), "jwt")
+	if err != nil {
+		return endorsement{where: where, err: errors.New(badges.ErrorMessage(err))}
+	}
+	return endorsement{where: where, cred: rr.cred}
 }

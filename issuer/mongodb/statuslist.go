@@ -7,6 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"github.com/laurel-badges/laurel/badges"
 	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/issuer"
 )
@@ -57,6 +58,18 @@ func (s *StatusStore) StatusList(ctx context.Context, issuerID string, number in
 		}
 	}
 	if err != nil {
+		return nil, bmongo.Wrap(err, "read status list")
+	}
+	return &issuer.StatusList{IssuerID: r.Issuer, Number: r.Number, Key: r.Key, Revoked: r.Revoked, Rev: r.Rev}, nil
+}
+
+// FindStatusList returns a list only if it exists.
+func (s *StatusStore) FindStatusList(ctx context.Context, issuerID string, number int) (*issuer.StatusList, error) {
+	var r statusListRecord
+	if err := s.db.Collection(colStatusLists).FindOne(ctx, bson.D{{Key: "_id", Value: statusListID(issuerID, number)}}).Decode(&r); err != nil {
+		if bmongo.IsNoDocuments(err) {
+			return nil, badges.Errorf(badges.ENOTFOUND, "Issuer %s has no status list %d.", issuerID, number)
+		}
 		return nil, bmongo.Wrap(err, "read status list")
 	}
 	return &issuer.StatusList{IssuerID: r.Issuer, Number: r.Number, Key: r.Key, Revoked: r.Revoked, Rev: r.Rev}, nil
