@@ -45,7 +45,7 @@ func (v *run) checkJWT(ctx context.Context, r *Report, c *credential) Outcome {
 // verifyJWT checks the signature and the registered claims with a resolved
 // key.
 func (v *Verifier) verifyJWT(r *Report, t *ob3.JWT, key jwk.Key, label string) Outcome {
-	_, err := ob3.VerifyJWT(t.Token, key, v.now())
+	err := t.Verify(key, v.now())
 	var claim *ob3.JWTClaimError
 	switch {
 	case err == nil, errors.Is(err, ob3.ErrJWTExpired), errors.Is(err, ob3.ErrJWTNotYetValid):

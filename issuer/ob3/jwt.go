@@ -291,42 +291,45 @@ func VerifyJWT(token string, key jwk.Key, now time.Time) (*JWT, error) {
 	if err != nil {
 		return nil, err
 	}
+	return t, t.Verify(key, now)
+}
+
+// Verify is VerifyJWT for a token already parsed, so that a verifier that
+// parsed it to find its key does not parse it again.
+func (t *JWT) Verify(key jwk.Key, now time.Time) error {
 	alg := jwa.SignatureAlgorithm(t.Header.Alg)
 	if err := jwtCheckAlg(alg); err != nil {
-		return nil, err
+		return err
 	}
 	if err := jwtCheckTyp(t.Header.Typ); err != nil {
-		return nil, err
+		return err
 	}
 	if key == nil {
-		return nil, fmt.Errorf("%w: no key", ErrJWTKey)
+		return fmt.Errorf("%w: no key", ErrJWTKey)
 	}
 	if ka := key.Algorithm().String(); ka != "" && ka != t.Header.Alg {
-		return nil, fmt.Errorf("%w: key is for %s, token uses %s", ErrJWTAlgorithm, ka, t.Header.Alg)
+		return fmt.Errorf("%w: key is for %s, token uses %s", ErrJWTAlgorithm, ka, t.Header.Alg)
 	}
 	if kt := key.KeyType(); kt != jwa.RSA && kt != jwa.EC && kt != jwa.OKP {
-		return nil, fmt.Errorf("%w: key type %q is not an asymmetric signing key", ErrJWTKey, kt)
+		return fmt.Errorf("%w: key type %q is not an asymmetric signing key", ErrJWTKey, kt)
 	}
 	pub, err := jwk.PublicRawKeyOf(key)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrJWTKey, err)
+		return fmt.Errorf("%w: %v", ErrJWTKey, err)
 	}
 	if err := jwtKeyFitsAlg(pub, alg); err != nil {
-		return nil, err
+		return err
 	}
 	signed, err := jws.Verify([]byte(t.Token), jws.WithKey(alg, pub))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrJWTSignature, err)
+		return fmt.Errorf("%w: %v", ErrJWTSignature, err)
 	}
 	// jws.Verify parsed the token on its own; make sure it vouched for the
 	// very payload we decoded.
 	if !bytes.Equal(signed, t.RawPayload) {
-		return nil, fmt.Errorf("%w: verified payload differs from parsed payload", ErrJWTSignature)
+		return fmt.Errorf("%w: verified payload differs from parsed payload", ErrJWTSignature)
 	}
-	if err := t.checkClaims(now); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return t.checkClaims(now)
 }
 
 func (t *JWT) checkClaims(now time.Time) error {
