@@ -28,12 +28,12 @@ func (v *Verifier) checkDates(r *Report, doc map[string]any) {
 	now := v.now()
 	from, fromField, err := dateOf(doc, "validFrom", "issuanceDate")
 	if err != nil {
-		r.add(CheckDates, Fail, err.Error())
+		r.add(CheckDates, Fail, err.Error()+".")
 		return
 	}
 	until, untilField, err := dateOf(doc, "validUntil", "expirationDate")
 	if err != nil {
-		r.add(CheckDates, Fail, err.Error())
+		r.add(CheckDates, Fail, err.Error()+".")
 		return
 	}
 	switch {
@@ -60,7 +60,7 @@ func dateOf(doc map[string]any, names ...string) (time.Time, string, error) {
 		s, _ := v.(string)
 		t, err := parseDateTime(s)
 		if err != nil {
-			return time.Time{}, name, fmt.Errorf("%s %q is not a date-time.", name, clip(s, 40))
+			return time.Time{}, name, fmt.Errorf("%s %q is not a date-time", name, clip(s, 40))
 		}
 		return t, name, nil
 	}
