@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,6 +24,17 @@ type Verifier interface {
 // image or a credential with embedded endorsements, with room to spare.
 const maxVerifyBytes = 8 << 20
 
+// verifyTimeout bounds one verification, whatever the servers it fetches
+// from do: a verifier may make a few dozen requests of 5 s each.
+const verifyTimeout = 15 * time.Second
+
+// verify runs the verifier within verifyTimeout.
+func (s *Server) verify(ctx context.Context, in verifier.Input) (*verifier.Report, error) {
+	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	defer cancel()
+	return s.svc.Verifier.Verify(ctx, in)
+}
+
 type verifyRequest struct {
 	Credential json.RawMessage `json:"credential"` // a credential object, or a compact JWT as a JSON string
 	URL        string          `json:"url"`
@@ -38,7 +50,7 @@ func (s *Server) handleVerifyAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.svc.Verifier.Verify(c.Request().Context(), in)
+	rep, err := s.verify(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -153,7 +165,7 @@ func (s *Server) handleVerifyPage(c echo.Context) error {
 	status := http.StatusOK
 	if err == nil {
 		var rep *verifier.Report
-		if rep, err = s.svc.Verifier.Verify(c.Request().Context(), in); err == nil {
+		if rep, err = s.verify(c.Request().Context(), in); err == nil {
 			d.Report, d.ShowBadge = rep, rep.Credential.Name != "" || rep.Credential.AchievementName != ""
 			if m := rep.RecipientMatched; m != nil {
 				d.Recipient = map[bool]string{true: "match", false: "mismatch"}[*m]

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
@@ -56,6 +57,8 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout io.Wr
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
 	rep, err := v.Verify(ctx, in)
 	if err != nil {
 		return err
