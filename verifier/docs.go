@@ -226,3 +226,30 @@ func clip(s string, n int) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// plainJSON deep-copies decoded JSON, turning json.Number into float64 as
+// a plain json.Unmarshal would have; it is much cheaper than encoding and
+// decoding again.
+func plainJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = plainJSON(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(x))
+		for i, e := range x {
+			s[i] = plainJSON(e)
+		}
+		return s
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil {
+			return x.String()
+		}
+		return f
+	}
+	return v
+}

@@ -3,7 +3,6 @@ package verifier
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -163,15 +162,11 @@ func readJWT(data []byte, format string) (*readResult, error) {
 	if jsonDepth(t.RawPayload, MaxJSONDepth) > MaxJSONDepth {
 		return nil, badges.Errorf(badges.EINVALID, "The VC-JWT payload is nested deeper than %d levels.", MaxJSONDepth)
 	}
-	// Re-decoded as plain JSON (numbers as float64), the form the JSON-LD
-	// and schema code read.
-	raw, err := json.Marshal(t.Credential)
-	if err != nil {
+	// A copy in plain JSON form (numbers as float64), the form the JSON-LD
+	// and schema code read; the token keeps its own for the claims check.
+	doc, ok := plainJSON(t.Credential).(map[string]any)
+	if !ok {
 		return nil, badges.Errorf(badges.EINVALID, "The VC-JWT payload cannot be read.")
-	}
-	doc, err := decodeObject(raw)
-	if err != nil {
-		return nil, badges.Errorf(badges.EINVALID, "The VC-JWT payload cannot be read: %v.", err)
 	}
 	if !t.VC11 {
 		// The registered claims belong to the JWT, not to the credential: an

@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -158,13 +157,10 @@ func schemaErrors(ve *jsonschema.ValidationError) string {
 
 // schemaInstance converts the credential to the form the validator reads
 // (numbers as json.Number).
-func schemaInstance(doc map[string]any) (any, error) {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return nil, err
-	}
-	return jsonschema.UnmarshalJSON(bytes.NewReader(b))
-}
+// schemaInstance is the document as the schema validator reads it. The
+// validator takes decoded JSON as it is (numbers as float64 included), so
+// the document needs no second encoding and decoding.
+func schemaInstance(doc map[string]any) (any, error) { return doc, nil }
 
 func isVC11(doc map[string]any) bool {
 	ctx := list(doc["@context"])
