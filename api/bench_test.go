@@ -69,3 +69,31 @@ func BenchmarkMemberCreate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerifyAPI measures POST /api/v1/verify with a Laurel VC-JWT
+// through the whole server: middleware, the verifier, the JSON answer.
+func BenchmarkVerifyAPI(b *testing.B) {
+	ts, achID := benchAchievement(b)
+	p, err := mongodb.NewAchievementService(ts.db).Achievement(b.Context(), achID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	issuing := newIssuing(b, ts.db)
+	c, _, err := issuing.Award(b.Context(), p.IssuerID, badges.AwardInput{AchievementID: achID, Email: "a@example.org", Name: "A"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := `{"credential":"` + c.JWT + `"}`
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r := httptest.NewRequest("POST", "/api/v1/verify", strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			w := httptest.NewRecorder()
+			ts.srv.ServeHTTP(w, r)
+			if w.Code != 200 || !strings.Contains(w.Body.String(), `"verdict":"valid"`) {
+				b.Fatalf("status %d: %.300s", w.Code, w.Body)
+			}
+		}
+	})
+}
