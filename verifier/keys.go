@@ -6,13 +6,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
-
-	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/laurel-badges/laurel/issuer/ob3"
 )
@@ -305,14 +302,7 @@ func jwkPublic(v any) (crypto.PublicKey, error) {
 	if !ok {
 		return nil, errors.New("publicKeyJwk is not an object")
 	}
-	if _, private := m["d"]; private {
-		return nil, errors.New("publicKeyJwk carries a private key")
-	}
-	raw, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
-	k, err := jwk.ParseKey(raw)
+	k, err := parsePublicJWK(m)
 	if err != nil {
 		return nil, fmt.Errorf("publicKeyJwk: %w", err)
 	}
