@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -51,6 +52,9 @@ func (m *Main) URL() string { return m.url }
 // is set), starts serving and returns; the server runs until Close.
 func (m *Main) Run(ctx context.Context) error {
 	m.log = newLogger(m.Config, m.stderr)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(m.Config.GCPercent)
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)

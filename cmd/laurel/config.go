@@ -24,6 +24,7 @@ type Config struct {
 	MaxImageBytes   int
 	MasterKey       string
 	VerifyRate      float64
+	GCPercent       int
 	Demo            bool
 }
 
@@ -48,6 +49,7 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.MaxImageBytes, "max-image-bytes", 1<<20, "largest badge or issuer image upload")
 	fs.StringVar(&c.MasterKey, "master-key", "", "32-byte key (hex or base64) that encrypts signing keys at rest; default: the file master.key in -data-dir, created on first start")
 	fs.Float64Var(&c.VerifyRate, "verify-rate", 10, "verifications a second each client address may make on the public verify page and API (bursts of 5×); 0 = no limit")
+	fs.IntVar(&c.GCPercent, "gc-percent", 400, "Go garbage collector target (GOGC); verifying and issuing allocate a lot, and at Go's default of 100 a quarter of the CPU goes to collecting. A GOGC environment variable wins")
 	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add a demo community with badges and members")
 	fs.Usage = func() { printUsage(fs) }
 	return fs
@@ -68,6 +70,8 @@ func (c *Config) parse(args []string, getenv func(string) string, out io.Writer)
 		return fmt.Errorf("timeouts must be positive")
 	case c.VerifyRate < 0:
 		return fmt.Errorf("-verify-rate must not be negative")
+	case c.GCPercent < 50:
+		return fmt.Errorf("-gc-percent must be at least 50")
 	}
 	return nil
 }

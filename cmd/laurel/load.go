@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"runtime/debug"
 	"time"
 )
 
@@ -52,6 +53,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if os.Getenv("GOGC") == "" {
+		// The load generator allocates as much as the server; it is tuned
+		// the same way so that it takes no more of the machine than needed.
+		debug.SetGCPercent(400)
 	}
 	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *duration <= 0 || (*proof != "jwt" && *proof != "di") {
 		return fmt.Errorf("load: -rows and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -proof jwt or di")
