@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +22,8 @@ type Issuing interface {
 	StatusListCredential(ctx context.Context, issuerID string, number int) ([]byte, error)
 	Keys(ctx context.Context, issuerID string) ([]*issuer.Key, error)
 	Key(ctx context.Context, issuerID, id string) (*issuer.Key, error)
-	AllKeys(ctx context.Context) ([]*issuer.Key, error)
+	// Document answers a URL Laurel publishes (keys, JWK sets, status lists).
+	Document(ctx context.Context, url string) (body []byte, mediaType string, ok bool, err error)
 	RotateKeys(ctx context.Context, issuerID string) ([]*issuer.Key, error)
 }
 
@@ -31,8 +31,6 @@ type Issuing interface {
 const (
 	mimeVCLD  = "application/vc+ld+json"
 	mimeVCJWT = "application/vc+jwt"
-	mimeJWKS  = "application/jwk-set+json"
-	mimeJWK   = "application/jwk+json"
 )
 
 func (s *Server) handleCredentialGet(c echo.Context) error {
@@ -124,75 +122,36 @@ func (s *Server) credentialPage(ctx context.Context, cred *issuer.Credential) cr
 // handleStatusList serves a signed revocation list. It is read on every
 // status check, so it must never be stale: no caching beyond revalidation.
 func (s *Server) handleStatusList(c echo.Context) error {
-	n, err := strconv.Atoi(c.Param("list"))
-	if err != nil || n < 0 {
-		return badges.Errorf(badges.ENOTFOUND, "No status list %q.", c.Param("list"))
-	}
-	body, err := s.svc.Issuing.StatusListCredential(c.Request().Context(), c.Param("issuer"), n)
-	if err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Cache-Control", "no-cache")
-	return c.Blob(http.StatusOK, mimeVCLD, body)
+	return s.servePublished(c, c.Request().URL.Path, "no-cache")
 }
 
 // handleKeyPublic serves one public key at its URL: a Data Integrity key as
 // a Multikey document, a JWT key as a single JWK, as verifiers expect.
 func (s *Server) handleKeyPublic(c echo.Context) error {
-	if _, _, ok := issuer.ParseKeyID(c.Param("key")); !ok {
-		return badges.Errorf(badges.ENOTFOUND, "No key %q.", c.Param("key"))
-	}
-	k, err := s.svc.Issuing.Key(c.Request().Context(), c.Param("issuer"), c.Param("key"))
-	if err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Cache-Control", "public, max-age=3600")
-	if k.Use == issuer.UseDataIntegrity {
-		mk, err := s.urls.Multikey(k)
-		if err != nil {
-			return err
-		}
-		return s.writeJSON(c, mimeLDJSON, mk)
-	}
-	j, err := s.urls.PublicJWK(k)
-	if err != nil {
-		return err
-	}
-	return s.writeJSON(c, mimeJWK, j)
+	return s.servePublished(c, c.Request().URL.Path, "public, max-age=3600")
 }
 
+// handleJWKS serves an issuer's JWK set, or every issuer's at
+// /.well-known/jwks.json.
 func (s *Server) handleJWKS(c echo.Context) error {
-	ctx := c.Request().Context()
-	var keys []*issuer.Key
-	var err error
-	if id := c.Param("issuer"); id != "" {
-		if _, err = s.svc.Issuers.Profile(ctx, id); err == nil {
-			keys, err = s.svc.Issuing.Keys(ctx, id)
-		}
-	} else {
-		keys, err = s.svc.Issuing.AllKeys(ctx)
-	}
+	return s.servePublished(c, c.Request().URL.Path, "public, max-age=300")
+}
+
+// servePublished answers a path of Laurel's published documents with what
+// the issuing service makes of its URL, the very documents the verifier
+// reads for Laurel's own credentials.
+func (s *Server) servePublished(c echo.Context, path, cacheControl string) error {
+	body, mediaType, ok, err := s.svc.Issuing.Document(c.Request().Context(), s.urls.Base()+path)
 	if err != nil {
 		return err
 	}
-	set, err := s.urls.JWKS(keys)
-	if err != nil {
-		return err
+	if !ok {
+		return badges.Errorf(badges.ENOTFOUND, "Nothing is published at %s.", path)
 	}
 	h := c.Response().Header()
 	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Cache-Control", "public, max-age=300")
-	return s.writeJSON(c, mimeJWKS, set)
-}
-
-func (s *Server) writeJSON(c echo.Context, mediaType string, v any) error {
-	c.Response().Header().Set(echo.HeaderContentType, mediaType)
-	c.Response().WriteHeader(http.StatusOK)
-	return jsonEncode(c.Response(), v)
+	h.Set("Cache-Control", cacheControl)
+	return c.Blob(http.StatusOK, mediaType, body)
 }
 
 type keyJSON struct {

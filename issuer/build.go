@@ -64,23 +64,7 @@ func (u URLs) OB3Credential(aw *badges.Award, a *badges.Achievement, p *Profile,
 // sign adds the Data Integrity proof, then signs the result as a VC-JWT:
 // the JWT carries both, so either proof verifies the same document.
 func (s *Service) sign(doc *ob3.Credential, keys *IssuerKeys, issuerID string, now time.Time) ([]byte, string, error) {
-	m, err := toJSONMap(doc)
-	if err != nil {
-		return nil, "", err
-	}
-	edKey, ok := keys.DataIntegrity.Signer.(ed25519.PrivateKey)
-	if !ok {
-		return nil, "", fmt.Errorf("data integrity key %s is not Ed25519", keys.DataIntegrity.ID)
-	}
-	proof, err := s.Loader.SignEdDSARDFC2022(m, edKey, ob3.Proof{
-		Type: "DataIntegrityProof", Cryptosuite: "eddsa-rdfc-2022", Created: now.UTC().Format(time.RFC3339),
-		VerificationMethod: s.URLs.Key(issuerID, keys.DataIntegrity.ID), ProofPurpose: "assertionMethod",
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("data integrity proof: %w", err)
-	}
-	m["proof"] = []any{proof}
-	signed, err := json.Marshal(m)
+	signed, err := s.proveDataIntegrity(doc, keys, issuerID, now)
 	if err != nil {
 		return nil, "", err
 	}
@@ -91,14 +75,31 @@ func (s *Service) sign(doc *ob3.Credential, keys *IssuerKeys, issuerID string, n
 	return signed, jwt, nil
 }
 
-// toJSONMap is v as a verifier reads it: generic JSON.
-func toJSONMap(v any) (map[string]any, error) {
-	b, err := json.Marshal(v)
+// proveDataIntegrity returns doc as JSON with an eddsa-rdfc-2022 proof by
+// the issuer's Data Integrity key. The proof is made over doc as a verifier
+// reads it: generic JSON.
+func (s *Service) proveDataIntegrity(doc any, keys *IssuerKeys, issuerID string, now time.Time) ([]byte, error) {
+	b, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
 	}
 	var m map[string]any
-	return m, json.Unmarshal(b, &m)
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	edKey, ok := keys.DataIntegrity.Signer.(ed25519.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("data integrity key %s is not Ed25519", keys.DataIntegrity.ID)
+	}
+	proof, err := s.Loader.SignEdDSARDFC2022(m, edKey, ob3.Proof{
+		Type: ob3.ProofTypeDataIntegrity, Cryptosuite: ob3.CryptosuiteEdDSARDFC, Created: now.UTC().Format(time.RFC3339),
+		VerificationMethod: s.URLs.Key(issuerID, keys.DataIntegrity.ID), ProofPurpose: ob3.ProofPurposeAssertion,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("data integrity proof: %w", err)
+	}
+	m["proof"] = []any{proof}
+	return json.Marshal(m)
 }
 
 // statusPosition turns an allocated slot into a list number and an index

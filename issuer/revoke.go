@@ -2,8 +2,6 @@ package issuer
 
 import (
 	"context"
-	"crypto/ed25519"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -124,17 +122,9 @@ func (s *Service) buildStatusList(ctx context.Context, p *Profile, l *StatusList
 	if err != nil {
 		return nil, err
 	}
-	m, err := toJSONMap(doc)
-	if err != nil {
-		return nil, err
-	}
-	proof, err := s.Loader.SignEdDSARDFC2022(m, keys.DataIntegrity.Signer.(ed25519.PrivateKey), ob3.Proof{
-		Type: "DataIntegrityProof", Cryptosuite: "eddsa-rdfc-2022", Created: now.Format(time.RFC3339),
-		VerificationMethod: s.URLs.Key(p.ID, keys.DataIntegrity.ID), ProofPurpose: "assertionMethod",
-	})
+	body, err := s.proveDataIntegrity(doc, keys, p.ID, now)
 	if err != nil {
 		return nil, fmt.Errorf("sign status list: %w", err)
 	}
-	m["proof"] = []any{proof}
-	return json.Marshal(m)
+	return body, nil
 }
