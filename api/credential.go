@@ -176,9 +176,6 @@ func (s *Server) keysJSON(keys []*issuer.Key) listJSON[keyJSON] {
 
 func (s *Server) handleKeyList(c echo.Context) error {
 	ctx := c.Request().Context()
-	if _, err := s.svc.Issuers.Profile(ctx, c.Param("issuer")); err != nil {
-		return err
-	}
 	keys, err := s.svc.Issuing.Keys(ctx, c.Param("issuer"))
 	if err != nil {
 		return err

@@ -120,9 +120,6 @@ func (s *Server) handleIssuerUpdate(c echo.Context) error {
 
 func (s *Server) handleIssuerImage(c echo.Context) error {
 	ctx := c.Request().Context()
-	if _, err := s.svc.Issuers.Profile(ctx, c.Param("issuer")); err != nil {
-		return err
-	}
 	img, err := s.readImage(c)
 	if err != nil {
 		return err
@@ -149,4 +146,15 @@ func (s *Server) readImage(c echo.Context) (*badges.Image, error) {
 		return nil, err
 	}
 	return badges.NewImage(data, f), nil
+}
+
+// requireIssuer answers 404 for a route below an issuer that does not
+// exist, before the handler reads the body.
+func (s *Server) requireIssuer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, err := s.svc.Issuers.Profile(c.Request().Context(), c.Param("issuer")); err != nil {
+			return err
+		}
+		return next(c)
+	}
 }

@@ -49,9 +49,6 @@ func (s *Server) handleMemberCreate(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := s.svc.Issuers.Profile(ctx, c.Param("issuer")); err != nil {
-		return err
-	}
 	in := badges.MemberInput{Email: deref(req.Email), DisplayName: deref(req.DisplayName),
 		ExternalID: deref(req.ExternalID), Slug: deref(req.Slug)}
 	if req.PublicProfile != nil {
@@ -70,9 +67,6 @@ func (s *Server) handleMemberList(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := s.svc.Issuers.Profile(ctx, c.Param("issuer")); err != nil {
-		return err
-	}
 	p, err := s.svc.Members.Members(ctx, badges.MemberFilter{IssuerID: c.Param("issuer"), Email: c.QueryParam("email"), ListOptions: o})
 	if err != nil {
 		return err
@@ -133,9 +127,6 @@ type importJSON struct {
 func (s *Server) handleMemberImport(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ImportTimeout)
 	defer cancel()
-	if _, err := s.svc.Issuers.Profile(ctx, c.Param("issuer")); err != nil {
-		return err
-	}
 	dryRun := false
 	if v := c.QueryParam("dryRun"); v != "" {
 		var err error

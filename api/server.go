@@ -152,10 +152,13 @@ func (s *Server) routes() {
 	v1.GET("/issuers", s.handleIssuerList)
 	v1.GET("/issuers/:issuer", s.handleIssuerGet)
 	v1.PATCH("/issuers/:issuer", s.handleIssuerUpdate)
-	v1.PUT("/issuers/:issuer/image", s.handleIssuerImage)
+	// Routes below an issuer that do not go through a service which
+	// checks it themselves.
+	issuerExists := s.requireIssuer
+	v1.PUT("/issuers/:issuer/image", s.handleIssuerImage, issuerExists)
 
-	v1.POST("/issuers/:issuer/achievements", s.handleAchievementCreate)
-	v1.GET("/issuers/:issuer/achievements", s.handleAchievementList)
+	v1.POST("/issuers/:issuer/achievements", s.handleAchievementCreate, issuerExists)
+	v1.GET("/issuers/:issuer/achievements", s.handleAchievementList, issuerExists)
 	v1.GET("/achievements/:achievement", s.handleAchievementGet)
 	v1.PATCH("/achievements/:achievement", s.handleAchievementUpdate)
 	v1.POST("/achievements/:achievement/archive", s.handleAchievementArchive)
@@ -164,16 +167,16 @@ func (s *Server) routes() {
 	v1.GET("/achievements/:achievement/versions", s.handleAchievementVersions)
 	v1.GET("/achievements/:achievement/versions/:version", s.handleAchievementVersion)
 
-	v1.GET("/issuers/:issuer/keys", s.handleKeyList)
+	v1.GET("/issuers/:issuer/keys", s.handleKeyList, issuerExists)
 	v1.POST("/issuers/:issuer/keys/rotate", s.handleKeyRotate)
 	v1.POST("/issuers/:issuer/awards", s.handleAwardCreate)
 	v1.POST("/issuers/:issuer/awards/bulk", s.handleAwardBulk)
 	v1.GET("/credentials/:credential", s.handleCredentialGet)
 	v1.POST("/credentials/:credential/revoke", s.handleCredentialRevoke)
 
-	v1.POST("/issuers/:issuer/members", s.handleMemberCreate)
-	v1.GET("/issuers/:issuer/members", s.handleMemberList)
-	v1.POST("/issuers/:issuer/members/import", s.handleMemberImport)
+	v1.POST("/issuers/:issuer/members", s.handleMemberCreate, issuerExists)
+	v1.GET("/issuers/:issuer/members", s.handleMemberList, issuerExists)
+	v1.POST("/issuers/:issuer/members/import", s.handleMemberImport, issuerExists)
 	v1.GET("/members/:member", s.handleMemberGet)
 	v1.PATCH("/members/:member", s.handleMemberUpdate)
 	v1.DELETE("/members/:member", s.handleMemberDelete)
