@@ -30,12 +30,12 @@ func (s *Service) Document(ctx context.Context, url string) (body []byte, mediaT
 			return nil, "", false, nil
 		}
 		body, err := s.StatusListCredential(ctx, parts[1], n)
-		return found404(body, "application/vc+ld+json", err)
+		return ours(body, "application/vc+ld+json", err)
 	case len(parts) == 2 && parts[0] == "credentials":
 		id, ext, _ := strings.Cut(parts[1], ".")
 		c, err := s.Credentials.Credential(ctx, id)
 		if err != nil {
-			return found404(nil, "", err)
+			return ours(nil, "", err)
 		}
 		if ext == "jwt" {
 			return []byte(c.JWT), "application/vc+jwt", true, nil
@@ -54,7 +54,7 @@ func (s *Service) Document(ctx context.Context, url string) (body []byte, mediaT
 func (s *Service) issuerDocument(ctx context.Context, issuerID string, rest []string) ([]byte, string, bool, error) {
 	p, err := s.Profiles.Profile(ctx, issuerID)
 	if err != nil {
-		return found404(nil, "", err)
+		return ours(nil, "", err)
 	}
 	switch {
 	case len(rest) == 0:
@@ -87,7 +87,7 @@ func (s *Service) keyDocument(ctx context.Context, issuerID, keyID string) ([]by
 	}
 	k, err := s.Keyring.Key(ctx, issuerID, keyID)
 	if err != nil {
-		return found404(nil, "", err)
+		return ours(nil, "", err)
 	}
 	var body []byte
 	var mediaType string
@@ -129,8 +129,8 @@ func jsonDocument(v any, mediaType string, err error) ([]byte, string, bool, err
 	return b, mediaType, true, err
 }
 
-// found404 reports Laurel's own URL that names nothing as found but in
-// error, so that the verifier does not go to the network for it.
-func found404(body []byte, mediaType string, err error) ([]byte, string, bool, error) {
+// ours answers a URL of Laurel's own, in error too: one that names nothing
+// is still not to be looked for on the network.
+func ours(body []byte, mediaType string, err error) ([]byte, string, bool, error) {
 	return body, mediaType, true, err
 }

@@ -37,22 +37,28 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("laurel serve", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&c.Addr, "addr", ":8080", "address to listen on")
-	fs.StringVar(&c.BaseURL, "base-url", "", "public origin used in every URL and credential id (default http://localhost:<port>)")
-	fs.StringVar(&c.DataDir, "data-dir", "./data", "directory of the embedded database's files")
-	fs.StringVar(&c.MongoURI, "mongodb-uri", "", "MongoDB URI; when empty the embedded engine runs under -data-dir")
-	fs.StringVar(&c.MongoDatabase, "mongodb-database", "laurel", "database name")
+	c.storageFlags(fs)
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one request (member imports get 5m)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may finish on shutdown")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest JSON request body")
 	fs.IntVar(&c.MaxImageBytes, "max-image-bytes", 1<<20, "largest badge or issuer image upload")
-	fs.StringVar(&c.MasterKey, "master-key", "", "32-byte key (hex or base64) that encrypts signing keys at rest; default: the file master.key in -data-dir, created on first start")
 	fs.Float64Var(&c.VerifyRate, "verify-rate", 10, "verifications a second each client address may make on the public verify page and API (bursts of 5×); 0 = no limit")
 	fs.IntVar(&c.GCPercent, "gc-percent", 400, "Go garbage collector target (GOGC); verifying and issuing allocate a lot, and at Go's default of 100 a quarter of the CPU goes to collecting. A GOGC environment variable wins")
 	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add a demo community with badges and members")
 	fs.Usage = func() { printUsage(fs) }
 	return fs
+}
+
+// storageFlags are the flags that say where Laurel's data and keys are,
+// shared by serve and the commands that work on the data directly.
+func (c *Config) storageFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.BaseURL, "base-url", "", "public origin used in every URL and credential id (default http://localhost:<port>)")
+	fs.StringVar(&c.DataDir, "data-dir", "./data", "directory of the embedded database's files")
+	fs.StringVar(&c.MongoURI, "mongodb-uri", "", "MongoDB URI; when empty the embedded engine runs under -data-dir")
+	fs.StringVar(&c.MongoDatabase, "mongodb-database", "laurel", "database name")
+	fs.StringVar(&c.MasterKey, "master-key", "", "32-byte key (hex or base64) that encrypts signing keys at rest; default: the file master.key in -data-dir, created on first start")
 }
 
 // parse reads flags, then fills every flag not given on the command line

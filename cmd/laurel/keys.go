@@ -29,11 +29,7 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("laurel keys", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	fs.StringVar(&issuerID, "issuer", "", "the issuer's id (required)")
-	fs.StringVar(&m.Config.BaseURL, "base-url", "", "public origin (as for serve)")
-	fs.StringVar(&m.Config.DataDir, "data-dir", m.Config.DataDir, "directory of the embedded database's files")
-	fs.StringVar(&m.Config.MongoURI, "mongodb-uri", "", "MongoDB URI; when empty the embedded engine under -data-dir is used")
-	fs.StringVar(&m.Config.MongoDatabase, "mongodb-database", m.Config.MongoDatabase, "database name")
-	fs.StringVar(&m.Config.MasterKey, "master-key", "", "the master key serve uses (default: master.key in -data-dir)")
+	m.Config.storageFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), keysUsage)
 		printFlags(fs)
