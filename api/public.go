@@ -34,20 +34,14 @@ type issuerPage struct {
 }
 
 func (s *Server) handleIssuerPublic(c echo.Context) error {
+	if wantsLD(c) {
+		// The profile as the controller document of the issuer's keys.
+		c.Response().Header().Set("Vary", "Accept")
+		return s.servePublished(c, c.Request().URL.Path, "no-cache")
+	}
 	p, err := s.svc.Issuers.Profile(c.Request().Context(), c.Param("issuer"))
 	if err != nil {
 		return err
-	}
-	if wantsLD(c) {
-		keys, err := s.svc.Issuing.Keys(c.Request().Context(), p.ID)
-		if err != nil {
-			return err
-		}
-		doc, err := s.urls.ControllerDocument(p, keys)
-		if err != nil {
-			return err
-		}
-		return s.writeLD(c, doc)
 	}
 	var d issuerPage
 	d.Title, d.Description, d.CanonicalURL, d.JSONURL = p.Name, p.Description, s.urls.Issuer(p.ID), s.urls.Issuer(p.ID)
