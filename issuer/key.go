@@ -59,7 +59,8 @@ type KeyStore interface {
 	// CreateKey stores a new key; ECONFLICT when that id exists already
 	// (another process rotated first).
 	CreateKey(ctx context.Context, k *Key) error
-	// Keys returns all keys of an issuer, in no particular order.
+	// Keys returns all keys of an issuer, or of every issuer for "", in no
+	// particular order.
 	Keys(ctx context.Context, issuerID string) ([]*Key, error)
 	// Key returns one key.
 	Key(ctx context.Context, issuerID, id string) (*Key, error)

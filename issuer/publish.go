@@ -76,28 +76,7 @@ func (u URLs) JWKS(keys []*Key) (jwk.Set, error) {
 }
 
 // AllKeys lists the public keys of every issuer, for the service-wide JWKS.
-func (s *Service) AllKeys(ctx context.Context) ([]*Key, error) {
-	profiles, err := s.Profiles.Profiles(ctx, badges.ListOptions{Limit: badges.MaxPageSize})
-	if err != nil {
-		return nil, err
-	}
-	var all []*Key
-	for {
-		for _, p := range profiles.Items {
-			keys, err := s.Keyring.Keys(ctx, p.ID)
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, keys...)
-		}
-		if profiles.NextCursor == "" {
-			return all, nil
-		}
-		if profiles, err = s.Profiles.Profiles(ctx, badges.ListOptions{Limit: badges.MaxPageSize, Cursor: profiles.NextCursor}); err != nil {
-			return nil, err
-		}
-	}
-}
+func (s *Service) AllKeys(ctx context.Context) ([]*Key, error) { return s.Keyring.Keys(ctx, "") }
 
 // Credential returns an issued credential.
 func (s *Service) Credential(ctx context.Context, id string) (*Credential, error) {

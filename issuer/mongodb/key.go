@@ -62,9 +62,13 @@ func (s *KeyStore) CreateKey(ctx context.Context, k *issuer.Key) error {
 	return nil
 }
 
-// Keys returns all keys of an issuer.
+// Keys returns all keys of an issuer, or of every issuer for "".
 func (s *KeyStore) Keys(ctx context.Context, issuerID string) ([]*issuer.Key, error) {
-	cur, err := s.db.Collection(colKeys).Find(ctx, bson.D{{Key: "issuer", Value: issuerID}})
+	filter := bson.D{}
+	if issuerID != "" {
+		filter = bson.D{{Key: "issuer", Value: issuerID}}
+	}
+	cur, err := s.db.Collection(colKeys).Find(ctx, filter)
 	if err != nil {
 		return nil, bmongo.Wrap(err, "list keys")
 	}
