@@ -128,12 +128,8 @@ func (c *loadClient) post(ctx context.Context, path string, body any, out any) e
 }
 
 func (c *loadClient) awards(ctx context.Context, rows, batch int, stdout io.Writer) error {
-	var iss, ach struct{ ID string }
-	if err := c.post(ctx, "/api/v1/issuers", map[string]any{"name": "Load test community"}, &iss); err != nil {
-		return err
-	}
-	if err := c.post(ctx, "/api/v1/issuers/"+iss.ID+"/achievements", map[string]any{"name": "Load Tester",
-		"description": "Took part in a load test.", "criteria": "Be one of many.", "status": "active"}, &ach); err != nil {
+	iss, ach, err := c.setup(ctx)
+	if err != nil {
 		return err
 	}
 	// A first award makes the issuer's keys, which is not what is measured.
@@ -162,4 +158,14 @@ func (c *loadClient) awards(ctx context.Context, rows, batch int, stdout io.Writ
 		return fmt.Errorf("load: %d of %d rows were issued", issued, rows)
 	}
 	return nil
+}
+
+// setup makes the issuer and the active badge a load run awards.
+func (c *loadClient) setup(ctx context.Context) (iss, ach struct{ ID string }, err error) {
+	if err = c.post(ctx, "/api/v1/issuers", map[string]any{"name": "Load test community"}, &iss); err != nil {
+		return iss, ach, err
+	}
+	err = c.post(ctx, "/api/v1/issuers/"+iss.ID+"/achievements", map[string]any{"name": "Load Tester",
+		"description": "Took part in a load test.", "criteria": "Be one of many.", "status": "active"}, &ach)
+	return iss, ach, err
 }

@@ -15,12 +15,8 @@ import (
 // verify issues one credential and sends it to POST /api/v1/verify from
 // many clients at once, measuring each request.
 func (c *loadClient) verify(ctx context.Context, proof string, concurrency int, d time.Duration, stdout io.Writer) error {
-	var iss, ach struct{ ID string }
-	if err := c.post(ctx, "/api/v1/issuers", map[string]any{"name": "Load test community"}, &iss); err != nil {
-		return err
-	}
-	if err := c.post(ctx, "/api/v1/issuers/"+iss.ID+"/achievements", map[string]any{"name": "Load Tester",
-		"description": "Took part in a load test.", "criteria": "Be one of many.", "status": "active"}, &ach); err != nil {
+	iss, ach, err := c.setup(ctx)
+	if err != nil {
 		return err
 	}
 	var cred struct {
