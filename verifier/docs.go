@@ -49,10 +49,21 @@ func (v *run) getJSON(ctx context.Context, url string, kind FetchKind, accept st
 	if err != nil {
 		return nil, err
 	}
+	return v.decodeShared(url, body)
+}
+
+// decodeShared decodes a fetched JSON object, or returns the one decoded
+// before from the same content. The object is shared: read it, never
+// modify it.
+func (v *Verifier) decodeShared(url string, body []byte) (map[string]any, error) {
+	if m, ok := v.docs.get(body); ok {
+		return m, nil
+	}
 	m, err := decodeObject(body)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", url, err)
 	}
+	v.docs.put(body, m)
 	return m, nil
 }
 

@@ -3,6 +3,8 @@ package verifier
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -139,7 +141,7 @@ func readJSON(data []byte, format string) (*readResult, error) {
 	if err != nil {
 		return nil, badges.Errorf(badges.EINVALID, "The credential is not usable JSON: %v.", err)
 	}
-	rr := &readResult{format: format, cred: &credential{doc: doc}}
+	rr := &readResult{format: format, cred: &credential{doc: doc, raw: data}}
 	if isOB2(doc) {
 		rr.add(CheckInput, Fail, "This is an Open Badges 2.0 assertion; Open Badges 2.0 is not verified here, only 3.0.")
 		return rr, nil
@@ -175,7 +177,7 @@ func readJWT(data []byte, format string) (*readResult, error) {
 			delete(doc, claim)
 		}
 	}
-	rr := &readResult{format: format, cred: &credential{doc: doc, jwt: t}}
+	rr := &readResult{format: format, cred: &credential{doc: doc, jwt: t, raw: t.RawPayload}}
 	rr.add(CheckInput, Pass, fmt.Sprintf("A VC-JWT signed with %s.", clip(t.Header.Alg, 20)))
 	rr.add(CheckJSON, Pass, "The token's header and payload are well-formed JSON.")
 	return rr, nil
@@ -184,17 +186,24 @@ func readJWT(data []byte, format string) (*readResult, error) {
 // looksLikeJWS reports whether b has the shape of a compact JWS: three
 // base64url parts joined by dots.
 func looksLikeJWS(b []byte) bool {
-	if bytes.Count(b, []byte(".")) != 2 {
-		return false
-	}
+	dots := 0
 	for _, c := range b {
-		ok := c == '.' || c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-		if !ok {
+		if c == '.' {
+			dots++
+		} else if !base64URL[c] {
 			return false
 		}
 	}
-	return true
+	return dots == 2
 }
+
+// base64URL holds the base64url alphabet.
+var base64URL = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") {
+		t[c] = true
+	}
+	return t
+}()
 
 // isOB2 recognises an Open Badges 2.0 assertion.
 func isOB2(doc map[string]any) bool {
@@ -213,25 +222,41 @@ func lowerFirst(s string) string {
 	return string(s[0]+'a'-'A') + s[1:]
 }
 
-// fetchCredential fetches a credential document (a status list, say) given
-// as JSON or as a VC-JWT.
-func (v *run) fetchCredential(ctx context.Context, url string, kind FetchKind) (*credential, error) {
-	body, _, err := v.get(ctx, url, kind, acceptStatus)
+// statusList is a status list credential and what was read from it. It is
+// shared between verifications: read it, never modify it.
+type statusList struct {
+	*credential
+	digest  string         // of the document as fetched
+	bits    *ob3.Bitstring // its encodedList, decoded
+	bitsErr error          // why the encodedList cannot be decoded
+}
+
+// fetchStatusList fetches a status list credential, given as JSON or as a
+// VC-JWT, and decodes its list. Lists are remembered by their content.
+func (v *run) fetchStatusList(ctx context.Context, url string) (*statusList, error) {
+	body, _, err := v.get(ctx, url, KindStatus, acceptStatus)
 	if err != nil {
 		return nil, err
 	}
-	body = bytes.TrimSpace(body)
+	if list, ok := v.statusLists.get(body); ok {
+		return list, nil
+	}
+	trimmed := bytes.TrimSpace(body)
 	var rr *readResult
 	switch {
-	case bytes.HasPrefix(body, []byte("{")):
-		rr, err = readJSON(body, "json")
-	case looksLikeJWS(body):
-		rr, err = readJWT(body, "jwt")
+	case bytes.HasPrefix(trimmed, []byte("{")):
+		rr, err = readJSON(trimmed, "json")
+	case looksLikeJWS(trimmed):
+		rr, err = readJWT(trimmed, "jwt")
 	default:
 		return nil, errors.New("the document is neither JSON nor a VC-JWT")
 	}
 	if err != nil {
 		return nil, errors.New(badges.ErrorMessage(err))
 	}
-	return rr.cred, nil
+	sum := sha256.Sum256(body)
+	list := &statusList{credential: rr.cred, digest: hex.EncodeToString(sum[:])}
+	list.bits, list.bitsErr = ob3.DecodeBitstring(str(obj(rr.cred.doc, "credentialSubject"), "encodedList"))
+	v.statusLists.put(body, list)
+	return list, nil
 }

@@ -129,13 +129,32 @@ func sameOrigin(a, b string) bool {
 
 // kidURLKey fetches the key a kid URL names: a single JWK, a JWK set (the
 // key whose kid matches, or its only key), or a verification method
-// document.
+// document. The key read from a document is remembered with it.
 func (v *run) kidURLKey(ctx context.Context, kid string) (jwk.Key, error) {
 	loc, frag, _ := strings.Cut(kid, "#")
-	doc, err := v.getJSON(ctx, loc, KindKey, acceptKey)
+	body, _, err := v.get(ctx, loc, KindKey, acceptKey)
 	if err != nil {
 		return nil, fmt.Errorf("could not fetch the key: %w", err)
 	}
+	memoKey := append([]byte(kid+"\x00"), body...)
+	if k, ok := v.jwtKeys.get(memoKey); ok {
+		return k, nil
+	}
+	doc, err := v.decodeShared(loc, body)
+	if err != nil {
+		return nil, fmt.Errorf("could not fetch the key: %w", err)
+	}
+	k, err := keyFromDocument(doc, kid, frag)
+	if err != nil {
+		return nil, err
+	}
+	v.jwtKeys.put(memoKey, k)
+	return k, nil
+}
+
+// keyFromDocument reads the key a kid names from the document its URL
+// returned.
+func keyFromDocument(doc map[string]any, kid, frag string) (jwk.Key, error) {
 	switch {
 	case doc["keys"] != nil:
 		return pickFromSet(doc, kid, frag)

@@ -72,6 +72,33 @@ func TestVerifier_Laurel(t *testing.T) {
 	}
 }
 
+// TestVerifier_RememberedDocuments verifies one credential again and again
+// while its status list changes: what the verifier remembers of documents
+// it has read must never hide a revocation, or a reinstatement.
+func TestVerifier_RememberedDocuments(t *testing.T) {
+	li := MustLaurelIssuer(t, issuer.AlgES256, laurelNow)
+	v := MustVerifier(t, Options{Local: li, Now: FixedClock(laurelNow)})
+	json, jwt := li.credential("ada@example.org", activeIndex, time.Time{})
+	for i, revoked := range []bool{false, false, true, true, false} {
+		if revoked {
+			li.publishStatusList(activeIndex)
+		} else {
+			li.publishStatusList()
+		}
+		for _, data := range [][]byte{json, []byte(jwt)} {
+			r := MustVerify(t, v, Input{Data: data})
+			if want := map[bool]Verdict{false: Valid, true: Invalid}[revoked]; r.Verdict != want || r.Credential.Revoked != revoked {
+				dump(t, r)
+				t.Fatalf("round %d: verdict %s, revoked %v; want %s", i, r.Verdict, r.Credential.Revoked, want)
+			}
+			if !hasOutcome(r, CheckSchema, Pass) || !hasOutcome(r, CheckProof, Pass) {
+				dump(t, r)
+				t.Fatalf("round %d: the remembered schema or proof checks are missing", i)
+			}
+		}
+	}
+}
+
 // assertLaurelSummary checks what the report shows of the credential.
 func assertLaurelSummary(t *testing.T, r *Report, revoked bool) {
 	t.Helper()
@@ -229,6 +256,33 @@ func BenchmarkVerifyJWT(b *testing.B) {
 	v := MustVerifier(b, Options{Local: li, Now: FixedClock(laurelNow)})
 	_, jwt := li.credential("ada@example.org", activeIndex, time.Time{})
 	benchVerify(b, v, []byte(jwt))
+}
+
+// BenchmarkVerifyJWTFirstSight verifies credentials this verifier has not
+// seen before, so nothing read from them is remembered: the cost of a
+// first verification, where BenchmarkVerifyJWT is that of a repeated one.
+func BenchmarkVerifyJWTFirstSight(b *testing.B) {
+	li := MustLaurelIssuer(b, issuer.AlgRS256, laurelNow)
+	tokens := make([][]byte, 128)
+	for i := range tokens {
+		_, jwt := li.credential("ada@example.org", i, time.Time{})
+		tokens[i] = []byte(jwt)
+	}
+	ctx := context.Background()
+	var v *Verifier
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%len(tokens) == 0 {
+			b.StopTimer()
+			v = MustVerifier(b, Options{Local: li, Now: FixedClock(laurelNow)})
+			b.StartTimer()
+		}
+		r, err := v.Verify(ctx, Input{Data: tokens[i%len(tokens)]})
+		if err != nil || r.Verdict != Valid {
+			b.Fatalf("Verify: %v, %v", r, err)
+		}
+	}
 }
 
 // BenchmarkVerifyDataIntegrity verifies the same credential as JSON with its

@@ -67,14 +67,34 @@ func compileSchemas() (map[string]*jsonschema.Schema, error) {
 	return out, nil
 }
 
+// schemaVerdict is what schema validation found for one document.
+type schemaVerdict struct {
+	fromJWT bool // the document was a VC-JWT payload, less its registered claims
+	checks  []Check
+}
+
 // checkSchema validates the credential against each JSON Schema its
 // credentialSchema names, or against its kind's schema when it names none.
-func (v *Verifier) checkSchema(r *Report, doc map[string]any, kind credentialKind) {
-	instance, err := schemaInstance(doc)
-	if err != nil {
-		r.add(CheckSchema, Fail, "The credential could not be prepared for schema validation: "+err.Error())
-		return
+// The result depends on the document alone, so it is remembered by the
+// bytes the document was read from: a credential verified again, as a
+// shared badge's page is, is not validated again.
+func (v *Verifier) checkSchema(r *Report, c *credential, kind credentialKind) {
+	fromJWT := c.jwt != nil
+	if c.raw != nil {
+		if seen, ok := v.schemaVerdicts.get(c.raw); ok && seen.fromJWT == fromJWT {
+			r.Checks = append(r.Checks, seen.checks...)
+			return
+		}
 	}
+	start := len(r.Checks)
+	v.validateAll(r, c.doc, kind)
+	if c.raw != nil {
+		v.schemaVerdicts.put(c.raw, schemaVerdict{fromJWT: fromJWT, checks: slices.Clone(r.Checks[start:])})
+	}
+}
+
+func (v *Verifier) validateAll(r *Report, doc map[string]any, kind credentialKind) {
+	instance := doc // the validator reads decoded JSON as it is, float64 numbers included
 	vc11 := isVC11(doc)
 	entries := objects(doc["credentialSchema"])
 	if len(entries) == 0 {
@@ -154,13 +174,6 @@ func schemaErrors(ve *jsonschema.ValidationError) string {
 	}
 	return strings.Join(quoted, "; ")
 }
-
-// schemaInstance converts the credential to the form the validator reads
-// (numbers as json.Number).
-// schemaInstance is the document as the schema validator reads it. The
-// validator takes decoded JSON as it is (numbers as float64 included), so
-// the document needs no second encoding and decoding.
-func schemaInstance(doc map[string]any) (any, error) { return doc, nil }
 
 func isVC11(doc map[string]any) bool {
 	ctx := list(doc["@context"])

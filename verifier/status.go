@@ -2,8 +2,6 @@ package verifier
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -106,17 +104,16 @@ func (v *run) bitstringStatus(ctx context.Context, r *Report, doc, e map[string]
 		r.add(CheckStatus, Fail, "The status entry is malformed: it needs a statusListCredential URL and a non-negative integer statusListIndex.")
 		return
 	}
-	list, err := v.fetchCredential(ctx, listURL, KindStatus)
+	list, err := v.fetchStatusList(ctx, listURL)
 	if err != nil {
 		r.add(CheckStatus, Warn, fmt.Sprintf("Could not fetch the status list %s, so revocation was not checked: %v.", clip(listURL, 120), trimDot(err)))
 		return
 	}
-	subject := obj(list.doc, "credentialSubject")
-	bits, err := ob3.DecodeBitstring(str(subject, "encodedList"))
-	if err != nil {
-		r.add(CheckStatus, Warn, fmt.Sprintf("The status list %s could not be read: %v.", clip(listURL, 120), trimDot(err)))
+	if list.bitsErr != nil {
+		r.add(CheckStatus, Warn, fmt.Sprintf("The status list %s could not be read: %v.", clip(listURL, 120), trimDot(list.bitsErr)))
 		return
 	}
+	bits, subject := list.bits, obj(list.doc, "credentialSubject")
 	set, err := bits.Get(index)
 	if err != nil {
 		r.add(CheckStatus, Fail, fmt.Sprintf("The statusListIndex %d is outside the status list %s (%d entries).", index, clip(listURL, 120), bits.Len()))
@@ -167,7 +164,7 @@ func statusIndex(v any) (int, error) {
 
 // listCaveat says what weakens a status list's answer: a proof that does
 // not verify, another issuer, another purpose, or an expired list.
-func (v *run) listCaveat(ctx context.Context, list *credential, issuer, purpose, listPurpose string) string {
+func (v *run) listCaveat(ctx context.Context, list *statusList, issuer, purpose, listPurpose string) string {
 	var notes []string
 	if failure := v.listProof(ctx, list); failure != "" {
 		notes = append(notes, "its proof does not verify ("+failure+")")
@@ -190,23 +187,17 @@ func (v *run) listCaveat(ctx context.Context, list *credential, issuer, purpose,
 // listProof verifies a status list's proofs and returns why they fail, or
 // "". Every credential of an issuer points at the same few lists, so the
 // answer is kept, by the list's content, as long as the list itself.
-func (v *run) listProof(ctx context.Context, list *credential) string {
-	b, err := json.Marshal(list.doc)
-	if err != nil {
-		return err.Error()
-	}
-	sum := sha256.Sum256(b)
-	key := hex.EncodeToString(sum[:])
-	if e, ok := v.lists.get(key); ok {
+func (v *run) listProof(ctx context.Context, list *statusList) string {
+	if e, ok := v.lists.get(list.digest); ok {
 		return string(e.body)
 	}
 	scratch := &Report{}
-	v.checkProofs(ctx, scratch, list)
+	v.checkProofs(ctx, scratch, list.credential)
 	failure := ""
 	if verdictOf(scratch.Checks) == Invalid {
 		failure = firstFailure(scratch.Checks)
 	}
-	v.lists.put(key, entry{body: []byte(failure)}, DefaultStatusTTL)
+	v.lists.put(list.digest, entry{body: []byte(failure)}, DefaultStatusTTL)
 	return failure
 }
 

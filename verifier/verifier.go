@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -135,6 +136,13 @@ type Verifier struct {
 	now     func() time.Time
 	schemas map[string]*jsonschema.Schema // schema id -> compiled schema
 	lists   *cache                        // status list content hash -> why its proof fails, "" if it verifies
+
+	// What was read from fetched documents, by their content.
+	docs        *memo[map[string]any]
+	jwtKeys     *memo[jwk.Key] // by kid and document
+	statusLists *memo[*statusList]
+	// What schema validation found, by the document's bytes.
+	schemaVerdicts *memo[schemaVerdict]
 }
 
 // New makes a Verifier, compiling the embedded JSON Schemas once.
@@ -147,7 +155,8 @@ func New(o Options) (*Verifier, error) {
 		return nil, err
 	}
 	v := &Verifier{loader: o.Loader, fetcher: o.Fetcher, local: o.Local, now: o.Now, schemas: schemas,
-		lists: newCache(DefaultCacheEntries)}
+		lists: newCache(DefaultCacheEntries), docs: newMemo[map[string]any](), jwtKeys: newMemo[jwk.Key](),
+		statusLists: newMemo[*statusList](), schemaVerdicts: newMemo[schemaVerdict]()}
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -195,6 +204,7 @@ type run struct {
 type credential struct {
 	doc map[string]any
 	jwt *ob3.JWT
+	raw []byte // the JSON doc was decoded from, if it was given as such
 }
 
 // evaluate runs the checks of the specification's verification, in its
@@ -202,7 +212,7 @@ type credential struct {
 // its embedded endorsements, which are not followed further.
 func (v *run) evaluate(ctx context.Context, r *Report, c *credential, depth int) {
 	kind := v.checkStructure(r, c)
-	v.checkSchema(r, c.doc, kind)
+	v.checkSchema(r, c, kind)
 	v.checkProofs(ctx, r, c)
 	v.checkDates(r, c.doc)
 	v.checkStatus(ctx, r, c.doc)

@@ -76,6 +76,15 @@ func TestLoadCommand(t *testing.T) {
 	if _, err := runCmd(t, "load", "awards", "--batch", "20000"); err == nil {
 		t.Fatal("a batch over 10,000 was accepted")
 	}
+	for _, proof := range []string{"jwt", "di"} {
+		out, err = runCmd(t, "load", "verify", "--proof", proof, "--credentials", "3", "--concurrency", "2", "--duration", "300ms")
+		if err != nil {
+			t.Fatalf("load verify: %v\n%s", err, out)
+		}
+		if !strings.Contains(out, "verify ("+proof+", 3 credentials)") || !strings.Contains(out, "; 0 failed") {
+			t.Fatalf("output:\n%s", out)
+		}
+	}
 }
 
 func TestVerifyCommand(t *testing.T) {

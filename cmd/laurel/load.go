@@ -43,6 +43,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	concurrency := fs.Int("concurrency", 16, "verify: concurrent clients")
 	duration := fs.Duration("duration", 10*time.Second, "verify: how long to send requests")
 	proof := fs.String("proof", "jwt", "verify: jwt or di")
+	credentials := fs.Int("credentials", 20, "verify: distinct credentials to send in turn")
 	fs.Usage = func() { fmt.Fprint(stdout, loadUsage); fs.PrintDefaults() }
 	if len(args) == 0 || (args[0] != "awards" && args[0] != "verify") {
 		fs.Usage()
@@ -59,8 +60,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		// the same way so that it takes no more of the machine than needed.
 		debug.SetGCPercent(400)
 	}
-	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *duration <= 0 || (*proof != "jwt" && *proof != "di") {
-		return fmt.Errorf("load: -rows and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -proof jwt or di")
+	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *credentials < 1 || *duration <= 0 || (*proof != "jwt" && *proof != "di") {
+		return fmt.Errorf("load: -rows, -credentials and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -proof jwt or di")
 	}
 	if *url == "" {
 		stop, u, k, err := startForLoad(ctx, stderr)
@@ -73,7 +74,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	c := &loadClient{base: *url, key: *key, http: &http.Client{Timeout: 10 * time.Minute,
 		Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}}
 	if args[0] == "verify" {
-		return c.verify(ctx, *proof, *concurrency, *duration, stdout)
+		return c.verify(ctx, *proof, *credentials, *concurrency, *duration, stdout)
 	}
 	return c.awards(ctx, *rows, *batch, stdout)
 }

@@ -14,25 +14,30 @@ import (
 
 // verify issues one credential and sends it to POST /api/v1/verify from
 // many clients at once, measuring each request.
-func (c *loadClient) verify(ctx context.Context, proof string, concurrency int, d time.Duration, stdout io.Writer) error {
+func (c *loadClient) verify(ctx context.Context, proof string, credentials, concurrency int, d time.Duration, stdout io.Writer) error {
 	iss, ach, err := c.setup(ctx)
 	if err != nil {
 		return err
 	}
-	var cred struct {
-		JWT        string
-		Credential json.RawMessage
-	}
-	if err := c.post(ctx, "/api/v1/issuers/"+iss.ID+"/awards", map[string]any{"achievementId": ach.ID, "email": "load@example.org", "name": "Load"}, &cred); err != nil {
-		return err
-	}
-	body, _ := json.Marshal(map[string]any{"credential": cred.JWT})
-	if proof == "di" {
-		body, _ = json.Marshal(map[string]any{"credential": cred.Credential})
-	}
-	// One request first, so that a wrong setup fails loudly, not as noise.
-	if _, err := c.verifyOnce(ctx, body); err != nil {
-		return err
+	// Distinct credentials, each verified once first, so that a wrong setup
+	// fails loudly, not as noise.
+	bodies := make([][]byte, credentials)
+	for i := range bodies {
+		var cred struct {
+			JWT        string
+			Credential json.RawMessage
+		}
+		award := map[string]any{"achievementId": ach.ID, "email": fmt.Sprintf("load%d@example.org", i), "name": fmt.Sprintf("Load %d", i)}
+		if err := c.post(ctx, "/api/v1/issuers/"+iss.ID+"/awards", award, &cred); err != nil {
+			return err
+		}
+		bodies[i], _ = json.Marshal(map[string]any{"credential": cred.JWT})
+		if proof == "di" {
+			bodies[i], _ = json.Marshal(map[string]any{"credential": cred.Credential})
+		}
+		if _, err := c.verifyOnce(ctx, bodies[i]); err != nil {
+			return err
+		}
 	}
 	deadline := time.Now().Add(d)
 	var mu sync.Mutex
@@ -40,14 +45,14 @@ func (c *loadClient) verify(ctx context.Context, proof string, concurrency int, 
 	var failures int
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range concurrency {
+	for client := range concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
 			bad := 0
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				lat, err := c.verifyOnce(ctx, body)
+			for i := client; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+				lat, err := c.verifyOnce(ctx, bodies[i%len(bodies)])
 				if err != nil {
 					bad++
 					continue
@@ -68,8 +73,8 @@ func (c *loadClient) verify(ctx context.Context, proof string, concurrency int, 
 		}
 		return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))]
 	}
-	fmt.Fprintf(stdout, "verify (%s): %d requests in %.1fs from %d clients: %.0f verifications/s; latency p50 %v, p90 %v, p99 %v, max %v; %d failed\n",
-		proof, len(latencies), elapsed.Seconds(), concurrency, float64(len(latencies))/elapsed.Seconds(),
+	fmt.Fprintf(stdout, "verify (%s, %d credentials): %d requests in %.1fs from %d clients: %.0f verifications/s; latency p50 %v, p90 %v, p99 %v, max %v; %d failed\n",
+		proof, len(bodies), len(latencies), elapsed.Seconds(), concurrency, float64(len(latencies))/elapsed.Seconds(),
 		pct(0.50).Round(time.Microsecond), pct(0.90).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), pct(1).Round(time.Microsecond), failures)
 	if failures > 0 {
 		return fmt.Errorf("load: %d verifications failed", failures)
