@@ -70,6 +70,15 @@ func (s *Service) AwardMany(ctx context.Context, issuerID, requestKey string, in
 	if err := s.bulkIssue(ctx, p, rows); err != nil {
 		return nil, err
 	}
+	var listed []*Credential // issued now, or before (which finishes an interrupted award)
+	for _, r := range rows {
+		if r.dupOf == nil && r.res.Credential != nil {
+			listed = append(listed, r.res.Credential)
+		}
+	}
+	if err := s.Showcases.RecordIssued(ctx, listed); err != nil {
+		return nil, err
+	}
 	out := make([]BulkResult, len(rows))
 	for i, r := range rows {
 		if r.dupOf != nil {

@@ -30,6 +30,11 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, e
 		return nil, err
 	}
 	if c.Revoked() {
+		// A revocation interrupted before its showcase was changed is
+		// finished now.
+		if err := s.Showcases.RecordRevoked(ctx, c); err != nil {
+			return nil, err
+		}
 		return nil, badges.Errorf(badges.ECONFLICT, "Credential %s was already revoked on %s.", id, c.RevokedAt.Format(time.RFC3339))
 	}
 	if err := s.Status.SetRevoked(ctx, c.IssuerID, c.StatusList, c.StatusIndex); err != nil {
@@ -37,6 +42,9 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, e
 	}
 	s.lists.Delete(statusListKey(c.IssuerID, c.StatusList))
 	if c, err = s.Credentials.RevokeCredential(ctx, id, reason, s.now()); err != nil {
+		return nil, err
+	}
+	if err := s.Showcases.RecordRevoked(ctx, c); err != nil {
 		return nil, err
 	}
 	// The member may earn the badge again.

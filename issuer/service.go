@@ -31,6 +31,7 @@ type Deps struct {
 	Achievements badges.AchievementService
 	Members      badges.MemberService
 	Credentials  CredentialStore
+	Showcases    ShowcaseStore
 	Status       StatusStore
 	Keyring      *Keyring
 	Claims       Claims
@@ -76,6 +77,11 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 		if err == nil {
 			c, err = s.waitFor(ctx, existing)
 		}
+		if err == nil {
+			// Finishes the showcase of an award interrupted after it was
+			// stored; otherwise changes nothing.
+			err = s.Showcases.RecordIssued(ctx, []*Credential{c})
+		}
 		return c, false, err
 	}
 	defer func() {
@@ -92,6 +98,12 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 		return nil, false, err
 	}
 	if err := s.Credentials.CreateCredential(ctx, c); err != nil {
+		return nil, false, err
+	}
+	claimed = nil // the claims belong to the stored credential now
+	if err := s.Showcases.RecordIssued(ctx, []*Credential{c}); err != nil {
+		// The credential is issued; asking again with the same idempotency
+		// key finishes the showcase.
 		return nil, false, err
 	}
 	return c, true, nil

@@ -42,12 +42,13 @@ const (
 	colCounters            = "counters"
 	colKeyIndex            = "keyindex"
 	colImages              = "images"
+	colShowcases           = "showcases"
 )
 
 var allCollections = []string{
 	colIssuers, colKeys, colAchievements, colAchievementVersions, colMembers,
 	colMemberPages, colActivities, colCredentials, colStatusLists, colAPIKeys,
-	colWebhooks, colOutbox, colAudit, colCounters, colKeyIndex, colImages,
+	colWebhooks, colOutbox, colAudit, colCounters, colKeyIndex, colImages, colShowcases,
 }
 
 // Options says which database to use.

@@ -13,6 +13,7 @@ func NewService(db *bmongo.DB, sealer *issuer.Sealer, urls issuer.URLs, loader *
 		Achievements: bmongo.NewAchievementService(db),
 		Members:      bmongo.NewMemberService(db),
 		Credentials:  NewCredentialStore(db),
+		Showcases:    NewShowcaseStore(db),
 		Status:       NewStatusStore(db),
 		Keyring:      issuer.NewKeyring(NewKeyStore(db), sealer),
 		Claims:       db,

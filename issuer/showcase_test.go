@@ -1,0 +1,127 @@
+package issuer_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// TestService_Showcases follows what the public pages list as credentials
+// are issued one by one, replayed, issued in bulk and revoked.
+func TestService_Showcases(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, badges.AchievementInput{Name: "Attendee", Description: "Attended.", Criteria: "Attend.", Repeatable: true})
+	wantAchievement := func(t *testing.T, earned int, recent ...string) {
+		t.Helper()
+		sc, err := f.svc.Showcases.AchievementShowcase(ctx, f.ach.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range sc.Recent {
+			got = append(got, e.CredentialID)
+		}
+		if sc.Earned != earned || fmt.Sprint(got) != fmt.Sprint(recent) {
+			t.Fatalf("achievement showcase: earned %d, recent %v; want %d, %v", sc.Earned, got, earned, recent)
+		}
+	}
+
+	in := badges.AwardInput{AchievementID: f.ach.ID, Email: "ada@example.org", Name: "Ada", IdempotencyKey: "first"}
+	first := f.mustAward(t, in)
+	f.mustAward(t, in) // replayed: nothing changes
+	wantAchievement(t, 1, first.ID)
+
+	time.Sleep(1100 * time.Millisecond) // awards are dated to the second; the next is newer
+	in.IdempotencyKey = "second"
+	second := f.mustAward(t, in)
+	wantAchievement(t, 2, second.ID, first.ID)
+
+	member, err := f.svc.Showcases.MemberShowcase(ctx, first.MemberID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if member.Total != 2 || len(member.Entries) != 2 || member.Entries[0].CredentialID != second.ID ||
+		member.Entries[1].CredentialID != first.ID || member.Entries[0].AchievementID != f.ach.ID {
+		t.Fatalf("member showcase %+v", member)
+	}
+
+	// Bulk: a new member, Ada again, and a resent request.
+	rows := []badges.AwardInput{
+		{AchievementID: f.ach.ID, Email: "grace@example.org", Name: "Grace"},
+		{AchievementID: f.ach.ID, Email: "ada@example.org"},
+	}
+	res, err := f.svc.AwardMany(ctx, f.issuer.ID, "batch", rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.AwardMany(ctx, f.issuer.ID, "batch", rows); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := f.svc.Showcases.AchievementShowcase(ctx, f.ach.ID)
+	if err != nil || sc.Earned != 4 || len(sc.Recent) != 4 {
+		t.Fatalf("after the bulk award: %+v, %v; want 4 earned", sc, err)
+	}
+	grace, err := f.svc.Showcases.MemberShowcase(ctx, res[0].Credential.MemberID)
+	if err != nil || grace.Total != 1 || grace.Entries[0].CredentialID != res[0].Credential.ID {
+		t.Fatalf("Grace's showcase %+v, %v", grace, err)
+	}
+
+	// Revoking uncounts, once, and marks the member's entry.
+	if _, err := f.svc.Revoke(ctx, first.ID, "Issued by mistake."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Revoke(ctx, first.ID, "Again."); badges.ErrorCode(err) != badges.ECONFLICT {
+		t.Fatalf("second revocation: %v", err)
+	}
+	sc, err = f.svc.Showcases.AchievementShowcase(ctx, f.ach.ID)
+	if err != nil || sc.Earned != 3 || len(sc.Recent) != 3 {
+		t.Fatalf("after revoking: %+v, %v; want 3 earned", sc, err)
+	}
+	for _, e := range sc.Recent {
+		if e.CredentialID == first.ID {
+			t.Fatal("the revoked credential is still among the recent ones")
+		}
+	}
+	member, err = f.svc.Showcases.MemberShowcase(ctx, first.MemberID)
+	if err != nil || member.Total != 3 {
+		t.Fatalf("Ada's showcase %+v, %v", member, err)
+	}
+	for _, e := range member.Entries {
+		if e.Revoked != (e.CredentialID == first.ID) {
+			t.Errorf("entry %s revoked = %v", e.CredentialID, e.Revoked)
+		}
+	}
+}
+
+func TestShowcaseBounds(t *testing.T) {
+	var m issuer.MemberShowcase
+	var a issuer.AchievementShowcase
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range issuer.MaxMemberShowcase + 10 {
+		e := issuer.ShowcaseEntry{CredentialID: fmt.Sprintf("c%04d", i), AwardedAt: start.Add(time.Duration(i) * time.Minute)}
+		if !m.AddToMember(e) || m.AddToMember(e) {
+			t.Fatalf("entry %d: added twice or not at all", i)
+		}
+		a.Add(e)
+	}
+	if len(m.Entries) != issuer.MaxMemberShowcase || m.Total != issuer.MaxMemberShowcase+10 ||
+		m.Entries[0].CredentialID != fmt.Sprintf("c%04d", issuer.MaxMemberShowcase+9) {
+		t.Fatalf("member showcase: %d entries, total %d, newest %s", len(m.Entries), m.Total, m.Entries[0].CredentialID)
+	}
+	if len(a.Recent) != issuer.MaxAchievementRecent || a.Earned != issuer.MaxMemberShowcase+10 {
+		t.Fatalf("achievement showcase: %d recent, %d earned", len(a.Recent), a.Earned)
+	}
+	// An older entry arriving late goes in its place.
+	late := issuer.ShowcaseEntry{CredentialID: "late", AwardedAt: start.Add(time.Duration(issuer.MaxMemberShowcase+5)*time.Minute + time.Second)}
+	m.AddToMember(late)
+	if m.Entries[4].CredentialID != "late" {
+		t.Fatalf("late entry at the wrong place: %v", m.Entries[3:6])
+	}
+	if !m.MarkRevoked("late") || m.MarkRevoked("late") {
+		t.Fatal("MarkRevoked must report the first revocation only")
+	}
+}
