@@ -47,13 +47,17 @@ func (d *memberShowcase) showcase() *issuer.MemberShowcase {
 	return &issuer.MemberShowcase{Entries: fromEntries(d.Entries), Total: d.Total}
 }
 
-func (d *memberShowcase) set(m *issuer.MemberShowcase) { d.Entries, d.Total = toEntries(m.Entries), m.Total }
+func (d *memberShowcase) set(m *issuer.MemberShowcase) {
+	d.Entries, d.Total = toEntries(m.Entries), m.Total
+}
 
 func (d *achievementShowcase) showcase() *issuer.AchievementShowcase {
 	return &issuer.AchievementShowcase{Earned: d.Earned, Recent: fromEntries(d.Recent)}
 }
 
-func (d *achievementShowcase) set(a *issuer.AchievementShowcase) { d.Earned, d.Recent = a.Earned, toEntries(a.Recent) }
+func (d *achievementShowcase) set(a *issuer.AchievementShowcase) {
+	d.Earned, d.Recent = a.Earned, toEntries(a.Recent)
+}
 
 // ShowcaseStore keeps showcases as computed documents, "member:<id>" and
 // "achievement:<id>".
