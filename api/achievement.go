@@ -108,6 +108,7 @@ func (s *Server) handleAchievementCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.forgetAchievement(a)
 	return created(c, "/api/v1/achievements/"+a.ID, s.achievementJSON(a))
 }
 
@@ -147,6 +148,7 @@ func (s *Server) handleAchievementUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.forgetAchievement(a)
 	return c.JSON(http.StatusOK, s.achievementJSON(a))
 }
 
@@ -163,6 +165,7 @@ func (s *Server) handleAchievementArchive(c echo.Context) error {
 	if a, err = s.svc.Achievements.UpdateAchievement(ctx, a.ID, badges.AchievementUpdate{Status: &archived}); err != nil {
 		return err
 	}
+	s.forgetAchievement(a)
 	return c.JSON(http.StatusOK, s.achievementJSON(a))
 }
 
@@ -179,6 +182,7 @@ func (s *Server) handleAchievementImage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.forgetAchievement(a)
 	return c.JSON(http.StatusOK, s.achievementJSON(a))
 }
 
@@ -187,6 +191,7 @@ func (s *Server) handleAchievementImageReset(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.forgetAchievement(a)
 	return c.JSON(http.StatusOK, s.achievementJSON(a))
 }
 

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -25,6 +24,8 @@ type Issuing interface {
 	// Document answers a URL Laurel publishes (keys, JWK sets, status lists).
 	Document(ctx context.Context, url string) (body []byte, mediaType string, ok bool, err error)
 	RotateKeys(ctx context.Context, issuerID string) ([]*issuer.Key, error)
+	MemberShowcase(ctx context.Context, memberID string) (*issuer.MemberShowcase, error)
+	AchievementShowcase(ctx context.Context, achievementID string) (*issuer.AchievementShowcase, error)
 }
 
 // Media types of credentials.
@@ -54,6 +55,7 @@ func (s *Server) handleCredentialRevoke(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.forgetCredential(cred.ID)
 	return c.JSON(http.StatusOK, s.credentialJSON(cred))
 }
 
@@ -65,7 +67,7 @@ func (s *Server) handleCredentialPublic(c echo.Context) error {
 	if i := strings.LastIndexByte(id, '.'); i >= 0 {
 		id, ext = id[:i], id[i+1:]
 	}
-	cred, err := s.svc.Issuing.Credential(c.Request().Context(), id)
+	cred, err := s.credential(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -82,41 +84,18 @@ func (s *Server) handleCredentialPublic(c echo.Context) error {
 	}
 	switch negotiate(c.Request().Header.Get("Accept"), "text/html", mimeVCLD, mimeLDJSON, echo.MIMEApplicationJSON, mimeVCJWT) {
 	case "text/html":
-		return s.renderPage(c, http.StatusOK, "credential", s.credentialPage(c.Request().Context(), cred))
+		v, err := s.credentialView(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		// Revalidated every time: a revocation must show at once.
+		h.Set("Cache-Control", "no-cache")
+		return s.renderPage(c, http.StatusOK, "credential", s.credentialPage(v))
 	case mimeVCJWT:
 		return c.Blob(http.StatusOK, mimeVCJWT, []byte(cred.JWT))
 	default:
 		return c.Blob(http.StatusOK, mimeVCLD, cred.JSON)
 	}
-}
-
-type credentialPage struct {
-	page
-	Name, IssuerName, IssuerURL, AwardedAt, ValidUntil, RevokedAt, Reason string
-	JSONURL, JWTURL                                                       string
-}
-
-// credentialPage is a plain page for a credential, built from the signed
-// document itself so that it shows what a verifier would see.
-func (s *Server) credentialPage(ctx context.Context, cred *issuer.Credential) credentialPage {
-	var doc struct {
-		Name   string
-		Issuer struct{ ID, Name string }
-		Image  struct{ ID string }
-	}
-	_ = json.Unmarshal(cred.JSON, &doc)
-	d := credentialPage{Name: doc.Name, IssuerName: doc.Issuer.Name, IssuerURL: doc.Issuer.ID,
-		AwardedAt: cred.AwardedAt.Format("2 January 2006"), Reason: cred.RevocationReason,
-		JSONURL: s.urls.Credential(cred.ID) + ".json", JWTURL: s.urls.Credential(cred.ID) + ".jwt"}
-	d.Title, d.Description = doc.Name, "An Open Badges 3.0 credential issued by "+doc.Issuer.Name
-	d.CanonicalURL, d.ImageURL = s.urls.Credential(cred.ID), doc.Image.ID
-	if !cred.ValidUntil.IsZero() {
-		d.ValidUntil = cred.ValidUntil.Format("2 January 2006")
-	}
-	if cred.Revoked() {
-		d.RevokedAt = cred.RevokedAt.Format("2 January 2006")
-	}
-	return d
 }
 
 // handleStatusList serves a signed revocation list. It is read on every

@@ -40,6 +40,8 @@ type testServer struct {
 	db     *mongodb.DB
 	admin  string // token of the bootstrap admin key
 	router routers.Router
+	// verifier checks Laurel's credentials offline, as the server does.
+	verifier *verifier.Verifier
 }
 
 func newTestServer(t testing.TB, mutate ...func(*api.Config)) *testServer {
@@ -55,6 +57,7 @@ func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) 
 		f(&cfg)
 	}
 	issuing := newIssuing(t, db)
+	v := mustVerifier(t, issuing)
 	srv, err := api.NewServer(cfg, api.Services{
 		Issuers:      imongo.NewProfileService(db),
 		Achievements: mongodb.NewAchievementService(db),
@@ -62,7 +65,7 @@ func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) 
 		APIKeys:      mongodb.NewAPIKeyService(db),
 		Images:       mongodb.NewImageStore(db),
 		Issuing:      issuing,
-		Verifier:     mustVerifier(t, issuing),
+		Verifier:     v,
 		Ping:         db.Ping,
 	})
 	if err != nil {
@@ -72,7 +75,7 @@ func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) 
 	if err != nil || token == "" {
 		t.Fatalf("bootstrap key: %q, %v", token, err)
 	}
-	return &testServer{srv: srv, db: db, admin: token, router: mustRouter(t)}
+	return &testServer{srv: srv, db: db, admin: token, router: mustRouter(t), verifier: v}
 }
 
 func mustRouter(t testing.TB) routers.Router {

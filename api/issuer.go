@@ -115,6 +115,7 @@ func (s *Server) handleIssuerUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.forgetProfile(p.ID)
 	return c.JSON(http.StatusOK, s.issuerJSON(p))
 }
 
@@ -128,6 +129,7 @@ func (s *Server) handleIssuerImage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.forgetProfile(p.ID)
 	return c.JSON(http.StatusOK, s.issuerJSON(p))
 }
 

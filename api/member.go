@@ -92,6 +92,7 @@ func (s *Server) handleMemberUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.forgetMember(m.ID)
 	return c.JSON(http.StatusOK, s.memberJSON(m))
 }
 
@@ -99,6 +100,7 @@ func (s *Server) handleMemberDelete(c echo.Context) error {
 	if err := s.svc.Members.DeleteMember(c.Request().Context(), c.Param("member")); err != nil {
 		return err
 	}
+	s.forgetMember(c.Param("member"))
 	return c.NoContent(http.StatusNoContent)
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,8 +17,13 @@ type page struct {
 	Title        string
 	Description  string
 	CanonicalURL string
-	ImageURL     string
 	JSONURL      string
+	// The social preview image: absolute URL, alternative text, and its
+	// size when known; LargeImage asks for a large card.
+	ImageURL                string
+	ImageAlt                string
+	ImageWidth, ImageHeight int
+	LargeImage              bool
 }
 
 type errorPage struct {
@@ -25,7 +32,7 @@ type errorPage struct {
 	RequestID string
 }
 
-var pageNames = []string{"issuer", "achievement", "credential", "verify", "error"}
+var pageNames = []string{"issuer", "achievement", "credential", "member", "verify", "error"}
 
 // parsePages parses every page template with the layout, once, at start.
 func parsePages() (map[string]*template.Template, error) {
@@ -48,5 +55,35 @@ func (s *Server) renderPage(c echo.Context, status int, name string, data any) e
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	c.Response().Header().Set("Vary", "Accept")
-	return c.HTMLBlob(status, buf.Bytes())
+	if status != http.StatusOK {
+		return c.HTMLBlob(status, buf.Bytes())
+	}
+	return serveBlob(c, newBlob(buf.Bytes()), echo.MIMETextHTMLCharsetUTF8, "")
+}
+
+// serveBlob answers with generated content and its entity tag, or 304 Not
+// Modified when the client has it already. An empty cacheControl keeps
+// what the handler set.
+func serveBlob(c echo.Context, b blob, contentType, cacheControl string) error {
+	h := c.Response().Header()
+	h.Set("ETag", b.etag)
+	if cacheControl != "" {
+		h.Set("Cache-Control", cacheControl)
+	}
+	if etagMatches(c.Request().Header.Get("If-None-Match"), b.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, contentType, b.data)
+}
+
+// etagMatches reads an If-None-Match header: a list of entity tags, weak
+// ones included (gzip makes them weak), or "*".
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
 }

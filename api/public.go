@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"regexp"
@@ -14,6 +15,9 @@ import (
 )
 
 const mimeLDJSON = "application/ld+json"
+
+// recentHoldersShown bounds the recipients an achievement page names.
+const recentHoldersShown = 12
 
 // wantsLD reports whether a public document was asked for as JSON-LD.
 func wantsLD(c echo.Context) bool {
@@ -31,6 +35,8 @@ func (s *Server) writeLD(c echo.Context, v any) error {
 type issuerPage struct {
 	page
 	Issuer struct{ Name, Description, URL, Email, ImageURL string }
+	Levels []levelGroup
+	Count  int
 }
 
 func (s *Server) handleIssuerPublic(c echo.Context) error {
@@ -39,17 +45,34 @@ func (s *Server) handleIssuerPublic(c echo.Context) error {
 		c.Response().Header().Set("Vary", "Accept")
 		return s.servePublished(c, c.Request().URL.Path, "no-cache")
 	}
-	p, err := s.svc.Issuers.Profile(c.Request().Context(), c.Param("issuer"))
+	ctx := c.Request().Context()
+	p, err := s.profile(ctx, c.Param("issuer"))
+	if err != nil {
+		return err
+	}
+	achievements, err := s.issuerAchievements(ctx, p.ID)
 	if err != nil {
 		return err
 	}
 	var d issuerPage
 	d.Title, d.Description, d.CanonicalURL, d.JSONURL = p.Name, p.Description, s.urls.Issuer(p.ID), s.urls.Issuer(p.ID)
+	if d.Description == "" {
+		d.Description = fmt.Sprintf("%s awards Open Badges with Laurel.", p.Name)
+	}
 	d.Issuer.Name, d.Issuer.Description, d.Issuer.URL, d.Issuer.Email = p.Name, p.Description, p.URL, p.Email
 	if p.Image != nil {
 		d.Issuer.ImageURL = s.urls.Image(*p.Image)
-		d.ImageURL = d.Issuer.ImageURL
+		d.ImageURL, d.ImageAlt = d.Issuer.ImageURL, p.Name
 	}
+	levels := make([]string, len(achievements))
+	cards := make([]badgeCard, len(achievements))
+	for i, a := range achievements {
+		levels[i] = a.Level
+		cards[i] = badgeCard{Name: a.Name, URL: s.urls.Achievement(a.ID), ImageURL: s.urls.Image(a.Image),
+			ImageAlt: "Badge image for " + a.Name, Description: a.Description}
+	}
+	d.Levels, d.Count = groupByLevel(levels, cards), len(cards)
+	c.Response().Header().Set("Cache-Control", "public, max-age=5")
 	return s.renderPage(c, http.StatusOK, "issuer", d)
 }
 
@@ -63,34 +86,46 @@ type achievementPage struct {
 		Alignments                               []badges.Alignment
 	}
 	IssuerName, IssuerURL string
+	Earned                int
+	Holders               []holder
 }
 
 // handleAchievementPublic shows an active achievement. Drafts are not
 // public yet and archived ones no longer are.
 func (s *Server) handleAchievementPublic(c echo.Context) error {
 	ctx := c.Request().Context()
-	a, err := s.svc.Achievements.Achievement(ctx, c.Param("achievement"))
+	a, err := s.achievement(ctx, c.Param("achievement"))
 	if err != nil {
 		return err
 	}
 	if a.Status != badges.StatusActive {
 		return badges.Errorf(badges.ENOTFOUND, "No achievement with id %q.", a.ID)
 	}
-	p, err := s.svc.Issuers.Profile(ctx, a.IssuerID)
+	p, err := s.profile(ctx, a.IssuerID)
 	if err != nil {
 		return err
 	}
 	if wantsLD(c) {
 		return s.writeLD(c, s.urls.OB3Achievement(a, p))
 	}
-	return s.renderPage(c, http.StatusOK, "achievement", s.achievementPage(a, p))
+	d := s.achievementPage(a, p)
+	sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	d.Earned = sc.Earned
+	if d.Holders, err = s.recentHolders(ctx, sc, recentHoldersShown); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=5")
+	return s.renderPage(c, http.StatusOK, "achievement", d)
 }
 
 func (s *Server) achievementPage(a *badges.Achievement, p *issuer.Profile) achievementPage {
 	var d achievementPage
 	d.Title, d.Description = a.Name, a.Description
 	d.CanonicalURL, d.JSONURL = s.urls.Achievement(a.ID), s.urls.Achievement(a.ID)
-	d.ImageURL = s.urls.Image(a.Image)
+	d.ImageURL, d.ImageAlt = s.urls.Image(a.Image), "Badge image for "+a.Name
 	x := &d.Achievement
 	x.Name, x.Description, x.Type, x.Level = a.Name, a.Description, a.AchievementType, a.Level
 	x.Criteria = renderMarkdown(a.Criteria)

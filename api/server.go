@@ -59,6 +59,7 @@ type Server struct {
 	log     *slog.Logger
 	pages   map[string]*template.Template
 	metrics *metrics
+	cache   *publicCache
 	now     func() time.Time
 }
 
@@ -88,7 +89,7 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,
-		metrics: newMetrics(), now: time.Now}
+		metrics: newMetrics(), cache: newPublicCache(), now: time.Now}
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
 	s.echo.IPExtractor = echo.ExtractIPDirect()
@@ -114,7 +115,7 @@ func (s *Server) routes() {
 			ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 		}),
 		middleware.GzipWithConfig(middleware.GzipConfig{Skipper: func(c echo.Context) bool {
-			return c.Request().URL.Path == "/metrics"
+			return c.Request().URL.Path == "/metrics" || compressedRoutes[c.Path()]
 		}}),
 		// A hard ceiling for any body; routes read with their own, lower limits.
 		middleware.BodyLimit("8M"),
@@ -138,6 +139,12 @@ func (s *Server) routes() {
 	e.GET("/achievements/:achievement", s.handleAchievementPublic)
 	e.GET("/images/:file", s.handleImage)
 	e.GET("/credentials/:credential", s.handleCredentialPublic)
+	e.GET("/credentials/:credential/qr.png", s.handleCredentialQR("png"))
+	e.GET("/credentials/:credential/qr.svg", s.handleCredentialQR("svg"))
+	e.GET("/credentials/:credential/preview.png", s.handleCredentialPreview)
+	e.GET("/credentials/:credential/badge.png", s.handleCredentialBadge("png"))
+	e.GET("/credentials/:credential/badge.svg", s.handleCredentialBadge("svg"))
+	e.GET("/members/:slug", s.handleMemberPublic)
 	e.GET("/status/:issuer/:list", s.handleStatusList)
 	e.GET("/issuers/:issuer/keys/:key", s.handleKeyPublic)
 	e.GET("/issuers/:issuer/jwks.json", s.handleJWKS)

@@ -55,6 +55,8 @@ type MemberFilter struct {
 type MemberService interface {
 	CreateMember(ctx context.Context, issuerID string, in MemberInput) (*Member, error)
 	Member(ctx context.Context, id string) (*Member, error)
+	// MemberBySlug finds the member a public profile URL names.
+	MemberBySlug(ctx context.Context, slug string) (*Member, error)
 	UpdateMember(ctx context.Context, id string, u MemberUpdate) (*Member, error)
 	DeleteMember(ctx context.Context, id string) error
 	Members(ctx context.Context, f MemberFilter) (*Page[*Member], error)

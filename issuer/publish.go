@@ -101,3 +101,14 @@ func (s *Service) RotateKeys(ctx context.Context, issuerID string) ([]*Key, erro
 	}
 	return s.Keyring.Rotate(ctx, issuerID, p.JWTAlg)
 }
+
+// MemberShowcase lists a member's credentials for their public profile.
+func (s *Service) MemberShowcase(ctx context.Context, memberID string) (*MemberShowcase, error) {
+	return s.Showcases.MemberShowcase(ctx, memberID)
+}
+
+// AchievementShowcase counts an achievement's holders and lists its latest
+// awards.
+func (s *Service) AchievementShowcase(ctx context.Context, achievementID string) (*AchievementShowcase, error) {
+	return s.Showcases.AchievementShowcase(ctx, achievementID)
+}

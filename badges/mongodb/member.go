@@ -85,6 +85,30 @@ func (s *MemberService) Member(ctx context.Context, id string) (*badges.Member, 
 	return r.member(), nil
 }
 
+// MemberBySlug finds a member by slug, through the slug's key document. A
+// slug that is not well-formed is not looked up at all.
+func (s *MemberService) MemberBySlug(ctx context.Context, slug string) (*badges.Member, error) {
+	notFound := badges.Errorf(badges.ENOTFOUND, "No member with slug %q.", slug)
+	if !badges.ValidSlug(slug) {
+		return nil, notFound
+	}
+	id, err := s.db.keyRef(ctx, slugKey(slug))
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, notFound
+	}
+	r, err := s.record(ctx, id)
+	if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && r.Slug != slug) {
+		return nil, notFound // a key left behind by a change or a deletion
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.member(), nil
+}
+
 // owns reports whether a member still holds a key: it exists and its
 // current fields derive that key.
 func (s *MemberService) owns(ctx context.Context, key string) func(string) (bool, error) {

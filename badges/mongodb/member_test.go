@@ -256,3 +256,31 @@ func TestMemberService_ConcurrentCreates(t *testing.T) {
 		t.Fatalf("total %d, listed %d, distinct slugs %d; want %d each", p.Total, len(p.Items), len(slugs), n)
 	}
 }
+
+func TestMemberService_BySlug(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+	m := mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "ada@example.org", DisplayName: "Ada Lovelace"})
+	got, err := s.MemberBySlug(ctx, "ada-lovelace")
+	if err != nil || got.ID != m.ID {
+		t.Fatalf("MemberBySlug = %+v, %v", got, err)
+	}
+	newSlug := "countess"
+	if _, err := s.UpdateMember(ctx, m.ID, badges.MemberUpdate{Slug: &newSlug}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.MemberBySlug(ctx, "countess"); err != nil || got.ID != m.ID {
+		t.Fatalf("after the change: %+v, %v", got, err)
+	}
+	for _, slug := range []string{"ada-lovelace", "nobody", "../etc", strings.Repeat("a", 65), "", "Ada"} {
+		if _, err := s.MemberBySlug(ctx, slug); badges.ErrorCode(err) != badges.ENOTFOUND {
+			t.Errorf("MemberBySlug(%q) = %v; want not found", slug, err)
+		}
+	}
+	if err := s.DeleteMember(ctx, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MemberBySlug(ctx, "countess"); badges.ErrorCode(err) != badges.ENOTFOUND {
+		t.Errorf("deleted member found by slug: %v", err)
+	}
+}

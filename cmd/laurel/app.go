@@ -97,7 +97,7 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
-	if err := m.bootstrap(ctx, baseURL); err != nil {
+	if err := m.bootstrap(ctx, baseURL, issuing); err != nil {
 		ln.Close()
 		return err
 	}
@@ -207,7 +207,7 @@ func (m *Main) masterKey() ([]byte, error) {
 
 // bootstrap prints the first admin key once in the life of a database, and
 // seeds the demo community when asked.
-func (m *Main) bootstrap(ctx context.Context, baseURL string) error {
+func (m *Main) bootstrap(ctx context.Context, baseURL string, issuing *issuer.Service) error {
 	token, err := mongodb.NewAPIKeyService(m.db).BootstrapAPIKey(ctx)
 	if err != nil {
 		return fmt.Errorf("create the first admin API key: %w", err)
@@ -216,7 +216,7 @@ func (m *Main) bootstrap(ctx context.Context, baseURL string) error {
 		fmt.Fprintf(m.stdout, "Admin API key (shown only this once; keep it safe): %s\n", token)
 	}
 	if m.Config.Demo {
-		return seedDemo(ctx, m.db, baseURL, m.stdout)
+		return seedDemo(ctx, m.db, issuing, baseURL, m.stdout)
 	}
 	return nil
 }

@@ -76,6 +76,14 @@ func TestLoadCommand(t *testing.T) {
 	if _, err := runCmd(t, "load", "awards", "--batch", "20000"); err == nil {
 		t.Fatal("a batch over 10,000 was accepted")
 	}
+	out, err = runCmd(t, "load", "pages", "--rows", "25", "--batch", "10", "--concurrency", "2", "--duration", "300ms")
+	if err != nil {
+		t.Fatalf("load pages: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "credential page (25 stored, 25 sampled)") || !strings.Contains(out, "; 0 failed") ||
+		!strings.Contains(out, "qr.png: first request") || !strings.Contains(out, "preview.png: first request") {
+		t.Fatalf("output:\n%s", out)
+	}
 	for _, proof := range []string{"jwt", "di"} {
 		out, err = runCmd(t, "load", "verify", "--proof", proof, "--credentials", "3", "--concurrency", "2", "--duration", "300ms")
 		if err != nil {

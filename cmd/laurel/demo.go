@@ -12,8 +12,9 @@ import (
 )
 
 // seedDemo adds a demo community with badges for the behaviours Laurel is
-// about, and a few members, to a database that has no issuer yet.
-func seedDemo(ctx context.Context, db *mongodb.DB, baseURL string, out io.Writer) error {
+// about, a few members and their awards, to a database that has no issuer
+// yet.
+func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, baseURL string, out io.Writer) error {
 	profiles := imongo.NewProfileService(db)
 	if p, err := profiles.Profiles(ctx, badges.ListOptions{Limit: 1}); err != nil || p.Total > 0 {
 		return err
@@ -26,6 +27,7 @@ func seedDemo(ctx context.Context, db *mongodb.DB, baseURL string, out io.Writer
 		return err
 	}
 	achievements := mongodb.NewAchievementService(db)
+	var ids []string
 	for _, in := range []badges.AchievementInput{
 		{Name: "Regular Attendee", Level: "participation", Tags: []string{"attending"},
 			Description: "Shows up: attended community sessions regularly.",
@@ -41,20 +43,37 @@ func seedDemo(ctx context.Context, db *mongodb.DB, baseURL string, out io.Writer
 			Criteria:    "Mentor at least two members over three months."},
 	} {
 		in.Status = badges.StatusActive
-		if _, err := achievements.CreateAchievement(ctx, p.ID, in); err != nil {
+		a, err := achievements.CreateAchievement(ctx, p.ID, in)
+		if err != nil {
 			return err
 		}
+		ids = append(ids, a.ID)
 	}
 	members := mongodb.NewMemberService(db)
-	for _, in := range []badges.MemberInput{
-		{Email: "ada@example.org", DisplayName: "Ada Lovelace", PublicProfile: true},
-		{Email: "grace@example.org", DisplayName: "Grace Hopper", PublicProfile: true},
-		{Email: "alan@example.org", DisplayName: "Alan Turing"},
+	for _, d := range []struct {
+		in     badges.MemberInput
+		badges []int // indexes into ids
+	}{
+		{badges.MemberInput{Email: "ada@example.org", DisplayName: "Ada Lovelace", Slug: "ada", PublicProfile: true}, []int{0, 1, 2}},
+		{badges.MemberInput{Email: "grace@example.org", DisplayName: "Grace Hopper", Slug: "grace", PublicProfile: true}, []int{0, 3}},
+		{badges.MemberInput{Email: "alan@example.org", DisplayName: "Alan Turing"}, []int{0}},
 	} {
-		if _, err := members.CreateMember(ctx, p.ID, in); err != nil {
+		m, err := members.CreateMember(ctx, p.ID, d.in)
+		if err != nil {
 			return err
+		}
+		for _, i := range d.badges {
+			c, _, err := issuing.Award(ctx, p.ID, badges.AwardInput{AchievementID: ids[i], MemberID: m.ID,
+				Narrative: "Awarded in the demo community."})
+			if err != nil {
+				return err
+			}
+			if d.in.Slug == "ada" && i == 2 {
+				fmt.Fprintf(out, "Demo credential: %s/credentials/%s\n", baseURL, c.ID)
+			}
 		}
 	}
 	fmt.Fprintf(out, "Demo community created: %s/issuers/%s\n", baseURL, p.ID)
+	fmt.Fprintf(out, "Demo member profile: %s/members/ada\n", baseURL)
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-const loadUsage = `Usage: laurel load awards|verify [flags]
+const loadUsage = `Usage: laurel load awards|verify|pages [flags]
 
 awards: measures bulk awarding end to end: creates an issuer and an active
 badge, then awards it to -rows new members with one bulk request per -batch
@@ -25,6 +25,11 @@ verify: issues one credential, then sends POST /api/v1/verify with it from
 percentiles. -proof jwt sends the VC-JWT, -proof di the JSON with its Data
 Integrity proof.
 
+pages: awards the badge to -rows new members in bulk, then requests the
+public page of a sample of those credentials from -concurrency clients for
+-duration, and prints the throughput and latency percentiles; it also
+times the first and a repeated request of a QR code and a preview image.
+
 Without -url it starts a Laurel of its own (no verify rate limit) on a
 temporary embedded database, which it deletes afterwards. With -url, that
 server's -verify-rate must allow the load.
@@ -32,7 +37,7 @@ server's -verify-rate must allow the load.
 Flags:
 `
 
-// runLoad is "laurel load awards".
+// runLoad is "laurel load": awards, verify or pages.
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("laurel load", flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -45,12 +50,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	proof := fs.String("proof", "jwt", "verify: jwt or di")
 	credentials := fs.Int("credentials", 20, "verify: distinct credentials to send in turn")
 	fs.Usage = func() { fmt.Fprint(stdout, loadUsage); fs.PrintDefaults() }
-	if len(args) == 0 || (args[0] != "awards" && args[0] != "verify") {
+	if len(args) == 0 || (args[0] != "awards" && args[0] != "verify" && args[0] != "pages") {
 		fs.Usage()
 		if len(args) > 0 && isHelp(args[0]) {
 			return flag.ErrHelp
 		}
-		return fmt.Errorf("load: say awards or verify")
+		return fmt.Errorf("load: say awards, verify or pages")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -73,8 +78,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	c := &loadClient{base: *url, key: *key, http: &http.Client{Timeout: 10 * time.Minute,
 		Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}}
-	if args[0] == "verify" {
+	switch args[0] {
+	case "verify":
 		return c.verify(ctx, *proof, *credentials, *concurrency, *duration, stdout)
+	case "pages":
+		return c.pages(ctx, *rows, *batch, *concurrency, *duration, stdout)
 	}
 	return c.awards(ctx, *rows, *batch, stdout)
 }
@@ -129,36 +137,50 @@ func (c *loadClient) post(ctx context.Context, path string, body any, out any) e
 }
 
 func (c *loadClient) awards(ctx context.Context, rows, batch int, stdout io.Writer) error {
+	_, err := c.awardMany(ctx, rows, batch, stdout)
+	return err
+}
+
+// awardMany sets up an issuer and a badge and awards it to rows new
+// members in bulk, returning the credential ids.
+func (c *loadClient) awardMany(ctx context.Context, rows, batch int, stdout io.Writer) ([]string, error) {
 	iss, ach, err := c.setup(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// A first award makes the issuer's keys, which is not what is measured.
 	var warm json.RawMessage
 	if err := c.post(ctx, "/api/v1/issuers/"+iss.ID+"/awards", map[string]any{"achievementId": ach.ID, "email": "warm@example.org", "name": "Warm"}, &warm); err != nil {
-		return err
+		return nil, err
 	}
-	issued := 0
+	var ids []string
 	start := time.Now()
 	for from := 0; from < rows; from += batch {
 		var body []map[string]any
 		for i := from; i < min(from+batch, rows); i++ {
 			body = append(body, map[string]any{"achievementId": ach.ID, "email": fmt.Sprintf("member%d@example.org", i), "name": fmt.Sprintf("Member %d", i)})
 		}
-		var rep struct{ Issued, Held, Rejected int }
+		var rep struct {
+			Issued, Held, Rejected int
+			Rows                   []struct{ Outcome, CredentialID string }
+		}
 		t := time.Now()
 		if err := c.post(ctx, "/api/v1/issuers/"+iss.ID+"/awards/bulk", body, &rep); err != nil {
-			return err
+			return nil, err
 		}
 		fmt.Fprintf(stdout, "batch of %d: %d issued, %d held, %d rejected in %.2fs\n", len(body), rep.Issued, rep.Held, rep.Rejected, time.Since(t).Seconds())
-		issued += rep.Issued
+		for _, r := range rep.Rows {
+			if r.Outcome == "issued" {
+				ids = append(ids, r.CredentialID)
+			}
+		}
 	}
 	d := time.Since(start)
-	fmt.Fprintf(stdout, "issued %d credentials (new members included) in %.2fs: %.0f credentials/s\n", issued, d.Seconds(), float64(issued)/d.Seconds())
-	if issued != rows {
-		return fmt.Errorf("load: %d of %d rows were issued", issued, rows)
+	fmt.Fprintf(stdout, "issued %d credentials (new members included) in %.2fs: %.0f credentials/s\n", len(ids), d.Seconds(), float64(len(ids))/d.Seconds())
+	if len(ids) != rows {
+		return nil, fmt.Errorf("load: %d of %d rows were issued", len(ids), rows)
 	}
-	return nil
+	return ids, nil
 }
 
 // setup makes the issuer and the active badge a load run awards.

@@ -39,10 +39,24 @@ func (c *loadClient) verify(ctx context.Context, proof string, credentials, conc
 			return err
 		}
 	}
+	n, err := measure(ctx, concurrency, d, stdout, fmt.Sprintf("verify (%s, %d credentials)", proof, len(bodies)), func(i int) (time.Duration, error) {
+		return c.verifyOnce(ctx, bodies[i%len(bodies)])
+	})
+	if err == nil && n == 0 {
+		err = fmt.Errorf("load: no verification finished")
+	}
+	return err
+}
+
+// measure calls do from concurrent clients until d has passed (client k
+// passes k, k+concurrency, …), then prints the throughput and latency
+// percentiles under the label. A failed call is counted and fails the run.
+func measure(ctx context.Context, concurrency int, d time.Duration, stdout io.Writer, label string, do func(i int) (time.Duration, error)) (int, error) {
 	deadline := time.Now().Add(d)
 	var mu sync.Mutex
 	var latencies []time.Duration
 	var failures int
+	var firstErr error
 	var wg sync.WaitGroup
 	start := time.Now()
 	for client := range concurrency {
@@ -51,16 +65,20 @@ func (c *loadClient) verify(ctx context.Context, proof string, credentials, conc
 			defer wg.Done()
 			var mine []time.Duration
 			bad := 0
-			for i := client; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
-				lat, err := c.verifyOnce(ctx, bodies[i%len(bodies)])
+			var badErr error
+			for i := client; time.Now().Before(deadline) && ctx.Err() == nil; i += concurrency {
+				lat, err := do(i)
 				if err != nil {
-					bad++
+					bad, badErr = bad+1, err
 					continue
 				}
 				mine = append(mine, lat)
 			}
 			mu.Lock()
 			latencies, failures = append(latencies, mine...), failures+bad
+			if firstErr == nil {
+				firstErr = badErr
+			}
 			mu.Unlock()
 		}()
 	}
@@ -71,15 +89,15 @@ func (c *loadClient) verify(ctx context.Context, proof string, credentials, conc
 		if len(latencies) == 0 {
 			return 0
 		}
-		return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))]
+		return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))].Round(time.Microsecond)
 	}
-	fmt.Fprintf(stdout, "verify (%s, %d credentials): %d requests in %.1fs from %d clients: %.0f verifications/s; latency p50 %v, p90 %v, p99 %v, max %v; %d failed\n",
-		proof, len(bodies), len(latencies), elapsed.Seconds(), concurrency, float64(len(latencies))/elapsed.Seconds(),
-		pct(0.50).Round(time.Microsecond), pct(0.90).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), pct(1).Round(time.Microsecond), failures)
+	fmt.Fprintf(stdout, "%s: %d requests in %.1fs from %d clients: %.0f/s; latency p50 %v, p90 %v, p99 %v, max %v; %d failed\n",
+		label, len(latencies), elapsed.Seconds(), concurrency, float64(len(latencies))/elapsed.Seconds(),
+		pct(0.50), pct(0.90), pct(0.99), pct(1), failures)
 	if failures > 0 {
-		return fmt.Errorf("load: %d verifications failed", failures)
+		return len(latencies), fmt.Errorf("load: %d requests failed; the first: %w", failures, firstErr)
 	}
-	return nil
+	return len(latencies), nil
 }
 
 // verifyOnce sends one verification and checks that the verdict is valid.

@@ -1,0 +1,186 @@
+package api
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/api/render"
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer/ob3"
+)
+
+// Cache lifetimes of a credential's images.
+const (
+	cacheImmutable  = "public, max-age=31536000, immutable" // content named by everything it is made from
+	cacheRevalidate = "public, no-cache"                    // may change: revocation, consent
+)
+
+// Default QR code rendering.
+const (
+	defaultQRSize = 320
+	badgePNGSize  = 512
+)
+
+// qrParams reads the size and level query parameters of a QR code.
+func qrParams(c echo.Context) (size int, level render.Level, err error) {
+	size = defaultQRSize
+	if v := c.QueryParam("size"); v != "" {
+		n, convErr := strconv.Atoi(v)
+		if convErr != nil || n < render.MinQRSize || n > render.MaxQRSize {
+			return 0, 0, badges.FieldErrorf("size", "size must be a whole number of pixels from %d to %d", render.MinQRSize, render.MaxQRSize)
+		}
+		size = n
+	}
+	if level, err = render.ParseLevel(c.QueryParam("level")); err != nil {
+		return 0, 0, badges.FieldErrorf("level", "level must be L, M, Q or H (error correction of about 7, 15, 25 or 30 %%)")
+	}
+	return size, level, nil
+}
+
+// handleCredentialQR serves a QR code of the credential page's URL, as PNG
+// or SVG. The code depends only on the URL and the parameters, so it is
+// made once and cached for good.
+func (s *Server) handleCredentialQR(format string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		size, level, err := qrParams(c)
+		if err != nil {
+			return err
+		}
+		cred, err := s.credential(c.Request().Context(), c.Param("credential"))
+		if err != nil {
+			return err
+		}
+		page := s.urls.Credential(cred.ID)
+		key := fmt.Sprintf("qr|%s|%s|%d|%d", format, page, size, level)
+		b, err := s.cache.images.get(key, func() ([]byte, error) {
+			if format == "svg" {
+				return render.QRSVG(page, size, level)
+			}
+			return render.QRPNG(page, size, level)
+		})
+		if err != nil {
+			return err
+		}
+		return serveBlob(c, b, map[string]string{"svg": string(badges.ImageSVG), "png": string(badges.ImagePNG)}[format], cacheImmutable)
+	}
+}
+
+// handleCredentialPreview serves the 1200×630 social preview. It names the
+// recipient only with their consent and shows a revocation, so it is
+// revalidated; it is generated once per distinct content.
+func (s *Server) handleCredentialPreview(c echo.Context) error {
+	ctx := c.Request().Context()
+	v, err := s.credentialView(ctx, c.Param("credential"))
+	if err != nil {
+		return err
+	}
+	st := v.status()
+	p := render.Preview{Achievement: v.doc.Name, Recipient: v.recipientName(), Issuer: v.profile.Name,
+		Issued: v.cred.AwardedAt.Format(dateLayout), URL: s.urls.Credential(v.cred.ID)}
+	if st.Class != "valid" && st.Class != "warning" {
+		p.Status = st.Label
+	}
+	key := fmt.Sprintf("preview|%s|%s|%q|%q|%q|%q|%q", v.cred.ID, v.achievement.Image.SHA256, p.Achievement, p.Recipient, p.Issuer, p.Issued, p.Status)
+	b, err := s.cache.images.get(key, func() ([]byte, error) {
+		art, err := s.badgeArt(c, v.achievement.Image, 440)
+		if err == nil {
+			p.Badge = art
+		}
+		return p.PNG()
+	})
+	if err != nil {
+		return err
+	}
+	return serveBlob(c, b, string(badges.ImagePNG), cacheRevalidate)
+}
+
+// badgeArt is the achievement's artwork as a picture, when it can be drawn.
+func (s *Server) badgeArt(c echo.Context, ref badges.ImageRef, size int) (image.Image, error) {
+	img, err := s.svc.Images.Image(c.Request().Context(), ref.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	return render.BadgeImage(img.Data, size)
+}
+
+// handleCredentialBadge serves the badge image with the credential baked in
+// (Open Badges 3.0 baking, carrying the VC-JWT): PNG or SVG. A credential
+// never changes, so neither does its baked image.
+func (s *Server) handleCredentialBadge(format string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		cred, err := s.credential(ctx, c.Param("credential"))
+		if err != nil {
+			return err
+		}
+		a, err := s.achievementVersion(ctx, cred.AchievementID, cred.AchievementVersion)
+		if err != nil {
+			return err
+		}
+		if format == "png" && !pngAvailable(a.Image) {
+			return badges.Errorf(badges.ENOTFOUND, "This badge's artwork is an SVG drawing, so the baked badge is available as SVG only: %s/badge.svg.", s.urls.Credential(cred.ID))
+		}
+		key := fmt.Sprintf("badge|%s|%s", format, cred.ID)
+		b, err := s.cache.images.get(key, func() ([]byte, error) {
+			img, err := s.svc.Images.Image(ctx, a.Image.SHA256)
+			if err != nil {
+				return nil, err
+			}
+			return bake(img, format, cred.JWT)
+		})
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", "badge-"+cred.ID+"."+format))
+		return serveBlob(c, b, map[string]string{"svg": string(badges.ImageSVG), "png": string(badges.ImagePNG)}[format], cacheImmutable)
+	}
+}
+
+// bake embeds a credential in the badge artwork, converting the artwork
+// when it is in the other format: a PNG is wrapped in an SVG, and
+// Laurel's generated SVG is rendered as a PNG.
+func bake(img *badges.Image, format, jwt string) ([]byte, error) {
+	switch {
+	case format == "png" && img.Format == badges.ImagePNG:
+		return ob3.BakePNG(img.Data, jwt)
+	case format == "png":
+		art, err := render.RasterizeSVG(img.Data, badgePNGSize)
+		if errors.Is(err, render.ErrUnsupportedSVG) {
+			return nil, badges.Errorf(badges.ENOTFOUND, "This badge's artwork cannot be rendered as PNG; the baked badge is available as SVG.")
+		}
+		if err != nil {
+			return nil, err
+		}
+		png, err := render.PNG(art)
+		if err != nil {
+			return nil, err
+		}
+		return ob3.BakePNG(png, jwt)
+	case img.Format == badges.ImageSVG:
+		return ob3.BakeSVG(img.Data, jwt)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(img.Data))
+	if err != nil {
+		return nil, fmt.Errorf("read badge artwork: %w", err)
+	}
+	wrapped := fmt.Appendf(nil, `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="%d" height="%d" viewBox="0 0 %d %d"><image width="%d" height="%d" href="data:image/png;base64,%s"/></svg>`,
+		cfg.Width, cfg.Height, cfg.Width, cfg.Height, cfg.Width, cfg.Height, base64.StdEncoding.EncodeToString(img.Data))
+	return ob3.BakeSVG(wrapped, jwt)
+}
+
+// Routes of a credential's media, for the gzip skipper: PNGs are
+// compressed already.
+var compressedRoutes = map[string]bool{
+	"/credentials/:credential/qr.png":      true,
+	"/credentials/:credential/preview.png": true,
+	"/credentials/:credential/badge.png":   true,
+	"/images/:file":                        true,
+}

@@ -1,0 +1,212 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+	"github.com/laurel-badges/laurel/issuer/ob3"
+	"github.com/laurel-badges/laurel/verifier"
+)
+
+// credentialView is everything the public pages and images show of one
+// credential: the signed document, the achievement and issuer it names,
+// the member when they consent to be named, and a fresh verification.
+type credentialView struct {
+	cred        *issuer.Credential
+	doc         ob3.Credential
+	achievement *badges.Achievement // the version it was issued with
+	profile     *issuer.Profile
+	member      *badges.Member // nil unless the member consents to be named
+	report      *verifier.Report
+}
+
+func (s *Server) credentialView(ctx context.Context, id string) (*credentialView, error) {
+	cred, err := s.credential(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &credentialView{cred: cred}
+	if err := json.Unmarshal(cred.JSON, &v.doc); err != nil {
+		return nil, fmt.Errorf("read stored credential %s: %w", id, err)
+	}
+	if v.achievement, err = s.achievementVersion(ctx, cred.AchievementID, cred.AchievementVersion); err != nil {
+		return nil, err
+	}
+	if v.profile, err = s.profile(ctx, cred.IssuerID); err != nil {
+		return nil, err
+	}
+	if v.member, err = s.publicMember(ctx, cred.MemberID); err != nil {
+		return nil, err
+	}
+	// The status line is the verifier's verdict on the VC-JWT, which needs
+	// no network for Laurel's own credentials.
+	if v.report, err = s.svc.Verifier.Verify(ctx, verifier.Input{Data: []byte(cred.JWT)}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// recipientName is how pages and images name the recipient.
+func (v *credentialView) recipientName() string {
+	if v.member != nil && v.member.DisplayName != "" {
+		return v.member.DisplayName
+	}
+	return ""
+}
+
+// status is the live status line: what the verifier found, in words.
+type status struct {
+	Class string // valid, warning, revoked, expired, invalid
+	Label string // one word or two, for the badge on the page
+	Text  string // a sentence
+}
+
+const dateLayout = "2 January 2006"
+
+func (v *credentialView) status() status {
+	r := v.report
+	switch {
+	case r.Credential.Revoked || v.cred.Revoked():
+		text := "Revoked"
+		if v.cred.Revoked() {
+			text += " on " + v.cred.RevokedAt.Format(dateLayout)
+			if v.cred.RevocationReason != "" {
+				text += ": " + v.cred.RevocationReason
+			}
+		}
+		return status{"revoked", "Revoked", text}
+	case !v.cred.ValidUntil.IsZero() && !v.cred.ValidUntil.After(time.Now()):
+		return status{"expired", "Expired", "Expired on " + v.cred.ValidUntil.Format(dateLayout) + "."}
+	case r.Verdict == verifier.Valid:
+		return status{"valid", "Verified", "Verified just now: the signature, the dates and the revocation status all check out."}
+	case r.Verdict == verifier.Warning:
+		return status{"warning", "Verified", "Verified just now, with warnings; see the full report."}
+	}
+	return status{"invalid", "Not verified", "This credential did not verify: " + firstFailure(r) + "."}
+}
+
+func firstFailure(r *verifier.Report) string {
+	for _, c := range r.Checks {
+		if c.Outcome == verifier.Fail {
+			return strings.TrimSuffix(c.Message, ".")
+		}
+	}
+	return "no reason given"
+}
+
+// shareLinks are the share panel's destinations.
+type shareLinks struct {
+	LinkedInAdd, LinkedInShare, X, Facebook, Email string
+}
+
+func (s *Server) shareLinks(v *credentialView) shareLinks {
+	page := s.urls.Credential(v.cred.ID)
+	name, org := v.doc.Name, v.profile.Name
+	q := url.Values{
+		"startTask":        {"CERTIFICATION_NAME"},
+		"name":             {name},
+		"organizationName": {org},
+		"issueYear":        {v.cred.AwardedAt.Format("2006")},
+		"issueMonth":       {fmt.Sprint(int(v.cred.AwardedAt.Month()))},
+		"certUrl":          {page},
+		"certId":           {v.cred.ID},
+	}
+	if !v.cred.ValidUntil.IsZero() {
+		q.Set("expirationYear", v.cred.ValidUntil.Format("2006"))
+		q.Set("expirationMonth", fmt.Sprint(int(v.cred.ValidUntil.Month())))
+	}
+	text := fmt.Sprintf("I earned the %s badge from %s.", name, org)
+	return shareLinks{
+		LinkedInAdd:   "https://www.linkedin.com/profile/add?" + q.Encode(),
+		LinkedInShare: "https://www.linkedin.com/sharing/share-offsite/?" + url.Values{"url": {page}}.Encode(),
+		X:             "https://x.com/intent/post?" + url.Values{"text": {text}, "url": {page}}.Encode(),
+		Facebook:      "https://www.facebook.com/sharer/sharer.php?" + url.Values{"u": {page}}.Encode(),
+		Email: "mailto:?" + strings.ReplaceAll(url.Values{"subject": {name + " — " + org},
+			"body": {text + "\n\n" + page}}.Encode(), "+", "%20"),
+	}
+}
+
+// evidenceItem is one piece of evidence as the page shows it.
+type evidenceItem struct {
+	Name, URL, Description string
+	Narrative              template.HTML
+}
+
+type credentialPage struct {
+	page
+	ID, URL                      string
+	Name, Description            string
+	Criteria                     template.HTML
+	AchievementURL, Level        string
+	IssuerName, IssuerURL        string
+	Recipient, RecipientURL      string
+	Narrative                    template.HTML
+	Evidence                     []evidenceItem
+	AwardedAt, ValidUntil        string
+	Status                       status
+	VerifyURL                    string
+	Share                        shareLinks
+	QRURL, QRSVGURL              string
+	BadgePNGURL, BadgeSVGURL     string
+	JSONURL, JWTURL              string
+	BadgeImageURL, BadgeImageAlt string
+	PNGAvailable                 bool
+}
+
+func (s *Server) credentialPage(v *credentialView) credentialPage {
+	base := s.urls.Credential(v.cred.ID)
+	a := v.achievement
+	d := credentialPage{ID: v.cred.ID, URL: base, Name: v.doc.Name, Description: a.Description,
+		Criteria: renderMarkdown(a.Criteria), AchievementURL: s.urls.Achievement(a.ID), Level: a.Level,
+		IssuerName: v.profile.Name, IssuerURL: s.urls.Issuer(v.profile.ID),
+		AwardedAt: v.cred.AwardedAt.Format(dateLayout), Status: v.status(),
+		VerifyURL: "/verify?" + url.Values{"credential": {base}}.Encode(), Share: s.shareLinks(v),
+		QRURL: base + "/qr.png", QRSVGURL: base + "/qr.svg", BadgePNGURL: base + "/badge.png", BadgeSVGURL: base + "/badge.svg",
+		JSONURL: base + ".json", JWTURL: base + ".jwt", BadgeImageURL: s.urls.Image(a.Image),
+		BadgeImageAlt: "Badge image for " + v.doc.Name, PNGAvailable: pngAvailable(a.Image)}
+	if name := v.recipientName(); name != "" {
+		d.Recipient = name
+		if v.member.Slug != "" {
+			d.RecipientURL = s.urls.Member(v.member.Slug)
+		}
+	}
+	if !v.cred.ValidUntil.IsZero() {
+		d.ValidUntil = v.cred.ValidUntil.Format(dateLayout)
+	}
+	if n := v.doc.CredentialSubject.Narrative; n != "" {
+		d.Narrative = renderMarkdown(n)
+	}
+	for _, e := range v.doc.Evidence {
+		item := evidenceItem{Name: e.Name, Description: e.Description}
+		if strings.HasPrefix(e.ID, "https://") || strings.HasPrefix(e.ID, "http://") {
+			item.URL = e.ID
+		}
+		if e.Narrative != "" {
+			item.Narrative = renderMarkdown(e.Narrative)
+		}
+		d.Evidence = append(d.Evidence, item)
+	}
+	recipient := "a verified recipient"
+	if d.Recipient != "" {
+		recipient = d.Recipient
+	}
+	d.Title = v.doc.Name
+	d.Description = fmt.Sprintf("%s, awarded to %s by %s on %s.", v.doc.Name, recipient, v.profile.Name, d.AwardedAt)
+	d.CanonicalURL, d.JSONURL = base, base+".json"
+	d.ImageURL, d.ImageAlt = base+"/preview.png", d.Description
+	d.ImageWidth, d.ImageHeight, d.LargeImage = 1200, 630, true
+	return d
+}
+
+// pngAvailable says whether the badge can be had as PNG: the artwork is a
+// PNG, or Laurel's own generated SVG, which it renders.
+func pngAvailable(img badges.ImageRef) bool {
+	return img.Format == badges.ImagePNG || img.Generated
+}

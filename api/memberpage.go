@@ -1,0 +1,172 @@
+package api
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// badgeCard is one badge in a list: a member's badges, an issuer's.
+type badgeCard struct {
+	Name, URL, ImageURL, ImageAlt, Description string
+	Date                                       string // when it was awarded, on a member's profile
+}
+
+// levelGroup is the badges of one level, in pathway order.
+type levelGroup struct {
+	Level  string // "" for badges without a level
+	Title  string
+	Anchor string // the section's id
+	Badges []badgeCard
+}
+
+// levelOrder puts the usual pathway first: participation, contribution,
+// leadership; other levels follow by name, and badges without one last.
+func levelOrder(a, b string) int {
+	rank := func(l string) int {
+		switch l {
+		case "participation":
+			return 0
+		case "contribution":
+			return 1
+		case "leadership":
+			return 2
+		case "":
+			return 4
+		}
+		return 3
+	}
+	return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a, b))
+}
+
+func levelTitle(level string) string {
+	if level == "" {
+		return "Other badges"
+	}
+	return fmt.Sprintf("%s%s", string(level[0]-'a'+'A'), level[1:])
+}
+
+// groupByLevel groups cards by level, in levelOrder.
+func groupByLevel(levels []string, cards []badgeCard) []levelGroup {
+	var groups []levelGroup
+	for i, card := range cards {
+		at := slices.IndexFunc(groups, func(g levelGroup) bool { return g.Level == levels[i] })
+		if at < 0 {
+			groups = append(groups, levelGroup{Level: levels[i], Title: levelTitle(levels[i]), Anchor: "level-" + cmp.Or(levels[i], "other")})
+			at = len(groups) - 1
+		}
+		groups[at].Badges = append(groups[at].Badges, card)
+	}
+	slices.SortStableFunc(groups, func(a, b levelGroup) int { return levelOrder(a.Level, b.Level) })
+	return groups
+}
+
+type memberPage struct {
+	page
+	Name, IssuerName, IssuerURL string
+	Count                       int
+	Levels                      []levelGroup
+	More                        int // badges held beyond those listed
+}
+
+// handleMemberPublic shows a member's public profile: only with their
+// consent. Without it, or once it is withdrawn, there is no such page.
+func (s *Server) handleMemberPublic(c echo.Context) error {
+	ctx := c.Request().Context()
+	notFound := badges.Errorf(badges.ENOTFOUND, "No public profile at %s.", c.Request().URL.Path)
+	m, err := s.svc.Members.MemberBySlug(ctx, c.Param("slug"))
+	if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && !m.PublicProfile) {
+		return notFound
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.profile(ctx, m.IssuerID)
+	if err != nil {
+		return err
+	}
+	sc, err := s.svc.Issuing.MemberShowcase(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	d := memberPage{Name: m.DisplayName, IssuerName: p.Name, IssuerURL: s.urls.Issuer(p.ID)}
+	if d.Name == "" {
+		d.Name = m.Slug
+	}
+	levels, cards, err := s.memberBadges(ctx, sc.Entries)
+	if err != nil {
+		return err
+	}
+	d.Levels, d.Count, d.More = groupByLevel(levels, cards), len(cards), max(0, sc.Total-len(sc.Entries))
+	d.Title = d.Name
+	d.Description = fmt.Sprintf("%s holds %d Open Badges from %s.", d.Name, d.Count, p.Name)
+	d.CanonicalURL = s.urls.Member(m.Slug)
+	if len(cards) > 0 {
+		d.ImageURL, d.ImageAlt = cards[0].ImageURL, cards[0].ImageAlt
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache") // consent can be withdrawn at any time
+	return s.renderPage(c, http.StatusOK, "member", d)
+}
+
+// memberBadges lists a member's valid badges, newest first, with the level
+// of each: revoked and expired ones are not shown off.
+func (s *Server) memberBadges(ctx context.Context, entries []issuer.ShowcaseEntry) ([]string, []badgeCard, error) {
+	var levels []string
+	var cards []badgeCard
+	now := s.now()
+	for _, e := range entries {
+		if e.Revoked {
+			continue
+		}
+		cred, err := s.credential(ctx, e.CredentialID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if cred.Revoked() || (!cred.ValidUntil.IsZero() && !cred.ValidUntil.After(now)) {
+			continue
+		}
+		a, err := s.achievementVersion(ctx, cred.AchievementID, cred.AchievementVersion)
+		if err != nil {
+			return nil, nil, err
+		}
+		levels = append(levels, a.Level)
+		cards = append(cards, badgeCard{Name: a.Name, URL: s.urls.Credential(cred.ID), ImageURL: s.urls.Image(a.Image),
+			ImageAlt: "Badge image for " + a.Name, Description: a.Description, Date: cred.AwardedAt.Format(dateLayout)})
+	}
+	return levels, cards, nil
+}
+
+// recentHolders names the latest holders of an achievement who consent to
+// be named, at most n of them.
+func (s *Server) recentHolders(ctx context.Context, sc *issuer.AchievementShowcase, n int) ([]holder, error) {
+	var out []holder
+	for _, e := range sc.Recent {
+		if len(out) == n {
+			break
+		}
+		m, err := s.publicMember(ctx, e.MemberID)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil || m.DisplayName == "" {
+			continue
+		}
+		out = append(out, holder{Name: m.DisplayName, URL: s.urls.Member(m.Slug), CredentialURL: s.urls.Credential(e.CredentialID),
+			Date: e.AwardedAt.Format(dateLayout), When: e.AwardedAt})
+	}
+	return out, nil
+}
+
+// holder is a recipient an achievement page names.
+type holder struct {
+	Name, URL, CredentialURL, Date string
+	When                           time.Time
+}

@@ -1,0 +1,316 @@
+package render
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"slices"
+	"strings"
+	"unicode"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/math/fixed"
+)
+
+// Preview is what a credential's 1200×630 social preview shows.
+type Preview struct {
+	// Badge is the badge art, any size (scaled to fit); nil draws a
+	// neutral placeholder disc.
+	Badge image.Image
+	// Achievement is the badge name.
+	Achievement string
+	// Recipient is the recipient's name, or "" when the member has not
+	// consented to showing it: the image then says "Awarded to a
+	// verified recipient".
+	Recipient string
+	// Issuer is the issuing organisation's name.
+	Issuer string
+	// Issued is a human date, such as "22 November 2026".
+	Issued string
+	// Status is an optional short line such as "Revoked", drawn in a
+	// warning colour; "" draws nothing.
+	Status string
+	// URL is the credential page, drawn as a QR code in the bottom-right
+	// corner when not empty.
+	URL string
+}
+
+// The size of a social preview in pixels, the usual Open Graph card.
+const (
+	PreviewWidth  = 1200
+	PreviewHeight = 630
+)
+
+// The preview's colours.
+var (
+	previewBackground = color.NRGBA{0xf6, 0xf7, 0xfb, 0xff}
+	previewBand       = color.NRGBA{0x2f, 0x5d, 0x8a, 0xff}
+	previewTitle      = color.NRGBA{0x16, 0x1d, 0x2b, 0xff}
+	previewBody       = color.NRGBA{0x3b, 0x45, 0x56, 0xff}
+	previewMuted      = color.NRGBA{0x6b, 0x75, 0x86, 0xff}
+	previewWarning    = color.NRGBA{0xb4, 0x23, 0x18, 0xff}
+	placeholderFill   = color.NRGBA{0xdd, 0xe2, 0xeb, 0xff}
+	placeholderRing   = color.NRGBA{0xc3, 0xcb, 0xd9, 0xff}
+)
+
+// The preview's layout, in pixels.
+const (
+	bandHeight   = 12  // the coloured band along the top
+	margin       = 60  // around the content
+	badgeSide    = 420 // the badge's box, on the left
+	columnLeft   = margin + badgeSide + 56
+	columnRight  = PreviewWidth - margin
+	qrSide       = 170
+	qrMargin     = 48  // between the QR code and the image's edges
+	qrGap        = 28  // between the QR code and text beside it
+	footerSize   = 20  // the footer's font size
+	footerBottom = 44  // from the footer's baseline to the image's bottom
+	contentTop   = bandHeight + 56
+	contentEnd   = PreviewHeight - footerBottom - footerSize - 24 // text above the footer ends here
+
+	titleMaxSize  = 58
+	titleMinSize  = 36
+	titleMaxLines = 3
+
+	// maxFieldRunes bounds how much of each field is laid out: more
+	// could never fit.
+	maxFieldRunes = 600
+)
+
+// previewQRRect is where the QR code goes.
+func previewQRRect() image.Rectangle {
+	return image.Rect(PreviewWidth-qrMargin-qrSide, PreviewHeight-qrMargin-qrSide, PreviewWidth-qrMargin, PreviewHeight-qrMargin)
+}
+
+// previewBadgeRect is the box the badge is fitted in.
+func previewBadgeRect() image.Rectangle {
+	top := (PreviewHeight + bandHeight - badgeSide) / 2
+	return image.Rect(margin, top, margin+badgeSide, top+badgeSide)
+}
+
+// PNG draws the preview as a 1200×630 PNG. The same Preview always gives
+// the same bytes; text that does not fit is wrapped, shrunk or cut short
+// with "…", never drawn outside its column.
+func (p Preview) PNG() ([]byte, error) {
+	img, err := p.draw()
+	if err != nil {
+		return nil, err
+	}
+	return PNG(img)
+}
+
+// draw renders the preview.
+func (p Preview) draw() (*image.RGBA, error) {
+	// The budget is generous: what is drawn here is bounded by the layout.
+	c := newCanvas(PreviewWidth, PreviewHeight, 1<<30)
+	draw.Draw(c.img, c.img.Bounds(), image.NewUniform(previewBackground), image.Point{}, draw.Src)
+	draw.Draw(c.img, image.Rect(0, 0, PreviewWidth, bandHeight), image.NewUniform(previewBand), image.Point{}, draw.Src)
+	if err := p.drawBadge(c); err != nil {
+		return nil, err
+	}
+	if p.URL != "" {
+		qr, err := QRImage(p.URL, qrSide, LevelMedium)
+		if err != nil {
+			return nil, fmt.Errorf("render: preview QR code: %w", err)
+		}
+		r := previewQRRect()
+		draw.Draw(c.img, r, qr, qr.Bounds().Min, draw.Src)
+	}
+	if err := p.drawText(c); err != nil {
+		return nil, fmt.Errorf("render: preview text: %w", err)
+	}
+	return c.img, nil
+}
+
+// drawBadge draws the badge art, or a placeholder disc without it.
+func (p Preview) drawBadge(c *canvas) error {
+	r := previewBadgeRect()
+	if p.Badge != nil {
+		scaleInto(c.img, r, p.Badge)
+		return nil
+	}
+	centre := point{float64(r.Min.X+r.Max.X) / 2, float64(r.Min.Y+r.Max.Y) / 2}
+	radius := float64(badgeSide)/2 - 8
+	disc := ellipse{centre.x, centre.y, radius, radius}
+	t := transform{scale: 1}
+	if err := c.fill(disc.fillContours(t), solidPaint(placeholderFill, 1)); err != nil {
+		return err
+	}
+	ring := ellipse{centre.x, centre.y, radius - 28, radius - 28}
+	return c.fill(ring.strokeContours(t, 6, false), solidPaint(placeholderRing, 1))
+}
+
+// line is one line of text in the preview's column.
+type line struct {
+	face   font.Face
+	text   string
+	color  color.NRGBA
+	height int // from this line's top to the next line's
+}
+
+// block is the text column: the title's lines, then the others.
+type block struct {
+	title, meta []line
+}
+
+// height returns the height of lines.
+func height(lines []line) int {
+	h := 0
+	for _, l := range lines {
+		h += l.height
+	}
+	return h
+}
+
+// drawText lays out and draws the text column and the footer.
+func (p Preview) drawText(c *canvas) error {
+	b, closeFaces, err := p.layout()
+	defer closeFaces()
+	if err != nil {
+		return err
+	}
+	top := p.blockTop(height(b.title), height(b.meta))
+	for _, l := range slices.Concat(b.title, b.meta) {
+		baseline := top + l.face.Metrics().Ascent.Ceil()
+		clip := p.lineClip(top, top+l.height)
+		if err := c.text(clip, l.face, l.text, fixed.P(columnLeft, baseline), solidPaint(l.color, 1)); err != nil {
+			return err
+		}
+		top += l.height
+	}
+	return p.drawFooter(c)
+}
+
+// blockTop places the text block: centred on the badge, above the footer,
+// and with the title above the QR code, which it is as wide as the column
+// to avoid.
+func (p Preview) blockTop(titleHeight, metaHeight int) int {
+	badge := previewBadgeRect()
+	total := titleHeight + metaHeight
+	top := min((badge.Min.Y+badge.Max.Y-total)/2, contentEnd-total)
+	if p.URL != "" {
+		top = min(top, previewQRRect().Min.Y-qrGap-titleHeight)
+	}
+	return max(top, contentTop)
+}
+
+// lineClip returns the part of the text column a line from top to bottom
+// may use: it stops short of the QR code beside it.
+func (p Preview) lineClip(top, bottom int) image.Rectangle {
+	r := image.Rect(columnLeft, top, columnRight, bottom)
+	if qr := previewQRRect(); p.URL != "" && r.Overlaps(qr.Inset(-qrGap)) {
+		r.Max.X = qr.Min.X - qrGap
+	}
+	return r
+}
+
+// layout breaks the preview's text into lines. closeFaces must be called
+// even when err is not nil.
+func (p Preview) layout() (b block, closeFaces func(), err error) {
+	var faces []font.Face
+	closeFaces = func() {
+		for _, f := range faces {
+			f.Close()
+		}
+	}
+	face := func(bold bool, px float64) font.Face {
+		if err != nil {
+			return nil
+		}
+		var f font.Face
+		if f, err = newFace(bold, px); err == nil {
+			faces = append(faces, f)
+		}
+		return f
+	}
+
+	title := clean(p.Achievement)
+	titleSize := titleFontSize(face(true, titleMaxSize), title, columnRight-columnLeft)
+	titleFace := face(true, titleSize)
+	body, small, status := face(false, 30), face(false, 26), face(true, 28)
+	if err != nil {
+		return block{}, closeFaces, err
+	}
+
+	for _, s := range wrap(titleFace, title, fixed.I(columnRight-columnLeft), titleMaxLines) {
+		b.title = append(b.title, line{titleFace, s, previewTitle, int(titleSize * 1.18)})
+	}
+	if len(b.title) > 0 {
+		b.title[len(b.title)-1].height += 22 // set the title apart
+	}
+	recipient := "a verified recipient"
+	if r := clean(p.Recipient); r != "" {
+		recipient = r
+	}
+	b.meta = []line{{body, "Awarded to " + recipient, previewBody, 44}}
+	if issuer := clean(p.Issuer); issuer != "" {
+		b.meta = append(b.meta, line{body, "Issued by " + issuer, previewBody, 44})
+	}
+	if issued := clean(p.Issued); issued != "" {
+		b.meta = append(b.meta, line{small, issued, previewMuted, 40})
+	}
+	if s := clean(p.Status); s != "" {
+		b.meta = append(b.meta, line{status, s, previewWarning, 42})
+	}
+	p.ellipsize(b.meta)
+	return b, closeFaces, nil
+}
+
+// ellipsize shortens lines, which end the block, to fit their width with
+// the block as low as it may go: beside the QR code lines are narrower.
+func (p Preview) ellipsize(lines []line) {
+	bottom := contentEnd
+	for i := len(lines) - 1; i >= 0; i-- {
+		top := bottom - lines[i].height
+		r := p.lineClip(top, bottom)
+		lines[i].text = ellipsize(lines[i].face, lines[i].text, fixed.I(r.Dx()))
+		bottom = top
+	}
+}
+
+// titleFontSize returns the largest font size, from titleMaxSize down to
+// titleMinSize, at which title's longest word fits in width pixels.
+func titleFontSize(face font.Face, title string, width int) float64 {
+	widest := fixed.Int26_6(0)
+	for _, word := range strings.Fields(title) {
+		widest = max(widest, font.MeasureString(face, word))
+	}
+	if widest <= fixed.I(width) {
+		return titleMaxSize
+	}
+	// Widths grow in proportion to the size of an unhinted face.
+	size := float64(titleMaxSize) * float64(width) / fromFixed(widest)
+	return max(float64(titleMinSize), float64(int(size)))
+}
+
+// drawFooter draws the small credit line under the text column.
+func (p Preview) drawFooter(c *canvas) error {
+	face, err := newFace(false, footerSize)
+	if err != nil {
+		return err
+	}
+	defer face.Close()
+	baseline := PreviewHeight - footerBottom
+	clip := p.lineClip(baseline-footerSize, baseline+footerSize/2)
+	return c.text(clip, face, "Open Badges 3.0 · Laurel", fixed.P(columnLeft, baseline), solidPaint(previewMuted, 1))
+}
+
+// clean makes a field safe to lay out on one line: control characters
+// become spaces, runs of spaces one, and only the first maxFieldRunes
+// characters are kept.
+func clean(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == maxFieldRunes {
+			break
+		}
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			r = ' '
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}

@@ -1,0 +1,110 @@
+package api
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// The public pages read the same few records again and again: a shared
+// badge can be opened thousands of times. They read them through short-lived
+// caches; writes made through this server forget what they change at once.
+const (
+	recordTTL     = time.Second     // credentials and members: revocation and consent show within it
+	definitionTTL = 5 * time.Second // issuers and achievements
+	cacheEntries  = 50000
+	imageBytes    = 64 << 20 // generated images kept in memory
+)
+
+// publicCache holds what the public pages read.
+type publicCache struct {
+	credentials  *ttlCache[*issuer.Credential]
+	members      *ttlCache[*badges.Member]
+	achievements *ttlCache[*badges.Achievement] // by "<id>" and "<id>@<version>"
+	profiles     *ttlCache[*issuer.Profile]
+	issuerBadges *ttlCache[[]*badges.Achievement] // an issuer's active achievements
+	images       *blobCache
+}
+
+func newPublicCache() *publicCache {
+	return &publicCache{
+		credentials:  newTTLCache[*issuer.Credential](recordTTL, cacheEntries),
+		members:      newTTLCache[*badges.Member](recordTTL, cacheEntries),
+		achievements: newTTLCache[*badges.Achievement](definitionTTL, cacheEntries),
+		profiles:     newTTLCache[*issuer.Profile](definitionTTL, cacheEntries),
+		issuerBadges: newTTLCache[[]*badges.Achievement](definitionTTL, 1000),
+		images:       newBlobCache(imageBytes),
+	}
+}
+
+func (s *Server) credential(ctx context.Context, id string) (*issuer.Credential, error) {
+	return s.cache.credentials.get(id, func() (*issuer.Credential, error) { return s.svc.Issuing.Credential(ctx, id) })
+}
+
+func (s *Server) member(ctx context.Context, id string) (*badges.Member, error) {
+	return s.cache.members.get(id, func() (*badges.Member, error) { return s.svc.Members.Member(ctx, id) })
+}
+
+func (s *Server) profile(ctx context.Context, id string) (*issuer.Profile, error) {
+	return s.cache.profiles.get(id, func() (*issuer.Profile, error) { return s.svc.Issuers.Profile(ctx, id) })
+}
+
+func (s *Server) achievement(ctx context.Context, id string) (*badges.Achievement, error) {
+	return s.cache.achievements.get(id, func() (*badges.Achievement, error) { return s.svc.Achievements.Achievement(ctx, id) })
+}
+
+// achievementVersion is an achievement as it was at a version; versions
+// never change, so they are kept as long as the cache keeps anything.
+func (s *Server) achievementVersion(ctx context.Context, id string, version int) (*badges.Achievement, error) {
+	key := id + "@" + strconv.Itoa(version)
+	return s.cache.achievements.get(key, func() (*badges.Achievement, error) {
+		return s.svc.Achievements.AchievementVersion(ctx, id, version)
+	})
+}
+
+// issuerAchievements lists an issuer's active achievements (an issuer has
+// tens of badges, not thousands; the list is bounded all the same).
+func (s *Server) issuerAchievements(ctx context.Context, issuerID string) ([]*badges.Achievement, error) {
+	return s.cache.issuerBadges.get(issuerID, func() ([]*badges.Achievement, error) {
+		var all []*badges.Achievement
+		opts := badges.ListOptions{Limit: badges.MaxPageSize}
+		for range 10 {
+			page, err := s.svc.Achievements.Achievements(ctx, badges.AchievementFilter{IssuerID: issuerID, Status: badges.StatusActive, ListOptions: opts})
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, page.Items...)
+			if page.NextCursor == "" {
+				break
+			}
+			opts.Cursor = page.NextCursor
+		}
+		return all, nil
+	})
+}
+
+// publicMember is the member a public page may name: only one who
+// consents to a public profile. Anyone else is nil, never shown.
+func (s *Server) publicMember(ctx context.Context, id string) (*badges.Member, error) {
+	m, err := s.member(ctx, id)
+	if badges.ErrorCode(err) == badges.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil || !m.PublicProfile {
+		return nil, err
+	}
+	return m, nil
+}
+
+// forgetCredential, forgetMember and forgetAchievement drop what a write
+// changed.
+func (s *Server) forgetCredential(id string) { s.cache.credentials.forget(id) }
+func (s *Server) forgetMember(id string)     { s.cache.members.forget(id) }
+func (s *Server) forgetAchievement(a *badges.Achievement) {
+	s.cache.achievements.forget(a.ID)
+	s.cache.issuerBadges.forget(a.IssuerID)
+}
+func (s *Server) forgetProfile(id string) { s.cache.profiles.forget(id) }
