@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"cmp"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -96,4 +97,35 @@ func BenchmarkVerifyAPI(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkCredentialPage measures the public pages of a credential: the
+// HTML page (records from the caches, a fresh verification), the QR code
+// and the social preview (generated once, then served from memory).
+func BenchmarkCredentialPage(b *testing.B) {
+	ts, achID := benchAchievement(b)
+	a, err := mongodb.NewAchievementService(ts.db).Achievement(b.Context(), achID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, _, err := newIssuing(b, ts.db).Award(b.Context(), a.IssuerID, badges.AwardInput{AchievementID: achID, Email: "a@example.org", Name: "A"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, path := range []string{"", "/qr.png", "/preview.png"} {
+		b.Run(cmp.Or(strings.TrimPrefix(path, "/"), "page"), func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					r := httptest.NewRequest("GET", "/credentials/"+c.ID+path, nil)
+					r.Header.Set("Accept", "text/html")
+					w := httptest.NewRecorder()
+					ts.srv.ServeHTTP(w, r)
+					if w.Code != 200 {
+						b.Fatalf("status %d: %.300s", w.Code, w.Body)
+					}
+				}
+			})
+		})
+	}
 }

@@ -142,7 +142,7 @@ type evidenceItem struct {
 type credentialPage struct {
 	page
 	ID, URL                      string
-	Name, Description            string
+	Name, BadgeDescription       string
 	Criteria                     template.HTML
 	AchievementURL, Level        string
 	IssuerName, IssuerURL        string
@@ -163,7 +163,7 @@ type credentialPage struct {
 func (s *Server) credentialPage(v *credentialView) credentialPage {
 	base := s.urls.Credential(v.cred.ID)
 	a := v.achievement
-	d := credentialPage{ID: v.cred.ID, URL: base, Name: v.doc.Name, Description: a.Description,
+	d := credentialPage{ID: v.cred.ID, URL: base, Name: v.doc.Name, BadgeDescription: a.Description,
 		Criteria: renderMarkdown(a.Criteria), AchievementURL: s.urls.Achievement(a.ID), Level: a.Level,
 		IssuerName: v.profile.Name, IssuerURL: s.urls.Issuer(v.profile.ID),
 		AwardedAt: v.cred.AwardedAt.Format(dateLayout), Status: v.status(),

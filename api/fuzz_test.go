@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/issuer"
 	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
 )
@@ -43,6 +47,53 @@ func FuzzWriteEndpoints(f *testing.F) {
 		ts.srv.ServeHTTP(w, r)
 		if w.Code >= http.StatusInternalServerError {
 			t.Fatalf("%s %s (%q, %q) → %d: %s", p.method, p.path, contentType, body, w.Code, w.Body)
+		}
+	})
+}
+
+// FuzzPublicPaths requests arbitrary paths and query strings under the
+// public pages of a real credential and member: the answer is a 2xx, 3xx
+// or 4xx, never a 5xx, whatever the id, suffix, size or level.
+func FuzzPublicPaths(f *testing.F) {
+	ts := newTestServer(f)
+	p, err := imongo.NewProfileService(ts.db).CreateProfile(f.Context(), issuer.ProfileInput{Name: "Fuzzers"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	a, err := mongodb.NewAchievementService(ts.db).CreateAchievement(f.Context(), p.ID, badges.AchievementInput{
+		Name: "Fuzz", Description: "Fuzzed.", Criteria: "Fuzz.", Status: badges.StatusActive})
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := mongodb.NewMemberService(ts.db).CreateMember(f.Context(), p.ID, badges.MemberInput{
+		Email: "ada@example.org", DisplayName: "Ada", Slug: "ada", PublicProfile: true}); err != nil {
+		f.Fatal(err)
+	}
+	cred, _, err := newIssuing(f, ts.db).Award(f.Context(), p.ID, badges.AwardInput{AchievementID: a.ID, Email: "ada@example.org"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{"/credentials/" + cred.ID, "/credentials/" + cred.ID + "/qr.png?size=100&level=H",
+		"/credentials/" + cred.ID + "/qr.svg?size=99999", "/credentials/" + cred.ID + "/badge.png", "/credentials/" + cred.ID + ".jwt",
+		"/credentials/" + cred.ID + "/preview.png", "/members/ada", "/achievements/" + a.ID, "/issuers/" + p.ID,
+		"/credentials/%2e%2e/qr.png", "/members/../../etc/passwd", "/credentials/" + cred.ID + "/qr.png?level=%ff"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		if !strings.HasPrefix(path, "/") {
+			path = "/" + path
+		}
+		u, err := url.ParseRequestURI(path)
+		if err != nil {
+			return // not something an HTTP client could send
+		}
+		r := httptest.NewRequest("GET", "/", nil)
+		r.URL, r.RequestURI = u, path
+		r.Header.Set("Accept", "text/html")
+		w := httptest.NewRecorder()
+		ts.srv.ServeHTTP(w, r)
+		if w.Code >= http.StatusInternalServerError {
+			t.Fatalf("GET %q → %d: %.300s", path, w.Code, w.Body)
 		}
 	})
 }

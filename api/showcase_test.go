@@ -92,7 +92,8 @@ func TestCredentialPage(t *testing.T) {
 			`property="og:image" content="`+credURL+`/preview.png"`, `name="twitter:card" content="summary_large_image"`,
 			`property="og:image:width" content="1200"`, `src="`+credURL+`/qr.png"`, `href="`+credURL+`/badge.png" download`,
 			`href="`+credURL+`/badge.svg" download`, `href="`+credURL+`.json" download`, `href="`+credURL+`.jwt" download`,
-			`href="/verify?credential=`+url.QueryEscape(credURL)+`"`, "Level: leadership")
+			`href="/verify?credential=`+url.QueryEscape(credURL)+`"`, "Level: leadership",
+			`<p class="description">Hosted a session.</p>`, `<meta name="description" content="Session Host, awarded to Ada Lovelace by Gophers of Lyon on `)
 	})
 	t.Run("LinkedIn", func(t *testing.T) {
 		body := c.page(t, "/credentials/"+c.adaCred, 200)

@@ -1,24 +1,15 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"image/png"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
-
-// chromiumTimeout bounds one browser run; a cold start on a busy machine
-// can take many seconds.
-const chromiumTimeout = 60 * time.Second
 
 // chromium finds the headless browser. A missing browser fails the test:
 // the public pages must be checked as a person's browser renders them.
@@ -39,185 +30,204 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// runChromium runs a fresh headless Chromium with extra arguments and the
-// URL, and returns its standard output.
-func runChromium(t *testing.T, bin, url string, extra ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), chromiumTimeout)
-	defer cancel()
-	args := []string{
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		// A profile of its own, so runs never share or lock one.
-		"--user-data-dir=" + t.TempDir(),
-	}
-	args = append(append(args, extra...), url)
-	cmd := exec.CommandContext(ctx, bin, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	// Helper processes may hold the output pipes after a kill; don't wait forever.
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %s: %v (context: %v)\nstderr:\n%s", strings.Join(args, " "), err, ctx.Err(), stderr.String())
-	}
-	return stdout.String()
+// Viewports every page is checked and photographed at.
+var viewports = []struct {
+	name          string
+	width, height int
+}{{"desktop", 1280, 800}, {"phone", 390, 844}}
+
+// badgeWorld is a running Laurel with a community, a badge and two
+// awards: to Ada, who consents to a public profile, and to Bob, who does
+// not.
+type badgeWorld struct {
+	base                   string
+	c                      *client
+	issuer, badge          string
+	adaCred, bobCred, bobM string
 }
 
-// dumpDOM is the DOM of a page after it loaded.
-func dumpDOM(t *testing.T, bin, url string) string {
+func newBadgeWorld(t *testing.T) *badgeWorld {
 	t.Helper()
-	dom := runChromium(t, bin, url, "--dump-dom")
-	if !strings.Contains(dom, "</html>") {
-		t.Fatalf("no document dumped for %s:\n%s", url, dom)
-	}
-	return dom
+	m, out := startMain(t, t.TempDir(), nil)
+	w := &badgeWorld{base: m.URL(), c: newClient(t, m.URL(), adminKey(t, out))}
+	w.issuer = str(t, w.c.json(t, "POST", "/api/v1/issuers", map[string]any{"name": "Lyon Gophers",
+		"description": "Go practitioners in Lyon.", "url": "https://gophers.example.org"}, http.StatusCreated), "id")
+	w.badge = str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/achievements", map[string]any{
+		"name": "Session Host", "description": "Hosted a community session.", "level": "leadership",
+		"criteria": "Plan and host a **community session** of at least an hour.", "status": "active", "validityDays": 730,
+	}, http.StatusCreated), "id")
+	ada := str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", map[string]any{
+		"email": "ada@example.org", "displayName": "Ada Lovelace", "slug": "ada", "publicProfile": true}, http.StatusCreated), "id")
+	w.bobM = str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", map[string]any{
+		"email": "bob@example.org", "displayName": "Bob Private", "slug": "bob"}, http.StatusCreated), "id")
+	w.adaCred = str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/awards", map[string]any{
+		"achievementId": w.badge, "memberId": ada, "narrative": "Hosted the *October* meetup on generics.",
+		"evidence": []map[string]any{{"url": "https://gophers.example.org/meetups/october", "name": "Meetup page"}},
+	}, http.StatusCreated), "id")
+	w.bobCred = str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/awards", map[string]any{
+		"achievementId": w.badge, "memberId": w.bobM}, http.StatusCreated), "id")
+	return w
 }
 
-var (
-	imgTagRE     = regexp.MustCompile(`<img\b[^>]*>`)
-	ogTitleTagRE = regexp.MustCompile(`<meta\b[^>]*property="og:title"[^>]*>`)
-)
-
-func wantInDOM(t *testing.T, dom, what, want string) {
-	t.Helper()
-	if !strings.Contains(dom, want) {
-		t.Errorf("rendered page lacks the %s %q:\n%s", what, want, dom)
-	}
-}
-
-func wantOGTitle(t *testing.T, dom, title string) {
-	t.Helper()
-	tag := ogTitleTagRE.FindString(dom)
-	if tag == "" {
-		t.Errorf("rendered page has no og:title meta tag:\n%s", dom)
-		return
-	}
-	if !strings.Contains(tag, `content="`+title+`"`) {
-		t.Errorf("og:title tag %s, want content %q", tag, title)
-	}
-}
-
-// plainText reports whether s renders verbatim in a serialized DOM: no
-// markup, Markdown or characters the serializer would escape.
-func plainText(s string) bool { return s != "" && !strings.ContainsAny(s, "*_`#[]<>&\"'\n") }
-
+// TestBrowser_PublicPages loads every public page in headless Chromium at
+// desktop and phone widths: no console errors, failed requests or policy
+// violations, nothing wider than the screen, every image with alt text,
+// and a screenshot of each.
 func TestBrowser_PublicPages(t *testing.T) {
-	bin := chromium(t)
-	m, out := startMain(t, t.TempDir(), func(c *Config) { c.Demo = true })
-	c := newClient(t, m.URL(), adminKey(t, out))
-
-	issuers := c.json(t, "GET", "/api/v1/issuers", nil, http.StatusOK)
-	items, _ := issuers["items"].([]any)
-	if len(items) == 0 {
-		t.Fatalf("the demo seeded no issuer: %v", issuers)
+	w := newBadgeWorld(t)
+	b := newBrowser(t)
+	pages := map[string]string{
+		"credential":             "/credentials/" + w.adaCred,
+		"credential-anonymous":   "/credentials/" + w.bobCred,
+		"achievement":            "/achievements/" + w.badge,
+		"issuer":                 "/issuers/" + w.issuer,
+		"member":                 "/members/ada",
+		"verify":                 "/verify",
+		"verify-with-credential": "/verify?credential=" + url.QueryEscape(w.base+"/credentials/"+w.adaCred),
 	}
-	iss := items[0].(map[string]any)
-	issuerID, issuerName := str(t, iss, "id"), str(t, iss, "name")
-
-	var ach struct {
-		Items []struct {
-			ID, Name, Criteria, PublicURL string
-			Image                         struct{ URL string }
+	dir := screenshotDir(t)
+	for name, path := range pages {
+		for _, vp := range viewports {
+			t.Run(name+"/"+vp.name, func(t *testing.T) {
+				tab := b.open(t, w.base+path, vp.width, vp.height)
+				tab.wantNoProblems(t)
+				if n := tab.count(t, "img:not([alt])"); n > 0 {
+					t.Errorf("%d images without alt text", n)
+				}
+				if n := tab.count(t, "h1"); n != 1 {
+					t.Errorf("%d h1 headings, want 1", n)
+				}
+				var overflow bool
+				tab.eval(t, "document.documentElement.scrollWidth > window.innerWidth + 1", &overflow)
+				if overflow {
+					t.Errorf("the page is wider than the %d px screen", vp.width)
+				}
+				if gotW, gotH := tab.screenshot(t, filepath.Join(dir, name+"-"+vp.name+".png")); gotW != vp.width || gotH < vp.height/2 {
+					t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, vp.width, vp.height)
+				}
+			})
 		}
 	}
-	body := c.do(t, "GET", "/api/v1/issuers/"+issuerID+"/achievements", "application/json", nil, http.StatusOK)
-	if err := json.Unmarshal(body, &ach); err != nil {
-		t.Fatalf("decode achievements %s: %v", body, err)
-	}
-	// An achievement whose criteria are plain text shows them verbatim,
-	// however the page chooses to format Markdown.
-	pick := -1
-	for i, it := range ach.Items {
-		if plainText(it.Criteria) && plainText(it.Name) && it.Image.URL != "" {
-			pick = i
-			break
-		}
-	}
-	if pick < 0 {
-		t.Fatalf("no demo achievement with plain-text name and criteria and an image: %s", body)
-	}
-	a := ach.Items[pick]
-	achURL := m.URL() + "/achievements/" + a.ID
+}
 
-	t.Run("issuer page", func(t *testing.T) {
-		dom := dumpDOM(t, bin, m.URL()+"/issuers/"+issuerID)
-		wantInDOM(t, dom, "issuer name", "<h1>"+issuerName+"</h1>")
-		wantOGTitle(t, dom, issuerName)
+// TestBrowser_CredentialPage checks what a visitor of a shared badge sees
+// and can do.
+func TestBrowser_CredentialPage(t *testing.T) {
+	w := newBadgeWorld(t)
+	b := newBrowser(t)
+	pageURL := w.base + "/credentials/" + w.adaCred
+	tab := b.open(t, pageURL, 1280, 900)
+	tab.wantNoProblems(t)
+
+	if got := tab.text(t, "h1"); got != "Session Host" {
+		t.Errorf("h1 = %q", got)
+	}
+	if got := tab.text(t, "#recipient"); got != "Ada Lovelace" {
+		t.Errorf("recipient = %q", got)
+	}
+	if got := tab.text(t, "#status"); !strings.HasPrefix(got, "Verified") {
+		t.Errorf("status line = %q", got)
+	}
+	if got := tab.text(t, ".criteria strong"); got != "community session" {
+		t.Errorf("criteria Markdown: <strong> = %q", got)
+	}
+	if got := tab.attr(t, "meta[property='og:image']", "content"); got != pageURL+"/preview.png" {
+		t.Errorf("og:image = %q", got)
+	}
+
+	t.Run("QR code", func(t *testing.T) {
+		if got := decodeQR(t, get(t, tab.attr(t, "#qr", "src"))); got != pageURL {
+			t.Errorf("the QR code says %q, want %q", got, pageURL)
+		}
 	})
-
-	t.Run("achievement page", func(t *testing.T) {
-		dom := dumpDOM(t, bin, achURL)
-		wantInDOM(t, dom, "achievement name", a.Name)
-		wantInDOM(t, dom, "issuer name", issuerName)
-		wantInDOM(t, dom, "criteria", a.Criteria)
-		wantOGTitle(t, dom, a.Name)
-		imgFound := false
-		for _, tag := range imgTagRE.FindAllString(dom, -1) {
-			if strings.Contains(tag, `src="`+a.Image.URL+`"`) {
-				imgFound = true
+	t.Run("LinkedIn", func(t *testing.T) {
+		u, err := url.Parse(tab.attr(t, "#linkedin-add", "href"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		want := map[string]string{"startTask": "CERTIFICATION_NAME", "name": "Session Host", "organizationName": "Lyon Gophers",
+			"certUrl": pageURL, "certId": w.adaCred}
+		for k, v := range want {
+			if q.Get(k) != v {
+				t.Errorf("%s = %q, want %q", k, q.Get(k), v)
 			}
 		}
-		if !imgFound {
-			t.Errorf("no <img> with src %q; images: %q", a.Image.URL, imgTagRE.FindAllString(dom, -1))
-		}
-	})
-
-	t.Run("achievement page screenshot", func(t *testing.T) {
-		file := filepath.Join(t.TempDir(), "achievement.png")
-		runChromium(t, bin, achURL, "--screenshot="+file, "--window-size=1200,900")
-		f, err := os.Open(file)
-		if err != nil {
-			t.Fatalf("no screenshot: %v", err)
-		}
-		defer f.Close()
-		img, err := png.Decode(f)
-		if err != nil {
-			t.Fatalf("screenshot is not a PNG: %v", err)
-		}
-		b := img.Bounds()
-		if b.Dx() != 1200 || b.Dy() < 1 {
-			t.Fatalf("screenshot is %dx%d, want 1200 wide", b.Dx(), b.Dy())
-		}
-		// A blank or failed render is one flat colour; a page has several.
-		colours := map[[4]uint32]bool{}
-		for y := b.Min.Y; y < b.Max.Y; y += 10 {
-			for x := b.Min.X; x < b.Max.X; x += 10 {
-				r, g, bl, al := img.At(x, y).RGBA()
-				colours[[4]uint32{r, g, bl, al}] = true
+		for _, k := range []string{"issueYear", "issueMonth", "expirationYear", "expirationMonth"} {
+			if q.Get(k) == "" {
+				t.Errorf("no %s in %s", k, u)
 			}
 		}
-		if len(colours) < 3 {
-			t.Errorf("screenshot has only %d distinct colours in its samples: nothing rendered", len(colours))
+		if u.Host != "www.linkedin.com" || u.Path != "/profile/add" {
+			t.Errorf("LinkedIn URL %s", u)
+		}
+	})
+	t.Run("downloads", func(t *testing.T) {
+		for sel, want := range map[string]string{"#download-png": "image/png", "#download-svg": "image/svg+xml",
+			"#download-json": "application/vc+ld+json", "#download-jwt": "application/vc+jwt"} {
+			status, ct, size := tab.fetch(t, tab.attr(t, sel, "href"))
+			if status != 200 || ct != want || size == 0 {
+				t.Errorf("%s: %d %q, %d bytes; want 200 %q", sel, status, ct, size, want)
+			}
+		}
+	})
+	t.Run("keyboard", func(t *testing.T) {
+		tab.press(t, "Tab")
+		if got := tab.focused(t); !strings.Contains(got, "skip") {
+			t.Errorf("the first Tab focuses %s, want the skip link", got)
+		}
+		for range 3 {
+			tab.press(t, "Tab")
+		}
+		if got := tab.focused(t); !strings.HasPrefix(got, "a") {
+			t.Errorf("Tab does not move through the links: %s", got)
+		}
+	})
+	t.Run("copy button appears with JavaScript", func(t *testing.T) {
+		var hidden bool
+		tab.eval(t, `document.querySelector("button[data-copy]").hidden`, &hidden)
+		if hidden {
+			t.Error("the copy button stayed hidden")
 		}
 	})
 
-	t.Run("credential page", func(t *testing.T) {
-		cred := c.json(t, "POST", "/api/v1/issuers/"+issuerID+"/awards",
-			map[string]any{"achievementId": a.ID, "email": "browser@example.org", "name": "Browser Test"}, http.StatusCreated)
-		id := str(t, cred, "id")
-		dom := dumpDOM(t, bin, m.URL()+"/credentials/"+id)
-		wantInDOM(t, dom, "badge name", "<h1>"+a.Name+"</h1>")
-		wantInDOM(t, dom, "issuer", issuerName)
-		wantInDOM(t, dom, "status", "Issued on")
-		wantInDOM(t, dom, "JWT download", "/credentials/"+id+".jwt")
-
-		verify := dumpDOM(t, bin, m.URL()+"/verify?credential="+url.QueryEscape(str(t, cred, "url")))
-		wantInDOM(t, verify, "verdict", `class="verdict valid"`)
-		wantInDOM(t, verify, "badge on the report", a.Name)
-		wantInDOM(t, verify, "proof check", "<td>proof</td><td>pass</td>")
-
-		c.json(t, "POST", "/api/v1/credentials/"+id+"/revoke", map[string]any{"reason": "Test revocation"}, http.StatusOK)
-		verify = dumpDOM(t, bin, m.URL()+"/verify?credential="+url.QueryEscape(str(t, cred, "url")))
-		wantInDOM(t, verify, "verdict after revocation", `class="verdict invalid"`)
-		wantInDOM(t, verify, "status check", "<td>status</td><td>fail</td>")
-		dom = dumpDOM(t, bin, m.URL()+"/credentials/"+id)
-		wantInDOM(t, dom, "revoked status", "Revoked on")
-		wantInDOM(t, dom, "revocation reason", "Test revocation")
+	t.Run("anonymous recipient", func(t *testing.T) {
+		anon := b.open(t, w.base+"/credentials/"+w.bobCred, 1280, 900)
+		anon.wantNoProblems(t)
+		if got := anon.text(t, "#recipient"); got != "a verified recipient" {
+			t.Errorf("recipient = %q", got)
+		}
+		var body string
+		anon.eval(t, "document.documentElement.outerHTML", &body)
+		if strings.Contains(body, "Bob") || strings.Contains(body, "/members/bob") {
+			t.Error("the page names a member who did not consent")
+		}
 	})
-
-	t.Run("unknown achievement shows the Not Found page", func(t *testing.T) {
-		dom := dumpDOM(t, bin, m.URL()+"/achievements/aaaaaaaaaaaaaaaaaaaa")
-		wantInDOM(t, dom, "error title", "<title>Not Found")
-		wantInDOM(t, dom, "error heading", "<h1>Not Found</h1>")
+	t.Run("revocation shows at once", func(t *testing.T) {
+		w.c.json(t, "POST", "/api/v1/credentials/"+w.bobCred+"/revoke", map[string]any{"reason": "Awarded by mistake"}, http.StatusOK)
+		rev := b.open(t, w.base+"/credentials/"+w.bobCred, 1280, 900)
+		if got := rev.text(t, "#status"); !strings.Contains(got, "Revoked") || !strings.Contains(got, "Awarded by mistake") {
+			t.Errorf("status after revocation = %q", got)
+		}
+		verify := b.open(t, w.base+"/verify?credential="+url.QueryEscape(w.base+"/credentials/"+w.bobCred), 1280, 900)
+		if got := verify.text(t, ".verdict"); !strings.Contains(strings.ToLower(got), "not valid") && !strings.Contains(strings.ToLower(got), "invalid") {
+			t.Errorf("verify verdict after revocation = %q", got)
+		}
 	})
+}
+
+// get fetches a URL and returns its body, failing the test on anything
+// but 200.
+func get(t *testing.T, u string) []byte {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s, %v", u, resp.Status, err)
+	}
+	return body
 }
