@@ -50,6 +50,14 @@ func (s *Server) credentialView(ctx context.Context, id string) (*credentialView
 	if v.report, err = s.svc.Verifier.Verify(ctx, verifier.Input{Data: []byte(cred.JWT)}); err != nil {
 		return nil, err
 	}
+	if v.report.Credential.Revoked && !cred.Revoked() {
+		// Revoked by another process since the record was cached: read
+		// it again for the date and the reason.
+		s.forgetCredential(id)
+		if v.cred, err = s.credential(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
 }
 

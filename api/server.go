@@ -114,7 +114,9 @@ func (s *Server) routes() {
 			HSTSMaxAge:            365 * 24 * 3600, // sent only over HTTPS (or X-Forwarded-Proto: https)
 			ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 		}),
-		middleware.GzipWithConfig(middleware.GzipConfig{Skipper: func(c echo.Context) bool {
+		// The fastest level: pages and JSON shrink nearly as much, at a
+		// fraction of the default's CPU.
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, Skipper: func(c echo.Context) bool {
 			return c.Request().URL.Path == "/metrics" || compressedRoutes[c.Path()]
 		}}),
 		// A hard ceiling for any body; routes read with their own, lower limits.

@@ -13,10 +13,17 @@ import (
 // badge can be opened thousands of times. They read them through short-lived
 // caches; writes made through this server forget what they change at once.
 const (
-	recordTTL     = time.Second     // credentials and members: revocation and consent show within it
+	memberTTL     = time.Second     // consent shows within it
 	definitionTTL = 5 * time.Second // issuers and achievements
 	cacheEntries  = 50000
 	imageBytes    = 64 << 20 // generated images kept in memory
+
+	// A credential never changes but for its revocation, which the pages
+	// learn from the verifier's status check (fresh within a second); a
+	// record found stale by it is read again. Records are large (the
+	// signed JSON and JWT), hence the lower bound on their number.
+	credentialTTL     = 10 * time.Minute
+	credentialEntries = 5000
 )
 
 // publicCache holds what the public pages read.
@@ -31,8 +38,8 @@ type publicCache struct {
 
 func newPublicCache() *publicCache {
 	return &publicCache{
-		credentials:  newTTLCache[*issuer.Credential](recordTTL, cacheEntries),
-		members:      newTTLCache[*badges.Member](recordTTL, cacheEntries),
+		credentials:  newTTLCache[*issuer.Credential](credentialTTL, credentialEntries),
+		members:      newTTLCache[*badges.Member](memberTTL, cacheEntries),
 		achievements: newTTLCache[*badges.Achievement](definitionTTL, cacheEntries),
 		profiles:     newTTLCache[*issuer.Profile](definitionTTL, cacheEntries),
 		issuerBadges: newTTLCache[[]*badges.Achievement](definitionTTL, 1000),

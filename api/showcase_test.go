@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer/ob3"
@@ -151,6 +152,27 @@ func TestCredentialPage(t *testing.T) {
 		c.ts.do(t, req{method: "POST", path: "/api/v1/credentials/" + c.bobCred + "/revoke", body: map[string]any{"reason": "Awarded by mistake."}}).want(t, 200)
 		body := c.page(t, "/credentials/"+c.bobCred, 200)
 		wantIn(t, body, `class="status revoked"`, `<span class="pill">Revoked</span>`, "Awarded by mistake.")
+	})
+	t.Run("revoked by another process shows within a second", func(t *testing.T) {
+		other := c.award(t, c.bob, nil) // Bob may earn it again: his first was revoked above
+		wantIn(t, c.page(t, "/credentials/"+other, 200), `<span class="pill">Verified</span>`) // now cached
+		// A second issuing service on the same database stands for another
+		// Laurel process: this server hears nothing of the revocation.
+		if _, err := newIssuing(t, c.ts.db).Revoke(context.Background(), other, "Revoked elsewhere."); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(3 * time.Second)
+		for {
+			body := c.page(t, "/credentials/"+other, 200)
+			if strings.Contains(body, `<span class="pill">Revoked</span>`) {
+				wantIn(t, body, "Revoked elsewhere.")
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the revocation did not show:\n%s", body)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	})
 	t.Run("not found", func(t *testing.T) {
 		for _, path := range []string{"/credentials/aaaaaaaaaaaaaaaaaaaa", "/credentials/" + strings.Repeat("a", 300),

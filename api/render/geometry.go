@@ -8,9 +8,9 @@ import (
 // point is a position in pixel space (y grows downwards).
 type point struct{ x, y float64 }
 
-func (p point) add(q point) point         { return point{p.x + q.x, p.y + q.y} }
-func (p point) sub(q point) point         { return point{p.x - q.x, p.y - q.y} }
-func (p point) scale(k float64) point     { return point{p.x * k, p.y * k} }
+func (p point) add(q point) point             { return point{p.x + q.x, p.y + q.y} }
+func (p point) sub(q point) point             { return point{p.x - q.x, p.y - q.y} }
+func (p point) scale(k float64) point         { return point{p.x * k, p.y * k} }
 func (p point) lerp(q point, t float64) point { return p.add(q.sub(p).scale(t)) }
 
 // rectF is an axis-aligned rectangle with x0 <= x1 and y0 <= y1.

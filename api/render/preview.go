@@ -24,9 +24,10 @@ type Preview struct {
 	// consented to showing it: the image then says "Awarded to a
 	// verified recipient".
 	Recipient string
-	// Issuer is the issuing organisation's name.
+	// Issuer is the issuing organisation's name; "" leaves its line out.
 	Issuer string
-	// Issued is a human date, such as "22 November 2026".
+	// Issued is a human date, such as "22 November 2026"; "" leaves its
+	// line out.
 	Issued string
 	// Status is an optional short line such as "Revoked", drawn in a
 	// warning colour; "" draws nothing.
@@ -62,10 +63,10 @@ const (
 	columnLeft   = margin + badgeSide + 56
 	columnRight  = PreviewWidth - margin
 	qrSide       = 170
-	qrMargin     = 48  // between the QR code and the image's edges
-	qrGap        = 28  // between the QR code and text beside it
-	footerSize   = 20  // the footer's font size
-	footerBottom = 44  // from the footer's baseline to the image's bottom
+	qrMargin     = 48 // between the QR code and the image's edges
+	qrGap        = 28 // between the QR code and text beside it
+	footerSize   = 20 // the footer's font size
+	footerBottom = 44 // from the footer's baseline to the image's bottom
 	contentTop   = bandHeight + 56
 	contentEnd   = PreviewHeight - footerBottom - footerSize - 24 // text above the footer ends here
 
@@ -91,7 +92,8 @@ func previewBadgeRect() image.Rectangle {
 
 // PNG draws the preview as a 1200×630 PNG. The same Preview always gives
 // the same bytes; text that does not fit is wrapped, shrunk or cut short
-// with "…", never drawn outside its column.
+// with "…", never drawn outside its column. It fails only if URL is too
+// long for a QR code.
 func (p Preview) PNG() ([]byte, error) {
 	img, err := p.draw()
 	if err != nil {
@@ -165,8 +167,9 @@ func height(lines []line) int {
 
 // drawText lays out and draws the text column and the footer.
 func (p Preview) drawText(c *canvas) error {
-	b, closeFaces, err := p.layout()
-	defer closeFaces()
+	var faces faceCache
+	defer faces.close()
+	b, err := p.layout(&faces)
 	if err != nil {
 		return err
 	}
@@ -179,7 +182,33 @@ func (p Preview) drawText(c *canvas) error {
 		}
 		top += l.height
 	}
-	return p.drawFooter(c)
+	footer, err := faces.get(false, footerSize)
+	if err != nil {
+		return err
+	}
+	baseline := PreviewHeight - footerBottom
+	clip := p.lineClip(baseline-footerSize, baseline+footerSize/2)
+	return c.text(clip, footer, "Open Badges 3.0 · Laurel", fixed.P(columnLeft, baseline), solidPaint(previewMuted, 1))
+}
+
+// faceCache makes faces and closes them all when done.
+type faceCache []font.Face
+
+// get returns a new face of the Go font at px pixels.
+func (c *faceCache) get(bold bool, px float64) (font.Face, error) {
+	f, err := newFace(bold, px)
+	if err != nil {
+		return nil, err
+	}
+	*c = append(*c, f)
+	return f, nil
+}
+
+// close closes every face made.
+func (c faceCache) close() {
+	for _, f := range c {
+		f.Close()
+	}
 }
 
 // blockTop places the text block: centred on the badge, above the footer,
@@ -205,35 +234,34 @@ func (p Preview) lineClip(top, bottom int) image.Rectangle {
 	return r
 }
 
-// layout breaks the preview's text into lines. closeFaces must be called
-// even when err is not nil.
-func (p Preview) layout() (b block, closeFaces func(), err error) {
-	var faces []font.Face
-	closeFaces = func() {
-		for _, f := range faces {
-			f.Close()
-		}
-	}
-	face := func(bold bool, px float64) font.Face {
-		if err != nil {
-			return nil
-		}
-		var f font.Face
-		if f, err = newFace(bold, px); err == nil {
-			faces = append(faces, f)
-		}
-		return f
-	}
-
+// layout breaks the preview's text into lines, with faces from faces.
+func (p Preview) layout(faces *faceCache) (block, error) {
+	const width = columnRight - columnLeft
 	title := clean(p.Achievement)
-	titleSize := titleFontSize(face(true, titleMaxSize), title, columnRight-columnLeft)
-	titleFace := face(true, titleSize)
-	body, small, status := face(false, 30), face(false, 26), face(true, 28)
+	probe, err := faces.get(true, titleMaxSize)
 	if err != nil {
-		return block{}, closeFaces, err
+		return block{}, err
+	}
+	titleSize := titleFontSize(probe, title, width)
+	titleFace, err := faces.get(true, titleSize)
+	if err != nil {
+		return block{}, err
+	}
+	body, err := faces.get(false, 30)
+	if err != nil {
+		return block{}, err
+	}
+	small, err := faces.get(false, 26)
+	if err != nil {
+		return block{}, err
+	}
+	status, err := faces.get(true, 28)
+	if err != nil {
+		return block{}, err
 	}
 
-	for _, s := range wrap(titleFace, title, fixed.I(columnRight-columnLeft), titleMaxLines) {
+	var b block
+	for _, s := range wrap(titleFace, title, fixed.I(width), titleMaxLines) {
 		b.title = append(b.title, line{titleFace, s, previewTitle, int(titleSize * 1.18)})
 	}
 	if len(b.title) > 0 {
@@ -254,7 +282,7 @@ func (p Preview) layout() (b block, closeFaces func(), err error) {
 		b.meta = append(b.meta, line{status, s, previewWarning, 42})
 	}
 	p.ellipsize(b.meta)
-	return b, closeFaces, nil
+	return b, nil
 }
 
 // ellipsize shortens lines, which end the block, to fit their width with
@@ -282,18 +310,6 @@ func titleFontSize(face font.Face, title string, width int) float64 {
 	// Widths grow in proportion to the size of an unhinted face.
 	size := float64(titleMaxSize) * float64(width) / fromFixed(widest)
 	return max(float64(titleMinSize), float64(int(size)))
-}
-
-// drawFooter draws the small credit line under the text column.
-func (p Preview) drawFooter(c *canvas) error {
-	face, err := newFace(false, footerSize)
-	if err != nil {
-		return err
-	}
-	defer face.Close()
-	baseline := PreviewHeight - footerBottom
-	clip := p.lineClip(baseline-footerSize, baseline+footerSize/2)
-	return c.text(clip, face, "Open Badges 3.0 · Laurel", fixed.P(columnLeft, baseline), solidPaint(previewMuted, 1))
 }
 
 // clean makes a field safe to lay out on one line: control characters

@@ -164,30 +164,38 @@ func qrModules(content string, size int, level Level) ([][]bool, error) {
 // drawModules paints bitmap onto a size×size two-colour image.
 func drawModules(bitmap [][]bool, size int) *image.Paletted {
 	img := image.NewPaletted(image.Rect(0, 0, size, size), color.Palette{color.White, color.Black})
-	n := len(bitmap)
-	scale := size / n
-	offset := (size - n*scale) / 2
-	for y := range size {
-		for x := range size {
-			if moduleAt(bitmap, x, y, scale, offset, size) {
-				img.Pix[y*img.Stride+x] = 1
+	index := moduleIndex(len(bitmap), size)
+	for y, my := range index {
+		if my < 0 {
+			continue
+		}
+		row := img.Pix[y*img.Stride:][:size]
+		for x, mx := range index {
+			if mx >= 0 && bitmap[my][mx] {
+				row[x] = 1
 			}
 		}
 	}
 	return img
 }
 
-// moduleAt reports whether pixel (x, y) falls on a dark module: modules are
-// scale×scale pixels from offset, or sampled nearest-neighbour when the
-// image has fewer pixels than the code has modules (scale 0).
-func moduleAt(bitmap [][]bool, x, y, scale, offset, size int) bool {
-	n := len(bitmap)
-	if scale == 0 {
-		return bitmap[y*n/size][x*n/size]
+// moduleIndex maps each of size pixel columns (or rows) to the module of
+// n it shows, or -1 for the white margin. Modules are a whole number of
+// pixels, centred, unless there are fewer pixels than modules: then they
+// are sampled nearest-neighbour.
+func moduleIndex(n, size int) []int {
+	index := make([]int, size)
+	scale := size / n
+	offset := (size - n*scale) / 2
+	for i := range index {
+		switch {
+		case scale == 0:
+			index[i] = i * n / size
+		case i < offset || i >= offset+n*scale:
+			index[i] = -1
+		default:
+			index[i] = (i - offset) / scale
+		}
 	}
-	mx, my := (x-offset)/scale, (y-offset)/scale
-	if x < offset || y < offset || mx >= n || my >= n {
-		return false
-	}
-	return bitmap[my][mx]
+	return index
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/xml"
+	"image/color"
 	"slices"
 	"strings"
 )
@@ -40,12 +41,12 @@ var initialStyle = style{
 type local struct {
 	opacity     float64
 	hidden      bool // display: none
-	stopColor   paintRef
+	stopColor   color.NRGBA
 	stopOpacity float64
 }
 
 // initialLocal is the initial value of each non-inherited property.
-var initialLocal = local{opacity: 1, stopColor: initialStyle.fill, stopOpacity: 1}
+var initialLocal = local{opacity: 1, stopColor: namedColors["black"], stopOpacity: 1}
 
 // property is one presentation attribute or style declaration.
 type property struct{ name, value string }
@@ -93,16 +94,22 @@ var properties = map[string]setter{
 		s.fontSize, err = parseNonNegative("font-size", v)
 		return err
 	},
-	"font-weight":  setFontWeight,
-	"font-family":  ignore, // there are only the Go fonts
-	"font-style":   fixedValue("font-style", "normal"),
-	"text-anchor":  setTextAnchor,
-	"display":      setDisplay,
-	"visibility":   fixedValue("visibility", "visible"),
-	"opacity":      func(_ *style, l *local, v string) (err error) { l.opacity, err = parseOpacity(v); return err },
-	"stop-opacity": func(_ *style, l *local, v string) (err error) { l.stopOpacity, err = parseOpacity(v); return err },
+	"font-weight": setFontWeight,
+	"font-family": ignore, // there are only the Go fonts
+	"font-style":  fixedValue("font-style", "normal"),
+	"text-anchor": setTextAnchor,
+	"display":     setDisplay,
+	"visibility":  fixedValue("visibility", "visible"),
+	"opacity": func(_ *style, l *local, v string) (err error) {
+		l.opacity, err = parseOpacity(v)
+		return err
+	},
+	"stop-opacity": func(_ *style, l *local, v string) (err error) {
+		l.stopOpacity, err = parseOpacity(v)
+		return err
+	},
 	"stop-color": func(_ *style, l *local, v string) (err error) {
-		l.stopColor, err = parseSolidPaint(trimSpace(v))
+		l.stopColor, err = parseColor(v)
 		return err
 	},
 	// Simple closed shapes look the same whatever these say.

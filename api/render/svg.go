@@ -119,8 +119,8 @@ func (d *document) drawOutline(c *canvas, t transform, s shape) error {
 	return nil
 }
 
-// maxTextCoordinate bounds text positions in pixels: fixed.Int26_6 holds
-// up to 2^25, and nothing that far away can be seen.
+// maxTextCoordinate bounds text positions in pixels, well within the 2^25
+// that fixed.Int26_6 holds: text starting further away is not drawn.
 const maxTextCoordinate = 1 << 22
 
 func (d *document) drawText(c *canvas, t transform, s shape) error {
@@ -133,9 +133,7 @@ func (d *document) drawText(c *canvas, t transform, s shape) error {
 	if px > float64(2*size) {
 		return unsupportedf("a font size of %.0fpx on a %dpx image", px, size)
 	}
-	origin := t.apply(point{s.text.x, s.text.y})
-	if px < 0.5 || s.text.content == "" ||
-		math.Abs(origin.x) > maxTextCoordinate || math.Abs(origin.y) > maxTextCoordinate {
+	if px < 0.5 || s.text.content == "" {
 		return nil
 	}
 	face, err := newFace(st.bold, px)
@@ -144,16 +142,20 @@ func (d *document) drawText(c *canvas, t transform, s shape) error {
 	}
 	defer face.Close()
 	width := fromFixed(font.MeasureString(face, s.text.content))
+	origin := t.apply(point{s.text.x, s.text.y})
 	switch st.anchor {
 	case anchorMiddle:
 		origin.x -= width / 2
 	case anchorEnd:
 		origin.x -= width
 	}
+	if math.Abs(origin.x) > maxTextCoordinate || math.Abs(origin.y) > maxTextCoordinate {
+		return nil
+	}
 	m := face.Metrics()
 	box := rectF{origin.x, origin.y - fromFixed(m.Ascent), origin.x + width, origin.y + fromFixed(m.Descent)}
 	fill, err := d.paintFor(st.fill, st.fillOpacity, t, box)
-	if fill == nil || err != nil || math.Abs(origin.x) > maxTextCoordinate {
+	if fill == nil || err != nil {
 		return err
 	}
 	return c.text(c.img.Bounds(), face, s.text.content, toFixed(origin), fill)

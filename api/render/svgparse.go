@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -50,10 +49,11 @@ const (
 
 // frame is an open element.
 type frame struct {
+	name     string
 	kind     kind
-	style    style          // what children inherit
-	hidden   bool           // children are not drawn (inside <defs> or display: none)
-	text     *textRun       // an open <text>, collecting its content
+	style    style    // what children inherit
+	hidden   bool     // children are not drawn (inside <defs> or display: none)
+	text     *textRun // an open <text>, collecting its content
 	buffer   *strings.Builder
 	gradient *gradient // an open <linearGradient>, collecting stops
 }
@@ -146,6 +146,7 @@ func (p *parser) start(el xml.StartElement) error {
 	if err != nil {
 		return err
 	}
+	f.name = el.Name.Local
 	p.stack = append(p.stack, f)
 	return nil
 }
@@ -187,7 +188,7 @@ func (p *parser) root(el xml.StartElement) error {
 	if l.opacity != 1 {
 		return unsupportedf("opacity on <svg>")
 	}
-	p.stack = append(p.stack, frame{kind: kindContainer, style: st, hidden: l.hidden})
+	p.stack = append(p.stack, frame{name: "svg", kind: kindContainer, style: st, hidden: l.hidden})
 	return nil
 }
 
@@ -239,7 +240,7 @@ func (p *parser) child(parent *frame, el xml.StartElement) (frame, error) {
 	case parent.kind == kindGradient && name == "stop":
 		return frame{kind: kindLeaf}, p.stop(parent, el)
 	case parent.kind != kindContainer:
-		return frame{}, unsupportedf("<%.40s> inside another element that is not a group", name)
+		return frame{}, unsupportedf("<%.40s> inside <%s>", name, parent.name)
 	}
 	switch name {
 	case "g", "defs":
@@ -358,9 +359,6 @@ func (p *parser) stop(parent *frame, el xml.StartElement) error {
 			return fmt.Errorf("stop offset: %w", err)
 		}
 	}
-	if l.stopColor.id != "" {
-		return errors.New("stop-color cannot be a gradient")
-	}
-	parent.gradient.addStop(offset, l.stopColor.color, l.stopOpacity)
+	parent.gradient.addStop(offset, l.stopColor, l.stopOpacity)
 	return nil
 }

@@ -43,8 +43,11 @@ func parseNumber(s string) (float64, error) {
 		return 0, invalidf("%.40q is not a number", s)
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.Abs(v) > maxMagnitude {
+	switch {
+	case errors.Is(err, strconv.ErrRange) || math.Abs(v) > maxMagnitude:
 		return 0, unsupportedf("number %.40q is out of range", s)
+	case err != nil:
+		return 0, invalidf("%.40q is not a number", s)
 	}
 	return v, nil
 }

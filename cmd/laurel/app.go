@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -30,12 +31,14 @@ type Main struct {
 	stderr io.Writer
 	log    *slog.Logger
 
-	engine *mongodb.Engine
-	lock   *os.File // held on the data directory while the embedded engine runs
-	db     *mongodb.DB
-	http   *http.Server
-	served chan error
-	url    string
+	engine    *mongodb.Engine
+	lock      *os.File // held on the data directory while the embedded engine runs
+	db        *mongodb.DB
+	http      *http.Server
+	served    chan error
+	url       string
+	debug     *http.Server // the profiler's listener, with -debug-addr
+	debugAddr string
 }
 
 // NewMain returns a Main with the default configuration.
@@ -110,6 +113,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(ln) }()
+	if m.Config.DebugAddr != "" {
+		if err := m.serveDebug(); err != nil {
+			return err
+		}
+	}
 	m.log.Info("laurel started", "url", m.url, "base_url", baseURL, "database", m.db.Name(), "embedded", m.engine != nil)
 	fmt.Fprintf(m.stdout, "Laurel is running at %s\n", m.url)
 	return nil
@@ -225,6 +233,9 @@ func (m *Main) bootstrap(ctx context.Context, baseURL string, issuing *issuer.Se
 // shutdown timeout), then the database and the engine close.
 func (m *Main) Close() error {
 	var errs []error
+	if m.debug != nil {
+		errs = append(errs, m.debug.Close())
+	}
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
 		defer cancel()
@@ -262,4 +273,25 @@ func newLogger(c Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// serveDebug starts the profiler's listener (-debug-addr): Go's
+// /debug/pprof/ endpoints, on an address of their own so that they are
+// never reachable through the public one.
+func (m *Main) serveDebug() error {
+	ln, err := net.Listen("tcp", m.Config.DebugAddr)
+	if err != nil {
+		return fmt.Errorf("listen on -debug-addr %s: %w", m.Config.DebugAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	m.debug = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = m.debug.Serve(ln) }()
+	m.log.Warn("profiler listening; keep this address private", "addr", ln.Addr().String())
+	m.debugAddr = ln.Addr().String()
+	return nil
 }

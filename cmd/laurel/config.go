@@ -25,6 +25,7 @@ type Config struct {
 	MasterKey       string
 	VerifyRate      float64
 	GCPercent       int
+	DebugAddr       string
 	Demo            bool
 }
 
@@ -46,6 +47,7 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.MaxImageBytes, "max-image-bytes", 1<<20, "largest badge or issuer image upload")
 	fs.Float64Var(&c.VerifyRate, "verify-rate", 10, "verifications a second each client address may make on the public verify page and API (bursts of 5×); 0 = no limit")
 	fs.IntVar(&c.GCPercent, "gc-percent", 400, "Go garbage collector target (GOGC); verifying and issuing allocate a lot, and at Go's default of 100 a quarter of the CPU goes to collecting. A GOGC environment variable wins")
+	fs.StringVar(&c.DebugAddr, "debug-addr", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty = off. Never expose it publicly")
 	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add a demo community with badges and members")
 	fs.Usage = func() { printUsage(fs) }
 	return fs

@@ -509,3 +509,24 @@ func TestMain_Demo(t *testing.T) {
 		t.Errorf("issuers after a second demo start = %d, want 1", n)
 	}
 }
+
+// TestDebugAddr serves the profiler on its own address only.
+func TestDebugAddr(t *testing.T) {
+	m, _ := startMain(t, t.TempDir(), func(c *Config) { c.DebugAddr = "127.0.0.1:0" })
+	resp, err := http.Get("http://" + m.debugAddr + "/debug/pprof/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("profiler: %s", resp.Status)
+	}
+	resp, err = http.Get(m.URL() + "/debug/pprof/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("the public address serves the profiler: %s", resp.Status)
+	}
+}
