@@ -6,12 +6,15 @@ import (
 	"html"
 	"image/png"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
 )
@@ -154,7 +157,7 @@ func TestCredentialPage(t *testing.T) {
 		wantIn(t, body, `class="status revoked"`, `<span class="pill">Revoked</span>`, "Awarded by mistake.")
 	})
 	t.Run("revoked by another process shows within a second", func(t *testing.T) {
-		other := c.award(t, c.bob, nil) // Bob may earn it again: his first was revoked above
+		other := c.award(t, c.bob, nil)                                                        // Bob may earn it again: his first was revoked above
 		wantIn(t, c.page(t, "/credentials/"+other, 200), `<span class="pill">Verified</span>`) // now cached
 		// A second issuing service on the same database stands for another
 		// Laurel process: this server hears nothing of the revocation.
@@ -306,5 +309,32 @@ func TestPublicPages_EscapeEverything(t *testing.T) {
 		if !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 			t.Errorf("%s lost the escaped text", path)
 		}
+	}
+}
+
+// TestPublicPages_BadIDsNeedNoDatabase asks for ids that cannot be ids
+// from a server whose database connection is closed: they are answered 404
+// without a database call, while a well-formed unknown id needs one.
+func TestPublicPages_BadIDsNeedNoDatabase(t *testing.T) {
+	db := mongotest.NewDB(t)
+	closed, err := mongodb.Open(context.Background(), mongodb.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newTestServerOn(t, closed)
+	if err := closed.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/credentials/" + strings.Repeat("a", 300), "/credentials/..%2F..%2Fetc%2Fpasswd",
+		"/credentials/ABC", "/credentials/abc/qr.png", "/credentials/abc/badge.svg", "/credentials/abc/preview.png",
+		"/members/UPPER", "/members/" + strings.Repeat("a", 70), "/achievements/x", "/issuers/-"} {
+		ts.do(t, req{method: "GET", path: path, token: "-", header: accept("application/json")}).wantProblem(t, 404, badges.ENOTFOUND, "")
+	}
+	r := httptest.NewRequest("GET", "/credentials/aaaaaaaaaaaaaaaaaaaa", nil)
+	r.Header.Set("Accept", "application/json")
+	w := httptest.NewRecorder()
+	ts.srv.ServeHTTP(w, r)
+	if w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("a well-formed id did not reach the closed database: %d %s", w.Code, w.Body)
 	}
 }

@@ -192,6 +192,8 @@ func wrap(err error, doing string) error {
 		return badges.Errorf(badges.ENOTFOUND, "%s: not found", doing)
 	case mongo.IsTimeout(err) || mongo.IsNetworkError(err) || errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %w", doing, &badges.Error{Code: badges.EUNAVAILABLE, Message: "The database did not answer in time."})
+	case errors.Is(err, mongo.ErrClientDisconnected):
+		return fmt.Errorf("%s: %w", doing, &badges.Error{Code: badges.EUNAVAILABLE, Message: "The database is not reachable."})
 	}
 	var be *badges.Error
 	if errors.As(err, &be) {
