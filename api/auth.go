@@ -35,8 +35,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Set(ctxAPIKey, key)
 		need := badges.ScopeAdmin
-		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+		switch m := c.Request().Method; {
+		case m == http.MethodGet || m == http.MethodHead:
 			need = badges.ScopeRead
+		case c.Path() == activitiesRoute:
+			need = badges.ScopeIngest // what systems that report activity get
 		}
 		if !key.Allows(need) {
 			return forbidden(need)

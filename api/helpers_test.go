@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -58,6 +59,12 @@ func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) 
 	}
 	issuing := newIssuing(t, db)
 	v := mustVerifier(t, issuing)
+	awarder := imongo.NewAwarder(db, issuing, slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	// The award queue's worker, as the program runs it.
+	work, stop := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); awarder.Run(work, 50*time.Millisecond) }()
+	t.Cleanup(func() { stop(); <-stopped })
 	srv, err := api.NewServer(cfg, api.Services{
 		Issuers:      imongo.NewProfileService(db),
 		Achievements: mongodb.NewAchievementService(db),
@@ -66,6 +73,7 @@ func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) 
 		Images:       mongodb.NewImageStore(db),
 		Issuing:      issuing,
 		Verifier:     v,
+		Recognition:  awarder,
 		Ping:         db.Ping,
 	})
 	if err != nil {

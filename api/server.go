@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -41,6 +42,7 @@ type Services struct {
 	Images       badges.ImageStore
 	Issuing      Issuing
 	Verifier     Verifier
+	Recognition  Recognition
 	Ping         func(context.Context) error // readiness of the database
 }
 
@@ -189,6 +191,14 @@ func (s *Server) routes() {
 	v1.GET("/members/:member", s.handleMemberGet)
 	v1.PATCH("/members/:member", s.handleMemberUpdate)
 	v1.DELETE("/members/:member", s.handleMemberDelete)
+
+	v1.GET("/issuers/:issuer/behaviours", s.handleBehaviourList, issuerExists)
+	v1.POST("/issuers/:issuer/behaviours", s.handleBehaviourCreate, issuerExists)
+	v1.POST(strings.TrimPrefix(activitiesRoute, "/api/v1"), s.handleActivities, issuerExists)
+	v1.GET("/achievements/:achievement/rule", s.handleRuleGet)
+	v1.PUT("/achievements/:achievement/rule", s.handleRulePut)
+	v1.DELETE("/achievements/:achievement/rule", s.handleRuleDelete)
+	v1.GET("/members/:member/progress", s.handleProgress)
 
 	admin := requireScope(badges.ScopeAdmin)
 	v1.POST("/apikeys", s.handleAPIKeyCreate, admin)

@@ -45,8 +45,9 @@ type MemberUpdate struct {
 
 // MemberFilter selects members of one issuer.
 type MemberFilter struct {
-	IssuerID string
-	Email    string // exact match, when set
+	IssuerID   string
+	Email      string // exact match, when set
+	ExternalID string // exact match, when set (and Email is not)
 	ListOptions
 }
 

@@ -112,3 +112,33 @@ func (s *Service) MemberShowcase(ctx context.Context, memberID string) (*MemberS
 func (s *Service) AchievementShowcase(ctx context.Context, achievementID string) (*AchievementShowcase, error) {
 	return s.Showcases.AchievementShowcase(ctx, achievementID)
 }
+
+// IssueFunc adapts Award for the recognition engine, which knows
+// credentials by id only.
+func (s *Service) IssueFunc() badges.IssueFunc {
+	return func(ctx context.Context, issuerID string, in badges.AwardInput) (string, error) {
+		c, _, err := s.Award(ctx, issuerID, in)
+		if err != nil {
+			return "", err
+		}
+		return c.ID, nil
+	}
+}
+
+// HoldingsFunc lists the achievements a member holds, from their showcase:
+// the credentials issued to them and not revoked.
+func (s *Service) HoldingsFunc() badges.HoldingsFunc {
+	return func(ctx context.Context, memberID string) (map[string]bool, error) {
+		sc, err := s.Showcases.MemberShowcase(ctx, memberID)
+		if err != nil {
+			return nil, err
+		}
+		held := make(map[string]bool, len(sc.Entries))
+		for _, e := range sc.Entries {
+			if !e.Revoked {
+				held[e.AchievementID] = true
+			}
+		}
+		return held, nil
+	}
+}

@@ -43,12 +43,15 @@ const (
 	colKeyIndex            = "keyindex"
 	colImages              = "images"
 	colShowcases           = "showcases"
+	colRecords             = "records"
+	colRules               = "rules"
+	colBehaviours          = "behaviours"
 )
 
 var allCollections = []string{
 	colIssuers, colKeys, colAchievements, colAchievementVersions, colMembers,
 	colMemberPages, colActivities, colCredentials, colStatusLists, colAPIKeys,
-	colWebhooks, colOutbox, colAudit, colCounters, colKeyIndex, colImages, colShowcases,
+	colWebhooks, colOutbox, colAudit, colCounters, colKeyIndex, colImages, colShowcases, colRecords, colRules, colBehaviours,
 }
 
 // Options says which database to use.

@@ -330,6 +330,9 @@ func (s *MemberService) Members(ctx context.Context, f badges.MemberFilter) (*ba
 	if f.Email != "" {
 		return s.memberByEmail(ctx, f.IssuerID, f.Email)
 	}
+	if f.ExternalID != "" {
+		return s.memberByExternalID(ctx, f.IssuerID, f.ExternalID)
+	}
 	after := ""
 	if f.Cursor != "" {
 		var err error
@@ -394,6 +397,27 @@ func (s *MemberService) entriesAfter(ctx context.Context, issuer, after string, 
 		seq -= (seq - 1) % memberPageSize // align to the page start
 	}
 	return out, false, nil
+}
+
+// memberByExternalID finds a member by the id another system gave them,
+// through its key document.
+func (s *MemberService) memberByExternalID(ctx context.Context, issuer, ext string) (*badges.Page[*badges.Member], error) {
+	p := &badges.Page[*badges.Member]{Items: []*badges.Member{}}
+	holder, err := s.db.keyRef(ctx, extIDKey(issuer, ext))
+	if err != nil || holder == "" {
+		return p, err
+	}
+	r, err := s.record(ctx, holder)
+	if badges.ErrorCode(err) == badges.ENOTFOUND {
+		return p, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.ExternalID == ext && r.Issuer == issuer {
+		p.Items, p.Total = append(p.Items, r.member()), 1
+	}
+	return p, nil
 }
 
 func (s *MemberService) memberByEmail(ctx context.Context, issuer, email string) (*badges.Page[*badges.Member], error) {

@@ -39,7 +39,13 @@ type Main struct {
 	url       string
 	debug     *http.Server // the profiler's listener, with -debug-addr
 	debugAddr string
+	stopWork  context.CancelFunc // stops the award queue's worker
+	workDone  chan struct{}
 }
+
+// awardInterval is how often the award queue is looked at when nothing
+// wakes its worker (failed awards are retried with backoff).
+const awardInterval = 5 * time.Second
 
 // NewMain returns a Main with the default configuration.
 func NewMain(stdout, stderr io.Writer) *Main {
@@ -83,6 +89,7 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	awarder := imongo.NewAwarder(m.db, issuing, m.log)
 	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
 		RequestTimeout: m.Config.RequestTimeout, VerifyRate: m.Config.VerifyRate, Logger: m.log,
@@ -94,6 +101,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Images:       mongodb.NewImageStore(m.db),
 		Issuing:      issuing,
 		Verifier:     verify,
+		Recognition:  awarder,
 		Ping:         m.db.Ping,
 	})
 	if err != nil {
@@ -113,6 +121,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(ln) }()
+	// The award queue is worked in the background, and what a crash left
+	// in it is issued at the next start.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopWork, m.workDone = stopWork, make(chan struct{})
+	go func() { defer close(m.workDone); awarder.Run(workCtx, awardInterval) }()
 	if m.Config.DebugAddr != "" {
 		if err := m.serveDebug(); err != nil {
 			return err
@@ -235,6 +248,10 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.debug != nil {
 		errs = append(errs, m.debug.Close())
+	}
+	if m.stopWork != nil {
+		m.stopWork()
+		<-m.workDone
 	}
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)

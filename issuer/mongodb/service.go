@@ -1,6 +1,9 @@
 package mongodb
 
 import (
+	"log/slog"
+
+	"github.com/laurel-badges/laurel/badges"
 	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/ob3"
@@ -20,4 +23,17 @@ func NewService(db *bmongo.DB, sealer *issuer.Sealer, urls issuer.URLs, loader *
 		URLs:         urls,
 		Loader:       loader,
 	})
+}
+
+// NewAwarder wires the recognition engine to the stores of db and to the
+// issuing service, which makes its awards.
+func NewAwarder(db *bmongo.DB, issuing *issuer.Service, log *slog.Logger) *badges.Awarder {
+	return &badges.Awarder{
+		Store:        bmongo.NewRecognitionStore(db),
+		Members:      issuing.Members,
+		Achievements: issuing.Achievements,
+		Issue:        issuing.IssueFunc(),
+		Holdings:     issuing.HoldingsFunc(),
+		Log:          log,
+	}
 }

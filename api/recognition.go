@@ -1,0 +1,233 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// Recognition is what the handlers need of the recognition engine.
+type Recognition interface {
+	Behaviours(ctx context.Context, issuerID string) ([]badges.Behaviour, error)
+	AddBehaviour(ctx context.Context, issuerID string, b badges.Behaviour) error
+	SetRule(ctx context.Context, achievementID string, r *badges.Rule) (*badges.Achievement, error)
+	Rule(ctx context.Context, achievementID string) (*badges.Rule, error)
+	Record(ctx context.Context, issuerID string, ins []badges.ActivityInput) ([]badges.ActivityResult, error)
+	Progress(ctx context.Context, memberID string) ([]badges.AchievementProgress, error)
+}
+
+type behaviourJSON struct {
+	Key         string `json:"key"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Category    string `json:"category"`
+}
+
+func (s *Server) handleBehaviourList(c echo.Context) error {
+	bs, err := s.svc.Recognition.Behaviours(c.Request().Context(), c.Param("issuer"))
+	if err != nil {
+		return err
+	}
+	out := listJSON[behaviourJSON]{Items: make([]behaviourJSON, len(bs)), Total: len(bs)}
+	for i, b := range bs {
+		out.Items[i] = behaviourJSON{Key: b.Key, Name: b.Name, Description: b.Description, Category: string(b.Category)}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) handleBehaviourCreate(c echo.Context) error {
+	var req behaviourJSON
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	b := badges.Behaviour{Key: req.Key, Name: req.Name, Description: req.Description, Category: badges.BehaviourCategory(req.Category)}
+	if err := s.svc.Recognition.AddBehaviour(c.Request().Context(), c.Param("issuer"), b); err != nil {
+		return err
+	}
+	return created(c, "/api/v1/issuers/"+c.Param("issuer")+"/behaviours", req)
+}
+
+// handleRulePut stores an achievement's criteria rule. The body is the
+// rule itself; a problem names the JSON path of what is wrong.
+func (s *Server) handleRulePut(c echo.Context) error {
+	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
+		return unsupportedMedia(mt, echo.MIMEApplicationJSON)
+	}
+	body, err := readBody(c, badges.MaxRuleBytes)
+	if err != nil {
+		return err
+	}
+	r, err := badges.ParseRule(body)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.Recognition.SetRule(c.Request().Context(), c.Param("achievement"), r); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) handleRuleGet(c echo.Context) error {
+	r, err := s.svc.Recognition.Rule(c.Request().Context(), c.Param("achievement"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) handleRuleDelete(c echo.Context) error {
+	if _, err := s.svc.Recognition.SetRule(c.Request().Context(), c.Param("achievement"), nil); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// activityRequest is one activity as the API takes it.
+type activityRequest struct {
+	MemberID      string    `json:"memberId"`
+	Email         string    `json:"email"`
+	ExternalID    string    `json:"externalId"`
+	Name          string    `json:"name"`
+	CreateMember  bool      `json:"createMember"`
+	Behaviour     string    `json:"behaviour"`
+	At            time.Time `json:"at"`
+	Quantity      float64   `json:"quantity"`
+	PeerID        string    `json:"peerId"`
+	EvidenceURL   string    `json:"evidenceUrl"`
+	Narrative     string    `json:"narrative"`
+	Cohort        string    `json:"cohort"`
+	SourceEventID string    `json:"sourceEventId"`
+}
+
+type activityResultJSON struct {
+	Index    int      `json:"index"`
+	Outcome  string   `json:"outcome"`
+	ID       string   `json:"id,omitempty"`
+	MemberID string   `json:"memberId,omitempty"`
+	Earned   []string `json:"earned,omitempty"`
+	Error    string   `json:"error,omitempty"`
+	Field    string   `json:"field,omitempty"`
+}
+
+type activityReportJSON struct {
+	Recorded  int                  `json:"recorded"`
+	Duplicate int                  `json:"duplicate"`
+	Rejected  int                  `json:"rejected"`
+	Results   []activityResultJSON `json:"results"`
+}
+
+// activitiesRoute takes activity from other systems, with the ingest
+// scope.
+const activitiesRoute = "/api/v1/issuers/:issuer/activities"
+
+// maxActivityBody bounds a batch of activities.
+const maxActivityBody = 4 << 20
+
+// handleActivities records one activity (a JSON object) or a batch (an
+// array of up to 1,000): each gets its own result, and rejected ones do
+// not stop the others.
+func (s *Server) handleActivities(c echo.Context) error {
+	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
+		return unsupportedMedia(mt, echo.MIMEApplicationJSON)
+	}
+	body, err := readBody(c, maxActivityBody)
+	if err != nil {
+		return err
+	}
+	var reqs []activityRequest
+	trimmed := bytes.TrimSpace(body)
+	single := len(trimmed) > 0 && trimmed[0] == '{'
+	target := any(&reqs)
+	var one activityRequest
+	if single {
+		target = &one
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(target); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return badges.Errorf(badges.EINVALID, "The request body has data after the JSON value.")
+	}
+	if single {
+		reqs = []activityRequest{one}
+	}
+	if len(reqs) == 0 {
+		return badges.Errorf(badges.EINVALID, "Send an activity object or a non-empty array of them.")
+	}
+	ins := make([]badges.ActivityInput, len(reqs))
+	for i, r := range reqs {
+		ins[i] = badges.ActivityInput{Email: r.Email, ExternalID: r.ExternalID, Name: r.Name, CreateMember: r.CreateMember,
+			Activity: badges.Activity{MemberID: r.MemberID, Behaviour: r.Behaviour, At: r.At, Quantity: r.Quantity, PeerID: r.PeerID,
+				EvidenceURL: r.EvidenceURL, Narrative: r.Narrative, Cohort: r.Cohort, SourceEventID: r.SourceEventID}}
+	}
+	results, err := s.svc.Recognition.Record(c.Request().Context(), c.Param("issuer"), ins)
+	if err != nil {
+		return err
+	}
+	rep := activityReportJSON{Results: make([]activityResultJSON, len(results))}
+	for i, r := range results {
+		out := activityResultJSON{Index: i, Outcome: string(r.Outcome), ID: r.ID, MemberID: r.MemberID, Earned: r.Earned}
+		switch r.Outcome {
+		case badges.ActivityRecorded:
+			rep.Recorded++
+		case badges.ActivityDuplicate:
+			rep.Duplicate++
+		default:
+			rep.Rejected++
+			out.Error, out.Field = badges.ErrorMessage(r.Err), badges.ErrorField(r.Err)
+		}
+		rep.Results[i] = out
+	}
+	if single && rep.Rejected == 1 {
+		return results[0].Err // one activity: its problem is the answer
+	}
+	return c.JSON(http.StatusOK, rep)
+}
+
+type conditionJSON struct {
+	Path        string   `json:"path"`
+	Kind        string   `json:"kind"`
+	Description string   `json:"description"`
+	Current     float64  `json:"current"`
+	Required    float64  `json:"required"`
+	Met         bool     `json:"met"`
+	Links       []string `json:"links,omitempty"`
+}
+
+type progressJSON struct {
+	AchievementID string          `json:"achievementId"`
+	Name          string          `json:"name"`
+	Level         string          `json:"level,omitempty"`
+	Held          bool            `json:"held"`
+	Met           bool            `json:"met"`
+	Fraction      float64         `json:"fraction"`
+	Conditions    []conditionJSON `json:"conditions"`
+}
+
+// handleProgress shows how far a member is towards each achievement with a
+// rule, condition by condition: closest first, held last.
+func (s *Server) handleProgress(c echo.Context) error {
+	ps, err := s.svc.Recognition.Progress(c.Request().Context(), c.Param("member"))
+	if err != nil {
+		return err
+	}
+	out := listJSON[progressJSON]{Items: make([]progressJSON, len(ps)), Total: len(ps)}
+	for i, p := range ps {
+		j := progressJSON{AchievementID: p.Achievement.ID, Name: p.Achievement.Name, Level: p.Achievement.Level, Held: p.Held,
+			Met: p.Progress.Met, Fraction: p.Progress.Fraction, Conditions: make([]conditionJSON, len(p.Progress.Conditions))}
+		for k, cp := range p.Progress.Conditions {
+			j.Conditions[k] = conditionJSON{Path: cp.Path, Kind: cp.Kind, Description: cp.Description, Current: cp.Current,
+				Required: cp.Required, Met: cp.Met, Links: cp.Links}
+		}
+		out.Items[i] = j
+	}
+	return c.JSON(http.StatusOK, out)
+}

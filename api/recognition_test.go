@@ -1,0 +1,247 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
+)
+
+func TestBehaviours(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	var list struct {
+		Items []struct{ Key, Name, Category string }
+		Total int
+	}
+	ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/behaviours"}).want(t, 200).JSON(t, &list)
+	if list.Total != 11 || list.Items[0].Key == "" {
+		t.Fatalf("default catalogue: %+v", list)
+	}
+	body := map[string]any{"key": "ran-workshop", "name": "Ran a workshop", "category": "leadership"}
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/behaviours", body: body}).want(t, 201)
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/behaviours", body: body}).wantProblem(t, 409, badges.ECONFLICT, "key")
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/behaviours", body: map[string]any{"key": "posted", "name": "P", "category": "contribution"}}).
+		wantProblem(t, 400, badges.EINVALID, "key")
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/behaviours", body: map[string]any{"key": "Bad Key", "name": "P", "category": "contribution"}}).
+		wantProblem(t, 400, badges.EINVALID, "key")
+	ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/behaviours"}).want(t, 200).JSON(t, &list)
+	if list.Total != 12 || list.Items[11].Key != "ran-workshop" {
+		t.Fatalf("catalogue after adding: %+v", list)
+	}
+}
+
+func TestRules(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	a := mustAchievement(t, ts, iss, map[string]any{"status": "active"})["id"].(string)
+	b := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Leader"})["id"].(string)
+	rulePath := func(id string) string { return "/api/v1/achievements/" + id + "/rule" }
+
+	ts.do(t, req{method: "GET", path: rulePath(a)}).wantProblem(t, 404, badges.ENOTFOUND, "")
+	good := `{"condition":{"count":{"behaviour":"hosted-session","min":2,"withinDays":90}}}`
+	var got map[string]any
+	ts.do(t, req{method: "PUT", path: rulePath(a), body: good, contentType: "application/json"}).want(t, 200).JSON(t, &got)
+	ts.do(t, req{method: "GET", path: rulePath(a)}).want(t, 200).JSON(t, &got)
+	if fmt.Sprint(got["condition"]) != "map[count:map[behaviour:hosted-session min:2 withinDays:90]]" {
+		t.Fatalf("rule read back: %v", got)
+	}
+	for _, tc := range []struct{ body, field string }{
+		{`{"condition":{"count":{"behaviour":"hosted-session","min":0}}}`, "rule.condition.count.min"},
+		{`{"condition":{"all":[{"tenure":{"days":10}},{"cont":{}}]}}`, "rule.condition.all[1].cont"},
+		{`{"condition":{"count":{"behaviour":"no-such-thing","min":1}}}`, "rule.condition.count.behaviour"},
+		{`{"condition":{"holds":{"achievement":"aaaaaaaaaaaaaaaaaaaa"}}}`, "rule.condition.holds.achievement"},
+		{`{"condition":{"holds":{"achievement":"` + a + `"}}}`, "rule.condition"}, // requires itself
+		{`not json`, "rule"},
+	} {
+		p := ts.do(t, req{method: "PUT", path: rulePath(a), body: tc.body, contentType: "application/json"}).want(t, 400).problem(t)
+		if p.Code != badges.EINVALID || p.Field != tc.field {
+			t.Errorf("%s: problem %+v, want field %q", tc.body, p, tc.field)
+		}
+	}
+	// A pathway: b requires a; then a requiring b would be a cycle.
+	ts.do(t, req{method: "PUT", path: rulePath(b), body: `{"condition":{"all":[{"holds":{"achievement":"` + a + `"}},{"count":{"behaviour":"led-project","min":1}}]}}`, contentType: "application/json"}).want(t, 200)
+	p := ts.do(t, req{method: "PUT", path: rulePath(a), body: `{"condition":{"holds":{"achievement":"` + b + `"}}}`, contentType: "application/json"}).want(t, 400).problem(t)
+	if !strings.Contains(p.Detail, "→") {
+		t.Errorf("the cycle is not named: %+v", p)
+	}
+	ts.do(t, req{method: "PUT", path: rulePath(a), body: good, contentType: "text/plain"}).wantProblem(t, 415, "unsupported_media_type", "")
+	ts.do(t, req{method: "DELETE", path: rulePath(b)}).want(t, 204)
+	ts.do(t, req{method: "GET", path: rulePath(b)}).wantProblem(t, 404, badges.ENOTFOUND, "")
+}
+
+// TestRecognition_EndToEnd records activity over HTTP and follows it to a
+// credential issued once, with its evidence, on the member's profile, and
+// then along a pathway to a second badge.
+func TestRecognition_EndToEnd(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	host := mustAchievement(t, ts, iss, map[string]any{"status": "active", "level": "contribution"})["id"].(string)
+	lead := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Community Leader", "level": "leadership"})["id"].(string)
+	ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + host + "/rule", contentType: "application/json",
+		body: `{"condition":{"count":{"behaviour":"hosted-session","min":2,"withinDays":90}}}`}).want(t, 200)
+	ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + lead + "/rule", contentType: "application/json",
+		body: `{"condition":{"all":[{"holds":{"achievement":"` + host + `"}},{"count":{"behaviour":"led-project","min":1}}]}}`}).want(t, 200)
+	ingest := mustKey(t, ts, badges.ScopeIngest)
+	read := mustKey(t, ts, badges.ScopeRead)
+	path := "/api/v1/issuers/" + iss + "/activities"
+	now := time.Now().UTC()
+
+	first := []map[string]any{{"email": "ada@example.org", "name": "Ada", "createMember": true, "behaviour": "hosted-session",
+		"at": now.Add(-48 * time.Hour), "sourceEventId": "meetup-1", "evidenceUrl": "https://example.org/meetups/1"}}
+	var rep struct {
+		Recorded, Duplicate, Rejected int
+		Results                       []struct {
+			Outcome, MemberID, Error, Field string
+			Earned                          []string
+		}
+	}
+	ts.do(t, req{method: "POST", path: path, token: read, body: first}).wantProblem(t, 403, badges.EFORBIDDEN, "")
+	ts.do(t, req{method: "POST", path: path, token: ingest, body: first}).want(t, 200).JSON(t, &rep)
+	if rep.Recorded != 1 || len(rep.Results[0].Earned) != 0 {
+		t.Fatalf("first activity: %+v", rep)
+	}
+	ada := rep.Results[0].MemberID
+	ts.do(t, req{method: "PATCH", path: "/api/v1/members/" + ada, body: map[string]any{"publicProfile": true, "slug": "ada"}}).want(t, 200)
+
+	// The same event again, a second session, and two bad ones.
+	batch := []map[string]any{first[0],
+		{"memberId": ada, "behaviour": "hosted-session", "at": now.Add(-time.Hour), "sourceEventId": "meetup-2", "evidenceUrl": "https://example.org/meetups/2"},
+		{"memberId": ada, "behaviour": "juggled", "at": now},
+		{"memberId": ada, "behaviour": "posted", "at": now.Add(time.Hour)},
+	}
+	ts.do(t, req{method: "POST", path: path, token: ingest, body: batch}).want(t, 200).JSON(t, &rep)
+	if rep.Recorded != 1 || rep.Duplicate != 1 || rep.Rejected != 2 || rep.Results[2].Field != "behaviour" || rep.Results[3].Field != "at" ||
+		fmt.Sprint(rep.Results[1].Earned) != "["+host+"]" {
+		t.Fatalf("batch: %+v", rep)
+	}
+	profile := waitFor(t, "the badge on Ada's profile", func() (string, bool) {
+		body := string(ts.do(t, req{method: "GET", path: "/members/ada", token: "-", header: accept("text/html")}).want(t, 200).body)
+		return body, strings.Contains(body, "1 badge from")
+	})
+	credID := between(profile, baseURL+"/credentials/", `"`)
+	var cred struct {
+		Credential struct {
+			CredentialSubject struct{ Narrative string }
+			Evidence          []struct{ ID string }
+		}
+	}
+	ts.do(t, req{method: "GET", path: "/api/v1/credentials/" + credID}).want(t, 200).JSON(t, &cred)
+	if !strings.Contains(cred.Credential.CredentialSubject.Narrative, "Hosted a session twice") || len(cred.Credential.Evidence) != 2 {
+		t.Fatalf("the credential does not say why: %+v", cred.Credential)
+	}
+
+	// More hosting changes nothing: the badge is not repeatable.
+	ts.do(t, req{method: "POST", path: path, token: ingest, body: map[string]any{"memberId": ada, "behaviour": "hosted-session", "at": now}}).want(t, 200)
+	var progress struct {
+		Items []struct {
+			AchievementID string
+			Held, Met     bool
+			Fraction      float64
+			Conditions    []struct {
+				Description string
+				Met         bool
+			}
+		}
+	}
+	ts.do(t, req{method: "GET", path: "/api/v1/members/" + ada + "/progress", token: read}).want(t, 200).JSON(t, &progress)
+	if len(progress.Items) != 2 || progress.Items[0].AchievementID != lead || progress.Items[0].Fraction != 0.5 || progress.Items[1].AchievementID != host || !progress.Items[1].Held {
+		t.Fatalf("progress: %+v", progress)
+	}
+
+	// Leading a project completes the pathway.
+	ts.do(t, req{method: "POST", path: path, token: ingest, body: map[string]any{"memberId": ada, "behaviour": "led-project", "at": now}}).want(t, 200)
+	waitFor(t, "the leadership badge", func() (string, bool) {
+		body := string(ts.do(t, req{method: "GET", path: "/members/ada", token: "-", header: accept("text/html")}).want(t, 200).body)
+		return body, strings.Contains(body, "2 badges from") && strings.Contains(body, "Community Leader")
+	})
+	if body := string(ts.do(t, req{method: "GET", path: "/achievements/" + host, token: "-", header: accept("text/html")}).want(t, 200).body); !strings.Contains(body, "Earned by 1 member.") {
+		t.Fatalf("the hosting badge was issued more than once:\n%s", body)
+	}
+}
+
+// TestRecognition_CrashBetweenIssueAndDequeue makes the award queue's
+// worker fail right after a credential is issued, before the queue entry
+// is removed, as a crash would: the next run issues nothing new.
+func TestRecognition_CrashBetweenIssueAndDequeue(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active"})["id"].(string)
+	issuing := newIssuing(t, ts.db)
+	aw := imongo.NewAwarder(ts.db, issuing, nil)
+	ctx := context.Background()
+	if _, err := aw.SetRule(ctx, ach, mustRule(t, `{"condition":{"count":{"behaviour":"volunteered","min":1}}}`)); err != nil {
+		t.Fatal(err)
+	}
+	real := aw.Issue
+	var issued []string
+	aw.Issue = func(ctx context.Context, issuerID string, in badges.AwardInput) (string, error) {
+		id, err := real(ctx, issuerID, in)
+		issued = append(issued, id)
+		if err == nil && len(issued) == 1 {
+			return "", fmt.Errorf("the process died")
+		}
+		return id, err
+	}
+	// Record through the store only, so the test server's own worker,
+	// which drains the same queue, is raced on purpose: either way one
+	// credential must come out.
+	res, err := aw.Record(ctx, iss, []badges.ActivityInput{{Email: "bob@example.org", Name: "Bob", CreateMember: true,
+		Activity: badges.Activity{Behaviour: "volunteered", At: time.Now().Add(-time.Minute)}}})
+	if err != nil || res[0].Outcome != badges.ActivityRecorded {
+		t.Fatalf("record: %+v, %v", res, err)
+	}
+	for range 3 {
+		if _, err := aw.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the queue to empty", func() (string, bool) {
+		p, err := aw.Store.Pending(ctx, 10)
+		return fmt.Sprint(p, err), err == nil && len(p) == 0
+	})
+	sc, err := issuing.MemberShowcase(ctx, res[0].MemberID)
+	if err != nil || sc.Total != 1 {
+		t.Fatalf("credentials issued: %+v, %v (attempts %v)", sc, err, issued)
+	}
+}
+
+func mustRule(t *testing.T, s string) *badges.Rule {
+	t.Helper()
+	r, err := badges.ParseRule([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// waitFor polls until ok, for background work; it fails after 10 s.
+func waitFor(t *testing.T, what string, check func() (string, bool)) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		last, ok := check()
+		if ok {
+			return last
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %s; last saw:\n%s", what, last)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// between returns the text after the first from, up to the next to.
+func between(s, from, to string) string {
+	_, rest, ok := strings.Cut(s, from)
+	if !ok {
+		return ""
+	}
+	out, _, _ := strings.Cut(rest, to)
+	return out
+}
+

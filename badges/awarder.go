@@ -1,0 +1,650 @@
+package badges
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+)
+
+// RecognitionStore keeps what the recognition engine works on: each
+// issuer's behaviours and rules, each member's record, the raw activity
+// log and the queue of awards to make.
+type RecognitionStore interface {
+	// CustomBehaviours lists the behaviours an issuer added to the defaults.
+	CustomBehaviours(ctx context.Context, issuerID string) ([]Behaviour, error)
+	// AddBehaviour adds one; ECONFLICT when the key is taken.
+	AddBehaviour(ctx context.Context, issuerID string, b Behaviour) error
+
+	// Rules maps each of an issuer's achievements that has a rule to it.
+	Rules(ctx context.Context, issuerID string) (map[string]*Rule, error)
+	// SetRule stores an achievement's rule; nil removes it.
+	SetRule(ctx context.Context, issuerID, achievementID string, r *Rule) error
+
+	// LogActivities appends activities to the log, once each: the result
+	// says, per activity, whether it was logged before (by its id, which
+	// derives from the source's event id when there is one).
+	LogActivities(ctx context.Context, as []Activity) (duplicate []bool, err error)
+	// Record reads a member's record; nil when there is none yet.
+	Record(ctx context.Context, memberID string) (*MemberRecord, error)
+	// UpdateRecord changes a member's record atomically; change gets a new
+	// record when there is none, and may run more than once.
+	UpdateRecord(ctx context.Context, memberID string, change func(*MemberRecord) error) error
+
+	// Enqueue queues awards, once each by ID.
+	Enqueue(ctx context.Context, awards []PendingAward) error
+	// Pending lists queued awards, oldest first.
+	Pending(ctx context.Context, limit int) ([]PendingAward, error)
+	// Done removes an award from the queue; Retry records a failed attempt.
+	Done(ctx context.Context, id string) error
+	Retry(ctx context.Context, id, reason string, next time.Time) error
+}
+
+// PendingAward is an award a rule earned, queued until it is issued. Its
+// ID is also the award's idempotency key, so however often it is tried,
+// one credential is issued.
+type PendingAward struct {
+	ID            string // "rule:<achievement>:<member>:<period>"
+	IssuerID      string
+	AchievementID string
+	MemberID      string
+	Narrative     string
+	Links         []string
+	Attempts      int
+	LastError     string
+	NotBefore     time.Time
+	CreatedAt     time.Time
+}
+
+// IssueFunc issues an award and returns the credential's id. It must be
+// idempotent on in.IdempotencyKey.
+type IssueFunc func(ctx context.Context, issuerID string, in AwardInput) (credentialID string, err error)
+
+// HoldingsFunc lists the achievements a member holds (not revoked).
+type HoldingsFunc func(ctx context.Context, memberID string) (map[string]bool, error)
+
+// Awarder turns recorded activity into awards: it keeps each member's
+// record, evaluates the rules an activity can change, and issues what they
+// earn through a durable queue, so that a crash between "rule met" and
+// "credential issued" loses nothing and issues nothing twice.
+type Awarder struct {
+	Store        RecognitionStore
+	Members      MemberService
+	Achievements AchievementService
+	Issue        IssueFunc
+	Holdings     HoldingsFunc
+	Log          *slog.Logger
+	Now          func() time.Time
+
+	wake chan struct{}
+	once sync.Once
+}
+
+// MaxActivityBatch bounds one recording request.
+const MaxActivityBatch = 1000
+
+// ActivityInput is one activity to record, naming its member by id, e-mail
+// or external id; with CreateMember, an unknown e-mail address becomes a
+// new member named Name.
+type ActivityInput struct {
+	Activity
+	Email        string
+	ExternalID   string
+	Name         string
+	CreateMember bool
+}
+
+// ActivityOutcome says what became of one activity.
+type ActivityOutcome string
+
+// Outcomes of recording an activity.
+const (
+	ActivityRecorded  ActivityOutcome = "recorded"
+	ActivityDuplicate ActivityOutcome = "duplicate" // its id or source event id was recorded before
+	ActivityRejected  ActivityOutcome = "rejected"
+)
+
+// ActivityResult is the answer for one activity.
+type ActivityResult struct {
+	Outcome  ActivityOutcome
+	ID       string // the activity's id
+	MemberID string
+	Err      error
+	// Earned lists the achievements this activity's member qualified for
+	// (queued for award).
+	Earned []string
+}
+
+func (a *Awarder) now() time.Time {
+	if a.Now != nil {
+		return a.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (a *Awarder) signal() {
+	a.once.Do(func() { a.wake = make(chan struct{}, 1) })
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Behaviours is an issuer's catalogue: the defaults and its own.
+func (a *Awarder) Behaviours(ctx context.Context, issuerID string) ([]Behaviour, error) {
+	custom, err := a.Store.CustomBehaviours(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	return append(DefaultBehaviours(), custom...), nil
+}
+
+// AddBehaviour extends an issuer's catalogue.
+func (a *Awarder) AddBehaviour(ctx context.Context, issuerID string, b Behaviour) error {
+	if err := ValidateBehaviour(b); err != nil {
+		return err
+	}
+	for _, d := range DefaultBehaviours() {
+		if d.Key == b.Key {
+			return FieldErrorf("key", "%q is one of the default behaviours", b.Key)
+		}
+	}
+	return a.Store.AddBehaviour(ctx, issuerID, b)
+}
+
+// SetRule validates and stores an achievement's rule: its behaviours must
+// be in the issuer's catalogue, its prerequisites the issuer's
+// achievements, and no achievement may require itself. Changing a rule
+// never revokes what was earned.
+func (a *Awarder) SetRule(ctx context.Context, achievementID string, r *Rule) (*Achievement, error) {
+	ach, err := a.Achievements.Achievement(ctx, achievementID)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return ach, a.Store.SetRule(ctx, ach.IssuerID, ach.ID, nil)
+	}
+	behaviours, err := a.Behaviours(ctx, ach.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := a.Store.Rules(ctx, ach.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for id := range rules {
+		known[id] = true
+	}
+	err = r.CheckReferences(func(key string) bool {
+		return slices.ContainsFunc(behaviours, func(b Behaviour) bool { return b.Key == key })
+	}, func(id string) bool {
+		if id == ach.ID || known[id] {
+			return true
+		}
+		other, err := a.Achievements.Achievement(ctx, id)
+		return err == nil && other.IssuerID == ach.IssuerID
+	})
+	if err != nil {
+		return nil, err
+	}
+	rules[ach.ID] = r
+	if err := CheckPrerequisiteCycles(rules); err != nil {
+		return nil, &Error{Code: EINVALID, Field: "rule.condition", Message: ErrorMessage(err)}
+	}
+	return ach, a.Store.SetRule(ctx, ach.IssuerID, ach.ID, r)
+}
+
+// Record records activities of one issuer, then evaluates the rules they
+// can change for each member and queues what they earned. Each activity
+// gets its own answer; only a failure of the store fails the call.
+func (a *Awarder) Record(ctx context.Context, issuerID string, ins []ActivityInput) ([]ActivityResult, error) {
+	if len(ins) > MaxActivityBatch {
+		return nil, Errorf(ETOOLARGE, "At most %d activities can be recorded at once, not %d.", MaxActivityBatch, len(ins))
+	}
+	now := a.now()
+	catalogue, err := a.Behaviours(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]ActivityResult, len(ins))
+	var batch []Activity
+	var rows []int
+	members := map[string]string{} // how a member was named → its id, within the batch
+	for i, in := range ins {
+		act, err := a.prepare(ctx, issuerID, in, now, catalogue, members)
+		if err != nil {
+			results[i] = ActivityResult{Outcome: ActivityRejected, Err: err}
+			continue
+		}
+		results[i] = ActivityResult{ID: act.ID, MemberID: act.MemberID}
+		batch, rows = append(batch, act), append(rows, i)
+	}
+	dups, err := a.Store.LogActivities(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	byMember := map[string][]Activity{}
+	var order []string
+	for j, act := range batch {
+		if dups[j] {
+			results[rows[j]].Outcome = ActivityDuplicate
+			continue
+		}
+		results[rows[j]].Outcome = ActivityRecorded
+		if _, seen := byMember[act.MemberID]; !seen {
+			order = append(order, act.MemberID)
+		}
+		byMember[act.MemberID] = append(byMember[act.MemberID], act)
+	}
+	rules, err := a.Store.Rules(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	earnedBy := map[string][]string{}
+	for _, memberID := range order {
+		earned, err := a.apply(ctx, issuerID, memberID, byMember[memberID], rules, catalogue)
+		if err != nil {
+			return nil, err
+		}
+		earnedBy[memberID] = earned
+	}
+	for i := range results {
+		if results[i].Outcome == ActivityRecorded {
+			results[i].Earned = earnedBy[results[i].MemberID]
+		}
+	}
+	return results, nil
+}
+
+// prepare validates an activity and finds (or creates) its member.
+func (a *Awarder) prepare(ctx context.Context, issuerID string, in ActivityInput, now time.Time, catalogue []Behaviour, members map[string]string) (Activity, error) {
+	act := in.Activity
+	act.IssuerID, act.RecordedAt = issuerID, now
+	if !slices.ContainsFunc(catalogue, func(b Behaviour) bool { return b.Key == act.Behaviour }) {
+		return act, FieldErrorf("behaviour", "unknown behaviour %q; see GET /api/v1/issuers/%s/behaviours", act.Behaviour, issuerID)
+	}
+	memberID, err := a.resolveMember(ctx, issuerID, in, members)
+	if err != nil {
+		return act, err
+	}
+	act.MemberID = memberID
+	if err := ValidateActivity(act, now); err != nil {
+		return act, err
+	}
+	if act.PeerID != "" {
+		if peer, err := a.Members.Member(ctx, act.PeerID); err != nil || peer.IssuerID != issuerID {
+			return act, FieldErrorf("peerId", "no member %q in this community", act.PeerID)
+		}
+	}
+	act.ID = activityID(issuerID, act.SourceEventID)
+	return act, nil
+}
+
+// activityID derives an activity's id from the source's event id, which
+// makes logging it again a duplicate; without one it is new.
+func activityID(issuerID, sourceEventID string) string {
+	if sourceEventID == "" {
+		return NewID()
+	}
+	return "src:" + issuerID + ":" + sourceEventID
+}
+
+func (a *Awarder) resolveMember(ctx context.Context, issuerID string, in ActivityInput, members map[string]string) (string, error) {
+	key := "id:" + in.MemberID
+	switch {
+	case in.MemberID != "":
+	case in.Email != "":
+		key = "email:" + in.Email
+	case in.ExternalID != "":
+		key = "external:" + in.ExternalID
+	default:
+		return "", FieldErrorf("memberId", "name the member: memberId, email or externalId")
+	}
+	if id, ok := members[key]; ok {
+		return id, nil
+	}
+	var m *Member
+	var err error
+	switch {
+	case in.MemberID != "":
+		if m, err = a.Members.Member(ctx, in.MemberID); err == nil && m.IssuerID != issuerID {
+			err = Errorf(ENOTFOUND, "No member with id %q.", in.MemberID)
+		}
+	case in.Email != "":
+		m, err = a.memberByEmail(ctx, issuerID, in)
+	default:
+		var page *Page[*Member]
+		page, err = a.Members.Members(ctx, MemberFilter{IssuerID: issuerID, ExternalID: in.ExternalID, ListOptions: ListOptions{Limit: 1}})
+		if err == nil && len(page.Items) == 0 {
+			err = Errorf(ENOTFOUND, "No member with external id %q.", in.ExternalID)
+		}
+		if err == nil {
+			m = page.Items[0]
+		}
+	}
+	if ErrorCode(err) == ENOTFOUND {
+		return "", &Error{Code: EINVALID, Field: "memberId", Message: ErrorMessage(err)}
+	}
+	if err != nil {
+		return "", err
+	}
+	members[key] = m.ID
+	return m.ID, nil
+}
+
+func (a *Awarder) memberByEmail(ctx context.Context, issuerID string, in ActivityInput) (*Member, error) {
+	page, err := a.Members.Members(ctx, MemberFilter{IssuerID: issuerID, Email: in.Email, ListOptions: ListOptions{Limit: 1}})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Items) > 0 {
+		return page.Items[0], nil
+	}
+	if !in.CreateMember {
+		return nil, Errorf(ENOTFOUND, "No member with e-mail %q; set createMember to add one.", in.Email)
+	}
+	m, err := a.Members.CreateMember(ctx, issuerID, MemberInput{Email: in.Email, DisplayName: in.Name})
+	if ErrorCode(err) == ECONFLICT { // created meanwhile
+		return a.memberByEmail(ctx, issuerID, ActivityInput{Email: in.Email})
+	}
+	return m, err
+}
+
+// apply adds a member's new activities to their record, then evaluates the
+// rules those activities can change and queues what is earned.
+func (a *Awarder) apply(ctx context.Context, issuerID, memberID string, acts []Activity, rules map[string]*Rule, catalogue []Behaviour) ([]string, error) {
+	var rec *MemberRecord
+	err := a.Store.UpdateRecord(ctx, memberID, func(r *MemberRecord) error {
+		for _, act := range acts {
+			r.Add(act)
+		}
+		rec = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	touched := map[string]bool{}
+	for _, act := range acts {
+		touched[act.Behaviour] = true
+	}
+	return a.evaluate(ctx, issuerID, rec, rules, catalogue, func(d Dependencies) bool {
+		if d.AnyBehaviour || d.Tenure {
+			return true
+		}
+		return slices.ContainsFunc(d.Behaviours, func(b string) bool { return touched[b] })
+	})
+}
+
+// evaluate checks the rules that relevant selects against a record and
+// queues the awards they earn.
+func (a *Awarder) evaluate(ctx context.Context, issuerID string, rec *MemberRecord, rules map[string]*Rule, catalogue []Behaviour, relevant func(Dependencies) bool) ([]string, error) {
+	var held map[string]bool
+	var queue []PendingAward
+	now := a.now()
+	ids := make([]string, 0, len(rules))
+	for id := range rules {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, achID := range ids {
+		r := rules[achID]
+		if !relevant(r.Dependencies()) {
+			continue
+		}
+		ach, err := a.Achievements.Achievement(ctx, achID)
+		if ErrorCode(err) == ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ach.Status != StatusActive {
+			continue
+		}
+		if held == nil {
+			if held, err = a.Holdings(ctx, rec.MemberID); err != nil {
+				return nil, err
+			}
+		}
+		if held[achID] && !ach.Repeatable {
+			continue
+		}
+		p := Evaluate(r, rec, a.evalContext(now, held, catalogue))
+		if !p.Met {
+			continue
+		}
+		narrative, links := p.Summary()
+		queue = append(queue, PendingAward{ID: fmt.Sprintf("rule:%s:%s:%s", achID, rec.MemberID, PeriodKey(r.Period, now)),
+			IssuerID: issuerID, AchievementID: achID, MemberID: rec.MemberID, Narrative: narrative, Links: links, CreatedAt: now})
+	}
+	if len(queue) == 0 {
+		return nil, nil
+	}
+	if err := a.Store.Enqueue(ctx, queue); err != nil {
+		return nil, err
+	}
+	a.signal()
+	earned := make([]string, len(queue))
+	for i, q := range queue {
+		earned[i] = q.AchievementID
+	}
+	return earned, nil
+}
+
+func (a *Awarder) evalContext(now time.Time, held map[string]bool, catalogue []Behaviour) EvalContext {
+	return EvalContext{Now: now, Holds: func(id string) bool { return held[id] },
+		BehaviourName: func(key string) string {
+			for _, b := range catalogue {
+				if b.Key == key {
+					return b.Name
+				}
+			}
+			return key
+		}}
+}
+
+// Reevaluate evaluates every rule of a member's issuer against their
+// record, e.g. after an award that may complete a pathway.
+func (a *Awarder) Reevaluate(ctx context.Context, memberID string) error {
+	m, err := a.Members.Member(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	rec, err := a.Store.Record(ctx, memberID)
+	if err != nil || rec == nil {
+		return err
+	}
+	rules, err := a.Store.Rules(ctx, m.IssuerID)
+	if err != nil {
+		return err
+	}
+	catalogue, err := a.Behaviours(ctx, m.IssuerID)
+	if err != nil {
+		return err
+	}
+	_, err = a.evaluate(ctx, m.IssuerID, rec, rules, catalogue, func(Dependencies) bool { return true })
+	return err
+}
+
+// AchievementProgress is how a member stands against one achievement's
+// rule.
+type AchievementProgress struct {
+	Achievement *Achievement
+	Held        bool
+	Progress    Progress
+}
+
+// Progress evaluates every active achievement with a rule for a member,
+// for nudging them towards the next badge: closest first, held last.
+func (a *Awarder) Progress(ctx context.Context, memberID string) ([]AchievementProgress, error) {
+	m, err := a.Members.Member(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := a.Store.Record(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
+		rec = NewMemberRecord(memberID, m.CreatedAt)
+	}
+	rules, err := a.Store.Rules(ctx, m.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	catalogue, err := a.Behaviours(ctx, m.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	held, err := a.Holdings(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	ec := a.evalContext(a.now(), held, catalogue)
+	var out []AchievementProgress
+	for achID, r := range rules {
+		ach, err := a.Achievements.Achievement(ctx, achID)
+		if ErrorCode(err) == ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ach.Status != StatusActive {
+			continue
+		}
+		out = append(out, AchievementProgress{Achievement: ach, Held: held[achID], Progress: Evaluate(r, rec, ec)})
+	}
+	slices.SortFunc(out, func(x, y AchievementProgress) int {
+		switch {
+		case x.Held != y.Held:
+			if x.Held {
+				return 1
+			}
+			return -1
+		case x.Progress.Fraction != y.Progress.Fraction:
+			if x.Progress.Fraction > y.Progress.Fraction {
+				return -1
+			}
+			return 1
+		}
+		return compareStrings(x.Achievement.Name, y.Achievement.Name)
+	})
+	return out, nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Run issues queued awards until ctx ends: at once when an activity
+// queues one, and every interval otherwise, retrying failures with
+// backoff.
+func (a *Awarder) Run(ctx context.Context, interval time.Duration) {
+	a.once.Do(func() { a.wake = make(chan struct{}, 1) })
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := a.Drain(ctx); err != nil && ctx.Err() == nil && a.Log != nil {
+			a.Log.Warn("awarding queued awards", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// Drain issues every queued award that is due and returns how many were
+// issued (or found issued already).
+func (a *Awarder) Drain(ctx context.Context) (int, error) {
+	done := 0
+	for ctx.Err() == nil {
+		batch, err := a.Store.Pending(ctx, 100)
+		if err != nil {
+			return done, err
+		}
+		now := a.now()
+		progressed := false
+		for _, p := range batch {
+			if p.NotBefore.After(now) {
+				continue
+			}
+			progressed = true
+			if err := a.issue(ctx, p); err != nil {
+				if ctx.Err() != nil {
+					return done, ctx.Err()
+				}
+				backoff := min(time.Duration(1<<min(p.Attempts, 10))*time.Second, time.Hour)
+				if rerr := a.Store.Retry(ctx, p.ID, ErrorMessage(err), now.Add(backoff)); rerr != nil {
+					return done, rerr
+				}
+				continue
+			}
+			done++
+		}
+		if !progressed {
+			return done, nil
+		}
+	}
+	return done, ctx.Err()
+}
+
+// issue makes one queued award. The queue entry's id is the award's
+// idempotency key: if a crash came after the credential was issued and
+// before the entry was removed, issuing again returns the same credential.
+func (a *Awarder) issue(ctx context.Context, p PendingAward) error {
+	in := AwardInput{AchievementID: p.AchievementID, MemberID: p.MemberID, Narrative: p.Narrative, IdempotencyKey: p.ID}
+	for _, l := range p.Links {
+		in.Evidence = append(in.Evidence, Evidence{URL: l, Name: "Recorded activity"})
+	}
+	if _, err := a.Issue(ctx, p.IssuerID, in); err != nil {
+		if code := ErrorCode(err); code == EINVALID || code == ENOTFOUND || code == ECONFLICT {
+			// The achievement or member changed since (archived, deleted):
+			// this award can never be made; drop it, and say so.
+			if a.Log != nil {
+				a.Log.Warn("queued award dropped", "award", p.ID, "err", err)
+			}
+			return a.Store.Done(ctx, p.ID)
+		}
+		return err
+	}
+	if err := a.Store.Done(ctx, p.ID); err != nil {
+		return err
+	}
+	// A new badge may complete a pathway.
+	if err := a.Reevaluate(ctx, p.MemberID); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// Rule returns an achievement's rule; ENOTFOUND when it has none.
+func (a *Awarder) Rule(ctx context.Context, achievementID string) (*Rule, error) {
+	ach, err := a.Achievements.Achievement(ctx, achievementID)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := a.Store.Rules(ctx, ach.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := rules[ach.ID]
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "Achievement %s has no rule: it is awarded by hand.", ach.ID)
+	}
+	return r, nil
+}

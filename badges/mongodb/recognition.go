@@ -1,0 +1,236 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// RecognitionStore keeps the recognition engine's data: custom behaviours
+// and rules (small collections, read whole per issuer), member records
+// (computed documents by member id), the activity log and the award queue.
+type RecognitionStore struct{ db *DB }
+
+var _ badges.RecognitionStore = (*RecognitionStore)(nil)
+
+// NewRecognitionStore returns the recognition store of db.
+func NewRecognitionStore(db *DB) *RecognitionStore { return &RecognitionStore{db: db} }
+
+type behaviourRecord struct {
+	ID          string `bson:"_id"` // <issuer>:<key>
+	Issuer      string `bson:"issuer"`
+	Key         string `bson:"key"`
+	Name        string `bson:"name"`
+	Description string `bson:"description,omitempty"`
+	Category    string `bson:"category"`
+}
+
+// CustomBehaviours lists an issuer's own behaviours.
+func (s *RecognitionStore) CustomBehaviours(ctx context.Context, issuerID string) ([]badges.Behaviour, error) {
+	cur, err := s.db.c(colBehaviours).Find(ctx, bson.D{{Key: "issuer", Value: issuerID}}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, wrap(err, "read behaviours")
+	}
+	var rs []behaviourRecord
+	if err := cur.All(ctx, &rs); err != nil {
+		return nil, wrap(err, "read behaviours")
+	}
+	out := make([]badges.Behaviour, len(rs))
+	for i, r := range rs {
+		out[i] = badges.Behaviour{Key: r.Key, Name: r.Name, Description: r.Description, Category: badges.BehaviourCategory(r.Category)}
+	}
+	return out, nil
+}
+
+// AddBehaviour adds an issuer's own behaviour; its key is unique per issuer.
+func (s *RecognitionStore) AddBehaviour(ctx context.Context, issuerID string, b badges.Behaviour) error {
+	_, err := s.db.c(colBehaviours).InsertOne(ctx, behaviourRecord{ID: issuerID + ":" + b.Key, Issuer: issuerID, Key: b.Key,
+		Name: b.Name, Description: b.Description, Category: string(b.Category)})
+	if isDuplicate(err) {
+		return &badges.Error{Code: badges.ECONFLICT, Field: "key", Message: "This community has a behaviour " + b.Key + " already."}
+	}
+	return wrap(err, "store behaviour")
+}
+
+type ruleRecord struct {
+	ID        string    `bson:"_id"` // the achievement id
+	Issuer    string    `bson:"issuer"`
+	Rule      string    `bson:"rule"` // its JSON form
+	UpdatedAt time.Time `bson:"updatedAt"`
+}
+
+// Rules maps an issuer's achievements to their rules.
+func (s *RecognitionStore) Rules(ctx context.Context, issuerID string) (map[string]*badges.Rule, error) {
+	cur, err := s.db.c(colRules).Find(ctx, bson.D{{Key: "issuer", Value: issuerID}})
+	if err != nil {
+		return nil, wrap(err, "read rules")
+	}
+	var rs []ruleRecord
+	if err := cur.All(ctx, &rs); err != nil {
+		return nil, wrap(err, "read rules")
+	}
+	out := make(map[string]*badges.Rule, len(rs))
+	for _, r := range rs {
+		rule, err := badges.ParseRule([]byte(r.Rule))
+		if err != nil {
+			return nil, fmt.Errorf("stored rule of achievement %s: %w", r.ID, err)
+		}
+		out[r.ID] = rule
+	}
+	return out, nil
+}
+
+// SetRule stores or removes an achievement's rule.
+func (s *RecognitionStore) SetRule(ctx context.Context, issuerID, achievementID string, r *badges.Rule) error {
+	if r == nil {
+		_, err := s.db.c(colRules).DeleteOne(ctx, byID(achievementID))
+		return wrap(err, "delete rule")
+	}
+	data, err := r.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	_, err = s.db.c(colRules).ReplaceOne(ctx, byID(achievementID),
+		ruleRecord{ID: achievementID, Issuer: issuerID, Rule: string(data), UpdatedAt: s.db.Now()}, options.Replace().SetUpsert(true))
+	return wrap(err, "store rule")
+}
+
+type activityRecord struct {
+	ID          string    `bson:"_id"`
+	Issuer      string    `bson:"issuer"`
+	Member      string    `bson:"member"`
+	Behaviour   string    `bson:"behaviour"`
+	At          time.Time `bson:"at"`
+	Quantity    float64   `bson:"quantity,omitempty"`
+	Peer        string    `bson:"peer,omitempty"`
+	EvidenceURL string    `bson:"evidenceUrl,omitempty"`
+	Narrative   string    `bson:"narrative,omitempty"`
+	Cohort      string    `bson:"cohort,omitempty"`
+	Source      string    `bson:"source,omitempty"`
+	RecordedAt  time.Time `bson:"recordedAt"`
+}
+
+// LogActivities appends activities with one unordered insert; an id
+// logged before is a duplicate.
+func (s *RecognitionStore) LogActivities(ctx context.Context, as []badges.Activity) ([]bool, error) {
+	dup := make([]bool, len(as))
+	if len(as) == 0 {
+		return dup, nil
+	}
+	docs := make([]any, len(as))
+	for i, a := range as {
+		docs[i] = activityRecord{ID: a.ID, Issuer: a.IssuerID, Member: a.MemberID, Behaviour: a.Behaviour, At: a.At.UTC(),
+			Quantity: a.Quantity, Peer: a.PeerID, EvidenceURL: a.EvidenceURL, Narrative: a.Narrative, Cohort: a.Cohort,
+			Source: a.SourceEventID, RecordedAt: a.RecordedAt.UTC()}
+	}
+	_, err := s.db.c(colActivities).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	switch {
+	case err == nil:
+		return dup, nil
+	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+		for _, we := range bwe.WriteErrors {
+			if we.Code != 11000 && !isDuplicate(we) {
+				return nil, wrap(we, "log activities")
+			}
+			dup[we.Index] = true
+		}
+		return dup, nil
+	}
+	return nil, wrap(err, "log activities")
+}
+
+// Record reads a member's record.
+func (s *RecognitionStore) Record(ctx context.Context, memberID string) (*badges.MemberRecord, error) {
+	rec, found, err := ReadComputed[badges.MemberRecord](ctx, s.db, colRecords, memberID)
+	if err != nil || !found {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// UpdateRecord changes a member's record atomically.
+func (s *RecognitionStore) UpdateRecord(ctx context.Context, memberID string, change func(*badges.MemberRecord) error) error {
+	return Modify(ctx, s.db, colRecords, memberID, func(rec *badges.MemberRecord, exists bool) error {
+		if !exists {
+			*rec = *badges.NewMemberRecord(memberID, s.db.Now())
+		}
+		return change(rec)
+	})
+}
+
+type pendingRecord struct {
+	ID          string    `bson:"_id"`
+	Issuer      string    `bson:"issuer"`
+	Achievement string    `bson:"achievement"`
+	Member      string    `bson:"member"`
+	Narrative   string    `bson:"narrative,omitempty"`
+	Links       []string  `bson:"links,omitempty"`
+	Attempts    int       `bson:"attempts"`
+	LastError   string    `bson:"lastError,omitempty"`
+	NotBefore   time.Time `bson:"notBefore"`
+	CreatedAt   time.Time `bson:"createdAt"`
+}
+
+// Enqueue queues awards with one unordered insert; one queued already
+// stays as it is.
+func (s *RecognitionStore) Enqueue(ctx context.Context, awards []badges.PendingAward) error {
+	docs := make([]any, len(awards))
+	for i, a := range awards {
+		docs[i] = pendingRecord{ID: a.ID, Issuer: a.IssuerID, Achievement: a.AchievementID, Member: a.MemberID,
+			Narrative: a.Narrative, Links: a.Links, NotBefore: a.CreatedAt, CreatedAt: a.CreatedAt}
+	}
+	_, err := s.db.c(colOutbox).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
+		for _, we := range bwe.WriteErrors {
+			if we.Code != 11000 && !isDuplicate(we) {
+				return wrap(we, "queue awards")
+			}
+		}
+		return nil
+	}
+	return wrap(err, "queue awards")
+}
+
+// Pending lists queued awards, oldest first. The queue is short-lived and
+// small, so reading it whole is fine.
+func (s *RecognitionStore) Pending(ctx context.Context, limit int) ([]badges.PendingAward, error) {
+	cur, err := s.db.c(colOutbox).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, wrap(err, "read award queue")
+	}
+	var rs []pendingRecord
+	if err := cur.All(ctx, &rs); err != nil {
+		return nil, wrap(err, "read award queue")
+	}
+	out := make([]badges.PendingAward, len(rs))
+	for i, r := range rs {
+		out[i] = badges.PendingAward{ID: r.ID, IssuerID: r.Issuer, AchievementID: r.Achievement, MemberID: r.Member,
+			Narrative: r.Narrative, Links: r.Links, Attempts: r.Attempts, LastError: r.LastError, NotBefore: r.NotBefore, CreatedAt: r.CreatedAt}
+	}
+	return out, nil
+}
+
+// Done removes an award from the queue.
+func (s *RecognitionStore) Done(ctx context.Context, id string) error {
+	_, err := s.db.c(colOutbox).DeleteOne(ctx, byID(id))
+	return wrap(err, "dequeue award")
+}
+
+// Retry records a failed attempt and when to try again.
+func (s *RecognitionStore) Retry(ctx context.Context, id, reason string, next time.Time) error {
+	defer s.db.LockDoc(colOutbox, id)()
+	_, err := s.db.c(colOutbox).UpdateOne(ctx, byID(id), bson.D{
+		{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}},
+		{Key: "$set", Value: bson.D{{Key: "lastError", Value: reason}, {Key: "notBefore", Value: next.UTC()}}},
+	})
+	return wrap(err, "retry award")
+}
