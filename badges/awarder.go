@@ -81,6 +81,45 @@ type Awarder struct {
 
 	wake chan struct{}
 	once sync.Once
+
+	// Whose members are known, so that recording activity by member id
+	// does not read the member every time. A member never changes
+	// community; entries expire so that a deleted member is noticed.
+	knownMu sync.Mutex
+	known   map[string]knownMember
+}
+
+type knownMember struct {
+	issuerID string
+	until    time.Time
+}
+
+// Bounds of the known-members memory.
+const (
+	knownMembers   = 100000
+	knownMemberTTL = 5 * time.Minute
+)
+
+// memberIssuer returns the community a member belongs to.
+func (a *Awarder) memberIssuer(ctx context.Context, memberID string) (string, error) {
+	now := a.now()
+	a.knownMu.Lock()
+	k, ok := a.known[memberID]
+	a.knownMu.Unlock()
+	if ok && now.Before(k.until) {
+		return k.issuerID, nil
+	}
+	m, err := a.Members.Member(ctx, memberID)
+	if err != nil {
+		return "", err
+	}
+	a.knownMu.Lock()
+	if a.known == nil || len(a.known) >= knownMembers {
+		a.known = map[string]knownMember{}
+	}
+	a.known[memberID] = knownMember{issuerID: m.IssuerID, until: now.Add(knownMemberTTL)}
+	a.knownMu.Unlock()
+	return m.IssuerID, nil
 }
 
 // MaxActivityBatch bounds one recording request.
@@ -206,7 +245,7 @@ func (a *Awarder) Record(ctx context.Context, issuerID string, ins []ActivityInp
 		return nil, Errorf(ETOOLARGE, "At most %d activities can be recorded at once, not %d.", MaxActivityBatch, len(ins))
 	}
 	now := a.now()
-	catalogue, err := a.Behaviours(ctx, issuerID)
+	rs, err := a.loadRules(ctx, issuerID)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +254,7 @@ func (a *Awarder) Record(ctx context.Context, issuerID string, ins []ActivityInp
 	var rows []int
 	members := map[string]string{} // how a member was named → its id, within the batch
 	for i, in := range ins {
-		act, err := a.prepare(ctx, issuerID, in, now, catalogue, members)
+		act, err := a.prepare(ctx, issuerID, in, now, rs.catalogue, members)
 		if err != nil {
 			results[i] = ActivityResult{Outcome: ActivityRejected, Err: err}
 			continue
@@ -240,17 +279,9 @@ func (a *Awarder) Record(ctx context.Context, issuerID string, ins []ActivityInp
 		}
 		byMember[act.MemberID] = append(byMember[act.MemberID], act)
 	}
-	rules, err := a.Store.Rules(ctx, issuerID)
+	earnedBy, err := a.applyAll(ctx, rs, order, byMember)
 	if err != nil {
 		return nil, err
-	}
-	earnedBy := map[string][]string{}
-	for _, memberID := range order {
-		earned, err := a.apply(ctx, issuerID, memberID, byMember[memberID], rules, catalogue)
-		if err != nil {
-			return nil, err
-		}
-		earnedBy[memberID] = earned
 	}
 	for i := range results {
 		if results[i].Outcome == ActivityRecorded {
@@ -258,6 +289,42 @@ func (a *Awarder) Record(ctx context.Context, issuerID string, ins []ActivityInp
 		}
 	}
 	return results, nil
+}
+
+// recordWriters is how many members' records are updated at once: each
+// update is a read and a write of one document, and the database does
+// several at a time faster than one after another.
+const recordWriters = 8
+
+// applyAll applies each member's new activities, several members at a
+// time, and returns what each member earned.
+func (a *Awarder) applyAll(ctx context.Context, rs *ruleSet, order []string, byMember map[string][]Activity) (map[string][]string, error) {
+	earnedBy := make(map[string][]string, len(order))
+	var mu sync.Mutex
+	var firstErr error
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for range min(recordWriters, len(order)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for memberID := range next {
+				earned, err := a.apply(ctx, rs, memberID, byMember[memberID])
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				earnedBy[memberID] = earned
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, memberID := range order {
+		next <- memberID
+	}
+	close(next)
+	wg.Wait()
+	return earnedBy, firstErr
 }
 
 // prepare validates an activity and finds (or creates) its member.
@@ -276,7 +343,7 @@ func (a *Awarder) prepare(ctx context.Context, issuerID string, in ActivityInput
 		return act, err
 	}
 	if act.PeerID != "" {
-		if peer, err := a.Members.Member(ctx, act.PeerID); err != nil || peer.IssuerID != issuerID {
+		if owner, err := a.memberIssuer(ctx, act.PeerID); err != nil || owner != issuerID {
 			return act, FieldErrorf("peerId", "no member %q in this community", act.PeerID)
 		}
 	}
@@ -311,9 +378,11 @@ func (a *Awarder) resolveMember(ctx context.Context, issuerID string, in Activit
 	var err error
 	switch {
 	case in.MemberID != "":
-		if m, err = a.Members.Member(ctx, in.MemberID); err == nil && m.IssuerID != issuerID {
+		var owner string
+		if owner, err = a.memberIssuer(ctx, in.MemberID); err == nil && owner != issuerID {
 			err = Errorf(ENOTFOUND, "No member with id %q.", in.MemberID)
 		}
+		m = &Member{ID: in.MemberID, IssuerID: owner}
 	case in.Email != "":
 		m, err = a.memberByEmail(ctx, issuerID, in)
 	default:
@@ -356,7 +425,7 @@ func (a *Awarder) memberByEmail(ctx context.Context, issuerID string, in Activit
 
 // apply adds a member's new activities to their record, then evaluates the
 // rules those activities can change and queues what is earned.
-func (a *Awarder) apply(ctx context.Context, issuerID, memberID string, acts []Activity, rules map[string]*Rule, catalogue []Behaviour) ([]string, error) {
+func (a *Awarder) apply(ctx context.Context, rs *ruleSet, memberID string, acts []Activity) ([]string, error) {
 	var rec *MemberRecord
 	err := a.Store.UpdateRecord(ctx, memberID, func(r *MemberRecord) error {
 		for _, act := range acts {
@@ -372,7 +441,7 @@ func (a *Awarder) apply(ctx context.Context, issuerID, memberID string, acts []A
 	for _, act := range acts {
 		touched[act.Behaviour] = true
 	}
-	return a.evaluate(ctx, issuerID, rec, rules, catalogue, func(d Dependencies) bool {
+	return a.evaluate(ctx, rs, rec, func(d Dependencies) bool {
 		if d.AnyBehaviour || d.Tenure {
 			return true
 		}
@@ -380,47 +449,75 @@ func (a *Awarder) apply(ctx context.Context, issuerID, memberID string, acts []A
 	})
 }
 
-// evaluate checks the rules that relevant selects against a record and
-// queues the awards they earn.
-func (a *Awarder) evaluate(ctx context.Context, issuerID string, rec *MemberRecord, rules map[string]*Rule, catalogue []Behaviour, relevant func(Dependencies) bool) ([]string, error) {
-	var held map[string]bool
-	var queue []PendingAward
-	now := a.now()
-	ids := make([]string, 0, len(rules))
-	for id := range rules {
-		ids = append(ids, id)
+// ruleSet is an issuer's rules with their active achievements and its
+// behaviour catalogue, read once for a batch of activities.
+type ruleSet struct {
+	issuerID     string
+	ids          []string // of the achievements with a rule, sorted
+	rules        map[string]*Rule
+	achievements map[string]*Achievement // active ones only
+	catalogue    []Behaviour
+}
+
+func (a *Awarder) loadRules(ctx context.Context, issuerID string) (*ruleSet, error) {
+	rs := &ruleSet{issuerID: issuerID, achievements: map[string]*Achievement{}}
+	var err error
+	if rs.catalogue, err = a.Behaviours(ctx, issuerID); err != nil {
+		return nil, err
 	}
-	slices.Sort(ids)
-	for _, achID := range ids {
-		r := rules[achID]
-		if !relevant(r.Dependencies()) {
-			continue
-		}
-		ach, err := a.Achievements.Achievement(ctx, achID)
+	if rs.rules, err = a.Store.Rules(ctx, issuerID); err != nil {
+		return nil, err
+	}
+	for id := range rs.rules {
+		ach, err := a.Achievements.Achievement(ctx, id)
 		if ErrorCode(err) == ENOTFOUND {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		if ach.Status != StatusActive {
+		if ach.Status == StatusActive {
+			rs.achievements[id] = ach
+			rs.ids = append(rs.ids, id)
+		}
+	}
+	slices.Sort(rs.ids)
+	return rs, nil
+}
+
+// evaluate checks the rules that relevant selects against a record and
+// queues the awards they earn. The member's holdings are read only if a
+// rule asks for them or is met.
+func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, relevant func(Dependencies) bool) ([]string, error) {
+	var held map[string]bool
+	var heldErr error
+	holdings := func() map[string]bool {
+		if held == nil && heldErr == nil {
+			held, heldErr = a.Holdings(ctx, rec.MemberID)
+		}
+		return held
+	}
+	now := a.now()
+	ec := a.evalContext(now, func(id string) bool { return holdings()[id] }, rs.catalogue)
+	var queue []PendingAward
+	for _, achID := range rs.ids {
+		r, ach := rs.rules[achID], rs.achievements[achID]
+		if !relevant(r.Dependencies()) {
 			continue
 		}
-		if held == nil {
-			if held, err = a.Holdings(ctx, rec.MemberID); err != nil {
-				return nil, err
-			}
-		}
-		if held[achID] && !ach.Repeatable {
+		p := Evaluate(r, rec, ec)
+		if p.Met && holdings()[achID] && !ach.Repeatable {
 			continue
 		}
-		p := Evaluate(r, rec, a.evalContext(now, held, catalogue))
+		if heldErr != nil {
+			return nil, heldErr
+		}
 		if !p.Met {
 			continue
 		}
 		narrative, links := p.Summary()
 		queue = append(queue, PendingAward{ID: fmt.Sprintf("rule:%s:%s:%s", achID, rec.MemberID, PeriodKey(r.Period, now)),
-			IssuerID: issuerID, AchievementID: achID, MemberID: rec.MemberID, Narrative: narrative, Links: links, CreatedAt: now})
+			IssuerID: rs.issuerID, AchievementID: achID, MemberID: rec.MemberID, Narrative: narrative, Links: links, CreatedAt: now})
 	}
 	if len(queue) == 0 {
 		return nil, nil
@@ -436,8 +533,8 @@ func (a *Awarder) evaluate(ctx context.Context, issuerID string, rec *MemberReco
 	return earned, nil
 }
 
-func (a *Awarder) evalContext(now time.Time, held map[string]bool, catalogue []Behaviour) EvalContext {
-	return EvalContext{Now: now, Holds: func(id string) bool { return held[id] },
+func (a *Awarder) evalContext(now time.Time, holds func(string) bool, catalogue []Behaviour) EvalContext {
+	return EvalContext{Now: now, Holds: holds,
 		BehaviourName: func(key string) string {
 			for _, b := range catalogue {
 				if b.Key == key {
@@ -459,15 +556,11 @@ func (a *Awarder) Reevaluate(ctx context.Context, memberID string) error {
 	if err != nil || rec == nil {
 		return err
 	}
-	rules, err := a.Store.Rules(ctx, m.IssuerID)
+	rs, err := a.loadRules(ctx, m.IssuerID)
 	if err != nil {
 		return err
 	}
-	catalogue, err := a.Behaviours(ctx, m.IssuerID)
-	if err != nil {
-		return err
-	}
-	_, err = a.evaluate(ctx, m.IssuerID, rec, rules, catalogue, func(Dependencies) bool { return true })
+	_, err = a.evaluate(ctx, rs, rec, func(Dependencies) bool { return true })
 	return err
 }
 
@@ -493,11 +586,7 @@ func (a *Awarder) Progress(ctx context.Context, memberID string) ([]AchievementP
 	if rec == nil {
 		rec = NewMemberRecord(memberID, m.CreatedAt)
 	}
-	rules, err := a.Store.Rules(ctx, m.IssuerID)
-	if err != nil {
-		return nil, err
-	}
-	catalogue, err := a.Behaviours(ctx, m.IssuerID)
+	rs, err := a.loadRules(ctx, m.IssuerID)
 	if err != nil {
 		return nil, err
 	}
@@ -505,20 +594,11 @@ func (a *Awarder) Progress(ctx context.Context, memberID string) ([]AchievementP
 	if err != nil {
 		return nil, err
 	}
-	ec := a.evalContext(a.now(), held, catalogue)
+	ec := a.evalContext(a.now(), func(id string) bool { return held[id] }, rs.catalogue)
 	var out []AchievementProgress
-	for achID, r := range rules {
-		ach, err := a.Achievements.Achievement(ctx, achID)
-		if ErrorCode(err) == ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if ach.Status != StatusActive {
-			continue
-		}
-		out = append(out, AchievementProgress{Achievement: ach, Held: held[achID], Progress: Evaluate(r, rec, ec)})
+	for _, achID := range rs.ids {
+		ach := rs.achievements[achID]
+		out = append(out, AchievementProgress{Achievement: ach, Held: held[achID], Progress: Evaluate(rs.rules[achID], rec, ec)})
 	}
 	slices.SortFunc(out, func(x, y AchievementProgress) int {
 		switch {

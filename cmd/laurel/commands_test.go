@@ -84,6 +84,13 @@ func TestLoadCommand(t *testing.T) {
 		!strings.Contains(out, "qr.png: first request") || !strings.Contains(out, "preview.png: first request") {
 		t.Fatalf("output:\n%s", out)
 	}
+	out, err = runCmd(t, "load", "activities", "--members", "20", "--rows", "300", "--batch", "100")
+	if err != nil {
+		t.Fatalf("load activities: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "imported 20 members") || !strings.Contains(out, "recorded 300 activities for 20 members") {
+		t.Fatalf("output:\n%s", out)
+	}
 	for _, proof := range []string{"jwt", "di"} {
 		out, err = runCmd(t, "load", "verify", "--proof", proof, "--credentials", "3", "--concurrency", "2", "--duration", "300ms")
 		if err != nil {

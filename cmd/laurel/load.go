@@ -11,10 +11,11 @@ import (
 	"os"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"time"
 )
 
-const loadUsage = `Usage: laurel load awards|verify|pages [flags]
+const loadUsage = `Usage: laurel load awards|verify|pages|activities [flags]
 
 awards: measures bulk awarding end to end: creates an issuer and an active
 badge, then awards it to -rows new members with one bulk request per -batch
@@ -29,6 +30,10 @@ pages: awards the badge to -rows new members in bulk, then requests the
 public page of a sample of those credentials from -concurrency clients for
 -duration, and prints the throughput and latency percentiles; it also
 times the first and a repeated request of a QR code and a preview image.
+
+activities: imports -members members, gives three badges rules, then
+records -rows activities of random members through the batch API, -batch
+at a time, and prints the throughput.
 
 Without -url it starts a Laurel of its own (no verify rate limit) on a
 temporary embedded database, which it deletes afterwards. With -url, that
@@ -49,13 +54,14 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	duration := fs.Duration("duration", 10*time.Second, "verify: how long to send requests")
 	proof := fs.String("proof", "jwt", "verify: jwt or di")
 	credentials := fs.Int("credentials", 20, "verify: distinct credentials to send in turn")
+	members := fs.Int("members", 5000, "activities: members of the community")
 	fs.Usage = func() { fmt.Fprint(stdout, loadUsage); fs.PrintDefaults() }
-	if len(args) == 0 || (args[0] != "awards" && args[0] != "verify" && args[0] != "pages") {
+	if len(args) == 0 || !slices.Contains([]string{"awards", "verify", "pages", "activities"}, args[0]) {
 		fs.Usage()
 		if len(args) > 0 && isHelp(args[0]) {
 			return flag.ErrHelp
 		}
-		return fmt.Errorf("load: say awards, verify or pages")
+		return fmt.Errorf("load: say awards, verify, pages or activities")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -65,7 +71,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		// the same way so that it takes no more of the machine than needed.
 		debug.SetGCPercent(400)
 	}
-	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *credentials < 1 || *duration <= 0 || (*proof != "jwt" && *proof != "di") {
+	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *credentials < 1 || *members < 2 || *duration <= 0 || (*proof != "jwt" && *proof != "di") {
 		return fmt.Errorf("load: -rows, -credentials and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -proof jwt or di")
 	}
 	if *url == "" {
@@ -83,6 +89,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return c.verify(ctx, *proof, *credentials, *concurrency, *duration, stdout)
 	case "pages":
 		return c.pages(ctx, *rows, *batch, *concurrency, *duration, stdout)
+	case "activities":
+		return c.activities(ctx, *members, *rows, min(*batch, 1000), stdout)
 	}
 	return c.awards(ctx, *rows, *batch, stdout)
 }
@@ -115,25 +123,7 @@ func (c *loadClient) post(ctx context.Context, path string, body any, out any) e
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+c.key)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("POST %s: %s: %s", path, resp.Status, data)
-	}
-	return json.Unmarshal(data, out)
+	return c.send(ctx, http.MethodPost, path, "application/json", b, out)
 }
 
 func (c *loadClient) awards(ctx context.Context, rows, batch int, stdout io.Writer) error {
