@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/issuer"
 	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
@@ -108,7 +109,7 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
-	if err := m.bootstrap(ctx, baseURL, issuing); err != nil {
+	if err := m.bootstrap(ctx, baseURL, issuing, awarder); err != nil {
 		ln.Close()
 		return err
 	}
@@ -228,7 +229,7 @@ func (m *Main) masterKey() ([]byte, error) {
 
 // bootstrap prints the first admin key once in the life of a database, and
 // seeds the demo community when asked.
-func (m *Main) bootstrap(ctx context.Context, baseURL string, issuing *issuer.Service) error {
+func (m *Main) bootstrap(ctx context.Context, baseURL string, issuing *issuer.Service, awarder *badges.Awarder) error {
 	token, err := mongodb.NewAPIKeyService(m.db).BootstrapAPIKey(ctx)
 	if err != nil {
 		return fmt.Errorf("create the first admin API key: %w", err)
@@ -237,7 +238,7 @@ func (m *Main) bootstrap(ctx context.Context, baseURL string, issuing *issuer.Se
 		fmt.Fprintf(m.stdout, "Admin API key (shown only this once; keep it safe): %s\n", token)
 	}
 	if m.Config.Demo {
-		return seedDemo(ctx, m.db, issuing, baseURL, m.stdout)
+		return seedDemo(ctx, m.db, issuing, awarder, baseURL, m.stdout)
 	}
 	return nil
 }

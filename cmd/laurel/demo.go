@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"strings"
+	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/mongodb"
@@ -11,14 +14,60 @@ import (
 	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
 )
 
-// seedDemo adds a demo community with badges for the behaviours Laurel is
-// about, a few members and their awards, to a database that has no issuer
-// yet.
-func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, baseURL string, out io.Writer) error {
+// demoBadge is a badge of the demo community; rules name other badges by
+// their index as "#n".
+type demoBadge struct {
+	in   badges.AchievementInput
+	rule string
+}
+
+var demoBadges = []demoBadge{
+	{badges.AchievementInput{Name: "Welcome Aboard", Level: "participation", Tags: []string{"onboarding"},
+		Description: "Found their way into the community.", Criteria: "Complete the onboarding."},
+		`{"condition":{"count":{"behaviour":"completed-onboarding","min":1}}}`},
+	{badges.AchievementInput{Name: "Regular Attendee", Level: "participation", Tags: []string{"attending"},
+		Description: "Shows up: attends community sessions regularly.", Criteria: "Attend at least **five** community sessions within 90 days."},
+		`{"condition":{"count":{"behaviour":"attended-session","min":5,"withinDays":90}}}`},
+	{badges.AchievementInput{Name: "Conversation Starter", Level: "contribution", Tags: []string{"discussion"},
+		Description: "Gets people talking in the forum.", Criteria: "Start eight discussions, or reply helpfully fifteen times."},
+		`{"condition":{"any":[{"count":{"behaviour":"posted","min":8}},{"count":{"behaviour":"replied","min":15}}]}}`},
+	{badges.AchievementInput{Name: "Resource Sharer", Level: "contribution", Tags: []string{"sharing"},
+		Description: "Shares useful resources with the community.", Criteria: "Share three resources other members can use."},
+		`{"condition":{"count":{"behaviour":"shared-resource","min":3}}}`},
+	{badges.AchievementInput{Name: "Steady Contributor", Level: "contribution", Tags: []string{"consistency"},
+		Description: "Active week after week.", Criteria: "Be active in four consecutive weeks."},
+		`{"condition":{"streak":{"unit":"weeks","min":4}}}`},
+	{badges.AchievementInput{Name: "Session Host", Level: "leadership", Tags: []string{"hosting"},
+		Description: "Hosts sessions for the community.", Criteria: "Be a *Regular Attendee*, then host two sessions."},
+		`{"condition":{"all":[{"holds":{"achievement":"#1"}},{"count":{"behaviour":"hosted-session","min":2}}]}}`},
+	{badges.AchievementInput{Name: "Mentor", Level: "leadership", Tags: []string{"mentoring"}, AchievementType: "Award",
+		Description: "Helps fellow members grow.", Criteria: "Be a *Resource Sharer*, then mentor two different members within six months."},
+		`{"condition":{"all":[{"holds":{"achievement":"#3"}},{"peers":{"behaviour":"mentored-member","min":2,"withinDays":180}}]}}`},
+	{badges.AchievementInput{Name: "Community Leader", Level: "leadership", Tags: []string{"leading"}, AchievementType: "Award",
+		Description: "Leads the community's work.", Criteria: "Be a *Session Host* and a *Mentor*, and lead a project."},
+		`{"condition":{"all":[{"holds":{"achievement":"#5"}},{"holds":{"achievement":"#6"}},{"count":{"behaviour":"led-project","min":1}}]}}`},
+}
+
+var (
+	demoFirst = []string{"Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Radia", "Tim", "Frances",
+		"Edsger", "Hedy", "Donald", "Annie", "Guido", "Sophie", "John", "Mary", "Yukihiro", "Jean", "Bjarne", "Lynn", "Niklaus"}
+	demoLast = []string{"Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Perlman",
+		"Berners-Lee", "Allen", "Dijkstra", "Lamarr", "Knuth", "Easley", "van Rossum", "Wilson", "McCarthy", "Keller"}
+)
+
+// demoMembers is the size of the demo community.
+const demoMembers = 200
+
+// seedDemo adds a demo community to a database that has no issuer yet:
+// eight badges across participation, contribution and leadership with
+// rules and a pathway, 200 members and four months of their activity, and
+// the badges that activity earned.
+func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awarder *badges.Awarder, baseURL string, out io.Writer) error {
 	profiles := imongo.NewProfileService(db)
 	if p, err := profiles.Profiles(ctx, badges.ListOptions{Limit: 1}); err != nil || p.Total > 0 {
 		return err
 	}
+	start := time.Now()
 	p, err := profiles.CreateProfile(ctx, issuer.ProfileInput{
 		Name: "Demo Community of Practice", URL: "https://example.org/community",
 		Description: "A community where practitioners meet, share and learn from each other.",
@@ -27,53 +76,129 @@ func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, base
 		return err
 	}
 	achievements := mongodb.NewAchievementService(db)
-	var ids []string
-	for _, in := range []badges.AchievementInput{
-		{Name: "Regular Attendee", Level: "participation", Tags: []string{"attending"},
-			Description: "Shows up: attended community sessions regularly.",
-			Criteria:    "Attend at least **five** community sessions within six months."},
-		{Name: "Resource Sharer", Level: "contribution", Tags: []string{"sharing"},
-			Description: "Shares useful resources with the community.",
-			Criteria:    "Share three resources that other members found useful."},
-		{Name: "Session Host", Level: "leadership", Tags: []string{"hosting"},
-			Description: "Hosted a community session.",
-			Criteria:    "Plan and host a session for the community."},
-		{Name: "Mentor", Level: "leadership", Tags: []string{"mentoring"}, AchievementType: "Award",
-			Description: "Mentored fellow members.",
-			Criteria:    "Mentor at least two members over three months."},
-	} {
-		in.Status = badges.StatusActive
-		a, err := achievements.CreateAchievement(ctx, p.ID, in)
+	ids := make([]string, len(demoBadges))
+	for i, b := range demoBadges {
+		b.in.Status = badges.StatusActive
+		a, err := achievements.CreateAchievement(ctx, p.ID, b.in)
 		if err != nil {
 			return err
 		}
-		ids = append(ids, a.ID)
+		ids[i] = a.ID
 	}
-	members := mongodb.NewMemberService(db)
-	for _, d := range []struct {
-		in     badges.MemberInput
-		badges []int // indexes into ids
-	}{
-		{badges.MemberInput{Email: "ada@example.org", DisplayName: "Ada Lovelace", Slug: "ada", PublicProfile: true}, []int{0, 1, 2}},
-		{badges.MemberInput{Email: "grace@example.org", DisplayName: "Grace Hopper", Slug: "grace", PublicProfile: true}, []int{0, 3}},
-		{badges.MemberInput{Email: "alan@example.org", DisplayName: "Alan Turing"}, []int{0}},
-	} {
-		m, err := members.CreateMember(ctx, p.ID, d.in)
+	for i, b := range demoBadges {
+		rule := b.rule
+		for j := len(ids) - 1; j >= 0; j-- {
+			rule = strings.ReplaceAll(rule, fmt.Sprintf("#%d", j), ids[j])
+		}
+		r, err := badges.ParseRule([]byte(rule))
+		if err != nil {
+			return fmt.Errorf("demo rule of %s: %w", b.in.Name, err)
+		}
+		if _, err := awarder.SetRule(ctx, ids[i], r); err != nil {
+			return fmt.Errorf("demo rule of %s: %w", b.in.Name, err)
+		}
+	}
+	members, err := seedDemoMembers(ctx, mongodb.NewMemberService(db), p.ID)
+	if err != nil {
+		return err
+	}
+	acts := demoActivity(members, time.Now().UTC())
+	for from := 0; from < len(acts); from += badges.MaxActivityBatch {
+		if _, err := awarder.Record(ctx, p.ID, acts[from:min(from+badges.MaxActivityBatch, len(acts))]); err != nil {
+			return err
+		}
+	}
+	// Issue what the activity earned now, so that every page is alive at
+	// once; each award may complete a pathway, which queues the next.
+	issued := 0
+	for {
+		n, err := awarder.Drain(ctx)
 		if err != nil {
 			return err
 		}
-		for _, i := range d.badges {
-			c, _, err := issuing.Award(ctx, p.ID, badges.AwardInput{AchievementID: ids[i], MemberID: m.ID,
-				Narrative: "Awarded in the demo community."})
-			if err != nil {
-				return err
-			}
-			if d.in.Slug == "ada" && i == 2 {
-				fmt.Fprintf(out, "Demo credential: %s/credentials/%s\n", baseURL, c.ID)
-			}
+		if n == 0 {
+			break
 		}
+		issued += n
 	}
-	fmt.Fprintf(out, "Demo community created: %s/issuers/%s\n", baseURL, p.ID)
-	fmt.Fprintf(out, "Demo member profile: %s/members/ada\n", baseURL)
+	sc, err := issuing.MemberShowcase(ctx, members[0].ID)
+	if err != nil {
+		return err
+	}
+	if len(sc.Entries) > 0 {
+		fmt.Fprintf(out, "Demo credential: %s/credentials/%s\n", baseURL, sc.Entries[0].CredentialID)
+	}
+	fmt.Fprintf(out, "Demo community created: %s/issuers/%s (%d members, %d activities, %d badges awarded in %.1fs)\n",
+		baseURL, p.ID, len(members), len(acts), issued, time.Since(start).Seconds())
+	fmt.Fprintf(out, "Demo member profile: %s/members/%s\n", baseURL, members[0].Slug)
 	return nil
+}
+
+// seedDemoMembers imports the demo members in one go; about two in three
+// consent to a public profile.
+func seedDemoMembers(ctx context.Context, members *mongodb.MemberService, issuerID string) ([]*badges.Member, error) {
+	rows := make([]badges.ImportRow, demoMembers)
+	for i := range rows {
+		first, last := demoFirst[i%len(demoFirst)], demoLast[(i/len(demoFirst)+i)%len(demoLast)]
+		rows[i] = badges.ImportRow{Line: i + 2, Input: badges.MemberInput{Email: fmt.Sprintf("member%d@example.org", i),
+			DisplayName: first + " " + last, PublicProfile: i%3 != 2}}
+	}
+	rows[0].Input.Slug = "ada"
+	if _, err := members.ImportMembers(ctx, issuerID, rows, false); err != nil {
+		return nil, err
+	}
+	out := make([]*badges.Member, 0, demoMembers)
+	for _, r := range rows {
+		page, err := members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: r.Input.Email, ListOptions: badges.ListOptions{Limit: 1}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+	}
+	return out, nil
+}
+
+// demoActivity makes four months of believable activity: most members
+// attend now and then, some post and share, a few host, mentor and lead.
+// The first member is among the most engaged, so the printed profile is
+// a full one. It is deterministic.
+func demoActivity(members []*badges.Member, now time.Time) []badges.ActivityInput {
+	rnd := rand.New(rand.NewPCG(2026, 11))
+	var acts []badges.ActivityInput
+	add := func(m *badges.Member, behaviour string, at time.Time, peer string) {
+		acts = append(acts, badges.ActivityInput{Activity: badges.Activity{MemberID: m.ID, Behaviour: behaviour, At: at, PeerID: peer,
+			EvidenceURL: fmt.Sprintf("https://example.org/community/%s/%d", behaviour, len(acts))}})
+	}
+	day := func() time.Time { return now.Add(-time.Duration(1+rnd.IntN(120*24)) * time.Hour) }
+	for i, m := range members {
+		engagement := rnd.Float64() // 0: lurker … 1: pillar of the community
+		if i == 0 {
+			engagement = 1
+		}
+		add(m, "completed-onboarding", now.Add(-121*24*time.Hour), "")
+		for range int(engagement * 14) {
+			add(m, "attended-session", day(), "")
+		}
+		for range int(engagement * engagement * 24) {
+			add(m, []string{"posted", "replied", "replied", "gave-feedback"}[rnd.IntN(4)], day(), "")
+		}
+		for range int(engagement * engagement * 5) {
+			add(m, "shared-resource", day(), "")
+		}
+		if engagement > 0.7 {
+			for w := range 5 { // a run of active weeks
+				add(m, "replied", now.Add(-time.Duration(w*7+1)*24*time.Hour), "")
+			}
+			for range 2 + rnd.IntN(2) {
+				add(m, "hosted-session", day(), "")
+			}
+		}
+		if engagement > 0.85 {
+			for range 2 + rnd.IntN(2) {
+				add(m, "mentored-member", day(), members[(i+1+rnd.IntN(len(members)-1))%len(members)].ID)
+			}
+			add(m, "led-project", day(), "")
+		}
+	}
+	return acts
 }

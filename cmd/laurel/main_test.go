@@ -496,6 +496,13 @@ func TestMain_Demo(t *testing.T) {
 	if n := total(t, c1.json(t, "GET", "/api/v1/issuers", nil, http.StatusOK)); n != 1 {
 		t.Errorf("issuers after seeding = %d, want 1", n)
 	}
+	// The rules awarded badges from the generated activity, up the pathway.
+	profile := c1.do(t, "GET", "/members/ada", "text/html", nil, http.StatusOK)
+	for _, badge := range []string{"Welcome Aboard", "Regular Attendee", "Session Host", "Mentor", "Community Leader"} {
+		if !bytes.Contains(profile, []byte(badge)) {
+			t.Errorf("the demo member's profile lacks %q", badge)
+		}
+	}
 	if err := m1.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
