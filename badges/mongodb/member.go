@@ -399,25 +399,9 @@ func (s *MemberService) entriesAfter(ctx context.Context, issuer, after string, 
 	return out, false, nil
 }
 
-// memberByExternalID finds a member by the id another system gave them,
-// through its key document.
+// memberByExternalID finds a member by the id another system gave them.
 func (s *MemberService) memberByExternalID(ctx context.Context, issuer, ext string) (*badges.Page[*badges.Member], error) {
-	p := &badges.Page[*badges.Member]{Items: []*badges.Member{}}
-	holder, err := s.db.keyRef(ctx, extIDKey(issuer, ext))
-	if err != nil || holder == "" {
-		return p, err
-	}
-	r, err := s.record(ctx, holder)
-	if badges.ErrorCode(err) == badges.ENOTFOUND {
-		return p, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if r.ExternalID == ext && r.Issuer == issuer {
-		p.Items, p.Total = append(p.Items, r.member()), 1
-	}
-	return p, nil
+	return s.memberByKey(ctx, extIDKey(issuer, ext), func(r *memberRecord) bool { return r.ExternalID == ext && r.Issuer == issuer })
 }
 
 func (s *MemberService) memberByEmail(ctx context.Context, issuer, email string) (*badges.Page[*badges.Member], error) {
@@ -425,8 +409,15 @@ func (s *MemberService) memberByEmail(ctx context.Context, issuer, email string)
 	if err != nil {
 		return nil, err
 	}
+	return s.memberByKey(ctx, emailKey(issuer, email), func(r *memberRecord) bool { return r.Email == email && r.Issuer == issuer })
+}
+
+// memberByKey finds the member a key document points at, as a page of at
+// most one; holds says whether the member still has the key's value (the
+// key document may outlive a change).
+func (s *MemberService) memberByKey(ctx context.Context, key string, holds func(*memberRecord) bool) (*badges.Page[*badges.Member], error) {
 	p := &badges.Page[*badges.Member]{Items: []*badges.Member{}}
-	holder, err := s.db.keyRef(ctx, emailKey(issuer, email))
+	holder, err := s.db.keyRef(ctx, key)
 	if err != nil || holder == "" {
 		return p, err
 	}
@@ -437,7 +428,7 @@ func (s *MemberService) memberByEmail(ctx context.Context, issuer, email string)
 	if err != nil {
 		return nil, err
 	}
-	if r.Email == email && r.Issuer == issuer {
+	if holds(r) {
 		p.Items, p.Total = append(p.Items, r.member()), 1
 	}
 	return p, nil

@@ -78,21 +78,40 @@ func InsertComputed[T any](ctx context.Context, db *DB, collection string, ids [
 	for i, id := range ids {
 		batch[i] = Computed[T]{ID: id, Rev: 1, Doc: docs[i]}
 	}
-	_, err = db.c(collection).InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
+	dup, err := insertNew(ctx, db.c(collection), batch, "write "+collection)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range dup {
+		if d {
+			existing = append(existing, i)
+		}
+	}
+	return existing, nil
+}
+
+// insertNew inserts documents with one unordered insert; those whose _id
+// exists already are left as they are and reported in dup.
+func insertNew(ctx context.Context, c *mongo.Collection, docs []any, doing string) (dup []bool, err error) {
+	dup = make([]bool, len(docs))
+	if len(docs) == 0 {
+		return dup, nil
+	}
+	_, err = c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
 	switch {
 	case err == nil:
-		return nil, nil
+		return dup, nil
 	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
 		for _, we := range bwe.WriteErrors {
 			if we.Code != 11000 && !isDuplicate(we) {
-				return nil, wrap(we, "write "+collection)
+				return nil, wrap(we, doing)
 			}
-			existing = append(existing, we.Index)
+			dup[we.Index] = true
 		}
-		return existing, nil
+		return dup, nil
 	}
-	return nil, wrap(err, "write "+collection)
+	return nil, wrap(err, doing)
 }
 
 // ReadComputed reads a computed document; found is false when there is

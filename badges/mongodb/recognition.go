@@ -2,12 +2,10 @@ package mongodb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -120,31 +118,13 @@ type activityRecord struct {
 // LogActivities appends activities with one unordered insert; an id
 // logged before is a duplicate.
 func (s *RecognitionStore) LogActivities(ctx context.Context, as []badges.Activity) ([]bool, error) {
-	dup := make([]bool, len(as))
-	if len(as) == 0 {
-		return dup, nil
-	}
 	docs := make([]any, len(as))
 	for i, a := range as {
 		docs[i] = activityRecord{ID: a.ID, Issuer: a.IssuerID, Member: a.MemberID, Behaviour: a.Behaviour, At: a.At.UTC(),
 			Quantity: a.Quantity, Peer: a.PeerID, EvidenceURL: a.EvidenceURL, Narrative: a.Narrative, Cohort: a.Cohort,
 			Source: a.SourceEventID, RecordedAt: a.RecordedAt.UTC()}
 	}
-	_, err := s.db.c(colActivities).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	var bwe mongo.BulkWriteException
-	switch {
-	case err == nil:
-		return dup, nil
-	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
-		for _, we := range bwe.WriteErrors {
-			if we.Code != 11000 && !isDuplicate(we) {
-				return nil, wrap(we, "log activities")
-			}
-			dup[we.Index] = true
-		}
-		return dup, nil
-	}
-	return nil, wrap(err, "log activities")
+	return insertNew(ctx, s.db.c(colActivities), docs, "log activities")
 }
 
 // Record reads a member's record.
@@ -187,17 +167,8 @@ func (s *RecognitionStore) Enqueue(ctx context.Context, awards []badges.PendingA
 		docs[i] = pendingRecord{ID: a.ID, Issuer: a.IssuerID, Achievement: a.AchievementID, Member: a.MemberID,
 			Narrative: a.Narrative, Links: a.Links, NotBefore: a.CreatedAt, CreatedAt: a.CreatedAt}
 	}
-	_, err := s.db.c(colOutbox).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	var bwe mongo.BulkWriteException
-	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
-		for _, we := range bwe.WriteErrors {
-			if we.Code != 11000 && !isDuplicate(we) {
-				return wrap(we, "queue awards")
-			}
-		}
-		return nil
-	}
-	return wrap(err, "queue awards")
+	_, err := insertNew(ctx, s.db.c(colOutbox), docs, "queue awards")
+	return err
 }
 
 // Pending lists queued awards, oldest first. The queue is short-lived and
