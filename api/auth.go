@@ -38,7 +38,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		switch m := c.Request().Method; {
 		case m == http.MethodGet || m == http.MethodHead:
 			need = badges.ScopeRead
-		case c.Path() == activitiesRoute:
+		case ingestRoutes[c.Path()]:
 			need = badges.ScopeIngest // what systems that report activity get
 		}
 		if !key.Allows(need) {

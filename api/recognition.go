@@ -20,6 +20,7 @@ type Recognition interface {
 	Rule(ctx context.Context, achievementID string) (*badges.Rule, error)
 	Record(ctx context.Context, issuerID string, ins []badges.ActivityInput) ([]badges.ActivityResult, error)
 	Progress(ctx context.Context, memberID string) ([]badges.AchievementProgress, error)
+	Endorse(ctx context.Context, issuerID string, in badges.EndorseInput) (*badges.EndorseResult, error)
 }
 
 type behaviourJSON struct {
@@ -122,9 +123,45 @@ type activityReportJSON struct {
 	Results   []activityResultJSON `json:"results"`
 }
 
-// activitiesRoute takes activity from other systems, with the ingest
-// scope.
-const activitiesRoute = "/api/v1/issuers/:issuer/activities"
+// Routes that take what other systems report, with the ingest scope.
+const (
+	activitiesRoute   = "/api/v1/issuers/:issuer/activities"
+	endorsementsRoute = "/api/v1/issuers/:issuer/endorsements"
+)
+
+var ingestRoutes = map[string]bool{activitiesRoute: true, endorsementsRoute: true}
+
+type endorseRequest struct {
+	EndorserID string `json:"endorserId"`
+	MemberID   string `json:"memberId"`
+	Note       string `json:"note"`
+}
+
+type endorseResponse struct {
+	Earned         []string `json:"earned"`
+	EndorserEarned []string `json:"endorserEarned"`
+}
+
+// handleEndorse records one member endorsing another's contribution.
+func (s *Server) handleEndorse(c echo.Context) error {
+	var req endorseRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	res, err := s.svc.Recognition.Endorse(c.Request().Context(), c.Param("issuer"),
+		badges.EndorseInput{EndorserID: req.EndorserID, MemberID: req.MemberID, Note: req.Note})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, endorseResponse{Earned: nonNil(res.Earned), EndorserEarned: nonNil(res.EndorserEarned)})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
 
 // maxActivityBody bounds a batch of activities.
 const maxActivityBody = 4 << 20

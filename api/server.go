@@ -195,6 +195,7 @@ func (s *Server) routes() {
 	v1.GET("/issuers/:issuer/behaviours", s.handleBehaviourList, issuerExists)
 	v1.POST("/issuers/:issuer/behaviours", s.handleBehaviourCreate, issuerExists)
 	v1.POST(strings.TrimPrefix(activitiesRoute, "/api/v1"), s.handleActivities, issuerExists)
+	v1.POST(strings.TrimPrefix(endorsementsRoute, "/api/v1"), s.handleEndorse, issuerExists)
 	v1.GET("/achievements/:achievement/rule", s.handleRuleGet)
 	v1.PUT("/achievements/:achievement/rule", s.handleRulePut)
 	v1.DELETE("/achievements/:achievement/rule", s.handleRuleDelete)

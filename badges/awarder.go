@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // RecognitionStore keeps what the recognition engine works on: each
@@ -498,7 +499,7 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 		return held
 	}
 	now := a.now()
-	ec := a.evalContext(now, func(id string) bool { return holdings()[id] }, rs.catalogue)
+	ec := a.evalContext(ctx, now, func(id string) bool { return holdings()[id] }, rs.catalogue)
 	var queue []PendingAward
 	for _, achID := range rs.ids {
 		r, ach := rs.rules[achID], rs.achievements[achID]
@@ -533,8 +534,17 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 	return earned, nil
 }
 
-func (a *Awarder) evalContext(now time.Time, holds func(string) bool, catalogue []Behaviour) EvalContext {
+func (a *Awarder) evalContext(ctx context.Context, now time.Time, holds func(string) bool, catalogue []Behaviour) EvalContext {
+	endorsers := map[string]map[string]bool{} // endorser → holdings, read once each
 	return EvalContext{Now: now, Holds: holds,
+		EndorserHolds: func(memberID, achievementID string) bool {
+			held, ok := endorsers[memberID]
+			if !ok {
+				held, _ = a.Holdings(ctx, memberID) // unreadable holdings count as none
+				endorsers[memberID] = held
+			}
+			return held[achievementID]
+		},
 		BehaviourName: func(key string) string {
 			for _, b := range catalogue {
 				if b.Key == key {
@@ -594,7 +604,7 @@ func (a *Awarder) Progress(ctx context.Context, memberID string) ([]AchievementP
 	if err != nil {
 		return nil, err
 	}
-	ec := a.evalContext(a.now(), func(id string) bool { return held[id] }, rs.catalogue)
+	ec := a.evalContext(ctx, a.now(), func(id string) bool { return held[id] }, rs.catalogue)
 	var out []AchievementProgress
 	for _, achID := range rs.ids {
 		ach := rs.achievements[achID]
@@ -727,4 +737,92 @@ func (a *Awarder) Rule(ctx context.Context, achievementID string) (*Rule, error)
 		return nil, Errorf(ENOTFOUND, "Achievement %s has no rule: it is awarded by hand.", ach.ID)
 	}
 	return r, nil
+}
+
+// EndorserLevel is the level of badge a member must hold to endorse or
+// nominate others: the community's leaders recognise contributions.
+const EndorserLevel = "leadership"
+
+// EndorseInput is a member endorsing another member's contribution.
+type EndorseInput struct {
+	EndorserID string
+	MemberID   string
+	Note       string
+}
+
+// EndorseResult says what an endorsement earned: Earned for the endorsed
+// member, EndorserEarned for the endorser (endorsing is activity too).
+type EndorseResult struct {
+	Earned, EndorserEarned []string
+}
+
+// Endorse records an endorsement. It counts for the endorsed member (the
+// endorsements condition) and as the endorser's endorsed-peer activity.
+// Only a member holding a badge of EndorserLevel may endorse, a member
+// cannot endorse themselves, and one member endorses another at most once
+// a day.
+func (a *Awarder) Endorse(ctx context.Context, issuerID string, in EndorseInput) (*EndorseResult, error) {
+	if err := a.checkEndorser(ctx, issuerID, in.EndorserID, in.MemberID); err != nil {
+		return nil, err
+	}
+	if utf8.RuneCountInString(in.Note) > 500 {
+		return nil, FieldErrorf("note", "the note must be at most 500 characters")
+	}
+	now := a.now()
+	rs, err := a.loadRules(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	var rec *MemberRecord
+	added := false
+	err = a.Store.UpdateRecord(ctx, in.MemberID, func(r *MemberRecord) error {
+		added, rec = r.AddEndorsement(Endorsement{From: in.EndorserID, At: now, Note: in.Note}), r
+		if !added {
+			return Errorf(ECONFLICT, "Member %s endorsed member %s today already.", in.EndorserID, in.MemberID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := &EndorseResult{}
+	if res.Earned, err = a.evaluate(ctx, rs, rec, func(d Dependencies) bool { return d.Endorsements }); err != nil {
+		return nil, err
+	}
+	results, err := a.Record(ctx, issuerID, []ActivityInput{{Activity: Activity{MemberID: in.EndorserID,
+		Behaviour: BehaviourEndorsement, At: now, PeerID: in.MemberID, Narrative: in.Note}}})
+	if err != nil {
+		return nil, err
+	}
+	if results[0].Err != nil {
+		return nil, results[0].Err
+	}
+	res.EndorserEarned = results[0].Earned
+	return res, nil
+}
+
+// checkEndorser checks that two distinct members of the community are
+// involved and that the first may recognise the second.
+func (a *Awarder) checkEndorser(ctx context.Context, issuerID, endorserID, memberID string) error {
+	if endorserID == memberID {
+		return FieldErrorf("memberId", "a member cannot endorse or nominate themselves")
+	}
+	for field, id := range map[string]string{"endorserId": endorserID, "memberId": memberID} {
+		if owner, err := a.memberIssuer(ctx, id); ErrorCode(err) == ENOTFOUND || (err == nil && owner != issuerID) {
+			return FieldErrorf(field, "no member %q in this community", id)
+		} else if err != nil {
+			return err
+		}
+	}
+	held, err := a.Holdings(ctx, endorserID)
+	if err != nil {
+		return err
+	}
+	for id := range held {
+		ach, err := a.Achievements.Achievement(ctx, id)
+		if err == nil && ach.Level == EndorserLevel {
+			return nil
+		}
+	}
+	return FieldErrorf("endorserId", "only members holding a %s badge may endorse or nominate", EndorserLevel)
 }
