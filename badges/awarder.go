@@ -42,6 +42,13 @@ type RecognitionStore interface {
 	// Done removes an award from the queue; Retry records a failed attempt.
 	Done(ctx context.Context, id string) error
 	Retry(ctx context.Context, id, reason string, next time.Time) error
+
+	// SaveNomination creates or replaces a nomination; Nomination reads
+	// one (ENOTFOUND when there is none); Nominations lists an issuer's
+	// with a status ("" for all), newest first.
+	SaveNomination(ctx context.Context, n *Nomination) error
+	Nomination(ctx context.Context, id string) (*Nomination, error)
+	Nominations(ctx context.Context, issuerID, status string) ([]*Nomination, error)
 }
 
 // PendingAward is an award a rule earned, queued until it is issued. Its
@@ -825,4 +832,111 @@ func (a *Awarder) checkEndorser(ctx context.Context, issuerID, endorserID, membe
 		}
 	}
 	return FieldErrorf("endorserId", "only members holding a %s badge may endorse or nominate", EndorserLevel)
+}
+
+// Nomination statuses.
+const (
+	NominationPending  = "pending"
+	NominationApproved = "approved"
+	NominationDeclined = "declined"
+)
+
+// Nomination is a leader proposing a member for an achievement; an admin
+// approves it (which awards the achievement) or declines it.
+type Nomination struct {
+	ID            string
+	IssuerID      string
+	NominatorID   string
+	MemberID      string
+	AchievementID string
+	Note          string
+	Status        string
+	CredentialID  string // when approved
+	Reason        string // when declined
+	CreatedAt     time.Time
+	DecidedAt     time.Time
+}
+
+// NominateInput proposes a member for an achievement.
+type NominateInput struct {
+	NominatorID, MemberID, AchievementID, Note string
+}
+
+// Nominate queues a nomination for an admin to decide. The nominator
+// must hold a badge of EndorserLevel; a member cannot nominate
+// themselves, nor be nominated twice for one achievement while the first
+// nomination waits.
+func (a *Awarder) Nominate(ctx context.Context, issuerID string, in NominateInput) (*Nomination, error) {
+	if err := a.checkEndorser(ctx, issuerID, in.NominatorID, in.MemberID); err != nil {
+		if ErrorField(err) == "endorserId" {
+			err = &Error{Code: EINVALID, Field: "nominatorId", Message: ErrorMessage(err)}
+		}
+		return nil, err
+	}
+	if utf8.RuneCountInString(in.Note) > 1000 {
+		return nil, FieldErrorf("note", "the note must be at most 1000 characters")
+	}
+	ach, err := a.Achievements.Achievement(ctx, in.AchievementID)
+	if ErrorCode(err) == ENOTFOUND || (err == nil && (ach.IssuerID != issuerID || ach.Status != StatusActive)) {
+		return nil, FieldErrorf("achievementId", "no active achievement %q in this community", in.AchievementID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	pending, err := a.Store.Nominations(ctx, issuerID, NominationPending)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range pending {
+		if n.MemberID == in.MemberID && n.AchievementID == in.AchievementID {
+			return nil, Errorf(ECONFLICT, "Member %s is nominated for this achievement already (nomination %s).", in.MemberID, n.ID)
+		}
+	}
+	n := &Nomination{ID: NewID(), IssuerID: issuerID, NominatorID: in.NominatorID, MemberID: in.MemberID,
+		AchievementID: in.AchievementID, Note: in.Note, Status: NominationPending, CreatedAt: a.now()}
+	return n, a.Store.SaveNomination(ctx, n)
+}
+
+// Nominations lists an issuer's nominations with a status ("" for all),
+// newest first.
+func (a *Awarder) Nominations(ctx context.Context, issuerID, status string) ([]*Nomination, error) {
+	if status != "" && status != NominationPending && status != NominationApproved && status != NominationDeclined {
+		return nil, FieldErrorf("status", "status must be pending, approved or declined")
+	}
+	return a.Store.Nominations(ctx, issuerID, status)
+}
+
+// Decide approves a pending nomination, awarding the achievement (with
+// the nomination's note as the narrative), or declines it with a reason.
+// Approving is idempotent: the award's idempotency key is the nomination.
+func (a *Awarder) Decide(ctx context.Context, id string, approve bool, reason string) (*Nomination, error) {
+	n, err := a.Store.Nomination(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if n.Status != NominationPending {
+		return nil, Errorf(ECONFLICT, "Nomination %s was %s already.", n.ID, n.Status)
+	}
+	n.DecidedAt = a.now()
+	if !approve {
+		if utf8.RuneCountInString(reason) > 500 {
+			return nil, FieldErrorf("reason", "the reason must be at most 500 characters")
+		}
+		n.Status, n.Reason = NominationDeclined, reason
+		return n, a.Store.SaveNomination(ctx, n)
+	}
+	narrative := "Nominated by a fellow member."
+	if n.Note != "" {
+		narrative = "Nominated by a fellow member: " + n.Note
+	}
+	credID, err := a.Issue(ctx, n.IssuerID, AwardInput{AchievementID: n.AchievementID, MemberID: n.MemberID,
+		Narrative: narrative, IdempotencyKey: "nomination:" + n.ID})
+	if err != nil {
+		return nil, err
+	}
+	n.Status, n.CredentialID = NominationApproved, credID
+	if err := a.Store.SaveNomination(ctx, n); err != nil {
+		return nil, err
+	}
+	return n, a.Reevaluate(ctx, n.MemberID) // the badge may complete a pathway
 }

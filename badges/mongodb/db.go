@@ -46,12 +46,13 @@ const (
 	colRecords             = "records"
 	colRules               = "rules"
 	colBehaviours          = "behaviours"
+	colNominations         = "nominations"
 )
 
 var allCollections = []string{
 	colIssuers, colKeys, colAchievements, colAchievementVersions, colMembers,
 	colMemberPages, colActivities, colCredentials, colStatusLists, colAPIKeys,
-	colWebhooks, colOutbox, colAudit, colCounters, colKeyIndex, colImages, colShowcases, colRecords, colRules, colBehaviours,
+	colWebhooks, colOutbox, colAudit, colCounters, colKeyIndex, colImages, colShowcases, colRecords, colRules, colBehaviours, colNominations,
 }
 
 // Options says which database to use.

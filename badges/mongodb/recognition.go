@@ -205,3 +205,68 @@ func (s *RecognitionStore) Retry(ctx context.Context, id, reason string, next ti
 	})
 	return wrap(err, "retry award")
 }
+
+type nominationRecord struct {
+	ID          string    `bson:"_id"`
+	Issuer      string    `bson:"issuer"`
+	Nominator   string    `bson:"nominator"`
+	Member      string    `bson:"member"`
+	Achievement string    `bson:"achievement"`
+	Note        string    `bson:"note,omitempty"`
+	Status      string    `bson:"status"`
+	Credential  string    `bson:"credential,omitempty"`
+	Reason      string    `bson:"reason,omitempty"`
+	CreatedAt   time.Time `bson:"createdAt"`
+	DecidedAt   time.Time `bson:"decidedAt,omitempty"`
+}
+
+func (r *nominationRecord) nomination() *badges.Nomination {
+	return &badges.Nomination{ID: r.ID, IssuerID: r.Issuer, NominatorID: r.Nominator, MemberID: r.Member, AchievementID: r.Achievement,
+		Note: r.Note, Status: r.Status, CredentialID: r.Credential, Reason: r.Reason, CreatedAt: r.CreatedAt, DecidedAt: r.DecidedAt}
+}
+
+// SaveNomination creates or replaces a nomination.
+func (s *RecognitionStore) SaveNomination(ctx context.Context, n *badges.Nomination) error {
+	r := nominationRecord{ID: n.ID, Issuer: n.IssuerID, Nominator: n.NominatorID, Member: n.MemberID, Achievement: n.AchievementID,
+		Note: n.Note, Status: n.Status, Credential: n.CredentialID, Reason: n.Reason, CreatedAt: n.CreatedAt.UTC(), DecidedAt: n.DecidedAt.UTC()}
+	_, err := s.db.c(colNominations).ReplaceOne(ctx, byID(n.ID), r, options.Replace().SetUpsert(true))
+	return wrap(err, "store nomination")
+}
+
+// Nomination reads one nomination.
+func (s *RecognitionStore) Nomination(ctx context.Context, id string) (*badges.Nomination, error) {
+	notFound := badges.Errorf(badges.ENOTFOUND, "No nomination with id %q.", id)
+	if !badges.ValidID(id) {
+		return nil, notFound
+	}
+	var r nominationRecord
+	if err := s.db.c(colNominations).FindOne(ctx, byID(id)).Decode(&r); err != nil {
+		if isNoDocuments(err) {
+			return nil, notFound
+		}
+		return nil, wrap(err, "read nomination")
+	}
+	return r.nomination(), nil
+}
+
+// Nominations lists an issuer's nominations; the collection is small (an
+// admin queue), so it is read with a filter.
+func (s *RecognitionStore) Nominations(ctx context.Context, issuerID, status string) ([]*badges.Nomination, error) {
+	filter := bson.D{{Key: "issuer", Value: issuerID}}
+	if status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: status})
+	}
+	cur, err := s.db.c(colNominations).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(1000))
+	if err != nil {
+		return nil, wrap(err, "read nominations")
+	}
+	var rs []nominationRecord
+	if err := cur.All(ctx, &rs); err != nil {
+		return nil, wrap(err, "read nominations")
+	}
+	out := make([]*badges.Nomination, len(rs))
+	for i := range rs {
+		out[i] = rs[i].nomination()
+	}
+	return out, nil
+}
