@@ -162,6 +162,39 @@ func TestRecognition_EndToEnd(t *testing.T) {
 	if body := string(ts.do(t, req{method: "GET", path: "/achievements/" + host, token: "-", header: accept("text/html")}).want(t, 200).body); !strings.Contains(body, "Earned by 1 member.") {
 		t.Fatalf("the hosting badge was issued more than once:\n%s", body)
 	}
+
+	// The counters saw it all.
+	var stats struct {
+		Weeks []struct {
+			Week          string
+			Activities    map[string]int
+			ActiveMembers int
+			Awards        map[string]int
+		}
+		Achievements []struct {
+			ID     string
+			Earned int
+		}
+		Funnel []struct {
+			Level   string
+			Members int
+		}
+	}
+	ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/stats?weeks=2", token: read}).want(t, 200).JSON(t, &stats)
+	activities, awards := map[string]int{}, 0
+	for _, w := range stats.Weeks {
+		for b, n := range w.Activities {
+			activities[b] += n
+		}
+		for _, n := range w.Awards {
+			awards += n
+		}
+	}
+	if len(stats.Weeks) != 2 || activities["hosted-session"] != 3 || activities["led-project"] != 1 || awards != 2 ||
+		fmt.Sprint(stats.Funnel) != "[{contribution 1} {leadership 1}]" || len(stats.Achievements) != 2 {
+		t.Fatalf("stats: %+v", stats)
+	}
+	ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/stats?weeks=0", token: read}).wantProblem(t, 400, badges.EINVALID, "weeks")
 }
 
 // TestRecognition_CrashBetweenIssueAndDequeue makes the award queue's

@@ -204,6 +204,7 @@ func (s *Server) routes() {
 	v1.PUT("/achievements/:achievement/rule", s.handleRulePut)
 	v1.DELETE("/achievements/:achievement/rule", s.handleRuleDelete)
 	v1.GET("/members/:member/progress", s.handleProgress)
+	v1.GET("/issuers/:issuer/stats", s.handleStats, issuerExists)
 
 	admin := requireScope(badges.ScopeAdmin)
 	v1.POST("/apikeys", s.handleAPIKeyCreate, admin)

@@ -80,6 +80,7 @@ type HoldingsFunc func(ctx context.Context, memberID string) (map[string]bool, e
 // "credential issued" loses nothing and issues nothing twice.
 type Awarder struct {
 	Store        RecognitionStore
+	Stats        StatsStore
 	Members      MemberService
 	Achievements AchievementService
 	Issue        IssueFunc
@@ -276,16 +277,21 @@ func (a *Awarder) Record(ctx context.Context, issuerID string, ins []ActivityInp
 	}
 	byMember := map[string][]Activity{}
 	var order []string
+	var fresh []Activity
 	for j, act := range batch {
 		if dups[j] {
 			results[rows[j]].Outcome = ActivityDuplicate
 			continue
 		}
 		results[rows[j]].Outcome = ActivityRecorded
+		fresh = append(fresh, act)
 		if _, seen := byMember[act.MemberID]; !seen {
 			order = append(order, act.MemberID)
 		}
 		byMember[act.MemberID] = append(byMember[act.MemberID], act)
+	}
+	if err := a.Stats.CountActivities(ctx, issuerID, fresh); err != nil {
+		return nil, err
 	}
 	earnedBy, err := a.applyAll(ctx, rs, order, byMember)
 	if err != nil {
@@ -939,4 +945,15 @@ func (a *Awarder) Decide(ctx context.Context, id string, approve bool, reason st
 		return nil, err
 	}
 	return n, a.Reevaluate(ctx, n.MemberID) // the badge may complete a pathway
+}
+
+// Counters returns a community's last n weeks of counters, oldest first,
+// and how many members reached each level.
+func (a *Awarder) Counters(ctx context.Context, issuerID string, weeks int) ([]WeekStats, map[string]int, error) {
+	ws, err := a.Stats.Weeks(ctx, issuerID, LastWeeks(a.now(), weeks))
+	if err != nil {
+		return nil, nil, err
+	}
+	funnel, err := a.Stats.Funnel(ctx, issuerID)
+	return ws, funnel, err
 }

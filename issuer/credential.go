@@ -12,6 +12,7 @@ type Credential struct {
 	IssuerID           string
 	AchievementID      string
 	AchievementVersion int
+	AchievementLevel   string // the achievement's level when issued, for statistics
 	MemberID           string
 	AwardedAt          time.Time
 	ValidUntil         time.Time // zero: never expires

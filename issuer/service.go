@@ -266,6 +266,6 @@ func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, 
 	if err != nil {
 		return nil, err
 	}
-	return &Credential{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, MemberID: m.ID,
+	return &Credential{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, AchievementLevel: a.Level, MemberID: m.ID,
 		AwardedAt: now, ValidUntil: award.ValidUntil, StatusList: list, StatusIndex: index, JSON: signed, JWT: jwt}, nil
 }

@@ -14,6 +14,7 @@ import (
 type ShowcaseEntry struct {
 	CredentialID  string
 	AchievementID string
+	Level         string // the achievement's level
 	MemberID      string
 	AwardedAt     time.Time
 	Revoked       bool
@@ -49,7 +50,7 @@ type ShowcaseStore interface {
 
 // EntryOf is the showcase entry of a credential.
 func EntryOf(c *Credential) ShowcaseEntry {
-	return ShowcaseEntry{CredentialID: c.ID, AchievementID: c.AchievementID, MemberID: c.MemberID,
+	return ShowcaseEntry{CredentialID: c.ID, AchievementID: c.AchievementID, Level: c.AchievementLevel, MemberID: c.MemberID,
 		AwardedAt: c.AwardedAt, Revoked: c.Revoked()}
 }
 
@@ -64,6 +65,17 @@ func (m *MemberShowcase) AddToMember(e ShowcaseEntry) bool {
 	m.Entries = insertNewest(m.Entries, e, MaxMemberShowcase)
 	m.Total++
 	return true
+}
+
+// Levels lists the levels of the badges the member holds (not revoked).
+func (m *MemberShowcase) Levels() map[string]bool {
+	out := map[string]bool{}
+	for _, e := range m.Entries {
+		if !e.Revoked && e.Level != "" {
+			out[e.Level] = true
+		}
+	}
+	return out
 }
 
 // MarkRevoked marks a credential of the member revoked. It reports false

@@ -21,6 +21,7 @@ type credentialRecord struct {
 	Issuer             string    `bson:"issuer"`
 	Achievement        string    `bson:"achievement"`
 	AchievementVersion int       `bson:"achievementVersion"`
+	AchievementLevel   string    `bson:"level,omitempty"`
 	Member             string    `bson:"member"`
 	AwardedAt          time.Time `bson:"awardedAt"`
 	ValidUntil         time.Time `bson:"validUntil,omitempty"`
@@ -33,13 +34,13 @@ type credentialRecord struct {
 }
 
 func toCredentialRecord(c *issuer.Credential) *credentialRecord {
-	return &credentialRecord{ID: c.ID, Issuer: c.IssuerID, Achievement: c.AchievementID, AchievementVersion: c.AchievementVersion,
+	return &credentialRecord{ID: c.ID, Issuer: c.IssuerID, Achievement: c.AchievementID, AchievementVersion: c.AchievementVersion, AchievementLevel: c.AchievementLevel,
 		Member: c.MemberID, AwardedAt: c.AwardedAt, ValidUntil: c.ValidUntil, StatusList: c.StatusList,
 		StatusIndex: c.StatusIndex, JSON: string(c.JSON), JWT: c.JWT, RevokedAt: c.RevokedAt, RevocationReason: c.RevocationReason}
 }
 
 func (r *credentialRecord) credential() *issuer.Credential {
-	return &issuer.Credential{ID: r.ID, IssuerID: r.Issuer, AchievementID: r.Achievement, AchievementVersion: r.AchievementVersion,
+	return &issuer.Credential{ID: r.ID, IssuerID: r.Issuer, AchievementLevel: r.AchievementLevel, AchievementID: r.Achievement, AchievementVersion: r.AchievementVersion,
 		MemberID: r.Member, AwardedAt: r.AwardedAt, ValidUntil: r.ValidUntil, StatusList: r.StatusList,
 		StatusIndex: r.StatusIndex, JSON: []byte(r.JSON), JWT: r.JWT, RevokedAt: r.RevokedAt, RevocationReason: r.RevocationReason}
 }

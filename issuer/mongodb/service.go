@@ -30,6 +30,7 @@ func NewService(db *bmongo.DB, sealer *issuer.Sealer, urls issuer.URLs, loader *
 func NewAwarder(db *bmongo.DB, issuing *issuer.Service, log *slog.Logger) *badges.Awarder {
 	return &badges.Awarder{
 		Store:        bmongo.NewRecognitionStore(db),
+		Stats:        bmongo.NewStatsStore(db),
 		Members:      issuing.Members,
 		Achievements: issuing.Achievements,
 		Issue:        issuing.IssueFunc(),

@@ -12,6 +12,7 @@ import (
 type showcaseEntry struct {
 	Credential  string    `bson:"c"`
 	Achievement string    `bson:"a"`
+	Level       string    `bson:"l,omitempty"`
 	Member      string    `bson:"m"`
 	AwardedAt   time.Time `bson:"t"`
 	Revoked     bool      `bson:"r,omitempty"`
@@ -30,7 +31,7 @@ type achievementShowcase struct {
 func toEntries(es []issuer.ShowcaseEntry) []showcaseEntry {
 	out := make([]showcaseEntry, len(es))
 	for i, e := range es {
-		out[i] = showcaseEntry{Credential: e.CredentialID, Achievement: e.AchievementID, Member: e.MemberID, AwardedAt: e.AwardedAt, Revoked: e.Revoked}
+		out[i] = showcaseEntry{Credential: e.CredentialID, Achievement: e.AchievementID, Level: e.Level, Member: e.MemberID, AwardedAt: e.AwardedAt, Revoked: e.Revoked}
 	}
 	return out
 }
@@ -38,7 +39,7 @@ func toEntries(es []issuer.ShowcaseEntry) []showcaseEntry {
 func fromEntries(es []showcaseEntry) []issuer.ShowcaseEntry {
 	out := make([]issuer.ShowcaseEntry, len(es))
 	for i, e := range es {
-		out[i] = issuer.ShowcaseEntry{CredentialID: e.Credential, AchievementID: e.Achievement, MemberID: e.Member, AwardedAt: e.AwardedAt, Revoked: e.Revoked}
+		out[i] = issuer.ShowcaseEntry{CredentialID: e.Credential, AchievementID: e.Achievement, Level: e.Level, MemberID: e.Member, AwardedAt: e.AwardedAt, Revoked: e.Revoked}
 	}
 	return out
 }
@@ -61,12 +62,17 @@ func (d *achievementShowcase) set(a *issuer.AchievementShowcase) {
 
 // ShowcaseStore keeps showcases as computed documents, "member:<id>" and
 // "achievement:<id>".
-type ShowcaseStore struct{ db *bmongo.DB }
+type ShowcaseStore struct {
+	db    *bmongo.DB
+	stats *bmongo.StatsStore
+}
 
 var _ issuer.ShowcaseStore = (*ShowcaseStore)(nil)
 
 // NewShowcaseStore returns the showcase store of db.
-func NewShowcaseStore(db *bmongo.DB) *ShowcaseStore { return &ShowcaseStore{db: db} }
+func NewShowcaseStore(db *bmongo.DB) *ShowcaseStore {
+	return &ShowcaseStore{db: db, stats: bmongo.NewStatsStore(db)}
+}
 
 func memberShowcaseID(id string) string      { return "member:" + id }
 func achievementShowcaseID(id string) string { return "achievement:" + id }
@@ -74,9 +80,13 @@ func achievementShowcaseID(id string) string { return "achievement:" + id }
 // RecordIssued lists credentials on their members' and achievements'
 // showcases. Members seen for the first time get their document in one
 // batch insert; the rest are changed one by one, and each achievement
-// once. A credential its member's showcase lists already is not counted
-// again, so recording twice is harmless.
+// once; the issuer's weekly award counts and level funnel follow. A
+// credential its member's showcase lists already is not counted again, so
+// recording twice is harmless. The credentials are of one issuer.
 func (s *ShowcaseStore) RecordIssued(ctx context.Context, creds []*issuer.Credential) error {
+	if len(creds) == 0 {
+		return nil
+	}
 	byMember := map[string][]issuer.ShowcaseEntry{}
 	var members []string
 	for _, c := range creds {
@@ -102,14 +112,23 @@ func (s *ShowcaseStore) RecordIssued(ctx context.Context, creds []*issuer.Creden
 		return err
 	}
 	isExisting := make(map[int]bool, len(existing))
+	reached := map[string]int{} // members holding a badge of a level for the first time
 	for _, i := range existing {
 		var added []issuer.ShowcaseEntry
+		var newLevels []string
 		err := bmongo.Modify(ctx, s.db, bmongo.ColShowcases, ids[i], func(d *memberShowcase, _ bool) error {
 			sc := d.showcase()
+			before := sc.Levels()
 			added = added[:0]
 			for _, e := range byMember[members[i]] {
 				if sc.AddToMember(e) {
 					added = append(added, e)
+				}
+			}
+			newLevels = newLevels[:0]
+			for l := range sc.Levels() {
+				if !before[l] {
+					newLevels = append(newLevels, l)
 				}
 			}
 			d.set(sc)
@@ -122,13 +141,29 @@ func (s *ShowcaseStore) RecordIssued(ctx context.Context, creds []*issuer.Creden
 		for _, e := range added {
 			fresh[e.AchievementID] = append(fresh[e.AchievementID], e)
 		}
+		for _, l := range newLevels {
+			reached[l]++
+		}
 	}
 	for i, m := range members {
 		if !isExisting[i] {
+			sc := issuer.MemberShowcase{Entries: byMember[m]}
 			for _, e := range byMember[m] {
 				fresh[e.AchievementID] = append(fresh[e.AchievementID], e)
 			}
+			for l := range sc.Levels() {
+				reached[l]++
+			}
 		}
+	}
+	awards := map[time.Time][]string{}
+	for _, entries := range fresh {
+		for _, e := range entries {
+			awards[e.AwardedAt] = append(awards[e.AwardedAt], e.AchievementID)
+		}
+	}
+	if err := s.stats.CountAwards(ctx, creds[0].IssuerID, awards, reached); err != nil {
+		return err
 	}
 	for a, entries := range fresh {
 		err := bmongo.Modify(ctx, s.db, bmongo.ColShowcases, achievementShowcaseID(a), func(d *achievementShowcase, _ bool) error {

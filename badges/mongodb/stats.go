@@ -1,0 +1,119 @@
+package mongodb
+
+import (
+	"context"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// StatsStore keeps community counters as computed documents in the
+// showcases collection: "week:<issuer>:<week>" and "funnel:<issuer>".
+type StatsStore struct{ db *DB }
+
+var _ badges.StatsStore = (*StatsStore)(nil)
+
+// NewStatsStore returns the stats store of db.
+func NewStatsStore(db *DB) *StatsStore { return &StatsStore{db: db} }
+
+type weekDoc struct {
+	Activities map[string]int `bson:"activities"`
+	Members    map[string]int `bson:"members"`
+	Awards     map[string]int `bson:"awards"`
+}
+
+func weekID(issuerID, week string) string { return "week:" + issuerID + ":" + week }
+
+// CountActivities adds activities to their weeks: one write per week.
+func (s *StatsStore) CountActivities(ctx context.Context, issuerID string, as []badges.Activity) error {
+	byWeek := map[string][]badges.Activity{}
+	for _, a := range as {
+		w := badges.WeekKey(a.At)
+		byWeek[w] = append(byWeek[w], a)
+	}
+	for w, acts := range byWeek {
+		err := Modify(ctx, s.db, colShowcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
+			d.init()
+			for _, a := range acts {
+				d.Activities[a.Behaviour]++
+				if _, ok := d.Members[a.MemberID]; ok || len(d.Members) < badges.MaxWeekMembers {
+					d.Members[a.MemberID]++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *weekDoc) init() {
+	if d.Activities == nil {
+		d.Activities = map[string]int{}
+	}
+	if d.Members == nil {
+		d.Members = map[string]int{}
+	}
+	if d.Awards == nil {
+		d.Awards = map[string]int{}
+	}
+}
+
+// CountAwards adds issued credentials to their weeks and members reaching
+// levels to the funnel.
+func (s *StatsStore) CountAwards(ctx context.Context, issuerID string, awards map[time.Time][]string, levels map[string]int) error {
+	byWeek := map[string][]string{}
+	for at, ids := range awards {
+		w := badges.WeekKey(at)
+		byWeek[w] = append(byWeek[w], ids...)
+	}
+	for w, ids := range byWeek {
+		err := Modify(ctx, s.db, colShowcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
+			d.init()
+			for _, id := range ids {
+				d.Awards[id]++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if len(levels) == 0 {
+		return nil
+	}
+	return Modify(ctx, s.db, colShowcases, "funnel:"+issuerID, func(d *map[string]int, _ bool) error {
+		if *d == nil {
+			*d = map[string]int{}
+		}
+		for l, n := range levels {
+			(*d)[l] += n
+		}
+		return nil
+	})
+}
+
+// Weeks reads weeks of counters.
+func (s *StatsStore) Weeks(ctx context.Context, issuerID string, weeks []string) ([]badges.WeekStats, error) {
+	out := make([]badges.WeekStats, len(weeks))
+	for i, w := range weeks {
+		d, _, err := ReadComputed[weekDoc](ctx, s.db, colShowcases, weekID(issuerID, w))
+		if err != nil {
+			return nil, err
+		}
+		d.init()
+		out[i] = badges.WeekStats{Week: w, Activities: d.Activities, Members: d.Members, Awards: d.Awards}
+	}
+	return out, nil
+}
+
+// Funnel reads the members per level.
+func (s *StatsStore) Funnel(ctx context.Context, issuerID string) (map[string]int, error) {
+	d, _, err := ReadComputed[map[string]int](ctx, s.db, colShowcases, "funnel:"+issuerID)
+	if d == nil {
+		d = map[string]int{}
+	}
+	return d, err
+}

@@ -1,0 +1,45 @@
+package badges
+
+import (
+	"context"
+	"time"
+)
+
+// WeekStats counts what happened in a community in one ISO week: kept as
+// activities are recorded and credentials issued, so that statistics and
+// the spotlight never scan.
+type WeekStats struct {
+	Week       string         // e.g. 2026-W47
+	Activities map[string]int // by behaviour
+	Members    map[string]int // activities by member; its size is the active members
+	Awards     map[string]int // credentials issued, by achievement
+}
+
+// MaxWeekMembers bounds the members a week's statistics track by name;
+// beyond it, activity is still counted by behaviour.
+const MaxWeekMembers = 50000
+
+// StatsStore keeps a community's counters.
+type StatsStore interface {
+	// CountActivities adds recorded activities to the weeks they happened in.
+	CountActivities(ctx context.Context, issuerID string, as []Activity) error
+	// CountAwards adds issued credentials (achievement ids by when they
+	// were awarded) and members reaching a level for the first time.
+	CountAwards(ctx context.Context, issuerID string, awards map[time.Time][]string, levels map[string]int) error
+	// Weeks reads the given weeks; a week with nothing is empty.
+	Weeks(ctx context.Context, issuerID string, weeks []string) ([]WeekStats, error)
+	// Funnel counts, per level, the members who hold a badge of it.
+	Funnel(ctx context.Context, issuerID string) (map[string]int, error)
+}
+
+// WeekKey names the ISO week of t, e.g. 2026-W47.
+func WeekKey(t time.Time) string { return PeriodKey(PeriodWeek, t) }
+
+// LastWeeks names the n weeks up to and including now's, oldest first.
+func LastWeeks(now time.Time, n int) []string {
+	out := make([]string, n)
+	for i := range n {
+		out[n-1-i] = WeekKey(now.AddDate(0, 0, -7*i))
+	}
+	return out
+}
