@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // chromium finds the headless browser. A missing browser fails the test:
@@ -230,4 +234,29 @@ func get(t *testing.T, u string) []byte {
 		t.Fatalf("GET %s: %s, %v", u, resp.Status, err)
 	}
 	return body
+}
+
+// TestBrowser_PrintCredential prints a credential page as Chromium does
+// and checks the print stylesheet: one A4 page, with the QR code.
+func TestBrowser_PrintCredential(t *testing.T) {
+	w := newBadgeWorld(t)
+	pdf := filepath.Join(screenshotDir(t), "credential.pdf")
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium(t), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--user-data-dir="+t.TempDir(), "--no-pdf-header-footer", "--print-to-pdf="+pdf, w.base+"/credentials/"+w.adaCred)
+	cmd.WaitDelay = 10 * time.Second
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("print to PDF: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages := regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(data, -1); len(pages) != 1 {
+		t.Fatalf("the printed credential has %d pages, want 1", len(pages))
+	}
+	if !bytes.Contains(data, []byte("/Subtype /Image")) && !bytes.Contains(data, []byte("/Subtype/Image")) {
+		t.Error("the printed page has no image (badge, QR code)")
+	}
 }
