@@ -32,7 +32,7 @@ type errorPage struct {
 	RequestID string
 }
 
-var pageNames = []string{"issuer", "achievement", "credential", "member", "verify", "error"}
+var pageNames = []string{"issuer", "achievement", "credential", "member", "spotlight", "verify", "error"}
 
 // parsePages parses every page template with the layout, once, at start.
 func parsePages() (map[string]*template.Template, error) {

@@ -27,6 +27,8 @@ type Recognition interface {
 	Nominations(ctx context.Context, issuerID, status string) ([]*badges.Nomination, error)
 	Decide(ctx context.Context, id string, approve bool, reason string) (*badges.Nomination, error)
 	Counters(ctx context.Context, issuerID string, weeks int) ([]badges.WeekStats, map[string]int, error)
+	SetPin(ctx context.Context, issuerID string, p *badges.Pin) error
+	Pinned(ctx context.Context, issuerID string) (*badges.Pin, error)
 }
 
 type behaviourJSON struct {

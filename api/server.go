@@ -149,6 +149,7 @@ func (s *Server) routes() {
 	e.GET("/credentials/:credential/badge.png", s.handleCredentialBadge("png"))
 	e.GET("/credentials/:credential/badge.svg", s.handleCredentialBadge("svg"))
 	e.GET("/members/:slug", s.handleMemberPublic)
+	e.GET("/issuers/:issuer/spotlight", s.handleSpotlight)
 	e.GET("/status/:issuer/:list", s.handleStatusList)
 	e.GET("/issuers/:issuer/keys/:key", s.handleKeyPublic)
 	e.GET("/issuers/:issuer/jwks.json", s.handleJWKS)
@@ -205,6 +206,8 @@ func (s *Server) routes() {
 	v1.DELETE("/achievements/:achievement/rule", s.handleRuleDelete)
 	v1.GET("/members/:member/progress", s.handleProgress)
 	v1.GET("/issuers/:issuer/stats", s.handleStats, issuerExists)
+	v1.PUT("/issuers/:issuer/spotlight", s.handlePinPut, issuerExists)
+	v1.DELETE("/issuers/:issuer/spotlight", s.handlePinDelete, issuerExists)
 
 	admin := requireScope(badges.ScopeAdmin)
 	v1.POST("/apikeys", s.handleAPIKeyCreate, admin)

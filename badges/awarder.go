@@ -49,6 +49,11 @@ type RecognitionStore interface {
 	SaveNomination(ctx context.Context, n *Nomination) error
 	Nomination(ctx context.Context, id string) (*Nomination, error)
 	Nominations(ctx context.Context, issuerID, status string) ([]*Nomination, error)
+
+	// SetPin stores (nil: removes) a community's spotlight pin; Pin reads
+	// it, nil when there is none.
+	SetPin(ctx context.Context, issuerID string, p *Pin) error
+	Pin(ctx context.Context, issuerID string) (*Pin, error)
 }
 
 // PendingAward is an award a rule earned, queued until it is issued. Its
@@ -956,4 +961,33 @@ func (a *Awarder) Counters(ctx context.Context, issuerID string, weeks int) ([]W
 	}
 	funnel, err := a.Stats.Funnel(ctx, issuerID)
 	return ws, funnel, err
+}
+
+// Pin is a member an admin puts in a community's spotlight, with a note.
+type Pin struct {
+	MemberID string
+	Note     string
+	PinnedAt time.Time
+}
+
+// SetPin puts a member of the community in its spotlight (nil removes
+// the pin).
+func (a *Awarder) SetPin(ctx context.Context, issuerID string, p *Pin) error {
+	if p != nil {
+		if owner, err := a.memberIssuer(ctx, p.MemberID); ErrorCode(err) == ENOTFOUND || (err == nil && owner != issuerID) {
+			return FieldErrorf("memberId", "no member %q in this community", p.MemberID)
+		} else if err != nil {
+			return err
+		}
+		if utf8.RuneCountInString(p.Note) > 500 {
+			return FieldErrorf("note", "the note must be at most 500 characters")
+		}
+		p.PinnedAt = a.now()
+	}
+	return a.Store.SetPin(ctx, issuerID, p)
+}
+
+// Pinned returns the community's pinned member; nil when there is none.
+func (a *Awarder) Pinned(ctx context.Context, issuerID string) (*Pin, error) {
+	return a.Store.Pin(ctx, issuerID)
 }

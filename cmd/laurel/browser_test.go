@@ -86,6 +86,7 @@ func TestBrowser_PublicPages(t *testing.T) {
 		"achievement":            "/achievements/" + w.badge,
 		"issuer":                 "/issuers/" + w.issuer,
 		"member":                 "/members/ada",
+		"spotlight":              "/issuers/" + w.issuer + "/spotlight",
 		"verify":                 "/verify",
 		"verify-with-credential": "/verify?credential=" + url.QueryEscape(w.base+"/credentials/"+w.adaCred),
 	}

@@ -1,0 +1,190 @@
+package api
+
+import (
+	"cmp"
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// spotlightShown bounds each list of the spotlight.
+const spotlightShown = 5
+
+// spotlightMember is a consenting member the spotlight names.
+type spotlightMember struct {
+	Name       string `json:"name"`
+	ProfileURL string `json:"profileUrl"`
+	Count      int    `json:"activities,omitempty"`
+	Note       string `json:"note,omitempty"`
+}
+
+// spotlightAward is a recent award the spotlight celebrates.
+type spotlightAward struct {
+	Member        spotlightMember `json:"member"`
+	Achievement   string          `json:"achievement"`
+	CredentialURL string          `json:"credentialUrl"`
+	Date          string          `json:"date"`
+}
+
+type spotlightJSON struct {
+	Pinned       *spotlightMember  `json:"pinned,omitempty"`
+	RecentAwards []spotlightAward  `json:"recentAwards"`
+	ThisWeek     []spotlightMember `json:"thisWeek"`
+	ThisMonth    []spotlightMember `json:"thisMonth"`
+}
+
+type spotlightPage struct {
+	page
+	IssuerName, IssuerURL string
+	Spotlight             spotlightJSON
+}
+
+// handleSpotlight celebrates a community: the member an admin pinned,
+// recent awards, and the most engaged members of the week and of the last
+// four weeks, from counters. Only members who consent are named.
+func (s *Server) handleSpotlight(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := s.profile(ctx, c.Param("issuer"))
+	if err != nil {
+		return err
+	}
+	sp, err := s.spotlight(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=5")
+	if negotiate(c.Request().Header.Get("Accept"), "text/html", echo.MIMEApplicationJSON) == echo.MIMEApplicationJSON {
+		return c.JSON(http.StatusOK, sp)
+	}
+	d := spotlightPage{IssuerName: p.Name, IssuerURL: s.urls.Issuer(p.ID), Spotlight: *sp}
+	d.Title = "Spotlight · " + p.Name
+	d.Description = "Recent badges and the most engaged members of " + p.Name + "."
+	d.CanonicalURL = s.urls.Issuer(p.ID) + "/spotlight"
+	return s.renderPage(c, http.StatusOK, "spotlight", d)
+}
+
+func (s *Server) spotlight(ctx context.Context, issuerID string) (*spotlightJSON, error) {
+	out := &spotlightJSON{RecentAwards: []spotlightAward{}, ThisWeek: []spotlightMember{}, ThisMonth: []spotlightMember{}}
+	pin, err := s.svc.Recognition.Pinned(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	if pin != nil {
+		if m, err := s.publicMember(ctx, pin.MemberID); err != nil {
+			return nil, err
+		} else if m != nil {
+			out.Pinned = &spotlightMember{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug), Note: pin.Note}
+		}
+	}
+	if out.RecentAwards, err = s.recentAwards(ctx, issuerID); err != nil {
+		return nil, err
+	}
+	weeks, _, err := s.svc.Recognition.Counters(ctx, issuerID, 4)
+	if err != nil {
+		return nil, err
+	}
+	month := map[string]int{}
+	for _, w := range weeks {
+		for m, n := range w.Members {
+			month[m] += n
+		}
+	}
+	if out.ThisWeek, err = s.mostEngaged(ctx, weeks[len(weeks)-1].Members); err != nil {
+		return nil, err
+	}
+	if out.ThisMonth, err = s.mostEngaged(ctx, month); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// recentAwards merges the latest awards of the community's badges, newest
+// first, naming consenting members only.
+func (s *Server) recentAwards(ctx context.Context, issuerID string) ([]spotlightAward, error) {
+	achievements, err := s.issuerAchievements(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	type award struct {
+		badge string
+		issuer.ShowcaseEntry
+	}
+	var all []award
+	for _, a := range achievements {
+		sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range sc.Recent {
+			all = append(all, award{a.Name, e})
+		}
+	}
+	slices.SortFunc(all, func(x, y award) int { return y.AwardedAt.Compare(x.AwardedAt) })
+	out := []spotlightAward{}
+	for _, w := range all {
+		if len(out) == 2*spotlightShown {
+			break
+		}
+		m, err := s.publicMember(ctx, w.MemberID)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil || m.DisplayName == "" {
+			continue
+		}
+		out = append(out, spotlightAward{Member: spotlightMember{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug)},
+			Achievement: w.badge, CredentialURL: s.urls.Credential(w.CredentialID), Date: w.AwardedAt.Format(dateLayout)})
+	}
+	return out, nil
+}
+
+// mostEngaged names the consenting members with the most activities.
+func (s *Server) mostEngaged(ctx context.Context, counts map[string]int) ([]spotlightMember, error) {
+	ids := make([]string, 0, len(counts))
+	for id := range counts {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b)) })
+	out := []spotlightMember{}
+	for _, id := range ids {
+		if len(out) == spotlightShown {
+			break
+		}
+		m, err := s.publicMember(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil && m.DisplayName != "" {
+			out = append(out, spotlightMember{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug), Count: counts[id]})
+		}
+	}
+	return out, nil
+}
+
+type pinRequest struct {
+	MemberID string `json:"memberId"`
+	Note     string `json:"note"`
+}
+
+func (s *Server) handlePinPut(c echo.Context) error {
+	var req pinRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.svc.Recognition.SetPin(c.Request().Context(), c.Param("issuer"), &badges.Pin{MemberID: req.MemberID, Note: req.Note}); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, req)
+}
+
+func (s *Server) handlePinDelete(c echo.Context) error {
+	if err := s.svc.Recognition.SetPin(c.Request().Context(), c.Param("issuer"), nil); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
