@@ -121,6 +121,9 @@ func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awar
 		}
 		issued += n
 	}
+	if err := awarder.SetPin(ctx, p.ID, &badges.Pin{MemberID: members[0].ID, Note: "Started the newcomers' evenings and mentors three members."}); err != nil {
+		return err
+	}
 	sc, err := issuing.MemberShowcase(ctx, members[0].ID)
 	if err != nil {
 		return err

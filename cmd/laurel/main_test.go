@@ -503,6 +503,10 @@ func TestMain_Demo(t *testing.T) {
 			t.Errorf("the demo member's profile lacks %q", badge)
 		}
 	}
+	spotlight := c1.do(t, "GET", strings.TrimPrefix(match[1], m1.URL())+"/spotlight", "text/html", nil, http.StatusOK)
+	if !bytes.Contains(spotlight, []byte("In the spotlight")) || !bytes.Contains(spotlight, []byte("Most engaged in the last four weeks")) {
+		t.Errorf("the demo spotlight is empty:\n%s", spotlight)
+	}
 	if err := m1.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
