@@ -157,14 +157,14 @@ const maxBulkBytes = 8 << 20
 // bulkInputs reads the rows of a bulk award and their 1-based numbers.
 func (s *Server) bulkInputs(c echo.Context) ([]badges.AwardInput, []int, error) {
 	mt := mediaType(c)
-	if mt != echo.MIMEApplicationJSON && mt != "text/csv" {
-		return nil, nil, unsupportedMedia(mt, echo.MIMEApplicationJSON, "text/csv")
+	if mt != echo.MIMEApplicationJSON && mt != mimeCSV {
+		return nil, nil, unsupportedMedia(mt, echo.MIMEApplicationJSON, mimeCSV)
 	}
 	body, err := readBody(c, maxBulkBytes)
 	if err != nil {
 		return nil, nil, err
 	}
-	if mt == "text/csv" {
+	if mt == mimeCSV {
 		return parseAwardCSV(body)
 	}
 	var reqs []awardRequest

@@ -116,6 +116,7 @@ type activityRequest struct {
 
 type activityResultJSON struct {
 	Index    int      `json:"index"`
+	Line     int      `json:"line,omitempty"`
 	Outcome  string   `json:"outcome"`
 	ID       string   `json:"id,omitempty"`
 	MemberID string   `json:"memberId,omitempty"`
@@ -130,6 +131,8 @@ type activityReportJSON struct {
 	Rejected  int                  `json:"rejected"`
 	Results   []activityResultJSON `json:"results"`
 }
+
+const mimeCSV = "text/csv"
 
 // Routes that take what other systems report, with the ingest scope.
 const (
@@ -179,12 +182,16 @@ const maxActivityBody = 4 << 20
 // array of up to 1,000): each gets its own result, and rejected ones do
 // not stop the others.
 func (s *Server) handleActivities(c echo.Context) error {
-	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
-		return unsupportedMedia(mt, echo.MIMEApplicationJSON)
+	mt := mediaType(c)
+	if mt != echo.MIMEApplicationJSON && mt != mimeCSV {
+		return unsupportedMedia(mt, echo.MIMEApplicationJSON, mimeCSV)
 	}
 	body, err := readBody(c, maxActivityBody)
 	if err != nil {
 		return err
+	}
+	if mt == mimeCSV {
+		return s.recordCSV(c, body)
 	}
 	var reqs []activityRequest
 	trimmed := bytes.TrimSpace(body)
@@ -218,9 +225,50 @@ func (s *Server) handleActivities(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if single && results[0].Outcome == badges.ActivityRejected {
+		return results[0].Err // one activity: its problem is the answer
+	}
+	return c.JSON(http.StatusOK, activityReport(results, nil))
+}
+
+// recordCSV records activities from a CSV file: rows that cannot be read
+// are rejected with their line, the rest are recorded.
+func (s *Server) recordCSV(c echo.Context, body []byte) error {
+	rows, err := badges.ParseActivityCSV(bytes.NewReader(body), badges.MaxActivityBatch)
+	if err != nil {
+		return err
+	}
+	var ins []badges.ActivityInput
+	for _, r := range rows {
+		if r.Err == nil {
+			ins = append(ins, r.Input)
+		}
+	}
+	recorded, err := s.svc.Recognition.Record(c.Request().Context(), c.Param("issuer"), ins)
+	if err != nil {
+		return err
+	}
+	results, lines := make([]badges.ActivityResult, len(rows)), make([]int, len(rows))
+	for i, r := range rows {
+		lines[i] = r.Line
+		if r.Err != nil {
+			results[i] = badges.ActivityResult{Outcome: badges.ActivityRejected, Err: r.Err}
+			continue
+		}
+		results[i], recorded = recorded[0], recorded[1:]
+	}
+	return c.JSON(http.StatusOK, activityReport(results, lines))
+}
+
+// activityReport answers a batch: counts, and every activity's result
+// (with its CSV line when lines are given).
+func activityReport(results []badges.ActivityResult, lines []int) activityReportJSON {
 	rep := activityReportJSON{Results: make([]activityResultJSON, len(results))}
 	for i, r := range results {
 		out := activityResultJSON{Index: i, Outcome: string(r.Outcome), ID: r.ID, MemberID: r.MemberID, Earned: r.Earned}
+		if lines != nil {
+			out.Line = lines[i]
+		}
 		switch r.Outcome {
 		case badges.ActivityRecorded:
 			rep.Recorded++
@@ -232,10 +280,7 @@ func (s *Server) handleActivities(c echo.Context) error {
 		}
 		rep.Results[i] = out
 	}
-	if single && rep.Rejected == 1 {
-		return results[0].Err // one activity: its problem is the answer
-	}
-	return c.JSON(http.StatusOK, rep)
+	return rep
 }
 
 type conditionJSON struct {

@@ -438,3 +438,29 @@ func TestSpotlight(t *testing.T) {
 	ts.do(t, req{method: "DELETE", path: "/api/v1/issuers/" + iss + "/spotlight"}).want(t, 204)
 	ts.do(t, req{method: "GET", path: "/issuers/aaaaaaaaaaaaaaaaaaaa/spotlight", token: "-", header: accept("text/html")}).want(t, 404)
 }
+
+// TestActivitiesCSV records activities from a CSV upload: readable rows
+// are recorded, the others rejected with their line.
+func TestActivitiesCSV(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	csv := "email,name,createMember,behaviour,at,sourceEventId\n" +
+		"ada@example.org,Ada,true,attended-session,2026-11-01T18:00:00Z,ev-1\n" +
+		"ada@example.org,,,attended-session,not a date,ev-2\n" +
+		"ada@example.org,,,juggled,2026-11-02T18:00:00Z,ev-3\n" +
+		"ada@example.org,,,attended-session,2026-11-01T18:00:00Z,ev-1\n"
+	var rep struct {
+		Recorded, Duplicate, Rejected int
+		Results                       []struct {
+			Line           int
+			Outcome, Field string
+		}
+	}
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/activities", body: csv, contentType: "text/csv"}).want(t, 200).JSON(t, &rep)
+	if rep.Recorded != 1 || rep.Duplicate != 1 || rep.Rejected != 2 || rep.Results[1].Line != 3 || rep.Results[1].Field != "at" ||
+		rep.Results[2].Field != "behaviour" || rep.Results[3].Outcome != "duplicate" {
+		t.Fatalf("report %+v", rep)
+	}
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/activities", body: "colour\nred\n", contentType: "text/csv"}).wantProblem(t, 400, badges.EINVALID, "")
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/activities", body: "x", contentType: "text/plain"}).wantProblem(t, 415, "unsupported_media_type", "")
+}

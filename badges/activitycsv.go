@@ -1,0 +1,120 @@
+package badges
+
+import (
+	"encoding/csv"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ActivityCSVRow is one data row of an activities CSV file: the activity,
+// or why the row cannot be read.
+type ActivityCSVRow struct {
+	Line  int // 1-based; the header is line 1
+	Input ActivityInput
+	Err   error
+}
+
+// activityColumns are the columns an activities CSV file may have, by
+// their lower-case names.
+var activityColumns = func() map[string]string {
+	m := map[string]string{}
+	for _, c := range []string{"memberId", "email", "externalId", "name", "createMember", "behaviour", "at", "quantity",
+		"peerId", "evidenceUrl", "narrative", "cohort", "sourceEventId"} {
+		m[strings.ToLower(c)] = c
+	}
+	return m
+}()
+
+// ParseActivityCSV reads activities from CSV: a header row naming some of
+// memberId, email, externalId, name, createMember, behaviour, at (RFC
+// 3339), quantity, peerId, evidenceUrl, narrative, cohort and
+// sourceEventId, in any order, then up to maxRows rows. A row that cannot
+// be read gets its error (with the column as the field); a file that
+// cannot be read at all is an error.
+func ParseActivityCSV(r io.Reader, maxRows int) ([]ActivityCSVRow, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, Errorf(EINVALID, "the CSV file is empty; it needs a header row with behaviour, at and a member column")
+	}
+	if err != nil {
+		return nil, csvError(err)
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		name, ok := activityColumns[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))]
+		if !ok {
+			return nil, Errorf(EINVALID, "unknown CSV column %q; the columns are memberId, email, externalId, name, createMember, behaviour, at, quantity, peerId, evidenceUrl, narrative, cohort, sourceEventId", h)
+		}
+		if _, dup := cols[name]; dup {
+			return nil, Errorf(EINVALID, "CSV column %q appears twice", name)
+		}
+		cols[name] = i
+	}
+	for _, req := range []string{"behaviour", "at"} {
+		if _, ok := cols[req]; !ok {
+			return nil, Errorf(EINVALID, "the CSV header lacks the required column %q", req)
+		}
+	}
+	var rows []ActivityCSVRow
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, csvError(err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		if len(rows) == maxRows {
+			return nil, Errorf(ETOOLARGE, "the CSV file has more than %d rows", maxRows)
+		}
+		line, _ := cr.FieldPos(0)
+		row := ActivityCSVRow{Line: line}
+		row.Input, row.Err = activityRow(rec, cols)
+		rows = append(rows, row)
+	}
+}
+
+func activityRow(rec []string, cols map[string]int) (ActivityInput, error) {
+	get := func(name string) string {
+		if i, ok := cols[name]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	in := ActivityInput{Email: get("email"), ExternalID: get("externalId"), Name: get("name"),
+		Activity: Activity{MemberID: get("memberId"), Behaviour: get("behaviour"), PeerID: get("peerId"),
+			EvidenceURL: get("evidenceUrl"), Narrative: get("narrative"), Cohort: get("cohort"), SourceEventID: get("sourceEventId")}}
+	var err error
+	if in.At, err = time.Parse(time.RFC3339, get("at")); err != nil {
+		return in, FieldErrorf("at", "at must be an RFC 3339 date-time such as 2026-11-20T18:00:00Z, not %q", clipText(get("at"), 40))
+	}
+	if q := get("quantity"); q != "" {
+		if in.Quantity, err = strconv.ParseFloat(q, 64); err != nil {
+			return in, FieldErrorf("quantity", "quantity must be a number, not %q", clipText(q, 40))
+		}
+	}
+	switch strings.ToLower(get("createMember")) {
+	case "", "false", "no", "0":
+	case "true", "yes", "1":
+		in.CreateMember = true
+	default:
+		return in, FieldErrorf("createMember", "createMember must be true or false")
+	}
+	return in, nil
+}
+
+func clipText(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
