@@ -29,6 +29,7 @@ type Recognition interface {
 	Counters(ctx context.Context, issuerID string, weeks int) ([]badges.WeekStats, map[string]int, error)
 	SetPin(ctx context.Context, issuerID string, p *badges.Pin) error
 	Pinned(ctx context.Context, issuerID string) (*badges.Pin, error)
+	Preview(ctx context.Context, achievementID string, r *badges.Rule) (*badges.RulePreview, error)
 }
 
 type behaviourJSON struct {
@@ -312,13 +313,8 @@ func (s *Server) handleProgress(c echo.Context) error {
 	}
 	out := listJSON[progressJSON]{Items: make([]progressJSON, len(ps)), Total: len(ps)}
 	for i, p := range ps {
-		j := progressJSON{AchievementID: p.Achievement.ID, Name: p.Achievement.Name, Level: p.Achievement.Level, Held: p.Held,
-			Met: p.Progress.Met, Fraction: p.Progress.Fraction, Conditions: make([]conditionJSON, len(p.Progress.Conditions))}
-		for k, cp := range p.Progress.Conditions {
-			j.Conditions[k] = conditionJSON{Path: cp.Path, Kind: cp.Kind, Description: cp.Description, Current: cp.Current,
-				Required: cp.Required, Met: cp.Met, Links: cp.Links}
-		}
-		out.Items[i] = j
+		out.Items[i] = progressJSON{AchievementID: p.Achievement.ID, Name: p.Achievement.Name, Level: p.Achievement.Level, Held: p.Held,
+			Met: p.Progress.Met, Fraction: p.Progress.Fraction, Conditions: conditionsJSON(p.Progress)}
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -465,4 +461,58 @@ func (s *Server) handleStats(c echo.Context) error {
 	}
 	slices.SortFunc(out.Funnel, func(a, b levelJSON) int { return levelOrder(a.Level, b.Level) })
 	return c.JSON(http.StatusOK, out)
+}
+
+type previewMemberJSON struct {
+	MemberID   string          `json:"memberId"`
+	Name       string          `json:"name"`
+	Fraction   float64         `json:"fraction"`
+	Conditions []conditionJSON `json:"conditions"`
+}
+
+type previewJSON struct {
+	Evaluated int                 `json:"evaluated"`
+	Truncated bool                `json:"truncated"`
+	Qualify   []previewMemberJSON `json:"qualify"`
+	Closest   []previewMemberJSON `json:"closest"`
+}
+
+// handleRulePreview evaluates a draft rule over the community: who would
+// be awarded now and who is closest, condition by condition. Nothing is
+// stored or awarded.
+func (s *Server) handleRulePreview(c echo.Context) error {
+	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
+		return unsupportedMedia(mt, echo.MIMEApplicationJSON)
+	}
+	body, err := readBody(c, badges.MaxRuleBytes)
+	if err != nil {
+		return err
+	}
+	r, err := badges.ParseRule(body)
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Recognition.Preview(c.Request().Context(), c.Param("achievement"), r)
+	if err != nil {
+		return err
+	}
+	out := previewJSON{Evaluated: p.Evaluated, Truncated: p.Truncated, Qualify: previewMembers(p.Qualify), Closest: previewMembers(p.Closest)}
+	return c.JSON(http.StatusOK, out)
+}
+
+func previewMembers(ms []badges.PreviewMember) []previewMemberJSON {
+	out := make([]previewMemberJSON, len(ms))
+	for i, m := range ms {
+		out[i] = previewMemberJSON{MemberID: m.Member.ID, Name: m.Member.DisplayName, Fraction: m.Progress.Fraction, Conditions: conditionsJSON(m.Progress)}
+	}
+	return out
+}
+
+func conditionsJSON(p badges.Progress) []conditionJSON {
+	out := make([]conditionJSON, len(p.Conditions))
+	for k, cp := range p.Conditions {
+		out[k] = conditionJSON{Path: cp.Path, Kind: cp.Kind, Description: cp.Description, Current: cp.Current,
+			Required: cp.Required, Met: cp.Met, Links: cp.Links}
+	}
+	return out
 }

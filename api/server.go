@@ -204,6 +204,7 @@ func (s *Server) routes() {
 	v1.GET("/achievements/:achievement/rule", s.handleRuleGet)
 	v1.PUT("/achievements/:achievement/rule", s.handleRulePut)
 	v1.DELETE("/achievements/:achievement/rule", s.handleRuleDelete)
+	v1.POST("/achievements/:achievement/preview", s.handleRulePreview)
 	v1.GET("/members/:member/progress", s.handleProgress)
 	v1.GET("/issuers/:issuer/stats", s.handleStats, issuerExists)
 	v1.PUT("/issuers/:issuer/spotlight", s.handlePinPut, issuerExists)

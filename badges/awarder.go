@@ -220,13 +220,22 @@ func (a *Awarder) SetRule(ctx context.Context, achievementID string, r *Rule) (*
 	if r == nil {
 		return ach, a.Store.SetRule(ctx, ach.IssuerID, ach.ID, nil)
 	}
+	if err := a.checkRule(ctx, ach, r); err != nil {
+		return nil, err
+	}
+	return ach, a.Store.SetRule(ctx, ach.IssuerID, ach.ID, r)
+}
+
+// checkRule checks a rule for an achievement against the community: its
+// behaviours and prerequisites exist, and no achievement requires itself.
+func (a *Awarder) checkRule(ctx context.Context, ach *Achievement, r *Rule) error {
 	behaviours, err := a.Behaviours(ctx, ach.IssuerID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rules, err := a.Store.Rules(ctx, ach.IssuerID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	known := map[string]bool{}
 	for id := range rules {
@@ -242,13 +251,13 @@ func (a *Awarder) SetRule(ctx context.Context, achievementID string, r *Rule) (*
 		return err == nil && other.IssuerID == ach.IssuerID
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rules[ach.ID] = r
 	if err := CheckPrerequisiteCycles(rules); err != nil {
-		return nil, &Error{Code: EINVALID, Field: "rule.condition", Message: ErrorMessage(err)}
+		return &Error{Code: EINVALID, Field: "rule.condition", Message: ErrorMessage(err)}
 	}
-	return ach, a.Store.SetRule(ctx, ach.IssuerID, ach.ID, r)
+	return nil
 }
 
 // Record records activities of one issuer, then evaluates the rules they
@@ -990,4 +999,115 @@ func (a *Awarder) SetPin(ctx context.Context, issuerID string, p *Pin) error {
 // Pinned returns the community's pinned member; nil when there is none.
 func (a *Awarder) Pinned(ctx context.Context, issuerID string) (*Pin, error) {
 	return a.Store.Pin(ctx, issuerID)
+}
+
+// Bounds of a rule preview.
+const (
+	MaxPreviewMembers = 10000 // members evaluated
+	previewQualifying = 100   // qualifying members listed
+	previewClosest    = 10    // closest members listed
+)
+
+// PreviewMember is one member in a rule preview.
+type PreviewMember struct {
+	Member   *Member
+	Progress Progress
+}
+
+// RulePreview says who a draft rule would award now, and who is closest.
+type RulePreview struct {
+	Evaluated int
+	Qualify   []PreviewMember // met and not held (a repeatable badge counts as not held), at most 100
+	Closest   []PreviewMember // not met, closest first, at most 10
+	Truncated bool            // the community has more members than were evaluated
+}
+
+// Preview evaluates a draft rule for an achievement over the community's
+// members (the first MaxPreviewMembers), without storing or awarding
+// anything.
+func (a *Awarder) Preview(ctx context.Context, achievementID string, r *Rule) (*RulePreview, error) {
+	ach, err := a.Achievements.Achievement(ctx, achievementID)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.checkRule(ctx, ach, r); err != nil {
+		return nil, err
+	}
+	catalogue, err := a.Behaviours(ctx, ach.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	out := &RulePreview{}
+	now := a.now()
+	opts := ListOptions{Limit: MaxPageSize}
+	for out.Evaluated < MaxPreviewMembers {
+		page, err := a.Members.Members(ctx, MemberFilter{IssuerID: ach.IssuerID, ListOptions: opts})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page.Items {
+			if out.Evaluated == MaxPreviewMembers {
+				out.Truncated = true
+				break
+			}
+			out.Evaluated++
+			if err := a.previewMember(ctx, out, ach, r, m, now, catalogue); err != nil {
+				return nil, err
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		opts.Cursor = page.NextCursor
+	}
+	slices.SortStableFunc(out.Closest, func(x, y PreviewMember) int {
+		return compareFloats(y.Progress.Fraction, x.Progress.Fraction)
+	})
+	out.Closest = out.Closest[:min(len(out.Closest), previewClosest)]
+	return out, nil
+}
+
+func (a *Awarder) previewMember(ctx context.Context, out *RulePreview, ach *Achievement, r *Rule, m *Member, now time.Time, catalogue []Behaviour) error {
+	rec, err := a.Store.Record(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		rec = NewMemberRecord(m.ID, m.CreatedAt)
+	}
+	var held map[string]bool
+	var heldErr error
+	holdings := func() map[string]bool {
+		if held == nil && heldErr == nil {
+			held, heldErr = a.Holdings(ctx, m.ID)
+		}
+		return held
+	}
+	p := Evaluate(r, rec, a.evalContext(ctx, now, func(id string) bool { return holdings()[id] }, catalogue))
+	switch {
+	case heldErr != nil:
+		return heldErr
+	case p.Met:
+		if (!holdings()[ach.ID] || ach.Repeatable) && len(out.Qualify) < previewQualifying {
+			out.Qualify = append(out.Qualify, PreviewMember{Member: m, Progress: p})
+		}
+		return heldErr
+	}
+	// Keep the closest few only: drop the farthest once the list is long.
+	out.Closest = append(out.Closest, PreviewMember{Member: m, Progress: p})
+	if len(out.Closest) > 4*previewClosest {
+		slices.SortStableFunc(out.Closest, func(x, y PreviewMember) int { return compareFloats(y.Progress.Fraction, x.Progress.Fraction) })
+		out.Closest = out.Closest[:previewClosest]
+	}
+	return nil
+}
+
+func compareFloats(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
