@@ -238,7 +238,7 @@ func (m *Main) bootstrap(ctx context.Context, baseURL string, issuing *issuer.Se
 		fmt.Fprintf(m.stdout, "Admin API key (shown only this once; keep it safe): %s\n", token)
 	}
 	if m.Config.Demo {
-		return seedDemo(ctx, m.db, issuing, awarder, baseURL, m.stdout)
+		return seedDemoIfEmpty(ctx, m.db, issuing, awarder, baseURL, m.stdout)
 	}
 	return nil
 }

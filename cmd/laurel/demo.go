@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"flag"
 	"io"
 	"math/rand/v2"
 	"strings"
@@ -58,15 +59,57 @@ var (
 // demoMembers is the size of the demo community.
 const demoMembers = 200
 
-// seedDemo adds a demo community to a database that has no issuer yet:
-// eight badges across participation, contribution and leadership with
-// rules and a pathway, 200 members and four months of their activity, and
-// the badges that activity earned.
-func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awarder *badges.Awarder, baseURL string, out io.Writer) error {
-	profiles := imongo.NewProfileService(db)
-	if p, err := profiles.Profiles(ctx, badges.ListOptions{Limit: 1}); err != nil || p.Total > 0 {
+const demoUsage = `Usage: laurel demo [flags]
+
+Adds the demo community to a database, even one that has issuers already:
+eight badges with rules and a pathway, 200 members, four months of their
+activity and the badges it earned. With the embedded database, stop
+"laurel serve" first.
+
+Flags (each also read from the environment variable shown):
+`
+
+// runDemo is "laurel demo": it seeds the demo community into the database
+// directly, with the same configuration as serve.
+func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	m := NewMain(stdout, stderr)
+	fs := flag.NewFlagSet("laurel demo", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	m.Config.storageFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), demoUsage)
+		printFlags(fs)
+	}
+	if err := parseWithEnv(fs, args, getenv); err != nil {
 		return err
 	}
+	m.Config.LogLevel = "error"
+	issuing, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	baseURL := m.Config.BaseURL
+	if baseURL == "" {
+		baseURL = "http://localhost:8080"
+	}
+	return seedDemo(ctx, m.db, issuing, imongo.NewAwarder(m.db, issuing, m.log), baseURL, stdout)
+}
+
+// seedDemoIfEmpty seeds the demo community into a database that has no
+// issuer yet.
+func seedDemoIfEmpty(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awarder *badges.Awarder, baseURL string, out io.Writer) error {
+	if p, err := imongo.NewProfileService(db).Profiles(ctx, badges.ListOptions{Limit: 1}); err != nil || p.Total > 0 {
+		return err
+	}
+	return seedDemo(ctx, db, issuing, awarder, baseURL, out)
+}
+
+// seedDemo adds a demo community: eight badges across participation,
+// contribution and leadership with rules and a pathway, 200 members and
+// four months of their activity, and the badges that activity earned.
+func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awarder *badges.Awarder, baseURL string, out io.Writer) error {
+	profiles := imongo.NewProfileService(db)
 	start := time.Now()
 	p, err := profiles.CreateProfile(ctx, issuer.ProfileInput{
 		Name: "Demo Community of Practice", URL: "https://example.org/community",
@@ -98,7 +141,7 @@ func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awar
 			return fmt.Errorf("demo rule of %s: %w", b.in.Name, err)
 		}
 	}
-	members, err := seedDemoMembers(ctx, mongodb.NewMemberService(db), p.ID)
+	members, err := seedDemoMembers(ctx, mongodb.NewMemberService(db), p.ID, p.ID[:6])
 	if err != nil {
 		return err
 	}
@@ -139,14 +182,18 @@ func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awar
 
 // seedDemoMembers imports the demo members in one go; about two in three
 // consent to a public profile.
-func seedDemoMembers(ctx context.Context, members *mongodb.MemberService, issuerID string) ([]*badges.Member, error) {
+func seedDemoMembers(ctx context.Context, members *mongodb.MemberService, issuerID, tag string) ([]*badges.Member, error) {
 	rows := make([]badges.ImportRow, demoMembers)
 	for i := range rows {
 		first, last := demoFirst[i%len(demoFirst)], demoLast[(i/len(demoFirst)+i)%len(demoLast)]
 		rows[i] = badges.ImportRow{Line: i + 2, Input: badges.MemberInput{Email: fmt.Sprintf("member%d@example.org", i),
 			DisplayName: first + " " + last, PublicProfile: i%3 != 2}}
 	}
+	// Slugs are unique across communities: the first demo gets "ada".
 	rows[0].Input.Slug = "ada"
+	if _, err := members.MemberBySlug(ctx, "ada"); err == nil {
+		rows[0].Input.Slug = "ada-" + tag
+	}
 	if _, err := members.ImportMembers(ctx, issuerID, rows, false); err != nil {
 		return nil, err
 	}

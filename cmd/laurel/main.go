@@ -37,7 +37,8 @@ Commands:
   serve     run the service (the default when no command is given)
   keys      list or rotate an issuer's signing keys
   verify    verify an Open Badges 3.0 credential: file, URL or standard input
-  load      measure bulk awarding and verification end to end (load awards|verify)
+  demo      add the demo community to a database (serve --demo does it on an empty one)
+  load      measure Laurel end to end (load awards|verify|pages|activities)
   help      show this help
 
 Run "laurel serve --help" for the flags of serve.
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return m.Close()
 	case "keys":
 		return runKeys(ctx, args, getenv, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args, getenv, stdout, stderr)
 	case "verify":
 		return runVerify(ctx, args, stdin, stdout)
 	case "load":

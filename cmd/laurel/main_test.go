@@ -519,6 +519,19 @@ func TestMain_Demo(t *testing.T) {
 	if n := total(t, c2.json(t, "GET", "/api/v1/issuers", nil, http.StatusOK)); n != 1 {
 		t.Errorf("issuers after a second demo start = %d, want 1", n)
 	}
+	if err := m2.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	// "laurel demo" adds another community to the same database.
+	out, err := runCmd(t, "demo", "-data-dir", dir)
+	if err != nil || !strings.Contains(out, "Demo member profile: http://localhost:8080/members/ada-") {
+		t.Fatalf("laurel demo: %v\n%s", err, out)
+	}
+	m3, _ := startMain(t, dir, nil)
+	if n := total(t, newClient(t, m3.URL(), key).json(t, "GET", "/api/v1/issuers", nil, http.StatusOK)); n != 2 {
+		t.Errorf("issuers after laurel demo = %d, want 2", n)
+	}
 }
 
 // TestDebugAddr serves the profiler on its own address only.
