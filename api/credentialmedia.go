@@ -69,8 +69,16 @@ func (s *Server) handleCredentialQR(format string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return serveBlob(c, b, map[string]string{"svg": string(badges.ImageSVG), "png": string(badges.ImagePNG)}[format], cacheImmutable)
+		return serveBlob(c, b, imageType(format), cacheImmutable)
 	}
+}
+
+// imageType is the media type of an image format named by its extension.
+func imageType(format string) string {
+	if format == "svg" {
+		return string(badges.ImageSVG)
+	}
+	return string(badges.ImagePNG)
 }
 
 // handleCredentialPreview serves the 1200×630 social preview. It names the
@@ -84,11 +92,11 @@ func (s *Server) handleCredentialPreview(c echo.Context) error {
 	}
 	st := v.status()
 	p := render.Preview{Achievement: v.doc.Name, Recipient: v.recipientName(), Issuer: v.profile.Name,
-		Issued: v.cred.AwardedAt.Format(dateLayout), URL: s.urls.Credential(v.cred.ID)}
+		Issued: v.AwardedAt.Format(dateLayout), URL: s.urls.Credential(v.ID)}
 	if st.Class != "valid" && st.Class != "warning" {
 		p.Status = st.Label
 	}
-	key := fmt.Sprintf("preview|%s|%s|%q|%q|%q|%q|%q", v.cred.ID, v.achievement.Image.SHA256, p.Achievement, p.Recipient, p.Issuer, p.Issued, p.Status)
+	key := fmt.Sprintf("preview|%s|%s|%q|%q|%q|%q|%q", v.ID, v.achievement.Image.SHA256, p.Achievement, p.Recipient, p.Issuer, p.Issued, p.Status)
 	b, err := s.cache.images.get(key, func() ([]byte, error) {
 		art, err := s.badgeArt(c, v.achievement.Image, 440)
 		if err == nil {
@@ -140,7 +148,7 @@ func (s *Server) handleCredentialBadge(format string) echo.HandlerFunc {
 			return err
 		}
 		c.Response().Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", "badge-"+cred.ID+"."+format))
-		return serveBlob(c, b, map[string]string{"svg": string(badges.ImageSVG), "png": string(badges.ImagePNG)}[format], cacheImmutable)
+		return serveBlob(c, b, imageType(format), cacheImmutable)
 	}
 }
 

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer"
-	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
 )
 
@@ -19,8 +17,7 @@ import (
 // credential: the signed document, the achievement and issuer it names,
 // the member when they consent to be named, and a fresh verification.
 type credentialView struct {
-	cred        *issuer.Credential
-	doc         ob3.Credential
+	*shownCredential
 	achievement *badges.Achievement // the version it was issued with
 	profile     *issuer.Profile
 	member      *badges.Member // nil unless the member consents to be named
@@ -32,10 +29,7 @@ func (s *Server) credentialView(ctx context.Context, id string) (*credentialView
 	if err != nil {
 		return nil, err
 	}
-	v := &credentialView{cred: cred}
-	if err := json.Unmarshal(cred.JSON, &v.doc); err != nil {
-		return nil, fmt.Errorf("read stored credential %s: %w", id, err)
-	}
+	v := &credentialView{shownCredential: cred}
 	if v.achievement, err = s.achievementVersion(ctx, cred.AchievementID, cred.AchievementVersion); err != nil {
 		return nil, err
 	}
@@ -54,16 +48,17 @@ func (s *Server) credentialView(ctx context.Context, id string) (*credentialView
 		// Revoked by another process since the record was cached: read
 		// it again for the date and the reason.
 		s.forgetCredential(id)
-		if v.cred, err = s.credential(ctx, id); err != nil {
+		if v.shownCredential, err = s.credential(ctx, id); err != nil {
 			return nil, err
 		}
 	}
 	return v, nil
 }
 
-// recipientName is how pages and images name the recipient.
+// recipientName is how pages and images name the recipient: "" unless
+// they consent.
 func (v *credentialView) recipientName() string {
-	if v.member != nil && v.member.DisplayName != "" {
+	if v.member != nil {
 		return v.member.DisplayName
 	}
 	return ""
@@ -81,17 +76,17 @@ const dateLayout = "2 January 2006"
 func (v *credentialView) status() status {
 	r := v.report
 	switch {
-	case r.Credential.Revoked || v.cred.Revoked():
+	case r.Credential.Revoked || v.Revoked():
 		text := "Revoked"
-		if v.cred.Revoked() {
-			text += " on " + v.cred.RevokedAt.Format(dateLayout)
-			if v.cred.RevocationReason != "" {
-				text += ": " + v.cred.RevocationReason
+		if v.Revoked() {
+			text += " on " + v.RevokedAt.Format(dateLayout)
+			if v.RevocationReason != "" {
+				text += ": " + v.RevocationReason
 			}
 		}
 		return status{"revoked", "Revoked", text}
-	case !v.cred.ValidUntil.IsZero() && !v.cred.ValidUntil.After(time.Now()):
-		return status{"expired", "Expired", "Expired on " + v.cred.ValidUntil.Format(dateLayout) + "."}
+	case !v.ValidUntil.IsZero() && !v.ValidUntil.After(time.Now()):
+		return status{"expired", "Expired", "Expired on " + v.ValidUntil.Format(dateLayout) + "."}
 	case r.Verdict == verifier.Valid:
 		return status{"valid", "Verified", "Verified just now: the signature, the dates and the revocation status all check out."}
 	case r.Verdict == verifier.Warning:
@@ -115,20 +110,20 @@ type shareLinks struct {
 }
 
 func (s *Server) shareLinks(v *credentialView) shareLinks {
-	page := s.urls.Credential(v.cred.ID)
+	page := s.urls.Credential(v.ID)
 	name, org := v.doc.Name, v.profile.Name
 	q := url.Values{
 		"startTask":        {"CERTIFICATION_NAME"},
 		"name":             {name},
 		"organizationName": {org},
-		"issueYear":        {v.cred.AwardedAt.Format("2006")},
-		"issueMonth":       {fmt.Sprint(int(v.cred.AwardedAt.Month()))},
+		"issueYear":        {v.AwardedAt.Format("2006")},
+		"issueMonth":       {fmt.Sprint(int(v.AwardedAt.Month()))},
 		"certUrl":          {page},
-		"certId":           {v.cred.ID},
+		"certId":           {v.ID},
 	}
-	if !v.cred.ValidUntil.IsZero() {
-		q.Set("expirationYear", v.cred.ValidUntil.Format("2006"))
-		q.Set("expirationMonth", fmt.Sprint(int(v.cred.ValidUntil.Month())))
+	if !v.ValidUntil.IsZero() {
+		q.Set("expirationYear", v.ValidUntil.Format("2006"))
+		q.Set("expirationMonth", fmt.Sprint(int(v.ValidUntil.Month())))
 	}
 	text := fmt.Sprintf("I earned the %s badge from %s.", name, org)
 	return shareLinks{
@@ -169,24 +164,21 @@ type credentialPage struct {
 }
 
 func (s *Server) credentialPage(v *credentialView) credentialPage {
-	base := s.urls.Credential(v.cred.ID)
+	base := s.urls.Credential(v.ID)
 	a := v.achievement
-	d := credentialPage{ID: v.cred.ID, URL: base, Name: v.doc.Name, BadgeDescription: a.Description,
+	d := credentialPage{ID: v.ID, URL: base, Name: v.doc.Name, BadgeDescription: a.Description,
 		Criteria: renderMarkdown(a.Criteria), AchievementURL: s.urls.Achievement(a.ID), Level: a.Level,
 		IssuerName: v.profile.Name, IssuerURL: s.urls.Issuer(v.profile.ID),
-		AwardedAt: v.cred.AwardedAt.Format(dateLayout), Status: v.status(),
+		AwardedAt: v.AwardedAt.Format(dateLayout), Status: v.status(),
 		VerifyURL: "/verify?" + url.Values{"credential": {base}}.Encode(), Share: s.shareLinks(v),
 		QRURL: base + "/qr.png", QRSVGURL: base + "/qr.svg", BadgePNGURL: base + "/badge.png", BadgeSVGURL: base + "/badge.svg",
 		JSONURL: base + ".json", JWTURL: base + ".jwt", BadgeImageURL: s.urls.Image(a.Image),
 		BadgeImageAlt: "Badge image for " + v.doc.Name, PNGAvailable: pngAvailable(a.Image)}
-	if name := v.recipientName(); name != "" {
-		d.Recipient = name
-		if v.member.Slug != "" {
-			d.RecipientURL = s.urls.Member(v.member.Slug)
-		}
+	if v.member != nil {
+		d.Recipient, d.RecipientURL = v.member.DisplayName, s.urls.Member(v.member.Slug)
 	}
-	if !v.cred.ValidUntil.IsZero() {
-		d.ValidUntil = v.cred.ValidUntil.Format(dateLayout)
+	if !v.ValidUntil.IsZero() {
+		d.ValidUntil = v.ValidUntil.Format(dateLayout)
 	}
 	if n := v.doc.CredentialSubject.Narrative; n != "" {
 		d.Narrative = renderMarkdown(n)

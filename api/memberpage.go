@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -156,17 +155,15 @@ func (s *Server) recentHolders(ctx context.Context, sc *issuer.AchievementShowca
 		if err != nil {
 			return nil, err
 		}
-		if m == nil || m.DisplayName == "" {
+		if m == nil {
 			continue
 		}
-		out = append(out, holder{Name: m.DisplayName, URL: s.urls.Member(m.Slug), CredentialURL: s.urls.Credential(e.CredentialID),
-			Date: e.AwardedAt.Format(dateLayout), When: e.AwardedAt})
+		out = append(out, holder{Name: m.DisplayName, CredentialURL: s.urls.Credential(e.CredentialID), Date: e.AwardedAt.Format(dateLayout)})
 	}
 	return out, nil
 }
 
 // holder is a recipient an achievement page names.
 type holder struct {
-	Name, URL, CredentialURL, Date string
-	When                           time.Time
+	Name, CredentialURL, Date string
 }

@@ -66,14 +66,7 @@ func (s *Server) handleBehaviourCreate(c echo.Context) error {
 // handleRulePut stores an achievement's criteria rule. The body is the
 // rule itself; a problem names the JSON path of what is wrong.
 func (s *Server) handleRulePut(c echo.Context) error {
-	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
-		return unsupportedMedia(mt, echo.MIMEApplicationJSON)
-	}
-	body, err := readBody(c, badges.MaxRuleBytes)
-	if err != nil {
-		return err
-	}
-	r, err := badges.ParseRule(body)
+	r, err := readRule(c)
 	if err != nil {
 		return err
 	}
@@ -81,6 +74,18 @@ func (s *Server) handleRulePut(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, r)
+}
+
+// readRule reads a rule from the request body: JSON, parsed strictly.
+func readRule(c echo.Context) (*badges.Rule, error) {
+	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
+		return nil, unsupportedMedia(mt, echo.MIMEApplicationJSON)
+	}
+	body, err := readBody(c, badges.MaxRuleBytes)
+	if err != nil {
+		return nil, err
+	}
+	return badges.ParseRule(body)
 }
 
 func (s *Server) handleRuleGet(c echo.Context) error {
@@ -481,14 +486,7 @@ type previewJSON struct {
 // be awarded now and who is closest, condition by condition. Nothing is
 // stored or awarded.
 func (s *Server) handleRulePreview(c echo.Context) error {
-	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
-		return unsupportedMedia(mt, echo.MIMEApplicationJSON)
-	}
-	body, err := readBody(c, badges.MaxRuleBytes)
-	if err != nil {
-		return err
-	}
-	r, err := badges.ParseRule(body)
+	r, err := readRule(c)
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,14 @@ package api
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer"
+	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
 // The public pages read the same few records again and again: a shared
@@ -28,7 +31,7 @@ const (
 
 // publicCache holds what the public pages read.
 type publicCache struct {
-	credentials  *ttlCache[*issuer.Credential]
+	credentials  *ttlCache[*shownCredential]
 	members      *ttlCache[*badges.Member]
 	achievements *ttlCache[*badges.Achievement] // by "<id>" and "<id>@<version>"
 	profiles     *ttlCache[*issuer.Profile]
@@ -38,7 +41,7 @@ type publicCache struct {
 
 func newPublicCache() *publicCache {
 	return &publicCache{
-		credentials:  newTTLCache[*issuer.Credential](credentialTTL, credentialEntries),
+		credentials:  newTTLCache[*shownCredential](credentialTTL, credentialEntries),
 		members:      newTTLCache[*badges.Member](memberTTL, cacheEntries),
 		achievements: newTTLCache[*badges.Achievement](definitionTTL, cacheEntries),
 		profiles:     newTTLCache[*issuer.Profile](definitionTTL, cacheEntries),
@@ -47,8 +50,25 @@ func newPublicCache() *publicCache {
 	}
 }
 
-func (s *Server) credential(ctx context.Context, id string) (*issuer.Credential, error) {
-	return s.cache.credentials.get(id, func() (*issuer.Credential, error) { return s.svc.Issuing.Credential(ctx, id) })
+// shownCredential is a credential with its signed document decoded once,
+// as the public pages read it.
+type shownCredential struct {
+	*issuer.Credential
+	doc ob3.Credential
+}
+
+func (s *Server) credential(ctx context.Context, id string) (*shownCredential, error) {
+	return s.cache.credentials.get(id, func() (*shownCredential, error) {
+		cred, err := s.svc.Issuing.Credential(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		sc := &shownCredential{Credential: cred}
+		if err := json.Unmarshal(cred.JSON, &sc.doc); err != nil {
+			return nil, fmt.Errorf("read stored credential %s: %w", id, err)
+		}
+		return sc, nil
+	})
 }
 
 func (s *Server) member(ctx context.Context, id string) (*badges.Member, error) {
@@ -94,13 +114,14 @@ func (s *Server) issuerAchievements(ctx context.Context, issuerID string) ([]*ba
 }
 
 // publicMember is the member a public page may name: only one who
-// consents to a public profile. Anyone else is nil, never shown.
+// consents to a public profile and has a name to show. Anyone else is
+// nil, never shown.
 func (s *Server) publicMember(ctx context.Context, id string) (*badges.Member, error) {
 	m, err := s.member(ctx, id)
 	if badges.ErrorCode(err) == badges.ENOTFOUND {
 		return nil, nil
 	}
-	if err != nil || !m.PublicProfile {
+	if err != nil || !m.PublicProfile || m.DisplayName == "" {
 		return nil, err
 	}
 	return m, nil

@@ -134,7 +134,7 @@ func (s *Server) recentAwards(ctx context.Context, issuerID string) ([]spotlight
 		if err != nil {
 			return nil, err
 		}
-		if m == nil || m.DisplayName == "" {
+		if m == nil {
 			continue
 		}
 		out = append(out, spotlightAward{Member: spotlightMember{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug)},
@@ -159,7 +159,7 @@ func (s *Server) mostEngaged(ctx context.Context, counts map[string]int) ([]spot
 		if err != nil {
 			return nil, err
 		}
-		if m != nil && m.DisplayName != "" {
+		if m != nil {
 			out = append(out, spotlightMember{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug), Count: counts[id]})
 		}
 	}

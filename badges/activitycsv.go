@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // ActivityCSVRow is one data row of an activities CSV file: the activity,
@@ -38,28 +37,9 @@ var activityColumns = func() map[string]string {
 func ParseActivityCSV(r io.Reader, maxRows int) ([]ActivityCSVRow, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, Errorf(EINVALID, "the CSV file is empty; it needs a header row with behaviour, at and a member column")
-	}
+	cols, err := csvHeader(cr, activityColumns, "memberId, email, externalId, name, createMember, behaviour, at, quantity, peerId, evidenceUrl, narrative, cohort, sourceEventId", "behaviour", "at")
 	if err != nil {
-		return nil, csvError(err)
-	}
-	cols := map[string]int{}
-	for i, h := range header {
-		name, ok := activityColumns[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))]
-		if !ok {
-			return nil, Errorf(EINVALID, "unknown CSV column %q; the columns are memberId, email, externalId, name, createMember, behaviour, at, quantity, peerId, evidenceUrl, narrative, cohort, sourceEventId", h)
-		}
-		if _, dup := cols[name]; dup {
-			return nil, Errorf(EINVALID, "CSV column %q appears twice", name)
-		}
-		cols[name] = i
-	}
-	for _, req := range []string{"behaviour", "at"} {
-		if _, ok := cols[req]; !ok {
-			return nil, Errorf(EINVALID, "the CSV header lacks the required column %q", req)
-		}
+		return nil, err
 	}
 	var rows []ActivityCSVRow
 	for {
@@ -95,11 +75,11 @@ func activityRow(rec []string, cols map[string]int) (ActivityInput, error) {
 			EvidenceURL: get("evidenceUrl"), Narrative: get("narrative"), Cohort: get("cohort"), SourceEventID: get("sourceEventId")}}
 	var err error
 	if in.At, err = time.Parse(time.RFC3339, get("at")); err != nil {
-		return in, FieldErrorf("at", "at must be an RFC 3339 date-time such as 2026-11-20T18:00:00Z, not %q", clipText(get("at"), 40))
+		return in, FieldErrorf("at", "at must be an RFC 3339 date-time such as 2026-11-20T18:00:00Z, not %q", truncateForMessage(get("at")))
 	}
 	if q := get("quantity"); q != "" {
 		if in.Quantity, err = strconv.ParseFloat(q, 64); err != nil {
-			return in, FieldErrorf("quantity", "quantity must be a number, not %q", clipText(q, 40))
+			return in, FieldErrorf("quantity", "quantity must be a number, not %q", truncateForMessage(q))
 		}
 	}
 	switch strings.ToLower(get("createMember")) {
@@ -110,11 +90,4 @@ func activityRow(rec []string, cols map[string]int) (ActivityInput, error) {
 		return in, FieldErrorf("createMember", "createMember must be true or false")
 	}
 	return in, nil
-}
-
-func clipText(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }

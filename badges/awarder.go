@@ -1,6 +1,7 @@
 package badges
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -267,11 +268,16 @@ func (a *Awarder) Record(ctx context.Context, issuerID string, ins []ActivityInp
 	if len(ins) > MaxActivityBatch {
 		return nil, Errorf(ETOOLARGE, "At most %d activities can be recorded at once, not %d.", MaxActivityBatch, len(ins))
 	}
-	now := a.now()
 	rs, err := a.loadRules(ctx, issuerID)
 	if err != nil {
 		return nil, err
 	}
+	return a.record(ctx, rs, ins)
+}
+
+// record is Record with the community's rules read already.
+func (a *Awarder) record(ctx context.Context, rs *ruleSet, ins []ActivityInput) ([]ActivityResult, error) {
+	issuerID, now := rs.issuerID, a.now()
 	results := make([]ActivityResult, len(ins))
 	var batch []Activity
 	var rows []int
@@ -389,48 +395,51 @@ func activityID(issuerID, sourceEventID string) string {
 }
 
 func (a *Awarder) resolveMember(ctx context.Context, issuerID string, in ActivityInput, members map[string]string) (string, error) {
-	key := "id:" + in.MemberID
+	var key string
+	var find func() (string, error)
 	switch {
 	case in.MemberID != "":
+		key, find = "id:"+in.MemberID, func() (string, error) {
+			owner, err := a.memberIssuer(ctx, in.MemberID)
+			if err == nil && owner != issuerID {
+				err = Errorf(ENOTFOUND, "No member with id %q.", in.MemberID)
+			}
+			return in.MemberID, err
+		}
 	case in.Email != "":
-		key = "email:" + in.Email
+		key, find = "email:"+in.Email, func() (string, error) {
+			m, err := a.memberByEmail(ctx, issuerID, in)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		}
 	case in.ExternalID != "":
-		key = "external:" + in.ExternalID
+		key, find = "external:"+in.ExternalID, func() (string, error) {
+			page, err := a.Members.Members(ctx, MemberFilter{IssuerID: issuerID, ExternalID: in.ExternalID, ListOptions: ListOptions{Limit: 1}})
+			if err == nil && len(page.Items) == 0 {
+				err = Errorf(ENOTFOUND, "No member with external id %q.", in.ExternalID)
+			}
+			if err != nil {
+				return "", err
+			}
+			return page.Items[0].ID, nil
+		}
 	default:
 		return "", FieldErrorf("memberId", "name the member: memberId, email or externalId")
 	}
 	if id, ok := members[key]; ok {
 		return id, nil
 	}
-	var m *Member
-	var err error
-	switch {
-	case in.MemberID != "":
-		var owner string
-		if owner, err = a.memberIssuer(ctx, in.MemberID); err == nil && owner != issuerID {
-			err = Errorf(ENOTFOUND, "No member with id %q.", in.MemberID)
-		}
-		m = &Member{ID: in.MemberID, IssuerID: owner}
-	case in.Email != "":
-		m, err = a.memberByEmail(ctx, issuerID, in)
-	default:
-		var page *Page[*Member]
-		page, err = a.Members.Members(ctx, MemberFilter{IssuerID: issuerID, ExternalID: in.ExternalID, ListOptions: ListOptions{Limit: 1}})
-		if err == nil && len(page.Items) == 0 {
-			err = Errorf(ENOTFOUND, "No member with external id %q.", in.ExternalID)
-		}
-		if err == nil {
-			m = page.Items[0]
-		}
-	}
+	id, err := find()
 	if ErrorCode(err) == ENOTFOUND {
 		return "", &Error{Code: EINVALID, Field: "memberId", Message: ErrorMessage(err)}
 	}
 	if err != nil {
 		return "", err
 	}
-	members[key] = m.ID
-	return m.ID, nil
+	members[key] = id
+	return id, nil
 }
 
 func (a *Awarder) memberByEmail(ctx context.Context, issuerID string, in ActivityInput) (*Member, error) {
@@ -483,12 +492,13 @@ type ruleSet struct {
 	issuerID     string
 	ids          []string // of the achievements with a rule, sorted
 	rules        map[string]*Rule
+	deps         map[string]Dependencies // what each rule reads
 	achievements map[string]*Achievement // active ones only
 	catalogue    []Behaviour
 }
 
 func (a *Awarder) loadRules(ctx context.Context, issuerID string) (*ruleSet, error) {
-	rs := &ruleSet{issuerID: issuerID, achievements: map[string]*Achievement{}}
+	rs := &ruleSet{issuerID: issuerID, achievements: map[string]*Achievement{}, deps: map[string]Dependencies{}}
 	var err error
 	if rs.catalogue, err = a.Behaviours(ctx, issuerID); err != nil {
 		return nil, err
@@ -505,7 +515,7 @@ func (a *Awarder) loadRules(ctx context.Context, issuerID string) (*ruleSet, err
 			return nil, err
 		}
 		if ach.Status == StatusActive {
-			rs.achievements[id] = ach
+			rs.achievements[id], rs.deps[id] = ach, rs.rules[id].Dependencies()
 			rs.ids = append(rs.ids, id)
 		}
 	}
@@ -530,7 +540,7 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 	var queue []PendingAward
 	for _, achID := range rs.ids {
 		r, ach := rs.rules[achID], rs.achievements[achID]
-		if !relevant(r.Dependencies()) {
+		if !relevant(rs.deps[achID]) {
 			continue
 		}
 		p := Evaluate(r, rec, ec)
@@ -582,19 +592,11 @@ func (a *Awarder) evalContext(ctx context.Context, now time.Time, holds func(str
 		}}
 }
 
-// Reevaluate evaluates every rule of a member's issuer against their
-// record, e.g. after an award that may complete a pathway.
-func (a *Awarder) Reevaluate(ctx context.Context, memberID string) error {
-	m, err := a.Members.Member(ctx, memberID)
-	if err != nil {
-		return err
-	}
+// reevaluate evaluates every rule of a member's community against their
+// record, after an award that may complete a pathway.
+func (a *Awarder) reevaluate(ctx context.Context, rs *ruleSet, memberID string) error {
 	rec, err := a.Store.Record(ctx, memberID)
 	if err != nil || rec == nil {
-		return err
-	}
-	rs, err := a.loadRules(ctx, m.IssuerID)
-	if err != nil {
 		return err
 	}
 	_, err = a.evaluate(ctx, rs, rec, func(Dependencies) bool { return true })
@@ -637,32 +639,17 @@ func (a *Awarder) Progress(ctx context.Context, memberID string) ([]AchievementP
 		ach := rs.achievements[achID]
 		out = append(out, AchievementProgress{Achievement: ach, Held: held[achID], Progress: Evaluate(rs.rules[achID], rec, ec)})
 	}
-	slices.SortFunc(out, func(x, y AchievementProgress) int {
-		switch {
-		case x.Held != y.Held:
-			if x.Held {
-				return 1
-			}
-			return -1
-		case x.Progress.Fraction != y.Progress.Fraction:
-			if x.Progress.Fraction > y.Progress.Fraction {
-				return -1
-			}
+	held01 := func(p AchievementProgress) int {
+		if p.Held {
 			return 1
 		}
-		return compareStrings(x.Achievement.Name, y.Achievement.Name)
+		return 0
+	}
+	slices.SortFunc(out, func(x, y AchievementProgress) int {
+		return cmp.Or(cmp.Compare(held01(x), held01(y)), cmp.Compare(y.Progress.Fraction, x.Progress.Fraction),
+			cmp.Compare(x.Achievement.Name, y.Achievement.Name))
 	})
 	return out, nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Run issues queued awards until ctx ends: at once when an activity
@@ -689,6 +676,7 @@ func (a *Awarder) Run(ctx context.Context, interval time.Duration) {
 // issued (or found issued already).
 func (a *Awarder) Drain(ctx context.Context) (int, error) {
 	done := 0
+	sets := map[string]*ruleSet{} // by community, read once for the whole drain
 	for ctx.Err() == nil {
 		batch, err := a.Store.Pending(ctx, 100)
 		if err != nil {
@@ -701,7 +689,7 @@ func (a *Awarder) Drain(ctx context.Context) (int, error) {
 				continue
 			}
 			progressed = true
-			if err := a.issue(ctx, p); err != nil {
+			if err := a.issue(ctx, p, sets); err != nil {
 				if ctx.Err() != nil {
 					return done, ctx.Err()
 				}
@@ -723,7 +711,7 @@ func (a *Awarder) Drain(ctx context.Context) (int, error) {
 // issue makes one queued award. The queue entry's id is the award's
 // idempotency key: if a crash came after the credential was issued and
 // before the entry was removed, issuing again returns the same credential.
-func (a *Awarder) issue(ctx context.Context, p PendingAward) error {
+func (a *Awarder) issue(ctx context.Context, p PendingAward, sets map[string]*ruleSet) error {
 	in := AwardInput{AchievementID: p.AchievementID, MemberID: p.MemberID, Narrative: p.Narrative, IdempotencyKey: p.ID}
 	for _, l := range p.Links {
 		in.Evidence = append(in.Evidence, Evidence{URL: l, Name: "Recorded activity"})
@@ -732,9 +720,7 @@ func (a *Awarder) issue(ctx context.Context, p PendingAward) error {
 		if code := ErrorCode(err); code == EINVALID || code == ENOTFOUND || code == ECONFLICT {
 			// The achievement or member changed since (archived, deleted):
 			// this award can never be made; drop it, and say so.
-			if a.Log != nil {
-				a.Log.Warn("queued award dropped", "award", p.ID, "err", err)
-			}
+			a.warn("queued award dropped", p.ID, err)
 			return a.Store.Done(ctx, p.ID)
 		}
 		return err
@@ -742,11 +728,28 @@ func (a *Awarder) issue(ctx context.Context, p PendingAward) error {
 	if err := a.Store.Done(ctx, p.ID); err != nil {
 		return err
 	}
-	// A new badge may complete a pathway.
-	if err := a.Reevaluate(ctx, p.MemberID); err != nil && !errors.Is(err, context.Canceled) {
-		return err
+	// A new badge may complete a pathway. The award is made whatever
+	// happens here: a failure is logged, and the member's next activity
+	// evaluates their rules again.
+	rs, ok := sets[p.IssuerID]
+	if !ok {
+		var err error
+		if rs, err = a.loadRules(ctx, p.IssuerID); err != nil {
+			a.warn("re-evaluating after an award", p.ID, err)
+			return nil
+		}
+		sets[p.IssuerID] = rs
+	}
+	if err := a.reevaluate(ctx, rs, p.MemberID); err != nil {
+		a.warn("re-evaluating after an award", p.ID, err)
 	}
 	return nil
+}
+
+func (a *Awarder) warn(doing, award string, err error) {
+	if a.Log != nil && !errors.Is(err, context.Canceled) {
+		a.Log.Warn(doing, "award", award, "err", err)
+	}
 }
 
 // Rule returns an achievement's rule; ENOTFOUND when it has none.
@@ -801,10 +804,8 @@ func (a *Awarder) Endorse(ctx context.Context, issuerID string, in EndorseInput)
 		return nil, err
 	}
 	var rec *MemberRecord
-	added := false
 	err = a.Store.UpdateRecord(ctx, in.MemberID, func(r *MemberRecord) error {
-		added, rec = r.AddEndorsement(Endorsement{From: in.EndorserID, At: now, Note: in.Note}), r
-		if !added {
+		if rec = r; !r.AddEndorsement(Endorsement{From: in.EndorserID, At: now, Note: in.Note}) {
 			return Errorf(ECONFLICT, "Member %s endorsed member %s today already.", in.EndorserID, in.MemberID)
 		}
 		return nil
@@ -816,7 +817,7 @@ func (a *Awarder) Endorse(ctx context.Context, issuerID string, in EndorseInput)
 	if res.Earned, err = a.evaluate(ctx, rs, rec, func(d Dependencies) bool { return d.Endorsements }); err != nil {
 		return nil, err
 	}
-	results, err := a.Record(ctx, issuerID, []ActivityInput{{Activity: Activity{MemberID: in.EndorserID,
+	results, err := a.record(ctx, rs, []ActivityInput{{Activity: Activity{MemberID: in.EndorserID,
 		Behaviour: BehaviourEndorsement, At: now, PeerID: in.MemberID, Narrative: in.Note}}})
 	if err != nil {
 		return nil, err
@@ -958,7 +959,11 @@ func (a *Awarder) Decide(ctx context.Context, id string, approve bool, reason st
 	if err := a.Store.SaveNomination(ctx, n); err != nil {
 		return nil, err
 	}
-	return n, a.Reevaluate(ctx, n.MemberID) // the badge may complete a pathway
+	rs, err := a.loadRules(ctx, n.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	return n, a.reevaluate(ctx, rs, n.MemberID) // the badge may complete a pathway
 }
 
 // Counters returns a community's last n weeks of counters, oldest first,
@@ -1060,9 +1065,7 @@ func (a *Awarder) Preview(ctx context.Context, achievementID string, r *Rule) (*
 		}
 		opts.Cursor = page.NextCursor
 	}
-	slices.SortStableFunc(out.Closest, func(x, y PreviewMember) int {
-		return compareFloats(y.Progress.Fraction, x.Progress.Fraction)
-	})
+	slices.SortStableFunc(out.Closest, closerFirst)
 	out.Closest = out.Closest[:min(len(out.Closest), previewClosest)]
 	return out, nil
 }
@@ -1096,18 +1099,12 @@ func (a *Awarder) previewMember(ctx context.Context, out *RulePreview, ach *Achi
 	// Keep the closest few only: drop the farthest once the list is long.
 	out.Closest = append(out.Closest, PreviewMember{Member: m, Progress: p})
 	if len(out.Closest) > 4*previewClosest {
-		slices.SortStableFunc(out.Closest, func(x, y PreviewMember) int { return compareFloats(y.Progress.Fraction, x.Progress.Fraction) })
+		slices.SortStableFunc(out.Closest, closerFirst)
 		out.Closest = out.Closest[:previewClosest]
 	}
 	return nil
 }
 
-func compareFloats(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+func closerFirst(x, y PreviewMember) int {
+	return cmp.Compare(y.Progress.Fraction, x.Progress.Fraction)
 }

@@ -75,28 +75,9 @@ func ParseMemberCSV(r io.Reader, maxRows int) ([]ImportRow, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, Errorf(EINVALID, "the CSV file is empty; it needs a header row with email and displayName")
-	}
+	cols, err := csvHeader(cr, importColumns, "email, displayName, externalId, slug, publicProfile", "email", "displayName")
 	if err != nil {
-		return nil, csvError(err)
-	}
-	cols := map[string]int{}
-	for i, h := range header {
-		name, ok := importColumns[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))]
-		if !ok {
-			return nil, Errorf(EINVALID, "unknown CSV column %q; the columns are email, displayName, externalId, slug, publicProfile", h)
-		}
-		if _, dup := cols[name]; dup {
-			return nil, Errorf(EINVALID, "CSV column %q appears twice", name)
-		}
-		cols[name] = i
-	}
-	for _, req := range []string{"email", "displayName"} {
-		if _, ok := cols[req]; !ok {
-			return nil, Errorf(EINVALID, "the CSV header lacks the required column %q", req)
-		}
+		return nil, err
 	}
 	var rows []ImportRow
 	emails, slugs := map[string]int{}, map[string]int{}
@@ -126,6 +107,37 @@ func ParseMemberCSV(r io.Reader, maxRows int) ([]ImportRow, error) {
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// csvHeader reads a CSV file's header row: each column's position by its
+// name in known (looked up in lower case, a byte-order mark ignored),
+// refusing unknown and repeated columns and requiring the required ones.
+// list names the columns for messages.
+func csvHeader(cr *csv.Reader, known map[string]string, list string, required ...string) (map[string]int, error) {
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, Errorf(EINVALID, "the CSV file is empty; it needs a header row with %s", strings.Join(required, " and "))
+	}
+	if err != nil {
+		return nil, csvError(err)
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		name, ok := known[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))]
+		if !ok {
+			return nil, Errorf(EINVALID, "unknown CSV column %q; the columns are %s", h, list)
+		}
+		if _, dup := cols[name]; dup {
+			return nil, Errorf(EINVALID, "CSV column %q appears twice", name)
+		}
+		cols[name] = i
+	}
+	for _, req := range required {
+		if _, ok := cols[req]; !ok {
+			return nil, Errorf(EINVALID, "the CSV header lacks the required column %q", req)
+		}
+	}
+	return cols, nil
 }
 
 func rowInput(rec []string, cols map[string]int) (MemberInput, error) {

@@ -184,13 +184,9 @@ func (s *AchievementService) Achievements(ctx context.Context, f badges.Achievem
 	if f.Status != "" {
 		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
 	}
-	cur, err := s.db.c(colAchievements).Find(ctx, filter)
+	recs, err := FindAll[achievementRecord](ctx, s.db.c(colAchievements), filter, "list achievements")
 	if err != nil {
-		return nil, wrap(err, "list achievements")
-	}
-	var recs []achievementRecord
-	if err := cur.All(ctx, &recs); err != nil {
-		return nil, wrap(err, "list achievements")
+		return nil, err
 	}
 	items := make([]*badges.Achievement, len(recs))
 	for i := range recs {

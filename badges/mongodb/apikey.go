@@ -59,13 +59,9 @@ func (s *APIKeyService) APIKey(ctx context.Context, id string) (*badges.APIKey, 
 }
 
 func (s *APIKeyService) all(ctx context.Context) ([]*badges.APIKey, error) {
-	cur, err := s.db.c(colAPIKeys).Find(ctx, bson.D{})
+	recs, err := FindAll[apiKeyRecord](ctx, s.db.c(colAPIKeys), bson.D{}, "list API keys")
 	if err != nil {
-		return nil, wrap(err, "list API keys")
-	}
-	var recs []apiKeyRecord
-	if err := cur.All(ctx, &recs); err != nil {
-		return nil, wrap(err, "list API keys")
+		return nil, err
 	}
 	keys := make([]*badges.APIKey, len(recs))
 	for i := range recs {

@@ -226,3 +226,19 @@ func Wrap(err error, doing string) error { return wrap(err, doing) }
 func upsert() *options.UpdateOptions { return options.Update().SetUpsert(true) }
 
 func replaceUpsert() *options.ReplaceOptions { return options.Replace().SetUpsert(true) }
+
+// FindAll reads every document a filter matches into T. It is for the
+// small collections (issuers, keys, achievements, rules, queues) and for
+// background work: on the embedded engine any filter but an exact _id
+// reads the whole collection.
+func FindAll[T any](ctx context.Context, c *mongo.Collection, filter any, doing string, opts ...*options.FindOptions) ([]T, error) {
+	cur, err := c.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, wrap(err, doing)
+	}
+	var out []T
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, wrap(err, doing)
+	}
+	return out, nil
+}

@@ -32,13 +32,10 @@ type behaviourRecord struct {
 
 // CustomBehaviours lists an issuer's own behaviours.
 func (s *RecognitionStore) CustomBehaviours(ctx context.Context, issuerID string) ([]badges.Behaviour, error) {
-	cur, err := s.db.c(colBehaviours).Find(ctx, bson.D{{Key: "issuer", Value: issuerID}}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	rs, err := FindAll[behaviourRecord](ctx, s.db.c(colBehaviours), bson.D{{Key: "issuer", Value: issuerID}}, "read behaviours",
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
-		return nil, wrap(err, "read behaviours")
-	}
-	var rs []behaviourRecord
-	if err := cur.All(ctx, &rs); err != nil {
-		return nil, wrap(err, "read behaviours")
+		return nil, err
 	}
 	out := make([]badges.Behaviour, len(rs))
 	for i, r := range rs {
@@ -66,13 +63,9 @@ type ruleRecord struct {
 
 // Rules maps an issuer's achievements to their rules.
 func (s *RecognitionStore) Rules(ctx context.Context, issuerID string) (map[string]*badges.Rule, error) {
-	cur, err := s.db.c(colRules).Find(ctx, bson.D{{Key: "issuer", Value: issuerID}})
+	rs, err := FindAll[ruleRecord](ctx, s.db.c(colRules), bson.D{{Key: "issuer", Value: issuerID}}, "read rules")
 	if err != nil {
-		return nil, wrap(err, "read rules")
-	}
-	var rs []ruleRecord
-	if err := cur.All(ctx, &rs); err != nil {
-		return nil, wrap(err, "read rules")
+		return nil, err
 	}
 	out := make(map[string]*badges.Rule, len(rs))
 	for _, r := range rs {
@@ -174,13 +167,10 @@ func (s *RecognitionStore) Enqueue(ctx context.Context, awards []badges.PendingA
 // Pending lists queued awards, oldest first. The queue is short-lived and
 // small, so reading it whole is fine.
 func (s *RecognitionStore) Pending(ctx context.Context, limit int) ([]badges.PendingAward, error) {
-	cur, err := s.db.c(colOutbox).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	rs, err := FindAll[pendingRecord](ctx, s.db.c(colOutbox), bson.D{}, "read award queue",
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
-		return nil, wrap(err, "read award queue")
-	}
-	var rs []pendingRecord
-	if err := cur.All(ctx, &rs); err != nil {
-		return nil, wrap(err, "read award queue")
+		return nil, err
 	}
 	out := make([]badges.PendingAward, len(rs))
 	for i, r := range rs {
@@ -256,13 +246,10 @@ func (s *RecognitionStore) Nominations(ctx context.Context, issuerID, status str
 	if status != "" {
 		filter = append(filter, bson.E{Key: "status", Value: status})
 	}
-	cur, err := s.db.c(colNominations).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(1000))
+	rs, err := FindAll[nominationRecord](ctx, s.db.c(colNominations), filter, "read nominations",
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(1000))
 	if err != nil {
-		return nil, wrap(err, "read nominations")
-	}
-	var rs []nominationRecord
-	if err := cur.All(ctx, &rs); err != nil {
-		return nil, wrap(err, "read nominations")
+		return nil, err
 	}
 	out := make([]*badges.Nomination, len(rs))
 	for i := range rs {

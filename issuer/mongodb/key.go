@@ -68,13 +68,9 @@ func (s *KeyStore) Keys(ctx context.Context, issuerID string) ([]*issuer.Key, er
 	if issuerID != "" {
 		filter = bson.D{{Key: "issuer", Value: issuerID}}
 	}
-	cur, err := s.db.Collection(colKeys).Find(ctx, filter)
+	recs, err := bmongo.FindAll[keyRecord](ctx, s.db.Collection(colKeys), filter, "list keys")
 	if err != nil {
-		return nil, bmongo.Wrap(err, "list keys")
-	}
-	var recs []keyRecord
-	if err := cur.All(ctx, &recs); err != nil {
-		return nil, bmongo.Wrap(err, "list keys")
+		return nil, err
 	}
 	keys := make([]*issuer.Key, 0, len(recs))
 	for i := range recs {

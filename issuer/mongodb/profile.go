@@ -100,13 +100,9 @@ func (s *ProfileService) Profile(ctx context.Context, id string) (*issuer.Profil
 
 // Profiles lists issuers, oldest first.
 func (s *ProfileService) Profiles(ctx context.Context, o badges.ListOptions) (*badges.Page[*issuer.Profile], error) {
-	cur, err := s.db.Collection(colIssuers).Find(ctx, bson.D{})
+	recs, err := bmongo.FindAll[profileRecord](ctx, s.db.Collection(colIssuers), bson.D{}, "list issuers")
 	if err != nil {
-		return nil, bmongo.Wrap(err, "list issuers")
-	}
-	var recs []profileRecord
-	if err := cur.All(ctx, &recs); err != nil {
-		return nil, bmongo.Wrap(err, "list issuers")
+		return nil, err
 	}
 	items := make([]*issuer.Profile, len(recs))
 	for i := range recs {
