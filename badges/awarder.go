@@ -93,6 +93,10 @@ type Awarder struct {
 	Holdings     HoldingsFunc
 	Log          *slog.Logger
 	Now          func() time.Time
+	// Writers is how many members' records are updated at once; zero
+	// means DefaultRecordWriters. A database that takes one write at a
+	// time wants few.
+	Writers int
 
 	wake chan struct{}
 	once sync.Once
@@ -310,11 +314,12 @@ func (a *Awarder) record(ctx context.Context, rs *ruleSet, ins []ActivityInput) 
 		}
 		byMember[act.MemberID] = append(byMember[act.MemberID], act)
 	}
-	if err := a.Stats.CountActivities(ctx, issuerID, fresh); err != nil {
-		return nil, err
-	}
+	// The week counters and the records are separate documents: count
+	// while the records are updated.
+	counted := make(chan error, 1)
+	go func() { counted <- a.Stats.CountActivities(ctx, issuerID, fresh) }()
 	earnedBy, err := a.applyAll(ctx, rs, order, byMember)
-	if err != nil {
+	if err := errors.Join(err, <-counted); err != nil {
 		return nil, err
 	}
 	for i := range results {
@@ -325,10 +330,11 @@ func (a *Awarder) record(ctx context.Context, rs *ruleSet, ins []ActivityInput) 
 	return results, nil
 }
 
-// recordWriters is how many members' records are updated at once: each
-// update is a read and a write of one document, and the database does
-// several at a time faster than one after another.
-const recordWriters = 8
+// DefaultRecordWriters is how many members' records are updated at once
+// unless Awarder.Writers says otherwise: each update waits for the
+// database, and a database server does several at a time faster than one
+// after another.
+const DefaultRecordWriters = 8
 
 // applyAll applies each member's new activities, several members at a
 // time, and returns what each member earned.
@@ -338,7 +344,7 @@ func (a *Awarder) applyAll(ctx context.Context, rs *ruleSet, order []string, byM
 	var firstErr error
 	next := make(chan string)
 	var wg sync.WaitGroup
-	for range min(recordWriters, len(order)) {
+	for range min(cmp.Or(a.Writers, DefaultRecordWriters), len(order)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

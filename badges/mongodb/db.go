@@ -69,6 +69,7 @@ type DB struct {
 	db     *mongo.Database
 	engine *Engine
 	locks  *docLocks // set with the embedded engine; see LockDoc
+	docs   *docCache // computed documents; the engine's with the embedded engine
 	now    func() time.Time
 }
 
@@ -89,9 +90,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
 	}
-	db := &DB{client: client, db: client.Database(o.Database), engine: o.Engine, now: time.Now}
+	db := &DB{client: client, db: client.Database(o.Database), engine: o.Engine, docs: newDocCache(docCacheBudget), now: time.Now}
 	if o.Engine != nil {
-		db.locks = o.Engine.locks
+		db.locks, db.docs = o.Engine.locks, o.Engine.docs
 	}
 	if err := db.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
@@ -117,7 +118,9 @@ func (db *DB) Close(ctx context.Context) error { return db.client.Disconnect(ctx
 
 // Drop deletes the whole database. Tests use it to clean up.
 func (db *DB) Drop(ctx context.Context) error {
-	if err := db.db.Drop(ctx); err != nil {
+	err := db.db.Drop(ctx)
+	db.docs.forgetDatabase(db.db.Name())
+	if err != nil {
 		return err
 	}
 	if db.engine != nil {

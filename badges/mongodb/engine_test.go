@@ -160,7 +160,15 @@ func TestEngine_IDIndexFix(t *testing.T) {
 	})
 }
 
+// TestEngine_RestartKeepsIndexAndData writes, stops the engine and starts
+// it again, in both sync modes.
 func TestEngine_RestartKeepsIndexAndData(t *testing.T) {
+	for _, fullSync := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fullSync=%v", fullSync), func(t *testing.T) { testRestart(t, fullSync) })
+	}
+}
+
+func testRestart(t *testing.T, fullSync bool) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -168,7 +176,7 @@ func TestEngine_RestartKeepsIndexAndData(t *testing.T) {
 
 	start := func() (*mongodb.Engine, *mongodb.DB) {
 		t.Helper()
-		e, err := mongodb.StartEngine(dir, nil)
+		e, err := mongodb.StartEngine(mongodb.EngineConfig{Dir: dir, FullSync: fullSync})
 		if err != nil {
 			t.Fatalf("StartEngine: %v", err)
 		}

@@ -3,6 +3,7 @@ package mongodb
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -28,26 +29,42 @@ const modifyAttempts = 16
 // the document's lock makes this atomic; on MongoDB the write is a
 // compare-and-swap on Rev, retried when another writer came first. change
 // may run more than once, so it must only modify doc.
+//
+// The document is read from the process's cache of computed documents when
+// it is there (see docCache), and the cache keeps what was written.
 func Modify[T any](ctx context.Context, db *DB, collection, id string, change func(doc *T, exists bool) error) error {
 	defer db.LockDoc(collection, id)()
-	c := db.c(collection)
+	c, key := db.c(collection), docKey(db.Name(), collection, id)
 	for range modifyAttempts {
+		raw, err := db.readComputed(ctx, collection, id, true)
+		if err != nil {
+			return err
+		}
 		var cur Computed[T]
-		err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur)
-		exists := err == nil
-		if err != nil && !isNoDocuments(err) {
-			return wrap(err, "read "+collection)
+		exists := raw != nil
+		if exists {
+			if err := bson.Unmarshal(raw, &cur); err != nil {
+				db.docs.forget(key)
+				return wrap(err, "read "+collection)
+			}
 		}
 		if err := change(&cur.Doc, exists); err != nil {
 			return err
 		}
-		next := Computed[T]{ID: id, Rev: cur.Rev + 1, Doc: cur.Doc}
+		next, err := bson.Marshal(Computed[T]{ID: id, Rev: cur.Rev + 1, Doc: cur.Doc})
+		if err != nil {
+			return wrap(err, "write "+collection)
+		}
 		if !exists {
-			_, err := c.InsertOne(ctx, next)
+			_, err := c.InsertOne(ctx, bson.Raw(next))
 			if isDuplicate(err) {
 				continue // created meanwhile: read it again
 			}
-			return wrap(err, "write "+collection)
+			if err != nil {
+				return wrap(err, "write "+collection)
+			}
+			db.docs.put(key, next)
+			return nil
 		}
 		filter := bson.D{{Key: "_id", Value: id}}
 		if db.locks == nil {
@@ -55,15 +72,45 @@ func Modify[T any](ctx context.Context, db *DB, collection, id string, change fu
 			// the lock already excludes other writers.
 			filter = append(filter, bson.E{Key: "rev", Value: cur.Rev})
 		}
-		res, err := c.ReplaceOne(ctx, filter, next)
+		res, err := c.ReplaceOne(ctx, filter, bson.Raw(next))
 		if err != nil {
+			db.docs.forget(key) // the write may or may not have happened
 			return wrap(err, "write "+collection)
 		}
 		if res.MatchedCount == 1 {
+			db.docs.put(key, next)
 			return nil
 		}
+		db.docs.forget(key) // changed by another process: read it again
 	}
 	return badges.Errorf(badges.EUNAVAILABLE, "The %s document %s is changing too often; try again.", collection, id)
+}
+
+// readComputed returns a computed document as stored, nil when there is
+// none. It comes from the cache when the cache has it and may be trusted:
+// for a change (forChange), whose compare-and-swap catches a stale copy on
+// MongoDB, and on the embedded engine, where the cache holds what is
+// stored. Only a read for a change, made holding the document's lock, is
+// kept in the cache.
+func (db *DB) readComputed(ctx context.Context, collection, id string, forChange bool) (bson.Raw, error) {
+	key := docKey(db.Name(), collection, id)
+	if forChange || db.engine != nil {
+		if raw, ok := db.docs.get(key); ok {
+			return raw, nil
+		}
+	}
+	raw, err := db.c(collection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+	switch {
+	case isNoDocuments(err):
+		return nil, nil
+	case err != nil:
+		return nil, wrap(err, "read "+collection)
+	}
+	if forChange {
+		raw = slices.Clone(raw)
+		db.docs.put(key, raw)
+	}
+	return raw, nil
 }
 
 // InsertComputed creates many computed documents with one unordered
@@ -117,15 +164,15 @@ func insertNew(ctx context.Context, c *mongo.Collection, docs []any, doing strin
 // ReadComputed reads a computed document; found is false when there is
 // none.
 func ReadComputed[T any](ctx context.Context, db *DB, collection, id string) (doc T, found bool, err error) {
-	var cur Computed[T]
-	err = db.c(collection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur)
-	switch {
-	case err == nil:
-		return cur.Doc, true, nil
-	case isNoDocuments(err):
-		return doc, false, nil
+	raw, err := db.readComputed(ctx, collection, id, false)
+	if err != nil || raw == nil {
+		return doc, false, err
 	}
-	return doc, false, wrap(err, "read "+collection)
+	var cur Computed[T]
+	if err := bson.Unmarshal(raw, &cur); err != nil {
+		return doc, false, wrap(err, "read "+collection)
+	}
+	return cur.Doc, true, nil
 }
 
 // ColShowcases holds the computed documents of the public pages.

@@ -2,6 +2,9 @@ package mongodb_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -73,5 +76,128 @@ func TestInsertComputed(t *testing.T) {
 	}
 	if _, found, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "missing"); found || err != nil {
 		t.Errorf("missing document: found %v, %v", found, err)
+	}
+}
+
+// TestModify_Cache: Modify keeps what it wrote, a failed change leaves the
+// document and its cached copy as they were, a reader without the lock
+// never fills the cache, and another connection to the same database
+// sees every change.
+func TestModify_Cache(t *testing.T) {
+	db := mongotest.NewDB(t)
+	ctx := t.Context()
+	add := func(db *mongodb.DB, name string) error {
+		return mongodb.Modify(ctx, db, mongodb.ColShowcases, "t", func(d *tally, _ bool) error {
+			d.N++
+			d.Names = append(d.Names, name)
+			return nil
+		})
+	}
+	if err := add(db, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if !mongodb.Cached(db, mongodb.ColShowcases, "t") {
+		t.Error("Modify did not keep the document it wrote")
+	}
+
+	failed := errors.New("refused")
+	err := mongodb.Modify(ctx, db, mongodb.ColShowcases, "t", func(d *tally, _ bool) error {
+		d.N, d.Names = 100, append(d.Names, "lost")
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("Modify = %v, want the change's error", err)
+	}
+	got, _, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "t")
+	if err != nil || got.N != 1 || !slices.Equal(got.Names, []string{"a"}) {
+		t.Fatalf("after a failed change: %+v, %v; want n=1 [a]", got, err)
+	}
+	got.Names[0] = "changed by the reader" // must not reach the cache
+
+	other, err := mongodb.Open(ctx, mongodb.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	if err := add(other, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := add(db, "c"); err != nil {
+		t.Fatal(err)
+	}
+	for name, conn := range map[string]*mongodb.DB{"first": db, "second": other} {
+		got, _, err := mongodb.ReadComputed[tally](ctx, conn, mongodb.ColShowcases, "t")
+		if err != nil || got.N != 3 || !slices.Equal(got.Names, []string{"a", "b", "c"}) {
+			t.Errorf("%s connection reads %+v, %v; want n=3 [a b c]", name, got, err)
+		}
+	}
+
+	if _, err := mongodb.InsertComputed(ctx, db, mongodb.ColShowcases, []string{"u"}, []tally{{N: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "u"); err != nil {
+		t.Fatal(err)
+	}
+	if mongodb.Cached(db, mongodb.ColShowcases, "u") {
+		t.Error("a write or read without the document's lock filled the cache")
+	}
+}
+
+// TestModify_DropForgetsCache: a database dropped and created again under
+// the same name starts empty, whatever the cache held.
+func TestModify_DropForgetsCache(t *testing.T) {
+	ctx := t.Context()
+	db := mongotest.NewDB(t)
+	if err := mongodb.Modify(ctx, db, mongodb.ColShowcases, "t", func(d *tally, _ bool) error { d.N = 5; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := mongodb.Open(ctx, mongodb.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close(ctx)
+	if got, found, err := mongodb.ReadComputed[tally](ctx, again, mongodb.ColShowcases, "t"); found || err != nil {
+		t.Fatalf("after Drop: %+v, found %v, %v", got, found, err)
+	}
+	err = mongodb.Modify(ctx, again, mongodb.ColShowcases, "t", func(d *tally, exists bool) error {
+		if exists || d.N != 0 {
+			t.Errorf("after Drop, Modify saw exists=%v n=%d", exists, d.N)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkModify measures a read-modify-write of a member-record-sized
+// computed document, with the document in the cache (the usual case while
+// activity arrives) and without (the first change after a start).
+func BenchmarkModify(b *testing.B) {
+	db := mongotest.NewDB(b)
+	ctx := b.Context()
+	names := make([]string, 100)
+	for i := range names {
+		names[i] = fmt.Sprintf("event-%03d-with-some-detail", i)
+	}
+	for _, cached := range []bool{true, false} {
+		b.Run(fmt.Sprintf("cached=%v", cached), func(b *testing.B) {
+			for b.Loop() {
+				if !cached {
+					mongodb.ForgetCached(db)
+				}
+				err := mongodb.Modify(ctx, db, mongodb.ColShowcases, "bench", func(d *tally, _ bool) error {
+					d.N++
+					d.Names = names
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -140,12 +140,15 @@ func (m *Main) Run(ctx context.Context) error {
 func (m *Main) openDB(ctx context.Context) error {
 	uri := m.Config.MongoURI
 	if uri == "" {
+		if s := m.Config.DataSync; s != "normal" && s != "full" {
+			return fmt.Errorf("-data-sync must be normal or full, not %q", s)
+		}
 		lock, err := lockDataDir(m.Config.DataDir)
 		if err != nil {
 			return err
 		}
 		m.lock = lock
-		e, err := mongodb.StartEngine(m.Config.DataDir, m.log)
+		e, err := mongodb.StartEngine(mongodb.EngineConfig{Dir: m.Config.DataDir, Logger: m.log, FullSync: m.Config.DataSync == "full"})
 		if err != nil {
 			return err
 		}

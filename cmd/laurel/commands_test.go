@@ -84,9 +84,13 @@ func TestLoadCommand(t *testing.T) {
 		!strings.Contains(out, "qr.png: first request") || !strings.Contains(out, "preview.png: first request") {
 		t.Fatalf("output:\n%s", out)
 	}
-	out, err = runCmd(t, "load", "activities", "--members", "20", "--rows", "300", "--batch", "100")
+	profile := filepath.Join(t.TempDir(), "cpu.pprof")
+	out, err = runCmd(t, "load", "activities", "--members", "20", "--rows", "300", "--batch", "100", "--cpuprofile", profile)
 	if err != nil {
 		t.Fatalf("load activities: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(profile); err != nil || fi.Size() == 0 {
+		t.Errorf("-cpuprofile wrote no profile: %v", err)
 	}
 	if !strings.Contains(out, "imported 20 members") || !strings.Contains(out, "recorded 300 activities for 20 members") {
 		t.Fatalf("output:\n%s", out)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"time"
 )
@@ -55,6 +56,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	proof := fs.String("proof", "jwt", "verify: jwt or di")
 	credentials := fs.Int("credentials", 20, "verify: distinct credentials to send in turn")
 	members := fs.Int("members", 5000, "activities: members of the community")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (with no -url, the server's work is in it too)")
 	fs.Usage = func() { fmt.Fprint(stdout, loadUsage); fs.PrintDefaults() }
 	if len(args) == 0 || !slices.Contains([]string{"awards", "verify", "pages", "activities"}, args[0]) {
 		fs.Usage()
@@ -84,6 +86,13 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	c := &loadClient{base: *url, key: *key, http: &http.Client{Timeout: 10 * time.Minute,
 		Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	switch args[0] {
 	case "verify":
 		return c.verify(ctx, *proof, *credentials, *concurrency, *duration, stdout)
@@ -93,6 +102,19 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return c.activities(ctx, *members, *rows, min(*batch, 1000), stdout)
 	}
 	return c.awards(ctx, *rows, *batch, stdout)
+}
+
+// startCPUProfile profiles the process into a new file until stop.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // startForLoad runs a Laurel on a temporary data directory.

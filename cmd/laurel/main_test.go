@@ -417,6 +417,7 @@ func TestRun_Help(t *testing.T) {
 		{"LAUREL_LOG_FORMAT", "xml", "log-format"},
 		{"LAUREL_REQUEST_TIMEOUT", "soon", "LAUREL_REQUEST_TIMEOUT"},
 		{"LAUREL_MAX_BODY_BYTES", "lots", "LAUREL_MAX_BODY_BYTES"},
+		{"LAUREL_DATA_SYNC", "sometimes", "data-sync"},
 	} {
 		t.Run("bad "+tc.env+" errors", func(t *testing.T) {
 			getenv := func(k string) string {

@@ -36,5 +36,6 @@ func NewAwarder(db *bmongo.DB, issuing *issuer.Service, log *slog.Logger) *badge
 		Issue:        issuing.IssueFunc(),
 		Holdings:     issuing.HoldingsFunc(),
 		Log:          log,
+		Writers:      db.RecordWriters(),
 	}
 }

@@ -34,7 +34,7 @@ func run(m *testing.M) int {
 			return 1
 		}
 		defer os.RemoveAll(dir)
-		engine, err = mongodb.StartEngine(dir, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+		engine, err = mongodb.StartEngine(mongodb.EngineConfig{Dir: dir, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
