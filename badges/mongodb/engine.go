@@ -41,8 +41,7 @@ type EngineConfig struct {
 	// FullSync makes every write wait until it is on the disk. Without it
 	// a write survives a crash of Laurel, but the last writes before a
 	// power cut or a crash of the operating system can be lost (the
-	// database stays consistent), much as with MongoDB's default
-	// journaling; and writing is about twice as fast.
+	// database stays consistent); writing is then about twice as fast.
 	FullSync bool
 }
 
@@ -52,8 +51,10 @@ type EngineConfig struct {
 //     to temporary files took a tenth of the time of an update;
 //   - wal_autocheckpoint(16384) copies the write-ahead log into the
 //     database every 64 MiB instead of every 4 MiB, so that a page written
-//     many times in between is copied once.
-const sqlitePragmas = "_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(16384)"
+//     many times in between is copied once;
+//   - cache_size(-8192) gives each connection 8 MiB of pages instead of
+//     2 MiB, fewer reads from the file as the database grows.
+const sqlitePragmas = "_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(16384)&_pragma=cache_size(-8192)"
 
 // StartEngine starts the embedded engine. Its log lines below error level
 // are dropped: the engine reports every command the driver sends that it

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 )
@@ -199,5 +201,34 @@ func BenchmarkModify(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestModify_ReadsEarlierLayout: documents written by earlier versions,
+// with their content as an embedded document, are read and changed.
+func TestModify_ReadsEarlierLayout(t *testing.T) {
+	db := mongotest.NewDB(t)
+	ctx := t.Context()
+	_, err := db.Collection(mongodb.ColShowcases).InsertOne(ctx, bson.D{{Key: "_id", Value: "old"}, {Key: "rev", Value: int64(4)},
+		{Key: "doc", Value: bson.D{{Key: "n", Value: 2}, {Key: "names", Value: bson.A{"x", "y"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, found, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "old")
+	if err != nil || !found || got.N != 2 || !slices.Equal(got.Names, []string{"x", "y"}) {
+		t.Fatalf("ReadComputed = %+v, %v, %v; want n=2 [x y]", got, found, err)
+	}
+	if err := mongodb.Modify(ctx, db, mongodb.ColShowcases, "old", func(d *tally, exists bool) error {
+		if !exists || d.N != 2 {
+			t.Errorf("Modify saw exists=%v n=%d", exists, d.N)
+		}
+		d.N++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mongodb.ForgetCached(db)
+	if got, _, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "old"); err != nil || got.N != 3 {
+		t.Fatalf("after Modify: %+v, %v; want n=3", got, err)
 	}
 }

@@ -59,7 +59,7 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 func (c *Config) storageFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", "", "public origin used in every URL and credential id (default http://localhost:<port>)")
 	fs.StringVar(&c.DataDir, "data-dir", "./data", "directory of the embedded database's files")
-	fs.StringVar(&c.DataSync, "data-sync", "normal", "embedded database: normal (a write survives a crash of Laurel; the last moments of writes may be lost if the machine loses power, as with MongoDB's default journaling) or full (every write waits for the disk; writing is about half as fast)")
+	fs.StringVar(&c.DataSync, "data-sync", "normal", "embedded database: normal (a write survives a crash of Laurel, but a power cut can lose the last writes) or full (every write waits for the disk; recording activity is about half as fast)")
 	fs.StringVar(&c.MongoURI, "mongodb-uri", "", "MongoDB URI; when empty the embedded engine runs under -data-dir")
 	fs.StringVar(&c.MongoDatabase, "mongodb-database", "laurel", "database name")
 	fs.StringVar(&c.MasterKey, "master-key", "", "32-byte key (hex or base64) that encrypts signing keys at rest; default: the file master.key in -data-dir, created on first start")
