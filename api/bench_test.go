@@ -2,10 +2,13 @@ package api_test
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/mongodb"
@@ -128,4 +131,86 @@ func BenchmarkCredentialPage(b *testing.B) {
 			})
 		})
 	}
+}
+
+// BenchmarkRecordActivities measures POST /api/v1/issuers/{id}/activities
+// as `laurel load activities` does: batches of 1,000 activities of random
+// members of a 5,000-member community whose three badges have rules, each
+// batch recorded, its rules evaluated and its awards queued before the
+// answer. It reports activities a second.
+func BenchmarkRecordActivities(b *testing.B) {
+	ts, achID := benchAchievement(b)
+	ach, err := mongodb.NewAchievementService(ts.db).Achievement(b.Context(), achID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	send := func(method, path, ctype, body string, want int) string {
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		r.Header.Set("Content-Type", ctype)
+		r.Header.Set("Authorization", "Bearer "+ts.admin)
+		w := httptest.NewRecorder()
+		ts.srv.ServeHTTP(w, r)
+		if w.Code != want {
+			b.Fatalf("%s %s: status %d: %.300s", method, path, w.Code, w.Body)
+		}
+		return w.Body.String()
+	}
+	rules := []string{
+		`{"condition":{"count":{"behaviour":"attended-session","min":5,"withinDays":90}}}`,
+		`{"condition":{"all":[{"count":{"behaviour":"hosted-session","min":3}},{"streak":{"unit":"weeks","min":3}}]}}`,
+		`{"condition":{"atLeast":{"n":2,"of":[{"count":{"behaviour":"shared-resource","min":4}},{"peers":{"behaviour":"mentored-member","min":2}},{"sum":{"behaviour":"posted","min":6}}]}}}`,
+	}
+	for i, rule := range rules {
+		id := achID
+		if i > 0 {
+			var a struct{ ID string }
+			body := send("POST", "/api/v1/issuers/"+ach.IssuerID+"/achievements", "application/json",
+				fmt.Sprintf(`{"name":"Badge %d","description":"Earned.","criteria":"Be active.","status":"active"}`, i), 201)
+			if err := json.Unmarshal([]byte(body), &a); err != nil {
+				b.Fatal(err)
+			}
+			id = a.ID
+		}
+		send("PUT", "/api/v1/achievements/"+id+"/rule", "application/json", rule, 200)
+	}
+	var csv strings.Builder
+	csv.WriteString("email,displayName\n")
+	for i := range 5000 {
+		fmt.Fprintf(&csv, "m%d@example.org,Member %d\n", i, i)
+	}
+	var imported struct{ Rows []struct{ MemberID string } }
+	if err := json.Unmarshal([]byte(send("POST", "/api/v1/issuers/"+ach.IssuerID+"/members/import", "text/csv", csv.String(), 200)), &imported); err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]string, len(imported.Rows))
+	for i, r := range imported.Rows {
+		ids[i] = r.MemberID
+	}
+
+	behaviours := []string{"attended-session", "attended-session", "attended-session", "posted", "replied", "shared-resource", "hosted-session", "mentored-member", "gave-feedback"}
+	rnd := rand.New(rand.NewPCG(7, 11))
+	now := time.Now().UTC()
+	const batch = 1000
+	for b.Loop() {
+		acts := make([]map[string]any, batch)
+		for j := range acts {
+			i, behaviour := rnd.IntN(len(ids)), behaviours[rnd.IntN(len(behaviours))]
+			acts[j] = map[string]any{"memberId": ids[i], "behaviour": behaviour, "at": now.Add(-time.Duration(rnd.IntN(120*24)) * time.Hour)}
+			if behaviour == "mentored-member" {
+				acts[j]["peerId"] = ids[(i+1+rnd.IntN(len(ids)-1))%len(ids)]
+			}
+		}
+		body, err := json.Marshal(acts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var rep struct{ Recorded int }
+		if err := json.Unmarshal([]byte(send("POST", "/api/v1/issuers/"+ach.IssuerID+"/activities", "application/json", string(body), 200)), &rep); err != nil {
+			b.Fatal(err)
+		}
+		if rep.Recorded != batch {
+			b.Fatalf("recorded %d of %d", rep.Recorded, batch)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "activities/s")
 }
