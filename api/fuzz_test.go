@@ -30,6 +30,9 @@ func FuzzWriteEndpoints(f *testing.F) {
 	f.Add(uint8(5), "application/json", []byte(`{"name":"k","scopes":["read"]}`))
 	f.Add(uint8(0), "application/json", []byte(`{"name":{"a":[1,2,{"b":null}]}}`))
 	f.Add(uint8(1), "multipart/form-data; boundary=x", []byte("--x\r\n"))
+	f.Add(uint8(6), "application/json", []byte(`[{"email":"a@example.org","createMember":true,"behaviour":"posted","at":"2026-11-20T18:00:00Z"}]`))
+	f.Add(uint8(6), "text/csv", []byte("email,behaviour,at\na@example.org,posted,2026-11-20T18:00:00Z\n"))
+	f.Add(uint8(6), "application/x-www-form-urlencoded", []byte("email=a%40example.org&createMember=yes&behaviour=posted&at=2026-11-20T18%3A00%3A00Z"))
 	f.Fuzz(func(t *testing.T, target uint8, contentType string, body []byte) {
 		paths := []struct{ method, path string }{
 			{"POST", "/api/v1/issuers"},
@@ -38,6 +41,7 @@ func FuzzWriteEndpoints(f *testing.F) {
 			{"POST", "/api/v1/issuers/" + iss.ID + "/members/import?dryRun=true"},
 			{"PUT", "/api/v1/issuers/" + iss.ID + "/image"},
 			{"POST", "/api/v1/apikeys"},
+			{"POST", "/api/v1/issuers/" + iss.ID + "/activities"},
 		}
 		p := paths[int(target)%len(paths)]
 		r := httptest.NewRequest(p.method, p.path, bytes.NewReader(body))

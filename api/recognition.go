@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -189,15 +190,18 @@ const maxActivityBody = 4 << 20
 // not stop the others.
 func (s *Server) handleActivities(c echo.Context) error {
 	mt := mediaType(c)
-	if mt != echo.MIMEApplicationJSON && mt != mimeCSV {
-		return unsupportedMedia(mt, echo.MIMEApplicationJSON, mimeCSV)
+	if mt != echo.MIMEApplicationJSON && mt != mimeCSV && mt != echo.MIMEApplicationForm {
+		return unsupportedMedia(mt, echo.MIMEApplicationJSON, mimeCSV, echo.MIMEApplicationForm)
 	}
 	body, err := readBody(c, maxActivityBody)
 	if err != nil {
 		return err
 	}
-	if mt == mimeCSV {
+	switch mt {
+	case mimeCSV:
 		return s.recordCSV(c, body)
+	case echo.MIMEApplicationForm:
+		return s.recordForm(c, body)
 	}
 	var reqs []activityRequest
 	trimmed := bytes.TrimSpace(body)
@@ -233,6 +237,27 @@ func (s *Server) handleActivities(c echo.Context) error {
 	}
 	if single && results[0].Outcome == badges.ActivityRejected {
 		return results[0].Err // one activity: its problem is the answer
+	}
+	return c.JSON(http.StatusOK, activityReport(results, nil))
+}
+
+// recordForm records one activity from an admin form's fields, answered
+// like a single JSON activity.
+func (s *Server) recordForm(c echo.Context, body []byte) error {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return badges.Errorf(badges.EINVALID, "The form body cannot be read: %v.", err)
+	}
+	in, err := badges.ParseActivityForm(form)
+	if err != nil {
+		return err
+	}
+	results, err := s.svc.Recognition.Record(c.Request().Context(), c.Param("issuer"), []badges.ActivityInput{in})
+	if err != nil {
+		return err
+	}
+	if results[0].Outcome == badges.ActivityRejected {
+		return results[0].Err
 	}
 	return c.JSON(http.StatusOK, activityReport(results, nil))
 }

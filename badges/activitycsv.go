@@ -17,12 +17,17 @@ type ActivityCSVRow struct {
 	Err   error
 }
 
-// activityColumns are the columns an activities CSV file may have, by
-// their lower-case names.
+// activityFields are the fields of an activity in a CSV file or a form.
+var activityFields = []string{"memberId", "email", "externalId", "name", "createMember", "behaviour", "at", "quantity",
+	"peerId", "evidenceUrl", "narrative", "cohort", "sourceEventId"}
+
+// activityFieldList names them for messages.
+var activityFieldList = strings.Join(activityFields, ", ")
+
+// activityColumns maps the lower-case names of activityFields to them.
 var activityColumns = func() map[string]string {
 	m := map[string]string{}
-	for _, c := range []string{"memberId", "email", "externalId", "name", "createMember", "behaviour", "at", "quantity",
-		"peerId", "evidenceUrl", "narrative", "cohort", "sourceEventId"} {
+	for _, c := range activityFields {
 		m[strings.ToLower(c)] = c
 	}
 	return m
@@ -37,7 +42,7 @@ var activityColumns = func() map[string]string {
 func ParseActivityCSV(r io.Reader, maxRows int) ([]ActivityCSVRow, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
-	cols, err := csvHeader(cr, activityColumns, "memberId, email, externalId, name, createMember, behaviour, at, quantity, peerId, evidenceUrl, narrative, cohort, sourceEventId", "behaviour", "at")
+	cols, err := csvHeader(cr, activityColumns, activityFieldList, "behaviour", "at")
 	if err != nil {
 		return nil, err
 	}
@@ -64,12 +69,42 @@ func ParseActivityCSV(r io.Reader, maxRows int) ([]ActivityCSVRow, error) {
 }
 
 func activityRow(rec []string, cols map[string]int) (ActivityInput, error) {
-	get := func(name string) string {
+	return activityFromFields(func(name string) string {
 		if i, ok := cols[name]; ok && i < len(rec) {
 			return strings.TrimSpace(rec[i])
 		}
 		return ""
+	})
+}
+
+// ParseActivityForm reads one activity from form fields (an HTML form's
+// application/x-www-form-urlencoded body), named like the CSV columns:
+// behaviour and at are required, a field may appear once, and an unknown
+// field is an error.
+func ParseActivityForm(form map[string][]string) (ActivityInput, error) {
+	for name, vs := range form {
+		if activityColumns[strings.ToLower(name)] != name {
+			return ActivityInput{}, FieldErrorf(truncateForMessage(name), "unknown field %q; the fields are %s", truncateForMessage(name), activityFieldList)
+		}
+		if len(vs) > 1 {
+			return ActivityInput{}, FieldErrorf(name, "%s is given %d times", name, len(vs))
+		}
 	}
+	for _, name := range []string{"behaviour", "at"} {
+		if len(form[name]) == 0 {
+			return ActivityInput{}, FieldErrorf(name, "%s is required", name)
+		}
+	}
+	return activityFromFields(func(name string) string {
+		if vs := form[name]; len(vs) > 0 {
+			return strings.TrimSpace(vs[0])
+		}
+		return ""
+	})
+}
+
+// activityFromFields builds an activity from its fields by name.
+func activityFromFields(get func(name string) string) (ActivityInput, error) {
 	in := ActivityInput{Email: get("email"), ExternalID: get("externalId"), Name: get("name"),
 		Activity: Activity{MemberID: get("memberId"), Behaviour: get("behaviour"), PeerID: get("peerId"),
 			EvidenceURL: get("evidenceUrl"), Narrative: get("narrative"), Cohort: get("cohort"), SourceEventID: get("sourceEventId")}}

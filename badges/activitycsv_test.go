@@ -1,6 +1,7 @@
 package badges
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -57,6 +58,46 @@ func FuzzParseActivityCSV(f *testing.F) {
 		}
 		if len(rows) > 50 {
 			t.Fatalf("%d rows from a limit of 50", len(rows))
+		}
+	})
+}
+
+func TestParseActivityForm(t *testing.T) {
+	in, err := ParseActivityForm(map[string][]string{"memberId": {" m1 "}, "behaviour": {"posted"}, "at": {"2026-11-20T18:00:00Z"},
+		"quantity": {"3"}, "createMember": {"no"}})
+	if err != nil || in.MemberID != "m1" || in.Behaviour != "posted" || in.Quantity != 3 || in.CreateMember || in.At.Day() != 20 {
+		t.Fatalf("ParseActivityForm = %+v, %v", in, err)
+	}
+	for name, form := range map[string]map[string][]string{
+		"behaviour": {"at": {"2026-11-20T18:00:00Z"}},
+		"at":        {"behaviour": {"posted"}},
+		"memberid":  {"memberid": {"m"}, "behaviour": {"posted"}, "at": {"2026-11-20T18:00:00Z"}}, // names are exact
+		"cohort":    {"cohort": {"a", "b"}, "behaviour": {"posted"}, "at": {"2026-11-20T18:00:00Z"}},
+	} {
+		if _, err := ParseActivityForm(form); ErrorField(err) != name || ErrorCode(err) != EINVALID {
+			t.Errorf("%v: error %v (field %q), want one naming %s", form, err, ErrorField(err), name)
+		}
+	}
+}
+
+func FuzzParseActivityForm(f *testing.F) {
+	f.Add("behaviour=posted&at=2026-11-20T18%3A00%3A00Z&email=a%40example.org")
+	f.Add("memberId=m&behaviour=mentored-member&at=2026-01-01T00:00:00%2B02:00&quantity=1.5&peerId=p&createMember=yes")
+	f.Add("behaviour=a&behaviour=b&at=x")
+	f.Fuzz(func(t *testing.T, body string) {
+		form, err := url.ParseQuery(body)
+		if err != nil {
+			return
+		}
+		in, err := ParseActivityForm(form)
+		if err != nil {
+			if code := ErrorCode(err); code != EINVALID {
+				t.Fatalf("error code %q: %v", code, err)
+			}
+			return
+		}
+		if in.At.IsZero() || strings.TrimSpace(form.Get("behaviour")) != in.Behaviour {
+			t.Fatalf("accepted %q as %+v", body, in)
 		}
 	})
 }
