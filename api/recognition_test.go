@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"github.com/laurel-badges/laurel/issuer"
 	"net/url"
 	"strings"
 	"testing"
@@ -241,6 +242,94 @@ func TestRecognition_CrashBetweenIssueAndDequeue(t *testing.T) {
 	sc, err := issuing.MemberShowcase(ctx, res[0].MemberID)
 	if err != nil || sc.Total != 1 {
 		t.Fatalf("credentials issued: %+v, %v (attempts %v)", sc, err, issued)
+	}
+}
+
+// ruleAwards records activity of one member through an awarder of its
+// own, on its own clock, drains the award queue and counts what was issued.
+type ruleAwards struct {
+	t       *testing.T
+	aw      *badges.Awarder
+	issuing *issuer.Service
+	iss     string
+	member  string
+}
+
+func newRuleAwards(t *testing.T, ts *testServer, iss, ach, rule string) *ruleAwards {
+	t.Helper()
+	issuing := newIssuing(t, ts.db)
+	aw := imongo.NewAwarder(ts.db, issuing, nil)
+	if _, err := aw.SetRule(t.Context(), ach, mustRule(t, rule)); err != nil {
+		t.Fatal(err)
+	}
+	return &ruleAwards{t: t, aw: aw, issuing: issuing, iss: iss}
+}
+
+// record records one hosted session an hour before now and drains the
+// queue as of now.
+func (h *ruleAwards) record(now time.Time, event string) {
+	h.t.Helper()
+	h.aw.Now = func() time.Time { return now }
+	res, err := h.aw.Record(h.t.Context(), h.iss, []badges.ActivityInput{{Email: "host@example.org", Name: "Host", CreateMember: true,
+		Activity: badges.Activity{Behaviour: "hosted-session", At: now.Add(-time.Hour), SourceEventID: event}}})
+	if err != nil || res[0].Outcome != badges.ActivityRecorded {
+		h.t.Fatalf("record %s: %+v, %v", event, res, err)
+	}
+	h.member = res[0].MemberID
+	if _, err := h.aw.Drain(h.t.Context()); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// credentials waits for the queue to empty and for the member to have
+// been issued n credentials, and returns them.
+func (h *ruleAwards) credentials(n int) []issuer.ShowcaseEntry {
+	h.t.Helper()
+	var sc *issuer.MemberShowcase
+	waitFor(h.t, fmt.Sprintf("%d credentials", n), func() (string, bool) {
+		p, err := h.aw.Store.Pending(h.t.Context(), 10)
+		var err2 error
+		sc, err2 = h.issuing.MemberShowcase(h.t.Context(), h.member)
+		return fmt.Sprint(p, sc, err, err2), err == nil && err2 == nil && len(p) == 0 && sc.Total == n
+	})
+	return sc.Entries
+}
+
+// TestRecognition_OncePerPeriod: a repeatable badge whose rule has a
+// period is awarded once in a month however often the rule is met, and
+// again the next month.
+func TestRecognition_OncePerPeriod(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active", "repeatable": true})["id"].(string)
+	h := newRuleAwards(t, ts, iss, ach, `{"condition":{"count":{"behaviour":"hosted-session","min":1,"withinDays":60}},"period":"month"}`)
+	thisMonth := time.Now().UTC()
+	nextMonth := time.Date(thisMonth.Year(), thisMonth.Month()+1, 3, 12, 0, 0, 0, time.UTC)
+	h.record(thisMonth, "a")
+	h.credentials(1)
+	h.record(thisMonth.Add(time.Minute), "b") // met again the same month
+	h.credentials(1)
+	h.record(nextMonth, "c")
+	h.credentials(2)
+}
+
+// TestRecognition_RevokedStaysRevoked: a badge earned by rule and then
+// revoked is not awarded again when the member's next activity meets the
+// rule again.
+func TestRecognition_RevokedStaysRevoked(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active"})["id"].(string)
+	h := newRuleAwards(t, ts, iss, ach, `{"condition":{"count":{"behaviour":"hosted-session","min":1}}}`)
+	now := time.Now().UTC()
+	h.record(now, "a")
+	got := h.credentials(1)
+	if _, err := h.issuing.Revoke(t.Context(), got[0].CredentialID, "Awarded by mistake."); err != nil {
+		t.Fatal(err)
+	}
+	h.record(now.Add(time.Minute), "b")
+	if got := h.credentials(1); !got[0].Revoked {
+		t.Fatalf("after revoking and more activity: %+v", got)
 	}
 }
 

@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -72,6 +72,15 @@ type PendingAward struct {
 	NotBefore     time.Time
 	CreatedAt     time.Time
 }
+
+// pendingID is the queue key of a rule's award to a member in a period,
+// also its idempotency key: "rule:<achievement>:<member>:<period>".
+func pendingID(achievementID, memberID, period string) string {
+	return "rule:" + achievementID + ":" + memberID + ":" + period
+}
+
+// pendingPeriod is the period in a queue key (periods have no colon).
+func pendingPeriod(id string) string { return id[strings.LastIndexByte(id, ':')+1:] }
 
 // IssueFunc issues an award and returns the credential's id. It must be
 // idempotent on in.IdempotencyKey.
@@ -549,6 +558,10 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 		if !relevant(rs.deps[achID]) {
 			continue
 		}
+		period := PeriodKey(r.Period, now)
+		if rec.AwardedIn(achID, period) {
+			continue // awarded this period already
+		}
 		p := Evaluate(r, rec, ec)
 		if p.Met && holdings()[achID] && !ach.Repeatable {
 			continue
@@ -560,7 +573,7 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 			continue
 		}
 		narrative, links := p.Summary()
-		queue = append(queue, PendingAward{ID: fmt.Sprintf("rule:%s:%s:%s", achID, rec.MemberID, PeriodKey(r.Period, now)),
+		queue = append(queue, PendingAward{ID: pendingID(achID, rec.MemberID, period),
 			IssuerID: rs.issuerID, AchievementID: achID, MemberID: rec.MemberID, Narrative: narrative, Links: links, CreatedAt: now})
 	}
 	if len(queue) == 0 {
@@ -729,6 +742,16 @@ func (a *Awarder) issue(ctx context.Context, p PendingAward, sets map[string]*ru
 			a.warn("queued award dropped", p.ID, err)
 			return a.Store.Done(ctx, p.ID)
 		}
+		return err
+	}
+	// Remember the award in the member's record before it leaves the
+	// queue: the rule is still met, and without this the evaluation below
+	// would queue it again, for ever.
+	err := a.Store.UpdateRecord(ctx, p.MemberID, func(r *MemberRecord) error {
+		r.MarkAwarded(p.AchievementID, pendingPeriod(p.ID))
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	if err := a.Store.Done(ctx, p.ID); err != nil {

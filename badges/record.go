@@ -61,6 +61,12 @@ const (
 	// idempotency. A replay older than that is counted again, so stores must
 	// also refuse duplicate source event ids themselves.
 	MaxSeenActivities = 500
+
+	// MaxRecordAwarded is how many badges a record remembers awarding by
+	// rule. Past it the entry of the oldest period goes; a badge whose
+	// entry went could be queued again, and issuing it again with the same
+	// award key makes no new credential.
+	MaxRecordAwarded = 1000
 )
 
 const maxEndorsementNoteLen = 500
@@ -80,6 +86,38 @@ type MemberRecord struct {
 	// most MaxSeenActivities: "src:" and the source event id when there is
 	// one, else "id:" and the activity id.
 	Seen []string
+	// Awarded maps the badges awarded to the member by rule to the period
+	// of the latest award (see PeriodKey; "" for a rule without one), so
+	// that a rule still met after its award, or after the credential was
+	// revoked, does not award again in the same period. At most
+	// MaxRecordAwarded.
+	Awarded map[string]string
+}
+
+// AwardedIn reports whether the member was awarded an achievement by rule
+// in a period.
+func (r *MemberRecord) AwardedIn(achievementID, period string) bool {
+	p, ok := r.Awarded[achievementID]
+	return ok && p == period
+}
+
+// MarkAwarded records that the member was awarded an achievement by rule
+// in a period.
+func (r *MemberRecord) MarkAwarded(achievementID, period string) {
+	if r.Awarded == nil {
+		r.Awarded = map[string]string{}
+	}
+	if _, ok := r.Awarded[achievementID]; !ok && len(r.Awarded) >= MaxRecordAwarded {
+		oldest := ""
+		first := true
+		for id, p := range r.Awarded {
+			if first || p < r.Awarded[oldest] || (p == r.Awarded[oldest] && id < oldest) {
+				oldest, first = id, false
+			}
+		}
+		delete(r.Awarded, oldest)
+	}
+	r.Awarded[achievementID] = period
 }
 
 // BehaviourRecord summarises a member's activity of one behaviour. Count,

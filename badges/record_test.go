@@ -408,3 +408,31 @@ func BenchmarkRecordAdd(b *testing.B) {
 		i++
 	}
 }
+
+func TestMemberRecord_Awarded(t *testing.T) {
+	r := badges.NewMemberRecord("m", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if r.AwardedIn("a", "") {
+		t.Fatal("a new record says a badge was awarded")
+	}
+	r.MarkAwarded("a", "2026-11")
+	r.MarkAwarded("once", "")
+	if !r.AwardedIn("a", "2026-11") || r.AwardedIn("a", "2026-12") || !r.AwardedIn("once", "") || r.AwardedIn("once", "2026-11") {
+		t.Fatalf("Awarded = %v", r.Awarded)
+	}
+	r.MarkAwarded("a", "2026-12") // the next period replaces the last
+	if r.AwardedIn("a", "2026-11") || !r.AwardedIn("a", "2026-12") {
+		t.Fatalf("Awarded = %v", r.Awarded)
+	}
+
+	for i := len(r.Awarded); i < badges.MaxRecordAwarded; i++ {
+		r.MarkAwarded(fmt.Sprintf("b%04d", i), "2027-01")
+	}
+	r.MarkAwarded("new", "2027-02")
+	if len(r.Awarded) != badges.MaxRecordAwarded {
+		t.Fatalf("%d entries, want the cap %d", len(r.Awarded), badges.MaxRecordAwarded)
+	}
+	if r.AwardedIn("once", "") || !r.AwardedIn("new", "2027-02") || !r.AwardedIn("a", "2026-12") {
+		t.Errorf("at the cap the oldest period (the rule without one) should go first: once=%v new=%v a=%v",
+			r.AwardedIn("once", ""), r.AwardedIn("new", "2027-02"), r.AwardedIn("a", "2026-12"))
+	}
+}
