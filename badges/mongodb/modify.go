@@ -19,7 +19,7 @@ import (
 // The content is one BSON binary value, opaque to the database. The
 // embedded engine converts every field of a document it reads or writes to
 // and from JSON, a cost that grows with the number of fields: a week of
-// counters with 1,400 members was a thousand fields, and the engine spent
+// counters with 1,400 members was 1,400 fields, and the engine spent
 // more on them than on anything else while activity was recorded. As one
 // value it is copied whole.
 type computed struct {
