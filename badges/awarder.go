@@ -542,16 +542,9 @@ func (a *Awarder) loadRules(ctx context.Context, issuerID string) (*ruleSet, err
 // queues the awards they earn. The member's holdings are read only if a
 // rule asks for them or is met.
 func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, relevant func(Dependencies) bool) ([]string, error) {
-	var held map[string]bool
-	var heldErr error
-	holdings := func() map[string]bool {
-		if held == nil && heldErr == nil {
-			held, heldErr = a.Holdings(ctx, rec.MemberID)
-		}
-		return held
-	}
+	held := a.lazyHoldings(ctx, rec.MemberID)
 	now := a.now()
-	ec := a.evalContext(ctx, now, func(id string) bool { return holdings()[id] }, rs.catalogue)
+	ec := a.evalContext(ctx, now, held.has, rs.catalogue)
 	var queue []PendingAward
 	for _, achID := range rs.ids {
 		r, ach := rs.rules[achID], rs.achievements[achID]
@@ -563,11 +556,11 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 			continue // awarded this period already
 		}
 		p := Evaluate(r, rec, ec)
-		if p.Met && holdings()[achID] && !ach.Repeatable {
+		if p.Met && held.has(achID) && !ach.Repeatable {
 			continue
 		}
-		if heldErr != nil {
-			return nil, heldErr
+		if held.err != nil {
+			return nil, held.err
 		}
 		if !p.Met {
 			continue
@@ -588,6 +581,29 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 		earned[i] = q.AchievementID
 	}
 	return earned, nil
+}
+
+// holdings is a member's holdings, read when first asked about; err is
+// the reading's error, if any.
+type holdings struct {
+	read func() (map[string]bool, error)
+	held map[string]bool
+	err  error
+	done bool
+}
+
+func (a *Awarder) lazyHoldings(ctx context.Context, memberID string) *holdings {
+	return &holdings{read: func() (map[string]bool, error) { return a.Holdings(ctx, memberID) }}
+}
+
+// has reports whether the member holds an achievement; false when the
+// holdings cannot be read (see err).
+func (h *holdings) has(achievementID string) bool {
+	if !h.done {
+		h.held, h.err = h.read()
+		h.done = true
+	}
+	return h.held[achievementID]
 }
 
 func (a *Awarder) evalContext(ctx context.Context, now time.Time, holds func(string) bool, catalogue []Behaviour) EvalContext {
@@ -618,9 +634,12 @@ func (a *Awarder) reevaluate(ctx context.Context, rs *ruleSet, memberID string) 
 	if err != nil || rec == nil {
 		return err
 	}
-	_, err = a.evaluate(ctx, rs, rec, func(Dependencies) bool { return true })
+	_, err = a.evaluate(ctx, rs, rec, everyRule)
 	return err
 }
+
+// everyRule selects every rule for evaluation.
+func everyRule(Dependencies) bool { return true }
 
 // AchievementProgress is how a member stands against one achievement's
 // rule.
@@ -747,8 +766,10 @@ func (a *Awarder) issue(ctx context.Context, p PendingAward, sets map[string]*ru
 	// Remember the award in the member's record before it leaves the
 	// queue: the rule is still met, and without this the evaluation below
 	// would queue it again, for ever.
+	var rec *MemberRecord
 	err := a.Store.UpdateRecord(ctx, p.MemberID, func(r *MemberRecord) error {
 		r.MarkAwarded(p.AchievementID, pendingPeriod(p.ID))
+		rec = r
 		return nil
 	})
 	if err != nil {
@@ -769,7 +790,7 @@ func (a *Awarder) issue(ctx context.Context, p PendingAward, sets map[string]*ru
 		}
 		sets[p.IssuerID] = rs
 	}
-	if err := a.reevaluate(ctx, rs, p.MemberID); err != nil {
+	if _, err := a.evaluate(ctx, rs, rec, everyRule); err != nil {
 		a.warn("re-evaluating after an award", p.ID, err)
 	}
 	return nil
@@ -1107,23 +1128,16 @@ func (a *Awarder) previewMember(ctx context.Context, out *RulePreview, ach *Achi
 	if rec == nil {
 		rec = NewMemberRecord(m.ID, m.CreatedAt)
 	}
-	var held map[string]bool
-	var heldErr error
-	holdings := func() map[string]bool {
-		if held == nil && heldErr == nil {
-			held, heldErr = a.Holdings(ctx, m.ID)
-		}
-		return held
-	}
-	p := Evaluate(r, rec, a.evalContext(ctx, now, func(id string) bool { return holdings()[id] }, catalogue))
+	held := a.lazyHoldings(ctx, m.ID)
+	p := Evaluate(r, rec, a.evalContext(ctx, now, held.has, catalogue))
 	switch {
-	case heldErr != nil:
-		return heldErr
+	case held.err != nil:
+		return held.err
 	case p.Met:
-		if (!holdings()[ach.ID] || ach.Repeatable) && len(out.Qualify) < previewQualifying {
+		if (!held.has(ach.ID) || ach.Repeatable) && len(out.Qualify) < previewQualifying {
 			out.Qualify = append(out.Qualify, PreviewMember{Member: m, Progress: p})
 		}
-		return heldErr
+		return held.err
 	}
 	// Keep the closest few only: drop the farthest once the list is long.
 	out.Closest = append(out.Closest, PreviewMember{Member: m, Progress: p})

@@ -26,13 +26,8 @@ func (v *run) checkJWT(ctx context.Context, r *Report, c *credential) Outcome {
 	t := c.jwt
 	label := fmt.Sprintf("VC-JWT (%s)", clip(t.Header.Alg, 20))
 	k, err := v.resolveJWTKey(ctx, t, issuerID(c.doc))
-	if errors.Is(err, errNoNetwork) {
-		return notFetched(r, label)
-	}
 	if err != nil {
-		r.add(CheckKey, Fail, fmt.Sprintf("%s: %v.", label, trimDot(err)))
-		r.add(CheckProof, Fail, label+": not verified, since its key cannot be used.")
-		return Fail
+		return keyUnusable(r, label, err)
 	}
 	r.add(CheckKey, k.outcome, label+": "+k.message)
 	outcome := v.verifyJWT(r, t, k.key, label)

@@ -88,13 +88,8 @@ func (v *run) checkEmbedded(ctx context.Context, r *Report, doc map[string]any, 
 		return Fail
 	}
 	mk, err := v.proofKey(ctx, doc, p)
-	if errors.Is(err, errNoNetwork) {
-		return notFetched(r, label)
-	}
 	if err != nil {
-		r.add(CheckKey, Fail, fmt.Sprintf("%s: %v.", label, trimDot(err)))
-		r.add(CheckProof, Fail, label+": not verified, since its key cannot be used.")
-		return Fail
+		return keyUnusable(r, label, err)
 	}
 	r.add(CheckKey, Pass, fmt.Sprintf("%s: key %s from the %s, controlled by %s.", label, clip(mk.id, 120), mk.source, clip(mk.controller, 120)))
 	if err := v.verifyEmbedded(doc, p, mk); err != nil {
@@ -121,6 +116,17 @@ func (v *Verifier) supported(typ, suite string) bool {
 
 // notFetched reports a proof whose key lives elsewhere while the verifier
 // has no network: neither verified nor refuted.
+// keyUnusable reports a proof whose key could not be had: not fetched
+// without the network, otherwise failed with the reason.
+func keyUnusable(r *Report, label string, err error) Outcome {
+	if errors.Is(err, errNoNetwork) {
+		return notFetched(r, label)
+	}
+	r.add(CheckKey, Fail, fmt.Sprintf("%s: %v.", label, trimDot(err)))
+	r.add(CheckProof, Fail, label+": not verified, since its key cannot be used.")
+	return Fail
+}
+
 func notFetched(r *Report, label string) Outcome {
 	r.add(CheckKey, Skipped, label+": the key was not fetched, since this verifier does not use the network.")
 	r.add(CheckProof, Warn, label+": not verified, since its key was not fetched.")

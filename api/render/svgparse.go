@@ -255,12 +255,19 @@ func (p *parser) child(parent *frame, el xml.StartElement) (frame, error) {
 	return frame{}, unsupportedf("<%.40s> elements", name)
 }
 
-func (p *parser) group(parent *frame, el xml.StartElement) (frame, error) {
-	a, err := readAttrs(el)
+// styled reads an element's attributes (own ones and presentation
+// properties) and applies the properties to its parent's style.
+func styled(parent *frame, el xml.StartElement, own ...string) (attrs, style, local, error) {
+	a, err := readAttrs(el, own...)
 	if err != nil {
-		return frame{}, err
+		return a, style{}, local{}, err
 	}
 	st, l, err := parent.style.apply(a.props)
+	return a, st, l, err
+}
+
+func (p *parser) group(parent *frame, el xml.StartElement) (frame, error) {
+	_, st, l, err := styled(parent, el)
 	if err != nil {
 		return frame{}, err
 	}
@@ -273,11 +280,7 @@ func (p *parser) group(parent *frame, el xml.StartElement) (frame, error) {
 
 // outline handles <circle>, <ellipse> and <rect>.
 func (p *parser) outline(parent *frame, el xml.StartElement) error {
-	a, err := readAttrs(el, outlineAttrs[el.Name.Local]...)
-	if err != nil {
-		return err
-	}
-	st, l, err := parent.style.apply(a.props)
+	a, st, l, err := styled(parent, el, outlineAttrs[el.Name.Local]...)
 	if err != nil {
 		return err
 	}
@@ -290,11 +293,7 @@ func (p *parser) outline(parent *frame, el xml.StartElement) error {
 }
 
 func (p *parser) text(parent *frame, el xml.StartElement) (frame, error) {
-	a, err := readAttrs(el, "x", "y")
-	if err != nil {
-		return frame{}, err
-	}
-	st, l, err := parent.style.apply(a.props)
+	a, st, l, err := styled(parent, el, "x", "y")
 	if err != nil {
 		return frame{}, err
 	}
