@@ -17,7 +17,7 @@ func TestService_Showcases(t *testing.T) {
 	f := newFixture(t, badges.AchievementInput{Name: "Attendee", Description: "Attended.", Criteria: "Attend.", Repeatable: true})
 	wantAchievement := func(t *testing.T, earned int, recent ...string) {
 		t.Helper()
-		sc, err := f.svc.Showcases.AchievementShowcase(ctx, f.ach.ID)
+		sc, err := f.svc.AchievementShowcase(ctx, f.ach.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +40,7 @@ func TestService_Showcases(t *testing.T) {
 	second := f.mustAward(t, in)
 	wantAchievement(t, 2, second.ID, first.ID)
 
-	member, err := f.svc.Showcases.MemberShowcase(ctx, first.MemberID)
+	member, err := f.svc.MemberShowcase(ctx, first.MemberID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +61,11 @@ func TestService_Showcases(t *testing.T) {
 	if _, err := f.svc.AwardMany(ctx, f.issuer.ID, "batch", rows); err != nil {
 		t.Fatal(err)
 	}
-	sc, err := f.svc.Showcases.AchievementShowcase(ctx, f.ach.ID)
+	sc, err := f.svc.AchievementShowcase(ctx, f.ach.ID)
 	if err != nil || sc.Earned != 4 || len(sc.Recent) != 4 {
 		t.Fatalf("after the bulk award: %+v, %v; want 4 earned", sc, err)
 	}
-	grace, err := f.svc.Showcases.MemberShowcase(ctx, res[0].Credential.MemberID)
+	grace, err := f.svc.MemberShowcase(ctx, res[0].Credential.MemberID)
 	if err != nil || grace.Total != 1 || grace.Entries[0].CredentialID != res[0].Credential.ID {
 		t.Fatalf("Grace's showcase %+v, %v", grace, err)
 	}
@@ -77,7 +77,7 @@ func TestService_Showcases(t *testing.T) {
 	if _, err := f.svc.Revoke(ctx, first.ID, "Again."); badges.ErrorCode(err) != badges.ECONFLICT {
 		t.Fatalf("second revocation: %v", err)
 	}
-	sc, err = f.svc.Showcases.AchievementShowcase(ctx, f.ach.ID)
+	sc, err = f.svc.AchievementShowcase(ctx, f.ach.ID)
 	if err != nil || sc.Earned != 3 || len(sc.Recent) != 3 {
 		t.Fatalf("after revoking: %+v, %v; want 3 earned", sc, err)
 	}
@@ -86,7 +86,7 @@ func TestService_Showcases(t *testing.T) {
 			t.Fatal("the revoked credential is still among the recent ones")
 		}
 	}
-	member, err = f.svc.Showcases.MemberShowcase(ctx, first.MemberID)
+	member, err = f.svc.MemberShowcase(ctx, first.MemberID)
 	if err != nil || member.Total != 3 {
 		t.Fatalf("Ada's showcase %+v, %v", member, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 )
 
 // memberPageSize is how many member ids one list page document holds.
@@ -48,27 +49,27 @@ func pageID(issuer string, seq int64) string {
 
 func pageEntry(seq int64, id string) string { return fmt.Sprintf("%012d:%s", seq, id) }
 
-func emailKey(issuer, email string) string { return "email:" + issuer + ":" + hashPart(email) }
+func emailKey(issuer, email string) string { return "email:" + issuer + ":" + database.HashPart(email) }
 func slugKey(slug string) string           { return "slug:" + slug }
-func extIDKey(issuer, ext string) string   { return "extid:" + issuer + ":" + hashPart(ext) }
+func extIDKey(issuer, ext string) string   { return "extid:" + issuer + ":" + database.HashPart(ext) }
 func membersCounter(issuer string) string  { return "members:" + issuer }
 
 // MemberService stores members with unique e-mail addresses per issuer and
 // unique slugs.
-type MemberService struct{ db *DB }
+type MemberService struct{ db *database.DB }
 
 var _ badges.MemberService = (*MemberService)(nil)
 
 // NewMemberService returns the member service of db.
-func NewMemberService(db *DB) *MemberService { return &MemberService{db: db} }
+func NewMemberService(db *database.DB) *MemberService { return &MemberService{db: db} }
 
 func (s *MemberService) record(ctx context.Context, id string) (*memberRecord, error) {
 	var r memberRecord
-	if err := s.db.c(colMembers).FindOne(ctx, byID(id)).Decode(&r); err != nil {
-		if isNoDocuments(err) {
+	if err := s.db.Collection(database.Members).FindOne(ctx, database.ByID(id)).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			return nil, badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
 		}
-		return nil, wrap(err, "read member")
+		return nil, database.Wrap(err, "read member")
 	}
 	return &r, nil
 }
@@ -92,7 +93,7 @@ func (s *MemberService) MemberBySlug(ctx context.Context, slug string) (*badges.
 	if !badges.ValidSlug(slug) {
 		return nil, notFound
 	}
-	id, err := s.db.keyRef(ctx, slugKey(slug))
+	id, err := s.db.KeyRef(ctx, slugKey(slug))
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +149,7 @@ func (s *MemberService) claimMemberKeys(ctx context.Context, r, old *memberRecor
 		if slices.Contains(had, key) {
 			continue
 		}
-		holder, err := s.db.claimKey(ctx, key, r.ID, s.owns(ctx, key))
+		holder, err := s.db.ClaimKey(ctx, key, r.ID, s.owns(ctx, key))
 		if err == nil && holder != "" {
 			err = conflictField(fields[key], r, holder)
 		}
@@ -171,7 +172,7 @@ func conflictField(field string, r *memberRecord, holder string) error {
 // over by the next claim.
 func (s *MemberService) release(ctx context.Context, keys []string, ref string) {
 	for _, k := range keys {
-		_ = s.db.releaseKey(context.WithoutCancel(ctx), k, ref)
+		_ = s.db.ReleaseKey(context.WithoutCancel(ctx), k, ref)
 	}
 }
 
@@ -222,7 +223,7 @@ func (s *MemberService) claimWithSlug(ctx context.Context, r *memberRecord, deri
 // then the record and the count. A crash half-way leaves at most a list
 // entry without a member, which lists skip.
 func (s *MemberService) insert(ctx context.Context, r *memberRecord) error {
-	seq, err := s.db.incCounter(ctx, membersCounter(r.Issuer), "seq", 1)
+	seq, err := s.db.IncCounter(ctx, membersCounter(r.Issuer), "seq", 1)
 	if err != nil {
 		return err
 	}
@@ -230,27 +231,27 @@ func (s *MemberService) insert(ctx context.Context, r *memberRecord) error {
 	if err := s.pushEntries(ctx, pageID(r.Issuer, seq), pageEntry(seq, r.ID)); err != nil {
 		return err
 	}
-	if _, err := s.db.c(colMembers).InsertOne(ctx, r); err != nil {
+	if _, err := s.db.Collection(database.Members).InsertOne(ctx, r); err != nil {
 		s.unlist(ctx, r)
-		return wrap(err, "store member")
+		return database.Wrap(err, "store member")
 	}
-	_, err = s.db.incCounter(ctx, membersCounter(r.Issuer), "count", 1)
+	_, err = s.db.IncCounter(ctx, membersCounter(r.Issuer), "count", 1)
 	return err
 }
 
 // pushEntries appends entries to a member list page.
 func (s *MemberService) pushEntries(ctx context.Context, page string, entries ...string) error {
-	defer s.db.LockDoc(colMemberPages, page)()
+	defer s.db.LockDoc(database.MemberPages, page)()
 	push := bson.D{{Key: "$push", Value: bson.D{{Key: "ids", Value: bson.D{{Key: "$each", Value: entries}}}}}}
-	_, err := s.db.c(colMemberPages).UpdateOne(ctx, byID(page), push, upsert())
-	return wrap(err, "list member")
+	_, err := s.db.Collection(database.MemberPages).UpdateOne(ctx, database.ByID(page), push, upsert())
+	return database.Wrap(err, "list member")
 }
 
 // unlist removes a member's entry from its list page.
 func (s *MemberService) unlist(ctx context.Context, r *memberRecord) {
 	page := pageID(r.Issuer, r.Seq)
-	defer s.db.LockDoc(colMemberPages, page)()
-	_, _ = s.db.c(colMemberPages).UpdateOne(context.WithoutCancel(ctx), byID(page),
+	defer s.db.LockDoc(database.MemberPages, page)()
+	_, _ = s.db.Collection(database.MemberPages).UpdateOne(context.WithoutCancel(ctx), database.ByID(page),
 		bson.D{{Key: "$pull", Value: bson.D{{Key: "ids", Value: pageEntry(r.Seq, r.ID)}}}})
 }
 
@@ -289,9 +290,9 @@ func (s *MemberService) save(ctx context.Context, r, old *memberRecord) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.c(colMembers).ReplaceOne(ctx, byID(r.ID), r); err != nil {
+	if _, err := s.db.Collection(database.Members).ReplaceOne(ctx, database.ByID(r.ID), r); err != nil {
 		s.release(ctx, claimed, r.ID)
-		return wrap(err, "update member")
+		return database.Wrap(err, "update member")
 	}
 	now := memberKeys(r)
 	for _, k := range memberKeys(old) {
@@ -308,16 +309,16 @@ func (s *MemberService) DeleteMember(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.db.c(colMembers).DeleteOne(ctx, byID(id))
+	res, err := s.db.Collection(database.Members).DeleteOne(ctx, database.ByID(id))
 	if err != nil {
-		return wrap(err, "delete member")
+		return database.Wrap(err, "delete member")
 	}
 	if res.DeletedCount == 0 {
 		return badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
 	}
 	s.release(ctx, memberKeys(r), r.ID)
 	s.unlist(ctx, r)
-	_, err = s.db.incCounter(context.WithoutCancel(ctx), membersCounter(r.Issuer), "count", -1)
+	_, err = s.db.IncCounter(context.WithoutCancel(ctx), membersCounter(r.Issuer), "count", -1)
 	return err
 }
 
@@ -340,7 +341,7 @@ func (s *MemberService) Members(ctx context.Context, f badges.MemberFilter) (*ba
 			return nil, err
 		}
 	}
-	counts, err := s.db.counters(ctx, membersCounter(f.IssuerID))
+	counts, err := s.db.Counters(ctx, membersCounter(f.IssuerID))
 	if err != nil {
 		return nil, err
 	}
@@ -380,9 +381,9 @@ func (s *MemberService) entriesAfter(ctx context.Context, issuer, after string, 
 	var out []string
 	for seq := first; seq <= maxSeq; seq += memberPageSize {
 		var pg memberPage
-		err := s.db.c(colMemberPages).FindOne(ctx, byID(pageID(issuer, seq))).Decode(&pg)
-		if err != nil && !isNoDocuments(err) {
-			return nil, false, wrap(err, "read member list")
+		err := s.db.Collection(database.MemberPages).FindOne(ctx, database.ByID(pageID(issuer, seq))).Decode(&pg)
+		if err != nil && !database.IsNoDocuments(err) {
+			return nil, false, database.Wrap(err, "read member list")
 		}
 		slices.Sort(pg.IDs)
 		for _, e := range pg.IDs {
@@ -417,7 +418,7 @@ func (s *MemberService) memberByEmail(ctx context.Context, issuer, email string)
 // key document may outlive a change).
 func (s *MemberService) memberByKey(ctx context.Context, key string, holds func(*memberRecord) bool) (*badges.Page[*badges.Member], error) {
 	p := &badges.Page[*badges.Member]{Items: []*badges.Member{}}
-	holder, err := s.db.keyRef(ctx, key)
+	holder, err := s.db.KeyRef(ctx, key)
 	if err != nil || holder == "" {
 		return p, err
 	}
