@@ -116,4 +116,3 @@ func listeningTCP(t *testing.T) int {
 	}
 	return n
 }
-

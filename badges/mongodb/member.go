@@ -125,33 +125,43 @@ func (s *MemberService) owns(ctx context.Context, key string) func(string) (bool
 	}
 }
 
+// memberKeys are the key documents of a member's unique values.
 func memberKeys(r *memberRecord) []string {
-	keys := []string{emailKey(r.Issuer, r.Email), slugKey(r.Slug)}
-	if r.ExternalID != "" {
-		keys = append(keys, extIDKey(r.Issuer, r.ExternalID))
+	var keys []string
+	for _, u := range r.member().UniqueValues() {
+		keys = append(keys, uniqueKey(u))
 	}
 	return keys
 }
 
+// uniqueKey is the key document of a unique value; e-mail addresses and
+// external ids appear in it only as hashes.
+func uniqueKey(u badges.UniqueValue) string {
+	switch u.Field {
+	case badges.FieldEmail:
+		return emailKey(u.Scope, u.Value)
+	case badges.FieldExternalID:
+		return extIDKey(u.Scope, u.Value)
+	}
+	return slugKey(u.Value)
+}
+
 // claimMemberKeys reserves the keys r needs that old (nil for a new member)
 // does not hold yet. On a conflict it frees what it claimed and says which
-// field is taken.
+// value is taken.
 func (s *MemberService) claimMemberKeys(ctx context.Context, r, old *memberRecord) (claimed []string, err error) {
-	fields := map[string]string{emailKey(r.Issuer, r.Email): "email", slugKey(r.Slug): "slug"}
-	if r.ExternalID != "" {
-		fields[extIDKey(r.Issuer, r.ExternalID)] = "externalId"
-	}
 	var had []string
 	if old != nil {
 		had = memberKeys(old)
 	}
-	for _, key := range memberKeys(r) {
+	for _, u := range r.member().UniqueValues() {
+		key := uniqueKey(u)
 		if slices.Contains(had, key) {
 			continue
 		}
 		holder, err := s.db.ClaimKey(ctx, key, r.ID, s.owns(ctx, key))
 		if err == nil && holder != "" {
-			err = conflictField(fields[key], r, holder)
+			err = u.Conflict(holder)
 		}
 		if err != nil {
 			s.release(ctx, claimed, r.ID)
@@ -160,12 +170,6 @@ func (s *MemberService) claimMemberKeys(ctx context.Context, r, old *memberRecor
 		claimed = append(claimed, key)
 	}
 	return claimed, nil
-}
-
-func conflictField(field string, r *memberRecord, holder string) error {
-	value := map[string]string{"email": r.Email, "slug": r.Slug, "externalId": r.ExternalID}[field]
-	return &badges.Error{Code: badges.ECONFLICT, Field: field,
-		Message: fmt.Sprintf("The %s %q is already used by member %s.", field, value, holder)}
 }
 
 // release frees keys best-effort; a key left behind is stale and is taken
@@ -196,24 +200,16 @@ func (s *MemberService) CreateMember(ctx context.Context, issuerID string, in ba
 	return r.member(), nil
 }
 
-// claimWithSlug claims r's keys; with derive set it tries slugs derived from
-// the display name until one is free.
+// claimWithSlug claims r's keys; with derive set it tries the slugs the
+// domain derives from the display name until one is free.
 func (s *MemberService) claimWithSlug(ctx context.Context, r *memberRecord, derive bool) ([]string, error) {
 	if !derive {
 		return s.claimMemberKeys(ctx, r, nil)
 	}
-	base := badges.Slugify(r.DisplayName)
 	for i := 1; ; i++ {
-		switch {
-		case i == 1:
-			r.Slug = base
-		case i <= 5:
-			r.Slug = base + "-" + strconv.Itoa(i)
-		default:
-			r.Slug = base + "-" + badges.NewID()[:6]
-		}
+		r.Slug = badges.SlugFor(r.DisplayName, i)
 		claimed, err := s.claimMemberKeys(ctx, r, nil)
-		if badges.ErrorField(err) != "slug" || i == 10 {
+		if badges.ErrorField(err) != badges.FieldSlug || i == badges.MaxSlugAttempts {
 			return claimed, err
 		}
 	}

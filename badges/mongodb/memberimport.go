@@ -77,7 +77,7 @@ func (s *MemberService) plan(ctx context.Context, issuerID string, rows []badges
 		case p.new.Slug != "":
 			taken[p.new.Slug] = true
 		default:
-			p.new.Slug = badges.Slugify(p.new.DisplayName)
+			p.new.Slug = badges.SlugFor(p.new.DisplayName, 1)
 			derive = append(derive, i)
 		}
 	}
@@ -92,7 +92,7 @@ func (s *MemberService) plan(ctx context.Context, issuerID string, rows []badges
 	for j, i := range derive {
 		r := plan[i].new
 		if !free[j] || taken[r.Slug] {
-			r.Slug += "-" + badges.NewID()[:6] // random, so no further check is needed
+			r.Slug = badges.RandomSlug(r.DisplayName)
 		}
 		taken[r.Slug] = true
 	}
@@ -180,16 +180,14 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 	return p, nil
 }
 
-// checkFree reports a conflict if another member holds a key r needs.
+// checkFree reports a conflict if another member holds a slug or an
+// external id r needs (its e-mail address is what matched it to old).
 func (s *MemberService) checkFree(ctx context.Context, r, old *memberRecord) error {
-	var keys []string
-	if r.Slug != "" {
-		keys = append(keys, slugKey(r.Slug))
-	}
-	if r.ExternalID != "" {
-		keys = append(keys, extIDKey(r.Issuer, r.ExternalID))
-	}
-	for _, key := range keys {
+	for _, u := range r.member().UniqueValues() {
+		if u.Field == badges.FieldEmail || u.Value == "" {
+			continue
+		}
+		key := uniqueKey(u)
 		holder, err := s.db.KeyRef(ctx, key)
 		if err != nil {
 			return err
@@ -202,11 +200,7 @@ func (s *MemberService) checkFree(ctx context.Context, r, old *memberRecord) err
 			return err
 		}
 		if live {
-			field := "slug"
-			if key != slugKey(r.Slug) {
-				field = "externalId"
-			}
-			return conflictField(field, r, holder)
+			return u.Conflict(holder)
 		}
 	}
 	return nil
