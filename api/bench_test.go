@@ -13,13 +13,12 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/issuer"
-	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
 )
 
 // benchAchievement makes an issuer with one active achievement.
 func benchAchievement(b *testing.B) (*testServer, string) {
 	ts := newTestServer(b)
-	p, err := imongo.NewProfileService(ts.db).CreateProfile(b.Context(), issuer.ProfileInput{Name: "Bench"})
+	p, err := ts.stores.Profiles.CreateProfile(b.Context(), issuer.ProfileInput{Name: "Bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,7 +54,7 @@ func BenchmarkPublicAchievement(b *testing.B) {
 // key documents for e-mail and slug, the list entry and the counters.
 func BenchmarkMemberCreate(b *testing.B) {
 	ts, _ := benchAchievement(b)
-	p, err := imongo.NewProfileService(ts.db).CreateProfile(b.Context(), issuer.ProfileInput{Name: "Members"})
+	p, err := ts.stores.Profiles.CreateProfile(b.Context(), issuer.ProfileInput{Name: "Members"})
 	if err != nil {
 		b.Fatal(err)
 	}

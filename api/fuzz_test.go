@@ -11,14 +11,13 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/issuer"
-	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
 )
 
 // FuzzWriteEndpoints sends arbitrary bodies and content types to the write
 // endpoints: whatever arrives, the answer is a 2xx or a 4xx, never a 5xx.
 func FuzzWriteEndpoints(f *testing.F) {
 	ts := newTestServer(f)
-	iss, err := imongo.NewProfileService(ts.db).CreateProfile(f.Context(), issuer.ProfileInput{Name: "Fuzzers"})
+	iss, err := ts.stores.Profiles.CreateProfile(f.Context(), issuer.ProfileInput{Name: "Fuzzers"})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -60,7 +59,7 @@ func FuzzWriteEndpoints(f *testing.F) {
 // or 4xx, never a 5xx, whatever the id, suffix, size or level.
 func FuzzPublicPaths(f *testing.F) {
 	ts := newTestServer(f)
-	p, err := imongo.NewProfileService(ts.db).CreateProfile(f.Context(), issuer.ProfileInput{Name: "Fuzzers"})
+	p, err := ts.stores.Profiles.CreateProfile(f.Context(), issuer.ProfileInput{Name: "Fuzzers"})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -22,10 +22,10 @@ import (
 	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/assets"
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 	"github.com/laurel-badges/laurel/issuer"
-	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
 )
@@ -34,11 +34,13 @@ func TestMain(m *testing.M) { mongotest.Main(m) }
 
 const baseURL = "https://badges.example.org"
 
-// testServer is the real Echo server on a fresh database. Every response
-// it returns is checked against the OpenAPI document.
+// testServer is the real Echo server on a fresh database, wired as the
+// program wires it. Every response it returns is checked against the
+// OpenAPI document.
 type testServer struct {
 	srv    *api.Server
-	db     *mongodb.DB
+	db     *database.DB
+	stores *wire.Stores
 	admin  string // token of the bootstrap admin key
 	router routers.Router
 	// verifier checks Laurel's credentials offline, as the server does.
@@ -51,39 +53,27 @@ func newTestServer(t testing.TB, mutate ...func(*api.Config)) *testServer {
 }
 
 // newTestServerOn serves an existing database.
-func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) *testServer {
+func newTestServerOn(t testing.TB, db *database.DB, mutate ...func(*api.Config)) *testServer {
 	t.Helper()
-	cfg := api.Config{BaseURL: baseURL, Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	cfg := api.Config{BaseURL: baseURL, Logger: testLogger(t)}
 	for _, f := range mutate {
 		f(&cfg)
 	}
-	issuing := newIssuing(t, db)
-	v := mustVerifier(t, issuing)
-	awarder := imongo.NewAwarder(db, issuing, slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	l := newLaurel(t, db)
 	// The award queue's worker, as the program runs it.
 	work, stop := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
-	go func() { defer close(stopped); awarder.Run(work, 50*time.Millisecond) }()
+	go func() { defer close(stopped); l.Awarder.Run(work, 50*time.Millisecond) }()
 	t.Cleanup(func() { stop(); <-stopped })
-	srv, err := api.NewServer(cfg, api.Services{
-		Issuers:      imongo.NewProfileService(db),
-		Achievements: mongodb.NewAchievementService(db),
-		Members:      mongodb.NewMemberService(db),
-		APIKeys:      mongodb.NewAPIKeyService(db),
-		Images:       mongodb.NewImageStore(db),
-		Issuing:      issuing,
-		Verifier:     v,
-		Recognition:  awarder,
-		Ping:         db.Ping,
-	})
+	srv, err := l.Server(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := mongodb.NewAPIKeyService(db).BootstrapAPIKey(context.Background())
+	token, err := l.Stores.APIKeys.BootstrapAPIKey(context.Background())
 	if err != nil || token == "" {
 		t.Fatalf("bootstrap key: %q, %v", token, err)
 	}
-	return &testServer{srv: srv, db: db, admin: token, router: mustRouter(t), verifier: v}
+	return &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier}
 }
 
 func mustRouter(t testing.TB) routers.Router {
@@ -276,15 +266,21 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// testLogger sends the server's warnings and errors to the test log.
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
 var (
 	loaderOnce sync.Once
 	loader     *ob3.DocumentLoader
 	loaderErr  error
 )
 
-// newIssuing is the issuing service on db, with keys sealed under a fixed
-// test master key; the JSON-LD contexts are processed once per test binary.
-func newIssuing(t testing.TB, db *mongodb.DB) *issuer.Service {
+// newLaurel wires Laurel on db as the program does, with keys sealed under
+// a fixed test master key, an offline verifier and the JSON-LD contexts
+// processed once per test binary.
+func newLaurel(t testing.TB, db *database.DB) *wire.Laurel {
 	t.Helper()
 	loaderOnce.Do(func() { loader, loaderErr = ob3.NewDocumentLoader() })
 	if loaderErr != nil {
@@ -294,20 +290,22 @@ func newIssuing(t testing.TB, db *mongodb.DB) *issuer.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	urls, err := issuer.NewURLs(baseURL)
+	l, err := wire.New(db, wire.Config{BaseURL: baseURL, Sealer: sealer, Loader: loader, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return imongo.NewService(db, sealer, urls, loader)
+	return l
 }
 
-// mustVerifier verifies offline: Laurel's own documents come from the
-// issuing service, and nothing is fetched.
-func mustVerifier(t testing.TB, issuing *issuer.Service) *verifier.Verifier {
+// newIssuing is another issuing service on db, as a second process has.
+func newIssuing(t testing.TB, db *database.DB) *issuer.Service {
 	t.Helper()
-	v, err := verifier.New(verifier.Options{Loader: issuing.Loader, Local: issuing})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return newLaurel(t, db).Issuing
+}
+
+// newAwarder is another recognition engine on db, making its awards
+// through issuing.
+func newAwarder(t testing.TB, db *database.DB, issuing *issuer.Service) *badges.Awarder {
+	t.Helper()
+	return wire.NewAwarder(db, wire.NewStores(db), issuing, nil)
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 )
 
@@ -116,7 +116,7 @@ func TestOperations(t *testing.T) {
 func TestReadyz_DatabaseDown(t *testing.T) {
 	db := mongotest.NewDB(t)
 	// A second connection to the same database, closed to play a lost database.
-	conn, err := mongodb.Open(t.Context(), mongodb.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
+	conn, err := database.Open(t.Context(), database.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
-	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
 )
 
 func TestBehaviours(t *testing.T) {
@@ -207,7 +206,7 @@ func TestRecognition_CrashBetweenIssueAndDequeue(t *testing.T) {
 	iss := mustIssuer(t, ts)
 	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active"})["id"].(string)
 	issuing := newIssuing(t, ts.db)
-	aw := imongo.NewAwarder(ts.db, issuing, nil)
+	aw := newAwarder(t, ts.db, issuing)
 	ctx := context.Background()
 	if _, err := aw.SetRule(ctx, ach, mustRule(t, `{"condition":{"count":{"behaviour":"volunteered","min":1}}}`)); err != nil {
 		t.Fatal(err)
@@ -258,7 +257,7 @@ type ruleAwards struct {
 func newRuleAwards(t *testing.T, ts *testServer, iss, ach, rule string) *ruleAwards {
 	t.Helper()
 	issuing := newIssuing(t, ts.db)
-	aw := imongo.NewAwarder(ts.db, issuing, nil)
+	aw := newAwarder(t, ts.db, issuing)
 	if _, err := aw.SetRule(t.Context(), ach, mustRule(t, rule)); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
@@ -317,7 +317,7 @@ func TestPublicPages_EscapeEverything(t *testing.T) {
 // without a database call, while a well-formed unknown id needs one.
 func TestPublicPages_BadIDsNeedNoDatabase(t *testing.T) {
 	db := mongotest.NewDB(t)
-	closed, err := mongodb.Open(context.Background(), mongodb.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
+	closed, err := database.Open(context.Background(), database.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
 	if err != nil {
 		t.Fatal(err)
 	}

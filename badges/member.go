@@ -2,8 +2,10 @@ package badges
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -120,6 +122,59 @@ func Slugify(name string) string {
 		return "member"
 	}
 	return s
+}
+
+// Slugs tried for a member created without one: the name's slug, then
+// with -2 … -5 appended, then with a random suffix.
+const (
+	numberedSlugs = 5
+	// MaxSlugAttempts bounds the slugs tried before giving up.
+	MaxSlugAttempts = 10
+)
+
+// SlugFor returns the attempt-th slug to try for a member named name,
+// counting from 1.
+func SlugFor(name string, attempt int) string {
+	switch {
+	case attempt <= 1:
+		return Slugify(name)
+	case attempt <= numberedSlugs:
+		return Slugify(name) + "-" + strconv.Itoa(attempt)
+	}
+	return RandomSlug(name)
+}
+
+// RandomSlug is the name's slug with a random suffix: 30 bits, so unlikely
+// to be taken that a batch of new members takes one without a check.
+func RandomSlug(name string) string { return Slugify(name) + "-" + NewID()[:6] }
+
+// The fields of a member's unique values.
+const (
+	FieldEmail      = "email"
+	FieldSlug       = "slug"
+	FieldExternalID = "externalId"
+)
+
+// UniqueValue is a value no two members may share: an e-mail address or an
+// external id within one issuer, a slug across the service.
+type UniqueValue struct {
+	Field string // FieldEmail, FieldSlug or FieldExternalID
+	Scope string // the issuer; "" for a slug
+	Value string
+}
+
+// UniqueValues lists m's values that no other member may hold.
+func (m *Member) UniqueValues() []UniqueValue {
+	u := []UniqueValue{{Field: FieldEmail, Scope: m.IssuerID, Value: m.Email}, {Field: FieldSlug, Value: m.Slug}}
+	if m.ExternalID != "" {
+		u = append(u, UniqueValue{Field: FieldExternalID, Scope: m.IssuerID, Value: m.ExternalID})
+	}
+	return u
+}
+
+// Conflict is the error for a member wanting a value that holder has.
+func (u UniqueValue) Conflict(holder string) error {
+	return &Error{Code: ECONFLICT, Field: u.Field, Message: fmt.Sprintf("The %s %q is already used by member %s.", u.Field, u.Value, holder)}
 }
 
 func checkName(field, v string, required bool, max int) (string, error) {

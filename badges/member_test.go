@@ -1,6 +1,9 @@
 package badges_test
 
 import (
+	"errors"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,6 +44,56 @@ func TestSlugify(t *testing.T) {
 		if got != want || !badges.ValidSlug(got) {
 			t.Errorf("Slugify(%q) = %q; want %q (valid slug)", in, got, want)
 		}
+	}
+}
+
+func TestSlugFor(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		attempt int
+		want    string // a pattern for the random ones
+	}{
+		{"Ada Lovelace", 1, "^ada-lovelace$"},
+		{"Ada Lovelace", 2, "^ada-lovelace-2$"},
+		{"Ada Lovelace", 5, "^ada-lovelace-5$"},
+		{"Ada Lovelace", 6, "^ada-lovelace-[a-z2-7]{6}$"},
+		{"Ada Lovelace", badges.MaxSlugAttempts, "^ada-lovelace-[a-z2-7]{6}$"},
+		{"李小龙", 1, "^member$"},
+		{"李小龙", 3, "^member-3$"},
+		{strings.Repeat("x", 99), 7, "^x{56}-[a-z2-7]{6}$"},
+	} {
+		got := badges.SlugFor(tc.name, tc.attempt)
+		if !regexp.MustCompile(tc.want).MatchString(got) || !badges.ValidSlug(got) {
+			t.Errorf("SlugFor(%q, %d) = %q; want %s (a valid slug)", tc.name, tc.attempt, got, tc.want)
+		}
+	}
+	if a, b := badges.RandomSlug("Ada"), badges.RandomSlug("Ada"); a == b {
+		t.Errorf("RandomSlug gave %q twice", a)
+	}
+}
+
+func TestMember_UniqueValues(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		member badges.Member
+		want   []badges.UniqueValue
+	}{
+		{"without external id", badges.Member{IssuerID: "i1", Email: "ada@example.org", Slug: "ada"}, []badges.UniqueValue{
+			{Field: "email", Scope: "i1", Value: "ada@example.org"}, {Field: "slug", Value: "ada"}}},
+		{"with external id", badges.Member{IssuerID: "i1", Email: "ada@example.org", Slug: "ada", ExternalID: "u-7"}, []badges.UniqueValue{
+			{Field: "email", Scope: "i1", Value: "ada@example.org"}, {Field: "slug", Value: "ada"}, {Field: "externalId", Scope: "i1", Value: "u-7"}}},
+	} {
+		if got := tc.member.UniqueValues(); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: UniqueValues = %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestUniqueValue_Conflict(t *testing.T) {
+	err := badges.UniqueValue{Field: "slug", Value: "ada"}.Conflict("m42")
+	var be *badges.Error
+	if !errors.As(err, &be) || be.Code != badges.ECONFLICT || be.Field != "slug" || be.Message != `The slug "ada" is already used by member m42.` {
+		t.Fatalf("Conflict = %#v", err)
 	}
 }
 

@@ -68,7 +68,7 @@ func (s *Service) sign(doc *ob3.Credential, keys *IssuerKeys, issuerID string, n
 	if err != nil {
 		return nil, "", err
 	}
-	jwt, err := ob3.SignJWT(signed, keys.JWT.JWK, jwa.SignatureAlgorithm(keys.JWT.Alg), s.URLs.Key(issuerID, keys.JWT.ID), now)
+	jwt, err := ob3.SignJWT(signed, keys.JWT.JWK, jwa.SignatureAlgorithm(keys.JWT.Alg), s.deps.URLs.Key(issuerID, keys.JWT.ID), now)
 	if err != nil {
 		return nil, "", fmt.Errorf("VC-JWT: %w", err)
 	}
@@ -91,9 +91,9 @@ func (s *Service) proveDataIntegrity(doc any, keys *IssuerKeys, issuerID string,
 	if !ok {
 		return nil, fmt.Errorf("data integrity key %s is not Ed25519", keys.DataIntegrity.ID)
 	}
-	proof, err := s.Loader.SignEdDSARDFC2022(m, edKey, ob3.Proof{
+	proof, err := s.deps.Loader.SignEdDSARDFC2022(m, edKey, ob3.Proof{
 		Type: ob3.ProofTypeDataIntegrity, Cryptosuite: ob3.CryptosuiteEdDSARDFC, Created: now.UTC().Format(time.RFC3339),
-		VerificationMethod: s.URLs.Key(issuerID, keys.DataIntegrity.ID), ProofPurpose: ob3.ProofPurposeAssertion,
+		VerificationMethod: s.deps.URLs.Key(issuerID, keys.DataIntegrity.ID), ProofPurpose: ob3.ProofPurposeAssertion,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("data integrity proof: %w", err)
@@ -119,7 +119,7 @@ func (s *Service) permutation(ctx context.Context, issuerID string, list int) (*
 	if p, ok := s.perms.Load(id); ok {
 		return p.(*ob3.Permutation), nil
 	}
-	l, err := s.Status.StatusList(ctx, issuerID, list)
+	l, err := s.deps.Status.StatusList(ctx, issuerID, list)
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ func (s *Service) AwardMany(ctx context.Context, issuerID, requestKey string, in
 	if len(ins) > MaxBulkAwards {
 		return nil, badges.Errorf(badges.ETOOLARGE, "A bulk award takes at most %d rows, not %d.", MaxBulkAwards, len(ins))
 	}
-	p, err := s.Profiles.Profile(ctx, issuerID)
+	p, err := s.deps.Profiles.Profile(ctx, issuerID)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (s *Service) AwardMany(ctx context.Context, issuerID, requestKey string, in
 			listed = append(listed, r.res.Credential)
 		}
 	}
-	if err := s.Showcases.RecordIssued(ctx, listed); err != nil {
+	if err := s.recordIssued(ctx, listed); err != nil {
 		return nil, err
 	}
 	out := make([]BulkResult, len(rows))
@@ -156,7 +156,7 @@ func (s *Service) bulkRecipients(ctx context.Context, issuerID string, rows []*b
 	}
 	var imports []badges.ImportRow
 	for email, rs := range byEmail {
-		page, err := s.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: email})
+		page, err := s.deps.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: email})
 		if err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func (s *Service) bulkRecipients(ctx context.Context, issuerID string, rows []*b
 	if len(imports) == 0 {
 		return nil
 	}
-	rep, err := s.Members.ImportMembers(ctx, issuerID, imports, false)
+	rep, err := s.deps.Members.ImportMembers(ctx, issuerID, imports, false)
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func (s *Service) bulkClaim(ctx context.Context, issuerID string, rows []*bulkRo
 			keys, refs, owner = append(keys, k), append(refs, r.id), append(owner, r)
 		}
 	}
-	holders, err := s.Claims.ClaimKeys(ctx, keys, refs, func(key, holder string) (bool, error) {
+	holders, err := s.deps.Claims.ClaimKeys(ctx, keys, refs, func(key, holder string) (bool, error) {
 		return s.credentialExists(ctx, key)(holder)
 	})
 	if err != nil {
@@ -276,7 +276,7 @@ func (s *Service) bulkIssue(ctx context.Context, p *Profile, rows []*bulkRow) er
 	if len(todo) == 0 {
 		return nil
 	}
-	first, err := s.Status.AllocateStatus(ctx, p.ID, len(todo))
+	first, err := s.deps.Status.AllocateStatus(ctx, p.ID, len(todo))
 	if err != nil {
 		return err
 	}
@@ -309,7 +309,7 @@ func (s *Service) bulkIssue(ctx context.Context, p *Profile, rows []*bulkRow) er
 		}
 		ready, readyRows = append(ready, creds[i]), append(readyRows, r)
 	}
-	for i, err := range s.Credentials.CreateCredentials(ctx, ready) {
+	for i, err := range s.deps.Credentials.CreateCredentials(ctx, ready) {
 		r := readyRows[i]
 		if err != nil {
 			r.reject(err)

@@ -14,7 +14,7 @@ import (
 // of the network, so that verifying Laurel's own credentials needs no
 // fetch. ok is false for URLs that are not Laurel's.
 func (s *Service) Document(ctx context.Context, url string) (body []byte, mediaType string, ok bool, err error) {
-	rest, found := strings.CutPrefix(url, s.URLs.Base()+"/")
+	rest, found := strings.CutPrefix(url, s.deps.URLs.Base()+"/")
 	if !found {
 		return nil, "", false, nil
 	}
@@ -33,7 +33,7 @@ func (s *Service) Document(ctx context.Context, url string) (body []byte, mediaT
 		return ours(body, "application/vc+ld+json", err)
 	case len(parts) == 2 && parts[0] == "credentials":
 		id, ext, _ := strings.Cut(parts[1], ".")
-		c, err := s.Credentials.Credential(ctx, id)
+		c, err := s.deps.Credentials.Credential(ctx, id)
 		if err != nil {
 			return ours(nil, "", err)
 		}
@@ -52,20 +52,20 @@ func (s *Service) Document(ctx context.Context, url string) (body []byte, mediaT
 // issuerDocument answers /issuers/{id}, /issuers/{id}/jwks.json and
 // /issuers/{id}/keys/{key}.
 func (s *Service) issuerDocument(ctx context.Context, issuerID string, rest []string) ([]byte, string, bool, error) {
-	p, err := s.Profiles.Profile(ctx, issuerID)
+	p, err := s.deps.Profiles.Profile(ctx, issuerID)
 	if err != nil {
 		return ours(nil, "", err)
 	}
 	switch {
 	case len(rest) == 0:
-		keys, err := s.Keyring.Keys(ctx, p.ID)
+		keys, err := s.deps.Keyring.Keys(ctx, p.ID)
 		if err != nil {
 			return nil, "", true, err
 		}
-		doc, err := s.URLs.ControllerDocument(p, keys)
+		doc, err := s.deps.URLs.ControllerDocument(p, keys)
 		return jsonDocument(doc, "application/ld+json", err)
 	case len(rest) == 1 && rest[0] == "jwks.json":
-		keys, err := s.Keyring.Keys(ctx, p.ID)
+		keys, err := s.deps.Keyring.Keys(ctx, p.ID)
 		return s.jwksDocument(keys, err)
 	case len(rest) == 2 && rest[0] == "keys":
 		return s.keyDocument(ctx, p.ID, rest[1])
@@ -85,20 +85,20 @@ func (s *Service) keyDocument(ctx context.Context, issuerID, keyID string) ([]by
 	if _, _, ok := ParseKeyID(keyID); !ok {
 		return nil, "", true, badges.Errorf(badges.ENOTFOUND, "No key %q.", keyID)
 	}
-	k, err := s.Keyring.Key(ctx, issuerID, keyID)
+	k, err := s.deps.Keyring.Key(ctx, issuerID, keyID)
 	if err != nil {
 		return ours(nil, "", err)
 	}
 	var body []byte
 	var mediaType string
 	if k.Use == UseDataIntegrity {
-		mk, err := s.URLs.Multikey(k)
+		mk, err := s.deps.URLs.Multikey(k)
 		body, mediaType, _, err = jsonDocument(mk, "application/ld+json", err)
 		if err != nil {
 			return nil, "", true, err
 		}
 	} else {
-		j, err := s.URLs.PublicJWK(k)
+		j, err := s.deps.URLs.PublicJWK(k)
 		body, mediaType, _, err = jsonDocument(j, "application/jwk+json", err)
 		if err != nil {
 			return nil, "", true, err
@@ -117,7 +117,7 @@ func (s *Service) jwksDocument(keys []*Key, err error) ([]byte, string, bool, er
 	if err != nil {
 		return nil, "", true, err
 	}
-	set, err := s.URLs.JWKS(keys)
+	set, err := s.deps.URLs.JWKS(keys)
 	return jsonDocument(set, "application/jwk-set+json", err)
 }
 

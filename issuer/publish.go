@@ -76,41 +76,41 @@ func (u URLs) JWKS(keys []*Key) (jwk.Set, error) {
 }
 
 // AllKeys lists the public keys of every issuer, for the service-wide JWKS.
-func (s *Service) AllKeys(ctx context.Context) ([]*Key, error) { return s.Keyring.Keys(ctx, "") }
+func (s *Service) AllKeys(ctx context.Context) ([]*Key, error) { return s.deps.Keyring.Keys(ctx, "") }
 
 // Credential returns an issued credential.
 func (s *Service) Credential(ctx context.Context, id string) (*Credential, error) {
-	return s.Credentials.Credential(ctx, id)
+	return s.deps.Credentials.Credential(ctx, id)
 }
 
 // Keys lists an issuer's public keys, newest first per use.
 func (s *Service) Keys(ctx context.Context, issuerID string) ([]*Key, error) {
-	return s.Keyring.Keys(ctx, issuerID)
+	return s.deps.Keyring.Keys(ctx, issuerID)
 }
 
 // Key returns one of an issuer's public keys.
 func (s *Service) Key(ctx context.Context, issuerID, id string) (*Key, error) {
-	return s.Keyring.Key(ctx, issuerID, id)
+	return s.deps.Keyring.Key(ctx, issuerID, id)
 }
 
 // RotateKeys gives an issuer new keys, with the JWT algorithm it chose.
 func (s *Service) RotateKeys(ctx context.Context, issuerID string) ([]*Key, error) {
-	p, err := s.Profiles.Profile(ctx, issuerID)
+	p, err := s.deps.Profiles.Profile(ctx, issuerID)
 	if err != nil {
 		return nil, err
 	}
-	return s.Keyring.Rotate(ctx, issuerID, p.JWTAlg)
+	return s.deps.Keyring.Rotate(ctx, issuerID, p.JWTAlg)
 }
 
 // MemberShowcase lists a member's credentials for their public profile.
 func (s *Service) MemberShowcase(ctx context.Context, memberID string) (*MemberShowcase, error) {
-	return s.Showcases.MemberShowcase(ctx, memberID)
+	return s.deps.Showcases.MemberShowcase(ctx, memberID)
 }
 
 // AchievementShowcase counts an achievement's holders and lists its latest
 // awards.
 func (s *Service) AchievementShowcase(ctx context.Context, achievementID string) (*AchievementShowcase, error) {
-	return s.Showcases.AchievementShowcase(ctx, achievementID)
+	return s.deps.Showcases.AchievementShowcase(ctx, achievementID)
 }
 
 // IssueFunc adapts Award for the recognition engine, which knows
@@ -129,7 +129,7 @@ func (s *Service) IssueFunc() badges.IssueFunc {
 // the credentials issued to them and not revoked.
 func (s *Service) HoldingsFunc() badges.HoldingsFunc {
 	return func(ctx context.Context, memberID string) (map[string]bool, error) {
-		sc, err := s.Showcases.MemberShowcase(ctx, memberID)
+		sc, err := s.deps.Showcases.MemberShowcase(ctx, memberID)
 		if err != nil {
 			return nil, err
 		}

@@ -25,30 +25,30 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, e
 	case !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > maxReasonLen:
 		return nil, badges.FieldErrorf("reason", "the reason must be text of at most %d characters", maxReasonLen)
 	}
-	c, err := s.Credentials.Credential(ctx, id)
+	c, err := s.deps.Credentials.Credential(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if c.Revoked() {
 		// A revocation interrupted before its showcase was changed is
 		// finished now.
-		if err := s.Showcases.RecordRevoked(ctx, c); err != nil {
+		if err := s.recordRevoked(ctx, c); err != nil {
 			return nil, err
 		}
 		return nil, badges.Errorf(badges.ECONFLICT, "Credential %s was already revoked on %s.", id, c.RevokedAt.Format(time.RFC3339))
 	}
-	if err := s.Status.SetRevoked(ctx, c.IssuerID, c.StatusList, c.StatusIndex); err != nil {
+	if err := s.deps.Status.SetRevoked(ctx, c.IssuerID, c.StatusList, c.StatusIndex); err != nil {
 		return nil, err
 	}
 	s.lists.Delete(statusListKey(c.IssuerID, c.StatusList))
-	if c, err = s.Credentials.RevokeCredential(ctx, id, reason, s.now()); err != nil {
+	if c, err = s.deps.Credentials.RevokeCredential(ctx, id, reason, s.now()); err != nil {
 		return nil, err
 	}
-	if err := s.Showcases.RecordRevoked(ctx, c); err != nil {
+	if err := s.recordRevoked(ctx, c); err != nil {
 		return nil, err
 	}
 	// The member may earn the badge again.
-	_ = s.Claims.ReleaseKey(context.WithoutCancel(ctx), heldClaim(c.AchievementID, c.MemberID), c.ID)
+	_ = s.deps.Claims.ReleaseKey(context.WithoutCancel(ctx), heldClaim(c.AchievementID, c.MemberID), c.ID)
 	return c, nil
 }
 
@@ -82,7 +82,7 @@ func (s *Service) StatusListCredential(ctx context.Context, issuerID string, num
 	if c, ok := cached.(*signedList); ok && s.now().Sub(c.checked) < statusFreshness {
 		return c.json, nil
 	}
-	l, err := s.Status.FindStatusList(ctx, issuerID, number)
+	l, err := s.deps.Status.FindStatusList(ctx, issuerID, number)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (s *Service) StatusListCredential(ctx context.Context, issuerID string, num
 		s.lists.Store(key, &signedList{rev: c.rev, json: c.json, checked: s.now()})
 		return c.json, nil
 	}
-	p, err := s.Profiles.Profile(ctx, issuerID)
+	p, err := s.deps.Profiles.Profile(ctx, issuerID)
 	if err != nil {
 		return nil, err
 	}
@@ -114,19 +114,19 @@ func (s *Service) buildStatusList(ctx context.Context, p *Profile, l *StatusList
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Second)
-	url := s.URLs.StatusList(p.ID, l.Number)
+	url := s.deps.URLs.StatusList(p.ID, l.Number)
 	doc := &ob3.StatusListCredential{
 		Context:   []string{ob3.ContextCredentialsV2},
 		ID:        url,
 		Type:      []string{"VerifiableCredential", "BitstringStatusListCredential"},
-		Issuer:    s.URLs.Issuer(p.ID),
+		Issuer:    s.deps.URLs.Issuer(p.ID),
 		ValidFrom: now.Format(time.RFC3339),
 		CredentialSubject: ob3.StatusListSubject{ID: url + "#list", Type: "BitstringStatusList",
 			StatusPurpose: "revocation", EncodedList: encoded},
 	}
 	// Signed with a Data Integrity proof, which every status-list reader
 	// understands; some cannot read a list served only as a JWT.
-	keys, err := s.Keyring.Active(ctx, p.ID, p.JWTAlg)
+	keys, err := s.deps.Keyring.Active(ctx, p.ID, p.JWTAlg)
 	if err != nil {
 		return nil, err
 	}

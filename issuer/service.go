@@ -25,13 +25,15 @@ type Claims interface {
 	ReleaseKey(ctx context.Context, key, ref string) error
 }
 
-// Deps are what the issuing service works with.
+// Deps are what the issuing service works with. The service keeps them to
+// itself: callers that need a store are given it where they are wired.
 type Deps struct {
 	Profiles     ProfileService
 	Achievements badges.AchievementService
 	Members      badges.MemberService
 	Credentials  CredentialStore
 	Showcases    ShowcaseStore
+	Stats        AwardCounter
 	Status       StatusStore
 	Keyring      *Keyring
 	Claims       Claims
@@ -41,7 +43,7 @@ type Deps struct {
 
 // Service issues and revokes credentials and publishes status lists.
 type Service struct {
-	Deps
+	deps    Deps
 	now     func() time.Time
 	perms   sync.Map // status list id → *ob3.Permutation
 	lists   sync.Map // status list id → *signedList
@@ -49,7 +51,7 @@ type Service struct {
 }
 
 // NewService returns the issuing service.
-func NewService(d Deps) *Service { return &Service{Deps: d, now: time.Now} }
+func NewService(d Deps) *Service { return &Service{deps: d, now: time.Now} }
 
 // How long a request that finds its award being issued by another request
 // waits for that credential before giving up.
@@ -80,7 +82,7 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 		if err == nil {
 			// Finishes the showcase of an award interrupted after it was
 			// stored; otherwise changes nothing.
-			err = s.Showcases.RecordIssued(ctx, []*Credential{c})
+			err = s.recordIssued(ctx, []*Credential{c})
 		}
 		return c, false, err
 	}
@@ -89,7 +91,7 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 			s.release(ctx, claimed, id)
 		}
 	}()
-	first, err := s.Status.AllocateStatus(ctx, issuerID, 1)
+	first, err := s.deps.Status.AllocateStatus(ctx, issuerID, 1)
 	if err != nil {
 		return nil, false, err
 	}
@@ -97,11 +99,11 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 	if err != nil {
 		return nil, false, err
 	}
-	if err := s.Credentials.CreateCredential(ctx, c); err != nil {
+	if err := s.deps.Credentials.CreateCredential(ctx, c); err != nil {
 		return nil, false, err
 	}
 	claimed = nil // the claims belong to the stored credential now
-	if err := s.Showcases.RecordIssued(ctx, []*Credential{c}); err != nil {
+	if err := s.recordIssued(ctx, []*Credential{c}); err != nil {
 		// The credential is issued; asking again with the same idempotency
 		// key finishes the showcase.
 		return nil, false, err
@@ -115,7 +117,7 @@ func (s *Service) awardable(ctx context.Context, issuerID string, in badges.Awar
 	if err := in.Validate(); err != nil {
 		return nil, nil, err
 	}
-	p, err := s.Profiles.Profile(ctx, issuerID)
+	p, err := s.deps.Profiles.Profile(ctx, issuerID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -125,7 +127,7 @@ func (s *Service) awardable(ctx context.Context, issuerID string, in badges.Awar
 
 // achievement finds an achievement of the issuer that can be awarded now.
 func (s *Service) achievement(ctx context.Context, issuerID, id string) (*badges.Achievement, error) {
-	a, err := s.Achievements.Achievement(ctx, id)
+	a, err := s.deps.Achievements.Achievement(ctx, id)
 	if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && a.IssuerID != issuerID) {
 		return nil, &badges.Error{Code: badges.ENOTFOUND, Field: "achievementId",
 			Message: "Issuer " + issuerID + " has no achievement " + quote(id) + "."}
@@ -151,13 +153,13 @@ func quote(s string) string {
 // the address is new.
 func (s *Service) recipient(ctx context.Context, issuerID string, in badges.AwardInput) (*badges.Member, error) {
 	if in.MemberID != "" {
-		m, err := s.Members.Member(ctx, in.MemberID)
+		m, err := s.deps.Members.Member(ctx, in.MemberID)
 		if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && m.IssuerID != issuerID) {
 			return nil, &badges.Error{Code: badges.ENOTFOUND, Field: "memberId", Message: "Issuer " + issuerID + " has no member " + quote(in.MemberID) + "."}
 		}
 		return m, err
 	}
-	page, err := s.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: in.Email})
+	page, err := s.deps.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: in.Email})
 	if err != nil {
 		return nil, err
 	}
@@ -167,10 +169,10 @@ func (s *Service) recipient(ctx context.Context, issuerID string, in badges.Awar
 	if in.Name == "" {
 		return nil, badges.FieldErrorf("name", "%s is not a member yet; give a name to add them", in.Email)
 	}
-	m, err := s.Members.CreateMember(ctx, issuerID, badges.MemberInput{Email: in.Email, DisplayName: in.Name})
+	m, err := s.deps.Members.CreateMember(ctx, issuerID, badges.MemberInput{Email: in.Email, DisplayName: in.Name})
 	if badges.ErrorCode(err) == badges.ECONFLICT && badges.ErrorField(err) == "email" {
 		// Added by a concurrent request: use that member.
-		if page, err = s.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: in.Email}); err == nil && len(page.Items) == 1 {
+		if page, err = s.deps.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: in.Email}); err == nil && len(page.Items) == 1 {
 			return page.Items[0], nil
 		}
 	}
@@ -198,7 +200,7 @@ func (s *Service) claim(ctx context.Context, issuerID, idemKey string, a *badges
 		keys = append(keys, heldClaim(a.ID, memberID))
 	}
 	for _, k := range keys {
-		holder, err := s.Claims.ClaimKey(ctx, k, id, s.credentialExists(ctx, k))
+		holder, err := s.deps.Claims.ClaimKey(ctx, k, id, s.credentialExists(ctx, k))
 		if err != nil || holder != "" {
 			s.release(ctx, claimed, id)
 			return nil, holder, err
@@ -212,7 +214,7 @@ func (s *Service) claim(ctx context.Context, issuerID, idemKey string, a *badges
 // stored and, for a hold on a badge, not revoked since.
 func (s *Service) credentialExists(ctx context.Context, key string) func(string) (bool, error) {
 	return func(holder string) (bool, error) {
-		c, err := s.Credentials.Credential(ctx, holder)
+		c, err := s.deps.Credentials.Credential(ctx, holder)
 		if badges.ErrorCode(err) == badges.ENOTFOUND {
 			return false, nil
 		}
@@ -225,7 +227,7 @@ func (s *Service) credentialExists(ctx context.Context, key string) func(string)
 
 func (s *Service) release(ctx context.Context, keys []string, id string) {
 	for _, k := range keys {
-		_ = s.Claims.ReleaseKey(context.WithoutCancel(ctx), k, id)
+		_ = s.deps.Claims.ReleaseKey(context.WithoutCancel(ctx), k, id)
 	}
 }
 
@@ -233,7 +235,7 @@ func (s *Service) release(ctx context.Context, keys []string, id string) {
 func (s *Service) waitFor(ctx context.Context, id string) (*Credential, error) {
 	deadline := time.Now().Add(inFlightWait)
 	for {
-		c, err := s.Credentials.Credential(ctx, id)
+		c, err := s.deps.Credentials.Credential(ctx, id)
 		if badges.ErrorCode(err) != badges.ENOTFOUND || time.Now().After(deadline) {
 			if badges.ErrorCode(err) == badges.ENOTFOUND {
 				err = badges.Errorf(badges.ECONFLICT, "The same award is being issued by another request; retry in a moment.")
@@ -250,7 +252,7 @@ func (s *Service) waitFor(ctx context.Context, id string) (*Credential, error) {
 
 // issue builds and signs a credential in status slot `slot`.
 func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, m *badges.Member, in badges.AwardInput, id string, slot int64) (*Credential, error) {
-	keys, err := s.Keyring.Active(ctx, p.ID, p.JWTAlg)
+	keys, err := s.deps.Keyring.Active(ctx, p.ID, p.JWTAlg)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +263,7 @@ func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, 
 	now := s.now().UTC().Truncate(time.Second)
 	award := &badges.Award{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, MemberID: m.ID,
 		Narrative: in.Narrative, Evidence: in.Evidence, Results: in.Results, AwardedAt: now, ValidUntil: a.ValidUntil(now)}
-	doc := s.URLs.OB3Credential(award, a, p, m.Email, list, index)
+	doc := s.deps.URLs.OB3Credential(award, a, p, m.Email, list, index)
 	signed, jwt, err := s.sign(doc, keys, p.ID, now)
 	if err != nil {
 		return nil, err

@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 	"github.com/laurel-badges/laurel/issuer"
 	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
 	"github.com/laurel-badges/laurel/issuer/ob3"
@@ -28,7 +30,8 @@ const testBase = "https://badges.example.org"
 // one active achievement.
 type fixture struct {
 	svc     *issuer.Service
-	db      *bmongo.DB
+	db      *database.DB
+	urls    issuer.URLs
 	issuer  *issuer.Profile
 	ach     *badges.Achievement
 	members *bmongo.MemberService
@@ -62,9 +65,10 @@ func newFixture(t testing.TB, achievement badges.AchievementInput) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, members: bmongo.NewMemberService(db), achs: bmongo.NewAchievementService(db)}
-	profiles := imongo.NewProfileService(db)
-	f.svc = imongo.NewService(db, sealer, urls, mustLoader(t))
+	st := wire.NewStores(db)
+	f := &fixture{db: db, urls: urls, members: st.Members, achs: st.Achievements}
+	profiles := st.Profiles
+	f.svc = wire.NewIssuing(st, sealer, urls, mustLoader(t))
 	if f.issuer, err = profiles.CreateProfile(ctx, issuer.ProfileInput{Name: "Lyon Gophers", URL: "https://gophers.example.org"}); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +106,7 @@ func (f *fixture) verify(t testing.TB, c *issuer.Credential) (diErr, jwtErr erro
 		if err != nil {
 			return nil, err
 		}
-		mk, err := f.svc.URLs.Multikey(k)
+		mk, err := f.urls.Multikey(k)
 		if err != nil {
 			return nil, err
 		}
@@ -126,7 +130,7 @@ func (f *fixture) verify(t testing.TB, c *issuer.Credential) (diErr, jwtErr erro
 	if err != nil {
 		return diErr, err
 	}
-	pub, err := f.svc.URLs.PublicJWK(k)
+	pub, err := f.urls.PublicJWK(k)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +434,7 @@ func TestControllerDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := f.svc.URLs.ControllerDocument(f.issuer, keys)
+	doc, err := f.urls.ControllerDocument(f.issuer, keys)
 	if err != nil {
 		t.Fatal(err)
 	}

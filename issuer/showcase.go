@@ -2,6 +2,7 @@ package issuer
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -39,13 +40,26 @@ const (
 	MaxAchievementRecent = 48
 )
 
-// ShowcaseStore keeps the showcases. Recording is idempotent for a
-// credential already listed.
+// ShowcaseStore keeps the showcases, each changed atomically. A change
+// function may run more than once for one showcase (the store retries when
+// another writer came first); the last run is the one kept, so it must
+// only change the showcase it is given and remember what it did by
+// overwriting, never by adding up.
 type ShowcaseStore interface {
-	RecordIssued(ctx context.Context, creds []*Credential) error
-	RecordRevoked(ctx context.Context, c *Credential) error
+	// UpdateMemberShowcases changes the showcases of members, starting from
+	// an empty one for a member seen for the first time. change is called
+	// for one member at a time.
+	UpdateMemberShowcases(ctx context.Context, memberIDs []string, change func(memberID string, sc *MemberShowcase) error) error
+	UpdateAchievementShowcase(ctx context.Context, achievementID string, change func(sc *AchievementShowcase) error) error
 	MemberShowcase(ctx context.Context, memberID string) (*MemberShowcase, error)
 	AchievementShowcase(ctx context.Context, achievementID string) (*AchievementShowcase, error)
+}
+
+// AwardCounter counts issued credentials in a community's statistics: the
+// achievement ids awarded, by when they were awarded, and the members who
+// reached each level for the first time.
+type AwardCounter interface {
+	CountAwards(ctx context.Context, issuerID string, awards map[time.Time][]string, levels map[string]int) error
 }
 
 // EntryOf is the showcase entry of a credential.
@@ -76,6 +90,56 @@ func (m *MemberShowcase) Levels() map[string]bool {
 		}
 	}
 	return out
+}
+
+// Listed is what listing credentials changed on a member's showcase.
+type Listed struct {
+	Added     []ShowcaseEntry // entries the showcase did not list before
+	NewLevels []string        // levels the member holds a badge of for the first time, sorted
+}
+
+// List adds entries to a member's showcase and says what changed. An entry
+// listed already changes nothing, so listing twice is harmless.
+func (m *MemberShowcase) List(entries []ShowcaseEntry) Listed {
+	before := m.Levels()
+	var l Listed
+	for _, e := range entries {
+		if m.AddToMember(e) {
+			l.Added = append(l.Added, e)
+		}
+	}
+	for level := range m.Levels() {
+		if !before[level] {
+			l.NewLevels = append(l.NewLevels, level)
+		}
+	}
+	slices.Sort(l.NewLevels)
+	return l
+}
+
+// IssuedCounts is what newly listed credentials add to their achievements'
+// showcases and to the community's statistics.
+type IssuedCounts struct {
+	ByAchievement map[string][]ShowcaseEntry // the new entries, by achievement
+	Awards        map[time.Time][]string     // achievement ids, by when they were awarded
+	Reached       map[string]int             // the level funnel: members reaching each level
+}
+
+// CountIssued adds up what listing credentials changed on members'
+// showcases: only entries new to their member's showcase count, and a
+// member counts once for each level they reached.
+func CountIssued(changes []Listed) IssuedCounts {
+	c := IssuedCounts{ByAchievement: map[string][]ShowcaseEntry{}, Awards: map[time.Time][]string{}, Reached: map[string]int{}}
+	for _, l := range changes {
+		for _, e := range l.Added {
+			c.ByAchievement[e.AchievementID] = append(c.ByAchievement[e.AchievementID], e)
+			c.Awards[e.AwardedAt] = append(c.Awards[e.AwardedAt], e.AchievementID)
+		}
+		for _, level := range l.NewLevels {
+			c.Reached[level]++
+		}
+	}
+	return c
 }
 
 // MarkRevoked marks a credential of the member revoked. It reports false
@@ -125,4 +189,69 @@ func insertNewest(list []ShowcaseEntry, e ShowcaseEntry, limit int) []ShowcaseEn
 		list = list[:limit]
 	}
 	return list
+}
+
+// recordIssued lists credentials of one issuer on their members' and
+// achievements' showcases and counts them in the community's statistics:
+// the weekly award counts and the level funnel. A credential its member's
+// showcase lists already is not counted again, so recording twice is
+// harmless.
+func (s *Service) recordIssued(ctx context.Context, creds []*Credential) error {
+	if len(creds) == 0 {
+		return nil
+	}
+	byMember := map[string][]ShowcaseEntry{}
+	var members []string
+	for _, c := range creds {
+		if _, seen := byMember[c.MemberID]; !seen {
+			members = append(members, c.MemberID)
+		}
+		byMember[c.MemberID] = append(byMember[c.MemberID], EntryOf(c))
+	}
+	listed := make(map[string]Listed, len(members))
+	err := s.deps.Showcases.UpdateMemberShowcases(ctx, members, func(id string, sc *MemberShowcase) error {
+		listed[id] = sc.List(byMember[id])
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	changes := make([]Listed, len(members))
+	for i, m := range members {
+		changes[i] = listed[m]
+	}
+	counts := CountIssued(changes)
+	if err := s.deps.Stats.CountAwards(ctx, creds[0].IssuerID, counts.Awards, counts.Reached); err != nil {
+		return err
+	}
+	for a, entries := range counts.ByAchievement {
+		err := s.deps.Showcases.UpdateAchievementShowcase(ctx, a, func(sc *AchievementShowcase) error {
+			for _, e := range entries {
+				sc.Add(e)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordRevoked marks a credential revoked on its member's showcase and
+// uncounts it on its achievement's, once: recording it again changes
+// nothing.
+func (s *Service) recordRevoked(ctx context.Context, c *Credential) error {
+	first := false
+	err := s.deps.Showcases.UpdateMemberShowcases(ctx, []string{c.MemberID}, func(_ string, sc *MemberShowcase) error {
+		first = sc.MarkRevoked(c.ID)
+		return nil
+	})
+	if err != nil || !first {
+		return err
+	}
+	return s.deps.Showcases.UpdateAchievementShowcase(ctx, c.AchievementID, func(sc *AchievementShowcase) error {
+		sc.Remove(c.ID)
+		return nil
+	})
 }

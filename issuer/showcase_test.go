@@ -3,6 +3,8 @@ package issuer_test
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,7 +19,7 @@ func TestService_Showcases(t *testing.T) {
 	f := newFixture(t, badges.AchievementInput{Name: "Attendee", Description: "Attended.", Criteria: "Attend.", Repeatable: true})
 	wantAchievement := func(t *testing.T, earned int, recent ...string) {
 		t.Helper()
-		sc, err := f.svc.Showcases.AchievementShowcase(ctx, f.ach.ID)
+		sc, err := f.svc.AchievementShowcase(ctx, f.ach.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +42,7 @@ func TestService_Showcases(t *testing.T) {
 	second := f.mustAward(t, in)
 	wantAchievement(t, 2, second.ID, first.ID)
 
-	member, err := f.svc.Showcases.MemberShowcase(ctx, first.MemberID)
+	member, err := f.svc.MemberShowcase(ctx, first.MemberID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +63,11 @@ func TestService_Showcases(t *testing.T) {
 	if _, err := f.svc.AwardMany(ctx, f.issuer.ID, "batch", rows); err != nil {
 		t.Fatal(err)
 	}
-	sc, err := f.svc.Showcases.AchievementShowcase(ctx, f.ach.ID)
+	sc, err := f.svc.AchievementShowcase(ctx, f.ach.ID)
 	if err != nil || sc.Earned != 4 || len(sc.Recent) != 4 {
 		t.Fatalf("after the bulk award: %+v, %v; want 4 earned", sc, err)
 	}
-	grace, err := f.svc.Showcases.MemberShowcase(ctx, res[0].Credential.MemberID)
+	grace, err := f.svc.MemberShowcase(ctx, res[0].Credential.MemberID)
 	if err != nil || grace.Total != 1 || grace.Entries[0].CredentialID != res[0].Credential.ID {
 		t.Fatalf("Grace's showcase %+v, %v", grace, err)
 	}
@@ -77,7 +79,7 @@ func TestService_Showcases(t *testing.T) {
 	if _, err := f.svc.Revoke(ctx, first.ID, "Again."); badges.ErrorCode(err) != badges.ECONFLICT {
 		t.Fatalf("second revocation: %v", err)
 	}
-	sc, err = f.svc.Showcases.AchievementShowcase(ctx, f.ach.ID)
+	sc, err = f.svc.AchievementShowcase(ctx, f.ach.ID)
 	if err != nil || sc.Earned != 3 || len(sc.Recent) != 3 {
 		t.Fatalf("after revoking: %+v, %v; want 3 earned", sc, err)
 	}
@@ -86,7 +88,7 @@ func TestService_Showcases(t *testing.T) {
 			t.Fatal("the revoked credential is still among the recent ones")
 		}
 	}
-	member, err = f.svc.Showcases.MemberShowcase(ctx, first.MemberID)
+	member, err = f.svc.MemberShowcase(ctx, first.MemberID)
 	if err != nil || member.Total != 3 {
 		t.Fatalf("Ada's showcase %+v, %v", member, err)
 	}
@@ -123,5 +125,70 @@ func TestShowcaseBounds(t *testing.T) {
 	}
 	if !m.MarkRevoked("late") || m.MarkRevoked("late") {
 		t.Fatal("MarkRevoked must report the first revocation only")
+	}
+}
+
+func TestMemberShowcase_List(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	entry := func(id, level string, revoked bool) issuer.ShowcaseEntry {
+		return issuer.ShowcaseEntry{CredentialID: id, AchievementID: "a-" + id, Level: level, MemberID: "m", AwardedAt: at, Revoked: revoked}
+	}
+	for _, tc := range []struct {
+		name                string
+		have, list          []issuer.ShowcaseEntry
+		wantAdded           []string
+		wantLevels          []string
+		wantTotal, wantKept int
+	}{
+		{"first badges", nil, []issuer.ShowcaseEntry{entry("c1", "leadership", false), entry("c2", "", false), entry("c3", "contribution", false)},
+			[]string{"c1", "c2", "c3"}, []string{"contribution", "leadership"}, 3, 3},
+		{"listed already", []issuer.ShowcaseEntry{entry("c1", "leadership", false)}, []issuer.ShowcaseEntry{entry("c1", "leadership", false)},
+			nil, nil, 1, 1},
+		{"a level held already", []issuer.ShowcaseEntry{entry("c1", "leadership", false)}, []issuer.ShowcaseEntry{entry("c2", "leadership", false)},
+			[]string{"c2"}, nil, 2, 2},
+		{"a level held only by a revoked badge", []issuer.ShowcaseEntry{entry("c1", "leadership", true)}, []issuer.ShowcaseEntry{entry("c2", "leadership", false)},
+			[]string{"c2"}, []string{"leadership"}, 2, 2},
+		{"the same credential twice in one batch", nil, []issuer.ShowcaseEntry{entry("c1", "", false), entry("c1", "", false)},
+			[]string{"c1"}, nil, 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := issuer.MemberShowcase{}
+			for _, e := range tc.have {
+				m.AddToMember(e)
+			}
+			l := m.List(tc.list)
+			var added []string
+			for _, e := range l.Added {
+				added = append(added, e.CredentialID)
+			}
+			if !slices.Equal(added, tc.wantAdded) || !slices.Equal(l.NewLevels, tc.wantLevels) || m.Total != tc.wantTotal || len(m.Entries) != tc.wantKept {
+				t.Fatalf("List = added %v, levels %v, total %d, %d listed; want %v, %v, %d, %d",
+					added, l.NewLevels, m.Total, len(m.Entries), tc.wantAdded, tc.wantLevels, tc.wantTotal, tc.wantKept)
+			}
+		})
+	}
+}
+
+func TestCountIssued(t *testing.T) {
+	monday := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tuesday := monday.Add(24 * time.Hour)
+	e := func(cred, ach string, at time.Time) issuer.ShowcaseEntry {
+		return issuer.ShowcaseEntry{CredentialID: cred, AchievementID: ach, AwardedAt: at}
+	}
+	got := issuer.CountIssued([]issuer.Listed{
+		{Added: []issuer.ShowcaseEntry{e("c1", "host", monday), e("c2", "mentor", tuesday)}, NewLevels: []string{"leadership"}},
+		{Added: []issuer.ShowcaseEntry{e("c3", "host", monday)}, NewLevels: []string{"contribution", "leadership"}},
+		{}, // a member whose showcase listed everything already
+	})
+	want := issuer.IssuedCounts{
+		ByAchievement: map[string][]issuer.ShowcaseEntry{"host": {e("c1", "host", monday), e("c3", "host", monday)}, "mentor": {e("c2", "mentor", tuesday)}},
+		Awards:        map[time.Time][]string{monday: {"host", "host"}, tuesday: {"mentor"}},
+		Reached:       map[string]int{"leadership": 2, "contribution": 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("CountIssued = %+v\nwant %+v", got, want)
+	}
+	if empty := issuer.CountIssued(nil); len(empty.ByAchievement)+len(empty.Awards)+len(empty.Reached) != 0 {
+		t.Fatalf("CountIssued(nil) = %+v", empty)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 )
 
 type alignmentRecord struct {
@@ -71,14 +72,14 @@ func versionID(id string, version int) string { return id + "@" + strconv.Itoa(v
 // version, because issued credentials embed the version they were issued
 // under.
 type AchievementService struct {
-	db     *DB
+	db     *database.DB
 	images *ImageStore
 }
 
 var _ badges.AchievementService = (*AchievementService)(nil)
 
 // NewAchievementService returns the achievement service of db.
-func NewAchievementService(db *DB) *AchievementService {
+func NewAchievementService(db *database.DB) *AchievementService {
 	return &AchievementService{db: db, images: NewImageStore(db)}
 }
 
@@ -91,11 +92,11 @@ func (s *AchievementService) record(ctx context.Context, id string) (*achievemen
 		return nil, notFoundAchievement(id)
 	}
 	var r achievementRecord
-	if err := s.db.c(colAchievements).FindOne(ctx, byID(id)).Decode(&r); err != nil {
-		if isNoDocuments(err) {
+	if err := s.db.Collection(database.Achievements).FindOne(ctx, database.ByID(id)).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			return nil, notFoundAchievement(id)
 		}
-		return nil, wrap(err, "read achievement")
+		return nil, database.Wrap(err, "read achievement")
 	}
 	return &r, nil
 }
@@ -118,8 +119,8 @@ func (s *AchievementService) CreateAchievement(ctx context.Context, issuerID str
 	if err := s.snapshot(ctx, a); err != nil {
 		return nil, err
 	}
-	if _, err := s.db.c(colAchievements).InsertOne(ctx, achievementToRecord(a, 1)); err != nil {
-		return nil, wrap(err, "store achievement")
+	if _, err := s.db.Collection(database.Achievements).InsertOne(ctx, achievementToRecord(a, 1)); err != nil {
+		return nil, database.Wrap(err, "store achievement")
 	}
 	return a, nil
 }
@@ -129,8 +130,8 @@ func (s *AchievementService) CreateAchievement(ctx context.Context, issuerID str
 func (s *AchievementService) snapshot(ctx context.Context, a *badges.Achievement) error {
 	r := achievementToRecord(a, 0)
 	r.ID, r.Achievement = versionID(a.ID, a.Version), a.ID
-	_, err := s.db.c(colAchievementVersions).ReplaceOne(ctx, byID(r.ID), r, replaceUpsert())
-	return wrap(err, "store achievement version")
+	_, err := s.db.Collection(database.AchievementVersions).ReplaceOne(ctx, database.ByID(r.ID), r, replaceUpsert())
+	return database.Wrap(err, "store achievement version")
 }
 
 // Achievement returns the current version of an achievement.
@@ -148,14 +149,14 @@ func (s *AchievementService) AchievementVersion(ctx context.Context, id string, 
 		return nil, notFoundAchievement(id)
 	}
 	var r achievementRecord
-	if err := s.db.c(colAchievementVersions).FindOne(ctx, byID(versionID(id, version))).Decode(&r); err != nil {
-		if isNoDocuments(err) {
+	if err := s.db.Collection(database.AchievementVersions).FindOne(ctx, database.ByID(versionID(id, version))).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			if cur, cerr := s.record(ctx, id); cerr == nil && cur.Version == version {
 				return cur.achievement(), nil
 			}
 			return nil, badges.Errorf(badges.ENOTFOUND, "Achievement %q has no version %d.", id, version)
 		}
-		return nil, wrap(err, "read achievement version")
+		return nil, database.Wrap(err, "read achievement version")
 	}
 	return r.achievement(), nil
 }
@@ -184,7 +185,7 @@ func (s *AchievementService) Achievements(ctx context.Context, f badges.Achievem
 	if f.Status != "" {
 		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
 	}
-	recs, err := FindAll[achievementRecord](ctx, s.db.c(colAchievements), filter, "list achievements")
+	recs, err := database.FindAll[achievementRecord](ctx, s.db.Collection(database.Achievements), filter, "list achievements")
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +235,7 @@ func (s *AchievementService) SetAchievementImage(ctx context.Context, id string,
 // modify reads, changes and writes an achievement, failing with a conflict
 // if it was changed concurrently.
 func (s *AchievementService) modify(ctx context.Context, id string, change func(*badges.Achievement) (*badges.Achievement, bool, error)) (*badges.Achievement, error) {
-	defer s.db.LockDoc(colAchievements, id)() // makes the rev check atomic on the embedded engine
+	defer s.db.LockDoc(database.Achievements, id)() // makes the rev check atomic on the embedded engine
 	r, err := s.record(ctx, id)
 	if err != nil {
 		return nil, err
@@ -251,10 +252,10 @@ func (s *AchievementService) modify(ctx context.Context, id string, change func(
 		n.Version++
 	}
 	n.UpdatedAt = s.db.Now()
-	res, err := s.db.c(colAchievements).ReplaceOne(ctx,
+	res, err := s.db.Collection(database.Achievements).ReplaceOne(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "rev", Value: r.Rev}}, achievementToRecord(n, r.Rev+1))
 	if err != nil {
-		return nil, wrap(err, "update achievement")
+		return nil, database.Wrap(err, "update achievement")
 	}
 	if res.MatchedCount == 0 {
 		return nil, badges.Errorf(badges.ECONFLICT, "Achievement %s was changed by another request; fetch it and try again.", id)

@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 )
 
 type apiKeyRecord struct {
@@ -29,12 +30,12 @@ func (r *apiKeyRecord) key() *badges.APIKey {
 }
 
 // APIKeyService stores API keys. Keys are few, so lists read them whole.
-type APIKeyService struct{ db *DB }
+type APIKeyService struct{ db *database.DB }
 
 var _ badges.APIKeyService = (*APIKeyService)(nil)
 
 // NewAPIKeyService returns the API key service of db.
-func NewAPIKeyService(db *DB) *APIKeyService { return &APIKeyService{db: db} }
+func NewAPIKeyService(db *database.DB) *APIKeyService { return &APIKeyService{db: db} }
 
 // CreateAPIKey stores a new key.
 func (s *APIKeyService) CreateAPIKey(ctx context.Context, k *badges.APIKey) error {
@@ -42,24 +43,24 @@ func (s *APIKeyService) CreateAPIKey(ctx context.Context, k *badges.APIKey) erro
 	for _, sc := range k.Scopes {
 		r.Scopes = append(r.Scopes, string(sc))
 	}
-	_, err := s.db.c(colAPIKeys).InsertOne(ctx, r)
-	return wrap(err, "store API key")
+	_, err := s.db.Collection(database.APIKeys).InsertOne(ctx, r)
+	return database.Wrap(err, "store API key")
 }
 
 // APIKey returns one key, revoked or not.
 func (s *APIKeyService) APIKey(ctx context.Context, id string) (*badges.APIKey, error) {
 	var r apiKeyRecord
-	if err := s.db.c(colAPIKeys).FindOne(ctx, byID(id)).Decode(&r); err != nil {
-		if isNoDocuments(err) {
+	if err := s.db.Collection(database.APIKeys).FindOne(ctx, database.ByID(id)).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			return nil, badges.Errorf(badges.ENOTFOUND, "No API key with id %q.", id)
 		}
-		return nil, wrap(err, "read API key")
+		return nil, database.Wrap(err, "read API key")
 	}
 	return r.key(), nil
 }
 
 func (s *APIKeyService) all(ctx context.Context) ([]*badges.APIKey, error) {
-	recs, err := FindAll[apiKeyRecord](ctx, s.db.c(colAPIKeys), bson.D{}, "list API keys")
+	recs, err := database.FindAll[apiKeyRecord](ctx, s.db.Collection(database.APIKeys), bson.D{}, "list API keys")
 	if err != nil {
 		return nil, err
 	}
@@ -104,16 +105,16 @@ func (s *APIKeyService) RevokeAPIKey(ctx context.Context, id string) error {
 			return badges.Errorf(badges.ECONFLICT, "API key %s is the last active admin key; create another admin key first.", id)
 		}
 	}
-	defer s.db.LockDoc(colAPIKeys, id)()
-	_, err = s.db.c(colAPIKeys).UpdateOne(ctx, byID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: s.db.Now()}}}})
-	return wrap(err, "revoke API key")
+	defer s.db.LockDoc(database.APIKeys, id)()
+	_, err = s.db.Collection(database.APIKeys).UpdateOne(ctx, database.ByID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: s.db.Now()}}}})
+	return database.Wrap(err, "revoke API key")
 }
 
 // TouchAPIKey records a use of a key.
 func (s *APIKeyService) TouchAPIKey(ctx context.Context, id string, at time.Time) error {
-	defer s.db.LockDoc(colAPIKeys, id)()
-	_, err := s.db.c(colAPIKeys).UpdateOne(ctx, byID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "lastUsedAt", Value: at.UTC().Truncate(time.Millisecond)}}}})
-	return wrap(err, "record API key use")
+	defer s.db.LockDoc(database.APIKeys, id)()
+	_, err := s.db.Collection(database.APIKeys).UpdateOne(ctx, database.ByID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "lastUsedAt", Value: at.UTC().Truncate(time.Millisecond)}}}})
+	return database.Wrap(err, "record API key use")
 }
 
 // bootstrapKey marks that the first admin key was made, so that it is made
@@ -127,12 +128,12 @@ func (s *APIKeyService) BootstrapAPIKey(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	holder, err := s.db.claimKey(ctx, bootstrapKey, k.ID, func(string) (bool, error) { return true, nil })
+	holder, err := s.db.ClaimKey(ctx, bootstrapKey, k.ID, func(string) (bool, error) { return true, nil })
 	if err != nil || holder != "" {
 		return "", err
 	}
 	if err := s.CreateAPIKey(ctx, k); err != nil {
-		_ = s.db.dropKey(context.WithoutCancel(ctx), bootstrapKey)
+		_ = s.db.DropKey(context.WithoutCancel(ctx), bootstrapKey)
 		return "", err
 	}
 	return token, nil

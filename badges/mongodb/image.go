@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 )
 
 type imageRecord struct {
@@ -29,18 +30,18 @@ func fromImageRef(r badges.ImageRef) imageRefRecord {
 }
 
 // ImageStore keeps images by content hash.
-type ImageStore struct{ db *DB }
+type ImageStore struct{ db *database.DB }
 
 var _ badges.ImageStore = (*ImageStore)(nil)
 
 // NewImageStore returns the image store of db.
-func NewImageStore(db *DB) *ImageStore { return &ImageStore{db: db} }
+func NewImageStore(db *database.DB) *ImageStore { return &ImageStore{db: db} }
 
 // PutImage stores an image; storing the same bytes twice is a no-op.
 func (s *ImageStore) PutImage(ctx context.Context, img *badges.Image) error {
-	_, err := s.db.c(colImages).InsertOne(ctx, imageRecord{ID: img.SHA256, Format: string(img.Format), Data: img.Data, CreatedAt: s.db.Now()})
-	if err != nil && !isDuplicate(err) {
-		return wrap(err, "store image")
+	_, err := s.db.Collection(database.Images).InsertOne(ctx, imageRecord{ID: img.SHA256, Format: string(img.Format), Data: img.Data, CreatedAt: s.db.Now()})
+	if err != nil && !database.IsDuplicate(err) {
+		return database.Wrap(err, "store image")
 	}
 	return nil
 }
@@ -48,11 +49,11 @@ func (s *ImageStore) PutImage(ctx context.Context, img *badges.Image) error {
 // Image returns the image with the given hash.
 func (s *ImageStore) Image(ctx context.Context, sha string) (*badges.Image, error) {
 	var r imageRecord
-	if err := s.db.c(colImages).FindOne(ctx, byID(sha)).Decode(&r); err != nil {
-		if isNoDocuments(err) {
+	if err := s.db.Collection(database.Images).FindOne(ctx, database.ByID(sha)).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			return nil, badges.Errorf(badges.ENOTFOUND, "no image %s", sha)
 		}
-		return nil, wrap(err, "read image")
+		return nil, database.Wrap(err, "read image")
 	}
 	return &badges.Image{SHA256: r.ID, Format: badges.ImageFormat(r.Format), Data: r.Data}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 )
 
 // memberPageSize is how many member ids one list page document holds.
@@ -48,27 +49,27 @@ func pageID(issuer string, seq int64) string {
 
 func pageEntry(seq int64, id string) string { return fmt.Sprintf("%012d:%s", seq, id) }
 
-func emailKey(issuer, email string) string { return "email:" + issuer + ":" + hashPart(email) }
+func emailKey(issuer, email string) string { return "email:" + issuer + ":" + database.HashPart(email) }
 func slugKey(slug string) string           { return "slug:" + slug }
-func extIDKey(issuer, ext string) string   { return "extid:" + issuer + ":" + hashPart(ext) }
+func extIDKey(issuer, ext string) string   { return "extid:" + issuer + ":" + database.HashPart(ext) }
 func membersCounter(issuer string) string  { return "members:" + issuer }
 
 // MemberService stores members with unique e-mail addresses per issuer and
 // unique slugs.
-type MemberService struct{ db *DB }
+type MemberService struct{ db *database.DB }
 
 var _ badges.MemberService = (*MemberService)(nil)
 
 // NewMemberService returns the member service of db.
-func NewMemberService(db *DB) *MemberService { return &MemberService{db: db} }
+func NewMemberService(db *database.DB) *MemberService { return &MemberService{db: db} }
 
 func (s *MemberService) record(ctx context.Context, id string) (*memberRecord, error) {
 	var r memberRecord
-	if err := s.db.c(colMembers).FindOne(ctx, byID(id)).Decode(&r); err != nil {
-		if isNoDocuments(err) {
+	if err := s.db.Collection(database.Members).FindOne(ctx, database.ByID(id)).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			return nil, badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
 		}
-		return nil, wrap(err, "read member")
+		return nil, database.Wrap(err, "read member")
 	}
 	return &r, nil
 }
@@ -92,7 +93,7 @@ func (s *MemberService) MemberBySlug(ctx context.Context, slug string) (*badges.
 	if !badges.ValidSlug(slug) {
 		return nil, notFound
 	}
-	id, err := s.db.keyRef(ctx, slugKey(slug))
+	id, err := s.db.KeyRef(ctx, slugKey(slug))
 	if err != nil {
 		return nil, err
 	}
@@ -124,33 +125,43 @@ func (s *MemberService) owns(ctx context.Context, key string) func(string) (bool
 	}
 }
 
+// memberKeys are the key documents of a member's unique values.
 func memberKeys(r *memberRecord) []string {
-	keys := []string{emailKey(r.Issuer, r.Email), slugKey(r.Slug)}
-	if r.ExternalID != "" {
-		keys = append(keys, extIDKey(r.Issuer, r.ExternalID))
+	var keys []string
+	for _, u := range r.member().UniqueValues() {
+		keys = append(keys, uniqueKey(u))
 	}
 	return keys
 }
 
+// uniqueKey is the key document of a unique value; e-mail addresses and
+// external ids appear in it only as hashes.
+func uniqueKey(u badges.UniqueValue) string {
+	switch u.Field {
+	case badges.FieldEmail:
+		return emailKey(u.Scope, u.Value)
+	case badges.FieldExternalID:
+		return extIDKey(u.Scope, u.Value)
+	}
+	return slugKey(u.Value)
+}
+
 // claimMemberKeys reserves the keys r needs that old (nil for a new member)
 // does not hold yet. On a conflict it frees what it claimed and says which
-// field is taken.
+// value is taken.
 func (s *MemberService) claimMemberKeys(ctx context.Context, r, old *memberRecord) (claimed []string, err error) {
-	fields := map[string]string{emailKey(r.Issuer, r.Email): "email", slugKey(r.Slug): "slug"}
-	if r.ExternalID != "" {
-		fields[extIDKey(r.Issuer, r.ExternalID)] = "externalId"
-	}
 	var had []string
 	if old != nil {
 		had = memberKeys(old)
 	}
-	for _, key := range memberKeys(r) {
+	for _, u := range r.member().UniqueValues() {
+		key := uniqueKey(u)
 		if slices.Contains(had, key) {
 			continue
 		}
-		holder, err := s.db.claimKey(ctx, key, r.ID, s.owns(ctx, key))
+		holder, err := s.db.ClaimKey(ctx, key, r.ID, s.owns(ctx, key))
 		if err == nil && holder != "" {
-			err = conflictField(fields[key], r, holder)
+			err = u.Conflict(holder)
 		}
 		if err != nil {
 			s.release(ctx, claimed, r.ID)
@@ -161,17 +172,11 @@ func (s *MemberService) claimMemberKeys(ctx context.Context, r, old *memberRecor
 	return claimed, nil
 }
 
-func conflictField(field string, r *memberRecord, holder string) error {
-	value := map[string]string{"email": r.Email, "slug": r.Slug, "externalId": r.ExternalID}[field]
-	return &badges.Error{Code: badges.ECONFLICT, Field: field,
-		Message: fmt.Sprintf("The %s %q is already used by member %s.", field, value, holder)}
-}
-
 // release frees keys best-effort; a key left behind is stale and is taken
 // over by the next claim.
 func (s *MemberService) release(ctx context.Context, keys []string, ref string) {
 	for _, k := range keys {
-		_ = s.db.releaseKey(context.WithoutCancel(ctx), k, ref)
+		_ = s.db.ReleaseKey(context.WithoutCancel(ctx), k, ref)
 	}
 }
 
@@ -195,24 +200,16 @@ func (s *MemberService) CreateMember(ctx context.Context, issuerID string, in ba
 	return r.member(), nil
 }
 
-// claimWithSlug claims r's keys; with derive set it tries slugs derived from
-// the display name until one is free.
+// claimWithSlug claims r's keys; with derive set it tries the slugs the
+// domain derives from the display name until one is free.
 func (s *MemberService) claimWithSlug(ctx context.Context, r *memberRecord, derive bool) ([]string, error) {
 	if !derive {
 		return s.claimMemberKeys(ctx, r, nil)
 	}
-	base := badges.Slugify(r.DisplayName)
 	for i := 1; ; i++ {
-		switch {
-		case i == 1:
-			r.Slug = base
-		case i <= 5:
-			r.Slug = base + "-" + strconv.Itoa(i)
-		default:
-			r.Slug = base + "-" + badges.NewID()[:6]
-		}
+		r.Slug = badges.SlugFor(r.DisplayName, i)
 		claimed, err := s.claimMemberKeys(ctx, r, nil)
-		if badges.ErrorField(err) != "slug" || i == 10 {
+		if badges.ErrorField(err) != badges.FieldSlug || i == badges.MaxSlugAttempts {
 			return claimed, err
 		}
 	}
@@ -222,7 +219,7 @@ func (s *MemberService) claimWithSlug(ctx context.Context, r *memberRecord, deri
 // then the record and the count. A crash half-way leaves at most a list
 // entry without a member, which lists skip.
 func (s *MemberService) insert(ctx context.Context, r *memberRecord) error {
-	seq, err := s.db.incCounter(ctx, membersCounter(r.Issuer), "seq", 1)
+	seq, err := s.db.IncCounter(ctx, membersCounter(r.Issuer), "seq", 1)
 	if err != nil {
 		return err
 	}
@@ -230,27 +227,27 @@ func (s *MemberService) insert(ctx context.Context, r *memberRecord) error {
 	if err := s.pushEntries(ctx, pageID(r.Issuer, seq), pageEntry(seq, r.ID)); err != nil {
 		return err
 	}
-	if _, err := s.db.c(colMembers).InsertOne(ctx, r); err != nil {
+	if _, err := s.db.Collection(database.Members).InsertOne(ctx, r); err != nil {
 		s.unlist(ctx, r)
-		return wrap(err, "store member")
+		return database.Wrap(err, "store member")
 	}
-	_, err = s.db.incCounter(ctx, membersCounter(r.Issuer), "count", 1)
+	_, err = s.db.IncCounter(ctx, membersCounter(r.Issuer), "count", 1)
 	return err
 }
 
 // pushEntries appends entries to a member list page.
 func (s *MemberService) pushEntries(ctx context.Context, page string, entries ...string) error {
-	defer s.db.LockDoc(colMemberPages, page)()
+	defer s.db.LockDoc(database.MemberPages, page)()
 	push := bson.D{{Key: "$push", Value: bson.D{{Key: "ids", Value: bson.D{{Key: "$each", Value: entries}}}}}}
-	_, err := s.db.c(colMemberPages).UpdateOne(ctx, byID(page), push, upsert())
-	return wrap(err, "list member")
+	_, err := s.db.Collection(database.MemberPages).UpdateOne(ctx, database.ByID(page), push, upsert())
+	return database.Wrap(err, "list member")
 }
 
 // unlist removes a member's entry from its list page.
 func (s *MemberService) unlist(ctx context.Context, r *memberRecord) {
 	page := pageID(r.Issuer, r.Seq)
-	defer s.db.LockDoc(colMemberPages, page)()
-	_, _ = s.db.c(colMemberPages).UpdateOne(context.WithoutCancel(ctx), byID(page),
+	defer s.db.LockDoc(database.MemberPages, page)()
+	_, _ = s.db.Collection(database.MemberPages).UpdateOne(context.WithoutCancel(ctx), database.ByID(page),
 		bson.D{{Key: "$pull", Value: bson.D{{Key: "ids", Value: pageEntry(r.Seq, r.ID)}}}})
 }
 
@@ -289,9 +286,9 @@ func (s *MemberService) save(ctx context.Context, r, old *memberRecord) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.c(colMembers).ReplaceOne(ctx, byID(r.ID), r); err != nil {
+	if _, err := s.db.Collection(database.Members).ReplaceOne(ctx, database.ByID(r.ID), r); err != nil {
 		s.release(ctx, claimed, r.ID)
-		return wrap(err, "update member")
+		return database.Wrap(err, "update member")
 	}
 	now := memberKeys(r)
 	for _, k := range memberKeys(old) {
@@ -308,16 +305,16 @@ func (s *MemberService) DeleteMember(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.db.c(colMembers).DeleteOne(ctx, byID(id))
+	res, err := s.db.Collection(database.Members).DeleteOne(ctx, database.ByID(id))
 	if err != nil {
-		return wrap(err, "delete member")
+		return database.Wrap(err, "delete member")
 	}
 	if res.DeletedCount == 0 {
 		return badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
 	}
 	s.release(ctx, memberKeys(r), r.ID)
 	s.unlist(ctx, r)
-	_, err = s.db.incCounter(context.WithoutCancel(ctx), membersCounter(r.Issuer), "count", -1)
+	_, err = s.db.IncCounter(context.WithoutCancel(ctx), membersCounter(r.Issuer), "count", -1)
 	return err
 }
 
@@ -340,7 +337,7 @@ func (s *MemberService) Members(ctx context.Context, f badges.MemberFilter) (*ba
 			return nil, err
 		}
 	}
-	counts, err := s.db.counters(ctx, membersCounter(f.IssuerID))
+	counts, err := s.db.Counters(ctx, membersCounter(f.IssuerID))
 	if err != nil {
 		return nil, err
 	}
@@ -380,9 +377,9 @@ func (s *MemberService) entriesAfter(ctx context.Context, issuer, after string, 
 	var out []string
 	for seq := first; seq <= maxSeq; seq += memberPageSize {
 		var pg memberPage
-		err := s.db.c(colMemberPages).FindOne(ctx, byID(pageID(issuer, seq))).Decode(&pg)
-		if err != nil && !isNoDocuments(err) {
-			return nil, false, wrap(err, "read member list")
+		err := s.db.Collection(database.MemberPages).FindOne(ctx, database.ByID(pageID(issuer, seq))).Decode(&pg)
+		if err != nil && !database.IsNoDocuments(err) {
+			return nil, false, database.Wrap(err, "read member list")
 		}
 		slices.Sort(pg.IDs)
 		for _, e := range pg.IDs {
@@ -417,7 +414,7 @@ func (s *MemberService) memberByEmail(ctx context.Context, issuer, email string)
 // key document may outlive a change).
 func (s *MemberService) memberByKey(ctx context.Context, key string, holds func(*memberRecord) bool) (*badges.Page[*badges.Member], error) {
 	p := &badges.Page[*badges.Member]{Items: []*badges.Member{}}
-	holder, err := s.db.keyRef(ctx, key)
+	holder, err := s.db.KeyRef(ctx, key)
 	if err != nil || holder == "" {
 		return p, err
 	}

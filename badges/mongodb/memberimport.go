@@ -5,10 +5,10 @@ import (
 	"errors"
 	"sync"
 
-	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 )
 
 // importWorkers bounds the concurrent reads an import makes while checking
@@ -77,13 +77,13 @@ func (s *MemberService) plan(ctx context.Context, issuerID string, rows []badges
 		case p.new.Slug != "":
 			taken[p.new.Slug] = true
 		default:
-			p.new.Slug = badges.Slugify(p.new.DisplayName)
+			p.new.Slug = badges.SlugFor(p.new.DisplayName, 1)
 			derive = append(derive, i)
 		}
 	}
 	free := make([]bool, len(derive))
 	if err := forEach(ctx, len(derive), func(j int) error {
-		holder, err := s.db.keyRef(ctx, slugKey(plan[derive[j]].new.Slug))
+		holder, err := s.db.KeyRef(ctx, slugKey(plan[derive[j]].new.Slug))
 		free[j] = holder == ""
 		return err
 	}); err != nil {
@@ -92,7 +92,7 @@ func (s *MemberService) plan(ctx context.Context, issuerID string, rows []badges
 	for j, i := range derive {
 		r := plan[i].new
 		if !free[j] || taken[r.Slug] {
-			r.Slug += "-" + badges.NewID()[:6] // random, so no further check is needed
+			r.Slug = badges.RandomSlug(r.DisplayName)
 		}
 		taken[r.Slug] = true
 	}
@@ -143,7 +143,7 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 		return p, nil
 	}
 	in := row.Input
-	holder, err := s.db.keyRef(ctx, emailKey(issuerID, in.Email))
+	holder, err := s.db.KeyRef(ctx, emailKey(issuerID, in.Email))
 	if err != nil {
 		return p, err
 	}
@@ -180,17 +180,15 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 	return p, nil
 }
 
-// checkFree reports a conflict if another member holds a key r needs.
+// checkFree reports a conflict if another member holds a slug or an
+// external id r needs (its e-mail address is what matched it to old).
 func (s *MemberService) checkFree(ctx context.Context, r, old *memberRecord) error {
-	var keys []string
-	if r.Slug != "" {
-		keys = append(keys, slugKey(r.Slug))
-	}
-	if r.ExternalID != "" {
-		keys = append(keys, extIDKey(r.Issuer, r.ExternalID))
-	}
-	for _, key := range keys {
-		holder, err := s.db.keyRef(ctx, key)
+	for _, u := range r.member().UniqueValues() {
+		if u.Field == badges.FieldEmail || u.Value == "" {
+			continue
+		}
+		key := uniqueKey(u)
+		holder, err := s.db.KeyRef(ctx, key)
 		if err != nil {
 			return err
 		}
@@ -202,11 +200,7 @@ func (s *MemberService) checkFree(ctx context.Context, r, old *memberRecord) err
 			return err
 		}
 		if live {
-			field := "slug"
-			if key != slugKey(r.Slug) {
-				field = "externalId"
-			}
-			return conflictField(field, r, holder)
+			return u.Conflict(holder)
 		}
 	}
 	return nil
@@ -243,12 +237,12 @@ func (s *MemberService) createMany(ctx context.Context, rows []*plannedRow) {
 	owner := []int{} // keyDocs[i] belongs to rows[owner[i]]
 	for i, p := range rows {
 		for _, k := range memberKeys(p.new) {
-			keyDocs = append(keyDocs, keyDoc{ID: k, Ref: p.new.ID, CreatedAt: s.db.Now()})
+			keyDocs = append(keyDocs, database.KeyDoc{ID: k, Ref: p.new.ID, CreatedAt: s.db.Now()})
 			owner = append(owner, i)
 		}
 	}
-	_, err := s.db.c(colKeyIndex).InsertMany(ctx, keyDocs, options.InsertMany().SetOrdered(false))
-	failed, err := bulkFailedRows(err, owner)
+	_, err := s.db.Collection(database.KeyIndex).InsertMany(ctx, keyDocs, options.InsertMany().SetOrdered(false))
+	failed, err := database.DuplicateRows(err, owner, "store member keys")
 	var ok []*plannedRow
 	for i, p := range rows {
 		switch {
@@ -280,7 +274,7 @@ func (s *MemberService) insertMany(ctx context.Context, rows []*plannedRow) erro
 		return nil
 	}
 	issuer := rows[0].new.Issuer
-	last, err := s.db.incCounter(ctx, membersCounter(issuer), "seq", int64(len(rows)))
+	last, err := s.db.IncCounter(ctx, membersCounter(issuer), "seq", int64(len(rows)))
 	if err != nil {
 		return err
 	}
@@ -297,32 +291,12 @@ func (s *MemberService) insertMany(ctx context.Context, rows []*plannedRow) erro
 			return err
 		}
 	}
-	if _, err := s.db.c(colMembers).InsertMany(ctx, docs); err != nil {
+	if _, err := s.db.Collection(database.Members).InsertMany(ctx, docs); err != nil {
 		for _, p := range rows {
 			s.unlist(ctx, p.new)
 		}
-		return wrap(err, "store members")
+		return database.Wrap(err, "store members")
 	}
-	_, err = s.db.incCounter(ctx, membersCounter(issuer), "count", int64(len(rows)))
+	_, err = s.db.IncCounter(ctx, membersCounter(issuer), "count", int64(len(rows)))
 	return err
-}
-
-// bulkFailedRows says which rows had a document rejected as a duplicate
-// by an unordered bulk insert; any other failure is returned as an error.
-func bulkFailedRows(err error, owner []int) (map[int]bool, error) {
-	failed := map[int]bool{}
-	if err == nil {
-		return failed, nil
-	}
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
-		return nil, wrap(err, "store member keys")
-	}
-	for _, we := range bwe.WriteErrors {
-		if we.Code != 11000 && !isDuplicate(we) {
-			return nil, wrap(we, "store member keys")
-		}
-		failed[owner[we.Index]] = true
-	}
-	return failed, nil
 }

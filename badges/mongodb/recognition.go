@@ -9,17 +9,18 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 )
 
 // RecognitionStore keeps the recognition engine's data: custom behaviours
 // and rules (small collections, read whole per issuer), member records
 // (computed documents by member id), the activity log and the award queue.
-type RecognitionStore struct{ db *DB }
+type RecognitionStore struct{ db *database.DB }
 
 var _ badges.RecognitionStore = (*RecognitionStore)(nil)
 
 // NewRecognitionStore returns the recognition store of db.
-func NewRecognitionStore(db *DB) *RecognitionStore { return &RecognitionStore{db: db} }
+func NewRecognitionStore(db *database.DB) *RecognitionStore { return &RecognitionStore{db: db} }
 
 type behaviourRecord struct {
 	ID          string `bson:"_id"` // <issuer>:<key>
@@ -32,7 +33,7 @@ type behaviourRecord struct {
 
 // CustomBehaviours lists an issuer's own behaviours.
 func (s *RecognitionStore) CustomBehaviours(ctx context.Context, issuerID string) ([]badges.Behaviour, error) {
-	rs, err := FindAll[behaviourRecord](ctx, s.db.c(colBehaviours), bson.D{{Key: "issuer", Value: issuerID}}, "read behaviours",
+	rs, err := database.FindAll[behaviourRecord](ctx, s.db.Collection(database.Behaviours), bson.D{{Key: "issuer", Value: issuerID}}, "read behaviours",
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, err
@@ -46,12 +47,12 @@ func (s *RecognitionStore) CustomBehaviours(ctx context.Context, issuerID string
 
 // AddBehaviour adds an issuer's own behaviour; its key is unique per issuer.
 func (s *RecognitionStore) AddBehaviour(ctx context.Context, issuerID string, b badges.Behaviour) error {
-	_, err := s.db.c(colBehaviours).InsertOne(ctx, behaviourRecord{ID: issuerID + ":" + b.Key, Issuer: issuerID, Key: b.Key,
+	_, err := s.db.Collection(database.Behaviours).InsertOne(ctx, behaviourRecord{ID: issuerID + ":" + b.Key, Issuer: issuerID, Key: b.Key,
 		Name: b.Name, Description: b.Description, Category: string(b.Category)})
-	if isDuplicate(err) {
+	if database.IsDuplicate(err) {
 		return &badges.Error{Code: badges.ECONFLICT, Field: "key", Message: "This community has a behaviour " + b.Key + " already."}
 	}
-	return wrap(err, "store behaviour")
+	return database.Wrap(err, "store behaviour")
 }
 
 type ruleRecord struct {
@@ -63,7 +64,7 @@ type ruleRecord struct {
 
 // Rules maps an issuer's achievements to their rules.
 func (s *RecognitionStore) Rules(ctx context.Context, issuerID string) (map[string]*badges.Rule, error) {
-	rs, err := FindAll[ruleRecord](ctx, s.db.c(colRules), bson.D{{Key: "issuer", Value: issuerID}}, "read rules")
+	rs, err := database.FindAll[ruleRecord](ctx, s.db.Collection(database.Rules), bson.D{{Key: "issuer", Value: issuerID}}, "read rules")
 	if err != nil {
 		return nil, err
 	}
@@ -81,16 +82,16 @@ func (s *RecognitionStore) Rules(ctx context.Context, issuerID string) (map[stri
 // SetRule stores or removes an achievement's rule.
 func (s *RecognitionStore) SetRule(ctx context.Context, issuerID, achievementID string, r *badges.Rule) error {
 	if r == nil {
-		_, err := s.db.c(colRules).DeleteOne(ctx, byID(achievementID))
-		return wrap(err, "delete rule")
+		_, err := s.db.Collection(database.Rules).DeleteOne(ctx, database.ByID(achievementID))
+		return database.Wrap(err, "delete rule")
 	}
 	data, err := r.MarshalJSON()
 	if err != nil {
 		return err
 	}
-	_, err = s.db.c(colRules).ReplaceOne(ctx, byID(achievementID),
+	_, err = s.db.Collection(database.Rules).ReplaceOne(ctx, database.ByID(achievementID),
 		ruleRecord{ID: achievementID, Issuer: issuerID, Rule: string(data), UpdatedAt: s.db.Now()}, options.Replace().SetUpsert(true))
-	return wrap(err, "store rule")
+	return database.Wrap(err, "store rule")
 }
 
 type activityRecord struct {
@@ -117,24 +118,12 @@ func (s *RecognitionStore) LogActivities(ctx context.Context, as []badges.Activi
 			Quantity: a.Quantity, Peer: a.PeerID, EvidenceURL: a.EvidenceURL, Narrative: a.Narrative, Cohort: a.Cohort,
 			Source: a.SourceEventID, RecordedAt: a.RecordedAt.UTC()}
 	}
-	return insertNew(ctx, s.db.c(colActivities), docs, "log activities")
-}
-
-// RecordWriters is how many members' records are best updated at once.
-// The embedded engine writes one document at a time; a writer that finds
-// it busy sleeps for a millisecond or more, so more than two writers make
-// recording slower (measured with 5,000 members: 1,340 activities a second
-// with two, 1,060 with eight). A MongoDB server takes many.
-func (db *DB) RecordWriters() int {
-	if db.engine != nil {
-		return 2
-	}
-	return badges.DefaultRecordWriters
+	return database.InsertNew(ctx, s.db.Collection(database.Activities), docs, "log activities")
 }
 
 // Record reads a member's record.
 func (s *RecognitionStore) Record(ctx context.Context, memberID string) (*badges.MemberRecord, error) {
-	rec, found, err := ReadComputed[badges.MemberRecord](ctx, s.db, colRecords, memberID)
+	rec, found, err := database.ReadComputed[badges.MemberRecord](ctx, s.db, database.Records, memberID)
 	if err != nil || !found {
 		return nil, err
 	}
@@ -143,7 +132,7 @@ func (s *RecognitionStore) Record(ctx context.Context, memberID string) (*badges
 
 // UpdateRecord changes a member's record atomically.
 func (s *RecognitionStore) UpdateRecord(ctx context.Context, memberID string, change func(*badges.MemberRecord) error) error {
-	return Modify(ctx, s.db, colRecords, memberID, func(rec *badges.MemberRecord, exists bool) error {
+	return database.Modify(ctx, s.db, database.Records, memberID, func(rec *badges.MemberRecord, exists bool) error {
 		if !exists {
 			*rec = *badges.NewMemberRecord(memberID, s.db.Now())
 		}
@@ -172,14 +161,14 @@ func (s *RecognitionStore) Enqueue(ctx context.Context, awards []badges.PendingA
 		docs[i] = pendingRecord{ID: a.ID, Issuer: a.IssuerID, Achievement: a.AchievementID, Member: a.MemberID,
 			Narrative: a.Narrative, Links: a.Links, NotBefore: a.CreatedAt, CreatedAt: a.CreatedAt}
 	}
-	_, err := insertNew(ctx, s.db.c(colOutbox), docs, "queue awards")
+	_, err := database.InsertNew(ctx, s.db.Collection(database.Outbox), docs, "queue awards")
 	return err
 }
 
 // Pending lists queued awards, oldest first. The queue is short-lived and
 // small, so reading it whole is fine.
 func (s *RecognitionStore) Pending(ctx context.Context, limit int) ([]badges.PendingAward, error) {
-	rs, err := FindAll[pendingRecord](ctx, s.db.c(colOutbox), bson.D{}, "read award queue",
+	rs, err := database.FindAll[pendingRecord](ctx, s.db.Collection(database.Outbox), bson.D{}, "read award queue",
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, err
@@ -194,18 +183,18 @@ func (s *RecognitionStore) Pending(ctx context.Context, limit int) ([]badges.Pen
 
 // Done removes an award from the queue.
 func (s *RecognitionStore) Done(ctx context.Context, id string) error {
-	_, err := s.db.c(colOutbox).DeleteOne(ctx, byID(id))
-	return wrap(err, "dequeue award")
+	_, err := s.db.Collection(database.Outbox).DeleteOne(ctx, database.ByID(id))
+	return database.Wrap(err, "dequeue award")
 }
 
 // Retry records a failed attempt and when to try again.
 func (s *RecognitionStore) Retry(ctx context.Context, id, reason string, next time.Time) error {
-	defer s.db.LockDoc(colOutbox, id)()
-	_, err := s.db.c(colOutbox).UpdateOne(ctx, byID(id), bson.D{
+	defer s.db.LockDoc(database.Outbox, id)()
+	_, err := s.db.Collection(database.Outbox).UpdateOne(ctx, database.ByID(id), bson.D{
 		{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}},
 		{Key: "$set", Value: bson.D{{Key: "lastError", Value: reason}, {Key: "notBefore", Value: next.UTC()}}},
 	})
-	return wrap(err, "retry award")
+	return database.Wrap(err, "retry award")
 }
 
 type nominationRecord struct {
@@ -231,8 +220,8 @@ func (r *nominationRecord) nomination() *badges.Nomination {
 func (s *RecognitionStore) SaveNomination(ctx context.Context, n *badges.Nomination) error {
 	r := nominationRecord{ID: n.ID, Issuer: n.IssuerID, Nominator: n.NominatorID, Member: n.MemberID, Achievement: n.AchievementID,
 		Note: n.Note, Status: n.Status, Credential: n.CredentialID, Reason: n.Reason, CreatedAt: n.CreatedAt.UTC(), DecidedAt: n.DecidedAt.UTC()}
-	_, err := s.db.c(colNominations).ReplaceOne(ctx, byID(n.ID), r, options.Replace().SetUpsert(true))
-	return wrap(err, "store nomination")
+	_, err := s.db.Collection(database.Nominations).ReplaceOne(ctx, database.ByID(n.ID), r, options.Replace().SetUpsert(true))
+	return database.Wrap(err, "store nomination")
 }
 
 // Nomination reads one nomination.
@@ -242,11 +231,11 @@ func (s *RecognitionStore) Nomination(ctx context.Context, id string) (*badges.N
 		return nil, notFound
 	}
 	var r nominationRecord
-	if err := s.db.c(colNominations).FindOne(ctx, byID(id)).Decode(&r); err != nil {
-		if isNoDocuments(err) {
+	if err := s.db.Collection(database.Nominations).FindOne(ctx, database.ByID(id)).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			return nil, notFound
 		}
-		return nil, wrap(err, "read nomination")
+		return nil, database.Wrap(err, "read nomination")
 	}
 	return r.nomination(), nil
 }
@@ -258,7 +247,7 @@ func (s *RecognitionStore) Nominations(ctx context.Context, issuerID, status str
 	if status != "" {
 		filter = append(filter, bson.E{Key: "status", Value: status})
 	}
-	rs, err := FindAll[nominationRecord](ctx, s.db.c(colNominations), filter, "read nominations",
+	rs, err := database.FindAll[nominationRecord](ctx, s.db.Collection(database.Nominations), filter, "read nominations",
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(1000))
 	if err != nil {
 		return nil, err
@@ -281,23 +270,23 @@ type pinRecord struct {
 func (s *RecognitionStore) SetPin(ctx context.Context, issuerID string, p *badges.Pin) error {
 	id := "pin:" + issuerID
 	if p == nil {
-		_, err := s.db.c(colShowcases).DeleteOne(ctx, byID(id))
-		return wrap(err, "remove pin")
+		_, err := s.db.Collection(database.Showcases).DeleteOne(ctx, database.ByID(id))
+		return database.Wrap(err, "remove pin")
 	}
-	_, err := s.db.c(colShowcases).ReplaceOne(ctx, byID(id), pinRecord{ID: id, Member: p.MemberID, Note: p.Note, PinnedAt: p.PinnedAt.UTC()},
+	_, err := s.db.Collection(database.Showcases).ReplaceOne(ctx, database.ByID(id), pinRecord{ID: id, Member: p.MemberID, Note: p.Note, PinnedAt: p.PinnedAt.UTC()},
 		options.Replace().SetUpsert(true))
-	return wrap(err, "store pin")
+	return database.Wrap(err, "store pin")
 }
 
 // Pin reads a community's spotlight pin.
 func (s *RecognitionStore) Pin(ctx context.Context, issuerID string) (*badges.Pin, error) {
 	var r pinRecord
-	err := s.db.c(colShowcases).FindOne(ctx, byID("pin:"+issuerID)).Decode(&r)
+	err := s.db.Collection(database.Showcases).FindOne(ctx, database.ByID("pin:"+issuerID)).Decode(&r)
 	switch {
-	case isNoDocuments(err):
+	case database.IsNoDocuments(err):
 		return nil, nil
 	case err != nil:
-		return nil, wrap(err, "read pin")
+		return nil, database.Wrap(err, "read pin")
 	}
 	return &badges.Pin{MemberID: r.Member, Note: r.Note, PinnedAt: r.PinnedAt}, nil
 }

@@ -5,16 +5,17 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 )
 
 // StatsStore keeps community counters as computed documents in the
 // showcases collection: "week:<issuer>:<week>" and "funnel:<issuer>".
-type StatsStore struct{ db *DB }
+type StatsStore struct{ db *database.DB }
 
 var _ badges.StatsStore = (*StatsStore)(nil)
 
 // NewStatsStore returns the stats store of db.
-func NewStatsStore(db *DB) *StatsStore { return &StatsStore{db: db} }
+func NewStatsStore(db *database.DB) *StatsStore { return &StatsStore{db: db} }
 
 type weekDoc struct {
 	Activities map[string]int `bson:"activities"`
@@ -32,7 +33,7 @@ func (s *StatsStore) CountActivities(ctx context.Context, issuerID string, as []
 		byWeek[w] = append(byWeek[w], a)
 	}
 	for w, acts := range byWeek {
-		err := Modify(ctx, s.db, colShowcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
+		err := database.Modify(ctx, s.db, database.Showcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
 			d.init()
 			for _, a := range acts {
 				d.Activities[a.Behaviour]++
@@ -70,7 +71,7 @@ func (s *StatsStore) CountAwards(ctx context.Context, issuerID string, awards ma
 		byWeek[w] = append(byWeek[w], ids...)
 	}
 	for w, ids := range byWeek {
-		err := Modify(ctx, s.db, colShowcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
+		err := database.Modify(ctx, s.db, database.Showcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
 			d.init()
 			for _, id := range ids {
 				d.Awards[id]++
@@ -84,7 +85,7 @@ func (s *StatsStore) CountAwards(ctx context.Context, issuerID string, awards ma
 	if len(levels) == 0 {
 		return nil
 	}
-	return Modify(ctx, s.db, colShowcases, "funnel:"+issuerID, func(d *map[string]int, _ bool) error {
+	return database.Modify(ctx, s.db, database.Showcases, "funnel:"+issuerID, func(d *map[string]int, _ bool) error {
 		if *d == nil {
 			*d = map[string]int{}
 		}
@@ -99,7 +100,7 @@ func (s *StatsStore) CountAwards(ctx context.Context, issuerID string, awards ma
 func (s *StatsStore) Weeks(ctx context.Context, issuerID string, weeks []string) ([]badges.WeekStats, error) {
 	out := make([]badges.WeekStats, len(weeks))
 	for i, w := range weeks {
-		d, _, err := ReadComputed[weekDoc](ctx, s.db, colShowcases, weekID(issuerID, w))
+		d, _, err := database.ReadComputed[weekDoc](ctx, s.db, database.Showcases, weekID(issuerID, w))
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +112,7 @@ func (s *StatsStore) Weeks(ctx context.Context, issuerID string, weeks []string)
 
 // Funnel reads the members per level.
 func (s *StatsStore) Funnel(ctx context.Context, issuerID string) (map[string]int, error) {
-	d, _, err := ReadComputed[map[string]int](ctx, s.db, colShowcases, "funnel:"+issuerID)
+	d, _, err := database.ReadComputed[map[string]int](ctx, s.db, database.Showcases, "funnel:"+issuerID)
 	if d == nil {
 		d = map[string]int{}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,10 +19,9 @@ import (
 
 	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
+	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 	"github.com/laurel-badges/laurel/issuer"
-	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
-	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
 )
 
@@ -30,11 +30,12 @@ type Main struct {
 	Config Config
 	stdout io.Writer
 	stderr io.Writer
+	getenv func(string) string // the environment, beyond Config
 	log    *slog.Logger
 
-	engine    *mongodb.Engine
+	engine    *database.Engine
 	lock      *os.File // held on the data directory while the embedded engine runs
-	db        *mongodb.DB
+	db        *database.DB
 	http      *http.Server
 	served    chan error
 	url       string
@@ -48,10 +49,11 @@ type Main struct {
 // wakes its worker (failed awards are retried with backoff).
 const awardInterval = 5 * time.Second
 
-// NewMain returns a Main with the default configuration.
+// NewMain returns a Main with the default configuration and an empty
+// environment.
 func NewMain(stdout, stderr io.Writer) *Main {
-	m := &Main{stdout: stdout, stderr: stderr}
-	_ = m.Config.parse(nil, func(string) string { return "" }, io.Discard)
+	m := &Main{stdout: stdout, stderr: stderr, getenv: func(string) string { return "" }}
+	_ = m.Config.parse(nil, m.getenv, io.Discard)
 	return m
 }
 
@@ -62,54 +64,17 @@ func (m *Main) URL() string { return m.url }
 // is set), starts serving and returns; the server runs until Close.
 func (m *Main) Run(ctx context.Context) error {
 	m.log = newLogger(m.Config, m.stderr)
-	if os.Getenv("GOGC") == "" {
+	if m.getenv("GOGC") == "" {
 		debug.SetGCPercent(m.Config.GCPercent)
 	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	m.url = fmt.Sprintf("http://localhost:%d", port)
-	baseURL := m.Config.BaseURL
-	if baseURL == "" {
-		baseURL = m.url
-	}
-	if err := m.openDB(ctx); err != nil {
-		ln.Close()
-		return err
-	}
-	issuing, err := m.issuing(baseURL)
+	m.url = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+	baseURL := cmp.Or(m.Config.BaseURL, m.url)
+	srv, awarder, err := m.build(ctx, baseURL)
 	if err != nil {
-		ln.Close()
-		return err
-	}
-	verify, err := verifier.New(verifier.Options{Loader: issuing.Loader, Local: issuing,
-		Fetcher: verifier.NewFetcher(verifier.FetcherOptions{})})
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	awarder := imongo.NewAwarder(m.db, issuing, m.log)
-	srv, err := api.NewServer(api.Config{
-		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
-		RequestTimeout: m.Config.RequestTimeout, VerifyRate: m.Config.VerifyRate, Logger: m.log,
-	}, api.Services{
-		Issuers:      imongo.NewProfileService(m.db),
-		Achievements: mongodb.NewAchievementService(m.db),
-		Members:      mongodb.NewMemberService(m.db),
-		APIKeys:      mongodb.NewAPIKeyService(m.db),
-		Images:       mongodb.NewImageStore(m.db),
-		Issuing:      issuing,
-		Verifier:     verify,
-		Recognition:  awarder,
-		Ping:         m.db.Ping,
-	})
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	if err := m.bootstrap(ctx, baseURL, issuing, awarder); err != nil {
 		ln.Close()
 		return err
 	}
@@ -121,7 +86,7 @@ func (m *Main) Run(ctx context.Context) error {
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
 	}
 	m.served = make(chan error, 1)
-	go func() { m.served <- m.http.Serve(ln) }()
+	go func() { m.served <- m.http.Serve(ln) }() // from here on, Close closes ln
 	// The award queue is worked in the background, and what a crash left
 	// in it is issued at the next start.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -137,6 +102,27 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
+// build opens the database, wires Laurel on it, makes the first admin key
+// and seeds the demo when asked, and returns the HTTP API's server and the
+// awarder whose queue is to be worked.
+func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *badges.Awarder, error) {
+	l, err := m.open(ctx, baseURL, verifier.NewFetcher(verifier.FetcherOptions{}))
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := l.Server(api.Config{
+		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
+		RequestTimeout: m.Config.RequestTimeout, VerifyRate: m.Config.VerifyRate, Logger: m.log,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := m.bootstrap(ctx, baseURL, l); err != nil {
+		return nil, nil, err
+	}
+	return srv, l.Awarder, nil
+}
+
 func (m *Main) openDB(ctx context.Context) error {
 	uri := m.Config.MongoURI
 	if uri == "" {
@@ -148,14 +134,14 @@ func (m *Main) openDB(ctx context.Context) error {
 			return err
 		}
 		m.lock = lock
-		e, err := mongodb.StartEngine(mongodb.EngineConfig{Dir: m.Config.DataDir, Logger: m.log, FullSync: m.Config.DataSync == "full"})
+		e, err := database.StartEngine(database.EngineConfig{Dir: m.Config.DataDir, Logger: m.log, FullSync: m.Config.DataSync == "full"})
 		if err != nil {
 			return err
 		}
 		m.engine, uri = e, e.URI()
-		m.log.Info("embedded database started", "dir", e.Dir())
+		m.log.Info("embedded database started", "dir", e.Dir(), "socket", e.Socket())
 	}
-	db, err := mongodb.Open(ctx, mongodb.Options{URI: uri, Database: m.Config.MongoDatabase, Engine: m.engine})
+	db, err := database.Open(ctx, database.Options{URI: uri, Database: m.Config.MongoDatabase, Engine: m.engine})
 	if err != nil {
 		return err
 	}
@@ -163,18 +149,34 @@ func (m *Main) openDB(ctx context.Context) error {
 	return nil
 }
 
-// open starts the database and the issuing service without serving, for
-// commands that work on the data directly.
-func (m *Main) open(ctx context.Context) (*issuer.Service, error) {
-	m.log = newLogger(m.Config, m.stderr)
+// open opens the database and wires Laurel on it; with a nil fetcher its
+// verifier stays offline.
+func (m *Main) open(ctx context.Context, baseURL string, fetcher *verifier.Fetcher) (*wire.Laurel, error) {
+	if m.log == nil {
+		m.log = newLogger(m.Config, m.stderr)
+	}
 	if err := m.openDB(ctx); err != nil {
 		return nil, err
 	}
-	baseURL := m.Config.BaseURL
-	if baseURL == "" {
-		baseURL = "http://localhost:8080"
+	master, err := m.masterKey()
+	if err != nil {
+		return nil, err
 	}
-	return m.issuing(baseURL)
+	sealer, err := issuer.NewSealer(master)
+	if err != nil {
+		return nil, err
+	}
+	return wire.New(m.db, wire.Config{BaseURL: baseURL, Sealer: sealer, Fetcher: fetcher, Logger: m.log})
+}
+
+// defaultBaseURL is the public origin of the commands that work on the data
+// directly, when -base-url is not given.
+const defaultBaseURL = "http://localhost:8080"
+
+// openData opens the database and wires Laurel on it for a command that
+// works on the data directly, without serving.
+func (m *Main) openData(ctx context.Context) (*wire.Laurel, error) {
+	return m.open(ctx, cmp.Or(m.Config.BaseURL, defaultBaseURL), nil)
 }
 
 // lockDataDir takes an exclusive lock on the data directory: the embedded
@@ -195,28 +197,6 @@ func lockDataDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
-// issuing wires the issuing service: keys sealed under the master key,
-// offline JSON-LD contexts, credential and status stores.
-func (m *Main) issuing(baseURL string) (*issuer.Service, error) {
-	master, err := m.masterKey()
-	if err != nil {
-		return nil, err
-	}
-	sealer, err := issuer.NewSealer(master)
-	if err != nil {
-		return nil, err
-	}
-	urls, err := issuer.NewURLs(baseURL)
-	if err != nil {
-		return nil, err
-	}
-	loader, err := ob3.NewDocumentLoader()
-	if err != nil {
-		return nil, err
-	}
-	return imongo.NewService(m.db, sealer, urls, loader), nil
-}
-
 // masterKey is the key that seals signing keys: from -master-key, or from
 // master.key in the data directory, made on first start.
 func (m *Main) masterKey() ([]byte, error) {
@@ -232,8 +212,8 @@ func (m *Main) masterKey() ([]byte, error) {
 
 // bootstrap prints the first admin key once in the life of a database, and
 // seeds the demo community when asked.
-func (m *Main) bootstrap(ctx context.Context, baseURL string, issuing *issuer.Service, awarder *badges.Awarder) error {
-	token, err := mongodb.NewAPIKeyService(m.db).BootstrapAPIKey(ctx)
+func (m *Main) bootstrap(ctx context.Context, baseURL string, l *wire.Laurel) error {
+	token, err := l.Stores.APIKeys.BootstrapAPIKey(ctx)
 	if err != nil {
 		return fmt.Errorf("create the first admin API key: %w", err)
 	}
@@ -241,7 +221,7 @@ func (m *Main) bootstrap(ctx context.Context, baseURL string, issuing *issuer.Se
 		fmt.Fprintf(m.stdout, "Admin API key (shown only this once; keep it safe): %s\n", token)
 	}
 	if m.Config.Demo {
-		return seedDemoIfEmpty(ctx, m.db, issuing, awarder, baseURL, m.stdout)
+		return seedDemoIfEmpty(ctx, l, baseURL, m.stdout)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -10,9 +11,8 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 	"github.com/laurel-badges/laurel/issuer"
-	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
 )
 
 // demoBadge is a badge of the demo community; rules name other badges by
@@ -84,32 +84,28 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	m.Config.LogLevel = "error"
-	issuing, err := m.open(ctx)
+	l, err := m.openData(ctx)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	baseURL := m.Config.BaseURL
-	if baseURL == "" {
-		baseURL = "http://localhost:8080"
-	}
-	return seedDemo(ctx, m.db, issuing, imongo.NewAwarder(m.db, issuing, m.log), baseURL, stdout)
+	return seedDemo(ctx, l, cmp.Or(m.Config.BaseURL, defaultBaseURL), stdout)
 }
 
 // seedDemoIfEmpty seeds the demo community into a database that has no
 // issuer yet.
-func seedDemoIfEmpty(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awarder *badges.Awarder, baseURL string, out io.Writer) error {
-	if p, err := imongo.NewProfileService(db).Profiles(ctx, badges.ListOptions{Limit: 1}); err != nil || p.Total > 0 {
+func seedDemoIfEmpty(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer) error {
+	if p, err := l.Stores.Profiles.Profiles(ctx, badges.ListOptions{Limit: 1}); err != nil || p.Total > 0 {
 		return err
 	}
-	return seedDemo(ctx, db, issuing, awarder, baseURL, out)
+	return seedDemo(ctx, l, baseURL, out)
 }
 
 // seedDemo adds a demo community: eight badges across participation,
 // contribution and leadership with rules and a pathway, 200 members and
 // four months of their activity, and the badges that activity earned.
-func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awarder *badges.Awarder, baseURL string, out io.Writer) error {
-	profiles := imongo.NewProfileService(db)
+func seedDemo(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer) error {
+	profiles, awarder := l.Stores.Profiles, l.Awarder
 	start := time.Now()
 	p, err := profiles.CreateProfile(ctx, issuer.ProfileInput{
 		Name: "Demo Community of Practice", URL: "https://example.org/community",
@@ -118,7 +114,7 @@ func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awar
 	if err != nil {
 		return err
 	}
-	achievements := mongodb.NewAchievementService(db)
+	achievements := l.Stores.Achievements
 	ids := make([]string, len(demoBadges))
 	for i, b := range demoBadges {
 		b.in.Status = badges.StatusActive
@@ -141,7 +137,7 @@ func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awar
 			return fmt.Errorf("demo rule of %s: %w", b.in.Name, err)
 		}
 	}
-	members, err := seedDemoMembers(ctx, mongodb.NewMemberService(db), p.ID, p.ID[:6])
+	members, err := seedDemoMembers(ctx, l.Stores.Members, p.ID, p.ID[:6])
 	if err != nil {
 		return err
 	}
@@ -167,7 +163,7 @@ func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awar
 	if err := awarder.SetPin(ctx, p.ID, &badges.Pin{MemberID: members[0].ID, Note: "Started the newcomers' evenings and mentors three members."}); err != nil {
 		return err
 	}
-	sc, err := issuing.MemberShowcase(ctx, members[0].ID)
+	sc, err := l.Issuing.MemberShowcase(ctx, members[0].ID)
 	if err != nil {
 		return err
 	}
@@ -182,7 +178,7 @@ func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awar
 
 // seedDemoMembers imports the demo members in one go; about two in three
 // consent to a public profile.
-func seedDemoMembers(ctx context.Context, members *mongodb.MemberService, issuerID, tag string) ([]*badges.Member, error) {
+func seedDemoMembers(ctx context.Context, members badges.MemberService, issuerID, tag string) ([]*badges.Member, error) {
 	rows := make([]badges.ImportRow, demoMembers)
 	for i := range rows {
 		first, last := demoFirst[i%len(demoFirst)], demoLast[(i/len(demoFirst)+i)%len(demoLast)]

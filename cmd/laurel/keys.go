@@ -49,12 +49,13 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("keys %s: -issuer is required", cmd)
 	}
 	m.Config.LogLevel = "error"
-	svc, err := m.open(ctx)
+	l, err := m.openData(ctx)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	if _, err := svc.Profiles.Profile(ctx, issuerID); err != nil {
+	svc := l.Issuing
+	if _, err := l.Stores.Profiles.Profile(ctx, issuerID); err != nil {
 		return err
 	}
 	var keys []*issuer.Key
@@ -70,7 +71,7 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 	fmt.Fprintln(tw, "KEY\tUSE\tALG\tCURRENT\tCREATED\tURL")
 	for _, k := range keys {
 		current := issuer.Newest(keys, k.Use) == k
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\t%s\n", k.ID, k.Use, k.Alg, current, k.CreatedAt.Format("2006-01-02 15:04"), svc.URLs.Key(issuerID, k.ID))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\t%s\n", k.ID, k.Use, k.Alg, current, k.CreatedAt.Format("2006-01-02 15:04"), l.URLs.Key(issuerID, k.ID))
 	}
 	return tw.Flush()
 }

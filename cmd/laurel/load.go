@@ -44,7 +44,7 @@ Flags:
 `
 
 // runLoad is "laurel load": awards, verify or pages.
-func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runLoad(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("laurel load", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	rows := fs.Int("rows", 10000, "credentials to issue")
@@ -68,7 +68,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if os.Getenv("GOGC") == "" {
+	if getenv("GOGC") == "" {
 		// The load generator allocates as much as the server; it is tuned
 		// the same way so that it takes no more of the machine than needed.
 		debug.SetGCPercent(400)
@@ -77,7 +77,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("load: -rows, -credentials and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -proof jwt or di")
 	}
 	if *url == "" {
-		stop, u, k, err := startForLoad(ctx, stderr)
+		stop, u, k, err := startForLoad(ctx, getenv, stderr)
 		if err != nil {
 			return err
 		}
@@ -118,13 +118,14 @@ func startCPUProfile(path string) (stop func(), err error) {
 }
 
 // startForLoad runs a Laurel on a temporary data directory.
-func startForLoad(ctx context.Context, stderr io.Writer) (stop func(), url, key string, err error) {
+func startForLoad(ctx context.Context, getenv func(string) string, stderr io.Writer) (stop func(), url, key string, err error) {
 	dir, err := os.MkdirTemp("", "laurel-load-")
 	if err != nil {
 		return nil, "", "", err
 	}
 	var out bytes.Buffer
 	m := NewMain(&out, stderr)
+	m.getenv = getenv
 	m.Config.Addr, m.Config.DataDir, m.Config.LogLevel, m.Config.VerifyRate = "127.0.0.1:0", dir, "warn", 0
 	if err := m.Run(ctx); err != nil {
 		m.Close()

@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			fmt.Fprint(stdout, commands+"\n")
 		}
 		m := NewMain(stdout, stderr)
+		m.getenv = getenv
 		if err := m.Config.parse(args, getenv, stdout); err != nil {
 			return err
 		}
@@ -72,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "verify":
 		return runVerify(ctx, args, stdin, stdout)
 	case "load":
-		return runLoad(ctx, args, stdout, stderr)
+		return runLoad(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, commands)
 		return nil

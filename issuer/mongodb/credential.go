@@ -10,11 +10,9 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/laurel-badges/laurel/badges"
-	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/issuer"
 )
-
-const colCredentials = "credentials"
 
 type credentialRecord struct {
 	ID                 string    `bson:"_id"`
@@ -46,17 +44,17 @@ func (r *credentialRecord) credential() *issuer.Credential {
 }
 
 // CredentialStore keeps issued credentials by id.
-type CredentialStore struct{ db *bmongo.DB }
+type CredentialStore struct{ db *database.DB }
 
 var _ issuer.CredentialStore = (*CredentialStore)(nil)
 
 // NewCredentialStore returns the credential store of db.
-func NewCredentialStore(db *bmongo.DB) *CredentialStore { return &CredentialStore{db: db} }
+func NewCredentialStore(db *database.DB) *CredentialStore { return &CredentialStore{db: db} }
 
 // CreateCredential stores a credential.
 func (s *CredentialStore) CreateCredential(ctx context.Context, c *issuer.Credential) error {
-	_, err := s.db.Collection(colCredentials).InsertOne(ctx, toCredentialRecord(c))
-	return bmongo.Wrap(err, "store credential")
+	_, err := s.db.Collection(database.Credentials).InsertOne(ctx, toCredentialRecord(c))
+	return database.Wrap(err, "store credential")
 }
 
 // CreateCredentials stores many credentials with one unordered insert.
@@ -69,17 +67,17 @@ func (s *CredentialStore) CreateCredentials(ctx context.Context, cs []*issuer.Cr
 	for i, c := range cs {
 		docs[i] = toCredentialRecord(c)
 	}
-	_, err := s.db.Collection(colCredentials).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	_, err := s.db.Collection(database.Credentials).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
 	switch {
 	case err == nil:
 	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
 		for _, we := range bwe.WriteErrors {
-			errs[we.Index] = bmongo.Wrap(we, "store credential")
+			errs[we.Index] = database.Wrap(we, "store credential")
 		}
 	default:
 		for i := range errs {
-			errs[i] = bmongo.Wrap(err, "store credentials")
+			errs[i] = database.Wrap(err, "store credentials")
 		}
 	}
 	return errs
@@ -95,18 +93,18 @@ func (s *CredentialStore) Credential(ctx context.Context, id string) (*issuer.Cr
 		return nil, notFoundCredential(id)
 	}
 	var r credentialRecord
-	if err := s.db.Collection(colCredentials).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r); err != nil {
-		if bmongo.IsNoDocuments(err) {
+	if err := s.db.Collection(database.Credentials).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			return nil, notFoundCredential(id)
 		}
-		return nil, bmongo.Wrap(err, "read credential")
+		return nil, database.Wrap(err, "read credential")
 	}
 	return r.credential(), nil
 }
 
 // RevokeCredential marks a credential revoked, once.
 func (s *CredentialStore) RevokeCredential(ctx context.Context, id, reason string, at time.Time) (*issuer.Credential, error) {
-	defer s.db.LockDoc(colCredentials, id)()
+	defer s.db.LockDoc(database.Credentials, id)()
 	c, err := s.Credential(ctx, id)
 	if err != nil {
 		return nil, err
@@ -118,8 +116,8 @@ func (s *CredentialStore) RevokeCredential(ctx context.Context, id, reason strin
 	set := bson.D{{Key: "revokedAt", Value: c.RevokedAt}, {Key: "revocationReason", Value: reason}}
 	// Only an exact-_id filter is fast on the embedded engine, so the
 	// "not yet revoked" check is the read above, made atomic by the lock.
-	if _, err := s.db.Collection(colCredentials).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}}); err != nil {
-		return nil, bmongo.Wrap(err, "revoke credential")
+	if _, err := s.db.Collection(database.Credentials).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}}); err != nil {
+		return nil, database.Wrap(err, "revoke credential")
 	}
 	return c, nil
 }

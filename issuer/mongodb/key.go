@@ -8,11 +8,9 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges"
-	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/issuer"
 )
-
-const colKeys = "keys"
 
 type keyRecord struct {
 	ID         string    `bson:"_id"` // <issuer>/<key id>
@@ -37,12 +35,12 @@ func (r *keyRecord) key() (*issuer.Key, error) {
 
 // KeyStore keeps issuers' keys, private halves sealed. An issuer has few
 // keys, so its list is read by scanning the small keys collection.
-type KeyStore struct{ db *bmongo.DB }
+type KeyStore struct{ db *database.DB }
 
 var _ issuer.KeyStore = (*KeyStore)(nil)
 
 // NewKeyStore returns the key store of db.
-func NewKeyStore(db *bmongo.DB) *KeyStore { return &KeyStore{db: db} }
+func NewKeyStore(db *database.DB) *KeyStore { return &KeyStore{db: db} }
 
 // CreateKey stores a key; inserting by its id is what makes two processes
 // generating the same generation safe.
@@ -53,11 +51,11 @@ func (s *KeyStore) CreateKey(ctx context.Context, k *issuer.Key) error {
 	}
 	r := keyRecord{ID: k.IssuerID + "/" + k.ID, Issuer: k.IssuerID, KeyID: k.ID, Use: string(k.Use),
 		Generation: k.Generation, Alg: k.Alg, Public: pub, Sealed: k.Sealed, CreatedAt: k.CreatedAt}
-	if _, err := s.db.Collection(colKeys).InsertOne(ctx, r); err != nil {
-		if bmongo.IsDuplicate(err) {
+	if _, err := s.db.Collection(database.Keys).InsertOne(ctx, r); err != nil {
+		if database.IsDuplicate(err) {
 			return badges.Errorf(badges.ECONFLICT, "Key %s of issuer %s exists already.", k.ID, k.IssuerID)
 		}
-		return bmongo.Wrap(err, "store key")
+		return database.Wrap(err, "store key")
 	}
 	return nil
 }
@@ -68,7 +66,7 @@ func (s *KeyStore) Keys(ctx context.Context, issuerID string) ([]*issuer.Key, er
 	if issuerID != "" {
 		filter = bson.D{{Key: "issuer", Value: issuerID}}
 	}
-	recs, err := bmongo.FindAll[keyRecord](ctx, s.db.Collection(colKeys), filter, "list keys")
+	recs, err := database.FindAll[keyRecord](ctx, s.db.Collection(database.Keys), filter, "list keys")
 	if err != nil {
 		return nil, err
 	}
@@ -86,11 +84,11 @@ func (s *KeyStore) Keys(ctx context.Context, issuerID string) ([]*issuer.Key, er
 // Key returns one key.
 func (s *KeyStore) Key(ctx context.Context, issuerID, id string) (*issuer.Key, error) {
 	var r keyRecord
-	if err := s.db.Collection(colKeys).FindOne(ctx, bson.D{{Key: "_id", Value: issuerID + "/" + id}}).Decode(&r); err != nil {
-		if bmongo.IsNoDocuments(err) {
+	if err := s.db.Collection(database.Keys).FindOne(ctx, bson.D{{Key: "_id", Value: issuerID + "/" + id}}).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			return nil, badges.Errorf(badges.ENOTFOUND, "Issuer %s has no key %q.", issuerID, id)
 		}
-		return nil, bmongo.Wrap(err, "read key")
+		return nil, database.Wrap(err, "read key")
 	}
 	return r.key()
 }

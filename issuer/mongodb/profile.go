@@ -1,5 +1,7 @@
-// Package mongodb stores issuer profiles (and later keys, credentials and
-// status lists) in MongoDB, on the connection opened by badges/mongodb.
+// Package mongodb stores the issuing domain — issuer profiles, signing
+// keys, credentials, status lists and showcases — in MongoDB, through
+// badges/database. Its stores keep private record types and map them to
+// the domain's.
 package mongodb
 
 import (
@@ -9,11 +11,9 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges"
-	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/issuer"
 )
-
-const colIssuers = "issuers"
 
 type profileRecord struct {
 	ID          string          `bson:"_id"`
@@ -53,18 +53,25 @@ func toProfileRecord(p *issuer.Profile) *profileRecord {
 	return r
 }
 
+// ImageWriter stores images by content; the profile service keeps
+// issuers' images in one (the badges stores' image store).
+type ImageWriter interface {
+	PutImage(ctx context.Context, img *badges.Image) error
+}
+
 // ProfileService stores issuer profiles. Issuers are few, so lists read
 // them whole.
 type ProfileService struct {
-	db     *bmongo.DB
-	images *bmongo.ImageStore
+	db     *database.DB
+	images ImageWriter
 }
 
 var _ issuer.ProfileService = (*ProfileService)(nil)
 
-// NewProfileService returns the profile service of db.
-func NewProfileService(db *bmongo.DB) *ProfileService {
-	return &ProfileService{db: db, images: bmongo.NewImageStore(db)}
+// NewProfileService returns the profile service of db, which keeps
+// issuers' images in images.
+func NewProfileService(db *database.DB, images ImageWriter) *ProfileService {
+	return &ProfileService{db: db, images: images}
 }
 
 func notFound(id string) error { return badges.Errorf(badges.ENOTFOUND, "No issuer with id %q.", id) }
@@ -77,8 +84,8 @@ func (s *ProfileService) CreateProfile(ctx context.Context, in issuer.ProfileInp
 	now := s.db.Now()
 	p := &issuer.Profile{ID: badges.NewID(), Name: in.Name, URL: in.URL, Email: in.Email,
 		Description: in.Description, JWTAlg: in.JWTAlg, CreatedAt: now, UpdatedAt: now}
-	if _, err := s.db.Collection(colIssuers).InsertOne(ctx, toProfileRecord(p)); err != nil {
-		return nil, bmongo.Wrap(err, "store issuer")
+	if _, err := s.db.Collection(database.Issuers).InsertOne(ctx, toProfileRecord(p)); err != nil {
+		return nil, database.Wrap(err, "store issuer")
 	}
 	return p, nil
 }
@@ -89,18 +96,18 @@ func (s *ProfileService) Profile(ctx context.Context, id string) (*issuer.Profil
 		return nil, notFound(id)
 	}
 	var r profileRecord
-	if err := s.db.Collection(colIssuers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r); err != nil {
-		if bmongo.IsNoDocuments(err) {
+	if err := s.db.Collection(database.Issuers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			return nil, notFound(id)
 		}
-		return nil, bmongo.Wrap(err, "read issuer")
+		return nil, database.Wrap(err, "read issuer")
 	}
 	return r.profile(), nil
 }
 
 // Profiles lists issuers, oldest first.
 func (s *ProfileService) Profiles(ctx context.Context, o badges.ListOptions) (*badges.Page[*issuer.Profile], error) {
-	recs, err := bmongo.FindAll[profileRecord](ctx, s.db.Collection(colIssuers), bson.D{}, "list issuers")
+	recs, err := database.FindAll[profileRecord](ctx, s.db.Collection(database.Issuers), bson.D{}, "list issuers")
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +120,7 @@ func (s *ProfileService) Profiles(ctx context.Context, o badges.ListOptions) (*b
 
 // UpdateProfile changes an issuer's fields; the image is left alone.
 func (s *ProfileService) UpdateProfile(ctx context.Context, id string, u issuer.ProfileUpdate) (*issuer.Profile, error) {
-	defer s.db.LockDoc(colIssuers, id)()
+	defer s.db.LockDoc(database.Issuers, id)()
 	p, err := s.Profile(ctx, id)
 	if err != nil {
 		return nil, err
@@ -133,7 +140,7 @@ func (s *ProfileService) SetProfileImage(ctx context.Context, id string, img *ba
 	if err := s.images.PutImage(ctx, img); err != nil {
 		return nil, err
 	}
-	defer s.db.LockDoc(colIssuers, id)()
+	defer s.db.LockDoc(database.Issuers, id)()
 	p, err := s.Profile(ctx, id)
 	if err != nil {
 		return nil, err
@@ -146,6 +153,6 @@ func (s *ProfileService) SetProfileImage(ctx context.Context, id string, img *ba
 // set changes some fields only, so that concurrent changes of other fields
 // are kept.
 func (s *ProfileService) set(ctx context.Context, id string, fields bson.D) error {
-	_, err := s.db.Collection(colIssuers).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: fields}})
-	return bmongo.Wrap(err, "update issuer")
+	_, err := s.db.Collection(database.Issuers).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: fields}})
+	return database.Wrap(err, "update issuer")
 }

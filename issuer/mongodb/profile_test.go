@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/laurel-badges/laurel/badges"
+	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/mongodb"
@@ -14,7 +15,8 @@ func TestMain(m *testing.M) { mongotest.Main(m) }
 
 func TestProfileService(t *testing.T) {
 	ctx := context.Background()
-	s := mongodb.NewProfileService(mongotest.NewDB(t))
+	db := mongotest.NewDB(t)
+	s := mongodb.NewProfileService(db, bmongo.NewImageStore(db))
 	p, err := s.CreateProfile(ctx, issuer.ProfileInput{Name: "Lyon Gophers", URL: "https://gophers.example.org"})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/issuer"
 )
 
@@ -62,114 +62,39 @@ func (d *achievementShowcase) set(a *issuer.AchievementShowcase) {
 
 // ShowcaseStore keeps showcases as computed documents, "member:<id>" and
 // "achievement:<id>".
-type ShowcaseStore struct {
-	db    *bmongo.DB
-	stats *bmongo.StatsStore
-}
+type ShowcaseStore struct{ db *database.DB }
 
 var _ issuer.ShowcaseStore = (*ShowcaseStore)(nil)
 
 // NewShowcaseStore returns the showcase store of db.
-func NewShowcaseStore(db *bmongo.DB) *ShowcaseStore {
-	return &ShowcaseStore{db: db, stats: bmongo.NewStatsStore(db)}
-}
+func NewShowcaseStore(db *database.DB) *ShowcaseStore { return &ShowcaseStore{db: db} }
 
 func memberShowcaseID(id string) string      { return "member:" + id }
 func achievementShowcaseID(id string) string { return "achievement:" + id }
 
-// RecordIssued lists credentials on their members' and achievements'
-// showcases. Members seen for the first time get their document in one
-// batch insert; the rest are changed one by one, and each achievement
-// once; the issuer's weekly award counts and level funnel follow. A
-// credential its member's showcase lists already is not counted again, so
-// recording twice is harmless. The credentials are of one issuer.
-func (s *ShowcaseStore) RecordIssued(ctx context.Context, creds []*issuer.Credential) error {
-	if len(creds) == 0 {
-		return nil
-	}
-	byMember := map[string][]issuer.ShowcaseEntry{}
-	var members []string
-	for _, c := range creds {
-		if _, seen := byMember[c.MemberID]; !seen {
-			members = append(members, c.MemberID)
-		}
-		byMember[c.MemberID] = append(byMember[c.MemberID], issuer.EntryOf(c))
-	}
-	fresh := map[string][]issuer.ShowcaseEntry{} // by achievement: entries new to their member's showcase
-	ids := make([]string, len(members))
-	docs := make([]memberShowcase, len(members))
-	for i, m := range members {
+// UpdateMemberShowcases changes members' showcases. The documents of
+// members seen for the first time are created with one batch insert (the
+// change applied to an empty showcase); the others are changed one by one.
+func (s *ShowcaseStore) UpdateMemberShowcases(ctx context.Context, memberIDs []string, change func(string, *issuer.MemberShowcase) error) error {
+	ids := make([]string, len(memberIDs))
+	docs := make([]memberShowcase, len(memberIDs))
+	for i, m := range memberIDs {
 		var sc issuer.MemberShowcase
-		for _, e := range byMember[m] {
-			sc.AddToMember(e)
+		if err := change(m, &sc); err != nil {
+			return err
 		}
-		byMember[m] = sc.Entries // each credential once
 		ids[i] = memberShowcaseID(m)
 		docs[i].set(&sc)
 	}
-	existing, err := bmongo.InsertComputed(ctx, s.db, bmongo.ColShowcases, ids, docs)
+	existing, err := database.InsertComputed(ctx, s.db, database.Showcases, ids, docs)
 	if err != nil {
 		return err
 	}
-	isExisting := make(map[int]bool, len(existing))
-	reached := map[string]int{} // members holding a badge of a level for the first time
 	for _, i := range existing {
-		var added []issuer.ShowcaseEntry
-		var newLevels []string
-		err := bmongo.Modify(ctx, s.db, bmongo.ColShowcases, ids[i], func(d *memberShowcase, _ bool) error {
+		err := database.Modify(ctx, s.db, database.Showcases, ids[i], func(d *memberShowcase, _ bool) error {
 			sc := d.showcase()
-			before := sc.Levels()
-			added = added[:0]
-			for _, e := range byMember[members[i]] {
-				if sc.AddToMember(e) {
-					added = append(added, e)
-				}
-			}
-			newLevels = newLevels[:0]
-			for l := range sc.Levels() {
-				if !before[l] {
-					newLevels = append(newLevels, l)
-				}
-			}
-			d.set(sc)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		isExisting[i] = true
-		for _, e := range added {
-			fresh[e.AchievementID] = append(fresh[e.AchievementID], e)
-		}
-		for _, l := range newLevels {
-			reached[l]++
-		}
-	}
-	for i, m := range members {
-		if !isExisting[i] {
-			sc := issuer.MemberShowcase{Entries: byMember[m]}
-			for _, e := range byMember[m] {
-				fresh[e.AchievementID] = append(fresh[e.AchievementID], e)
-			}
-			for l := range sc.Levels() {
-				reached[l]++
-			}
-		}
-	}
-	awards := map[time.Time][]string{}
-	for _, entries := range fresh {
-		for _, e := range entries {
-			awards[e.AwardedAt] = append(awards[e.AwardedAt], e.AchievementID)
-		}
-	}
-	if err := s.stats.CountAwards(ctx, creds[0].IssuerID, awards, reached); err != nil {
-		return err
-	}
-	for a, entries := range fresh {
-		err := bmongo.Modify(ctx, s.db, bmongo.ColShowcases, achievementShowcaseID(a), func(d *achievementShowcase, _ bool) error {
-			sc := d.showcase()
-			for _, e := range entries {
-				sc.Add(e)
+			if err := change(memberIDs[i], sc); err != nil {
+				return err
 			}
 			d.set(sc)
 			return nil
@@ -181,23 +106,13 @@ func (s *ShowcaseStore) RecordIssued(ctx context.Context, creds []*issuer.Creden
 	return nil
 }
 
-// RecordRevoked marks a credential revoked on its member's showcase and
-// uncounts it on its achievement's, once: recording it again changes
-// nothing.
-func (s *ShowcaseStore) RecordRevoked(ctx context.Context, c *issuer.Credential) error {
-	first := false
-	err := bmongo.Modify(ctx, s.db, bmongo.ColShowcases, memberShowcaseID(c.MemberID), func(d *memberShowcase, _ bool) error {
+// UpdateAchievementShowcase changes an achievement's showcase.
+func (s *ShowcaseStore) UpdateAchievementShowcase(ctx context.Context, achievementID string, change func(*issuer.AchievementShowcase) error) error {
+	return database.Modify(ctx, s.db, database.Showcases, achievementShowcaseID(achievementID), func(d *achievementShowcase, _ bool) error {
 		sc := d.showcase()
-		first = sc.MarkRevoked(c.ID)
-		d.set(sc)
-		return nil
-	})
-	if err != nil || !first {
-		return err
-	}
-	return bmongo.Modify(ctx, s.db, bmongo.ColShowcases, achievementShowcaseID(c.AchievementID), func(d *achievementShowcase, _ bool) error {
-		sc := d.showcase()
-		sc.Remove(c.ID)
+		if err := change(sc); err != nil {
+			return err
+		}
 		d.set(sc)
 		return nil
 	})
@@ -205,7 +120,7 @@ func (s *ShowcaseStore) RecordRevoked(ctx context.Context, c *issuer.Credential)
 
 // MemberShowcase returns a member's showcase, empty when they hold nothing.
 func (s *ShowcaseStore) MemberShowcase(ctx context.Context, memberID string) (*issuer.MemberShowcase, error) {
-	d, _, err := bmongo.ReadComputed[memberShowcase](ctx, s.db, bmongo.ColShowcases, memberShowcaseID(memberID))
+	d, _, err := database.ReadComputed[memberShowcase](ctx, s.db, database.Showcases, memberShowcaseID(memberID))
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +130,7 @@ func (s *ShowcaseStore) MemberShowcase(ctx context.Context, memberID string) (*i
 // AchievementShowcase returns an achievement's showcase, empty when nobody
 // holds it.
 func (s *ShowcaseStore) AchievementShowcase(ctx context.Context, achievementID string) (*issuer.AchievementShowcase, error) {
-	d, _, err := bmongo.ReadComputed[achievementShowcase](ctx, s.db, bmongo.ColShowcases, achievementShowcaseID(achievementID))
+	d, _, err := database.ReadComputed[achievementShowcase](ctx, s.db, database.Showcases, achievementShowcaseID(achievementID))
 	if err != nil {
 		return nil, err
 	}

@@ -8,11 +8,9 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges"
-	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/issuer"
 )
-
-const colStatusLists = "statuslists"
 
 type statusListRecord struct {
 	ID      string `bson:"_id"` // <issuer>:<number>
@@ -25,12 +23,12 @@ type statusListRecord struct {
 
 // StatusStore keeps revocation lists: for each, the key of the permutation
 // that places credentials in it and the revoked positions.
-type StatusStore struct{ db *bmongo.DB }
+type StatusStore struct{ db *database.DB }
 
 var _ issuer.StatusStore = (*StatusStore)(nil)
 
 // NewStatusStore returns the status store of db.
-func NewStatusStore(db *bmongo.DB) *StatusStore { return &StatusStore{db: db} }
+func NewStatusStore(db *database.DB) *StatusStore { return &StatusStore{db: db} }
 
 func statusListID(issuerID string, number int) string { return fmt.Sprintf("%s:%d", issuerID, number) }
 
@@ -48,17 +46,17 @@ func (s *StatusStore) AllocateStatus(ctx context.Context, issuerID string, n int
 func (s *StatusStore) StatusList(ctx context.Context, issuerID string, number int) (*issuer.StatusList, error) {
 	id := statusListID(issuerID, number)
 	var r statusListRecord
-	err := s.db.Collection(colStatusLists).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
-	if bmongo.IsNoDocuments(err) {
+	err := s.db.Collection(database.StatusLists).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
+	if database.IsNoDocuments(err) {
 		key := make([]byte, 32)
 		_, _ = rand.Read(key)
 		r = statusListRecord{ID: id, Issuer: issuerID, Number: number, Key: key, Revoked: []int{}}
-		if _, err = s.db.Collection(colStatusLists).InsertOne(ctx, r); bmongo.IsDuplicate(err) {
+		if _, err = s.db.Collection(database.StatusLists).InsertOne(ctx, r); database.IsDuplicate(err) {
 			return s.StatusList(ctx, issuerID, number)
 		}
 	}
 	if err != nil {
-		return nil, bmongo.Wrap(err, "read status list")
+		return nil, database.Wrap(err, "read status list")
 	}
 	return &issuer.StatusList{IssuerID: r.Issuer, Number: r.Number, Key: r.Key, Revoked: r.Revoked, Rev: r.Rev}, nil
 }
@@ -66,11 +64,11 @@ func (s *StatusStore) StatusList(ctx context.Context, issuerID string, number in
 // FindStatusList returns a list only if it exists.
 func (s *StatusStore) FindStatusList(ctx context.Context, issuerID string, number int) (*issuer.StatusList, error) {
 	var r statusListRecord
-	if err := s.db.Collection(colStatusLists).FindOne(ctx, bson.D{{Key: "_id", Value: statusListID(issuerID, number)}}).Decode(&r); err != nil {
-		if bmongo.IsNoDocuments(err) {
+	if err := s.db.Collection(database.StatusLists).FindOne(ctx, bson.D{{Key: "_id", Value: statusListID(issuerID, number)}}).Decode(&r); err != nil {
+		if database.IsNoDocuments(err) {
 			return nil, badges.Errorf(badges.ENOTFOUND, "Issuer %s has no status list %d.", issuerID, number)
 		}
-		return nil, bmongo.Wrap(err, "read status list")
+		return nil, database.Wrap(err, "read status list")
 	}
 	return &issuer.StatusList{IssuerID: r.Issuer, Number: r.Number, Key: r.Key, Revoked: r.Revoked, Rev: r.Rev}, nil
 }
@@ -81,10 +79,10 @@ func (s *StatusStore) SetRevoked(ctx context.Context, issuerID string, number, i
 		return err
 	}
 	id := statusListID(issuerID, number)
-	defer s.db.LockDoc(colStatusLists, id)()
-	_, err := s.db.Collection(colStatusLists).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
+	defer s.db.LockDoc(database.StatusLists, id)()
+	_, err := s.db.Collection(database.StatusLists).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
 		{Key: "$addToSet", Value: bson.D{{Key: "revoked", Value: index}}},
 		{Key: "$inc", Value: bson.D{{Key: "rev", Value: 1}}},
 	})
-	return bmongo.Wrap(err, "revoke in status list")
+	return database.Wrap(err, "revoke in status list")
 }

@@ -1,6 +1,7 @@
 // Package mongotest gives tests a fresh database each, on the embedded
-// engine (started once per test binary) or, when LAUREL_TEST_MONGODB_URI is
-// set, on that MongoDB server.
+// engine (started once per test binary, listening on its private socket as
+// in production) or, when LAUREL_TEST_MONGODB_URI is set, on that MongoDB
+// server.
 package mongotest
 
 import (
@@ -13,70 +14,89 @@ import (
 	"testing"
 	"time"
 
-	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 )
 
-// engine is the test binary's embedded engine; Main sets it.
-var engine *mongodb.Engine
+// externalURI names the environment variable of an external test server;
+// it is read once, by Main.
+const externalURI = "LAUREL_TEST_MONGODB_URI"
+
+// Set by Main: the test binary's embedded engine (nil with an external
+// server) and the URI of the server tests use.
+var (
+	engine *database.Engine
+	uri    string
+)
 
 // Main runs a package's tests with an embedded engine (unless an external
 // MongoDB is configured) and removes the engine's files afterwards. Call it
 // from TestMain.
 func Main(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(run(m, os.Getenv(externalURI)))
 }
 
-func run(m *testing.M) int {
-	if os.Getenv("LAUREL_TEST_MONGODB_URI") == "" {
+func run(m *testing.M, external string) int {
+	uri = external
+	if uri == "" {
 		dir, err := os.MkdirTemp("", "laurel-test-db-")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
 		defer os.RemoveAll(dir)
-		engine, err = mongodb.StartEngine(mongodb.EngineConfig{Dir: dir, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+		engine, err = database.StartEngine(database.EngineConfig{Dir: dir, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
 		defer engine.Close()
+		uri = engine.URI()
 	}
 	return m.Run()
 }
 
 // Engine is the embedded engine, or nil when tests use an external server.
-func Engine() *mongodb.Engine { return engine }
+func Engine() *database.Engine { return engine }
+
+// External reports whether tests use an external MongoDB server.
+func External() bool { return engine == nil && uri != "" }
 
 // URI is the address of the test server.
-func URI() string {
-	if uri := os.Getenv("LAUREL_TEST_MONGODB_URI"); uri != "" || engine == nil {
-		return uri
-	}
-	return engine.URI()
-}
+func URI() string { return uri }
 
 // NewDB opens a new, empty database for one test and drops it when the test
 // ends.
-func NewDB(tb testing.TB) *mongodb.DB {
+func NewDB(tb testing.TB) *database.DB {
 	tb.Helper()
-	uri := URI()
-	if uri == "" {
-		tb.Fatal("mongotest: call mongotest.Main from TestMain")
-	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	db, err := mongodb.Open(ctx, mongodb.Options{URI: uri, Database: "test_" + hex.EncodeToString(b[:]), Engine: engine})
-	if err != nil {
-		tb.Fatalf("open test database: %v", err)
-	}
+	db := Connect(tb, "test_"+hex.EncodeToString(b[:]))
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := db.Drop(ctx); err != nil {
 			tb.Errorf("drop test database: %v", err)
 		}
+	})
+	return db
+}
+
+// Connect opens another connection to a database of the test server, as
+// a second process would, and closes it when the test ends.
+func Connect(tb testing.TB, name string) *database.DB {
+	tb.Helper()
+	if uri == "" {
+		tb.Fatal("mongotest: call mongotest.Main from TestMain")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db, err := database.Open(ctx, database.Options{URI: uri, Database: name, Engine: engine})
+	if err != nil {
+		tb.Fatalf("open test database: %v", err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
 		_ = db.Close(ctx)
 	})
 	return db

@@ -1,11 +1,10 @@
-package mongodb_test
+package database_test
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +12,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
-	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 
 	_ "modernc.org/sqlite" // to reach the engine's files directly, behind its back
@@ -22,12 +21,12 @@ import (
 // openEngineSQL opens the SQLite file behind one of the engine's databases, so
 // that a test can undo the index fix the way a stale or hand-edited file would
 // lack it. The busy timeout lets it wait for the engine's own writers.
-func openEngineSQL(tb testing.TB, e *mongodb.Engine, database string) *sql.DB {
+func openEngineSQL(tb testing.TB, e *database.Engine, dbName string) *sql.DB {
 	tb.Helper()
-	u := url.URL{Scheme: "file", Path: filepath.Join(e.Dir(), database+".sqlite"), RawQuery: "_pragma=busy_timeout(10000)"}
+	u := url.URL{Scheme: "file", Path: filepath.Join(e.Dir(), dbName+".sqlite"), RawQuery: "_pragma=busy_timeout(10000)"}
 	sdb, err := sql.Open("sqlite", u.String())
 	if err != nil {
-		tb.Fatalf("open SQLite file of %s: %v", database, err)
+		tb.Fatalf("open SQLite file of %s: %v", dbName, err)
 	}
 	sdb.SetMaxOpenConns(1)
 	tb.Cleanup(func() { _ = sdb.Close() })
@@ -56,11 +55,11 @@ func planUsesFix(plan string) bool {
 	return strings.Contains(plan, "USING INDEX") && strings.Contains(plan, "__id_expr")
 }
 
-func mustPlan(tb testing.TB, e *mongodb.Engine, database, collection string) string {
+func mustPlan(tb testing.TB, e *database.Engine, dbName, collection string) string {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	plan, err := e.IDQueryPlan(ctx, database, collection)
+	plan, err := e.IDQueryPlan(ctx, dbName, collection)
 	if err != nil {
 		tb.Fatalf("IDQueryPlan(%s): %v", collection, err)
 	}
@@ -69,7 +68,7 @@ func mustPlan(tb testing.TB, e *mongodb.Engine, database, collection string) str
 
 func TestEngine_IDIndexFix(t *testing.T) {
 	db := mongotest.NewDB(t)
-	if os.Getenv("LAUREL_TEST_MONGODB_URI") != "" {
+	if mongotest.External() {
 		// An external MongoDB has a working _id index of its own and no
 		// engine files to inspect; only make sure none was started anyway.
 		if mongotest.Engine() != nil {
@@ -172,22 +171,22 @@ func testRestart(t *testing.T, fullSync bool) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	const database, id = "restart", "aaaabbbbccccddddeeee"
+	const name, id = "restart", "aaaabbbbccccddddeeee"
 
-	start := func() (*mongodb.Engine, *mongodb.DB) {
+	start := func() (*database.Engine, *database.DB) {
 		t.Helper()
-		e, err := mongodb.StartEngine(mongodb.EngineConfig{Dir: dir, FullSync: fullSync})
+		e, err := database.StartEngine(database.EngineConfig{Dir: dir, FullSync: fullSync})
 		if err != nil {
 			t.Fatalf("StartEngine: %v", err)
 		}
-		db, err := mongodb.Open(ctx, mongodb.Options{URI: e.URI(), Database: database, Engine: e})
+		db, err := database.Open(ctx, database.Options{URI: e.URI(), Database: name, Engine: e})
 		if err != nil {
 			_ = e.Close()
 			t.Fatalf("Open: %v", err)
 		}
 		return e, db
 	}
-	stop := func(e *mongodb.Engine, db *mongodb.DB) {
+	stop := func(e *database.Engine, db *database.DB) {
 		t.Helper()
 		if err := db.Close(ctx); err != nil {
 			t.Errorf("close database: %v", err)
@@ -216,7 +215,7 @@ func testRestart(t *testing.T, fullSync bool) {
 	if got.ID != id || got.Name != "Grace" {
 		t.Fatalf("after restart got %+v", got)
 	}
-	if plan := mustPlan(t, e, database, "members"); !planUsesFix(plan) {
+	if plan := mustPlan(t, e, name, "members"); !planUsesFix(plan) {
 		t.Fatalf("after restart the plan is %q", plan)
 	}
 }

@@ -1,4 +1,4 @@
-package mongodb
+package database
 
 // Cached reports whether a computed document is in the cache, for tests.
 func Cached(db *DB, collection, id string) bool {

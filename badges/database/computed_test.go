@@ -1,4 +1,4 @@
-package mongodb_test
+package database_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
-	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 )
 
@@ -32,7 +32,7 @@ func TestModify_Concurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- mongodb.Modify(ctx, db, mongodb.ColShowcases, "tally", func(d *tally, exists bool) error {
+			errs <- database.Modify(ctx, db, database.Showcases, "tally", func(d *tally, exists bool) error {
 				d.N++
 				return nil
 			})
@@ -45,7 +45,7 @@ func TestModify_Concurrent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, found, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "tally")
+	got, found, err := database.ReadComputed[tally](ctx, db, database.Showcases, "tally")
 	if err != nil || !found || got.N != writers {
 		t.Fatalf("ReadComputed = %+v, %v, %v; want n=%d", got, found, err, writers)
 	}
@@ -56,7 +56,7 @@ func TestModify_Concurrent(t *testing.T) {
 func TestInsertComputed(t *testing.T) {
 	db := mongotest.NewDB(t)
 	ctx := context.Background()
-	if err := mongodb.Modify(ctx, db, mongodb.ColShowcases, "b", func(d *tally, exists bool) error {
+	if err := database.Modify(ctx, db, database.Showcases, "b", func(d *tally, exists bool) error {
 		if exists {
 			t.Error("a new document was said to exist")
 		}
@@ -65,18 +65,18 @@ func TestInsertComputed(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	existing, err := mongodb.InsertComputed(ctx, db, mongodb.ColShowcases, []string{"a", "b", "c"},
+	existing, err := database.InsertComputed(ctx, db, database.Showcases, []string{"a", "b", "c"},
 		[]tally{{N: 1}, {N: 2}, {N: 3}})
 	if err != nil || len(existing) != 1 || existing[0] != 1 {
 		t.Fatalf("InsertComputed = %v, %v; want [1]", existing, err)
 	}
 	for id, want := range map[string]int{"a": 1, "b": 7, "c": 3} {
-		got, found, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, id)
+		got, found, err := database.ReadComputed[tally](ctx, db, database.Showcases, id)
 		if err != nil || !found || got.N != want {
 			t.Errorf("%s = %+v, %v, %v; want n=%d", id, got, found, err, want)
 		}
 	}
-	if _, found, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "missing"); found || err != nil {
+	if _, found, err := database.ReadComputed[tally](ctx, db, database.Showcases, "missing"); found || err != nil {
 		t.Errorf("missing document: found %v, %v", found, err)
 	}
 }
@@ -88,8 +88,8 @@ func TestInsertComputed(t *testing.T) {
 func TestModify_Cache(t *testing.T) {
 	db := mongotest.NewDB(t)
 	ctx := t.Context()
-	add := func(db *mongodb.DB, name string) error {
-		return mongodb.Modify(ctx, db, mongodb.ColShowcases, "t", func(d *tally, _ bool) error {
+	add := func(db *database.DB, name string) error {
+		return database.Modify(ctx, db, database.Showcases, "t", func(d *tally, _ bool) error {
 			d.N++
 			d.Names = append(d.Names, name)
 			return nil
@@ -98,25 +98,25 @@ func TestModify_Cache(t *testing.T) {
 	if err := add(db, "a"); err != nil {
 		t.Fatal(err)
 	}
-	if !mongodb.Cached(db, mongodb.ColShowcases, "t") {
+	if !database.Cached(db, database.Showcases, "t") {
 		t.Error("Modify did not keep the document it wrote")
 	}
 
 	failed := errors.New("refused")
-	err := mongodb.Modify(ctx, db, mongodb.ColShowcases, "t", func(d *tally, _ bool) error {
+	err := database.Modify(ctx, db, database.Showcases, "t", func(d *tally, _ bool) error {
 		d.N, d.Names = 100, append(d.Names, "lost")
 		return failed
 	})
 	if !errors.Is(err, failed) {
 		t.Fatalf("Modify = %v, want the change's error", err)
 	}
-	got, _, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "t")
+	got, _, err := database.ReadComputed[tally](ctx, db, database.Showcases, "t")
 	if err != nil || got.N != 1 || !slices.Equal(got.Names, []string{"a"}) {
 		t.Fatalf("after a failed change: %+v, %v; want n=1 [a]", got, err)
 	}
 	got.Names[0] = "changed by the reader" // must not reach the cache
 
-	other, err := mongodb.Open(ctx, mongodb.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
+	other, err := database.Open(ctx, database.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,20 +127,20 @@ func TestModify_Cache(t *testing.T) {
 	if err := add(db, "c"); err != nil {
 		t.Fatal(err)
 	}
-	for name, conn := range map[string]*mongodb.DB{"first": db, "second": other} {
-		got, _, err := mongodb.ReadComputed[tally](ctx, conn, mongodb.ColShowcases, "t")
+	for name, conn := range map[string]*database.DB{"first": db, "second": other} {
+		got, _, err := database.ReadComputed[tally](ctx, conn, database.Showcases, "t")
 		if err != nil || got.N != 3 || !slices.Equal(got.Names, []string{"a", "b", "c"}) {
 			t.Errorf("%s connection reads %+v, %v; want n=3 [a b c]", name, got, err)
 		}
 	}
 
-	if _, err := mongodb.InsertComputed(ctx, db, mongodb.ColShowcases, []string{"u"}, []tally{{N: 1}}); err != nil {
+	if _, err := database.InsertComputed(ctx, db, database.Showcases, []string{"u"}, []tally{{N: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "u"); err != nil {
+	if _, _, err := database.ReadComputed[tally](ctx, db, database.Showcases, "u"); err != nil {
 		t.Fatal(err)
 	}
-	if mongodb.Cached(db, mongodb.ColShowcases, "u") {
+	if database.Cached(db, database.Showcases, "u") {
 		t.Error("a write or read without the document's lock filled the cache")
 	}
 }
@@ -150,21 +150,21 @@ func TestModify_Cache(t *testing.T) {
 func TestModify_DropForgetsCache(t *testing.T) {
 	ctx := t.Context()
 	db := mongotest.NewDB(t)
-	if err := mongodb.Modify(ctx, db, mongodb.ColShowcases, "t", func(d *tally, _ bool) error { d.N = 5; return nil }); err != nil {
+	if err := database.Modify(ctx, db, database.Showcases, "t", func(d *tally, _ bool) error { d.N = 5; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Drop(ctx); err != nil {
 		t.Fatal(err)
 	}
-	again, err := mongodb.Open(ctx, mongodb.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
+	again, err := database.Open(ctx, database.Options{URI: mongotest.URI(), Database: db.Name(), Engine: mongotest.Engine()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer again.Close(ctx)
-	if got, found, err := mongodb.ReadComputed[tally](ctx, again, mongodb.ColShowcases, "t"); found || err != nil {
+	if got, found, err := database.ReadComputed[tally](ctx, again, database.Showcases, "t"); found || err != nil {
 		t.Fatalf("after Drop: %+v, found %v, %v", got, found, err)
 	}
-	err = mongodb.Modify(ctx, again, mongodb.ColShowcases, "t", func(d *tally, exists bool) error {
+	err = database.Modify(ctx, again, database.Showcases, "t", func(d *tally, exists bool) error {
 		if exists || d.N != 0 {
 			t.Errorf("after Drop, Modify saw exists=%v n=%d", exists, d.N)
 		}
@@ -189,9 +189,9 @@ func BenchmarkModify(b *testing.B) {
 		b.Run(fmt.Sprintf("cached=%v", cached), func(b *testing.B) {
 			for b.Loop() {
 				if !cached {
-					mongodb.ForgetCached(db)
+					database.ForgetCached(db)
 				}
-				err := mongodb.Modify(ctx, db, mongodb.ColShowcases, "bench", func(d *tally, _ bool) error {
+				err := database.Modify(ctx, db, database.Showcases, "bench", func(d *tally, _ bool) error {
 					d.N++
 					d.Names = names
 					return nil
@@ -209,16 +209,16 @@ func BenchmarkModify(b *testing.B) {
 func TestModify_ReadsEarlierLayout(t *testing.T) {
 	db := mongotest.NewDB(t)
 	ctx := t.Context()
-	_, err := db.Collection(mongodb.ColShowcases).InsertOne(ctx, bson.D{{Key: "_id", Value: "old"}, {Key: "rev", Value: int64(4)},
+	_, err := db.Collection(database.Showcases).InsertOne(ctx, bson.D{{Key: "_id", Value: "old"}, {Key: "rev", Value: int64(4)},
 		{Key: "doc", Value: bson.D{{Key: "n", Value: 2}, {Key: "names", Value: bson.A{"x", "y"}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, found, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "old")
+	got, found, err := database.ReadComputed[tally](ctx, db, database.Showcases, "old")
 	if err != nil || !found || got.N != 2 || !slices.Equal(got.Names, []string{"x", "y"}) {
 		t.Fatalf("ReadComputed = %+v, %v, %v; want n=2 [x y]", got, found, err)
 	}
-	if err := mongodb.Modify(ctx, db, mongodb.ColShowcases, "old", func(d *tally, exists bool) error {
+	if err := database.Modify(ctx, db, database.Showcases, "old", func(d *tally, exists bool) error {
 		if !exists || d.N != 2 {
 			t.Errorf("Modify saw exists=%v n=%d", exists, d.N)
 		}
@@ -227,8 +227,8 @@ func TestModify_ReadsEarlierLayout(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	mongodb.ForgetCached(db)
-	if got, _, err := mongodb.ReadComputed[tally](ctx, db, mongodb.ColShowcases, "old"); err != nil || got.N != 3 {
+	database.ForgetCached(db)
+	if got, _, err := database.ReadComputed[tally](ctx, db, database.Showcases, "old"); err != nil || got.N != 3 {
 		t.Fatalf("after Modify: %+v, %v; want n=3", got, err)
 	}
 }

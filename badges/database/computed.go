@@ -1,8 +1,7 @@
-package mongodb
+package database
 
 import (
 	"context"
-	"errors"
 	"slices"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -12,50 +11,10 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-// computed is how a computed document is stored: a document kept up to
-// date by read-modify-write (a member's record, counters, a bounded list a
-// page shows), never queried by its content. Rev counts its writes.
-//
-// The content is one BSON binary value, opaque to the database. The
-// embedded engine converts every field of a document it reads or writes to
-// and from JSON, a cost that grows with the number of fields: a week of
-// counters with 1,400 members was 1,400 fields, and the engine spent
-// more on them than on anything else while activity was recorded. As one
-// value it is copied whole.
-type computed struct {
-	ID   string `bson:"_id"`
-	Rev  int64  `bson:"rev"`
-	Data []byte `bson:"data,omitempty"`
-	// Doc is the content as an embedded document, as earlier versions
-	// stored it; it is read when there is no Data and replaced on the
-	// next write.
-	Doc bson.Raw `bson:"doc,omitempty"`
-}
-
-// encodeComputed returns the stored form of a computed document.
-func encodeComputed[T any](id string, rev int64, doc T) (bson.Raw, error) {
-	data, err := bson.Marshal(doc)
-	if err != nil {
-		return nil, err
-	}
-	return bson.Marshal(computed{ID: id, Rev: rev, Data: data})
-}
-
-// decodeComputed reads the stored form of a computed document.
-func decodeComputed[T any](raw bson.Raw) (rev int64, doc T, err error) {
-	var c computed
-	if err := bson.Unmarshal(raw, &c); err != nil {
-		return 0, doc, err
-	}
-	content := c.Data
-	if content == nil {
-		content = c.Doc
-	}
-	if content != nil {
-		err = bson.Unmarshal(content, &doc)
-	}
-	return c.Rev, doc, err
-}
+// A computed document is kept up to date by read-modify-write (a member's
+// record, counters, a bounded list a page shows) and never queried by its
+// content. It is stored as one opaque value (see computed in
+// workarounds.go) with a revision counting its writes.
 
 // modifyAttempts bounds the retries of a Modify that keeps losing races.
 const modifyAttempts = 16
@@ -64,14 +23,14 @@ const modifyAttempts = 16
 // it reads it (change sees exists == false and a zero T when there is
 // none), applies change and writes the result back. On the embedded engine
 // the document's lock makes this atomic; on MongoDB the write is a
-// compare-and-swap on Rev, retried when another writer came first. change
-// may run more than once, so it must only modify doc.
+// compare-and-swap on the revision, retried when another writer came
+// first. change may run more than once, so it must only modify doc.
 //
 // The document is read from the process's cache of computed documents when
 // it is there (see docCache), and the cache keeps what was written.
 func Modify[T any](ctx context.Context, db *DB, collection, id string, change func(doc *T, exists bool) error) error {
 	defer db.LockDoc(collection, id)()
-	c, key := db.c(collection), docKey(db.Name(), collection, id)
+	c, key := db.Collection(collection), docKey(db.Name(), collection, id)
 	for range modifyAttempts {
 		raw, err := db.readComputed(ctx, collection, id, true)
 		if err != nil {
@@ -83,7 +42,7 @@ func Modify[T any](ctx context.Context, db *DB, collection, id string, change fu
 		if exists {
 			if rev, doc, err = decodeComputed[T](raw); err != nil {
 				db.docs.forget(key)
-				return wrap(err, "read "+collection)
+				return Wrap(err, "read "+collection)
 			}
 		}
 		if err := change(&doc, exists); err != nil {
@@ -91,20 +50,20 @@ func Modify[T any](ctx context.Context, db *DB, collection, id string, change fu
 		}
 		next, err := encodeComputed(id, rev+1, doc)
 		if err != nil {
-			return wrap(err, "write "+collection)
+			return Wrap(err, "write "+collection)
 		}
 		if !exists {
 			_, err := c.InsertOne(ctx, next)
-			if isDuplicate(err) {
+			if IsDuplicate(err) {
 				continue // created meanwhile: read it again
 			}
 			if err != nil {
-				return wrap(err, "write "+collection)
+				return Wrap(err, "write "+collection)
 			}
 			db.docs.put(key, next)
 			return nil
 		}
-		filter := bson.D{{Key: "_id", Value: id}}
+		filter := ByID(id)
 		if db.locks == nil {
 			// Only an exact-_id filter is fast on the embedded engine, where
 			// the lock already excludes other writers.
@@ -113,7 +72,7 @@ func Modify[T any](ctx context.Context, db *DB, collection, id string, change fu
 		res, err := c.ReplaceOne(ctx, filter, next)
 		if err != nil {
 			db.docs.forget(key) // the write may or may not have happened
-			return wrap(err, "write "+collection)
+			return Wrap(err, "write "+collection)
 		}
 		if res.MatchedCount == 1 {
 			db.docs.put(key, next)
@@ -137,18 +96,31 @@ func (db *DB) readComputed(ctx context.Context, collection, id string, forChange
 			return raw, nil
 		}
 	}
-	raw, err := db.c(collection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+	raw, err := db.Collection(collection).FindOne(ctx, ByID(id)).Raw()
 	switch {
-	case isNoDocuments(err):
+	case IsNoDocuments(err):
 		return nil, nil
 	case err != nil:
-		return nil, wrap(err, "read "+collection)
+		return nil, Wrap(err, "read "+collection)
 	}
 	if forChange {
 		raw = slices.Clone(raw)
 		db.docs.put(key, raw)
 	}
 	return raw, nil
+}
+
+// ReadComputed reads a computed document; found is false when there is
+// none.
+func ReadComputed[T any](ctx context.Context, db *DB, collection, id string) (doc T, found bool, err error) {
+	raw, err := db.readComputed(ctx, collection, id, false)
+	if err != nil || raw == nil {
+		return doc, false, err
+	}
+	if _, doc, err = decodeComputed[T](raw); err != nil {
+		return doc, false, Wrap(err, "read "+collection)
+	}
+	return doc, true, nil
 }
 
 // InsertComputed creates many computed documents with one unordered
@@ -162,10 +134,10 @@ func InsertComputed[T any](ctx context.Context, db *DB, collection string, ids [
 	batch := make([]any, len(ids))
 	for i, id := range ids {
 		if batch[i], err = encodeComputed(id, 1, docs[i]); err != nil {
-			return nil, wrap(err, "write "+collection)
+			return nil, Wrap(err, "write "+collection)
 		}
 	}
-	dup, err := insertNew(ctx, db.c(collection), batch, "write "+collection)
+	dup, err := InsertNew(ctx, db.Collection(collection), batch, "write "+collection)
 	if err != nil {
 		return nil, err
 	}
@@ -177,42 +149,20 @@ func InsertComputed[T any](ctx context.Context, db *DB, collection string, ids [
 	return existing, nil
 }
 
-// insertNew inserts documents with one unordered insert; those whose _id
+// InsertNew inserts documents with one unordered insert; those whose _id
 // exists already are left as they are and reported in dup.
-func insertNew(ctx context.Context, c *mongo.Collection, docs []any, doing string) (dup []bool, err error) {
+func InsertNew(ctx context.Context, c *mongo.Collection, docs []any, doing string) (dup []bool, err error) {
 	dup = make([]bool, len(docs))
 	if len(docs) == 0 {
 		return dup, nil
 	}
 	_, err = c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	var bwe mongo.BulkWriteException
-	switch {
-	case err == nil:
-		return dup, nil
-	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
-		for _, we := range bwe.WriteErrors {
-			if we.Code != 11000 && !isDuplicate(we) {
-				return nil, wrap(we, doing)
-			}
-			dup[we.Index] = true
-		}
-		return dup, nil
+	rows, err := DuplicateRows(err, oneEach(len(docs)), doing)
+	if err != nil {
+		return nil, err
 	}
-	return nil, wrap(err, doing)
+	for i := range rows {
+		dup[i] = true
+	}
+	return dup, nil
 }
-
-// ReadComputed reads a computed document; found is false when there is
-// none.
-func ReadComputed[T any](ctx context.Context, db *DB, collection, id string) (doc T, found bool, err error) {
-	raw, err := db.readComputed(ctx, collection, id, false)
-	if err != nil || raw == nil {
-		return doc, false, err
-	}
-	if _, doc, err = decodeComputed[T](raw); err != nil {
-		return doc, false, wrap(err, "read "+collection)
-	}
-	return doc, true, nil
-}
-
-// ColShowcases holds the computed documents of the public pages.
-const ColShowcases = colShowcases

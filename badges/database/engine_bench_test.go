@@ -1,4 +1,4 @@
-package mongodb_test
+package database_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 )
 
@@ -27,7 +27,7 @@ const (
 
 // benchDataset is one filled collection and the ids in it.
 type benchDataset struct {
-	db  *mongodb.DB
+	db  *database.DB
 	ids []string
 }
 
@@ -56,7 +56,7 @@ func dataset(b *testing.B, n int) *benchDataset {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	db, err := mongodb.Open(ctx, mongodb.Options{URI: e.URI(), Database: fmt.Sprintf("bench_n%d", n), Engine: e})
+	db, err := database.Open(ctx, database.Options{URI: e.URI(), Database: fmt.Sprintf("bench_n%d", n), Engine: e})
 	if err != nil {
 		b.Fatalf("open benchmark database: %v", err)
 	}
@@ -67,7 +67,7 @@ func dataset(b *testing.B, n int) *benchDataset {
 
 // fill inserts n documents shaped like Laurel's members, with random 20-char
 // ids so that lookups land all over the id space as they do in production.
-func fill(b *testing.B, db *mongodb.DB, n int) *benchDataset {
+func fill(b *testing.B, db *database.DB, n int) *benchDataset {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()

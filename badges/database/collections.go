@@ -1,0 +1,45 @@
+package database
+
+import (
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+)
+
+// The collections Laurel uses, each named once. The _id is the natural
+// key wherever one exists; docs/storage.md says what each holds.
+const (
+	Issuers             = "issuers"
+	Keys                = "keys"
+	Achievements        = "achievements"
+	AchievementVersions = "achievementversions"
+	Members             = "members"
+	MemberPages         = "memberpages"
+	Activities          = "activities"
+	Credentials         = "credentials"
+	StatusLists         = "statuslists"
+	APIKeys             = "apikeys"
+	Webhooks            = "webhooks"
+	Outbox              = "outbox"
+	Audit               = "audit"
+	Counters            = "counters"
+	KeyIndex            = "keyindex"
+	Images              = "images"
+	Showcases           = "showcases"
+	Records             = "records"
+	Rules               = "rules"
+	Behaviours          = "behaviours"
+	Nominations         = "nominations"
+)
+
+// all are created when a database is opened.
+var all = []string{
+	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
+	Activities, Credentials, StatusLists, APIKeys, Webhooks, Outbox, Audit,
+	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
+}
+
+// secondaryIndexes serve lists on small collections on a real MongoDB;
+// correctness, and speed on the embedded engine, never depend on them.
+var secondaryIndexes = map[string][]mongo.IndexModel{
+	Achievements: {{Keys: bson.D{{Key: "issuer", Value: 1}}}},
+}

@@ -1,0 +1,9 @@
+package database_test
+
+import (
+	"testing"
+
+	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+)
+
+func TestMain(m *testing.M) { mongotest.Main(m) }

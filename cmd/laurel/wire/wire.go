@@ -1,0 +1,155 @@
+// Package wire builds Laurel on an open database: the stores, the issuing
+// service, the recognition engine, the verifier and the services the HTTP
+// API calls. It is the one place where they are put together, for the
+// laurel command and for every test that needs a whole Laurel.
+package wire
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
+	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/issuer"
+	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
+	"github.com/laurel-badges/laurel/issuer/ob3"
+	"github.com/laurel-badges/laurel/verifier"
+)
+
+// Config is what Laurel needs besides its database.
+type Config struct {
+	BaseURL string         // the public origin every URL and credential id is under
+	Sealer  *issuer.Sealer // seals signing keys at rest; required
+	// Loader resolves JSON-LD contexts from the embedded copies; nil makes
+	// a new one. Making one processes every context, so tests share one.
+	Loader *ob3.DocumentLoader
+	// Fetcher is the verifier's way to the network; nil verifies offline.
+	Fetcher *verifier.Fetcher
+	Logger  *slog.Logger // nil means slog.Default()
+}
+
+// Stores are the stores of one database.
+type Stores struct {
+	Profiles     *imongo.ProfileService
+	Keys         *imongo.KeyStore
+	Credentials  *imongo.CredentialStore
+	Status       *imongo.StatusStore
+	Showcases    *imongo.ShowcaseStore
+	Achievements *bmongo.AchievementService
+	Members      *bmongo.MemberService
+	APIKeys      *bmongo.APIKeyService
+	Images       *bmongo.ImageStore
+	Recognition  *bmongo.RecognitionStore
+	Stats        *bmongo.StatsStore
+	Claims       *database.DB // key documents: idempotency keys, holds on badges
+}
+
+// NewStores returns the stores of db.
+func NewStores(db *database.DB) *Stores {
+	images := bmongo.NewImageStore(db)
+	return &Stores{
+		Profiles:     imongo.NewProfileService(db, images),
+		Keys:         imongo.NewKeyStore(db),
+		Credentials:  imongo.NewCredentialStore(db),
+		Status:       imongo.NewStatusStore(db),
+		Showcases:    imongo.NewShowcaseStore(db),
+		Achievements: bmongo.NewAchievementService(db),
+		Members:      bmongo.NewMemberService(db),
+		APIKeys:      bmongo.NewAPIKeyService(db),
+		Images:       images,
+		Recognition:  bmongo.NewRecognitionStore(db),
+		Stats:        bmongo.NewStatsStore(db),
+		Claims:       db,
+	}
+}
+
+// Laurel is Laurel built on one database.
+type Laurel struct {
+	DB       *database.DB
+	Stores   *Stores
+	URLs     issuer.URLs
+	Loader   *ob3.DocumentLoader
+	Issuing  *issuer.Service
+	Awarder  *badges.Awarder
+	Verifier *verifier.Verifier
+}
+
+// New builds Laurel on db.
+func New(db *database.DB, c Config) (*Laurel, error) {
+	if c.Sealer == nil {
+		return nil, errors.New("wire: a sealer for signing keys is required")
+	}
+	urls, err := issuer.NewURLs(c.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if c.Loader == nil {
+		if c.Loader, err = ob3.NewDocumentLoader(); err != nil {
+			return nil, err
+		}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	st := NewStores(db)
+	l := &Laurel{DB: db, Stores: st, URLs: urls, Loader: c.Loader}
+	l.Issuing = NewIssuing(st, c.Sealer, urls, c.Loader)
+	l.Awarder = NewAwarder(db, st, l.Issuing, c.Logger)
+	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// NewIssuing returns the issuing service on the stores.
+func NewIssuing(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob3.DocumentLoader) *issuer.Service {
+	return issuer.NewService(issuer.Deps{
+		Profiles:     st.Profiles,
+		Achievements: st.Achievements,
+		Members:      st.Members,
+		Credentials:  st.Credentials,
+		Showcases:    st.Showcases,
+		Stats:        st.Stats,
+		Status:       st.Status,
+		Keyring:      issuer.NewKeyring(st.Keys, sealer),
+		Claims:       st.Claims,
+		URLs:         urls,
+		Loader:       loader,
+	})
+}
+
+// NewAwarder returns the recognition engine on the stores of db, making
+// its awards through the issuing service.
+func NewAwarder(db *database.DB, st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.Awarder {
+	return &badges.Awarder{
+		Store:        st.Recognition,
+		Stats:        st.Stats,
+		Members:      st.Members,
+		Achievements: st.Achievements,
+		Issue:        issuing.IssueFunc(),
+		Holdings:     issuing.HoldingsFunc(),
+		Log:          log,
+		Writers:      db.RecordWriters(),
+	}
+}
+
+// Services are the services the HTTP API calls.
+func (l *Laurel) Services() api.Services {
+	return api.Services{
+		Issuers:      l.Stores.Profiles,
+		Achievements: l.Stores.Achievements,
+		Members:      l.Stores.Members,
+		APIKeys:      l.Stores.APIKeys,
+		Images:       l.Stores.Images,
+		Issuing:      l.Issuing,
+		Verifier:     l.Verifier,
+		Recognition:  l.Awarder,
+		Ping:         l.DB.Ping,
+	}
+}
+
+// Server returns the HTTP API's server.
+func (l *Laurel) Server(cfg api.Config) (*api.Server, error) { return api.NewServer(cfg, l.Services()) }
