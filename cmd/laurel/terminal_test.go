@@ -84,7 +84,9 @@ func TestVerifyCommand_EscapesCredentialText(t *testing.T) {
 		t.Fatalf("verify -json: %v\n%s", err, out)
 	}
 	wantInert(t, out)
-	var rep struct{ Credential struct{ AchievementName, IssuerName string } }
+	var rep struct {
+		Credential struct{ AchievementName, IssuerName string }
+	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("the JSON report does not parse: %v\n%s", err, out)
 	}
