@@ -110,13 +110,17 @@ func (s *Server) handleCredentialPreview(c echo.Context) error {
 	return serveBlob(c, b, string(badges.ImagePNG), cacheRevalidate)
 }
 
-// badgeArt is the achievement's artwork as a picture, when it can be drawn.
+// badgeArt is the achievement's artwork as a picture, when it can be
+// drawn. It is decoded once per image, not once per credential: images
+// are named by their hash, so the cache never holds a stale one.
 func (s *Server) badgeArt(c echo.Context, ref badges.ImageRef, size int) (image.Image, error) {
-	img, err := s.svc.Images.Image(c.Request().Context(), ref.SHA256)
-	if err != nil {
-		return nil, err
-	}
-	return render.BadgeImage(img.Data, size)
+	return s.cache.art.Art(ref.SHA256, size, func() ([]byte, error) {
+		img, err := s.svc.Images.Image(c.Request().Context(), ref.SHA256)
+		if err != nil {
+			return nil, err
+		}
+		return img.Data, nil
+	})
 }
 
 // handleCredentialBadge serves the badge image with the credential baked in

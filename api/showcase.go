@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/laurel-badges/laurel/api/render"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/ob3"
@@ -20,6 +21,7 @@ const (
 	definitionTTL = 5 * time.Second // issuers and achievements
 	cacheEntries  = 50000
 	imageBytes    = 64 << 20 // generated images kept in memory
+	artBytes      = 32 << 20 // badge art decoded for previews
 
 	// A credential never changes but for its revocation, which the pages
 	// learn from the verifier's status check (fresh within a second); a
@@ -37,6 +39,7 @@ type publicCache struct {
 	profiles     *ttlCache[*issuer.Profile]
 	issuerBadges *ttlCache[[]*badges.Achievement] // an issuer's active achievements
 	images       *blobCache
+	art          *render.ArtCache
 }
 
 func newPublicCache() *publicCache {
@@ -47,6 +50,7 @@ func newPublicCache() *publicCache {
 		profiles:     newTTLCache[*issuer.Profile](definitionTTL, cacheEntries),
 		issuerBadges: newTTLCache[[]*badges.Achievement](definitionTTL, 1000),
 		images:       newBlobCache(imageBytes),
+		art:          render.NewArtCache(artBytes),
 	}
 }
 

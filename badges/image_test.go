@@ -67,6 +67,7 @@ func TestValidateImageAccepts(t *testing.T) {
 	}{
 		{"png undeclared", "", pngData, ImagePNG},
 		{"png declared with parameters", "IMAGE/PNG; q=1", pngData, ImagePNG},
+		{"png at the pixel limit", "", makePNG(t, MaxImageSide, MaxImagePixels/MaxImageSide), ImagePNG},
 		{"svg", "image/svg+xml; charset=utf-8", svgDoc(`<rect width="5" height="5"/>`), ImageSVG},
 		{"svg with xml declaration", "", append([]byte(`<?xml version="1.0" encoding="utf-8"?>`+"\n"), svgDoc("")...), ImageSVG},
 		{"svg with byte order mark", "", append([]byte(utf8BOM), svgDoc("")...), ImageSVG},
@@ -76,6 +77,7 @@ func TestValidateImageAccepts(t *testing.T) {
 		{"gradient fill and style", "", svgDoc(`<style>/* badge */ rect { fill: url( "#g" ) }</style><rect style="fill:url(#g)" fill="url(#g)"/>`), ImageSVG},
 		{"comments and entities", "", svgDoc(`<!-- drawn by hand --><text>a &amp; b &#x263A;</text>`), ImageSVG},
 		{"default badge", "", DefaultBadgeSVG("Community Host"), ImageSVG},
+		{"animated presentation attribute", "", svgDoc(`<rect width="5" height="5"><set attributeName="fill" to="#f00"/><animate xmlns:q="urn:q" attributeName="q:href" to="#a"/></rect>`), ImageSVG},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -107,6 +109,10 @@ func TestValidateImageRejects(t *testing.T) {
 		{"corrupt png", "", append([]byte(pngSignature), "garbage after the signature"...), 0, EINVALID, "not a valid PNG"},
 		{"huge png", "", hugePNG(100000, 1), 0, EINVALID, "100000×1"},
 		{"zero-height png", "", hugePNG(1, 0), 0, EINVALID, "not a valid PNG"},
+		// Only a header: decoding it would fail as truncated, so the
+		// message shows the header alone was read.
+		{"too many pixels, refused from the header", "", hugePNG(2049, 2048), 0, EINVALID, "2049×2048 pixels (4196352); the limit is 4194304 pixels"},
+		{"4096×4096, refused from the header", "", hugePNG(MaxImageSide, MaxImageSide), 0, EINVALID, "the limit is 4194304 pixels"},
 		{"script", "", svgDoc(`<script>alert(1)</script>`), 0, EINVALID, "<script>"},
 		{"script in another namespace", "", svgDoc(`<h:SCRIPT xmlns:h="http://www.w3.org/1999/xhtml"/>`), 0, EINVALID, "SCRIPT"},
 		{"onload handler", "", svgDoc(`<rect onload="alert(1)"/>`), 0, EINVALID, "onload"},
@@ -131,6 +137,11 @@ func TestValidateImageRejects(t *testing.T) {
 		{"javascript href", "", svgDoc(`<a href="javascript:alert(1)"><rect/></a>`), 0, EINVALID, "javascript:"},
 		{"obfuscated javascript", "", svgDoc(`<a xlink:href=" JaVa&#x09;Script:alert(1)"/>`), 0, EINVALID, "javascript:"},
 		{"animated href", "", svgDoc(`<a href="#a"><set attributeName="href" to="https://x"/></a>`), 0, EINVALID, "animates the href"},
+		{"animated href under another xlink prefix", "", svgDoc(`<a href="#a"><set xmlns:q="http://www.w3.org/1999/xlink" attributeName="q:href" to="https://x"/></a>`), 0, EINVALID, "animates the q:href"},
+		{"animated href, prefix bound on an ancestor", "", []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:L="http://www.w3.org/1999/xlink"><a L:href="#a"><animate attributeName=" L:href " values="https://x"/></a></svg>`), 0, EINVALID, "animates the L:href"},
+		{"animated attribute of an undeclared prefix", "", svgDoc(`<set attributeName="p:href" to="https://x"/>`), 0, EINVALID, "undeclared prefix p"},
+		{"xml:base", "", svgDoc(`<g xml:base="https://evil.example/"><use href="#a"/></g>`), 0, EINVALID, "xml:base"},
+		{"animated xml:base", "", svgDoc(`<g><set attributeName="xml:base" to="https://evil.example/"/><use href="#a"/></g>`), 0, EINVALID, "animates the xml:base"},
 		{"root not svg", "", []byte(`<html xmlns="http://www.w3.org/1999/xhtml"/>`), 0, EINVALID, "<html>"},
 		{"svg in wrong namespace", "", []byte(`<svg xmlns="http://example.com/not-svg"/>`), 0, EINVALID, "http://example.com/not-svg"},
 		{"svg without namespace", "", []byte(`<svg/>`), 0, EINVALID, `namespace ""`},

@@ -5,7 +5,8 @@
 //
 // Everything here is a pure function of its input: no HTTP, no storage, no
 // fonts or files loaded at run time (the Go fonts are embedded), and the same
-// input always yields the same bytes. Work is bounded: sizes, document sizes
+// input always yields the same bytes. ArtCache alone keeps state: it
+// remembers BadgeImage's results, by the image's hash, for the previews. Work is bounded: sizes, document sizes
 // and nesting are capped, and malformed or hostile input yields an error,
 // never a panic.
 package render

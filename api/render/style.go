@@ -5,6 +5,8 @@ import (
 	"image/color"
 	"slices"
 	"strings"
+
+	"github.com/laurel-badges/laurel/assets/svgsafe"
 )
 
 // textAnchor aligns text on its x position.
@@ -192,8 +194,8 @@ func (s style) apply(props []property) (style, local, error) {
 
 // Namespaces of attributes that may appear on SVG elements.
 const (
-	svgNamespace   = "http://www.w3.org/2000/svg"
-	xmlNamespace   = "http://www.w3.org/XML/1998/namespace"
+	svgNamespace   = svgsafe.Namespace
+	xmlNamespace   = svgsafe.XMLNamespace
 	xmlnsNamespace = "xmlns"
 )
 

@@ -13,26 +13,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// chromium finds the headless browser. A missing browser fails the test:
-// the public pages must be checked as a person's browser renders them.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("LAUREL_CHROMIUM"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("LAUREL_CHROMIUM=%s: %v", p, err)
-		}
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("headless Chromium not found (tried $LAUREL_CHROMIUM, chromium, chromium-browser): run scripts/install-deps")
-	return ""
-}
+	"github.com/laurel-badges/laurel/api/browsertest"
+)
 
 // Viewports every page is checked and photographed at.
 var viewports = []struct {
@@ -79,7 +62,7 @@ func newBadgeWorld(t *testing.T) *badgeWorld {
 // and a screenshot of each.
 func TestBrowser_PublicPages(t *testing.T) {
 	w := newBadgeWorld(t)
-	b := newBrowser(t)
+	b := browsertest.New(t)
 	pages := map[string]string{
 		"credential":             "/credentials/" + w.adaCred,
 		"credential-anonymous":   "/credentials/" + w.bobCred,
@@ -90,24 +73,24 @@ func TestBrowser_PublicPages(t *testing.T) {
 		"verify":                 "/verify",
 		"verify-with-credential": "/verify?credential=" + url.QueryEscape(w.base+"/credentials/"+w.adaCred),
 	}
-	dir := screenshotDir(t)
+	dir := browsertest.ScreenshotDir(t)
 	for name, path := range pages {
 		for _, vp := range viewports {
 			t.Run(name+"/"+vp.name, func(t *testing.T) {
-				tab := b.open(t, w.base+path, vp.width, vp.height)
-				tab.wantNoProblems(t)
-				if n := tab.count(t, "img:not([alt])"); n > 0 {
+				tab := b.Open(t, w.base+path, vp.width, vp.height)
+				tab.WantNoProblems(t)
+				if n := tab.Count(t, "img:not([alt])"); n > 0 {
 					t.Errorf("%d images without alt text", n)
 				}
-				if n := tab.count(t, "h1"); n != 1 {
+				if n := tab.Count(t, "h1"); n != 1 {
 					t.Errorf("%d h1 headings, want 1", n)
 				}
 				var overflow bool
-				tab.eval(t, "document.documentElement.scrollWidth > window.innerWidth + 1", &overflow)
+				tab.Eval(t, "document.documentElement.scrollWidth > window.innerWidth + 1", &overflow)
 				if overflow {
 					t.Errorf("the page is wider than the %d px screen", vp.width)
 				}
-				if gotW, gotH := tab.screenshot(t, filepath.Join(dir, name+"-"+vp.name+".png")); gotW != vp.width || gotH < vp.height/2 {
+				if gotW, gotH := tab.Screenshot(t, filepath.Join(dir, name+"-"+vp.name+".png")); gotW != vp.width || gotH < vp.height/2 {
 					t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, vp.width, vp.height)
 				}
 			})
@@ -119,34 +102,34 @@ func TestBrowser_PublicPages(t *testing.T) {
 // and can do.
 func TestBrowser_CredentialPage(t *testing.T) {
 	w := newBadgeWorld(t)
-	b := newBrowser(t)
+	b := browsertest.New(t)
 	pageURL := w.base + "/credentials/" + w.adaCred
-	tab := b.open(t, pageURL, 1280, 900)
-	tab.wantNoProblems(t)
+	tab := b.Open(t, pageURL, 1280, 900)
+	tab.WantNoProblems(t)
 
-	if got := tab.text(t, "h1"); got != "Session Host" {
+	if got := tab.Text(t, "h1"); got != "Session Host" {
 		t.Errorf("h1 = %q", got)
 	}
-	if got := tab.text(t, "#recipient"); got != "Ada Lovelace" {
+	if got := tab.Text(t, "#recipient"); got != "Ada Lovelace" {
 		t.Errorf("recipient = %q", got)
 	}
-	if got := tab.text(t, "#status"); !strings.HasPrefix(got, "Verified") {
+	if got := tab.Text(t, "#status"); !strings.HasPrefix(got, "Verified") {
 		t.Errorf("status line = %q", got)
 	}
-	if got := tab.text(t, ".criteria strong"); got != "community session" {
+	if got := tab.Text(t, ".criteria strong"); got != "community session" {
 		t.Errorf("criteria Markdown: <strong> = %q", got)
 	}
-	if got := tab.attr(t, "meta[property='og:image']", "content"); got != pageURL+"/preview.png" {
+	if got := tab.Attr(t, "meta[property='og:image']", "content"); got != pageURL+"/preview.png" {
 		t.Errorf("og:image = %q", got)
 	}
 
 	t.Run("QR code", func(t *testing.T) {
-		if got := decodeQR(t, get(t, tab.attr(t, "#qr", "src"))); got != pageURL {
+		if got := browsertest.DecodeQR(t, get(t, tab.Attr(t, "#qr", "src"))); got != pageURL {
 			t.Errorf("the QR code says %q, want %q", got, pageURL)
 		}
 	})
 	t.Run("LinkedIn", func(t *testing.T) {
-		u, err := url.Parse(tab.attr(t, "#linkedin-add", "href"))
+		u, err := url.Parse(tab.Attr(t, "#linkedin-add", "href"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,52 +153,52 @@ func TestBrowser_CredentialPage(t *testing.T) {
 	t.Run("downloads", func(t *testing.T) {
 		for sel, want := range map[string]string{"#download-png": "image/png", "#download-svg": "image/svg+xml",
 			"#download-json": "application/vc+ld+json", "#download-jwt": "application/vc+jwt"} {
-			status, ct, size := tab.fetch(t, tab.attr(t, sel, "href"))
+			status, ct, size := tab.Fetch(t, tab.Attr(t, sel, "href"))
 			if status != 200 || ct != want || size == 0 {
 				t.Errorf("%s: %d %q, %d bytes; want 200 %q", sel, status, ct, size, want)
 			}
 		}
 	})
 	t.Run("keyboard", func(t *testing.T) {
-		tab.press(t, "Tab")
-		if got := tab.focused(t); !strings.Contains(got, "skip") {
+		tab.Press(t, "Tab")
+		if got := tab.Focused(t); !strings.Contains(got, "skip") {
 			t.Errorf("the first Tab focuses %s, want the skip link", got)
 		}
 		for range 3 {
-			tab.press(t, "Tab")
+			tab.Press(t, "Tab")
 		}
-		if got := tab.focused(t); !strings.HasPrefix(got, "a") {
+		if got := tab.Focused(t); !strings.HasPrefix(got, "a") {
 			t.Errorf("Tab does not move through the links: %s", got)
 		}
 	})
 	t.Run("copy button appears with JavaScript", func(t *testing.T) {
 		var hidden bool
-		tab.eval(t, `document.querySelector("button[data-copy]").hidden`, &hidden)
+		tab.Eval(t, `document.querySelector("button[data-copy]").hidden`, &hidden)
 		if hidden {
 			t.Error("the copy button stayed hidden")
 		}
 	})
 
 	t.Run("anonymous recipient", func(t *testing.T) {
-		anon := b.open(t, w.base+"/credentials/"+w.bobCred, 1280, 900)
-		anon.wantNoProblems(t)
-		if got := anon.text(t, "#recipient"); got != "a verified recipient" {
+		anon := b.Open(t, w.base+"/credentials/"+w.bobCred, 1280, 900)
+		anon.WantNoProblems(t)
+		if got := anon.Text(t, "#recipient"); got != "a verified recipient" {
 			t.Errorf("recipient = %q", got)
 		}
 		var body string
-		anon.eval(t, "document.documentElement.outerHTML", &body)
+		anon.Eval(t, "document.documentElement.outerHTML", &body)
 		if strings.Contains(body, "Bob") || strings.Contains(body, "/members/bob") {
 			t.Error("the page names a member who did not consent")
 		}
 	})
 	t.Run("revocation shows at once", func(t *testing.T) {
 		w.c.json(t, "POST", "/api/v1/credentials/"+w.bobCred+"/revoke", map[string]any{"reason": "Awarded by mistake"}, http.StatusOK)
-		rev := b.open(t, w.base+"/credentials/"+w.bobCred, 1280, 900)
-		if got := rev.text(t, "#status"); !strings.Contains(got, "Revoked") || !strings.Contains(got, "Awarded by mistake") {
+		rev := b.Open(t, w.base+"/credentials/"+w.bobCred, 1280, 900)
+		if got := rev.Text(t, "#status"); !strings.Contains(got, "Revoked") || !strings.Contains(got, "Awarded by mistake") {
 			t.Errorf("status after revocation = %q", got)
 		}
-		verify := b.open(t, w.base+"/verify?credential="+url.QueryEscape(w.base+"/credentials/"+w.bobCred), 1280, 900)
-		if got := verify.text(t, ".verdict"); !strings.Contains(strings.ToLower(got), "not valid") && !strings.Contains(strings.ToLower(got), "invalid") {
+		verify := b.Open(t, w.base+"/verify?credential="+url.QueryEscape(w.base+"/credentials/"+w.bobCred), 1280, 900)
+		if got := verify.Text(t, ".verdict"); !strings.Contains(strings.ToLower(got), "not valid") && !strings.Contains(strings.ToLower(got), "invalid") {
 			t.Errorf("verify verdict after revocation = %q", got)
 		}
 	})
@@ -241,10 +224,10 @@ func get(t *testing.T, u string) []byte {
 // and checks the print stylesheet: one A4 page, with the QR code.
 func TestBrowser_PrintCredential(t *testing.T) {
 	w := newBadgeWorld(t)
-	pdf := filepath.Join(screenshotDir(t), "credential.pdf")
+	pdf := filepath.Join(browsertest.ScreenshotDir(t), "credential.pdf")
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium(t), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+	cmd := exec.CommandContext(ctx, browsertest.Chromium(t), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 		"--user-data-dir="+t.TempDir(), "--no-pdf-header-footer", "--print-to-pdf="+pdf, w.base+"/credentials/"+w.adaCred)
 	cmd.WaitDelay = 10 * time.Second
 	if out, err := cmd.CombinedOutput(); err != nil {

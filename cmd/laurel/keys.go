@@ -71,7 +71,7 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 	fmt.Fprintln(tw, "KEY\tUSE\tALG\tCURRENT\tCREATED\tURL")
 	for _, k := range keys {
 		current := issuer.Newest(keys, k.Use) == k
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\t%s\n", k.ID, k.Use, k.Alg, current, k.CreatedAt.Format("2006-01-02 15:04"), l.URLs.Key(issuerID, k.ID))
+		printf(tw, "%s\t%s\t%s\t%v\t%s\t%s\n", k.ID, k.Use, k.Alg, current, k.CreatedAt.Format("2006-01-02 15:04"), l.URLs.Key(issuerID, k.ID))
 	}
 	return tw.Flush()
 }

@@ -27,7 +27,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errNotValid):
 		return 1
 	}
-	fmt.Fprintln(stderr, "laurel:", err)
+	printf(stderr, "laurel: %v\n", err)
 	return 2
 }
 

@@ -63,14 +63,8 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout io.Wr
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return err
-		}
-	} else {
-		printReport(stdout, rep)
+	if err := writeReport(stdout, rep, *asJSON); err != nil {
+		return err
 	}
 	if rep.Verdict == verifier.Invalid {
 		return errNotValid
@@ -97,16 +91,32 @@ func verifyInput(arg string, stdin io.Reader) (verifier.Input, error) {
 	return verifier.Input{Data: data}, err
 }
 
+// writeReport prints the report as text or as indented JSON. Everything in
+// it but the verdict comes from the credential or the places it names, so
+// both forms are escaped for a terminal.
+func writeReport(w io.Writer, r *verifier.Report, asJSON bool) error {
+	if !asJSON {
+		printReport(w, r)
+		return nil
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(escapeJSON(b), '\n'))
+	return err
+}
+
 var outcomeMark = map[verifier.Outcome]string{verifier.Pass: "✔", verifier.Fail: "✘", verifier.Warn: "!", verifier.Skipped: "-"}
 
 func printReport(w io.Writer, r *verifier.Report) {
 	verdict := map[verifier.Verdict]string{verifier.Valid: "VALID", verifier.Warning: "VALID, with warnings", verifier.Invalid: "NOT VALID"}[r.Verdict]
-	fmt.Fprintf(w, "%s (%s)\n", verdict, r.Format)
+	printf(w, "%s (%s)\n", verdict, r.Format)
 	c := r.Credential
 	for _, line := range [][2]string{{"Badge", firstOf(c.AchievementName, c.Name)}, {"Issuer", c.IssuerName}, {"Issuer id", c.IssuerID},
 		{"Credential", c.ID}, {"Issued", c.ValidFrom}, {"Valid until", c.ValidUntil}} {
 		if line[1] != "" {
-			fmt.Fprintf(w, "  %-11s %s\n", line[0]+":", line[1])
+			printf(w, "  %-11s %s\n", line[0]+":", line[1])
 		}
 	}
 	if r.RecipientMatched != nil {
@@ -114,7 +124,7 @@ func printReport(w io.Writer, r *verifier.Report) {
 	}
 	fmt.Fprintln(w, "Checks:")
 	for _, ch := range r.Checks {
-		fmt.Fprintf(w, "  %s %-13s %s\n", outcomeMark[ch.Outcome], ch.ID, ch.Message)
+		printf(w, "  %s %-13s %s\n", outcomeMark[ch.Outcome], ch.ID, ch.Message)
 	}
 }
 
