@@ -139,25 +139,3 @@ func (s *Service) recipient(ctx context.Context, issuerID string, in badges.Awar
 	}
 	return m, err
 }
-
-// issue builds and signs a credential in status slot `slot`.
-func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, m *badges.Member, in badges.AwardInput, id string, slot int64) (*Credential, error) {
-	keys, err := s.Keyring.Active(ctx, p.ID, p.JWTAlg)
-	if err != nil {
-		return nil, err
-	}
-	list, index, err := s.statusPosition(ctx, p.ID, slot)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now().UTC().Truncate(time.Second)
-	award := &badges.Award{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, MemberID: m.ID,
-		Narrative: in.Narrative, Evidence: in.Evidence, Results: in.Results, AwardedAt: now, ValidUntil: a.ValidUntil(now)}
-	doc := s.URLs.OB3Credential(award, a, p, m.Email, list, index)
-	signed, jwt, err := s.sign(doc, keys, p.ID, now)
-	if err != nil {
-		return nil, err
-	}
-	return &Credential{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, AchievementLevel: a.Level, MemberID: m.ID,
-		AwardedAt: now, ValidUntil: award.ValidUntil, StatusList: list, StatusIndex: index, JSON: signed, JWT: jwt}, nil
-}
