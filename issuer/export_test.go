@@ -15,3 +15,17 @@ var (
 	IdempotencyClaim = idempotencyClaim
 	InFlightWait     = inFlightWait
 )
+
+// SignDocument gives any document the issuer's Data Integrity proof, as
+// its credentials and status lists get theirs.
+func (s *Service) SignDocument(ctx context.Context, issuerID string, doc any) ([]byte, error) {
+	p, err := s.Profiles.Profile(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := s.Keyring.Active(ctx, p.ID, p.JWTAlg)
+	if err != nil {
+		return nil, err
+	}
+	return s.proveDataIntegrity(ctx, doc, keys, p.ID, s.now())
+}

@@ -115,7 +115,7 @@ func (f *fixture) verify(t testing.TB, c *issuer.Credential) (diErr, jwtErr erro
 	if err := json.Unmarshal(c.JSON, &doc); err != nil {
 		t.Fatal(err)
 	}
-	diErr = mustLoader(t).VerifyEdDSARDFC2022(doc, resolve)
+	diErr = mustLoader(t).VerifyEdDSARDFC2022(ctx, doc, resolve)
 
 	parsed, err := ob3.ParseJWT(c.JWT)
 	if err != nil {
@@ -316,7 +316,7 @@ func TestService_Revoke(t *testing.T) {
 		}
 		return issuer.Newest(keys, issuer.UseDataIntegrity).Public.(ed25519.PublicKey), nil
 	}
-	if err := mustLoader(t).VerifyEdDSARDFC2022(list, resolve); err != nil {
+	if err := mustLoader(t).VerifyEdDSARDFC2022(ctx, list, resolve); err != nil {
 		t.Fatalf("status list proof: %v", err)
 	}
 	bits, err := ob3.DecodeBitstring(list["credentialSubject"].(map[string]any)["encodedList"].(string))
@@ -444,7 +444,7 @@ func TestControllerDocument(t *testing.T) {
 	}
 	value := asJSONValue(t, doc)
 	// Every term must be defined by the contexts, or JSON-LD readers drop it.
-	if _, err := mustLoader(t).Canonicalize(value.(map[string]any)); err != nil {
+	if _, err := mustLoader(t).Canonicalize(context.Background(), value.(map[string]any)); err != nil {
 		t.Fatalf("canonicalize: %v", err)
 	}
 	for _, file := range []string{"published-profile.json", "strict-profile.json"} {

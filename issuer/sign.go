@@ -27,7 +27,7 @@ func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, 
 	award := &badges.Award{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, MemberID: m.ID,
 		Narrative: in.Narrative, Evidence: in.Evidence, Results: in.Results, AwardedAt: now, ValidUntil: a.ValidUntil(now)}
 	doc := s.URLs.OB3Credential(award, a, p, m.Email, list, index)
-	signed, jwt, err := s.sign(doc, keys, p.ID, now)
+	signed, jwt, err := s.sign(ctx, doc, keys, p.ID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -37,8 +37,8 @@ func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, 
 
 // sign adds the Data Integrity proof, then signs the result as a VC-JWT:
 // the JWT carries both, so either proof verifies the same document.
-func (s *Service) sign(doc *ob3.Credential, keys *IssuerKeys, issuerID string, now time.Time) ([]byte, string, error) {
-	signed, err := s.proveDataIntegrity(doc, keys, issuerID, now)
+func (s *Service) sign(ctx context.Context, doc *ob3.Credential, keys *IssuerKeys, issuerID string, now time.Time) ([]byte, string, error) {
+	signed, err := s.proveDataIntegrity(ctx, doc, keys, issuerID, now)
 	if err != nil {
 		return nil, "", err
 	}
@@ -52,7 +52,7 @@ func (s *Service) sign(doc *ob3.Credential, keys *IssuerKeys, issuerID string, n
 // proveDataIntegrity returns doc as JSON with an eddsa-rdfc-2022 proof by
 // the issuer's Data Integrity key. The proof is made over doc as a verifier
 // reads it: generic JSON.
-func (s *Service) proveDataIntegrity(doc any, keys *IssuerKeys, issuerID string, now time.Time) ([]byte, error) {
+func (s *Service) proveDataIntegrity(ctx context.Context, doc any, keys *IssuerKeys, issuerID string, now time.Time) ([]byte, error) {
 	b, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func (s *Service) proveDataIntegrity(doc any, keys *IssuerKeys, issuerID string,
 	if !ok {
 		return nil, fmt.Errorf("data integrity key %s is not Ed25519", keys.DataIntegrity.ID)
 	}
-	proof, err := s.Loader.SignEdDSARDFC2022(m, edKey, ob3.Proof{
+	proof, err := s.Loader.SignEdDSARDFC2022(ctx, m, edKey, ob3.Proof{
 		Type: ob3.ProofTypeDataIntegrity, Cryptosuite: ob3.CryptosuiteEdDSARDFC, Created: now.UTC().Format(time.RFC3339),
 		VerificationMethod: s.URLs.Key(issuerID, keys.DataIntegrity.ID), ProofPurpose: ob3.ProofPurposeAssertion,
 	})

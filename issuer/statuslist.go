@@ -117,7 +117,7 @@ func (s *Service) buildStatusList(ctx context.Context, p *Profile, l *StatusList
 	if err != nil {
 		return nil, err
 	}
-	body, err := s.proveDataIntegrity(doc, keys, p.ID, now)
+	body, err := s.proveDataIntegrity(ctx, doc, keys, p.ID, now)
 	if err != nil {
 		return nil, fmt.Errorf("sign status list: %w", err)
 	}
