@@ -1,6 +1,7 @@
 package ob3
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -8,6 +9,11 @@ import (
 
 	"github.com/piprate/json-gold/ld"
 )
+
+// ErrBlankNodeComplexity is returned (wrapped) for a document whose blank
+// nodes are so alike that canonicalizing it would take exponential time
+// (a "poison graph"). json-gold has no limit of its own.
+var ErrBlankNodeComplexity = errors.New("ob3: too many interchangeable blank nodes to canonicalize")
 
 // maxNDegreeWork bounds the blank-node symmetry a document may have. RDFC-1.0
 // labels blank nodes it cannot tell apart by trying every order of their

@@ -14,11 +14,6 @@ import (
 // canonical form and so out of what is signed.
 var ErrCanonicalization = errors.New("ob3: JSON-LD canonicalization failed")
 
-// ErrBlankNodeComplexity is returned (wrapped) for a document whose blank
-// nodes are so alike that canonicalizing it would take exponential time
-// (a "poison graph"). json-gold has no limit of its own.
-var ErrBlankNodeComplexity = errors.New("ob3: too many interchangeable blank nodes to canonicalize")
-
 // Canonicalize returns the RDFC-1.0 (URDNA2015) canonical N-Quads of a
 // JSON-LD document, using only the embedded contexts. It runs in safe mode:
 // anything JSON-LD would silently drop (an undefined term, a relative or
