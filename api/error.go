@@ -27,6 +27,7 @@ var statusOf = map[string]int{
 	badges.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	badges.EINTERNAL:     http.StatusInternalServerError,
 	badges.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	badges.EKEYREUSED:    http.StatusUnprocessableEntity,
 	eUnsupportedMedia:    http.StatusUnsupportedMediaType,
 	eMethodNotAllowed:    http.StatusMethodNotAllowed,
 	eRateLimited:         http.StatusTooManyRequests,

@@ -20,6 +20,7 @@ const (
 	ETOOLARGE     = "too_large"    // a body, upload or batch exceeds its limit
 	EINTERNAL     = "internal"     // anything unexpected; details are logged, not shown
 	EUNAVAILABLE  = "unavailable"  // a dependency (the database) cannot be reached
+	EKEYREUSED    = "key_reused"   // an idempotency key came back with a different request
 )
 
 // Error is a domain error: a code from the list above and a message that is

@@ -32,7 +32,7 @@ type bulkRow struct {
 	ach    *badges.Achievement
 	member *badges.Member
 	id     string
-	claims []string
+	claims []claim
 	dupOf  *bulkRow // the earlier row of this request asking for the same award
 	res    BulkResult
 }
@@ -207,28 +207,25 @@ func firstErr(errs ...error) error {
 // with one insert, and answers the rows whose key was taken with the
 // credential that took it.
 func (s *Service) bulkClaim(ctx context.Context, issuerID string, rows []*bulkRow) error {
-	var keys, refs []string
+	var claims []claim
 	var owner []*bulkRow
 	seen := map[string]*bulkRow{}
 	for _, r := range rows {
 		if !r.pending() {
 			continue
 		}
-		var rk []string
-		if r.in.IdempotencyKey != "" {
-			rk = append(rk, idempotencyClaim(issuerID, r.in.IdempotencyKey))
-		}
-		if !r.ach.Repeatable {
-			rk = append(rk, heldClaim(r.ach.ID, r.member.ID))
-		}
-		for _, k := range rk {
-			if first, dup := seen[k]; dup { // the same award twice in one request
+		for _, c := range awardClaims(issuerID, r.in, r.ach, r.member.ID, r.id) {
+			if first, dup := seen[c.key]; dup { // the same award twice in one request
 				r.dupOf, r.res.Outcome = first, OutcomeHeld
 				break
 			}
-			seen[k] = r
-			keys, refs, owner = append(keys, k), append(refs, r.id), append(owner, r)
+			seen[c.key] = r
+			claims, owner = append(claims, c), append(owner, r)
 		}
+	}
+	keys, refs := make([]string, len(claims)), make([]string, len(claims))
+	for i, c := range claims {
+		keys[i], refs[i] = c.key, c.ref
 	}
 	holders, err := s.deps.Claims.ClaimKeys(ctx, keys, refs, func(key, holder string) (bool, error) {
 		return s.credentialExists(ctx, key)(holder)
@@ -236,29 +233,44 @@ func (s *Service) bulkClaim(ctx context.Context, issuerID string, rows []*bulkRo
 	if err != nil {
 		return err
 	}
-	for i, k := range keys {
+	for i, c := range claims {
 		r := owner[i]
-		if holders[i] == "" {
-			r.claims = append(r.claims, k)
-		} else if r.pending() {
-			r.res = BulkResult{Outcome: OutcomeHeld, Credential: &Credential{ID: holders[i]}}
+		switch {
+		case holders[i] == "":
+			r.claims = append(r.claims, c)
+		case r.pending():
+			id, err := holderCredential(c, holders[i])
+			if err != nil {
+				r.reject(err)
+				continue
+			}
+			r.res = BulkResult{Outcome: OutcomeHeld, Credential: &Credential{ID: id}}
 		}
 	}
+	return s.bulkAwaitHeld(ctx, rows)
+}
+
+// bulkAwaitHeld frees the claims of the rows answered without issuing and
+// waits for the credentials that answer them. The rows share one deadline:
+// claims left by a crashed request cost one wait, not one per row.
+func (s *Service) bulkAwaitHeld(ctx context.Context, rows []*bulkRow) error {
+	deadline := s.now().Add(inFlightWait)
 	for _, r := range rows {
-		switch {
-		case r.res.Outcome == OutcomeHeld:
-			s.release(ctx, r.claims, r.id)
-			if r.dupOf != nil {
-				continue // answered once the earlier row is issued
-			}
-			c, err := s.waitFor(ctx, r.res.Credential.ID)
-			if err != nil && !isRowError(err) {
-				return err
-			}
-			r.res.Credential, r.res.Err = c, err
-			if err != nil {
-				r.res.Outcome = OutcomeRejected
-			}
+		if r.pending() {
+			continue
+		}
+		s.release(ctx, r.claims)
+		r.claims = nil
+		if r.res.Outcome != OutcomeHeld || r.dupOf != nil {
+			continue // a duplicate is answered once the earlier row is issued
+		}
+		c, err := s.waitFor(ctx, r.res.Credential.ID, deadline)
+		if err != nil && !isRowError(err) {
+			return err
+		}
+		r.res.Credential, r.res.Err = c, err
+		if err != nil {
+			r.res.Outcome = OutcomeRejected
 		}
 	}
 	return nil
@@ -304,7 +316,7 @@ func (s *Service) bulkIssue(ctx context.Context, p *Profile, rows []*bulkRow) er
 	for i, r := range todo {
 		if errs[i] != nil {
 			r.reject(errs[i])
-			s.release(ctx, r.claims, r.id)
+			s.release(ctx, r.claims)
 			continue
 		}
 		ready, readyRows = append(ready, creds[i]), append(readyRows, r)
@@ -313,7 +325,7 @@ func (s *Service) bulkIssue(ctx context.Context, p *Profile, rows []*bulkRow) er
 		r := readyRows[i]
 		if err != nil {
 			r.reject(err)
-			s.release(ctx, r.claims, r.id)
+			s.release(ctx, r.claims)
 			continue
 		}
 		r.res = BulkResult{Outcome: OutcomeIssued, Credential: ready[i]}

@@ -84,6 +84,15 @@ func GenerateKey(issuerID string, use KeyUse, generation int, alg string, sealer
 	if use == UseDataIntegrity {
 		alg = AlgEdDSA
 	}
+	priv, err := newPrivateKey(alg)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := sealKey(priv, issuerID, use, generation, alg, sealer, now)
+	return k, priv, err
+}
+
+func newPrivateKey(alg string) (crypto.Signer, error) {
 	var priv crypto.Signer
 	var err error
 	switch alg {
@@ -94,19 +103,26 @@ func GenerateKey(issuerID string, use KeyUse, generation int, alg string, sealer
 	case AlgEdDSA:
 		_, priv, err = ed25519.GenerateKey(rand.Reader)
 	default:
-		return nil, nil, badges.FieldErrorf("jwtAlg", "the JWT algorithm must be one of %s, not %q", strings.Join(JWTAlgs, ", "), alg)
+		return nil, badges.FieldErrorf("jwtAlg", "the JWT algorithm must be one of %s, not %q", strings.Join(JWTAlgs, ", "), alg)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("generate %s key: %w", alg, err)
+		return nil, fmt.Errorf("generate %s key: %w", alg, err)
 	}
+	return priv, nil
+}
+
+// sealKey makes the record of a private key as one generation of an
+// issuer's keys: its id names the generation, and the sealed key is bound
+// to that id.
+func sealKey(priv crypto.Signer, issuerID string, use KeyUse, generation int, alg string, sealer *Sealer, now time.Time) (*Key, error) {
 	der, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	k := &Key{ID: KeyID(use, generation), IssuerID: issuerID, Use: use, Generation: generation, Alg: alg,
 		CreatedAt: now.UTC().Truncate(time.Millisecond), Public: priv.Public()}
 	k.Sealed = sealer.Seal(der, k.sealID())
-	return k, priv, nil
+	return k, nil
 }
 
 // sealID binds a sealed key to its issuer and id.

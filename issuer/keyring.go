@@ -115,32 +115,59 @@ func (r *Keyring) open(issuerID string, di, jwt *Key) (*IssuerKeys, error) {
 }
 
 // Rotate makes a new generation of both of an issuer's keys; the old ones
-// stay published for the credentials they signed.
+// stay published for the credentials they signed. Each key is added by
+// inserting the next generation, which fails when a concurrent rotation
+// took it; the rotation then reads again and takes the one after. So
+// rotations racing on one issuer each add one key of each use, as if run
+// one after the other, and none stops half-way with a key published
+// without its pair.
 func (r *Keyring) Rotate(ctx context.Context, issuerID, jwtAlg string) ([]*Key, error) {
 	if jwtAlg == "" {
 		jwtAlg = AlgRS256
 	}
-	keys, err := r.store.Keys(ctx, issuerID)
-	if err != nil {
-		return nil, err
-	}
 	for _, use := range []KeyUse{UseDataIntegrity, UseJWT} {
-		gen := 1
-		if k := Newest(keys, use); k != nil {
-			gen = k.Generation + 1
-		}
-		if err := r.generate(ctx, issuerID, use, gen, jwtAlg); err != nil {
+		if err := r.addGeneration(ctx, issuerID, use, jwtAlg); err != nil {
 			return nil, err
 		}
 	}
 	r.mu.Lock()
 	delete(r.cache, issuerID)
 	r.mu.Unlock()
-	if keys, err = r.store.Keys(ctx, issuerID); err != nil {
-		return nil, err
+	return r.Keys(ctx, issuerID)
+}
+
+// maxRotationAttempts bounds how often one rotation yields a generation
+// to concurrent ones before it gives up with a conflict.
+const maxRotationAttempts = 32
+
+// addGeneration stores a new key of one use as the generation after the
+// newest, reading again whenever another process stored that one first.
+func (r *Keyring) addGeneration(ctx context.Context, issuerID string, use KeyUse, alg string) error {
+	if use == UseDataIntegrity {
+		alg = AlgEdDSA
 	}
-	SortKeys(keys)
-	return keys, nil
+	priv, err := newPrivateKey(alg)
+	if err != nil {
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		keys, err := r.store.Keys(ctx, issuerID)
+		if err != nil {
+			return err
+		}
+		gen := 1
+		if k := Newest(keys, use); k != nil {
+			gen = k.Generation + 1
+		}
+		k, err := sealKey(priv, issuerID, use, gen, alg, r.sealer, r.now())
+		if err != nil {
+			return err
+		}
+		err = r.store.CreateKey(ctx, k)
+		if badges.ErrorCode(err) != badges.ECONFLICT || attempt == maxRotationAttempts {
+			return err
+		}
+	}
 }
 
 // Keys lists an issuer's public keys, newest first per use.

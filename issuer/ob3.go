@@ -2,6 +2,7 @@ package issuer
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer/ob3"
@@ -46,4 +47,51 @@ func (u URLs) OB3Achievement(a *badges.Achievement, p *Profile) *ob3.Achievement
 			TargetCode: al.TargetCode, TargetType: al.TargetType})
 	}
 	return o
+}
+
+// OB3Credential builds the unsigned Open Badges 3.0 credential of an award:
+// the issuer and the achievement as they were at the awarded version, the
+// recipient as a salted hash of the e-mail address, and its place in a
+// revocation list.
+func (u URLs) OB3Credential(aw *badges.Award, a *badges.Achievement, p *Profile, email string, list, index int) *ob3.Credential {
+	ach := u.OB3Achievement(a, p)
+	ach.Context = nil // embedded: the credential's context applies
+	salt := ob3.NewSalt()
+	c := &ob3.Credential{
+		Context:     ob3.CredentialContexts,
+		ID:          u.Credential(aw.ID),
+		Type:        []string{"VerifiableCredential", "OpenBadgeCredential"},
+		Name:        a.Name,
+		Description: a.Description,
+		Image:       ach.Image,
+		Issuer:      u.OB3Profile(p, false),
+		ValidFrom:   aw.AwardedAt.UTC().Format(time.RFC3339),
+		AwardedDate: aw.AwardedAt.UTC().Format(time.RFC3339),
+		CredentialSubject: ob3.Subject{
+			Type: []string{"AchievementSubject"},
+			Identifier: []ob3.IdentityObject{{Type: "IdentityObject", IdentityHash: ob3.IdentityHash(email, salt),
+				IdentityType: "emailAddress", Hashed: true, Salt: salt}},
+			Achievement: ach,
+			Narrative:   aw.Narrative,
+		},
+		CredentialSchema: []ob3.Schema{{ID: ob3.SchemaAchievement, Type: ob3.SchemaValidatorType}},
+		CredentialStatus: &ob3.StatusEntry{
+			ID:                   u.StatusList(p.ID, list) + "#" + strconv.Itoa(index),
+			Type:                 "BitstringStatusListEntry",
+			StatusPurpose:        "revocation",
+			StatusListIndex:      strconv.Itoa(index),
+			StatusListCredential: u.StatusList(p.ID, list),
+		},
+	}
+	if !aw.ValidUntil.IsZero() {
+		c.ValidUntil = aw.ValidUntil.UTC().Format(time.RFC3339)
+	}
+	for _, r := range aw.Results {
+		c.CredentialSubject.Result = append(c.CredentialSubject.Result, ob3.Result{Type: []string{"Result"}, Value: r.Value, Status: r.Status})
+	}
+	for _, e := range aw.Evidence {
+		c.Evidence = append(c.Evidence, ob3.Evidence{ID: e.URL, Type: []string{"Evidence"}, Name: e.Name, Narrative: e.Narrative,
+			Description: e.Description, Genre: e.Genre, Audience: e.Audience})
+	}
+	return c
 }

@@ -1,6 +1,3 @@
-// Package issuer owns what makes Laurel an issuer of credentials: issuer
-// profiles, and (later) signing keys, credentials, status lists and
-// revocation.
 package issuer
 
 import (

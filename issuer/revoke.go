@@ -2,14 +2,11 @@ package issuer
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
 const maxReasonLen = 500
@@ -50,89 +47,4 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, e
 	// The member may earn the badge again.
 	_ = s.deps.Claims.ReleaseKey(context.WithoutCancel(ctx), heldClaim(c.AchievementID, c.MemberID), c.ID)
 	return c, nil
-}
-
-// signedList is a published status list credential, the revision of the
-// list it was built from, and when that revision was last read.
-type signedList struct {
-	rev     int64
-	json    []byte
-	checked time.Time
-}
-
-// statusFreshness is how long a status list read from the database is
-// served without reading it again. A revocation in this process drops the
-// cached list at once; one made by another process shows within this.
-const statusFreshness = time.Second
-
-func statusListKey(issuerID string, number int) string { return issuerID + ":" + strconv.Itoa(number) }
-
-// StatusListCredential returns the signed BitstringStatusListCredential of
-// one of an issuer's lists. It reads the list (one read by _id) at most once
-// a second and rebuilds the signed document only when its revision changed,
-// so a revocation made by any process is published within a second (at
-// once in the process that made it). A list exists once a credential was
-// placed in it.
-func (s *Service) StatusListCredential(ctx context.Context, issuerID string, number int) ([]byte, error) {
-	if number < 0 || !badges.ValidID(issuerID) {
-		return nil, badges.Errorf(badges.ENOTFOUND, "Issuer %s has no status list %d.", issuerID, number)
-	}
-	key := statusListKey(issuerID, number)
-	cached, _ := s.lists.Load(key)
-	if c, ok := cached.(*signedList); ok && s.now().Sub(c.checked) < statusFreshness {
-		return c.json, nil
-	}
-	l, err := s.deps.Status.FindStatusList(ctx, issuerID, number)
-	if err != nil {
-		return nil, err
-	}
-	if c, ok := cached.(*signedList); ok && c.rev == l.Rev {
-		s.lists.Store(key, &signedList{rev: c.rev, json: c.json, checked: s.now()})
-		return c.json, nil
-	}
-	p, err := s.deps.Profiles.Profile(ctx, issuerID)
-	if err != nil {
-		return nil, err
-	}
-	body, err := s.buildStatusList(ctx, p, l)
-	if err != nil {
-		return nil, err
-	}
-	s.lists.Store(key, &signedList{rev: l.Rev, json: body, checked: s.now()})
-	return body, nil
-}
-
-func (s *Service) buildStatusList(ctx context.Context, p *Profile, l *StatusList) ([]byte, error) {
-	bits := ob3.NewBitstring(ob3.StatusListSize)
-	for _, i := range l.Revoked {
-		if err := bits.Set(i, true); err != nil {
-			return nil, fmt.Errorf("status list %s: %w", statusListKey(p.ID, l.Number), err)
-		}
-	}
-	encoded, err := bits.Encode()
-	if err != nil {
-		return nil, err
-	}
-	now := s.now().UTC().Truncate(time.Second)
-	url := s.deps.URLs.StatusList(p.ID, l.Number)
-	doc := &ob3.StatusListCredential{
-		Context:   []string{ob3.ContextCredentialsV2},
-		ID:        url,
-		Type:      []string{"VerifiableCredential", "BitstringStatusListCredential"},
-		Issuer:    s.deps.URLs.Issuer(p.ID),
-		ValidFrom: now.Format(time.RFC3339),
-		CredentialSubject: ob3.StatusListSubject{ID: url + "#list", Type: "BitstringStatusList",
-			StatusPurpose: "revocation", EncodedList: encoded},
-	}
-	// Signed with a Data Integrity proof, which every status-list reader
-	// understands; some cannot read a list served only as a JWT.
-	keys, err := s.deps.Keyring.Active(ctx, p.ID, p.JWTAlg)
-	if err != nil {
-		return nil, err
-	}
-	body, err := s.proveDataIntegrity(doc, keys, p.ID, now)
-	if err != nil {
-		return nil, fmt.Errorf("sign status list: %w", err)
-	}
-	return body, nil
 }

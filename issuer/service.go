@@ -2,9 +2,6 @@ package issuer
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -12,18 +9,6 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 )
-
-// Claims reserves secondary unique keys: an idempotency key, or "this
-// member holds this badge". Inserting the key is the check.
-type Claims interface {
-	// ClaimKey reserves key for ref, or returns the holder that still owns
-	// it (owns tells whether a holder does).
-	ClaimKey(ctx context.Context, key, ref string, owns func(holder string) (bool, error)) (holder string, err error)
-	// ClaimKeys reserves many keys at once, keys[i] for refs[i], returning
-	// the holder that kept each ("" when claimed).
-	ClaimKeys(ctx context.Context, keys, refs []string, owns func(key, holder string) (bool, error)) ([]string, error)
-	ReleaseKey(ctx context.Context, key, ref string) error
-}
 
 // Deps are what the issuing service works with. The service keeps them to
 // itself: callers that need a store are given it where they are wired.
@@ -45,27 +30,25 @@ type Deps struct {
 type Service struct {
 	deps    Deps
 	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
 	perms   sync.Map // status list id → *ob3.Permutation
 	lists   sync.Map // status list id → *signedList
 	keyDocs sync.Map // "<issuer>/<key id>" → keyDoc
 }
 
 // NewService returns the issuing service.
-func NewService(d Deps) *Service { return &Service{deps: d, now: time.Now} }
-
-// How long a request that finds its award being issued by another request
-// waits for that credential before giving up.
-const (
-	inFlightWait = 10 * time.Second
-	inFlightPoll = 20 * time.Millisecond
-)
+func NewService(d Deps) *Service { return &Service{deps: d, now: time.Now, sleep: sleep} }
 
 // Award issues a credential for an achievement to a member, or returns the
 // one that already answers the request: the credential issued earlier for
 // the same idempotency key, or the one the member already holds for a
-// non-repeatable achievement. issued says which.
+// non-repeatable achievement. issued says which. An idempotency key used
+// before for a different award is refused with EKEYREUSED.
 func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInput) (c *Credential, issued bool, err error) {
-	p, a, err := s.awardable(ctx, issuerID, in)
+	if err := in.Validate(); err != nil {
+		return nil, false, err
+	}
+	p, a, err := s.awardable(ctx, issuerID, in.AchievementID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -74,10 +57,10 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 		return nil, false, err
 	}
 	id := badges.NewID()
-	claimed, existing, err := s.claim(ctx, issuerID, in.IdempotencyKey, a, m.ID, id)
+	claimed, existing, err := s.claim(ctx, issuerID, in, a, m.ID, id)
 	if err != nil || existing != "" {
 		if err == nil {
-			c, err = s.waitFor(ctx, existing)
+			c, err = s.waitFor(ctx, existing, s.now().Add(inFlightWait))
 		}
 		if err == nil {
 			// Finishes the showcase of an award interrupted after it was
@@ -88,7 +71,7 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 	}
 	defer func() {
 		if err != nil {
-			s.release(ctx, claimed, id)
+			s.release(ctx, claimed)
 		}
 	}()
 	first, err := s.deps.Status.AllocateStatus(ctx, issuerID, 1)
@@ -111,17 +94,14 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 	return c, true, nil
 }
 
-// awardable checks the input and finds the issuer and the achievement,
-// which must belong to it and be active.
-func (s *Service) awardable(ctx context.Context, issuerID string, in badges.AwardInput) (*Profile, *badges.Achievement, error) {
-	if err := in.Validate(); err != nil {
-		return nil, nil, err
-	}
+// awardable finds the issuer and the achievement, which must belong to it
+// and be active.
+func (s *Service) awardable(ctx context.Context, issuerID, achievementID string) (*Profile, *badges.Achievement, error) {
 	p, err := s.deps.Profiles.Profile(ctx, issuerID)
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := s.achievement(ctx, issuerID, in.AchievementID)
+	a, err := s.achievement(ctx, issuerID, achievementID)
 	return p, a, err
 }
 
@@ -152,122 +132,12 @@ func quote(s string) string {
 // recipient finds the member by id, or by e-mail address, creating one when
 // the address is new.
 func (s *Service) recipient(ctx context.Context, issuerID string, in badges.AwardInput) (*badges.Member, error) {
-	if in.MemberID != "" {
-		m, err := s.deps.Members.Member(ctx, in.MemberID)
-		if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && m.IssuerID != issuerID) {
-			return nil, &badges.Error{Code: badges.ENOTFOUND, Field: "memberId", Message: "Issuer " + issuerID + " has no member " + quote(in.MemberID) + "."}
-		}
-		return m, err
+	if in.MemberID == "" {
+		return s.memberByEmail(ctx, issuerID, in)
 	}
-	page, err := s.deps.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: in.Email})
-	if err != nil {
-		return nil, err
-	}
-	if len(page.Items) == 1 {
-		return page.Items[0], nil
-	}
-	if in.Name == "" {
-		return nil, badges.FieldErrorf("name", "%s is not a member yet; give a name to add them", in.Email)
-	}
-	m, err := s.deps.Members.CreateMember(ctx, issuerID, badges.MemberInput{Email: in.Email, DisplayName: in.Name})
-	if badges.ErrorCode(err) == badges.ECONFLICT && badges.ErrorField(err) == "email" {
-		// Added by a concurrent request: use that member.
-		if page, err = s.deps.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: in.Email}); err == nil && len(page.Items) == 1 {
-			return page.Items[0], nil
-		}
+	m, err := s.deps.Members.Member(ctx, in.MemberID)
+	if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && m.IssuerID != issuerID) {
+		return nil, &badges.Error{Code: badges.ENOTFOUND, Field: "memberId", Message: "Issuer " + issuerID + " has no member " + quote(in.MemberID) + "."}
 	}
 	return m, err
-}
-
-func idempotencyClaim(issuerID, key string) string {
-	h := sha256.Sum256([]byte(key))
-	return "idem:" + issuerID + ":" + hex.EncodeToString(h[:16])
-}
-
-func heldClaim(achievementID, memberID string) string {
-	return "held:" + achievementID + ":" + memberID
-}
-
-// claim reserves the idempotency key and, for a non-repeatable achievement,
-// the member's hold on it, for credential id. When either is taken it
-// returns the credential that took it.
-func (s *Service) claim(ctx context.Context, issuerID, idemKey string, a *badges.Achievement, memberID, id string) (claimed []string, existing string, err error) {
-	var keys []string
-	if idemKey != "" {
-		keys = append(keys, idempotencyClaim(issuerID, idemKey))
-	}
-	if !a.Repeatable {
-		keys = append(keys, heldClaim(a.ID, memberID))
-	}
-	for _, k := range keys {
-		holder, err := s.deps.Claims.ClaimKey(ctx, k, id, s.credentialExists(ctx, k))
-		if err != nil || holder != "" {
-			s.release(ctx, claimed, id)
-			return nil, holder, err
-		}
-		claimed = append(claimed, k)
-	}
-	return claimed, "", nil
-}
-
-// credentialExists tells a claim's holder still owns it: its credential was
-// stored and, for a hold on a badge, not revoked since.
-func (s *Service) credentialExists(ctx context.Context, key string) func(string) (bool, error) {
-	return func(holder string) (bool, error) {
-		c, err := s.deps.Credentials.Credential(ctx, holder)
-		if badges.ErrorCode(err) == badges.ENOTFOUND {
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		return !(strings.HasPrefix(key, "held:") && c.Revoked()), nil
-	}
-}
-
-func (s *Service) release(ctx context.Context, keys []string, id string) {
-	for _, k := range keys {
-		_ = s.deps.Claims.ReleaseKey(context.WithoutCancel(ctx), k, id)
-	}
-}
-
-// waitFor returns a credential another request is issuing, once stored.
-func (s *Service) waitFor(ctx context.Context, id string) (*Credential, error) {
-	deadline := time.Now().Add(inFlightWait)
-	for {
-		c, err := s.deps.Credentials.Credential(ctx, id)
-		if badges.ErrorCode(err) != badges.ENOTFOUND || time.Now().After(deadline) {
-			if badges.ErrorCode(err) == badges.ENOTFOUND {
-				err = badges.Errorf(badges.ECONFLICT, "The same award is being issued by another request; retry in a moment.")
-			}
-			return c, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(inFlightPoll):
-		}
-	}
-}
-
-// issue builds and signs a credential in status slot `slot`.
-func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, m *badges.Member, in badges.AwardInput, id string, slot int64) (*Credential, error) {
-	keys, err := s.deps.Keyring.Active(ctx, p.ID, p.JWTAlg)
-	if err != nil {
-		return nil, err
-	}
-	list, index, err := s.statusPosition(ctx, p.ID, slot)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now().UTC().Truncate(time.Second)
-	award := &badges.Award{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, MemberID: m.ID,
-		Narrative: in.Narrative, Evidence: in.Evidence, Results: in.Results, AwardedAt: now, ValidUntil: a.ValidUntil(now)}
-	doc := s.deps.URLs.OB3Credential(award, a, p, m.Email, list, index)
-	signed, jwt, err := s.sign(doc, keys, p.ID, now)
-	if err != nil {
-		return nil, err
-	}
-	return &Credential{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, AchievementLevel: a.Level, MemberID: m.ID,
-		AwardedAt: now, ValidUntil: award.ValidUntil, StatusList: list, StatusIndex: index, JSON: signed, JWT: jwt}, nil
 }

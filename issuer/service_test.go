@@ -30,6 +30,7 @@ const testBase = "https://badges.example.org"
 // one active achievement.
 type fixture struct {
 	svc     *issuer.Service
+	deps    issuer.Deps
 	db      *database.DB
 	urls    issuer.URLs
 	issuer  *issuer.Profile
@@ -68,7 +69,8 @@ func newFixture(t testing.TB, achievement badges.AchievementInput) *fixture {
 	st := wire.NewStores(db)
 	f := &fixture{db: db, urls: urls, members: st.Members, achs: st.Achievements}
 	profiles := st.Profiles
-	f.svc = wire.NewIssuing(st, sealer, urls, mustLoader(t))
+	f.deps = wire.IssuingDeps(st, sealer, urls, mustLoader(t))
+	f.svc = issuer.NewService(f.deps)
 	if f.issuer, err = profiles.CreateProfile(ctx, issuer.ProfileInput{Name: "Lyon Gophers", URL: "https://gophers.example.org"}); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +121,7 @@ func (f *fixture) verify(t testing.TB, c *issuer.Credential) (diErr, jwtErr erro
 	if err := json.Unmarshal(c.JSON, &doc); err != nil {
 		t.Fatal(err)
 	}
-	diErr = mustLoader(t).VerifyEdDSARDFC2022(doc, resolve)
+	diErr = mustLoader(t).VerifyEdDSARDFC2022(ctx, doc, resolve)
 
 	parsed, err := ob3.ParseJWT(c.JWT)
 	if err != nil {
@@ -320,7 +322,7 @@ func TestService_Revoke(t *testing.T) {
 		}
 		return issuer.Newest(keys, issuer.UseDataIntegrity).Public.(ed25519.PublicKey), nil
 	}
-	if err := mustLoader(t).VerifyEdDSARDFC2022(list, resolve); err != nil {
+	if err := mustLoader(t).VerifyEdDSARDFC2022(ctx, list, resolve); err != nil {
 		t.Fatalf("status list proof: %v", err)
 	}
 	bits, err := ob3.DecodeBitstring(list["credentialSubject"].(map[string]any)["encodedList"].(string))
@@ -448,7 +450,7 @@ func TestControllerDocument(t *testing.T) {
 	}
 	value := asJSONValue(t, doc)
 	// Every term must be defined by the contexts, or JSON-LD readers drop it.
-	if _, err := mustLoader(t).Canonicalize(value.(map[string]any)); err != nil {
+	if _, err := mustLoader(t).Canonicalize(context.Background(), value.(map[string]any)); err != nil {
 		t.Fatalf("canonicalize: %v", err)
 	}
 	for _, file := range []string{"published-profile.json", "strict-profile.json"} {

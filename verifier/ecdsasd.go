@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/sha256"
 	"encoding/base64"
@@ -128,7 +129,7 @@ func sdLabels(v any) (map[string]string, error) {
 
 // verifyECDSASD verifies a derived ecdsa-sd-2023 proof with the issuer's
 // P-256 key.
-func (v *Verifier) verifyECDSASD(doc, proof map[string]any, issuerKey *ecdsa.PublicKey) error {
+func (v *Verifier) verifyECDSASD(ctx context.Context, doc, proof map[string]any, issuerKey *ecdsa.PublicKey) error {
 	p, err := parseDerivedProof(str(proof, "proofValue"))
 	if err != nil {
 		return err
@@ -137,11 +138,11 @@ func (v *Verifier) verifyECDSASD(doc, proof map[string]any, issuerKey *ecdsa.Pub
 	if err != nil || p.publicKey[0] != multicodecP256[0] || p.publicKey[1] != multicodecP256[1] {
 		return errors.New("the ephemeral key is not a P-256 Multikey")
 	}
-	proofHash, err := v.proofConfigHash(doc, proof)
+	proofHash, err := v.proofConfigHash(ctx, doc, proof)
 	if err != nil {
 		return err
 	}
-	canon, err := v.loader.Canonicalize(unsecured(doc))
+	canon, err := v.loader.Canonicalize(ctx, unsecured(doc))
 	if err != nil {
 		return err
 	}

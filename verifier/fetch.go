@@ -151,7 +151,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, kind FetchKind, acce
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
 	if err != nil {
-		return nil, "", fmt.Errorf("reading %s: %w", u.Host, err)
+		return nil, "", unreachable(u.Host)
 	}
 	if int64(len(body)) > f.maxBytes {
 		return nil, "", fmt.Errorf("the response from %s is larger than %d bytes", u.Host, f.maxBytes)
@@ -163,22 +163,26 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, kind FetchKind, acce
 	return body, mediaType, nil
 }
 
-// fetchError says why a request failed, briefly: the report shows it.
+// fetchError says why a request failed, briefly: the report shows it. A
+// refused connection, a timeout, a reset or an answer that is not HTTP all
+// read the same, so that the verifier cannot be used to tell open ports
+// from closed ones.
 func fetchError(host string, err error) error {
 	var r *refusal
 	var dns *net.DNSError
-	var ne net.Error
 	switch {
 	case errors.As(err, &r):
 		return r
 	case errors.As(err, &dns):
 		return fmt.Errorf("%s: no such host", host)
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return fmt.Errorf("%s did not answer in time", host)
 	case errors.Is(err, context.Canceled):
 		return err
 	}
-	return fmt.Errorf("%s could not be reached", host)
+	return unreachable(host)
+}
+
+func unreachable(host string) error {
+	return fmt.Errorf("%s could not be reached, or did not answer in time", host)
 }
 
 // checkURL admits absolute http(s) URLs with a host and no user information.
@@ -229,8 +233,12 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
 	netip.MustParsePrefix("100.64.0.0/10"),   // carrier-grade NAT
 	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
+	netip.MustParsePrefix("192.0.2.0/24"),    // documentation (TEST-NET-1)
 	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
+	netip.MustParsePrefix("198.51.100.0/24"), // documentation (TEST-NET-2)
+	netip.MustParsePrefix("203.0.113.0/24"),  // documentation (TEST-NET-3)
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and broadcast
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible: embeds an IPv4 address
 	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: reaches IPv4 addresses
 	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
 	netip.MustParsePrefix("2002::/16"),       // 6to4: embeds an IPv4 address

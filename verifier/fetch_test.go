@@ -3,6 +3,7 @@ package verifier
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -44,6 +45,22 @@ func TestRefusedAddr(t *testing.T) {
 		{"255.255.255.255", false, true},
 		{"64:ff9b::a00:1", false, true},
 		{"2002:a00:1::", false, true},
+		// Documentation ranges.
+		{"192.0.2.10", false, true},
+		{"198.51.100.10", false, true},
+		{"203.0.113.10", false, true},
+		{"2001:db8::1", false, true},
+		// IPv4-compatible IPv6 (::a.b.c.d), whatever the IPv4 address.
+		{"::a00:1", false, true},
+		{"::5db8:d822", false, true},
+		{"::127.0.0.1", true, true},
+		// IPv4-mapped IPv6 is judged by the IPv4 rules.
+		{"::ffff:93.184.216.34", false, false},
+		{"::ffff:169.254.169.254", false, true},
+		{"::ffff:100.64.0.1", false, true},
+		{"::ffff:192.0.2.10", false, true},
+		{"::ffff:203.0.113.10", false, true},
+		{"::ffff:127.0.0.1", true, false},
 	} {
 		name := tc.addr
 		if tc.allowLoopback {
@@ -258,5 +275,63 @@ func TestRewrite_KeepsOtherRequestsIntact(t *testing.T) {
 	}
 	if got := seen.Load(); got != "/example.net/a/b" {
 		t.Fatalf("the server saw %v", got)
+	}
+}
+
+// TestFetcher_SameErrorOpenOrClosed: a port that refuses the connection, one
+// that accepts and hangs up, one that answers something other than HTTP and
+// one that never answers all give the same error, so that verifying cannot
+// be used to scan ports.
+func TestFetcher_SameErrorOpenOrClosed(t *testing.T) {
+	f := NewFetcher(FetcherOptions{AllowLoopback: true, Timeout: 300 * time.Millisecond})
+	listen := func(t *testing.T, serve func(net.Conn)) string {
+		t.Helper()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() { defer c.Close(); serve(c) }()
+			}
+		}()
+		return ln.Addr().String()
+	}
+	closedPort := func(t *testing.T) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		return addr
+	}
+	hold := make(chan struct{})
+	t.Cleanup(func() { close(hold) })
+	messages := map[string]string{}
+	for name, addr := range map[string]func(t *testing.T) string{
+		"closed":   closedPort,
+		"hangs up": func(t *testing.T) string { return listen(t, func(net.Conn) {}) },
+		"not HTTP": func(t *testing.T) string {
+			return listen(t, func(c net.Conn) { _, _ = c.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n")) })
+		},
+		"never answers": func(t *testing.T) string { return listen(t, func(net.Conn) { <-hold }) },
+	} {
+		host := addr(t)
+		_, _, err := f.Fetch(context.Background(), "http://"+host+"/key", KindKey, "application/json")
+		if err == nil {
+			t.Fatalf("%s: fetched", name)
+		}
+		messages[name] = strings.ReplaceAll(err.Error(), host, "HOST")
+	}
+	for name, msg := range messages {
+		if msg != messages["closed"] {
+			t.Errorf("%s: %q; a closed port gives %q", name, msg, messages["closed"])
+		}
 	}
 }

@@ -93,6 +93,13 @@ func TestKeyBinding(t *testing.T) {
 	keyDoc := func(id, controller string) string {
 		return mustJSON(t, map[string]any{"@context": []string{ob3.ContextMultikey}, "id": id, "type": "Multikey", "controller": controller, "publicKeyMultibase": mb})
 	}
+	// issuerDoc is the issuer's own document with key-2 among its
+	// verification methods, referenced under relationship.
+	issuerDoc := func(relationship string) string {
+		return mustJSON(t, map[string]any{"@context": []string{ob3.ContextDID, ob3.ContextMultikey}, "id": issuer,
+			"verificationMethod": []any{map[string]any{"id": issuer + "#key-2", "type": "Multikey", "controller": issuer, "publicKeyMultibase": mb}},
+			relationship:         []string{issuer + "#key-2"}})
+	}
 	for _, tc := range []struct {
 		name    string
 		vm      string
@@ -107,6 +114,10 @@ func TestKeyBinding(t *testing.T) {
 		{"key document with another id", issuer + "/keys/1", map[string]string{issuer + "/keys/1": keyDoc(issuer+"/keys/2", issuer)}, Fail, "has the id"},
 		{"did:key for an https issuer", "did:key:" + mb, nil, Fail, "is not the issuer"},
 		{"key not published", issuer + "/keys/9", nil, Fail, "could not fetch"},
+		{"OK/key in the issuer's document, for assertions", issuer + "#key-2", map[string]string{issuer: issuerDoc("assertionMethod")}, Pass, ""},
+		// Listed, but for authentication only: it may not sign credentials.
+		{"key in the issuer's document, not for assertions", issuer + "#key-2", map[string]string{issuer: issuerDoc("authentication")}, Fail,
+			"does not list the key under assertionMethod"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := MustVerifier(t, Options{Local: localJSON(tc.docs), Fetcher: NewFetcher(FetcherOptions{Timeout: time.Second}), Now: FixedClock(conformanceClock)})
@@ -128,7 +139,7 @@ func signSimple(t *testing.T, key ed25519.PrivateKey, vm string) []byte {
 		t.Fatal(err)
 	}
 	delete(doc, "proof")
-	proof, err := MustLoader(t).SignEdDSARDFC2022(doc, key, ob3.Proof{Type: ob3.ProofTypeDataIntegrity, Cryptosuite: ob3.CryptosuiteEdDSARDFC,
+	proof, err := MustLoader(t).SignEdDSARDFC2022(context.Background(), doc, key, ob3.Proof{Type: ob3.ProofTypeDataIntegrity, Cryptosuite: ob3.CryptosuiteEdDSARDFC,
 		Created: "2026-01-01T00:00:00Z", VerificationMethod: vm, ProofPurpose: ob3.ProofPurposeAssertion})
 	if err != nil {
 		t.Fatal(err)

@@ -100,43 +100,54 @@ func (li *laurelIssuer) publish() {
 // publishStatusList serves status list 0, signed, with the given entries
 // revoked.
 func (li *laurelIssuer) publishStatusList(revoked ...int) {
+	li.publishList(0, "revocation", revoked...)
+}
+
+// publishList serves a signed status list of the given purpose with the
+// given entries set, and returns its URL.
+func (li *laurelIssuer) publishList(number int, purpose string, set ...int) string {
 	bits := ob3.NewBitstring(ob3.StatusListSize)
-	for _, i := range revoked {
+	for _, i := range set {
 		li.must(bits.Set(i, true))
 	}
 	encoded, err := bits.Encode()
 	li.must(err)
-	url := li.urls.StatusList(li.profile.ID, 0)
+	url := li.urls.StatusList(li.profile.ID, number)
 	list := &ob3.StatusListCredential{
 		Context: []string{ob3.ContextCredentialsV2}, ID: url,
 		Type:      []string{"VerifiableCredential", "BitstringStatusListCredential"},
 		Issuer:    li.urls.Issuer(li.profile.ID),
 		ValidFrom: li.now.UTC().Format(time.RFC3339),
 		CredentialSubject: ob3.StatusListSubject{ID: url + "#list", Type: "BitstringStatusList",
-			StatusPurpose: "revocation", EncodedList: encoded},
+			StatusPurpose: purpose, EncodedList: encoded},
 	}
 	li.docs[url] = localDoc{body: li.signDI(list), mediaType: "application/vc+ld+json"}
+	return url
 }
 
 // credential builds and signs a credential for email: its JSON (with a Data
 // Integrity proof) and its VC-JWT. validUntil may be zero.
 func (li *laurelIssuer) credential(email string, index int, validUntil time.Time) ([]byte, string) {
-	a := &badges.Achievement{ID: "achievement000000001", IssuerID: li.profile.ID, Name: "Session Host",
-		Description: "Hosted a community session.", Criteria: "Plan and host a session.", AchievementType: "Badge",
-		Version: 1, Image: badges.ImageRef{SHA256: "ab", Format: badges.ImageSVG, Generated: true}}
-	aw := &badges.Award{ID: "award" + strconv.Itoa(index), IssuerID: li.profile.ID, AchievementID: a.ID, AchievementVersion: 1,
-		MemberID: "member1", Narrative: "Hosted the October meetup.", AwardedAt: li.now.Add(-24 * time.Hour), ValidUntil: validUntil}
-	doc := li.urls.OB3Credential(aw, a, li.profile, email, 0, index)
-	signed := li.signDI(doc)
+	signed := li.signDI(li.unsigned(email, index, validUntil))
 	token, err := ob3.SignJWT(signed, li.jwtPriv, jwa.SignatureAlgorithm(li.jwtKey.Alg), li.urls.Key(li.profile.ID, li.jwtKey.ID), li.now)
 	li.must(err)
 	return signed, token
 }
 
+// unsigned is the credential for email as generic JSON, before signing.
+func (li *laurelIssuer) unsigned(email string, index int, validUntil time.Time) map[string]any {
+	a := &badges.Achievement{ID: "achievement000000001", IssuerID: li.profile.ID, Name: "Session Host",
+		Description: "Hosted a community session.", Criteria: "Plan and host a session.", AchievementType: "Badge",
+		Version: 1, Image: badges.ImageRef{SHA256: "ab", Format: badges.ImageSVG, Generated: true}}
+	aw := &badges.Award{ID: "award" + strconv.Itoa(index), IssuerID: li.profile.ID, AchievementID: a.ID, AchievementVersion: 1,
+		MemberID: "member1", Narrative: "Hosted the October meetup.", AwardedAt: li.now.Add(-24 * time.Hour), ValidUntil: validUntil}
+	return toMap(li.tb, li.urls.OB3Credential(aw, a, li.profile, email, 0, index))
+}
+
 // signDI adds an eddsa-rdfc-2022 proof to a document.
 func (li *laurelIssuer) signDI(doc any) []byte {
 	m := toMap(li.tb, doc)
-	proof, err := MustLoader(li.tb).SignEdDSARDFC2022(m, li.diPriv, ob3.Proof{
+	proof, err := MustLoader(li.tb).SignEdDSARDFC2022(context.Background(), m, li.diPriv, ob3.Proof{
 		Type: ob3.ProofTypeDataIntegrity, Cryptosuite: ob3.CryptosuiteEdDSARDFC, Created: li.now.UTC().Format(time.RFC3339),
 		VerificationMethod: li.urls.Key(li.profile.ID, li.diKey.ID), ProofPurpose: ob3.ProofPurposeAssertion,
 	})

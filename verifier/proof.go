@@ -81,7 +81,7 @@ func (v *run) checkEmbedded(ctx context.Context, r *Report, doc map[string]any, 
 	}
 	label = fmt.Sprintf("%s (%s)", label, clip(name, 80))
 	if !v.supported(typ, suite) {
-		return v.unsupportedProof(r, doc, typ, label)
+		return v.unsupportedProof(ctx, r, doc, typ, label)
 	}
 	if purpose := str(p, "proofPurpose"); purpose != ob3.ProofPurposeAssertion {
 		r.add(CheckProof, Fail, fmt.Sprintf("%s: its proofPurpose is %q; a credential needs %q.", label, clip(purpose, 40), ob3.ProofPurposeAssertion))
@@ -92,7 +92,11 @@ func (v *run) checkEmbedded(ctx context.Context, r *Report, doc map[string]any, 
 		return keyUnusable(r, label, err)
 	}
 	r.add(CheckKey, Pass, fmt.Sprintf("%s: key %s from the %s, controlled by %s.", label, clip(mk.id, 120), mk.source, clip(mk.controller, 120)))
-	if err := v.verifyEmbedded(doc, p, mk); err != nil {
+	if err := v.verifyEmbedded(ctx, doc, p, mk); err != nil {
+		if ctx.Err() != nil {
+			r.add(CheckProof, Warn, label+": not verified, since the verification was stopped before it finished.")
+			return Warn
+		}
 		r.add(CheckProof, Fail, fmt.Sprintf("%s: %v.", label, trimDot(err)))
 		return Fail
 	}
@@ -136,13 +140,13 @@ func notFetched(r *Report, label string) Outcome {
 // unsupportedProof reports a proof this package cannot check. A type the
 // credential's contexts do not even define is malformed JSON-LD and fails;
 // a known but unimplemented one is a warning.
-func (v *Verifier) unsupportedProof(r *Report, doc map[string]any, typ, label string) Outcome {
+func (v *Verifier) unsupportedProof(ctx context.Context, r *Report, doc map[string]any, typ, label string) Outcome {
 	if typ == "" {
 		r.add(CheckProof, Fail, label+": the proof has no type.")
 		return Fail
 	}
 	probe := map[string]any{"@context": doc["@context"], "type": typ}
-	if _, err := v.loader.Canonicalize(probe); err != nil {
+	if _, err := v.loader.Canonicalize(ctx, probe); err != nil {
 		r.add(CheckProof, Fail, fmt.Sprintf("%s: the proof type %q is not defined by the credential's @context.", label, clip(typ, 60)))
 		return Fail
 	}
@@ -189,14 +193,14 @@ func dereferenceable(id string) bool {
 }
 
 // verifyEmbedded checks one proof's signature with its resolved key.
-func (v *Verifier) verifyEmbedded(doc, p map[string]any, mk *methodKey) error {
+func (v *Verifier) verifyEmbedded(ctx context.Context, doc, p map[string]any, mk *methodKey) error {
 	typ, suite := str(p, "type"), str(p, "cryptosuite")
 	if suite == suiteECDSASD {
 		pub, ok := mk.key.(*ecdsa.PublicKey)
 		if !ok {
 			return errors.New("ecdsa-sd-2023 needs a P-256 key")
 		}
-		return v.verifyECDSASD(doc, p, pub)
+		return v.verifyECDSASD(ctx, doc, p, pub)
 	}
 	pub, ok := mk.key.(ed25519.PublicKey)
 	if !ok {
@@ -205,19 +209,19 @@ func (v *Verifier) verifyEmbedded(doc, p map[string]any, mk *methodKey) error {
 	if suite == ob3.CryptosuiteEdDSARDFC {
 		one := unsecured(doc)
 		one["proof"] = p
-		err := v.loader.VerifyEdDSARDFC2022(one, func(string) (ed25519.PublicKey, error) { return pub, nil })
+		err := v.loader.VerifyEdDSARDFC2022(ctx, one, func(string) (ed25519.PublicKey, error) { return pub, nil })
 		if errors.Is(err, ob3.ErrSignatureMismatch) {
 			return errSignature
 		}
 		return err
 	}
-	return v.verifyEd25519RDFC(doc, p, pub)
+	return v.verifyEd25519RDFC(ctx, doc, p, pub)
 }
 
 // verifyEd25519RDFC verifies Ed25519Signature2020 and eddsa-2022 proofs:
 // the same hashing as eddsa-rdfc-2022 (proof options hash, then document
 // hash, both over URDNA2015 N-Quads), under their own proof types.
-func (v *Verifier) verifyEd25519RDFC(doc, p map[string]any, pub ed25519.PublicKey) error {
+func (v *Verifier) verifyEd25519RDFC(ctx context.Context, doc, p map[string]any, pub ed25519.PublicKey) error {
 	value := str(p, "proofValue")
 	if len(value) < 2 || len(value) > 128 || value[0] != 'z' {
 		return errors.New("the proofValue is not a base58btc signature")
@@ -226,11 +230,11 @@ func (v *Verifier) verifyEd25519RDFC(doc, p map[string]any, pub ed25519.PublicKe
 	if err != nil || len(sig) != ed25519.SignatureSize {
 		return errors.New("the proofValue is not a 64-byte signature")
 	}
-	proofHash, err := v.proofConfigHash(doc, p)
+	proofHash, err := v.proofConfigHash(ctx, doc, p)
 	if err != nil {
 		return err
 	}
-	canon, err := v.loader.Canonicalize(unsecured(doc))
+	canon, err := v.loader.Canonicalize(ctx, unsecured(doc))
 	if err != nil {
 		return err
 	}
@@ -243,7 +247,7 @@ func (v *Verifier) verifyEd25519RDFC(doc, p map[string]any, pub ed25519.PublicKe
 
 // proofConfigHash is SHA-256 of the canonical proof options: the proof
 // without its value, under the document's @context.
-func (v *Verifier) proofConfigHash(doc, p map[string]any) ([]byte, error) {
+func (v *Verifier) proofConfigHash(ctx context.Context, doc, p map[string]any) ([]byte, error) {
 	cfg := make(map[string]any, len(p))
 	for k, e := range p {
 		if k != "proofValue" {
@@ -251,7 +255,7 @@ func (v *Verifier) proofConfigHash(doc, p map[string]any) ([]byte, error) {
 		}
 	}
 	cfg["@context"] = doc["@context"]
-	canon, err := v.loader.Canonicalize(cfg)
+	canon, err := v.loader.Canonicalize(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("proof options: %w", err)
 	}

@@ -113,13 +113,19 @@ func (v *run) bitstringStatus(ctx context.Context, r *Report, doc, e map[string]
 		r.add(CheckStatus, Warn, fmt.Sprintf("The status list %s could not be read: %v.", clip(listURL, 120), trimDot(list.bitsErr)))
 		return
 	}
+	// An unsigned or altered list could hide a revocation, or invent one:
+	// its answer counts for nothing.
+	if failure := v.listProof(ctx, list); failure != "" {
+		r.add(CheckStatus, Fail, fmt.Sprintf("The status list %s cannot be trusted, since its proof does not verify (%s); the credential's status is unknown.", clip(listURL, 120), failure))
+		return
+	}
 	bits, subject := list.bits, obj(list.doc, "credentialSubject")
 	set, err := bits.Get(index)
 	if err != nil {
 		r.add(CheckStatus, Fail, fmt.Sprintf("The statusListIndex %d is outside the status list %s (%d entries).", index, clip(listURL, 120), bits.Len()))
 		return
 	}
-	if caveat := v.listCaveat(ctx, list, issuerID(doc), purpose, str(subject, "statusPurpose")); caveat != "" {
+	if caveat := v.listCaveat(list, issuerID(doc), purpose, str(subject, "statusPurpose")); caveat != "" {
 		r.add(CheckStatus, Warn, caveat)
 	}
 	where := fmt.Sprintf("entry %d of the status list %s", index, clip(listURL, 120))
@@ -162,13 +168,10 @@ func statusIndex(v any) (int, error) {
 	return 0, errors.New("bad index")
 }
 
-// listCaveat says what weakens a status list's answer: a proof that does
-// not verify, another issuer, another purpose, or an expired list.
-func (v *run) listCaveat(ctx context.Context, list *statusList, issuer, purpose, listPurpose string) string {
+// listCaveat says what weakens the answer of a status list whose proof
+// verified: another issuer, another purpose, or an expired list.
+func (v *run) listCaveat(list *statusList, issuer, purpose, listPurpose string) string {
 	var notes []string
-	if failure := v.listProof(ctx, list); failure != "" {
-		notes = append(notes, "its proof does not verify ("+failure+")")
-	}
 	if li := issuerID(list.doc); li != issuer {
 		notes = append(notes, fmt.Sprintf("it was issued by %s, not by the credential's issuer", clip(li, 100)))
 	}
@@ -197,7 +200,9 @@ func (v *run) listProof(ctx context.Context, list *statusList) string {
 	if verdictOf(scratch.Checks) == Invalid {
 		failure = firstFailure(scratch.Checks)
 	}
-	v.lists.put(list.digest, entry{body: []byte(failure)}, DefaultStatusTTL)
+	if ctx.Err() == nil { // a verification cut short says nothing of the list
+		v.lists.put(list.digest, entry{body: []byte(failure)}, DefaultStatusTTL)
+	}
 	return failure
 }
 

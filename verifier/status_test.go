@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
@@ -135,5 +136,73 @@ func TestDates(t *testing.T) {
 				t.Fatalf("want one %s dates check saying %q", tc.outcome, tc.say)
 			}
 		})
+	}
+}
+
+// TestVerify_Suspended: a credential whose bit is set in its suspension
+// list is reported suspended and not valid, and not as revoked.
+func TestVerify_Suspended(t *testing.T) {
+	li := MustLaurelIssuer(t, issuer.AlgEdDSA, laurelNow)
+	const index = 77
+	for _, tc := range []struct {
+		name      string
+		set       []int
+		verdict   Verdict
+		outcome   Outcome
+		say       string
+		suspended bool
+	}{
+		{"OK/bit clear", nil, Valid, Pass, "Not suspended: entry 77", false},
+		{"bit set", []int{index}, Invalid, Fail, "The credential has been suspended: entry 77", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			listURL := li.publishList(1, "suspension", tc.set...)
+			doc := li.unsigned("ada@example.org", index, time.Time{})
+			doc["credentialStatus"] = map[string]any{"id": listURL + "#77", "type": statusBitstring, "statusPurpose": "suspension",
+				"statusListIndex": "77", "statusListCredential": listURL}
+			v := MustVerifier(t, Options{Local: li, Now: FixedClock(laurelNow)})
+			r := MustVerify(t, v, Input{Data: li.signDI(doc)})
+			got := findChecks(r, CheckStatus)
+			if r.Verdict != tc.verdict || len(got) != 1 || got[0].Outcome != tc.outcome || !strings.Contains(got[0].Message, tc.say) || r.Credential.Revoked {
+				dump(t, r)
+				t.Fatalf("verdict %s; want %s with one %s status check saying %q, not revoked", r.Verdict, tc.verdict, tc.outcome, tc.say)
+			}
+		})
+	}
+}
+
+// TestVerify_StatusListProofFails: a status list whose own proof does not
+// verify cannot clear a credential: the status check fails, whatever its
+// bits say, and no other warning stands in for it.
+func TestVerify_StatusListProofFails(t *testing.T) {
+	li := MustLaurelIssuer(t, issuer.AlgEdDSA, laurelNow)
+	li.publishStatusList(revokedIndex)
+	listURL := li.urls.StatusList(li.profile.ID, 0)
+	signed := li.docs[listURL]
+	// The revoked bit cleared in transit: the list no longer matches its
+	// proof.
+	var list map[string]any
+	if err := json.Unmarshal(signed.body, &list); err != nil {
+		t.Fatal(err)
+	}
+	cleared, err := ob3.NewBitstring(ob3.StatusListSize).Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list["credentialSubject"].(map[string]any)["encodedList"] = cleared
+	li.put(listURL, list, signed.mediaType)
+
+	v := MustVerifier(t, Options{Local: li, Now: FixedClock(laurelNow)})
+	cred, _ := li.credential("ada@example.org", revokedIndex, time.Time{})
+	r := MustVerify(t, v, Input{Data: cred})
+	got := findChecks(r, CheckStatus)
+	if r.Verdict != Invalid || len(got) != 1 || got[0].Outcome != Fail ||
+		!strings.Contains(got[0].Message, "cannot be trusted, since its proof does not verify") || !strings.Contains(got[0].Message, "signature does not verify") {
+		dump(t, r)
+		t.Fatal("want one failed status check saying the list's proof does not verify")
+	}
+	if f := failures(r); len(f) != 1 {
+		dump(t, r)
+		t.Fatalf("%d failed checks; only the status check may fail", len(f))
 	}
 }

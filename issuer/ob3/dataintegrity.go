@@ -1,6 +1,7 @@
 package ob3
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"errors"
@@ -62,7 +63,7 @@ func (e *ProofError) Unwrap() error { return e.Err }
 // document (without "proof"). p gives the proof options; its ProofValue is
 // ignored. The returned proof has ProofValue set; adding it to the document
 // is the caller's job.
-func (l *DocumentLoader) SignEdDSARDFC2022(doc map[string]any, key ed25519.PrivateKey, p Proof) (Proof, error) {
+func (l *DocumentLoader) SignEdDSARDFC2022(ctx context.Context, doc map[string]any, key ed25519.PrivateKey, p Proof) (Proof, error) {
 	if _, has := doc["proof"]; has {
 		return Proof{}, fmt.Errorf("%w: the document to sign already has a proof", ErrInvalidProof)
 	}
@@ -78,13 +79,13 @@ func (l *DocumentLoader) SignEdDSARDFC2022(doc map[string]any, key ed25519.Priva
 	if err := checkProofOptions(p.Type, p.Cryptosuite, p.ProofPurpose, p.VerificationMethod, p.Created); err != nil {
 		return Proof{}, err
 	}
-	ctx, ok := doc["@context"]
+	docCtx, ok := doc["@context"]
 	if !ok {
 		return Proof{}, fmt.Errorf("%w: document has no @context", ErrCanonicalization)
 	}
 
 	options := map[string]any{
-		"@context":           ctx,
+		"@context":           docCtx,
 		"type":               p.Type,
 		"cryptosuite":        p.Cryptosuite,
 		"verificationMethod": p.VerificationMethod,
@@ -93,7 +94,7 @@ func (l *DocumentLoader) SignEdDSARDFC2022(doc map[string]any, key ed25519.Priva
 	if p.Created != "" {
 		options["created"] = p.Created
 	}
-	hash, err := l.hashData(doc, options)
+	hash, err := l.hashData(ctx, doc, options)
 	if err != nil {
 		return Proof{}, err
 	}
@@ -107,7 +108,7 @@ func (l *DocumentLoader) SignEdDSARDFC2022(doc map[string]any, key ed25519.Priva
 // its public key; it is called only after the proof's own checks pass.
 // The error matches the sentinel errors above, and for each failed proof
 // carries a *ProofError saying which proof failed and why.
-func (l *DocumentLoader) VerifyEdDSARDFC2022(doc map[string]any, resolve func(verificationMethod string) (ed25519.PublicKey, error)) error {
+func (l *DocumentLoader) VerifyEdDSARDFC2022(ctx context.Context, doc map[string]any, resolve func(verificationMethod string) (ed25519.PublicKey, error)) error {
 	raw, has := doc["proof"]
 	if !has || raw == nil {
 		return ErrNoProof
@@ -151,7 +152,7 @@ func (l *DocumentLoader) VerifyEdDSARDFC2022(doc map[string]any, resolve func(ve
 			unsecured[k] = v
 		}
 	}
-	docCanon, err := l.Canonicalize(unsecured)
+	docCanon, err := l.Canonicalize(ctx, unsecured)
 	if err != nil {
 		return fmt.Errorf("ob3: secured document: %w", err)
 	}
@@ -161,7 +162,7 @@ func (l *DocumentLoader) VerifyEdDSARDFC2022(doc map[string]any, resolve func(ve
 	for _, i := range candidates {
 		m := proofs[i].(map[string]any)
 		vm, _ := m["verificationMethod"].(string)
-		err := l.verifyProof(m, doc["@context"], docHash[:], resolve)
+		err := l.verifyProof(ctx, m, doc["@context"], docHash[:], resolve)
 		if err == nil {
 			return nil
 		}
@@ -172,7 +173,7 @@ func (l *DocumentLoader) VerifyEdDSARDFC2022(doc map[string]any, resolve func(ve
 
 // verifyProof checks one eddsa-rdfc-2022 proof against the hash of the
 // canonical unsecured document.
-func (l *DocumentLoader) verifyProof(proof map[string]any, docCtx any, docHash []byte, resolve func(string) (ed25519.PublicKey, error)) error {
+func (l *DocumentLoader) verifyProof(ctx context.Context, proof map[string]any, docCtx any, docHash []byte, resolve func(string) (ed25519.PublicKey, error)) error {
 	str := func(name string) (string, error) {
 		v, ok := proof[name]
 		if !ok {
@@ -218,7 +219,7 @@ func (l *DocumentLoader) verifyProof(proof map[string]any, docCtx any, docHash [
 		}
 	}
 	options["@context"] = docCtx
-	optCanon, err := l.Canonicalize(options)
+	optCanon, err := l.Canonicalize(ctx, options)
 	if err != nil {
 		return fmt.Errorf("proof options: %w", err)
 	}
@@ -242,12 +243,12 @@ func (l *DocumentLoader) verifyProof(proof map[string]any, docCtx any, docHash [
 
 // hashData is SHA-256(canonical proof options) || SHA-256(canonical
 // document): the proof hash comes first.
-func (l *DocumentLoader) hashData(doc, options map[string]any) ([]byte, error) {
-	optCanon, err := l.Canonicalize(options)
+func (l *DocumentLoader) hashData(ctx context.Context, doc, options map[string]any) ([]byte, error) {
+	optCanon, err := l.Canonicalize(ctx, options)
 	if err != nil {
 		return nil, fmt.Errorf("proof options: %w", err)
 	}
-	docCanon, err := l.Canonicalize(doc)
+	docCanon, err := l.Canonicalize(ctx, doc)
 	if err != nil {
 		return nil, fmt.Errorf("document: %w", err)
 	}

@@ -108,7 +108,10 @@ func (l *DocumentLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrContextNotEmbedded, u)
 	}
-	return &ld.RemoteDocument{DocumentURL: u, Document: shareableCopy(doc)}, nil
+	// Copies the two levels json-gold may write to (it merges an @import
+	// into the loaded "@context" object), so the shared parsed documents
+	// are never modified.
+	return &ld.RemoteDocument{DocumentURL: u, Document: copyJSON(doc, 2)}, nil
 }
 
 // URLs returns the context URLs the loader serves.
@@ -118,28 +121,6 @@ func (l *DocumentLoader) URLs() []string {
 		urls = append(urls, u)
 	}
 	return urls
-}
-
-// shareableCopy copies the two map levels json-gold may write to (it merges
-// an @import into the loaded "@context" object), so the shared parsed
-// documents are never modified.
-func shareableCopy(doc any) any {
-	m, ok := doc.(map[string]any)
-	if !ok {
-		return doc
-	}
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	if c, ok := m["@context"].(map[string]any); ok {
-		cc := make(map[string]any, len(c))
-		for k, v := range c {
-			cc[k] = v
-		}
-		out["@context"] = cc
-	}
-	return out
 }
 
 // activeContext returns the processed form of a document's top-level

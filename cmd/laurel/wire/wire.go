@@ -106,7 +106,13 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 
 // NewIssuing returns the issuing service on the stores.
 func NewIssuing(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob3.DocumentLoader) *issuer.Service {
-	return issuer.NewService(issuer.Deps{
+	return issuer.NewService(IssuingDeps(st, sealer, urls, loader))
+}
+
+// IssuingDeps are the issuing service's dependencies over st, for tests
+// that swap one of them.
+func IssuingDeps(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob3.DocumentLoader) issuer.Deps {
+	return issuer.Deps{
 		Profiles:     st.Profiles,
 		Achievements: st.Achievements,
 		Members:      st.Members,
@@ -118,7 +124,7 @@ func NewIssuing(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob3
 		Claims:       st.Claims,
 		URLs:         urls,
 		Loader:       loader,
-	})
+	}
 }
 
 // NewAwarder returns the recognition engine on the stores of db, making
