@@ -31,15 +31,3 @@ type StatsStore interface {
 	// Funnel counts, per level, the members who hold a badge of it.
 	Funnel(ctx context.Context, issuerID string) (map[string]int, error)
 }
-
-// WeekKey names the ISO week of t, e.g. 2026-W47.
-func WeekKey(t time.Time) string { return PeriodKey(PeriodWeek, t) }
-
-// LastWeeks names the n weeks up to and including now's, oldest first.
-func LastWeeks(now time.Time, n int) []string {
-	out := make([]string, n)
-	for i := range n {
-		out[n-1-i] = WeekKey(now.AddDate(0, 0, -7*i))
-	}
-	return out
-}
