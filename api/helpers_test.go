@@ -73,7 +73,11 @@ func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) 
 		Images:       mongodb.NewImageStore(db),
 		Issuing:      issuing,
 		Verifier:     v,
+		Catalogue:    awarder.Catalogue,
 		Recognition:  awarder,
+		Nominations:  badges.NewNominations(mongodb.NewNominationStore(db), awarder),
+		Spotlight:    badges.NewSpotlight(mongodb.NewPinStore(db), awarder.Members, awarder.Now),
+		Previews:     badges.NewPreviewer(awarder.Catalogue, awarder.Members, awarder.Records, awarder.Holdings, awarder.Now),
 		Ping:         db.Ping,
 	})
 	if err != nil {

@@ -36,7 +36,7 @@ const (
 )
 
 // periodNames are each period's singular and plural names.
-var periodNames = map[period][2]string{
+var periodNames = [...][2]string{
 	dayPeriod:     {"day", "days"},
 	weekPeriod:    {PeriodWeek, "weeks"},
 	monthPeriod:   {PeriodMonth, "months"},
@@ -56,8 +56,8 @@ func periodNamed(name string, plural bool) period {
 		i = 1
 	}
 	for p, names := range periodNames {
-		if names[i] == name {
-			return p
+		if p != int(noPeriod) && names[i] == name {
+			return period(p)
 		}
 	}
 	return noPeriod
@@ -80,8 +80,6 @@ func rulePeriod(name string) period {
 	}
 	return noPeriod
 }
-
-func (p period) plural() string { return periodNames[p][1] }
 
 // index numbers the period containing t: days since 1970-01-01, ISO weeks
 // since Monday 1970-01-05, year*12 + month - 1, year*4 + quarter - 1, or

@@ -1,6 +1,7 @@
 package badges
 
 import (
+	"context"
 	"math"
 	"slices"
 	"sort"
@@ -92,6 +93,15 @@ type MemberRecord struct {
 	// revoked, does not award again in the same period. At most
 	// MaxRecordAwarded.
 	Awarded map[string]string
+}
+
+// RecordStore keeps members' records.
+type RecordStore interface {
+	// Record reads a member's record; nil when there is none yet.
+	Record(ctx context.Context, memberID string) (*MemberRecord, error)
+	// UpdateRecord changes a member's record atomically; change gets a new
+	// record when there is none, and may run more than once.
+	UpdateRecord(ctx context.Context, memberID string, change func(*MemberRecord) error) error
 }
 
 // AwardedIn reports whether the member was awarded an achievement by rule

@@ -31,3 +31,14 @@ type StatsStore interface {
 	// Funnel counts, per level, the members who hold a badge of it.
 	Funnel(ctx context.Context, issuerID string) (map[string]int, error)
 }
+
+// Counters returns a community's last n weeks of counters, oldest first,
+// and how many members reached each level.
+func (a *Awarder) Counters(ctx context.Context, issuerID string, weeks int) ([]WeekStats, map[string]int, error) {
+	ws, err := a.Stats.Weeks(ctx, issuerID, LastWeeks(a.now(), weeks))
+	if err != nil {
+		return nil, nil, err
+	}
+	funnel, err := a.Stats.Funnel(ctx, issuerID)
+	return ws, funnel, err
+}

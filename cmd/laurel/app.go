@@ -102,7 +102,11 @@ func (m *Main) Run(ctx context.Context) error {
 		Images:       mongodb.NewImageStore(m.db),
 		Issuing:      issuing,
 		Verifier:     verify,
+		Catalogue:    awarder.Catalogue,
 		Recognition:  awarder,
+		Nominations:  badges.NewNominations(mongodb.NewNominationStore(m.db), awarder),
+		Spotlight:    badges.NewSpotlight(mongodb.NewPinStore(m.db), awarder.Members, awarder.Now),
+		Previews:     badges.NewPreviewer(awarder.Catalogue, awarder.Members, awarder.Records, awarder.Holdings, awarder.Now),
 		Ping:         m.db.Ping,
 	})
 	if err != nil {

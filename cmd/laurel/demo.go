@@ -137,7 +137,7 @@ func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awar
 		if err != nil {
 			return fmt.Errorf("demo rule of %s: %w", b.in.Name, err)
 		}
-		if _, err := awarder.SetRule(ctx, ids[i], r); err != nil {
+		if _, err := awarder.Catalogue.SetRule(ctx, ids[i], r); err != nil {
 			return fmt.Errorf("demo rule of %s: %w", b.in.Name, err)
 		}
 	}
@@ -164,7 +164,8 @@ func seedDemo(ctx context.Context, db *mongodb.DB, issuing *issuer.Service, awar
 		}
 		issued += n
 	}
-	if err := awarder.SetPin(ctx, p.ID, &badges.Pin{MemberID: members[0].ID, Note: "Started the newcomers' evenings and mentors three members."}); err != nil {
+	spotlight := badges.NewSpotlight(mongodb.NewPinStore(db), awarder.Members, awarder.Now)
+	if err := spotlight.SetPin(ctx, p.ID, &badges.Pin{MemberID: members[0].ID, Note: "Started the newcomers' evenings and mentors three members."}); err != nil {
 		return err
 	}
 	sc, err := issuing.MemberShowcase(ctx, members[0].ID)

@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
@@ -28,14 +29,19 @@ func NewService(db *bmongo.DB, sealer *issuer.Sealer, urls issuer.URLs, loader *
 // NewAwarder wires the recognition engine to the stores of db and to the
 // issuing service, which makes its awards.
 func NewAwarder(db *bmongo.DB, issuing *issuer.Service, log *slog.Logger) *badges.Awarder {
+	records := bmongo.NewRecordStore(db)
 	return &badges.Awarder{
-		Store:        bmongo.NewRecognitionStore(db),
+		Catalogue:    badges.NewCatalogue(bmongo.NewBehaviourStore(db), bmongo.NewRuleStore(db), issuing.Achievements),
+		Activities:   bmongo.NewActivityStore(db),
+		Records:      records,
+		Queue:        bmongo.NewQueueStore(db),
 		Stats:        bmongo.NewStatsStore(db),
 		Members:      issuing.Members,
 		Achievements: issuing.Achievements,
 		Issue:        issuing.IssueFunc(),
 		Holdings:     issuing.HoldingsFunc(),
 		Log:          log,
-		Writers:      db.RecordWriters(),
+		Now:          time.Now,
+		Writers:      records.Writers(),
 	}
 }
