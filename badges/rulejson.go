@@ -45,7 +45,7 @@ func readJSON(data []byte) (*jsonNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, FieldErrorf("rule", "rule has more data after its JSON object, at byte %d", dec.InputOffset())
 	}
 	return n, nil
@@ -116,7 +116,7 @@ func syntaxError(dec *json.Decoder, err error) error {
 	switch {
 	case errors.As(err, &se):
 		return FieldErrorf("rule", "rule is not valid JSON at byte %d: %s", se.Offset, se.Error())
-	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return FieldErrorf("rule", "rule is not valid JSON: it ends too soon")
 	}
 	return FieldErrorf("rule", "rule is not valid JSON at byte %d", dec.InputOffset())
