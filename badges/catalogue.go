@@ -45,17 +45,26 @@ func (c *Catalogue) AddBehaviour(ctx context.Context, issuerID string, b Behavio
 // achievements, and no achievement may require itself. Changing a rule
 // never revokes what was earned.
 func (c *Catalogue) SetRule(ctx context.Context, achievementID string, r *Rule) (*Achievement, error) {
+	ach, err := c.draft(ctx, achievementID, r)
+	if err != nil {
+		return nil, err
+	}
+	return ach, c.rules.SetRule(ctx, ach.IssuerID, ach.ID, r)
+}
+
+// draft reads an achievement and checks a rule for it (none: no rule) as
+// SetRule stores it.
+func (c *Catalogue) draft(ctx context.Context, achievementID string, r *Rule) (*Achievement, error) {
 	ach, err := c.achievements.Achievement(ctx, achievementID)
 	if err != nil {
 		return nil, err
 	}
-	if r == nil {
-		return ach, c.rules.SetRule(ctx, ach.IssuerID, ach.ID, nil)
+	if r != nil {
+		if err := c.checkRule(ctx, ach, r); err != nil {
+			return nil, err
+		}
 	}
-	if err := c.checkRule(ctx, ach, r); err != nil {
-		return nil, err
-	}
-	return ach, c.rules.SetRule(ctx, ach.IssuerID, ach.ID, r)
+	return ach, nil
 }
 
 // Rule returns an achievement's rule; ENOTFOUND when it has none.

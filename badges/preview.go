@@ -47,11 +47,8 @@ func NewPreviewer(catalogue *Catalogue, members MemberService, records RecordSto
 // Preview evaluates a draft rule for an achievement over the community's
 // members (the first MaxPreviewMembers).
 func (v *Previewer) Preview(ctx context.Context, achievementID string, r *Rule) (*RulePreview, error) {
-	ach, err := v.catalogue.achievements.Achievement(ctx, achievementID)
+	ach, err := v.catalogue.draft(ctx, achievementID, r)
 	if err != nil {
-		return nil, err
-	}
-	if err := v.catalogue.checkRule(ctx, ach, r); err != nil {
 		return nil, err
 	}
 	catalogue, err := v.catalogue.Behaviours(ctx, ach.IssuerID)
