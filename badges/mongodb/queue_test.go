@@ -147,3 +147,27 @@ func TestAwarder_DrainPassesAwardsInBackoff(t *testing.T) {
 		t.Fatalf("issued %v; want only %s", f.issued, due.ID)
 	}
 }
+
+// TestAwarder_DrainIsBounded: one Drain handles at most MaxDrain queued
+// awards, however many are due; the next one goes on.
+func TestAwarder_DrainIsBounded(t *testing.T) {
+	f := newQueueFixture(t)
+	f.aw.Issue = func(context.Context, string, badges.AwardInput) (string, error) {
+		return "", badges.Errorf(badges.EINVALID, "The achievement is archived.") // dropped: the cheapest award to handle
+	}
+	ctx := t.Context()
+	now := time.Now().UTC()
+	queued := make([]badges.PendingAward, badges.MaxDrain+1)
+	for i := range queued {
+		queued[i] = badges.PendingAward{ID: fmt.Sprintf("rule:a:m%04d:", i), IssuerID: f.issuer, AchievementID: "a",
+			MemberID: fmt.Sprintf("m%04d", i), CreatedAt: now.Add(time.Duration(i-2000) * time.Millisecond)}
+	}
+	if err := f.aw.Queue.Enqueue(ctx, queued); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []int{badges.MaxDrain, 1, 0} {
+		if n, err := f.aw.Drain(ctx); err != nil || n != want {
+			t.Fatalf("Drain = %d, %v; want %d", n, err, want)
+		}
+	}
+}
