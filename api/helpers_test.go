@@ -307,5 +307,5 @@ func newIssuing(t testing.TB, db *database.DB) *issuer.Service {
 // through issuing.
 func newAwarder(t testing.TB, db *database.DB, issuing *issuer.Service) *badges.Awarder {
 	t.Helper()
-	return wire.NewAwarder(db, wire.NewStores(db), issuing, nil)
+	return wire.NewAwarder(wire.NewStores(db), issuing, nil)
 }

@@ -15,23 +15,39 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-// Recognition is what the handlers need of the recognition engine.
-type Recognition interface {
-	Behaviours(ctx context.Context, issuerID string) ([]badges.Behaviour, error)
-	AddBehaviour(ctx context.Context, issuerID string, b badges.Behaviour) error
-	SetRule(ctx context.Context, achievementID string, r *badges.Rule) (*badges.Achievement, error)
-	Rule(ctx context.Context, achievementID string) (*badges.Rule, error)
-	Record(ctx context.Context, issuerID string, ins []badges.ActivityInput) ([]badges.ActivityResult, error)
-	Progress(ctx context.Context, memberID string) ([]badges.AchievementProgress, error)
-	Endorse(ctx context.Context, issuerID string, in badges.EndorseInput) (*badges.EndorseResult, error)
-	Nominate(ctx context.Context, issuerID string, in badges.NominateInput) (*badges.Nomination, error)
-	Nominations(ctx context.Context, issuerID, status string) ([]*badges.Nomination, error)
-	Decide(ctx context.Context, id string, approve bool, reason string) (*badges.Nomination, error)
-	Counters(ctx context.Context, issuerID string, weeks int) ([]badges.WeekStats, map[string]int, error)
-	SetPin(ctx context.Context, issuerID string, p *badges.Pin) error
-	Pinned(ctx context.Context, issuerID string) (*badges.Pin, error)
-	Preview(ctx context.Context, achievementID string, r *badges.Rule) (*badges.RulePreview, error)
-}
+// The recognition engine's services, as the handlers use them.
+type (
+	// Catalogue keeps behaviours and rules.
+	Catalogue interface {
+		Behaviours(ctx context.Context, issuerID string) ([]badges.Behaviour, error)
+		AddBehaviour(ctx context.Context, issuerID string, b badges.Behaviour) error
+		SetRule(ctx context.Context, achievementID string, r *badges.Rule) (*badges.Achievement, error)
+		Rule(ctx context.Context, achievementID string) (*badges.Rule, error)
+	}
+	// Recognition records activity and endorsements, and reports progress
+	// and counters.
+	Recognition interface {
+		Record(ctx context.Context, issuerID string, ins []badges.ActivityInput) ([]badges.ActivityResult, error)
+		Progress(ctx context.Context, memberID string) ([]badges.AchievementProgress, error)
+		Endorse(ctx context.Context, issuerID string, in badges.EndorseInput) (*badges.EndorseResult, error)
+		Counters(ctx context.Context, issuerID string, weeks int) ([]badges.WeekStats, map[string]int, error)
+	}
+	// Nominations takes nominations to a decision.
+	Nominations interface {
+		Nominate(ctx context.Context, issuerID string, in badges.NominateInput) (*badges.Nomination, error)
+		Nominations(ctx context.Context, issuerID, status string) ([]*badges.Nomination, error)
+		Decide(ctx context.Context, id string, approve bool, reason string) (*badges.Nomination, error)
+	}
+	// Spotlight keeps each community's pinned member.
+	Spotlight interface {
+		SetPin(ctx context.Context, issuerID string, p *badges.Pin) error
+		Pinned(ctx context.Context, issuerID string) (*badges.Pin, error)
+	}
+	// Previews evaluates draft rules.
+	Previews interface {
+		Preview(ctx context.Context, achievementID string, r *badges.Rule) (*badges.RulePreview, error)
+	}
+)
 
 type behaviourJSON struct {
 	Key         string `json:"key"`
@@ -41,7 +57,7 @@ type behaviourJSON struct {
 }
 
 func (s *Server) handleBehaviourList(c echo.Context) error {
-	bs, err := s.svc.Recognition.Behaviours(c.Request().Context(), c.Param("issuer"))
+	bs, err := s.svc.Catalogue.Behaviours(c.Request().Context(), c.Param("issuer"))
 	if err != nil {
 		return err
 	}
@@ -58,7 +74,7 @@ func (s *Server) handleBehaviourCreate(c echo.Context) error {
 		return err
 	}
 	b := badges.Behaviour{Key: req.Key, Name: req.Name, Description: req.Description, Category: badges.BehaviourCategory(req.Category)}
-	if err := s.svc.Recognition.AddBehaviour(c.Request().Context(), c.Param("issuer"), b); err != nil {
+	if err := s.svc.Catalogue.AddBehaviour(c.Request().Context(), c.Param("issuer"), b); err != nil {
 		return err
 	}
 	return created(c, "/api/v1/issuers/"+c.Param("issuer")+"/behaviours", req)
@@ -71,7 +87,7 @@ func (s *Server) handleRulePut(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.Recognition.SetRule(c.Request().Context(), c.Param("achievement"), r); err != nil {
+	if _, err := s.svc.Catalogue.SetRule(c.Request().Context(), c.Param("achievement"), r); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, r)
@@ -90,7 +106,7 @@ func readRule(c echo.Context) (*badges.Rule, error) {
 }
 
 func (s *Server) handleRuleGet(c echo.Context) error {
-	r, err := s.svc.Recognition.Rule(c.Request().Context(), c.Param("achievement"))
+	r, err := s.svc.Catalogue.Rule(c.Request().Context(), c.Param("achievement"))
 	if err != nil {
 		return err
 	}
@@ -98,7 +114,7 @@ func (s *Server) handleRuleGet(c echo.Context) error {
 }
 
 func (s *Server) handleRuleDelete(c echo.Context) error {
-	if _, err := s.svc.Recognition.SetRule(c.Request().Context(), c.Param("achievement"), nil); err != nil {
+	if _, err := s.svc.Catalogue.SetRule(c.Request().Context(), c.Param("achievement"), nil); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -379,7 +395,7 @@ func (s *Server) handleNominate(c echo.Context) error {
 	if err := s.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	n, err := s.svc.Recognition.Nominate(c.Request().Context(), c.Param("issuer"),
+	n, err := s.svc.Nominations.Nominate(c.Request().Context(), c.Param("issuer"),
 		badges.NominateInput{NominatorID: req.NominatorID, MemberID: req.MemberID, AchievementID: req.AchievementID, Note: req.Note})
 	if err != nil {
 		return err
@@ -388,7 +404,7 @@ func (s *Server) handleNominate(c echo.Context) error {
 }
 
 func (s *Server) handleNominationList(c echo.Context) error {
-	ns, err := s.svc.Recognition.Nominations(c.Request().Context(), c.Param("issuer"), c.QueryParam("status"))
+	ns, err := s.svc.Nominations.Nominations(c.Request().Context(), c.Param("issuer"), c.QueryParam("status"))
 	if err != nil {
 		return err
 	}
@@ -413,7 +429,7 @@ func (s *Server) handleNominationDecide(approve bool) echo.HandlerFunc {
 				return err
 			}
 		}
-		n, err := s.svc.Recognition.Decide(c.Request().Context(), c.Param("nomination"), approve, req.Reason)
+		n, err := s.svc.Nominations.Decide(c.Request().Context(), c.Param("nomination"), approve, req.Reason)
 		if err != nil {
 			return err
 		}
@@ -515,7 +531,7 @@ func (s *Server) handleRulePreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.svc.Recognition.Preview(c.Request().Context(), c.Param("achievement"), r)
+	p, err := s.svc.Previews.Preview(c.Request().Context(), c.Param("achievement"), r)
 	if err != nil {
 		return err
 	}

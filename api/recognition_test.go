@@ -208,7 +208,7 @@ func TestRecognition_CrashBetweenIssueAndDequeue(t *testing.T) {
 	issuing := newIssuing(t, ts.db)
 	aw := newAwarder(t, ts.db, issuing)
 	ctx := context.Background()
-	if _, err := aw.SetRule(ctx, ach, mustRule(t, `{"condition":{"count":{"behaviour":"volunteered","min":1}}}`)); err != nil {
+	if _, err := aw.Catalogue.SetRule(ctx, ach, mustRule(t, `{"condition":{"count":{"behaviour":"volunteered","min":1}}}`)); err != nil {
 		t.Fatal(err)
 	}
 	real := aw.Issue
@@ -235,7 +235,7 @@ func TestRecognition_CrashBetweenIssueAndDequeue(t *testing.T) {
 		}
 	}
 	waitFor(t, "the queue to empty", func() (string, bool) {
-		p, err := aw.Store.Pending(ctx, 10)
+		p, err := aw.Queue.Pending(ctx, everQueued, 10)
 		return fmt.Sprint(p, err), err == nil && len(p) == 0
 	})
 	sc, err := issuing.MemberShowcase(ctx, res[0].MemberID)
@@ -243,6 +243,10 @@ func TestRecognition_CrashBetweenIssueAndDequeue(t *testing.T) {
 		t.Fatalf("credentials issued: %+v, %v (attempts %v)", sc, err, issued)
 	}
 }
+
+// everQueued is a time at which every queued award is due, to list them
+// all.
+var everQueued = time.Now().AddDate(100, 0, 0)
 
 // ruleAwards records activity of one member through an awarder of its
 // own, on its own clock, drains the award queue and counts what was issued.
@@ -258,7 +262,7 @@ func newRuleAwards(t *testing.T, ts *testServer, iss, ach, rule string) *ruleAwa
 	t.Helper()
 	issuing := newIssuing(t, ts.db)
 	aw := newAwarder(t, ts.db, issuing)
-	if _, err := aw.SetRule(t.Context(), ach, mustRule(t, rule)); err != nil {
+	if _, err := aw.Catalogue.SetRule(t.Context(), ach, mustRule(t, rule)); err != nil {
 		t.Fatal(err)
 	}
 	return &ruleAwards{t: t, aw: aw, issuing: issuing, iss: iss}
@@ -286,7 +290,7 @@ func (h *ruleAwards) credentials(n int) []issuer.ShowcaseEntry {
 	h.t.Helper()
 	var sc *issuer.MemberShowcase
 	waitFor(h.t, fmt.Sprintf("%d credentials", n), func() (string, bool) {
-		p, err := h.aw.Store.Pending(h.t.Context(), 10)
+		p, err := h.aw.Queue.Pending(h.t.Context(), everQueued, 10)
 		var err2 error
 		sc, err2 = h.issuing.MemberShowcase(h.t.Context(), h.member)
 		return fmt.Sprint(p, sc, err, err2), err == nil && err2 == nil && len(p) == 0 && sc.Total == n

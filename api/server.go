@@ -42,7 +42,11 @@ type Services struct {
 	Images       badges.ImageStore
 	Issuing      Issuing
 	Verifier     Verifier
+	Catalogue    Catalogue
 	Recognition  Recognition
+	Nominations  Nominations
+	Spotlight    Spotlight
+	Previews     Previews
 	Ping         func(context.Context) error // readiness of the database
 }
 

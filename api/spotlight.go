@@ -70,7 +70,7 @@ func (s *Server) handleSpotlight(c echo.Context) error {
 
 func (s *Server) spotlight(ctx context.Context, issuerID string) (*spotlightJSON, error) {
 	out := &spotlightJSON{RecentAwards: []spotlightAward{}, ThisWeek: []spotlightMember{}, ThisMonth: []spotlightMember{}}
-	pin, err := s.svc.Recognition.Pinned(ctx, issuerID)
+	pin, err := s.svc.Spotlight.Pinned(ctx, issuerID)
 	if err != nil {
 		return nil, err
 	}
@@ -176,14 +176,14 @@ func (s *Server) handlePinPut(c echo.Context) error {
 	if err := s.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.svc.Recognition.SetPin(c.Request().Context(), c.Param("issuer"), &badges.Pin{MemberID: req.MemberID, Note: req.Note}); err != nil {
+	if err := s.svc.Spotlight.SetPin(c.Request().Context(), c.Param("issuer"), &badges.Pin{MemberID: req.MemberID, Note: req.Note}); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, req)
 }
 
 func (s *Server) handlePinDelete(c echo.Context) error {
-	if err := s.svc.Recognition.SetPin(c.Request().Context(), c.Param("issuer"), nil); err != nil {
+	if err := s.svc.Spotlight.SetPin(c.Request().Context(), c.Param("issuer"), nil); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

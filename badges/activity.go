@@ -1,6 +1,7 @@
 package badges
 
 import (
+	"context"
 	"math"
 	"strings"
 	"time"
@@ -23,6 +24,15 @@ type Activity struct {
 	Cohort        string    // cohort or group, optional
 	SourceEventID string    // the source system's id, for idempotency, optional
 	RecordedAt    time.Time // when Laurel learnt of it
+}
+
+// ActivityStore is the log of every activity recorded, which is also what
+// makes recording one twice a duplicate.
+type ActivityStore interface {
+	// LogActivities appends activities to the log, once each: the result
+	// says, per activity, whether it was logged before (by its id, which
+	// derives from the source's event id when there is one).
+	LogActivities(ctx context.Context, as []Activity) (duplicate []bool, err error)
 }
 
 // FutureTolerance is how far ahead of the server's clock an activity may be

@@ -1,6 +1,9 @@
 package badges
 
-import "regexp"
+import (
+	"context"
+	"regexp"
+)
 
 // BehaviourCategory groups behaviours by the kind of engagement they show.
 type BehaviourCategory string
@@ -25,6 +28,15 @@ type Behaviour struct {
 	Name        string // a short past-tense phrase, e.g. "Hosted a session"
 	Description string
 	Category    BehaviourCategory
+}
+
+// BehaviourStore keeps the behaviours each community adds to the
+// defaults.
+type BehaviourStore interface {
+	// CustomBehaviours lists the behaviours an issuer added.
+	CustomBehaviours(ctx context.Context, issuerID string) ([]Behaviour, error)
+	// AddBehaviour adds one; ECONFLICT when the key is taken.
+	AddBehaviour(ctx context.Context, issuerID string, b Behaviour) error
 }
 
 // BehaviourEndorsement is the behaviour an endorsement is recorded as, for

@@ -1,6 +1,7 @@
 package badges
 
 import (
+	"context"
 	"math"
 	"slices"
 	"sort"
@@ -92,6 +93,15 @@ type MemberRecord struct {
 	// revoked, does not award again in the same period. At most
 	// MaxRecordAwarded.
 	Awarded map[string]string
+}
+
+// RecordStore keeps members' records.
+type RecordStore interface {
+	// Record reads a member's record; nil when there is none yet.
+	Record(ctx context.Context, memberID string) (*MemberRecord, error)
+	// UpdateRecord changes a member's record atomically; change gets a new
+	// record when there is none, and may run more than once.
+	UpdateRecord(ctx context.Context, memberID string, change func(*MemberRecord) error) error
 }
 
 // AwardedIn reports whether the member was awarded an achievement by rule
@@ -232,9 +242,9 @@ func (r *MemberRecord) AddEndorsement(e Endorsement) bool {
 		return false
 	}
 	e.At = utc(e.At)
-	day := dayNumber(e.At)
+	day := dayPeriod.index(e.At)
 	for _, x := range r.Endorsements {
-		if x.From == e.From && dayNumber(x.At) == day {
+		if x.From == e.From && dayPeriod.index(x.At) == day {
 			return false
 		}
 	}
@@ -300,9 +310,9 @@ func (br *BehaviourRecord) add(e Event) {
 		br.Last = e.At
 	}
 	br.insertRecent(e)
-	br.Days = insertUnit(br.Days, dayNumber(e.At), MaxActiveDays)
-	br.Weeks = insertUnit(br.Weeks, weekNumber(e.At), MaxActiveWeeks)
-	br.Months = insertUnit(br.Months, monthNumber(e.At), MaxActiveMonths)
+	br.Days = insertUnit(br.Days, dayPeriod.index(e.At), MaxActiveDays)
+	br.Weeks = insertUnit(br.Weeks, weekPeriod.index(e.At), MaxActiveWeeks)
+	br.Months = insertUnit(br.Months, monthPeriod.index(e.At), MaxActiveMonths)
 	if e.PeerID != "" {
 		if i, found := slices.BinarySearch(br.Peers, e.PeerID); !found && len(br.Peers) < MaxRecordPeers {
 			br.Peers = slices.Insert(br.Peers, i, e.PeerID)
@@ -363,67 +373,25 @@ func insertUnit(list []int, u, max int) []int {
 	return list
 }
 
-func utc(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
+// activeLimit is how many distinct active periods of a kind a behaviour
+// record keeps.
+func activeLimit(p period) int {
+	switch p {
+	case dayPeriod:
+		return MaxActiveDays
+	case weekPeriod:
+		return MaxActiveWeeks
 	}
-	return t.UTC().Round(0)
+	return MaxActiveMonths
 }
 
-// Time units, as running numbers so that consecutive units differ by one.
-const (
-	unitDay   = "days"
-	unitWeek  = "weeks"
-	unitMonth = "months"
-)
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
-}
-
-// dayNumber is the number of days since 1970-01-01, UTC.
-func dayNumber(t time.Time) int { return int(floorDiv(t.Unix(), 86400)) }
-
-// weekNumber is the number of ISO weeks since Monday 1970-01-05.
-func weekNumber(t time.Time) int { return int(floorDiv(int64(dayNumber(t))-4, 7)) }
-
-// monthNumber is year*12 + month - 1, UTC.
-func monthNumber(t time.Time) int {
-	y, m, _ := t.UTC().Date()
-	return y*12 + int(m) - 1
-}
-
-func unitNumber(unit string, t time.Time) int {
-	switch unit {
-	case unitDay:
-		return dayNumber(t)
-	case unitWeek:
-		return weekNumber(t)
-	}
-	return monthNumber(t)
-}
-
-// unitStart is when unit number u begins.
-func unitStart(unit string, u int) time.Time {
-	switch unit {
-	case unitDay:
-		return time.Unix(int64(u)*86400, 0).UTC()
-	case unitWeek:
-		return time.Unix((int64(u)*7+4)*86400, 0).UTC()
-	}
-	y := floorDiv(int64(u), 12)
-	return time.Date(int(y), time.Month(int64(u)-y*12+1), 1, 0, 0, 0, 0, time.UTC)
-}
-
-func (br *BehaviourRecord) units(unit string) (list []int, max int) {
-	switch unit {
-	case unitDay:
+// units returns the distinct active periods of a kind, and how many are
+// kept at most.
+func (br *BehaviourRecord) units(p period) (list []int, max int) {
+	switch p {
+	case dayPeriod:
 		return br.Days, MaxActiveDays
-	case unitWeek:
+	case weekPeriod:
 		return br.Weeks, MaxActiveWeeks
 	}
 	return br.Months, MaxActiveMonths

@@ -32,14 +32,13 @@ type StatsStore interface {
 	Funnel(ctx context.Context, issuerID string) (map[string]int, error)
 }
 
-// WeekKey names the ISO week of t, e.g. 2026-W47.
-func WeekKey(t time.Time) string { return PeriodKey(PeriodWeek, t) }
-
-// LastWeeks names the n weeks up to and including now's, oldest first.
-func LastWeeks(now time.Time, n int) []string {
-	out := make([]string, n)
-	for i := range n {
-		out[n-1-i] = WeekKey(now.AddDate(0, 0, -7*i))
+// Counters returns a community's last n weeks of counters, oldest first,
+// and how many members reached each level.
+func (a *Awarder) Counters(ctx context.Context, issuerID string, weeks int) ([]WeekStats, map[string]int, error) {
+	ws, err := a.Stats.Weeks(ctx, issuerID, LastWeeks(a.now(), weeks))
+	if err != nil {
+		return nil, nil, err
 	}
-	return out
+	funnel, err := a.Stats.Funnel(ctx, issuerID)
+	return ws, funnel, err
 }

@@ -133,7 +133,7 @@ func seedDemo(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer
 		if err != nil {
 			return fmt.Errorf("demo rule of %s: %w", b.in.Name, err)
 		}
-		if _, err := awarder.SetRule(ctx, ids[i], r); err != nil {
+		if _, err := awarder.Catalogue.SetRule(ctx, ids[i], r); err != nil {
 			return fmt.Errorf("demo rule of %s: %w", b.in.Name, err)
 		}
 	}
@@ -160,7 +160,7 @@ func seedDemo(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer
 		}
 		issued += n
 	}
-	if err := awarder.SetPin(ctx, p.ID, &badges.Pin{MemberID: members[0].ID, Note: "Started the newcomers' evenings and mentors three members."}); err != nil {
+	if err := l.Spotlight.SetPin(ctx, p.ID, &badges.Pin{MemberID: members[0].ID, Note: "Started the newcomers' evenings and mentors three members."}); err != nil {
 		return err
 	}
 	sc, err := l.Issuing.MemberShowcase(ctx, members[0].ID)

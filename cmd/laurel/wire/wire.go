@@ -7,6 +7,7 @@ package wire
 import (
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
@@ -41,7 +42,13 @@ type Stores struct {
 	Members      *bmongo.MemberService
 	APIKeys      *bmongo.APIKeyService
 	Images       *bmongo.ImageStore
-	Recognition  *bmongo.RecognitionStore
+	Behaviours   *bmongo.BehaviourStore
+	Rules        *bmongo.RuleStore
+	Activities   *bmongo.ActivityStore
+	Records      *bmongo.RecordStore
+	Queue        *bmongo.QueueStore
+	Nominations  *bmongo.NominationStore
+	Pins         *bmongo.PinStore
 	Stats        *bmongo.StatsStore
 	Claims       *database.DB // key documents: idempotency keys, holds on badges
 }
@@ -59,7 +66,13 @@ func NewStores(db *database.DB) *Stores {
 		Members:      bmongo.NewMemberService(db),
 		APIKeys:      bmongo.NewAPIKeyService(db),
 		Images:       images,
-		Recognition:  bmongo.NewRecognitionStore(db),
+		Behaviours:   bmongo.NewBehaviourStore(db),
+		Rules:        bmongo.NewRuleStore(db),
+		Activities:   bmongo.NewActivityStore(db),
+		Records:      bmongo.NewRecordStore(db),
+		Queue:        bmongo.NewQueueStore(db),
+		Nominations:  bmongo.NewNominationStore(db),
+		Pins:         bmongo.NewPinStore(db),
 		Stats:        bmongo.NewStatsStore(db),
 		Claims:       db,
 	}
@@ -67,13 +80,16 @@ func NewStores(db *database.DB) *Stores {
 
 // Laurel is Laurel built on one database.
 type Laurel struct {
-	DB       *database.DB
-	Stores   *Stores
-	URLs     issuer.URLs
-	Loader   *ob3.DocumentLoader
-	Issuing  *issuer.Service
-	Awarder  *badges.Awarder
-	Verifier *verifier.Verifier
+	DB          *database.DB
+	Stores      *Stores
+	URLs        issuer.URLs
+	Loader      *ob3.DocumentLoader
+	Issuing     *issuer.Service
+	Awarder     *badges.Awarder
+	Nominations *badges.Nominations
+	Spotlight   *badges.Spotlight
+	Previewer   *badges.Previewer
+	Verifier    *verifier.Verifier
 }
 
 // New builds Laurel on db.
@@ -96,7 +112,11 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	st := NewStores(db)
 	l := &Laurel{DB: db, Stores: st, URLs: urls, Loader: c.Loader}
 	l.Issuing = NewIssuing(st, c.Sealer, urls, c.Loader)
-	l.Awarder = NewAwarder(db, st, l.Issuing, c.Logger)
+	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
+	a := l.Awarder
+	l.Nominations = badges.NewNominations(st.Nominations, a)
+	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
+	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Now)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -129,16 +149,20 @@ func IssuingDeps(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob
 
 // NewAwarder returns the recognition engine on the stores of db, making
 // its awards through the issuing service.
-func NewAwarder(db *database.DB, st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.Awarder {
+func NewAwarder(st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.Awarder {
 	return &badges.Awarder{
-		Store:        st.Recognition,
+		Catalogue:    badges.NewCatalogue(st.Behaviours, st.Rules, st.Achievements),
+		Activities:   st.Activities,
+		Records:      st.Records,
+		Queue:        st.Queue,
 		Stats:        st.Stats,
 		Members:      st.Members,
 		Achievements: st.Achievements,
 		Issue:        issuing.IssueFunc(),
 		Holdings:     issuing.HoldingsFunc(),
 		Log:          log,
-		Writers:      db.RecordWriters(),
+		Now:          time.Now,
+		Writers:      st.Records.Writers(),
 	}
 }
 
@@ -152,7 +176,11 @@ func (l *Laurel) Services() api.Services {
 		Images:       l.Stores.Images,
 		Issuing:      l.Issuing,
 		Verifier:     l.Verifier,
+		Catalogue:    l.Awarder.Catalogue,
 		Recognition:  l.Awarder,
+		Nominations:  l.Nominations,
+		Spotlight:    l.Spotlight,
+		Previews:     l.Previewer,
 		Ping:         l.DB.Ping,
 	}
 }

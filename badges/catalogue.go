@@ -1,0 +1,153 @@
+package badges
+
+import (
+	"context"
+	"slices"
+)
+
+// Catalogue keeps each community's vocabulary of behaviours and its
+// achievements' rules, and checks every rule against both.
+type Catalogue struct {
+	behaviours   BehaviourStore
+	rules        RuleStore
+	achievements AchievementService
+}
+
+// NewCatalogue returns the catalogue kept in the given stores.
+func NewCatalogue(behaviours BehaviourStore, rules RuleStore, achievements AchievementService) *Catalogue {
+	return &Catalogue{behaviours: behaviours, rules: rules, achievements: achievements}
+}
+
+// Behaviours is an issuer's catalogue: the defaults and its own.
+func (c *Catalogue) Behaviours(ctx context.Context, issuerID string) ([]Behaviour, error) {
+	custom, err := c.behaviours.CustomBehaviours(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	return append(DefaultBehaviours(), custom...), nil
+}
+
+// AddBehaviour extends an issuer's catalogue.
+func (c *Catalogue) AddBehaviour(ctx context.Context, issuerID string, b Behaviour) error {
+	if err := ValidateBehaviour(b); err != nil {
+		return err
+	}
+	for _, d := range DefaultBehaviours() {
+		if d.Key == b.Key {
+			return FieldErrorf("key", "%q is one of the default behaviours", b.Key)
+		}
+	}
+	return c.behaviours.AddBehaviour(ctx, issuerID, b)
+}
+
+// SetRule validates and stores an achievement's rule: its behaviours must
+// be in the issuer's catalogue, its prerequisites the issuer's
+// achievements, and no achievement may require itself. Changing a rule
+// never revokes what was earned.
+func (c *Catalogue) SetRule(ctx context.Context, achievementID string, r *Rule) (*Achievement, error) {
+	ach, err := c.draft(ctx, achievementID, r)
+	if err != nil {
+		return nil, err
+	}
+	return ach, c.rules.SetRule(ctx, ach.IssuerID, ach.ID, r)
+}
+
+// draft reads an achievement and checks a rule for it (none: no rule) as
+// SetRule stores it.
+func (c *Catalogue) draft(ctx context.Context, achievementID string, r *Rule) (*Achievement, error) {
+	ach, err := c.achievements.Achievement(ctx, achievementID)
+	if err != nil {
+		return nil, err
+	}
+	if r != nil {
+		if err := c.checkRule(ctx, ach, r); err != nil {
+			return nil, err
+		}
+	}
+	return ach, nil
+}
+
+// Rule returns an achievement's rule; ENOTFOUND when it has none.
+func (c *Catalogue) Rule(ctx context.Context, achievementID string) (*Rule, error) {
+	ach, err := c.achievements.Achievement(ctx, achievementID)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := c.rules.Rules(ctx, ach.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := rules[ach.ID]
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "Achievement %s has no rule: it is awarded by hand.", ach.ID)
+	}
+	return r, nil
+}
+
+// checkRule checks a rule for an achievement against the community: its
+// behaviours and prerequisites exist, and no achievement requires itself.
+func (c *Catalogue) checkRule(ctx context.Context, ach *Achievement, r *Rule) error {
+	behaviours, err := c.Behaviours(ctx, ach.IssuerID)
+	if err != nil {
+		return err
+	}
+	rules, err := c.rules.Rules(ctx, ach.IssuerID)
+	if err != nil {
+		return err
+	}
+	err = r.CheckReferences(func(key string) bool {
+		return slices.ContainsFunc(behaviours, func(b Behaviour) bool { return b.Key == key })
+	}, func(id string) bool {
+		if _, known := rules[id]; known || id == ach.ID {
+			return true
+		}
+		other, err := c.achievements.Achievement(ctx, id)
+		return err == nil && other.IssuerID == ach.IssuerID
+	})
+	if err != nil {
+		return err
+	}
+	rules[ach.ID] = r
+	if err := CheckPrerequisiteCycles(rules); err != nil {
+		return &Error{Code: EINVALID, Field: "rule.condition", Message: ErrorMessage(err)}
+	}
+	return nil
+}
+
+// ruleSet is an issuer's rules with their active achievements and its
+// behaviour catalogue, read once for a batch of activities.
+type ruleSet struct {
+	issuerID     string
+	ids          []string // of the achievements with a rule, sorted
+	rules        map[string]*Rule
+	deps         map[string]Dependencies // what each rule reads
+	achievements map[string]*Achievement // active ones only
+	catalogue    []Behaviour
+}
+
+// ruleSet reads the rules of an issuer's active achievements.
+func (c *Catalogue) ruleSet(ctx context.Context, issuerID string) (*ruleSet, error) {
+	rs := &ruleSet{issuerID: issuerID, achievements: map[string]*Achievement{}, deps: map[string]Dependencies{}}
+	var err error
+	if rs.catalogue, err = c.Behaviours(ctx, issuerID); err != nil {
+		return nil, err
+	}
+	if rs.rules, err = c.rules.Rules(ctx, issuerID); err != nil {
+		return nil, err
+	}
+	for id := range rs.rules {
+		ach, err := c.achievements.Achievement(ctx, id)
+		if ErrorCode(err) == ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ach.Status == StatusActive {
+			rs.achievements[id], rs.deps[id] = ach, rs.rules[id].Dependencies()
+			rs.ids = append(rs.ids, id)
+		}
+	}
+	slices.Sort(rs.ids)
+	return rs, nil
+}

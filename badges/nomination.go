@@ -1,0 +1,212 @@
+package badges
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Nomination statuses.
+const (
+	NominationPending  = "pending"
+	NominationApproved = "approved"
+	NominationDeclined = "declined"
+)
+
+// Bounds of a nomination's texts.
+const (
+	maxNominationNoteLen = 1000
+	maxDeclineReasonLen  = 500
+)
+
+// Nomination is a leader proposing a member for an achievement; an admin
+// approves it (which awards the achievement) or declines it.
+type Nomination struct {
+	ID            string
+	IssuerID      string
+	NominatorID   string
+	MemberID      string
+	AchievementID string
+	Note          string
+	Status        string
+	CredentialID  string // when approved
+	Reason        string // when declined
+	CreatedAt     time.Time
+	DecidedAt     time.Time
+}
+
+// Open reports whether the nomination stands in the way of another one of
+// the member for the achievement: it waits for a decision, or it was
+// approved and the award is not made yet.
+func (n *Nomination) Open() bool { return n.Status == NominationPending || n.awarding() }
+
+// awarding reports an approval whose award is not made yet: it is being
+// made, or the approval was interrupted and approving again finishes it.
+func (n *Nomination) awarding() bool { return n.Status == NominationApproved && n.CredentialID == "" }
+
+// NominationStore keeps nominations. A member has at most one open
+// nomination for an achievement (see Nomination.Open).
+type NominationStore interface {
+	// CreateNomination stores a new nomination, unless the member has an
+	// open one for the achievement already: then it stores nothing and
+	// returns that one's id.
+	CreateNomination(ctx context.Context, n *Nomination) (existing string, err error)
+	// Nomination reads one; ENOTFOUND when there is none.
+	Nomination(ctx context.Context, id string) (*Nomination, error)
+	// Nominations lists an issuer's with a status ("" for all), newest
+	// first.
+	Nominations(ctx context.Context, issuerID, status string) ([]*Nomination, error)
+	// UpdateNomination changes a nomination atomically, a compare-and-swap
+	// that one of several concurrent changes wins: change gets the stored
+	// nomination and may refuse with an error, and then nothing is
+	// written. change may run more than once. It returns the nomination as
+	// written; ENOTFOUND when there is none.
+	UpdateNomination(ctx context.Context, id string, change func(*Nomination) error) (*Nomination, error)
+}
+
+// Nominations takes leaders' nominations to an admin's decision; approving
+// one awards the achievement through the Awarder.
+type Nominations struct {
+	store   NominationStore
+	awarder *Awarder
+}
+
+// NewNominations returns the nominations kept in store, whose approvals
+// awarder makes.
+func NewNominations(store NominationStore, awarder *Awarder) *Nominations {
+	return &Nominations{store: store, awarder: awarder}
+}
+
+// NominateInput proposes a member for an achievement.
+type NominateInput struct {
+	NominatorID, MemberID, AchievementID, Note string
+}
+
+// Nominate queues a nomination for an admin to decide. The nominator
+// must hold a badge of EndorserLevel; a member cannot nominate
+// themselves, nor be nominated twice for one achievement while the first
+// nomination is open.
+func (s *Nominations) Nominate(ctx context.Context, issuerID string, in NominateInput) (*Nomination, error) {
+	if err := s.awarder.checkEndorser(ctx, issuerID, in.NominatorID, in.MemberID); err != nil {
+		if ErrorField(err) == "endorserId" {
+			err = &Error{Code: EINVALID, Field: "nominatorId", Message: ErrorMessage(err)}
+		}
+		return nil, err
+	}
+	if err := checkNote("note", in.Note, maxNominationNoteLen); err != nil {
+		return nil, err
+	}
+	ach, err := s.awarder.Achievements.Achievement(ctx, in.AchievementID)
+	if ErrorCode(err) == ENOTFOUND || (err == nil && (ach.IssuerID != issuerID || ach.Status != StatusActive)) {
+		return nil, FieldErrorf("achievementId", "no active achievement %q in this community", in.AchievementID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := &Nomination{ID: NewID(), IssuerID: issuerID, NominatorID: in.NominatorID, MemberID: in.MemberID,
+		AchievementID: in.AchievementID, Note: in.Note, Status: NominationPending, CreatedAt: s.awarder.now()}
+	existing, err := s.store.CreateNomination(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	if existing != "" {
+		return nil, Errorf(ECONFLICT, "Member %s is nominated for this achievement already (nomination %s).", in.MemberID, existing)
+	}
+	return n, nil
+}
+
+// Nominations lists an issuer's nominations with a status ("" for all),
+// newest first.
+func (s *Nominations) Nominations(ctx context.Context, issuerID, status string) ([]*Nomination, error) {
+	if status != "" && status != NominationPending && status != NominationApproved && status != NominationDeclined {
+		return nil, FieldErrorf("status", "status must be pending, approved or declined")
+	}
+	return s.store.Nominations(ctx, issuerID, status)
+}
+
+// Decide approves a pending nomination, awarding the achievement (with
+// the nomination's note as the narrative), or declines it with a reason.
+// One decision is taken: of an approval and a decline at once, one is a
+// conflict. Approving is idempotent: the award's idempotency key is the
+// nomination.
+func (s *Nominations) Decide(ctx context.Context, id string, approve bool, reason string) (*Nomination, error) {
+	if approve {
+		return s.approve(ctx, id)
+	}
+	now := s.awarder.now()
+	return s.store.UpdateNomination(ctx, id, func(n *Nomination) error {
+		if n.Status != NominationPending {
+			return decidedAlready(n)
+		}
+		if err := checkNote("reason", reason, maxDeclineReasonLen); err != nil {
+			return err
+		}
+		n.Status, n.Reason, n.DecidedAt = NominationDeclined, reason, now
+		return nil
+	})
+}
+
+// approve takes the decision first, so that no decline can follow, then
+// awards the achievement and notes the credential.
+func (s *Nominations) approve(ctx context.Context, id string) (*Nomination, error) {
+	now := s.awarder.now()
+	n, err := s.store.UpdateNomination(ctx, id, func(n *Nomination) error {
+		switch {
+		case n.Status == NominationPending:
+			n.Status, n.DecidedAt = NominationApproved, now
+		case !n.awarding():
+			return decidedAlready(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	narrative := "Nominated by a fellow member."
+	if n.Note != "" {
+		narrative = "Nominated by a fellow member: " + n.Note
+	}
+	credID, err := s.awarder.Issue(ctx, n.IssuerID, AwardInput{AchievementID: n.AchievementID, MemberID: n.MemberID,
+		Narrative: narrative, IdempotencyKey: "nomination:" + n.ID})
+	if err != nil {
+		// An award that can never be made leaves the nomination to be
+		// decided anew; after any other failure, approving again
+		// finishes the approval.
+		if cannotAward(err) {
+			if rerr := s.reopen(ctx, id); rerr != nil {
+				return nil, rerr
+			}
+		}
+		return nil, err
+	}
+	if n, err = s.store.UpdateNomination(ctx, id, func(n *Nomination) error {
+		n.CredentialID = credID
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return n, s.awarder.reevaluate(ctx, n.IssuerID, n.MemberID) // the badge may complete a pathway
+}
+
+// errUnchanged refuses a change that is not needed.
+var errUnchanged = errors.New("unchanged")
+
+// reopen makes an approval whose award cannot be made pending again, for
+// an admin to decide anew.
+func (s *Nominations) reopen(ctx context.Context, id string) error {
+	_, err := s.store.UpdateNomination(ctx, id, func(n *Nomination) error {
+		if !n.awarding() {
+			return errUnchanged
+		}
+		n.Status, n.DecidedAt = NominationPending, time.Time{}
+		return nil
+	})
+	if errors.Is(err, errUnchanged) {
+		return nil
+	}
+	return err
+}
+
+func decidedAlready(n *Nomination) error {
+	return Errorf(ECONFLICT, "Nomination %s was %s already.", n.ID, n.Status)
+}

@@ -1,0 +1,58 @@
+package badges
+
+import (
+	"context"
+	"time"
+)
+
+// Pin is a member an admin puts in a community's spotlight, with a note.
+type Pin struct {
+	MemberID string
+	Note     string
+	PinnedAt time.Time
+}
+
+const maxPinNoteLen = 500
+
+// PinStore keeps each community's spotlight pin.
+type PinStore interface {
+	// SetPin stores (nil: removes) a community's pin.
+	SetPin(ctx context.Context, issuerID string, p *Pin) error
+	// Pin reads it; nil when there is none.
+	Pin(ctx context.Context, issuerID string) (*Pin, error)
+}
+
+// Spotlight keeps the member each community puts in its spotlight.
+type Spotlight struct {
+	pins    PinStore
+	members MemberService
+	now     func() time.Time
+}
+
+// NewSpotlight returns the spotlight kept in pins, of the members of
+// members, on the clock now.
+func NewSpotlight(pins PinStore, members MemberService, now func() time.Time) *Spotlight {
+	return &Spotlight{pins: pins, members: members, now: now}
+}
+
+// SetPin puts a member of the community in its spotlight (nil removes
+// the pin).
+func (s *Spotlight) SetPin(ctx context.Context, issuerID string, p *Pin) error {
+	if p != nil {
+		if m, err := s.members.Member(ctx, p.MemberID); ErrorCode(err) == ENOTFOUND || (err == nil && m.IssuerID != issuerID) {
+			return FieldErrorf("memberId", "no member %q in this community", p.MemberID)
+		} else if err != nil {
+			return err
+		}
+		if err := checkNote("note", p.Note, maxPinNoteLen); err != nil {
+			return err
+		}
+		p.PinnedAt = s.now().UTC()
+	}
+	return s.pins.SetPin(ctx, issuerID, p)
+}
+
+// Pinned returns the community's pinned member; nil when there is none.
+func (s *Spotlight) Pinned(ctx context.Context, issuerID string) (*Pin, error) {
+	return s.pins.Pin(ctx, issuerID)
+}

@@ -1,0 +1,116 @@
+package badges
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+)
+
+// Bounds of a rule preview.
+const (
+	MaxPreviewMembers = 10000 // members evaluated
+	previewQualifying = 100   // qualifying members listed
+	previewClosest    = 10    // closest members listed
+)
+
+// PreviewMember is one member in a rule preview.
+type PreviewMember struct {
+	Member   *Member
+	Progress Progress
+}
+
+// RulePreview says who a draft rule would award now, and who is closest.
+type RulePreview struct {
+	Evaluated int
+	Qualify   []PreviewMember // met and not held (a repeatable badge counts as not held), at most 100
+	Closest   []PreviewMember // not met, closest first, at most 10
+	Truncated bool            // the community has more members than were evaluated
+}
+
+// Previewer evaluates draft rules over a community's members, as the
+// Awarder would, without storing or awarding anything.
+type Previewer struct {
+	catalogue *Catalogue
+	members   MemberService
+	records   RecordStore
+	holdings  HoldingsFunc
+	now       func() time.Time
+}
+
+// NewPreviewer returns a previewer that checks rules against catalogue
+// and reads members, their records and their holdings, on the clock now.
+func NewPreviewer(catalogue *Catalogue, members MemberService, records RecordStore, holdings HoldingsFunc, now func() time.Time) *Previewer {
+	return &Previewer{catalogue: catalogue, members: members, records: records, holdings: holdings, now: now}
+}
+
+// Preview evaluates a draft rule for an achievement over the community's
+// members (the first MaxPreviewMembers).
+func (v *Previewer) Preview(ctx context.Context, achievementID string, r *Rule) (*RulePreview, error) {
+	ach, err := v.catalogue.draft(ctx, achievementID, r)
+	if err != nil {
+		return nil, err
+	}
+	catalogue, err := v.catalogue.Behaviours(ctx, ach.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	out := &RulePreview{}
+	now := v.now().UTC()
+	opts := ListOptions{Limit: MaxPageSize}
+	for out.Evaluated < MaxPreviewMembers {
+		page, err := v.members.Members(ctx, MemberFilter{IssuerID: ach.IssuerID, ListOptions: opts})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page.Items {
+			if out.Evaluated == MaxPreviewMembers {
+				out.Truncated = true
+				break
+			}
+			out.Evaluated++
+			if err := v.previewMember(ctx, out, ach, r, m, now, catalogue); err != nil {
+				return nil, err
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		opts.Cursor = page.NextCursor
+	}
+	slices.SortStableFunc(out.Closest, closerFirst)
+	out.Closest = out.Closest[:min(len(out.Closest), previewClosest)]
+	return out, nil
+}
+
+func (v *Previewer) previewMember(ctx context.Context, out *RulePreview, ach *Achievement, r *Rule, m *Member, now time.Time, catalogue []Behaviour) error {
+	rec, err := v.records.Record(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		rec = NewMemberRecord(m.ID, m.CreatedAt)
+	}
+	held := lazyHoldings(ctx, v.holdings, m.ID)
+	p := Evaluate(r, rec, newEvalContext(ctx, now, held.has, v.holdings, catalogue))
+	switch {
+	case held.err != nil:
+		return held.err
+	case p.Met:
+		if (!held.has(ach.ID) || ach.Repeatable) && len(out.Qualify) < previewQualifying {
+			out.Qualify = append(out.Qualify, PreviewMember{Member: m, Progress: p})
+		}
+		return held.err
+	}
+	// Keep the closest few only: drop the farthest once the list is long.
+	out.Closest = append(out.Closest, PreviewMember{Member: m, Progress: p})
+	if len(out.Closest) > 4*previewClosest {
+		slices.SortStableFunc(out.Closest, closerFirst)
+		out.Closest = out.Closest[:previewClosest]
+	}
+	return nil
+}
+
+func closerFirst(x, y PreviewMember) int {
+	return cmp.Compare(y.Progress.Fraction, x.Progress.Fraction)
+}
