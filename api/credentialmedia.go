@@ -183,12 +183,3 @@ func bake(img *badges.Image, format, jwt string) ([]byte, error) {
 		cfg.Width, cfg.Height, cfg.Width, cfg.Height, cfg.Width, cfg.Height, base64.StdEncoding.EncodeToString(img.Data))
 	return ob3.BakeSVG(wrapped, jwt)
 }
-
-// Routes of a credential's media, for the gzip skipper: PNGs are
-// compressed already.
-var compressedRoutes = map[string]bool{
-	"/credentials/:credential/qr.png":      true,
-	"/credentials/:credential/preview.png": true,
-	"/credentials/:credential/badge.png":   true,
-	"/images/:file":                        true,
-}

@@ -103,7 +103,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(p.Status)
-	case wantsJSON(c):
+	case s.wantsJSON(c):
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 		c.Response().WriteHeader(p.Status)
 		werr = jsonEncode(c.Response(), p)
@@ -115,18 +115,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
-// machineRoutes serve only documents for programs, so their errors are
-// JSON whatever the client accepts.
-var machineRoutes = map[string]bool{
-	"/readyz": true, "/images/:file": true, "/status/:issuer/:list": true, "/issuers/:issuer/keys/:key": true,
-	"/issuers/:issuer/jwks.json": true, "/.well-known/jwks.json": true,
-}
-
-// wantsJSON reports whether an error should be answered in JSON: always
-// under /api/ and on machine routes, otherwise when the client prefers
-// JSON to HTML.
-func wantsJSON(c echo.Context) bool {
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") || machineRoutes[c.Path()] {
+// wantsJSON reports whether an error should be answered in JSON: always on
+// routes for programs (and, for requests matching no route, under /api/),
+// otherwise when the client prefers JSON to HTML.
+func (s *Server) wantsJSON(c echo.Context) bool {
+	rt, matched := s.routes[c.Request().Method+" "+c.Path()]
+	if matched && rt.errors == jsonErrors || !matched && strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		return true
 	}
 	return negotiate(c.Request().Header.Get("Accept"), "text/html", "application/json") != "text/html"
