@@ -53,12 +53,19 @@ func newTestServer(t testing.TB, mutate ...func(*api.Config)) *testServer {
 // newTestServerOn serves an existing database.
 func newTestServerOn(t testing.TB, db *mongodb.DB, mutate ...func(*api.Config)) *testServer {
 	t.Helper()
+	return newTestServerWith(t, db, nil, mutate...)
+}
+
+// newTestServerWith is a test server whose verifier fetches through
+// fetcher; nil means no network, as in newTestServer.
+func newTestServerWith(t testing.TB, db *mongodb.DB, fetcher *verifier.Fetcher, mutate ...func(*api.Config)) *testServer {
+	t.Helper()
 	cfg := api.Config{BaseURL: baseURL, Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	for _, f := range mutate {
 		f(&cfg)
 	}
 	issuing := newIssuing(t, db)
-	v := mustVerifier(t, issuing)
+	v := mustVerifier(t, issuing, fetcher)
 	awarder := imongo.NewAwarder(db, issuing, slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	// The award queue's worker, as the program runs it.
 	work, stop := context.WithCancel(context.Background())
@@ -109,6 +116,7 @@ type req struct {
 	contentType  string
 	token        string // "" means the admin token; "-" means none
 	header       http.Header
+	remote       string // the connection's address, host:port; "" is httptest's
 }
 
 type resp struct {
@@ -158,6 +166,9 @@ func (ts *testServer) do(t *testing.T, q req) *resp {
 		body = bytes.NewReader(raw)
 	}
 	r := httptest.NewRequest(q.method, q.path, body)
+	if q.remote != "" {
+		r.RemoteAddr = q.remote
+	}
 	for k, vs := range q.header {
 		r.Header[k] = vs
 	}
@@ -301,11 +312,12 @@ func newIssuing(t testing.TB, db *mongodb.DB) *issuer.Service {
 	return imongo.NewService(db, sealer, urls, loader)
 }
 
-// mustVerifier verifies offline: Laurel's own documents come from the
-// issuing service, and nothing is fetched.
-func mustVerifier(t testing.TB, issuing *issuer.Service) *verifier.Verifier {
+// mustVerifier verifies with Laurel's own documents from the issuing
+// service and anything else through fetcher; with a nil fetcher nothing is
+// fetched.
+func mustVerifier(t testing.TB, issuing *issuer.Service, fetcher *verifier.Fetcher) *verifier.Verifier {
 	t.Helper()
-	v, err := verifier.New(verifier.Options{Loader: issuing.Loader, Local: issuing})
+	v, err := verifier.New(verifier.Options{Loader: issuing.Loader, Local: issuing, Fetcher: fetcher})
 	if err != nil {
 		t.Fatal(err)
 	}

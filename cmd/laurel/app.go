@@ -93,7 +93,8 @@ func (m *Main) Run(ctx context.Context) error {
 	awarder := imongo.NewAwarder(m.db, issuing, m.log)
 	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
-		RequestTimeout: m.Config.RequestTimeout, VerifyRate: m.Config.VerifyRate, Logger: m.log,
+		RequestTimeout: m.Config.RequestTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
+		TrustedProxies: m.Config.TrustedProxies, Logger: m.log,
 	}, api.Services{
 		Issuers:      imongo.NewProfileService(m.db),
 		Achievements: mongodb.NewAchievementService(m.db),
