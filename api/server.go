@@ -37,6 +37,7 @@ type Config struct {
 	// the address its connection comes from.
 	TrustedProxies []*net.IPNet
 	Logger         *slog.Logger
+	Now            func() time.Time // the clock; nil means time.Now
 }
 
 // Services are what the handlers call.
@@ -83,6 +84,9 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	urls, err := issuer.NewURLs(cfg.BaseURL)
 	if err != nil {
 		return nil, err
@@ -92,7 +96,7 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,
-		metrics: newMetrics(), cache: newPublicCache(), now: time.Now}
+		metrics: newMetrics(), cache: newPublicCache(), now: cfg.Now}
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
 	s.echo.IPExtractor = clientAddress(cfg.TrustedProxies)

@@ -9,9 +9,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
@@ -185,6 +187,27 @@ func TestCredentialPage(t *testing.T) {
 			wantIn(t, body, "Not Found")
 		}
 	})
+}
+
+// TestCredentialPage_ServerClock: the page judges expiry by the server's
+// clock, so a credential shows as expired once that clock passes its
+// validUntil.
+func TestCredentialPage_ServerClock(t *testing.T) {
+	var ahead atomic.Int64
+	ts := newTestServer(t, func(c *api.Config) {
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	})
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active", "validityDays": 1})
+	var cred credentialView
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards",
+		body: map[string]any{"achievementId": ach["id"], "email": "ada@example.org", "name": "Ada"}}).want(t, 201).JSON(t, &cred)
+	page := func() string {
+		return string(ts.do(t, req{method: "GET", path: "/credentials/" + cred.ID, token: "-", header: accept("text/html")}).want(t, 200).body)
+	}
+	wantIn(t, page(), `<span class="pill">Verified</span>`)
+	ahead.Store(int64(48 * time.Hour))
+	wantIn(t, page(), `<span class="pill">Expired</span>`)
 }
 
 type credentialDates struct{ awarded, until string }
