@@ -122,6 +122,44 @@ func TestAward_IssueFetchRevoke(t *testing.T) {
 	})
 }
 
+// TestAward_IdempotencyKey: a repeatable badge is issued again on every
+// request, except one that repeats an Idempotency-Key, which is answered
+// 200 with the credential the key first issued.
+func TestAward_IdempotencyKey(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active", "repeatable": true})
+	path := "/api/v1/issuers/" + iss + "/awards"
+	body := map[string]any{"achievementId": ach["id"], "email": "ada@example.org", "name": "Ada"}
+	award := func(t *testing.T, key string, status int) credentialView {
+		t.Helper()
+		q := req{method: "POST", path: path, body: body}
+		if key != "" {
+			q.header = http.Header{"Idempotency-Key": {key}}
+		}
+		var cred credentialView
+		r := ts.do(t, q).want(t, status)
+		r.JSON(t, &cred)
+		if status == 201 && r.Header().Get("Location") != "/api/v1/credentials/"+cred.ID {
+			t.Fatalf("Location %q for %s", r.Header().Get("Location"), cred.ID)
+		}
+		return cred
+	}
+	first := award(t, "award-1", 201)
+	again := award(t, "award-1", 200)
+	if again.ID != first.ID || again.JWT != first.JWT {
+		t.Fatalf("the same key issued %s, then %s", first.ID, again.ID)
+	}
+	other := award(t, "award-2", 201)
+	unkeyed := award(t, "", 201)
+	if other.ID == first.ID || unkeyed.ID == first.ID || unkeyed.ID == other.ID {
+		t.Fatalf("a new key or none did not issue anew: %s, %s, %s", first.ID, other.ID, unkeyed.ID)
+	}
+	if still := award(t, "award-1", 200); still.ID != first.ID {
+		t.Fatalf("after other awards, the first key answered %s, not %s", still.ID, first.ID)
+	}
+}
+
 func TestAward_BadInput(t *testing.T) {
 	ts := newTestServer(t)
 	iss := mustIssuer(t, ts)

@@ -3,6 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
 	"html"
 	"image/png"
 	"net/http"
@@ -210,6 +212,36 @@ func TestCredentialPage_ServerClock(t *testing.T) {
 	wantIn(t, page(), `<span class="pill">Expired</span>`)
 }
 
+type pngChunk struct {
+	typ  string
+	data []byte
+}
+
+// pngChunks splits a PNG into its chunks, checking the signature and every
+// chunk's CRC.
+func pngChunks(t *testing.T, b []byte) []pngChunk {
+	t.Helper()
+	if !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatal("not a PNG")
+	}
+	var chunks []pngChunk
+	for b = b[8:]; len(b) > 0; {
+		if len(b) < 12 {
+			t.Fatalf("a truncated chunk of %d bytes", len(b))
+		}
+		n := int(binary.BigEndian.Uint32(b))
+		if len(b) < 12+n {
+			t.Fatalf("a chunk of %d bytes in %d", n, len(b))
+		}
+		if crc := crc32.ChecksumIEEE(b[4 : 8+n]); crc != binary.BigEndian.Uint32(b[8+n:]) {
+			t.Fatalf("chunk %q has a bad CRC", b[4:8])
+		}
+		chunks = append(chunks, pngChunk{typ: string(b[4:8]), data: b[8 : 8+n]})
+		b = b[12+n:]
+	}
+	return chunks
+}
+
 type credentialDates struct{ awarded, until string }
 
 func (c *community) jwt(t *testing.T, id string) string {
@@ -262,6 +294,29 @@ func TestCredentialMedia(t *testing.T) {
 			if err != nil || rep.Verdict != verifier.Valid || rep.Format != format || !strings.HasSuffix(rep.Credential.ID, c.adaCred) {
 				t.Fatalf("%s: verdict %v, %v", format, rep, err)
 			}
+		}
+	})
+	t.Run("baked PNG has one openbadgecredential iTXt chunk", func(t *testing.T) {
+		r := get(t, base+"/badge.png", nil).want(t, 200)
+		var texts []pngChunk
+		chunks := pngChunks(t, r.body)
+		for _, ch := range chunks {
+			if ch.typ == "iTXt" || ch.typ == "tEXt" || ch.typ == "zTXt" {
+				texts = append(texts, ch)
+			}
+		}
+		if len(texts) != 1 || texts[0].typ != "iTXt" || chunks[0].typ != "IHDR" || chunks[len(chunks)-1].typ != "IEND" {
+			t.Fatalf("text chunks %v in %d chunks", texts, len(chunks))
+		}
+		// keyword NUL, compression flag and method, language tag NUL,
+		// translated keyword NUL, text: the JWT, uncompressed.
+		fields := bytes.SplitN(texts[0].data, []byte{0}, 2)
+		if string(fields[0]) != "openbadgecredential" || len(fields) != 2 {
+			t.Fatalf("iTXt keyword %q", fields[0])
+		}
+		rest := fields[1]
+		if len(rest) < 4 || rest[0] != 0 || rest[1] != 0 || rest[2] != 0 || rest[3] != 0 || string(rest[4:]) != c.jwt(t, c.adaCred) {
+			t.Fatalf("iTXt after the keyword: %.80q", rest)
 		}
 	})
 	t.Run("preview", func(t *testing.T) {

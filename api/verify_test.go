@@ -265,3 +265,50 @@ func multipartFile(t *testing.T, path, name string, data []byte) req {
 	w.Close()
 	return req{method: "POST", path: path, token: "-", body: body.Bytes(), contentType: w.FormDataContentType()}
 }
+
+// TestVerifyPage_EscapesTheCredential posts to the verify page a
+// credential whose every printed field carries markup, and checks that the
+// page shows each as text: a credential from anyone is untrusted input.
+func TestVerifyPage_EscapesTheCredential(t *testing.T) {
+	ts := newTestServer(t)
+	cred := mustCredential(t, ts)
+	evil := func(field string) string {
+		return `<script>alert("` + field + `")</script><img src=x onerror=alert(1)>`
+	}
+	doc := cred.Credential
+	doc["name"] = evil("credential-name")
+	doc["issuer"] = map[string]any{"id": doc["issuer"].(map[string]any)["id"], "type": []any{"Profile"},
+		"name": evil("issuer-name"), "url": "javascript:alert('issuer-url')"}
+	subject := doc["credentialSubject"].(map[string]any)
+	subject["id"] = "urn:x:" + evil("recipient")
+	achievement := subject["achievement"].(map[string]any)
+	achievement["description"] = evil("achievement-description")
+	achievement["criteria"] = map[string]any{"narrative": evil("criteria")}
+	achievement["image"] = map[string]any{"id": "javascript:alert('image')", "type": "Image"}
+	post := func(t *testing.T, doc map[string]any) string {
+		t.Helper()
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		w.WriteField("credential", string(mustJSON(t, doc)))
+		w.WriteField("email", `"><script>alert("email")</script>`)
+		w.Close()
+		return string(ts.do(t, req{method: "POST", path: "/verify", token: "-", body: body.Bytes(), contentType: w.FormDataContentType()}).want(t, 200).body)
+	}
+	check := func(t *testing.T, page string, fields ...string) {
+		t.Helper()
+		for _, field := range fields {
+			if !strings.Contains(page, `&lt;script&gt;alert(&#34;`+field+`&#34;)&lt;/script&gt;`) {
+				t.Errorf("the page does not show the %s as text", field)
+			}
+		}
+		for _, raw := range []string{"<script>", "<img src=x", "javascript:"} {
+			if strings.Contains(page, raw) {
+				t.Errorf("the page contains %q:\n%s", raw, page)
+			}
+		}
+	}
+	achievement["name"] = evil("achievement-name")
+	check(t, post(t, doc), "achievement-name", "achievement-description", "issuer-name", "recipient", "criteria", "email")
+	delete(achievement, "name") // the page then shows the credential's own name
+	check(t, post(t, doc), "credential-name")
+}
