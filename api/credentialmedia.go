@@ -35,12 +35,12 @@ func qrParams(c echo.Context) (size int, level render.Level, err error) {
 	if v := c.QueryParam("size"); v != "" {
 		n, convErr := strconv.Atoi(v)
 		if convErr != nil || n < render.MinQRSize || n > render.MaxQRSize {
-			return 0, 0, badges.FieldErrorf("size", "size must be a whole number of pixels from %d to %d", render.MinQRSize, render.MaxQRSize)
+			return 0, 0, badges.FieldErrorf("size", "The query parameter \"size\" must be a whole number of pixels from %d to %d.", render.MinQRSize, render.MaxQRSize)
 		}
 		size = n
 	}
 	if level, err = render.ParseLevel(c.QueryParam("level")); err != nil {
-		return 0, 0, badges.FieldErrorf("level", "level must be L, M, Q or H (error correction of about 7, 15, 25 or 30 %%)")
+		return 0, 0, badges.FieldErrorf("level", "The query parameter \"level\" must be L, M, Q or H (error correction of about 7, 15, 25 or 30 %%).")
 	}
 	return size, level, nil
 }

@@ -45,6 +45,15 @@ var codeOfStatus = map[int]string{
 	http.StatusTooManyRequests:       eRateLimited,
 }
 
+// echoMessages say in Laurel's words what the errors Echo raises itself
+// mean: a path no route serves, a method a path does not take, a request
+// past its time limit.
+var echoMessages = map[int]string{
+	http.StatusNotFound:           "There is nothing at this address.",
+	http.StatusMethodNotAllowed:   "This address does not take that method; the Allow header lists the ones it takes.",
+	http.StatusServiceUnavailable: "The request took longer than its time limit; try again later.",
+}
+
 // Problem is an RFC 9457 problem document.
 type Problem struct {
 	Type      string `json:"type"`
@@ -66,12 +75,8 @@ func toProblem(err error) Problem {
 		if code == "" {
 			code = badges.EINTERNAL
 		}
-		msg = http.StatusText(he.Code) + "."
-		if m, ok := he.Message.(string); ok && he.Code < 500 {
-			msg = m
-		}
-		if he.Code == http.StatusRequestEntityTooLarge {
-			msg = "The request body is larger than this endpoint accepts."
+		if msg = echoMessages[he.Code]; msg == "" {
+			msg = http.StatusText(he.Code) + "."
 		}
 	}
 	status := statusOf[code]

@@ -133,7 +133,7 @@ func (s *Server) handleMemberImport(c echo.Context) error {
 	if v := c.QueryParam("dryRun"); v != "" {
 		var err error
 		if dryRun, err = strconv.ParseBool(v); err != nil {
-			return badges.FieldErrorf("dryRun", "dryRun must be true or false")
+			return badges.FieldErrorf("dryRun", "The query parameter \"dryRun\" must be true or false.")
 		}
 	}
 	body, err := s.importBody(c)
@@ -177,14 +177,14 @@ func (s *Server) importBody(c echo.Context) ([]byte, error) {
 			if isTooLarge(err) {
 				return nil, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", badges.MaxImportBytes)
 			}
-			return nil, badges.FieldErrorf("file", "the form needs a CSV file in the field \"file\"")
+			return nil, badges.FieldErrorf("file", "The form needs a CSV file in the field \"file\".")
 		}
 		if fh.Size > badges.MaxImportBytes {
 			return nil, badges.Errorf(badges.ETOOLARGE, "The CSV file is larger than %d bytes.", badges.MaxImportBytes)
 		}
 		f, err := fh.Open()
 		if err != nil {
-			return nil, badges.FieldErrorf("file", "the uploaded file cannot be read")
+			return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
 		}
 		defer f.Close()
 		return io.ReadAll(io.LimitReader(f, badges.MaxImportBytes))

@@ -84,7 +84,7 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 			in.Data = req.Credential
 		}
 		if len(in.Data) == 0 && in.URL == "" {
-			return in, badges.FieldErrorf("credential", "send a credential (an object or a JWT string) or a url")
+			return in, badges.FieldErrorf("credential", "The field \"credential\" is empty: send a credential (an object or a JWT string), or a url.")
 		}
 		return in, nil
 	case echo.MIMEMultipartForm:
@@ -120,7 +120,7 @@ func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
 		in.Data = []byte(text)
 	}
 	if len(in.Data) == 0 && in.URL == "" {
-		return in, badges.FieldErrorf("credential", "paste a credential, upload a badge image or give a credential URL")
+		return in, badges.FieldErrorf("credential", "The form is empty: paste a credential, upload a badge image or give a credential's URL.")
 	}
 	return in, nil
 }
@@ -138,7 +138,7 @@ func readFormFile(fh *multipart.FileHeader) ([]byte, error) {
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return nil, badges.FieldErrorf("file", "the uploaded file cannot be read")
+		return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
 	}
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, maxVerifyBytes))
