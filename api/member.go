@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -127,8 +126,6 @@ type importJSON struct {
 // every row was applied (or would be, on a dry run), 422 with the rejected
 // rows when any row is bad, and then nothing is applied.
 func (s *Server) handleMemberImport(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ImportTimeout)
-	defer cancel()
 	dryRun := false
 	if v := c.QueryParam("dryRun"); v != "" {
 		var err error
@@ -144,7 +141,7 @@ func (s *Server) handleMemberImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.svc.Members.ImportMembers(ctx, c.Param("issuer"), rows, dryRun)
+	rep, err := s.svc.Members.ImportMembers(c.Request().Context(), c.Param("issuer"), rows, dryRun)
 	if err != nil {
 		return err
 	}
