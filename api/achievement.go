@@ -122,7 +122,7 @@ func (s *Server) handleAchievementList(c echo.Context) error {
 	switch st {
 	case "", badges.StatusDraft, badges.StatusActive, badges.StatusArchived:
 	default:
-		return badges.FieldErrorf("status", "status must be draft, active or archived")
+		return badges.FieldErrorf("status", "The query parameter \"status\" must be draft, active or archived.")
 	}
 	p, err := s.svc.Achievements.Achievements(ctx, badges.AchievementFilter{IssuerID: c.Param("issuer"), Status: st, ListOptions: o})
 	if err != nil {
@@ -206,7 +206,7 @@ func (s *Server) handleAchievementVersions(c echo.Context) error {
 func (s *Server) handleAchievementVersion(c echo.Context) error {
 	v, err := strconv.Atoi(c.Param("version"))
 	if err != nil || v < 1 {
-		return badges.FieldErrorf("version", "version must be a whole number from 1")
+		return badges.FieldErrorf("version", "The version must be a whole number from 1.")
 	}
 	a, err := s.svc.Achievements.AchievementVersion(c.Request().Context(), c.Param("achievement"), v)
 	if err != nil {

@@ -1,53 +1,62 @@
 package api
 
 import (
-	"golang.org/x/time/rate"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/laurel-badges/laurel/badges"
 )
 
-const ctxAPIKey = "laurel.apikey"
-
 // touchEvery limits how often a key's last use is written.
 const touchEvery = time.Minute
 
-// publicAPI are the /api/v1 paths anyone may call.
-var publicAPI = map[string]bool{"/api/v1/openapi.json": true, "/api/v1/verify": true}
+// access is who may call a route, as the route table says it. Today that
+// is anyone, or a bearer API key with a scope; the console and the member
+// portal add their own kinds (an admin's role on an issuer, a member's
+// session) as further values with their own allow.
+type access struct {
+	name string
+	// allow lets a request through or says why not; nil lets everyone in.
+	allow func(s *Server, c echo.Context) error
+}
 
-// authenticate requires a valid bearer API key on every /api/v1 path but
-// the OpenAPI document. GET and HEAD need the read scope, anything else
-// admin; routes may ask for more with requireScope.
-func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		p := c.Request().URL.Path
-		if !strings.HasPrefix(p, "/api/v1/") || publicAPI[p] {
-			return next(c)
-		}
+var (
+	public    = access{name: "public"}
+	readKey   = apiKeyScope(badges.ScopeRead)   // reading the admin API
+	ingestKey = apiKeyScope(badges.ScopeIngest) // systems that report activity
+	adminKey  = apiKeyScope(badges.ScopeAdmin)  // everything; an admin key passes every scope
+)
+
+// apiKeyScope is the access of a bearer API key granting scope.
+func apiKeyScope(scope badges.Scope) access {
+	return access{name: string(scope), allow: func(s *Server, c echo.Context) error {
 		key, err := s.apiKey(c)
 		if err != nil {
 			return err
 		}
-		c.Set(ctxAPIKey, key)
-		need := badges.ScopeAdmin
-		switch m := c.Request().Method; {
-		case m == http.MethodGet || m == http.MethodHead:
-			need = badges.ScopeRead
-		case ingestRoutes[c.Path()]:
-			need = badges.ScopeIngest // what systems that report activity get
+		if !key.Allows(scope) {
+			return badges.Errorf(badges.EFORBIDDEN, "This API key lacks the %q scope needed here.", scope)
 		}
-		if !key.Allows(need) {
-			return forbidden(need)
+		return nil
+	}}
+}
+
+// authorize is the route middleware that enforces a route's access.
+func (s *Server) authorize(a access) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := a.allow(s, c); err != nil {
+				return err
+			}
+			return next(c)
 		}
-		return next(c)
 	}
 }
 
+// apiKey returns the active API key the request's bearer token names, and
+// records its use at most once every touchEvery.
 func (s *Server) apiKey(c echo.Context) (*badges.APIKey, error) {
 	scheme, token, ok := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
@@ -75,40 +84,4 @@ func (s *Server) apiKey(c echo.Context) (*badges.APIKey, error) {
 		}
 	}
 	return key, nil
-}
-
-// requireScope demands a scope beyond what authenticate checked.
-func requireScope(scope badges.Scope) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			key, _ := c.Get(ctxAPIKey).(*badges.APIKey)
-			if key == nil || !key.Allows(scope) {
-				return forbidden(scope)
-			}
-			return next(c)
-		}
-	}
-}
-
-func forbidden(scope badges.Scope) error {
-	return badges.Errorf(badges.EFORBIDDEN, "This API key lacks the %q scope needed here.", scope)
-}
-
-// rateLimit limits a route per client address, for the public endpoints
-// that do real work for strangers.
-func (s *Server) rateLimit() echo.MiddlewareFunc {
-	if s.cfg.VerifyRate <= 0 {
-		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
-	}
-	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(s.cfg.VerifyRate), Burst: int(5 * s.cfg.VerifyRate), ExpiresIn: 3 * time.Minute,
-	})
-	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store:               store,
-		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
-		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			c.Response().Header().Set("Retry-After", "1")
-			return badges.Errorf(eRateLimited, "Too many verifications from your address; wait a moment and try again.")
-		},
-	})
 }

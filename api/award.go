@@ -3,12 +3,8 @@ package api
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -183,71 +179,29 @@ func (s *Server) bulkInputs(c echo.Context) ([]badges.AwardInput, []int, error) 
 	return ins, lines, nil
 }
 
-var awardColumns = []string{"achievementId", "memberId", "email", "name", "narrative", "evidenceUrl", "evidenceName", "evidenceNarrative", "result"}
+// awardCSV are the columns of a bulk award CSV file; memberId or email is
+// needed too, which the issuing service checks row by row.
+var awardCSV = badges.NewCSVColumns([]string{"achievementId", "memberId", "email", "name", "narrative",
+	"evidenceUrl", "evidenceName", "evidenceNarrative", "result"}, []string{"achievementId"}, nil)
 
-// parseAwardCSV reads a bulk award CSV: a header naming some of
-// awardColumns (achievementId, and memberId or email, are needed), then one
-// award a row.
+// parseAwardCSV reads a bulk award CSV: a header naming some of awardCSV's
+// columns, then one award a row.
 func parseAwardCSV(body []byte) ([]badges.AwardInput, []int, error) {
-	r := csv.NewReader(bytes.NewReader(body))
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		return nil, nil, badges.Errorf(badges.EINVALID, "The CSV needs a header row naming its columns: %s.", strings.Join(awardColumns, ", "))
-	}
-	cols := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		found := false
-		for _, name := range awardColumns {
-			if strings.EqualFold(h, name) {
-				cols[name], found = i, true
-			}
-		}
-		if !found {
-			return nil, nil, badges.Errorf(badges.EINVALID, "Unknown CSV column %q; the columns are %s.", h, strings.Join(awardColumns, ", "))
-		}
-	}
-	if _, ok := cols["achievementId"]; !ok {
-		return nil, nil, badges.Errorf(badges.EINVALID, "The CSV header lacks the column \"achievementId\".")
-	}
 	var ins []badges.AwardInput
 	var lines []int
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, csvProblem(err)
-		}
-		if len(ins) == issuer.MaxBulkAwards {
-			return nil, nil, badges.Errorf(badges.ETOOLARGE, "A bulk award takes at most %d rows.", issuer.MaxBulkAwards)
-		}
-		get := func(name string) string {
-			if i, ok := cols[name]; ok && i < len(rec) {
-				return rec[i]
-			}
-			return ""
-		}
-		in := badges.AwardInput{AchievementID: get("achievementId"), MemberID: get("memberId"), Email: get("email"),
-			Name: get("name"), Narrative: get("narrative")}
-		if e := (badges.Evidence{URL: get("evidenceUrl"), Name: get("evidenceName"), Narrative: get("evidenceNarrative")}); e != (badges.Evidence{}) {
+	err := badges.ReadCSV(bytes.NewReader(body), awardCSV, issuer.MaxBulkAwards, func(row badges.CSVRow) {
+		in := badges.AwardInput{AchievementID: row.Get("achievementId"), MemberID: row.Get("memberId"), Email: row.Get("email"),
+			Name: row.Get("name"), Narrative: row.Get("narrative")}
+		if e := (badges.Evidence{URL: row.Get("evidenceUrl"), Name: row.Get("evidenceName"), Narrative: row.Get("evidenceNarrative")}); e != (badges.Evidence{}) {
 			in.Evidence = []badges.Evidence{e}
 		}
-		if v := get("result"); v != "" {
+		if v := row.Get("result"); v != "" {
 			in.Results = []badges.Result{{Value: v}}
 		}
-		line, _ := r.FieldPos(0)
-		ins, lines = append(ins, in), append(lines, line)
+		ins, lines = append(ins, in), append(lines, row.Line)
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return ins, lines, nil
-}
-
-func csvProblem(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return badges.Errorf(badges.EINVALID, "The CSV is malformed on line %d: %v.", pe.Line, pe.Err)
-	}
-	return badges.Errorf(badges.EINVALID, "The CSV cannot be read.")
 }

@@ -122,6 +122,44 @@ func TestAward_IssueFetchRevoke(t *testing.T) {
 	})
 }
 
+// TestAward_IdempotencyKey: a repeatable badge is issued again on every
+// request, except one that repeats an Idempotency-Key, which is answered
+// 200 with the credential the key first issued.
+func TestAward_IdempotencyKeyRetries(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active", "repeatable": true})
+	path := "/api/v1/issuers/" + iss + "/awards"
+	body := map[string]any{"achievementId": ach["id"], "email": "ada@example.org", "name": "Ada"}
+	award := func(t *testing.T, key string, status int) credentialView {
+		t.Helper()
+		q := req{method: "POST", path: path, body: body}
+		if key != "" {
+			q.header = http.Header{"Idempotency-Key": {key}}
+		}
+		var cred credentialView
+		r := ts.do(t, q).want(t, status)
+		r.JSON(t, &cred)
+		if status == 201 && r.Header().Get("Location") != "/api/v1/credentials/"+cred.ID {
+			t.Fatalf("Location %q for %s", r.Header().Get("Location"), cred.ID)
+		}
+		return cred
+	}
+	first := award(t, "award-1", 201)
+	again := award(t, "award-1", 200)
+	if again.ID != first.ID || again.JWT != first.JWT {
+		t.Fatalf("the same key issued %s, then %s", first.ID, again.ID)
+	}
+	other := award(t, "award-2", 201)
+	unkeyed := award(t, "", 201)
+	if other.ID == first.ID || unkeyed.ID == first.ID || unkeyed.ID == other.ID {
+		t.Fatalf("a new key or none did not issue anew: %s, %s, %s", first.ID, other.ID, unkeyed.ID)
+	}
+	if still := award(t, "award-1", 200); still.ID != first.ID {
+		t.Fatalf("after other awards, the first key answered %s, not %s", still.ID, first.ID)
+	}
+}
+
 func TestAward_BadInput(t *testing.T) {
 	ts := newTestServer(t)
 	iss := mustIssuer(t, ts)
@@ -197,6 +235,34 @@ func TestAward_Bulk(t *testing.T) {
 			t.Fatalf("csv %+v", r)
 		}
 	})
+	t.Run("CSV/cells are trimmed", func(t *testing.T) {
+		// A cell of spaces, as spreadsheets leave them, is an empty cell:
+		// no evidence and no result, rather than a blank one refused.
+		csv := " achievementId , email ,name, evidenceUrl , evidenceName, result\n" +
+			fmt.Sprintf("  %s ,\tcsv3@example.org , CSV Three ,  , \t, \n", ach["id"]) +
+			fmt.Sprintf("%s,csv4@example.org,CSV Four, https://example.org/e4 ,, 3 sessions \n", ach["id"])
+		var r bulkReport
+		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards/bulk", body: csv, contentType: "text/csv"}).want(t, 200).JSON(t, &r)
+		if r.Issued != 2 || r.Rows[1].Row != 3 {
+			t.Fatalf("csv %+v", r)
+		}
+		var cred struct{ Credential map[string]any }
+		ts.do(t, req{method: "GET", path: "/api/v1/credentials/" + r.Rows[1].CredentialID}).want(t, 200).JSON(t, &cred)
+		subject := cred.Credential["credentialSubject"].(map[string]any)
+		if result := subject["result"].([]any)[0].(map[string]any); result["value"] != "3 sessions" {
+			t.Fatalf("result %v", result)
+		}
+	})
+	for name, header := range map[string]string{"repeated column": "achievementId,email,Email", "unknown column": "achievementId,email,colour"} {
+		t.Run("400/CSV "+name, func(t *testing.T) {
+			csv := header + "\n" + fmt.Sprintf("%s,csv4@example.org,csv5@example.org\n", ach["id"])
+			p := ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards/bulk", body: csv, contentType: "text/csv"}).
+				wantProblem(t, 400, badges.EINVALID, "")
+			if want := header[strings.LastIndexByte(header, ',')+1:]; !strings.Contains(strings.ToLower(p.Detail), strings.ToLower(`"`+want+`"`)) {
+				t.Fatalf("the problem does not name the column %s: %q", want, p.Detail)
+			}
+		})
+	}
 	t.Run("413/too many rows", func(t *testing.T) {
 		big := make([]map[string]any, 10001)
 		for i := range big {

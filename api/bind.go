@@ -88,13 +88,13 @@ func jsonError(err error) error {
 		if typ.Field == "" {
 			return badges.Errorf(badges.EINVALID, "The request body must be a JSON object, not %s.", typ.Value)
 		}
-		return badges.FieldErrorf(typ.Field, "%s must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
+		return badges.FieldErrorf(typ.Field, "The field %q must be %s, not %s.", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return badges.Errorf(badges.EINVALID, "The request body is truncated JSON.")
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		f, _ = strconv.Unquote(f)
-		return badges.FieldErrorf(f, "unknown field %q", f)
+		return badges.FieldErrorf(f, "The request body has an unknown field %q.", f)
 	}
 	return badges.Errorf(badges.EINVALID, "The request body is not valid JSON: %v.", err)
 }
@@ -125,7 +125,7 @@ func listParams(c echo.Context) (badges.ListOptions, error) {
 	if l := c.QueryParam("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil {
-			return o, badges.FieldErrorf("limit", "limit must be a whole number between 1 and %d", badges.MaxPageSize)
+			return o, badges.FieldErrorf("limit", "The query parameter \"limit\" must be a whole number from 1 to %d.", badges.MaxPageSize)
 		}
 		o.Limit = n
 	}

@@ -35,12 +35,12 @@ func qrParams(c echo.Context) (size int, level render.Level, err error) {
 	if v := c.QueryParam("size"); v != "" {
 		n, convErr := strconv.Atoi(v)
 		if convErr != nil || n < render.MinQRSize || n > render.MaxQRSize {
-			return 0, 0, badges.FieldErrorf("size", "size must be a whole number of pixels from %d to %d", render.MinQRSize, render.MaxQRSize)
+			return 0, 0, badges.FieldErrorf("size", "The query parameter \"size\" must be a whole number of pixels from %d to %d.", render.MinQRSize, render.MaxQRSize)
 		}
 		size = n
 	}
 	if level, err = render.ParseLevel(c.QueryParam("level")); err != nil {
-		return 0, 0, badges.FieldErrorf("level", "level must be L, M, Q or H (error correction of about 7, 15, 25 or 30 %%)")
+		return 0, 0, badges.FieldErrorf("level", "The query parameter \"level\" must be L, M, Q or H (error correction of about 7, 15, 25 or 30 %%).")
 	}
 	return size, level, nil
 }
@@ -186,13 +186,4 @@ func bake(img *badges.Image, format, jwt string) ([]byte, error) {
 	wrapped := fmt.Appendf(nil, `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="%d" height="%d" viewBox="0 0 %d %d"><image width="%d" height="%d" href="data:image/png;base64,%s"/></svg>`,
 		cfg.Width, cfg.Height, cfg.Width, cfg.Height, cfg.Width, cfg.Height, base64.StdEncoding.EncodeToString(img.Data))
 	return ob3.BakeSVG(wrapped, jwt)
-}
-
-// Routes of a credential's media, for the gzip skipper: PNGs are
-// compressed already.
-var compressedRoutes = map[string]bool{
-	"/credentials/:credential/qr.png":      true,
-	"/credentials/:credential/preview.png": true,
-	"/credentials/:credential/badge.png":   true,
-	"/images/:file":                        true,
 }

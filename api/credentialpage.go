@@ -22,6 +22,7 @@ type credentialView struct {
 	profile     *issuer.Profile
 	member      *badges.Member // nil unless the member consents to be named
 	report      *verifier.Report
+	at          time.Time // when the view was made, by the server's clock
 }
 
 func (s *Server) credentialView(ctx context.Context, id string) (*credentialView, error) {
@@ -29,7 +30,7 @@ func (s *Server) credentialView(ctx context.Context, id string) (*credentialView
 	if err != nil {
 		return nil, err
 	}
-	v := &credentialView{shownCredential: cred}
+	v := &credentialView{shownCredential: cred, at: s.now()}
 	if v.achievement, err = s.achievementVersion(ctx, cred.AchievementID, cred.AchievementVersion); err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (v *credentialView) status() status {
 			}
 		}
 		return status{"revoked", "Revoked", text}
-	case !v.ValidUntil.IsZero() && !v.ValidUntil.After(time.Now()):
+	case !v.ValidUntil.IsZero() && !v.ValidUntil.After(v.at):
 		return status{"expired", "Expired", "Expired on " + v.ValidUntil.Format(dateLayout) + "."}
 	case r.Verdict == verifier.Valid:
 		return status{"valid", "Verified", "Verified just now: the signature, the dates and the revocation status all check out."}

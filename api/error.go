@@ -46,6 +46,15 @@ var codeOfStatus = map[int]string{
 	http.StatusTooManyRequests:       eRateLimited,
 }
 
+// echoMessages say in Laurel's words what the errors Echo raises itself
+// mean: a path no route serves, a method a path does not take, a request
+// past its time limit.
+var echoMessages = map[int]string{
+	http.StatusNotFound:           "There is nothing at this address.",
+	http.StatusMethodNotAllowed:   "This address does not take that method; the Allow header lists the ones it takes.",
+	http.StatusServiceUnavailable: "The request took longer than its time limit; try again later.",
+}
+
 // Problem is an RFC 9457 problem document.
 type Problem struct {
 	Type      string `json:"type"`
@@ -67,12 +76,8 @@ func toProblem(err error) Problem {
 		if code == "" {
 			code = badges.EINTERNAL
 		}
-		msg = http.StatusText(he.Code) + "."
-		if m, ok := he.Message.(string); ok && he.Code < 500 {
-			msg = m
-		}
-		if he.Code == http.StatusRequestEntityTooLarge {
-			msg = "The request body is larger than this endpoint accepts."
+		if msg = echoMessages[he.Code]; msg == "" {
+			msg = http.StatusText(he.Code) + "."
 		}
 	}
 	status := statusOf[code]
@@ -104,7 +109,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(p.Status)
-	case wantsJSON(c):
+	case s.wantsJSON(c):
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 		c.Response().WriteHeader(p.Status)
 		werr = jsonEncode(c.Response(), p)
@@ -116,18 +121,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
-// machineRoutes serve only documents for programs, so their errors are
-// JSON whatever the client accepts.
-var machineRoutes = map[string]bool{
-	"/readyz": true, "/images/:file": true, "/status/:issuer/:list": true, "/issuers/:issuer/keys/:key": true,
-	"/issuers/:issuer/jwks.json": true, "/.well-known/jwks.json": true,
-}
-
-// wantsJSON reports whether an error should be answered in JSON: always
-// under /api/ and on machine routes, otherwise when the client prefers
-// JSON to HTML.
-func wantsJSON(c echo.Context) bool {
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") || machineRoutes[c.Path()] {
+// wantsJSON reports whether an error should be answered in JSON: always on
+// routes for programs (and, for requests matching no route, under /api/),
+// otherwise when the client prefers JSON to HTML.
+func (s *Server) wantsJSON(c echo.Context) bool {
+	rt, matched := s.routes[c.Request().Method+" "+c.Path()]
+	if matched && rt.errors == jsonErrors || !matched && strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		return true
 	}
 	return negotiate(c.Request().Header.Get("Accept"), "text/html", "application/json") != "text/html"

@@ -32,6 +32,10 @@ func FuzzWriteEndpoints(f *testing.F) {
 	f.Add(uint8(6), "application/json", []byte(`[{"email":"a@example.org","createMember":true,"behaviour":"posted","at":"2026-11-20T18:00:00Z"}]`))
 	f.Add(uint8(6), "text/csv", []byte("email,behaviour,at\na@example.org,posted,2026-11-20T18:00:00Z\n"))
 	f.Add(uint8(6), "application/x-www-form-urlencoded", []byte("email=a%40example.org&createMember=yes&behaviour=posted&at=2026-11-20T18%3A00%3A00Z"))
+	f.Add(uint8(7), "text/csv", []byte("achievementId,email,name,evidenceUrl,result\n aaaaaaaaaaaaaaaaaaaa , a@example.org , A , , \n"))
+	f.Add(uint8(7), "text/csv", []byte("\ufeffachievementId,Email,email\nx,a@example.org,b@example.org\n"))
+	f.Add(uint8(7), "text/csv", []byte("achievementId,narrative\n\"x\n,\"\"quoted\"\"\"\n"))
+	f.Add(uint8(7), "application/json", []byte(`[{"achievementId":"aaaaaaaaaaaaaaaaaaaa","email":"a@example.org","name":"A"}]`))
 	f.Fuzz(func(t *testing.T, target uint8, contentType string, body []byte) {
 		paths := []struct{ method, path string }{
 			{"POST", "/api/v1/issuers"},
@@ -41,6 +45,7 @@ func FuzzWriteEndpoints(f *testing.F) {
 			{"PUT", "/api/v1/issuers/" + iss.ID + "/image"},
 			{"POST", "/api/v1/apikeys"},
 			{"POST", "/api/v1/issuers/" + iss.ID + "/activities"},
+			{"POST", "/api/v1/issuers/" + iss.ID + "/awards/bulk"},
 		}
 		p := paths[int(target)%len(paths)]
 		r := httptest.NewRequest(p.method, p.path, bytes.NewReader(body))

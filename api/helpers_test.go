@@ -55,11 +55,18 @@ func newTestServer(t testing.TB, mutate ...func(*api.Config)) *testServer {
 // newTestServerOn serves an existing database.
 func newTestServerOn(t testing.TB, db *database.DB, mutate ...func(*api.Config)) *testServer {
 	t.Helper()
+	return newTestServerWith(t, db, nil, mutate...)
+}
+
+// newTestServerWith is a test server whose verifier fetches through
+// fetcher; nil means no network, as in newTestServer.
+func newTestServerWith(t testing.TB, db *database.DB, fetcher *verifier.Fetcher, mutate ...func(*api.Config)) *testServer {
+	t.Helper()
 	cfg := api.Config{BaseURL: baseURL, Logger: testLogger(t)}
 	for _, f := range mutate {
 		f(&cfg)
 	}
-	l := newLaurel(t, db)
+	l := newLaurelWith(t, db, fetcher)
 	// The award queue's worker, as the program runs it.
 	work, stop := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
@@ -99,6 +106,7 @@ type req struct {
 	contentType  string
 	token        string // "" means the admin token; "-" means none
 	header       http.Header
+	remote       string // the connection's address, host:port; "" is httptest's
 }
 
 type resp struct {
@@ -148,6 +156,9 @@ func (ts *testServer) do(t *testing.T, q req) *resp {
 		body = bytes.NewReader(raw)
 	}
 	r := httptest.NewRequest(q.method, q.path, body)
+	if q.remote != "" {
+		r.RemoteAddr = q.remote
+	}
 	for k, vs := range q.header {
 		r.Header[k] = vs
 	}
@@ -282,6 +293,12 @@ var (
 // processed once per test binary.
 func newLaurel(t testing.TB, db *database.DB) *wire.Laurel {
 	t.Helper()
+	return newLaurelWith(t, db, nil)
+}
+
+// newLaurelWith is newLaurel with a verifier that fetches through fetcher.
+func newLaurelWith(t testing.TB, db *database.DB, fetcher *verifier.Fetcher) *wire.Laurel {
+	t.Helper()
 	loaderOnce.Do(func() { loader, loaderErr = ob3.NewDocumentLoader() })
 	if loaderErr != nil {
 		t.Fatal(loaderErr)
@@ -290,7 +307,7 @@ func newLaurel(t testing.TB, db *database.DB) *wire.Laurel {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := wire.New(db, wire.Config{BaseURL: baseURL, Sealer: sealer, Loader: loader, Logger: testLogger(t)})
+	l, err := wire.New(db, wire.Config{BaseURL: baseURL, Sealer: sealer, Loader: loader, Fetcher: fetcher, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

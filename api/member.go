@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -127,13 +126,11 @@ type importJSON struct {
 // every row was applied (or would be, on a dry run), 422 with the rejected
 // rows when any row is bad, and then nothing is applied.
 func (s *Server) handleMemberImport(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ImportTimeout)
-	defer cancel()
 	dryRun := false
 	if v := c.QueryParam("dryRun"); v != "" {
 		var err error
 		if dryRun, err = strconv.ParseBool(v); err != nil {
-			return badges.FieldErrorf("dryRun", "dryRun must be true or false")
+			return badges.FieldErrorf("dryRun", "The query parameter \"dryRun\" must be true or false.")
 		}
 	}
 	body, err := s.importBody(c)
@@ -144,7 +141,7 @@ func (s *Server) handleMemberImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.svc.Members.ImportMembers(ctx, c.Param("issuer"), rows, dryRun)
+	rep, err := s.svc.Members.ImportMembers(c.Request().Context(), c.Param("issuer"), rows, dryRun)
 	if err != nil {
 		return err
 	}
@@ -177,14 +174,14 @@ func (s *Server) importBody(c echo.Context) ([]byte, error) {
 			if isTooLarge(err) {
 				return nil, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", badges.MaxImportBytes)
 			}
-			return nil, badges.FieldErrorf("file", "the form needs a CSV file in the field \"file\"")
+			return nil, badges.FieldErrorf("file", "The form needs a CSV file in the field \"file\".")
 		}
 		if fh.Size > badges.MaxImportBytes {
 			return nil, badges.Errorf(badges.ETOOLARGE, "The CSV file is larger than %d bytes.", badges.MaxImportBytes)
 		}
 		f, err := fh.Open()
 		if err != nil {
-			return nil, badges.FieldErrorf("file", "the uploaded file cannot be read")
+			return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
 		}
 		defer f.Close()
 		return io.ReadAll(io.LimitReader(f, badges.MaxImportBytes))

@@ -160,5 +160,5 @@ func (s *Server) handleImage(c echo.Context) error {
 
 func isTooLarge(err error) bool {
 	var mbe *http.MaxBytesError
-	return errors.As(err, &mbe) || strings.Contains(err.Error(), "request body too large")
+	return errors.As(err, &mbe)
 }

@@ -157,15 +157,6 @@ type activityReportJSON struct {
 
 const mimeCSV = "text/csv"
 
-// Routes that take what other systems report, with the ingest scope.
-const (
-	activitiesRoute   = "/api/v1/issuers/:issuer/activities"
-	endorsementsRoute = "/api/v1/issuers/:issuer/endorsements"
-	nominationsRoute  = "/api/v1/issuers/:issuer/nominations"
-)
-
-var ingestRoutes = map[string]bool{activitiesRoute: true, endorsementsRoute: true, nominationsRoute: true}
-
 type endorseRequest struct {
 	EndorserID string `json:"endorserId"`
 	MemberID   string `json:"memberId"`

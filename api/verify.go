@@ -20,9 +20,19 @@ type Verifier interface {
 	Verify(ctx context.Context, in verifier.Input) (*verifier.Report, error)
 }
 
-// maxVerifyBytes bounds what the public verify endpoints read: a baked
-// image or a credential with embedded endorsements, with room to spare.
-const maxVerifyBytes = 8 << 20
+// maxVerifyBytes bounds the credential or image the public verify
+// endpoints read, far below what other routes accept, because anyone may
+// ask and checking a credential costs CPU in proportion to its size (and
+// more). It is what legitimate input needs, with room to spare: a baked
+// badge is its artwork (at most badges.MaxImageBytes, 1 MiB; a third more
+// when a PNG is wrapped in SVG) and a JWT of a few kB; a credential sent
+// as JSON or JWT is a few kB to a few hundred with embedded endorsements
+// or an image (the 1EdTech validator's largest test credential is 31 kB).
+const maxVerifyBytes = 2 << 20
+
+// maxVerifyFormBytes is the verify routes' body limit: the credential or
+// image and the rest of a form (an e-mail address, a URL, boundaries).
+const maxVerifyFormBytes = maxVerifyBytes + 64<<10
 
 // verifyTimeout bounds one verification, whatever the servers it fetches
 // from do: a verifier may make a few dozen requests of 5 s each.
@@ -74,7 +84,7 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 			in.Data = req.Credential
 		}
 		if len(in.Data) == 0 && in.URL == "" {
-			return in, badges.FieldErrorf("credential", "send a credential (an object or a JWT string) or a url")
+			return in, badges.FieldErrorf("credential", "The field \"credential\" is empty: send a credential (an object or a JWT string), or a url.")
 		}
 		return in, nil
 	case echo.MIMEMultipartForm:
@@ -92,8 +102,8 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 // and optionally an e-mail address.
 func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
 	var in verifier.Input
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxVerifyBytes+64<<10)
-	form, err := c.MultipartForm()
+	form, err := c.MultipartForm() // within the route's body limit, maxVerifyFormBytes
+
 	if err != nil {
 		if isTooLarge(err) {
 			return in, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", maxVerifyBytes)
@@ -110,7 +120,7 @@ func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
 		in.Data = []byte(text)
 	}
 	if len(in.Data) == 0 && in.URL == "" {
-		return in, badges.FieldErrorf("credential", "paste a credential, upload a badge image or give a credential URL")
+		return in, badges.FieldErrorf("credential", "The form is empty: paste a credential, upload a badge image or give a credential's URL.")
 	}
 	return in, nil
 }
@@ -128,7 +138,7 @@ func readFormFile(fh *multipart.FileHeader) ([]byte, error) {
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return nil, badges.FieldErrorf("file", "the uploaded file cannot be read")
+		return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
 	}
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, maxVerifyBytes))

@@ -3,8 +3,14 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"image"
+	"image/png"
+	"io"
+	"math"
+	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -163,4 +169,146 @@ func TestVerify_RateLimited(t *testing.T) {
 	if limited == 0 {
 		t.Fatal("12 quick requests at 1/s with bursts of 5 were never limited")
 	}
+}
+
+// noisePNG is an opaque PNG of random pixels, which do not compress: a
+// badge image of about n bytes.
+func noisePNG(t *testing.T, n int) []byte {
+	t.Helper()
+	side := int(math.Sqrt(float64(n) / 3))
+	img := image.NewNRGBA(image.Rect(0, 0, side, side))
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range img.Pix {
+		img.Pix[i] = byte(rng.Uint32())
+		if i%4 == 3 {
+			img.Pix[i] = 255 // opaque
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestVerify_BodyLimit: the verify endpoints take the largest badge Laurel
+// bakes (the largest artwork it accepts, wrapped in SVG) and refuse a body
+// past maxVerifyBytes, whether its length is declared or not.
+func TestVerify_BodyLimit(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active"})
+	art := noisePNG(t, badges.MaxImageBytes-16<<10)
+	ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + ach["id"].(string) + "/image", body: art, contentType: "image/png"}).want(t, 200)
+	var cred credentialView
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards",
+		body: map[string]any{"achievementId": ach["id"], "email": "ada@example.org", "name": "Ada"}}).want(t, 201).JSON(t, &cred)
+	for _, format := range []string{"png", "svg"} {
+		baked := ts.do(t, req{method: "GET", path: "/credentials/" + cred.ID + "/badge." + format, token: "-"}).want(t, 200).body
+		if format == "svg" && len(baked) < 1300<<10 {
+			t.Fatalf("the baked SVG has %d bytes; the test wants the largest Laurel makes", len(baked))
+		}
+		var rep reportView
+		ts.do(t, req{method: "POST", path: "/api/v1/verify", token: "-", body: baked, contentType: "image/" + map[string]string{"png": "png", "svg": "svg+xml"}[format]}).
+			want(t, 200).JSON(t, &rep)
+		if rep.Verdict != "valid" || rep.Format != format {
+			t.Fatalf("the largest baked %s: %+v", format, rep)
+		}
+		page := ts.do(t, multipartFile(t, "/verify", "badge."+format, baked)).want(t, 200)
+		if !strings.Contains(string(page.body), `class="verdict valid"`) {
+			t.Fatalf("the verify page did not verify the largest baked %s", format)
+		}
+	}
+
+	tooLarge := bytes.Repeat([]byte("a"), 2<<20+1)
+	t.Run("413/declared length", func(t *testing.T) {
+		ts.do(t, req{method: "POST", path: "/api/v1/verify", token: "-", body: tooLarge, contentType: "text/plain"}).
+			wantProblem(t, 413, badges.ETOOLARGE, "")
+	})
+	streamed := func(q req) int {
+		r := httptest.NewRequest(q.method, q.path, io.MultiReader(bytes.NewReader(q.body.([]byte))))
+		r.ContentLength = -1 // unknown, as when a client streams
+		r.Header.Set("Content-Type", q.contentType)
+		w := httptest.NewRecorder()
+		ts.srv.ServeHTTP(w, r)
+		return w.Code
+	}
+	t.Run("413/streamed", func(t *testing.T) {
+		if code := streamed(req{method: "POST", path: "/api/v1/verify", body: tooLarge, contentType: "text/plain"}); code != 413 {
+			t.Fatalf("a streamed body of %d bytes → %d", len(tooLarge), code)
+		}
+	})
+	t.Run("413/form", func(t *testing.T) {
+		for _, path := range []string{"/api/v1/verify", "/verify"} {
+			form := multipartFile(t, path, "badge.png", tooLarge)
+			if code := ts.do(t, form).Code; code != 413 {
+				t.Errorf("%s took a form with a file of %d bytes: %d", path, len(tooLarge), code)
+			}
+			if code := streamed(form); code != 413 {
+				t.Errorf("%s took a streamed form with a file of %d bytes: %d", path, len(tooLarge), code)
+			}
+		}
+	})
+}
+
+// multipartFile is a POST of a form with one file, as the verify page
+// sends it.
+func multipartFile(t *testing.T, path, name string, data []byte) req {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	f, err := w.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(data)
+	w.Close()
+	return req{method: "POST", path: path, token: "-", body: body.Bytes(), contentType: w.FormDataContentType()}
+}
+
+// TestVerifyPage_EscapesTheCredential posts to the verify page a
+// credential whose every printed field carries markup, and checks that the
+// page shows each as text: a credential from anyone is untrusted input.
+func TestVerifyPage_EscapesTheCredential(t *testing.T) {
+	ts := newTestServer(t)
+	cred := mustCredential(t, ts)
+	evil := func(field string) string {
+		return `<script>alert("` + field + `")</script><img src=x onerror=alert(1)>`
+	}
+	doc := cred.Credential
+	doc["name"] = evil("credential-name")
+	doc["issuer"] = map[string]any{"id": doc["issuer"].(map[string]any)["id"], "type": []any{"Profile"},
+		"name": evil("issuer-name"), "url": "javascript:alert('issuer-url')"}
+	subject := doc["credentialSubject"].(map[string]any)
+	subject["id"] = "urn:x:" + evil("recipient")
+	achievement := subject["achievement"].(map[string]any)
+	achievement["description"] = evil("achievement-description")
+	achievement["criteria"] = map[string]any{"narrative": evil("criteria")}
+	achievement["image"] = map[string]any{"id": "javascript:alert('image')", "type": "Image"}
+	post := func(t *testing.T, doc map[string]any) string {
+		t.Helper()
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		w.WriteField("credential", string(mustJSON(t, doc)))
+		w.WriteField("email", `"><script>alert("email")</script>`)
+		w.Close()
+		return string(ts.do(t, req{method: "POST", path: "/verify", token: "-", body: body.Bytes(), contentType: w.FormDataContentType()}).want(t, 200).body)
+	}
+	check := func(t *testing.T, page string, fields ...string) {
+		t.Helper()
+		for _, field := range fields {
+			if !strings.Contains(page, `&lt;script&gt;alert(&#34;`+field+`&#34;)&lt;/script&gt;`) {
+				t.Errorf("the page does not show the %s as text", field)
+			}
+		}
+		for _, raw := range []string{"<script>", "<img src=x", "javascript:"} {
+			if strings.Contains(page, raw) {
+				t.Errorf("the page contains %q:\n%s", raw, page)
+			}
+		}
+	}
+	achievement["name"] = evil("achievement-name")
+	check(t, post(t, doc), "achievement-name", "achievement-description", "issuer-name", "recipient", "criteria", "email")
+	delete(achievement, "name") // the page then shows the credential's own name
+	check(t, post(t, doc), "credential-name")
 }

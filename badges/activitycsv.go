@@ -1,9 +1,8 @@
 package badges
 
 import (
-	"encoding/csv"
-	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,17 +20,8 @@ type ActivityCSVRow struct {
 var activityFields = []string{"memberId", "email", "externalId", "name", "createMember", "behaviour", "at", "quantity",
 	"peerId", "evidenceUrl", "narrative", "cohort", "sourceEventId"}
 
-// activityFieldList names them for messages.
-var activityFieldList = strings.Join(activityFields, ", ")
-
-// activityColumns maps the lower-case names of activityFields to them.
-var activityColumns = func() map[string]string {
-	m := map[string]string{}
-	for _, c := range activityFields {
-		m[strings.ToLower(c)] = c
-	}
-	return m
-}()
+// activityCSV are the columns of an activities CSV file.
+var activityCSV = NewCSVColumns(activityFields, []string{"behaviour", "at"}, nil)
 
 // ParseActivityCSV reads activities from CSV: a header row naming some of
 // memberId, email, externalId, name, createMember, behaviour, at (RFC
@@ -40,41 +30,15 @@ var activityColumns = func() map[string]string {
 // be read gets its error (with the column as the field); a file that
 // cannot be read at all is an error.
 func ParseActivityCSV(r io.Reader, maxRows int) ([]ActivityCSVRow, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cols, err := csvHeader(cr, activityColumns, activityFieldList, "behaviour", "at")
+	var rows []ActivityCSVRow
+	err := ReadCSV(r, activityCSV, maxRows, func(row CSVRow) {
+		in, err := activityFromFields(row.Get)
+		rows = append(rows, ActivityCSVRow{Line: row.Line, Input: in, Err: err})
+	})
 	if err != nil {
 		return nil, err
 	}
-	var rows []ActivityCSVRow
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, csvError(err)
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
-		if len(rows) == maxRows {
-			return nil, Errorf(ETOOLARGE, "the CSV file has more than %d rows", maxRows)
-		}
-		line, _ := cr.FieldPos(0)
-		row := ActivityCSVRow{Line: line}
-		row.Input, row.Err = activityRow(rec, cols)
-		rows = append(rows, row)
-	}
-}
-
-func activityRow(rec []string, cols map[string]int) (ActivityInput, error) {
-	return activityFromFields(func(name string) string {
-		if i, ok := cols[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	})
+	return rows, nil
 }
 
 // ParseActivityForm reads one activity from form fields (an HTML form's
@@ -83,16 +47,16 @@ func activityRow(rec []string, cols map[string]int) (ActivityInput, error) {
 // field is an error.
 func ParseActivityForm(form map[string][]string) (ActivityInput, error) {
 	for name, vs := range form {
-		if activityColumns[strings.ToLower(name)] != name {
-			return ActivityInput{}, FieldErrorf(truncateForMessage(name), "unknown field %q; the fields are %s", truncateForMessage(name), activityFieldList)
+		if !slices.Contains(activityFields, name) {
+			return ActivityInput{}, FieldErrorf(truncateForMessage(name), "There is no field %q; the fields are %s.", truncateForMessage(name), activityCSV.list)
 		}
 		if len(vs) > 1 {
-			return ActivityInput{}, FieldErrorf(name, "%s is given %d times", name, len(vs))
+			return ActivityInput{}, FieldErrorf(name, "The field %q is given %d times.", name, len(vs))
 		}
 	}
 	for _, name := range []string{"behaviour", "at"} {
 		if len(form[name]) == 0 {
-			return ActivityInput{}, FieldErrorf(name, "%s is required", name)
+			return ActivityInput{}, FieldErrorf(name, "The field %q is required.", name)
 		}
 	}
 	return activityFromFields(func(name string) string {
@@ -110,11 +74,11 @@ func activityFromFields(get func(name string) string) (ActivityInput, error) {
 			EvidenceURL: get("evidenceUrl"), Narrative: get("narrative"), Cohort: get("cohort"), SourceEventID: get("sourceEventId")}}
 	var err error
 	if in.At, err = time.Parse(time.RFC3339, get("at")); err != nil {
-		return in, FieldErrorf("at", "at must be an RFC 3339 date-time such as 2026-11-20T18:00:00Z, not %q", truncateForMessage(get("at")))
+		return in, FieldErrorf("at", "The field \"at\" must be an RFC 3339 date-time such as 2026-11-20T18:00:00Z, not %q.", truncateForMessage(get("at")))
 	}
 	if q := get("quantity"); q != "" {
 		if in.Quantity, err = strconv.ParseFloat(q, 64); err != nil {
-			return in, FieldErrorf("quantity", "quantity must be a number, not %q", truncateForMessage(q))
+			return in, FieldErrorf("quantity", "The field \"quantity\" must be a number, not %q.", truncateForMessage(q))
 		}
 	}
 	switch strings.ToLower(get("createMember")) {
@@ -122,7 +86,7 @@ func activityFromFields(get func(name string) string) (ActivityInput, error) {
 	case "true", "yes", "1":
 		in.CreateMember = true
 	default:
-		return in, FieldErrorf("createMember", "createMember must be true or false")
+		return in, FieldErrorf("createMember", "The field \"createMember\" must be true or false, not %q.", truncateForMessage(get("createMember")))
 	}
 	return in, nil
 }

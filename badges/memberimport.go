@@ -1,8 +1,6 @@
 package badges
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -59,11 +57,10 @@ func (r *ImportReport) Count(status string) int {
 	return n
 }
 
-var importColumns = map[string]string{
-	"email": "email", "displayname": "displayName", "display_name": "displayName", "name": "displayName",
-	"externalid": "externalId", "external_id": "externalId", "slug": "slug",
-	"publicprofile": "publicProfile", "public_profile": "publicProfile",
-}
+// memberCSV are the columns of a member CSV file, with the spellings
+// other tools export.
+var memberCSV = NewCSVColumns([]string{"email", "displayName", "externalId", "slug", "publicProfile"}, []string{"email", "displayName"},
+	map[string]string{"display_name": "displayName", "name": "displayName", "external_id": "externalId", "public_profile": "publicProfile"})
 
 // ParseMemberCSV reads a member CSV: a header row naming the columns email
 // and displayName (required) and externalId, slug, publicProfile (optional),
@@ -72,88 +69,33 @@ var importColumns = map[string]string{
 // the required columns, or has more than maxRows rows. Duplicate e-mail
 // addresses and slugs within the file reject the later row.
 func ParseMemberCSV(r io.Reader, maxRows int) ([]ImportRow, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	cols, err := csvHeader(cr, importColumns, "email, displayName, externalId, slug, publicProfile", "email", "displayName")
-	if err != nil {
-		return nil, err
-	}
 	var rows []ImportRow
 	emails, slugs := map[string]int{}, map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, csvError(err)
-		}
-		if len(rows) == maxRows {
-			return nil, Errorf(ETOOLARGE, "the CSV file has more than %d rows", maxRows)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
-		row := ImportRow{Line: line}
-		row.Input, row.Err = rowInput(rec, cols)
+	err := ReadCSV(r, memberCSV, maxRows, func(rec CSVRow) {
+		row := ImportRow{Line: rec.Line}
+		row.Input, row.Err = memberRow(rec)
 		if row.Err == nil {
-			row.Err = firstSeen(emails, row.Input.Email, line, "email")
+			row.Err = firstSeen(emails, row.Input.Email, rec.Line, "email")
 		}
 		if row.Err == nil && row.Input.Slug != "" {
-			row.Err = firstSeen(slugs, row.Input.Slug, line, "slug")
+			row.Err = firstSeen(slugs, row.Input.Slug, rec.Line, "slug")
 		}
 		rows = append(rows, row)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return rows, nil
 }
 
-// csvHeader reads a CSV file's header row: each column's position by its
-// name in known (looked up in lower case, a byte-order mark ignored),
-// refusing unknown and repeated columns and requiring the required ones.
-// list names the columns for messages.
-func csvHeader(cr *csv.Reader, known map[string]string, list string, required ...string) (map[string]int, error) {
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, Errorf(EINVALID, "the CSV file is empty; it needs a header row with %s", strings.Join(required, " and "))
-	}
-	if err != nil {
-		return nil, csvError(err)
-	}
-	cols := map[string]int{}
-	for i, h := range header {
-		name, ok := known[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))]
-		if !ok {
-			return nil, Errorf(EINVALID, "unknown CSV column %q; the columns are %s", h, list)
-		}
-		if _, dup := cols[name]; dup {
-			return nil, Errorf(EINVALID, "CSV column %q appears twice", name)
-		}
-		cols[name] = i
-	}
-	for _, req := range required {
-		if _, ok := cols[req]; !ok {
-			return nil, Errorf(EINVALID, "the CSV header lacks the required column %q", req)
-		}
-	}
-	return cols, nil
-}
-
-func rowInput(rec []string, cols map[string]int) (MemberInput, error) {
-	get := func(name string) string {
-		if i, ok := cols[name]; ok && i < len(rec) {
-			return rec[i]
-		}
-		return ""
-	}
-	in := MemberInput{Email: get("email"), DisplayName: get("displayName"), ExternalID: get("externalId"), Slug: get("slug")}
-	switch strings.ToLower(strings.TrimSpace(get("publicProfile"))) {
+func memberRow(rec CSVRow) (MemberInput, error) {
+	in := MemberInput{Email: rec.Get("email"), DisplayName: rec.Get("displayName"), ExternalID: rec.Get("externalId"), Slug: rec.Get("slug")}
+	switch p := rec.Get("publicProfile"); strings.ToLower(p) {
 	case "", "false", "no", "0", "n":
 	case "true", "yes", "1", "y":
 		in.PublicProfile = true
 	default:
-		return in, FieldErrorf("publicProfile", "publicProfile must be true or false, not %q", get("publicProfile"))
+		return in, FieldErrorf("publicProfile", "The field \"publicProfile\" must be true or false, not %q.", truncateForMessage(p))
 	}
 	if err := in.Normalize(); err != nil {
 		return in, err
@@ -163,16 +105,8 @@ func rowInput(rec []string, cols map[string]int) (MemberInput, error) {
 
 func firstSeen(seen map[string]int, key string, line int, field string) error {
 	if first, ok := seen[key]; ok {
-		return &Error{Code: ECONFLICT, Field: field, Message: fmt.Sprintf("%s %q already appears on line %d", field, key, first)}
+		return &Error{Code: ECONFLICT, Field: field, Message: fmt.Sprintf("The %s %q already appears on line %d.", field, key, first)}
 	}
 	seen[key] = line
 	return nil
-}
-
-func csvError(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return Errorf(EINVALID, "the CSV file is malformed on line %d: %v", pe.Line, pe.Err)
-	}
-	return Errorf(EINVALID, "the CSV file cannot be read: %v", err)
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"time"
 )
@@ -25,6 +26,8 @@ type Config struct {
 	MaxImageBytes   int
 	MasterKey       string
 	VerifyRate      float64
+	VerifyInFlight  int
+	TrustedProxies  cidrList
 	GCPercent       int
 	DebugAddr       string
 	Demo            bool
@@ -47,6 +50,8 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest JSON request body")
 	fs.IntVar(&c.MaxImageBytes, "max-image-bytes", 1<<20, "largest badge or issuer image upload")
 	fs.Float64Var(&c.VerifyRate, "verify-rate", 10, "verifications a second each client address may make on the public verify page and API (bursts of 5×); 0 = no limit")
+	fs.IntVar(&c.VerifyInFlight, "verify-in-flight", 2, "verifications each client address may have in progress at once on the public verify page and API; 0 = no limit")
+	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated `CIDRs` of the reverse proxies in front of Laurel: only from them is X-Forwarded-For believed for a client's address (rate limits, logs); empty = the connection's address")
 	fs.IntVar(&c.GCPercent, "gc-percent", 400, "Go garbage collector target (GOGC); verifying and issuing allocate a lot, and at Go's default of 100 a quarter of the CPU goes to collecting. A GOGC environment variable wins")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty = off. Never expose it publicly")
 	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add a demo community with badges and members")
@@ -78,8 +83,8 @@ func (c *Config) parse(args []string, getenv func(string) string, out io.Writer)
 		return fmt.Errorf("-max-body-bytes and -max-image-bytes must be at least 1024")
 	case c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0:
 		return fmt.Errorf("timeouts must be positive")
-	case c.VerifyRate < 0:
-		return fmt.Errorf("-verify-rate must not be negative")
+	case c.VerifyRate < 0 || c.VerifyInFlight < 0:
+		return fmt.Errorf("-verify-rate and -verify-in-flight must not be negative")
 	case c.GCPercent < 50:
 		return fmt.Errorf("-gc-percent must be at least 50")
 	}
@@ -132,4 +137,39 @@ func printFlags(fs *flag.FlagSet) {
 		}
 		fmt.Fprintln(w)
 	})
+}
+
+// cidrList is a flag of comma-separated networks in CIDR notation; a bare
+// address stands for itself alone.
+type cidrList []*net.IPNet
+
+func (l *cidrList) String() string {
+	if l == nil {
+		return ""
+	}
+	parts := make([]string, len(*l))
+	for i, n := range *l {
+		parts[i] = n.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *cidrList) Set(v string) error {
+	var nets cidrList
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if ip := net.ParseIP(part); ip != nil {
+			part += map[bool]string{true: "/32", false: "/128"}[ip.To4() != nil]
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return fmt.Errorf("%q is not a network such as 10.0.0.0/8 or an address", part)
+		}
+		nets = append(nets, n)
+	}
+	*l = nets
+	return nil
 }

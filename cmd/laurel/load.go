@@ -36,9 +36,9 @@ activities: imports -members members, gives three badges rules, then
 records -rows activities of random members through the batch API, -batch
 at a time, and prints the throughput.
 
-Without -url it starts a Laurel of its own (no verify rate limit) on a
+Without -url it starts a Laurel of its own (no verify limits) on a
 temporary embedded database, which it deletes afterwards. With -url, that
-server's -verify-rate must allow the load.
+server's -verify-rate and -verify-in-flight must allow the load.
 
 Flags:
 `
@@ -127,6 +127,7 @@ func startForLoad(ctx context.Context, getenv func(string) string, stderr io.Wri
 	m := NewMain(&out, stderr)
 	m.getenv = getenv
 	m.Config.Addr, m.Config.DataDir, m.Config.LogLevel, m.Config.VerifyRate = "127.0.0.1:0", dir, "warn", 0
+	m.Config.VerifyInFlight = 0
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		os.RemoveAll(dir)

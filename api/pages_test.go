@@ -3,15 +3,19 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
 	"html"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
@@ -187,6 +191,57 @@ func TestCredentialPage(t *testing.T) {
 	})
 }
 
+// TestCredentialPage_ServerClock: the page judges expiry by the server's
+// clock, so a credential shows as expired once that clock passes its
+// validUntil.
+func TestCredentialPage_ServerClock(t *testing.T) {
+	var ahead atomic.Int64
+	ts := newTestServer(t, func(c *api.Config) {
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	})
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active", "validityDays": 1})
+	var cred credentialView
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards",
+		body: map[string]any{"achievementId": ach["id"], "email": "ada@example.org", "name": "Ada"}}).want(t, 201).JSON(t, &cred)
+	page := func() string {
+		return string(ts.do(t, req{method: "GET", path: "/credentials/" + cred.ID, token: "-", header: accept("text/html")}).want(t, 200).body)
+	}
+	wantIn(t, page(), `<span class="pill">Verified</span>`)
+	ahead.Store(int64(48 * time.Hour))
+	wantIn(t, page(), `<span class="pill">Expired</span>`)
+}
+
+type pngChunk struct {
+	typ  string
+	data []byte
+}
+
+// pngChunks splits a PNG into its chunks, checking the signature and every
+// chunk's CRC.
+func pngChunks(t *testing.T, b []byte) []pngChunk {
+	t.Helper()
+	if !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatal("not a PNG")
+	}
+	var chunks []pngChunk
+	for b = b[8:]; len(b) > 0; {
+		if len(b) < 12 {
+			t.Fatalf("a truncated chunk of %d bytes", len(b))
+		}
+		n := int(binary.BigEndian.Uint32(b))
+		if len(b) < 12+n {
+			t.Fatalf("a chunk of %d bytes in %d", n, len(b))
+		}
+		if crc := crc32.ChecksumIEEE(b[4 : 8+n]); crc != binary.BigEndian.Uint32(b[8+n:]) {
+			t.Fatalf("chunk %q has a bad CRC", b[4:8])
+		}
+		chunks = append(chunks, pngChunk{typ: string(b[4:8]), data: b[8 : 8+n]})
+		b = b[12+n:]
+	}
+	return chunks
+}
+
 type credentialDates struct{ awarded, until string }
 
 func (c *community) jwt(t *testing.T, id string) string {
@@ -239,6 +294,29 @@ func TestCredentialMedia(t *testing.T) {
 			if err != nil || rep.Verdict != verifier.Valid || rep.Format != format || !strings.HasSuffix(rep.Credential.ID, c.adaCred) {
 				t.Fatalf("%s: verdict %v, %v", format, rep, err)
 			}
+		}
+	})
+	t.Run("baked PNG has one openbadgecredential iTXt chunk", func(t *testing.T) {
+		r := get(t, base+"/badge.png", nil).want(t, 200)
+		var texts []pngChunk
+		chunks := pngChunks(t, r.body)
+		for _, ch := range chunks {
+			if ch.typ == "iTXt" || ch.typ == "tEXt" || ch.typ == "zTXt" {
+				texts = append(texts, ch)
+			}
+		}
+		if len(texts) != 1 || texts[0].typ != "iTXt" || chunks[0].typ != "IHDR" || chunks[len(chunks)-1].typ != "IEND" {
+			t.Fatalf("text chunks %v in %d chunks", texts, len(chunks))
+		}
+		// keyword NUL, compression flag and method, language tag NUL,
+		// translated keyword NUL, text: the JWT, uncompressed.
+		fields := bytes.SplitN(texts[0].data, []byte{0}, 2)
+		if string(fields[0]) != "openbadgecredential" || len(fields) != 2 {
+			t.Fatalf("iTXt keyword %q", fields[0])
+		}
+		rest := fields[1]
+		if len(rest) < 4 || rest[0] != 0 || rest[1] != 0 || rest[2] != 0 || rest[3] != 0 || string(rest[4:]) != c.jwt(t, c.adaCred) {
+			t.Fatalf("iTXt after the keyword: %.80q", rest)
 		}
 	})
 	t.Run("preview", func(t *testing.T) {

@@ -1,0 +1,217 @@
+package api
+
+import (
+	"fmt"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/laurel-badges/laurel/assets"
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// route is one entry of the route table: what answers a method and path,
+// and the whole policy it is served under. Rows are written without field
+// names, so the compiler refuses a route that leaves out part of its
+// policy.
+type route struct {
+	method  string
+	path    string
+	handler echo.HandlerFunc
+	access  access        // who may call it
+	timeout time.Duration // time limit of one request
+	errors  errorFormat   // how its errors are written
+	gzip    compression   // whether its answers are compressed
+	limits  limits        // what one request, or one client, may send
+}
+
+// errorFormat says how a route's errors are written.
+type errorFormat int
+
+const (
+	// negotiated errors are an HTML page, or JSON for clients that prefer it.
+	negotiated errorFormat = iota + 1
+	// jsonErrors are always JSON problems: the route serves programs.
+	jsonErrors
+)
+
+// compression says whether a route's answers are gzipped.
+type compression int
+
+const (
+	compressed compression = iota + 1
+	// precompressed answers (PNG images) would not shrink.
+	precompressed
+)
+
+// limits bound what a route accepts.
+type limits struct {
+	body   int64                 // largest request body, in bytes
+	guards []echo.MiddlewareFunc // per-client limits, run after access is checked
+}
+
+// maxBodyBytes is the largest body any route accepts; routes read with
+// their own, lower limits.
+const maxBodyBytes = 8 << 20
+
+// routeTable is every route Laurel serves. ingest marks what other systems
+// report (activities, endorsements, nominations); read keys may use every
+// GET of the API, admin keys everything.
+func (s *Server) routeTable() []route {
+	quick, long := s.cfg.RequestTimeout, s.cfg.ImportTimeout
+	std := limits{body: maxBodyBytes}
+	verification := limits{body: maxVerifyFormBytes, guards: s.verifyGuards()}
+	exists := s.requireIssuer // for routes whose service does not check the issuer itself
+	static, _ := fs.Sub(assets.Static, "static")
+	const get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
+	return []route{
+		// For programs and operators.
+		{get, "/healthz", s.handleHealthz, public, quick, jsonErrors, compressed, std},
+		{get, "/readyz", s.handleReadyz, public, quick, jsonErrors, compressed, std},
+		{get, "/metrics", s.metrics.handler(), public, quick, jsonErrors, precompressed, std}, // compresses itself
+		{get, "/api/v1/openapi.json", s.handleOpenAPI, public, quick, jsonErrors, compressed, std},
+		{get, "/static*", echo.StaticDirectoryHandler(static, true), public, quick, negotiated, compressed, std},
+
+		// Public documents and pages.
+		{get, "/issuers/:issuer", s.handleIssuerPublic, public, quick, negotiated, compressed, std},
+		{get, "/achievements/:achievement", s.handleAchievementPublic, public, quick, negotiated, compressed, std},
+		{get, "/images/:file", s.handleImage, public, quick, jsonErrors, precompressed, std},
+		{get, "/credentials/:credential", s.handleCredentialPublic, public, quick, negotiated, compressed, std},
+		{get, "/credentials/:credential/qr.png", s.handleCredentialQR("png"), public, quick, negotiated, precompressed, std},
+		{get, "/credentials/:credential/qr.svg", s.handleCredentialQR("svg"), public, quick, negotiated, compressed, std},
+		{get, "/credentials/:credential/preview.png", s.handleCredentialPreview, public, quick, negotiated, precompressed, std},
+		{get, "/credentials/:credential/badge.png", s.handleCredentialBadge("png"), public, quick, negotiated, precompressed, std},
+		{get, "/credentials/:credential/badge.svg", s.handleCredentialBadge("svg"), public, quick, negotiated, compressed, std},
+		{get, "/members/:slug", s.handleMemberPublic, public, quick, negotiated, compressed, std},
+		{get, "/issuers/:issuer/spotlight", s.handleSpotlight, public, quick, negotiated, compressed, std},
+		{get, "/status/:issuer/:list", s.handleStatusList, public, quick, jsonErrors, compressed, std},
+		{get, "/issuers/:issuer/keys/:key", s.handleKeyPublic, public, quick, jsonErrors, compressed, std},
+		{get, "/issuers/:issuer/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, std},
+		{get, "/.well-known/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, std},
+
+		// Verification, for anyone.
+		{get, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verification},
+		{post, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verification},
+		{post, "/api/v1/verify", s.handleVerifyAPI, public, quick, jsonErrors, compressed, verification},
+
+		// Issuers, achievements, keys and credentials.
+		{post, "/api/v1/issuers", s.handleIssuerCreate, adminKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/issuers", s.handleIssuerList, readKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/issuers/:issuer", s.handleIssuerGet, readKey, quick, jsonErrors, compressed, std},
+		{patch, "/api/v1/issuers/:issuer", s.handleIssuerUpdate, adminKey, quick, jsonErrors, compressed, std},
+		{put, "/api/v1/issuers/:issuer/image", exists(s.handleIssuerImage), adminKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers/:issuer/achievements", exists(s.handleAchievementCreate), adminKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/issuers/:issuer/achievements", exists(s.handleAchievementList), readKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/achievements/:achievement", s.handleAchievementGet, readKey, quick, jsonErrors, compressed, std},
+		{patch, "/api/v1/achievements/:achievement", s.handleAchievementUpdate, adminKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/achievements/:achievement/archive", s.handleAchievementArchive, adminKey, quick, jsonErrors, compressed, std},
+		{put, "/api/v1/achievements/:achievement/image", s.handleAchievementImage, adminKey, quick, jsonErrors, compressed, std},
+		{del, "/api/v1/achievements/:achievement/image", s.handleAchievementImageReset, adminKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/achievements/:achievement/versions", s.handleAchievementVersions, readKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/achievements/:achievement/versions/:version", s.handleAchievementVersion, readKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/issuers/:issuer/keys", exists(s.handleKeyList), readKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers/:issuer/keys/rotate", s.handleKeyRotate, adminKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers/:issuer/awards", s.handleAwardCreate, adminKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers/:issuer/awards/bulk", s.handleAwardBulk, adminKey, long, jsonErrors, compressed, std},
+		{get, "/api/v1/credentials/:credential", s.handleCredentialGet, readKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/credentials/:credential/revoke", s.handleCredentialRevoke, adminKey, quick, jsonErrors, compressed, std},
+
+		// Members.
+		{post, "/api/v1/issuers/:issuer/members", exists(s.handleMemberCreate), adminKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/issuers/:issuer/members", exists(s.handleMemberList), readKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers/:issuer/members/import", exists(s.handleMemberImport), adminKey, long, jsonErrors, compressed, std},
+		{get, "/api/v1/members/:member", s.handleMemberGet, readKey, quick, jsonErrors, compressed, std},
+		{patch, "/api/v1/members/:member", s.handleMemberUpdate, adminKey, quick, jsonErrors, compressed, std},
+		{del, "/api/v1/members/:member", s.handleMemberDelete, adminKey, quick, jsonErrors, compressed, std},
+
+		// Recognition: behaviours, activity, rules, nominations, statistics.
+		{get, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourList), readKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourCreate), adminKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers/:issuer/activities", exists(s.handleActivities), ingestKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers/:issuer/endorsements", exists(s.handleEndorse), ingestKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominate), ingestKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominationList), readKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/nominations/:nomination/approve", s.handleNominationDecide(true), adminKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/nominations/:nomination/decline", s.handleNominationDecide(false), adminKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/achievements/:achievement/rule", s.handleRuleGet, readKey, quick, jsonErrors, compressed, std},
+		{put, "/api/v1/achievements/:achievement/rule", s.handleRulePut, adminKey, quick, jsonErrors, compressed, std},
+		{del, "/api/v1/achievements/:achievement/rule", s.handleRuleDelete, adminKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/achievements/:achievement/preview", s.handleRulePreview, adminKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/members/:member/progress", s.handleProgress, readKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/issuers/:issuer/stats", exists(s.handleStats), readKey, quick, jsonErrors, compressed, std},
+		{put, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinPut), adminKey, quick, jsonErrors, compressed, std},
+		{del, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinDelete), adminKey, quick, jsonErrors, compressed, std},
+
+		// API keys: admin keys only, reading included.
+		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/apikeys", s.handleAPIKeyList, adminKey, quick, jsonErrors, compressed, std},
+		{del, "/api/v1/apikeys/:key", s.handleAPIKeyRevoke, adminKey, quick, jsonErrors, compressed, std},
+	}
+}
+
+// register adds the table's routes to Echo, each wrapped in its policy:
+// compression, body limit, time limit, access, then its per-client limits.
+// The policy is route middleware, not global, so that a request matching no
+// route is answered 404 or 405 at once (the OpenAPI document shows every
+// route anyway).
+func (s *Server) register(table []route) error {
+	gzip := middleware.GzipWithConfig(middleware.GzipConfig{Level: 1}) // pages and JSON shrink nearly as much as at the default level, at a fraction of its CPU
+	s.routes = make(map[string]route, len(table))
+	for _, rt := range table {
+		key := rt.method + " " + rt.path
+		if err := rt.check(); err != nil {
+			return fmt.Errorf("route %s: %w", key, err)
+		}
+		if _, dup := s.routes[key]; dup {
+			return fmt.Errorf("route %s is registered twice", key)
+		}
+		s.routes[key] = rt
+		var chain []echo.MiddlewareFunc
+		if rt.gzip == compressed {
+			chain = append(chain, gzip)
+		}
+		chain = append(chain, bodyLimit(rt.limits.body),
+			middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: rt.timeout}))
+		if rt.access.allow != nil {
+			chain = append(chain, s.authorize(rt.access))
+		}
+		chain = append(chain, rt.limits.guards...)
+		s.echo.Add(rt.method, rt.path, rt.handler, chain...)
+	}
+	return nil
+}
+
+// check refuses a route whose policy is left at a zero value.
+func (rt route) check() error {
+	switch {
+	case rt.handler == nil:
+		return fmt.Errorf("no handler")
+	case rt.access.name == "":
+		return fmt.Errorf("no access rule")
+	case rt.timeout <= 0:
+		return fmt.Errorf("no time limit")
+	case rt.errors == 0 || rt.gzip == 0:
+		return fmt.Errorf("no error format or compression")
+	case rt.limits.body <= 0:
+		return fmt.Errorf("no body limit")
+	}
+	return nil
+}
+
+// bodyLimit refuses bodies larger than n bytes: at once when the length is
+// declared, otherwise when the reader passes it (an *http.MaxBytesError).
+func bodyLimit(n int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.ContentLength > n {
+				return badges.Errorf(badges.ETOOLARGE, "The request body is larger than the %d bytes this endpoint accepts.", n)
+			}
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, n)
+			return next(c)
+		}
+	}
+}

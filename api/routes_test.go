@@ -1,0 +1,158 @@
+package api_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// routeAccess is who may call each route: "public", or the API key scope
+// it needs. It is written out here, apart from the server's route table,
+// so that a route classified wrongly there fails TestRoutes_Access, and a
+// route added without an entry here fails it too.
+var routeAccess = map[string]string{
+	"GET /healthz":                             "public",
+	"GET /readyz":                              "public",
+	"GET /metrics":                             "public",
+	"GET /api/v1/openapi.json":                 "public",
+	"GET /static*":                             "public",
+	"GET /issuers/:issuer":                     "public",
+	"GET /achievements/:achievement":           "public",
+	"GET /images/:file":                        "public",
+	"GET /credentials/:credential":             "public",
+	"GET /credentials/:credential/qr.png":      "public",
+	"GET /credentials/:credential/qr.svg":      "public",
+	"GET /credentials/:credential/preview.png": "public",
+	"GET /credentials/:credential/badge.png":   "public",
+	"GET /credentials/:credential/badge.svg":   "public",
+	"GET /members/:slug":                       "public",
+	"GET /issuers/:issuer/spotlight":           "public",
+	"GET /status/:issuer/:list":                "public",
+	"GET /issuers/:issuer/keys/:key":           "public",
+	"GET /issuers/:issuer/jwks.json":           "public",
+	"GET /.well-known/jwks.json":               "public",
+	"GET /verify":                              "public",
+	"POST /verify":                             "public",
+	"POST /api/v1/verify":                      "public",
+
+	"POST /api/v1/issuers":                                    "admin",
+	"GET /api/v1/issuers":                                     "read",
+	"GET /api/v1/issuers/:issuer":                             "read",
+	"PATCH /api/v1/issuers/:issuer":                           "admin",
+	"PUT /api/v1/issuers/:issuer/image":                       "admin",
+	"POST /api/v1/issuers/:issuer/achievements":               "admin",
+	"GET /api/v1/issuers/:issuer/achievements":                "read",
+	"GET /api/v1/achievements/:achievement":                   "read",
+	"PATCH /api/v1/achievements/:achievement":                 "admin",
+	"POST /api/v1/achievements/:achievement/archive":          "admin",
+	"PUT /api/v1/achievements/:achievement/image":             "admin",
+	"DELETE /api/v1/achievements/:achievement/image":          "admin",
+	"GET /api/v1/achievements/:achievement/versions":          "read",
+	"GET /api/v1/achievements/:achievement/versions/:version": "read",
+	"GET /api/v1/issuers/:issuer/keys":                        "read",
+	"POST /api/v1/issuers/:issuer/keys/rotate":                "admin",
+	"POST /api/v1/issuers/:issuer/awards":                     "admin",
+	"POST /api/v1/issuers/:issuer/awards/bulk":                "admin",
+	"GET /api/v1/credentials/:credential":                     "read",
+	"POST /api/v1/credentials/:credential/revoke":             "admin",
+
+	"POST /api/v1/issuers/:issuer/members":        "admin",
+	"GET /api/v1/issuers/:issuer/members":         "read",
+	"POST /api/v1/issuers/:issuer/members/import": "admin",
+	"GET /api/v1/members/:member":                 "read",
+	"PATCH /api/v1/members/:member":               "admin",
+	"DELETE /api/v1/members/:member":              "admin",
+
+	"GET /api/v1/issuers/:issuer/behaviours":         "read",
+	"POST /api/v1/issuers/:issuer/behaviours":        "admin",
+	"POST /api/v1/issuers/:issuer/activities":        "ingest",
+	"POST /api/v1/issuers/:issuer/endorsements":      "ingest",
+	"POST /api/v1/issuers/:issuer/nominations":       "ingest",
+	"GET /api/v1/issuers/:issuer/nominations":        "read",
+	"POST /api/v1/nominations/:nomination/approve":   "admin",
+	"POST /api/v1/nominations/:nomination/decline":   "admin",
+	"GET /api/v1/achievements/:achievement/rule":     "read",
+	"PUT /api/v1/achievements/:achievement/rule":     "admin",
+	"DELETE /api/v1/achievements/:achievement/rule":  "admin",
+	"POST /api/v1/achievements/:achievement/preview": "admin",
+	"GET /api/v1/members/:member/progress":           "read",
+	"GET /api/v1/issuers/:issuer/stats":              "read",
+	"PUT /api/v1/issuers/:issuer/spotlight":          "admin",
+	"DELETE /api/v1/issuers/:issuer/spotlight":       "admin",
+
+	"POST /api/v1/apikeys":        "admin",
+	"GET /api/v1/apikeys":         "admin",
+	"DELETE /api/v1/apikeys/:key": "admin",
+}
+
+// who may do what: for each access, the status class every caller gets.
+const (
+	allowed      = 0 // neither 401 nor 403 (nor a 5xx)
+	unauthorized = http.StatusUnauthorized
+	forbidden    = http.StatusForbidden
+)
+
+var outcomes = map[string]map[string]int{ // access → caller → outcome
+	"public": {"no key": allowed, "read": allowed, "ingest": allowed, "admin": allowed},
+	"read":   {"no key": unauthorized, "read": allowed, "ingest": forbidden, "admin": allowed},
+	"ingest": {"no key": unauthorized, "read": forbidden, "ingest": allowed, "admin": allowed},
+	"admin":  {"no key": unauthorized, "read": forbidden, "ingest": forbidden, "admin": allowed},
+}
+
+var routeParam = regexp.MustCompile(`:[a-z]+|\*$`)
+
+// TestRoutes_Access calls every route Echo has registered with no key and
+// with read, ingest and admin keys, and checks each is let in or turned
+// away as routeAccess says. The ids name nothing, so an allowed call ends
+// in a 2xx or 4xx without changing anything.
+func TestRoutes_Access(t *testing.T) {
+	ts := newTestServer(t)
+	tokens := map[string]string{"no key": "", "read": mustKey(t, ts, badges.ScopeRead),
+		"ingest": mustKey(t, ts, badges.ScopeIngest), "admin": ts.admin}
+	seen := map[string]bool{}
+	for _, rt := range ts.srv.Routes() {
+		key := rt.Method + " " + rt.Path
+		seen[key] = true
+		want, ok := routeAccess[key]
+		if !ok {
+			t.Errorf("route %s is not in routeAccess: say who may call it", key)
+			continue
+		}
+		path := routeParam.ReplaceAllString(rt.Path, "aaaaaaaaaaaaaaaaaaaa")
+		for caller, outcome := range outcomes[want] {
+			r := httptest.NewRequest(rt.Method, path, nil)
+			if tokens[caller] != "" {
+				r.Header.Set("Authorization", "Bearer "+tokens[caller])
+			}
+			w := httptest.NewRecorder()
+			ts.srv.ServeHTTP(w, r)
+			switch {
+			case w.Code >= 500:
+				t.Errorf("%s (%s route) with %s → %d: %s", key, want, caller, w.Code, w.Body)
+			case outcome == allowed && (w.Code == unauthorized || w.Code == forbidden):
+				t.Errorf("%s (%s route) with %s → %d, want it let in: %s", key, want, caller, w.Code, w.Body)
+			case outcome != allowed && w.Code != outcome:
+				t.Errorf("%s (%s route) with %s → %d, want %d", key, want, caller, w.Code, outcome)
+			}
+		}
+	}
+	for key := range routeAccess {
+		if !seen[key] {
+			t.Errorf("routeAccess lists %s, which is not registered", key)
+		}
+	}
+}
+
+// TestRoutes_Unmatched: a path no route serves is a 404 and a known path
+// with another method a 405, with or without a key.
+func TestRoutes_Unmatched(t *testing.T) {
+	ts := newTestServer(t)
+	for _, token := range []string{"-", ""} {
+		ts.do(t, req{method: "GET", path: "/api/v1/nothing", token: token}).wantProblem(t, 404, badges.ENOTFOUND, "")
+		ts.do(t, req{method: "DELETE", path: "/api/v1/issuers", token: token}).wantProblem(t, 405, "method_not_allowed", "")
+		ts.do(t, req{method: "PUT", path: "/api/v1/verify", token: token}).wantProblem(t, 405, "method_not_allowed", "")
+	}
+}
