@@ -1,0 +1,83 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+type weekJSON struct {
+	Week          string         `json:"week"`
+	Activities    map[string]int `json:"activities"`
+	ActiveMembers int            `json:"activeMembers"`
+	Awards        map[string]int `json:"awards"`
+}
+
+type achievementStatsJSON struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Level  string `json:"level,omitempty"`
+	Earned int    `json:"earned"`
+}
+
+type levelJSON struct {
+	Level   string `json:"level"`
+	Members int    `json:"members"`
+}
+
+type statsJSON struct {
+	Weeks        []weekJSON             `json:"weeks"`
+	Achievements []achievementStatsJSON `json:"achievements"`
+	Funnel       []levelJSON            `json:"funnel"`
+}
+
+// handleStats answers a community's measures of success from counters
+// kept as activity and awards arrive: activity by behaviour, active
+// members and awards per week, holders per achievement, and the pathway
+// funnel (members who reached each level).
+func (s *Server) handleStats(c echo.Context) error {
+	weeks := 12
+	if v := c.QueryParam("weeks"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 104 {
+			return badges.FieldErrorf("weeks", "weeks must be a whole number from 1 to 104")
+		}
+		weeks = n
+	}
+	ctx := c.Request().Context()
+	ws, funnel, err := s.svc.Recognition.Counters(ctx, c.Param("issuer"), weeks)
+	if err != nil {
+		return err
+	}
+	achievements, err := s.issuerAchievements(ctx, c.Param("issuer"))
+	if err != nil {
+		return err
+	}
+	out := statsJSON{Weeks: make([]weekJSON, len(ws)), Achievements: []achievementStatsJSON{}, Funnel: []levelJSON{}}
+	for i, w := range ws {
+		out.Weeks[i] = weekJSON{Week: w.Week, Activities: w.Activities, ActiveMembers: len(w.Members), Awards: w.Awards}
+	}
+	levels := map[string]bool{}
+	for _, a := range achievements {
+		sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		out.Achievements = append(out.Achievements, achievementStatsJSON{ID: a.ID, Name: a.Name, Level: a.Level, Earned: sc.Earned})
+		if a.Level != "" {
+			levels[a.Level] = true
+		}
+	}
+	for l := range funnel {
+		levels[l] = true
+	}
+	for l := range levels {
+		out.Funnel = append(out.Funnel, levelJSON{Level: l, Members: funnel[l]})
+	}
+	slices.SortFunc(out.Funnel, func(a, b levelJSON) int { return levelOrder(a.Level, b.Level) })
+	return c.JSON(http.StatusOK, out)
+}
