@@ -100,7 +100,7 @@ func TestValidateActivity(t *testing.T) {
 		{"Inf", func(a *badges.Activity) { a.Quantity = math.Inf(1) }, "quantity", "finite"},
 		{"negative", func(a *badges.Activity) { a.Quantity = -1 }, "quantity", "negative"},
 		{"too much", func(a *badges.Activity) { a.Quantity = 1e6 + 1 }, "quantity", "at most 1000000"},
-		{"own peer", func(a *badges.Activity) { a.PeerID = "m1" }, "peerId", "a member cannot be their own peer"},
+		{"own peer", func(a *badges.Activity) { a.PeerID = "m1" }, "peerId", "A member cannot be their own peer"},
 		{"peer spaces", func(a *badges.Activity) { a.PeerID = "m 2" }, "peerId", "spaces"},
 		{"peer long", func(a *badges.Activity) { a.PeerID = strings.Repeat("p", 65) }, "peerId", "longer than 64"},
 		{"url scheme", func(a *badges.Activity) { a.EvidenceURL = "ftp://example.org/x" }, "evidenceUrl", "http or https"},

@@ -7,6 +7,9 @@ package badges
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Error codes. Each maps to one HTTP status in the api package and nowhere
@@ -39,14 +42,42 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.Code, e.Message)
 }
 
-// Errorf returns an *Error with the given code and a formatted message.
+// Errorf returns an *Error with the given code and a formatted message,
+// written as a sentence (see Sentence).
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: Sentence(fmt.Sprintf(format, args...), "")}
 }
 
-// FieldErrorf returns an EINVALID error about one input field.
+// FieldErrorf returns an EINVALID error about one input field, its message
+// written as a sentence (see Sentence).
 func FieldErrorf(field, format string, args ...any) *Error {
-	return &Error{Code: EINVALID, Message: fmt.Sprintf(format, args...), Field: field}
+	return &Error{Code: EINVALID, Message: Sentence(fmt.Sprintf(format, args...), field), Field: field}
+}
+
+// Sentence is the one style of every message Laurel shows a user: a
+// sentence that starts with a capital letter and ends with a full stop.
+// A message that starts with the name of the field it is about keeps the
+// name as it is spelled (say "memberId is required."), since a field name
+// is not a word to capitalise.
+func Sentence(msg, field string) string {
+	if msg == "" {
+		return msg
+	}
+	if name := field[strings.LastIndexByte(field, '.')+1:]; name == "" || !startsWithWord(msg, name) {
+		r, n := utf8.DecodeRuneInString(msg)
+		msg = string(unicode.ToUpper(r)) + msg[n:]
+	}
+	if !strings.ContainsAny(msg[len(msg)-1:], ".!?") {
+		msg += "."
+	}
+	return msg
+}
+
+// startsWithWord reports whether msg starts with word followed by a space
+// or the end.
+func startsWithWord(msg, word string) bool {
+	rest, ok := strings.CutPrefix(msg, word)
+	return ok && (rest == "" || rest[0] == ' ')
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL

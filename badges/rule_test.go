@@ -145,17 +145,17 @@ var invalidRules = []struct {
 	{"string", `"all"`, "rule", `not "all"`},
 	{"too large", `{"condition":{"cohort":{"name":"` + strings.Repeat("x", 65*1024) + `"}}}`, "rule", "at most 64 KiB"},
 	{"missing condition", `{"period":"month"}`, "rule.condition", "condition is required"},
-	{"unknown top key", `{"condition":{"tenure":{"days":1}},"perod":"week"}`, "rule.perod", `unknown key "perod" in rule; expected condition or period`},
-	{"duplicate key", `{"condition":{"tenure":{"days":1}},"condition":{"tenure":{"days":2}}}`, "rule.condition", `key "condition" appears twice`},
+	{"unknown top key", `{"condition":{"tenure":{"days":1}},"perod":"week"}`, "rule.perod", `Unknown key "perod" in rule; expected condition or period`},
+	{"duplicate key", `{"condition":{"tenure":{"days":1}},"condition":{"tenure":{"days":2}}}`, "rule.condition", `Key "condition" appears twice`},
 	{"null condition", `{"condition":null}`, "rule.condition", "must be an object with one key such as all, any or count, not null"},
 	{"condition number", `{"condition":5}`, "rule.condition", "not 5"},
-	{"no key", `{"condition":{}}`, "rule.condition", "a condition needs one key; expected one of all, any, atLeast, count, sum, streak, peers, holds, endorsements, cohort, tenure"},
-	{"unknown key", `{"condition":{"cont":{"behaviour":"posted","min":1}}}`, "rule.condition.cont", `unknown condition "cont"; expected one of all, any, atLeast, count, sum, streak, peers, holds, endorsements, cohort, tenure`},
-	{"odd key", `{"condition":{"all":[{"a b":1}]}}`, `rule.condition.all[0]["a b"]`, `unknown condition "a b"`},
+	{"no key", `{"condition":{}}`, "rule.condition", "A condition needs one key; expected one of all, any, atLeast, count, sum, streak, peers, holds, endorsements, cohort, tenure"},
+	{"unknown key", `{"condition":{"cont":{"behaviour":"posted","min":1}}}`, "rule.condition.cont", `Unknown condition "cont"; expected one of all, any, atLeast, count, sum, streak, peers, holds, endorsements, cohort, tenure`},
+	{"odd key", `{"condition":{"all":[{"a b":1}]}}`, `rule.condition.all[0]["a b"]`, `Unknown condition "a b"`},
 	{"two keys", `{"condition":{"count":{"behaviour":"posted","min":1},"sum":{"behaviour":"posted","min":1}}}`, "rule.condition", `exactly one key, but this one has 2: "count", "sum"`},
 	{"wrong type min", count(`"behaviour":"posted","min":"4"`), "rule.condition.count.min", `min must be a whole number from 1 to 100000, not "4"`},
 	{"wrong type body", `{"condition":{"count":[1]}}`, "rule.condition.count", "count must be an object with behaviour, min, withinDays and distinct, not an array"},
-	{"unknown body key", count(`"behaviour":"posted","mn":4`), "rule.condition.count.mn", `unknown key "mn" in count; expected behaviour, min, withinDays or distinct`},
+	{"unknown body key", count(`"behaviour":"posted","mn":4`), "rule.condition.count.mn", `Unknown key "mn" in count; expected behaviour, min, withinDays or distinct`},
 	{"missing min", count(`"behaviour":"posted"`), "rule.condition.count.min", "min is required"},
 	{"missing behaviour", count(`"min":1`), "rule.condition.count.behaviour", "behaviour is required"},
 	{"min 0", `{"condition":{"all":[{"count":{"behaviour":"posted","min":1}},{"count":{"behaviour":"posted","min":0}}]}}`, "rule.condition.all[1].count.min", "must be a whole number from 1 to 100000, not 0"},
@@ -201,7 +201,7 @@ var invalidRules = []struct {
 	{"101 conditions", wide(), "rule.condition.all[4].any[14]", "at most 100 conditions"},
 	{"bad period", `{"condition":{"tenure":{"days":1}},"period":"daily"}`, "rule.period", `period must be week, month, quarter or year (or empty), not "daily"`},
 	{"period number", `{"condition":{"tenure":{"days":1}},"period":1}`, "rule.period", "not 1"},
-	{"many keys", `{"condition":{"tenure":{"days":1}}` + manyKeys(6000) + `}`, "rule.k0", `unknown key "k0" in rule`},
+	{"many keys", `{"condition":{"tenure":{"days":1}}` + manyKeys(6000) + `}`, "rule.k0", `Unknown key "k0" in rule`},
 	{"long array", `{"condition":{"all":[` + strings.TrimSuffix(strings.Repeat("0,", 30000), ",") + `]}}`, "rule.condition.all", "not 30000"},
 	{"json nesting", `{"condition":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`, "rule.condition" + strings.Repeat("[0]", 63), "nested too deeply"},
 }
@@ -329,7 +329,7 @@ func TestCheckReferences(t *testing.T) {
 	achievements := map[string]bool{"known": true}
 	has := func(m map[string]bool) func(string) bool { return func(k string) bool { return m[k] } }
 	err := r.CheckReferences(has(behaviours), has(achievements))
-	if badges.ErrorField(err) != "rule.condition.all[1].any[1].peers.behaviour" || !strings.Contains(badges.ErrorMessage(err), `there is no behaviour "coached"`) {
+	if badges.ErrorField(err) != "rule.condition.all[1].any[1].peers.behaviour" || !strings.Contains(badges.ErrorMessage(err), `There is no behaviour "coached"`) {
 		t.Errorf("CheckReferences = %v", err)
 	}
 	behaviours["coached"] = true
@@ -378,7 +378,7 @@ func TestCheckPrerequisiteCycles(t *testing.T) {
 		switch {
 		case tc.cycle == "" && err != nil:
 			t.Errorf("%s: CheckPrerequisiteCycles = %v", tc.name, err)
-		case tc.cycle != "" && (badges.ErrorCode(err) != badges.EINVALID || !strings.HasSuffix(badges.ErrorMessage(err), ": "+tc.cycle)):
+		case tc.cycle != "" && (badges.ErrorCode(err) != badges.EINVALID || !strings.HasSuffix(badges.ErrorMessage(err), ": "+tc.cycle+".")):
 			t.Errorf("%s: CheckPrerequisiteCycles = %v; want cycle %s", tc.name, err, tc.cycle)
 		}
 	}
