@@ -92,6 +92,8 @@ func jsonError(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return badges.Errorf(badges.EINVALID, "The request body is truncated JSON.")
 	}
+	// encoding/json reports an unknown field only as text, with no typed
+	// error to match; its wording has been stable since Go 1.10.
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		f, _ = strconv.Unquote(f)
 		return badges.FieldErrorf(f, "The request body has an unknown field %q.", f)
