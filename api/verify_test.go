@@ -90,6 +90,26 @@ func TestVerifyAPI(t *testing.T) {
 			t.Fatalf("tampered credential: %+v", rep)
 		}
 	})
+	// A term no @context defines would be dropped from the data the proof
+	// covers, so without JSON-LD safe mode it could be added to a signed
+	// credential unnoticed.
+	t.Run("term outside the context", func(t *testing.T) {
+		var doc map[string]any
+		if err := json.Unmarshal(mustJSON(t, cred.Credential), &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc["credentialSubject"].(map[string]any)["clearance"] = "top secret"
+		rep := verify(t, req{body: string(mustJSON(t, doc)), contentType: "application/vc+ld+json"})
+		var msg string
+		for _, c := range rep.Checks {
+			if c.ID == "proof" {
+				msg = c.Message
+			}
+		}
+		if rep.Verdict != "invalid" || rep.outcome("proof") != "fail" || !strings.Contains(msg, `"clearance"`) {
+			t.Fatalf("a credential with an undefined term: %+v", rep)
+		}
+	})
 	t.Run("revoked", func(t *testing.T) {
 		ts.do(t, req{method: "POST", path: "/api/v1/credentials/" + cred.ID + "/revoke", body: map[string]any{"reason": "test"}}).want(t, 200)
 		rep := verify(t, req{body: map[string]any{"credential": cred.JWT}})
