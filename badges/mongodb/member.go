@@ -25,7 +25,7 @@ type memberRecord struct {
 	ExternalID  string    `bson:"extId,omitempty"`
 	Slug        string    `bson:"slug"`
 	Public      bool      `bson:"public"`
-	Seq         int64     `bson:"seq"` // position in the issuer's member list
+	Seq         int64     `bson:"seq"`           // position in the issuer's member list
 	Rev         int64     `bson:"rev,omitempty"` // counts changes; a change is a compare-and-swap on it
 	CreatedAt   time.Time `bson:"createdAt"`
 	UpdatedAt   time.Time `bson:"updatedAt"`
