@@ -296,27 +296,20 @@ func (s *MemberService) claimAll(ctx context.Context, plan []plannedRow) (ok boo
 		if !repeated {
 			firstLine[w.key] = p.row.Line
 		}
-		var rejection error
 		switch {
 		case holders[j] == "":
 			claimed = append(claimed, w)
 		case repeated:
-			rejection = w.value.Repeated(line)
-		case w.value.Field == badges.FieldSlug && p.derived:
-			if w.key, err = s.claimRandomSlug(ctx, p.new); err != nil {
+			p.reject(w.value.Repeated(line))
+		default:
+			key, err := s.taken(ctx, p, w.value, holders[j])
+			if err != nil {
 				s.releaseWanted(ctx, plan, claimed)
 				return false, err
 			}
-			if w.key == "" {
-				rejection = w.value.Conflict(holders[j])
-			} else {
-				claimed = append(claimed, w)
+			if key != "" {
+				claimed = append(claimed, wantedKey{key: key, row: w.row, value: w.value})
 			}
-		default:
-			rejection = s.conflict(ctx, w.value, holders[j])
-		}
-		if p.err == nil {
-			p.err = rejection
 		}
 	}
 	for _, p := range plan {
@@ -326,6 +319,28 @@ func (s *MemberService) claimAll(ctx context.Context, plan []plannedRow) (ok boo
 		}
 	}
 	return true, nil
+}
+
+// reject rejects a planned row, keeping the first reason given.
+func (p *plannedRow) reject(err error) {
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+// taken deals with a value of a planned row that another member holds: a
+// slug derived from a name is replaced by a random one, whose key it
+// returns claimed; any other value rejects the row.
+func (s *MemberService) taken(ctx context.Context, p *plannedRow, u badges.UniqueValue, holder string) (claimed string, err error) {
+	if u.Field == badges.FieldSlug && p.derived {
+		if claimed, err = s.claimRandomSlug(ctx, p.new); err != nil || claimed != "" {
+			return claimed, err
+		}
+		p.reject(u.Conflict(holder))
+		return "", nil
+	}
+	p.reject(s.conflict(ctx, u, holder))
+	return "", nil
 }
 
 // claimRandomSlug gives a new member a random slug and claims it, and
