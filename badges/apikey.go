@@ -39,7 +39,8 @@ type APIKeyService interface {
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	APIKey(ctx context.Context, id string) (*APIKey, error)
 	APIKeys(ctx context.Context, o ListOptions) (*Page[*APIKey], error)
-	// RevokeAPIKey refuses to revoke the last active admin key.
+	// RevokeAPIKey refuses to revoke the last active admin key, and a key
+	// that is revoked already.
 	RevokeAPIKey(ctx context.Context, id string) error
 	// TouchAPIKey records that a key was used.
 	TouchAPIKey(ctx context.Context, id string, at time.Time) error
@@ -105,4 +106,38 @@ func (k *APIKey) Active() bool { return k.RevokedAt.IsZero() }
 // Allows reports whether the key grants scope s.
 func (k *APIKey) Allows(s Scope) bool {
 	return k.Active() && (slices.Contains(k.Scopes, ScopeAdmin) || slices.Contains(k.Scopes, s))
+}
+
+// AdminKeys counts the active admin keys, so that the last one is never
+// revoked: every Laurel process checks and changes this one set atomically,
+// and two revocations of the last two admin keys at once cannot both pass.
+// A key is counted once it is stored and uncounted before it is revoked, so
+// every key counted is active; a crash between the two steps leaves a key
+// uncounted, which can only make a later revocation be refused.
+type AdminKeys struct {
+	IDs []string
+}
+
+// Add counts an active admin key.
+func (a *AdminKeys) Add(id string) {
+	if !slices.Contains(a.IDs, id) {
+		a.IDs = append(a.IDs, id)
+	}
+}
+
+// Remove uncounts an admin key that is about to be revoked, refusing when
+// no counted admin key would be left.
+func (a *AdminKeys) Remove(id string) error {
+	i := slices.Index(a.IDs, id)
+	left := len(a.IDs)
+	if i >= 0 {
+		left--
+	}
+	if left == 0 {
+		return Errorf(ECONFLICT, "API key %s is the last active admin key; create another admin key first.", id)
+	}
+	if i >= 0 {
+		a.IDs = slices.Delete(a.IDs, i, i+1)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package badges_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,4 +50,39 @@ func FuzzParseToken(f *testing.F) {
 			t.Fatalf("ParseToken(%q) = %q, %q", s, id, secret)
 		}
 	})
+}
+
+func TestAdminKeys_Remove(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		ids     []string
+		remove  string
+		want    []string
+		refused bool
+	}{
+		{"OK", []string{"a", "b"}, "a", []string{"b"}, false},
+		{"409/last", []string{"a"}, "a", []string{"a"}, true},
+		{"409/none counted", nil, "a", nil, true},
+		{"uncounted key with others counted", []string{"b"}, "a", []string{"b"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := badges.AdminKeys{IDs: slices.Clone(tc.ids)}
+			err := a.Remove(tc.remove)
+			if tc.refused != (badges.ErrorCode(err) == badges.ECONFLICT) || (err != nil && !tc.refused) {
+				t.Fatalf("Remove(%q) = %v", tc.remove, err)
+			}
+			if tc.refused && !strings.Contains(badges.ErrorMessage(err), "last active admin key") {
+				t.Errorf("message %q does not say why", badges.ErrorMessage(err))
+			}
+			if !slices.Equal(a.IDs, tc.want) {
+				t.Errorf("IDs = %v, want %v", a.IDs, tc.want)
+			}
+		})
+	}
+	var a badges.AdminKeys
+	a.Add("a")
+	a.Add("a")
+	if !slices.Equal(a.IDs, []string{"a"}) {
+		t.Fatalf("Add twice: %v", a.IDs)
+	}
 }

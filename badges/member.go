@@ -177,6 +177,19 @@ func (u UniqueValue) Conflict(holder string) error {
 	return &Error{Code: ECONFLICT, Field: u.Field, Message: fmt.Sprintf("The %s %q is already used by member %s.", u.Field, u.Value, holder)}
 }
 
+// Pending is the error for a member wanting a value held by a member that
+// does not exist: one being created at this moment, or one whose creation
+// was interrupted less than a minute ago, after which the value is free.
+func (u UniqueValue) Pending() error {
+	return &Error{Code: ECONFLICT, Field: u.Field, Message: fmt.Sprintf("The %s %q is held by a member being created; try again in a minute.", u.Field, u.Value)}
+}
+
+// Repeated is the error for a value that an earlier line of an import
+// wants too.
+func (u UniqueValue) Repeated(line int) error {
+	return &Error{Code: ECONFLICT, Field: u.Field, Message: fmt.Sprintf("The %s %q already appears on line %d.", u.Field, u.Value, line)}
+}
+
 func checkName(field, v string, required bool, max int) (string, error) {
 	v = strings.TrimSpace(v)
 	switch {

@@ -38,8 +38,11 @@ type ImportResult struct {
 }
 
 // ImportReport answers an import. Imports are all or nothing: Applied is
-// false whenever a row was rejected (or on a dry run), and then no row was
-// applied.
+// false whenever a row was rejected before anything was written (or on a
+// dry run), and then no row was applied. Once writing has begun only a
+// database failure, or a member changed or deleted by another request at
+// the same moment, can reject a row; then Applied is true and each row's
+// status says whether it was written.
 type ImportReport struct {
 	Applied bool
 	DryRun  bool

@@ -13,7 +13,10 @@ const maxReasonLen = 500
 
 // Revoke revokes a credential. The revocation list is changed first: once
 // it says revoked, every verifier sees it, and a failure before the
-// credential's own record is updated is mended by revoking again.
+// credential's own record is updated is mended by revoking again. Of two
+// revocations at once, in one process or several, the credential store
+// lets exactly one mark the credential revoked; only that one records it
+// on the showcases, and the other is answered as for a revoked credential.
 func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, error) {
 	reason = strings.TrimSpace(reason)
 	switch {

@@ -116,7 +116,7 @@ func (s *AchievementService) CreateAchievement(ctx context.Context, issuerID str
 		Criteria: in.Criteria, AchievementType: in.AchievementType, Tags: in.Tags, Alignments: in.Alignments,
 		Level: in.Level, ValidityDays: in.ValidityDays, Repeatable: in.Repeatable, Status: in.Status, Version: 1,
 		Image: img.Ref(true), CreatedAt: now, UpdatedAt: now}
-	if err := s.snapshot(ctx, a); err != nil {
+	if err := s.snapshot(ctx, a, 1); err != nil {
 		return nil, err
 	}
 	if _, err := s.db.Collection(database.Achievements).InsertOne(ctx, achievementToRecord(a, 1)); err != nil {
@@ -125,12 +125,21 @@ func (s *AchievementService) CreateAchievement(ctx context.Context, issuerID str
 	return a, nil
 }
 
-// snapshot stores a under its current version number, replacing an earlier
-// snapshot of the same version (drafts are edited in place).
-func (s *AchievementService) snapshot(ctx context.Context, a *badges.Achievement) error {
-	r := achievementToRecord(a, 0)
+// snapshot stores a, as of revision rev, under its current version number,
+// replacing an earlier snapshot of the same version (drafts are edited in
+// place, and a status change keeps the version) unless a later revision
+// wrote it already: with several processes the snapshots of two edits can
+// arrive in either order. The filter is more than an exact _id, which the
+// embedded engine answers by reading the collection; versions are few and
+// edits rare.
+func (s *AchievementService) snapshot(ctx context.Context, a *badges.Achievement, rev int64) error {
+	r := achievementToRecord(a, rev)
 	r.ID, r.Achievement = versionID(a.ID, a.Version), a.ID
-	_, err := s.db.Collection(database.AchievementVersions).ReplaceOne(ctx, database.ByID(r.ID), r, replaceUpsert())
+	older := bson.D{{Key: "_id", Value: r.ID}, {Key: "rev", Value: bson.D{{Key: "$lt", Value: rev}}}}
+	_, err := s.db.Collection(database.AchievementVersions).ReplaceOne(ctx, older, r, replaceUpsert())
+	if database.IsDuplicate(err) {
+		return nil // a later revision's snapshot is stored: the upsert found it newer
+	}
 	return database.Wrap(err, "store achievement version")
 }
 
@@ -233,7 +242,9 @@ func (s *AchievementService) SetAchievementImage(ctx context.Context, id string,
 }
 
 // modify reads, changes and writes an achievement, failing with a conflict
-// if it was changed concurrently.
+// if it was changed concurrently: the write is a compare-and-swap on rev
+// on MongoDB, and the achievement's lock holds off other writers on the
+// embedded engine.
 func (s *AchievementService) modify(ctx context.Context, id string, change func(*badges.Achievement) (*badges.Achievement, bool, error)) (*badges.Achievement, error) {
 	defer s.db.LockDoc(database.Achievements, id)() // makes the rev check atomic on the embedded engine
 	r, err := s.record(ctx, id)
@@ -252,8 +263,7 @@ func (s *AchievementService) modify(ctx context.Context, id string, change func(
 		n.Version++
 	}
 	n.UpdatedAt = s.db.Now()
-	res, err := s.db.Collection(database.Achievements).ReplaceOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "rev", Value: r.Rev}}, achievementToRecord(n, r.Rev+1))
+	res, err := s.db.Collection(database.Achievements).ReplaceOne(ctx, s.db.AtRev(id, r.Rev), achievementToRecord(n, r.Rev+1))
 	if err != nil {
 		return nil, database.Wrap(err, "update achievement")
 	}
@@ -262,5 +272,5 @@ func (s *AchievementService) modify(ctx context.Context, id string, change func(
 	}
 	// The snapshot follows the winning write; if it is lost, reads of the
 	// current version fall back to the achievement itself.
-	return n, s.snapshot(ctx, n)
+	return n, s.snapshot(ctx, n, r.Rev+1)
 }

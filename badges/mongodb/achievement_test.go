@@ -68,3 +68,27 @@ func TestAchievementService_NotFound(t *testing.T) {
 		}
 	}
 }
+
+// TestAchievementService_SnapshotsOutOfOrder checks that the snapshot of a
+// version is never replaced by one of an earlier revision: with several
+// processes, the snapshot of an earlier edit of a draft can arrive after
+// that of a later one.
+func TestAchievementService_SnapshotsOutOfOrder(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewAchievementService(mongotest.NewDB(t))
+	a, err := s.CreateAchievement(ctx, issuerA, badges.AchievementInput{Name: "Host", Description: "First", Criteria: "C", Status: badges.StatusDraft})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc := "Second"
+	if _, err := s.UpdateAchievement(ctx, a.ID, badges.AchievementUpdate{Description: &desc}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SnapshotAt(ctx, a, 1); err != nil {
+		t.Fatal(err)
+	}
+	v1, err := s.AchievementVersion(ctx, a.ID, 1)
+	if err != nil || v1.Description != desc {
+		t.Fatalf("version 1 = %+v, %v; want the description of the later edit", v1, err)
+	}
+}

@@ -37,22 +37,39 @@ var _ badges.APIKeyService = (*APIKeyService)(nil)
 // NewAPIKeyService returns the API key service of db.
 func NewAPIKeyService(db *database.DB) *APIKeyService { return &APIKeyService{db: db} }
 
-// CreateAPIKey stores a new key.
+// CreateAPIKey stores a new key. An admin key is counted among the active
+// admin keys once it is stored (see badges.AdminKeys).
 func (s *APIKeyService) CreateAPIKey(ctx context.Context, k *badges.APIKey) error {
 	r := apiKeyRecord{ID: k.ID, Name: k.Name, SecretHash: k.SecretHash, CreatedAt: k.CreatedAt}
 	for _, sc := range k.Scopes {
 		r.Scopes = append(r.Scopes, string(sc))
 	}
-	_, err := s.db.Collection(database.APIKeys).InsertOne(ctx, r)
-	return database.Wrap(err, "store API key")
+	if _, err := s.db.Collection(database.APIKeys).InsertOne(ctx, r); err != nil {
+		return database.Wrap(err, "store API key")
+	}
+	if !k.Allows(badges.ScopeAdmin) {
+		return nil
+	}
+	err := s.changeAdmins(ctx, func(a *badges.AdminKeys) error {
+		a.Add(k.ID)
+		return nil
+	})
+	if err != nil {
+		// Nobody has the token of a key not created: remove it.
+		_, _ = s.db.Collection(database.APIKeys).DeleteOne(context.WithoutCancel(ctx), database.ByID(k.ID))
+	}
+	return err
 }
 
 // APIKey returns one key, revoked or not.
 func (s *APIKeyService) APIKey(ctx context.Context, id string) (*badges.APIKey, error) {
+	if !badges.ValidID(id) {
+		return nil, notFoundAPIKey(id)
+	}
 	var r apiKeyRecord
 	if err := s.db.Collection(database.APIKeys).FindOne(ctx, database.ByID(id)).Decode(&r); err != nil {
 		if database.IsNoDocuments(err) {
-			return nil, badges.Errorf(badges.ENOTFOUND, "No API key with id %q.", id)
+			return nil, notFoundAPIKey(id)
 		}
 		return nil, database.Wrap(err, "read API key")
 	}
@@ -80,34 +97,87 @@ func (s *APIKeyService) APIKeys(ctx context.Context, o badges.ListOptions) (*bad
 	return badges.Paginate(keys, func(k *badges.APIKey) string { return badges.SortKey(k.CreatedAt, k.ID) }, o)
 }
 
+func notFoundAPIKey(id string) error {
+	return badges.Errorf(badges.ENOTFOUND, "No API key with id %q.", id)
+}
+
+func alreadyRevoked(id string) error {
+	return badges.Errorf(badges.ECONFLICT, "API key %s is already revoked.", id)
+}
+
 // RevokeAPIKey revokes a key, unless it is the last active admin key: that
-// would lock every administrator out.
+// would lock every administrator out. An admin key is uncounted first,
+// atomically with the check that another one is left, and then marked
+// revoked.
 func (s *APIKeyService) RevokeAPIKey(ctx context.Context, id string) error {
 	k, err := s.APIKey(ctx, id)
 	if err != nil {
 		return err
 	}
 	if !k.Active() {
-		return badges.Errorf(badges.ECONFLICT, "API key %s is already revoked.", id)
+		return alreadyRevoked(id)
 	}
 	if k.Allows(badges.ScopeAdmin) {
-		keys, err := s.all(ctx)
-		if err != nil {
+		if err := s.changeAdmins(ctx, func(a *badges.AdminKeys) error { return a.Remove(id) }); err != nil {
 			return err
 		}
-		admins := 0
-		for _, o := range keys {
-			if o.Allows(badges.ScopeAdmin) {
-				admins++
+	}
+	return s.markRevoked(ctx, id)
+}
+
+// markRevoked sets a key's revocation time unless another request did.
+func (s *APIKeyService) markRevoked(ctx context.Context, id string) error {
+	defer s.db.LockDoc(database.APIKeys, id)()
+	k, err := s.APIKey(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !k.Active() {
+		return alreadyRevoked(id)
+	}
+	notRevoked := bson.E{Key: "revokedAt", Value: bson.D{{Key: "$exists", Value: false}}}
+	res, err := s.db.Collection(database.APIKeys).UpdateOne(ctx, s.db.Guarded(id, notRevoked),
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: s.db.Now()}}}})
+	if err != nil {
+		return database.Wrap(err, "revoke API key")
+	}
+	if res.MatchedCount == 0 {
+		return alreadyRevoked(id)
+	}
+	return nil
+}
+
+// adminKeysID names the computed document, in the counters collection,
+// that holds the active admin keys (badges.AdminKeys).
+const adminKeysID = "apikeys:admins"
+
+type adminKeysDoc struct {
+	IDs []string `bson:"ids"`
+}
+
+// changeAdmins changes the set of active admin keys atomically (see
+// database.Modify). A database that has none yet, made before it existed,
+// counts the active admin keys it holds.
+func (s *APIKeyService) changeAdmins(ctx context.Context, change func(*badges.AdminKeys) error) error {
+	return database.Modify(ctx, s.db, database.Counters, adminKeysID, func(d *adminKeysDoc, exists bool) error {
+		a := badges.AdminKeys{IDs: d.IDs}
+		if !exists {
+			keys, err := s.all(ctx)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				if k.Allows(badges.ScopeAdmin) {
+					a.Add(k.ID)
+				}
 			}
 		}
-		if admins <= 1 {
-			return badges.Errorf(badges.ECONFLICT, "API key %s is the last active admin key; create another admin key first.", id)
+		if err := change(&a); err != nil {
+			return err
 		}
-	}
-	defer s.db.LockDoc(database.APIKeys, id)()
-	_, err = s.db.Collection(database.APIKeys).UpdateOne(ctx, database.ByID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: s.db.Now()}}}})
-	return database.Wrap(err, "revoke API key")
+		d.IDs = a.IDs
+		return nil
+	})
 }
 
 // TouchAPIKey records a use of a key.

@@ -25,7 +25,8 @@ type memberRecord struct {
 	ExternalID  string    `bson:"extId,omitempty"`
 	Slug        string    `bson:"slug"`
 	Public      bool      `bson:"public"`
-	Seq         int64     `bson:"seq"` // position in the issuer's member list
+	Seq         int64     `bson:"seq"`           // position in the issuer's member list
+	Rev         int64     `bson:"rev,omitempty"` // counts changes; a change is a compare-and-swap on it
 	CreatedAt   time.Time `bson:"createdAt"`
 	UpdatedAt   time.Time `bson:"updatedAt"`
 }
@@ -251,22 +252,38 @@ func (s *MemberService) unlist(ctx context.Context, r *memberRecord) {
 		bson.D{{Key: "$pull", Value: bson.D{{Key: "ids", Value: pageEntry(r.Seq, r.ID)}}}})
 }
 
+// memberAttempts bounds the retries of a change that keeps losing races.
+const memberAttempts = 8
+
 // UpdateMember changes a member, moving its unique keys when e-mail, slug
-// or external id change.
+// or external id change. The write is a compare-and-swap on the record's
+// rev: a change that lost a race with another is applied again to the
+// member as it now is, so that the fields of both are kept. On the
+// embedded engine the member's lock makes read and write one step.
 func (s *MemberService) UpdateMember(ctx context.Context, id string, u badges.MemberUpdate) (*badges.Member, error) {
-	old, err := s.record(ctx, id)
-	if err != nil {
-		return nil, err
+	if !badges.ValidID(id) {
+		return nil, badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
 	}
-	m, err := old.member().Apply(u)
-	if err != nil {
-		return nil, err
+	defer s.db.LockDoc(database.Members, id)()
+	for range memberAttempts {
+		old, err := s.record(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		m, err := old.member().Apply(u)
+		if err != nil {
+			return nil, err
+		}
+		r, changed := updatedRecord(old, m, s.db.Now())
+		if !changed {
+			return old.member(), nil
+		}
+		saved, err := s.save(ctx, r, old)
+		if err != nil || saved {
+			return r.member(), err
+		}
 	}
-	r, changed := updatedRecord(old, m, s.db.Now())
-	if !changed {
-		return old.member(), nil
-	}
-	return r.member(), s.save(ctx, r, old)
+	return nil, badges.Errorf(badges.EUNAVAILABLE, "Member %s is being changed by many requests at once; try again.", id)
 }
 
 func updatedRecord(old *memberRecord, m *badges.Member, now time.Time) (*memberRecord, bool) {
@@ -275,20 +292,27 @@ func updatedRecord(old *memberRecord, m *badges.Member, now time.Time) (*memberR
 	if r == *old {
 		return old, false
 	}
-	r.UpdatedAt = now
+	r.UpdatedAt, r.Rev = now, old.Rev+1
 	return &r, true
 }
 
-// save replaces a member record, claiming new keys first and freeing the
-// old ones after.
-func (s *MemberService) save(ctx context.Context, r, old *memberRecord) error {
+// save replaces a member record if it is still old, claiming new keys first
+// and freeing the old ones after; saved is false when another write came
+// first. The keys claimed are then kept: the member, as the other write
+// left it, may hold the same values, and a key its record does not need is
+// stale and taken over by the next claim.
+func (s *MemberService) save(ctx context.Context, r, old *memberRecord) (saved bool, err error) {
 	claimed, err := s.claimMemberKeys(ctx, r, old)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if _, err := s.db.Collection(database.Members).ReplaceOne(ctx, database.ByID(r.ID), r); err != nil {
+	res, err := s.db.Collection(database.Members).ReplaceOne(ctx, s.db.AtRev(r.ID, old.Rev), r)
+	if err != nil {
 		s.release(ctx, claimed, r.ID)
-		return database.Wrap(err, "update member")
+		return false, database.Wrap(err, "update member")
+	}
+	if res.MatchedCount == 0 {
+		return false, nil
 	}
 	now := memberKeys(r)
 	for _, k := range memberKeys(old) {
@@ -296,7 +320,7 @@ func (s *MemberService) save(ctx context.Context, r, old *memberRecord) error {
 			s.release(ctx, []string{k}, r.ID)
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // DeleteMember removes a member and frees its e-mail address and slug.

@@ -284,3 +284,62 @@ func TestMemberService_BySlug(t *testing.T) {
 		t.Errorf("deleted member found by slug: %v", err)
 	}
 }
+
+// TestMemberService_PatchesAcrossProcesses changes one member twice at once
+// through two connections, as two Laurel processes on one database would:
+// the fields of both changes are kept, and so are the key documents of the
+// values they set.
+func TestMemberService_PatchesAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.NewDB(t)
+	s1, s2 := mongodb.NewMemberService(db), mongodb.NewMemberService(mongotest.Connect(t, db.Name()))
+	public := true
+	for round := range 20 {
+		m := mustCreateMember(t, s1, issuerA, badges.MemberInput{Email: fmt.Sprintf("p%d@example.org", round), DisplayName: "Before"})
+		name, ext, slug := fmt.Sprintf("Name %d", round), fmt.Sprintf("ext-%d", round), fmt.Sprintf("slug-%d", round)
+		errs := mongotest.AtOnce(
+			func() error {
+				_, err := s1.UpdateMember(ctx, m.ID, badges.MemberUpdate{DisplayName: &name, Slug: &slug})
+				return err
+			},
+			func() error {
+				_, err := s2.UpdateMember(ctx, m.ID, badges.MemberUpdate{ExternalID: &ext, PublicProfile: &public})
+				return err
+			},
+		)
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatalf("round %d: %v, %v", round, errs[0], errs[1])
+		}
+		got, err := s2.Member(ctx, m.ID)
+		if err != nil || got.DisplayName != name || got.Slug != slug || got.ExternalID != ext || !got.PublicProfile {
+			t.Fatalf("round %d: member %+v, %v; want the fields of both changes", round, got, err)
+		}
+		byExt, err := s1.Members(ctx, badges.MemberFilter{IssuerID: issuerA, ExternalID: ext})
+		if err != nil || len(byExt.Items) != 1 {
+			t.Fatalf("round %d: found by external id: %+v, %v", round, byExt, err)
+		}
+		if bySlug, err := s1.MemberBySlug(ctx, slug); err != nil || bySlug.ID != m.ID {
+			t.Fatalf("round %d: found by slug: %+v, %v", round, bySlug, err)
+		}
+	}
+}
+
+// TestMemberService_SameSlugAcrossProcesses gives two members one slug at
+// once through two connections: one change is refused.
+func TestMemberService_SameSlugAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.NewDB(t)
+	s1, s2 := mongodb.NewMemberService(db), mongodb.NewMemberService(mongotest.Connect(t, db.Name()))
+	for round := range 10 {
+		a := mustCreateMember(t, s1, issuerA, badges.MemberInput{Email: fmt.Sprintf("a%d@example.org", round), DisplayName: "A"})
+		b := mustCreateMember(t, s1, issuerA, badges.MemberInput{Email: fmt.Sprintf("b%d@example.org", round), DisplayName: "B"})
+		slug := fmt.Sprintf("wanted-%d", round)
+		errs := mongotest.AtOnce(
+			func() error { _, err := s1.UpdateMember(ctx, a.ID, badges.MemberUpdate{Slug: &slug}); return err },
+			func() error { _, err := s2.UpdateMember(ctx, b.ID, badges.MemberUpdate{Slug: &slug}); return err },
+		)
+		if (errs[0] == nil) == (errs[1] == nil) || badges.ErrorField(errs[0])+badges.ErrorField(errs[1]) != badges.FieldSlug {
+			t.Fatalf("round %d: %v, %v; want one change refused for its slug", round, errs[0], errs[1])
+		}
+	}
+}

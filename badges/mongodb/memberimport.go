@@ -3,9 +3,8 @@ package mongodb
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
-
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
@@ -17,16 +16,19 @@ const importWorkers = 8
 
 // plannedRow is what an import will do with one row.
 type plannedRow struct {
-	row badges.ImportRow
-	old *memberRecord // the member with this e-mail, if there is one
-	new *memberRecord // nil when the row is rejected or changes nothing
-	err error
+	row     badges.ImportRow
+	old     *memberRecord       // the member with this e-mail, if there is one
+	update  badges.MemberUpdate // what the row changes of old
+	new     *memberRecord       // nil when the row is rejected or changes nothing
+	derived bool                // new's slug was derived from its name, not given
+	err     error
 }
 
 // ImportMembers applies parsed CSV rows all or nothing: every row is
 // checked against the database first, and if any is rejected (or on a dry
 // run) nothing is written. Members are matched by e-mail: known ones are
-// updated, others created in bulk.
+// updated, others created in bulk. See apply for what can still fail once
+// writing has begun.
 func (s *MemberService) ImportMembers(ctx context.Context, issuerID string, rows []badges.ImportRow, dryRun bool) (*badges.ImportReport, error) {
 	plan, err := s.plan(ctx, issuerID, rows)
 	if err != nil {
@@ -36,9 +38,11 @@ func (s *MemberService) ImportMembers(ctx context.Context, issuerID string, rows
 	for _, p := range plan {
 		rejected = rejected || p.err != nil
 	}
-	rep := &badges.ImportReport{DryRun: dryRun, Applied: !dryRun && !rejected}
-	if rep.Applied {
-		s.apply(ctx, plan)
+	rep := &badges.ImportReport{DryRun: dryRun}
+	if !dryRun && !rejected {
+		if rep.Applied, err = s.apply(ctx, plan); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range plan {
 		res := badges.ImportResult{Line: p.row.Line, Email: p.row.Input.Email, Err: p.err}
@@ -78,6 +82,7 @@ func (s *MemberService) plan(ctx context.Context, issuerID string, rows []badges
 			taken[p.new.Slug] = true
 		default:
 			p.new.Slug = badges.SlugFor(p.new.DisplayName, 1)
+			plan[i].derived = true
 			derive = append(derive, i)
 		}
 	}
@@ -158,11 +163,11 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 	}
 	now := s.db.Now()
 	if p.old != nil {
-		u := badges.MemberUpdate{DisplayName: &in.DisplayName, ExternalID: &in.ExternalID, PublicProfile: &in.PublicProfile}
+		p.update = badges.MemberUpdate{DisplayName: &in.DisplayName, ExternalID: &in.ExternalID, PublicProfile: &in.PublicProfile}
 		if in.Slug != "" {
-			u.Slug = &in.Slug
+			p.update.Slug = &in.Slug
 		}
-		m, err := p.old.member().Apply(u)
+		m, err := p.old.member().Apply(p.update)
 		if err != nil {
 			p.err = err
 			return p, nil
@@ -206,10 +211,19 @@ func (s *MemberService) checkFree(ctx context.Context, r, old *memberRecord) err
 	return nil
 }
 
-// apply writes the planned rows: updates one by one, new members in bulk.
-// A conflict that appears between the check and the write (another request
-// took a slug meanwhile) rejects just that row.
-func (s *MemberService) apply(ctx context.Context, plan []plannedRow) {
+// apply writes the planned rows: first it claims every key they need, and
+// if any is taken — by a member created meanwhile, or by a key that a crash
+// left less than a minute ago — it releases them and writes nothing
+// (applied is false, the rows at fault rejected). Then it updates members
+// one by one and creates the new ones in bulk. Only a database failure, or
+// a member changed or deleted by another request at the same moment, can
+// reject a row after that; every other row is written, and the report
+// says which.
+func (s *MemberService) apply(ctx context.Context, plan []plannedRow) (applied bool, err error) {
+	ok, err := s.claimAll(ctx, plan)
+	if err != nil || !ok {
+		return false, err
+	}
 	var fresh []*plannedRow
 	for i := range plan {
 		p := &plan[i]
@@ -218,53 +232,148 @@ func (s *MemberService) apply(ctx context.Context, plan []plannedRow) {
 		case p.old == nil:
 			fresh = append(fresh, p)
 		default:
-			p.err = s.save(ctx, p.new, p.old)
+			_, p.err = s.UpdateMember(ctx, p.old.ID, p.update)
 		}
 	}
-	s.createMany(ctx, fresh)
+	if err := s.insertMany(ctx, fresh); err != nil {
+		for _, p := range fresh {
+			p.err = err
+			s.release(ctx, memberKeys(p.new), p.new.ID)
+		}
+	}
+	return true, nil
 }
 
-// createMany inserts new members with a handful of bulk writes: their key
-// documents, a block of sequence numbers, the list entries per page, the
-// records and the count. A row whose keys could not all be inserted in bulk
-// (taken meanwhile, or held by a stale key) is claimed again one by one,
-// which takes stale keys over and names the holder of a real conflict.
-func (s *MemberService) createMany(ctx context.Context, rows []*plannedRow) {
-	if len(rows) == 0 {
-		return
-	}
-	var keyDocs []any
-	owner := []int{} // keyDocs[i] belongs to rows[owner[i]]
-	for i, p := range rows {
-		for _, k := range memberKeys(p.new) {
-			keyDocs = append(keyDocs, database.KeyDoc{ID: k, Ref: p.new.ID, CreatedAt: s.db.Now()})
-			owner = append(owner, i)
+// wantedKey is a key a planned row needs and its member does not hold.
+type wantedKey struct {
+	key   string
+	row   int // index in the plan
+	value badges.UniqueValue
+}
+
+// keysWanted lists the keys the planned writes need that their members do
+// not hold yet.
+func keysWanted(plan []plannedRow) []wantedKey {
+	var want []wantedKey
+	for i, p := range plan {
+		if p.err != nil || p.new == nil {
+			continue
 		}
-	}
-	_, err := s.db.Collection(database.KeyIndex).InsertMany(ctx, keyDocs, options.InsertMany().SetOrdered(false))
-	failed, err := database.DuplicateRows(err, owner, "store member keys")
-	var ok []*plannedRow
-	for i, p := range rows {
-		switch {
-		case err != nil:
-			p.err = err
-		case failed[i]:
-			s.release(ctx, memberKeys(p.new), p.new.ID)
-			if _, p.err = s.claimMemberKeys(ctx, p.new, nil); p.err == nil {
-				ok = append(ok, p)
+		var had []string
+		if p.old != nil {
+			had = memberKeys(p.old)
+		}
+		for _, u := range p.new.member().UniqueValues() {
+			if k := uniqueKey(u); !slices.Contains(had, k) {
+				want = append(want, wantedKey{key: k, row: i, value: u})
 			}
-		default:
-			ok = append(ok, p)
-		}
-		if err != nil {
-			s.release(ctx, memberKeys(p.new), p.new.ID)
 		}
 	}
-	if err := s.insertMany(ctx, ok); err != nil {
-		for _, p := range ok {
-			p.err = err
-			s.release(ctx, memberKeys(p.new), p.new.ID)
+	return want
+}
+
+// claimAll claims the keys the planned writes need, with one bulk insert.
+// A key another member holds, or another row of the file wants too,
+// rejects its row — a slug derived from a name is replaced by a random one
+// instead. ok is false when a row was rejected; then, as on an error, the
+// keys claimed here are released.
+func (s *MemberService) claimAll(ctx context.Context, plan []plannedRow) (ok bool, err error) {
+	want := keysWanted(plan)
+	keys, refs := make([]string, len(want)), make([]string, len(want))
+	for j, w := range want {
+		keys[j], refs[j] = w.key, plan[w.row].new.ID
+	}
+	holders, err := s.db.ClaimKeys(ctx, keys, refs, func(key, holder string) (bool, error) { return s.owns(ctx, key)(holder) })
+	if err != nil {
+		s.releaseWanted(ctx, plan, want)
+		return false, err
+	}
+	var claimed []wantedKey
+	firstLine := map[string]int{} // the line of the first row wanting a key
+	for j, w := range want {
+		p := &plan[w.row]
+		line, repeated := firstLine[w.key]
+		if !repeated {
+			firstLine[w.key] = p.row.Line
 		}
+		switch {
+		case holders[j] == "":
+			claimed = append(claimed, w)
+		case repeated:
+			p.reject(w.value.Repeated(line))
+		default:
+			key, err := s.taken(ctx, p, w.value, holders[j])
+			if err != nil {
+				s.releaseWanted(ctx, plan, claimed)
+				return false, err
+			}
+			if key != "" {
+				claimed = append(claimed, wantedKey{key: key, row: w.row, value: w.value})
+			}
+		}
+	}
+	for _, p := range plan {
+		if p.err != nil {
+			s.releaseWanted(ctx, plan, claimed)
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// reject rejects a planned row, keeping the first reason given.
+func (p *plannedRow) reject(err error) {
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+// taken deals with a value of a planned row that another member holds: a
+// slug derived from a name is replaced by a random one, whose key it
+// returns claimed; any other value rejects the row.
+func (s *MemberService) taken(ctx context.Context, p *plannedRow, u badges.UniqueValue, holder string) (claimed string, err error) {
+	if u.Field == badges.FieldSlug && p.derived {
+		if claimed, err = s.claimRandomSlug(ctx, p.new); err != nil || claimed != "" {
+			return claimed, err
+		}
+		p.reject(u.Conflict(holder))
+		return "", nil
+	}
+	p.reject(s.conflict(ctx, u, holder))
+	return "", nil
+}
+
+// claimRandomSlug gives a new member a random slug and claims it, and
+// returns its key, or "" when every slug tried was taken.
+func (s *MemberService) claimRandomSlug(ctx context.Context, r *memberRecord) (string, error) {
+	for range badges.MaxSlugAttempts {
+		slug := badges.RandomSlug(r.DisplayName)
+		holder, err := s.db.ClaimKey(ctx, slugKey(slug), r.ID, s.owns(ctx, slugKey(slug)))
+		if err != nil {
+			return "", err
+		}
+		if holder == "" {
+			r.Slug = slug
+			return slugKey(slug), nil
+		}
+	}
+	return "", nil
+}
+
+// conflict is the error for a value another member holds. A holder that
+// does not exist is a member being created at this moment, or one whose
+// creation a crash interrupted less than a minute ago.
+func (s *MemberService) conflict(ctx context.Context, u badges.UniqueValue, holder string) error {
+	if _, err := s.record(ctx, holder); badges.ErrorCode(err) == badges.ENOTFOUND {
+		return u.Pending()
+	}
+	return u.Conflict(holder)
+}
+
+// releaseWanted frees keys claimed for planned rows.
+func (s *MemberService) releaseWanted(ctx context.Context, plan []plannedRow, want []wantedKey) {
+	for _, w := range want {
+		s.release(ctx, []string{w.key}, plan[w.row].new.ID)
 	}
 }
 

@@ -102,7 +102,9 @@ func (s *CredentialStore) Credential(ctx context.Context, id string) (*issuer.Cr
 	return r.credential(), nil
 }
 
-// RevokeCredential marks a credential revoked, once.
+// RevokeCredential marks a credential revoked, once: of two revocations
+// at once, in one process or several, exactly one succeeds and the other
+// is told the credential is revoked already.
 func (s *CredentialStore) RevokeCredential(ctx context.Context, id, reason string, at time.Time) (*issuer.Credential, error) {
 	defer s.db.LockDoc(database.Credentials, id)()
 	c, err := s.Credential(ctx, id)
@@ -110,14 +112,25 @@ func (s *CredentialStore) RevokeCredential(ctx context.Context, id, reason strin
 		return nil, err
 	}
 	if c.Revoked() {
-		return nil, badges.Errorf(badges.ECONFLICT, "Credential %s was already revoked on %s.", id, c.RevokedAt.Format(time.RFC3339))
+		return nil, alreadyRevoked(c)
 	}
 	c.RevokedAt, c.RevocationReason = at.UTC().Truncate(time.Millisecond), reason
 	set := bson.D{{Key: "revokedAt", Value: c.RevokedAt}, {Key: "revocationReason", Value: reason}}
-	// Only an exact-_id filter is fast on the embedded engine, so the
-	// "not yet revoked" check is the read above, made atomic by the lock.
-	if _, err := s.db.Collection(database.Credentials).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}}); err != nil {
+	notRevoked := bson.E{Key: "revokedAt", Value: bson.D{{Key: "$exists", Value: false}}}
+	res, err := s.db.Collection(database.Credentials).UpdateOne(ctx, s.db.Guarded(id, notRevoked), bson.D{{Key: "$set", Value: set}})
+	if err != nil {
 		return nil, database.Wrap(err, "revoke credential")
 	}
+	if res.MatchedCount == 0 {
+		// Another process revoked it between the read and the write.
+		if c, err = s.Credential(ctx, id); err != nil {
+			return nil, err
+		}
+		return nil, alreadyRevoked(c)
+	}
 	return c, nil
+}
+
+func alreadyRevoked(c *issuer.Credential) error {
+	return badges.Errorf(badges.ECONFLICT, "Credential %s was already revoked on %s.", c.ID, c.RevokedAt.Format(time.RFC3339))
 }

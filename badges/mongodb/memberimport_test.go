@@ -1,0 +1,130 @@
+package mongodb_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
+	"github.com/laurel-badges/laurel/badges/mongodb"
+	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+)
+
+// importRows makes parsed import rows, one member each, named after their
+// e-mail addresses.
+func importRows(t *testing.T, emails ...string) []badges.ImportRow {
+	t.Helper()
+	rows := make([]badges.ImportRow, len(emails))
+	for i, e := range emails {
+		in := badges.MemberInput{Email: e, DisplayName: "Member " + strings.TrimSuffix(e, "@example.org")}
+		if err := in.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		rows[i] = badges.ImportRow{Line: i + 2, Input: in}
+	}
+	return rows
+}
+
+func memberCount(t *testing.T, s *mongodb.MemberService, issuer string) int {
+	t.Helper()
+	p, err := s.Members(context.Background(), badges.MemberFilter{IssuerID: issuer, ListOptions: badges.ListOptions{Limit: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Total != len(p.Items) {
+		t.Fatalf("total %d, listed %d", p.Total, len(p.Items))
+	}
+	return p.Total
+}
+
+// TestMemberService_ImportAfterACrash imports a file one of whose e-mail
+// addresses is still held by the key document of a member whose creation
+// was interrupted a moment ago: the import is rejected whole, with a
+// message saying when to try again, and applies nothing.
+func TestMemberService_ImportAfterACrash(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.NewDB(t)
+	s := mongodb.NewMemberService(db)
+	left := database.KeyDoc{ID: "email:" + issuerA + ":" + database.HashPart("c@example.org"), Ref: badges.NewID(), CreatedAt: db.Now()}
+	if _, err := db.Collection(database.KeyIndex).InsertOne(ctx, left); err != nil {
+		t.Fatal(err)
+	}
+	rows := importRows(t, "a@example.org", "b@example.org", "c@example.org", "d@example.org")
+	rep, err := s.ImportMembers(ctx, issuerA, rows, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Applied || rep.Count(badges.RowRejected) != 1 || rep.Count(badges.RowValid) != 3 {
+		t.Fatalf("applied %v, rows %+v; want nothing applied and line 4 rejected", rep.Applied, rep.Rows)
+	}
+	if c := rep.Rows[2]; c.Status != badges.RowRejected || badges.ErrorField(c.Err) != badges.FieldEmail ||
+		!strings.Contains(badges.ErrorMessage(c.Err), "try again in a minute") {
+		t.Fatalf("row of the held address: %+v", c)
+	}
+	if n := memberCount(t, s, issuerA); n != 0 {
+		t.Fatalf("%d members created by an import that applied nothing", n)
+	}
+	// The keys the import claimed were released: the rest imports at once.
+	rep, err = s.ImportMembers(ctx, issuerA, importRows(t, "a@example.org", "b@example.org", "d@example.org"), false)
+	if err != nil || !rep.Applied || rep.Count(badges.RowCreated) != 3 {
+		t.Fatalf("import of the other rows: %+v, %v", rep, err)
+	}
+	// A minute later the key is stale and taken over.
+	db.SetClock(func() time.Time { return time.Now().Add(2 * time.Minute) })
+	rep, err = s.ImportMembers(ctx, issuerA, importRows(t, "c@example.org"), false)
+	if err != nil || !rep.Applied || rep.Count(badges.RowCreated) != 1 {
+		t.Fatalf("import a minute later: %+v, %v", rep, err)
+	}
+}
+
+// TestMemberService_ImportRacingACreate imports a file while a member with
+// one of its e-mail addresses is created at the same moment through
+// another connection, as by another Laurel process. Whichever comes first,
+// the import is all or nothing: rejected with nothing applied, or applied
+// whole.
+func TestMemberService_ImportRacingACreate(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.NewDB(t)
+	s1, s2 := mongodb.NewMemberService(db), mongodb.NewMemberService(mongotest.Connect(t, db.Name()))
+	const n = 30
+	emails := make([]string, n)
+	for i := range emails {
+		emails[i] = fmt.Sprintf("m%d@example.org", i)
+	}
+	rows := importRows(t, emails...)
+	outcomes := map[string]int{}
+	for round := range 20 {
+		issuer := badges.NewID()
+		var rep *badges.ImportReport
+		errs := mongotest.AtOnce(
+			func() (err error) { rep, err = s1.ImportMembers(ctx, issuer, rows, false); return err },
+			func() error {
+				_, err := s2.CreateMember(ctx, issuer, badges.MemberInput{Email: emails[n/2], DisplayName: "Racer"})
+				return err
+			},
+		)
+		if errs[0] != nil {
+			t.Fatalf("round %d: import: %v", round, errs[0])
+		}
+		created := errs[1] == nil
+		if !created && badges.ErrorCode(errs[1]) != badges.ECONFLICT {
+			t.Fatalf("round %d: create: %v", round, errs[1])
+		}
+		count := memberCount(t, s1, issuer)
+		switch {
+		case rep.Count(badges.RowRejected) > 0:
+			if rep.Applied || count != 1 || !created {
+				t.Fatalf("round %d: import rejected but applied %v, %d members; rows %+v", round, rep.Applied, count, rep.Rows)
+			}
+			outcomes["rejected"]++
+		case !rep.Applied || count != n || rep.Count(badges.RowCreated)+rep.Count(badges.RowUpdated) != n:
+			t.Fatalf("round %d: import applied %v with %d members; rows %+v", round, rep.Applied, count, rep.Rows)
+		default:
+			outcomes["applied"]++
+		}
+	}
+	t.Logf("outcomes: %v", outcomes)
+}

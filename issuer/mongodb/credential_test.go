@@ -1,0 +1,45 @@
+package mongodb_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/issuer"
+	"github.com/laurel-badges/laurel/issuer/mongodb"
+)
+
+// TestCredentialStore_RevokeAcrossProcesses revokes one credential twice
+// at once through two connections, as two Laurel processes on one
+// database would: exactly one revocation is recorded, with its reason, and
+// the other is told the credential was revoked already.
+func TestCredentialStore_RevokeAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.NewDB(t)
+	s1, s2 := mongodb.NewCredentialStore(db), mongodb.NewCredentialStore(mongotest.Connect(t, db.Name()))
+	at := time.Now()
+	for round := range 20 {
+		c := &issuer.Credential{ID: badges.NewID(), IssuerID: "aaaaaaaaaaaaaaaaaaaa", AchievementID: "bbbbbbbbbbbbbbbbbbbb",
+			MemberID: "cccccccccccccccccccc", AwardedAt: at.UTC().Truncate(time.Millisecond), StatusIndex: round, JSON: []byte("{}"), JWT: "x"}
+		if err := s1.CreateCredential(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		errs := mongotest.AtOnce(
+			func() error { _, err := s1.RevokeCredential(ctx, c.ID, "first", at); return err },
+			func() error { _, err := s2.RevokeCredential(ctx, c.ID, "second", at); return err },
+		)
+		if (errs[0] == nil) == (errs[1] == nil) || badges.ErrorCode(errs[0])+badges.ErrorCode(errs[1]) != badges.ECONFLICT {
+			t.Fatalf("round %d: %v, %v; want one success and one conflict", round, errs[0], errs[1])
+		}
+		winner := "first"
+		if errs[0] != nil {
+			winner = "second"
+		}
+		got, err := s1.Credential(ctx, c.ID)
+		if err != nil || !got.Revoked() || got.RevocationReason != winner {
+			t.Fatalf("round %d: stored %+v, %v; want revoked for %q", round, got, err, winner)
+		}
+	}
+}
