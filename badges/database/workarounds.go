@@ -34,6 +34,7 @@ import (
 //     internal error.
 //  7. DB.RecordWriters: how many writers the engine takes at once.
 //  8. socketDialer: the driver's way to the engine's socket.
+//  9. DB.count: counting a whole collection without holding it in memory.
 //
 // Some depend on the engine's internals, which is why its version is
 // pinned exactly.
@@ -334,4 +335,19 @@ type socketDialer struct{ path string }
 func (d socketDialer) DialContext(ctx context.Context, _, _ string) (net.Conn, error) {
 	var nd net.Dialer
 	return nd.DialContext(ctx, "unix", d.path)
+}
+
+// 9. count returns the number of documents in a collection. The driver's
+// CountDocuments is an aggregation whose $group stage the engine runs by
+// holding every document of the collection in memory (exporting 67,000
+// documents, that was 42 of 54 MB of heap); the engine's count command
+// streams them. On MongoDB the count command without a filter reads
+// metadata, which an unclean shutdown can leave wrong, so there the
+// aggregation, which MongoDB streams, is used.
+func (db *DB) count(ctx context.Context, collection string) (int64, error) {
+	c := db.Collection(collection)
+	if db.engine != nil {
+		return c.EstimatedDocumentCount(ctx)
+	}
+	return c.CountDocuments(ctx, bson.D{})
 }
