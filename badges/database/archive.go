@@ -170,7 +170,7 @@ type ArchiveReader struct {
 	left   int64 // its documents not read yet
 	read   int64
 	buf    []byte // the last document; reused
-	done   bool
+	err    error  // io.EOF after the end, or what went wrong; returned again
 }
 
 // NewArchiveReader reads and checks an archive's header.
@@ -239,9 +239,13 @@ func (a *ArchiveReader) Header() ArchiveHeader { return a.header }
 // until the next call. After the last one Next checks the trailer and the
 // checksum and returns io.EOF only if they match and the stream ends there.
 func (a *ArchiveReader) Next() (collection string, doc bson.Raw, err error) {
-	if a.done {
-		return "", nil, io.EOF
+	if a.err == nil {
+		collection, doc, a.err = a.next()
 	}
+	return collection, doc, a.err
+}
+
+func (a *ArchiveReader) next() (string, bson.Raw, error) {
 	for a.left == 0 {
 		a.coll++
 		if a.coll == len(a.header.Collections) {
@@ -250,7 +254,7 @@ func (a *ArchiveReader) Next() (collection string, doc bson.Raw, err error) {
 		a.left = a.header.Collections[a.coll].Count
 	}
 	name := a.header.Collections[a.coll].Name
-	doc, err = a.document()
+	doc, err := a.document()
 	if errors.Is(err, io.EOF) {
 		return "", nil, a.truncated()
 	}
@@ -296,7 +300,6 @@ func (a *ArchiveReader) finish() error {
 		}
 		return archiveErrorf(ErrArchiveDamaged, "The archive goes on after its end: it was altered or damaged.")
 	}
-	a.done = true
 	return io.EOF
 }
 
@@ -338,7 +341,7 @@ func damaged(err error) error {
 	case errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt) || errors.Is(err, gzip.ErrHeader):
 		return archiveErrorf(ErrArchiveDamaged, "The archive is damaged: it cannot be decompressed (%v).", err)
 	}
-	return fmt.Errorf("read archive: %w", err)
+	return &archiveError{kind: err, msg: fmt.Sprintf("The archive cannot be read: %v.", err)}
 }
 
 // validateDeep checks a document's structure down to its innermost

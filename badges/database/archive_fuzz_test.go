@@ -72,6 +72,9 @@ func FuzzArchiveReader(f *testing.F) {
 				break
 			}
 			if err != nil {
+				if _, _, again := ar.Next(); !errors.Is(again, err) {
+					t.Fatalf("Next after %v: %v", err, again)
+				}
 				return
 			}
 			if _, err := d.LookupErr("_id"); err != nil {
