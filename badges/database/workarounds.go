@@ -34,6 +34,7 @@ import (
 //     internal error.
 //  7. DB.RecordWriters: how many writers the engine takes at once.
 //  8. socketDialer: the driver's way to the engine's socket.
+//  9. DB.count: counting a whole collection without holding it in memory.
 //
 // Some depend on the engine's internals, which is why its version is
 // pinned exactly.
@@ -334,4 +335,34 @@ type socketDialer struct{ path string }
 func (d socketDialer) DialContext(ctx context.Context, _, _ string) (net.Conn, error) {
 	var nd net.Dialer
 	return nd.DialContext(ctx, "unix", d.path)
+}
+
+// 9. count returns the number of documents in a collection. The driver's
+// CountDocuments is an aggregation whose $group stage the engine runs by
+// holding every document of the collection in memory (exporting 67,000
+// documents, that was 42 of 54 MB of heap), and the engine's count command
+// decodes every document (a third of an export's time). SQLite counts the
+// rows of the collection's table without either, through the connection
+// of the index fix; like that fix it depends on the engine's table layout.
+func (db *DB) count(ctx context.Context, collection string) (int64, error) {
+	if db.engine == nil {
+		return db.Collection(collection).CountDocuments(ctx, bson.D{})
+	}
+	sdb, err := db.engine.sqlDB(db.Name())
+	if err != nil {
+		return 0, err
+	}
+	tables, err := collectionTables(ctx, sdb)
+	if err != nil {
+		return 0, err
+	}
+	t, ok := tables[collection]
+	if !ok {
+		return 0, nil
+	}
+	var n int64
+	if err := sdb.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM %q`, t)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count %s: %w", collection, err)
+	}
+	return n, nil
 }

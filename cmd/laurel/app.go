@@ -193,9 +193,17 @@ func lockDataDir(dir string) (*os.File, error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("another Laurel process is using the data directory %s (stop it, or use the HTTP API)", dir)
+		return nil, &dataDirInUseError{dir: dir}
 	}
 	return f, nil
+}
+
+// dataDirInUseError says that another process holds the data directory's
+// lock; commands that must not run beside serve say so in their words.
+type dataDirInUseError struct{ dir string }
+
+func (e *dataDirInUseError) Error() string {
+	return fmt.Sprintf("another Laurel process is using the data directory %s (stop it, or use the HTTP API)", e.dir)
 }
 
 // masterKey is the key that seals signing keys: from -master-key, or from

@@ -38,6 +38,8 @@ Commands:
   keys      list or rotate an issuer's signing keys
   verify    verify an Open Badges 3.0 credential: file, URL or standard input
   demo      add the demo community to a database (serve --demo does it on an empty one)
+  export    write everything in the database to an archive file (a backup)
+  import    restore an archive into an empty database, embedded or MongoDB
   load      measure Laurel end to end (load awards|verify|pages|activities)
   help      show this help
 
@@ -72,6 +74,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runDemo(ctx, args, getenv, stdout, stderr)
 	case "verify":
 		return runVerify(ctx, args, stdin, stdout)
+	case "export":
+		return runExport(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, getenv, stdout, stderr)
 	case "load":
 		return runLoad(ctx, args, getenv, stdout, stderr)
 	case "help":

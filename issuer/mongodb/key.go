@@ -92,3 +92,13 @@ func (s *KeyStore) Key(ctx context.Context, issuerID, id string) (*issuer.Key, e
 	}
 	return r.key()
 }
+
+// KeyFromDocument reads a key as the keys collection stores it, for a
+// check of an exported database's keys before they are imported.
+func KeyFromDocument(raw bson.Raw) (*issuer.Key, error) {
+	var r keyRecord
+	if err := bson.Unmarshal(raw, &r); err != nil {
+		return nil, err
+	}
+	return r.key()
+}
