@@ -131,13 +131,13 @@ const (
 // Validate checks and normalises the input, applying defaults.
 func (in *AchievementInput) Validate() error {
 	var err error
-	if in.Name, err = checkName("name", in.Name, true, maxNameLen); err != nil {
+	if in.Name, err = CheckText("name", in.Name, true, maxNameLen); err != nil {
 		return err
 	}
-	if in.Description, err = checkName("description", in.Description, true, maxDescriptionLen); err != nil {
+	if in.Description, err = CheckText("description", in.Description, true, maxDescriptionLen); err != nil {
 		return err
 	}
-	if in.Criteria, err = checkName("criteria", in.Criteria, true, maxCriteriaLen); err != nil {
+	if in.Criteria, err = CheckText("criteria", in.Criteria, true, maxCriteriaLen); err != nil {
 		return err
 	}
 	if in.AchievementType == "" {
@@ -174,7 +174,7 @@ func normalizeTags(tags []string) ([]string, error) {
 	}
 	var out []string
 	for _, t := range tags {
-		t, err := checkName("tags", t, true, maxTagLen)
+		t, err := CheckText("tags", t, true, maxTagLen)
 		if err != nil {
 			return nil, err
 		}
@@ -192,14 +192,14 @@ func validateAlignments(as []Alignment) error {
 	for i := range as {
 		a := &as[i]
 		var err error
-		if a.TargetName, err = checkName("alignments.targetName", a.TargetName, true, maxNameLen); err != nil {
+		if a.TargetName, err = CheckText("alignments.targetName", a.TargetName, true, maxNameLen); err != nil {
 			return err
 		}
 		if !IsHTTPURL(a.TargetURL) {
 			return FieldErrorf("alignments.targetUrl", "targetUrl %q must be an http or https URL", a.TargetURL)
 		}
 		for _, f := range []*string{&a.TargetDescription, &a.TargetFramework, &a.TargetCode, &a.TargetType} {
-			if *f, err = checkName("alignments", *f, false, maxDescriptionLen); err != nil {
+			if *f, err = CheckText("alignments", *f, false, maxDescriptionLen); err != nil {
 				return err
 			}
 		}

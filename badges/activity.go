@@ -105,10 +105,10 @@ func ValidateActivity(a Activity, now time.Time) error {
 			return FieldErrorf("evidenceUrl", "evidenceUrl must be an http or https URL")
 		}
 	}
-	if _, err := checkName("narrative", a.Narrative, false, maxActivityNarrativeLen); err != nil {
+	if _, err := CheckText("narrative", a.Narrative, false, maxActivityNarrativeLen); err != nil {
 		return err
 	}
-	if _, err := checkName("cohort", a.Cohort, false, maxCohortLen); err != nil {
+	if _, err := CheckText("cohort", a.Cohort, false, maxCohortLen); err != nil {
 		return err
 	}
 	if strings.ContainsAny(a.Cohort, "\r\n\t") {

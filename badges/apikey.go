@@ -54,7 +54,7 @@ const tokenPrefix = "lrl_"
 // NewAPIKey makes a key and returns it with its token, which the caller
 // shows once.
 func NewAPIKey(name string, scopes []Scope, now time.Time) (*APIKey, string, error) {
-	name, err := checkName("name", name, true, 100)
+	name, err := CheckText("name", name, true, 100)
 	if err != nil {
 		return nil, "", err
 	}

@@ -61,11 +61,11 @@ func (in *AwardInput) Validate() error {
 		if in.Email, err = NormalizeEmail(in.Email); err != nil {
 			return FieldErrorf("email", "%s (or give memberId)", ErrorMessage(err))
 		}
-		if in.Name, err = checkName("name", in.Name, false, maxNameLen); err != nil {
+		if in.Name, err = CheckText("name", in.Name, false, maxNameLen); err != nil {
 			return err
 		}
 	}
-	if in.Narrative, err = checkName("narrative", in.Narrative, false, maxCriteriaLen); err != nil {
+	if in.Narrative, err = CheckText("narrative", in.Narrative, false, maxCriteriaLen); err != nil {
 		return err
 	}
 	if len(in.Evidence) > maxEvidence {
@@ -81,7 +81,7 @@ func (in *AwardInput) Validate() error {
 	}
 	for i := range in.Results {
 		r := &in.Results[i]
-		if r.Value, err = checkName("results.value", r.Value, r.Status == "", maxNameLen); err != nil {
+		if r.Value, err = CheckText("results.value", r.Value, r.Status == "", maxNameLen); err != nil {
 			return err
 		}
 		if r.Status != "" && !slices.Contains(ResultStatuses, r.Status) {
@@ -108,7 +108,7 @@ func (e *Evidence) validate() error {
 	}{{&e.Name, "evidence.name", maxNameLen}, {&e.Narrative, "evidence.narrative", maxCriteriaLen},
 		{&e.Description, "evidence.description", maxDescriptionLen}, {&e.Genre, "evidence.genre", maxNameLen},
 		{&e.Audience, "evidence.audience", maxNameLen}} {
-		if *f.p, err = checkName(f.name, *f.p, false, f.max); err != nil {
+		if *f.p, err = CheckText(f.name, *f.p, false, f.max); err != nil {
 			return err
 		}
 	}

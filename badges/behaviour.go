@@ -80,10 +80,10 @@ func ValidateBehaviour(b Behaviour) error {
 	if !ValidBehaviourKey(b.Key) {
 		return FieldErrorf("key", "key %q must be 1 to 40 lower-case letters, digits and hyphens, starting with a letter or digit", truncateForMessage(b.Key))
 	}
-	if _, err := checkName("name", b.Name, true, maxBehaviourNameLen); err != nil {
+	if _, err := CheckText("name", b.Name, true, maxBehaviourNameLen); err != nil {
 		return err
 	}
-	if _, err := checkName("description", b.Description, false, maxBehaviourDescriptionLen); err != nil {
+	if _, err := CheckText("description", b.Description, false, maxBehaviourDescriptionLen); err != nil {
 		return err
 	}
 	switch b.Category {

@@ -98,6 +98,6 @@ func checkNote(field, v string, max int) error {
 	if utf8.RuneCountInString(v) > max {
 		return FieldErrorf(field, "the %s must be at most %d characters", field, max)
 	}
-	_, err := checkName(field, v, false, max)
+	_, err := CheckText(field, v, false, max)
 	return err
 }

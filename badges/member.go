@@ -190,7 +190,7 @@ func (u UniqueValue) Repeated(line int) error {
 	return &Error{Code: ECONFLICT, Field: u.Field, Message: fmt.Sprintf("The %s %q already appears on line %d.", u.Field, u.Value, line)}
 }
 
-func checkName(field, v string, required bool, max int) (string, error) {
+func CheckText(field, v string, required bool, max int) (string, error) {
 	v = strings.TrimSpace(v)
 	switch {
 	case v == "" && required:
@@ -211,13 +211,13 @@ func (in *MemberInput) Normalize() error {
 	if in.Email, err = NormalizeEmail(in.Email); err != nil {
 		return err
 	}
-	if in.DisplayName, err = checkName("displayName", in.DisplayName, true, maxNameLen); err != nil {
+	if in.DisplayName, err = CheckText("displayName", in.DisplayName, true, maxNameLen); err != nil {
 		return err
 	}
 	if strings.ContainsAny(in.DisplayName, "\r\n") {
 		return FieldErrorf("displayName", "displayName must be a single line")
 	}
-	if in.ExternalID, err = checkName("externalId", in.ExternalID, false, maxNameLen); err != nil {
+	if in.ExternalID, err = CheckText("externalId", in.ExternalID, false, maxNameLen); err != nil {
 		return err
 	}
 	in.Slug = strings.TrimSpace(in.Slug)
