@@ -111,7 +111,9 @@ func TestActivities_ResendAfterClientTimeout(t *testing.T) {
 			t.Errorf("record of member %s: %+v, %v; want %d activities", m, rec, err, n)
 		}
 	}
-	var stats struct{ Weeks []struct{ Activities map[string]int } }
+	var stats struct {
+		Weeks []struct{ Activities map[string]int }
+	}
 	ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/stats?weeks=3"}).want(t, 200).JSON(t, &stats)
 	counted := 0
 	for _, w := range stats.Weeks {
