@@ -150,11 +150,11 @@ func (r *MemberRecord) MarkAwarded(achievementID, period string) {
 	r.Awarded[achievementID] = period
 }
 
-// startBatch notes that the record is given a batch's activities at now.
+// NoteBatch notes that the record is given a batch's activities at now.
 // It reports false, and changes nothing, when the record has the batch
 // already; it forgets batches older than RecordBatchAge and the oldest
 // past MaxRecordBatches.
-func (r *MemberRecord) startBatch(b Batch, now time.Time) bool {
+func (r *MemberRecord) NoteBatch(b Batch, now time.Time) bool {
 	if slices.ContainsFunc(r.Batches, func(x AppliedBatch) bool { return x.ID == b.ID }) {
 		return false
 	}

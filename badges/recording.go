@@ -340,7 +340,7 @@ func (a *Awarder) apply(ctx context.Context, rs *ruleSet, b Batch, memberID stri
 	var o memberOutcome
 	now := a.now()
 	err := a.Records.UpdateRecord(ctx, memberID, func(r *MemberRecord) error {
-		if rec = r; !r.startBatch(b, now) {
+		if rec = r; !r.NoteBatch(b, now) {
 			return errBatchApplied
 		}
 		for _, act := range acts {

@@ -315,3 +315,51 @@ func TestAwarder_CreateMemberWhileBeingCreated(t *testing.T) {
 		t.Fatalf("once the hold is stale: %+v, %v", res, err)
 	}
 }
+
+// TestAwarder_ResendWhileBatchIsLogged: a resend leaves alone a batch
+// whose activities are not all in the log yet (its logging may still be
+// under way, and a record given part of it would refuse the rest); once
+// the resend has logged the missing ones itself, the batch is recovered.
+func TestAwarder_ResendWhileBatchIsLogged(t *testing.T) {
+	db := mongotest.NewDB(t)
+	aw := newBatchAwarder(db)
+	ctx := t.Context()
+	m := mustCreateMember(t, mongodb.NewMemberService(db), issuerA, badges.MemberInput{Email: "m@example.org", DisplayName: "M"}).ID
+	at := time.Now().UTC().Add(-time.Hour)
+	var ins []badges.ActivityInput
+	var acts []badges.Activity
+	for _, e := range []string{"e1", "e2"} {
+		act := badges.Activity{MemberID: m, Behaviour: "attended-session", At: at, SourceEventID: e}
+		ins = append(ins, badges.ActivityInput{Activity: act})
+		act.ID, act.IssuerID, act.RecordedAt = "src:"+issuerA+":"+e, issuerA, at
+		acts = append(acts, act)
+	}
+	b := badges.Batch{ID: badges.NewID(), IssuerID: issuerA, ActivityIDs: []string{acts[0].ID, acts[1].ID}, StartedAt: time.Now()}
+	if err := aw.Batches.StartBatch(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := aw.Activities.LogActivities(ctx, b.ID, acts[:1]); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		rec, err := aw.Records.Record(ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec == nil || rec.Behaviours["attended-session"] == nil {
+			return 0
+		}
+		return rec.Behaviours["attended-session"].Count
+	}
+	res, err := aw.Record(ctx, issuerA, ins[:1])
+	if err != nil || res[0].Outcome != badges.ActivityDuplicate || count() != 0 {
+		t.Fatalf("resend of the logged activity: %+v, %v; %d in the record", res, err, count())
+	}
+	res, err = aw.Record(ctx, issuerA, ins)
+	if err != nil || res[0].Outcome != badges.ActivityRecorded || res[1].Outcome != badges.ActivityRecorded || count() != 2 {
+		t.Fatalf("resend of the whole batch: %+v, %v; %d in the record", res, err, count())
+	}
+	if left, err := aw.Batches.UnfinishedBatches(ctx, badges.BatchFilter{}); err != nil || len(left) != 0 {
+		t.Fatalf("unfinished batches: %+v, %v", left, err)
+	}
+}
