@@ -80,6 +80,30 @@ func (a *Awarder) record(ctx context.Context, rs *ruleSet, ins []ActivityInput) 
 	if err := a.Batches.StartBatch(ctx, b); err != nil {
 		return nil, err
 	}
+	fresh, err := a.log(ctx, rs, b, batch, rows, results)
+	if err != nil {
+		return nil, err
+	}
+	outcomes, err := a.applyBatch(ctx, rs, b, fresh)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Batches.FinishBatch(ctx, b.ID); err != nil {
+		return nil, err
+	}
+	for _, i := range rows {
+		if results[i].Outcome == ActivityRecorded && results[i].Earned == nil {
+			results[i].Earned = outcomes[results[i].MemberID].earned
+		}
+	}
+	return results, nil
+}
+
+// log logs a journalled batch's activities, whose results are
+// results[rows[j]], and returns those logged for the first time. The
+// others are duplicates, unless they belong to an unfinished batch that
+// this resend recovers: those are recorded now.
+func (a *Awarder) log(ctx context.Context, rs *ruleSet, b Batch, batch []Activity, rows []int, results []ActivityResult) ([]Activity, error) {
 	dups, err := a.Activities.LogActivities(ctx, b.ID, batch)
 	if err != nil {
 		return nil, err
@@ -95,30 +119,19 @@ func (a *Awarder) record(ctx context.Context, rs *ruleSet, ins []ActivityInput) 
 		results[rows[j]].Outcome = ActivityRecorded
 		fresh = append(fresh, act)
 	}
-	if len(resent) > 0 {
-		resumed, err := a.resume(ctx, rs, b.ID, resent)
-		if err != nil {
-			return nil, err
-		}
-		for _, i := range rows {
-			if r, ok := resumed[results[i].ID]; ok {
-				results[i] = r
-			}
-		}
+	if len(resent) == 0 {
+		return fresh, nil
 	}
-	outcomes, err := a.applyBatch(ctx, rs, b, fresh)
+	resumed, err := a.resume(ctx, rs, b.ID, resent)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Batches.FinishBatch(ctx, b.ID); err != nil {
-		return nil, err
-	}
 	for _, i := range rows {
-		if results[i].Outcome == ActivityRecorded && results[i].Earned == nil {
-			results[i].Earned = outcomes[results[i].MemberID].earned
+		if r, ok := resumed[results[i].ID]; ok {
+			results[i] = r
 		}
 	}
-	return results, nil
+	return fresh, nil
 }
 
 // prepareAll prepares each activity of a request: it returns every
