@@ -49,8 +49,8 @@ type BatchStore interface {
 // batch still under way (see recoverBatch).
 const StaleBatchAge = time.Minute
 
-// errBatchApplied tells a store that a record or week has the batch
-// already, so that it is left as it is.
+// errBatchApplied leaves a record that has a batch already as it is: a
+// change that fails writes nothing.
 var errBatchApplied = errors.New("batch applied already")
 
 // Recover applies the batches started more than olderThan ago that are

@@ -20,11 +20,12 @@ type WeekStats struct {
 const MaxWeekMembers = 50000
 
 // MaxWeekBatches is how many recording batches a week's counters remember
-// having counted, the oldest forgotten first, so that a batch recovered
-// after a failure is not counted twice. A recovery comes at the resend or
-// within a few minutes, so that takes more than 1,000 batches of one
-// community into one week meanwhile; past that, the batch's activities in
-// that week may be counted twice.
+// having counted, the oldest forgotten first, so that a batch applied
+// again after a failure is not counted twice. Recovery comes with the
+// resend, at start, or from the award worker within about a minute; only
+// if more than 1,000 other batches of the community were counted in the
+// same week meanwhile could the batch's activities of that week be counted
+// twice.
 const MaxWeekBatches = 1000
 
 // StatsStore keeps a community's counters.
