@@ -29,10 +29,20 @@ type Activity struct {
 // ActivityStore is the log of every activity recorded, which is also what
 // makes recording one twice a duplicate.
 type ActivityStore interface {
-	// LogActivities appends activities to the log, once each: the result
-	// says, per activity, whether it was logged before (by its id, which
-	// derives from the source's event id when there is one).
-	LogActivities(ctx context.Context, as []Activity) (duplicate []bool, err error)
+	// LogActivities appends the activities of a batch to the log, once
+	// each: the result says, per activity, whether it was logged before
+	// (by its id, which derives from the source's event id when there is
+	// one). Each entry remembers the batch that logged it.
+	LogActivities(ctx context.Context, batchID string, as []Activity) (duplicate []bool, err error)
+	// Logged reads activities from the log by id, each with the batch
+	// that logged it; an id not in the log is absent from the result.
+	Logged(ctx context.Context, ids []string) (map[string]LoggedActivity, error)
+}
+
+// LoggedActivity is an activity as the log holds it.
+type LoggedActivity struct {
+	Activity
+	Batch string // the batch that logged it
 }
 
 // FutureTolerance is how far ahead of the server's clock an activity may be

@@ -20,10 +20,12 @@ type HoldingsFunc func(ctx context.Context, memberID string) (map[string]bool, e
 // record, evaluates the rules an activity can change, and issues what they
 // earn through a durable queue, so that a crash between "rule met" and
 // "credential issued" loses nothing and issues nothing twice. Recording is
-// in recording.go, the queue in queue.go; this file evaluates.
+// in recording.go, its recovery in batch.go, the queue in queue.go; this
+// file evaluates.
 type Awarder struct {
 	Catalogue    *Catalogue    // behaviours and rules
 	Activities   ActivityStore // the activity log
+	Batches      BatchStore    // the journal of recording batches not yet applied
 	Records      RecordStore   // members' records
 	Queue        QueueStore    // awards earned and not yet issued
 	Stats        StatsStore

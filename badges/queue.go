@@ -61,11 +61,13 @@ var ErrAwardRequeued = errors.New("award queued again right after it was issued"
 
 // Run issues queued awards until ctx ends: at once when an activity
 // queues one, and every interval otherwise, retrying failures with
-// backoff.
+// backoff. At start and every interval it also recovers recording batches
+// left unfinished for StaleBatchAge.
 func (a *Awarder) Run(ctx context.Context, interval time.Duration) {
 	a.once.Do(func() { a.wake = make(chan struct{}, 1) })
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	a.recoverStale(ctx)
 	for {
 		handled, _, err := a.drain(ctx)
 		if err != nil && ctx.Err() == nil && a.Log != nil {
@@ -79,6 +81,7 @@ func (a *Awarder) Run(ctx context.Context, interval time.Duration) {
 			return
 		case <-a.wake:
 		case <-t.C:
+			a.recoverStale(ctx)
 		}
 	}
 }

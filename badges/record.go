@@ -68,6 +68,15 @@ const (
 	// entry went could be queued again, and issuing it again with the same
 	// award key makes no new credential.
 	MaxRecordAwarded = 1000
+
+	// MaxRecordBatches and RecordBatchAge bound the recording batches a
+	// record remembers applying: the latest 200, none older than a day. A
+	// batch left unfinished is recovered at the resend, at start or within
+	// minutes, long before. Past them, a recovered batch's activities are
+	// still refused by Seen, unless the member has had MaxSeenActivities
+	// more since.
+	MaxRecordBatches = 200
+	RecordBatchAge   = 24 * time.Hour
 )
 
 const maxEndorsementNoteLen = 500
@@ -93,6 +102,16 @@ type MemberRecord struct {
 	// revoked, does not award again in the same period. At most
 	// MaxRecordAwarded.
 	Awarded map[string]string
+	// Batches are the recording batches applied to the record, oldest
+	// first (see MaxRecordBatches), so that a batch applied again after a
+	// failure changes nothing.
+	Batches []AppliedBatch
+}
+
+// AppliedBatch is a recording batch a record has.
+type AppliedBatch struct {
+	ID        string
+	StartedAt time.Time
 }
 
 // RecordStore keeps members' records.
@@ -100,7 +119,8 @@ type RecordStore interface {
 	// Record reads a member's record; nil when there is none yet.
 	Record(ctx context.Context, memberID string) (*MemberRecord, error)
 	// UpdateRecord changes a member's record atomically; change gets a new
-	// record when there is none, and may run more than once.
+	// record when there is none, and may run more than once. When change
+	// returns an error, nothing is written and UpdateRecord returns it.
 	UpdateRecord(ctx context.Context, memberID string, change func(*MemberRecord) error) error
 }
 
@@ -128,6 +148,23 @@ func (r *MemberRecord) MarkAwarded(achievementID, period string) {
 		delete(r.Awarded, oldest)
 	}
 	r.Awarded[achievementID] = period
+}
+
+// NoteBatch notes that the record is given a batch's activities at now.
+// It reports false, and changes nothing, when the record has the batch
+// already; it forgets batches older than RecordBatchAge and the oldest
+// past MaxRecordBatches.
+func (r *MemberRecord) NoteBatch(b Batch, now time.Time) bool {
+	if slices.ContainsFunc(r.Batches, func(x AppliedBatch) bool { return x.ID == b.ID }) {
+		return false
+	}
+	cut := now.Add(-RecordBatchAge)
+	r.Batches = slices.DeleteFunc(r.Batches, func(x AppliedBatch) bool { return x.StartedAt.Before(cut) })
+	if n := len(r.Batches) + 1 - MaxRecordBatches; n > 0 {
+		r.Batches = slices.Delete(r.Batches, 0, n)
+	}
+	r.Batches = append(r.Batches, AppliedBatch{ID: b.ID, StartedAt: utc(b.StartedAt)})
+	return true
 }
 
 // BehaviourRecord summarises a member's activity of one behaviour. Count,
@@ -285,6 +322,7 @@ func (r *MemberRecord) Clone() *MemberRecord {
 	n.Cohorts = slices.Clone(r.Cohorts)
 	n.Endorsements = slices.Clone(r.Endorsements)
 	n.Seen = slices.Clone(r.Seen)
+	n.Batches = slices.Clone(r.Batches)
 	if r.Behaviours != nil {
 		n.Behaviours = make(map[string]*BehaviourRecord, len(r.Behaviours))
 		for k, br := range r.Behaviours {

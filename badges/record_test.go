@@ -436,3 +436,20 @@ func TestMemberRecord_Awarded(t *testing.T) {
 			r.AwardedIn("once", ""), r.AwardedIn("new", "2027-02"), r.AwardedIn("a", "2026-12"))
 	}
 }
+
+func TestMemberRecord_NoteBatch(t *testing.T) {
+	r := badges.NewMemberRecord("m", t0.AddDate(-1, 0, 0))
+	old := badges.Batch{ID: "old", StartedAt: t0.Add(-badges.RecordBatchAge - time.Minute)}
+	if !r.NoteBatch(old, t0.Add(-2*badges.RecordBatchAge)) || r.NoteBatch(old, t0) {
+		t.Fatalf("a batch is noted once: %v", r.Batches)
+	}
+	if !r.NoteBatch(badges.Batch{ID: "b0", StartedAt: t0}, t0) || len(r.Batches) != 1 || r.Batches[0].ID != "b0" {
+		t.Fatalf("a batch older than RecordBatchAge should be forgotten: %v", r.Batches)
+	}
+	for i := 1; i <= badges.MaxRecordBatches; i++ {
+		r.NoteBatch(badges.Batch{ID: fmt.Sprint("b", i), StartedAt: t0}, t0)
+	}
+	if len(r.Batches) != badges.MaxRecordBatches || r.Batches[0].ID != "b1" || r.NoteBatch(badges.Batch{ID: "b1", StartedAt: t0}, t0) {
+		t.Fatalf("at the cap the oldest batch goes first: %d batches, first %v", len(r.Batches), r.Batches[0])
+	}
+}

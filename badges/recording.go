@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -62,36 +63,119 @@ func (a *Awarder) Record(ctx context.Context, issuerID string, ins []ActivityInp
 	return a.record(ctx, rs, ins)
 }
 
-// record is Record with the community's rules read already.
+// record is Record with the community's rules read already. The batch is
+// journalled, logged, applied to the members' records and the week
+// counters under its id, and finished (see batch.go): a failure part-way
+// leaves it to be recovered, by a resend of its activities or by the award
+// worker.
 func (a *Awarder) record(ctx context.Context, rs *ruleSet, ins []ActivityInput) ([]ActivityResult, error) {
-	issuerID, now := rs.issuerID, a.now()
-	results := make([]ActivityResult, len(ins))
-	var batch []Activity
-	var rows []int
-	members := map[string]string{} // how a member was named → its id, within the batch
-	for i, in := range ins {
-		act, err := a.prepare(ctx, issuerID, in, now, rs.catalogue, members)
-		if err != nil {
-			results[i] = ActivityResult{Outcome: ActivityRejected, Err: err}
-			continue
-		}
-		results[i] = ActivityResult{ID: act.ID, MemberID: act.MemberID}
-		batch, rows = append(batch, act), append(rows, i)
+	results, batch, rows := a.prepareAll(ctx, rs, ins)
+	if len(batch) == 0 {
+		return results, nil
 	}
-	dups, err := a.Activities.LogActivities(ctx, batch)
+	b := Batch{ID: NewID(), IssuerID: rs.issuerID, StartedAt: a.now()}
+	for _, act := range batch {
+		b.ActivityIDs = append(b.ActivityIDs, act.ID)
+	}
+	if err := a.Batches.StartBatch(ctx, b); err != nil {
+		return nil, err
+	}
+	fresh, err := a.log(ctx, rs, b, batch, rows, results)
 	if err != nil {
 		return nil, err
 	}
-	byMember := map[string][]Activity{}
-	var order []string
+	outcomes, err := a.applyBatch(ctx, rs, b, fresh)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Batches.FinishBatch(ctx, b.ID); err != nil {
+		return nil, err
+	}
+	for _, i := range rows {
+		if results[i].Outcome == ActivityRecorded && results[i].Earned == nil {
+			results[i].Earned = outcomes[results[i].MemberID].earned
+		}
+	}
+	return results, nil
+}
+
+// log logs a journalled batch's activities, whose results are
+// results[rows[j]], and returns those logged for the first time. The
+// others are duplicates, unless they belong to an unfinished batch that
+// this resend recovers: those are recorded now.
+func (a *Awarder) log(ctx context.Context, rs *ruleSet, b Batch, batch []Activity, rows []int, results []ActivityResult) ([]Activity, error) {
+	dups, err := a.Activities.LogActivities(ctx, b.ID, batch)
+	if err != nil {
+		return nil, err
+	}
 	var fresh []Activity
+	var resent []string
 	for j, act := range batch {
 		if dups[j] {
 			results[rows[j]].Outcome = ActivityDuplicate
+			resent = append(resent, act.ID)
 			continue
 		}
 		results[rows[j]].Outcome = ActivityRecorded
 		fresh = append(fresh, act)
+	}
+	if len(resent) == 0 {
+		return fresh, nil
+	}
+	resumed, err := a.resume(ctx, rs, b.ID, resent)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range rows {
+		if r, ok := resumed[results[i].ID]; ok {
+			results[i] = r
+		}
+	}
+	return fresh, nil
+}
+
+// prepareAll prepares each activity of a request: it returns every
+// activity's result so far, and the activities to log with the index of
+// each one's result. An activity given twice is a duplicate the second
+// time.
+func (a *Awarder) prepareAll(ctx context.Context, rs *ruleSet, ins []ActivityInput) (results []ActivityResult, batch []Activity, rows []int) {
+	now := a.now()
+	results = make([]ActivityResult, len(ins))
+	members := map[string]string{} // how a member was named → its id, within the batch
+	ids := map[string]bool{}
+	for i, in := range ins {
+		act, err := a.prepare(ctx, rs.issuerID, in, now, rs.catalogue, members)
+		switch {
+		case err != nil:
+			results[i] = ActivityResult{Outcome: ActivityRejected, Err: err}
+		case ids[act.ID]:
+			results[i] = ActivityResult{Outcome: ActivityDuplicate, ID: act.ID, MemberID: act.MemberID}
+		default:
+			ids[act.ID] = true
+			results[i] = ActivityResult{ID: act.ID, MemberID: act.MemberID}
+			batch, rows = append(batch, act), append(rows, i)
+		}
+	}
+	return results, batch, rows
+}
+
+// memberOutcome is what applying a batch did for one member: whether
+// their record lacked the batch, and what they earned.
+type memberOutcome struct {
+	applied bool
+	earned  []string
+}
+
+// applyBatch applies a batch's activities to the week counters and to
+// each member's record, and evaluates the members' rules. Records and
+// weeks that have the batch already are left as they are.
+func (a *Awarder) applyBatch(ctx context.Context, rs *ruleSet, b Batch, acts []Activity) (map[string]memberOutcome, error) {
+	if len(acts) == 0 {
+		return nil, nil
+	}
+	byMember := map[string][]Activity{}
+	var order []string
+	for _, act := range acts {
 		if _, seen := byMember[act.MemberID]; !seen {
 			order = append(order, act.MemberID)
 		}
@@ -100,17 +184,12 @@ func (a *Awarder) record(ctx context.Context, rs *ruleSet, ins []ActivityInput) 
 	// The week counters and the records are separate documents: count
 	// while the records are updated.
 	counted := make(chan error, 1)
-	go func() { counted <- a.Stats.CountActivities(ctx, issuerID, fresh) }()
-	earnedBy, err := a.applyAll(ctx, rs, order, byMember)
+	go func() { counted <- a.Stats.CountActivities(ctx, rs.issuerID, b.ID, acts) }()
+	outcomes, err := a.applyAll(ctx, rs, b, order, byMember)
 	if err := errors.Join(err, <-counted); err != nil {
 		return nil, err
 	}
-	for i := range results {
-		if results[i].Outcome == ActivityRecorded {
-			results[i].Earned = earnedBy[results[i].MemberID]
-		}
-	}
-	return results, nil
+	return outcomes, nil
 }
 
 // DefaultRecordWriters is how many members' records are updated at once
@@ -119,10 +198,10 @@ func (a *Awarder) record(ctx context.Context, rs *ruleSet, ins []ActivityInput) 
 // after another.
 const DefaultRecordWriters = 8
 
-// applyAll applies each member's new activities, several members at a
-// time, and returns what each member earned.
-func (a *Awarder) applyAll(ctx context.Context, rs *ruleSet, order []string, byMember map[string][]Activity) (map[string][]string, error) {
-	earnedBy := make(map[string][]string, len(order))
+// applyAll applies each member's activities of a batch, several members
+// at a time, and returns what became of each member.
+func (a *Awarder) applyAll(ctx context.Context, rs *ruleSet, b Batch, order []string, byMember map[string][]Activity) (map[string]memberOutcome, error) {
+	outcomes := make(map[string]memberOutcome, len(order))
 	var mu sync.Mutex
 	var firstErr error
 	next := make(chan string)
@@ -132,12 +211,12 @@ func (a *Awarder) applyAll(ctx context.Context, rs *ruleSet, order []string, byM
 		go func() {
 			defer wg.Done()
 			for memberID := range next {
-				earned, err := a.apply(ctx, rs, memberID, byMember[memberID])
+				o, err := a.apply(ctx, rs, b, memberID, byMember[memberID])
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
 				}
-				earnedBy[memberID] = earned
+				outcomes[memberID] = o
 				mu.Unlock()
 			}
 		}()
@@ -147,7 +226,7 @@ func (a *Awarder) applyAll(ctx context.Context, rs *ruleSet, order []string, byM
 	}
 	close(next)
 	wg.Wait()
-	return earnedBy, firstErr
+	return outcomes, firstErr
 }
 
 // prepare validates an activity and finds (or creates) its member.
@@ -231,41 +310,67 @@ func (a *Awarder) resolveMember(ctx context.Context, issuerID string, in Activit
 	return id, nil
 }
 
+// memberByEmail finds a member by e-mail address, creating them when
+// asked to.
 func (a *Awarder) memberByEmail(ctx context.Context, issuerID string, in ActivityInput) (*Member, error) {
-	page, err := a.Members.Members(ctx, MemberFilter{IssuerID: issuerID, Email: in.Email, ListOptions: ListOptions{Limit: 1}})
-	if err != nil {
-		return nil, err
-	}
-	if len(page.Items) > 0 {
-		return page.Items[0], nil
+	m, err := a.findByEmail(ctx, issuerID, in.Email)
+	if err != nil || m != nil {
+		return m, err
 	}
 	if !in.CreateMember {
 		return nil, Errorf(ENOTFOUND, "No member with e-mail %q; set createMember to add one.", in.Email)
 	}
-	m, err := a.Members.CreateMember(ctx, issuerID, MemberInput{Email: in.Email, DisplayName: in.Name})
-	if ErrorCode(err) == ECONFLICT { // created meanwhile
-		return a.memberByEmail(ctx, issuerID, ActivityInput{Email: in.Email})
+	m, err = a.Members.CreateMember(ctx, issuerID, MemberInput{Email: in.Email, DisplayName: in.Name})
+	if ErrorCode(err) != ECONFLICT || ErrorField(err) != FieldEmail {
+		return m, err
 	}
-	return m, err
+	// Created meanwhile, or being created: the address is reserved before
+	// the member is stored, and a creation cut short by a crash holds it
+	// for up to a minute.
+	if m, err = a.findByEmail(ctx, issuerID, in.Email); err != nil || m != nil {
+		return m, err
+	}
+	return nil, &Error{Code: ECONFLICT, Field: FieldEmail,
+		Message: fmt.Sprintf("A member with e-mail %q is being created; try again in a minute.", in.Email)}
 }
 
-// apply adds a member's new activities to their record, then evaluates the
-// rules those activities can change and queues what is earned.
-func (a *Awarder) apply(ctx context.Context, rs *ruleSet, memberID string, acts []Activity) ([]string, error) {
+// findByEmail returns the member with an e-mail address, nil if none.
+func (a *Awarder) findByEmail(ctx context.Context, issuerID, email string) (*Member, error) {
+	page, err := a.Members.Members(ctx, MemberFilter{IssuerID: issuerID, Email: email, ListOptions: ListOptions{Limit: 1}})
+	if err != nil || len(page.Items) == 0 {
+		return nil, err
+	}
+	return page.Items[0], nil
+}
+
+// apply adds a member's activities of a batch to their record, unless it
+// has the batch already, then evaluates the rules those activities can
+// change and queues what is earned. Evaluating again what a record has is
+// harmless (awards are queued once by key) and needed after a failure
+// between the record and its awards.
+func (a *Awarder) apply(ctx context.Context, rs *ruleSet, b Batch, memberID string, acts []Activity) (memberOutcome, error) {
 	var rec *MemberRecord
+	var o memberOutcome
+	now := a.now()
 	err := a.Records.UpdateRecord(ctx, memberID, func(r *MemberRecord) error {
+		if rec = r; !r.NoteBatch(b, now) {
+			return errBatchApplied
+		}
 		for _, act := range acts {
 			r.Add(act)
 		}
-		rec = r
 		return nil
 	})
-	if err != nil {
-		return nil, err
+	switch {
+	case err == nil:
+		o.applied = true
+	case !errors.Is(err, errBatchApplied):
+		return o, err
 	}
 	touched := map[string]bool{}
 	for _, act := range acts {
 		touched[act.Behaviour] = true
 	}
-	return a.evaluate(ctx, rs, rec, touching(touched))
+	o.earned, err = a.evaluate(ctx, rs, rec, touching(touched))
+	return o, err
 }

@@ -19,10 +19,21 @@ type WeekStats struct {
 // beyond it, activity is still counted by behaviour.
 const MaxWeekMembers = 50000
 
+// MaxWeekBatches is how many recording batches a week's counters remember
+// having counted, the oldest forgotten first, so that a batch applied
+// again after a failure is not counted twice. Recovery comes with the
+// resend, at start, or from the award worker within about a minute; only
+// if more than 1,000 other batches of the community were counted in the
+// same week meanwhile could the batch's activities of that week be counted
+// twice.
+const MaxWeekBatches = 1000
+
 // StatsStore keeps a community's counters.
 type StatsStore interface {
-	// CountActivities adds recorded activities to the weeks they happened in.
-	CountActivities(ctx context.Context, issuerID string, as []Activity) error
+	// CountActivities adds a batch's activities to the weeks they
+	// happened in; a week that remembers counting the batch is left as it
+	// is (see MaxWeekBatches).
+	CountActivities(ctx context.Context, issuerID, batchID string, as []Activity) error
 	// CountAwards adds issued credentials (achievement ids by when they
 	// were awarded) and members reaching a level for the first time.
 	CountAwards(ctx context.Context, issuerID string, awards map[time.Time][]string, levels map[string]int) error

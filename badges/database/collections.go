@@ -15,6 +15,7 @@ const (
 	Members             = "members"
 	MemberPages         = "memberpages"
 	Activities          = "activities"
+	ActivityBatches     = "activitybatches"
 	Credentials         = "credentials"
 	StatusLists         = "statuslists"
 	APIKeys             = "apikeys"
@@ -34,7 +35,7 @@ const (
 // all are created when a database is opened.
 var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
-	Activities, Credentials, StatusLists, APIKeys, Webhooks, Outbox, Audit,
+	Activities, ActivityBatches, Credentials, StatusLists, APIKeys, Webhooks, Outbox, Audit,
 	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
 }
 

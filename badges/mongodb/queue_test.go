@@ -21,6 +21,7 @@ func newAwarder(db *database.DB, issue badges.IssueFunc, holdings badges.Holding
 	return &badges.Awarder{
 		Catalogue:    badges.NewCatalogue(mongodb.NewBehaviourStore(db), mongodb.NewRuleStore(db), achievements),
 		Activities:   mongodb.NewActivityStore(db),
+		Batches:      mongodb.NewBatchStore(db),
 		Records:      mongodb.NewRecordStore(db),
 		Queue:        mongodb.NewQueueStore(db),
 		Stats:        mongodb.NewStatsStore(db),

@@ -2,6 +2,8 @@ package mongodb
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -21,12 +23,19 @@ type weekDoc struct {
 	Activities map[string]int `bson:"activities"`
 	Members    map[string]int `bson:"members"`
 	Awards     map[string]int `bson:"awards"`
+	// Batches are the recording batches counted, oldest first, at most
+	// badges.MaxWeekBatches.
+	Batches []string `bson:"batches,omitempty"`
 }
 
 func weekID(issuerID, week string) string { return "week:" + issuerID + ":" + week }
 
-// CountActivities adds activities to their weeks: one write per week.
-func (s *StatsStore) CountActivities(ctx context.Context, issuerID string, as []badges.Activity) error {
+// errCounted leaves a week that counted a batch already as it is.
+var errCounted = errors.New("batch counted already")
+
+// CountActivities adds a batch's activities to their weeks: one write per
+// week that has not counted the batch yet.
+func (s *StatsStore) CountActivities(ctx context.Context, issuerID, batchID string, as []badges.Activity) error {
 	byWeek := map[string][]badges.Activity{}
 	for _, a := range as {
 		w := badges.WeekKey(a.At)
@@ -34,6 +43,9 @@ func (s *StatsStore) CountActivities(ctx context.Context, issuerID string, as []
 	}
 	for w, acts := range byWeek {
 		err := database.Modify(ctx, s.db, database.Showcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
+			if slices.Contains(d.Batches, batchID) {
+				return errCounted
+			}
 			d.init()
 			for _, a := range acts {
 				d.Activities[a.Behaviour]++
@@ -41,9 +53,13 @@ func (s *StatsStore) CountActivities(ctx context.Context, issuerID string, as []
 					d.Members[a.MemberID]++
 				}
 			}
+			if n := len(d.Batches) + 1 - badges.MaxWeekBatches; n > 0 {
+				d.Batches = slices.Delete(d.Batches, 0, n)
+			}
+			d.Batches = append(d.Batches, batchID)
 			return nil
 		})
-		if err != nil {
+		if err != nil && !errors.Is(err, errCounted) {
 			return err
 		}
 	}

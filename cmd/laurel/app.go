@@ -121,6 +121,18 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *badges.
 	if err := m.bootstrap(ctx, baseURL, l); err != nil {
 		return nil, nil, err
 	}
+	// The embedded engine has one process, so a recording batch left
+	// unfinished was cut short by the last run: apply it before serving.
+	// Elsewhere the award worker does so once it is StaleBatchAge old.
+	if m.engine != nil {
+		n, err := l.Awarder.Recover(ctx, 0)
+		if err != nil {
+			m.log.Warn("recovering unfinished activity batches", "err", err)
+		}
+		if n > 0 {
+			m.log.Info("recovered unfinished activity batches", "batches", n)
+		}
+	}
 	return srv, l.Awarder, nil
 }
 

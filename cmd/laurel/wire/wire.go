@@ -45,6 +45,7 @@ type Stores struct {
 	Behaviours   *bmongo.BehaviourStore
 	Rules        *bmongo.RuleStore
 	Activities   *bmongo.ActivityStore
+	Batches      *bmongo.BatchStore
 	Records      *bmongo.RecordStore
 	Queue        *bmongo.QueueStore
 	Nominations  *bmongo.NominationStore
@@ -69,6 +70,7 @@ func NewStores(db *database.DB) *Stores {
 		Behaviours:   bmongo.NewBehaviourStore(db),
 		Rules:        bmongo.NewRuleStore(db),
 		Activities:   bmongo.NewActivityStore(db),
+		Batches:      bmongo.NewBatchStore(db),
 		Records:      bmongo.NewRecordStore(db),
 		Queue:        bmongo.NewQueueStore(db),
 		Nominations:  bmongo.NewNominationStore(db),
@@ -153,6 +155,7 @@ func NewAwarder(st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.A
 	return &badges.Awarder{
 		Catalogue:    badges.NewCatalogue(st.Behaviours, st.Rules, st.Achievements),
 		Activities:   st.Activities,
+		Batches:      st.Batches,
 		Records:      st.Records,
 		Queue:        st.Queue,
 		Stats:        st.Stats,
