@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -54,11 +53,11 @@ type ProfileService interface {
 
 // Validate checks and normalises the input.
 func (in *ProfileInput) Validate() error {
-	in.Name = strings.TrimSpace(in.Name)
-	switch {
-	case in.Name == "":
-		return badges.FieldErrorf("name", "name is required")
-	case utf8.RuneCountInString(in.Name) > 200 || strings.ContainsAny(in.Name, "\r\n"):
+	var err error
+	if in.Name, err = badges.CheckText("name", in.Name, true, 200); err != nil {
+		return err
+	}
+	if strings.ContainsAny(in.Name, "\r\n") {
 		return badges.FieldErrorf("name", "name must be one line of at most 200 characters")
 	}
 	in.URL = strings.TrimSpace(in.URL)
@@ -72,9 +71,8 @@ func (in *ProfileInput) Validate() error {
 		}
 		in.Email = e
 	}
-	in.Description = strings.TrimSpace(in.Description)
-	if utf8.RuneCountInString(in.Description) > 5000 {
-		return badges.FieldErrorf("description", "description is longer than 5000 characters")
+	if in.Description, err = badges.CheckText("description", in.Description, false, 5000); err != nil {
+		return err
 	}
 	if in.JWTAlg == "" {
 		in.JWTAlg = AlgRS256
