@@ -35,15 +35,7 @@ Flags (each also read from the environment variable shown):
 
 // runExport is "laurel export FILE".
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	m := NewMain(stdout, stderr)
-	fs := flag.NewFlagSet("laurel export", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	m.Config.storageFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), exportUsage)
-		printFlags(fs)
-	}
-	file, err := parseFileArg(fs, args, getenv, "export")
+	m, file, err := archiveCommand("export", exportUsage, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -107,6 +99,21 @@ func writeArchive(ctx context.Context, db *database.DB, file string) (h *databas
 
 // parseFileArg parses "[flags] FILE" or "FILE [flags]", filling flags not
 // given from the environment, and returns FILE.
+// archiveCommand reads the flags and the one file argument of "laurel
+// export" or "laurel import" (cmd), and returns the Main they configure.
+func archiveCommand(cmd, usage string, args []string, getenv func(string) string, stdout, stderr io.Writer) (*Main, string, error) {
+	m := NewMain(stdout, stderr)
+	fs := flag.NewFlagSet("laurel "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	m.Config.storageFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		printFlags(fs)
+	}
+	file, err := parseFileArg(fs, args, getenv, cmd)
+	return m, file, err
+}
+
 func parseFileArg(fs *flag.FlagSet, args []string, getenv func(string) string, cmd string) (string, error) {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		return args[0], parseWithEnv(fs, args[1:], getenv)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -40,15 +39,7 @@ Flags (each also read from the environment variable shown):
 // runImport is "laurel import FILE": verify the archive and its keys
 // without touching the database, then restore it into the empty database.
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	m := NewMain(stdout, stderr)
-	fset := flag.NewFlagSet("laurel import", flag.ContinueOnError)
-	fset.SetOutput(stdout)
-	m.Config.storageFlags(fset)
-	fset.Usage = func() {
-		fmt.Fprint(fset.Output(), importUsage)
-		printFlags(fset)
-	}
-	file, err := parseFileArg(fset, args, getenv, "import")
+	m, file, err := archiveCommand("import", importUsage, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
