@@ -56,14 +56,15 @@ func FieldErrorf(field, format string, args ...any) *Error {
 
 // Sentence is the one style of every message Laurel shows a user: a
 // sentence that starts with a capital letter and ends with a full stop.
-// A message that starts with the name of the field it is about keeps the
-// name as it is spelled (say "memberId is required."), since a field name
-// is not a word to capitalise.
+// A message that starts with the name of the field it is about (name,
+// memberId, alignments.targetUrl, or the last part of a dotted name) keeps
+// the name as it is spelled: it is what the client sent, not a word to
+// capitalise.
 func Sentence(msg, field string) string {
 	if msg == "" {
 		return msg
 	}
-	if name := field[strings.LastIndexByte(field, '.')+1:]; name == "" || !startsWithWord(msg, name) {
+	if first, _, _ := strings.Cut(msg, " "); field == "" || (first != field && first != field[strings.LastIndexByte(field, '.')+1:]) {
 		r, n := utf8.DecodeRuneInString(msg)
 		msg = string(unicode.ToUpper(r)) + msg[n:]
 	}
@@ -71,13 +72,6 @@ func Sentence(msg, field string) string {
 		msg += "."
 	}
 	return msg
-}
-
-// startsWithWord reports whether msg starts with word followed by a space
-// or the end.
-func startsWithWord(msg, word string) bool {
-	rest, ok := strings.CutPrefix(msg, word)
-	return ok && (rest == "" || rest[0] == ' ')
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
