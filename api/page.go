@@ -34,11 +34,17 @@ type errorPage struct {
 
 var pageNames = []string{"issuer", "achievement", "credential", "member", "spotlight", "verify", "error"}
 
+// pageFuncs are what templates may call besides the built-ins: markdown
+// renders a narrative from outside (a verified credential's criteria)
+// safely, as the pages' own narratives are rendered before they reach the
+// template.
+var pageFuncs = template.FuncMap{"markdown": renderMarkdown}
+
 // parsePages parses every page template with the layout, once, at start.
 func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, name := range pageNames {
-		t, err := template.ParseFS(assets.Templates, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(assets.Templates, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
 		}

@@ -1,0 +1,27 @@
+package api_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"strings"
+	"testing"
+)
+
+// TestVerifyPage_CriteriaMarkdown shows a verified credential's criteria
+// as the Markdown the standard says they are, like Laurel's own pages.
+func TestVerifyPage_CriteriaMarkdown(t *testing.T) {
+	ts := newTestServer(t)
+	cred := mustCredential(t, ts)
+	doc := cred.Credential
+	achievement := doc["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
+	achievement["criteria"] = map[string]any{"narrative": "Host a **community session** of an hour."}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("credential", string(mustJSON(t, doc)))
+	w.Close()
+	page := string(ts.do(t, req{method: "POST", path: "/verify", token: "-", body: body.Bytes(),
+		contentType: w.FormDataContentType()}).want(t, 200).body)
+	if !strings.Contains(page, "<strong>community session</strong>") {
+		t.Errorf("the criteria are not rendered as Markdown:\n%s", page)
+	}
+}
