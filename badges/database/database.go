@@ -38,11 +38,12 @@ type Options struct {
 
 // DB is an open database with every collection Laurel uses.
 type DB struct {
-	client *mongo.Client
-	db     *mongo.Database
-	engine *Engine
-	locks  *docLocks // set with the embedded engine; see LockDoc
-	docs   *docCache // computed documents; the engine's with the embedded engine
+	client   *mongo.Client
+	db       *mongo.Database
+	engine   *Engine
+	locks    *docLocks // set with the embedded engine; see LockDoc
+	keyLocks *docLocks // likewise, for key documents; see lockKey
+	docs     *docCache // computed documents; the engine's with the embedded engine
 	// docsExact says docs holds what is stored: it is the embedded
 	// engine's, which only this process writes (see docCache).
 	docsExact bool
@@ -71,7 +72,8 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	db := &DB{client: client, db: client.Database(o.Database), engine: o.Engine, docs: newDocCache(docCacheBudget), now: time.Now}
 	if o.Engine != nil {
-		db.locks, db.docs, db.docsExact = o.Engine.locks, o.Engine.docs, true
+		db.locks, db.keyLocks = o.Engine.locks, o.Engine.keyLocks
+		db.docs, db.docsExact = o.Engine.docs, true
 	}
 	if err := db.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())

@@ -79,7 +79,7 @@ func (db *DB) keeps(k KeyDoc, owns func(holder string) (bool, error)) (bool, err
 // was read: another claim may have taken the key over since, and its fresh
 // key must stay.
 func (db *DB) dropStale(ctx context.Context, k KeyDoc) error {
-	defer db.LockDoc(KeyIndex, k.ID)()
+	defer db.lockKey(k.ID)()
 	now, err := db.key(ctx, k.ID)
 	if err != nil || now.Ref != k.Ref || !now.CreatedAt.Equal(k.CreatedAt) {
 		return err
@@ -135,7 +135,7 @@ func (db *DB) key(ctx context.Context, key string) (KeyDoc, error) {
 // ReleaseKey frees key if ref still holds it; a key another record took
 // over meanwhile stays that record's.
 func (db *DB) ReleaseKey(ctx context.Context, key, ref string) error {
-	defer db.LockDoc(KeyIndex, key)()
+	defer db.lockKey(key)()
 	holder, err := db.KeyRef(ctx, key)
 	if err != nil || holder != ref {
 		return err

@@ -83,3 +83,28 @@ func TestReleaseKey_TakenOver(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseKey_UnderDocumentLock: stores claim and release keys while
+// holding a document's lock (a member's, changing its e-mail address).
+// That must not wait for the document's own lock, whichever stripe the key
+// falls on.
+func TestReleaseKey_UnderDocumentLock(t *testing.T) {
+	ctx := t.Context()
+	db := mongotest.NewDB(t)
+	key := database.KeyOnStripeOf(database.Members, "m1")
+	if _, err := db.ClaimKey(ctx, key, "m1", notOwned); err != nil {
+		t.Fatal(err)
+	}
+	unlock := db.LockDoc(database.Members, "m1")
+	defer unlock()
+	done := make(chan error, 1)
+	go func() { done <- db.ReleaseKey(ctx, key, "m1") }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("releasing a key waited for the lock of the document held")
+	}
+}
