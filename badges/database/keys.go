@@ -34,9 +34,10 @@ const staleAfter = time.Minute
 // while the key is under staleAfter old, without asking owns, and after
 // that while owns(holder) reports that the holder still owns it. A key
 // older than staleAfter whose holder no longer owns it (the holder was
-// deleted or changed half-way by a crash) is taken over.
+// deleted or changed half-way by a crash) is taken over. Losing that race
+// three times is an error.
 //
-// owns is called without any document lock held, so it may take one.
+// ClaimKey holds no lock of its own while it calls owns.
 func (db *DB) ClaimKey(ctx context.Context, key, ref string, owns func(holder string) (bool, error)) (holder string, err error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		_, err = db.Collection(KeyIndex).InsertOne(ctx, KeyDoc{ID: key, Ref: ref, CreatedAt: db.Now()})
