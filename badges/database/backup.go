@@ -87,9 +87,9 @@ func (db *DB) exportCollection(ctx context.Context, aw *archiveWriter, c Archive
 	return nil
 }
 
-// CheckEmpty returns an ErrNotEmpty error naming the first collection that
+// checkEmpty returns an ErrNotEmpty error naming the first collection that
 // holds a document, nil when none does.
-func (db *DB) CheckEmpty(ctx context.Context) error {
+func (db *DB) checkEmpty(ctx context.Context) error {
 	for _, name := range all {
 		err := db.Collection(name).FindOne(ctx, bson.D{}).Err()
 		switch {
@@ -111,7 +111,7 @@ func (db *DB) CheckEmpty(ctx context.Context) error {
 // empty as before. VerifyArchive first, and nothing is written at all for
 // a damaged archive.
 func (db *DB) Restore(ctx context.Context, r io.Reader) (*ArchiveHeader, error) {
-	if err := db.CheckEmpty(ctx); err != nil {
+	if err := db.checkEmpty(ctx); err != nil {
 		return nil, err
 	}
 	ar, err := NewArchiveReader(r)

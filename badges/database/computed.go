@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -27,93 +28,114 @@ const modifyAttempts = 16
 // first. change may run more than once, so it must only modify doc.
 //
 // The document is read from the process's cache of computed documents when
-// it is there (see docCache), and the cache keeps what was written.
+// it is there (see docCache), and the cache keeps what was written. On
+// MongoDB a cached copy may be stale, so a change refused on one is tried
+// again on the document as stored before its error is returned: the check
+// it failed may hold there (another process may have added a second admin
+// key, say).
 func Modify[T any](ctx context.Context, db *DB, collection, id string, change func(doc *T, exists bool) error) error {
 	defer db.LockDoc(collection, id)()
-	c, key := db.Collection(collection), docKey(db.Name(), collection, id)
 	for range modifyAttempts {
-		raw, err := db.readComputed(ctx, collection, id, true)
-		if err != nil {
+		done, err := modifyOnce(ctx, db, collection, id, change)
+		if err != nil || done {
 			return err
 		}
-		var rev int64
-		var doc T
-		exists := raw != nil
-		if exists {
-			if rev, doc, err = decodeComputed[T](raw); err != nil {
-				db.docs.forget(key)
-				return Wrap(err, "read "+collection)
-			}
-		}
-		if err := change(&doc, exists); err != nil {
-			return err
-		}
-		next, err := encodeComputed(id, rev+1, doc)
-		if err != nil {
-			return Wrap(err, "write "+collection)
-		}
-		if !exists {
-			_, err := c.InsertOne(ctx, next)
-			if IsDuplicate(err) {
-				continue // created meanwhile: read it again
-			}
-			if err != nil {
-				return Wrap(err, "write "+collection)
-			}
-			db.docs.put(key, next)
-			return nil
-		}
-		filter := ByID(id)
-		if db.locks == nil {
-			// Only an exact-_id filter is fast on the embedded engine, where
-			// the lock already excludes other writers.
-			filter = append(filter, bson.E{Key: "rev", Value: rev})
-		}
-		res, err := c.ReplaceOne(ctx, filter, next)
-		if err != nil {
-			db.docs.forget(key) // the write may or may not have happened
-			return Wrap(err, "write "+collection)
-		}
-		if res.MatchedCount == 1 {
-			db.docs.put(key, next)
-			return nil
-		}
-		db.docs.forget(key) // changed by another process: read it again
 	}
-	return badges.Errorf(badges.EUNAVAILABLE, "The %s document %s is changing too often; try again.", collection, id)
+	return fmt.Errorf("change %s %s: %d attempts lost a race: %w", collection, id, modifyAttempts,
+		badges.Errorf(badges.EUNAVAILABLE, "The data is changing too often; try again."))
+}
+
+// modifyOnce is one attempt of Modify; done is false when it must be made
+// again on the document as stored.
+func modifyOnce[T any](ctx context.Context, db *DB, collection, id string, change func(doc *T, exists bool) error) (done bool, err error) {
+	key := docKey(db.Name(), collection, id)
+	raw, cached, err := db.readComputed(ctx, collection, id, true)
+	if err != nil {
+		return false, err
+	}
+	var rev int64
+	var doc T
+	exists := raw != nil
+	if exists {
+		if rev, doc, err = decodeComputed[T](raw); err != nil {
+			db.docs.forget(key)
+			return false, Wrap(err, "read "+collection)
+		}
+	}
+	if err := change(&doc, exists); err != nil {
+		if cached && !db.docsExact {
+			db.docs.forget(key) // perhaps stale: judge the stored document
+			return false, nil
+		}
+		return false, err
+	}
+	next, err := encodeComputed(id, rev+1, doc)
+	if err != nil {
+		return false, Wrap(err, "write "+collection)
+	}
+	return db.writeComputed(ctx, collection, id, exists, rev, next)
+}
+
+// writeComputed stores next, the change of revision rev of a computed
+// document (a new one unless exists), and keeps it in the cache; done is
+// false when another writer came first.
+func (db *DB) writeComputed(ctx context.Context, collection, id string, exists bool, rev int64, next bson.Raw) (done bool, err error) {
+	c, key := db.Collection(collection), docKey(db.Name(), collection, id)
+	if !exists {
+		_, err := c.InsertOne(ctx, next)
+		if IsDuplicate(err) {
+			return false, nil // created meanwhile: read it again
+		}
+		if err != nil {
+			return false, Wrap(err, "write "+collection)
+		}
+		db.docs.put(key, next)
+		return true, nil
+	}
+	res, err := c.ReplaceOne(ctx, db.AtRev(id, rev), next)
+	if err != nil {
+		db.docs.forget(key) // the write may or may not have happened
+		return false, Wrap(err, "write "+collection)
+	}
+	if res.MatchedCount == 0 {
+		db.docs.forget(key) // changed by another process: read it again
+		return false, nil
+	}
+	db.docs.put(key, next)
+	return true, nil
 }
 
 // readComputed returns a computed document as stored, nil when there is
-// none. It comes from the cache when the cache has it and may be trusted:
-// for a change (forChange), whose compare-and-swap catches a stale copy on
-// MongoDB, and on the embedded engine, where the cache holds what is
-// stored. Only a read for a change, made holding the document's lock, is
-// kept in the cache.
-func (db *DB) readComputed(ctx context.Context, collection, id string, forChange bool) (bson.Raw, error) {
+// none, and whether it came from the cache. It comes from the cache when
+// the cache has it and may be trusted: for a change (forChange), whose
+// compare-and-swap catches a stale copy on MongoDB, and on the embedded
+// engine, where the cache holds what is stored. Only a read for a change,
+// made holding the document's lock, is kept in the cache.
+func (db *DB) readComputed(ctx context.Context, collection, id string, forChange bool) (raw bson.Raw, cached bool, err error) {
 	key := docKey(db.Name(), collection, id)
-	if forChange || db.engine != nil {
+	if forChange || db.docsExact {
 		if raw, ok := db.docs.get(key); ok {
-			return raw, nil
+			return raw, true, nil
 		}
 	}
-	raw, err := db.Collection(collection).FindOne(ctx, ByID(id)).Raw()
+	raw, err = db.Collection(collection).FindOne(ctx, ByID(id)).Raw()
 	switch {
 	case IsNoDocuments(err):
-		return nil, nil
+		return nil, false, nil
 	case err != nil:
-		return nil, Wrap(err, "read "+collection)
+		return nil, false, Wrap(err, "read "+collection)
 	}
 	if forChange {
 		raw = slices.Clone(raw)
 		db.docs.put(key, raw)
 	}
-	return raw, nil
+	return raw, false, nil
 }
 
 // ReadComputed reads a computed document; found is false when there is
 // none.
 func ReadComputed[T any](ctx context.Context, db *DB, collection, id string) (doc T, found bool, err error) {
-	raw, err := db.readComputed(ctx, collection, id, false)
+	raw, _, err := db.readComputed(ctx, collection, id, false)
 	if err != nil || raw == nil {
 		return doc, false, err
 	}

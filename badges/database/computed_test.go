@@ -145,6 +145,42 @@ func TestModify_Cache(t *testing.T) {
 	}
 }
 
+// TestModify_RefusedOnStaleCopy: a change refused on a cached copy that
+// another process has made stale is tried again on the document as
+// stored. The first process keeps [a] in its cache, the second adds b,
+// and the first removes a, which is refused only when a is the last name.
+func TestModify_RefusedOnStaleCopy(t *testing.T) {
+	ctx := t.Context()
+	db := mongotest.NewDB(t)
+	first, second := database.AsAnotherProcess(db), database.AsAnotherProcess(db)
+	last := errors.New("the last name")
+	add := func(db *database.DB, name string) {
+		t.Helper()
+		if err := database.Modify(ctx, db, database.Showcases, "t", func(d *tally, _ bool) error {
+			d.Names = append(d.Names, name)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(first, "a")
+	add(second, "b")
+	err := database.Modify(ctx, first, database.Showcases, "t", func(d *tally, _ bool) error {
+		if len(d.Names) < 2 {
+			return last
+		}
+		d.Names = slices.DeleteFunc(d.Names, func(n string) bool { return n == "a" })
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("removing a with b stored: %v", err)
+	}
+	got, _, err := database.ReadComputed[tally](ctx, second, database.Showcases, "t")
+	if err != nil || !slices.Equal(got.Names, []string{"b"}) {
+		t.Fatalf("stored %+v, %v; want [b]", got, err)
+	}
+}
+
 // TestModify_DropForgetsCache: a database dropped and created again under
 // the same name starts empty, whatever the cache held.
 func TestModify_DropForgetsCache(t *testing.T) {

@@ -26,8 +26,6 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/mongo/readpref"
-
-	"github.com/laurel-badges/laurel/badges"
 )
 
 // Options says which database to use.
@@ -40,12 +38,16 @@ type Options struct {
 
 // DB is an open database with every collection Laurel uses.
 type DB struct {
-	client *mongo.Client
-	db     *mongo.Database
-	engine *Engine
-	locks  *docLocks // set with the embedded engine; see LockDoc
-	docs   *docCache // computed documents; the engine's with the embedded engine
-	now    func() time.Time
+	client   *mongo.Client
+	db       *mongo.Database
+	engine   *Engine
+	locks    *docLocks // set with the embedded engine; see LockDoc
+	keyLocks *docLocks // likewise, for key documents; see lockKey
+	docs     *docCache // computed documents; the engine's with the embedded engine
+	// docsExact says docs holds what is stored: it is the embedded
+	// engine's, which only this process writes (see docCache).
+	docsExact bool
+	now       func() time.Time
 }
 
 // Open connects, checks the connection and creates missing collections and
@@ -70,7 +72,8 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	db := &DB{client: client, db: client.Database(o.Database), engine: o.Engine, docs: newDocCache(docCacheBudget), now: time.Now}
 	if o.Engine != nil {
-		db.locks, db.docs = o.Engine.locks, o.Engine.docs
+		db.locks, db.keyLocks = o.Engine.locks, o.Engine.keyLocks
+		db.docs, db.docsExact = o.Engine.docs, true
 	}
 	if err := db.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
@@ -83,10 +86,12 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	return db, nil
 }
 
-// Ping reports whether the database answers.
+// Ping reports whether the database answers. Its error is unavailable for
+// users and wraps the driver's, which says why (authentication, name
+// resolution, TLS) in the log.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.client.Ping(ctx, readpref.Primary()); err != nil {
-		return &badges.Error{Code: badges.EUNAVAILABLE, Message: "The database is not reachable."}
+		return fmt.Errorf("%w: %w", errUnreachable(), err)
 	}
 	return nil
 }

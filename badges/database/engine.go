@@ -35,8 +35,9 @@ type Engine struct {
 	mu     sync.Mutex
 	sqlDBs map[string]*sql.DB // per database, for the index fix
 
-	locks *docLocks // shared by every connection to this engine
-	docs  *docCache // likewise
+	locks    *docLocks // shared by every connection to this engine
+	keyLocks *docLocks // likewise
+	docs     *docCache // likewise
 }
 
 // EngineConfig says where the embedded engine keeps its files, and how.
@@ -77,7 +78,7 @@ func StartEngine(cfg EngineConfig) (*Engine, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{dir: abs, socket: socket, fdb: fdb, cancel: cancel, done: make(chan struct{}), cleanup: cleanup,
-		sqlDBs: map[string]*sql.DB{}, locks: &docLocks{}, docs: newDocCache(docCacheBudget)}
+		sqlDBs: map[string]*sql.DB{}, locks: &docLocks{}, keyLocks: &docLocks{}, docs: newDocCache(docCacheBudget)}
 	go func() {
 		defer close(e.done)
 		_ = fdb.Run(ctx) // returns only after ctx is cancelled

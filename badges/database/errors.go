@@ -11,25 +11,31 @@ import (
 )
 
 // Wrap turns driver errors into domain errors: no document becomes
-// ENOTFOUND with the given message, a lost connection EUNAVAILABLE; a
-// domain error is returned as it is, anything else is wrapped with what
-// was being done.
+// ENOTFOUND, a lost connection EUNAVAILABLE; a domain error is returned as
+// it is, anything else is wrapped with what was being done. doing is a
+// verb and its object ("read member"). The driver's error stays in the
+// chain of an unavailable database, for the log to say why.
 func Wrap(err error, doing string) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
-		return badges.Errorf(badges.ENOTFOUND, "%s: not found", doing)
+		return badges.Errorf(badges.ENOTFOUND, "Could not %s: it does not exist.", doing)
 	case mongo.IsTimeout(err) || mongo.IsNetworkError(err) || errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%s: %w", doing, &badges.Error{Code: badges.EUNAVAILABLE, Message: "The database did not answer in time."})
+		return fmt.Errorf("%s: %w: %w", doing, &badges.Error{Code: badges.EUNAVAILABLE, Message: "The database did not answer in time."}, err)
 	case errors.Is(err, mongo.ErrClientDisconnected):
-		return fmt.Errorf("%s: %w", doing, &badges.Error{Code: badges.EUNAVAILABLE, Message: "The database is not reachable."})
+		return fmt.Errorf("%s: %w: %w", doing, errUnreachable(), err)
 	}
 	var be *badges.Error
 	if errors.As(err, &be) {
 		return err
 	}
 	return fmt.Errorf("%s: %w", doing, err)
+}
+
+// errUnreachable is what users are told when the database does not answer.
+func errUnreachable() *badges.Error {
+	return &badges.Error{Code: badges.EUNAVAILABLE, Message: "The database is not reachable."}
 }
 
 // IsNoDocuments reports a read that found no document.

@@ -1,13 +1,19 @@
 package database_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/x/mongo/driver/topology"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
@@ -67,5 +73,41 @@ func TestIsDuplicate_Server(t *testing.T) {
 	err = database.Wrap(c.FindOne(ctx, database.ByID("zz")).Err(), "read")
 	if badges.ErrorCode(err) != badges.ENOTFOUND || database.IsDuplicate(err) {
 		t.Errorf("a missing document: %v", err)
+	}
+}
+
+// TestOpen_Unreachable: a database that cannot be reached is reported to
+// users as unavailable, and the driver's error stays in the chain, so that
+// the log says why (here: no socket where the URI points).
+func TestOpen_Unreachable(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "none.sock")
+	_, err := database.Open(t.Context(), database.Options{URI: "mongodb://" + url.QueryEscape(sock) + "/",
+		Database: "unreachable", Timeout: 300 * time.Millisecond})
+	if badges.ErrorCode(err) != badges.EUNAVAILABLE || badges.ErrorMessage(err) != "The database is not reachable." {
+		t.Fatalf("Open = %v; want the database unavailable", err)
+	}
+	var sel topology.ServerSelectionError
+	if !errors.As(err, &sel) || len(sel.Desc.Servers) != 1 || !errors.Is(sel.Desc.Servers[0].LastError, syscall.ENOENT) {
+		t.Fatalf("Open = %v; want the cause (no such file) in the chain", err)
+	}
+}
+
+// TestWrap: what users are told of driver errors, a sentence; the
+// driver's error stays in the chain of an unavailable database, for the
+// log.
+func TestWrap(t *testing.T) {
+	for name, tc := range map[string]struct {
+		err       error
+		code, msg string
+		keeps     bool
+	}{
+		"no document":  {mongo.ErrNoDocuments, badges.ENOTFOUND, "Could not read member: it does not exist.", false},
+		"timeout":      {context.DeadlineExceeded, badges.EUNAVAILABLE, "The database did not answer in time.", true},
+		"disconnected": {mongo.ErrClientDisconnected, badges.EUNAVAILABLE, "The database is not reachable.", true},
+	} {
+		err := database.Wrap(tc.err, "read member")
+		if badges.ErrorCode(err) != tc.code || badges.ErrorMessage(err) != tc.msg || errors.Is(err, tc.err) != tc.keeps {
+			t.Errorf("%s: Wrap = %v; want %s %q, driver error kept: %v", name, err, tc.code, tc.msg, tc.keeps)
+		}
 	}
 }

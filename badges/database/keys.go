@@ -29,10 +29,15 @@ func HashPart(s string) string {
 // holder that does not own it: a fresh key's holder may not be written yet.
 const staleAfter = time.Minute
 
-// ClaimKey reserves key for ref. It returns the current holder when the key
-// is held by another record that still owns it; owns reports whether a
-// holder still does (a holder deleted or changed half-way by a crash leaves
-// a stale key behind, which is taken over once it is older than staleAfter).
+// ClaimKey reserves key for ref and returns "" once ref holds it (or held
+// it already). When another record holds it, ClaimKey returns that holder
+// while the key is under staleAfter old, without asking owns, and after
+// that while owns(holder) reports that the holder still owns it. A key
+// older than staleAfter whose holder no longer owns it (the holder was
+// deleted or changed half-way by a crash) is taken over. Losing that race
+// three times is an error.
+//
+// ClaimKey holds no lock of its own while it calls owns.
 func (db *DB) ClaimKey(ctx context.Context, key, ref string, owns func(holder string) (bool, error)) (holder string, err error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		_, err = db.Collection(KeyIndex).InsertOne(ctx, KeyDoc{ID: key, Ref: ref, CreatedAt: db.Now()})
@@ -49,23 +54,40 @@ func (db *DB) ClaimKey(ctx context.Context, key, ref string, owns func(holder st
 		if k.Ref == ref {
 			return "", nil
 		}
-		if k.Ref != "" {
-			if db.now().Sub(k.CreatedAt) < staleAfter {
-				return k.Ref, nil
-			}
-			live, err := owns(k.Ref)
-			if err != nil {
-				return "", err
-			}
-			if live {
-				return k.Ref, nil
-			}
-			if err := db.DropKey(ctx, key); err != nil {
-				return "", err
-			}
+		if k.Ref == "" {
+			continue // released meanwhile
+		}
+		if keeps, err := db.keeps(k, owns); err != nil || keeps {
+			return k.Ref, err
+		}
+		if err := db.dropStale(ctx, k); err != nil {
+			return "", err
 		}
 	}
 	return "", Wrap(err, "claim key")
+}
+
+// keeps reports whether the holder of k keeps it: while k is fresh, or
+// while owns says the holder still owns it.
+func (db *DB) keeps(k KeyDoc, owns func(holder string) (bool, error)) (bool, error) {
+	if db.now().Sub(k.CreatedAt) < staleAfter {
+		return true, nil
+	}
+	return owns(k.Ref)
+}
+
+// dropStale deletes the key document k only if it is still the one that
+// was read: another claim may have taken the key over since, and its fresh
+// key must stay.
+func (db *DB) dropStale(ctx context.Context, k KeyDoc) error {
+	defer db.lockKey(k.ID)()
+	now, err := db.key(ctx, k.ID)
+	if err != nil || now.Ref != k.Ref || !now.CreatedAt.Equal(k.CreatedAt) {
+		return err
+	}
+	_, err = db.Collection(KeyIndex).DeleteOne(ctx, db.Guarded(k.ID,
+		bson.E{Key: "ref", Value: k.Ref}, bson.E{Key: "createdAt", Value: k.CreatedAt}))
+	return Wrap(err, "take over key")
 }
 
 // ClaimKeys reserves many keys at once, keys[i] for refs[i], with one
@@ -111,18 +133,15 @@ func (db *DB) key(ctx context.Context, key string) (KeyDoc, error) {
 	return k, Wrap(err, "read key")
 }
 
-// ReleaseKey frees key if ref still holds it.
+// ReleaseKey frees key if ref still holds it; a key another record took
+// over meanwhile stays that record's.
 func (db *DB) ReleaseKey(ctx context.Context, key, ref string) error {
+	defer db.lockKey(key)()
 	holder, err := db.KeyRef(ctx, key)
 	if err != nil || holder != ref {
 		return err
 	}
-	return db.DropKey(ctx, key)
-}
-
-// DropKey frees key whoever holds it.
-func (db *DB) DropKey(ctx context.Context, key string) error {
-	_, err := db.Collection(KeyIndex).DeleteOne(ctx, ByID(key))
+	_, err = db.Collection(KeyIndex).DeleteOne(ctx, db.Guarded(key, bson.E{Key: "ref", Value: ref}))
 	return Wrap(err, "release key")
 }
 

@@ -28,7 +28,8 @@ import (
 //  1. sqlitePragmas: SQLite settings for Laurel's writes.
 //  2. levelFilter: the engine's logging made cheap.
 //  3. FixIDIndexes: an index that makes exact-_id queries use it.
-//  4. docLocks (DB.LockDoc): updates are not atomic on the engine.
+//  4. docLocks (DB.LockDoc, DB.lockKey): updates are not atomic on the
+//     engine.
 //  5. computed: computed documents stored as one opaque value.
 //  6. isEngineDuplicate: a unique-key violation the engine reports as an
 //     internal error.
@@ -147,30 +148,6 @@ func (e *Engine) FixIDIndexes(ctx context.Context, database string) error {
 	return nil
 }
 
-// IDQueryPlan returns SQLite's plan for the engine's exact-_id query on a
-// collection, for tests that prove the index fix is used.
-func (e *Engine) IDQueryPlan(ctx context.Context, database, collection string) (string, error) {
-	db, err := e.sqlDB(database)
-	if err != nil {
-		return "", err
-	}
-	tables, err := collectionTables(ctx, db)
-	if err != nil {
-		return "", err
-	}
-	t, ok := tables[collection]
-	if !ok {
-		return "", fmt.Errorf("no collection %q", collection)
-	}
-	q := fmt.Sprintf(`EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, t)
-	var id, parent, notUsed int
-	var detail string
-	if err := db.QueryRowContext(ctx, q, `"x"`).Scan(&id, &parent, &notUsed, &detail); err != nil {
-		return "", err
-	}
-	return detail, nil
-}
-
 // collectionTables lists the SQLite tables behind a database's collections.
 func collectionTables(ctx context.Context, db *sql.DB) (map[string]string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT name, table_name FROM _ferretdb_collections`)
@@ -235,28 +212,52 @@ func (e *Engine) forgetDB(database string) {
 // atomically itself, and then no lock is taken, so several Laurel
 // processes can share it.
 type docLocks struct {
-	stripes [256]sync.Mutex
+	stripes [lockStripes]sync.Mutex
 }
 
+const lockStripes = 256
+
 func (l *docLocks) lock(collection, id string) func() {
+	m := &l.stripes[stripe(collection, id)]
+	m.Lock()
+	return m.Unlock
+}
+
+// stripe is the lock stripe of a collection's document.
+func stripe(collection, id string) uint32 {
 	h := fnv.New32a()
 	h.Write([]byte(collection))
 	h.Write([]byte{0})
 	h.Write([]byte(id))
-	m := &l.stripes[h.Sum32()%uint32(len(l.stripes))]
-	m.Lock()
-	return m.Unlock
+	return h.Sum32() % lockStripes
 }
 
 // LockDoc makes an update of one document atomic on the embedded engine
 // and returns the unlock function; with an external MongoDB it does
 // nothing. Hold it across the update (and, for a conditional update, the
 // read it depends on).
+//
+// A lock is one of lockStripes stripes that many documents share, and it is not
+// reentrant: a caller must never hold two at once, since two documents on
+// one stripe, or two callers taking stripes in opposite orders, would wait
+// for each other forever. Key documents have stripes of their own (see
+// lockKey), so claiming and releasing keys is safe while holding one.
 func (db *DB) LockDoc(collection, id string) (unlock func()) {
 	if db.locks == nil {
 		return func() {}
 	}
 	return db.locks.lock(collection, id)
+}
+
+// lockKey is LockDoc for a key document (see keys.go), on stripes of
+// their own: stores claim and release keys while holding a document's
+// lock (a member's, when its e-mail address changes). Nothing else is
+// locked while a key's lock is held, so it cannot be part of a cycle.
+func (db *DB) lockKey(key string) (unlock func()) {
+	if db.keyLocks == nil {
+		return func() {}
+	}
+	return db.keyLocks.lock(KeyIndex, key)
 }
 
 // 5. computed is how a computed document (see Modify) is stored: its

@@ -192,19 +192,32 @@ func (s *APIKeyService) TouchAPIKey(ctx context.Context, id string, at time.Time
 const bootstrapKey = "bootstrap:admin-api-key"
 
 // BootstrapAPIKey creates the first admin key once and returns its token;
-// afterwards it returns "".
+// afterwards it returns "". A claim whose key was never stored (a crash in
+// between) is taken over once stale, so that a start after such a crash
+// still prints an admin key.
 func (s *APIKeyService) BootstrapAPIKey(ctx context.Context) (string, error) {
 	k, token, err := badges.NewAPIKey("bootstrap admin", []badges.Scope{badges.ScopeAdmin}, s.db.Now())
 	if err != nil {
 		return "", err
 	}
-	holder, err := s.db.ClaimKey(ctx, bootstrapKey, k.ID, func(string) (bool, error) { return true, nil })
+	holder, err := s.db.ClaimKey(ctx, bootstrapKey, k.ID, s.keyExists(ctx))
 	if err != nil || holder != "" {
 		return "", err
 	}
 	if err := s.CreateAPIKey(ctx, k); err != nil {
-		_ = s.db.DropKey(context.WithoutCancel(ctx), bootstrapKey)
+		_ = s.db.ReleaseKey(context.WithoutCancel(ctx), bootstrapKey, k.ID)
 		return "", err
 	}
 	return token, nil
+}
+
+// keyExists reports whether the API key holding a claim was stored.
+func (s *APIKeyService) keyExists(ctx context.Context) func(id string) (bool, error) {
+	return func(id string) (bool, error) {
+		_, err := s.APIKey(ctx, id)
+		if badges.ErrorCode(err) == badges.ENOTFOUND {
+			return false, nil
+		}
+		return err == nil, err
+	}
 }

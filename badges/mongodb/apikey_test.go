@@ -128,3 +128,29 @@ func TestAPIKeyService_CountsKeysOfAnOlderDatabase(t *testing.T) {
 		t.Fatalf("revoking the last admin key of an older database: %v", err)
 	}
 }
+
+// TestAPIKeyService_BootstrapAfterCrash: a process that claimed the
+// bootstrap and crashed before storing its key leaves the claim behind.
+// Once the claim is stale, the next start still makes the first admin
+// key, and only once.
+func TestAPIKeyService_BootstrapAfterCrash(t *testing.T) {
+	ctx := t.Context()
+	db := mongotest.NewDB(t)
+	s := mongodb.NewAPIKeyService(db)
+	if _, err := db.ClaimKey(ctx, "bootstrap:admin-api-key", badges.NewID(), nil); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(2 * time.Minute)
+	db.SetClock(func() time.Time { return later })
+	token, err := s.BootstrapAPIKey(ctx)
+	if err != nil || token == "" {
+		t.Fatalf("BootstrapAPIKey after a crash = %q, %v; want a token", token, err)
+	}
+	if admins := activeAdmins(t, s); len(admins) != 1 {
+		t.Fatalf("%d admin keys, want 1", len(admins))
+	}
+	later = later.Add(2 * time.Minute)
+	if token, err := s.BootstrapAPIKey(ctx); err != nil || token != "" {
+		t.Fatalf("BootstrapAPIKey once the key exists = %q, %v; want none", token, err)
+	}
+}

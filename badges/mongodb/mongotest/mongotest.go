@@ -81,8 +81,17 @@ func NewDB(tb testing.TB) *database.DB {
 	return db
 }
 
-// Connect opens another connection to a database of the test server, as
-// a second process would, and closes it when the test ends.
+// Connect opens another connection to a database of the test server and
+// closes it when the test ends.
+//
+// With LAUREL_TEST_MONGODB_URI set it is what a second Laurel process
+// would have: connections and a cache of computed documents of its own.
+// On the embedded engine it shares the engine's document locks and its
+// cache of computed documents with every other connection, as connections
+// within one process do. There, tests of several processes prove the
+// stores' logic with the locks serialising what MongoDB's conditional
+// writes decide; the conditional writes themselves, and a cached copy made
+// stale by another process, are exercised only against a MongoDB server.
 func Connect(tb testing.TB, name string) *database.DB {
 	tb.Helper()
 	if uri == "" {
