@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 )
@@ -195,9 +193,11 @@ func (s *MemberService) CreateMember(ctx context.Context, issuerID string, in ba
 	if err != nil {
 		return nil, err
 	}
-	if err := s.insert(ctx, r); err != nil {
-		s.release(ctx, claimed, r.ID)
-		return nil, err
+	if errs, absent := s.insertMembers(ctx, []*memberRecord{r}); errs[0] != nil {
+		if absent[0] {
+			s.release(ctx, claimed, r.ID)
+		}
+		return nil, errs[0]
 	}
 	return r.member(), nil
 }
@@ -212,42 +212,6 @@ func (s *MemberService) claimNew(ctx context.Context, r *memberRecord, slugs *ba
 			return claimed, err
 		}
 	}
-}
-
-// insert stores a new member and lists it: sequence number, list entry,
-// then the record and the count. A crash half-way leaves at most a list
-// entry without a member, which lists skip.
-func (s *MemberService) insert(ctx context.Context, r *memberRecord) error {
-	seq, err := s.db.IncCounter(ctx, membersCounter(r.Issuer), "seq", 1)
-	if err != nil {
-		return err
-	}
-	r.Seq = seq
-	if err := s.pushEntries(ctx, pageID(r.Issuer, seq), pageEntry(seq, r.ID)); err != nil {
-		return err
-	}
-	if _, err := s.db.Collection(database.Members).InsertOne(ctx, r); err != nil {
-		s.unlist(ctx, r)
-		return database.Wrap(err, "store member")
-	}
-	_, err = s.db.IncCounter(ctx, membersCounter(r.Issuer), "count", 1)
-	return err
-}
-
-// pushEntries appends entries to a member list page.
-func (s *MemberService) pushEntries(ctx context.Context, page string, entries ...string) error {
-	defer s.db.LockDoc(database.MemberPages, page)()
-	push := bson.D{{Key: "$push", Value: bson.D{{Key: "ids", Value: bson.D{{Key: "$each", Value: entries}}}}}}
-	_, err := s.db.Collection(database.MemberPages).UpdateOne(ctx, database.ByID(page), push, upsert())
-	return database.Wrap(err, "list member")
-}
-
-// unlist removes a member's entry from its list page.
-func (s *MemberService) unlist(ctx context.Context, r *memberRecord) {
-	page := pageID(r.Issuer, r.Seq)
-	defer s.db.LockDoc(database.MemberPages, page)()
-	_, _ = s.db.Collection(database.MemberPages).UpdateOne(context.WithoutCancel(ctx), database.ByID(page),
-		bson.D{{Key: "$pull", Value: bson.D{{Key: "ids", Value: pageEntry(r.Seq, r.ID)}}}})
 }
 
 // memberAttempts bounds the retries of a change that keeps losing races.
@@ -335,7 +299,7 @@ func (s *MemberService) DeleteMember(ctx context.Context, id string) error {
 		return badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
 	}
 	s.release(ctx, memberKeys(r), r.ID)
-	s.unlist(ctx, r)
+	s.unlist(ctx, []*memberRecord{r})
 	_, err = s.db.IncCounter(context.WithoutCancel(ctx), membersCounter(r.Issuer), "count", -1)
 	return err
 }

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/database"
 )
 
 // importWorkers bounds the concurrent reads an import makes while checking
@@ -261,13 +260,28 @@ func (s *MemberService) apply(ctx context.Context, plan []plannedRow) (applied b
 			_, p.err = s.UpdateMember(ctx, p.old.ID, p.update)
 		}
 	}
-	if err := s.insertMany(ctx, fresh); err != nil {
-		for _, p := range fresh {
-			p.err = err
+	s.createAll(ctx, fresh)
+	return true, nil
+}
+
+// createAll stores the new members of an import in bulk. A row whose
+// member is not stored is rejected, and gives up its keys only when its
+// member is certainly absent.
+func (s *MemberService) createAll(ctx context.Context, fresh []*plannedRow) {
+	if len(fresh) == 0 {
+		return
+	}
+	recs := make([]*memberRecord, len(fresh))
+	for i, p := range fresh {
+		recs[i] = p.new
+	}
+	errs, absent := s.insertMembers(ctx, recs)
+	for i, p := range fresh {
+		p.err = errs[i]
+		if absent[i] {
 			s.release(ctx, memberKeys(p.new), p.new.ID)
 		}
 	}
-	return true, nil
 }
 
 // wantedKey is a key a planned row needs and its member does not hold.
@@ -388,37 +402,4 @@ func (s *MemberService) releaseWanted(ctx context.Context, plan []plannedRow, wa
 	for _, w := range want {
 		s.release(ctx, []string{w.key}, plan[w.row].new.ID)
 	}
-}
-
-// insertMany lists and stores members whose keys are claimed.
-func (s *MemberService) insertMany(ctx context.Context, rows []*plannedRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	issuer := rows[0].new.Issuer
-	last, err := s.db.IncCounter(ctx, membersCounter(issuer), "seq", int64(len(rows)))
-	if err != nil {
-		return err
-	}
-	pages := map[string][]string{}
-	docs := make([]any, len(rows))
-	for i, p := range rows {
-		p.new.Seq = last - int64(len(rows)) + 1 + int64(i)
-		id := pageID(issuer, p.new.Seq)
-		pages[id] = append(pages[id], pageEntry(p.new.Seq, p.new.ID))
-		docs[i] = p.new
-	}
-	for id, entries := range pages {
-		if err := s.pushEntries(ctx, id, entries...); err != nil {
-			return err
-		}
-	}
-	if _, err := s.db.Collection(database.Members).InsertMany(ctx, docs); err != nil {
-		for _, p := range rows {
-			s.unlist(ctx, p.new)
-		}
-		return database.Wrap(err, "store members")
-	}
-	_, err = s.db.IncCounter(ctx, membersCounter(issuer), "count", int64(len(rows)))
-	return err
 }
