@@ -81,12 +81,6 @@ func activityFromFields(get func(name string) string) (ActivityInput, error) {
 			return in, FieldErrorf("quantity", "The field \"quantity\" must be a number, not %q.", truncateForMessage(q))
 		}
 	}
-	switch strings.ToLower(get("createMember")) {
-	case "", "false", "no", "0":
-	case "true", "yes", "1":
-		in.CreateMember = true
-	default:
-		return in, FieldErrorf("createMember", "The field \"createMember\" must be true or false, not %q.", truncateForMessage(get("createMember")))
-	}
-	return in, nil
+	in.CreateMember, err = parseCSVBool("createMember", get("createMember"))
+	return in, err
 }

@@ -76,6 +76,18 @@ func ReadCSV(r io.Reader, columns CSVColumns, maxRows int, each func(CSVRow)) er
 	}
 }
 
+// parseCSVBool reads a yes/no cell of a CSV file or a form field: true,
+// yes, y or 1, or false, no, n, 0 or empty, in any case.
+func parseCSVBool(field, v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "", "false", "no", "n", "0":
+		return false, nil
+	case "true", "yes", "y", "1":
+		return true, nil
+	}
+	return false, FieldErrorf(field, "The field %q must be true or false, not %q.", field, truncateForMessage(v))
+}
+
 // header reads the header row: each column's position by its name.
 func (c CSVColumns) header(cr *csv.Reader) (map[string]int, error) {
 	header, err := cr.Read()

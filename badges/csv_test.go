@@ -49,3 +49,32 @@ func TestReadCSV(t *testing.T) {
 		})
 	}
 }
+
+func TestParseCSVBool(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		want    bool
+		wantErr bool
+	}{
+		{"", false, false},
+		{"false", false, false},
+		{"No", false, false},
+		{"n", false, false},
+		{"0", false, false},
+		{"TRUE", true, false},
+		{"yes", true, false},
+		{"Y", true, false},
+		{"1", true, false},
+		{"perhaps", false, true},
+		{"2", false, true},
+		{"nope", false, true},
+	} {
+		got, err := parseCSVBool("publicProfile", tc.in)
+		if got != tc.want || (err != nil) != tc.wantErr {
+			t.Errorf("parseCSVBool(%q) = %v, %v; want %v, error %v", tc.in, got, err, tc.want, tc.wantErr)
+		}
+		if err != nil && (ErrorField(err) != "publicProfile" || ErrorMessage(err) != `The field "publicProfile" must be true or false, not "`+tc.in+`".`) {
+			t.Errorf("parseCSVBool(%q): error %v", tc.in, err)
+		}
+	}
+}

@@ -1,9 +1,6 @@
 package badges
 
-import (
-	"context"
-	"unicode/utf8"
-)
+import "context"
 
 // EndorserLevel is the level of badge a member must hold to endorse or
 // nominate others: the community's leaders recognise contributions.
@@ -31,7 +28,8 @@ func (a *Awarder) Endorse(ctx context.Context, issuerID string, in EndorseInput)
 	if err := a.checkEndorser(ctx, issuerID, in.EndorserID, in.MemberID); err != nil {
 		return nil, err
 	}
-	if err := checkNote("note", in.Note, maxEndorsementNoteLen); err != nil {
+	note, err := checkNote("note", in.Note, maxEndorsementNoteLen)
+	if err != nil {
 		return nil, err
 	}
 	now := a.now()
@@ -41,7 +39,7 @@ func (a *Awarder) Endorse(ctx context.Context, issuerID string, in EndorseInput)
 	}
 	var rec *MemberRecord
 	err = a.Records.UpdateRecord(ctx, in.MemberID, func(r *MemberRecord) error {
-		if rec = r; !r.AddEndorsement(Endorsement{From: in.EndorserID, At: now, Note: in.Note}) {
+		if rec = r; !r.AddEndorsement(Endorsement{From: in.EndorserID, At: now, Note: note}) {
 			return Errorf(ECONFLICT, "Member %s endorsed member %s today already.", in.EndorserID, in.MemberID)
 		}
 		return nil
@@ -54,7 +52,7 @@ func (a *Awarder) Endorse(ctx context.Context, issuerID string, in EndorseInput)
 		return nil, err
 	}
 	results, err := a.record(ctx, rs, []ActivityInput{{Activity: Activity{MemberID: in.EndorserID,
-		Behaviour: BehaviourEndorsement, At: now, PeerID: in.MemberID, Narrative: in.Note}}})
+		Behaviour: BehaviourEndorsement, At: now, PeerID: in.MemberID, Narrative: note}}})
 	if err != nil {
 		return nil, err
 	}
@@ -91,13 +89,8 @@ func (a *Awarder) checkEndorser(ctx context.Context, issuerID, endorserID, membe
 	return FieldErrorf("endorserId", "only members holding a %s badge may endorse or nominate", EndorserLevel)
 }
 
-// checkNote checks a free-text note or reason: at most max characters,
-// and no control characters but line breaks and tabs, as names and
-// narratives.
-func checkNote(field, v string, max int) error {
-	if utf8.RuneCountInString(v) > max {
-		return FieldErrorf(field, "the %s must be at most %d characters", field, max)
-	}
-	_, err := CheckText(field, v, false, max)
-	return err
+// checkNote checks a free-text note or reason as CheckText checks names
+// and narratives, and returns it trimmed: the form to store.
+func checkNote(field, v string, max int) (string, error) {
+	return CheckText(field, v, false, max)
 }

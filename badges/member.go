@@ -4,14 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Member is a person in a community: the recipient of awards.
@@ -69,10 +65,7 @@ type MemberService interface {
 const (
 	maxEmailLen = 254
 	maxNameLen  = 200
-	maxSlugLen  = 64
 )
-
-var slugPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
 
 // NormalizeEmail validates an e-mail address and returns its normal form:
 // trimmed and lower-cased, so that one person maps to one member.
@@ -90,63 +83,6 @@ func NormalizeEmail(s string) (string, error) {
 	}
 	return strings.ToLower(s), nil
 }
-
-// ValidSlug reports whether s can name a public profile page.
-func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
-
-// Slugify derives a slug from a display name: accents dropped, lower-case,
-// runs of other characters turned into single hyphens. It returns "member"
-// when nothing usable is left.
-func Slugify(name string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range norm.NFKD.String(name) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			hyphen = false
-			b.WriteRune(unicode.ToLower(r))
-		default:
-			hyphen = true
-		}
-		if b.Len() >= maxSlugLen-8 { // leave room for a uniqueness suffix
-			break
-		}
-	}
-	s := strings.Trim(b.String(), "-")
-	if s == "" {
-		return "member"
-	}
-	return s
-}
-
-// Slugs tried for a member created without one: the name's slug, then
-// with -2 … -5 appended, then with a random suffix.
-const (
-	numberedSlugs = 5
-	// MaxSlugAttempts bounds the slugs tried before giving up.
-	MaxSlugAttempts = 10
-)
-
-// SlugFor returns the attempt-th slug to try for a member named name,
-// counting from 1.
-func SlugFor(name string, attempt int) string {
-	switch {
-	case attempt <= 1:
-		return Slugify(name)
-	case attempt <= numberedSlugs:
-		return Slugify(name) + "-" + strconv.Itoa(attempt)
-	}
-	return RandomSlug(name)
-}
-
-// RandomSlug is the name's slug with a random suffix: 30 bits, so unlikely
-// to be taken that a batch of new members takes one without a check.
-func RandomSlug(name string) string { return Slugify(name) + "-" + NewID()[:6] }
 
 // The fields of a member's unique values.
 const (

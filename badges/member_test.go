@@ -2,7 +2,6 @@ package badges_test
 
 import (
 	"errors"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -28,47 +27,6 @@ func TestNormalizeEmail(t *testing.T) {
 		if err != nil && (badges.ErrorCode(err) != badges.EINVALID || badges.ErrorField(err) != "email") {
 			t.Errorf("NormalizeEmail(%q) error %v is not an EINVALID on email", tc.in, err)
 		}
-	}
-}
-
-func TestSlugify(t *testing.T) {
-	for in, want := range map[string]string{
-		"Ada Lovelace":          "ada-lovelace",
-		"  Ñandú   Rápido!! ":   "nandu-rapido",
-		"Zoë O'Brien-Smith":     "zoe-o-brien-smith",
-		"李小龙":                   "member",
-		"":                      "member",
-		strings.Repeat("x", 99): strings.Repeat("x", 56),
-	} {
-		got := badges.Slugify(in)
-		if got != want || !badges.ValidSlug(got) {
-			t.Errorf("Slugify(%q) = %q; want %q (valid slug)", in, got, want)
-		}
-	}
-}
-
-func TestSlugFor(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		attempt int
-		want    string // a pattern for the random ones
-	}{
-		{"Ada Lovelace", 1, "^ada-lovelace$"},
-		{"Ada Lovelace", 2, "^ada-lovelace-2$"},
-		{"Ada Lovelace", 5, "^ada-lovelace-5$"},
-		{"Ada Lovelace", 6, "^ada-lovelace-[a-z2-7]{6}$"},
-		{"Ada Lovelace", badges.MaxSlugAttempts, "^ada-lovelace-[a-z2-7]{6}$"},
-		{"李小龙", 1, "^member$"},
-		{"李小龙", 3, "^member-3$"},
-		{strings.Repeat("x", 99), 7, "^x{56}-[a-z2-7]{6}$"},
-	} {
-		got := badges.SlugFor(tc.name, tc.attempt)
-		if !regexp.MustCompile(tc.want).MatchString(got) || !badges.ValidSlug(got) {
-			t.Errorf("SlugFor(%q, %d) = %q; want %s (a valid slug)", tc.name, tc.attempt, got, tc.want)
-		}
-	}
-	if a, b := badges.RandomSlug("Ada"), badges.RandomSlug("Ada"); a == b {
-		t.Errorf("RandomSlug gave %q twice", a)
 	}
 }
 

@@ -1,10 +1,6 @@
 package badges
 
-import (
-	"fmt"
-	"io"
-	"strings"
-)
+import "io"
 
 // Limits of one member import.
 const (
@@ -93,22 +89,19 @@ func ParseMemberCSV(r io.Reader, maxRows int) ([]ImportRow, error) {
 
 func memberRow(rec CSVRow) (MemberInput, error) {
 	in := MemberInput{Email: rec.Get("email"), DisplayName: rec.Get("displayName"), ExternalID: rec.Get("externalId"), Slug: rec.Get("slug")}
-	switch p := rec.Get("publicProfile"); strings.ToLower(p) {
-	case "", "false", "no", "0", "n":
-	case "true", "yes", "1", "y":
-		in.PublicProfile = true
-	default:
-		return in, FieldErrorf("publicProfile", "The field \"publicProfile\" must be true or false, not %q.", truncateForMessage(p))
-	}
-	if err := in.Normalize(); err != nil {
+	var err error
+	if in.PublicProfile, err = parseCSVBool("publicProfile", rec.Get("publicProfile")); err != nil {
 		return in, err
 	}
-	return in, nil
+	err = in.Normalize()
+	return in, err
 }
 
+// firstSeen notes the line where a value first appears in the file, and
+// rejects it on every later line.
 func firstSeen(seen map[string]int, key string, line int, field string) error {
 	if first, ok := seen[key]; ok {
-		return &Error{Code: ECONFLICT, Field: field, Message: fmt.Sprintf("The %s %q already appears on line %d.", field, key, first)}
+		return UniqueValue{Field: field, Value: key}.Repeated(first)
 	}
 	seen[key] = line
 	return nil

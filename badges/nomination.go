@@ -93,7 +93,8 @@ func (s *Nominations) Nominate(ctx context.Context, issuerID string, in Nominate
 		}
 		return nil, err
 	}
-	if err := checkNote("note", in.Note, maxNominationNoteLen); err != nil {
+	var err error
+	if in.Note, err = checkNote("note", in.Note, maxNominationNoteLen); err != nil {
 		return nil, err
 	}
 	ach, err := s.awarder.Achievements.Achievement(ctx, in.AchievementID)
@@ -138,10 +139,11 @@ func (s *Nominations) Decide(ctx context.Context, id string, approve bool, reaso
 		if n.Status != NominationPending {
 			return decidedAlready(n)
 		}
-		if err := checkNote("reason", reason, maxDeclineReasonLen); err != nil {
+		trimmed, err := checkNote("reason", reason, maxDeclineReasonLen)
+		if err != nil {
 			return err
 		}
-		n.Status, n.Reason, n.DecidedAt = NominationDeclined, reason, now
+		n.Status, n.Reason, n.DecidedAt = NominationDeclined, trimmed, now
 		return nil
 	})
 }

@@ -44,10 +44,11 @@ func (s *Spotlight) SetPin(ctx context.Context, issuerID string, p *Pin) error {
 		} else if err != nil {
 			return err
 		}
-		if err := checkNote("note", p.Note, maxPinNoteLen); err != nil {
+		note, err := checkNote("note", p.Note, maxPinNoteLen)
+		if err != nil {
 			return err
 		}
-		p.PinnedAt = s.now().UTC()
+		p.Note, p.PinnedAt = note, s.now().UTC()
 	}
 	return s.pins.SetPin(ctx, issuerID, p)
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 )
@@ -148,9 +146,9 @@ func uniqueKey(u badges.UniqueValue) string {
 }
 
 // claimMemberKeys reserves the keys r needs that old (nil for a new member)
-// does not hold yet. On a conflict it frees what it claimed and says which
-// value is taken.
-func (s *MemberService) claimMemberKeys(ctx context.Context, r, old *memberRecord) (claimed []string, err error) {
+// does not hold yet. On a conflict it frees what it claimed and returns
+// the value taken, with its error.
+func (s *MemberService) claimMemberKeys(ctx context.Context, r, old *memberRecord) (claimed []string, taken *badges.UniqueValue, err error) {
 	var had []string
 	if old != nil {
 		had = memberKeys(old)
@@ -162,15 +160,15 @@ func (s *MemberService) claimMemberKeys(ctx context.Context, r, old *memberRecor
 		}
 		holder, err := s.db.ClaimKey(ctx, key, r.ID, s.owns(ctx, key))
 		if err == nil && holder != "" {
-			err = u.Conflict(holder)
+			taken, err = &u, u.Conflict(holder)
 		}
 		if err != nil {
 			s.release(ctx, claimed, r.ID)
-			return nil, err
+			return nil, taken, err
 		}
 		claimed = append(claimed, key)
 	}
-	return claimed, nil
+	return claimed, nil, nil
 }
 
 // release frees keys best-effort; a key left behind is stale and is taken
@@ -181,75 +179,39 @@ func (s *MemberService) release(ctx context.Context, keys []string, ref string) 
 	}
 }
 
-// CreateMember adds a member to an issuer. Without a slug one is derived
-// from the display name, made unique with a suffix when needed.
+// CreateMember adds a member to an issuer. Without a slug it takes the
+// first free one of those the domain derives from the display name (see
+// badges.SlugChoice).
 func (s *MemberService) CreateMember(ctx context.Context, issuerID string, in badges.MemberInput) (*badges.Member, error) {
 	if err := in.Normalize(); err != nil {
 		return nil, err
 	}
 	now := s.db.Now()
 	r := &memberRecord{ID: badges.NewID(), Issuer: issuerID, Email: in.Email, DisplayName: in.DisplayName,
-		ExternalID: in.ExternalID, Slug: in.Slug, Public: in.PublicProfile, CreatedAt: now, UpdatedAt: now}
-	claimed, err := s.claimWithSlug(ctx, r, in.Slug == "")
+		ExternalID: in.ExternalID, Public: in.PublicProfile, CreatedAt: now, UpdatedAt: now}
+	claimed, err := s.claimNew(ctx, r, badges.NewSlugChoice(in))
 	if err != nil {
 		return nil, err
 	}
-	if err := s.insert(ctx, r); err != nil {
-		s.release(ctx, claimed, r.ID)
-		return nil, err
+	if errs, absent := s.insertMembers(ctx, []*memberRecord{r}); errs[0] != nil {
+		if absent[0] {
+			s.release(ctx, claimed, r.ID)
+		}
+		return nil, errs[0]
 	}
 	return r.member(), nil
 }
 
-// claimWithSlug claims r's keys; with derive set it tries the slugs the
-// domain derives from the display name until one is free.
-func (s *MemberService) claimWithSlug(ctx context.Context, r *memberRecord, derive bool) ([]string, error) {
-	if !derive {
-		return s.claimMemberKeys(ctx, r, nil)
-	}
-	for i := 1; ; i++ {
-		r.Slug = badges.SlugFor(r.DisplayName, i)
-		claimed, err := s.claimMemberKeys(ctx, r, nil)
-		if badges.ErrorField(err) != badges.FieldSlug || i == badges.MaxSlugAttempts {
+// claimNew claims a new member's keys, with the slugs the domain offers
+// in turn while it says to try another.
+func (s *MemberService) claimNew(ctx context.Context, r *memberRecord, slugs *badges.SlugChoice) ([]string, error) {
+	for {
+		r.Slug = slugs.Slug()
+		claimed, taken, err := s.claimMemberKeys(ctx, r, nil)
+		if taken == nil || !slugs.Retry(*taken) {
 			return claimed, err
 		}
 	}
-}
-
-// insert stores a new member and lists it: sequence number, list entry,
-// then the record and the count. A crash half-way leaves at most a list
-// entry without a member, which lists skip.
-func (s *MemberService) insert(ctx context.Context, r *memberRecord) error {
-	seq, err := s.db.IncCounter(ctx, membersCounter(r.Issuer), "seq", 1)
-	if err != nil {
-		return err
-	}
-	r.Seq = seq
-	if err := s.pushEntries(ctx, pageID(r.Issuer, seq), pageEntry(seq, r.ID)); err != nil {
-		return err
-	}
-	if _, err := s.db.Collection(database.Members).InsertOne(ctx, r); err != nil {
-		s.unlist(ctx, r)
-		return database.Wrap(err, "store member")
-	}
-	_, err = s.db.IncCounter(ctx, membersCounter(r.Issuer), "count", 1)
-	return err
-}
-
-// pushEntries appends entries to a member list page.
-func (s *MemberService) pushEntries(ctx context.Context, page string, entries ...string) error {
-	defer s.db.LockDoc(database.MemberPages, page)()
-	push := bson.D{{Key: "$push", Value: bson.D{{Key: "ids", Value: bson.D{{Key: "$each", Value: entries}}}}}}
-	_, err := s.db.Collection(database.MemberPages).UpdateOne(ctx, database.ByID(page), push, upsert())
-	return database.Wrap(err, "list member")
-}
-
-// unlist removes a member's entry from its list page.
-func (s *MemberService) unlist(ctx context.Context, r *memberRecord) {
-	page := pageID(r.Issuer, r.Seq)
-	defer s.db.LockDoc(database.MemberPages, page)()
-	_, _ = s.db.Collection(database.MemberPages).UpdateOne(context.WithoutCancel(ctx), database.ByID(page),
-		bson.D{{Key: "$pull", Value: bson.D{{Key: "ids", Value: pageEntry(r.Seq, r.ID)}}}})
 }
 
 // memberAttempts bounds the retries of a change that keeps losing races.
@@ -302,7 +264,7 @@ func updatedRecord(old *memberRecord, m *badges.Member, now time.Time) (*memberR
 // left it, may hold the same values, and a key its record does not need is
 // stale and taken over by the next claim.
 func (s *MemberService) save(ctx context.Context, r, old *memberRecord) (saved bool, err error) {
-	claimed, err := s.claimMemberKeys(ctx, r, old)
+	claimed, _, err := s.claimMemberKeys(ctx, r, old)
 	if err != nil {
 		return false, err
 	}
@@ -337,7 +299,7 @@ func (s *MemberService) DeleteMember(ctx context.Context, id string) error {
 		return badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
 	}
 	s.release(ctx, memberKeys(r), r.ID)
-	s.unlist(ctx, r)
+	s.unlist(ctx, []*memberRecord{r})
 	_, err = s.db.IncCounter(context.WithoutCancel(ctx), membersCounter(r.Issuer), "count", -1)
 	return err
 }

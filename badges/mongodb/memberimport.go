@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/database"
 )
 
 // importWorkers bounds the concurrent reads an import makes while checking
@@ -16,12 +15,12 @@ const importWorkers = 8
 
 // plannedRow is what an import will do with one row.
 type plannedRow struct {
-	row     badges.ImportRow
-	old     *memberRecord       // the member with this e-mail, if there is one
-	update  badges.MemberUpdate // what the row changes of old
-	new     *memberRecord       // nil when the row is rejected or changes nothing
-	derived bool                // new's slug was derived from its name, not given
-	err     error
+	row    badges.ImportRow
+	old    *memberRecord       // the member with this e-mail, if there is one
+	update badges.MemberUpdate // what the row changes of old
+	new    *memberRecord       // nil when the row is rejected or changes nothing
+	slugs  *badges.SlugChoice  // the slugs a new member may take; nil for an update
+	err    error
 }
 
 // ImportMembers applies parsed CSV rows all or nothing: every row is
@@ -63,8 +62,8 @@ func (s *MemberService) ImportMembers(ctx context.Context, issuerID string, rows
 	return rep, nil
 }
 
-// plan checks every row against the database, concurrently, then gives new
-// members without a slug one derived from their name.
+// plan checks every row against the database, concurrently, then keeps
+// the slugs of the new members apart.
 func (s *MemberService) plan(ctx context.Context, issuerID string, rows []badges.ImportRow) ([]plannedRow, error) {
 	plan := make([]plannedRow, len(rows))
 	if err := forEach(ctx, len(rows), func(i int) (err error) {
@@ -73,35 +72,39 @@ func (s *MemberService) plan(ctx context.Context, issuerID string, rows []badges
 	}); err != nil {
 		return nil, err
 	}
-	taken := map[string]bool{}
-	var derive []int
-	for i, p := range plan {
-		switch {
-		case p.new == nil || p.err != nil:
-		case p.new.Slug != "":
-			taken[p.new.Slug] = true
-		default:
-			p.new.Slug = badges.SlugFor(p.new.DisplayName, 1)
-			plan[i].derived = true
-			derive = append(derive, i)
-		}
-	}
-	free := make([]bool, len(derive))
-	if err := forEach(ctx, len(derive), func(j int) error {
-		holder, err := s.db.KeyRef(ctx, slugKey(plan[derive[j]].new.Slug))
-		free[j] = holder == ""
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	for j, i := range derive {
-		r := plan[i].new
-		if !free[j] || taken[r.Slug] {
-			r.Slug = badges.RandomSlug(r.DisplayName)
-		}
-		taken[r.Slug] = true
-	}
+	s.spreadSlugs(ctx, plan)
 	return plan, nil
+}
+
+// spreadSlugs keeps a file's slugs apart: slugs given, and those of
+// members updated, are taken first, in the order of the file; a derived
+// slug an earlier row took gives way to the next the domain offers, which
+// is checked against the database too.
+func (s *MemberService) spreadSlugs(ctx context.Context, plan []plannedRow) {
+	derived := func(p *plannedRow) bool { return p.slugs != nil && p.slugs.Derived() }
+	taken := map[string]int{} // slug → line of the row taking it
+	for i := range plan {
+		if p := &plan[i]; p.new != nil && p.err == nil && !derived(p) {
+			taken[p.new.Slug] = p.row.Line
+		}
+	}
+	for i := range plan {
+		p := &plan[i]
+		for p.new != nil && p.err == nil && derived(p) {
+			line, repeated := taken[p.new.Slug]
+			if !repeated {
+				taken[p.new.Slug] = p.row.Line
+				break
+			}
+			u := badges.UniqueValue{Field: badges.FieldSlug, Value: p.new.Slug}
+			if !p.slugs.Retry(u) {
+				p.reject(u.Repeated(line))
+				break
+			}
+			p.new.Slug = p.slugs.Slug()
+			p.err = s.checkValue(ctx, p, badges.UniqueValue{Field: badges.FieldSlug, Value: p.new.Slug})
+		}
+	}
 }
 
 // forEach runs f for 0..n-1 on a few goroutines and returns the first
@@ -176,39 +179,61 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 			p.new = r
 		}
 	} else {
+		p.slugs = badges.NewSlugChoice(in)
 		p.new = &memberRecord{ID: badges.NewID(), Issuer: issuerID, Email: in.Email, DisplayName: in.DisplayName,
-			ExternalID: in.ExternalID, Slug: in.Slug, Public: in.PublicProfile, CreatedAt: now, UpdatedAt: now}
+			ExternalID: in.ExternalID, Slug: p.slugs.Slug(), Public: in.PublicProfile, CreatedAt: now, UpdatedAt: now}
 	}
 	if p.new != nil {
-		p.err = s.checkFree(ctx, p.new, p.old)
+		p.err = s.checkFree(ctx, &p)
 	}
 	return p, nil
 }
 
 // checkFree reports a conflict if another member holds a slug or an
-// external id r needs (its e-mail address is what matched it to old).
-func (s *MemberService) checkFree(ctx context.Context, r, old *memberRecord) error {
-	for _, u := range r.member().UniqueValues() {
+// external id the row needs (its e-mail address is what matched it to
+// p.old).
+func (s *MemberService) checkFree(ctx context.Context, p *plannedRow) error {
+	for _, u := range p.new.member().UniqueValues() {
 		if u.Field == badges.FieldEmail || u.Value == "" {
 			continue
 		}
-		key := uniqueKey(u)
-		holder, err := s.db.KeyRef(ctx, key)
-		if err != nil {
+		if err := s.checkValue(ctx, p, u); err != nil {
 			return err
-		}
-		if holder == "" || (old != nil && holder == old.ID) {
-			continue
-		}
-		live, err := s.owns(ctx, key)(holder)
-		if err != nil {
-			return err
-		}
-		if live {
-			return u.Conflict(holder)
 		}
 	}
 	return nil
+}
+
+// checkValue reports a conflict if another member holds u, a value the
+// row needs; while the domain offers another slug for one that is held,
+// the row takes it instead.
+func (s *MemberService) checkValue(ctx context.Context, p *plannedRow, u badges.UniqueValue) error {
+	for {
+		holder, err := s.liveHolder(ctx, u, p.old)
+		if err != nil || holder == "" {
+			return err
+		}
+		if p.slugs == nil || !p.slugs.Retry(u) {
+			return u.Conflict(holder)
+		}
+		p.new.Slug = p.slugs.Slug()
+		u.Value = p.new.Slug
+	}
+}
+
+// liveHolder returns the member other than old that holds u, or "" when
+// none does: the key is free, or left behind by a change or a deletion.
+func (s *MemberService) liveHolder(ctx context.Context, u badges.UniqueValue, old *memberRecord) (string, error) {
+	key := uniqueKey(u)
+	holder, err := s.db.KeyRef(ctx, key)
+	if err != nil || holder == "" || (old != nil && holder == old.ID) {
+		return "", err
+	}
+	live, err := s.owns(ctx, key)(holder)
+	if err != nil || !live {
+		return "", err
+	}
+	return holder, nil
 }
 
 // apply writes the planned rows: first it claims every key they need, and
@@ -235,13 +260,28 @@ func (s *MemberService) apply(ctx context.Context, plan []plannedRow) (applied b
 			_, p.err = s.UpdateMember(ctx, p.old.ID, p.update)
 		}
 	}
-	if err := s.insertMany(ctx, fresh); err != nil {
-		for _, p := range fresh {
-			p.err = err
+	s.createAll(ctx, fresh)
+	return true, nil
+}
+
+// createAll stores the new members of an import in bulk. A row whose
+// member is not stored is rejected, and gives up its keys only when its
+// member is certainly absent.
+func (s *MemberService) createAll(ctx context.Context, fresh []*plannedRow) {
+	if len(fresh) == 0 {
+		return
+	}
+	recs := make([]*memberRecord, len(fresh))
+	for i, p := range fresh {
+		recs[i] = p.new
+	}
+	errs, absent := s.insertMembers(ctx, recs)
+	for i, p := range fresh {
+		p.err = errs[i]
+		if absent[i] {
 			s.release(ctx, memberKeys(p.new), p.new.ID)
 		}
 	}
-	return true, nil
 }
 
 // wantedKey is a key a planned row needs and its member does not hold.
@@ -273,10 +313,10 @@ func keysWanted(plan []plannedRow) []wantedKey {
 }
 
 // claimAll claims the keys the planned writes need, with one bulk insert.
-// A key another member holds, or another row of the file wants too,
-// rejects its row — a slug derived from a name is replaced by a random one
-// instead. ok is false when a row was rejected; then, as on an error, the
-// keys claimed here are released.
+// A key another row of the file wants too rejects its row; so does one
+// another member holds, unless the domain offers another slug instead.
+// ok is false when a row was rejected; then, as on an error, the keys
+// claimed here are released.
 func (s *MemberService) claimAll(ctx context.Context, plan []plannedRow) (ok bool, err error) {
 	want := keysWanted(plan)
 	keys, refs := make([]string, len(want)), make([]string, len(want))
@@ -328,35 +368,22 @@ func (p *plannedRow) reject(err error) {
 	}
 }
 
-// taken deals with a value of a planned row that another member holds: a
-// slug derived from a name is replaced by a random one, whose key it
-// returns claimed; any other value rejects the row.
+// taken deals with a value of a planned row that another member holds:
+// while the domain offers another slug for it, the row claims that one
+// and taken returns its key; otherwise the row is rejected.
 func (s *MemberService) taken(ctx context.Context, p *plannedRow, u badges.UniqueValue, holder string) (claimed string, err error) {
-	if u.Field == badges.FieldSlug && p.derived {
-		if claimed, err = s.claimRandomSlug(ctx, p.new); err != nil || claimed != "" {
-			return claimed, err
-		}
-		p.reject(u.Conflict(holder))
-		return "", nil
-	}
-	p.reject(s.conflict(ctx, u, holder))
-	return "", nil
-}
-
-// claimRandomSlug gives a new member a random slug and claims it, and
-// returns its key, or "" when every slug tried was taken.
-func (s *MemberService) claimRandomSlug(ctx context.Context, r *memberRecord) (string, error) {
-	for range badges.MaxSlugAttempts {
-		slug := badges.RandomSlug(r.DisplayName)
-		holder, err := s.db.ClaimKey(ctx, slugKey(slug), r.ID, s.owns(ctx, slugKey(slug)))
-		if err != nil {
+	for p.slugs != nil && p.slugs.Retry(u) {
+		p.new.Slug = p.slugs.Slug()
+		u.Value = p.new.Slug
+		key := slugKey(u.Value)
+		if holder, err = s.db.ClaimKey(ctx, key, p.new.ID, s.owns(ctx, key)); err != nil {
 			return "", err
 		}
 		if holder == "" {
-			r.Slug = slug
-			return slugKey(slug), nil
+			return key, nil
 		}
 	}
+	p.reject(s.conflict(ctx, u, holder))
 	return "", nil
 }
 
@@ -375,37 +402,4 @@ func (s *MemberService) releaseWanted(ctx context.Context, plan []plannedRow, wa
 	for _, w := range want {
 		s.release(ctx, []string{w.key}, plan[w.row].new.ID)
 	}
-}
-
-// insertMany lists and stores members whose keys are claimed.
-func (s *MemberService) insertMany(ctx context.Context, rows []*plannedRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	issuer := rows[0].new.Issuer
-	last, err := s.db.IncCounter(ctx, membersCounter(issuer), "seq", int64(len(rows)))
-	if err != nil {
-		return err
-	}
-	pages := map[string][]string{}
-	docs := make([]any, len(rows))
-	for i, p := range rows {
-		p.new.Seq = last - int64(len(rows)) + 1 + int64(i)
-		id := pageID(issuer, p.new.Seq)
-		pages[id] = append(pages[id], pageEntry(p.new.Seq, p.new.ID))
-		docs[i] = p.new
-	}
-	for id, entries := range pages {
-		if err := s.pushEntries(ctx, id, entries...); err != nil {
-			return err
-		}
-	}
-	if _, err := s.db.Collection(database.Members).InsertMany(ctx, docs); err != nil {
-		for _, p := range rows {
-			s.unlist(ctx, p.new)
-		}
-		return database.Wrap(err, "store members")
-	}
-	_, err = s.db.IncCounter(ctx, membersCounter(issuer), "count", int64(len(rows)))
-	return err
 }

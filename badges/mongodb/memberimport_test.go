@@ -3,6 +3,8 @@ package mongodb_test
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,4 +129,56 @@ func TestMemberService_ImportRacingACreate(t *testing.T) {
 		}
 	}
 	t.Logf("outcomes: %v", outcomes)
+}
+
+// TestMemberService_OneSlugPolicy checks that creating and importing
+// members without a slug follow the one policy of badges.SlugChoice: the
+// name's slug, then numbered ones, then random ones; and that a slug
+// given, when taken, rejects the member either way.
+func TestMemberService_OneSlugPolicy(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+	importSlugs := func(csv string) []string {
+		t.Helper()
+		rows, err := badges.ParseMemberCSV(strings.NewReader("email,displayName,slug\n"+csv), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := s.ImportMembers(ctx, issuerA, rows, false)
+		if err != nil || !rep.Applied {
+			t.Fatalf("import: %+v, %v", rep, err)
+		}
+		var slugs []string
+		for _, r := range rep.Rows {
+			m, err := s.Member(ctx, r.MemberID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slugs = append(slugs, m.Slug)
+		}
+		return slugs
+	}
+	got := importSlugs("a@example.org,Ann Lee,\nb@example.org,Ann Lee,\nc@example.org,Ann Lee,\n")
+	got = append(got, mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "d@example.org", DisplayName: "Ann Lee"}).Slug)
+	got = append(got, importSlugs("e@example.org,Ann Lee,\n")...)
+	got = append(got, mustCreateMember(t, s, issuerA, badges.MemberInput{Email: "f@example.org", DisplayName: "Ann Lee"}).Slug)
+	got = append(got, importSlugs("g@example.org,Ann Lee,\n")...)
+	want := []string{"ann-lee", "ann-lee-2", "ann-lee-3", "ann-lee-4", "ann-lee-5"}
+	random := regexp.MustCompile(`^ann-lee-[a-z2-7]{6}$`)
+	if !slices.Equal(got[:5], want) || !random.MatchString(got[5]) || !random.MatchString(got[6]) || got[5] == got[6] {
+		t.Fatalf("slugs %q; want %q, then two random ones", got, want)
+	}
+
+	_, err := s.CreateMember(ctx, issuerA, badges.MemberInput{Email: "h@example.org", DisplayName: "H", Slug: "ann-lee"})
+	if badges.ErrorCode(err) != badges.ECONFLICT || badges.ErrorField(err) != badges.FieldSlug {
+		t.Errorf("create with a slug taken: %v", err)
+	}
+	rows, err := badges.ParseMemberCSV(strings.NewReader("email,displayName,slug\nh@example.org,H,ann-lee\n"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.ImportMembers(ctx, issuerA, rows, false)
+	if err != nil || rep.Applied || badges.ErrorField(rep.Rows[0].Err) != badges.FieldSlug {
+		t.Errorf("import with a slug taken: %+v, %v", rep, err)
+	}
 }
