@@ -192,3 +192,16 @@ func (m *Member) Apply(u MemberUpdate) (*Member, error) {
 	n.Email, n.DisplayName, n.ExternalID, n.Slug, n.PublicProfile = in.Email, in.DisplayName, in.ExternalID, in.Slug, in.PublicProfile
 	return &n, nil
 }
+
+// CheckLine is CheckText for a value shown on one line, such as a name: it
+// also refuses line breaks.
+func CheckLine(field, v string, required bool, max int) (string, error) {
+	v, err := CheckText(field, v, required, max)
+	if err != nil {
+		return "", err
+	}
+	if strings.ContainsAny(v, "\r\n") {
+		return "", FieldErrorf(field, "%s must be a single line", field)
+	}
+	return v, nil
+}

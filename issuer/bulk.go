@@ -169,7 +169,7 @@ func (s *Service) bulkRecipients(ctx context.Context, issuerID string, rows []*b
 		in := badges.MemberInput{Email: email, DisplayName: rs[0].in.Name}
 		if in.DisplayName == "" {
 			for _, r := range rs {
-				r.reject(badges.FieldErrorf("name", "%s is not a member yet; give a name to add them", email))
+				r.reject(badges.FieldErrorf("name", "name is required to add %s, who is not a member yet", email))
 			}
 			continue
 		}

@@ -14,7 +14,17 @@ func (s *Service) SetClock(now func() time.Time, sleep func(context.Context, tim
 var (
 	IdempotencyClaim = idempotencyClaim
 	InFlightWait     = inFlightWait
+	CountIssued      = countIssued
 )
+
+// The showcase arithmetic recordIssued does, for table tests.
+type (
+	Listed       = listing
+	IssuedCounts = issuedCounts
+)
+
+// List is list, for the tests of package issuer_test.
+func (m *MemberShowcase) List(entries []ShowcaseEntry) Listed { return m.list(entries) }
 
 // SignDocument gives any document the issuer's Data Integrity proof, as
 // its credentials and status lists get theirs.

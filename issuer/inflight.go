@@ -59,7 +59,7 @@ func (s *Service) memberByEmail(ctx context.Context, issuerID string, in badges.
 			return page.Items[0], nil
 		}
 		if in.Name == "" {
-			return nil, badges.FieldErrorf("name", "%s is not a member yet; give a name to add them", in.Email)
+			return nil, badges.FieldErrorf("name", "name is required to add %s, who is not a member yet", in.Email)
 		}
 		m, err := s.deps.Members.CreateMember(ctx, issuerID, badges.MemberInput{Email: in.Email, DisplayName: in.Name})
 		if badges.ErrorCode(err) != badges.ECONFLICT || badges.ErrorField(err) != "email" {

@@ -103,7 +103,7 @@ func newPrivateKey(alg string) (crypto.Signer, error) {
 	case AlgEdDSA:
 		_, priv, err = ed25519.GenerateKey(rand.Reader)
 	default:
-		return nil, badges.FieldErrorf("jwtAlg", "the JWT algorithm must be one of %s, not %q", strings.Join(JWTAlgs, ", "), alg)
+		return nil, badges.FieldErrorf("jwtAlg", "jwtAlg must be one of %s, not %q", strings.Join(JWTAlgs, ", "), alg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("generate %s key: %w", alg, err)

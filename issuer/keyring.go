@@ -119,16 +119,25 @@ func (r *Keyring) open(issuerID string, di, jwt *Key) (*IssuerKeys, error) {
 // inserting the next generation, which fails when a concurrent rotation
 // took it; the rotation then reads again and takes the one after. So
 // rotations racing on one issuer each add one key of each use, as if run
-// one after the other, and none stops half-way with a key published
-// without its pair.
+// one after the other.
+//
+// The new Data Integrity key is published, and may sign, as soon as it is
+// stored, so its JWT pair is added even if the caller stops waiting
+// meanwhile: a cancelled request does not stop a rotation half-way. Only a
+// storage failure between the two keys can, and then the new Data
+// Integrity key signs beside the previous JWT key, both published, until a
+// rotation adds one of each again.
 func (r *Keyring) Rotate(ctx context.Context, issuerID, jwtAlg string) ([]*Key, error) {
 	if jwtAlg == "" {
 		jwtAlg = AlgRS256
 	}
-	for _, use := range []KeyUse{UseDataIntegrity, UseJWT} {
-		if err := r.addGeneration(ctx, issuerID, use, jwtAlg); err != nil {
-			return nil, err
-		}
+	if err := r.addGeneration(ctx, issuerID, UseDataIntegrity, AlgEdDSA); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pairTimeout)
+	defer cancel()
+	if err := r.addGeneration(ctx, issuerID, UseJWT, jwtAlg); err != nil {
+		return nil, err
 	}
 	r.mu.Lock()
 	delete(r.cache, issuerID)
@@ -136,16 +145,18 @@ func (r *Keyring) Rotate(ctx context.Context, issuerID, jwtAlg string) ([]*Key, 
 	return r.Keys(ctx, issuerID)
 }
 
+// pairTimeout bounds the second half of a rotation, which goes on when
+// its caller stops waiting.
+const pairTimeout = 30 * time.Second
+
 // maxRotationAttempts bounds how often one rotation yields a generation
 // to concurrent ones before it gives up with a conflict.
 const maxRotationAttempts = 32
 
-// addGeneration stores a new key of one use as the generation after the
-// newest, reading again whenever another process stored that one first.
+// addGeneration stores a new key of one use and algorithm as the
+// generation after the newest, reading again whenever another process
+// stored that one first.
 func (r *Keyring) addGeneration(ctx context.Context, issuerID string, use KeyUse, alg string) error {
-	if use == UseDataIntegrity {
-		alg = AlgEdDSA
-	}
 	priv, err := newPrivateKey(alg)
 	if err != nil {
 		return err

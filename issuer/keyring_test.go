@@ -64,3 +64,75 @@ func TestKeyring_ConcurrentRotations(t *testing.T) {
 		t.Fatalf("after the rotations: data integrity %v, jwt %v", diErr, jwtErr)
 	}
 }
+
+// stoppingKeys is a KeyStore in memory whose caller stops waiting (its
+// context is cancelled) as soon as a Data Integrity key of generation 2 is
+// stored, between the two halves of a rotation.
+type stoppingKeys struct {
+	mu   sync.Mutex
+	keys map[string]*issuer.Key
+	stop context.CancelFunc
+}
+
+func (s *stoppingKeys) CreateKey(ctx context.Context, k *issuer.Key) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.keys[k.ID]; ok {
+		return badges.Errorf(badges.ECONFLICT, "The key %s exists already.", k.ID)
+	}
+	s.keys[k.ID] = k
+	if k.Use == issuer.UseDataIntegrity && k.Generation == 2 {
+		s.stop()
+	}
+	return nil
+}
+
+func (s *stoppingKeys) Keys(ctx context.Context, _ string) ([]*issuer.Key, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*issuer.Key
+	for _, k := range s.keys {
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func (s *stoppingKeys) Key(_ context.Context, _, id string) (*issuer.Key, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k, ok := s.keys[id]; ok {
+		return k, nil
+	}
+	return nil, badges.Errorf(badges.ENOTFOUND, "No key %s.", id)
+}
+
+// TestKeyring_RotateOutlivesItsCaller: a rotation whose caller stops
+// waiting once the new Data Integrity key is stored still adds its JWT
+// pair, so that the published key is not left alone.
+func TestKeyring_RotateOutlivesItsCaller(t *testing.T) {
+	sealer, err := issuer.NewSealer(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	store := &stoppingKeys{keys: map[string]*issuer.Key{}, stop: cancel}
+	ring := issuer.NewKeyring(store, sealer)
+	if _, err := ring.Active(ctx, "issuer1", issuer.AlgES256); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ring.Rotate(ctx, "issuer1", issuer.AlgES256); err != nil {
+		t.Fatalf("Rotate: %v", err)
+	}
+	for _, id := range []string{"di-2", "jwt-2"} {
+		if _, err := store.Key(t.Context(), "issuer1", id); err != nil {
+			t.Errorf("after the rotation: %v", err)
+		}
+	}
+}

@@ -54,11 +54,8 @@ type ProfileService interface {
 // Validate checks and normalises the input.
 func (in *ProfileInput) Validate() error {
 	var err error
-	if in.Name, err = badges.CheckText("name", in.Name, true, 200); err != nil {
+	if in.Name, err = badges.CheckLine("name", in.Name, true, 200); err != nil {
 		return err
-	}
-	if strings.ContainsAny(in.Name, "\r\n") {
-		return badges.FieldErrorf("name", "name must be one line of at most 200 characters")
 	}
 	in.URL = strings.TrimSpace(in.URL)
 	if in.URL != "" && !badges.IsHTTPURL(in.URL) {

@@ -21,9 +21,11 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, e
 	reason = strings.TrimSpace(reason)
 	switch {
 	case reason == "":
-		return nil, badges.FieldErrorf("reason", "a reason is required: it is kept with the revocation")
-	case !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > maxReasonLen:
-		return nil, badges.FieldErrorf("reason", "the reason must be text of at most %d characters", maxReasonLen)
+		return nil, badges.FieldErrorf("reason", "reason is required: it is kept with the revocation")
+	case !utf8.ValidString(reason):
+		return nil, badges.FieldErrorf("reason", "reason is not valid UTF-8")
+	case utf8.RuneCountInString(reason) > maxReasonLen:
+		return nil, badges.FieldErrorf("reason", "reason is longer than %d characters", maxReasonLen)
 	}
 	c, err := s.deps.Credentials.Credential(ctx, id)
 	if err != nil {
@@ -35,7 +37,7 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, e
 		if err := s.recordRevoked(ctx, c); err != nil {
 			return nil, err
 		}
-		return nil, badges.Errorf(badges.ECONFLICT, "Credential %s was already revoked on %s.", id, c.RevokedAt.Format(time.RFC3339))
+		return nil, AlreadyRevoked(c)
 	}
 	if err := s.deps.Status.SetRevoked(ctx, c.IssuerID, c.StatusList, c.StatusIndex); err != nil {
 		return nil, err
@@ -50,4 +52,10 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, e
 	// The member may earn the badge again.
 	_ = s.deps.Claims.ReleaseKey(context.WithoutCancel(ctx), heldClaim(c.AchievementID, c.MemberID), c.ID)
 	return c, nil
+}
+
+// AlreadyRevoked is the error for revoking a credential that is revoked:
+// found so, or revoked by another request between the read and the write.
+func AlreadyRevoked(c *Credential) error {
+	return badges.Errorf(badges.ECONFLICT, "Credential %s was already revoked on %s.", c.ID, c.RevokedAt.Format(time.RFC3339))
 }

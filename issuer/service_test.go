@@ -275,6 +275,12 @@ func TestService_AwardErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("message/new member without a name", func(t *testing.T) {
+		_, _, err := f.svc.Award(ctx, f.issuer.ID, badges.AwardInput{AchievementID: f.ach.ID, Email: "new@example.org"})
+		if want := "name is required to add new@example.org, who is not a member yet."; badges.ErrorMessage(err) != want {
+			t.Fatalf("err = %v; want %q", err, want)
+		}
+	})
 	t.Run("archived achievement", func(t *testing.T) {
 		archived := badges.StatusArchived
 		if _, err := f.achs.UpdateAchievement(ctx, f.ach.ID, badges.AchievementUpdate{Status: &archived}); err != nil {
@@ -293,8 +299,14 @@ func TestService_Revoke(t *testing.T) {
 	c := f.mustAward(t, badges.AwardInput{Email: "a@example.org", Name: "A"})
 	other := f.mustAward(t, badges.AwardInput{Email: "b@example.org", Name: "B"})
 
-	if _, err := f.svc.Revoke(ctx, c.ID, " "); badges.ErrorField(err) != "reason" {
-		t.Fatalf("revoke without a reason: %v", err)
+	for reason, say := range map[string]string{
+		" ":                      "reason is required: it is kept with the revocation.",
+		"bad \xff":               "reason is not valid UTF-8.",
+		strings.Repeat("r", 501): "reason is longer than 500 characters.",
+	} {
+		if _, err := f.svc.Revoke(ctx, c.ID, reason); badges.ErrorField(err) != "reason" || badges.ErrorMessage(err) != say {
+			t.Fatalf("revoke with the reason %q: %v; want %q", reason, err, say)
+		}
 	}
 	r, err := f.svc.Revoke(ctx, c.ID, "Awarded by mistake")
 	if err != nil || !r.Revoked() || r.RevocationReason != "Awarded by mistake" {

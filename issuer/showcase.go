@@ -92,17 +92,17 @@ func (m *MemberShowcase) Levels() map[string]bool {
 	return out
 }
 
-// Listed is what listing credentials changed on a member's showcase.
-type Listed struct {
+// listing is what listing credentials changed on a member's showcase.
+type listing struct {
 	Added     []ShowcaseEntry // entries the showcase did not list before
 	NewLevels []string        // levels the member holds a badge of for the first time, sorted
 }
 
-// List adds entries to a member's showcase and says what changed. An entry
+// list adds entries to a member's showcase and says what changed. An entry
 // listed already changes nothing, so listing twice is harmless.
-func (m *MemberShowcase) List(entries []ShowcaseEntry) Listed {
+func (m *MemberShowcase) list(entries []ShowcaseEntry) listing {
 	before := m.Levels()
-	var l Listed
+	var l listing
 	for _, e := range entries {
 		if m.AddToMember(e) {
 			l.Added = append(l.Added, e)
@@ -117,19 +117,19 @@ func (m *MemberShowcase) List(entries []ShowcaseEntry) Listed {
 	return l
 }
 
-// IssuedCounts is what newly listed credentials add to their achievements'
+// issuedCounts is what newly listed credentials add to their achievements'
 // showcases and to the community's statistics.
-type IssuedCounts struct {
+type issuedCounts struct {
 	ByAchievement map[string][]ShowcaseEntry // the new entries, by achievement
 	Awards        map[time.Time][]string     // achievement ids, by when they were awarded
 	Reached       map[string]int             // the level funnel: members reaching each level
 }
 
-// CountIssued adds up what listing credentials changed on members'
+// countIssued adds up what listing credentials changed on members'
 // showcases: only entries new to their member's showcase count, and a
 // member counts once for each level they reached.
-func CountIssued(changes []Listed) IssuedCounts {
-	c := IssuedCounts{ByAchievement: map[string][]ShowcaseEntry{}, Awards: map[time.Time][]string{}, Reached: map[string]int{}}
+func countIssued(changes []listing) issuedCounts {
+	c := issuedCounts{ByAchievement: map[string][]ShowcaseEntry{}, Awards: map[time.Time][]string{}, Reached: map[string]int{}}
 	for _, l := range changes {
 		for _, e := range l.Added {
 			c.ByAchievement[e.AchievementID] = append(c.ByAchievement[e.AchievementID], e)
@@ -208,19 +208,19 @@ func (s *Service) recordIssued(ctx context.Context, creds []*Credential) error {
 		}
 		byMember[c.MemberID] = append(byMember[c.MemberID], EntryOf(c))
 	}
-	listed := make(map[string]Listed, len(members))
+	listed := make(map[string]listing, len(members))
 	err := s.deps.Showcases.UpdateMemberShowcases(ctx, members, func(id string, sc *MemberShowcase) error {
-		listed[id] = sc.List(byMember[id])
+		listed[id] = sc.list(byMember[id])
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	changes := make([]Listed, len(members))
+	changes := make([]listing, len(members))
 	for i, m := range members {
 		changes[i] = listed[m]
 	}
-	counts := CountIssued(changes)
+	counts := countIssued(changes)
 	if err := s.deps.Stats.CountAwards(ctx, creds[0].IssuerID, counts.Awards, counts.Reached); err != nil {
 		return err
 	}

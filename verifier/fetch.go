@@ -134,16 +134,16 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, kind FetchKind, acce
 	if e, ok := f.cache.get(key); ok {
 		return e.body, e.mediaType, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	reqCtx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, "", refused("%v", err)
 	}
 	req.Header.Set("Accept", accept)
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, "", fetchError(u.Host, err)
+		return nil, "", fetchError(ctx, u.Host, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -151,7 +151,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, kind FetchKind, acce
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
 	if err != nil {
-		return nil, "", unreachable(u.Host)
+		return nil, "", fetchError(ctx, u.Host, err)
 	}
 	if int64(len(body)) > f.maxBytes {
 		return nil, "", fmt.Errorf("the response from %s is larger than %d bytes", u.Host, f.maxBytes)
@@ -166,11 +166,14 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, kind FetchKind, acce
 // fetchError says why a request failed, briefly: the report shows it. A
 // refused connection, a timeout, a reset or an answer that is not HTTP all
 // read the same, so that the verifier cannot be used to tell open ports
-// from closed ones.
-func fetchError(host string, err error) error {
+// from closed ones. A caller that stopped waiting (ctx cancelled or past
+// its deadline) learns that instead: it says nothing of the host.
+func fetchError(ctx context.Context, host string, err error) error {
 	var r *refusal
 	var dns *net.DNSError
 	switch {
+	case ctx.Err() != nil:
+		return &stoppedError{host: host, err: ctx.Err()}
 	case errors.As(err, &r):
 		return r
 	case errors.As(err, &dns):
@@ -180,6 +183,20 @@ func fetchError(host string, err error) error {
 	}
 	return unreachable(host)
 }
+
+// stoppedError is a fetch the caller stopped waiting for; it matches
+// context.Canceled or context.DeadlineExceeded, as the caller's context
+// ended.
+type stoppedError struct {
+	host string
+	err  error
+}
+
+func (e *stoppedError) Error() string {
+	return "the verification was stopped before " + e.host + " answered"
+}
+
+func (e *stoppedError) Unwrap() error { return e.err }
 
 func unreachable(host string) error {
 	return fmt.Errorf("%s could not be reached, or did not answer in time", host)

@@ -335,3 +335,42 @@ func TestFetcher_SameErrorOpenOrClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestFetcher_StoppedDuringBody: a caller that stops waiting (cancelled, or
+// past its own deadline) while the body is read gets its context's error,
+// not a report that the host could not be reached.
+func TestFetcher_StoppedDuringBody(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want error
+		ctx  func() (context.Context, context.CancelFunc)
+	}{
+		{"cancelled", context.Canceled, func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }},
+		{"deadline", context.DeadlineExceeded, func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 300*time.Millisecond)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, stop := tc.ctx()
+			defer stop()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Length", "100")
+				_, _ = w.Write([]byte(`{"partial":`))
+				w.(http.Flusher).Flush()
+				// The headers are on their way: the fetcher is reading the
+				// body when the caller stops.
+				time.Sleep(100 * time.Millisecond)
+				if tc.want == context.Canceled {
+					stop()
+				}
+				<-r.Context().Done()
+			}))
+			t.Cleanup(srv.Close)
+			f := NewFetcher(FetcherOptions{AllowLoopback: true, Timeout: 5 * time.Second})
+			_, _, err := f.Fetch(ctx, srv.URL+"/list", KindStatus, "application/json")
+			if !errors.Is(err, tc.want) || strings.Contains(err.Error(), "could not be reached") {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}

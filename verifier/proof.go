@@ -118,8 +118,6 @@ func (v *Verifier) supported(typ, suite string) bool {
 	return false
 }
 
-// notFetched reports a proof whose key lives elsewhere while the verifier
-// has no network: neither verified nor refuted.
 // keyUnusable reports a proof whose key could not be had: not fetched
 // without the network, otherwise failed with the reason.
 func keyUnusable(r *Report, label string, err error) Outcome {
@@ -131,6 +129,8 @@ func keyUnusable(r *Report, label string, err error) Outcome {
 	return Fail
 }
 
+// notFetched reports a proof whose key lives elsewhere while the verifier
+// has no network: neither verified nor refuted.
 func notFetched(r *Report, label string) Outcome {
 	r.add(CheckKey, Skipped, label+": the key was not fetched, since this verifier does not use the network.")
 	r.add(CheckProof, Warn, label+": not verified, since its key was not fetched.")

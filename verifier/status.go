@@ -115,7 +115,12 @@ func (v *run) bitstringStatus(ctx context.Context, r *Report, doc, e map[string]
 	}
 	// An unsigned or altered list could hide a revocation, or invent one:
 	// its answer counts for nothing.
-	if failure := v.listProof(ctx, list); failure != "" {
+	failure, checked := v.listProof(ctx, list)
+	if !checked {
+		r.add(CheckStatus, Warn, fmt.Sprintf("The proof of the status list %s was not checked, since the verification was stopped before it finished; the credential's status is unknown.", clip(listURL, 120)))
+		return
+	}
+	if failure != "" {
 		r.add(CheckStatus, Fail, fmt.Sprintf("The status list %s cannot be trusted, since its proof does not verify (%s); the credential's status is unknown.", clip(listURL, 120), failure))
 		return
 	}
@@ -188,22 +193,24 @@ func (v *run) listCaveat(list *statusList, issuer, purpose, listPurpose string) 
 }
 
 // listProof verifies a status list's proofs and returns why they fail, or
-// "". Every credential of an issuer points at the same few lists, so the
-// answer is kept, by the list's content, as long as the list itself.
-func (v *run) listProof(ctx context.Context, list *statusList) string {
+// "" if they verify; checked is false when the verification was stopped
+// before the proofs could be told good or bad, which says nothing of the
+// list. Every credential of an issuer points at the same few lists, so a
+// checked answer is kept, by the list's content, as long as the list itself.
+func (v *run) listProof(ctx context.Context, list *statusList) (failure string, checked bool) {
 	if e, ok := v.lists.get(list.digest); ok {
-		return string(e.body)
+		return string(e.body), true
 	}
 	scratch := &Report{}
 	v.checkProofs(ctx, scratch, list.credential)
-	failure := ""
+	if ctx.Err() != nil {
+		return "", false
+	}
 	if verdictOf(scratch.Checks) == Invalid {
 		failure = firstFailure(scratch.Checks)
 	}
-	if ctx.Err() == nil { // a verification cut short says nothing of the list
-		v.lists.put(list.digest, entry{body: []byte(failure)}, DefaultStatusTTL)
-	}
-	return failure
+	v.lists.put(list.digest, entry{body: []byte(failure)}, DefaultStatusTTL)
+	return failure, true
 }
 
 func firstFailure(checks []Check) string {

@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -204,5 +205,44 @@ func TestVerify_StatusListProofFails(t *testing.T) {
 	if f := failures(r); len(f) != 1 {
 		dump(t, r)
 		t.Fatalf("%d failed checks; only the status check may fail", len(f))
+	}
+}
+
+// stoppingDocuments serves an issuer's documents and stops the verification
+// (cancels its context) when the given URL is asked for, as a timeout would
+// part-way through a check.
+type stoppingDocuments struct {
+	*laurelIssuer
+	at   string
+	stop context.CancelFunc
+}
+
+func (d stoppingDocuments) Document(ctx context.Context, url string) ([]byte, string, bool, error) {
+	if url == d.at {
+		d.stop()
+	}
+	return d.laurelIssuer.Document(ctx, url)
+}
+
+// TestStatus_StoppedDuringListProof: a verification stopped while the
+// status list's own proof is checked leaves the status unknown, a warning,
+// and does not fail the list's proof.
+func TestStatus_StoppedDuringListProof(t *testing.T) {
+	li := MustLaurelIssuer(t, issuer.AlgEdDSA, laurelNow)
+	listURL := li.urls.StatusList(li.profile.ID, 0)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	docs := stoppingDocuments{laurelIssuer: li, at: li.urls.Key(li.profile.ID, li.diKey.ID), stop: cancel}
+	v := MustVerifier(t, Options{Local: docs, Now: FixedClock(laurelNow)})
+	r := &Report{}
+	(&run{Verifier: v}).checkStatus(ctx, r, map[string]any{"issuer": li.urls.Issuer(li.profile.ID), "credentialStatus": map[string]any{
+		"type": statusBitstring, "statusPurpose": "revocation", "statusListIndex": "5", "statusListCredential": listURL}})
+	got := findChecks(r, CheckStatus)
+	if len(got) != 1 || got[0].Outcome != Warn || !strings.Contains(got[0].Message, "was not checked, since the verification was stopped") {
+		dump(t, r)
+		t.Fatal("want one status warning saying the list's proof was not checked")
+	}
+	if v.lists.len() != 0 {
+		t.Fatal("an unchecked list's answer was kept")
 	}
 }

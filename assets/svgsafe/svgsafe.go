@@ -120,21 +120,6 @@ func NewReader(data []byte, p Policy) (*Reader, error) {
 	return &Reader{dec: dec, policy: p, base: base}, nil
 }
 
-// Check reads the whole of data under p and returns the first problem.
-func Check(data []byte, p Policy) error {
-	r, err := NewReader(data, p)
-	if err != nil {
-		return err
-	}
-	for {
-		if _, err := r.Next(); errors.Is(err, io.EOF) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-	}
-}
-
 // charsetError carries the encoding a document declared.
 type charsetError struct{ label string }
 

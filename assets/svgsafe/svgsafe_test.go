@@ -17,6 +17,21 @@ var (
 	foreign = Policy{MaxDepth: 4, MaxTokens: 20, AllowNoNamespace: true, Foreign: true}
 )
 
+// readAll reads the whole of data under p and returns the first problem.
+func readAll(data []byte, p Policy) error {
+	r, err := NewReader(data, p)
+	if err != nil {
+		return err
+	}
+	for {
+		if _, err := r.Next(); errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+}
+
 func TestCheck(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -62,7 +77,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := Check([]byte(tc.doc), tc.policy)
+			err := readAll([]byte(tc.doc), tc.policy)
 			if tc.kind == 0 {
 				if err != nil {
 					t.Fatalf("Check = %v, want nil", err)

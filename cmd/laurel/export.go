@@ -40,7 +40,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	if _, err := os.Lstat(file); err == nil {
-		return failf(nil, "The file %s exists already: choose another name, or remove it first.", file)
+		return existsAlready(nil, file)
 	}
 	if m.Config.MongoURI == "" {
 		db := filepath.Join(m.Config.DataDir, m.Config.MongoDatabase+".sqlite")
@@ -67,18 +67,18 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 // writeArchive exports db into a temporary file beside file, readable by
-// this user only, and renames it to file once it is whole and on the disk,
-// so that file never holds half an archive.
+// this user only, and links it as file once it is whole and on the disk,
+// then syncs the directory, so that file never holds half an archive and,
+// once this returns, survives a crash. A link, unlike a rename, never
+// replaces a file: one made at file since runExport looked is kept.
 func writeArchive(ctx context.Context, db *database.DB, file string) (h *database.ArchiveHeader, size int64, err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.partial")
 	if err != nil {
 		return nil, 0, failf(err, "The archive %s cannot be created: %v.", file, err)
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
+	defer func() { // nothing is left to remove once publish has succeeded
+		tmp.Close()
+		os.Remove(tmp.Name())
 	}()
 	w := bufio.NewWriterSize(tmp, 256<<10)
 	if h, err = db.Export(ctx, w, laurelVersion()); err != nil {
@@ -91,14 +91,45 @@ func writeArchive(ctx context.Context, db *database.DB, file string) (h *databas
 	if err != nil {
 		return nil, 0, err
 	}
-	if err = errors.Join(tmp.Close(), os.Rename(tmp.Name(), file)); err != nil {
-		return nil, 0, failf(err, "The archive %s cannot be written: %v.", file, err)
+	if err = publish(tmp, file); err != nil {
+		return nil, 0, err
 	}
 	return h, fi.Size(), nil
 }
 
-// parseFileArg parses "[flags] FILE" or "FILE [flags]", filling flags not
-// given from the environment, and returns FILE.
+// publish gives the written temporary file the name file, which must not
+// exist, removes the temporary name and makes the change durable.
+func publish(tmp *os.File, file string) error {
+	if err := tmp.Close(); err != nil {
+		return failf(err, "The archive %s cannot be written: %v.", file, err)
+	}
+	err := os.Link(tmp.Name(), file)
+	if errors.Is(err, os.ErrExist) {
+		return existsAlready(err, file)
+	}
+	if err != nil {
+		return failf(err, "The archive %s cannot be written: %v.", file, err)
+	}
+	_ = os.Remove(tmp.Name()) // file holds the archive; a leftover name costs no data
+	if err := syncDir(filepath.Dir(file)); err != nil {
+		return failf(err, "The archive %s was written, but its directory cannot be synced to the disk: %v.", file, err)
+	}
+	return nil
+}
+
+// syncDir flushes a directory's entries (a new name in it) to the disk.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	return errors.Join(d.Sync(), d.Close())
+}
+
+func existsAlready(cause error, file string) error {
+	return failf(cause, "The file %s exists already: choose another name, or remove it first.", file)
+}
+
 // archiveCommand reads the flags and the one file argument of "laurel
 // export" or "laurel import" (cmd), and returns the Main they configure.
 func archiveCommand(cmd, usage string, args []string, getenv func(string) string, stdout, stderr io.Writer) (*Main, string, error) {
@@ -114,6 +145,8 @@ func archiveCommand(cmd, usage string, args []string, getenv func(string) string
 	return m, file, err
 }
 
+// parseFileArg parses "[flags] FILE" or "FILE [flags]", filling flags not
+// given from the environment, and returns FILE.
 func parseFileArg(fs *flag.FlagSet, args []string, getenv func(string) string, cmd string) (string, error) {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		return args[0], parseWithEnv(fs, args[1:], getenv)

@@ -57,6 +57,25 @@ func TestExport_Refused(t *testing.T) {
 	}
 }
 
+// TestExport_KeepsFileMadeMeanwhile: a file that appears at the archive's
+// name after export looked for one (here: before the archive is written)
+// is kept, not replaced, and no temporary file is left.
+func TestExport_KeepsFileMadeMeanwhile(t *testing.T) {
+	l, _ := openLaurel(t, t.TempDir(), "")
+	archive := filepath.Join(t.TempDir(), "a.gz")
+	check(t, os.WriteFile(archive, []byte("made meanwhile"), 0o600))
+	_, _, err := writeArchive(t.Context(), l.DB, archive)
+	if !errors.Is(err, os.ErrExist) || !strings.Contains(err.Error(), "exists already") {
+		t.Errorf("export onto a file made meanwhile: %v", err)
+	}
+	if b, _ := os.ReadFile(archive); string(b) != "made meanwhile" {
+		t.Errorf("the file made meanwhile was replaced")
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(archive)); len(entries) != 1 {
+		t.Errorf("export left files behind: %v", entries)
+	}
+}
+
 // TestImport_Refused: a damaged or foreign archive, a database that is not
 // empty and a master key that cannot open the archive's keys are each
 // refused with a clear error, and nothing is written — the target data

@@ -70,7 +70,8 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Imported %d documents of %d collections into the database %s in %.1fs (exported from the database %s on %s by Laurel %s).\n",
+	// The header's names come from the archive, outside data: printf escapes them.
+	printf(stdout, "Imported %d documents of %d collections into the database %s in %.1fs (exported from the database %s on %s by Laurel %s).\n",
 		h.Documents(), len(h.Collections), m.db.Name(), time.Since(start).Seconds(), h.Database, h.Created.Format("2006-01-02 15:04 MST"), h.Laurel)
 	fmt.Fprintf(stdout, "All %d signing keys open with the master key. Serve it with the same -base-url as before: every credential's id is a URL under it.\n", check.keys)
 	return nil

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -294,4 +296,53 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestImport_EscapesHeader: what an archive's header says of its origin
+// (the database, the Laurel that wrote it) is outside data, printed
+// escaped, so that a forged header cannot act on the terminal.
+func TestImport_EscapesHeader(t *testing.T) {
+	src := t.TempDir()
+	_, closeSrc := openLaurel(t, src, "")
+	closeSrc()
+	master := strings.TrimSpace(string(must(os.ReadFile(filepath.Join(src, "master.key")))))
+	archive := filepath.Join(t.TempDir(), "a.gz")
+	if out, err := runCmd(t, "export", "-data-dir", src, archive); err != nil {
+		t.Fatalf("export: %v\n%s", err, out)
+	}
+	forged := withHeader(t, gunzipFile(t, archive), func(h *database.ArchiveHeader) {
+		h.Database = "guild\r\x1b[2K\x1b[32mVALID"
+		h.Laurel = "v1\x1b]0;owned\x07\u202e"
+	})
+	check(t, os.WriteFile(archive, regzip(t, forged), 0o600))
+	out, err := runCmdEnv(t, map[string]string{"LAUREL_MASTER_KEY": master}, "import", archive, "-data-dir", t.TempDir())
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if strings.ContainsAny(out, "\r\x1b\x07\u202e") || !strings.Contains(out, `guild\r\x1b[2K\x1b[32mVALID`) || !strings.Contains(out, `v1\x1b]0;owned\x07\u202e`) {
+		t.Fatalf("the header's fields are not escaped:\n%q", out)
+	}
+}
+
+// withHeader edits the header of an uncompressed archive and writes its
+// checksum again, as whoever can write the file can.
+func withHeader(t *testing.T, plain []byte, edit func(*database.ArchiveHeader)) []byte {
+	t.Helper()
+	n := int(binary.LittleEndian.Uint32(plain))
+	var h database.ArchiveHeader
+	check(t, bson.Unmarshal(plain[:n], &h))
+	edit(&h)
+	end := n // the trailer, the last document, starts at end
+	for end+int(binary.LittleEndian.Uint32(plain[end:])) < len(plain) {
+		end += int(binary.LittleEndian.Uint32(plain[end:]))
+	}
+	var trailer struct {
+		Documents int64  `bson:"documents"`
+		SHA256    []byte `bson:"sha256"`
+	}
+	check(t, bson.Unmarshal(plain[end:], &trailer))
+	out := append(must(bson.Marshal(&h)), plain[n:end]...)
+	sum := sha256.Sum256(out)
+	trailer.SHA256 = sum[:]
+	return append(out, must(bson.Marshal(trailer))...)
 }

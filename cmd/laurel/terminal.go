@@ -16,13 +16,16 @@ import (
 // reorder what follows it.
 
 // controlRune reports whether a terminal would act on r rather than show
-// it: C0 and C1 controls, DEL, the bidirectional embeddings, overrides and
-// isolates, and the Unicode line and paragraph separators.
+// it: C0 and C1 controls, DEL, the bidirectional marks, embeddings,
+// overrides and isolates (the "Trojan Source" set), and the Unicode line
+// and paragraph separators.
 func controlRune(r rune) bool {
 	switch {
 	case r < 0x20 || r == 0x7f || 0x80 <= r && r <= 0x9f:
 		return true
 	case 0x202a <= r && r <= 0x202e || 0x2066 <= r && r <= 0x2069:
+		return true
+	case r == 0x200e || r == 0x200f || r == 0x061c: // left-to-right, right-to-left and Arabic letter marks
 		return true
 	}
 	return r == 0x2028 || r == 0x2029

@@ -22,10 +22,25 @@ func TestEscapeText(t *testing.T) {
 		{"c1 \u009b31m", `c1 \u009b31m`},
 		{"raw byte \x9b31m", `raw byte \x9b31m`},
 		{"\u202eevil\u202c \u2066isolate\u2069 \u2028", `\u202eevil\u202c \u2066isolate\u2069 \u2028`},
+		{"marks \u200eLRM \u200fRLM \u061cALM", `marks \u200eLRM \u200fRLM \u061cALM`},
 	}
 	for _, tc := range tests {
 		if got := escapeText(tc.in); got != tc.want {
 			t.Errorf("escapeText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestEscapeJSON(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"name":"Ada – 日本"}`, `{"name":"Ada – 日本"}`},
+		{"{\"name\":\"del\x7f c1\u009b\"}", `{"name":"del\u007f c1\u009b"}`},
+		{"{\"name\":\"\u202eevil\u202c \u2066isolate\u2069\"}", `{"name":"\u202eevil\u202c \u2066isolate\u2069"}`},
+		{"{\"name\":\"\u200eLRM \u200fRLM \u061cALM\"}", `{"name":"\u200eLRM \u200fRLM \u061cALM"}`},
+	}
+	for _, tc := range tests {
+		if got := string(escapeJSON([]byte(tc.in))); got != tc.want {
+			t.Errorf("escapeJSON(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -112,7 +112,7 @@ func (s *CredentialStore) RevokeCredential(ctx context.Context, id, reason strin
 		return nil, err
 	}
 	if c.Revoked() {
-		return nil, alreadyRevoked(c)
+		return nil, issuer.AlreadyRevoked(c)
 	}
 	c.RevokedAt, c.RevocationReason = at.UTC().Truncate(time.Millisecond), reason
 	set := bson.D{{Key: "revokedAt", Value: c.RevokedAt}, {Key: "revocationReason", Value: reason}}
@@ -126,11 +126,7 @@ func (s *CredentialStore) RevokeCredential(ctx context.Context, id, reason strin
 		if c, err = s.Credential(ctx, id); err != nil {
 			return nil, err
 		}
-		return nil, alreadyRevoked(c)
+		return nil, issuer.AlreadyRevoked(c)
 	}
 	return c, nil
-}
-
-func alreadyRevoked(c *issuer.Credential) error {
-	return badges.Errorf(badges.ECONFLICT, "Credential %s was already revoked on %s.", c.ID, c.RevokedAt.Format(time.RFC3339))
 }
