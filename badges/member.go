@@ -126,6 +126,10 @@ func (u UniqueValue) Repeated(line int) error {
 	return &Error{Code: ECONFLICT, Field: u.Field, Message: fmt.Sprintf("The %s %q already appears on line %d.", u.Field, u.Value, line)}
 }
 
+// CheckText is the one check of text a user gives (names, descriptions,
+// notes, reasons): it returns v trimmed, and refuses it when it is missing
+// but required, not UTF-8, longer than max characters, or holds control
+// characters other than line breaks and tabs.
 func CheckText(field, v string, required bool, max int) (string, error) {
 	v = strings.TrimSpace(v)
 	switch {
@@ -147,11 +151,8 @@ func (in *MemberInput) Normalize() error {
 	if in.Email, err = NormalizeEmail(in.Email); err != nil {
 		return err
 	}
-	if in.DisplayName, err = CheckText("displayName", in.DisplayName, true, maxNameLen); err != nil {
+	if in.DisplayName, err = CheckLine("displayName", in.DisplayName, true, maxNameLen); err != nil {
 		return err
-	}
-	if strings.ContainsAny(in.DisplayName, "\r\n") {
-		return FieldErrorf("displayName", "displayName must be a single line")
 	}
 	if in.ExternalID, err = CheckText("externalId", in.ExternalID, false, maxNameLen); err != nil {
 		return err

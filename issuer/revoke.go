@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -18,14 +17,12 @@ const maxReasonLen = 500
 // lets exactly one mark the credential revoked; only that one records it
 // on the showcases, and the other is answered as for a revoked credential.
 func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, error) {
-	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
+	if strings.TrimSpace(reason) == "" {
 		return nil, badges.FieldErrorf("reason", "reason is required: it is kept with the revocation")
-	case !utf8.ValidString(reason):
-		return nil, badges.FieldErrorf("reason", "reason is not valid UTF-8")
-	case utf8.RuneCountInString(reason) > maxReasonLen:
-		return nil, badges.FieldErrorf("reason", "reason is longer than %d characters", maxReasonLen)
+	}
+	reason, err := badges.CheckText("reason", reason, true, maxReasonLen)
+	if err != nil {
+		return nil, err
 	}
 	c, err := s.deps.Credentials.Credential(ctx, id)
 	if err != nil {

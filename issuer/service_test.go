@@ -303,6 +303,7 @@ func TestService_Revoke(t *testing.T) {
 		" ":                      "reason is required: it is kept with the revocation.",
 		"bad \xff":               "reason is not valid UTF-8.",
 		strings.Repeat("r", 501): "reason is longer than 500 characters.",
+		"revoked\x1b[2J":         "reason contains control characters.",
 	} {
 		if _, err := f.svc.Revoke(ctx, c.ID, reason); badges.ErrorField(err) != "reason" || badges.ErrorMessage(err) != say {
 			t.Fatalf("revoke with the reason %q: %v; want %q", reason, err, say)
