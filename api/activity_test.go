@@ -65,7 +65,7 @@ func TestActivityForm(t *testing.T) {
 		{url.Values{"at": {"yesterday"}}, "at"},
 		{url.Values{"quantity": {"lots"}}, "quantity"},
 		{url.Values{"behaviour": {"juggled"}}, "behaviour"},
-		{url.Values{"email": {"nobody@example.org"}, "createMember": {"false"}}, "memberId"},
+		{url.Values{"email": {"nobody@example.org"}, "createMember": {"false"}}, "email"},
 	} {
 		v := url.Values{}
 		for k, vs := range good {

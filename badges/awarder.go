@@ -3,7 +3,6 @@ package badges
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -33,7 +32,10 @@ type Awarder struct {
 	Achievements AchievementService
 	Issue        IssueFunc
 	Holdings     HoldingsFunc
-	Log          *slog.Logger
+	// Report, when set, is told what the Awarder went on from (see
+	// Notice): the domain returns errors and does not log, so the wiring
+	// logs what it is told.
+	Report func(Notice)
 	// Now is the clock; required.
 	Now func() time.Time
 	// Writers is how many members' records are updated at once; zero
@@ -217,8 +219,26 @@ func cannotAward(err error) bool {
 	return false
 }
 
+// Notice is something the Awarder met and went on from, where no caller
+// is there to be told: a failure while doing something (for one queued
+// award when Award is set), or, without Err, batches recovered.
+type Notice struct {
+	Doing   string // what was being done, e.g. "issuing a queued award"
+	Award   string // the queue entry or award key concerned, if any
+	Err     error
+	Batches int // batches recovered
+}
+
+func (a *Awarder) report(n Notice) {
+	if a.Report != nil {
+		a.Report(n)
+	}
+}
+
+// warn reports a failure the Awarder went on from; one caused by the
+// caller going away is not worth telling.
 func (a *Awarder) warn(doing, award string, err error) {
-	if a.Log != nil && !errors.Is(err, context.Canceled) {
-		a.Log.Warn(doing, "award", award, "err", err)
+	if !errors.Is(err, context.Canceled) {
+		a.report(Notice{Doing: doing, Award: award, Err: err})
 	}
 }

@@ -85,17 +85,14 @@ func (a *Awarder) Recover(ctx context.Context, olderThan time.Duration) (int, er
 }
 
 // recoverStale is Recover of abandoned batches, for the award worker,
-// which logs what fails and goes on.
+// which reports what fails and goes on.
 func (a *Awarder) recoverStale(ctx context.Context) {
 	n, err := a.Recover(ctx, StaleBatchAge)
-	if a.Log == nil {
-		return
-	}
 	if err != nil && ctx.Err() == nil {
-		a.Log.Warn("recovering unfinished activity batches", "err", err)
+		a.report(Notice{Doing: "recovering unfinished activity batches", Err: err})
 	}
 	if n > 0 {
-		a.Log.Info("recovered unfinished activity batches", "batches", n)
+		a.report(Notice{Doing: "recovered unfinished activity batches", Batches: n})
 	}
 }
 

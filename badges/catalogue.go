@@ -95,6 +95,9 @@ func (c *Catalogue) checkRule(ctx context.Context, ach *Achievement, r *Rule) er
 	if err != nil {
 		return err
 	}
+	// A prerequisite that cannot be read is a failure, not an unknown
+	// prerequisite: it is taken as known and the failure returned.
+	var readErr error
 	err = r.CheckReferences(func(key string) bool {
 		return slices.ContainsFunc(behaviours, func(b Behaviour) bool { return b.Key == key })
 	}, func(id string) bool {
@@ -102,8 +105,17 @@ func (c *Catalogue) checkRule(ctx context.Context, ach *Achievement, r *Rule) er
 			return true
 		}
 		other, err := c.achievements.Achievement(ctx, id)
+		if err != nil && ErrorCode(err) != ENOTFOUND {
+			if readErr == nil {
+				readErr = err
+			}
+			return true
+		}
 		return err == nil && other.IssuerID == ach.IssuerID
 	})
+	if readErr != nil {
+		return readErr
+	}
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,10 @@
 package badges
 
-import "context"
+import (
+	"context"
+	"errors"
+	"time"
+)
 
 // EndorserLevel is the level of badge a member must hold to endorse or
 // nominate others: the community's leaders recognise contributions.
@@ -24,12 +28,18 @@ type EndorseResult struct {
 // Only a member holding a badge of EndorserLevel may endorse, a member
 // cannot endorse themselves, and one member endorses another at most once
 // a day.
+//
+// The endorsement and the endorser's activity are two writes that no
+// transaction binds. The activity's source event id is derived from the
+// endorsement (see endorsementEventID), so an endorsement sent again
+// after a failure between them finishes it, and only one whose activity
+// is recorded already is refused as a second one that day.
 func (a *Awarder) Endorse(ctx context.Context, issuerID string, in EndorseInput) (*EndorseResult, error) {
 	if err := a.checkEndorser(ctx, issuerID, in.EndorserID, in.MemberID); err != nil {
 		return nil, err
 	}
-	note, err := checkNote("note", in.Note, maxEndorsementNoteLen)
-	if err != nil {
+	var err error
+	if in.Note, err = checkNote("note", in.Note, maxEndorsementNoteLen); err != nil {
 		return nil, err
 	}
 	now := a.now()
@@ -37,30 +47,70 @@ func (a *Awarder) Endorse(ctx context.Context, issuerID string, in EndorseInput)
 	if err != nil {
 		return nil, err
 	}
-	var rec *MemberRecord
-	err = a.Records.UpdateRecord(ctx, in.MemberID, func(r *MemberRecord) error {
-		if rec = r; !r.AddEndorsement(Endorsement{From: in.EndorserID, At: now, Note: note}) {
-			return Errorf(ECONFLICT, "Member %s endorsed member %s today already.", in.EndorserID, in.MemberID)
-		}
-		return nil
-	})
+	rec, fresh, err := a.addEndorsement(ctx, in, now)
 	if err != nil {
 		return nil, err
 	}
 	res := &EndorseResult{}
-	if res.Earned, err = a.evaluate(ctx, rs, rec, func(d Dependencies) bool { return d.Endorsements }); err != nil {
+	if fresh {
+		if res.Earned, err = a.evaluate(ctx, rs, rec, endorsements); err != nil {
+			return nil, err
+		}
+	}
+	r, err := a.recordEndorsement(ctx, rs, in, now)
+	switch {
+	case err != nil:
 		return nil, err
+	case !fresh && r.Outcome == ActivityDuplicate:
+		return nil, Errorf(ECONFLICT, "Member %s endorsed member %s today already.", in.EndorserID, in.MemberID)
+	case !fresh:
+		// Finishing an endorsement whose first attempt failed, maybe
+		// before the endorsed member's rules were evaluated.
+		if res.Earned, err = a.evaluate(ctx, rs, rec, endorsements); err != nil {
+			return nil, err
+		}
 	}
-	results, err := a.record(ctx, rs, []ActivityInput{{Activity: Activity{MemberID: in.EndorserID,
-		Behaviour: BehaviourEndorsement, At: now, PeerID: in.MemberID, Narrative: note}}})
-	if err != nil {
-		return nil, err
-	}
-	if results[0].Err != nil {
-		return nil, results[0].Err
-	}
-	res.EndorserEarned = results[0].Earned
+	res.EndorserEarned = r.Earned
 	return res, nil
+}
+
+// addEndorsement stores an endorsement in the endorsed member's record
+// and returns the record; fresh is false when the record has it already.
+func (a *Awarder) addEndorsement(ctx context.Context, in EndorseInput, now time.Time) (rec *MemberRecord, fresh bool, err error) {
+	err = a.Records.UpdateRecord(ctx, in.MemberID, func(r *MemberRecord) error {
+		if rec = r; !r.AddEndorsement(Endorsement{From: in.EndorserID, At: now, Note: in.Note}) {
+			return errEndorsedToday
+		}
+		return nil
+	})
+	if errors.Is(err, errEndorsedToday) {
+		return rec, false, nil
+	}
+	return rec, err == nil, err
+}
+
+// recordEndorsement records the endorser's endorsed-peer activity, under
+// the source event id of the endorsement.
+func (a *Awarder) recordEndorsement(ctx context.Context, rs *ruleSet, in EndorseInput, now time.Time) (ActivityResult, error) {
+	results, err := a.record(ctx, rs, []ActivityInput{{Activity: Activity{MemberID: in.EndorserID, Behaviour: BehaviourEndorsement,
+		At: now, PeerID: in.MemberID, Narrative: in.Note, SourceEventID: endorsementEventID(in.EndorserID, in.MemberID, now)}}})
+	if err != nil {
+		return ActivityResult{}, err
+	}
+	return results[0], results[0].Err
+}
+
+// errEndorsedToday refuses an endorsement the record has already.
+var errEndorsedToday = errors.New("endorsed today already")
+
+// endorsements selects the rules that read endorsements received.
+func endorsements(d Dependencies) bool { return d.Endorsements }
+
+// endorsementEventID is the source event id of the endorser's activity
+// for their endorsement of a member on at's (UTC) day: the same for every
+// attempt of one endorsement, as the endorsement is once a day.
+func endorsementEventID(endorserID, memberID string, at time.Time) string {
+	return "endorsement:" + endorserID + ":" + memberID + ":" + at.UTC().Format(time.DateOnly)
 }
 
 // checkEndorser checks that two distinct members of the community are
@@ -82,8 +132,11 @@ func (a *Awarder) checkEndorser(ctx context.Context, issuerID, endorserID, membe
 	}
 	for id := range held {
 		ach, err := a.Achievements.Achievement(ctx, id)
-		if err == nil && ach.Level == EndorserLevel {
+		switch {
+		case err == nil && ach.Level == EndorserLevel:
 			return nil
+		case err != nil && ErrorCode(err) != ENOTFOUND:
+			return err // unread, not known to be of another level
 		}
 	}
 	return FieldErrorf("endorserId", "only members holding a %s badge may endorse or nominate", EndorserLevel)

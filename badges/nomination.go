@@ -168,16 +168,15 @@ func (s *Nominations) approve(ctx context.Context, id string) (*Nomination, erro
 	if n.Note != "" {
 		narrative = "Nominated by a fellow member: " + n.Note
 	}
+	awardKey := "nomination:" + n.ID
 	credID, err := s.awarder.Issue(ctx, n.IssuerID, AwardInput{AchievementID: n.AchievementID, MemberID: n.MemberID,
-		Narrative: narrative, IdempotencyKey: "nomination:" + n.ID})
+		Narrative: narrative, IdempotencyKey: awardKey})
 	if err != nil {
 		// An award that can never be made leaves the nomination to be
 		// decided anew; after any other failure, approving again
 		// finishes the approval.
 		if cannotAward(err) {
-			if rerr := s.reopen(ctx, id); rerr != nil {
-				return nil, rerr
-			}
+			err = errors.Join(err, s.reopen(ctx, id))
 		}
 		return nil, err
 	}
@@ -187,7 +186,13 @@ func (s *Nominations) approve(ctx context.Context, id string) (*Nomination, erro
 	}); err != nil {
 		return nil, err
 	}
-	return n, s.awarder.reevaluate(ctx, n.IssuerID, n.MemberID) // the badge may complete a pathway
+	// The badge may complete a pathway. The approval is made whatever
+	// happens here, as after a queued award: a failure is reported, and
+	// the member's next activity evaluates their rules again.
+	if err := s.awarder.reevaluate(ctx, n.IssuerID, n.MemberID); err != nil {
+		s.awarder.warn("re-evaluating after an award", awardKey, err)
+	}
+	return n, nil
 }
 
 // errUnchanged refuses a change that is not needed.

@@ -36,12 +36,13 @@ type Previewer struct {
 	records   RecordStore
 	holdings  HoldingsFunc
 	now       func() time.Time
+	limit     int // members evaluated: MaxPreviewMembers but in tests
 }
 
 // NewPreviewer returns a previewer that checks rules against catalogue
 // and reads members, their records and their holdings, on the clock now.
 func NewPreviewer(catalogue *Catalogue, members MemberService, records RecordStore, holdings HoldingsFunc, now func() time.Time) *Previewer {
-	return &Previewer{catalogue: catalogue, members: members, records: records, holdings: holdings, now: now}
+	return &Previewer{catalogue: catalogue, members: members, records: records, holdings: holdings, now: now, limit: MaxPreviewMembers}
 }
 
 // Preview evaluates a draft rule for an achievement over the community's
@@ -57,23 +58,26 @@ func (v *Previewer) Preview(ctx context.Context, achievementID string, r *Rule) 
 	}
 	out := &RulePreview{}
 	now := v.now().UTC()
-	opts := ListOptions{Limit: MaxPageSize}
-	for out.Evaluated < MaxPreviewMembers {
+	var opts ListOptions
+	for {
+		// No page reaches past the bound, so that a next page says
+		// whether members were left out.
+		opts.Limit = min(MaxPageSize, v.limit-out.Evaluated)
 		page, err := v.members.Members(ctx, MemberFilter{IssuerID: ach.IssuerID, ListOptions: opts})
 		if err != nil {
 			return nil, err
 		}
 		for _, m := range page.Items {
-			if out.Evaluated == MaxPreviewMembers {
-				out.Truncated = true
-				break
-			}
 			out.Evaluated++
 			if err := v.previewMember(ctx, out, ach, r, m, now, catalogue); err != nil {
 				return nil, err
 			}
 		}
 		if page.NextCursor == "" {
+			break
+		}
+		if out.Evaluated >= v.limit {
+			out.Truncated = true
 			break
 		}
 		opts.Cursor = page.NextCursor

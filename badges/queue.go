@@ -19,7 +19,7 @@ type PendingAward struct {
 	Narrative     string
 	Links         []string
 	Attempts      int
-	LastError     string
+	LastError     string // the last attempt's whole error, for admins
 	NotBefore     time.Time
 	CreatedAt     time.Time
 }
@@ -70,8 +70,8 @@ func (a *Awarder) Run(ctx context.Context, interval time.Duration) {
 	a.recoverStale(ctx)
 	for {
 		handled, _, err := a.drain(ctx)
-		if err != nil && ctx.Err() == nil && a.Log != nil {
-			a.Log.Warn("awarding queued awards", "err", err)
+		if err != nil && ctx.Err() == nil {
+			a.report(Notice{Doing: "awarding queued awards", Err: err})
 		}
 		if handled >= MaxDrain {
 			a.signal() // more may be due: go on after a look at ctx
@@ -126,8 +126,11 @@ func (a *Awarder) drain(ctx context.Context) (handled, done int, err error) {
 				if ctx.Err() != nil {
 					return handled, done, ctx.Err()
 				}
+				// The queue is admins' to read: it keeps the whole error,
+				// not the message a user would be shown.
+				a.warn("issuing a queued award", p.ID, err)
 				backoff := min(time.Duration(1<<min(p.Attempts, 10))*time.Second, time.Hour)
-				if rerr := a.Queue.Retry(ctx, p.ID, ErrorMessage(err), now.Add(backoff)); rerr != nil {
+				if rerr := a.Queue.Retry(ctx, p.ID, err.Error(), now.Add(backoff)); rerr != nil {
 					return handled, done, rerr
 				}
 				continue
@@ -170,7 +173,7 @@ func (a *Awarder) issue(ctx context.Context, p PendingAward, sets map[string]*ru
 		return err
 	}
 	// A new badge may complete a pathway. The award is made whatever
-	// happens here: a failure is logged, and the member's next activity
+	// happens here: a failure is reported, and the member's next activity
 	// evaluates their rules again.
 	rs, ok := sets[p.IssuerID]
 	if !ok {

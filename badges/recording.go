@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -245,8 +244,10 @@ func (a *Awarder) prepare(ctx context.Context, issuerID string, in ActivityInput
 		return act, err
 	}
 	if act.PeerID != "" {
-		if owner, err := a.memberIssuer(ctx, act.PeerID); err != nil || owner != issuerID {
+		if owner, err := a.memberIssuer(ctx, act.PeerID); ErrorCode(err) == ENOTFOUND || (err == nil && owner != issuerID) {
 			return act, FieldErrorf("peerId", "no member %q in this community", act.PeerID)
+		} else if err != nil {
+			return act, err
 		}
 	}
 	act.ID = activityID(issuerID, act.SourceEventID)
@@ -262,12 +263,14 @@ func activityID(issuerID, sourceEventID string) string {
 	return "src:" + issuerID + ":" + sourceEventID
 }
 
+// resolveMember finds the member an activity names; a member not found
+// is an error about the field that named them.
 func (a *Awarder) resolveMember(ctx context.Context, issuerID string, in ActivityInput, members map[string]string) (string, error) {
-	var key string
+	var key, field string
 	var find func() (string, error)
 	switch {
 	case in.MemberID != "":
-		key, find = "id:"+in.MemberID, func() (string, error) {
+		key, field, find = "id:"+in.MemberID, "memberId", func() (string, error) {
 			owner, err := a.memberIssuer(ctx, in.MemberID)
 			if err == nil && owner != issuerID {
 				err = Errorf(ENOTFOUND, "No member with id %q.", in.MemberID)
@@ -275,7 +278,7 @@ func (a *Awarder) resolveMember(ctx context.Context, issuerID string, in Activit
 			return in.MemberID, err
 		}
 	case in.Email != "":
-		key, find = "email:"+in.Email, func() (string, error) {
+		key, field, find = "email:"+in.Email, FieldEmail, func() (string, error) {
 			m, err := a.memberByEmail(ctx, issuerID, in)
 			if err != nil {
 				return "", err
@@ -283,7 +286,7 @@ func (a *Awarder) resolveMember(ctx context.Context, issuerID string, in Activit
 			return m.ID, nil
 		}
 	case in.ExternalID != "":
-		key, find = "external:"+in.ExternalID, func() (string, error) {
+		key, field, find = "external:"+in.ExternalID, FieldExternalID, func() (string, error) {
 			page, err := a.Members.Members(ctx, MemberFilter{IssuerID: issuerID, ExternalID: in.ExternalID, ListOptions: ListOptions{Limit: 1}})
 			if err == nil && len(page.Items) == 0 {
 				err = Errorf(ENOTFOUND, "No member with external id %q.", in.ExternalID)
@@ -301,7 +304,7 @@ func (a *Awarder) resolveMember(ctx context.Context, issuerID string, in Activit
 	}
 	id, err := find()
 	if ErrorCode(err) == ENOTFOUND {
-		return "", &Error{Code: EINVALID, Field: "memberId", Message: ErrorMessage(err)}
+		return "", &Error{Code: EINVALID, Field: field, Message: ErrorMessage(err)}
 	}
 	if err != nil {
 		return "", err
@@ -330,8 +333,7 @@ func (a *Awarder) memberByEmail(ctx context.Context, issuerID string, in Activit
 	if m, err = a.findByEmail(ctx, issuerID, in.Email); err != nil || m != nil {
 		return m, err
 	}
-	return nil, &Error{Code: ECONFLICT, Field: FieldEmail,
-		Message: fmt.Sprintf("A member with e-mail %q is being created; try again in a minute.", in.Email)}
+	return nil, UniqueValue{Field: FieldEmail, Scope: issuerID, Value: in.Email}.Pending()
 }
 
 // findByEmail returns the member with an e-mail address, nil if none.

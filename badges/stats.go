@@ -2,6 +2,7 @@ package badges
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -27,6 +28,56 @@ const MaxWeekMembers = 50000
 // same week meanwhile could the batch's activities of that week be counted
 // twice.
 const MaxWeekBatches = 1000
+
+// WeekCounts are a week's counters as kept: its statistics and the
+// recording batches they count (see MaxWeekBatches), oldest first.
+type WeekCounts struct {
+	WeekStats
+	Batches []string
+}
+
+// Count adds a recording batch's activities (all of the week) unless the
+// week counted the batch already, and reports whether it did. Members past
+// MaxWeekMembers are counted by behaviour only; past MaxWeekBatches the
+// oldest batch is forgotten.
+func (w *WeekCounts) Count(batchID string, acts []Activity) bool {
+	if slices.Contains(w.Batches, batchID) {
+		return false
+	}
+	w.init()
+	for _, a := range acts {
+		w.Activities[a.Behaviour]++
+		if _, ok := w.Members[a.MemberID]; ok || len(w.Members) < MaxWeekMembers {
+			w.Members[a.MemberID]++
+		}
+	}
+	if n := len(w.Batches) + 1 - MaxWeekBatches; n > 0 {
+		w.Batches = slices.Delete(w.Batches, 0, n)
+	}
+	w.Batches = append(w.Batches, batchID)
+	return true
+}
+
+// CountAwards adds issued credentials, by achievement id.
+func (w *WeekCounts) CountAwards(achievementIDs []string) {
+	w.init()
+	for _, id := range achievementIDs {
+		w.Awards[id]++
+	}
+}
+
+// init makes the counters' maps, which a week with nothing lacks.
+func (w *WeekStats) init() {
+	if w.Activities == nil {
+		w.Activities = map[string]int{}
+	}
+	if w.Members == nil {
+		w.Members = map[string]int{}
+	}
+	if w.Awards == nil {
+		w.Awards = map[string]int{}
+	}
+}
 
 // StatsStore keeps a community's counters.
 type StatsStore interface {

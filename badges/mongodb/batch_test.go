@@ -305,8 +305,9 @@ func TestAwarder_CreateMemberWhileBeingCreated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pending := badges.UniqueValue{Field: badges.FieldEmail, Scope: issuerA, Value: email}.Pending()
 	if r := res[0]; r.Outcome != badges.ActivityRejected || badges.ErrorCode(r.Err) != badges.ECONFLICT ||
-		badges.ErrorField(r.Err) != badges.FieldEmail || badges.ErrorMessage(r.Err) != `A member with e-mail "new@example.org" is being created; try again in a minute.` {
+		badges.ErrorField(r.Err) != badges.FieldEmail || badges.ErrorMessage(r.Err) != badges.ErrorMessage(pending) {
 		t.Fatalf("while the address is held: %+v (%v)", r, r.Err)
 	}
 	db.SetClock(func() time.Time { return time.Now().Add(2 * time.Minute) })

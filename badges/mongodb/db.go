@@ -1,8 +1,10 @@
 // Package mongodb stores Laurel's recognition domain — achievements,
-// members, API keys, images, activity, member records, rules and
-// community counters — in MongoDB. Its stores keep private record types
-// and map them to the domain's; the connection, the collections, the
-// embedded engine and its workarounds belong to badges/database.
+// members, API keys, images, behaviours, activity and the journal of its
+// recording batches, member records, rules, the award queue, nominations,
+// spotlight pins and community counters — in MongoDB. Its stores keep
+// private record types and map them to the domain's; the connection, the
+// collections, the embedded engine and its workarounds belong to
+// badges/database.
 package mongodb
 
 import "go.mongodb.org/mongo-driver/mongo/options"

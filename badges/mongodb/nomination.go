@@ -73,7 +73,7 @@ func (s *NominationStore) CreateNomination(ctx context.Context, n *badges.Nomina
 	if _, err := s.db.Collection(database.Nominations).InsertOne(ctx, newNominationRecord(n, 1)); err != nil {
 		// Best effort: a key whose nomination was never stored is taken
 		// over by the next claim once it is stale.
-		_ = s.db.ReleaseKey(ctx, key, n.ID)
+		_ = s.db.ReleaseKey(context.WithoutCancel(ctx), key, n.ID)
 		return "", database.Wrap(err, "store nomination")
 	}
 	return "", nil
@@ -108,7 +108,8 @@ func (s *NominationStore) read(ctx context.Context, id string) (*nominationRecor
 const nominationAttempts = 8
 
 // UpdateNomination reads a nomination, changes it and writes it back if
-// its rev is still the one read: a compare-and-swap on MongoDB. The
+// its rev is still the one read (database.DB.AtRev): a compare-and-swap on
+// MongoDB. The
 // embedded engine applies a conditional write as read-modify-write without
 // a lock, so there the document's lock makes read and write one step. A
 // nomination that is no longer open gives up its key.
@@ -123,11 +124,7 @@ func (s *NominationStore) UpdateNomination(ctx context.Context, id string, chang
 		if err := change(n); err != nil {
 			return nil, err
 		}
-		var rev any = r.Rev
-		if r.Rev == 0 {
-			rev = nil // stored without one: matches the missing field
-		}
-		res, err := s.db.Collection(database.Nominations).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "rev", Value: rev}}, newNominationRecord(n, r.Rev+1))
+		res, err := s.db.Collection(database.Nominations).ReplaceOne(ctx, s.db.AtRev(id, r.Rev), newNominationRecord(n, r.Rev+1))
 		if err != nil {
 			return nil, database.Wrap(err, "store nomination")
 		}
@@ -135,7 +132,7 @@ func (s *NominationStore) UpdateNomination(ctx context.Context, id string, chang
 			if !n.Open() {
 				// Best effort: a key left to a decided nomination is taken
 				// over by the next claim.
-				_ = s.db.ReleaseKey(ctx, openKey(n), n.ID)
+				_ = s.db.ReleaseKey(context.WithoutCancel(ctx), openKey(n), n.ID)
 			}
 			return n, nil
 		}

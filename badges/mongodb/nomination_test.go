@@ -2,6 +2,7 @@ package mongodb_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -177,6 +178,32 @@ func TestNominations_ControlCharacters(t *testing.T) {
 	}
 }
 
+// failingUpdates is a nomination store whose updates fail with err once
+// after of them were made.
+type failingUpdates struct {
+	badges.NominationStore
+	after int
+	err   error
+}
+
+func (s *failingUpdates) UpdateNomination(ctx context.Context, id string, change func(*badges.Nomination) error) (*badges.Nomination, error) {
+	if s.after == 0 {
+		return nil, s.err
+	}
+	s.after--
+	return s.NominationStore.UpdateNomination(ctx, id, change)
+}
+
+// unreadableRecords is a record store that cannot read records.
+type unreadableRecords struct {
+	badges.RecordStore
+	err error
+}
+
+func (s unreadableRecords) Record(context.Context, string) (*badges.MemberRecord, error) {
+	return nil, s.err
+}
+
 func (f *nominationFixture) failIssuing(err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -245,6 +272,33 @@ func TestNominations_Decide(t *testing.T) {
 		}
 		if _, err := f.nominations.Decide(ctx, n.ID, true, ""); badges.ErrorCode(err) != badges.ECONFLICT {
 			t.Fatalf("approving a finished approval = %v, want a conflict", err)
+		}
+	})
+	t.Run("a failed reopen is returned with the issuing error", func(t *testing.T) {
+		f := newNominationFixture(t, 1)
+		n := f.nominate(t, f.members[0])
+		storeDown := errors.New("the nominations collection cannot be written")
+		nominations := badges.NewNominations(&failingUpdates{NominationStore: mongodb.NewNominationStore(f.db), after: 1, err: storeDown}, f.awarder)
+		archived := badges.Errorf(badges.EINVALID, "The achievement is archived.")
+		f.failIssuing(archived)
+		_, err := nominations.Decide(ctx, n.ID, true, "")
+		if !errors.Is(err, archived) || !errors.Is(err, storeDown) {
+			t.Fatalf("approve = %v; want both the issuing and the reopening error", err)
+		}
+	})
+	t.Run("a failed re-evaluation after the award is reported, not returned", func(t *testing.T) {
+		f := newNominationFixture(t, 1)
+		n := f.nominate(t, f.members[0])
+		unreadable := errors.New("the records collection cannot be read")
+		f.awarder.Records = unreadableRecords{RecordStore: f.awarder.Records, err: unreadable}
+		var reports []badges.Notice
+		f.awarder.Report = func(r badges.Notice) { reports = append(reports, r) }
+		got, err := f.nominations.Decide(ctx, n.ID, true, "")
+		if err != nil || got.Status != badges.NominationApproved || got.CredentialID != "cred-nomination:"+n.ID {
+			t.Fatalf("approve = %+v, %v; want the approval made", got, err)
+		}
+		if len(reports) != 1 || reports[0].Award != "nomination:"+n.ID || !errors.Is(reports[0].Err, unreadable) {
+			t.Fatalf("reported %+v; want the re-evaluation's failure", reports)
 		}
 	})
 	t.Run("stored before revisions were kept", func(t *testing.T) {

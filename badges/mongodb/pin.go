@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 )
@@ -34,7 +32,7 @@ func (s *PinStore) SetPin(ctx context.Context, issuerID string, p *badges.Pin) e
 		return database.Wrap(err, "remove pin")
 	}
 	_, err := s.db.Collection(database.Showcases).ReplaceOne(ctx, database.ByID(id), pinRecord{ID: id, Member: p.MemberID, Note: p.Note, PinnedAt: p.PinnedAt.UTC()},
-		options.Replace().SetUpsert(true))
+		replaceUpsert())
 	return database.Wrap(err, "store pin")
 }
 

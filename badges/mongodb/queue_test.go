@@ -173,3 +173,29 @@ func TestAwarder_DrainIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestAwarder_DrainKeepsWhyAnAwardFailed: an award whose issuing fails
+// with an internal error is put off with the whole error kept for admins
+// (not the message a user is shown) and reported, not lost.
+func TestAwarder_DrainKeepsWhyAnAwardFailed(t *testing.T) {
+	f := newQueueFixture(t)
+	broken := errors.New("read signing key: the master key does not open it")
+	f.aw.Issue = func(context.Context, string, badges.AwardInput) (string, error) { return "", broken }
+	var reports []badges.Notice
+	f.aw.Report = func(n badges.Notice) { reports = append(reports, n) }
+	ctx := t.Context()
+	p := badges.PendingAward{ID: "rule:a:m:", IssuerID: f.issuer, AchievementID: "a", MemberID: "m", CreatedAt: time.Now().UTC()}
+	if err := f.aw.Queue.Enqueue(ctx, []badges.PendingAward{p}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.aw.Drain(ctx); err != nil || n != 0 {
+		t.Fatalf("Drain = %d, %v; want nothing issued and no error", n, err)
+	}
+	left, err := f.aw.Queue.Pending(ctx, time.Now().AddDate(0, 0, 1), 10)
+	if err != nil || len(left) != 1 || left[0].Attempts != 1 || left[0].LastError != broken.Error() {
+		t.Fatalf("queue after the failure: %+v, %v; want one attempt and the error %q", left, err, broken)
+	}
+	if len(reports) != 1 || reports[0].Award != p.ID || !errors.Is(reports[0].Err, broken) {
+		t.Fatalf("reported %+v; want the failure of %s", reports, p.ID)
+	}
+}

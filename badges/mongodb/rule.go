@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
@@ -56,6 +55,6 @@ func (s *RuleStore) SetRule(ctx context.Context, issuerID, achievementID string,
 		return err
 	}
 	_, err = s.db.Collection(database.Rules).ReplaceOne(ctx, database.ByID(achievementID),
-		ruleRecord{ID: achievementID, Issuer: issuerID, Rule: string(data), UpdatedAt: s.db.Now()}, options.Replace().SetUpsert(true))
+		ruleRecord{ID: achievementID, Issuer: issuerID, Rule: string(data), UpdatedAt: s.db.Now()}, replaceUpsert())
 	return database.Wrap(err, "store rule")
 }

@@ -3,7 +3,6 @@ package mongodb
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -34,7 +33,7 @@ func weekID(issuerID, week string) string { return "week:" + issuerID + ":" + we
 var errCounted = errors.New("batch counted already")
 
 // CountActivities adds a batch's activities to their weeks: one write per
-// week that has not counted the batch yet.
+// week that has not counted the batch yet (see badges.WeekCounts.Count).
 func (s *StatsStore) CountActivities(ctx context.Context, issuerID, batchID string, as []badges.Activity) error {
 	byWeek := map[string][]badges.Activity{}
 	for _, a := range as {
@@ -43,20 +42,11 @@ func (s *StatsStore) CountActivities(ctx context.Context, issuerID, batchID stri
 	}
 	for w, acts := range byWeek {
 		err := database.Modify(ctx, s.db, database.Showcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
-			if slices.Contains(d.Batches, batchID) {
+			c := d.counts(w)
+			if !c.Count(batchID, acts) {
 				return errCounted
 			}
-			d.init()
-			for _, a := range acts {
-				d.Activities[a.Behaviour]++
-				if _, ok := d.Members[a.MemberID]; ok || len(d.Members) < badges.MaxWeekMembers {
-					d.Members[a.MemberID]++
-				}
-			}
-			if n := len(d.Batches) + 1 - badges.MaxWeekBatches; n > 0 {
-				d.Batches = slices.Delete(d.Batches, 0, n)
-			}
-			d.Batches = append(d.Batches, batchID)
+			*d = newWeekDoc(c)
 			return nil
 		})
 		if err != nil && !errors.Is(err, errCounted) {
@@ -64,6 +54,17 @@ func (s *StatsStore) CountActivities(ctx context.Context, issuerID, batchID stri
 		}
 	}
 	return nil
+}
+
+func newWeekDoc(c badges.WeekCounts) weekDoc {
+	return weekDoc{Activities: c.Activities, Members: c.Members, Awards: c.Awards, Batches: c.Batches}
+}
+
+// counts are the stored counters of week w; a week with nothing has empty
+// ones.
+func (d *weekDoc) counts(w string) badges.WeekCounts {
+	d.init()
+	return badges.WeekCounts{WeekStats: badges.WeekStats{Week: w, Activities: d.Activities, Members: d.Members, Awards: d.Awards}, Batches: d.Batches}
 }
 
 func (d *weekDoc) init() {
@@ -88,10 +89,9 @@ func (s *StatsStore) CountAwards(ctx context.Context, issuerID string, awards ma
 	}
 	for w, ids := range byWeek {
 		err := database.Modify(ctx, s.db, database.Showcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
-			d.init()
-			for _, id := range ids {
-				d.Awards[id]++
-			}
+			c := d.counts(w)
+			c.CountAwards(ids)
+			*d = newWeekDoc(c)
 			return nil
 		})
 		if err != nil {
@@ -120,8 +120,7 @@ func (s *StatsStore) Weeks(ctx context.Context, issuerID string, weeks []string)
 		if err != nil {
 			return nil, err
 		}
-		d.init()
-		out[i] = badges.WeekStats{Week: w, Activities: d.Activities, Members: d.Members, Awards: d.Awards}
+		out[i] = d.counts(w).WeekStats
 	}
 	return out, nil
 }

@@ -163,9 +163,28 @@ func NewAwarder(st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.A
 		Achievements: st.Achievements,
 		Issue:        issuing.IssueFunc(),
 		Holdings:     issuing.HoldingsFunc(),
-		Log:          log,
+		Report:       LogNotices(log),
 		Now:          time.Now,
 		Writers:      st.Records.Writers(),
+	}
+}
+
+// LogNotices logs what the awarder went on from: failures as warnings,
+// recovered batches as information. A nil log logs nothing.
+func LogNotices(log *slog.Logger) func(badges.Notice) {
+	if log == nil {
+		return nil
+	}
+	return func(n badges.Notice) {
+		var attrs []any
+		if n.Award != "" {
+			attrs = append(attrs, "award", n.Award)
+		}
+		if n.Err != nil {
+			log.Warn(n.Doing, append(attrs, "err", n.Err)...)
+			return
+		}
+		log.Info(n.Doing, append(attrs, "batches", n.Batches)...)
 	}
 }
 
