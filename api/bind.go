@@ -19,17 +19,20 @@ import (
 // readBody reads the whole request body, refusing more than limit bytes.
 func readBody(c echo.Context, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(c.Request().Body, limit+1))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, badges.Errorf(badges.ETOOLARGE, "The request body is larger than %d bytes.", limit)
-		}
+	if err != nil && !isTooLarge(err) {
 		return nil, badges.Errorf(badges.EINVALID, "The request body could not be read.")
 	}
-	if int64(len(b)) > limit {
+	if err != nil || int64(len(b)) > limit {
 		return nil, badges.Errorf(badges.ETOOLARGE, "The request body is larger than %d bytes.", limit)
 	}
 	return b, nil
+}
+
+// isTooLarge reports whether reading failed at a body limit set with
+// http.MaxBytesReader.
+func isTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }
 
 // mediaType is the request's Content-Type without parameters, lower-case.

@@ -123,9 +123,6 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	return s, nil
 }
 
-// Routes lists the registered routes.
-func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
-
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 

@@ -103,7 +103,6 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
 	var in verifier.Input
 	form, err := c.MultipartForm() // within the route's body limit, maxVerifyFormBytes
-
 	if err != nil {
 		if isTooLarge(err) {
 			return in, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", maxVerifyBytes)
