@@ -164,10 +164,8 @@ func (s *Server) bulkInputs(c echo.Context) ([]badges.AwardInput, []int, error) 
 		return parseAwardCSV(body)
 	}
 	var reqs []awardRequest
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&reqs); err != nil {
-		return nil, nil, jsonError(err)
+	if err := decodeStrict(body, &reqs); err != nil {
+		return nil, nil, err
 	}
 	if len(reqs) > issuer.MaxBulkAwards {
 		return nil, nil, badges.Errorf(badges.ETOOLARGE, "A bulk award takes at most %d rows, not %d.", issuer.MaxBulkAwards, len(reqs))

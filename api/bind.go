@@ -69,13 +69,20 @@ func (s *Server) decodeJSONLimit(c echo.Context, v any, limit int64) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badges.Errorf(badges.EINVALID, "The request body is empty; send a JSON object.")
 	}
+	return decodeStrict(body, v)
+}
+
+// decodeStrict decodes body, one JSON value, into v: with no field v does
+// not have, and nothing after the value, not even a stray bracket (which
+// the decoder's More would let through).
+func decodeStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return badges.Errorf(badges.EINVALID, "The request body has data after the JSON object.")
+		return badges.Errorf(badges.EINVALID, "The request body has data after the JSON value.")
 	}
 	return nil
 }
