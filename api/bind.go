@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,6 +34,23 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 func isTooLarge(err error) bool {
 	var mbe *http.MaxBytesError
 	return errors.As(err, &mbe)
+}
+
+// readUpload reads a form's uploaded file, refusing more than limit bytes.
+func readUpload(fh *multipart.FileHeader, limit int64) ([]byte, error) {
+	if fh.Size > limit {
+		return nil, badges.Errorf(badges.ETOOLARGE, "The uploaded file is larger than %d bytes.", limit)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit))
+	if err != nil {
+		return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
+	}
+	return b, nil
 }
 
 // mediaType is the request's Content-Type without parameters, lower-case.

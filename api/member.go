@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -176,15 +175,7 @@ func (s *Server) importBody(c echo.Context) ([]byte, error) {
 			}
 			return nil, badges.FieldErrorf("file", "The form needs a CSV file in the field \"file\".")
 		}
-		if fh.Size > badges.MaxImportBytes {
-			return nil, badges.Errorf(badges.ETOOLARGE, "The CSV file is larger than %d bytes.", badges.MaxImportBytes)
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
-		}
-		defer f.Close()
-		return io.ReadAll(io.LimitReader(f, badges.MaxImportBytes))
+		return readUpload(fh, badges.MaxImportBytes)
 	default:
 		return nil, unsupportedMedia(mt, "text/csv", echo.MIMEMultipartForm)
 	}

@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -112,7 +110,7 @@ func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
 	in.Email = strings.TrimSpace(first(form.Value["email"]))
 	in.URL = strings.TrimSpace(first(form.Value["url"]))
 	if files := form.File["file"]; len(files) > 0 && files[0].Size > 0 {
-		in.Data, err = readFormFile(files[0])
+		in.Data, err = readUpload(files[0], maxVerifyBytes)
 		return in, err
 	}
 	if text := strings.TrimSpace(first(form.Value["credential"])); text != "" {
@@ -129,18 +127,6 @@ func first(vs []string) string {
 		return ""
 	}
 	return vs[0]
-}
-
-func readFormFile(fh *multipart.FileHeader) ([]byte, error) {
-	if fh.Size > maxVerifyBytes {
-		return nil, badges.Errorf(badges.ETOOLARGE, "The file is larger than %d bytes.", maxVerifyBytes)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, maxVerifyBytes))
 }
 
 type verifyPage struct {
