@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -118,9 +117,7 @@ func (s *Server) handleAwardBulk(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ImportTimeout)
-	defer cancel()
-	res, err := s.svc.Issuing.AwardMany(ctx, c.Param("issuer"), c.Request().Header.Get("Idempotency-Key"), ins)
+	res, err := s.svc.Issuing.AwardMany(c.Request().Context(), c.Param("issuer"), c.Request().Header.Get("Idempotency-Key"), ins)
 	if err != nil {
 		return err
 	}

@@ -112,7 +112,7 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *badges.
 	}
 	srv, err := l.Server(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
-		RequestTimeout: m.Config.RequestTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
+		RequestTimeout: m.Config.RequestTimeout, ImportTimeout: m.Config.ImportTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
 		TrustedProxies: m.Config.TrustedProxies, Logger: m.log,
 	})
 	if err != nil {

@@ -21,6 +21,7 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 	RequestTimeout  time.Duration
+	ImportTimeout   time.Duration
 	ShutdownTimeout time.Duration
 	MaxBodyBytes    int64
 	MaxImageBytes   int
@@ -45,7 +46,8 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	c.storageFlags(fs)
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
-	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one request (member imports get 5m)")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one request, except bulk awards and member imports (-import-timeout)")
+	fs.DurationVar(&c.ImportTimeout, "import-timeout", 5*time.Minute, "time limit of one bulk award or member import")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may finish on shutdown")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest JSON request body")
 	fs.IntVar(&c.MaxImageBytes, "max-image-bytes", 1<<20, "largest badge or issuer image upload")
@@ -81,7 +83,7 @@ func (c *Config) parse(args []string, getenv func(string) string, out io.Writer)
 		return fmt.Errorf("-log-format must be text or json, not %q", c.LogFormat)
 	case c.MaxBodyBytes < 1024 || c.MaxImageBytes < 1024:
 		return fmt.Errorf("-max-body-bytes and -max-image-bytes must be at least 1024")
-	case c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0:
+	case c.RequestTimeout <= 0 || c.ImportTimeout <= 0 || c.ShutdownTimeout <= 0:
 		return fmt.Errorf("timeouts must be positive")
 	case c.VerifyRate < 0 || c.VerifyInFlight < 0:
 		return fmt.Errorf("-verify-rate and -verify-in-flight must not be negative")

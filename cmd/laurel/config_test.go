@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfig_TrustedProxies(t *testing.T) {
@@ -31,4 +32,21 @@ func TestConfig_TrustedProxies(t *testing.T) {
 			t.Fatalf("-trusted-proxies proxy.example: %v", err)
 		}
 	})
+}
+
+func TestConfig_ImportTimeout(t *testing.T) {
+	parse := func(args []string, env map[string]string) (Config, error) {
+		var c Config
+		err := c.parse(args, func(k string) string { return env[k] }, io.Discard)
+		return c, err
+	}
+	if c, err := parse(nil, nil); err != nil || c.ImportTimeout != 5*time.Minute {
+		t.Fatalf("default: %v, %v; want 5m", c.ImportTimeout, err)
+	}
+	if c, err := parse(nil, map[string]string{"LAUREL_IMPORT_TIMEOUT": "12m"}); err != nil || c.ImportTimeout != 12*time.Minute {
+		t.Fatalf("LAUREL_IMPORT_TIMEOUT=12m: %v, %v", c.ImportTimeout, err)
+	}
+	if _, err := parse([]string{"-import-timeout", "0s"}, nil); err == nil {
+		t.Fatal("-import-timeout 0s was accepted")
+	}
 }
