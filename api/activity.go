@@ -66,7 +66,7 @@ func (s *Server) handleActivities(c echo.Context) error {
 	if mt != echo.MIMEApplicationJSON && mt != mimeCSV && mt != echo.MIMEApplicationForm {
 		return unsupportedMedia(mt, echo.MIMEApplicationJSON, mimeCSV, echo.MIMEApplicationForm)
 	}
-	body, err := readBody(c, maxActivityBody)
+	body, err := s.readBody(c)
 	if err != nil {
 		return err
 	}

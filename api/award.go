@@ -153,7 +153,7 @@ func (s *Server) bulkInputs(c echo.Context) ([]badges.AwardInput, []int, error) 
 	if mt != echo.MIMEApplicationJSON && mt != mimeCSV {
 		return nil, nil, unsupportedMedia(mt, echo.MIMEApplicationJSON, mimeCSV)
 	}
-	body, err := readBody(c, maxBulkBytes)
+	body, err := s.readBody(c)
 	if err != nil {
 		return nil, nil, err
 	}

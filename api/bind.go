@@ -17,14 +17,14 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-// readBody reads the whole request body, refusing more than limit bytes.
-func readBody(c echo.Context, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(c.Request().Body, limit+1))
-	if err != nil && !isTooLarge(err) {
+// readBody reads the whole request body, within its route's limit.
+func (s *Server) readBody(c echo.Context) ([]byte, error) {
+	b, err := io.ReadAll(c.Request().Body) // bounded by bodyLimit
+	switch {
+	case isTooLarge(err):
+		return nil, badges.Errorf(badges.ETOOLARGE, "The request body is larger than %d bytes.", s.bodyLimitOf(c))
+	case err != nil:
 		return nil, badges.Errorf(badges.EINVALID, "The request body could not be read.")
-	}
-	if err != nil || int64(len(b)) > limit {
-		return nil, badges.Errorf(badges.ETOOLARGE, "The request body is larger than %d bytes.", limit)
 	}
 	return b, nil
 }
@@ -69,18 +69,13 @@ func unsupportedMedia(got string, want ...string) error {
 	return &badges.Error{Code: eUnsupportedMedia, Message: fmt.Sprintf("Content-Type %s is not accepted here; send %s.", got, strings.Join(want, " or "))}
 }
 
-// decodeJSON reads a JSON object into v strictly: the body must be JSON, no
-// larger than the limit, a single value, with no field v does not have.
+// decodeJSON reads a JSON object into v strictly: the body must be JSON,
+// within its route's limit, a single value, with no field v does not have.
 func (s *Server) decodeJSON(c echo.Context, v any) error {
-	return s.decodeJSONLimit(c, v, s.cfg.BodyLimit)
-}
-
-// decodeJSONLimit is decodeJSON with a body limit of its own.
-func (s *Server) decodeJSONLimit(c echo.Context, v any, limit int64) error {
 	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
 		return unsupportedMedia(mt, echo.MIMEApplicationJSON)
 	}
-	body, err := readBody(c, limit)
+	body, err := s.readBody(c)
 	if err != nil {
 		return err
 	}

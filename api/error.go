@@ -125,7 +125,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 // routes for programs (and, for requests matching no route, under /api/),
 // otherwise when the client prefers JSON to HTML.
 func (s *Server) wantsJSON(c echo.Context) bool {
-	rt, matched := s.routes[c.Request().Method+" "+c.Path()]
+	rt, matched := s.route(c)
 	if matched && rt.errors == jsonErrors || !matched && strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		return true
 	}

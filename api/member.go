@@ -165,17 +165,16 @@ func (s *Server) handleMemberImport(c echo.Context) error {
 func (s *Server) importBody(c echo.Context) ([]byte, error) {
 	switch mt := mediaType(c); mt {
 	case "text/csv":
-		return readBody(c, badges.MaxImportBytes)
+		return s.readBody(c)
 	case echo.MIMEMultipartForm:
-		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, badges.MaxImportBytes+64<<10)
 		fh, err := c.FormFile("file")
 		if err != nil {
 			if isTooLarge(err) {
-				return nil, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", badges.MaxImportBytes)
+				return nil, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", s.bodyLimitOf(c))
 			}
 			return nil, badges.FieldErrorf("file", "The form needs a CSV file in the field \"file\".")
 		}
-		return readUpload(fh, badges.MaxImportBytes)
+		return readUpload(fh, s.bodyLimitOf(c))
 	default:
 		return nil, unsupportedMedia(mt, "text/csv", echo.MIMEMultipartForm)
 	}

@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"testing"
 
+	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
 )
 
@@ -142,6 +144,77 @@ func TestRoutes_Access(t *testing.T) {
 	for key := range routeAccess {
 		if !seen[key] {
 			t.Errorf("routeAccess lists %s, which is not registered", key)
+		}
+	}
+}
+
+// Body limits of TestRoutes_BodyLimits' server, set apart from the
+// defaults to show that they come from its configuration.
+const (
+	testBodyLimit  = 100_000
+	testImageLimit = 200_000
+)
+
+// routeBody is the largest body each route takes, as documented; every
+// route not listed reads no body and takes at most 1 KiB.
+var routeBody = map[string]int{
+	"POST /verify":        2 << 20,
+	"POST /api/v1/verify": 2 << 20,
+
+	"POST /api/v1/issuers":                        testBodyLimit,
+	"PATCH /api/v1/issuers/:issuer":               testBodyLimit,
+	"PUT /api/v1/issuers/:issuer/image":           testImageLimit,
+	"POST /api/v1/issuers/:issuer/achievements":   testBodyLimit,
+	"PATCH /api/v1/achievements/:achievement":     testBodyLimit,
+	"PUT /api/v1/achievements/:achievement/image": testImageLimit,
+	"POST /api/v1/issuers/:issuer/awards":         testBodyLimit,
+	"POST /api/v1/issuers/:issuer/awards/bulk":    8 << 20,
+	"POST /api/v1/credentials/:credential/revoke": testBodyLimit,
+
+	"POST /api/v1/issuers/:issuer/members":        testBodyLimit,
+	"POST /api/v1/issuers/:issuer/members/import": 5 << 20,
+	"PATCH /api/v1/members/:member":               testBodyLimit,
+
+	"POST /api/v1/issuers/:issuer/behaviours":        testBodyLimit,
+	"POST /api/v1/issuers/:issuer/activities":        4 << 20,
+	"POST /api/v1/issuers/:issuer/endorsements":      testBodyLimit,
+	"POST /api/v1/issuers/:issuer/nominations":       testBodyLimit,
+	"POST /api/v1/nominations/:nomination/decline":   testBodyLimit,
+	"PUT /api/v1/achievements/:achievement/rule":     64 << 10,
+	"POST /api/v1/achievements/:achievement/preview": 64 << 10,
+	"PUT /api/v1/issuers/:issuer/spotlight":          testBodyLimit,
+
+	"POST /api/v1/apikeys": testBodyLimit,
+}
+
+// TestRoutes_BodyLimits sends every route a body of its documented limit,
+// which must not be refused as too large, and one byte more, which must.
+// The bodies are of a type no route takes, so nothing reads them.
+func TestRoutes_BodyLimits(t *testing.T) {
+	ts := newTestServer(t, func(c *api.Config) { c.BodyLimit, c.ImageLimit = testBodyLimit, testImageLimit })
+	body := make([]byte, 8<<20+1)
+	seen := map[string]bool{}
+	for _, rt := range ts.srv.Routes() {
+		key := rt.Method + " " + rt.Path
+		seen[key] = true
+		limit, ok := routeBody[key]
+		if !ok {
+			limit = 1 << 10
+		}
+		path := routeParam.ReplaceAllString(rt.Path, "aaaaaaaaaaaaaaaaaaaa")
+		for _, n := range []int{limit, limit + 1} {
+			r := httptest.NewRequest(rt.Method, path, bytes.NewReader(body[:n]))
+			r.Header.Set("Content-Type", "application/x-laurel-test")
+			w := httptest.NewRecorder()
+			ts.srv.ServeHTTP(w, r)
+			if tooLarge := w.Code == http.StatusRequestEntityTooLarge; tooLarge != (n > limit) {
+				t.Errorf("%s with a body of %d bytes → %d; its limit is %d", key, n, w.Code, limit)
+			}
+		}
+	}
+	for key := range routeBody {
+		if !seen[key] {
+			t.Errorf("routeBody lists %s, which is not registered", key)
 		}
 	}
 }

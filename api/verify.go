@@ -28,10 +28,6 @@ type Verifier interface {
 // or an image (the 1EdTech validator's largest test credential is 31 kB).
 const maxVerifyBytes = 2 << 20
 
-// maxVerifyFormBytes is the verify routes' body limit: the credential or
-// image and the rest of a form (an e-mail address, a URL, boundaries).
-const maxVerifyFormBytes = maxVerifyBytes + 64<<10
-
 // verifyTimeout bounds one verification, whatever the servers it fetches
 // from do: a verifier may make a few dozen requests of 5 s each.
 const verifyTimeout = 15 * time.Second
@@ -71,7 +67,7 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 	switch mt := mediaType(c); mt {
 	case echo.MIMEApplicationJSON:
 		var req verifyRequest
-		if err := s.decodeJSONLimit(c, &req, maxVerifyBytes); err != nil {
+		if err := s.decodeJSON(c, &req); err != nil {
 			return in, err
 		}
 		in.URL, in.Email = strings.TrimSpace(req.URL), req.Email
@@ -88,7 +84,7 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 	case echo.MIMEMultipartForm:
 		return s.verifyForm(c)
 	case "text/plain", mimeVCJWT, mimeVCLD, mimeLDJSON, "image/png", "image/svg+xml", echo.MIMEOctetStream:
-		data, err := readBody(c, maxVerifyBytes)
+		data, err := s.readBody(c)
 		in.Data, in.Email = data, c.QueryParam("email")
 		return in, err
 	default:
@@ -100,17 +96,17 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 // and optionally an e-mail address.
 func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
 	var in verifier.Input
-	form, err := c.MultipartForm() // within the route's body limit, maxVerifyFormBytes
+	form, err := c.MultipartForm() // within the route's body limit
 	if err != nil {
 		if isTooLarge(err) {
-			return in, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", maxVerifyBytes)
+			return in, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", s.bodyLimitOf(c))
 		}
 		return in, badges.Errorf(badges.EINVALID, "The form could not be read.")
 	}
 	in.Email = strings.TrimSpace(first(form.Value["email"]))
 	in.URL = strings.TrimSpace(first(form.Value["url"]))
 	if files := form.File["file"]; len(files) > 0 && files[0].Size > 0 {
-		in.Data, err = readUpload(files[0], maxVerifyBytes)
+		in.Data, err = readUpload(files[0], s.bodyLimitOf(c))
 		return in, err
 	}
 	if text := strings.TrimSpace(first(form.Value["credential"])); text != "" {

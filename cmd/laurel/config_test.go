@@ -50,3 +50,19 @@ func TestConfig_ImportTimeout(t *testing.T) {
 		t.Fatal("-import-timeout 0s was accepted")
 	}
 }
+
+func TestConfig_BodyLimits(t *testing.T) {
+	for _, args := range [][]string{
+		{"-max-body-bytes", "1023"}, {"-max-image-bytes", "1023"},
+		{"-max-body-bytes", "8388609"}, {"-max-image-bytes", "8388609"},
+	} {
+		var c Config
+		if err := c.parse(args, func(string) string { return "" }, io.Discard); err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("%s %s: %v, want an error naming the flag", args[0], args[1], err)
+		}
+	}
+	var c Config
+	if err := c.parse([]string{"-max-body-bytes", "8388608", "-max-image-bytes", "8388608"}, func(string) string { return "" }, io.Discard); err != nil {
+		t.Errorf("8 MiB each: %v", err)
+	}
+}
