@@ -9,6 +9,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -20,13 +21,24 @@ import (
 // readBody reads the whole request body, within its route's limit.
 func (s *Server) readBody(c echo.Context) ([]byte, error) {
 	b, err := io.ReadAll(c.Request().Body) // bounded by bodyLimit
-	switch {
-	case isTooLarge(err):
-		return nil, badges.Errorf(badges.ETOOLARGE, "The request body is larger than %d bytes.", s.bodyLimitOf(c))
-	case err != nil:
-		return nil, badges.Errorf(badges.EINVALID, "The request body could not be read.")
+	if err != nil {
+		return nil, s.readFailure(c, err, "request body")
 	}
 	return b, nil
+}
+
+// readFailure explains why the request body, or the upload in it, could
+// not be read: it is larger than its route's limit, it did not arrive
+// within the route's time limit, or it was broken off.
+func (s *Server) readFailure(c echo.Context, err error, noun string) error {
+	rt, _ := s.route(c)
+	switch {
+	case isTooLarge(err):
+		return badges.Errorf(badges.ETOOLARGE, "The %s is larger than %d bytes.", noun, rt.limits.body)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return badges.Errorf(eRequestTimeout, "The %s did not arrive within this endpoint's time limit of %s.", noun, rt.timeout)
+	}
+	return badges.Errorf(badges.EINVALID, "The %s could not be read.", noun)
 }
 
 // isTooLarge reports whether reading failed at a body limit set with

@@ -15,6 +15,7 @@ const (
 	eUnsupportedMedia = "unsupported_media_type"
 	eMethodNotAllowed = "method_not_allowed"
 	eRateLimited      = "rate_limited"
+	eRequestTimeout   = "request_timeout"
 )
 
 // statusOf is the one table from error code to HTTP status.
@@ -31,6 +32,7 @@ var statusOf = map[string]int{
 	eUnsupportedMedia:    http.StatusUnsupportedMediaType,
 	eMethodNotAllowed:    http.StatusMethodNotAllowed,
 	eRateLimited:         http.StatusTooManyRequests,
+	eRequestTimeout:      http.StatusRequestTimeout,
 }
 
 // codeOfStatus maps the statuses Echo itself produces back to codes.

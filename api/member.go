@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -168,11 +169,11 @@ func (s *Server) importBody(c echo.Context) ([]byte, error) {
 		return s.readBody(c)
 	case echo.MIMEMultipartForm:
 		fh, err := c.FormFile("file")
-		if err != nil {
-			if isTooLarge(err) {
-				return nil, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", s.bodyLimitOf(c))
-			}
+		if errors.Is(err, http.ErrMissingFile) {
 			return nil, badges.FieldErrorf("file", "The form needs a CSV file in the field \"file\".")
+		}
+		if err != nil {
+			return nil, s.readFailure(c, err, "upload")
 		}
 		return readUpload(fh, s.bodyLimitOf(c))
 	default:

@@ -1,11 +1,16 @@
 package api_test
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
@@ -227,5 +232,52 @@ func TestRoutes_Unmatched(t *testing.T) {
 		ts.do(t, req{method: "GET", path: "/api/v1/nothing", token: token}).wantProblem(t, 404, badges.ENOTFOUND, "")
 		ts.do(t, req{method: "DELETE", path: "/api/v1/issuers", token: token}).wantProblem(t, 405, "method_not_allowed", "")
 		ts.do(t, req{method: "PUT", path: "/api/v1/verify", token: token}).wantProblem(t, 405, "method_not_allowed", "")
+	}
+}
+
+// TestRoutes_SlowBodyCutOff sends a quick route, over a real connection,
+// the start of a body and then nothing: the body's time is bounded by the
+// route's time limit, so the server answers 408 instead of waiting for
+// the rest. Requests that keep to their limits go through the same
+// connections as before.
+func TestRoutes_SlowBodyCutOff(t *testing.T) {
+	ts := newTestServer(t, func(c *api.Config) { c.RequestTimeout = 300 * time.Millisecond })
+	srv := httptest.NewServer(ts.srv)
+	t.Cleanup(srv.Close)
+	if r, err := srv.Client().Get(srv.URL + "/healthz"); err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("GET /healthz: %v, %v", r, err)
+	}
+	for _, tc := range []struct{ path, contentType string }{
+		{"/api/v1/verify", "text/plain"},
+		{"/verify", "multipart/form-data; boundary=b"},
+		{"/api/v1/issuers", "application/json"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: badges.example.org\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: 1000\r\n\r\n--b\r\n",
+				tc.path, ts.admin, tc.contentType)
+			// Not a time being measured: the test fails, rather than
+			// hangs, if the server waits for the body.
+			conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+			r, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer while the body was held back: %v", err)
+			}
+			defer r.Body.Close()
+			if r.StatusCode != http.StatusRequestTimeout {
+				t.Fatalf("answer %d, want 408", r.StatusCode)
+			}
+			if r.Header.Get("Content-Type") == "text/html; charset=UTF-8" {
+				return // the verify page, showing the problem
+			}
+			var p api.Problem
+			if err := json.NewDecoder(r.Body).Decode(&p); err != nil || p.Code != "request_timeout" {
+				t.Fatalf("problem %+v (%v), want the code request_timeout", p, err)
+			}
+		})
 	}
 }

@@ -98,10 +98,7 @@ func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
 	var in verifier.Input
 	form, err := c.MultipartForm() // within the route's body limit
 	if err != nil {
-		if isTooLarge(err) {
-			return in, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", s.bodyLimitOf(c))
-		}
-		return in, badges.Errorf(badges.EINVALID, "The form could not be read.")
+		return in, s.readFailure(c, err, "upload")
 	}
 	in.Email = strings.TrimSpace(first(form.Value["email"]))
 	in.URL = strings.TrimSpace(first(form.Value["url"]))

@@ -78,10 +78,14 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	// Each route sets its connection's read and write deadlines from its
+	// own time limit (the long routes' is -import-timeout); these bound
+	// only what comes before, and requests no route serves.
 	m.http = &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       m.Config.RequestTimeout + 5*time.Minute, // imports upload large bodies
+		ReadTimeout:       m.Config.RequestTimeout,
+		WriteTimeout:      m.Config.RequestTimeout + time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
 	}
