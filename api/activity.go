@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"time"
@@ -67,7 +66,7 @@ func (s *Server) handleActivities(c echo.Context) error {
 	if mt != echo.MIMEApplicationJSON && mt != mimeCSV && mt != echo.MIMEApplicationForm {
 		return unsupportedMedia(mt, echo.MIMEApplicationJSON, mimeCSV, echo.MIMEApplicationForm)
 	}
-	body, err := readBody(c, maxActivityBody)
+	body, err := s.readBody(c)
 	if err != nil {
 		return err
 	}
@@ -77,33 +76,9 @@ func (s *Server) handleActivities(c echo.Context) error {
 	case echo.MIMEApplicationForm:
 		return s.recordForm(c, body)
 	}
-	var reqs []activityRequest
-	trimmed := bytes.TrimSpace(body)
-	single := len(trimmed) > 0 && trimmed[0] == '{'
-	target := any(&reqs)
-	var one activityRequest
-	if single {
-		target = &one
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(target); err != nil {
-		return jsonError(err)
-	}
-	if dec.More() {
-		return badges.Errorf(badges.EINVALID, "The request body has data after the JSON value.")
-	}
-	if single {
-		reqs = []activityRequest{one}
-	}
-	if len(reqs) == 0 {
-		return badges.Errorf(badges.EINVALID, "Send an activity object or a non-empty array of them.")
-	}
-	ins := make([]badges.ActivityInput, len(reqs))
-	for i, r := range reqs {
-		ins[i] = badges.ActivityInput{Email: r.Email, ExternalID: r.ExternalID, Name: r.Name, CreateMember: r.CreateMember,
-			Activity: badges.Activity{MemberID: r.MemberID, Behaviour: r.Behaviour, At: r.At, Quantity: r.Quantity, PeerID: r.PeerID,
-				EvidenceURL: r.EvidenceURL, Narrative: r.Narrative, Cohort: r.Cohort, SourceEventID: r.SourceEventID}}
+	ins, single, err := activityInputs(body)
+	if err != nil {
+		return err
 	}
 	results, err := s.svc.Recognition.Record(c.Request().Context(), c.Param("issuer"), ins)
 	if err != nil {
@@ -113,6 +88,36 @@ func (s *Server) handleActivities(c echo.Context) error {
 		return results[0].Err // one activity: its problem is the answer
 	}
 	return c.JSON(http.StatusOK, activityReport(results, nil))
+}
+
+// activityInputs reads a JSON activity, or an array of them; single says
+// which it was.
+func activityInputs(body []byte) (ins []badges.ActivityInput, single bool, err error) {
+	var reqs []activityRequest
+	trimmed := bytes.TrimSpace(body)
+	if single = len(trimmed) > 0 && trimmed[0] == '{'; single {
+		reqs = make([]activityRequest, 1)
+		err = decodeStrict(trimmed, &reqs[0])
+	} else {
+		err = decodeStrict(trimmed, &reqs)
+	}
+	if err != nil {
+		return nil, single, err
+	}
+	if len(reqs) == 0 {
+		return nil, single, badges.Errorf(badges.EINVALID, "Send an activity object or a non-empty array of them.")
+	}
+	ins = make([]badges.ActivityInput, len(reqs))
+	for i, r := range reqs {
+		ins[i] = r.input()
+	}
+	return ins, single, nil
+}
+
+func (r activityRequest) input() badges.ActivityInput {
+	return badges.ActivityInput{Email: r.Email, ExternalID: r.ExternalID, Name: r.Name, CreateMember: r.CreateMember,
+		Activity: badges.Activity{MemberID: r.MemberID, Behaviour: r.Behaviour, At: r.At, Quantity: r.Quantity, PeerID: r.PeerID,
+			EvidenceURL: r.EvidenceURL, Narrative: r.Narrative, Cohort: r.Cohort, SourceEventID: r.SourceEventID}}
 }
 
 // recordForm records one activity from an admin form's fields, answered

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -80,4 +81,32 @@ func TestActivityForm(t *testing.T) {
 	missing := url.Values{"email": {"ada@example.org"}, "at": {"2026-11-20T18:00:00Z"}}
 	ts.do(t, form(missing)).wantProblem(t, 400, badges.EINVALID, "behaviour")
 	ts.do(t, req{method: "POST", path: path, body: "behaviour=%zz", contentType: "application/x-www-form-urlencoded"}).wantProblem(t, 400, badges.EINVALID, "")
+}
+
+// TestActivities_TrailingData: a JSON activity or batch followed by
+// anything, even a stray closing bracket, is refused whole, naming the
+// problem, and records nothing.
+func TestActivities_TrailingData(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	path := "/api/v1/issuers/" + iss + "/activities"
+	one := `{"email":"ada@example.org","name":"Ada","createMember":true,"behaviour":"attended-session","at":"2026-11-01T18:00:00Z","sourceEventId":"ev-1"}`
+	for name, body := range map[string]string{
+		"object then ]":     one + "]",
+		"array then }":      "[" + one + "]}",
+		"object then value": one + " {}",
+		"two arrays":        "[" + one + "][" + one + "]",
+	} {
+		t.Run("400/"+name, func(t *testing.T) {
+			p := ts.do(t, req{method: "POST", path: path, body: body, contentType: "application/json"}).wantProblem(t, 400, badges.EINVALID, "")
+			if !strings.Contains(p.Detail, "data after the JSON") {
+				t.Errorf("the problem does not name the trailing data: %q", p.Detail)
+			}
+		})
+	}
+	var rep struct{ Recorded int }
+	ts.do(t, req{method: "POST", path: path, body: one, contentType: "application/json"}).want(t, 200).JSON(t, &rep)
+	if rep.Recorded != 1 {
+		t.Fatalf("the activity alone, after the refused bodies: %+v, want it recorded", rep)
+	}
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -118,9 +117,7 @@ func (s *Server) handleAwardBulk(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ImportTimeout)
-	defer cancel()
-	res, err := s.svc.Issuing.AwardMany(ctx, c.Param("issuer"), c.Request().Header.Get("Idempotency-Key"), ins)
+	res, err := s.svc.Issuing.AwardMany(c.Request().Context(), c.Param("issuer"), c.Request().Header.Get("Idempotency-Key"), ins)
 	if err != nil {
 		return err
 	}
@@ -156,7 +153,7 @@ func (s *Server) bulkInputs(c echo.Context) ([]badges.AwardInput, []int, error) 
 	if mt != echo.MIMEApplicationJSON && mt != mimeCSV {
 		return nil, nil, unsupportedMedia(mt, echo.MIMEApplicationJSON, mimeCSV)
 	}
-	body, err := readBody(c, maxBulkBytes)
+	body, err := s.readBody(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -164,10 +161,8 @@ func (s *Server) bulkInputs(c echo.Context) ([]badges.AwardInput, []int, error) 
 		return parseAwardCSV(body)
 	}
 	var reqs []awardRequest
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&reqs); err != nil {
-		return nil, nil, jsonError(err)
+	if err := decodeStrict(body, &reqs); err != nil {
+		return nil, nil, err
 	}
 	if len(reqs) > issuer.MaxBulkAwards {
 		return nil, nil, badges.Errorf(badges.ETOOLARGE, "A bulk award takes at most %d rows, not %d.", issuer.MaxBulkAwards, len(reqs))

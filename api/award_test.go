@@ -270,6 +270,23 @@ func TestAward_Bulk(t *testing.T) {
 		}
 		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards/bulk", body: big}).wantProblem(t, 413, badges.ETOOLARGE, "")
 	})
+	t.Run("400/data after the array", func(t *testing.T) {
+		// Two arrays: issuing the first alone and answering 200 would
+		// drop the second without a word.
+		row := fmt.Sprintf(`{"achievementId":%q,"email":"trail@example.org","name":"Trail"}`, ach["id"])
+		for _, body := range []string{"[" + row + "][" + row + "]", "[" + row + "]}"} {
+			p := ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards/bulk", body: body, contentType: "application/json"}).
+				wantProblem(t, 400, badges.EINVALID, "")
+			if !strings.Contains(p.Detail, "data after the JSON") {
+				t.Errorf("the problem does not name the trailing data: %q", p.Detail)
+			}
+		}
+		var m struct{ Items []any }
+		ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/members?email=trail@example.org"}).want(t, 200).JSON(t, &m)
+		if len(m.Items) != 0 {
+			t.Errorf("a refused bulk award created its member: %+v", m)
+		}
+	})
 	t.Run("415", func(t *testing.T) {
 		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards/bulk", body: "x", contentType: "text/plain"}).
 			wantProblem(t, 415, "unsupported_media_type", "")

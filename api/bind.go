@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -16,18 +18,49 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-// readBody reads the whole request body, refusing more than limit bytes.
-func readBody(c echo.Context, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(c.Request().Body, limit+1))
+// readBody reads the whole request body, within its route's limit.
+func (s *Server) readBody(c echo.Context) ([]byte, error) {
+	b, err := io.ReadAll(c.Request().Body) // bounded by bodyLimit
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, badges.Errorf(badges.ETOOLARGE, "The request body is larger than %d bytes.", limit)
-		}
-		return nil, badges.Errorf(badges.EINVALID, "The request body could not be read.")
+		return nil, s.readFailure(c, err, "request body")
 	}
-	if int64(len(b)) > limit {
-		return nil, badges.Errorf(badges.ETOOLARGE, "The request body is larger than %d bytes.", limit)
+	return b, nil
+}
+
+// readFailure explains why the request body, or the upload in it, could
+// not be read: it is larger than its route's limit, it did not arrive
+// within the route's time limit, or it was broken off.
+func (s *Server) readFailure(c echo.Context, err error, noun string) error {
+	rt, _ := s.route(c)
+	switch {
+	case isTooLarge(err):
+		return badges.Errorf(badges.ETOOLARGE, "The %s is larger than %d bytes.", noun, rt.limits.body)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return badges.Errorf(eRequestTimeout, "The %s did not arrive within this endpoint's time limit of %s.", noun, rt.timeout)
+	}
+	return badges.Errorf(badges.EINVALID, "The %s could not be read.", noun)
+}
+
+// isTooLarge reports whether reading failed at a body limit set with
+// http.MaxBytesReader.
+func isTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
+// readUpload reads a form's uploaded file, refusing more than limit bytes.
+func readUpload(fh *multipart.FileHeader, limit int64) ([]byte, error) {
+	if fh.Size > limit {
+		return nil, badges.Errorf(badges.ETOOLARGE, "The uploaded file is larger than %d bytes.", limit)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit))
+	if err != nil {
+		return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
 	}
 	return b, nil
 }
@@ -48,31 +81,33 @@ func unsupportedMedia(got string, want ...string) error {
 	return &badges.Error{Code: eUnsupportedMedia, Message: fmt.Sprintf("Content-Type %s is not accepted here; send %s.", got, strings.Join(want, " or "))}
 }
 
-// decodeJSON reads a JSON object into v strictly: the body must be JSON, no
-// larger than the limit, a single value, with no field v does not have.
+// decodeJSON reads a JSON object into v strictly: the body must be JSON,
+// within its route's limit, a single value, with no field v does not have.
 func (s *Server) decodeJSON(c echo.Context, v any) error {
-	return s.decodeJSONLimit(c, v, s.cfg.BodyLimit)
-}
-
-// decodeJSONLimit is decodeJSON with a body limit of its own.
-func (s *Server) decodeJSONLimit(c echo.Context, v any, limit int64) error {
 	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
 		return unsupportedMedia(mt, echo.MIMEApplicationJSON)
 	}
-	body, err := readBody(c, limit)
+	body, err := s.readBody(c)
 	if err != nil {
 		return err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badges.Errorf(badges.EINVALID, "The request body is empty; send a JSON object.")
 	}
+	return decodeStrict(body, v)
+}
+
+// decodeStrict decodes body, one JSON value, into v: with no field v does
+// not have, and nothing after the value, not even a stray bracket (which
+// the decoder's More would let through).
+func decodeStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return badges.Errorf(badges.EINVALID, "The request body has data after the JSON object.")
+		return badges.Errorf(badges.EINVALID, "The request body has data after the JSON value.")
 	}
 	return nil
 }

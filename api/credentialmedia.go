@@ -2,13 +2,14 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"image"
 	"image/png"
-
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -98,9 +99,12 @@ func (s *Server) handleCredentialPreview(c echo.Context) error {
 	}
 	key := fmt.Sprintf("preview|%s|%s|%q|%q|%q|%q|%q", v.ID, v.achievement.Image.SHA256, p.Achievement, p.Recipient, p.Issuer, p.Issued, p.Status)
 	b, err := s.cache.images.get(key, func() ([]byte, error) {
-		art, err := s.badgeArt(c, v.achievement.Image, 440)
-		if err == nil {
+		art, err := s.badgeArt(ctx, v.achievement.Image, 440)
+		switch {
+		case err == nil:
 			p.Badge = art
+		case !errors.Is(err, render.ErrUndrawable):
+			return nil, err // passing: a placeholder would be kept for good
 		}
 		return p.PNG()
 	})
@@ -110,17 +114,28 @@ func (s *Server) handleCredentialPreview(c echo.Context) error {
 	return serveBlob(c, b, string(badges.ImagePNG), cacheRevalidate)
 }
 
-// badgeArt is the achievement's artwork as a picture, when it can be
-// drawn. It is decoded once per image, not once per credential: images
-// are named by their hash, so the cache never holds a stale one.
-func (s *Server) badgeArt(c echo.Context, ref badges.ImageRef, size int) (image.Image, error) {
-	return s.cache.art.Art(ref.SHA256, size, func() ([]byte, error) {
-		img, err := s.svc.Images.Image(c.Request().Context(), ref.SHA256)
+// artLoadTimeout bounds loading badge art for the previews waiting on it.
+const artLoadTimeout = 10 * time.Second
+
+// badgeArt is the achievement's artwork as a picture; the error wraps
+// render.ErrUndrawable when it cannot be drawn. It is decoded once per
+// image, not once per credential: images are named by their hash, so the
+// cache never holds a stale one. Every request asking meanwhile waits for
+// the first one's load, so the load does not end with that request.
+func (s *Server) badgeArt(ctx context.Context, ref badges.ImageRef, size int) (image.Image, error) {
+	art, err := s.cache.art.Art(ctx, ref.SHA256, size, func() ([]byte, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), artLoadTimeout)
+		defer cancel()
+		img, err := s.svc.Images.Image(ctx, ref.SHA256)
 		if err != nil {
 			return nil, err
 		}
 		return img.Data, nil
 	})
+	if err != nil {
+		return nil, err // a nil *image.NRGBA would make a non-nil image.Image
+	}
+	return art, nil
 }
 
 // handleCredentialBadge serves the badge image with the credential baked in

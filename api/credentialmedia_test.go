@@ -2,13 +2,19 @@ package api_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
 )
 
@@ -45,7 +51,6 @@ func TestAchievementImage_PixelLimit(t *testing.T) {
 // of a badge with uploaded art: the art, decoded once, is in both.
 func TestCredentialPreview_UploadedArt(t *testing.T) {
 	c := newCommunity(t)
-	red := color.NRGBA{0xd0, 0x10, 0x10, 0xff}
 	c.ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + c.badge + "/image", body: solidPNG(t, 64, 64, red), contentType: "image/png"}).want(t, 200)
 	for i := range 2 {
 		var m struct{ ID string }
@@ -61,5 +66,124 @@ func TestCredentialPreview_UploadedArt(t *testing.T) {
 		if got := color.NRGBAModel.Convert(img.At(270, 321)).(color.NRGBA); got != red {
 			t.Errorf("preview %d: the badge's centre is %v, want the art's %v", i, got, red)
 		}
+	}
+}
+
+// gatedImages is an image store that fails its next fail reads and, with
+// a gate, holds every read until release is closed (or the read's context
+// ends), saying on arrived that one came.
+type gatedImages struct {
+	badges.ImageStore
+	fail    atomic.Int32
+	arrived chan struct{}
+	release chan struct{}
+}
+
+func (g *gatedImages) Image(ctx context.Context, sha256 string) (*badges.Image, error) {
+	if g.fail.Add(-1) >= 0 {
+		return nil, errors.New("the database is briefly out of reach")
+	}
+	if g.release != nil {
+		select {
+		case g.arrived <- struct{}{}:
+		default:
+		}
+		select {
+		case <-g.release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return g.ImageStore.Image(ctx, sha256)
+}
+
+// redPreview is a credential of a badge with red art, and a second server
+// on the same database that reads badge images through images.
+func redPreview(t *testing.T, images *gatedImages) (srv *api.Server, path string) {
+	t.Helper()
+	c := newCommunity(t)
+	c.ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + c.badge + "/image", body: solidPNG(t, 64, 64, red), contentType: "image/png"}).want(t, 200)
+	var m struct{ ID string }
+	c.ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + c.issuer + "/members", body: map[string]any{
+		"email": "red@example.org", "displayName": "Red"}}).want(t, 201).JSON(t, &m)
+	svc := newLaurel(t, c.ts.db).Services()
+	images.ImageStore, svc.Images = svc.Images, images
+	srv, err := api.NewServer(api.Config{BaseURL: baseURL, Logger: testLogger(t)}, svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, "/credentials/" + c.award(t, m.ID, nil) + "/preview.png"
+}
+
+var red = color.NRGBA{0xd0, 0x10, 0x10, 0xff}
+
+// getPreview asks srv for a preview within ctx.
+func getPreview(ctx context.Context, srv *api.Server, path string) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequestWithContext(ctx, http.MethodGet, path, nil))
+	return w
+}
+
+// wantRedBadge fails the test unless w is a preview showing the red art.
+func wantRedBadge(t *testing.T, w *httptest.ResponseRecorder) {
+	t.Helper()
+	if w.Code != http.StatusOK {
+		t.Fatalf("preview → %d: %s", w.Code, w.Body)
+	}
+	img, err := png.Decode(w.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := color.NRGBAModel.Convert(img.At(270, 321)).(color.NRGBA); got != red {
+		t.Fatalf("the badge's centre is %v, want the art's %v", got, red)
+	}
+}
+
+// TestCredentialPreview_FirstVisitorLeaves: the first visitor of a
+// preview leaves while its badge art is being read. The art is read
+// anyway, for everyone asking: no placeholder is drawn, and none is kept
+// for the visitors after.
+func TestCredentialPreview_FirstVisitorLeaves(t *testing.T) {
+	images := &gatedImages{arrived: make(chan struct{}, 1), release: make(chan struct{})}
+	srv, path := redPreview(t, images)
+	ctx, leave := context.WithCancel(context.Background())
+	first := make(chan *httptest.ResponseRecorder, 1)
+	go func() { first <- getPreview(ctx, srv, path) }()
+	<-images.arrived
+	leave()
+	close(images.release)
+	<-first
+	wantRedBadge(t, getPreview(context.Background(), srv, path))
+}
+
+// TestCredentialPreview_StoreErrorNotKept: a preview whose art cannot be
+// read for a moment is an error, not a placeholder kept for good; the
+// next request draws the art.
+func TestCredentialPreview_StoreErrorNotKept(t *testing.T) {
+	images := &gatedImages{}
+	images.fail.Store(1)
+	srv, path := redPreview(t, images)
+	if w := getPreview(context.Background(), srv, path); w.Code != http.StatusInternalServerError {
+		t.Fatalf("preview while the store fails → %d, want 500", w.Code)
+	}
+	wantRedBadge(t, getPreview(context.Background(), srv, path))
+}
+
+// TestCredentialPreview_UndrawableArt: art the renderer refuses (an SVG
+// path) gets a placeholder disc in the preview.
+func TestCredentialPreview_UndrawableArt(t *testing.T) {
+	c := newCommunity(t)
+	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><path d="M0 0h10v10z"/></svg>`
+	c.ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + c.badge + "/image", body: svg, contentType: "image/svg+xml"}).want(t, 200)
+	var m struct{ ID string }
+	c.ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + c.issuer + "/members", body: map[string]any{
+		"email": "path@example.org", "displayName": "Path"}}).want(t, 201).JSON(t, &m)
+	r := c.ts.do(t, req{method: "GET", path: "/credentials/" + c.award(t, m.ID, nil) + "/preview.png", token: "-"}).want(t, 200)
+	img, err := png.Decode(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := color.NRGBAModel.Convert(img.At(270, 321)).(color.NRGBA); got != (color.NRGBA{0xdd, 0xe2, 0xeb, 0xff}) {
+		t.Errorf("the badge's centre is %v, want the placeholder's", got)
 	}
 }

@@ -15,6 +15,7 @@ const (
 	eUnsupportedMedia = "unsupported_media_type"
 	eMethodNotAllowed = "method_not_allowed"
 	eRateLimited      = "rate_limited"
+	eRequestTimeout   = "request_timeout"
 )
 
 // statusOf is the one table from error code to HTTP status.
@@ -31,6 +32,7 @@ var statusOf = map[string]int{
 	eUnsupportedMedia:    http.StatusUnsupportedMediaType,
 	eMethodNotAllowed:    http.StatusMethodNotAllowed,
 	eRateLimited:         http.StatusTooManyRequests,
+	eRequestTimeout:      http.StatusRequestTimeout,
 }
 
 // codeOfStatus maps the statuses Echo itself produces back to codes.
@@ -125,7 +127,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 // routes for programs (and, for requests matching no route, under /api/),
 // otherwise when the client prefers JSON to HTML.
 func (s *Server) wantsJSON(c echo.Context) bool {
-	rt, matched := s.routes[c.Request().Method+" "+c.Path()]
+	rt, matched := s.route(c)
 	if matched && rt.errors == jsonErrors || !matched && strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		return true
 	}

@@ -139,7 +139,7 @@ func (s *Server) readImage(c echo.Context) (*badges.Image, error) {
 	if mt != string(badges.ImagePNG) && mt != string(badges.ImageSVG) {
 		return nil, unsupportedMedia(mt, string(badges.ImagePNG), string(badges.ImageSVG))
 	}
-	data, err := readBody(c, int64(s.cfg.ImageLimit))
+	data, err := s.readBody(c)
 	if err != nil {
 		return nil, err
 	}

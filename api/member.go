@@ -2,7 +2,7 @@ package api
 
 import (
 	"bytes"
-	"io"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -166,25 +166,16 @@ func (s *Server) handleMemberImport(c echo.Context) error {
 func (s *Server) importBody(c echo.Context) ([]byte, error) {
 	switch mt := mediaType(c); mt {
 	case "text/csv":
-		return readBody(c, badges.MaxImportBytes)
+		return s.readBody(c)
 	case echo.MIMEMultipartForm:
-		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, badges.MaxImportBytes+64<<10)
 		fh, err := c.FormFile("file")
-		if err != nil {
-			if isTooLarge(err) {
-				return nil, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", badges.MaxImportBytes)
-			}
+		if errors.Is(err, http.ErrMissingFile) {
 			return nil, badges.FieldErrorf("file", "The form needs a CSV file in the field \"file\".")
 		}
-		if fh.Size > badges.MaxImportBytes {
-			return nil, badges.Errorf(badges.ETOOLARGE, "The CSV file is larger than %d bytes.", badges.MaxImportBytes)
-		}
-		f, err := fh.Open()
 		if err != nil {
-			return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
+			return nil, s.readFailure(c, err, "upload")
 		}
-		defer f.Close()
-		return io.ReadAll(io.LimitReader(f, badges.MaxImportBytes))
+		return readUpload(fh, s.bodyLimitOf(c))
 	default:
 		return nil, unsupportedMedia(mt, "text/csv", echo.MIMEMultipartForm)
 	}

@@ -26,7 +26,7 @@ type previewJSON struct {
 // be awarded now and who is closest, condition by condition. Nothing is
 // stored or awarded.
 func (s *Server) handleRulePreview(c echo.Context) error {
-	r, err := readRule(c)
+	r, err := s.readRule(c)
 	if err != nil {
 		return err
 	}

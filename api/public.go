@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -156,9 +155,4 @@ func (s *Server) handleImage(c echo.Context) error {
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
 	return c.Blob(http.StatusOK, string(img.Format), img.Data)
-}
-
-func isTooLarge(err error) bool {
-	var mbe *http.MaxBytesError
-	return errors.As(err, &mbe)
 }

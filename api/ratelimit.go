@@ -2,9 +2,9 @@ package api
 
 import (
 	"net"
+	"net/netip"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -43,15 +43,12 @@ func (s *Server) verifyGuards() []echo.MiddlewareFunc {
 	return guards
 }
 
-// rateLimit allows each client address perSecond requests a second, in
-// bursts of five seconds' worth.
+// rateLimit allows each client perSecond requests a second, in bursts of
+// five seconds' worth.
 func (s *Server) rateLimit(perSecond float64) echo.MiddlewareFunc {
-	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(perSecond), Burst: int(5 * perSecond), ExpiresIn: 3 * time.Minute,
-	})
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store:               store,
-		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		Store:               newRateStore(rate.Limit(perSecond), max(1, int(5*perSecond)), maxRateClients, s.now),
+		IdentifierExtractor: func(c echo.Context) (string, error) { return clientKey(c), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", "1")
 			return badges.Errorf(eRateLimited, "Too many verifications from your address; wait a moment and try again.")
@@ -59,7 +56,25 @@ func (s *Server) rateLimit(perSecond float64) echo.MiddlewareFunc {
 	})
 }
 
-// inFlight bounds how many requests each client address has in progress
+// clientKey is what the per-client limits count a request under: the
+// client's IPv4 address (also when written as IPv6), or the /64 network
+// of its IPv6 address. One subscriber commonly has a whole /64, 2^64
+// addresses, to send from: counted address by address, it would have no
+// limit at all.
+func clientKey(c echo.Context) string {
+	ip := c.RealIP()
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if addr = addr.Unmap(); addr.Is4() {
+		return addr.String()
+	}
+	network, _ := addr.Prefix(64) // cannot fail: an IPv6 address has 128 bits
+	return network.String()
+}
+
+// inFlight bounds how many requests each client has in progress
 // at once. A rate limit alone still lets one client start a burst of
 // expensive verifications that then run side by side on every core.
 type inFlight struct {
@@ -91,7 +106,7 @@ func (l *inFlight) release(addr string) {
 func (l *inFlight) middleware() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			addr := c.RealIP()
+			addr := clientKey(c)
 			if !l.acquire(addr) {
 				c.Response().Header().Set("Retry-After", "1")
 				return badges.Errorf(eRateLimited, "Your address already has %s in progress; wait for one to finish and try again.", verifications(l.max))

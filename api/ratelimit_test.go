@@ -77,6 +77,33 @@ func TestVerify_RateLimitBehindProxy(t *testing.T) {
 	})
 }
 
+// TestVerify_RateLimitIPv6Network: at one verification in five seconds,
+// a client moving through the addresses of its IPv6 /64 is refused its
+// second, as is an IPv4 client writing its address as IPv6; the next /64
+// is another client.
+func TestVerify_RateLimitIPv6Network(t *testing.T) {
+	ts := newTestServer(t, func(c *api.Config) { c.VerifyRate = 0.2 })
+	verify := func(remote string) int {
+		return ts.do(t, req{method: "POST", path: "/api/v1/verify", token: "-", body: map[string]any{"credential": "x.y.z"}, remote: remote}).Code
+	}
+	for _, client := range [][]string{
+		{"[2001:db8:1:2::1]:4000", "[2001:db8:1:2::2]:4001", "[2001:db8:1:2:ffff:ffff:ffff:ffff]:4002"},
+		{"198.51.100.1:4000", "[::ffff:198.51.100.1]:4001"},
+	} {
+		if code := verify(client[0]); code == http.StatusTooManyRequests {
+			t.Fatalf("the first verification from %s was refused", client[0])
+		}
+		for _, remote := range client[1:] {
+			if code := verify(remote); code != http.StatusTooManyRequests {
+				t.Errorf("a second verification from %s, after %s → %d, want 429", remote, client[0], code)
+			}
+		}
+	}
+	if code := verify("[2001:db8:1:3::1]:4000"); code == http.StatusTooManyRequests {
+		t.Error("the next /64 was refused with the first")
+	}
+}
+
 // blockingOrigin is a web server that answers with a document only once
 // released, so that verifications fetching from it stay in progress.
 type blockingOrigin struct {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -49,106 +50,118 @@ const (
 
 // limits bound what a route accepts.
 type limits struct {
-	body   int64                 // largest request body, in bytes
+	// body is the largest request body, in bytes, that the route's
+	// handler reads (it asks bodyLimitOf); a multipart form may be
+	// formOverhead larger, for its other fields and boundaries around the
+	// file the limit is for.
+	body   int64
 	guards []echo.MiddlewareFunc // per-client limits, run after access is checked
 }
 
-// maxBodyBytes is the largest body any route accepts; routes read with
-// their own, lower limits.
-const maxBodyBytes = 8 << 20
+const (
+	// noBody is the body limit of routes that read none: room for the
+	// empty JSON object some clients send anyway, and no more.
+	noBody = 1 << 10
+	// formOverhead is what a multipart form may add to its route's limit.
+	formOverhead = 64 << 10
+)
 
 // routeTable is every route Laurel serves. ingest marks what other systems
 // report (activities, endorsements, nominations); read keys may use every
 // GET of the API, admin keys everything.
 func (s *Server) routeTable() []route {
 	quick, long := s.cfg.RequestTimeout, s.cfg.ImportTimeout
-	std := limits{body: maxBodyBytes}
-	verification := limits{body: maxVerifyFormBytes, guards: s.verifyGuards()}
+	none := limits{body: noBody}
+	object := limits{body: s.cfg.BodyLimit} // a JSON object (-max-body-bytes)
+	image := limits{body: int64(s.cfg.ImageLimit)}
+	rule := limits{body: badges.MaxRuleBytes}
+	guards := s.verifyGuards() // one set for every verify route
+	verification, verifyLink := limits{body: maxVerifyBytes, guards: guards}, limits{body: noBody, guards: guards}
 	exists := s.requireIssuer // for routes whose service does not check the issuer itself
 	static, _ := fs.Sub(assets.Static, "static")
 	const get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
 	return []route{
 		// For programs and operators.
-		{get, "/healthz", s.handleHealthz, public, quick, jsonErrors, compressed, std},
-		{get, "/readyz", s.handleReadyz, public, quick, jsonErrors, compressed, std},
-		{get, "/metrics", s.metrics.handler(), public, quick, jsonErrors, precompressed, std}, // compresses itself
-		{get, "/api/v1/openapi.json", s.handleOpenAPI, public, quick, jsonErrors, compressed, std},
-		{get, "/static*", echo.StaticDirectoryHandler(static, true), public, quick, negotiated, compressed, std},
+		{get, "/healthz", s.handleHealthz, public, quick, jsonErrors, compressed, none},
+		{get, "/readyz", s.handleReadyz, public, quick, jsonErrors, compressed, none},
+		{get, "/metrics", s.metrics.handler(), public, quick, jsonErrors, precompressed, none}, // compresses itself
+		{get, "/api/v1/openapi.json", s.handleOpenAPI, public, quick, jsonErrors, compressed, none},
+		{get, "/static*", echo.StaticDirectoryHandler(static, true), public, quick, negotiated, compressed, none},
 
 		// Public documents and pages.
-		{get, "/issuers/:issuer", s.handleIssuerPublic, public, quick, negotiated, compressed, std},
-		{get, "/achievements/:achievement", s.handleAchievementPublic, public, quick, negotiated, compressed, std},
-		{get, "/images/:file", s.handleImage, public, quick, jsonErrors, precompressed, std},
-		{get, "/credentials/:credential", s.handleCredentialPublic, public, quick, negotiated, compressed, std},
-		{get, "/credentials/:credential/qr.png", s.handleCredentialQR("png"), public, quick, negotiated, precompressed, std},
-		{get, "/credentials/:credential/qr.svg", s.handleCredentialQR("svg"), public, quick, negotiated, compressed, std},
-		{get, "/credentials/:credential/preview.png", s.handleCredentialPreview, public, quick, negotiated, precompressed, std},
-		{get, "/credentials/:credential/badge.png", s.handleCredentialBadge("png"), public, quick, negotiated, precompressed, std},
-		{get, "/credentials/:credential/badge.svg", s.handleCredentialBadge("svg"), public, quick, negotiated, compressed, std},
-		{get, "/members/:slug", s.handleMemberPublic, public, quick, negotiated, compressed, std},
-		{get, "/issuers/:issuer/spotlight", s.handleSpotlight, public, quick, negotiated, compressed, std},
-		{get, "/status/:issuer/:list", s.handleStatusList, public, quick, jsonErrors, compressed, std},
-		{get, "/issuers/:issuer/keys/:key", s.handleKeyPublic, public, quick, jsonErrors, compressed, std},
-		{get, "/issuers/:issuer/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, std},
-		{get, "/.well-known/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, std},
+		{get, "/issuers/:issuer", s.handleIssuerPublic, public, quick, negotiated, compressed, none},
+		{get, "/achievements/:achievement", s.handleAchievementPublic, public, quick, negotiated, compressed, none},
+		{get, "/images/:file", s.handleImage, public, quick, jsonErrors, precompressed, none},
+		{get, "/credentials/:credential", s.handleCredentialPublic, public, quick, negotiated, compressed, none},
+		{get, "/credentials/:credential/qr.png", s.handleCredentialQR("png"), public, quick, negotiated, precompressed, none},
+		{get, "/credentials/:credential/qr.svg", s.handleCredentialQR("svg"), public, quick, negotiated, compressed, none},
+		{get, "/credentials/:credential/preview.png", s.handleCredentialPreview, public, quick, negotiated, precompressed, none},
+		{get, "/credentials/:credential/badge.png", s.handleCredentialBadge("png"), public, quick, negotiated, precompressed, none},
+		{get, "/credentials/:credential/badge.svg", s.handleCredentialBadge("svg"), public, quick, negotiated, compressed, none},
+		{get, "/members/:slug", s.handleMemberPublic, public, quick, negotiated, compressed, none},
+		{get, "/issuers/:issuer/spotlight", s.handleSpotlight, public, quick, negotiated, compressed, none},
+		{get, "/status/:issuer/:list", s.handleStatusList, public, quick, jsonErrors, compressed, none},
+		{get, "/issuers/:issuer/keys/:key", s.handleKeyPublic, public, quick, jsonErrors, compressed, none},
+		{get, "/issuers/:issuer/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
+		{get, "/.well-known/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
 
 		// Verification, for anyone.
-		{get, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verification},
+		{get, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verifyLink},
 		{post, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verification},
 		{post, "/api/v1/verify", s.handleVerifyAPI, public, quick, jsonErrors, compressed, verification},
 
 		// Issuers, achievements, keys and credentials.
-		{post, "/api/v1/issuers", s.handleIssuerCreate, adminKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/issuers", s.handleIssuerList, readKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/issuers/:issuer", s.handleIssuerGet, readKey, quick, jsonErrors, compressed, std},
-		{patch, "/api/v1/issuers/:issuer", s.handleIssuerUpdate, adminKey, quick, jsonErrors, compressed, std},
-		{put, "/api/v1/issuers/:issuer/image", exists(s.handleIssuerImage), adminKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/issuers/:issuer/achievements", exists(s.handleAchievementCreate), adminKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/issuers/:issuer/achievements", exists(s.handleAchievementList), readKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/achievements/:achievement", s.handleAchievementGet, readKey, quick, jsonErrors, compressed, std},
-		{patch, "/api/v1/achievements/:achievement", s.handleAchievementUpdate, adminKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/achievements/:achievement/archive", s.handleAchievementArchive, adminKey, quick, jsonErrors, compressed, std},
-		{put, "/api/v1/achievements/:achievement/image", s.handleAchievementImage, adminKey, quick, jsonErrors, compressed, std},
-		{del, "/api/v1/achievements/:achievement/image", s.handleAchievementImageReset, adminKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/achievements/:achievement/versions", s.handleAchievementVersions, readKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/achievements/:achievement/versions/:version", s.handleAchievementVersion, readKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/issuers/:issuer/keys", exists(s.handleKeyList), readKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/issuers/:issuer/keys/rotate", s.handleKeyRotate, adminKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/issuers/:issuer/awards", s.handleAwardCreate, adminKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/issuers/:issuer/awards/bulk", s.handleAwardBulk, adminKey, long, jsonErrors, compressed, std},
-		{get, "/api/v1/credentials/:credential", s.handleCredentialGet, readKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/credentials/:credential/revoke", s.handleCredentialRevoke, adminKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers", s.handleIssuerCreate, adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers", s.handleIssuerList, readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer", s.handleIssuerGet, readKey, quick, jsonErrors, compressed, none},
+		{patch, "/api/v1/issuers/:issuer", s.handleIssuerUpdate, adminKey, quick, jsonErrors, compressed, object},
+		{put, "/api/v1/issuers/:issuer/image", exists(s.handleIssuerImage), adminKey, quick, jsonErrors, compressed, image},
+		{post, "/api/v1/issuers/:issuer/achievements", exists(s.handleAchievementCreate), adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers/:issuer/achievements", exists(s.handleAchievementList), readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/achievements/:achievement", s.handleAchievementGet, readKey, quick, jsonErrors, compressed, none},
+		{patch, "/api/v1/achievements/:achievement", s.handleAchievementUpdate, adminKey, quick, jsonErrors, compressed, object},
+		{post, "/api/v1/achievements/:achievement/archive", s.handleAchievementArchive, adminKey, quick, jsonErrors, compressed, none},
+		{put, "/api/v1/achievements/:achievement/image", s.handleAchievementImage, adminKey, quick, jsonErrors, compressed, image},
+		{del, "/api/v1/achievements/:achievement/image", s.handleAchievementImageReset, adminKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/achievements/:achievement/versions", s.handleAchievementVersions, readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/achievements/:achievement/versions/:version", s.handleAchievementVersion, readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/keys", exists(s.handleKeyList), readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/keys/rotate", s.handleKeyRotate, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/awards", s.handleAwardCreate, adminKey, quick, jsonErrors, compressed, object},
+		{post, "/api/v1/issuers/:issuer/awards/bulk", s.handleAwardBulk, adminKey, long, jsonErrors, compressed, limits{body: maxBulkBytes}},
+		{get, "/api/v1/credentials/:credential", s.handleCredentialGet, readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/credentials/:credential/revoke", s.handleCredentialRevoke, adminKey, quick, jsonErrors, compressed, object},
 
 		// Members.
-		{post, "/api/v1/issuers/:issuer/members", exists(s.handleMemberCreate), adminKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/issuers/:issuer/members", exists(s.handleMemberList), readKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/issuers/:issuer/members/import", exists(s.handleMemberImport), adminKey, long, jsonErrors, compressed, std},
-		{get, "/api/v1/members/:member", s.handleMemberGet, readKey, quick, jsonErrors, compressed, std},
-		{patch, "/api/v1/members/:member", s.handleMemberUpdate, adminKey, quick, jsonErrors, compressed, std},
-		{del, "/api/v1/members/:member", s.handleMemberDelete, adminKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/issuers/:issuer/members", exists(s.handleMemberCreate), adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers/:issuer/members", exists(s.handleMemberList), readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/members/import", exists(s.handleMemberImport), adminKey, long, jsonErrors, compressed, limits{body: badges.MaxImportBytes}},
+		{get, "/api/v1/members/:member", s.handleMemberGet, readKey, quick, jsonErrors, compressed, none},
+		{patch, "/api/v1/members/:member", s.handleMemberUpdate, adminKey, quick, jsonErrors, compressed, object},
+		{del, "/api/v1/members/:member", s.handleMemberDelete, adminKey, quick, jsonErrors, compressed, none},
 
 		// Recognition: behaviours, activity, rules, nominations, statistics.
-		{get, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourList), readKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourCreate), adminKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/issuers/:issuer/activities", exists(s.handleActivities), ingestKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/issuers/:issuer/endorsements", exists(s.handleEndorse), ingestKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominate), ingestKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominationList), readKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/nominations/:nomination/approve", s.handleNominationDecide(true), adminKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/nominations/:nomination/decline", s.handleNominationDecide(false), adminKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/achievements/:achievement/rule", s.handleRuleGet, readKey, quick, jsonErrors, compressed, std},
-		{put, "/api/v1/achievements/:achievement/rule", s.handleRulePut, adminKey, quick, jsonErrors, compressed, std},
-		{del, "/api/v1/achievements/:achievement/rule", s.handleRuleDelete, adminKey, quick, jsonErrors, compressed, std},
-		{post, "/api/v1/achievements/:achievement/preview", s.handleRulePreview, adminKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/members/:member/progress", s.handleProgress, readKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/issuers/:issuer/stats", exists(s.handleStats), readKey, quick, jsonErrors, compressed, std},
-		{put, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinPut), adminKey, quick, jsonErrors, compressed, std},
-		{del, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinDelete), adminKey, quick, jsonErrors, compressed, std},
+		{get, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourList), readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourCreate), adminKey, quick, jsonErrors, compressed, object},
+		{post, "/api/v1/issuers/:issuer/activities", exists(s.handleActivities), ingestKey, quick, jsonErrors, compressed, limits{body: maxActivityBody}},
+		{post, "/api/v1/issuers/:issuer/endorsements", exists(s.handleEndorse), ingestKey, quick, jsonErrors, compressed, object},
+		{post, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominate), ingestKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominationList), readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/nominations/:nomination/approve", s.handleNominationDecide(true), adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/nominations/:nomination/decline", s.handleNominationDecide(false), adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/achievements/:achievement/rule", s.handleRuleGet, readKey, quick, jsonErrors, compressed, none},
+		{put, "/api/v1/achievements/:achievement/rule", s.handleRulePut, adminKey, quick, jsonErrors, compressed, rule},
+		{del, "/api/v1/achievements/:achievement/rule", s.handleRuleDelete, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/achievements/:achievement/preview", s.handleRulePreview, adminKey, quick, jsonErrors, compressed, rule},
+		{get, "/api/v1/members/:member/progress", s.handleProgress, readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/stats", exists(s.handleStats), readKey, quick, jsonErrors, compressed, none},
+		{put, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinPut), adminKey, quick, jsonErrors, compressed, object},
+		{del, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinDelete), adminKey, quick, jsonErrors, compressed, none},
 
 		// API keys: admin keys only, reading included.
-		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, std},
-		{get, "/api/v1/apikeys", s.handleAPIKeyList, adminKey, quick, jsonErrors, compressed, std},
-		{del, "/api/v1/apikeys/:key", s.handleAPIKeyRevoke, adminKey, quick, jsonErrors, compressed, std},
+		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/apikeys", s.handleAPIKeyList, adminKey, quick, jsonErrors, compressed, none},
+		{del, "/api/v1/apikeys/:key", s.handleAPIKeyRevoke, adminKey, quick, jsonErrors, compressed, none},
 	}
 }
 
@@ -173,7 +186,7 @@ func (s *Server) register(table []route) error {
 		if rt.gzip == compressed {
 			chain = append(chain, gzip)
 		}
-		chain = append(chain, bodyLimit(rt.limits.body),
+		chain = append(chain, bodyLimit(rt.limits.body, rt.timeout),
 			middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: rt.timeout}))
 		if rt.access.allow != nil {
 			chain = append(chain, s.authorize(rt.access))
@@ -201,17 +214,65 @@ func (rt route) check() error {
 	return nil
 }
 
-// bodyLimit refuses bodies larger than n bytes: at once when the length is
-// declared, otherwise when the reader passes it (an *http.MaxBytesError).
-func bodyLimit(n int64) echo.MiddlewareFunc {
+// bodyLimit refuses bodies larger than n bytes (n plus formOverhead for a
+// multipart form): at once when the length is declared, otherwise when
+// the reader passes it (an *http.MaxBytesError). It also bounds the time
+// the body may take to arrive (deadlines).
+func bodyLimit(n int64, timeout time.Duration) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			r := c.Request()
-			if r.ContentLength > n {
-				return badges.Errorf(badges.ETOOLARGE, "The request body is larger than the %d bytes this endpoint accepts.", n)
+			r, limit := c.Request(), n
+			if mediaType(c) == echo.MIMEMultipartForm {
+				limit += formOverhead
 			}
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, n)
+			if r.ContentLength > limit {
+				return badges.Errorf(badges.ETOOLARGE, "The request body is larger than the %d bytes this endpoint accepts.", limit)
+			}
+			if err := deadlines(c, timeout); err != nil {
+				return err
+			}
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
 			return next(c)
 		}
 	}
+}
+
+const (
+	// readGrace puts a request's read deadline just after its time limit:
+	// Go's server cancels a request whose read deadline passes (even in
+	// its own read after the body), and the handler should see its time
+	// limit first, answering 503, not a cancelled request.
+	readGrace = time.Second
+	// answerTime is how long an answer may take to leave after its
+	// route's time limit: a large report to a slow client.
+	answerTime = 30 * time.Second
+)
+
+// deadlines gives the request's connection a read deadline at its route's
+// time limit (the request's context does not interrupt reading a body, so
+// a slow sender would otherwise hold any route as long as the server's
+// ReadTimeout) and a write deadline answerTime later. They are on the wall
+// clock, as the network's are, whatever clock the pages are told. A
+// connection that has none (a test's recorder) is left as it is.
+func deadlines(c echo.Context, timeout time.Duration) error {
+	now, rc := time.Now(), http.NewResponseController(c.Response())
+	for _, err := range []error{rc.SetReadDeadline(now.Add(timeout + readGrace)), rc.SetWriteDeadline(now.Add(timeout + answerTime))} {
+		if err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return fmt.Errorf("set the connection's deadlines: %w", err)
+		}
+	}
+	return nil
+}
+
+// route is the route table's entry for the route c matched.
+func (s *Server) route(c echo.Context) (route, bool) {
+	rt, ok := s.routes[c.Request().Method+" "+c.Path()]
+	return rt, ok
+}
+
+// bodyLimitOf is the body limit the route table gives c's route: what its
+// handler may read, or the largest file a form may carry.
+func (s *Server) bodyLimitOf(c echo.Context) int64 {
+	rt, _ := s.route(c)
+	return rt.limits.body
 }

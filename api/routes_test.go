@@ -1,11 +1,18 @@
 package api_test
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"testing"
+	"time"
 
+	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
 )
 
@@ -146,6 +153,77 @@ func TestRoutes_Access(t *testing.T) {
 	}
 }
 
+// Body limits of TestRoutes_BodyLimits' server, set apart from the
+// defaults to show that they come from its configuration.
+const (
+	testBodyLimit  = 100_000
+	testImageLimit = 200_000
+)
+
+// routeBody is the largest body each route takes, as documented; every
+// route not listed reads no body and takes at most 1 KiB.
+var routeBody = map[string]int{
+	"POST /verify":        2 << 20,
+	"POST /api/v1/verify": 2 << 20,
+
+	"POST /api/v1/issuers":                        testBodyLimit,
+	"PATCH /api/v1/issuers/:issuer":               testBodyLimit,
+	"PUT /api/v1/issuers/:issuer/image":           testImageLimit,
+	"POST /api/v1/issuers/:issuer/achievements":   testBodyLimit,
+	"PATCH /api/v1/achievements/:achievement":     testBodyLimit,
+	"PUT /api/v1/achievements/:achievement/image": testImageLimit,
+	"POST /api/v1/issuers/:issuer/awards":         testBodyLimit,
+	"POST /api/v1/issuers/:issuer/awards/bulk":    8 << 20,
+	"POST /api/v1/credentials/:credential/revoke": testBodyLimit,
+
+	"POST /api/v1/issuers/:issuer/members":        testBodyLimit,
+	"POST /api/v1/issuers/:issuer/members/import": 5 << 20,
+	"PATCH /api/v1/members/:member":               testBodyLimit,
+
+	"POST /api/v1/issuers/:issuer/behaviours":        testBodyLimit,
+	"POST /api/v1/issuers/:issuer/activities":        4 << 20,
+	"POST /api/v1/issuers/:issuer/endorsements":      testBodyLimit,
+	"POST /api/v1/issuers/:issuer/nominations":       testBodyLimit,
+	"POST /api/v1/nominations/:nomination/decline":   testBodyLimit,
+	"PUT /api/v1/achievements/:achievement/rule":     64 << 10,
+	"POST /api/v1/achievements/:achievement/preview": 64 << 10,
+	"PUT /api/v1/issuers/:issuer/spotlight":          testBodyLimit,
+
+	"POST /api/v1/apikeys": testBodyLimit,
+}
+
+// TestRoutes_BodyLimits sends every route a body of its documented limit,
+// which must not be refused as too large, and one byte more, which must.
+// The bodies are of a type no route takes, so nothing reads them.
+func TestRoutes_BodyLimits(t *testing.T) {
+	ts := newTestServer(t, func(c *api.Config) { c.BodyLimit, c.ImageLimit = testBodyLimit, testImageLimit })
+	body := make([]byte, 8<<20+1)
+	seen := map[string]bool{}
+	for _, rt := range ts.srv.Routes() {
+		key := rt.Method + " " + rt.Path
+		seen[key] = true
+		limit, ok := routeBody[key]
+		if !ok {
+			limit = 1 << 10
+		}
+		path := routeParam.ReplaceAllString(rt.Path, "aaaaaaaaaaaaaaaaaaaa")
+		for _, n := range []int{limit, limit + 1} {
+			r := httptest.NewRequest(rt.Method, path, bytes.NewReader(body[:n]))
+			r.Header.Set("Content-Type", "application/x-laurel-test")
+			w := httptest.NewRecorder()
+			ts.srv.ServeHTTP(w, r)
+			if tooLarge := w.Code == http.StatusRequestEntityTooLarge; tooLarge != (n > limit) {
+				t.Errorf("%s with a body of %d bytes → %d; its limit is %d", key, n, w.Code, limit)
+			}
+		}
+	}
+	for key := range routeBody {
+		if !seen[key] {
+			t.Errorf("routeBody lists %s, which is not registered", key)
+		}
+	}
+}
+
 // TestRoutes_Unmatched: a path no route serves is a 404 and a known path
 // with another method a 405, with or without a key.
 func TestRoutes_Unmatched(t *testing.T) {
@@ -154,5 +232,52 @@ func TestRoutes_Unmatched(t *testing.T) {
 		ts.do(t, req{method: "GET", path: "/api/v1/nothing", token: token}).wantProblem(t, 404, badges.ENOTFOUND, "")
 		ts.do(t, req{method: "DELETE", path: "/api/v1/issuers", token: token}).wantProblem(t, 405, "method_not_allowed", "")
 		ts.do(t, req{method: "PUT", path: "/api/v1/verify", token: token}).wantProblem(t, 405, "method_not_allowed", "")
+	}
+}
+
+// TestRoutes_SlowBodyCutOff sends a quick route, over a real connection,
+// the start of a body and then nothing: the body's time is bounded by the
+// route's time limit, so the server answers 408 instead of waiting for
+// the rest. Requests that keep to their limits go through the same
+// connections as before.
+func TestRoutes_SlowBodyCutOff(t *testing.T) {
+	ts := newTestServer(t, func(c *api.Config) { c.RequestTimeout = 300 * time.Millisecond })
+	srv := httptest.NewServer(ts.srv)
+	t.Cleanup(srv.Close)
+	if r, err := srv.Client().Get(srv.URL + "/healthz"); err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("GET /healthz: %v, %v", r, err)
+	}
+	for _, tc := range []struct{ path, contentType string }{
+		{"/api/v1/verify", "text/plain"},
+		{"/verify", "multipart/form-data; boundary=b"},
+		{"/api/v1/issuers", "application/json"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: badges.example.org\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: 1000\r\n\r\n--b\r\n",
+				tc.path, ts.admin, tc.contentType)
+			// Not a time being measured: the test fails, rather than
+			// hangs, if the server waits for the body.
+			conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+			r, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer while the body was held back: %v", err)
+			}
+			defer r.Body.Close()
+			if r.StatusCode != http.StatusRequestTimeout {
+				t.Fatalf("answer %d, want 408", r.StatusCode)
+			}
+			if r.Header.Get("Content-Type") == "text/html; charset=UTF-8" {
+				return // the verify page, showing the problem
+			}
+			var p api.Problem
+			if err := json.NewDecoder(r.Body).Decode(&p); err != nil || p.Code != "request_timeout" {
+				t.Fatalf("problem %+v (%v), want the code request_timeout", p, err)
+			}
+		})
 	}
 }

@@ -11,7 +11,7 @@ import (
 // handleRulePut stores an achievement's criteria rule. The body is the
 // rule itself; a problem names the JSON path of what is wrong.
 func (s *Server) handleRulePut(c echo.Context) error {
-	r, err := readRule(c)
+	r, err := s.readRule(c)
 	if err != nil {
 		return err
 	}
@@ -22,11 +22,11 @@ func (s *Server) handleRulePut(c echo.Context) error {
 }
 
 // readRule reads a rule from the request body: JSON, parsed strictly.
-func readRule(c echo.Context) (*badges.Rule, error) {
+func (s *Server) readRule(c echo.Context) (*badges.Rule, error) {
 	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
 		return nil, unsupportedMedia(mt, echo.MIMEApplicationJSON)
 	}
-	body, err := readBody(c, badges.MaxRuleBytes)
+	body, err := s.readBody(c)
 	if err != nil {
 		return nil, err
 	}

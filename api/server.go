@@ -24,8 +24,8 @@ type Config struct {
 	BaseURL        string        // public origin, e.g. https://badges.example.org
 	BodyLimit      int64         // largest JSON body; default 1 MiB
 	ImageLimit     int           // largest image upload; default badges.MaxImageBytes
-	RequestTimeout time.Duration // per request, except imports; default 30s
-	ImportTimeout  time.Duration // per import; default 5m
+	RequestTimeout time.Duration // per request, except the long routes; default 30s
+	ImportTimeout  time.Duration // per bulk award or member import; default 5m
 	// VerifyRate limits the public verify endpoints per client address, in
 	// requests a second (bursts of 5×); 0 turns the limit off.
 	VerifyRate float64
@@ -122,9 +122,6 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	}
 	return s, nil
 }
-
-// Routes lists the registered routes.
-func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
 
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }

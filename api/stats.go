@@ -44,7 +44,7 @@ func (s *Server) handleStats(c echo.Context) error {
 	if v := c.QueryParam("weeks"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 104 {
-			return badges.FieldErrorf("weeks", "weeks must be a whole number from 1 to 104")
+			return badges.FieldErrorf("weeks", "The query parameter \"weeks\" must be a whole number from 1 to 104.")
 		}
 		weeks = n
 	}

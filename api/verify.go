@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -29,10 +27,6 @@ type Verifier interface {
 // as JSON or JWT is a few kB to a few hundred with embedded endorsements
 // or an image (the 1EdTech validator's largest test credential is 31 kB).
 const maxVerifyBytes = 2 << 20
-
-// maxVerifyFormBytes is the verify routes' body limit: the credential or
-// image and the rest of a form (an e-mail address, a URL, boundaries).
-const maxVerifyFormBytes = maxVerifyBytes + 64<<10
 
 // verifyTimeout bounds one verification, whatever the servers it fetches
 // from do: a verifier may make a few dozen requests of 5 s each.
@@ -73,7 +67,7 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 	switch mt := mediaType(c); mt {
 	case echo.MIMEApplicationJSON:
 		var req verifyRequest
-		if err := s.decodeJSONLimit(c, &req, maxVerifyBytes); err != nil {
+		if err := s.decodeJSON(c, &req); err != nil {
 			return in, err
 		}
 		in.URL, in.Email = strings.TrimSpace(req.URL), req.Email
@@ -90,7 +84,7 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 	case echo.MIMEMultipartForm:
 		return s.verifyForm(c)
 	case "text/plain", mimeVCJWT, mimeVCLD, mimeLDJSON, "image/png", "image/svg+xml", echo.MIMEOctetStream:
-		data, err := readBody(c, maxVerifyBytes)
+		data, err := s.readBody(c)
 		in.Data, in.Email = data, c.QueryParam("email")
 		return in, err
 	default:
@@ -102,18 +96,14 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 // and optionally an e-mail address.
 func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
 	var in verifier.Input
-	form, err := c.MultipartForm() // within the route's body limit, maxVerifyFormBytes
-
+	form, err := c.MultipartForm() // within the route's body limit
 	if err != nil {
-		if isTooLarge(err) {
-			return in, badges.Errorf(badges.ETOOLARGE, "The upload is larger than %d bytes.", maxVerifyBytes)
-		}
-		return in, badges.Errorf(badges.EINVALID, "The form could not be read.")
+		return in, s.readFailure(c, err, "upload")
 	}
 	in.Email = strings.TrimSpace(first(form.Value["email"]))
 	in.URL = strings.TrimSpace(first(form.Value["url"]))
 	if files := form.File["file"]; len(files) > 0 && files[0].Size > 0 {
-		in.Data, err = readFormFile(files[0])
+		in.Data, err = readUpload(files[0], s.bodyLimitOf(c))
 		return in, err
 	}
 	if text := strings.TrimSpace(first(form.Value["credential"])); text != "" {
@@ -130,18 +120,6 @@ func first(vs []string) string {
 		return ""
 	}
 	return vs[0]
-}
-
-func readFormFile(fh *multipart.FileHeader) ([]byte, error) {
-	if fh.Size > maxVerifyBytes {
-		return nil, badges.Errorf(badges.ETOOLARGE, "The file is larger than %d bytes.", maxVerifyBytes)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, badges.FieldErrorf("file", "The uploaded file cannot be read.")
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, maxVerifyBytes))
 }
 
 type verifyPage struct {

@@ -1,7 +1,9 @@
 package render
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"image"
 	"sync"
 )
@@ -37,13 +39,20 @@ func NewArtCache(maxBytes int) *ArtCache {
 	return &ArtCache{maxBytes: maxBytes, entries: make(map[artKey]*artEntry), draw: BadgeImage}
 }
 
+// ErrUndrawable is wrapped by Art's error when the art's bytes are no
+// picture BadgeImage can draw: trying again changes nothing.
+var ErrUndrawable = errors.New("render: the badge art cannot be drawn")
+
 // Art returns the badge art named id drawn at size×size as BadgeImage
 // draws it. id must name the image's content (its hash): the art is
 // drawn on the first call for id and size only, from the bytes load
-// returns. An error of load is not kept, so the next call tries again; an
-// error of drawing is, since the same bytes fail the same way. The image
-// is shared by every caller: it must not be modified.
-func (c *ArtCache) Art(id string, size int, load func() ([]byte, error)) (*image.NRGBA, error) {
+// returns. That call loads and draws; calls arriving meanwhile wait for
+// it, each until its own ctx ends. The art is shared by all of them, so
+// load must not fail for one caller's reasons (its request ending). An
+// error of load is not kept, so the next call tries again; an error of
+// drawing is, since the same bytes fail the same way. The image is shared
+// by every caller: it must not be modified.
+func (c *ArtCache) Art(ctx context.Context, id string, size int, load func() ([]byte, error)) (*image.NRGBA, error) {
 	key := artKey{id, size}
 	c.mu.Lock()
 	e, ok := c.entries[key]
@@ -55,8 +64,12 @@ func (c *ArtCache) Art(id string, size int, load func() ([]byte, error)) (*image
 	if !ok {
 		c.fill(key, e, load)
 	}
-	<-e.ready
-	return e.img, e.err
+	select {
+	case <-e.ready:
+		return e.img, e.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // errUnfinished is what those waiting for art see if drawing it panicked.
@@ -72,7 +85,12 @@ func (c *ArtCache) fill(key artKey, e *artEntry, load func() ([]byte, error)) {
 		c.forget(key, e)
 		return
 	}
-	e.img, e.err = c.draw(data, key.size)
+	img, err := c.draw(data, key.size)
+	if err != nil {
+		e.err = fmt.Errorf("%w: %w", ErrUndrawable, err)
+		return
+	}
+	e.img, e.err = img, nil
 }
 
 // entryBytes is what the art of key holds in memory.

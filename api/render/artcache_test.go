@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -44,7 +45,7 @@ func TestArtCache_PreviewsDecodeOnce(t *testing.T) {
 	errs := make(chan error, n)
 	for i := range n {
 		wg.Go(func() {
-			badge, err := c.Art("sha256-of-the-art", 440, load)
+			badge, err := c.Art(context.Background(), "sha256-of-the-art", 440, load)
 			if err != nil {
 				errs <- err
 				return
@@ -78,10 +79,10 @@ func TestArtCache_Errors(t *testing.T) {
 	c := newCountingCache(1<<20, nil)
 	t.Run("a failed load is tried again", func(t *testing.T) {
 		down := errors.New("store down")
-		if _, err := c.Art("a", 16, func() ([]byte, error) { return nil, down }); !errors.Is(err, down) {
+		if _, err := c.Art(context.Background(), "a", 16, func() ([]byte, error) { return nil, down }); !errors.Is(err, down) {
 			t.Fatalf("Art = %v, want the load error", err)
 		}
-		img, err := c.Art("a", 16, func() ([]byte, error) { return art, nil })
+		img, err := c.Art(context.Background(), "a", 16, func() ([]byte, error) { return art, nil })
 		if err != nil || img.Bounds().Dx() != 16 {
 			t.Fatalf("Art after the store is back = %v, %v", img, err)
 		}
@@ -89,8 +90,8 @@ func TestArtCache_Errors(t *testing.T) {
 	t.Run("art that cannot be drawn is tried once", func(t *testing.T) {
 		before := c.draws.Load()
 		for range 3 {
-			if _, err := c.Art("b", 16, func() ([]byte, error) { return []byte("GIF89a"), nil }); err == nil {
-				t.Fatal("Art drew a GIF")
+			if _, err := c.Art(context.Background(), "b", 16, func() ([]byte, error) { return []byte("GIF89a"), nil }); !errors.Is(err, ErrUndrawable) {
+				t.Fatalf("Art of a GIF = %v, want ErrUndrawable", err)
 			}
 		}
 		if d := c.draws.Load() - before; d != 1 {
@@ -98,7 +99,7 @@ func TestArtCache_Errors(t *testing.T) {
 		}
 	})
 	t.Run("each size is drawn", func(t *testing.T) {
-		img, err := c.Art("a", 32, func() ([]byte, error) { return art, nil })
+		img, err := c.Art(context.Background(), "a", 32, func() ([]byte, error) { return art, nil })
 		if err != nil || img.Bounds().Dx() != 32 {
 			t.Fatalf("Art at 32 = %v, %v", img, err)
 		}
@@ -111,23 +112,57 @@ func TestArtCache_Bounded(t *testing.T) {
 	const entry = 4 * 16 * 16
 	c := newCountingCache(2*entry, nil)
 	for _, id := range []string{"a", "b", "a", "b"} {
-		if _, err := c.Art(id, 16, load); err != nil {
+		if _, err := c.Art(context.Background(), id, 16, load); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if d := c.draws.Load(); d != 2 {
 		t.Fatalf("two images drawn %d times, want 2", d)
 	}
-	if _, err := c.Art("c", 16, load); err != nil {
+	if _, err := c.Art(context.Background(), "c", 16, load); err != nil {
 		t.Fatal(err)
 	}
 	if len(c.entries) != 1 || c.bytes != entry {
 		t.Errorf("after overflowing: %d entries, %d bytes; want the newest alone", len(c.entries), c.bytes)
 	}
-	if _, err := c.Art("a", 16, load); err != nil {
+	if _, err := c.Art(context.Background(), "a", 16, load); err != nil {
 		t.Fatal(err)
 	}
 	if d := c.draws.Load(); d != 4 {
 		t.Errorf("drawn %d times, want 4: a is drawn again once forgotten", d)
+	}
+}
+
+// TestArtCache_WaitersOwnContext: a caller waiting for art another is
+// drawing gives up when its own context ends, and that changes nothing
+// for the one drawing, nor for those asking later.
+func TestArtCache_WaitersOwnContext(t *testing.T) {
+	art := encodePNG(t, solidImage(4, 4, red))
+	release, loading := make(chan struct{}), make(chan struct{})
+	c := newCountingCache(1<<20, nil)
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.Art(context.Background(), "a", 16, func() ([]byte, error) {
+			close(loading)
+			<-release
+			return art, nil
+		})
+		first <- err
+	}()
+	<-loading
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Art(gone, "a", 16, func() ([]byte, error) { t.Error("a waiter loaded the art"); return nil, nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a waiter whose request ended: %v, want context.Canceled", err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatalf("the caller drawing the art: %v", err)
+	}
+	if img, err := c.Art(context.Background(), "a", 16, nil); err != nil || img.Bounds().Dx() != 16 {
+		t.Fatalf("a later caller: %v, %v", img, err)
+	}
+	if d := c.draws.Load(); d != 1 {
+		t.Errorf("drawn %d times, want once", d)
 	}
 }

@@ -78,10 +78,14 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	// Each route sets its connection's read and write deadlines from its
+	// own time limit (the long routes' is -import-timeout); these bound
+	// only what comes before, and requests no route serves.
 	m.http = &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       m.Config.RequestTimeout + 5*time.Minute, // imports upload large bodies
+		ReadTimeout:       m.Config.RequestTimeout,
+		WriteTimeout:      m.Config.RequestTimeout + time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
 	}
@@ -112,7 +116,7 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *badges.
 	}
 	srv, err := l.Server(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
-		RequestTimeout: m.Config.RequestTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
+		RequestTimeout: m.Config.RequestTimeout, ImportTimeout: m.Config.ImportTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
 		TrustedProxies: m.Config.TrustedProxies, Logger: m.log,
 	})
 	if err != nil {

@@ -21,6 +21,7 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 	RequestTimeout  time.Duration
+	ImportTimeout   time.Duration
 	ShutdownTimeout time.Duration
 	MaxBodyBytes    int64
 	MaxImageBytes   int
@@ -32,6 +33,11 @@ type Config struct {
 	DebugAddr       string
 	Demo            bool
 }
+
+// maxUploadBytes bounds -max-body-bytes and -max-image-bytes: a JSON
+// object or an image is read whole into memory, and none needs more than
+// the largest body any route takes (a bulk award, 8 MiB).
+const maxUploadBytes = 8 << 20
 
 // envName is the environment twin of a flag: -base-url → LAUREL_BASE_URL.
 func envName(flagName string) string {
@@ -45,10 +51,11 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	c.storageFlags(fs)
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
-	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one request (member imports get 5m)")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one request, except bulk awards and member imports (-import-timeout)")
+	fs.DurationVar(&c.ImportTimeout, "import-timeout", 5*time.Minute, "time limit of one bulk award or member import")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may finish on shutdown")
-	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest JSON request body")
-	fs.IntVar(&c.MaxImageBytes, "max-image-bytes", 1<<20, "largest badge or issuer image upload")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest JSON request body, at most 8 MiB")
+	fs.IntVar(&c.MaxImageBytes, "max-image-bytes", 1<<20, "largest badge or issuer image upload, at most 8 MiB")
 	fs.Float64Var(&c.VerifyRate, "verify-rate", 10, "verifications a second each client address may make on the public verify page and API (bursts of 5×); 0 = no limit")
 	fs.IntVar(&c.VerifyInFlight, "verify-in-flight", 2, "verifications each client address may have in progress at once on the public verify page and API; 0 = no limit")
 	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated `CIDRs` of the reverse proxies in front of Laurel: only from them is X-Forwarded-For believed for a client's address (rate limits, logs); empty = the connection's address")
@@ -79,9 +86,9 @@ func (c *Config) parse(args []string, getenv func(string) string, out io.Writer)
 	switch {
 	case c.LogFormat != "text" && c.LogFormat != "json":
 		return fmt.Errorf("-log-format must be text or json, not %q", c.LogFormat)
-	case c.MaxBodyBytes < 1024 || c.MaxImageBytes < 1024:
-		return fmt.Errorf("-max-body-bytes and -max-image-bytes must be at least 1024")
-	case c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0:
+	case c.MaxBodyBytes < 1024 || c.MaxImageBytes < 1024 || c.MaxBodyBytes > maxUploadBytes || c.MaxImageBytes > maxUploadBytes:
+		return fmt.Errorf("-max-body-bytes and -max-image-bytes must be from 1024 to %d", maxUploadBytes)
+	case c.RequestTimeout <= 0 || c.ImportTimeout <= 0 || c.ShutdownTimeout <= 0:
 		return fmt.Errorf("timeouts must be positive")
 	case c.VerifyRate < 0 || c.VerifyInFlight < 0:
 		return fmt.Errorf("-verify-rate and -verify-in-flight must not be negative")
