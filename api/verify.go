@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -96,7 +98,7 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 // and optionally an e-mail address.
 func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
 	var in verifier.Input
-	form, err := c.MultipartForm() // within the route's body limit
+	form, err := verifyFormValues(c) // within the route's body limit
 	if err != nil {
 		return in, s.readFailure(c, err, "upload")
 	}
@@ -113,6 +115,20 @@ func (s *Server) verifyForm(c echo.Context) (verifier.Input, error) {
 		return in, badges.FieldErrorf("credential", "The form is empty: paste a credential, upload a badge image or give a credential's URL.")
 	}
 	return in, nil
+}
+
+// verifyFormValues reads the verify form as the page sends it (multipart,
+// for its file field) or as a plain form without a file, such as a link
+// or a script posts.
+func verifyFormValues(c echo.Context) (*multipart.Form, error) {
+	r := c.Request()
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); ct == echo.MIMEApplicationForm {
+		if err := r.ParseForm(); err != nil {
+			return nil, err
+		}
+		return &multipart.Form{Value: r.PostForm}, nil
+	}
+	return c.MultipartForm()
 }
 
 func first(vs []string) string {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"mime/multipart"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -23,5 +24,18 @@ func TestVerifyPage_CriteriaMarkdown(t *testing.T) {
 		contentType: w.FormDataContentType()}).want(t, 200).body)
 	if !strings.Contains(page, "<strong>community session</strong>") {
 		t.Errorf("the criteria are not rendered as Markdown:\n%s", page)
+	}
+}
+
+// TestVerifyPage_PlainForm verifies from a form without a file, as a link
+// or a script posts it, as well as from the page's own multipart form.
+func TestVerifyPage_PlainForm(t *testing.T) {
+	ts := newTestServer(t)
+	cred := mustCredential(t, ts)
+	form := url.Values{"credential": {cred.JWT}}.Encode()
+	page := string(ts.do(t, req{method: "POST", path: "/verify", token: "-", body: form,
+		contentType: "application/x-www-form-urlencoded"}).want(t, 200).body)
+	if !strings.Contains(page, `class="verdict valid"`) {
+		t.Errorf("a plain form did not verify:\n%s", page)
 	}
 }
