@@ -1,9 +1,7 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -49,7 +47,7 @@ func atOnce(t *testing.T, calls ...call) []*resp {
 	reqs := make([]*http.Request, len(calls))
 	raws := make([][]byte, len(calls))
 	for i, c := range calls {
-		reqs[i], raws[i] = newRequest(t, c.ts, c.q)
+		reqs[i], raws[i] = c.ts.request(t, c.q)
 	}
 	out := make([]*resp, len(calls))
 	fs := make([]func() error, len(calls))
@@ -66,33 +64,6 @@ func atOnce(t *testing.T, calls ...call) []*resp {
 		checkAgainstOpenAPI(t, c.ts.router, reqs[i], raws[i], out[i])
 	}
 	return out
-}
-
-// newRequest builds the request of a call, as testServer.do sends it.
-func newRequest(t *testing.T, ts *testServer, q req) (*http.Request, []byte) {
-	t.Helper()
-	var raw []byte
-	switch b := q.body.(type) {
-	case nil:
-	case string:
-		raw = []byte(b)
-	default:
-		var err error
-		if raw, err = json.Marshal(b); err != nil {
-			t.Fatal(err)
-		}
-		q.contentType = "application/json"
-	}
-	r := httptest.NewRequest(q.method, q.path, bytes.NewReader(raw))
-	if q.contentType != "" {
-		r.Header.Set("Content-Type", q.contentType)
-	}
-	token := q.token
-	if token == "" {
-		token = ts.admin
-	}
-	r.Header.Set("Authorization", "Bearer "+token)
-	return r, raw
 }
 
 // statuses lists the status codes of responses.

@@ -135,6 +135,19 @@ func (r *resp) problem(t *testing.T) api.Problem {
 
 func (ts *testServer) do(t *testing.T, q req) *resp {
 	t.Helper()
+	r, raw := ts.request(t, q)
+	w := httptest.NewRecorder()
+	ts.srv.ServeHTTP(w, r)
+	out := &resp{ResponseRecorder: w, body: w.Body.Bytes()}
+	checkAgainstOpenAPI(t, ts.router, r, raw, out)
+	return out
+}
+
+// request builds the request of a call and returns its body's bytes:
+// JSON for a value that is not bytes or text, and the server's admin key
+// unless q names another token ("-" for none).
+func (ts *testServer) request(t *testing.T, q req) (*http.Request, []byte) {
+	t.Helper()
 	var body io.Reader
 	var raw []byte
 	switch b := q.body.(type) {
@@ -172,11 +185,7 @@ func (ts *testServer) do(t *testing.T, q req) *resp {
 	default:
 		r.Header.Set("Authorization", "Bearer "+q.token)
 	}
-	w := httptest.NewRecorder()
-	ts.srv.ServeHTTP(w, r)
-	out := &resp{ResponseRecorder: w, body: w.Body.Bytes()}
-	checkAgainstOpenAPI(t, ts.router, r, raw, out)
-	return out
+	return r, raw
 }
 
 // checkAgainstOpenAPI validates a response against the document; API
