@@ -13,7 +13,7 @@ import (
 
 	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 )
 
 // goneAfter is a record store that ends the request's context once after

@@ -11,7 +11,7 @@ import (
 
 	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 )
 
 // Several Laurel processes on one database: each test serves one database

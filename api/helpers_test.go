@@ -23,7 +23,7 @@ import (
 	"github.com/laurel-badges/laurel/assets"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/ob3"

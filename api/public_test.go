@@ -7,7 +7,7 @@ import (
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 )
 
 func accept(v string) http.Header { return http.Header{"Accept": {v}} }

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/verifier"
 )
 

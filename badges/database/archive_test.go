@@ -17,7 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/laurel-badges/laurel/badges/database"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 )
 
 // fillForArchive writes documents of several kinds to db: plain ones with

@@ -11,7 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges/database"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 )
 
 type tally struct {

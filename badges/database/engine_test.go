@@ -13,7 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges/database"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 
 	_ "modernc.org/sqlite" // to reach the engine's files directly, behind its back
 )

@@ -17,7 +17,7 @@ import (
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 )
 
 func TestIsDuplicate_Errors(t *testing.T) {

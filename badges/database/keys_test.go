@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/badges/database"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 )
 
 // notOwned is the owns of a claim whose stale holders own nothing.

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/badges/mongodb"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 )
 
 func TestAchievementService_ConcurrentEdits(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/badges/mongodb"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 )
 
 func mustAPIKey(t *testing.T, s *mongodb.APIKeyService, scopes ...badges.Scope) *badges.APIKey {

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/badges/mongodb"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 )
 
 // unreadableAchievement is an achievement service that cannot read one

@@ -11,8 +11,8 @@ import (
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/badges/mongodb"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 )
 
 // consistent fails the test unless each e-mail address is either held by

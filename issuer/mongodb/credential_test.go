@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/mongodb"
 )

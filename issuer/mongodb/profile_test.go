@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/mongodb"
 )

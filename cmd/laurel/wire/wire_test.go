@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/badges/mongodb/mongotest"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 	"github.com/laurel-badges/laurel/issuer"
 )
