@@ -25,6 +25,9 @@ type ShowcaseEntry struct {
 type MemberShowcase struct {
 	Entries []ShowcaseEntry // at most MaxMemberShowcase
 	Total   int             // credentials ever recorded, the listed ones included
+	// RevokedUnlisted are the credentials, too old to be listed, whose
+	// revocation was counted: at most MaxRevokedUnlisted, oldest out first.
+	RevokedUnlisted []string
 }
 
 // AchievementShowcase counts an achievement's holders and lists its latest
@@ -37,6 +40,7 @@ type AchievementShowcase struct {
 // Bounds of the showcase lists.
 const (
 	MaxMemberShowcase    = 500
+	MaxRevokedUnlisted   = 1000
 	MaxAchievementRecent = 48
 )
 
@@ -152,7 +156,16 @@ func (m *MemberShowcase) MarkRevoked(id string) (first bool) {
 			return first
 		}
 	}
-	return true // too old to be listed: nothing says it was recorded
+	// Too old to be listed: the entry cannot say it was counted, so the
+	// showcase remembers that itself.
+	if slices.Contains(m.RevokedUnlisted, id) {
+		return false
+	}
+	m.RevokedUnlisted = append(m.RevokedUnlisted, id)
+	if n := len(m.RevokedUnlisted) - MaxRevokedUnlisted; n > 0 {
+		m.RevokedUnlisted = slices.Delete(m.RevokedUnlisted, 0, n)
+	}
+	return true
 }
 
 // Add counts a new holder and lists it among the recent ones.

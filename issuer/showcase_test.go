@@ -126,6 +126,17 @@ func TestShowcaseBounds(t *testing.T) {
 	if !m.MarkRevoked("late") || m.MarkRevoked("late") {
 		t.Fatal("MarkRevoked must report the first revocation only")
 	}
+	// A credential too old to be listed is counted once too, as long as
+	// the showcase's memory of such revocations reaches back to it.
+	if !m.MarkRevoked("c0000") || m.MarkRevoked("c0000") {
+		t.Fatal("MarkRevoked must report the first revocation of an unlisted credential only")
+	}
+	for i := range issuer.MaxRevokedUnlisted {
+		m.MarkRevoked(fmt.Sprintf("old%04d", i))
+	}
+	if len(m.RevokedUnlisted) != issuer.MaxRevokedUnlisted || slices.Contains(m.RevokedUnlisted, "c0000") {
+		t.Fatalf("%d unlisted revocations remembered; the oldest must go first", len(m.RevokedUnlisted))
+	}
 }
 
 func TestMemberShowcase_List(t *testing.T) {
@@ -190,5 +201,48 @@ func TestCountIssued(t *testing.T) {
 	}
 	if empty := issuer.CountIssued(nil); len(empty.ByAchievement)+len(empty.Awards)+len(empty.Reached) != 0 {
 		t.Fatalf("CountIssued(nil) = %+v", empty)
+	}
+}
+
+// TestService_RevokeUnlistedAgain revokes, twice, a credential too old to
+// be listed on its member's showcase: the achievement's holder count goes
+// down once, although the second revocation finishes the showcases again.
+func TestService_RevokeUnlistedAgain(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, badges.AchievementInput{Name: "Attendee", Description: "Attended.", Criteria: "Attend.", Repeatable: true})
+	rows := make([]badges.AwardInput, issuer.MaxMemberShowcase+1)
+	for i := range rows {
+		rows[i] = badges.AwardInput{AchievementID: f.ach.ID, Email: "ada@example.org", Name: "Ada", Narrative: fmt.Sprintf("Session %d.", i)}
+	}
+	res, err := f.svc.AwardMany(ctx, f.issuer.ID, "", rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	member, err := f.svc.MemberShowcase(ctx, res[0].Credential.MemberID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, e := range member.Entries {
+		listed[e.CredentialID] = true
+	}
+	var oldest *issuer.Credential
+	for _, r := range res {
+		if !listed[r.Credential.ID] {
+			oldest = r.Credential
+		}
+	}
+	if oldest == nil || len(listed) != issuer.MaxMemberShowcase {
+		t.Fatalf("%d credentials listed of %d, none left out", len(listed), len(res))
+	}
+	if _, err := f.svc.Revoke(ctx, oldest.ID, "Recorded twice."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Revoke(ctx, oldest.ID, "Recorded twice."); badges.ErrorCode(err) != badges.ECONFLICT {
+		t.Fatalf("second revocation: %v, want a conflict", err)
+	}
+	sc, err := f.svc.AchievementShowcase(ctx, f.ach.ID)
+	if err != nil || sc.Earned != len(rows)-1 {
+		t.Fatalf("earned %d (%v), want %d", sc.Earned, err, len(rows)-1)
 	}
 }

@@ -19,8 +19,9 @@ type showcaseEntry struct {
 }
 
 type memberShowcase struct {
-	Entries []showcaseEntry `bson:"entries"`
-	Total   int             `bson:"total"`
+	Entries         []showcaseEntry `bson:"entries"`
+	Total           int             `bson:"total"`
+	RevokedUnlisted []string        `bson:"revokedUnlisted,omitempty"`
 }
 
 type achievementShowcase struct {
@@ -45,11 +46,11 @@ func fromEntries(es []showcaseEntry) []issuer.ShowcaseEntry {
 }
 
 func (d *memberShowcase) showcase() *issuer.MemberShowcase {
-	return &issuer.MemberShowcase{Entries: fromEntries(d.Entries), Total: d.Total}
+	return &issuer.MemberShowcase{Entries: fromEntries(d.Entries), Total: d.Total, RevokedUnlisted: d.RevokedUnlisted}
 }
 
 func (d *memberShowcase) set(m *issuer.MemberShowcase) {
-	d.Entries, d.Total = toEntries(m.Entries), m.Total
+	d.Entries, d.Total, d.RevokedUnlisted = toEntries(m.Entries), m.Total, m.RevokedUnlisted
 }
 
 func (d *achievementShowcase) showcase() *issuer.AchievementShowcase {
