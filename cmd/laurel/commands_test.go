@@ -145,3 +145,43 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
+
+// TestAPIKeyCommand creates an admin key from the command line, the way
+// back in when no admin key is at hand, and uses it through the API.
+func TestAPIKeyCommand(t *testing.T) {
+	dir := t.TempDir()
+	m, _ := startMain(t, dir, nil)
+	t.Run("refused while serve runs", func(t *testing.T) {
+		_, err := runCmd(t, "apikey", "create", "-name", "recovery", "--data-dir", dir)
+		if err == nil || !strings.Contains(err.Error(), "Another Laurel process") {
+			t.Fatalf("err = %v; want the data directory to be locked", err)
+		}
+	})
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]string{
+		{"apikey", "create", "--data-dir", dir},
+		{"apikey", "create", "-name", "x", "-scopes", "root", "--data-dir", dir},
+		{"apikey", "create", "-name", "recovery\x1b[2J", "--data-dir", dir},
+		{"apikey", "burn"},
+		{"apikey"},
+	} {
+		if _, err := runCmd(t, bad...); err == nil {
+			t.Errorf("%v succeeded", bad)
+		}
+	}
+	out, err := runCmd(t, "apikey", "create", "-name", "recovery", "--data-dir", dir)
+	if err != nil {
+		t.Fatalf("create: %v\n%s", err, out)
+	}
+	token := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	if !strings.HasPrefix(token, "lrl_") {
+		t.Fatalf("no token on the last line:\n%s", out)
+	}
+	m2, _ := startMain(t, dir, nil)
+	keys := newClient(t, m2.URL(), token).json(t, "GET", "/api/v1/apikeys", nil, 200)
+	if items, _ := keys["items"].([]any); len(items) != 2 {
+		t.Fatalf("API keys after create: %v", keys)
+	}
+}
