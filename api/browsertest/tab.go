@@ -39,12 +39,22 @@ type Tab struct {
 	reported map[network.RequestID]bool   // requests already in reports
 }
 
+// ColorScheme is a value of the prefers-color-scheme media feature.
+type ColorScheme string
+
+// The color schemes pages are looked at in.
+const (
+	Light ColorScheme = "light"
+	Dark  ColorScheme = "dark"
+)
+
 // Open loads url in a new tab with the viewport width×height (device scale
 // 1; mobile emulation when width < 600: touch + mobile flag), waits for the
 // load event and for network idle-ish (document.readyState == "complete"
 // and no pending images), and records everything the page reports. The tab
-// closes when the test ends.
-func (b *Browser) Open(t testing.TB, url string, width, height int) *Tab {
+// closes when the test ends. A scheme, if given, is the prefers-color-scheme
+// the page sees; otherwise the browser's own (light).
+func (b *Browser) Open(t testing.TB, url string, width, height int, scheme ...ColorScheme) *Tab {
 	t.Helper()
 	tb := &Tab{
 		url:      url,
@@ -72,6 +82,11 @@ func (b *Browser) Open(t testing.TB, url string, width, height int) *Tab {
 		Width: int64(width), Height: int64(height), DeviceScaleFactor: 1, Mobile: mobile,
 	})
 	call(t, ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: mobile})
+	if len(scheme) > 0 {
+		call(t, ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: string(scheme[0])}},
+		})
+	}
 	// Keyboard focus behaves as in a focused window even though no window
 	// of a headless browser ever has the focus.
 	call(t, ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})

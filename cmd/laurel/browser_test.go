@@ -59,7 +59,7 @@ func newBadgeWorld(t *testing.T) *badgeWorld {
 // TestBrowser_PublicPages loads every public page in headless Chromium at
 // desktop and phone widths: no console errors, failed requests or policy
 // violations, nothing wider than the screen, every image with alt text,
-// and a screenshot of each.
+// and a screenshot of each, in the light and the dark color scheme.
 func TestBrowser_PublicPages(t *testing.T) {
 	w := newBadgeWorld(t)
 	b := browsertest.New(t)
@@ -76,24 +76,32 @@ func TestBrowser_PublicPages(t *testing.T) {
 	dir := browsertest.ScreenshotDir(t)
 	for name, path := range pages {
 		for _, vp := range viewports {
-			t.Run(name+"/"+vp.name, func(t *testing.T) {
-				tab := b.Open(t, w.base+path, vp.width, vp.height)
-				tab.WantNoProblems(t)
-				if n := tab.Count(t, "img:not([alt])"); n > 0 {
-					t.Errorf("%d images without alt text", n)
-				}
-				if n := tab.Count(t, "h1"); n != 1 {
-					t.Errorf("%d h1 headings, want 1", n)
-				}
-				var overflow bool
-				tab.Eval(t, "document.documentElement.scrollWidth > window.innerWidth + 1", &overflow)
-				if overflow {
-					t.Errorf("the page is wider than the %d px screen", vp.width)
-				}
-				if gotW, gotH := tab.Screenshot(t, filepath.Join(dir, name+"-"+vp.name+".png")); gotW != vp.width || gotH < vp.height/2 {
-					t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, vp.width, vp.height)
-				}
-			})
+			for _, scheme := range []browsertest.ColorScheme{browsertest.Light, browsertest.Dark} {
+				t.Run(name+"/"+vp.name+"/"+string(scheme), func(t *testing.T) {
+					tab := b.Open(t, w.base+path, vp.width, vp.height, scheme)
+					tab.WantNoProblems(t)
+					var dark bool
+					tab.Eval(t, "matchMedia('(prefers-color-scheme: dark)').matches", &dark)
+					if dark != (scheme == browsertest.Dark) {
+						t.Errorf("the page sees prefers-color-scheme dark = %v", dark)
+					}
+					if n := tab.Count(t, "img:not([alt])"); n > 0 {
+						t.Errorf("%d images without alt text", n)
+					}
+					if n := tab.Count(t, "h1"); n != 1 {
+						t.Errorf("%d h1 headings, want 1", n)
+					}
+					var overflow bool
+					tab.Eval(t, "document.documentElement.scrollWidth > window.innerWidth + 1", &overflow)
+					if overflow {
+						t.Errorf("the page is wider than the %d px screen", vp.width)
+					}
+					shot := filepath.Join(dir, name+"-"+vp.name+"-"+string(scheme)+".png")
+					if gotW, gotH := tab.Screenshot(t, shot); gotW != vp.width || gotH < vp.height/2 {
+						t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, vp.width, vp.height)
+					}
+				})
+			}
 		}
 	}
 }
