@@ -54,6 +54,7 @@ type Services struct {
 	Nominations  Nominations
 	Spotlight    Spotlight
 	Previews     Previews
+	Cohorts      Cohorts
 	Ping         func(context.Context) error // readiness of the database
 }
 

@@ -43,8 +43,9 @@ type Awarder struct {
 	// time wants few.
 	Writers int
 
-	wake chan struct{}
-	once sync.Once
+	wake    chan struct{}
+	once    sync.Once
+	cohorts *Cohorts // set by NewCohorts: activities' cohorts are joined
 
 	// Whose members are known, so that recording activity by member id
 	// does not read the member every time. A member never changes

@@ -11,6 +11,7 @@ type Catalogue struct {
 	behaviours   BehaviourStore
 	rules        RuleStore
 	achievements AchievementService
+	cohorts      CohortStore // set by NewCohorts; nil: cohort names are not checked
 }
 
 // NewCatalogue returns the catalogue kept in the given stores.
@@ -117,6 +118,9 @@ func (c *Catalogue) checkRule(ctx context.Context, ach *Achievement, r *Rule) er
 		return readErr
 	}
 	if err != nil {
+		return err
+	}
+	if err := c.resolveCohorts(ctx, ach.IssuerID, r); err != nil {
 		return err
 	}
 	rules[ach.ID] = r

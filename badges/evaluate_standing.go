@@ -65,7 +65,7 @@ func (e *evaluator) endorsements(c *EndorsementsCond) ConditionProgress {
 }
 
 func (e *evaluator) cohort(c *CohortCond) ConditionProgress {
-	in := e.rec.InCohort(c.Name)
+	in := c.memberOf(e.rec)
 	return ConditionProgress{Kind: KindCohort, Current: b2f(in), Required: 1, Met: in,
 		Description: fmt.Sprintf("Member of cohort %s: %s", c.Name, yesNo(in)),
 		Narrative:   fmt.Sprintf("Member of the %s cohort.", c.Name)}

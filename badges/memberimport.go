@@ -19,9 +19,12 @@ const (
 
 // ImportRow is one parsed CSV row. Err is set when the row itself is bad.
 type ImportRow struct {
-	Line  int // 1-based line number in the file; the header is line 1
-	Input MemberInput
-	Err   error
+	Line    int // 1-based line number in the file; the header is line 1
+	Input   MemberInput
+	Cohorts []string // names of the cohorts the member joins (see CheckImportCohorts)
+	Err     error
+
+	cohortIDs []string // the cohorts named, once resolved
 }
 
 // ImportResult is what became of one row.
@@ -58,11 +61,12 @@ func (r *ImportReport) Count(status string) int {
 
 // memberCSV are the columns of a member CSV file, with the spellings
 // other tools export.
-var memberCSV = NewCSVColumns([]string{"email", "displayName", "externalId", "slug", "publicProfile"}, []string{"email", "displayName"},
+var memberCSV = NewCSVColumns([]string{"email", "displayName", "externalId", "slug", "publicProfile", "cohorts"}, []string{"email", "displayName"},
 	map[string]string{"display_name": "displayName", "name": "displayName", "external_id": "externalId", "public_profile": "publicProfile"})
 
 // ParseMemberCSV reads a member CSV: a header row naming the columns email
-// and displayName (required) and externalId, slug, publicProfile (optional),
+// and displayName (required) and externalId, slug, publicProfile, cohorts
+// (optional; cohort names separated by ";" or "|"),
 // in any order, then one member a row. Rows that are malformed carry an
 // error; the file as a whole fails only when it cannot be read as CSV, lacks
 // the required columns, or has more than maxRows rows. Duplicate e-mail
@@ -73,6 +77,9 @@ func ParseMemberCSV(r io.Reader, maxRows int) ([]ImportRow, error) {
 	err := ReadCSV(r, memberCSV, maxRows, func(rec CSVRow) {
 		row := ImportRow{Line: rec.Line}
 		row.Input, row.Err = memberRow(rec)
+		if row.Err == nil {
+			row.Cohorts, row.Err = cohortNames("cohorts", rec.Get("cohorts"))
+		}
 		if row.Err == nil {
 			row.Err = firstSeen(emails, row.Input.Email, rec.Line, "email")
 		}

@@ -40,6 +40,9 @@ func (a *Awarder) Progress(ctx context.Context, memberID string) ([]AchievementP
 	var out []AchievementProgress
 	for _, achID := range rs.ids {
 		ach := rs.achievements[achID]
+		if !held[achID] && rs.rules[achID].OutsideCohort(rec) {
+			continue // a cohort badge of a cohort the member is not in
+		}
 		out = append(out, AchievementProgress{Achievement: ach, Held: held[achID], Progress: Evaluate(rs.rules[achID], rec, ec)})
 	}
 	held01 := func(p AchievementProgress) int {

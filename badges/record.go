@@ -310,6 +310,13 @@ func (r *MemberRecord) AddCohort(c string) {
 	r.Cohorts = slices.Insert(r.Cohorts, i, c)
 }
 
+// RemoveCohort takes the member out of a cohort.
+func (r *MemberRecord) RemoveCohort(c string) {
+	if i, found := slices.BinarySearch(r.Cohorts, c); found {
+		r.Cohorts = slices.Delete(r.Cohorts, i, i+1)
+	}
+}
+
 // InCohort reports whether the member is in cohort c.
 func (r *MemberRecord) InCohort(c string) bool {
 	_, found := slices.BinarySearch(r.Cohorts, c)

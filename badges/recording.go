@@ -354,12 +354,19 @@ func (a *Awarder) apply(ctx context.Context, rs *ruleSet, b Batch, memberID stri
 	var rec *MemberRecord
 	var o memberOutcome
 	now := a.now()
-	err := a.Records.UpdateRecord(ctx, memberID, func(r *MemberRecord) error {
+	cohorts, err := a.joinActivityCohorts(ctx, rs.issuerID, memberID, acts)
+	if err != nil {
+		return o, err
+	}
+	err = a.Records.UpdateRecord(ctx, memberID, func(r *MemberRecord) error {
 		if rec = r; !r.NoteBatch(b, now) {
 			return errBatchApplied
 		}
 		for _, act := range acts {
 			r.Add(act)
+		}
+		for _, id := range cohorts {
+			r.AddCohort(id)
 		}
 		return nil
 	})
@@ -373,6 +380,10 @@ func (a *Awarder) apply(ctx context.Context, rs *ruleSet, b Batch, memberID stri
 	for _, act := range acts {
 		touched[act.Behaviour] = true
 	}
-	o.earned, err = a.evaluate(ctx, rs, rec, touching(touched))
+	relevant := touching(touched)
+	if len(cohorts) > 0 {
+		relevant = func(d Dependencies) bool { return d.Cohorts || touching(touched)(d) }
+	}
+	o.earned, err = a.evaluate(ctx, rs, rec, relevant)
 	return o, err
 }

@@ -88,9 +88,12 @@ type EndorsementsCond struct {
 	FromHolders string `json:"fromHolders,omitempty"`
 }
 
-// CohortCond is met by members of the named cohort.
+// CohortCond is met by members of a cohort. A rule saved with a catalogue
+// that knows the community's cohorts has both: ID is what is matched, and
+// Name follows renames for narratives. Without ID, Name is matched.
 type CohortCond struct {
 	Name string `json:"name"`
+	ID   string `json:"id,omitempty"`
 }
 
 // TenureCond is met by members of at least Days days' standing.

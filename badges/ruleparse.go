@@ -260,7 +260,7 @@ func parseEndorsements(n *jsonNode, path string) (*EndorsementsCond, error) {
 }
 
 func parseCohort(n *jsonNode, path string) (*CohortCond, error) {
-	if err := n.object(path, KindCohort, []string{"name"}); err != nil {
+	if err := n.object(path, KindCohort, []string{"name", "id"}); err != nil {
 		return nil, err
 	}
 	v := n.get("name")
@@ -270,7 +270,14 @@ func parseCohort(n *jsonNode, path string) (*CohortCond, error) {
 	if v.kind != jsonString || !validCohortName(v.str) {
 		return nil, FieldErrorf(path+".name", "name must be a cohort name of 1 to %d characters on one line, without spaces at either end, not %s", maxCohortLen, v.describe())
 	}
-	return &CohortCond{Name: v.str}, nil
+	c := &CohortCond{Name: v.str}
+	if id := n.get("id"); id != nil {
+		if id.kind != jsonString || !ValidID(id.str) {
+			return nil, FieldErrorf(path+".id", "id must be a cohort id, not %s", id.describe())
+		}
+		c.ID = id.str
+	}
+	return c, nil
 }
 
 func parseTenure(n *jsonNode, path string) (*TenureCond, error) {

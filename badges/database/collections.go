@@ -30,6 +30,9 @@ const (
 	Rules               = "rules"
 	Behaviours          = "behaviours"
 	Nominations         = "nominations"
+	Cohorts             = "cohorts"       // a community's cohorts, by id
+	CohortMembers       = "cohortmembers" // computed: a cohort's member ids, by cohort id
+	MemberCohorts       = "membercohorts" // computed: a member's cohort ids, by member id
 )
 
 // all are created when a database is opened.
@@ -37,10 +40,12 @@ var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
 	Activities, ActivityBatches, Credentials, StatusLists, APIKeys, Webhooks, Outbox, Audit,
 	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
+	Cohorts, CohortMembers, MemberCohorts,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;
 // correctness, and speed on the embedded engine, never depend on them.
 var secondaryIndexes = map[string][]mongo.IndexModel{
 	Achievements: {{Keys: bson.D{{Key: "issuer", Value: 1}}}},
+	Cohorts:      {{Keys: bson.D{{Key: "issuer", Value: 1}}}},
 }
