@@ -141,7 +141,14 @@ func (s *Server) handleMemberImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.svc.Members.ImportMembers(c.Request().Context(), c.Param("issuer"), rows, dryRun)
+	ctx := c.Request().Context()
+	if err := s.svc.Cohorts.CheckImportCohorts(ctx, c.Param("issuer"), rows); err != nil {
+		return err
+	}
+	rep, err := s.svc.Members.ImportMembers(ctx, c.Param("issuer"), rows, dryRun)
+	if err == nil {
+		err = s.svc.Cohorts.JoinImported(ctx, rows, rep)
+	}
 	if err != nil {
 		return err
 	}

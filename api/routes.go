@@ -158,6 +158,17 @@ func (s *Server) routeTable() []route {
 		{put, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinPut), adminKey, quick, jsonErrors, compressed, object},
 		{del, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinDelete), adminKey, quick, jsonErrors, compressed, none},
 
+		// Cohorts.
+		{post, "/api/v1/issuers/:issuer/cohorts", exists(s.handleCohortCreate), adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers/:issuer/cohorts", exists(s.handleCohortList), readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/cohorts/:cohort", s.handleCohortGet, readKey, quick, jsonErrors, compressed, none},
+		{patch, "/api/v1/cohorts/:cohort", s.handleCohortUpdate, adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/cohorts/:cohort/members", s.handleCohortMembers, readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/cohorts/:cohort/members", s.handleCohortJoin, adminKey, long, jsonErrors, compressed, object},
+		{put, "/api/v1/cohorts/:cohort/members/:member", s.handleCohortJoinOne, adminKey, quick, jsonErrors, compressed, none},
+		{del, "/api/v1/cohorts/:cohort/members/:member", s.handleCohortLeave, adminKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/members/:member/cohorts", s.handleMemberCohorts, readKey, quick, jsonErrors, compressed, none},
+
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
 		{get, "/api/v1/apikeys", s.handleAPIKeyList, adminKey, quick, jsonErrors, compressed, none},

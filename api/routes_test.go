@@ -90,6 +90,16 @@ var routeAccess = map[string]string{
 	"PUT /api/v1/issuers/:issuer/spotlight":          "admin",
 	"DELETE /api/v1/issuers/:issuer/spotlight":       "admin",
 
+	"POST /api/v1/issuers/:issuer/cohorts":           "admin",
+	"GET /api/v1/issuers/:issuer/cohorts":            "read",
+	"GET /api/v1/cohorts/:cohort":                    "read",
+	"PATCH /api/v1/cohorts/:cohort":                  "admin",
+	"GET /api/v1/cohorts/:cohort/members":            "read",
+	"POST /api/v1/cohorts/:cohort/members":           "admin",
+	"PUT /api/v1/cohorts/:cohort/members/:member":    "admin",
+	"DELETE /api/v1/cohorts/:cohort/members/:member": "admin",
+	"GET /api/v1/members/:member/cohorts":            "read",
+
 	"POST /api/v1/apikeys":        "admin",
 	"GET /api/v1/apikeys":         "admin",
 	"DELETE /api/v1/apikeys/:key": "admin",
@@ -188,6 +198,9 @@ var routeBody = map[string]int{
 	"PUT /api/v1/achievements/:achievement/rule":     64 << 10,
 	"POST /api/v1/achievements/:achievement/preview": 64 << 10,
 	"PUT /api/v1/issuers/:issuer/spotlight":          testBodyLimit,
+	"POST /api/v1/issuers/:issuer/cohorts":           testBodyLimit,
+	"PATCH /api/v1/cohorts/:cohort":                  testBodyLimit,
+	"POST /api/v1/cohorts/:cohort/members":           testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 
 	"github.com/labstack/echo/v4"
@@ -32,6 +33,7 @@ type spotlightAward struct {
 }
 
 type spotlightJSON struct {
+	Cohort       string            `json:"cohort,omitempty"` // the cohort it is scoped to, by name
 	Pinned       *spotlightMember  `json:"pinned,omitempty"`
 	RecentAwards []spotlightAward  `json:"recentAwards"`
 	ThisWeek     []spotlightMember `json:"thisWeek"`
@@ -46,17 +48,23 @@ type spotlightPage struct {
 
 // handleSpotlight celebrates a community: the member an admin pinned,
 // recent awards, and the most engaged members of the week and of the last
-// four weeks, from counters. Only members who consent are named.
+// four weeks, from counters. Only members who consent are named. With
+// ?cohort= (a name or an id) only the cohort's members are.
 func (s *Server) handleSpotlight(c echo.Context) error {
 	ctx := c.Request().Context()
 	p, err := s.profile(ctx, c.Param("issuer"))
 	if err != nil {
 		return err
 	}
-	sp, err := s.spotlight(ctx, p.ID)
+	in, cohort, err := s.cohortScope(ctx, p.ID, c.QueryParam("cohort"))
 	if err != nil {
 		return err
 	}
+	sp, err := s.spotlight(ctx, p.ID, in)
+	if err != nil {
+		return err
+	}
+	sp.Cohort = cohort
 	c.Response().Header().Set("Cache-Control", "public, max-age=5")
 	if negotiate(c.Request().Header.Get("Accept"), "text/html", echo.MIMEApplicationJSON) == echo.MIMEApplicationJSON {
 		return c.JSON(http.StatusOK, sp)
@@ -65,23 +73,45 @@ func (s *Server) handleSpotlight(c echo.Context) error {
 	d.Title = "Spotlight · " + p.Name
 	d.Description = "Recent badges and the most engaged members of " + p.Name + "."
 	d.CanonicalURL = s.urls.Issuer(p.ID) + "/spotlight"
+	if cohort != "" {
+		d.Title = "Spotlight · " + cohort + " · " + p.Name
+		d.Description = "Recent badges and the most engaged members of the " + cohort + " cohort of " + p.Name + "."
+		d.CanonicalURL += "?cohort=" + url.QueryEscape(cohort)
+	}
 	return s.renderPage(c, http.StatusOK, "spotlight", d)
 }
 
-func (s *Server) spotlight(ctx context.Context, issuerID string) (*spotlightJSON, error) {
+// cohortScope resolves a cohort given by name or id (none: every member)
+// to a test of membership and the cohort's name.
+func (s *Server) cohortScope(ctx context.Context, issuerID, ref string) (in func(string) bool, name string, err error) {
+	if ref == "" {
+		return func(string) bool { return true }, "", nil
+	}
+	co, err := s.svc.Cohorts.Resolve(ctx, issuerID, ref)
+	if err != nil {
+		return nil, "", err
+	}
+	ids, err := s.svc.Cohorts.CohortMembers(ctx, co.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	return func(id string) bool { _, found := slices.BinarySearch(ids, id); return found }, co.Name, nil
+}
+
+func (s *Server) spotlight(ctx context.Context, issuerID string, in func(memberID string) bool) (*spotlightJSON, error) {
 	out := &spotlightJSON{RecentAwards: []spotlightAward{}, ThisWeek: []spotlightMember{}, ThisMonth: []spotlightMember{}}
 	pin, err := s.svc.Spotlight.Pinned(ctx, issuerID)
 	if err != nil {
 		return nil, err
 	}
-	if pin != nil {
+	if pin != nil && in(pin.MemberID) {
 		if m, err := s.publicMember(ctx, pin.MemberID); err != nil {
 			return nil, err
 		} else if m != nil {
 			out.Pinned = &spotlightMember{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug), Note: pin.Note}
 		}
 	}
-	if out.RecentAwards, err = s.recentAwards(ctx, issuerID); err != nil {
+	if out.RecentAwards, err = s.recentAwards(ctx, issuerID, in); err != nil {
 		return nil, err
 	}
 	weeks, _, err := s.svc.Recognition.Counters(ctx, issuerID, 4)
@@ -94,10 +124,10 @@ func (s *Server) spotlight(ctx context.Context, issuerID string) (*spotlightJSON
 			month[m] += n
 		}
 	}
-	if out.ThisWeek, err = s.mostEngaged(ctx, weeks[len(weeks)-1].Members); err != nil {
+	if out.ThisWeek, err = s.mostEngaged(ctx, weeks[len(weeks)-1].Members, in); err != nil {
 		return nil, err
 	}
-	if out.ThisMonth, err = s.mostEngaged(ctx, month); err != nil {
+	if out.ThisMonth, err = s.mostEngaged(ctx, month, in); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -105,7 +135,7 @@ func (s *Server) spotlight(ctx context.Context, issuerID string) (*spotlightJSON
 
 // recentAwards merges the latest awards of the community's badges, newest
 // first, naming consenting members only.
-func (s *Server) recentAwards(ctx context.Context, issuerID string) ([]spotlightAward, error) {
+func (s *Server) recentAwards(ctx context.Context, issuerID string, in func(string) bool) ([]spotlightAward, error) {
 	achievements, err := s.issuerAchievements(ctx, issuerID)
 	if err != nil {
 		return nil, err
@@ -121,7 +151,9 @@ func (s *Server) recentAwards(ctx context.Context, issuerID string) ([]spotlight
 			return nil, err
 		}
 		for _, e := range sc.Recent {
-			all = append(all, award{a.Name, e})
+			if in(e.MemberID) {
+				all = append(all, award{a.Name, e})
+			}
 		}
 	}
 	slices.SortFunc(all, func(x, y award) int { return y.AwardedAt.Compare(x.AwardedAt) })
@@ -144,10 +176,12 @@ func (s *Server) recentAwards(ctx context.Context, issuerID string) ([]spotlight
 }
 
 // mostEngaged names the consenting members with the most activities.
-func (s *Server) mostEngaged(ctx context.Context, counts map[string]int) ([]spotlightMember, error) {
+func (s *Server) mostEngaged(ctx context.Context, counts map[string]int, in func(string) bool) ([]spotlightMember, error) {
 	ids := make([]string, 0, len(counts))
 	for id := range counts {
-		ids = append(ids, id)
+		if in(id) {
+			ids = append(ids, id)
+		}
 	}
 	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b)) })
 	out := []spotlightMember{}
