@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -69,8 +70,9 @@ type CohortStore interface {
 // the rules read; every change of a member's cohorts evaluates their rules
 // again.
 type Cohorts struct {
-	store   CohortStore
-	awarder *Awarder
+	store    CohortStore
+	awarder  *Awarder
+	creating sync.Mutex // see byNameOrNew
 }
 
 // NewCohorts returns the cohorts kept in store, on a's records and rules.

@@ -138,9 +138,16 @@ func (a *Awarder) joinActivityCohorts(ctx context.Context, issuerID, memberID st
 
 // byNameOrNew finds a community's cohort by name, creating it when there
 // is none; nil when the name cannot be a cohort's or the community has
-// MaxCohorts.
+// MaxCohorts. Creations are made one at a time, so that activities naming
+// a new cohort at once find the one the first of them created.
 func (cs *Cohorts) byNameOrNew(ctx context.Context, issuerID, name string) (*Cohort, error) {
 	c, err := cs.store.CohortByName(ctx, issuerID, name)
+	if ErrorCode(err) != ENOTFOUND {
+		return c, err
+	}
+	cs.creating.Lock()
+	defer cs.creating.Unlock()
+	c, err = cs.store.CohortByName(ctx, issuerID, name)
 	if ErrorCode(err) != ENOTFOUND {
 		return c, err
 	}
@@ -149,7 +156,13 @@ func (cs *Cohorts) byNameOrNew(ctx context.Context, issuerID, name string) (*Coh
 	case err == nil:
 		return c, nil
 	case ErrorCode(err) == ECONFLICT && ErrorField(err) == "name":
-		return cs.store.CohortByName(ctx, issuerID, name) // created meanwhile
+		// Created meanwhile by another process; while it is being
+		// stored, the member joins with a later activity.
+		c, err = cs.store.CohortByName(ctx, issuerID, name)
+		if ErrorCode(err) == ENOTFOUND {
+			return nil, nil
+		}
+		return c, err
 	case ErrorCode(err) == ECONFLICT, ErrorCode(err) == EINVALID:
 		return nil, nil
 	}
