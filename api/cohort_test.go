@@ -132,7 +132,9 @@ func TestCohorts_Rules(t *testing.T) {
 	ts.do(t, req{method: "PUT", path: rule, contentType: "application/json",
 		body: `{"condition":{"all":[{"cohort":{"name":"spring 2026"}},{"count":{"behaviour":"posted","min":1}}]}}`}).want(t, 200)
 	var stored struct {
-		Condition struct{ All []struct{ Cohort *badges.CohortCond } }
+		Condition struct {
+			All []struct{ Cohort *badges.CohortCond }
+		}
 	}
 	ts.do(t, req{method: "GET", path: rule}).want(t, 200).JSON(t, &stored)
 	if c := stored.Condition.All[0].Cohort; c == nil || c.ID != co.ID || c.Name != "Spring 2026" {
@@ -142,7 +144,9 @@ func TestCohorts_Rules(t *testing.T) {
 	ada, bob := mustMember(t, ts, iss, "ada@example.org", "Ada"), mustMember(t, ts, iss, "bob@example.org", "Bob")
 	ts.do(t, req{method: "PUT", path: "/api/v1/cohorts/" + co.ID + "/members/" + ada}).want(t, 204)
 	progress := func(member string) string {
-		var p struct{ Items []struct{ AchievementID string } }
+		var p struct {
+			Items []struct{ AchievementID string }
+		}
 		ts.do(t, req{method: "GET", path: "/api/v1/members/" + member + "/progress"}).want(t, 200).JSON(t, &p)
 		return fmt.Sprint(p.Items)
 	}

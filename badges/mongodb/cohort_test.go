@@ -26,7 +26,10 @@ func TestCohortStore_Names(t *testing.T) {
 	errs := make([]error, 8)
 	for i := range errs {
 		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = s.CreateCohort(ctx, newCohort("iss", fmt.Sprintf("Spring %c", "sS"[i%2]))) }()
+		go func() {
+			defer wg.Done()
+			errs[i] = s.CreateCohort(ctx, newCohort("iss", fmt.Sprintf("Spring %c", "sS"[i%2])))
+		}()
 	}
 	wg.Wait()
 	won := 0
