@@ -23,6 +23,7 @@ type Cohorts interface {
 	Leave(ctx context.Context, cohortID, memberID string) error
 	CohortMembers(ctx context.Context, cohortID string) ([]string, error)
 	MemberCohorts(ctx context.Context, memberID string) ([]*badges.Cohort, error)
+	ForgetMember(ctx context.Context, memberID string) error
 	CheckImportCohorts(ctx context.Context, issuerID string, rows []badges.ImportRow) error
 	JoinImported(ctx context.Context, rows []badges.ImportRow, rep *badges.ImportReport) error
 }

@@ -112,6 +112,10 @@ func TestCohorts_Lifecycle(t *testing.T) {
 	if l := ts.cohorts(t, list); len(l) != 2 || l[0].Name != "spring 2026" || l[1].Members != 2 {
 		t.Fatalf("cohorts: %+v", l)
 	}
+	ts.do(t, req{method: "DELETE", path: "/api/v1/members/" + bob}).want(t, 204)
+	if l := ts.cohorts(t, list); l[1].Members != 1 {
+		t.Fatalf("cohorts after a member was deleted: %+v", l)
+	}
 }
 
 // TestCohorts_Rules: a rule names a cohort by name, in any case, and keeps

@@ -99,6 +99,9 @@ func (s *Server) handleMemberDelete(c echo.Context) error {
 	if err := s.svc.Members.DeleteMember(c.Request().Context(), c.Param("member")); err != nil {
 		return err
 	}
+	if err := s.svc.Cohorts.ForgetMember(c.Request().Context(), c.Param("member")); err != nil {
+		return err
+	}
 	s.forgetMember(c.Param("member"))
 	return c.NoContent(http.StatusNoContent)
 }

@@ -74,6 +74,21 @@ func (cs *Cohorts) Leave(ctx context.Context, cohortID, memberID string) error {
 	return cs.mirror(ctx, c.IssuerID, memberID, c.ID, false)
 }
 
+// ForgetMember takes a deleted member out of every cohort they were in, so
+// that member counts and cohort member lists stay true.
+func (cs *Cohorts) ForgetMember(ctx context.Context, memberID string) error {
+	ids, err := cs.store.MemberCohorts(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := cs.store.LeaveCohort(ctx, id, memberID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // inCommunity checks that a member belongs to the community; EINVALID on
 // "memberId" when not.
 func (cs *Cohorts) inCommunity(ctx context.Context, issuerID, memberID string) error {
