@@ -47,7 +47,8 @@ type CohortStore interface {
 	// CohortByName finds a community's cohort by name, case-insensitively;
 	// ENOTFOUND when there is none.
 	CohortByName(ctx context.Context, issuerID, name string) (*Cohort, error)
-	// Cohorts lists a community's cohorts with their member counts.
+	// Cohorts lists a community's cohorts by name, without their member
+	// counts (Members is 0).
 	Cohorts(ctx context.Context, issuerID string) ([]*Cohort, error)
 	// UpdateCohort changes a cohort atomically, moving its name's key when
 	// the name changes; change may run more than once.
@@ -144,10 +145,20 @@ func (cs *Cohorts) Cohort(ctx context.Context, id string) (*Cohort, error) {
 // archived says which (nil: all).
 func (cs *Cohorts) List(ctx context.Context, issuerID string, archived *bool) ([]*Cohort, error) {
 	all, err := cs.store.Cohorts(ctx, issuerID)
-	if err != nil || archived == nil {
-		return all, err
+	if err != nil {
+		return nil, err
 	}
-	return slices.DeleteFunc(all, func(c *Cohort) bool { return c.Archived != *archived }), nil
+	if archived != nil {
+		all = slices.DeleteFunc(all, func(c *Cohort) bool { return c.Archived != *archived })
+	}
+	for _, c := range all {
+		ids, err := cs.store.CohortMembers(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		c.Members = len(ids)
+	}
+	return all, nil
 }
 
 // CohortUpdate changes a cohort; nil fields stay as they are.

@@ -44,12 +44,16 @@ func (cs *Cohorts) Join(ctx context.Context, cohortID string, memberIDs []string
 	if err != nil {
 		return nil, err
 	}
+	rs, err := cs.awarder.Catalogue.ruleSet(ctx, c.IssuerID)
+	if err != nil {
+		return nil, err
+	}
 	for j, i := 0, 0; i < len(results); i++ {
 		if results[i].Err != nil {
 			continue
 		}
 		if results[i].Err = errs[j]; errs[j] == nil {
-			if err := cs.mirror(ctx, c.IssuerID, results[i].MemberID, c.ID, true); err != nil {
+			if err := cs.mirror(ctx, rs, results[i].MemberID, c.ID, true); err != nil {
 				return nil, err
 			}
 		}
@@ -71,7 +75,11 @@ func (cs *Cohorts) Leave(ctx context.Context, cohortID, memberID string) error {
 	if err := cs.store.LeaveCohort(ctx, c.ID, memberID); err != nil {
 		return err
 	}
-	return cs.mirror(ctx, c.IssuerID, memberID, c.ID, false)
+	rs, err := cs.awarder.Catalogue.ruleSet(ctx, c.IssuerID)
+	if err != nil {
+		return err
+	}
+	return cs.mirror(ctx, rs, memberID, c.ID, false)
 }
 
 // ForgetMember takes a deleted member out of every cohort they were in, so
@@ -100,10 +108,11 @@ func (cs *Cohorts) inCommunity(ctx context.Context, issuerID, memberID string) e
 }
 
 // mirror puts a member's change of cohort into their record, then
-// evaluates their rules again.
-func (cs *Cohorts) mirror(ctx context.Context, issuerID, memberID, cohortID string, in bool) error {
+// evaluates the community's rules (rs) against it again.
+func (cs *Cohorts) mirror(ctx context.Context, rs *ruleSet, memberID, cohortID string, in bool) error {
+	var rec *MemberRecord
 	err := cs.awarder.Records.UpdateRecord(ctx, memberID, func(r *MemberRecord) error {
-		if in {
+		if rec = r; in {
 			r.AddCohort(cohortID)
 		} else {
 			r.RemoveCohort(cohortID)
@@ -113,7 +122,8 @@ func (cs *Cohorts) mirror(ctx context.Context, issuerID, memberID, cohortID stri
 	if err != nil {
 		return err
 	}
-	return cs.awarder.reevaluate(ctx, issuerID, memberID)
+	_, err = cs.awarder.evaluate(ctx, rs, rec, everyRule)
+	return err
 }
 
 // joinActivityCohorts puts a member in the cohorts their activities name,

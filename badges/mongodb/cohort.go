@@ -144,13 +144,9 @@ func (s *CohortStore) Cohorts(ctx context.Context, issuerID string) ([]*badges.C
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*badges.Cohort, 0, len(rs))
+	out := make([]*badges.Cohort, len(rs))
 	for i := range rs {
-		c, err := s.counted(ctx, &rs[i])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+		out[i] = rs[i].cohort()
 	}
 	slices.SortFunc(out, func(a, b *badges.Cohort) int {
 		return cmp.Or(cmp.Compare(badges.FoldCohortName(a.Name), badges.FoldCohortName(b.Name)), cmp.Compare(a.ID, b.ID))

@@ -63,7 +63,7 @@ func TestCohortStore_Names(t *testing.T) {
 	if err := s.CreateCohort(ctx, newCohort("iss", "spring s")); err != nil {
 		t.Fatalf("the old name is not free: %v", err)
 	}
-	if list, err := s.Cohorts(ctx, "iss"); err != nil || len(list) != 2 || list[0].Name != "Autumn" {
+	if list, err := s.Cohorts(ctx, "iss"); err != nil || len(list) != 2 || list[0].Name != "Autumn" || list[1].Name != "spring s" {
 		t.Fatalf("Cohorts: %+v, %v", list, err)
 	}
 }
