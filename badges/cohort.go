@@ -86,6 +86,9 @@ func NewCohorts(store CohortStore, a *Awarder) *Cohorts {
 	return c
 }
 
+// Cohorts returns the cohorts NewCohorts gave the awarder; nil if none.
+func (a *Awarder) Cohorts() *Cohorts { return a.cohorts }
+
 // FoldCohortName is the form in which cohort names are compared: two names
 // that differ only in case are the same cohort.
 func FoldCohortName(name string) string {

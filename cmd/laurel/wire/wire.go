@@ -122,7 +122,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Nominations = badges.NewNominations(st.Nominations, a)
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Now)
-	l.Cohorts = badges.NewCohorts(st.Cohorts, a)
+	l.Cohorts = a.Cohorts()
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -156,7 +156,7 @@ func IssuingDeps(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob
 // NewAwarder returns the recognition engine on the stores of db, making
 // its awards through the issuing service.
 func NewAwarder(st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.Awarder {
-	return &badges.Awarder{
+	a := &badges.Awarder{
 		Catalogue:    badges.NewCatalogue(st.Behaviours, st.Rules, st.Achievements),
 		Activities:   st.Activities,
 		Batches:      st.Batches,
@@ -171,6 +171,8 @@ func NewAwarder(st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.A
 		Now:          time.Now,
 		Writers:      st.Records.Writers(),
 	}
+	badges.NewCohorts(st.Cohorts, a) // the awarder's rules and activities know the cohorts
+	return a
 }
 
 // LogNotices logs what the awarder went on from: failures as warnings,
