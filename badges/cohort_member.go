@@ -3,6 +3,7 @@ package badges
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // Joining and leaving cohorts: by request, by the cohorts column of a
@@ -225,8 +226,9 @@ func (cs *Cohorts) CheckImportCohorts(ctx context.Context, issuerID string, rows
 }
 
 // JoinImported puts the members an import wrote in the cohorts their rows
-// name (see CheckImportCohorts). A member that cannot join is reported on
-// their row; the member stays written.
+// name (see CheckImportCohorts), up to MaxCohortJoin members of a cohort
+// at a time. A member that cannot join is reported on their row; the
+// member stays written.
 func (cs *Cohorts) JoinImported(ctx context.Context, rows []ImportRow, rep *ImportReport) error {
 	if !rep.Applied {
 		return nil
@@ -235,6 +237,8 @@ func (cs *Cohorts) JoinImported(ctx context.Context, rows []ImportRow, rep *Impo
 	for i := range rows {
 		byLine[rows[i].Line] = &rows[i]
 	}
+	joining := map[string][]*ImportResult{} // by cohort id
+	var order []string
 	for i := range rep.Rows {
 		res := &rep.Rows[i]
 		row := byLine[res.Line]
@@ -242,16 +246,40 @@ func (cs *Cohorts) JoinImported(ctx context.Context, rows []ImportRow, rep *Impo
 			continue
 		}
 		for _, id := range row.cohortIDs {
-			out, err := cs.Join(ctx, id, []string{res.MemberID})
-			switch {
-			case err == nil:
-				err = out[0].Err
-			case ErrorCode(err) != ECONFLICT && ErrorCode(err) != ENOTFOUND: // archived or deleted meanwhile
-				return fmt.Errorf("line %d: %w", res.Line, err)
+			if joining[id] == nil {
+				order = append(order, id)
 			}
-			if err != nil && res.Err == nil {
-				res.Err = &Error{Code: ErrorCode(err), Field: "cohorts", Message: ErrorMessage(err)}
+			joining[id] = append(joining[id], res)
+		}
+	}
+	for _, id := range order {
+		for part := range slices.Chunk(joining[id], MaxCohortJoin) {
+			if err := cs.joinRows(ctx, id, part); err != nil {
+				return err
 			}
+		}
+	}
+	return nil
+}
+
+// joinRows puts the members of some import rows in a cohort, noting on
+// each row why its member could not join.
+func (cs *Cohorts) joinRows(ctx context.Context, cohortID string, part []*ImportResult) error {
+	members := make([]string, len(part))
+	for i, res := range part {
+		members[i] = res.MemberID
+	}
+	out, err := cs.Join(ctx, cohortID, members)
+	for i, res := range part {
+		why := err
+		switch {
+		case err == nil:
+			why = out[i].Err
+		case ErrorCode(err) != ECONFLICT && ErrorCode(err) != ENOTFOUND: // not archived or deleted meanwhile
+			return fmt.Errorf("line %d: %w", res.Line, err)
+		}
+		if why != nil && res.Err == nil {
+			res.Err = &Error{Code: ErrorCode(why), Field: "cohorts", Message: ErrorMessage(why)}
 		}
 	}
 	return nil
