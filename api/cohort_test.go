@@ -270,3 +270,67 @@ func TestCohorts_ActivityImportSpotlight(t *testing.T) {
 		t.Fatalf("restored cohort: %+v, %v", c, err)
 	}
 }
+
+// TestCohorts_MemberLimit: a member in MaxRecordCohorts cohorts joins no
+// more (409), and the batch join says so on their line.
+func TestCohorts_MemberLimit(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	ada := mustMember(t, ts, iss, "ada@example.org", "Ada")
+	for i := range badges.MaxRecordCohorts {
+		co := mustCohort(t, ts, iss, fmt.Sprint("Cohort ", i))
+		ts.do(t, req{method: "PUT", path: "/api/v1/cohorts/" + co.ID + "/members/" + ada}).want(t, 204)
+	}
+	extra := mustCohort(t, ts, iss, "One too many")
+	ts.do(t, req{method: "PUT", path: "/api/v1/cohorts/" + extra.ID + "/members/" + ada}).wantProblem(t, 409, badges.ECONFLICT, "memberId")
+	var rep struct {
+		Rejected int
+		Results  []struct{ Error string }
+	}
+	ts.do(t, req{method: "POST", path: "/api/v1/cohorts/" + extra.ID + "/members", body: map[string]any{"memberIds": []string{ada}}}).want(t, 200).JSON(t, &rep)
+	if rep.Rejected != 1 || !strings.Contains(rep.Results[0].Error, "50 cohorts") {
+		t.Fatalf("batch join past the limit: %+v", rep)
+	}
+	if l := ts.cohorts(t, "/api/v1/members/"+ada+"/cohorts"); len(l) != badges.MaxRecordCohorts {
+		t.Fatalf("Ada is in %d cohorts", len(l))
+	}
+}
+
+// TestCohorts_LegacyRules: a rule saved before cohorts had ids, and the
+// cohort names activities put in records then, keep working: the rule
+// finds the cohort of its name, and a member whose record has the name
+// meets it until they leave.
+func TestCohorts_LegacyRules(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Spring Member"})["id"].(string)
+	if err := ts.stores.Rules.SetRule(ctx, iss, ach, &badges.Rule{Condition: badges.Condition{Cohort: &badges.CohortCond{Name: "Spring 2026"}}}); err != nil {
+		t.Fatal(err)
+	}
+	ada, bob := mustMember(t, ts, iss, "ada@example.org", "Ada"), mustMember(t, ts, iss, "bob@example.org", "Bob")
+	if err := ts.stores.Records.UpdateRecord(ctx, ada, func(r *badges.MemberRecord) error { r.AddCohort("Spring 2026"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	co := mustCohort(t, ts, iss, "Spring 2026")
+	ts.do(t, req{method: "PUT", path: "/api/v1/cohorts/" + co.ID + "/members/" + bob}).want(t, 204)
+	ts.awaitCredential(t, bob, ach)
+
+	met := func(member string) string {
+		var p struct {
+			Items []struct {
+				AchievementID string
+				Met           bool
+			}
+		}
+		ts.do(t, req{method: "GET", path: "/api/v1/members/" + member + "/progress"}).want(t, 200).JSON(t, &p)
+		return fmt.Sprint(p.Items)
+	}
+	if got := met(ada); got != "[{"+ach+" true}]" {
+		t.Fatalf("Ada's progress with the cohort's name in her record: %s", got)
+	}
+	ts.do(t, req{method: "DELETE", path: "/api/v1/cohorts/" + co.ID + "/members/" + ada}).want(t, 204)
+	if got := met(ada); got != "[]" {
+		t.Fatalf("Ada's progress after leaving: %s", got)
+	}
+}

@@ -151,6 +151,9 @@ func (c *Catalogue) ruleSet(ctx context.Context, issuerID string) (*ruleSet, err
 	if rs.rules, err = c.rules.Rules(ctx, issuerID); err != nil {
 		return nil, err
 	}
+	if err := c.resolveLegacyCohorts(ctx, issuerID, rs.rules); err != nil {
+		return nil, err
+	}
 	for id := range rs.rules {
 		ach, err := c.achievements.Achievement(ctx, id)
 		if ErrorCode(err) == ENOTFOUND {

@@ -54,7 +54,8 @@ type CohortStore interface {
 	// the name changes; change may run more than once.
 	UpdateCohort(ctx context.Context, id string, change func(*Cohort) error) (*Cohort, error)
 	// JoinCohort adds members to a cohort: errs[i] is why memberIDs[i]
-	// was not added (a member in MaxRecordCohorts cohorts, a full cohort).
+	// was not added, ECONFLICT (a member in MaxRecordCohorts cohorts, a
+	// full cohort).
 	// A member in it already is no error.
 	JoinCohort(ctx context.Context, cohortID string, memberIDs []string) (errs []error, err error)
 	// LeaveCohort removes a member from a cohort; leaving one the member

@@ -54,7 +54,7 @@ func (cs *Cohorts) Join(ctx context.Context, cohortID string, memberIDs []string
 			continue
 		}
 		if results[i].Err = errs[j]; errs[j] == nil {
-			if err := cs.mirror(ctx, rs, results[i].MemberID, c.ID, true); err != nil {
+			if err := cs.mirror(ctx, rs, results[i].MemberID, c, true); err != nil {
 				return nil, err
 			}
 		}
@@ -80,7 +80,7 @@ func (cs *Cohorts) Leave(ctx context.Context, cohortID, memberID string) error {
 	if err != nil {
 		return err
 	}
-	return cs.mirror(ctx, rs, memberID, c.ID, false)
+	return cs.mirror(ctx, rs, memberID, c, false)
 }
 
 // ForgetMember takes a deleted member out of every cohort they were in, so
@@ -109,14 +109,17 @@ func (cs *Cohorts) inCommunity(ctx context.Context, issuerID, memberID string) e
 }
 
 // mirror puts a member's change of cohort into their record, then
-// evaluates the community's rules (rs) against it again.
-func (cs *Cohorts) mirror(ctx context.Context, rs *ruleSet, memberID, cohortID string, in bool) error {
+// evaluates the community's rules (rs) against it again. Leaving also
+// drops the cohort's name, which activities recorded before cohorts had
+// ids.
+func (cs *Cohorts) mirror(ctx context.Context, rs *ruleSet, memberID string, c *Cohort, in bool) error {
 	var rec *MemberRecord
 	err := cs.awarder.Records.UpdateRecord(ctx, memberID, func(r *MemberRecord) error {
 		if rec = r; in {
-			r.AddCohort(cohortID)
+			r.AddCohort(c.ID)
 		} else {
-			r.RemoveCohort(cohortID)
+			r.RemoveCohort(c.ID)
+			r.RemoveCohort(c.Name)
 		}
 		return nil
 	})

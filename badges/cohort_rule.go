@@ -10,12 +10,9 @@ import (
 // working; the name the rule keeps follows renames, for narratives.
 
 // memberOf reports whether a record is in the condition's cohort: by id,
-// or by name for a rule saved before cohorts had ids.
+// or by the name that activities recorded before cohorts had ids.
 func (c *CohortCond) memberOf(rec *MemberRecord) bool {
-	if c.ID != "" {
-		return rec.InCohort(c.ID)
-	}
-	return rec.InCohort(c.Name)
+	return c.ID != "" && rec.InCohort(c.ID) || rec.InCohort(c.Name)
 }
 
 // OutsideCohort reports whether the rule cannot be met by the record
@@ -88,6 +85,35 @@ func (c *Catalogue) findCohort(ctx context.Context, issuerID string, cc *CohortC
 		err = Errorf(ENOTFOUND, "No cohort with id %q.", cc.ID)
 	}
 	return co, "id", err
+}
+
+// resolveLegacyCohorts points the cohort conditions of rules saved before
+// cohorts had ids at the community's cohort of that name, if there is one,
+// so that members who joined it since meet them. Rules are read fresh for
+// each rule set, so they are changed in place.
+func (c *Catalogue) resolveLegacyCohorts(ctx context.Context, issuerID string, rules map[string]*Rule) error {
+	if c.cohorts == nil {
+		return nil
+	}
+	for _, r := range rules {
+		err := walkConditions(r.Condition, "", func(cd Condition, _ string) error {
+			if cd.Kind() != KindCohort || cd.Cohort.ID != "" {
+				return nil
+			}
+			co, err := c.cohorts.CohortByName(ctx, issuerID, cd.Cohort.Name)
+			if err == nil {
+				cd.Cohort.ID = co.ID
+			}
+			if ErrorCode(err) == ENOTFOUND {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // renameCohort gives the community's rules that name a cohort its new

@@ -363,6 +363,9 @@ func (a *Awarder) apply(ctx context.Context, rs *ruleSet, b Batch, memberID stri
 			return errBatchApplied
 		}
 		for _, act := range acts {
+			if a.cohorts != nil {
+				act.Cohort = "" // the record has the cohort's id instead (see joinActivityCohorts)
+			}
 			r.Add(act)
 		}
 		for _, id := range cohorts {

@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -43,12 +44,13 @@ func (s *CohortStore) JoinCohort(ctx context.Context, cohortID string, memberIDs
 	for i, m := range memberIDs {
 		err := database.Modify(ctx, s.db, database.MemberCohorts, m, func(l *idList, _ bool) error {
 			if !l.add(cohortID, badges.MaxRecordCohorts) {
-				return badges.FieldErrorf("memberId", "member %s is in %d cohorts, the most a member can be in", m, badges.MaxRecordCohorts)
+				return &badges.Error{Code: badges.ECONFLICT, Field: "memberId",
+					Message: fmt.Sprintf("Member %s is in %d cohorts, the most a member can be in.", m, badges.MaxRecordCohorts)}
 			}
 			return nil
 		})
 		switch {
-		case badges.ErrorCode(err) == badges.EINVALID:
+		case badges.ErrorCode(err) == badges.ECONFLICT:
 			errs[i] = err
 		case err != nil:
 			return nil, err

@@ -87,7 +87,7 @@ func TestCohortStore_Join(t *testing.T) {
 		}
 	}
 	errs, err := s.JoinCohort(ctx, ids[badges.MaxRecordCohorts], []string{"ada"})
-	if err != nil || badges.ErrorCode(errs[0]) != badges.EINVALID {
+	if err != nil || badges.ErrorCode(errs[0]) != badges.ECONFLICT || badges.ErrorField(errs[0]) != "memberId" {
 		t.Fatalf("a member past %d cohorts: %v, %v", badges.MaxRecordCohorts, errs, err)
 	}
 	if errs, err := s.JoinCohort(ctx, ids[0], []string{"ada"}); err != nil || errs[0] != nil {
