@@ -207,7 +207,7 @@ func TestCohorts_ActivityImportSpotlight(t *testing.T) {
 	var rep struct{ Results []struct{ MemberID string } }
 	ts.do(t, req{method: "POST", path: path, body: []map[string]any{
 		{"email": "ada@example.org", "name": "Ada", "createMember": true, "behaviour": "posted", "at": now, "cohort": "Autumn 2026"},
-		{"email": "bob@example.org", "name": "Bob", "createMember": true, "behaviour": "posted", "at": now, "cohort": "AUTUMN 2026"},
+		{"email": "bob@example.org", "name": "Bob", "createMember": true, "behaviour": "posted", "at": now, "cohort": " AUTUMN 2026 "},
 		{"email": "cy@example.org", "name": "Cy", "createMember": true, "behaviour": "posted", "at": now},
 	}}).want(t, 200).JSON(t, &rep)
 	cohorts := ts.cohorts(t, "/api/v1/issuers/"+iss+"/cohorts")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Joining and leaving cohorts: by request, by the cohorts column of a
@@ -143,11 +144,12 @@ func (a *Awarder) joinActivityCohorts(ctx context.Context, issuerID, memberID st
 	seen := map[string]bool{}
 	var ids []string
 	for _, act := range acts {
-		if act.Cohort == "" || seen[FoldCohortName(act.Cohort)] {
+		name := strings.TrimSpace(act.Cohort)
+		if name == "" || seen[FoldCohortName(name)] {
 			continue
 		}
-		seen[FoldCohortName(act.Cohort)] = true
-		c, err := a.cohorts.byNameOrNew(ctx, issuerID, act.Cohort)
+		seen[FoldCohortName(name)] = true
+		c, err := a.cohorts.byNameOrNew(ctx, issuerID, name)
 		if err != nil {
 			return nil, err
 		}
