@@ -30,6 +30,8 @@ const (
 	Rules               = "rules"
 	Behaviours          = "behaviours"
 	Nominations         = "nominations"
+	Outcomes            = "outcomes"
+	Measures            = "measures"
 )
 
 // all are created when a database is opened.
@@ -37,6 +39,7 @@ var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
 	Activities, ActivityBatches, Credentials, StatusLists, APIKeys, Webhooks, Outbox, Audit,
 	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
+	Outcomes, Measures,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;
