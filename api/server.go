@@ -54,6 +54,8 @@ type Services struct {
 	Nominations  Nominations
 	Spotlight    Spotlight
 	Previews     Previews
+	Outcomes     Outcomes
+	Measures     Measures
 	Ping         func(context.Context) error // readiness of the database
 }
 

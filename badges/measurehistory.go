@@ -25,17 +25,13 @@ type periodWeeks struct {
 	weeks []string
 }
 
-// History computes a measure's last periods periods (0 means
-// DefaultHistoryPeriods), oldest first, from the weekly counters: at most
+// History computes a measure's last periods periods, oldest first, from the weekly counters: at most
 // MaxHistoryWeeks+1 or about 4×(MaxHistoryMonths+1) weeks are read, each
 // one document.
 func (s *Measures) History(ctx context.Context, id string, periods int) (*Measure, []MeasurePoint, error) {
 	m, err := s.d.Store.Measure(ctx, id)
 	if err != nil {
 		return nil, nil, err
-	}
-	if periods == 0 {
-		periods = DefaultHistoryPeriods
 	}
 	max := MaxHistoryWeeks
 	if m.Period == MeasureMonthly {

@@ -51,6 +51,8 @@ type Stores struct {
 	Nominations  *bmongo.NominationStore
 	Pins         *bmongo.PinStore
 	Stats        *bmongo.StatsStore
+	Outcomes     *bmongo.OutcomeStore
+	Measures     *bmongo.MeasureStore
 	Claims       *database.DB // key documents: idempotency keys, holds on badges
 }
 
@@ -76,6 +78,8 @@ func NewStores(db *database.DB) *Stores {
 		Nominations:  bmongo.NewNominationStore(db),
 		Pins:         bmongo.NewPinStore(db),
 		Stats:        bmongo.NewStatsStore(db),
+		Outcomes:     bmongo.NewOutcomeStore(db),
+		Measures:     bmongo.NewMeasureStore(db),
 		Claims:       db,
 	}
 }
@@ -91,6 +95,8 @@ type Laurel struct {
 	Nominations *badges.Nominations
 	Spotlight   *badges.Spotlight
 	Previewer   *badges.Previewer
+	Outcomes    *badges.Outcomes
+	Measures    *badges.Measures
 	Verifier    *verifier.Verifier
 }
 
@@ -119,6 +125,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Nominations = badges.NewNominations(st.Nominations, a)
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Now)
+	l.Outcomes = badges.NewOutcomes(st.Outcomes, st.Achievements, a.Catalogue.Behaviours, a.Now)
+	l.Measures = badges.NewMeasures(badges.MeasureDeps{Store: st.Measures, Stats: st.Stats, Members: st.Members,
+		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Now: a.Now}) // Cohort: wired with cohorts
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -203,6 +212,8 @@ func (l *Laurel) Services() api.Services {
 		Nominations:  l.Nominations,
 		Spotlight:    l.Spotlight,
 		Previews:     l.Previewer,
+		Outcomes:     l.Outcomes,
+		Measures:     l.Measures,
 		Ping:         l.DB.Ping,
 	}
 }
