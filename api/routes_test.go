@@ -90,6 +90,20 @@ var routeAccess = map[string]string{
 	"PUT /api/v1/issuers/:issuer/spotlight":          "admin",
 	"DELETE /api/v1/issuers/:issuer/spotlight":       "admin",
 
+	"GET /outcomes/:outcome":                    "public",
+	"POST /api/v1/issuers/:issuer/outcomes":     "admin",
+	"GET /api/v1/issuers/:issuer/outcomes":      "read",
+	"GET /api/v1/outcomes/:outcome":             "read",
+	"PATCH /api/v1/outcomes/:outcome":           "admin",
+	"POST /api/v1/outcomes/:outcome/archive":    "admin",
+	"POST /api/v1/issuers/:issuer/measures":     "admin",
+	"GET /api/v1/issuers/:issuer/measures":      "read",
+	"GET /api/v1/measures/:measure":             "read",
+	"PATCH /api/v1/measures/:measure":           "admin",
+	"DELETE /api/v1/measures/:measure":          "admin",
+	"GET /api/v1/measures/:measure/history":     "read",
+	"GET /api/v1/issuers/:issuer/quiet-members": "read",
+
 	"POST /api/v1/apikeys":        "admin",
 	"GET /api/v1/apikeys":         "admin",
 	"DELETE /api/v1/apikeys/:key": "admin",
@@ -188,6 +202,11 @@ var routeBody = map[string]int{
 	"PUT /api/v1/achievements/:achievement/rule":     64 << 10,
 	"POST /api/v1/achievements/:achievement/preview": 64 << 10,
 	"PUT /api/v1/issuers/:issuer/spotlight":          testBodyLimit,
+
+	"POST /api/v1/issuers/:issuer/outcomes": testBodyLimit,
+	"PATCH /api/v1/outcomes/:outcome":       testBodyLimit,
+	"POST /api/v1/issuers/:issuer/measures": testBodyLimit,
+	"PATCH /api/v1/measures/:measure":       testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
 }
