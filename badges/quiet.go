@@ -46,6 +46,9 @@ func (s *Measures) Quiet(ctx context.Context, issuerID string, weeks int, o List
 		if after, err = DecodeCursor(o.Cursor); err != nil {
 			return nil, err
 		}
+		if _, id, ok := strings.Cut(after, "|"); !ok || !ValidID(id) {
+			return nil, FieldErrorf("cursor", "cursor is not one this server issued")
+		}
 	}
 	names := LastWeeks(s.d.Now(), weeks+QuietLookbackWeeks)
 	ws, err := s.d.Stats.Weeks(ctx, issuerID, names)
