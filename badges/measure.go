@@ -203,9 +203,10 @@ type CohortMembers func(ctx context.Context, cohortID string) ([]string, error)
 
 // MeasureDeps are what measures are computed from.
 type MeasureDeps struct {
-	Store      MeasureStore
-	Stats      StatsStore
-	Members    MemberService
+	Store MeasureStore
+	Stats StatsStore
+	// Member reads a member, to name the quiet ones.
+	Member     func(ctx context.Context, id string) (*Member, error)
 	Behaviours func(ctx context.Context, issuerID string) ([]Behaviour, error)
 	// Achievement reads a badge, to check a measure's badges are its
 	// community's.

@@ -66,7 +66,7 @@ func (s *Measures) Quiet(ctx context.Context, issuerID string, weeks int, o List
 	}
 	end := min(i+o.Limit, len(all))
 	for _, q := range all[i:end] {
-		m, err := s.d.Members.Member(ctx, q.MemberID)
+		m, err := s.d.Member(ctx, q.MemberID)
 		if ErrorCode(err) == ENOTFOUND {
 			continue
 		}
