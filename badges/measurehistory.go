@@ -97,8 +97,11 @@ func (s *Measures) cohort(ctx context.Context, id string) (map[string]bool, erro
 // returns the period's active members (of the cohort, when there is one),
 // which returning members of the next period are compared with.
 func (m *Measure) value(ws []WeekStats, cohort, before map[string]bool) (int, map[string]bool) {
-	n := 0
-	active := map[string]bool{}
+	n, size := 0, 0
+	for _, w := range ws {
+		size = max(size, len(w.Members))
+	}
+	active := make(map[string]bool, size)
 	for _, w := range ws {
 		switch m.Kind {
 		case MeasureAwards:
