@@ -19,13 +19,13 @@ import (
 // and two badges awarded this week: Mentor (aligned to the outcome
 // Practice, which lists mentoring) to Ada, "@SUM(A1)" to Bob.
 type measureWorld struct {
-	ts                 *testServer
-	issuer, read       string
-	mentor, sum        string // badge ids
-	outcome            string
-	ada, bob, cy       string
-	monday             time.Time // the start of the current ISO week
-	activityAt, weekOf func(k int) time.Time
+	ts           *testServer
+	issuer, read string
+	mentor, sum  string // badge ids
+	outcome      string
+	ada, bob, cy string
+	monday       time.Time // the start of the current ISO week
+	activityAt   func(k int) time.Time
 }
 
 func newMeasureWorld(t *testing.T) *measureWorld {

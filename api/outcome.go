@@ -111,14 +111,14 @@ func (s *Server) handleOutcomeList(c echo.Context) error {
 		return badges.FieldErrorf("status", "The query parameter \"status\" must be active or archived.")
 	}
 	ctx := c.Request().Context()
-	os, err := s.svc.Outcomes.List(ctx, c.Param("issuer"))
+	list, err := s.svc.Outcomes.List(ctx, c.Param("issuer"))
 	if err != nil {
 		return err
 	}
 	out := struct {
 		Items []outcomeJSON `json:"items"`
 	}{Items: []outcomeJSON{}}
-	for _, o := range os {
+	for _, o := range list {
 		if st != "" && o.Status != st {
 			continue
 		}
