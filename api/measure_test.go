@@ -224,6 +224,9 @@ func TestMeasures_CRUD(t *testing.T) {
 		ts.do(t, req{method: "GET", path: "/api/v1/measures/" + m.ID + "/history?periods=0"}).wantProblem(t, 400, badges.EINVALID, "periods")
 		ts.do(t, req{method: "GET", path: "/api/v1/measures/" + m.ID + "/history?periods=x"}).wantProblem(t, 400, badges.EINVALID, "periods")
 		ts.do(t, req{method: "GET", path: "/api/v1/measures/" + m.ID + "/history?format=xml"}).wantProblem(t, 400, badges.EINVALID, "format")
+		ts.do(t, req{method: "GET", path: "/api/v1/measures/" + m.ID + "/history?period=4"}).wantProblem(t, 400, badges.EINVALID, "period")
+		ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + w.issuer + "/measures?kind=awards"}).wantProblem(t, 400, badges.EINVALID, "kind")
+		ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + w.issuer + "/quiet-members?week=2"}).wantProblem(t, 400, badges.EINVALID, "week")
 	})
 	t.Run("cohort", func(t *testing.T) {
 		// Cohorts are read through a dependency the program provides;

@@ -83,6 +83,7 @@ func TestOutcomes_CRUD(t *testing.T) {
 		}
 		ts.do(t, req{method: "PATCH", path: "/api/v1/outcomes/" + o.ID, body: map[string]any{"status": "gone"}}).wantProblem(t, 400, badges.EINVALID, "status")
 		ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/outcomes?status=gone"}).wantProblem(t, 400, badges.EINVALID, "status")
+		ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/outcomes?state=active"}).wantProblem(t, 400, badges.EINVALID, "state")
 	})
 	t.Run("404", func(t *testing.T) {
 		ts.do(t, req{method: "GET", path: "/api/v1/outcomes/aaaaaaaaaaaaaaaaaaaa"}).wantProblem(t, 404, badges.ENOTFOUND, "")

@@ -173,9 +173,9 @@ func (s *Outcomes) Create(ctx context.Context, issuerID string, in OutcomeInput)
 	return o, nil
 }
 
-// Update edits an outcome. A new name reaches the badges aligned to it
-// (each saved again, so credentials issued from then on carry it); it
-// returns the ids of the achievements it saved.
+// Update edits an outcome. A name given reaches the badges aligned to it
+// that name it otherwise (each saved again, so credentials issued from
+// then on carry it); it returns the ids of the achievements it saved.
 func (s *Outcomes) Update(ctx context.Context, id string, u OutcomeUpdate) (*Outcome, []string, error) {
 	old, err := s.store.Outcome(ctx, id)
 	if err != nil {
@@ -199,7 +199,9 @@ func (s *Outcomes) Update(ctx context.Context, id string, u OutcomeUpdate) (*Out
 		*o = *n
 		return nil
 	})
-	if err != nil || o.Name == old.Name {
+	// Realigned whenever a name is given, changed or not: a rename cut
+	// short by a failure is finished by sending it again.
+	if err != nil || u.Name == nil {
 		return o, nil, err
 	}
 	saved, err := s.realign(ctx, o)
