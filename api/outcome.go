@@ -59,12 +59,17 @@ func (s *Server) outcomeJSON(ctx context.Context, o *badges.Outcome) (outcomeJSO
 	if err != nil {
 		return outcomeJSON{}, err
 	}
+	return s.namedOutcomeJSON(o, names), nil
+}
+
+// namedOutcomeJSON is o with its behaviours named from names.
+func (s *Server) namedOutcomeJSON(o *badges.Outcome, names map[string]string) outcomeJSON {
 	j := outcomeJSON{ID: o.ID, IssuerID: o.IssuerID, Name: o.Name, Description: o.Description, Behaviours: []namedJSON{},
 		Status: string(o.Status), PublicURL: s.urls.Outcome(o.ID), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 	for _, k := range o.Behaviours {
 		j.Behaviours = append(j.Behaviours, namedJSON{ID: k, Name: nameOr(names, k)})
 	}
-	return j, nil
+	return j
 }
 
 // behaviourNames are a community's behaviour names by key.
@@ -118,18 +123,17 @@ func (s *Server) handleOutcomeList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	names, err := s.behaviourNames(ctx, c.Param("issuer"))
+	if err != nil {
+		return err
+	}
 	out := struct {
 		Items []outcomeJSON `json:"items"`
 	}{Items: []outcomeJSON{}}
 	for _, o := range list {
-		if st != "" && o.Status != st {
-			continue
+		if st == "" || o.Status == st {
+			out.Items = append(out.Items, s.namedOutcomeJSON(o, names))
 		}
-		j, err := s.outcomeJSON(ctx, o)
-		if err != nil {
-			return err
-		}
-		out.Items = append(out.Items, j)
 	}
 	return c.JSON(http.StatusOK, out)
 }
