@@ -26,6 +26,7 @@ type achievementRequest struct {
 	AchievementType *string          `json:"achievementType"`
 	Tags            *[]string        `json:"tags"`
 	Alignments      *[]alignmentJSON `json:"alignments"`
+	Outcomes        *[]string        `json:"outcomes"`
 	Level           *string          `json:"level"`
 	ValidityDays    *int             `json:"validityDays"`
 	Repeatable      *bool            `json:"repeatable"`
@@ -41,6 +42,7 @@ type achievementJSON struct {
 	AchievementType string          `json:"achievementType"`
 	Tags            []string        `json:"tags,omitempty"`
 	Alignments      []alignmentJSON `json:"alignments,omitempty"`
+	Outcomes        []string        `json:"outcomes,omitempty"`
 	Level           string          `json:"level,omitempty"`
 	ValidityDays    int             `json:"validityDays,omitempty"`
 	Repeatable      bool            `json:"repeatable"`
@@ -59,6 +61,9 @@ func (s *Server) achievementJSON(a *badges.Achievement) achievementJSON {
 		Image: s.imageJSON(a.Image), PublicURL: s.urls.Achievement(a.ID), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	for _, al := range a.Alignments {
 		j.Alignments = append(j.Alignments, alignmentJSON(al))
+	}
+	for _, o := range a.Outcomes {
+		j.Outcomes = append(j.Outcomes, o.ID)
 	}
 	return j
 }
@@ -87,6 +92,7 @@ func (s *Server) handleAchievementCreate(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	u := req.update()
+	var err error
 	in := badges.AchievementInput{Name: deref(u.Name), Description: deref(u.Description), Criteria: deref(u.Criteria),
 		AchievementType: deref(u.AchievementType), Level: deref(u.Level)}
 	if u.Tags != nil {
@@ -94,6 +100,11 @@ func (s *Server) handleAchievementCreate(c echo.Context) error {
 	}
 	if u.Alignments != nil {
 		in.Alignments = *u.Alignments
+	}
+	if req.Outcomes != nil {
+		if in.Outcomes, err = s.svc.Outcomes.Resolve(ctx, c.Param("issuer"), "outcomes", *req.Outcomes, nil); err != nil {
+			return err
+		}
 	}
 	if u.ValidityDays != nil {
 		in.ValidityDays = *u.ValidityDays
@@ -144,7 +155,21 @@ func (s *Server) handleAchievementUpdate(c echo.Context) error {
 	if err := s.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	a, err := s.svc.Achievements.UpdateAchievement(c.Request().Context(), c.Param("achievement"), req.update())
+	ctx := c.Request().Context()
+	u := req.update()
+	if req.Outcomes != nil {
+		// Outcomes are resolved to the names the badge's credentials carry.
+		old, err := s.svc.Achievements.Achievement(ctx, c.Param("achievement"))
+		if err != nil {
+			return err
+		}
+		refs, err := s.svc.Outcomes.Resolve(ctx, old.IssuerID, "outcomes", *req.Outcomes, old.Outcomes)
+		if err != nil {
+			return err
+		}
+		u.Outcomes = &refs
+	}
+	a, err := s.svc.Achievements.UpdateAchievement(ctx, c.Param("achievement"), u)
 	if err != nil {
 		return err
 	}

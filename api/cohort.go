@@ -117,20 +117,6 @@ func (s *Server) handleCohortUpdate(c echo.Context) error {
 	return c.JSON(http.StatusOK, toCohortJSON(co))
 }
 
-// onlyQuery refuses query parameters other than those named.
-func onlyQuery(c echo.Context, names ...string) error {
-	for k := range c.QueryParams() {
-		known := false
-		for _, n := range names {
-			known = known || k == n
-		}
-		if !known {
-			return badges.FieldErrorf(k, "The query parameter %q is not one this endpoint takes.", k)
-		}
-	}
-	return nil
-}
-
 // pathMember turns "no such member in this community", about a member
 // named in the path, into a 404.
 func pathMember(err error) error {

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -128,7 +129,10 @@ func (s *Server) achievementPage(a *badges.Achievement, p *issuer.Profile) achie
 	x := &d.Achievement
 	x.Name, x.Description, x.Type, x.Level = a.Name, a.Description, a.AchievementType, a.Level
 	x.Criteria = renderMarkdown(a.Criteria)
-	x.ImageURL, x.Version, x.Tags, x.Alignments = d.ImageURL, a.Version, a.Tags, a.Alignments
+	x.ImageURL, x.Version, x.Tags, x.Alignments = d.ImageURL, a.Version, a.Tags, slices.Clone(a.Alignments)
+	for _, o := range a.Outcomes {
+		x.Alignments = append(x.Alignments, badges.Alignment{TargetName: o.Name, TargetURL: s.urls.Outcome(o.ID), TargetType: badges.OutcomeTargetType})
+	}
 	d.IssuerName, d.IssuerURL = p.Name, s.urls.Issuer(p.ID)
 	return d
 }

@@ -168,6 +168,20 @@ func (s *Server) routeTable() []route {
 		{put, "/api/v1/cohorts/:cohort/members/:member", s.handleCohortJoinOne, adminKey, quick, jsonErrors, compressed, none},
 		{del, "/api/v1/cohorts/:cohort/members/:member", s.handleCohortLeave, adminKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/members/:member/cohorts", s.handleMemberCohorts, readKey, quick, jsonErrors, compressed, none},
+		// Outcomes and measures of success.
+		{get, "/outcomes/:outcome", s.handleOutcomePublic, public, quick, negotiated, compressed, none},
+		{post, "/api/v1/issuers/:issuer/outcomes", exists(s.handleOutcomeCreate), adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers/:issuer/outcomes", exists(s.handleOutcomeList), readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/outcomes/:outcome", s.handleOutcomeGet, readKey, quick, jsonErrors, compressed, none},
+		{patch, "/api/v1/outcomes/:outcome", s.handleOutcomeUpdate, adminKey, quick, jsonErrors, compressed, object},
+		{post, "/api/v1/outcomes/:outcome/archive", s.handleOutcomeArchive, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/measures", exists(s.handleMeasureCreate), adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers/:issuer/measures", exists(s.handleMeasureList), readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/measures/:measure", s.handleMeasureGet, readKey, quick, jsonErrors, compressed, none},
+		{patch, "/api/v1/measures/:measure", s.handleMeasureUpdate, adminKey, quick, jsonErrors, compressed, object},
+		{del, "/api/v1/measures/:measure", s.handleMeasureDelete, adminKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/measures/:measure/history", s.handleMeasureHistory, readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/quiet-members", exists(s.handleQuietMembers), readKey, quick, jsonErrors, compressed, none},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

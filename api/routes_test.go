@@ -99,6 +99,19 @@ var routeAccess = map[string]string{
 	"PUT /api/v1/cohorts/:cohort/members/:member":    "admin",
 	"DELETE /api/v1/cohorts/:cohort/members/:member": "admin",
 	"GET /api/v1/members/:member/cohorts":            "read",
+	"GET /outcomes/:outcome":                         "public",
+	"POST /api/v1/issuers/:issuer/outcomes":          "admin",
+	"GET /api/v1/issuers/:issuer/outcomes":           "read",
+	"GET /api/v1/outcomes/:outcome":                  "read",
+	"PATCH /api/v1/outcomes/:outcome":                "admin",
+	"POST /api/v1/outcomes/:outcome/archive":         "admin",
+	"POST /api/v1/issuers/:issuer/measures":          "admin",
+	"GET /api/v1/issuers/:issuer/measures":           "read",
+	"GET /api/v1/measures/:measure":                  "read",
+	"PATCH /api/v1/measures/:measure":                "admin",
+	"DELETE /api/v1/measures/:measure":               "admin",
+	"GET /api/v1/measures/:measure/history":          "read",
+	"GET /api/v1/issuers/:issuer/quiet-members":      "read",
 
 	"POST /api/v1/apikeys":        "admin",
 	"GET /api/v1/apikeys":         "admin",
@@ -201,6 +214,11 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/cohorts":           testBodyLimit,
 	"PATCH /api/v1/cohorts/:cohort":                  testBodyLimit,
 	"POST /api/v1/cohorts/:cohort/members":           testBodyLimit,
+
+	"POST /api/v1/issuers/:issuer/outcomes": testBodyLimit,
+	"PATCH /api/v1/outcomes/:outcome":       testBodyLimit,
+	"POST /api/v1/issuers/:issuer/measures": testBodyLimit,
+	"PATCH /api/v1/measures/:measure":       testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
 }

@@ -55,6 +55,8 @@ type Services struct {
 	Spotlight    Spotlight
 	Previews     Previews
 	Cohorts      Cohorts
+	Outcomes     Outcomes
+	Measures     Measures
 	Ping         func(context.Context) error // readiness of the database
 }
 

@@ -33,6 +33,8 @@ type statsJSON struct {
 	Weeks        []weekJSON             `json:"weeks"`
 	Achievements []achievementStatsJSON `json:"achievements"`
 	Funnel       []levelJSON            `json:"funnel"`
+	Outcomes     []outcomeStatsJSON     `json:"outcomes"`
+	Names        statsNamesJSON         `json:"names"`
 }
 
 // handleStats answers a community's measures of success from counters
@@ -40,6 +42,10 @@ type statsJSON struct {
 // members and awards per week, holders per achievement, and the pathway
 // funnel (members who reached each level).
 func (s *Server) handleStats(c echo.Context) error {
+	asCSV, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
 	weeks := 12
 	if v := c.QueryParam("weeks"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -58,6 +64,9 @@ func (s *Server) handleStats(c echo.Context) error {
 		return err
 	}
 	out := statsJSON{Weeks: make([]weekJSON, len(ws)), Achievements: []achievementStatsJSON{}, Funnel: []levelJSON{}}
+	if err := s.outcomeStats(ctx, c.Param("issuer"), ws, &out); err != nil {
+		return err
+	}
 	for i, w := range ws {
 		out.Weeks[i] = weekJSON{Week: w.Week, Activities: w.Activities, ActiveMembers: len(w.Members), Awards: w.Awards}
 	}
@@ -79,5 +88,8 @@ func (s *Server) handleStats(c echo.Context) error {
 		out.Funnel = append(out.Funnel, levelJSON{Level: l, Members: funnel[l]})
 	}
 	slices.SortFunc(out.Funnel, func(a, b levelJSON) int { return levelOrder(a.Level, b.Level) })
+	if asCSV {
+		return writeCSV(c, "stats-"+c.Param("issuer")+".csv", statsCSVHeader, statsCSV(out))
+	}
 	return c.JSON(http.StatusOK, out)
 }

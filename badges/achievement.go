@@ -34,9 +34,10 @@ type Achievement struct {
 	AchievementType string // an Open Badges 3.0 type or "ext:…"
 	Tags            []string
 	Alignments      []Alignment
-	Level           string // e.g. participation, contribution, leadership
-	ValidityDays    int    // how long an award stays valid; 0 = forever
-	Repeatable      bool   // may be awarded to one member more than once
+	Outcomes        []OutcomeRef // the community's outcomes it aligns to
+	Level           string       // e.g. participation, contribution, leadership
+	ValidityDays    int          // how long an award stays valid; 0 = forever
+	Repeatable      bool         // may be awarded to one member more than once
 	Status          AchievementStatus
 	Version         int
 	Image           ImageRef
@@ -62,6 +63,7 @@ type AchievementInput struct {
 	AchievementType string
 	Tags            []string
 	Alignments      []Alignment
+	Outcomes        []OutcomeRef // resolved by Outcomes.Resolve
 	Level           string
 	ValidityDays    int
 	Repeatable      bool
@@ -76,6 +78,7 @@ type AchievementUpdate struct {
 	AchievementType *string
 	Tags            *[]string
 	Alignments      *[]Alignment
+	Outcomes        *[]OutcomeRef
 	Level           *string
 	ValidityDays    *int
 	Repeatable      *bool
@@ -152,6 +155,9 @@ func (in *AchievementInput) Validate() error {
 	if err := validateAlignments(in.Alignments); err != nil {
 		return err
 	}
+	if err := validateOutcomeRefs(in.Outcomes); err != nil {
+		return err
+	}
 	if in.Level != "" && !levelPattern.MatchString(in.Level) {
 		return FieldErrorf("level", "level %q must be a lower-case word of up to 40 letters, digits and hyphens", in.Level)
 	}
@@ -207,6 +213,19 @@ func validateAlignments(as []Alignment) error {
 	return nil
 }
 
+// validateOutcomeRefs checks the shape of resolved outcome references.
+func validateOutcomeRefs(rs []OutcomeRef) error {
+	if len(rs) > MaxAchievementOutcomes {
+		return FieldErrorf("outcomes", "outcomes lists more than %d outcomes", MaxAchievementOutcomes)
+	}
+	for _, r := range rs {
+		if !ValidID(r.ID) || r.Name == "" {
+			return FieldErrorf("outcomes", "outcomes has %q, which is not an outcome id", truncateForMessage(r.ID))
+		}
+	}
+	return nil
+}
+
 // IsHTTPURL reports whether s is an absolute http(s) URL with a host.
 func IsHTTPURL(s string) bool {
 	if len(s) > 2048 {
@@ -225,7 +244,7 @@ func (a *Achievement) Apply(u AchievementUpdate) (*Achievement, bool, error) {
 	}
 	in := AchievementInput{
 		Name: a.Name, Description: a.Description, Criteria: a.Criteria, AchievementType: a.AchievementType,
-		Tags: slices.Clone(a.Tags), Alignments: slices.Clone(a.Alignments), Level: a.Level,
+		Tags: slices.Clone(a.Tags), Alignments: slices.Clone(a.Alignments), Outcomes: slices.Clone(a.Outcomes), Level: a.Level,
 		ValidityDays: a.ValidityDays, Repeatable: a.Repeatable, Status: StatusDraft,
 	}
 	setIf(&in.Name, u.Name)
@@ -234,6 +253,7 @@ func (a *Achievement) Apply(u AchievementUpdate) (*Achievement, bool, error) {
 	setIf(&in.AchievementType, u.AchievementType)
 	setIf(&in.Tags, u.Tags)
 	setIf(&in.Alignments, u.Alignments)
+	setIf(&in.Outcomes, u.Outcomes)
 	setIf(&in.Level, u.Level)
 	setIf(&in.ValidityDays, u.ValidityDays)
 	setIf(&in.Repeatable, u.Repeatable)
@@ -243,6 +263,7 @@ func (a *Achievement) Apply(u AchievementUpdate) (*Achievement, bool, error) {
 	n := *a
 	n.Name, n.Description, n.Criteria, n.AchievementType = in.Name, in.Description, in.Criteria, in.AchievementType
 	n.Tags, n.Alignments, n.Level, n.ValidityDays, n.Repeatable = in.Tags, in.Alignments, in.Level, in.ValidityDays, in.Repeatable
+	n.Outcomes = in.Outcomes
 	if u.Status != nil && *u.Status != a.Status {
 		if err := checkTransition(a.Status, *u.Status); err != nil {
 			return nil, false, err
@@ -260,7 +281,7 @@ func setIf[T any](dst *T, src *T) {
 
 func (u AchievementUpdate) changesContent() bool {
 	return u.Name != nil || u.Description != nil || u.Criteria != nil || u.AchievementType != nil ||
-		u.Tags != nil || u.Alignments != nil || u.Level != nil || u.ValidityDays != nil || u.Repeatable != nil
+		u.Tags != nil || u.Alignments != nil || u.Outcomes != nil || u.Level != nil || u.ValidityDays != nil || u.Repeatable != nil
 }
 
 func checkTransition(from, to AchievementStatus) error {
@@ -276,7 +297,7 @@ func checkTransition(from, to AchievementStatus) error {
 func (a *Achievement) sameContent(b *Achievement) bool {
 	return a.Name == b.Name && a.Description == b.Description && a.Criteria == b.Criteria &&
 		a.AchievementType == b.AchievementType && slices.Equal(a.Tags, b.Tags) &&
-		slices.Equal(a.Alignments, b.Alignments) && a.Level == b.Level &&
+		slices.Equal(a.Alignments, b.Alignments) && slices.Equal(a.Outcomes, b.Outcomes) && a.Level == b.Level &&
 		a.ValidityDays == b.ValidityDays && a.Repeatable == b.Repeatable && a.Image == b.Image
 }
 

@@ -23,7 +23,8 @@ func (u URLs) OB3Profile(p *Profile, withContext bool) *ob3.Profile {
 }
 
 // OB3Achievement is a in its Open Badges 3.0 form, created by p. A level
-// is carried as a tag "level:<level>", since the standard has no such term.
+// is carried as a tag "level:<level>", since the standard has no such term;
+// each outcome a aligns to is an alignment pointing at its public page.
 func (u URLs) OB3Achievement(a *badges.Achievement, p *Profile) *ob3.Achievement {
 	o := &ob3.Achievement{
 		Context:         ob3.Contexts,
@@ -45,6 +46,10 @@ func (u URLs) OB3Achievement(a *badges.Achievement, p *Profile) *ob3.Achievement
 		o.Alignment = append(o.Alignment, ob3.Alignment{Type: []string{"Alignment"}, TargetName: al.TargetName,
 			TargetURL: al.TargetURL, TargetDescription: al.TargetDescription, TargetFramework: al.TargetFramework,
 			TargetCode: al.TargetCode, TargetType: al.TargetType})
+	}
+	for _, r := range a.Outcomes {
+		o.Alignment = append(o.Alignment, ob3.Alignment{Type: []string{"Alignment"}, TargetName: r.Name,
+			TargetURL: u.Outcome(r.ID), TargetType: badges.OutcomeTargetType})
 	}
 	return o
 }

@@ -32,6 +32,10 @@ func (u URLs) Issuer(id string) string { return u.base + "/issuers/" + id }
 // Achievement is the id and page of an achievement.
 func (u URLs) Achievement(id string) string { return u.base + "/achievements/" + id }
 
+// Outcome is the public page of a community's outcome, which badges align
+// to.
+func (u URLs) Outcome(id string) string { return u.base + "/outcomes/" + id }
+
 // Image is the URL of a stored image.
 func (u URLs) Image(r badges.ImageRef) string { return u.base + "/images/" + r.FileName() }
 

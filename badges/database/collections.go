@@ -33,6 +33,8 @@ const (
 	Cohorts             = "cohorts"       // a community's cohorts, by id
 	CohortMembers       = "cohortmembers" // computed: a cohort's member ids, by cohort id
 	MemberCohorts       = "membercohorts" // computed: a member's cohort ids, by member id
+	Outcomes            = "outcomes"
+	Measures            = "measures"
 )
 
 // all are created when a database is opened.
@@ -41,6 +43,7 @@ var all = []string{
 	Activities, ActivityBatches, Credentials, StatusLists, APIKeys, Webhooks, Outbox, Audit,
 	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
 	Cohorts, CohortMembers, MemberCohorts,
+	Outcomes, Measures,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

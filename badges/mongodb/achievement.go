@@ -21,24 +21,25 @@ type alignmentRecord struct {
 }
 
 type achievementRecord struct {
-	ID           string            `bson:"_id"`
-	Issuer       string            `bson:"issuer"`
-	Achievement  string            `bson:"achievement,omitempty"` // set on version snapshots only
-	Name         string            `bson:"name"`
-	Description  string            `bson:"description"`
-	Criteria     string            `bson:"criteria"`
-	Type         string            `bson:"type"`
-	Tags         []string          `bson:"tags,omitempty"`
-	Alignments   []alignmentRecord `bson:"alignments,omitempty"`
-	Level        string            `bson:"level,omitempty"`
-	ValidityDays int               `bson:"validityDays,omitempty"`
-	Repeatable   bool              `bson:"repeatable,omitempty"`
-	Status       string            `bson:"status"`
-	Version      int               `bson:"version"`
-	Rev          int64             `bson:"rev"` // optimistic concurrency for edits
-	Image        imageRefRecord    `bson:"image"`
-	CreatedAt    time.Time         `bson:"createdAt"`
-	UpdatedAt    time.Time         `bson:"updatedAt"`
+	ID           string             `bson:"_id"`
+	Issuer       string             `bson:"issuer"`
+	Achievement  string             `bson:"achievement,omitempty"` // set on version snapshots only
+	Name         string             `bson:"name"`
+	Description  string             `bson:"description"`
+	Criteria     string             `bson:"criteria"`
+	Type         string             `bson:"type"`
+	Tags         []string           `bson:"tags,omitempty"`
+	Alignments   []alignmentRecord  `bson:"alignments,omitempty"`
+	Outcomes     []outcomeRefRecord `bson:"outcomes,omitempty"`
+	Level        string             `bson:"level,omitempty"`
+	ValidityDays int                `bson:"validityDays,omitempty"`
+	Repeatable   bool               `bson:"repeatable,omitempty"`
+	Status       string             `bson:"status"`
+	Version      int                `bson:"version"`
+	Rev          int64              `bson:"rev"` // optimistic concurrency for edits
+	Image        imageRefRecord     `bson:"image"`
+	CreatedAt    time.Time          `bson:"createdAt"`
+	UpdatedAt    time.Time          `bson:"updatedAt"`
 }
 
 func (r *achievementRecord) achievement() *badges.Achievement {
@@ -52,6 +53,9 @@ func (r *achievementRecord) achievement() *badges.Achievement {
 	for _, al := range r.Alignments {
 		a.Alignments = append(a.Alignments, badges.Alignment(al))
 	}
+	for _, o := range r.Outcomes {
+		a.Outcomes = append(a.Outcomes, badges.OutcomeRef(o))
+	}
 	return a
 }
 
@@ -62,6 +66,9 @@ func achievementToRecord(a *badges.Achievement, rev int64) *achievementRecord {
 		Image: fromImageRef(a.Image), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	for _, al := range a.Alignments {
 		r.Alignments = append(r.Alignments, alignmentRecord(al))
+	}
+	for _, o := range a.Outcomes {
+		r.Outcomes = append(r.Outcomes, outcomeRefRecord(o))
 	}
 	return r
 }
@@ -114,7 +121,7 @@ func (s *AchievementService) CreateAchievement(ctx context.Context, issuerID str
 	now := s.db.Now()
 	a := &badges.Achievement{ID: badges.NewID(), IssuerID: issuerID, Name: in.Name, Description: in.Description,
 		Criteria: in.Criteria, AchievementType: in.AchievementType, Tags: in.Tags, Alignments: in.Alignments,
-		Level: in.Level, ValidityDays: in.ValidityDays, Repeatable: in.Repeatable, Status: in.Status, Version: 1,
+		Outcomes: in.Outcomes, Level: in.Level, ValidityDays: in.ValidityDays, Repeatable: in.Repeatable, Status: in.Status, Version: 1,
 		Image: img.Ref(true), CreatedAt: now, UpdatedAt: now}
 	if err := s.snapshot(ctx, a, 1); err != nil {
 		return nil, err

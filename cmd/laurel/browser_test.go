@@ -29,7 +29,7 @@ var viewports = []struct {
 type badgeWorld struct {
 	base                   string
 	c                      *client
-	issuer, badge          string
+	issuer, badge, outcome string
 	adaCred, bobCred, bobM string
 }
 
@@ -39,9 +39,13 @@ func newBadgeWorld(t *testing.T) *badgeWorld {
 	w := &badgeWorld{base: m.URL(), c: newClient(t, m.URL(), adminKey(t, out))}
 	w.issuer = str(t, w.c.json(t, "POST", "/api/v1/issuers", map[string]any{"name": "Lyon Gophers",
 		"description": "Go practitioners in Lyon.", "url": "https://gophers.example.org"}, http.StatusCreated), "id")
+	w.outcome = str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/outcomes", map[string]any{
+		"name": "Members apply what they learn in their practice", "description": "Seen in the work they share and the sessions they run.",
+		"behaviours": []string{"hosted-session", "shared-resource"}}, http.StatusCreated), "id")
 	w.badge = str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/achievements", map[string]any{
 		"name": "Session Host", "description": "Hosted a community session.", "level": "leadership",
 		"criteria": "Plan and host a **community session** of at least an hour.", "status": "active", "validityDays": 730,
+		"outcomes": []string{w.outcome},
 	}, http.StatusCreated), "id")
 	ada := str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", map[string]any{
 		"email": "ada@example.org", "displayName": "Ada Lovelace", "slug": "ada", "publicProfile": true}, http.StatusCreated), "id")
@@ -67,6 +71,7 @@ func TestBrowser_PublicPages(t *testing.T) {
 		"credential":             "/credentials/" + w.adaCred,
 		"credential-anonymous":   "/credentials/" + w.bobCred,
 		"achievement":            "/achievements/" + w.badge,
+		"outcome":                "/outcomes/" + w.outcome,
 		"issuer":                 "/issuers/" + w.issuer,
 		"member":                 "/members/ada",
 		"spotlight":              "/issuers/" + w.issuer + "/spotlight",

@@ -52,6 +52,8 @@ type Stores struct {
 	Pins         *bmongo.PinStore
 	Stats        *bmongo.StatsStore
 	Cohorts      *bmongo.CohortStore
+	Outcomes     *bmongo.OutcomeStore
+	Measures     *bmongo.MeasureStore
 	Claims       *database.DB // key documents: idempotency keys, holds on badges
 }
 
@@ -78,6 +80,8 @@ func NewStores(db *database.DB) *Stores {
 		Pins:         bmongo.NewPinStore(db),
 		Stats:        bmongo.NewStatsStore(db),
 		Cohorts:      bmongo.NewCohortStore(db),
+		Outcomes:     bmongo.NewOutcomeStore(db),
+		Measures:     bmongo.NewMeasureStore(db),
 		Claims:       db,
 	}
 }
@@ -94,6 +98,8 @@ type Laurel struct {
 	Spotlight   *badges.Spotlight
 	Previewer   *badges.Previewer
 	Cohorts     *badges.Cohorts
+	Outcomes    *badges.Outcomes
+	Measures    *badges.Measures
 	Verifier    *verifier.Verifier
 }
 
@@ -123,6 +129,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Now)
 	l.Cohorts = a.Cohorts()
+	l.Outcomes = badges.NewOutcomes(st.Outcomes, st.Achievements, a.Catalogue.Behaviours, a.Now)
+	l.Measures = badges.NewMeasures(badges.MeasureDeps{Store: st.Measures, Stats: st.Stats, Member: st.Members.Member,
+		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Now: a.Now}) // Cohort comes with cohorts: badges.CohortMembers
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -210,6 +219,8 @@ func (l *Laurel) Services() api.Services {
 		Spotlight:    l.Spotlight,
 		Previews:     l.Previewer,
 		Cohorts:      l.Cohorts,
+		Outcomes:     l.Outcomes,
+		Measures:     l.Measures,
 		Ping:         l.DB.Ping,
 	}
 }
