@@ -131,7 +131,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Cohorts = a.Cohorts()
 	l.Outcomes = badges.NewOutcomes(st.Outcomes, st.Achievements, a.Catalogue.Behaviours, a.Now)
 	l.Measures = badges.NewMeasures(badges.MeasureDeps{Store: st.Measures, Stats: st.Stats, Member: st.Members.Member,
-		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Now: a.Now}) // Cohort comes with cohorts: badges.CohortMembers
+		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Cohort: l.Cohorts.CohortMembers, Now: a.Now})
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
