@@ -24,6 +24,9 @@ type Activity struct {
 	Cohort        string    // cohort or group, optional
 	SourceEventID string    // the source system's id, for idempotency, optional
 	RecordedAt    time.Time // when Laurel learnt of it
+	// ReciprocalOf is, for an activity that credits the peer of another
+	// (see peer.go), that activity's id.
+	ReciprocalOf string
 }
 
 // ActivityStore is the log of every activity recorded, which is also what

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"time"
 )
@@ -25,6 +24,10 @@ type ActivityInput struct {
 	ExternalID   string
 	Name         string
 	CreateMember bool
+	// PeerEmail and PeerExternalID name the peer another way than
+	// Activity.PeerID (see peer.go).
+	PeerEmail      string
+	PeerExternalID string
 }
 
 // ActivityOutcome says what became of one activity.
@@ -153,6 +156,10 @@ func (a *Awarder) prepareAll(ctx context.Context, rs *ruleSet, ins []ActivityInp
 			ids[act.ID] = true
 			results[i] = ActivityResult{ID: act.ID, MemberID: act.MemberID}
 			batch, rows = append(batch, act), append(rows, i)
+			if r, ok := reciprocal(rs.catalogue, act); ok && !ids[r.ID] {
+				ids[r.ID] = true
+				batch, rows = append(batch, r), append(rows, i) // answered with the activity it credits
+			}
 		}
 	}
 	return results, batch, rows
@@ -232,8 +239,8 @@ func (a *Awarder) applyAll(ctx context.Context, rs *ruleSet, b Batch, order []st
 func (a *Awarder) prepare(ctx context.Context, issuerID string, in ActivityInput, now time.Time, catalogue []Behaviour, members map[string]string) (Activity, error) {
 	act := in.Activity
 	act.IssuerID, act.RecordedAt = issuerID, now
-	if !slices.ContainsFunc(catalogue, func(b Behaviour) bool { return b.Key == act.Behaviour }) {
-		return act, FieldErrorf("behaviour", "unknown behaviour %q; see GET /api/v1/issuers/%s/behaviours", act.Behaviour, issuerID)
+	if _, err := liveBehaviour(catalogue, issuerID, act.Behaviour); err != nil {
+		return act, err
 	}
 	memberID, err := a.resolveMember(ctx, issuerID, in, members)
 	if err != nil {
@@ -243,12 +250,8 @@ func (a *Awarder) prepare(ctx context.Context, issuerID string, in ActivityInput
 	if err := ValidateActivity(act, now); err != nil {
 		return act, err
 	}
-	if act.PeerID != "" {
-		if owner, err := a.memberIssuer(ctx, act.PeerID); ErrorCode(err) == ENOTFOUND || (err == nil && owner != issuerID) {
-			return act, FieldErrorf("peerId", "no member %q in this community", act.PeerID)
-		} else if err != nil {
-			return act, err
-		}
+	if act.PeerID, err = a.resolvePeer(ctx, issuerID, memberID, in); err != nil {
+		return act, err
 	}
 	act.ID = activityID(issuerID, act.SourceEventID)
 	return act, nil
