@@ -158,6 +158,14 @@ func (s *Server) routeTable() []route {
 		{put, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinPut), adminKey, quick, jsonErrors, compressed, object},
 		{del, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinDelete), adminKey, quick, jsonErrors, compressed, none},
 
+		// Corrections: behaviours edited or retired, activities listed and voided, reviews.
+		{patch, "/api/v1/issuers/:issuer/behaviours/:behaviour", exists(s.handleBehaviourUpdate), adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/members/:member/activities", s.handleMemberActivities, readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/activities/:activity/void", s.handleActivityVoid, adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers/:issuer/reviews", exists(s.handleReviewList), readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/reviews/:review/revoke", exists(s.handleReviewRevoke), adminKey, quick, jsonErrors, compressed, object},
+		{post, "/api/v1/issuers/:issuer/reviews/:review/dismiss", exists(s.handleReviewDismiss), adminKey, quick, jsonErrors, compressed, object},
+
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
 		{get, "/api/v1/apikeys", s.handleAPIKeyList, adminKey, quick, jsonErrors, compressed, none},

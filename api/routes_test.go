@@ -90,6 +90,13 @@ var routeAccess = map[string]string{
 	"PUT /api/v1/issuers/:issuer/spotlight":          "admin",
 	"DELETE /api/v1/issuers/:issuer/spotlight":       "admin",
 
+	"PATCH /api/v1/issuers/:issuer/behaviours/:behaviour":  "admin",
+	"GET /api/v1/members/:member/activities":               "read",
+	"POST /api/v1/activities/:activity/void":               "admin",
+	"GET /api/v1/issuers/:issuer/reviews":                  "read",
+	"POST /api/v1/issuers/:issuer/reviews/:review/revoke":  "admin",
+	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": "admin",
+
 	"POST /api/v1/apikeys":        "admin",
 	"GET /api/v1/apikeys":         "admin",
 	"DELETE /api/v1/apikeys/:key": "admin",
@@ -188,6 +195,11 @@ var routeBody = map[string]int{
 	"PUT /api/v1/achievements/:achievement/rule":     64 << 10,
 	"POST /api/v1/achievements/:achievement/preview": 64 << 10,
 	"PUT /api/v1/issuers/:issuer/spotlight":          testBodyLimit,
+
+	"PATCH /api/v1/issuers/:issuer/behaviours/:behaviour":  testBodyLimit,
+	"POST /api/v1/activities/:activity/void":               testBodyLimit,
+	"POST /api/v1/issuers/:issuer/reviews/:review/revoke":  testBodyLimit,
+	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
 }

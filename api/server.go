@@ -54,6 +54,7 @@ type Services struct {
 	Nominations  Nominations
 	Spotlight    Spotlight
 	Previews     Previews
+	Corrections  Corrections
 	Ping         func(context.Context) error // readiness of the database
 }
 

@@ -357,6 +357,10 @@ func (a *Awarder) apply(ctx context.Context, rs *ruleSet, b Batch, memberID stri
 	var rec *MemberRecord
 	var o memberOutcome
 	now := a.now()
+	// The index first: a record never holds what its index lacks.
+	if err := a.Activities.IndexActivities(ctx, memberID, acts); err != nil {
+		return o, err
+	}
 	err := a.Records.UpdateRecord(ctx, memberID, func(r *MemberRecord) error {
 		if rec = r; !r.NoteBatch(b, now) {
 			return errBatchApplied

@@ -30,6 +30,8 @@ const (
 	Rules               = "rules"
 	Behaviours          = "behaviours"
 	Nominations         = "nominations"
+	ActivityIndex       = "activityindex" // each member's activities, newest first
+	Reviews             = "reviews"       // each community's credentials to review after corrections
 )
 
 // all are created when a database is opened.
@@ -37,6 +39,7 @@ var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
 	Activities, ActivityBatches, Credentials, StatusLists, APIKeys, Webhooks, Outbox, Audit,
 	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
+	ActivityIndex, Reviews,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

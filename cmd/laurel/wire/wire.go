@@ -51,6 +51,7 @@ type Stores struct {
 	Nominations  *bmongo.NominationStore
 	Pins         *bmongo.PinStore
 	Stats        *bmongo.StatsStore
+	Reviews      *bmongo.ReviewStore
 	Claims       *database.DB // key documents: idempotency keys, holds on badges
 }
 
@@ -76,6 +77,7 @@ func NewStores(db *database.DB) *Stores {
 		Nominations:  bmongo.NewNominationStore(db),
 		Pins:         bmongo.NewPinStore(db),
 		Stats:        bmongo.NewStatsStore(db),
+		Reviews:      bmongo.NewReviewStore(db),
 		Claims:       db,
 	}
 }
@@ -91,6 +93,7 @@ type Laurel struct {
 	Nominations *badges.Nominations
 	Spotlight   *badges.Spotlight
 	Previewer   *badges.Previewer
+	Corrections *badges.Corrections
 	Verifier    *verifier.Verifier
 }
 
@@ -119,6 +122,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Nominations = badges.NewNominations(st.Nominations, a)
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Now)
+	l.Corrections = badges.NewCorrections(st.Reviews, a)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -203,6 +207,7 @@ func (l *Laurel) Services() api.Services {
 		Nominations:  l.Nominations,
 		Spotlight:    l.Spotlight,
 		Previews:     l.Previewer,
+		Corrections:  l.Corrections,
 		Ping:         l.DB.Ping,
 	}
 }
