@@ -52,7 +52,9 @@ func TestGuardRails_NominationNamesAndHeldBadge(t *testing.T) {
 	if n.NominatorName != "Ann Leader" || n.MemberName != "Bo Helper" || n.AchievementName != "Thanks" {
 		t.Fatalf("nomination names %+v", n)
 	}
-	var list struct{ Items []struct{ NominatorName, MemberName, AchievementName string } }
+	var list struct {
+		Items []struct{ NominatorName, MemberName, AchievementName string }
+	}
 	ts.do(t, req{method: "GET", path: path}).want(t, 200).JSON(t, &list)
 	if len(list.Items) != 1 || list.Items[0] != n {
 		t.Fatalf("nomination list %+v", list)

@@ -18,12 +18,12 @@ type nominationJSON struct {
 	MemberName      string    `json:"memberName"`
 	AchievementID   string    `json:"achievementId"`
 	AchievementName string    `json:"achievementName"`
-	Note          string    `json:"note,omitempty"`
-	Status        string    `json:"status"`
-	CredentialID  string    `json:"credentialId,omitempty"`
-	Reason        string    `json:"reason,omitempty"`
-	CreatedAt     time.Time `json:"createdAt"`
-	DecidedAt     time.Time `json:"decidedAt,omitzero"`
+	Note            string    `json:"note,omitempty"`
+	Status          string    `json:"status"`
+	CredentialID    string    `json:"credentialId,omitempty"`
+	Reason          string    `json:"reason,omitempty"`
+	CreatedAt       time.Time `json:"createdAt"`
+	DecidedAt       time.Time `json:"decidedAt,omitzero"`
 }
 
 // nominationNames names the members and badges of nominations, each read
