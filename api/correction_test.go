@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 )
 
 // correctionFixture is a community with a badge for two sessions attended
@@ -199,5 +200,36 @@ func TestCorrections_VoidRacesRecording(t *testing.T) {
 		if want := float64(2 + round + 1); p.Items[0].Conditions[0].Current != want {
 			t.Fatalf("round %d: %v sessions counted, want %v", round, p.Items[0].Conditions[0].Current, want)
 		}
+	}
+}
+
+// TestCorrections_NoIndexNoVoid refuses, with a 409 that says why, to
+// void activity of a member whose record holds activity their activity
+// list lacks (recorded before the list was kept): the record could not be
+// rebuilt.
+func TestCorrections_NoIndexNoVoid(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	var m struct{ ID string }
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/members", body: map[string]any{"email": "old@example.org", "displayName": "Old Timer"}}).want(t, 201).JSON(t, &m)
+	var rep struct{ Results []struct{ ID string } }
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/activities", body: []map[string]any{
+		{"memberId": m.ID, "behaviour": "posted", "at": time.Now().Add(-2 * time.Hour), "sourceEventId": "old-1"},
+		{"memberId": m.ID, "behaviour": "posted", "at": time.Now().Add(-time.Hour), "sourceEventId": "old-2"}}}).want(t, 200).JSON(t, &rep)
+	// The list as a member recorded before it was kept has it: without
+	// the second activity.
+	err := database.Modify(t.Context(), ts.db, database.ActivityIndex, m.ID, func(idx *badges.ActivityIndex, _ bool) error {
+		idx.Entries = idx.Entries[1:]
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ts.do(t, req{method: "POST", path: voidPath(rep.Results[0].ID)}).wantProblem(t, 409, badges.ECONFLICT, "")
+	wantIn(t, p.Detail, "cannot be rebuilt")
+	var list struct{ Items []activityItem }
+	ts.do(t, req{method: "GET", path: "/api/v1/members/" + m.ID + "/activities"}).want(t, 200).JSON(t, &list)
+	if len(list.Items) != 1 || list.Items[0].Voided {
+		t.Fatalf("activities %+v", list.Items)
 	}
 }

@@ -79,10 +79,6 @@ func TestActivities_PeersAndReciprocal(t *testing.T) {
 	ada, bob := member(iss, "ada@example.org", "Ada Mentor", "u-ada"), member(iss, "bob@example.org", "Bob Mentee", "u-bob")
 	member(elsewhere, "eve@example.org", "Eve Elsewhere", "u-eve")
 	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/behaviours", body: map[string]any{"key": "was-mentored", "name": "Was mentored", "category": "mentoring"}}).want(t, 201)
-	ts.do(t, req{method: "PATCH", path: "/api/v1/issuers/" + iss + "/behaviours/mentored-member", body: map[string]any{"reciprocal": "no-such"}}).
-		wantProblem(t, 400, badges.EINVALID, "reciprocal")
-	ts.do(t, req{method: "PATCH", path: "/api/v1/issuers/" + iss + "/behaviours/mentored-member", body: map[string]any{"reciprocal": "was-mentored"}}).want(t, 200)
-
 	ingest := mustKey(t, ts, badges.ScopeIngest)
 	activities := "/api/v1/issuers/" + iss + "/activities"
 	send := func(body map[string]any) *resp {
@@ -92,6 +88,16 @@ func TestActivities_PeersAndReciprocal(t *testing.T) {
 	var rep struct {
 		Recorded, Duplicate int
 		Results             []struct{ ID string }
+	}
+	send(map[string]any{"memberId": ada, "peerId": bob, "sourceEventId": "call-0"}).want(t, 200)
+	ts.do(t, req{method: "PATCH", path: "/api/v1/issuers/" + iss + "/behaviours/mentored-member", body: map[string]any{"reciprocal": "no-such"}}).
+		wantProblem(t, 400, badges.EINVALID, "reciprocal")
+	ts.do(t, req{method: "PATCH", path: "/api/v1/issuers/" + iss + "/behaviours/mentored-member", body: map[string]any{"reciprocal": "was-mentored"}}).want(t, 200)
+	// Resent once the behaviour has its reciprocal, an activity recorded
+	// before stays a duplicate and credits the peer.
+	send(map[string]any{"memberId": ada, "peerId": bob, "sourceEventId": "call-0"}).want(t, 200).JSON(t, &rep)
+	if rep.Recorded != 0 || rep.Duplicate != 1 {
+		t.Fatalf("resent after the reciprocal was set: %+v", rep)
 	}
 	send(map[string]any{"externalId": "u-ada", "peerEmail": "BOB@example.org", "sourceEventId": "call-1"}).want(t, 200).JSON(t, &rep)
 	if rep.Recorded != 1 {
@@ -110,20 +116,20 @@ func TestActivities_PeersAndReciprocal(t *testing.T) {
 
 	f := &correctionFixture{ts: ts}
 	got := f.activities(t, bob, "")
-	if got.Total != 2 {
+	if got.Total != 3 {
 		t.Fatalf("Bob's activities %+v", got)
 	}
 	var rec activityItem
 	for _, a := range got.Items {
-		if a.Behaviour == "was-mentored" {
+		if a.Behaviour == "was-mentored" && a.ReciprocalOf == original {
 			rec = a
 		}
 	}
 	if rec.ReciprocalOf != original || rec.PeerID != ada || rec.PeerName != "Ada Mentor" || rec.BehaviourName != "Was mentored" {
 		t.Fatalf("Bob's reciprocal activity %+v in %+v", rec, got.Items)
 	}
-	if ada := f.activities(t, ada, ""); ada.Total != 2 {
-		t.Fatalf("Ada's activities (hers, and the reciprocal of Bob's) %+v", ada)
+	if ada := f.activities(t, ada, ""); ada.Total != 3 {
+		t.Fatalf("Ada's activities (two of hers, and the reciprocal of Bob's) %+v", ada)
 	}
 	ts.do(t, req{method: "POST", path: voidPath(original), body: map[string]any{"reason": "Logged twice."}}).want(t, 200)
 	for _, a := range f.activities(t, bob, "").Items {

@@ -113,6 +113,15 @@ func (a *Awarder) log(ctx context.Context, rs *ruleSet, b Batch, batch []Activit
 	var fresh []Activity
 	var resent []string
 	for j, act := range batch {
+		if act.ReciprocalOf != "" {
+			// The activity it credits answers for it. Logged now, it is
+			// applied now, even with that one a duplicate: a behaviour
+			// given its reciprocal after the activity was recorded.
+			if !dups[j] {
+				fresh = append(fresh, act)
+			}
+			continue
+		}
 		if dups[j] {
 			results[rows[j]].Outcome = ActivityDuplicate
 			resent = append(resent, act.ID)
