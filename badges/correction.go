@@ -3,6 +3,7 @@ package badges
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -92,16 +93,15 @@ func (c *Corrections) Void(ctx context.Context, activityID, reason string) (*Voi
 	if !ok {
 		return nil, Errorf(ENOTFOUND, "There is no activity %q.", truncateForMessage(activityID))
 	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { _, ok := logged[id]; return !ok })
+	for _, id := range ids { // every record first, so that none is voided when one cannot be
+		if err := c.checkRebuildable(ctx, logged[id].MemberID); err != nil {
+			return nil, err
+		}
+	}
 	res := &VoidResult{}
 	void := ActivityVoid{At: a.now(), Reason: reason}
 	for _, id := range ids {
-		l, ok := logged[id]
-		if !ok {
-			continue
-		}
-		if err := c.checkRebuildable(ctx, l.MemberID); err != nil {
-			return nil, err
-		}
 		voided, already, err := a.Activities.VoidActivity(ctx, id, void)
 		if err != nil {
 			return nil, err
