@@ -195,5 +195,9 @@ func onlyQueryParams(c echo.Context, known ...string) error {
 		return nil
 	}
 	slices.Sort(unknown)
-	return badges.FieldErrorf(unknown[0], "There is no query parameter %q here; the parameters are %s.", unknown[0], strings.Join(known, ", "))
+	name := unknown[0]
+	if len(name) > 40 {
+		name = name[:40] + "…" // echoed input stays short
+	}
+	return badges.FieldErrorf(name, "There is no query parameter %q here; the parameters are %s.", name, strings.Join(known, ", "))
 }
