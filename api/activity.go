@@ -22,6 +22,8 @@ type activityRequest struct {
 	At            time.Time `json:"at"`
 	Quantity      float64   `json:"quantity"`
 	PeerID        string    `json:"peerId"`
+	PeerEmail     string    `json:"peerEmail"`
+	PeerExternal  string    `json:"peerExternalId"`
 	EvidenceURL   string    `json:"evidenceUrl"`
 	Narrative     string    `json:"narrative"`
 	Cohort        string    `json:"cohort"`
@@ -116,6 +118,7 @@ func activityInputs(body []byte) (ins []badges.ActivityInput, single bool, err e
 
 func (r activityRequest) input() badges.ActivityInput {
 	return badges.ActivityInput{Email: r.Email, ExternalID: r.ExternalID, Name: r.Name, CreateMember: r.CreateMember,
+		PeerEmail: r.PeerEmail, PeerExternalID: r.PeerExternal,
 		Activity: badges.Activity{MemberID: r.MemberID, Behaviour: r.Behaviour, At: r.At, Quantity: r.Quantity, PeerID: r.PeerID,
 			EvidenceURL: r.EvidenceURL, Narrative: r.Narrative, Cohort: r.Cohort, SourceEventID: r.SourceEventID}}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -10,21 +11,77 @@ import (
 )
 
 type nominationJSON struct {
-	ID            string    `json:"id"`
-	NominatorID   string    `json:"nominatorId"`
-	MemberID      string    `json:"memberId"`
-	AchievementID string    `json:"achievementId"`
-	Note          string    `json:"note,omitempty"`
-	Status        string    `json:"status"`
-	CredentialID  string    `json:"credentialId,omitempty"`
-	Reason        string    `json:"reason,omitempty"`
-	CreatedAt     time.Time `json:"createdAt"`
-	DecidedAt     time.Time `json:"decidedAt,omitzero"`
+	ID              string    `json:"id"`
+	NominatorID     string    `json:"nominatorId"`
+	NominatorName   string    `json:"nominatorName"`
+	MemberID        string    `json:"memberId"`
+	MemberName      string    `json:"memberName"`
+	AchievementID   string    `json:"achievementId"`
+	AchievementName string    `json:"achievementName"`
+	Note            string    `json:"note,omitempty"`
+	Status          string    `json:"status"`
+	CredentialID    string    `json:"credentialId,omitempty"`
+	Reason          string    `json:"reason,omitempty"`
+	CreatedAt       time.Time `json:"createdAt"`
+	DecidedAt       time.Time `json:"decidedAt,omitzero"`
 }
 
-func toNominationJSON(n *badges.Nomination) nominationJSON {
-	return nominationJSON{ID: n.ID, NominatorID: n.NominatorID, MemberID: n.MemberID, AchievementID: n.AchievementID, Note: n.Note,
+// nominationNames names the members and badges of nominations, each read
+// once; one deleted since is named by its id.
+type nominationNames struct {
+	s            *Server
+	members      map[string]string
+	achievements map[string]string
+}
+
+func (s *Server) nominationNames() *nominationNames {
+	return &nominationNames{s: s, members: map[string]string{}, achievements: map[string]string{}}
+}
+
+func (nn *nominationNames) member(ctx context.Context, id string) (string, error) {
+	if name, ok := nn.members[id]; ok {
+		return name, nil
+	}
+	name := id
+	m, err := nn.s.svc.Members.Member(ctx, id)
+	switch {
+	case err == nil:
+		name = m.DisplayName
+	case badges.ErrorCode(err) != badges.ENOTFOUND:
+		return "", err
+	}
+	nn.members[id] = name
+	return name, nil
+}
+
+func (nn *nominationNames) achievement(ctx context.Context, id string) (string, error) {
+	if name, ok := nn.achievements[id]; ok {
+		return name, nil
+	}
+	name := id
+	a, err := nn.s.svc.Achievements.Achievement(ctx, id)
+	switch {
+	case err == nil:
+		name = a.Name
+	case badges.ErrorCode(err) != badges.ENOTFOUND:
+		return "", err
+	}
+	nn.achievements[id] = name
+	return name, nil
+}
+
+func (nn *nominationNames) json(ctx context.Context, n *badges.Nomination) (nominationJSON, error) {
+	out := nominationJSON{ID: n.ID, NominatorID: n.NominatorID, MemberID: n.MemberID, AchievementID: n.AchievementID, Note: n.Note,
 		Status: n.Status, CredentialID: n.CredentialID, Reason: n.Reason, CreatedAt: n.CreatedAt, DecidedAt: n.DecidedAt}
+	var err error
+	if out.NominatorName, err = nn.member(ctx, n.NominatorID); err != nil {
+		return out, err
+	}
+	if out.MemberName, err = nn.member(ctx, n.MemberID); err != nil {
+		return out, err
+	}
+	out.AchievementName, err = nn.achievement(ctx, n.AchievementID)
+	return out, err
 }
 
 type nominateRequest struct {
@@ -44,7 +101,11 @@ func (s *Server) handleNominate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return created(c, "/api/v1/nominations/"+n.ID, toNominationJSON(n))
+	out, err := s.nominationNames().json(c.Request().Context(), n)
+	if err != nil {
+		return err
+	}
+	return created(c, "/api/v1/nominations/"+n.ID, out)
 }
 
 func (s *Server) handleNominationList(c echo.Context) error {
@@ -53,8 +114,11 @@ func (s *Server) handleNominationList(c echo.Context) error {
 		return err
 	}
 	out := listJSON[nominationJSON]{Items: make([]nominationJSON, len(ns)), Total: len(ns)}
+	names := s.nominationNames()
 	for i, n := range ns {
-		out.Items[i] = toNominationJSON(n)
+		if out.Items[i], err = names.json(c.Request().Context(), n); err != nil {
+			return err
+		}
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -77,6 +141,10 @@ func (s *Server) handleNominationDecide(approve bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, toNominationJSON(n))
+		out, err := s.nominationNames().json(c.Request().Context(), n)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, out)
 	}
 }

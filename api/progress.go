@@ -19,13 +19,26 @@ type conditionJSON struct {
 }
 
 type progressJSON struct {
-	AchievementID string          `json:"achievementId"`
-	Name          string          `json:"name"`
-	Level         string          `json:"level,omitempty"`
-	Held          bool            `json:"held"`
-	Met           bool            `json:"met"`
-	Fraction      float64         `json:"fraction"`
-	Conditions    []conditionJSON `json:"conditions"`
+	AchievementID string              `json:"achievementId"`
+	Name          string              `json:"name"`
+	Level         string              `json:"level,omitempty"`
+	Held          bool                `json:"held"`
+	Met           bool                `json:"met"`
+	Fraction      float64             `json:"fraction"`
+	Conditions    []conditionJSON     `json:"conditions"`
+	Behaviours    []behaviourNameJSON `json:"behaviours"` // those the rule counts
+}
+
+// behaviourNameJSON is a behaviour named by its key and its name.
+type behaviourNameJSON struct {
+	Key  string `json:"key"`
+	Name string `json:"name"`
+}
+
+type progressListJSON struct {
+	listJSON[progressJSON]
+	MemberID   string `json:"memberId"`
+	MemberName string `json:"memberName"`
 }
 
 // handleProgress shows how far a member is towards each achievement with a
@@ -35,10 +48,18 @@ func (s *Server) handleProgress(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := listJSON[progressJSON]{Items: make([]progressJSON, len(ps)), Total: len(ps)}
+	m, err := s.svc.Members.Member(c.Request().Context(), c.Param("member"))
+	if err != nil {
+		return err
+	}
+	out := progressListJSON{MemberID: m.ID, MemberName: m.DisplayName,
+		listJSON: listJSON[progressJSON]{Items: make([]progressJSON, len(ps)), Total: len(ps)}}
 	for i, p := range ps {
 		out.Items[i] = progressJSON{AchievementID: p.Achievement.ID, Name: p.Achievement.Name, Level: p.Achievement.Level, Held: p.Held,
-			Met: p.Progress.Met, Fraction: p.Progress.Fraction, Conditions: conditionsJSON(p.Progress)}
+			Met: p.Progress.Met, Fraction: p.Progress.Fraction, Conditions: conditionsJSON(p.Progress), Behaviours: []behaviourNameJSON{}}
+		for _, b := range p.Behaviours {
+			out.Items[i].Behaviours = append(out.Items[i].Behaviours, behaviourNameJSON{Key: b.Key, Name: b.Name})
+		}
 	}
 	return c.JSON(http.StatusOK, out)
 }

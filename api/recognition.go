@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -12,6 +13,7 @@ type (
 	Catalogue interface {
 		Behaviours(ctx context.Context, issuerID string) ([]badges.Behaviour, error)
 		AddBehaviour(ctx context.Context, issuerID string, b badges.Behaviour) error
+		ChangeBehaviour(ctx context.Context, issuerID, key string, p badges.BehaviourPatch, now time.Time) (*badges.Behaviour, error)
 		SetRule(ctx context.Context, achievementID string, r *badges.Rule) (*badges.Achievement, error)
 		Rule(ctx context.Context, achievementID string) (*badges.Rule, error)
 	}

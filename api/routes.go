@@ -182,6 +182,13 @@ func (s *Server) routeTable() []route {
 		{del, "/api/v1/measures/:measure", s.handleMeasureDelete, adminKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/measures/:measure/history", s.handleMeasureHistory, readKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/issuers/:issuer/quiet-members", exists(s.handleQuietMembers), readKey, quick, jsonErrors, compressed, none},
+		// Corrections: behaviours edited or retired, activities listed and voided, reviews.
+		{patch, "/api/v1/issuers/:issuer/behaviours/:behaviour", exists(s.handleBehaviourUpdate), adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/members/:member/activities", s.handleMemberActivities, readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/activities/:activity/void", s.handleActivityVoid, adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers/:issuer/reviews", exists(s.handleReviewList), readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/reviews/:review/revoke", exists(s.handleReviewRevoke), adminKey, quick, jsonErrors, compressed, object},
+		{post, "/api/v1/issuers/:issuer/reviews/:review/dismiss", exists(s.handleReviewDismiss), adminKey, quick, jsonErrors, compressed, object},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

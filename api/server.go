@@ -57,6 +57,7 @@ type Services struct {
 	Cohorts      Cohorts
 	Outcomes     Outcomes
 	Measures     Measures
+	Corrections  Corrections
 	Ping         func(context.Context) error // readiness of the database
 }
 

@@ -24,6 +24,9 @@ type Activity struct {
 	Cohort        string    // cohort or group, optional
 	SourceEventID string    // the source system's id, for idempotency, optional
 	RecordedAt    time.Time // when Laurel learnt of it
+	// ReciprocalOf is, for an activity that credits the peer of another
+	// (see peer.go), that activity's id.
+	ReciprocalOf string
 }
 
 // ActivityStore is the log of every activity recorded, which is also what
@@ -37,12 +40,23 @@ type ActivityStore interface {
 	// Logged reads activities from the log by id, each with the batch
 	// that logged it; an id not in the log is absent from the result.
 	Logged(ctx context.Context, ids []string) (map[string]LoggedActivity, error)
+	// IndexActivities puts a member's activities in their index (see
+	// activityindex.go), each once.
+	IndexActivities(ctx context.Context, memberID string, as []Activity) error
+	// ActivityIndex reads a member's index; empty when there is none.
+	ActivityIndex(ctx context.Context, memberID string) (ActivityIndex, error)
+	// VoidActivity marks a logged activity voided, in the log and in its
+	// member's index, and returns it; already says it was voided before,
+	// and then it keeps its first void (the index is marked again).
+	// ENOTFOUND when the log does not hold it.
+	VoidActivity(ctx context.Context, id string, v ActivityVoid) (a LoggedActivity, already bool, err error)
 }
 
 // LoggedActivity is an activity as the log holds it.
 type LoggedActivity struct {
 	Activity
-	Batch string // the batch that logged it
+	Batch string        // the batch that logged it
+	Void  *ActivityVoid // when it was voided
 }
 
 // FutureTolerance is how far ahead of the server's clock an activity may be

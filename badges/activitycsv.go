@@ -18,14 +18,15 @@ type ActivityCSVRow struct {
 
 // activityFields are the fields of an activity in a CSV file or a form.
 var activityFields = []string{"memberId", "email", "externalId", "name", "createMember", "behaviour", "at", "quantity",
-	"peerId", "evidenceUrl", "narrative", "cohort", "sourceEventId"}
+	"peerId", "peerEmail", "peerExternalId", "evidenceUrl", "narrative", "cohort", "sourceEventId"}
 
 // activityCSV are the columns of an activities CSV file.
 var activityCSV = NewCSVColumns(activityFields, []string{"behaviour", "at"}, nil)
 
 // ParseActivityCSV reads activities from CSV: a header row naming some of
 // memberId, email, externalId, name, createMember, behaviour, at (RFC
-// 3339), quantity, peerId, evidenceUrl, narrative, cohort and
+// 3339), quantity, peerId, peerEmail, peerExternalId, evidenceUrl,
+// narrative, cohort and
 // sourceEventId, in any order, then up to maxRows rows. A row that cannot
 // be read gets its error (with the column as the field); a file that
 // cannot be read at all is an error.
@@ -70,6 +71,7 @@ func ParseActivityForm(form map[string][]string) (ActivityInput, error) {
 // activityFromFields builds an activity from its fields by name.
 func activityFromFields(get func(name string) string) (ActivityInput, error) {
 	in := ActivityInput{Email: get("email"), ExternalID: get("externalId"), Name: get("name"),
+		PeerEmail: get("peerEmail"), PeerExternalID: get("peerExternalId"),
 		Activity: Activity{MemberID: get("memberId"), Behaviour: get("behaviour"), PeerID: get("peerId"),
 			EvidenceURL: get("evidenceUrl"), Narrative: get("narrative"), Cohort: get("cohort"), SourceEventID: get("sourceEventId")}}
 	var err error

@@ -158,7 +158,7 @@ func (a *Awarder) recoverBatch(ctx context.Context, rs *ruleSet, b Batch, settle
 	}
 	var acts []Activity
 	for _, id := range b.ActivityIDs {
-		if l, ok := logged[id]; ok && l.Batch == b.ID {
+		if l, ok := logged[id]; ok && l.Batch == b.ID && l.Void == nil {
 			acts = append(acts, l.Activity)
 		}
 	}

@@ -2,7 +2,9 @@ package badges
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 )
 
 // Catalogue keeps each community's vocabulary of behaviours and its
@@ -25,7 +27,20 @@ func (c *Catalogue) Behaviours(ctx context.Context, issuerID string) ([]Behaviou
 	if err != nil {
 		return nil, err
 	}
-	return append(DefaultBehaviours(), custom...), nil
+	return mergeBehaviours(DefaultBehaviours(), custom), nil
+}
+
+// mergeBehaviours is the defaults as the community changed them, then its
+// own behaviours.
+func mergeBehaviours(defaults, custom []Behaviour) []Behaviour {
+	for _, b := range custom {
+		if i := slices.IndexFunc(defaults, func(d Behaviour) bool { return d.Key == b.Key }); i >= 0 {
+			defaults[i] = b
+			continue
+		}
+		defaults = append(defaults, b)
+	}
+	return defaults
 }
 
 // AddBehaviour extends an issuer's catalogue.
@@ -36,6 +51,16 @@ func (c *Catalogue) AddBehaviour(ctx context.Context, issuerID string, b Behavio
 	for _, d := range DefaultBehaviours() {
 		if d.Key == b.Key {
 			return FieldErrorf("key", "%q is one of the default behaviours", b.Key)
+		}
+	}
+	b.Retired, b.RetiredAt = false, time.Time{}
+	if b.Reciprocal != "" && b.Reciprocal != b.Key {
+		all, err := c.Behaviours(ctx, issuerID)
+		if err != nil {
+			return err
+		}
+		if err := checkReciprocal(all, b.Reciprocal); err != nil {
+			return err
 		}
 	}
 	return c.behaviours.AddBehaviour(ctx, issuerID, b)
@@ -97,10 +122,18 @@ func (c *Catalogue) checkRule(ctx context.Context, ach *Achievement, r *Rule) er
 		return err
 	}
 	// A prerequisite that cannot be read is a failure, not an unknown
-	// prerequisite: it is taken as known and the failure returned.
+	// prerequisite: it is taken as known and the failure returned. A
+	// retired behaviour stays known to the rule that counted it already.
 	var readErr error
+	var retired *Behaviour
+	counted := rules[ach.ID].Dependencies().Behaviours
 	err = r.CheckReferences(func(key string) bool {
-		return slices.ContainsFunc(behaviours, func(b Behaviour) bool { return b.Key == key })
+		i := slices.IndexFunc(behaviours, func(b Behaviour) bool { return b.Key == key })
+		if i >= 0 && behaviours[i].Retired && !slices.Contains(counted, key) {
+			retired = &behaviours[i]
+			return false
+		}
+		return i >= 0
 	}, func(id string) bool {
 		if _, known := rules[id]; known || id == ach.ID {
 			return true
@@ -116,6 +149,10 @@ func (c *Catalogue) checkRule(ctx context.Context, ach *Achievement, r *Rule) er
 	})
 	if readErr != nil {
 		return readErr
+	}
+	if retired != nil && err != nil {
+		return &Error{Code: EINVALID, Field: ErrorField(err), Message: fmt.Sprintf(
+			"Behaviour %q (%s) is retired: a rule cannot start counting it.", retired.Key, retired.Name)}
 	}
 	if err != nil {
 		return err

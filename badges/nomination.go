@@ -3,6 +3,7 @@ package badges
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -104,6 +105,9 @@ func (s *Nominations) Nominate(ctx context.Context, issuerID string, in Nominate
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkNotHeld(ctx, in.MemberID, ach); err != nil {
+		return nil, err
+	}
 	n := &Nomination{ID: NewID(), IssuerID: issuerID, NominatorID: in.NominatorID, MemberID: in.MemberID,
 		AchievementID: in.AchievementID, Note: in.Note, Status: NominationPending, CreatedAt: s.awarder.now()}
 	existing, err := s.store.CreateNomination(ctx, n)
@@ -114,6 +118,24 @@ func (s *Nominations) Nominate(ctx context.Context, issuerID string, in Nominate
 		return nil, Errorf(ECONFLICT, "Member %s is nominated for this achievement already (nomination %s).", in.MemberID, existing)
 	}
 	return n, nil
+}
+
+// checkNotHeld refuses a nomination for a badge the member holds already
+// and cannot earn twice: approving it could award nothing.
+func (s *Nominations) checkNotHeld(ctx context.Context, memberID string, ach *Achievement) error {
+	if ach.Repeatable {
+		return nil
+	}
+	held, err := s.awarder.Holdings(ctx, memberID)
+	if err != nil || !held[ach.ID] {
+		return err
+	}
+	m, err := s.awarder.Members.Member(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	return &Error{Code: ECONFLICT, Field: "achievementId", Message: fmt.Sprintf(
+		"%s holds %s already, and it cannot be earned twice.", m.DisplayName, ach.Name)}
 }
 
 // Nominations lists an issuer's nominations with a status ("" for all),

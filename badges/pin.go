@@ -2,6 +2,7 @@ package badges
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -39,10 +40,17 @@ func NewSpotlight(pins PinStore, members MemberService, now func() time.Time) *S
 // the pin).
 func (s *Spotlight) SetPin(ctx context.Context, issuerID string, p *Pin) error {
 	if p != nil {
-		if m, err := s.members.Member(ctx, p.MemberID); ErrorCode(err) == ENOTFOUND || (err == nil && m.IssuerID != issuerID) {
+		m, err := s.members.Member(ctx, p.MemberID)
+		if ErrorCode(err) == ENOTFOUND || (err == nil && m.IssuerID != issuerID) {
 			return FieldErrorf("memberId", "no member %q in this community", p.MemberID)
 		} else if err != nil {
 			return err
+		}
+		// The spotlight is public: it may only show a member who chose a
+		// public profile.
+		if !m.PublicProfile {
+			return &Error{Code: ECONFLICT, Field: "memberId", Message: fmt.Sprintf(
+				"%s has not consented to a public profile, so they cannot be pinned to the spotlight.", m.DisplayName)}
 		}
 		note, err := checkNote("note", p.Note, maxPinNoteLen)
 		if err != nil {

@@ -12,6 +12,8 @@ type AchievementProgress struct {
 	Achievement *Achievement
 	Held        bool
 	Progress    Progress
+	// Behaviours are the behaviours the rule counts, with their names.
+	Behaviours []Behaviour
 }
 
 // Progress evaluates every active achievement with a rule for a member,
@@ -43,7 +45,8 @@ func (a *Awarder) Progress(ctx context.Context, memberID string) ([]AchievementP
 		if !held[achID] && rs.rules[achID].OutsideCohort(rec) {
 			continue // a cohort badge of a cohort the member is not in
 		}
-		out = append(out, AchievementProgress{Achievement: ach, Held: held[achID], Progress: Evaluate(rs.rules[achID], rec, ec)})
+		out = append(out, AchievementProgress{Achievement: ach, Held: held[achID], Progress: Evaluate(rs.rules[achID], rec, ec),
+			Behaviours: rs.behaviours(rs.deps[achID].Behaviours)})
 	}
 	held01 := func(p AchievementProgress) int {
 		if p.Held {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"time"
 )
@@ -25,6 +24,10 @@ type ActivityInput struct {
 	ExternalID   string
 	Name         string
 	CreateMember bool
+	// PeerEmail and PeerExternalID name the peer another way than
+	// Activity.PeerID (see peer.go).
+	PeerEmail      string
+	PeerExternalID string
 }
 
 // ActivityOutcome says what became of one activity.
@@ -110,6 +113,15 @@ func (a *Awarder) log(ctx context.Context, rs *ruleSet, b Batch, batch []Activit
 	var fresh []Activity
 	var resent []string
 	for j, act := range batch {
+		if act.ReciprocalOf != "" {
+			// The activity it credits answers for it. Logged now, it is
+			// applied now, even with that one a duplicate: a behaviour
+			// given its reciprocal after the activity was recorded.
+			if !dups[j] {
+				fresh = append(fresh, act)
+			}
+			continue
+		}
 		if dups[j] {
 			results[rows[j]].Outcome = ActivityDuplicate
 			resent = append(resent, act.ID)
@@ -153,6 +165,10 @@ func (a *Awarder) prepareAll(ctx context.Context, rs *ruleSet, ins []ActivityInp
 			ids[act.ID] = true
 			results[i] = ActivityResult{ID: act.ID, MemberID: act.MemberID}
 			batch, rows = append(batch, act), append(rows, i)
+			if r, ok := reciprocal(rs.catalogue, act); ok && !ids[r.ID] {
+				ids[r.ID] = true
+				batch, rows = append(batch, r), append(rows, i) // answered with the activity it credits
+			}
 		}
 	}
 	return results, batch, rows
@@ -232,8 +248,8 @@ func (a *Awarder) applyAll(ctx context.Context, rs *ruleSet, b Batch, order []st
 func (a *Awarder) prepare(ctx context.Context, issuerID string, in ActivityInput, now time.Time, catalogue []Behaviour, members map[string]string) (Activity, error) {
 	act := in.Activity
 	act.IssuerID, act.RecordedAt = issuerID, now
-	if !slices.ContainsFunc(catalogue, func(b Behaviour) bool { return b.Key == act.Behaviour }) {
-		return act, FieldErrorf("behaviour", "unknown behaviour %q; see GET /api/v1/issuers/%s/behaviours", act.Behaviour, issuerID)
+	if _, err := liveBehaviour(catalogue, issuerID, act.Behaviour); err != nil {
+		return act, err
 	}
 	memberID, err := a.resolveMember(ctx, issuerID, in, members)
 	if err != nil {
@@ -243,12 +259,8 @@ func (a *Awarder) prepare(ctx context.Context, issuerID string, in ActivityInput
 	if err := ValidateActivity(act, now); err != nil {
 		return act, err
 	}
-	if act.PeerID != "" {
-		if owner, err := a.memberIssuer(ctx, act.PeerID); ErrorCode(err) == ENOTFOUND || (err == nil && owner != issuerID) {
-			return act, FieldErrorf("peerId", "no member %q in this community", act.PeerID)
-		} else if err != nil {
-			return act, err
-		}
+	if act.PeerID, err = a.resolvePeer(ctx, issuerID, memberID, in); err != nil {
+		return act, err
 	}
 	act.ID = activityID(issuerID, act.SourceEventID)
 	return act, nil
@@ -354,6 +366,10 @@ func (a *Awarder) apply(ctx context.Context, rs *ruleSet, b Batch, memberID stri
 	var rec *MemberRecord
 	var o memberOutcome
 	now := a.now()
+	// The index first: a record never holds what its index lacks.
+	if err := a.Activities.IndexActivities(ctx, memberID, acts); err != nil {
+		return o, err
+	}
 	cohorts, err := a.joinActivityCohorts(ctx, rs.issuerID, memberID, acts)
 	if err != nil {
 		return o, err

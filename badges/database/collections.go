@@ -35,6 +35,8 @@ const (
 	MemberCohorts       = "membercohorts" // computed: a member's cohort ids, by member id
 	Outcomes            = "outcomes"
 	Measures            = "measures"
+	ActivityIndex       = "activityindex" // each member's activities, newest first
+	Reviews             = "reviews"       // each community's credentials to review after corrections
 )
 
 // all are created when a database is opened.
@@ -44,6 +46,7 @@ var all = []string{
 	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
 	Cohorts, CohortMembers, MemberCohorts,
 	Outcomes, Measures,
+	ActivityIndex, Reviews,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

@@ -2,7 +2,10 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
@@ -30,12 +33,19 @@ type activityRecord struct {
 	Source      string    `bson:"source,omitempty"`
 	RecordedAt  time.Time `bson:"recordedAt"`
 	Batch       string    `bson:"batch,omitempty"` // absent in entries logged before batches were journalled
+	Reciprocal  string    `bson:"reciprocalOf,omitempty"`
+	VoidedAt    time.Time `bson:"voidedAt,omitempty"`
+	VoidReason  string    `bson:"voidReason,omitempty"`
 }
 
 func (r *activityRecord) logged() badges.LoggedActivity {
-	return badges.LoggedActivity{Batch: r.Batch, Activity: badges.Activity{ID: r.ID, IssuerID: r.Issuer, MemberID: r.Member,
+	l := badges.LoggedActivity{Batch: r.Batch, Activity: badges.Activity{ID: r.ID, IssuerID: r.Issuer, MemberID: r.Member,
 		Behaviour: r.Behaviour, At: r.At.UTC(), Quantity: r.Quantity, PeerID: r.Peer, EvidenceURL: r.EvidenceURL,
-		Narrative: r.Narrative, Cohort: r.Cohort, SourceEventID: r.Source, RecordedAt: r.RecordedAt.UTC()}}
+		Narrative: r.Narrative, Cohort: r.Cohort, SourceEventID: r.Source, RecordedAt: r.RecordedAt.UTC(), ReciprocalOf: r.Reciprocal}}
+	if !r.VoidedAt.IsZero() {
+		l.Void = &badges.ActivityVoid{At: r.VoidedAt.UTC(), Reason: r.VoidReason}
+	}
+	return l
 }
 
 // LogActivities appends a batch's activities with one unordered insert; an
@@ -45,7 +55,7 @@ func (s *ActivityStore) LogActivities(ctx context.Context, batchID string, as []
 	for i, a := range as {
 		docs[i] = activityRecord{ID: a.ID, Issuer: a.IssuerID, Member: a.MemberID, Behaviour: a.Behaviour, At: a.At.UTC(),
 			Quantity: a.Quantity, Peer: a.PeerID, EvidenceURL: a.EvidenceURL, Narrative: a.Narrative, Cohort: a.Cohort,
-			Source: a.SourceEventID, RecordedAt: a.RecordedAt.UTC(), Batch: batchID}
+			Source: a.SourceEventID, RecordedAt: a.RecordedAt.UTC(), Batch: batchID, Reciprocal: a.ReciprocalOf}
 	}
 	return database.InsertNew(ctx, s.db.Collection(database.Activities), docs, "log activities")
 }
@@ -67,4 +77,69 @@ func (s *ActivityStore) Logged(ctx context.Context, ids []string) (map[string]ba
 		}
 	}
 	return out, nil
+}
+
+// IndexActivities puts a member's activities in their index, a computed
+// document by member id; an index that has them all is not written.
+func (s *ActivityStore) IndexActivities(ctx context.Context, memberID string, as []badges.Activity) error {
+	err := database.Modify(ctx, s.db, database.ActivityIndex, memberID, func(idx *badges.ActivityIndex, _ bool) error {
+		if !idx.Add(as) {
+			return errIndexed
+		}
+		return nil
+	})
+	if errors.Is(err, errIndexed) {
+		return nil
+	}
+	return err
+}
+
+// errIndexed leaves an index that has every activity as it is.
+var errIndexed = errors.New("indexed already")
+
+// ActivityIndex reads a member's index.
+func (s *ActivityStore) ActivityIndex(ctx context.Context, memberID string) (badges.ActivityIndex, error) {
+	idx, _, err := database.ReadComputed[badges.ActivityIndex](ctx, s.db, database.ActivityIndex, memberID)
+	return idx, err
+}
+
+// VoidActivity marks a log entry voided under its lock (a conditional
+// write on MongoDB), then its member's index entry.
+func (s *ActivityStore) VoidActivity(ctx context.Context, id string, v badges.ActivityVoid) (badges.LoggedActivity, bool, error) {
+	l, already, err := s.voidEntry(ctx, id, v)
+	if err != nil {
+		return l, false, err
+	}
+	err = database.Modify(ctx, s.db, database.ActivityIndex, l.MemberID, func(idx *badges.ActivityIndex, _ bool) error {
+		idx.MarkVoided(id)
+		return nil
+	})
+	return l, already, err
+}
+
+func (s *ActivityStore) voidEntry(ctx context.Context, id string, v badges.ActivityVoid) (badges.LoggedActivity, bool, error) {
+	defer s.db.LockDoc(database.Activities, id)()
+	c := s.db.Collection(database.Activities)
+	var r activityRecord
+	if err := c.FindOne(ctx, database.ByID(id)).Decode(&r); database.IsNoDocuments(err) {
+		return badges.LoggedActivity{}, false, badges.Errorf(badges.ENOTFOUND, "There is no activity %q.", id)
+	} else if err != nil {
+		return badges.LoggedActivity{}, false, database.Wrap(err, "read activity")
+	}
+	if !r.VoidedAt.IsZero() {
+		return r.logged(), true, nil
+	}
+	r.VoidedAt, r.VoidReason = v.At.UTC(), v.Reason
+	set := bson.D{{Key: "$set", Value: bson.D{{Key: "voidedAt", Value: r.VoidedAt}, {Key: "voidReason", Value: r.VoidReason}}}}
+	res, err := c.UpdateOne(ctx, s.db.Guarded(id, bson.E{Key: "voidedAt", Value: nil}), set)
+	switch {
+	case err != nil:
+		return badges.LoggedActivity{}, false, database.Wrap(err, "void activity")
+	case res.MatchedCount == 0: // voided meanwhile by another process
+		if err := c.FindOne(ctx, database.ByID(id)).Decode(&r); err != nil {
+			return badges.LoggedActivity{}, false, database.Wrap(err, "read activity")
+		}
+		return r.logged(), true, nil
+	}
+	return r.logged(), false, nil
 }

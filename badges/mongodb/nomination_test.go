@@ -47,7 +47,7 @@ func newNominationFixture(t *testing.T, members int) *nominationFixture {
 	f := &nominationFixture{db: db, achievement: helper.ID, issued: map[string]int{}}
 	f.leader = mustCreateMember(t, ms, issuerA, badges.MemberInput{Email: "leader@example.org", DisplayName: "Leader"}).ID
 	for i := range members {
-		m := mustCreateMember(t, ms, issuerA, badges.MemberInput{Email: fmt.Sprintf("m%d@example.org", i), DisplayName: fmt.Sprint("M", i)})
+		m := mustCreateMember(t, ms, issuerA, badges.MemberInput{Email: fmt.Sprintf("m%d@example.org", i), DisplayName: fmt.Sprint("M", i), PublicProfile: true})
 		f.members = append(f.members, m.ID)
 	}
 	f.awarder = newAwarder(db, func(_ context.Context, _ string, in badges.AwardInput) (string, error) {

@@ -54,6 +54,7 @@ type Stores struct {
 	Cohorts      *bmongo.CohortStore
 	Outcomes     *bmongo.OutcomeStore
 	Measures     *bmongo.MeasureStore
+	Reviews      *bmongo.ReviewStore
 	Claims       *database.DB // key documents: idempotency keys, holds on badges
 }
 
@@ -82,6 +83,7 @@ func NewStores(db *database.DB) *Stores {
 		Cohorts:      bmongo.NewCohortStore(db),
 		Outcomes:     bmongo.NewOutcomeStore(db),
 		Measures:     bmongo.NewMeasureStore(db),
+		Reviews:      bmongo.NewReviewStore(db),
 		Claims:       db,
 	}
 }
@@ -100,6 +102,7 @@ type Laurel struct {
 	Cohorts     *badges.Cohorts
 	Outcomes    *badges.Outcomes
 	Measures    *badges.Measures
+	Corrections *badges.Corrections
 	Verifier    *verifier.Verifier
 }
 
@@ -132,6 +135,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Outcomes = badges.NewOutcomes(st.Outcomes, st.Achievements, a.Catalogue.Behaviours, a.Now)
 	l.Measures = badges.NewMeasures(badges.MeasureDeps{Store: st.Measures, Stats: st.Stats, Member: st.Members.Member,
 		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Cohort: l.Cohorts.CohortMembers, Now: a.Now})
+	l.Corrections = badges.NewCorrections(st.Reviews, a)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -221,6 +225,7 @@ func (l *Laurel) Services() api.Services {
 		Cohorts:      l.Cohorts,
 		Outcomes:     l.Outcomes,
 		Measures:     l.Measures,
+		Corrections:  l.Corrections,
 		Ping:         l.DB.Ping,
 	}
 }

@@ -1,0 +1,114 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+type reviewJSON struct {
+	ID              string     `json:"id"`
+	MemberID        string     `json:"memberId"`
+	MemberName      string     `json:"memberName"`
+	AchievementID   string     `json:"achievementId"`
+	AchievementName string     `json:"achievementName"`
+	ActivityID      string     `json:"activityId"`
+	Summary         string     `json:"summary"`
+	Reason          string     `json:"reason,omitempty"`
+	Status          string     `json:"status"`
+	CreatedAt       time.Time  `json:"createdAt"`
+	ResolvedAt      *time.Time `json:"resolvedAt,omitempty"`
+	Note            string     `json:"note,omitempty"`
+}
+
+func toReviewJSON(r badges.Review) reviewJSON {
+	out := reviewJSON{ID: r.ID, MemberID: r.MemberID, MemberName: r.MemberName, AchievementID: r.AchievementID,
+		AchievementName: r.AchievementName, ActivityID: r.ActivityID, Reason: r.Reason, Status: r.Status, CreatedAt: r.CreatedAt, Note: r.Note,
+		Summary: r.MemberName + " holds " + r.AchievementName + ", whose rule they no longer meet after a correction."}
+	if !r.ResolvedAt.IsZero() {
+		out.ResolvedAt = &r.ResolvedAt
+	}
+	return out
+}
+
+// handleReviewList lists a community's credentials to review after
+// corrections, newest first; ?status= open, revoked or dismissed.
+func (s *Server) handleReviewList(c echo.Context) error {
+	if err := onlyQueryParams(c, "status"); err != nil {
+		return err
+	}
+	rs, err := s.svc.Corrections.Reviews(c.Request().Context(), c.Param("issuer"), c.QueryParam("status"))
+	if err != nil {
+		return err
+	}
+	out := listJSON[reviewJSON]{Items: make([]reviewJSON, len(rs)), Total: len(rs)}
+	for i, r := range rs {
+		out.Items[i] = toReviewJSON(r)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type resolveRequest struct {
+	Reason string `json:"reason"` // revoking: kept with the revocation
+	Note   string `json:"note"`   // dismissing: why the badge stays
+}
+
+// handleReviewDismiss closes a review, leaving the credential as it is.
+func (s *Server) handleReviewDismiss(c echo.Context) error {
+	var req resolveRequest
+	if c.Request().ContentLength != 0 {
+		if err := s.decodeJSON(c, &req); err != nil {
+			return err
+		}
+	}
+	if req.Reason != "" {
+		return badges.FieldErrorf("reason", "reason is for revoking; say why the badge stays in note")
+	}
+	r, err := s.svc.Corrections.Resolve(c.Request().Context(), c.Param("issuer"), c.Param("review"), badges.ReviewDismissed, req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toReviewJSON(r))
+}
+
+// handleReviewRevoke revokes the member's credentials of the reviewed
+// badge, with a reason, and closes the review.
+func (s *Server) handleReviewRevoke(c echo.Context) error {
+	var req resolveRequest
+	if err := s.decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Note != "" {
+		return badges.FieldErrorf("note", "note is for dismissing; the reason is kept with the revocation")
+	}
+	ctx := c.Request().Context()
+	r, err := s.svc.Corrections.Review(ctx, c.Param("issuer"), c.Param("review"))
+	if err != nil {
+		return err
+	}
+	if r.Status != badges.ReviewOpen {
+		return badges.Errorf(badges.ECONFLICT, "The review of %s's %s was %s already.", r.MemberName, r.AchievementName, r.Status)
+	}
+	if req.Reason == "" {
+		return badges.FieldErrorf("reason", "reason is required: it is kept with the revocation")
+	}
+	sc, err := s.svc.Issuing.MemberShowcase(ctx, r.MemberID)
+	if err != nil {
+		return err
+	}
+	for _, e := range sc.Entries {
+		if e.AchievementID == r.AchievementID && !e.Revoked {
+			// One revoked meanwhile is a conflict, and revoked all the same.
+			if _, err := s.svc.Issuing.Revoke(ctx, e.CredentialID, req.Reason); err != nil && badges.ErrorCode(err) != badges.ECONFLICT {
+				return err
+			}
+		}
+	}
+	if r, err = s.svc.Corrections.Resolve(ctx, c.Param("issuer"), r.ID, badges.ReviewRevoked, ""); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toReviewJSON(r))
+}
