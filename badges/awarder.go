@@ -94,7 +94,7 @@ func (a *Awarder) memberIssuer(ctx context.Context, memberID string) (string, er
 func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, relevant func(Dependencies) bool) ([]string, error) {
 	held := lazyHoldings(ctx, a.Holdings, rec.MemberID)
 	now := a.now()
-	ec := newEvalContext(ctx, now, held.has, a.Holdings, rs.catalogue)
+	ec := newEvalContext(ctx, now, held.has, a.Holdings, rs.names)
 	var queue []PendingAward
 	for _, achID := range rs.ids {
 		r, ach := rs.rules[achID], rs.achievements[achID]
@@ -186,9 +186,9 @@ func (h *holdings) has(achievementID string) bool {
 }
 
 // newEvalContext is what Evaluate needs at now for a member whose holdings
-// holds tells, in a community with the given catalogue. Endorsers'
-// holdings are read with endorsers, once each.
-func newEvalContext(ctx context.Context, now time.Time, holds func(string) bool, endorsers HoldingsFunc, catalogue []Behaviour) EvalContext {
+// holds tells, in a community whose behaviours and badges have the given
+// names. Endorsers' holdings are read with endorsers, once each.
+func newEvalContext(ctx context.Context, now time.Time, holds func(string) bool, endorsers HoldingsFunc, n names) EvalContext {
 	read := map[string]map[string]bool{}
 	return EvalContext{Now: now, Holds: holds,
 		EndorserHolds: func(memberID, achievementID string) bool {
@@ -199,14 +199,7 @@ func newEvalContext(ctx context.Context, now time.Time, holds func(string) bool,
 			}
 			return held[achievementID]
 		},
-		BehaviourName: func(key string) string {
-			for _, b := range catalogue {
-				if b.Key == key {
-					return b.Name
-				}
-			}
-			return key
-		}}
+		BehaviourName: n.behaviour, AchievementName: n.achievement}
 }
 
 // cannotAward reports an issuing error that no retry can mend: the

@@ -2,6 +2,7 @@ package badges
 
 import (
 	"context"
+	"maps"
 	"slices"
 )
 
@@ -135,6 +136,7 @@ type ruleSet struct {
 	deps         map[string]Dependencies // what each rule reads
 	achievements map[string]*Achievement // active ones only
 	catalogue    []Behaviour
+	names        names // of the behaviours and the achievements the rules mention
 }
 
 // ruleSet reads the rules of an issuer's active achievements.
@@ -161,5 +163,6 @@ func (c *Catalogue) ruleSet(ctx context.Context, issuerID string) (*ruleSet, err
 		}
 	}
 	slices.Sort(rs.ids)
-	return rs, nil
+	rs.names, err = c.newNames(ctx, rs.catalogue, rs.achievements, slices.Collect(maps.Values(rs.rules))...)
+	return rs, err
 }
