@@ -116,8 +116,8 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 			continue
 		}
 		narrative, links := p.Summary()
-		queue = append(queue, PendingAward{ID: pendingID(achID, rec.MemberID, period),
-			IssuerID: rs.issuerID, AchievementID: achID, MemberID: rec.MemberID, Narrative: narrative, Links: links, CreatedAt: now})
+		queue = append(queue, PendingAward{ID: pendingID(achID, rec.MemberID, period), IssuerID: rs.issuerID, AchievementID: achID,
+			MemberID: rec.MemberID, Narrative: narrative, Links: links, AwardedDate: later(qualifiedAt(r, rec, ec), rec.JoinedAt), CreatedAt: now})
 	}
 	if len(queue) == 0 {
 		return nil, nil
