@@ -1,0 +1,130 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// ruleCredential is what a test reads of an issued credential.
+type ruleCredential struct {
+	AchievementID string
+	AwardedAt     time.Time
+	AwardedDate   time.Time
+	Status        string
+	Credential    struct {
+		AwardedDate, ValidFrom string
+		CredentialSubject      struct{ Narrative string }
+	}
+}
+
+// memberCredentials reads every credential of a member through the API,
+// by achievement id.
+func memberCredentials(t *testing.T, ts *testServer, h *ruleAwards) map[string][]ruleCredential {
+	t.Helper()
+	out := map[string][]ruleCredential{}
+	sc, err := h.issuing.MemberShowcase(t.Context(), h.member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range sc.Entries {
+		var c ruleCredential
+		ts.do(t, req{method: "GET", path: "/api/v1/credentials/" + e.CredentialID}).want(t, 200).JSON(t, &c)
+		out[c.AchievementID] = append(out[c.AchievementID], c)
+	}
+	return out
+}
+
+// TestRecognition_NamesAndDates: history recorded late awards a pathway
+// by rule through the real awarder and issuer. Each credential names the
+// badges, not their ids, and is dated when the member met the rule — the
+// pathway not before its prerequisite — and the statistics count the
+// awards in those weeks, not in the week they were issued.
+func TestRecognition_NamesAndDates(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	host := mustAchievement(t, ts, iss, map[string]any{"status": "active"})["id"].(string)
+	mentor := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Trusted Mentor"})["id"].(string)
+	h := newRuleAwards(t, ts, iss, host, `{"condition":{"count":{"behaviour":"hosted-session","min":2}}}`)
+	if _, err := h.aw.Catalogue.SetRule(t.Context(), mentor, mustRule(t,
+		`{"condition":{"all":[{"holds":{"achievement":"`+host+`"}},{"peers":{"behaviour":"mentored-member","min":1}}]}}`)); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	day := func(n int) time.Time { return now.AddDate(0, 0, -n) }
+	peer, err := h.aw.Record(t.Context(), iss, []badges.ActivityInput{{Email: "peer@example.org", Name: "Peer", CreateMember: true,
+		Activity: badges.Activity{Behaviour: "attended-session", At: day(1)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins := []badges.ActivityInput{{Email: "host@example.org", Name: "Host", CreateMember: true,
+		Activity: badges.Activity{Behaviour: "mentored-member", At: day(70), PeerID: peer[0].MemberID}}}
+	for _, d := range []int{60, 40, 20} {
+		ins = append(ins, badges.ActivityInput{Email: "host@example.org", Activity: badges.Activity{Behaviour: "hosted-session", At: day(d)}})
+	}
+	res, err := h.aw.Record(t.Context(), iss, ins)
+	if err != nil || res[0].Outcome != badges.ActivityRecorded {
+		t.Fatalf("record: %+v, %v", res, err)
+	}
+	h.member = res[0].MemberID
+	for range 3 {
+		if _, err := h.aw.Drain(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.credentials(2)
+	creds := memberCredentials(t, ts, h)
+	for id, want := range map[string]struct {
+		date      time.Time
+		narrative string
+	}{host: {day(40), "Hosted a session 3 times"}, mentor: {day(40), "Holds the Session Host badge. Mentored 1 different member"}} {
+		c := creds[id][0]
+		if !c.AwardedDate.Equal(want.date) || c.Credential.AwardedDate != want.date.Format(time.RFC3339) ||
+			c.Credential.ValidFrom != c.AwardedAt.Format(time.RFC3339) || time.Since(c.AwardedAt) > time.Minute {
+			t.Errorf("%s: awardedDate %s (%s), validFrom %s; want %s, issued now", id, c.AwardedDate, c.Credential.AwardedDate, c.Credential.ValidFrom, want.date)
+		}
+		if n := c.Credential.CredentialSubject.Narrative; !strings.HasPrefix(n, want.narrative) || strings.Contains(n, host) || strings.Contains(n, peer[0].MemberID) {
+			t.Errorf("%s: narrative %q; want it to begin %q and show no id", id, n, want.narrative)
+		}
+	}
+	var stats struct {
+		Weeks []struct {
+			Week   string
+			Awards map[string]int
+		}
+	}
+	ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/stats?weeks=12"}).want(t, 200).JSON(t, &stats)
+	byWeek := map[string]int{}
+	for _, w := range stats.Weeks {
+		for _, n := range w.Awards {
+			byWeek[w.Week] += n
+		}
+	}
+	if byWeek[badges.WeekKey(day(40))] != 2 || byWeek[badges.WeekKey(now)] != 0 {
+		t.Errorf("awards by week %v; want both in %s", byWeek, badges.WeekKey(day(40)))
+	}
+}
+
+// TestAward_AwardedDate: an award by hand may say when the member earned
+// it; a date in the future is refused, naming the field.
+func TestAward_AwardedDate(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active"})["id"].(string)
+	path := "/api/v1/issuers/" + iss + "/awards"
+	earned := time.Now().UTC().AddDate(0, -3, 0).Truncate(time.Second)
+	var c ruleCredential
+	ts.do(t, req{method: "POST", path: path, body: map[string]any{"achievementId": ach, "email": "ada@example.org", "name": "Ada",
+		"awardedDate": earned}}).want(t, 201).JSON(t, &c)
+	if !c.AwardedDate.Equal(earned) || c.Credential.AwardedDate != earned.Format(time.RFC3339) {
+		t.Fatalf("awardedDate %s (%s); want %s", c.AwardedDate, c.Credential.AwardedDate, earned)
+	}
+	ts.do(t, req{method: "POST", path: path, body: map[string]any{"achievementId": ach, "email": "bo@example.org", "name": "Bo",
+		"awardedDate": time.Now().Add(time.Hour)}}).wantProblem(t, 400, badges.EINVALID, "awardedDate")
+	ts.do(t, req{method: "POST", path: path, body: map[string]any{"achievementId": ach, "email": "cy@example.org", "name": "Cy"}}).want(t, 201).JSON(t, &c)
+	if !c.AwardedDate.Equal(c.AwardedAt) {
+		t.Fatalf("an award without a date: awardedDate %s, awardedAt %s", c.AwardedDate, c.AwardedAt)
+	}
+}
