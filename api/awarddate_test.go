@@ -128,3 +128,62 @@ func TestAward_AwardedDate(t *testing.T) {
 		t.Fatalf("an award without a date: awardedDate %s, awardedAt %s", c.AwardedDate, c.AwardedAt)
 	}
 }
+
+// TestRecognition_RevokedNotEarnedAgainByRule: a badge revoked is not
+// awarded again by its rule, neither by the member's next activity nor by
+// the evaluation of every rule that follows another award; an admin can
+// award it again by hand; a repeatable badge with a period is earned
+// again in a later period.
+func TestRecognition_RevokedNotEarnedAgainByRule(t *testing.T) {
+	t.Run("once", func(t *testing.T) {
+		ts := newTestServer(t)
+		iss := mustIssuer(t, ts)
+		host := mustAchievement(t, ts, iss, map[string]any{"status": "active"})["id"].(string)
+		helper := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Helper"})["id"].(string)
+		h := newRuleAwards(t, ts, iss, host, `{"condition":{"count":{"behaviour":"hosted-session","min":1}}}`)
+		if _, err := h.aw.Catalogue.SetRule(t.Context(), helper, mustRule(t, `{"condition":{"count":{"behaviour":"volunteered","min":1}}}`)); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		h.record(now, "once-a")
+		got := h.credentials(1)
+		if _, err := h.issuing.Revoke(t.Context(), got[0].CredentialID, "Awarded by mistake."); err != nil {
+			t.Fatal(err)
+		}
+		h.record(now.Add(time.Minute), "once-b")
+		// Another badge's award evaluates every rule of the member again.
+		if _, err := h.aw.Record(t.Context(), iss, []badges.ActivityInput{{Activity: badges.Activity{MemberID: h.member, Behaviour: "volunteered", At: now}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.aw.Drain(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		h.credentials(2)
+		creds := memberCredentials(t, ts, h)
+		if len(creds[host]) != 1 || creds[host][0].Status != "revoked" || len(creds[helper]) != 1 {
+			t.Fatalf("after revoking and evaluating again: %+v", creds)
+		}
+		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": host, "memberId": h.member}}).want(t, 201)
+		if creds := memberCredentials(t, ts, h); len(creds[host]) != 2 {
+			t.Fatalf("after an award by hand: %+v", creds[host])
+		}
+	})
+	t.Run("a later period", func(t *testing.T) {
+		ts := newTestServer(t)
+		iss := mustIssuer(t, ts)
+		ach := mustAchievement(t, ts, iss, map[string]any{"status": "active", "repeatable": true, "name": "Monthly Host"})["id"].(string)
+		h := newRuleAwards(t, ts, iss, ach, `{"condition":{"count":{"behaviour":"hosted-session","min":1,"withinDays":60}},"period":"month"}`)
+		thisMonth := time.Now().UTC()
+		h.record(thisMonth, "period-a")
+		got := h.credentials(1)
+		if _, err := h.issuing.Revoke(t.Context(), got[0].CredentialID, "Not this month."); err != nil {
+			t.Fatal(err)
+		}
+		h.record(thisMonth.Add(time.Minute), "period-b")
+		h.credentials(1)
+		h.record(time.Date(thisMonth.Year(), thisMonth.Month()+1, 3, 12, 0, 0, 0, time.UTC), "period-c")
+		if got := h.credentials(2); got[0].Revoked || !got[1].Revoked {
+			t.Fatalf("next month: %+v", got)
+		}
+	})
+}

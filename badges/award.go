@@ -37,8 +37,9 @@ type AwardInput struct {
 	Results       []Result
 	// AwardedDate is when the member earned the badge (Open Badges
 	// awardedDate); zero means when it is issued. It is never after the
-	// issue, nor before EarliestAwardedDate.
-	AwardedDate time.Time
+	// issue, nor before EarliestAwardedDate. (Left out of the request hash
+	// of idempotency when zero, as it was before awards had dates.)
+	AwardedDate time.Time `json:",omitzero"`
 	// IdempotencyKey makes a retried request return the first one's
 	// credential instead of issuing again.
 	IdempotencyKey string
