@@ -131,7 +131,8 @@ func TestAward_AwardedDate(t *testing.T) {
 
 // TestRecognition_RevokedNotEarnedAgainByRule: a badge revoked is not
 // awarded again by its rule, neither by the member's next activity nor by
-// the evaluation of every rule that follows another award; an admin can
+// the evaluation of every rule that follows another award, whether it was
+// awarded by rule or by hand; an admin can
 // award it again by hand; a repeatable badge with a period is earned
 // again in a later period.
 func TestRecognition_RevokedNotEarnedAgainByRule(t *testing.T) {
@@ -166,6 +167,20 @@ func TestRecognition_RevokedNotEarnedAgainByRule(t *testing.T) {
 		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": host, "memberId": h.member}}).want(t, 201)
 		if creds := memberCredentials(t, ts, h); len(creds[host]) != 2 {
 			t.Fatalf("after an award by hand: %+v", creds[host])
+		}
+	})
+	t.Run("awarded by hand", func(t *testing.T) {
+		ts := newTestServer(t)
+		iss := mustIssuer(t, ts)
+		ach := mustAchievement(t, ts, iss, map[string]any{"status": "active"})["id"].(string)
+		var c struct{ ID string }
+		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": ach,
+			"email": "host@example.org", "name": "Host"}}).want(t, 201).JSON(t, &c)
+		ts.do(t, req{method: "POST", path: "/api/v1/credentials/" + c.ID + "/revoke", body: map[string]any{"reason": "Not yet."}}).want(t, 200)
+		h := newRuleAwards(t, ts, iss, ach, `{"condition":{"count":{"behaviour":"hosted-session","min":1}}}`)
+		h.record(time.Now().UTC(), "hand-a")
+		if got := h.credentials(1); !got[0].Revoked {
+			t.Fatalf("after revoking a badge awarded by hand and meeting its rule: %+v", got)
 		}
 	})
 	t.Run("a later period", func(t *testing.T) {

@@ -15,6 +15,11 @@ type IssueFunc func(ctx context.Context, issuerID string, in AwardInput) (creden
 // HoldingsFunc lists the achievements a member holds (not revoked).
 type HoldingsFunc func(ctx context.Context, memberID string) (map[string]bool, error)
 
+// RevokedFunc lists the achievements a member was awarded and holds no
+// longer, every credential of them revoked, with when the latest of
+// those was earned.
+type RevokedFunc func(ctx context.Context, memberID string) (map[string]time.Time, error)
+
 // Awarder turns recorded activity into awards: it keeps each member's
 // record, evaluates the rules an activity can change, and issues what they
 // earn through a durable queue, so that a crash between "rule met" and
@@ -32,6 +37,10 @@ type Awarder struct {
 	Achievements AchievementService
 	Issue        IssueFunc
 	Holdings     HoldingsFunc
+	// Revoked, when set, tells the badges revoked from a member, which
+	// their rules do not award again in the period they were earned in,
+	// however they were awarded (the record knows only awards by rule).
+	Revoked RevokedFunc
 	// Report, when set, is told what the Awarder went on from (see
 	// Notice): the domain returns errors and does not log, so the wiring
 	// logs what it is told.
@@ -115,6 +124,12 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 		if !p.Met {
 			continue
 		}
+		if revoked, err := a.revokedIn(ctx, rec.MemberID, achID, r.Period, period, held); revoked || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		narrative, links := p.Summary()
 		queue = append(queue, PendingAward{ID: pendingID(achID, rec.MemberID, period), IssuerID: rs.issuerID, AchievementID: achID,
 			MemberID: rec.MemberID, Narrative: narrative, Links: links, AwardedDate: later(qualifiedAt(r, rec, ec), rec.JoinedAt), CreatedAt: now})
@@ -131,6 +146,21 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 		earned[i] = q.AchievementID
 	}
 	return earned, nil
+}
+
+// revokedIn reports whether an admin revoked a badge the member earned in
+// the rule's current period (any time, for a rule without one) and does
+// not hold otherwise: its rule does not award it again there.
+func (a *Awarder) revokedIn(ctx context.Context, memberID, achievementID, rulePeriod, period string, held *holdings) (bool, error) {
+	if a.Revoked == nil || held.has(achievementID) {
+		return false, nil
+	}
+	revoked, err := a.Revoked(ctx, memberID)
+	if err != nil {
+		return false, err
+	}
+	earned, ok := revoked[achievementID]
+	return ok && PeriodKey(rulePeriod, earned) == period, nil
 }
 
 // reevaluate evaluates every rule of a member's community against their
