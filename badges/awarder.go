@@ -115,16 +115,7 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 			continue // awarded this period already
 		}
 		p := Evaluate(r, rec, ec)
-		if p.Met && held.has(achID) && !ach.Repeatable {
-			continue
-		}
-		if held.err != nil {
-			return nil, held.err
-		}
-		if !p.Met {
-			continue
-		}
-		if revoked, err := a.revokedIn(ctx, rec.MemberID, achID, r.Period, period, held); revoked || err != nil {
+		if ok, err := a.awardable(ctx, p.Met, rec.MemberID, ach, r.Period, period, held); !ok || err != nil {
 			if err != nil {
 				return nil, err
 			}
@@ -148,19 +139,26 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 	return earned, nil
 }
 
-// revokedIn reports whether an admin revoked a badge the member earned in
-// the rule's current period (any time, for a rule without one) and does
-// not hold otherwise: its rule does not award it again there.
-func (a *Awarder) revokedIn(ctx context.Context, memberID, achievementID, rulePeriod, period string, held *holdings) (bool, error) {
-	if a.Revoked == nil || held.has(achievementID) {
+// awardable reports whether a rule's badge is awarded to a member: the
+// rule is met, the member does not hold the badge unless it is
+// repeatable, and an admin did not revoke it from them in the rule's
+// current period (any time, for a rule without one), however it was
+// awarded.
+func (a *Awarder) awardable(ctx context.Context, met bool, memberID string, ach *Achievement, rulePeriod, period string, held *holdings) (bool, error) {
+	switch {
+	case met && held.has(ach.ID) && !ach.Repeatable:
 		return false, nil
+	case held.err != nil:
+		return false, held.err
+	case !met || a.Revoked == nil || held.has(ach.ID):
+		return met, nil
 	}
 	revoked, err := a.Revoked(ctx, memberID)
 	if err != nil {
 		return false, err
 	}
-	earned, ok := revoked[achievementID]
-	return ok && PeriodKey(rulePeriod, earned) == period, nil
+	earned, ok := revoked[ach.ID]
+	return !ok || PeriodKey(rulePeriod, earned) != period, nil
 }
 
 // reevaluate evaluates every rule of a member's community against their
