@@ -17,7 +17,7 @@ func TestEvaluatePeersNarrative(t *testing.T) {
 		"mentored-member": "Mentored 2 different members", "led-project": "Led a project with 2 different members",
 		"volunteered": "Volunteered with 2 different members", "completed-onboarding": "Completed onboarding with 2 different members",
 		badges.BehaviourEndorsement: "Endorsed 2 different peers",
-		"helped": "Helped 2 different members", "coached-newcomer": "Coached 2 different newcomers",
+		"helped":                    "Helped 2 different members", "coached-newcomer": "Coached 2 different newcomers",
 		"ran-clinic": "Ran a clinic for 2 different members", "welcomed-someone": "Welcomed 2 different members",
 	}
 	behaviours := badges.DefaultBehaviours()
