@@ -202,3 +202,42 @@ func TestRecognition_RevokedNotEarnedAgainByRule(t *testing.T) {
 		}
 	})
 }
+
+// TestRecognition_EndorsedByHoldersNamesTheBadge: a badge earned by
+// endorsements from holders of another names that badge in its signed
+// narrative, not its id.
+func TestRecognition_EndorsedByHoldersNamesTheBadge(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	host := mustAchievement(t, ts, iss, map[string]any{"status": "active", "level": badges.EndorserLevel})["id"].(string)
+	circle := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Inner Circle"})["id"].(string)
+	h := newRuleAwards(t, ts, iss, circle, `{"condition":{"endorsements":{"min":2,"fromHolders":"`+host+`"}}}`)
+	res, err := h.aw.Record(t.Context(), iss, []badges.ActivityInput{{Email: "ada@example.org", Name: "Ada", CreateMember: true,
+		Activity: badges.Activity{Behaviour: "attended-session", At: time.Now().Add(-time.Hour)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.member = res[0].MemberID
+	var endorsers []string
+	for _, name := range []string{"Bo", "Cy"} {
+		var c struct{ MemberID string }
+		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": host,
+			"email": strings.ToLower(name) + "@example.org", "name": name}}).want(t, 201).JSON(t, &c)
+		endorsers = append(endorsers, c.MemberID)
+		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/endorsements",
+			body: map[string]any{"endorserId": c.MemberID, "memberId": h.member, "note": "Thank you."}}).want(t, 201)
+	}
+	if _, err := h.aw.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	h.credentials(1)
+	n := memberCredentials(t, ts, h)[circle][0].Credential.CredentialSubject.Narrative
+	if n != "Endorsed by 2 holders of the Session Host badge." {
+		t.Errorf("narrative %q", n)
+	}
+	for _, id := range append(endorsers, host, h.member) {
+		if strings.Contains(n, id) {
+			t.Errorf("the narrative shows %s", id)
+		}
+	}
+}
