@@ -34,10 +34,11 @@ type awardRequest struct {
 	Narrative     string         `json:"narrative,omitempty"`
 	Evidence      []evidenceJSON `json:"evidence,omitempty"`
 	Results       []resultJSON   `json:"results,omitempty"`
+	AwardedDate   time.Time      `json:"awardedDate,omitzero"`
 }
 
 func (r awardRequest) input() badges.AwardInput {
-	in := badges.AwardInput{AchievementID: r.AchievementID, MemberID: r.MemberID, Email: r.Email, Name: r.Name, Narrative: r.Narrative}
+	in := badges.AwardInput{AchievementID: r.AchievementID, MemberID: r.MemberID, Email: r.Email, Name: r.Name, Narrative: r.Narrative, AwardedDate: r.AwardedDate}
 	for _, e := range r.Evidence {
 		in.Evidence = append(in.Evidence, badges.Evidence(e))
 	}
@@ -55,6 +56,7 @@ type credentialJSON struct {
 	AchievementVersion int             `json:"achievementVersion"`
 	MemberID           string          `json:"memberId"`
 	AwardedAt          time.Time       `json:"awardedAt"`
+	AwardedDate        time.Time       `json:"awardedDate"`
 	ValidUntil         *time.Time      `json:"validUntil,omitempty"`
 	Status             string          `json:"status"`
 	RevokedAt          *time.Time      `json:"revokedAt,omitempty"`
@@ -65,7 +67,7 @@ type credentialJSON struct {
 
 func (s *Server) credentialJSON(c *issuer.Credential) credentialJSON {
 	j := credentialJSON{ID: c.ID, URL: s.urls.Credential(c.ID), IssuerID: c.IssuerID, AchievementID: c.AchievementID,
-		AchievementVersion: c.AchievementVersion, MemberID: c.MemberID, AwardedAt: c.AwardedAt,
+		AchievementVersion: c.AchievementVersion, MemberID: c.MemberID, AwardedAt: c.AwardedAt, AwardedDate: c.Earned(),
 		ValidUntil: timePtr(c.ValidUntil), Status: "active", RevokedAt: timePtr(c.RevokedAt),
 		RevocationReason: c.RevocationReason, Credential: c.JSON, JWT: c.JWT}
 	if c.Revoked() {

@@ -35,6 +35,11 @@ type AwardInput struct {
 	Narrative     string // why this member earned it, Markdown
 	Evidence      []Evidence
 	Results       []Result
+	// AwardedDate is when the member earned the badge (Open Badges
+	// awardedDate); zero means when it is issued. It is never after the
+	// issue, nor before EarliestAwardedDate. (Left out of the request hash
+	// of idempotency when zero, as it was before awards had dates.)
+	AwardedDate time.Time `json:",omitzero"`
 	// IdempotencyKey makes a retried request return the first one's
 	// credential instead of issuing again.
 	IdempotencyKey string
@@ -128,6 +133,30 @@ type Award struct {
 	Narrative          string
 	Evidence           []Evidence
 	Results            []Result
-	AwardedAt          time.Time
-	ValidUntil         time.Time // zero: never expires
+	AwardedAt          time.Time // when it was issued: the credential's validFrom
+	// AwardedDate is when the member earned it (the credential's
+	// awardedDate), never after AwardedAt.
+	AwardedDate time.Time
+	ValidUntil  time.Time // zero: never expires
+}
+
+// EarliestAwardedDate is the earliest date an award may carry, the same
+// as an activity's.
+var EarliestAwardedDate = earliestActivity
+
+// CheckAwardedDate checks an award's date against the moment it is
+// issued: a badge is not earned after it is issued, nor before activity
+// can be recorded. Zero is the moment of issue.
+func (in *AwardInput) CheckAwardedDate(issued time.Time) (time.Time, error) {
+	// The credential says it to the second.
+	switch d := in.AwardedDate.UTC().Truncate(time.Second); {
+	case d.IsZero():
+		return issued, nil
+	case d.After(issued):
+		return time.Time{}, FieldErrorf("awardedDate", "awardedDate %s is in the future; a badge is awarded on or before the day it is issued", d.UTC().Format(time.RFC3339))
+	case d.Before(EarliestAwardedDate):
+		return time.Time{}, FieldErrorf("awardedDate", "awardedDate %s is before %s", d.UTC().Format(time.RFC3339), EarliestAwardedDate.Format(time.DateOnly))
+	default:
+		return d, nil
+	}
 }

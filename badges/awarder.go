@@ -15,6 +15,11 @@ type IssueFunc func(ctx context.Context, issuerID string, in AwardInput) (creden
 // HoldingsFunc lists the achievements a member holds (not revoked).
 type HoldingsFunc func(ctx context.Context, memberID string) (map[string]bool, error)
 
+// RevokedFunc lists the achievements a member was awarded and holds no
+// longer, every credential of them revoked, with when the latest of
+// those was earned.
+type RevokedFunc func(ctx context.Context, memberID string) (map[string]time.Time, error)
+
 // Awarder turns recorded activity into awards: it keeps each member's
 // record, evaluates the rules an activity can change, and issues what they
 // earn through a durable queue, so that a crash between "rule met" and
@@ -32,6 +37,10 @@ type Awarder struct {
 	Achievements AchievementService
 	Issue        IssueFunc
 	Holdings     HoldingsFunc
+	// Revoked, when set, tells the badges revoked from a member, which
+	// their rules do not award again in the period they were earned in,
+	// however they were awarded (the record knows only awards by rule).
+	Revoked RevokedFunc
 	// Report, when set, is told what the Awarder went on from (see
 	// Notice): the domain returns errors and does not log, so the wiring
 	// logs what it is told.
@@ -95,7 +104,7 @@ func (a *Awarder) memberIssuer(ctx context.Context, memberID string) (string, er
 func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, relevant func(Dependencies) bool) ([]string, error) {
 	held := lazyHoldings(ctx, a.Holdings, rec.MemberID)
 	now := a.now()
-	ec := newEvalContext(ctx, now, held.has, a.Holdings, rs.catalogue)
+	ec := newEvalContext(ctx, now, held.has, a.Holdings, rs.names)
 	var queue []PendingAward
 	for _, achID := range rs.ids {
 		r, ach := rs.rules[achID], rs.achievements[achID]
@@ -107,18 +116,15 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 			continue // awarded this period already
 		}
 		p := Evaluate(r, rec, ec)
-		if p.Met && held.has(achID) && !ach.Repeatable {
-			continue
-		}
-		if held.err != nil {
-			return nil, held.err
-		}
-		if !p.Met {
+		if ok, err := a.awardable(ctx, p.Met, rec.MemberID, ach, r.Period, period, held); !ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
 			continue
 		}
 		narrative, links := p.Summary()
-		queue = append(queue, PendingAward{ID: pendingID(achID, rec.MemberID, period),
-			IssuerID: rs.issuerID, AchievementID: achID, MemberID: rec.MemberID, Narrative: narrative, Links: links, CreatedAt: now})
+		queue = append(queue, PendingAward{ID: pendingID(achID, rec.MemberID, period), IssuerID: rs.issuerID, AchievementID: achID,
+			MemberID: rec.MemberID, Narrative: narrative, Links: links, AwardedDate: later(qualifiedAt(r, rec, ec), rec.JoinedAt), CreatedAt: now})
 	}
 	if len(queue) == 0 {
 		return nil, nil
@@ -132,6 +138,28 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 		earned[i] = q.AchievementID
 	}
 	return earned, nil
+}
+
+// awardable reports whether a rule's badge is awarded to a member: the
+// rule is met, the member does not hold the badge unless it is
+// repeatable, and an admin did not revoke it from them in the rule's
+// current period (any time, for a rule without one), however it was
+// awarded.
+func (a *Awarder) awardable(ctx context.Context, met bool, memberID string, ach *Achievement, rulePeriod, period string, held *holdings) (bool, error) {
+	switch {
+	case met && held.has(ach.ID) && !ach.Repeatable:
+		return false, nil
+	case held.err != nil:
+		return false, held.err
+	case !met || a.Revoked == nil || held.has(ach.ID):
+		return met, nil
+	}
+	revoked, err := a.Revoked(ctx, memberID)
+	if err != nil {
+		return false, err
+	}
+	earned, ok := revoked[ach.ID]
+	return !ok || PeriodKey(rulePeriod, earned) != period, nil
 }
 
 // reevaluate evaluates every rule of a member's community against their
@@ -187,9 +215,9 @@ func (h *holdings) has(achievementID string) bool {
 }
 
 // newEvalContext is what Evaluate needs at now for a member whose holdings
-// holds tells, in a community with the given catalogue. Endorsers'
-// holdings are read with endorsers, once each.
-func newEvalContext(ctx context.Context, now time.Time, holds func(string) bool, endorsers HoldingsFunc, catalogue []Behaviour) EvalContext {
+// holds tells, in a community whose behaviours and badges have the given
+// names. Endorsers' holdings are read with endorsers, once each.
+func newEvalContext(ctx context.Context, now time.Time, holds func(string) bool, endorsers HoldingsFunc, n names) EvalContext {
 	read := map[string]map[string]bool{}
 	return EvalContext{Now: now, Holds: holds,
 		EndorserHolds: func(memberID, achievementID string) bool {
@@ -200,14 +228,7 @@ func newEvalContext(ctx context.Context, now time.Time, holds func(string) bool,
 			}
 			return held[achievementID]
 		},
-		BehaviourName: func(key string) string {
-			for _, b := range catalogue {
-				if b.Key == key {
-					return b.Name
-				}
-			}
-			return key
-		}}
+		BehaviourName: n.behaviour, AchievementName: n.achievement}
 }
 
 // cannotAward reports an issuing error that no retry can mend: the

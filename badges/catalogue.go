@@ -3,6 +3,7 @@ package badges
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -176,6 +177,7 @@ type ruleSet struct {
 	deps         map[string]Dependencies // what each rule reads
 	achievements map[string]*Achievement // active ones only
 	catalogue    []Behaviour
+	names        names // of the behaviours and the achievements the rules mention
 }
 
 // ruleSet reads the rules of an issuer's active achievements.
@@ -205,5 +207,6 @@ func (c *Catalogue) ruleSet(ctx context.Context, issuerID string) (*ruleSet, err
 		}
 	}
 	slices.Sort(rs.ids)
-	return rs, nil
+	rs.names, err = c.newNames(ctx, rs.catalogue, rs.achievements, slices.Collect(maps.Values(rs.rules))...)
+	return rs, err
 }

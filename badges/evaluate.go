@@ -18,7 +18,8 @@ type EvalContext struct {
 	// for endorsements.fromHolders; nil = never.
 	EndorserHolds func(memberID, achievementID string) bool
 	// BehaviourName and AchievementName give display names for
-	// descriptions; nil (or an empty answer) = the key or id.
+	// descriptions and narratives. A behaviour without a name is shown by
+	// its key; an achievement without one is never shown by id.
 	BehaviourName   func(key string) string
 	AchievementName func(id string) string
 }
@@ -182,13 +183,13 @@ func (e *evaluator) behaviourName(key string) string {
 	return key
 }
 
+// achievementName is an achievement's name; "" when it has none, which
+// badgePhrase words without the id.
 func (e *evaluator) achievementName(id string) string {
 	if e.ec.AchievementName != nil {
-		if n := e.ec.AchievementName(id); n != "" {
-			return n
-		}
+		return e.ec.AchievementName(id)
 	}
-	return id
+	return ""
 }
 
 func atLeast(capped bool) string {

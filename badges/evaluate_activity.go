@@ -207,7 +207,7 @@ func (e *evaluator) sum(c *SumCond) ConditionProgress {
 	cp := ConditionProgress{Kind: KindSum, Current: s, Required: c.Min, Met: s >= roundAmount(c.Min), Capped: capped,
 		From: q.from, To: q.to, Links: q.links}
 	cp.Description = fmt.Sprintf("%s: %s%s of %s in total%s", name, atLeast(capped), formatAmount(s), formatAmount(c.Min), w.phrase())
-	cp.Narrative = sentence(fmt.Sprintf("%s for a total of %s%s", name, atLeast(capped), formatAmount(s)), q.from, q.to)
+	cp.Narrative = sentence(fmt.Sprintf("%s (%s%s in total)", name, atLeast(capped), formatAmount(s)), q.from, q.to)
 	return cp
 }
 
@@ -276,6 +276,6 @@ func (e *evaluator) peers(c *PeersCond) ConditionProgress {
 	cp := ConditionProgress{Kind: KindPeers, Current: float64(n), Required: float64(c.Min), Met: n >= c.Min,
 		Capped: capped, From: q.from, To: q.to, Links: q.links}
 	cp.Description = fmt.Sprintf("%s: %s%d of %d different members%s", name, atLeast(capped), n, c.Min, w.phrase())
-	cp.Narrative = sentence(fmt.Sprintf("%s with %s%s", name, atLeast(capped), plural(n, "different member", "different members")), q.from, q.to)
+	cp.Narrative = sentence(peersClause(name, atLeast(capped)+strconv.Itoa(n)), q.from, q.to)
 	return cp
 }

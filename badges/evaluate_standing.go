@@ -7,9 +7,9 @@ import "fmt"
 
 func (e *evaluator) holds(c *HoldsCond) ConditionProgress {
 	held := e.ec.Holds != nil && e.ec.Holds(c.Achievement)
-	name := e.achievementName(c.Achievement)
+	badge := badgePhrase(e.achievementName(c.Achievement))
 	cp := ConditionProgress{Kind: KindHolds, Current: b2f(held), Required: 1, Met: held,
-		Description: fmt.Sprintf("Holds %s: %s", name, yesNo(held)), Narrative: fmt.Sprintf("Holds %s.", name)}
+		Description: fmt.Sprintf("Holds %s: %s", badge, yesNo(held)), Narrative: fmt.Sprintf("Holds %s.", badge)}
 	return cp
 }
 
@@ -55,9 +55,9 @@ func (e *evaluator) endorsements(c *EndorsementsCond) ConditionProgress {
 		Capped: capped, From: q.from, To: q.to}
 	from, by := "from different members", plural(n, "member", "members")
 	if c.FromHolders != "" {
-		name := e.achievementName(c.FromHolders)
-		from = "from holders of " + name
-		by = plural(n, "holder of "+name, "holders of "+name)
+		badge := badgePhrase(e.achievementName(c.FromHolders))
+		from = "from holders of " + badge
+		by = plural(n, "holder of "+badge, "holders of "+badge)
 	}
 	cp.Description = fmt.Sprintf("Endorsements: %s%d of %d %s", atLeast(capped), n, c.Min, from)
 	cp.Narrative = fmt.Sprintf("Endorsed by %s%s.", atLeast(capped), by)

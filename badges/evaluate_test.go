@@ -306,12 +306,12 @@ func TestEvaluateHoldsEndorsementsCohortTenure(t *testing.T) {
 	joined := func(at time.Time) *badges.MemberRecord { return badges.NewMemberRecord("m", at) }
 	runLeafCases(t, []leafCase{
 		{name: "holds", cond: `{"holds":{"achievement":"host"}}`, rec: record(), current: 1, met: true,
-			ec: func(ec *badges.EvalContext) { ec.Holds = func(id string) bool { return id == "host" } }, desc: "Holds Community Host: yes"},
-		{name: "holds not", cond: `{"holds":{"achievement":"host"}}`, rec: record(), current: 0, desc: "Holds Community Host: no", fraction: zeroFraction},
-		{name: "holds unnamed", cond: `{"holds":{"achievement":"x9"}}`, rec: record(), current: 0, desc: "Holds x9: no"},
+			ec: func(ec *badges.EvalContext) { ec.Holds = func(id string) bool { return id == "host" } }, desc: "Holds the Community Host badge: yes"},
+		{name: "holds not", cond: `{"holds":{"achievement":"host"}}`, rec: record(), current: 0, desc: "Holds the Community Host badge: no", fraction: zeroFraction},
+		{name: "holds unnamed", cond: `{"holds":{"achievement":"x9"}}`, rec: record(), current: 0, desc: "Holds a badge no longer offered: no"},
 		{name: "endorsements", cond: `{"endorsements":{"min":3}}`, rec: endorsed, current: 2, desc: "Endorsements: 2 of 3 from different members"},
 		{name: "endorsements from holders", cond: `{"endorsements":{"min":1,"fromHolders":"mentor"}}`, rec: endorsed, ec: holders, current: 1, met: true,
-			desc: "Endorsements: 1 of 1 from holders of Mentor"},
+			desc: "Endorsements: 1 of 1 from holders of the Mentor badge"},
 		{name: "endorsements from holders, nil", cond: `{"endorsements":{"min":1,"fromHolders":"mentor"}}`, rec: endorsed, current: 0},
 		{name: "cohort", cond: `{"cohort":{"name":"spring-2026"}}`, rec: cohort, current: 1, met: true, desc: "Member of cohort spring-2026: yes"},
 		{name: "cohort not", cond: `{"cohort":{"name":"autumn-2026"}}`, rec: cohort, current: 0},
@@ -395,7 +395,7 @@ func TestEvaluateNarratives(t *testing.T) {
 			`{"count":{"behaviour":"hosted-session","min":2,"withinDays":365}}`, "Hosted a session twice between November 2025 and February 2026."},
 		{[]time.Time{daysAgo(1), daysAgo(40), daysAgo(41)}, `{"count":{"behaviour":"hosted-session","min":2,"distinct":"days"}}`, "Hosted a session on 3 different days between April and May 2026."},
 		{[]time.Time{daysAgo(1), daysAgo(40)}, `{"count":{"behaviour":"hosted-session","min":2,"distinct":"months"}}`, "Hosted a session in 2 different months between April and May 2026."},
-		{[]time.Time{daysAgo(1), daysAgo(2)}, `{"sum":{"behaviour":"hosted-session","min":1.5}}`, "Hosted a session for a total of 2 in May 2026."},
+		{[]time.Time{daysAgo(1), daysAgo(2)}, `{"sum":{"behaviour":"hosted-session","min":1.5}}`, "Hosted a session (2 in total) in May 2026."},
 		{[]time.Time{daysAgo(1), daysAgo(8)}, `{"streak":{"min":2,"unit":"weeks"}}`, "Was active 2 weeks in a row in May 2026."},
 	} {
 		var acts []badges.Activity
@@ -441,8 +441,8 @@ func TestSummary(t *testing.T) {
 		t.Errorf("count progress %+v", c)
 	}
 	narrative, links := p.Summary()
-	want := "Hosted a session 4 times between March and May 2026. Holds Community Host. Endorsed by 2 members. " +
-		"Mentored a member with 2 different members in May 2026. Member of the spring-2026 cohort."
+	want := "Hosted a session 4 times between March and May 2026. Holds the Community Host badge. Endorsed by 2 members. " +
+		"Mentored 2 different members in May 2026. Member of the spring-2026 cohort."
 	if narrative != want {
 		t.Errorf("Summary narrative\n %q\nwant\n %q", narrative, want)
 	}

@@ -56,6 +56,10 @@ func (v *Previewer) Preview(ctx context.Context, achievementID string, r *Rule) 
 	if err != nil {
 		return nil, err
 	}
+	n, err := v.catalogue.newNames(ctx, catalogue, nil, r)
+	if err != nil {
+		return nil, err
+	}
 	out := &RulePreview{}
 	now := v.now().UTC()
 	var opts ListOptions
@@ -69,7 +73,7 @@ func (v *Previewer) Preview(ctx context.Context, achievementID string, r *Rule) 
 		}
 		for _, m := range page.Items {
 			out.Evaluated++
-			if err := v.previewMember(ctx, out, ach, r, m, now, catalogue); err != nil {
+			if err := v.previewMember(ctx, out, ach, r, m, now, n); err != nil {
 				return nil, err
 			}
 		}
@@ -87,7 +91,7 @@ func (v *Previewer) Preview(ctx context.Context, achievementID string, r *Rule) 
 	return out, nil
 }
 
-func (v *Previewer) previewMember(ctx context.Context, out *RulePreview, ach *Achievement, r *Rule, m *Member, now time.Time, catalogue []Behaviour) error {
+func (v *Previewer) previewMember(ctx context.Context, out *RulePreview, ach *Achievement, r *Rule, m *Member, now time.Time, n names) error {
 	rec, err := v.records.Record(ctx, m.ID)
 	if err != nil {
 		return err
@@ -96,7 +100,7 @@ func (v *Previewer) previewMember(ctx context.Context, out *RulePreview, ach *Ac
 		rec = NewMemberRecord(m.ID, m.CreatedAt)
 	}
 	held := lazyHoldings(ctx, v.holdings, m.ID)
-	p := Evaluate(r, rec, newEvalContext(ctx, now, held.has, v.holdings, catalogue))
+	p := Evaluate(r, rec, newEvalContext(ctx, now, held.has, v.holdings, n))
 	switch {
 	case held.err != nil:
 		return held.err

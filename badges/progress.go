@@ -38,7 +38,7 @@ func (a *Awarder) Progress(ctx context.Context, memberID string) ([]AchievementP
 	if err != nil {
 		return nil, err
 	}
-	ec := newEvalContext(ctx, a.now(), func(id string) bool { return held[id] }, a.Holdings, rs.catalogue)
+	ec := newEvalContext(ctx, a.now(), func(id string) bool { return held[id] }, a.Holdings, rs.names)
 	var out []AchievementProgress
 	for _, achID := range rs.ids {
 		ach := rs.achievements[achID]

@@ -18,10 +18,13 @@ type PendingAward struct {
 	MemberID      string
 	Narrative     string
 	Links         []string
-	Attempts      int
-	LastError     string // the last attempt's whole error, for admins
-	NotBefore     time.Time
-	CreatedAt     time.Time
+	// AwardedDate is when the member met the rule (see qualifiedAt); zero
+	// in entries queued before it was kept, which are dated when issued.
+	AwardedDate time.Time
+	Attempts    int
+	LastError   string // the last attempt's whole error, for admins
+	NotBefore   time.Time
+	CreatedAt   time.Time
 }
 
 // QueueStore keeps the queue of awards earned and not yet issued.
@@ -146,11 +149,11 @@ func (a *Awarder) drain(ctx context.Context) (handled, done int, err error) {
 // idempotency key: if a crash came after the credential was issued and
 // before the entry was removed, issuing again returns the same credential.
 func (a *Awarder) issue(ctx context.Context, p PendingAward, sets map[string]*ruleSet) error {
-	in := AwardInput{AchievementID: p.AchievementID, MemberID: p.MemberID, Narrative: p.Narrative, IdempotencyKey: p.ID}
+	in := AwardInput{AchievementID: p.AchievementID, MemberID: p.MemberID, Narrative: p.Narrative, AwardedDate: p.AwardedDate, IdempotencyKey: p.ID}
 	for _, l := range p.Links {
 		in.Evidence = append(in.Evidence, Evidence{URL: l, Name: "Recorded activity"})
 	}
-	if _, err := a.Issue(ctx, p.IssuerID, in); err != nil {
+	if err := a.issueDated(ctx, p.IssuerID, &in); err != nil {
 		if cannotAward(err) {
 			a.warn("queued award dropped", p.ID, err)
 			return a.Queue.Done(ctx, p.ID)
@@ -163,6 +166,7 @@ func (a *Awarder) issue(ctx context.Context, p PendingAward, sets map[string]*ru
 	var rec *MemberRecord
 	err := a.Records.UpdateRecord(ctx, p.MemberID, func(r *MemberRecord) error {
 		r.MarkAwarded(p.AchievementID, pendingPeriod(p.ID))
+		noteAwardedOn(r, p.AchievementID, in.AwardedDate)
 		rec = r
 		return nil
 	})
@@ -188,4 +192,19 @@ func (a *Awarder) issue(ctx context.Context, p PendingAward, sets map[string]*ru
 		a.warn("re-evaluating after an award", p.ID, err)
 	}
 	return nil
+}
+
+// issueDated issues an award by rule with the date the member met the
+// rule. An issuer whose clock is behind the awarder's finds that date in
+// the future and refuses it; the award is then dated when it is issued
+// (in.AwardedDate is set to that moment, as the awarder's clock reads it).
+func (a *Awarder) issueDated(ctx context.Context, issuerID string, in *AwardInput) error {
+	_, err := a.Issue(ctx, issuerID, *in)
+	var fe *Error
+	if errors.As(err, &fe) && fe.Field == "awardedDate" && !in.AwardedDate.IsZero() {
+		in.AwardedDate = time.Time{}
+		_, err = a.Issue(ctx, issuerID, *in)
+		in.AwardedDate = a.now()
+	}
+	return err
 }

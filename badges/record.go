@@ -102,6 +102,9 @@ type MemberRecord struct {
 	// revoked, does not award again in the same period. At most
 	// MaxRecordAwarded.
 	Awarded map[string]string
+	// AwardedOn maps badges in Awarded to the date of that award, when it
+	// is known, so that a pathway is not dated before its prerequisites.
+	AwardedOn map[string]time.Time
 	// Batches are the recording batches applied to the record, oldest
 	// first (see MaxRecordBatches), so that a batch applied again after a
 	// failure changes nothing.

@@ -86,7 +86,9 @@ type StatsStore interface {
 	// is (see MaxWeekBatches).
 	CountActivities(ctx context.Context, issuerID, batchID string, as []Activity) error
 	// CountAwards adds issued credentials (achievement ids by when they
-	// were awarded) and members reaching a level for the first time.
+	// were earned, their awardedDate, so that history imported late is
+	// counted in its weeks) and members reaching a level for the first
+	// time.
 	CountAwards(ctx context.Context, issuerID string, awards map[time.Time][]string, levels map[string]int) error
 	// Weeks reads the given weeks; a week with nothing is empty.
 	Weeks(ctx context.Context, issuerID string, weeks []string) ([]WeekStats, error)

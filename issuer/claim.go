@@ -39,7 +39,7 @@ func heldClaim(achievementID, memberID string) string {
 // a retry of the same one.
 func requestHash(in badges.AwardInput) string {
 	in.IdempotencyKey = ""
-	b, _ := json.Marshal(in) // plain strings and slices of them: cannot fail
+	b, _ := json.Marshal(in) // strings, slices of them and a checked date: cannot fail
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:16])
 }

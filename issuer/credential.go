@@ -14,14 +14,31 @@ type Credential struct {
 	AchievementVersion int
 	AchievementLevel   string // the achievement's level when issued, for statistics
 	MemberID           string
-	AwardedAt          time.Time
-	ValidUntil         time.Time // zero: never expires
-	StatusList         int       // which of the issuer's revocation lists
-	StatusIndex        int       // its position in that list
-	JSON               []byte    // the credential with its Data Integrity proof
-	JWT                string    // the same credential as a VC-JWT
-	RevokedAt          time.Time // zero while valid
-	RevocationReason   string
+	AwardedAt          time.Time // when it was issued (validFrom)
+	// AwardedDate is when the member earned it (awardedDate): for an
+	// award by rule, when they met the rule. Zero in credentials issued
+	// before it was kept, which were earned when issued (see Earned).
+	AwardedDate      time.Time
+	ValidUntil       time.Time // zero: never expires
+	StatusList       int       // which of the issuer's revocation lists
+	StatusIndex      int       // its position in that list
+	JSON             []byte    // the credential with its Data Integrity proof
+	JWT              string    // the same credential as a VC-JWT
+	RevokedAt        time.Time // zero while valid
+	RevocationReason string
+}
+
+// Earned is when the member earned the credential: its awardedDate.
+func (c *Credential) Earned() time.Time { return cmpOr(c.AwardedDate, c.AwardedAt) }
+
+// cmpOr returns the first time that is not zero.
+func cmpOr(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // Revoked reports whether the credential was revoked.

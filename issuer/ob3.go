@@ -71,7 +71,7 @@ func (u URLs) OB3Credential(aw *badges.Award, a *badges.Achievement, p *Profile,
 		Image:       ach.Image,
 		Issuer:      u.OB3Profile(p, false),
 		ValidFrom:   aw.AwardedAt.UTC().Format(time.RFC3339),
-		AwardedDate: aw.AwardedAt.UTC().Format(time.RFC3339),
+		AwardedDate: cmpOr(aw.AwardedDate, aw.AwardedAt).UTC().Format(time.RFC3339),
 		CredentialSubject: ob3.Subject{
 			Type: []string{"AchievementSubject"},
 			Identifier: []ob3.IdentityObject{{Type: "IdentityObject", IdentityHash: ob3.IdentityHash(email, salt),

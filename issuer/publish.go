@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
@@ -140,5 +141,30 @@ func (s *Service) HoldingsFunc() badges.HoldingsFunc {
 			}
 		}
 		return held, nil
+	}
+}
+
+// RevokedFunc lists the achievements a member no longer holds because
+// every credential of them listed on their showcase was revoked, with
+// when the latest was earned.
+func (s *Service) RevokedFunc() badges.RevokedFunc {
+	return func(ctx context.Context, memberID string) (map[string]time.Time, error) {
+		sc, err := s.deps.Showcases.MemberShowcase(ctx, memberID)
+		if err != nil {
+			return nil, err
+		}
+		revoked, held := map[string]time.Time{}, map[string]bool{}
+		for _, e := range sc.Entries {
+			switch {
+			case !e.Revoked:
+				held[e.AchievementID] = true
+			case e.AwardedAt.After(revoked[e.AchievementID]):
+				revoked[e.AchievementID] = e.AwardedAt
+			}
+		}
+		for id := range held {
+			delete(revoked, id)
+		}
+		return revoked, nil
 	}
 }

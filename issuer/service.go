@@ -48,6 +48,9 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 	if err := in.Validate(); err != nil {
 		return nil, false, err
 	}
+	if _, err := in.CheckAwardedDate(s.now().UTC()); err != nil {
+		return nil, false, err // before a status slot is spent on it
+	}
 	p, a, err := s.awardable(ctx, issuerID, in.AchievementID)
 	if err != nil {
 		return nil, false, err

@@ -17,7 +17,7 @@ type ShowcaseEntry struct {
 	AchievementID string
 	Level         string // the achievement's level
 	MemberID      string
-	AwardedAt     time.Time
+	AwardedAt     time.Time // when the member earned it (Credential.Earned)
 	Revoked       bool
 }
 
@@ -69,7 +69,7 @@ type AwardCounter interface {
 // EntryOf is the showcase entry of a credential.
 func EntryOf(c *Credential) ShowcaseEntry {
 	return ShowcaseEntry{CredentialID: c.ID, AchievementID: c.AchievementID, Level: c.AchievementLevel, MemberID: c.MemberID,
-		AwardedAt: c.AwardedAt, Revoked: c.Revoked()}
+		AwardedAt: c.Earned(), Revoked: c.Revoked()}
 }
 
 // AddToMember adds an entry to a member's showcase, newest first, unless it

@@ -24,15 +24,19 @@ func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, 
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Second)
+	awarded, err := in.CheckAwardedDate(now)
+	if err != nil {
+		return nil, err
+	}
 	award := &badges.Award{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, MemberID: m.ID,
-		Narrative: in.Narrative, Evidence: in.Evidence, Results: in.Results, AwardedAt: now, ValidUntil: a.ValidUntil(now)}
+		Narrative: in.Narrative, Evidence: in.Evidence, Results: in.Results, AwardedAt: now, AwardedDate: awarded, ValidUntil: a.ValidUntil(now)}
 	doc := s.deps.URLs.OB3Credential(award, a, p, m.Email, list, index)
 	signed, jwt, err := s.sign(ctx, doc, keys, p.ID, now)
 	if err != nil {
 		return nil, err
 	}
 	return &Credential{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, AchievementLevel: a.Level, MemberID: m.ID,
-		AwardedAt: now, ValidUntil: award.ValidUntil, StatusList: list, StatusIndex: index, JSON: signed, JWT: jwt}, nil
+		AwardedAt: now, AwardedDate: awarded, ValidUntil: award.ValidUntil, StatusList: list, StatusIndex: index, JSON: signed, JWT: jwt}, nil
 }
 
 // sign adds the Data Integrity proof, then signs the result as a VC-JWT:

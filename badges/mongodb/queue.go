@@ -27,6 +27,7 @@ type pendingRecord struct {
 	Member      string    `bson:"member"`
 	Narrative   string    `bson:"narrative,omitempty"`
 	Links       []string  `bson:"links,omitempty"`
+	AwardedDate time.Time `bson:"awardedDate,omitempty"`
 	Attempts    int       `bson:"attempts"`
 	LastError   string    `bson:"lastError,omitempty"`
 	NotBefore   time.Time `bson:"notBefore"`
@@ -39,7 +40,7 @@ func (s *QueueStore) Enqueue(ctx context.Context, awards []badges.PendingAward) 
 	docs := make([]any, len(awards))
 	for i, a := range awards {
 		docs[i] = pendingRecord{ID: a.ID, Issuer: a.IssuerID, Achievement: a.AchievementID, Member: a.MemberID,
-			Narrative: a.Narrative, Links: a.Links, NotBefore: a.CreatedAt, CreatedAt: a.CreatedAt}
+			Narrative: a.Narrative, Links: a.Links, AwardedDate: a.AwardedDate, NotBefore: a.CreatedAt, CreatedAt: a.CreatedAt}
 	}
 	_, err := database.InsertNew(ctx, s.db.Collection(database.Outbox), docs, "queue awards")
 	return err
@@ -58,7 +59,7 @@ func (s *QueueStore) Pending(ctx context.Context, due time.Time, limit int) ([]b
 	out := make([]badges.PendingAward, len(rs))
 	for i, r := range rs {
 		out[i] = badges.PendingAward{ID: r.ID, IssuerID: r.Issuer, AchievementID: r.Achievement, MemberID: r.Member,
-			Narrative: r.Narrative, Links: r.Links, Attempts: r.Attempts, LastError: r.LastError, NotBefore: r.NotBefore, CreatedAt: r.CreatedAt}
+			Narrative: r.Narrative, Links: r.Links, AwardedDate: r.AwardedDate, Attempts: r.Attempts, LastError: r.LastError, NotBefore: r.NotBefore, CreatedAt: r.CreatedAt}
 	}
 	return out, nil
 }

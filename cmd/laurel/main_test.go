@@ -508,6 +508,7 @@ func TestMain_Demo(t *testing.T) {
 	if !bytes.Contains(spotlight, []byte("In the spotlight")) || !bytes.Contains(spotlight, []byte("Most engaged in the last four weeks")) {
 		t.Errorf("the demo spotlight is empty:\n%s", spotlight)
 	}
+	checkDemoAwards(t, c1, match[1], profile)
 	if err := m1.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}

@@ -22,6 +22,7 @@ type credentialRecord struct {
 	AchievementLevel   string    `bson:"level,omitempty"`
 	Member             string    `bson:"member"`
 	AwardedAt          time.Time `bson:"awardedAt"`
+	AwardedDate        time.Time `bson:"awardedDate,omitempty"`
 	ValidUntil         time.Time `bson:"validUntil,omitempty"`
 	StatusList         int       `bson:"statusList"`
 	StatusIndex        int       `bson:"statusIndex"`
@@ -33,13 +34,13 @@ type credentialRecord struct {
 
 func toCredentialRecord(c *issuer.Credential) *credentialRecord {
 	return &credentialRecord{ID: c.ID, Issuer: c.IssuerID, Achievement: c.AchievementID, AchievementVersion: c.AchievementVersion, AchievementLevel: c.AchievementLevel,
-		Member: c.MemberID, AwardedAt: c.AwardedAt, ValidUntil: c.ValidUntil, StatusList: c.StatusList,
+		Member: c.MemberID, AwardedAt: c.AwardedAt, AwardedDate: c.AwardedDate, ValidUntil: c.ValidUntil, StatusList: c.StatusList,
 		StatusIndex: c.StatusIndex, JSON: string(c.JSON), JWT: c.JWT, RevokedAt: c.RevokedAt, RevocationReason: c.RevocationReason}
 }
 
 func (r *credentialRecord) credential() *issuer.Credential {
 	return &issuer.Credential{ID: r.ID, IssuerID: r.Issuer, AchievementLevel: r.AchievementLevel, AchievementID: r.Achievement, AchievementVersion: r.AchievementVersion,
-		MemberID: r.Member, AwardedAt: r.AwardedAt, ValidUntil: r.ValidUntil, StatusList: r.StatusList,
+		MemberID: r.Member, AwardedAt: r.AwardedAt, AwardedDate: r.AwardedDate, ValidUntil: r.ValidUntil, StatusList: r.StatusList,
 		StatusIndex: r.StatusIndex, JSON: []byte(r.JSON), JWT: r.JWT, RevokedAt: r.RevokedAt, RevocationReason: r.RevocationReason}
 }
 

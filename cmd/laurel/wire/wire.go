@@ -180,6 +180,7 @@ func NewAwarder(st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.A
 		Achievements: st.Achievements,
 		Issue:        issuing.IssueFunc(),
 		Holdings:     issuing.HoldingsFunc(),
+		Revoked:      issuing.RevokedFunc(),
 		Report:       LogNotices(log),
 		Now:          time.Now,
 		Writers:      st.Records.Writers(),
