@@ -144,11 +144,22 @@ func (s *Server) handleAchievementUpdate(c echo.Context) error {
 	if err := s.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	a, err := s.svc.Achievements.UpdateAchievement(c.Request().Context(), c.Param("achievement"), req.update())
+	ctx := c.Request().Context()
+	was, err := s.svc.Achievements.Achievement(ctx, c.Param("achievement"))
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.Achievements.UpdateAchievement(ctx, was.ID, req.update())
 	if err != nil {
 		return err
 	}
 	s.forgetAchievement(a)
+	if was.Status != badges.StatusActive && a.Status == badges.StatusActive {
+		// Its rule, if it has one, starts awarding: those who qualify already too.
+		if err := s.svc.Reevaluations.RuleChanged(ctx, a, badges.ReevaluationActivated); err != nil {
+			return err
+		}
+	}
 	return c.JSON(http.StatusOK, s.achievementJSON(a))
 }
 

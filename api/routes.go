@@ -158,6 +158,11 @@ func (s *Server) routeTable() []route {
 		{put, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinPut), adminKey, quick, jsonErrors, compressed, object},
 		{del, "/api/v1/issuers/:issuer/spotlight", exists(s.handlePinDelete), adminKey, quick, jsonErrors, compressed, none},
 
+		// Re-evaluating a rule for every member, in the background.
+		{post, "/api/v1/achievements/:achievement/reevaluations", s.handleReevaluationStart, adminKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/reevaluations/:reevaluation", s.handleReevaluationGet, readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/reevaluations", exists(s.handleReevaluationList), readKey, quick, jsonErrors, compressed, none},
+
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
 		{get, "/api/v1/apikeys", s.handleAPIKeyList, adminKey, quick, jsonErrors, compressed, none},

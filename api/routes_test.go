@@ -90,6 +90,10 @@ var routeAccess = map[string]string{
 	"PUT /api/v1/issuers/:issuer/spotlight":          "admin",
 	"DELETE /api/v1/issuers/:issuer/spotlight":       "admin",
 
+	"POST /api/v1/achievements/:achievement/reevaluations": "admin",
+	"GET /api/v1/reevaluations/:reevaluation":              "read",
+	"GET /api/v1/issuers/:issuer/reevaluations":            "read",
+
 	"POST /api/v1/apikeys":        "admin",
 	"GET /api/v1/apikeys":         "admin",
 	"DELETE /api/v1/apikeys/:key": "admin",

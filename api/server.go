@@ -55,6 +55,8 @@ type Services struct {
 	Spotlight    Spotlight
 	Previews     Previews
 	Ping         func(context.Context) error // readiness of the database
+
+	Reevaluations Reevaluations
 }
 
 // Server is the Echo application with its dependencies.

@@ -30,6 +30,7 @@ const (
 	Rules               = "rules"
 	Behaviours          = "behaviours"
 	Nominations         = "nominations"
+	Reevaluations       = "reevaluations"
 )
 
 // all are created when a database is opened.
@@ -37,6 +38,7 @@ var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
 	Activities, ActivityBatches, Credentials, StatusLists, APIKeys, Webhooks, Outbox, Audit,
 	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
+	Reevaluations,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

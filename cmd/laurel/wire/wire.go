@@ -5,8 +5,10 @@
 package wire
 
 import (
+	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
@@ -52,6 +54,8 @@ type Stores struct {
 	Pins         *bmongo.PinStore
 	Stats        *bmongo.StatsStore
 	Claims       *database.DB // key documents: idempotency keys, holds on badges
+
+	Reevaluations *bmongo.ReevaluationStore
 }
 
 // NewStores returns the stores of db.
@@ -77,6 +81,8 @@ func NewStores(db *database.DB) *Stores {
 		Pins:         bmongo.NewPinStore(db),
 		Stats:        bmongo.NewStatsStore(db),
 		Claims:       db,
+
+		Reevaluations: bmongo.NewReevaluationStore(db),
 	}
 }
 
@@ -91,6 +97,7 @@ type Laurel struct {
 	Nominations *badges.Nominations
 	Spotlight   *badges.Spotlight
 	Previewer   *badges.Previewer
+	Reevaluator *badges.Reevaluator
 	Verifier    *verifier.Verifier
 }
 
@@ -119,6 +126,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Nominations = badges.NewNominations(st.Nominations, a)
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Now)
+	l.Reevaluator = badges.NewReevaluator(a, st.Reevaluations)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -188,6 +196,18 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 	}
 }
 
+// Work runs the background work until ctx ends: the award queue's worker,
+// every interval, and the re-evaluations of rules for every member. At
+// start the re-evaluations take over the jobs left running for takeOver
+// (see badges.Reevaluator.Run).
+func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); l.Awarder.Run(ctx, interval) }()
+	go func() { defer wg.Done(); l.Reevaluator.Run(ctx, interval, takeOver) }()
+	wg.Wait()
+}
+
 // Services are the services the HTTP API calls.
 func (l *Laurel) Services() api.Services {
 	return api.Services{
@@ -204,6 +224,8 @@ func (l *Laurel) Services() api.Services {
 		Spotlight:    l.Spotlight,
 		Previews:     l.Previewer,
 		Ping:         l.DB.Ping,
+
+		Reevaluations: l.Reevaluator,
 	}
 }
 
