@@ -156,8 +156,12 @@ func (v *Reevaluator) finish(ctx context.Context, j *Reevaluation, state Reevalu
 
 // run works a taken job's member list from its cursor to the end.
 func (v *Reevaluator) run(ctx context.Context, j *Reevaluation) error {
-	if j.InFlight != nil {
-		if err := v.commit(ctx, j, *j.InFlight); err != nil {
+	if b := j.InFlight; b != nil {
+		due, err := v.stillDue(ctx, b.Awards)
+		if err != nil {
+			return err
+		}
+		if err := v.commit(ctx, j, *b, due); err != nil {
 			return err
 		}
 	}
@@ -180,16 +184,17 @@ func (v *Reevaluator) run(ctx context.Context, j *Reevaluation) error {
 				return err
 			}
 		}
-		if err := v.commit(ctx, j, b); err != nil {
+		if err := v.commit(ctx, j, b, b.Awards); err != nil {
 			return err
 		}
 	}
 }
 
-// commit queues a batch's awards and counts the batch done.
-func (v *Reevaluator) commit(ctx context.Context, j *Reevaluation, b ReevaluationBatch) error {
-	if len(b.Awards) > 0 {
-		if err := v.awarder.Queue.Enqueue(ctx, b.Awards); err != nil {
+// commit queues the awards of a batch still due and counts the batch
+// done, with all its awards.
+func (v *Reevaluator) commit(ctx context.Context, j *Reevaluation, b ReevaluationBatch, due []PendingAward) error {
+	if len(due) > 0 {
+		if err := v.awarder.Queue.Enqueue(ctx, due); err != nil {
 			return err
 		}
 		v.awarder.signal()
@@ -199,6 +204,23 @@ func (v *Reevaluator) commit(ctx context.Context, j *Reevaluation, b Reevaluatio
 		s.MembersDone += b.Members
 		s.AwardsQueued += len(b.Awards)
 	})
+}
+
+// stillDue are the awards of a batch cut short that its members' records
+// do not show issued: an award queued before the cut may have been issued
+// and left the queue since, and is not queued again.
+func (v *Reevaluator) stillDue(ctx context.Context, awards []PendingAward) ([]PendingAward, error) {
+	var due []PendingAward
+	for _, p := range awards {
+		rec, err := v.awarder.Records.Record(ctx, p.MemberID)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil || !rec.AwardedIn(p.AchievementID, pendingPeriod(p.ID)) {
+			due = append(due, p)
+		}
+	}
+	return due, nil
 }
 
 // currentRule is the community's rule set narrowed to the job's
