@@ -101,6 +101,10 @@ type ReevaluationStore interface {
 	// position in its member list ("" for the start), and the position
 	// after the last; no ids when the list is done.
 	MemberIDs(ctx context.Context, issuerID, after string, limit int) (ids []string, next string, err error)
+	// MemberRecords calls f with the record of each of the members ids
+	// (nil for a member without one), in any order, possibly from several
+	// goroutines at once; it stops at f's first error.
+	MemberRecords(ctx context.Context, ids []string, f func(memberID string, rec *MemberRecord) error) error
 }
 
 // Reevaluator starts re-evaluation jobs and runs them in the background,
@@ -116,14 +120,20 @@ type Reevaluator struct {
 }
 
 // ReevaluationBatchSize is how many members a job evaluates between two
-// checkpoints: what a job resumed after a crash evaluates again.
-const ReevaluationBatchSize = 500
+// checkpoints: what a job resumed after a crash evaluates again. Records
+// are read a batch at a time, and the embedded engine reads a large batch
+// fastest in one scan (see ReevaluationStore.MemberRecords).
+const ReevaluationBatchSize = 5000
 
 // NewReevaluator returns the re-evaluator of an Awarder's community rules,
 // keeping its jobs in store.
 func NewReevaluator(a *Awarder, store ReevaluationStore) *Reevaluator {
 	return &Reevaluator{awarder: a, store: store, runner: NewID(), batch: ReevaluationBatchSize, wake: make(chan struct{}, 1)}
 }
+
+// SetBatchSize sets how many members a job evaluates between two
+// checkpoints; ReevaluationBatchSize unless set.
+func (v *Reevaluator) SetBatchSize(n int) { v.batch = max(1, n) }
 
 // RuleRevision names a rule's content: rules are stored without versions,
 // and a job evaluates one content.

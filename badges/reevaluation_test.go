@@ -78,6 +78,7 @@ type memReevaluations struct {
 	order   []string
 	keys    map[string]string
 	members []string
+	records *memRecords
 }
 
 func (s *memReevaluations) CreateReevaluation(_ context.Context, j *badges.Reevaluation) error {
@@ -159,6 +160,16 @@ func (s *memReevaluations) ReleaseRun(_ context.Context, key, id string) error {
 	return nil
 }
 
+func (s *memReevaluations) MemberRecords(ctx context.Context, ids []string, f func(string, *badges.MemberRecord) error) error {
+	for _, id := range ids {
+		rec, _ := s.records.Record(ctx, id)
+		if err := f(id, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *memReevaluations) MemberIDs(_ context.Context, _, after string, limit int) ([]string, string, error) {
 	start := 0
 	if after != "" {
@@ -206,6 +217,7 @@ func newReevalWorld(t *testing.T, members int) *reevalWorld {
 		}
 		w.records.recs[id] = rec
 	}
+	w.store.records = w.records
 	achs := oneAchievement{ach: w.ach}
 	rules := memRules{rules: map[string]*badges.Rule{w.ach.ID: w.rule}}
 	catalogue := badges.NewCatalogue(rules, rules, achs)

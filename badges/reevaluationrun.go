@@ -248,36 +248,44 @@ func (v *Reevaluator) currentRule(ctx context.Context, j *Reevaluation) (*ruleSe
 }
 
 // evaluateBatch evaluates the rule for a batch of members, Writers of them
-// at a time, and returns the awards they earn, by key.
+// at a time as their records are read, and returns the awards they earn,
+// by key.
 func (v *Reevaluator) evaluateBatch(ctx context.Context, rs *ruleSet, ids []string) ([]PendingAward, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	kept := &keptAwards{}
 	dry := v.dryRun(kept)
-	next := make(chan string)
+	type member struct {
+		id  string
+		rec *MemberRecord
+	}
+	next := make(chan member)
 	var wg sync.WaitGroup
 	for range min(max(1, cmp.Or(v.awarder.Writers, DefaultRecordWriters)), len(ids)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for id := range next {
-				if err := v.evaluateMember(ctx, dry, rs, id); err != nil {
+			for m := range next {
+				if err := v.evaluateMember(ctx, dry, rs, m.id, m.rec); err != nil {
 					cancel(err)
 				}
 			}
 		}()
 	}
-feed:
-	for _, id := range ids {
+	err := v.store.MemberRecords(ctx, ids, func(id string, rec *MemberRecord) error {
 		select {
-		case next <- id:
+		case next <- member{id, rec}:
+			return nil
 		case <-ctx.Done():
-			break feed
+			return context.Cause(ctx)
 		}
-	}
+	})
 	close(next)
 	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
+	if cause := context.Cause(ctx); cause != nil {
+		return nil, cause
+	}
+	if err != nil {
 		return nil, err
 	}
 	slices.SortFunc(kept.awards, func(x, y PendingAward) int { return cmp.Compare(x.ID, y.ID) })
@@ -286,11 +294,7 @@ feed:
 
 // evaluateMember evaluates the rule for one member, as the preview does:
 // a member without a record is one without activity since joining.
-func (v *Reevaluator) evaluateMember(ctx context.Context, dry *Awarder, rs *ruleSet, memberID string) error {
-	rec, err := v.awarder.Records.Record(ctx, memberID)
-	if err != nil {
-		return err
-	}
+func (v *Reevaluator) evaluateMember(ctx context.Context, dry *Awarder, rs *ruleSet, memberID string, rec *MemberRecord) error {
 	if rec == nil {
 		m, err := v.awarder.Members.Member(ctx, memberID)
 		if ErrorCode(err) == ENOTFOUND {
@@ -301,7 +305,7 @@ func (v *Reevaluator) evaluateMember(ctx context.Context, dry *Awarder, rs *rule
 		}
 		rec = NewMemberRecord(memberID, m.CreatedAt)
 	}
-	_, err = dry.evaluate(ctx, rs, rec, everyRule)
+	_, err := dry.evaluate(ctx, rs, rec, everyRule)
 	return err
 }
 

@@ -257,6 +257,18 @@ func (s *ReevaluationStore) ReleaseRun(ctx context.Context, key, id string) erro
 	return s.db.ReleaseKey(ctx, key, id)
 }
 
+// MemberRecords reads a batch of members' records as fast as the database
+// allows (see database.EachComputed).
+func (s *ReevaluationStore) MemberRecords(ctx context.Context, ids []string, f func(string, *badges.MemberRecord) error) error {
+	return database.EachComputed(ctx, s.db, database.Records, ids, s.db.RecordWriters(),
+		func(id string, rec badges.MemberRecord, found bool) error {
+			if !found {
+				return f(id, nil)
+			}
+			return f(id, &rec)
+		})
+}
+
 // MemberIDs pages through a community's member list, a few list page
 // documents at a time, without reading the members.
 func (s *ReevaluationStore) MemberIDs(ctx context.Context, issuerID, after string, limit int) ([]string, string, error) {

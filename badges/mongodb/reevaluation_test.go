@@ -31,6 +31,10 @@ type reevalFixture struct {
 	held   map[string]map[string]bool // member → achievements
 }
 
+// testBatch is the tests' batch of members between checkpoints, so that
+// a community of 1,200 takes three.
+const testBatch = 500
+
 // qualifies says which members the fixture's rule is met for: every
 // third.
 func qualifies(i int) bool { return i%3 == 0 }
@@ -181,8 +185,9 @@ func runStarted(tb testing.TB, rv *badges.Reevaluator, achID string) *badges.Ree
 // activity awards, through the queue, every member who qualifies; the job
 // counts them; the preview said as much; a second run awards nothing.
 func TestReevaluator_AwardsEveryoneWhoQualifiesOnce(t *testing.T) {
-	f := newReevalFixture(t, 1200) // more than two batches
+	f := newReevalFixture(t, 1200)
 	rv := badges.NewReevaluator(f.aw, f.store)
+	rv.SetBatchSize(testBatch) // more than two batches
 	pv := badges.NewPreviewer(f.aw.Catalogue, f.aw.Members, f.aw.Records, f.aw.Holdings, f.aw.Now)
 	preview, err := pv.Preview(t.Context(), f.ach.ID, f.rule)
 	if err != nil {
@@ -310,26 +315,28 @@ func TestReevaluator_RefusesWhatCannotBeEvaluated(t *testing.T) {
 	}
 }
 
-// stopAfter is a record store whose reads end the run's context after
-// the first n, as a process stopping mid-way does.
+// stopAfter is a re-evaluation store whose record reads end the run's
+// context after the first n, as a process stopping mid-way does.
 type stopAfter struct {
-	badges.RecordStore
+	badges.ReevaluationStore
 	mu   sync.Mutex
 	n    int
 	stop context.CancelFunc
 }
 
-func (s *stopAfter) Record(ctx context.Context, memberID string) (*badges.MemberRecord, error) {
-	s.mu.Lock()
-	s.n--
-	if s.n < 0 {
-		s.stop()
-	}
-	s.mu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return s.RecordStore.Record(ctx, memberID)
+func (s *stopAfter) MemberRecords(ctx context.Context, ids []string, f func(string, *badges.MemberRecord) error) error {
+	return s.ReevaluationStore.MemberRecords(ctx, ids, func(id string, rec *badges.MemberRecord) error {
+		s.mu.Lock()
+		s.n--
+		if s.n < 0 {
+			s.stop()
+		}
+		s.mu.Unlock()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return f(id, rec)
+	})
 }
 
 // stopAfterQueueing is an award queue whose first enqueue queues and then
@@ -361,6 +368,7 @@ func (f *reevalFixture) resumeElsewhere(t *testing.T, id string) *badges.Reevalu
 	db := mongotest.Connect(t, f.db.Name())
 	aw := f.awarder(db)
 	rv := badges.NewReevaluator(aw, mongodb.NewReevaluationStore(db))
+	rv.SetBatchSize(testBatch)
 	if n, err := rv.Work(t.Context(), 0); err != nil || n != 1 {
 		t.Fatalf("resume: %d finished, %v; want the one", n, err)
 	}
@@ -379,9 +387,8 @@ func TestReevaluator_ResumesAfterAStop(t *testing.T) {
 	f := newReevalFixture(t, 1200)
 	ctx, stop := context.WithCancel(t.Context())
 	defer stop()
-	aw := f.awarder(f.db)
-	aw.Records = &stopAfter{RecordStore: aw.Records, n: badges.ReevaluationBatchSize + 200, stop: stop}
-	rv := badges.NewReevaluator(aw, f.store)
+	rv := badges.NewReevaluator(f.aw, &stopAfter{ReevaluationStore: f.store, n: testBatch + 200, stop: stop})
+	rv.SetBatchSize(testBatch)
 	j, _, err := rv.Start(ctx, f.ach.ID, badges.ReevaluationRequested)
 	if err != nil {
 		t.Fatal(err)
@@ -390,7 +397,7 @@ func TestReevaluator_ResumesAfterAStop(t *testing.T) {
 		t.Fatalf("stopped run: %d finished, %v; want none", n, err)
 	}
 	cut, err := rv.Reevaluation(t.Context(), j.ID)
-	if err != nil || cut.State != badges.ReevaluationRunning || cut.MembersDone != badges.ReevaluationBatchSize || cut.Cursor == "" {
+	if err != nil || cut.State != badges.ReevaluationRunning || cut.MembersDone != testBatch || cut.Cursor == "" {
 		t.Fatalf("after the stop: %+v, %v; want running with the first batch done", cut, err)
 	}
 	drainAll(t, f.aw) // the first batch's awards are issued meanwhile
@@ -414,6 +421,7 @@ func TestReevaluator_ResumesABatchQueuedButNotCounted(t *testing.T) {
 	aw := f.awarder(f.db)
 	aw.Queue = &stopAfterQueueing{QueueStore: aw.Queue, stop: stop}
 	rv := badges.NewReevaluator(aw, f.store)
+	rv.SetBatchSize(testBatch)
 	j, _, err := rv.Start(ctx, f.ach.ID, badges.ReevaluationRequested)
 	if err != nil {
 		t.Fatal(err)
