@@ -3,6 +3,7 @@ package mongodb_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -456,6 +457,7 @@ func BenchmarkReevaluation(b *testing.B) {
 	const members = 10000
 	f := newReevalFixture(b, members)
 	rv := badges.NewReevaluator(f.aw, f.store)
+	probe := startProbe(b, f)
 	b.ResetTimer()
 	start, cpu := time.Now(), cpuTime(b)
 	for b.Loop() {
@@ -468,6 +470,48 @@ func BenchmarkReevaluation(b *testing.B) {
 	// The process's CPU time (the embedded engine's included) says what
 	// the wall clock hides on a machine shared with other work.
 	b.ReportMetric(evaluated/(cpuTime(b)-cpu).Seconds(), "members/cpu-s")
+	b.ReportMetric(float64(probe.p99().Microseconds())/1000, "read-p99-ms")
+}
+
+// probe reads members by _id, as requests do, every few milliseconds
+// while the benchmark runs, and times each read.
+type probe struct {
+	mu    sync.Mutex
+	times []time.Duration
+}
+
+func startProbe(b *testing.B, f *reevalFixture) *probe {
+	p := &probe{}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	b.Cleanup(func() { stop(); <-done })
+	ms := mongodb.NewMemberService(f.db)
+	go func() {
+		defer close(done)
+		for i := 0; ctx.Err() == nil; i++ {
+			start := time.Now()
+			if _, err := ms.Member(ctx, f.member[(i*7919)%len(f.member)]); err != nil && ctx.Err() == nil {
+				b.Error(err)
+				return
+			}
+			p.mu.Lock()
+			p.times = append(p.times, time.Since(start))
+			p.mu.Unlock()
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	return p
+}
+
+func (p *probe) p99() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.times) == 0 {
+		return 0
+	}
+	ts := slices.Clone(p.times)
+	slices.Sort(ts)
+	return ts[len(ts)*99/100]
 }
 
 // cpuTime is the CPU time the process has used, user and system.
