@@ -156,24 +156,30 @@ func (s *Server) handleAchievementUpdate(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
+	was, err := s.svc.Achievements.Achievement(ctx, c.Param("achievement"))
+	if err != nil {
+		return err
+	}
 	u := req.update()
 	if req.Outcomes != nil {
 		// Outcomes are resolved to the names the badge's credentials carry.
-		old, err := s.svc.Achievements.Achievement(ctx, c.Param("achievement"))
-		if err != nil {
-			return err
-		}
-		refs, err := s.svc.Outcomes.Resolve(ctx, old.IssuerID, "outcomes", *req.Outcomes, old.Outcomes)
+		refs, err := s.svc.Outcomes.Resolve(ctx, was.IssuerID, "outcomes", *req.Outcomes, was.Outcomes)
 		if err != nil {
 			return err
 		}
 		u.Outcomes = &refs
 	}
-	a, err := s.svc.Achievements.UpdateAchievement(ctx, c.Param("achievement"), u)
+	a, err := s.svc.Achievements.UpdateAchievement(ctx, was.ID, u)
 	if err != nil {
 		return err
 	}
 	s.forgetAchievement(a)
+	if was.Status != badges.StatusActive && a.Status == badges.StatusActive {
+		// Its rule, if it has one, starts awarding: those who qualify already too.
+		if err := s.svc.Reevaluations.RuleChanged(ctx, a, badges.ReevaluationActivated); err != nil {
+			return err
+		}
+	}
 	return c.JSON(http.StatusOK, s.achievementJSON(a))
 }
 

@@ -16,10 +16,11 @@ type previewMemberJSON struct {
 }
 
 type previewJSON struct {
-	Evaluated int                 `json:"evaluated"`
-	Truncated bool                `json:"truncated"`
-	Qualify   []previewMemberJSON `json:"qualify"`
-	Closest   []previewMemberJSON `json:"closest"`
+	Evaluated  int                 `json:"evaluated"`
+	WouldAward int                 `json:"wouldAward"`
+	Truncated  bool                `json:"truncated"`
+	Qualify    []previewMemberJSON `json:"qualify"`
+	Closest    []previewMemberJSON `json:"closest"`
 }
 
 // handleRulePreview evaluates a draft rule over the community: who would
@@ -34,7 +35,7 @@ func (s *Server) handleRulePreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := previewJSON{Evaluated: p.Evaluated, Truncated: p.Truncated, Qualify: previewMembers(p.Qualify), Closest: previewMembers(p.Closest)}
+	out := previewJSON{Evaluated: p.Evaluated, WouldAward: p.WouldAward, Truncated: p.Truncated, Qualify: previewMembers(p.Qualify), Closest: previewMembers(p.Closest)}
 	return c.JSON(http.StatusOK, out)
 }
 

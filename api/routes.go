@@ -189,6 +189,10 @@ func (s *Server) routeTable() []route {
 		{get, "/api/v1/issuers/:issuer/reviews", exists(s.handleReviewList), readKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/issuers/:issuer/reviews/:review/revoke", exists(s.handleReviewRevoke), adminKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/reviews/:review/dismiss", exists(s.handleReviewDismiss), adminKey, quick, jsonErrors, compressed, object},
+		// Re-evaluating a rule for every member, in the background.
+		{post, "/api/v1/achievements/:achievement/reevaluations", s.handleReevaluationStart, adminKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/reevaluations/:reevaluation", s.handleReevaluationGet, readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/reevaluations", exists(s.handleReevaluationList), readKey, quick, jsonErrors, compressed, none},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

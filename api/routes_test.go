@@ -118,6 +118,9 @@ var routeAccess = map[string]string{
 	"GET /api/v1/issuers/:issuer/reviews":                  "read",
 	"POST /api/v1/issuers/:issuer/reviews/:review/revoke":  "admin",
 	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": "admin",
+	"POST /api/v1/achievements/:achievement/reevaluations": "admin",
+	"GET /api/v1/reevaluations/:reevaluation":              "read",
+	"GET /api/v1/issuers/:issuer/reevaluations":            "read",
 
 	"POST /api/v1/apikeys":        "admin",
 	"GET /api/v1/apikeys":         "admin",

@@ -9,13 +9,20 @@ import (
 )
 
 // handleRulePut stores an achievement's criteria rule. The body is the
-// rule itself; a problem names the JSON path of what is wrong.
+// rule itself; a problem names the JSON path of what is wrong. The rule of
+// an active achievement is then re-evaluated for every member, in the
+// background, so that those who qualify already are awarded.
 func (s *Server) handleRulePut(c echo.Context) error {
 	r, err := s.readRule(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.Catalogue.SetRule(c.Request().Context(), c.Param("achievement"), r); err != nil {
+	ctx := c.Request().Context()
+	ach, err := s.svc.Catalogue.SetRule(ctx, c.Param("achievement"), r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Reevaluations.RuleChanged(ctx, ach, badges.ReevaluationRuleChanged); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, r)

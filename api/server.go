@@ -59,6 +59,8 @@ type Services struct {
 	Measures     Measures
 	Corrections  Corrections
 	Ping         func(context.Context) error // readiness of the database
+
+	Reevaluations Reevaluations
 }
 
 // Server is the Echo application with its dependencies.

@@ -21,11 +21,14 @@ type PreviewMember struct {
 }
 
 // RulePreview says who a draft rule would award now, and who is closest.
+// It is the dry run of a re-evaluation: WouldAward is what one of the same
+// rule over the same members queues.
 type RulePreview struct {
-	Evaluated int
-	Qualify   []PreviewMember // met and not held (a repeatable badge counts as not held), at most 100
-	Closest   []PreviewMember // not met, closest first, at most 10
-	Truncated bool            // the community has more members than were evaluated
+	Evaluated  int
+	WouldAward int             // members the rule would award now, all of them
+	Qualify    []PreviewMember // the first 100 of those the rule would award
+	Closest    []PreviewMember // not met, closest first, at most 10
+	Truncated  bool            // the community has more members than were evaluated
 }
 
 // Previewer evaluates draft rules over a community's members, as the
@@ -105,7 +108,13 @@ func (v *Previewer) previewMember(ctx context.Context, out *RulePreview, ach *Ac
 	case held.err != nil:
 		return held.err
 	case p.Met:
-		if (!held.has(ach.ID) || ach.Repeatable) && len(out.Qualify) < previewQualifying {
+		// As the Awarder: not again in the rule's period, nor a badge held
+		// that is not repeatable.
+		if rec.AwardedIn(ach.ID, PeriodKey(r.Period, now)) || (held.has(ach.ID) && !ach.Repeatable) {
+			return held.err
+		}
+		out.WouldAward++
+		if len(out.Qualify) < previewQualifying {
 			out.Qualify = append(out.Qualify, PreviewMember{Member: m, Progress: p})
 		}
 		return held.err

@@ -37,6 +37,7 @@ const (
 	Measures            = "measures"
 	ActivityIndex       = "activityindex" // each member's activities, newest first
 	Reviews             = "reviews"       // each community's credentials to review after corrections
+	Reevaluations       = "reevaluations"
 )
 
 // all are created when a database is opened.
@@ -47,6 +48,7 @@ var all = []string{
 	Cohorts, CohortMembers, MemberCohorts,
 	Outcomes, Measures,
 	ActivityIndex, Reviews,
+	Reevaluations,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

@@ -73,7 +73,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.url = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
 	baseURL := cmp.Or(m.Config.BaseURL, m.url)
-	srv, awarder, err := m.build(ctx, baseURL)
+	srv, l, err := m.build(ctx, baseURL)
 	if err != nil {
 		ln.Close()
 		return err
@@ -91,11 +91,16 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(ln) }() // from here on, Close closes ln
-	// The award queue is worked in the background, and what a crash left
-	// in it is issued at the next start.
+	// The award queue and the re-evaluations of rules are worked in the
+	// background, and what a crash left of them is taken up at the next
+	// start: at once on the embedded engine, which one process owns.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopWork, m.workDone = stopWork, make(chan struct{})
-	go func() { defer close(m.workDone); awarder.Run(workCtx, awardInterval) }()
+	takeOver := badges.StaleReevaluationAge
+	if m.engine != nil {
+		takeOver = 0
+	}
+	go func() { defer close(m.workDone); l.Work(workCtx, awardInterval, takeOver) }()
 	if m.Config.DebugAddr != "" {
 		if err := m.serveDebug(); err != nil {
 			return err
@@ -108,8 +113,8 @@ func (m *Main) Run(ctx context.Context) error {
 
 // build opens the database, wires Laurel on it, makes the first admin key
 // and seeds the demo when asked, and returns the HTTP API's server and the
-// awarder whose queue is to be worked.
-func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *badges.Awarder, error) {
+// Laurel whose background work is to be run.
+func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.Laurel, error) {
 	l, err := m.open(ctx, baseURL, verifier.NewFetcher(verifier.FetcherOptions{}))
 	if err != nil {
 		return nil, nil, err
@@ -137,7 +142,7 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *badges.
 			m.log.Info("recovered unfinished activity batches", "batches", n)
 		}
 	}
-	return srv, l.Awarder, nil
+	return srv, l, nil
 }
 
 func (m *Main) openDB(ctx context.Context) error {

@@ -5,8 +5,10 @@
 package wire
 
 import (
+	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
@@ -56,6 +58,8 @@ type Stores struct {
 	Measures     *bmongo.MeasureStore
 	Reviews      *bmongo.ReviewStore
 	Claims       *database.DB // key documents: idempotency keys, holds on badges
+
+	Reevaluations *bmongo.ReevaluationStore
 }
 
 // NewStores returns the stores of db.
@@ -85,6 +89,8 @@ func NewStores(db *database.DB) *Stores {
 		Measures:     bmongo.NewMeasureStore(db),
 		Reviews:      bmongo.NewReviewStore(db),
 		Claims:       db,
+
+		Reevaluations: bmongo.NewReevaluationStore(db),
 	}
 }
 
@@ -103,6 +109,7 @@ type Laurel struct {
 	Outcomes    *badges.Outcomes
 	Measures    *badges.Measures
 	Corrections *badges.Corrections
+	Reevaluator *badges.Reevaluator
 	Verifier    *verifier.Verifier
 }
 
@@ -136,6 +143,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Measures = badges.NewMeasures(badges.MeasureDeps{Store: st.Measures, Stats: st.Stats, Member: st.Members.Member,
 		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Cohort: l.Cohorts.CohortMembers, Now: a.Now})
 	l.Corrections = badges.NewCorrections(st.Reviews, a)
+	l.Reevaluator = badges.NewReevaluator(a, st.Reevaluations)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -208,6 +216,18 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 	}
 }
 
+// Work runs the background work until ctx ends: the award queue's worker,
+// every interval, and the re-evaluations of rules for every member. At
+// start the re-evaluations take over the jobs left running for takeOver
+// (see badges.Reevaluator.Run).
+func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); l.Awarder.Run(ctx, interval) }()
+	go func() { defer wg.Done(); l.Reevaluator.Run(ctx, interval, takeOver) }()
+	wg.Wait()
+}
+
 // Services are the services the HTTP API calls.
 func (l *Laurel) Services() api.Services {
 	return api.Services{
@@ -228,6 +248,8 @@ func (l *Laurel) Services() api.Services {
 		Measures:     l.Measures,
 		Corrections:  l.Corrections,
 		Ping:         l.DB.Ping,
+
+		Reevaluations: l.Reevaluator,
 	}
 }
 

@@ -2,11 +2,13 @@ package wire_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database/mongotest"
@@ -81,5 +83,68 @@ func TestLogNotices(t *testing.T) {
 	}
 	if wire.LogNotices(nil) != nil {
 		t.Error("LogNotices(nil) reports somewhere")
+	}
+}
+
+// TestLaurel_WorkTakesUpReevaluations: a re-evaluation left by an earlier
+// run of Laurel is finished by the background work of the next, and the
+// awards it queues are issued.
+func TestLaurel_WorkTakesUpReevaluations(t *testing.T) {
+	db := mongotest.NewDB(t)
+	sealer, err := issuer.NewSealer(bytes.Repeat([]byte{1}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func() *wire.Laurel {
+		l, err := wire.New(db, wire.Config{BaseURL: "https://badges.example.org", Sealer: sealer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	ctx := t.Context()
+	first := build()
+	p, err := first.Stores.Profiles.CreateProfile(ctx, issuer.ProfileInput{Name: "Guild", URL: "https://guild.example.org", Email: "hello@guild.example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ach, err := first.Stores.Achievements.CreateAchievement(ctx, p.ID, badges.AchievementInput{Name: "Host", Description: "D", Criteria: "C", Status: badges.StatusActive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := first.Awarder.Record(ctx, p.ID, []badges.ActivityInput{{Email: "ada@example.org", Name: "Ada", CreateMember: true,
+		Activity: badges.Activity{Behaviour: "hosted-session", At: time.Now().Add(-time.Hour)}}})
+	if err != nil || res[0].Err != nil {
+		t.Fatalf("record: %+v, %v", res, err)
+	}
+	rule, err := badges.ParseRule([]byte(`{"condition":{"count":{"behaviour":"hosted-session","min":1}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.Awarder.Catalogue.SetRule(ctx, ach.ID, rule); err != nil {
+		t.Fatal(err)
+	}
+	j, _, err := first.Reevaluator.Start(ctx, ach.ID, badges.ReevaluationRuleChanged)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	next := build()
+	work, stop := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); next.Work(work, 20*time.Millisecond, 0) }()
+	defer func() { stop(); <-stopped }()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		j, err = next.Reevaluator.Reevaluation(ctx, j.ID)
+		held, herr := next.Awarder.Holdings(ctx, res[0].MemberID)
+		if err == nil && herr == nil && j.State == badges.ReevaluationDone && held[ach.ID] {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %+v (%v), holdings %v (%v); want done and the badge issued", j, err, held, herr)
+		}
+	}
+	if j.AwardsQueued != 1 || j.MembersDone != 1 {
+		t.Fatalf("job %+v; want one member, one award", j)
 	}
 }
