@@ -30,6 +30,9 @@ const (
 	Rules               = "rules"
 	Behaviours          = "behaviours"
 	Nominations         = "nominations"
+	// Indexes of what lists filter on, per community (computed documents).
+	CredentialIndex = "credentialindex"
+	MemberIndex     = "memberindex"
 )
 
 // all are created when a database is opened.
@@ -37,6 +40,7 @@ var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
 	Activities, ActivityBatches, Credentials, StatusLists, APIKeys, Webhooks, Outbox, Audit,
 	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
+	CredentialIndex, MemberIndex,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

@@ -5,6 +5,7 @@
 package wire
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"time"
@@ -112,6 +113,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		c.Logger = slog.Default()
 	}
 	st := NewStores(db)
+	if err := st.PrepareIndexes(context.Background()); err != nil {
+		return nil, err
+	}
 	l := &Laurel{DB: db, Stores: st, URLs: urls, Loader: c.Loader}
 	l.Issuing = NewIssuing(st, c.Sealer, urls, c.Loader)
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
