@@ -1,6 +1,11 @@
 package database
 
-import "context"
+import (
+	"context"
+	"errors"
+
+	"go.mongodb.org/mongo-driver/bson"
+)
 
 // ReadKept reads a computed document that a request path reads whole on
 // every call (an index of a community's credentials or members), keeping
@@ -26,6 +31,41 @@ func ReadKept[T any](ctx context.Context, db *DB, collection, id string) (doc T,
 	return decodeKept[T](raw, collection)
 }
 
+// ReadKeptContent is ReadKept without decoding: it returns the document's
+// content as stored (the BSON of a T), for a reader that looks up one
+// field of a large document. On the embedded engine it is the cache's own
+// copy, shared and never changed: the caller must not change it either.
+func ReadKeptContent(ctx context.Context, db *DB, collection, id string) (content bson.Raw, err error) {
+	key := docKey(db.Name(), collection, id)
+	raw, ok := db.docs.get(key)
+	if !ok || !db.docsExact {
+		unlock := db.LockDoc(collection, id)
+		raw, _, err = db.readComputed(ctx, collection, id, db.docsExact)
+		unlock()
+		if err != nil || raw == nil {
+			return nil, err
+		}
+	}
+	return computedContent(raw, collection)
+}
+
+// computedContent is the content of a computed document's stored form,
+// without copying it.
+func computedContent(raw bson.Raw, collection string) (bson.Raw, error) {
+	if v, err := raw.LookupErr("data"); err == nil {
+		if _, data, ok := v.BinaryOK(); ok {
+			return data, nil
+		}
+		return nil, Wrap(errNotComputed, "read "+collection)
+	}
+	if v, err := raw.LookupErr("doc"); err == nil {
+		if doc, ok := v.DocumentOK(); ok {
+			return doc, nil
+		}
+	}
+	return bson.Raw{}, nil // an empty document: no content was stored
+}
+
 func decodeKept[T any](raw []byte, collection string) (doc T, found bool, err error) {
 	if _, doc, err = decodeComputed[T](raw); err != nil {
 		return doc, false, Wrap(err, "read "+collection)
@@ -38,3 +78,5 @@ func decodeKept[T any](raw []byte, collection string) (doc T, found bool, err er
 func (db *DB) Count(ctx context.Context, collection string) (int64, error) {
 	return db.count(ctx, collection)
 }
+
+var errNotComputed = errors.New("not a computed document")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"strconv"
 	"sync"
 
@@ -160,7 +161,8 @@ func (s *MemberService) changeIndex(ctx context.Context, recs []*memberRecord, r
 }
 
 // memberChunks reads an issuer's index, chunk by chunk, up to the last
-// seq handed out.
+// seq handed out: the packed rows as the cache keeps them, which must not
+// be changed.
 func (s *MemberService) memberChunks(ctx context.Context, issuer string) ([][]byte, error) {
 	if err := s.indexReady(ctx); err != nil {
 		return nil, err
@@ -171,11 +173,11 @@ func (s *MemberService) memberChunks(ctx context.Context, issuer string) ([][]by
 	}
 	var out [][]byte
 	for seq := int64(1); seq <= counts["seq"]; seq += indexChunk {
-		c, _, err := database.ReadKept[memberChunk](ctx, s.db, database.MemberIndex, memberChunkID(issuer, seq))
+		rows, err := keptRows(ctx, s.db, memberChunkID(issuer, seq))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, c.Rows)
+		out = append(out, rows)
 	}
 	return out, nil
 }
@@ -231,4 +233,22 @@ func (s *MemberService) PrepareIndex(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// keptRows are the packed rows of a chunk, not copied (see
+// database.ReadKeptContent): a search reads every chunk.
+func keptRows(ctx context.Context, db *database.DB, id string) ([]byte, error) {
+	content, err := database.ReadKeptContent(ctx, db, database.MemberIndex, id)
+	if err != nil || content == nil {
+		return nil, err
+	}
+	v, err := content.LookupErr("rows")
+	if err != nil {
+		return nil, nil // an empty chunk
+	}
+	_, rows, ok := v.BinaryOK()
+	if !ok {
+		return nil, fmt.Errorf("read member index %s: rows are not binary", id)
+	}
+	return rows, nil
 }

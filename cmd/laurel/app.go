@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
-	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 	"github.com/laurel-badges/laurel/issuer"
@@ -73,7 +72,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.url = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
 	baseURL := cmp.Or(m.Config.BaseURL, m.url)
-	srv, awarder, err := m.build(ctx, baseURL)
+	srv, l, err := m.build(ctx, baseURL)
 	if err != nil {
 		ln.Close()
 		return err
@@ -92,10 +91,17 @@ func (m *Main) Run(ctx context.Context) error {
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(ln) }() // from here on, Close closes ln
 	// The award queue is worked in the background, and what a crash left
-	// in it is issued at the next start.
+	// in it is issued at the next start. Indexes missing or outdated are
+	// rebuilt meanwhile (lists that need them answer 503 until then).
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopWork, m.workDone = stopWork, make(chan struct{})
-	go func() { defer close(m.workDone); awarder.Run(workCtx, awardInterval) }()
+	go func() {
+		defer close(m.workDone)
+		rebuilt := make(chan struct{})
+		go func() { defer close(rebuilt); l.Stores.RebuildIndexes(workCtx, m.log) }()
+		l.Awarder.Run(workCtx, awardInterval)
+		<-rebuilt
+	}()
 	if m.Config.DebugAddr != "" {
 		if err := m.serveDebug(); err != nil {
 			return err
@@ -107,9 +113,9 @@ func (m *Main) Run(ctx context.Context) error {
 }
 
 // build opens the database, wires Laurel on it, makes the first admin key
-// and seeds the demo when asked, and returns the HTTP API's server and the
-// awarder whose queue is to be worked.
-func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *badges.Awarder, error) {
+// and seeds the demo when asked, and returns the HTTP API's server and
+// Laurel, whose award queue is to be worked and indexes rebuilt.
+func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.Laurel, error) {
 	l, err := m.open(ctx, baseURL, verifier.NewFetcher(verifier.FetcherOptions{}))
 	if err != nil {
 		return nil, nil, err
@@ -137,7 +143,7 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *badges.
 			m.log.Info("recovered unfinished activity batches", "batches", n)
 		}
 	}
-	return srv, l.Awarder, nil
+	return srv, l, nil
 }
 
 func (m *Main) openDB(ctx context.Context) error {

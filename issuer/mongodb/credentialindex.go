@@ -171,7 +171,8 @@ func (s *CredentialStore) listChunk(ctx context.Context, issuerID, id string) er
 	})
 }
 
-// chunks reads an issuer's index: the packed rows of each chunk.
+// chunks reads an issuer's index: the packed rows of each chunk, which
+// must not be changed.
 func (s *CredentialStore) chunks(ctx context.Context, issuerID string) ([][]byte, error) {
 	h, _, err := database.ReadKept[indexHead](ctx, s.db, database.CredentialIndex, headID(issuerID))
 	if err != nil {
@@ -179,13 +180,32 @@ func (s *CredentialStore) chunks(ctx context.Context, issuerID string) ([][]byte
 	}
 	out := make([][]byte, 0, len(h.Chunks))
 	for _, id := range h.Chunks {
-		c, _, err := database.ReadKept[indexChunk](ctx, s.db, database.CredentialIndex, id)
+		rows, err := keptRows(ctx, s.db, database.CredentialIndex, id)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, c.Rows)
+		out = append(out, rows)
 	}
 	return out, nil
+}
+
+// keptRows are the packed rows of a chunk as the cache keeps them, not
+// copied: a list reads every chunk, and copying them was most of its
+// cost. They must not be changed.
+func keptRows(ctx context.Context, db *database.DB, collection, id string) ([]byte, error) {
+	content, err := database.ReadKeptContent(ctx, db, collection, id)
+	if err != nil || content == nil {
+		return nil, err
+	}
+	v, err := content.LookupErr("rows")
+	if err != nil {
+		return nil, nil // an empty chunk
+	}
+	_, rows, ok := v.BinaryOK()
+	if !ok {
+		return nil, fmt.Errorf("read %s %s: rows are not binary", collection, id)
+	}
+	return rows, nil
 }
 
 // indexState remembers, per store, that its database's index is built,
