@@ -116,7 +116,7 @@ func (s *Service) Credentials(ctx context.Context, f CredentialFilter) (*badges.
 		return nil, err
 	}
 	out := &badges.Page[*CredentialSummary]{Items: make([]*CredentialSummary, 0, len(page.Items)), Total: page.Total, NextCursor: page.NextCursor}
-	if err := names.fill(ctx, s, f.IssuerID, page.Items); err != nil {
+	if err := s.fillNames(ctx, names, f.IssuerID, page.Items); err != nil {
 		return nil, err
 	}
 	for _, e := range page.Items {
@@ -159,10 +159,10 @@ func (s *Service) filterNames(ctx context.Context, f CredentialFilter) (*listNam
 	return n, nil
 }
 
-// fill adds the names of the achievements and members of entries it does
-// not have yet: members from the community's member index in one pass,
-// achievements by id (a page names few).
-func (n *listNames) fill(ctx context.Context, s *Service, issuerID string, entries []CredentialEntry) error {
+// fillNames adds to n the names of the achievements and members of
+// entries it does not have yet: members from the community's member index
+// in one pass, achievements by id (a page names few).
+func (s *Service) fillNames(ctx context.Context, n *listNames, issuerID string, entries []CredentialEntry) error {
 	var members []string
 	for _, e := range entries {
 		if _, ok := n.members[e.MemberID]; !ok {

@@ -66,9 +66,8 @@ type matcher struct {
 }
 
 func newMatcher(f issuer.CredentialFilter) matcher {
-	m := matcher{member: []byte(f.MemberID), achievement: []byte(f.AchievementID), status: f.Status,
+	return matcher{member: []byte(f.MemberID), achievement: []byte(f.AchievementID), status: f.Status,
 		from: millis(f.From), to: millis(f.To), at: f.At.UnixMilli()}
-	return m
 }
 
 func (m *matcher) match(row []byte) bool {
