@@ -171,13 +171,19 @@ func (s *MemberService) memberChunks(ctx context.Context, issuer string) ([][]by
 	if err != nil {
 		return nil, err
 	}
-	var out [][]byte
+	var ids []string
 	for seq := int64(1); seq <= counts["seq"]; seq += indexChunk {
-		rows, err := keptRows(ctx, s.db, memberChunkID(issuer, seq))
-		if err != nil {
-			return nil, err
+		ids = append(ids, memberChunkID(issuer, seq))
+	}
+	contents, err := database.ReadKeptContents(ctx, s.db, database.MemberIndex, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, len(contents))
+	for i, c := range contents {
+		if out[i], err = database.BinaryField(c, "rows"); err != nil {
+			return nil, fmt.Errorf("read member index %s: %w", ids[i], err)
 		}
-		out = append(out, rows)
 	}
 	return out, nil
 }
@@ -233,22 +239,4 @@ func (s *MemberService) PrepareIndex(ctx context.Context) error {
 		return err
 	}
 	return nil
-}
-
-// keptRows are the packed rows of a chunk, not copied (see
-// database.ReadKeptContent): a search reads every chunk.
-func keptRows(ctx context.Context, db *database.DB, id string) ([]byte, error) {
-	content, err := database.ReadKeptContent(ctx, db, database.MemberIndex, id)
-	if err != nil || content == nil {
-		return nil, err
-	}
-	v, err := content.LookupErr("rows")
-	if err != nil {
-		return nil, nil // an empty chunk
-	}
-	_, rows, ok := v.BinaryOK()
-	if !ok {
-		return nil, fmt.Errorf("read member index %s: rows are not binary", id)
-	}
-	return rows, nil
 }

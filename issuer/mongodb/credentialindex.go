@@ -171,41 +171,25 @@ func (s *CredentialStore) listChunk(ctx context.Context, issuerID, id string) er
 	})
 }
 
-// chunks reads an issuer's index: the packed rows of each chunk, which
-// must not be changed.
+// chunks reads an issuer's index: the packed rows of each chunk as the
+// cache keeps them, not copied (a list reads every chunk, and copying
+// them was most of its cost), so they must not be changed.
 func (s *CredentialStore) chunks(ctx context.Context, issuerID string) ([][]byte, error) {
 	h, _, err := database.ReadKept[indexHead](ctx, s.db, database.CredentialIndex, headID(issuerID))
 	if err != nil {
 		return nil, err
 	}
-	out := make([][]byte, 0, len(h.Chunks))
-	for _, id := range h.Chunks {
-		rows, err := keptRows(ctx, s.db, database.CredentialIndex, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rows)
-	}
-	return out, nil
-}
-
-// keptRows are the packed rows of a chunk as the cache keeps them, not
-// copied: a list reads every chunk, and copying them was most of its
-// cost. They must not be changed.
-func keptRows(ctx context.Context, db *database.DB, collection, id string) ([]byte, error) {
-	content, err := database.ReadKeptContent(ctx, db, collection, id)
-	if err != nil || content == nil {
+	contents, err := database.ReadKeptContents(ctx, s.db, database.CredentialIndex, h.Chunks)
+	if err != nil {
 		return nil, err
 	}
-	v, err := content.LookupErr("rows")
-	if err != nil {
-		return nil, nil // an empty chunk
+	out := make([][]byte, len(contents))
+	for i, c := range contents {
+		if out[i], err = database.BinaryField(c, "rows"); err != nil {
+			return nil, fmt.Errorf("read %s: %w", h.Chunks[i], err)
+		}
 	}
-	_, rows, ok := v.BinaryOK()
-	if !ok {
-		return nil, fmt.Errorf("read %s %s: rows are not binary", collection, id)
-	}
-	return rows, nil
+	return out, nil
 }
 
 // indexState remembers, per store, that its database's index is built,
