@@ -3,6 +3,7 @@ package mongodb_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -62,8 +63,17 @@ func TestMemberIndex_Rebuild(t *testing.T) {
 	ctx := context.Background()
 	db := mongotest.NewDB(t)
 	s := mongodb.NewMemberService(db)
+	var csv strings.Builder
+	csv.WriteString("email,displayName\n")
 	for i := range 600 {
-		mustCreateMember(t, s, issuerA, badges.MemberInput{Email: fmt.Sprintf("m%d@example.org", i), DisplayName: fmt.Sprintf("Member %d", i)})
+		fmt.Fprintf(&csv, "m%d@example.org,Member %d\n", i, i)
+	}
+	rows, err := badges.ParseMemberCSV(strings.NewReader(csv.String()), 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.ImportMembers(ctx, issuerA, rows, false); err != nil || !rep.Applied {
+		t.Fatalf("import: %+v, %v", rep, err)
 	}
 	if _, err := db.Collection(database.MemberIndex).DeleteMany(ctx, bson.D{}); err != nil {
 		t.Fatal(err)
