@@ -103,7 +103,7 @@ func (s *Service) Credentials(ctx context.Context, f CredentialFilter) (*badges.
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	p, err := s.deps.Profiles.Profile(ctx, f.IssuerID)
+	issuerName, err := s.issuerName(ctx, f.IssuerID)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (s *Service) Credentials(ctx context.Context, f CredentialFilter) (*badges.
 	}
 	for _, e := range page.Items {
 		out.Items = append(out.Items, &CredentialSummary{CredentialEntry: e, Status: EntryStatus(e.RevokedAt, e.ValidUntil, f.At),
-			IssuerName: p.Name, AchievementName: names.achievements[e.AchievementID], MemberName: names.members[e.MemberID]})
+			IssuerName: issuerName, AchievementName: names.achievements[e.AchievementID], MemberName: names.members[e.MemberID]})
 	}
 	return out, nil
 }
@@ -137,14 +137,14 @@ type listNames struct {
 func (s *Service) filterNames(ctx context.Context, f CredentialFilter) (*listNames, error) {
 	n := &listNames{achievements: map[string]string{}, members: map[string]string{}}
 	if f.AchievementID != "" {
-		a, err := s.deps.Achievements.Achievement(ctx, f.AchievementID)
-		if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && a.IssuerID != f.IssuerID) {
+		a, err := s.achievementName(ctx, f.AchievementID)
+		if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && a.issuerID != f.IssuerID) {
 			return nil, &badges.Error{Code: badges.ENOTFOUND, Field: "achievement", Message: "Issuer " + f.IssuerID + " has no achievement " + quote(f.AchievementID) + "."}
 		}
 		if err != nil {
 			return nil, err
 		}
-		n.achievements[a.ID] = a.Name
+		n.achievements[f.AchievementID] = a.name
 	}
 	if f.MemberID != "" {
 		m, err := s.deps.Members.MemberNames(ctx, f.IssuerID, []string{f.MemberID})
@@ -161,7 +161,8 @@ func (s *Service) filterNames(ctx context.Context, f CredentialFilter) (*listNam
 
 // fillNames adds to n the names of the achievements and members of
 // entries it does not have yet: members from the community's member index
-// in one pass, achievements by id (a page names few).
+// in one pass, achievements by id (a page names few), each read at most
+// once a second (see nameFreshness).
 func (s *Service) fillNames(ctx context.Context, n *listNames, issuerID string, entries []CredentialEntry) error {
 	var members []string
 	for _, e := range entries {
@@ -171,10 +172,10 @@ func (s *Service) fillNames(ctx context.Context, n *listNames, issuerID string, 
 		if _, ok := n.achievements[e.AchievementID]; ok {
 			continue
 		}
-		a, err := s.deps.Achievements.Achievement(ctx, e.AchievementID)
+		a, err := s.achievementName(ctx, e.AchievementID)
 		switch {
 		case err == nil:
-			n.achievements[e.AchievementID] = a.Name
+			n.achievements[e.AchievementID] = a.name
 		case badges.ErrorCode(err) == badges.ENOTFOUND:
 			n.achievements[e.AchievementID] = ""
 		default:
