@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -97,9 +96,6 @@ func (n *activityNames) json(ctx context.Context, l badges.LoggedActivity) (acti
 // handleMemberActivities lists a member's activities, newest first, voided
 // ones included, from the member's activity index.
 func (s *Server) handleMemberActivities(c echo.Context) error {
-	if err := onlyQueryParams(c, "limit", "cursor"); err != nil {
-		return err
-	}
 	o, err := listParams(c)
 	if err != nil {
 		return err
@@ -180,24 +176,4 @@ func pathParam(c echo.Context, name string) (string, error) {
 		return "", badges.Errorf(badges.EINVALID, "The path segment %q is not escaped properly.", v)
 	}
 	return u, nil
-}
-
-// onlyQueryParams refuses query parameters other than the named ones,
-// naming the first unknown one.
-func onlyQueryParams(c echo.Context, known ...string) error {
-	var unknown []string
-	for k := range c.QueryParams() {
-		if !slices.Contains(known, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	slices.Sort(unknown)
-	name := unknown[0]
-	if len(name) > 40 {
-		name = name[:40] + "…" // echoed input stays short
-	}
-	return badges.FieldErrorf(name, "There is no query parameter %q here; the parameters are %s.", name, strings.Join(known, ", "))
 }

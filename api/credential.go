@@ -17,6 +17,8 @@ type Issuing interface {
 	Award(ctx context.Context, issuerID string, in badges.AwardInput) (*issuer.Credential, bool, error)
 	AwardMany(ctx context.Context, issuerID, requestKey string, ins []badges.AwardInput) ([]issuer.BulkResult, error)
 	Credential(ctx context.Context, id string) (*issuer.Credential, error)
+	// Credentials lists a community's credentials, with names.
+	Credentials(ctx context.Context, f issuer.CredentialFilter) (*badges.Page[*issuer.CredentialSummary], error)
 	Revoke(ctx context.Context, id, reason string) (*issuer.Credential, error)
 	StatusListCredential(ctx context.Context, issuerID string, number int) ([]byte, error)
 	Keys(ctx context.Context, issuerID string) ([]*issuer.Key, error)

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -24,25 +23,6 @@ func wantsCSV(c echo.Context) (bool, error) {
 		return true, nil
 	}
 	return false, badges.FieldErrorf("format", "The query parameter \"format\" must be json or csv.")
-}
-
-// onlyQuery refuses query parameters an endpoint does not take, naming
-// the first unknown one (in order, so the answer is the same each time).
-func onlyQuery(c echo.Context, known ...string) error {
-	var unknown []string
-	for name := range c.QueryParams() {
-		if !slices.Contains(known, name) {
-			unknown = append(unknown, name)
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	slices.Sort(unknown)
-	if len(known) == 0 {
-		return badges.FieldErrorf(unknown[0], "The query parameter %q is not one this endpoint takes; it takes none.", unknown[0])
-	}
-	return badges.FieldErrorf(unknown[0], "The query parameter %q is not one this endpoint takes; it takes %s.", unknown[0], strings.Join(known, ", "))
 }
 
 // writeCSV answers with a CSV file of a header row and rows, to be saved

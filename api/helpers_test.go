@@ -70,7 +70,7 @@ func newTestServerWith(t testing.TB, db *database.DB, fetcher *verifier.Fetcher,
 	// The award queue's worker, as the program runs it.
 	work, stop := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
-	go func() { defer close(stopped); l.Work(work, 50*time.Millisecond, 0) }()
+	go func() { defer close(stopped); l.Work(work, 50*time.Millisecond, 0, slog.New(slog.DiscardHandler)) }()
 	t.Cleanup(func() { stop(); <-stopped })
 	srv, err := l.Server(cfg)
 	if err != nil {

@@ -65,8 +65,12 @@ func (s *Server) handleMemberList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	q, err := badges.CheckQuery(c.QueryParam("q"))
+	if err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
-	p, err := s.svc.Members.Members(ctx, badges.MemberFilter{IssuerID: c.Param("issuer"), Email: c.QueryParam("email"), ListOptions: o})
+	p, err := s.svc.Members.Members(ctx, badges.MemberFilter{IssuerID: c.Param("issuer"), Email: c.QueryParam("email"), Query: q, ListOptions: o})
 	if err != nil {
 		return err
 	}

@@ -111,9 +111,6 @@ func (s *Server) handleOutcomeCreate(c echo.Context) error {
 }
 
 func (s *Server) handleOutcomeList(c echo.Context) error {
-	if err := onlyQuery(c, "status"); err != nil {
-		return err
-	}
 	st := badges.OutcomeStatus(c.QueryParam("status"))
 	if st != "" && st != badges.OutcomeActive && st != badges.OutcomeArchived {
 		return badges.FieldErrorf("status", "The query parameter \"status\" must be active or archived.")

@@ -129,6 +129,7 @@ func (s *Server) routeTable() []route {
 		{post, "/api/v1/issuers/:issuer/keys/rotate", s.handleKeyRotate, adminKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/issuers/:issuer/awards", s.handleAwardCreate, adminKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/awards/bulk", s.handleAwardBulk, adminKey, long, jsonErrors, compressed, limits{body: maxBulkBytes}},
+		{get, "/api/v1/issuers/:issuer/credentials", s.handleCredentialList, readKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/credentials/:credential", s.handleCredentialGet, readKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/credentials/:credential/revoke", s.handleCredentialRevoke, adminKey, quick, jsonErrors, compressed, object},
 
@@ -202,13 +203,15 @@ func (s *Server) routeTable() []route {
 }
 
 // register adds the table's routes to Echo, each wrapped in its policy:
-// compression, body limit, time limit, access, then its per-client limits.
+// compression, body limit, time limit, access, its per-client limits,
+// then the query parameters it takes (query.go).
 // The policy is route middleware, not global, so that a request matching no
 // route is answered 404 or 405 at once (the OpenAPI document shows every
 // route anyway).
 func (s *Server) register(table []route) error {
 	gzip := middleware.GzipWithConfig(middleware.GzipConfig{Level: 1}) // pages and JSON shrink nearly as much as at the default level, at a fraction of its CPU
 	s.routes = make(map[string]route, len(table))
+	params := queryParams()
 	for _, rt := range table {
 		key := rt.method + " " + rt.path
 		if err := rt.check(); err != nil {
@@ -228,9 +231,10 @@ func (s *Server) register(table []route) error {
 			chain = append(chain, s.authorize(rt.access))
 		}
 		chain = append(chain, rt.limits.guards...)
+		chain = append(chain, strictQuery(params[key], rt.publicGet()))
 		s.echo.Add(rt.method, rt.path, rt.handler, chain...)
 	}
-	return nil
+	return checkQueryParams(params, s.routes)
 }
 
 // check refuses a route whose policy is left at a zero value.

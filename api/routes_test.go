@@ -63,6 +63,7 @@ var routeAccess = map[string]string{
 	"POST /api/v1/issuers/:issuer/keys/rotate":                "admin",
 	"POST /api/v1/issuers/:issuer/awards":                     "admin",
 	"POST /api/v1/issuers/:issuer/awards/bulk":                "admin",
+	"GET /api/v1/issuers/:issuer/credentials":                 "read",
 	"GET /api/v1/credentials/:credential":                     "read",
 	"POST /api/v1/credentials/:credential/revoke":             "admin",
 

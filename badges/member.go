@@ -46,6 +46,7 @@ type MemberFilter struct {
 	IssuerID   string
 	Email      string // exact match, when set
 	ExternalID string // exact match, when set (and Email is not)
+	Query      string // a search, folded (CheckQuery): part of the name, e-mail address or external id
 	ListOptions
 }
 
@@ -60,6 +61,9 @@ type MemberService interface {
 	DeleteMember(ctx context.Context, id string) error
 	Members(ctx context.Context, f MemberFilter) (*Page[*Member], error)
 	ImportMembers(ctx context.Context, issuerID string, rows []ImportRow, dryRun bool) (*ImportReport, error)
+	// MemberNames returns the display names of those of ids that are the
+	// issuer's members, from the community's member index.
+	MemberNames(ctx context.Context, issuerID string, ids []string) (map[string]string, error)
 }
 
 const (

@@ -54,6 +54,7 @@ type CredentialStore interface {
 	// RevokeCredential marks a credential revoked; ECONFLICT when it was
 	// already.
 	RevokeCredential(ctx context.Context, id, reason string, at time.Time) (*Credential, error)
+	CredentialIndex
 }
 
 // StatusList is one of an issuer's revocation lists.

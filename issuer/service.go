@@ -34,6 +34,7 @@ type Service struct {
 	perms   sync.Map // status list id → *ob3.Permutation
 	lists   sync.Map // status list id → *signedList
 	keyDocs sync.Map // "<issuer>/<key id>" → keyDoc
+	names   sync.Map // issuer or achievement id → shownName, for lists
 }
 
 // NewService returns the issuing service.

@@ -204,14 +204,18 @@ func insertNewest(list []ShowcaseEntry, e ShowcaseEntry, limit int) []ShowcaseEn
 	return list
 }
 
-// recordIssued lists credentials of one issuer on their members' and
-// achievements' showcases and counts them in the community's statistics:
+// recordIssued lists credentials of one issuer in its credential index and
+// on their members' and achievements' showcases, and counts them in the
+// community's statistics:
 // the weekly award counts and the level funnel. A credential its member's
 // showcase lists already is not counted again, so recording twice is
 // harmless.
 func (s *Service) recordIssued(ctx context.Context, creds []*Credential) error {
 	if len(creds) == 0 {
 		return nil
+	}
+	if err := s.deps.Credentials.IndexCredentials(ctx, creds); err != nil {
+		return err
 	}
 	byMember := map[string][]ShowcaseEntry{}
 	var members []string
@@ -255,6 +259,9 @@ func (s *Service) recordIssued(ctx context.Context, creds []*Credential) error {
 // uncounts it on its achievement's, once: recording it again changes
 // nothing.
 func (s *Service) recordRevoked(ctx context.Context, c *Credential) error {
+	if err := s.deps.Credentials.IndexCredentials(ctx, []*Credential{c}); err != nil {
+		return err
+	}
 	first := false
 	err := s.deps.Showcases.UpdateMemberShowcases(ctx, []string{c.MemberID}, func(_ string, sc *MemberShowcase) error {
 		first = sc.MarkRevoked(c.ID)

@@ -38,6 +38,9 @@ const (
 	ActivityIndex       = "activityindex" // each member's activities, newest first
 	Reviews             = "reviews"       // each community's credentials to review after corrections
 	Reevaluations       = "reevaluations"
+	// Indexes of what lists filter on, per community (computed documents).
+	CredentialIndex = "credentialindex"
+	MemberIndex     = "memberindex"
 )
 
 // all are created when a database is opened.
@@ -49,6 +52,7 @@ var all = []string{
 	Outcomes, Measures,
 	ActivityIndex, Reviews,
 	Reevaluations,
+	CredentialIndex, MemberIndex,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

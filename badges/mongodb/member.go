@@ -55,12 +55,17 @@ func membersCounter(issuer string) string  { return "members:" + issuer }
 
 // MemberService stores members with unique e-mail addresses per issuer and
 // unique slugs.
-type MemberService struct{ db *database.DB }
+type MemberService struct {
+	db    *database.DB
+	index *memberIndexState // memberindex.go
+}
 
 var _ badges.MemberService = (*MemberService)(nil)
 
 // NewMemberService returns the member service of db.
-func NewMemberService(db *database.DB) *MemberService { return &MemberService{db: db} }
+func NewMemberService(db *database.DB) *MemberService {
+	return &MemberService{db: db, index: &memberIndexState{}}
+}
 
 func (s *MemberService) record(ctx context.Context, id string) (*memberRecord, error) {
 	var r memberRecord
@@ -276,6 +281,9 @@ func (s *MemberService) save(ctx context.Context, r, old *memberRecord) (saved b
 	if res.MatchedCount == 0 {
 		return false, nil
 	}
+	if err := s.indexMembers(ctx, []*memberRecord{r}); err != nil {
+		return false, err
+	}
 	now := memberKeys(r)
 	for _, k := range memberKeys(old) {
 		if !slices.Contains(now, k) {
@@ -300,21 +308,26 @@ func (s *MemberService) DeleteMember(ctx context.Context, id string) error {
 	}
 	s.release(ctx, memberKeys(r), r.ID)
 	s.unlist(ctx, []*memberRecord{r})
+	if err := s.unindexMember(ctx, r); err != nil {
+		return err
+	}
 	_, err = s.db.IncCounter(context.WithoutCancel(ctx), membersCounter(r.Issuer), "count", -1)
 	return err
 }
 
-// Members lists an issuer's members in creation order, or finds one by
-// e-mail.
+// Members lists an issuer's members in creation order, finds one by
+// e-mail or external id, or searches them (membersearch.go).
 func (s *MemberService) Members(ctx context.Context, f badges.MemberFilter) (*badges.Page[*badges.Member], error) {
 	if err := f.Normalize(); err != nil {
 		return nil, err
 	}
-	if f.Email != "" {
-		return s.memberByEmail(ctx, f.IssuerID, f.Email)
-	}
-	if f.ExternalID != "" {
-		return s.memberByExternalID(ctx, f.IssuerID, f.ExternalID)
+	switch {
+	case f.Email != "":
+		return matching(s.memberByEmail(ctx, f.IssuerID, f.Email))(f.Query)
+	case f.ExternalID != "":
+		return matching(s.memberByExternalID(ctx, f.IssuerID, f.ExternalID))(f.Query)
+	case f.Query != "":
+		return s.search(ctx, f)
 	}
 	after := ""
 	if f.Cursor != "" {

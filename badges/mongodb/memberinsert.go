@@ -61,6 +61,7 @@ func (s *MemberService) insertMembers(ctx context.Context, recs []*memberRecord)
 		s.unlist(ctx, gone)
 		_, _ = s.db.IncCounter(context.WithoutCancel(ctx), membersCounter(issuer), "count", -int64(len(gone)))
 	}
+	s.indexStored(ctx, recs, errs)
 	return errs, absent
 }
 
@@ -112,5 +113,26 @@ func (s *MemberService) unlist(ctx context.Context, recs []*memberRecord) {
 		_, _ = s.db.Collection(database.MemberPages).UpdateOne(ctx, database.ByID(page),
 			bson.D{{Key: "$pull", Value: bson.D{{Key: "ids", Value: pageEntry(r.Seq, r.ID)}}}})
 		unlock()
+	}
+}
+
+// indexStored puts the members an insert stored in the member index. If
+// that fails, the database's error is reported for them (they are stored,
+// and keep their keys) and searches miss them until the index is rebuilt.
+func (s *MemberService) indexStored(ctx context.Context, recs []*memberRecord, errs []error) {
+	var stored []*memberRecord
+	var at []int
+	for i, r := range recs {
+		if errs[i] == nil {
+			stored, at = append(stored, r), append(at, i)
+		}
+	}
+	if len(stored) == 0 {
+		return
+	}
+	if err := s.indexMembers(ctx, stored); err != nil {
+		for _, i := range at {
+			errs[i] = err
+		}
 	}
 }

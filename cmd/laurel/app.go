@@ -94,13 +94,15 @@ func (m *Main) Run(ctx context.Context) error {
 	// The award queue and the re-evaluations of rules are worked in the
 	// background, and what a crash left of them is taken up at the next
 	// start: at once on the embedded engine, which one process owns.
+	// Indexes missing or outdated are rebuilt meanwhile (lists that need
+	// them answer 503 until then).
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopWork, m.workDone = stopWork, make(chan struct{})
 	takeOver := badges.StaleReevaluationAge
 	if m.engine != nil {
 		takeOver = 0
 	}
-	go func() { defer close(m.workDone); l.Work(workCtx, awardInterval, takeOver) }()
+	go func() { defer close(m.workDone); l.Work(workCtx, awardInterval, takeOver, m.log) }()
 	if m.Config.DebugAddr != "" {
 		if err := m.serveDebug(); err != nil {
 			return err
@@ -113,7 +115,8 @@ func (m *Main) Run(ctx context.Context) error {
 
 // build opens the database, wires Laurel on it, makes the first admin key
 // and seeds the demo when asked, and returns the HTTP API's server and the
-// Laurel whose background work is to be run.
+// Laurel whose background work is to be run (the award queue, the
+// re-evaluations, the index rebuilds).
 func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.Laurel, error) {
 	l, err := m.open(ctx, baseURL, verifier.NewFetcher(verifier.FetcherOptions{}))
 	if err != nil {

@@ -44,13 +44,19 @@ func (r *credentialRecord) credential() *issuer.Credential {
 		StatusIndex: r.StatusIndex, JSON: []byte(r.JSON), JWT: r.JWT, RevokedAt: r.RevokedAt, RevocationReason: r.RevocationReason}
 }
 
-// CredentialStore keeps issued credentials by id.
-type CredentialStore struct{ db *database.DB }
+// CredentialStore keeps issued credentials by id, and each community's
+// credential index (credentialindex.go).
+type CredentialStore struct {
+	db    *database.DB
+	index *indexState
+}
 
 var _ issuer.CredentialStore = (*CredentialStore)(nil)
 
 // NewCredentialStore returns the credential store of db.
-func NewCredentialStore(db *database.DB) *CredentialStore { return &CredentialStore{db: db} }
+func NewCredentialStore(db *database.DB) *CredentialStore {
+	return &CredentialStore{db: db, index: &indexState{}}
+}
 
 // CreateCredential stores a credential.
 func (s *CredentialStore) CreateCredential(ctx context.Context, c *issuer.Credential) error {

@@ -131,6 +131,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		c.Logger = slog.Default()
 	}
 	st := NewStores(db)
+	if err := st.PrepareIndexes(context.Background()); err != nil {
+		return nil, err
+	}
 	l := &Laurel{DB: db, Stores: st, URLs: urls, Loader: c.Loader}
 	l.Issuing = NewIssuing(st, c.Sealer, urls, c.Loader)
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
@@ -217,12 +220,14 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 }
 
 // Work runs the background work until ctx ends: the award queue's worker,
-// every interval, and the re-evaluations of rules for every member. At
-// start the re-evaluations take over the jobs left running for takeOver
-// (see badges.Reevaluator.Run).
-func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration) {
+// every interval, the re-evaluations of rules for every member, and the
+// rebuild of list indexes missing or outdated (logged to log). At start
+// the re-evaluations take over the jobs left running for takeOver (see
+// badges.Reevaluator.Run).
+func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log *slog.Logger) {
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
+	go func() { defer wg.Done(); l.Stores.RebuildIndexes(ctx, log) }()
 	go func() { defer wg.Done(); l.Awarder.Run(ctx, interval) }()
 	go func() { defer wg.Done(); l.Reevaluator.Run(ctx, interval, takeOver) }()
 	wg.Wait()

@@ -132,7 +132,7 @@ func TestLaurel_WorkTakesUpReevaluations(t *testing.T) {
 	next := build()
 	work, stop := context.WithCancel(ctx)
 	stopped := make(chan struct{})
-	go func() { defer close(stopped); next.Work(work, 20*time.Millisecond, 0) }()
+	go func() { defer close(stopped); next.Work(work, 20*time.Millisecond, 0, slog.New(slog.DiscardHandler)) }()
 	defer func() { stop(); <-stopped }()
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		j, err = next.Reevaluator.Reevaluation(ctx, j.ID)
