@@ -47,6 +47,9 @@ type CohortStore interface {
 	// CohortByName finds a community's cohort by name, case-insensitively;
 	// ENOTFOUND when there is none.
 	CohortByName(ctx context.Context, issuerID, name string) (*Cohort, error)
+	// NamedCohort is CohortByName without the member count (Members is
+	// 0), which costs a read of the whole member list.
+	NamedCohort(ctx context.Context, issuerID, name string) (*Cohort, error)
 	// Cohorts lists a community's cohorts by name, without their member
 	// counts (Members is 0).
 	Cohorts(ctx context.Context, issuerID string) ([]*Cohort, error)

@@ -77,7 +77,7 @@ func (c *Catalogue) resolveCohorts(ctx context.Context, issuerID string, r *Rule
 // fields named it.
 func (c *Catalogue) findCohort(ctx context.Context, issuerID string, cc *CohortCond) (*Cohort, string, error) {
 	if cc.ID == "" {
-		co, err := c.cohorts.CohortByName(ctx, issuerID, cc.Name)
+		co, err := c.cohorts.NamedCohort(ctx, issuerID, cc.Name)
 		return co, "name", err
 	}
 	co, err := c.cohorts.Cohort(ctx, cc.ID)
@@ -100,7 +100,7 @@ func (c *Catalogue) resolveLegacyCohorts(ctx context.Context, issuerID string, r
 			if cd.Kind() != KindCohort || cd.Cohort.ID != "" {
 				return nil
 			}
-			co, err := c.cohorts.CohortByName(ctx, issuerID, cd.Cohort.Name)
+			co, err := c.cohorts.NamedCohort(ctx, issuerID, cd.Cohort.Name)
 			if err == nil {
 				cd.Cohort.ID = co.ID
 			}
