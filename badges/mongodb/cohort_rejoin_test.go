@@ -144,3 +144,46 @@ func BenchmarkCohorts_ActivityRejoin(b *testing.B) {
 		})
 	}
 }
+
+// countedReads is a cohort store that counts the reads of a cohort with
+// its member count, which read the cohort's whole member list.
+type countedReads struct {
+	*mongodb.CohortStore
+	n int
+}
+
+func (s *countedReads) CohortByName(ctx context.Context, issuerID, name string) (*badges.Cohort, error) {
+	s.n++
+	return s.CohortStore.CohortByName(ctx, issuerID, name)
+}
+
+func (s *countedReads) Cohort(ctx context.Context, id string) (*badges.Cohort, error) {
+	s.n++
+	return s.CohortStore.Cohort(ctx, id)
+}
+
+// TestAwarder_ActivityCohortNoCount: recording an activity that names a
+// cohort, with a rule saved before cohorts had ids naming it, reads no
+// cohort's member list to count it.
+func TestAwarder_ActivityCohortNoCount(t *testing.T) {
+	ctx := t.Context()
+	db := mongotest.NewDB(t)
+	aw := newBatchAwarder(db)
+	store := &countedReads{CohortStore: mongodb.NewCohortStore(db)}
+	cs := badges.NewCohorts(store, aw)
+	if _, err := cs.Create(ctx, issuerA, "Spring"); err != nil {
+		t.Fatal(err)
+	}
+	legacy := mustParseRule(t, `{"condition":{"cohort":{"name":"spring"}}}`)
+	if err := mongodb.NewRuleStore(db).SetRule(ctx, issuerA, badges.NewID(), legacy); err != nil {
+		t.Fatal(err)
+	}
+	f := &rejoinFixture{db: db, aw: aw}
+	f.member = mustCreateMember(t, mongodb.NewMemberService(db), issuerA, badges.MemberInput{Email: "ada@example.org", DisplayName: "Ada"}).ID
+	store.n = 0
+	f.record(t, "joins")
+	f.record(t, "again")
+	if store.n != 0 {
+		t.Errorf("recording read %d cohorts with their member counts", store.n)
+	}
+}
