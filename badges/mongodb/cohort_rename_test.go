@@ -122,4 +122,3 @@ func TestCohorts_RenameAgainRealigns(t *testing.T) {
 		t.Errorf("the rule after the rename was sent again: %s", r)
 	}
 }
-
