@@ -39,16 +39,16 @@ func (l *idList) remove(id string) bool {
 	return found
 }
 
-// errUnchanged leaves a list that needs no change as it is: a cohort's
+// errIDsUnchanged leaves a list that needs no change as it is: a cohort's
 // member list is one document of up to 50,000 ids (about 1 MB), not to be
 // written again for a member in it already.
-var errUnchanged = errors.New("unchanged")
+var errIDsUnchanged = errors.New("unchanged")
 
 // modifyList changes a list of ids atomically; a change that returns
-// errUnchanged writes nothing.
+// errIDsUnchanged writes nothing.
 func (s *CohortStore) modifyList(ctx context.Context, collection, id string, change func(*idList) error) error {
 	err := database.Modify(ctx, s.db, collection, id, func(l *idList, _ bool) error { return change(l) })
-	if errors.Is(err, errUnchanged) {
+	if errors.Is(err, errIDsUnchanged) {
 		return nil
 	}
 	return err
@@ -67,7 +67,7 @@ func (s *CohortStore) JoinCohort(ctx context.Context, cohortID string, memberIDs
 				return &badges.Error{Code: badges.ECONFLICT, Field: "memberId",
 					Message: fmt.Sprintf("Member %s is in %d cohorts, the most a member can be in.", m, badges.MaxRecordCohorts)}
 			case !added:
-				return errUnchanged
+				return errIDsUnchanged
 			}
 			return nil
 		})
@@ -92,7 +92,7 @@ func (s *CohortStore) JoinCohort(ctx context.Context, cohortID string, memberIDs
 			changed = changed || added
 		}
 		if !changed {
-			return errUnchanged
+			return errIDsUnchanged
 		}
 		return nil
 	})
@@ -128,7 +128,7 @@ func (s *CohortStore) dropCohort(ctx context.Context, memberID, cohortID string)
 func removing(id string) func(*idList) error {
 	return func(l *idList) error {
 		if !l.remove(id) {
-			return errUnchanged
+			return errIDsUnchanged
 		}
 		return nil
 	}
