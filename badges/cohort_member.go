@@ -144,14 +144,14 @@ func (a *Awarder) joinActivityCohorts(ctx context.Context, issuerID, memberID st
 		return nil, nil
 	}
 	seen := map[string]bool{}
-	var ids, in []string
-	var err error
+	var ids, in []string // in: the member's cohorts, read with the first name
 	for _, act := range acts {
 		name := strings.TrimSpace(act.Cohort)
 		if name == "" || seen[FoldCohortName(name)] {
 			continue
 		}
 		if len(seen) == 0 {
+			var err error
 			if in, err = a.cohorts.store.MemberCohorts(ctx, memberID); err != nil {
 				return nil, err
 			}
