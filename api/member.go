@@ -99,14 +99,23 @@ func (s *Server) handleMemberUpdate(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.memberJSON(m))
 }
 
+// handleMemberDelete deletes a member, then takes them out of their
+// cohorts. The clean-up runs even when the member is gone already, so
+// that a delete whose clean-up failed is completed by sending it again
+// (the answer is then a 404).
 func (s *Server) handleMemberDelete(c echo.Context) error {
-	if err := s.svc.Members.DeleteMember(c.Request().Context(), c.Param("member")); err != nil {
+	ctx, id := c.Request().Context(), c.Param("member")
+	err := s.svc.Members.DeleteMember(ctx, id)
+	if err != nil && badges.ErrorCode(err) != badges.ENOTFOUND {
 		return err
 	}
-	if err := s.svc.Cohorts.ForgetMember(c.Request().Context(), c.Param("member")); err != nil {
+	if err := s.svc.Cohorts.ForgetMember(ctx, id); err != nil {
 		return err
 	}
-	s.forgetMember(c.Param("member"))
+	if err != nil {
+		return err
+	}
+	s.forgetMember(id)
 	return c.NoContent(http.StatusNoContent)
 }
 

@@ -15,9 +15,9 @@ type IssueFunc func(ctx context.Context, issuerID string, in AwardInput) (creden
 // HoldingsFunc lists the achievements a member holds (not revoked).
 type HoldingsFunc func(ctx context.Context, memberID string) (map[string]bool, error)
 
-// RevokedFunc lists the achievements a member was awarded and holds no
-// longer, every credential of them revoked, with when the latest of
-// those was earned.
+// RevokedFunc lists the achievements of which a member had a credential
+// revoked, with when the latest revoked one was earned, whether or not
+// they hold another credential of it.
 type RevokedFunc func(ctx context.Context, memberID string) (map[string]time.Time, error)
 
 // Awarder turns recorded activity into awards: it keeps each member's
@@ -144,14 +144,14 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 // rule is met, the member does not hold the badge unless it is
 // repeatable, and an admin did not revoke it from them in the rule's
 // current period (any time, for a rule without one), however it was
-// awarded.
+// awarded and whatever other credential of it they hold.
 func (a *Awarder) awardable(ctx context.Context, met bool, memberID string, ach *Achievement, rulePeriod, period string, held *holdings) (bool, error) {
 	switch {
 	case met && held.has(ach.ID) && !ach.Repeatable:
 		return false, nil
 	case held.err != nil:
 		return false, held.err
-	case !met || a.Revoked == nil || held.has(ach.ID):
+	case !met || a.Revoked == nil:
 		return met, nil
 	}
 	revoked, err := a.Revoked(ctx, memberID)

@@ -47,6 +47,9 @@ type CohortStore interface {
 	// CohortByName finds a community's cohort by name, case-insensitively;
 	// ENOTFOUND when there is none.
 	CohortByName(ctx context.Context, issuerID, name string) (*Cohort, error)
+	// NamedCohort is CohortByName without the member count (Members is
+	// 0), which costs a read of the whole member list.
+	NamedCohort(ctx context.Context, issuerID, name string) (*Cohort, error)
 	// Cohorts lists a community's cohorts by name, without their member
 	// counts (Members is 0).
 	Cohorts(ctx context.Context, issuerID string) ([]*Cohort, error)
@@ -61,6 +64,11 @@ type CohortStore interface {
 	// LeaveCohort removes a member from a cohort; leaving one the member
 	// is not in is no error.
 	LeaveCohort(ctx context.Context, cohortID, memberID string) error
+	// ChangeRule changes an achievement's rule, for a rename of a cohort
+	// it names, with a compare-and-swap on the rule as read: change says
+	// whether it changed it. A rule changed meanwhile is read again; one
+	// removed meanwhile stays removed.
+	ChangeRule(ctx context.Context, achievementID string, change func(*Rule) bool) error
 	// MemberCohorts lists the ids of the cohorts a member is in, sorted.
 	MemberCohorts(ctx context.Context, memberID string) ([]string, error)
 	// CohortMembers lists the ids of a cohort's members, sorted.
@@ -173,6 +181,8 @@ type CohortUpdate struct {
 
 // Update renames, archives or unarchives a cohort. Rules name cohorts by
 // id, so a rename keeps them working; their narratives take the new name.
+// The rules are realigned whenever a name is given, changed or not, so
+// that sending a rename cut short by a failure again finishes it.
 func (cs *Cohorts) Update(ctx context.Context, id string, u CohortUpdate) (*Cohort, error) {
 	if u.Name != nil {
 		name, err := CheckCohortName("name", *u.Name)
@@ -181,9 +191,8 @@ func (cs *Cohorts) Update(ctx context.Context, id string, u CohortUpdate) (*Coho
 		}
 		u.Name = &name
 	}
-	old, err := cs.Cohort(ctx, id)
-	if err != nil {
-		return nil, err
+	if !ValidID(id) {
+		return nil, Errorf(ENOTFOUND, "No cohort with id %q.", id)
 	}
 	now := cs.awarder.now()
 	c, err := cs.store.UpdateCohort(ctx, id, func(c *Cohort) error {
@@ -196,7 +205,7 @@ func (cs *Cohorts) Update(ctx context.Context, id string, u CohortUpdate) (*Coho
 		c.UpdatedAt = now
 		return nil
 	})
-	if err != nil || c.Name == old.Name {
+	if err != nil || u.Name == nil {
 		return c, err
 	}
 	return c, cs.awarder.Catalogue.renameCohort(ctx, c)

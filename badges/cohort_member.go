@@ -135,18 +135,26 @@ func (cs *Cohorts) mirror(ctx context.Context, rs *ruleSet, memberID string, c *
 // matched case-insensitively, creating a cohort that does not exist yet:
 // an integration reports the cohort as its platform knows it. Archived
 // cohorts, full cohorts and members in MaxRecordCohorts cohorts are passed
-// over; the activity is recorded all the same. It returns the ids of the
-// cohorts, for the caller to put in the member's record.
+// over; the activity is recorded all the same. A cohort the member is in
+// already is not joined again: an integration names it with every event.
+// It returns the ids of the cohorts, for the caller to put in the
+// member's record.
 func (a *Awarder) joinActivityCohorts(ctx context.Context, issuerID, memberID string, acts []Activity) ([]string, error) {
 	if a.cohorts == nil {
 		return nil, nil
 	}
 	seen := map[string]bool{}
-	var ids []string
+	var ids, in []string // in: the member's cohorts, read with the first name
 	for _, act := range acts {
 		name := strings.TrimSpace(act.Cohort)
 		if name == "" || seen[FoldCohortName(name)] {
 			continue
+		}
+		if len(seen) == 0 {
+			var err error
+			if in, err = a.cohorts.store.MemberCohorts(ctx, memberID); err != nil {
+				return nil, err
+			}
 		}
 		seen[FoldCohortName(name)] = true
 		c, err := a.cohorts.byNameOrNew(ctx, issuerID, name)
@@ -154,6 +162,10 @@ func (a *Awarder) joinActivityCohorts(ctx context.Context, issuerID, memberID st
 			return nil, err
 		}
 		if c == nil || c.Archived {
+			continue
+		}
+		if _, found := slices.BinarySearch(in, c.ID); found {
+			ids = append(ids, c.ID)
 			continue
 		}
 		errs, err := a.cohorts.store.JoinCohort(ctx, c.ID, []string{memberID})
@@ -172,13 +184,13 @@ func (a *Awarder) joinActivityCohorts(ctx context.Context, issuerID, memberID st
 // MaxCohorts. Creations are made one at a time, so that activities naming
 // a new cohort at once find the one the first of them created.
 func (cs *Cohorts) byNameOrNew(ctx context.Context, issuerID, name string) (*Cohort, error) {
-	c, err := cs.store.CohortByName(ctx, issuerID, name)
+	c, err := cs.store.NamedCohort(ctx, issuerID, name)
 	if ErrorCode(err) != ENOTFOUND {
 		return c, err
 	}
 	cs.creating.Lock()
 	defer cs.creating.Unlock()
-	c, err = cs.store.CohortByName(ctx, issuerID, name)
+	c, err = cs.store.NamedCohort(ctx, issuerID, name)
 	if ErrorCode(err) != ENOTFOUND {
 		return c, err
 	}
@@ -189,7 +201,7 @@ func (cs *Cohorts) byNameOrNew(ctx context.Context, issuerID, name string) (*Coh
 	case ErrorCode(err) == ECONFLICT && ErrorField(err) == "name":
 		// Created meanwhile by another process; while it is being
 		// stored, the member joins with a later activity.
-		c, err = cs.store.CohortByName(ctx, issuerID, name)
+		c, err = cs.store.NamedCohort(ctx, issuerID, name)
 		if ErrorCode(err) == ENOTFOUND {
 			return nil, nil
 		}

@@ -77,7 +77,7 @@ func (c *Catalogue) resolveCohorts(ctx context.Context, issuerID string, r *Rule
 // fields named it.
 func (c *Catalogue) findCohort(ctx context.Context, issuerID string, cc *CohortCond) (*Cohort, string, error) {
 	if cc.ID == "" {
-		co, err := c.cohorts.CohortByName(ctx, issuerID, cc.Name)
+		co, err := c.cohorts.NamedCohort(ctx, issuerID, cc.Name)
 		return co, "name", err
 	}
 	co, err := c.cohorts.Cohort(ctx, cc.ID)
@@ -100,7 +100,7 @@ func (c *Catalogue) resolveLegacyCohorts(ctx context.Context, issuerID string, r
 			if cd.Kind() != KindCohort || cd.Cohort.ID != "" {
 				return nil
 			}
-			co, err := c.cohorts.CohortByName(ctx, issuerID, cd.Cohort.Name)
+			co, err := c.cohorts.NamedCohort(ctx, issuerID, cd.Cohort.Name)
 			if err == nil {
 				cd.Cohort.ID = co.ID
 			}
@@ -118,25 +118,34 @@ func (c *Catalogue) resolveLegacyCohorts(ctx context.Context, issuerID string, r
 
 // renameCohort gives the community's rules that name a cohort its new
 // name. It changes no rule's meaning, so it is stored without evaluating.
+// Each rule is changed by a compare-and-swap on it as stored, so that a
+// rule replaced meanwhile keeps its new content and one removed
+// meanwhile stays removed.
 func (c *Catalogue) renameCohort(ctx context.Context, co *Cohort) error {
 	rules, err := c.rules.Rules(ctx, co.IssuerID)
 	if err != nil {
 		return err
 	}
 	for achID, r := range rules {
-		renamed := false
-		_ = walkConditions(r.Condition, "", func(cd Condition, _ string) error {
-			if cd.Kind() == KindCohort && cd.Cohort.ID == co.ID && cd.Cohort.Name != co.Name {
-				cd.Cohort.Name, renamed = co.Name, true
-			}
-			return nil
-		})
-		if !renamed {
+		if !renameIn(r, co) {
 			continue
 		}
-		if err := c.rules.SetRule(ctx, co.IssuerID, achID, r); err != nil {
+		if err := c.cohorts.ChangeRule(ctx, achID, func(r *Rule) bool { return renameIn(r, co) }); err != nil {
 			return fmt.Errorf("rename cohort %s in the rule of %s: %w", co.ID, achID, err)
 		}
 	}
 	return nil
+}
+
+// renameIn gives the cohort conditions of a rule that name co by id co's
+// name; it reports whether one had another.
+func renameIn(r *Rule, co *Cohort) bool {
+	renamed := false
+	_ = walkConditions(r.Condition, "", func(cd Condition, _ string) error {
+		if cd.Kind() == KindCohort && cd.Cohort.ID == co.ID && cd.Cohort.Name != co.Name {
+			cd.Cohort.Name, renamed = co.Name, true
+		}
+		return nil
+	})
+	return renamed
 }

@@ -144,26 +144,21 @@ func (s *Service) HoldingsFunc() badges.HoldingsFunc {
 	}
 }
 
-// RevokedFunc lists the achievements a member no longer holds because
-// every credential of them listed on their showcase was revoked, with
-// when the latest was earned.
+// RevokedFunc lists the achievements of which a credential on a member's
+// showcase was revoked, with when the latest revoked one was earned.
 func (s *Service) RevokedFunc() badges.RevokedFunc {
 	return func(ctx context.Context, memberID string) (map[string]time.Time, error) {
 		sc, err := s.deps.Showcases.MemberShowcase(ctx, memberID)
 		if err != nil {
 			return nil, err
 		}
-		revoked, held := map[string]time.Time{}, map[string]bool{}
+		// Another credential held does not clear a revocation: the rule of
+		// a repeatable badge must not award again in the period of one.
+		revoked := map[string]time.Time{}
 		for _, e := range sc.Entries {
-			switch {
-			case !e.Revoked:
-				held[e.AchievementID] = true
-			case e.AwardedAt.After(revoked[e.AchievementID]):
+			if e.Revoked && e.AwardedAt.After(revoked[e.AchievementID]) {
 				revoked[e.AchievementID] = e.AwardedAt
 			}
-		}
-		for id := range held {
-			delete(revoked, id)
 		}
 		return revoked, nil
 	}

@@ -119,8 +119,28 @@ func (s *CohortStore) counted(ctx context.Context, r *cohortRecord) (*badges.Coh
 	return c, nil
 }
 
-// CohortByName finds a cohort through its name's key document.
+// CohortByName finds a cohort through its name's key document, with its
+// member count.
 func (s *CohortStore) CohortByName(ctx context.Context, issuerID, name string) (*badges.Cohort, error) {
+	r, err := s.byName(ctx, issuerID, name)
+	if err != nil {
+		return nil, err
+	}
+	return s.counted(ctx, r)
+}
+
+// NamedCohort is CohortByName without the member count, which reads the
+// cohort's whole member list: for recording and rule sets, which need
+// only the cohort.
+func (s *CohortStore) NamedCohort(ctx context.Context, issuerID, name string) (*badges.Cohort, error) {
+	r, err := s.byName(ctx, issuerID, name)
+	if err != nil {
+		return nil, err
+	}
+	return r.cohort(), nil
+}
+
+func (s *CohortStore) byName(ctx context.Context, issuerID, name string) (*cohortRecord, error) {
 	notFound := badges.Errorf(badges.ENOTFOUND, "No cohort named %q.", name)
 	key := cohortNameKey(issuerID, name)
 	holder, err := s.db.KeyRef(ctx, key)
@@ -131,10 +151,7 @@ func (s *CohortStore) CohortByName(ctx context.Context, issuerID, name string) (
 	if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && cohortNameKey(r.Issuer, r.Name) != key) {
 		return nil, notFound // a key left behind by a rename cut short
 	}
-	if err != nil {
-		return nil, err
-	}
-	return s.counted(ctx, r)
+	return r, err
 }
 
 // Cohorts lists a community's cohorts by name. The collection is small

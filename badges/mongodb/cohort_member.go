@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -16,23 +17,41 @@ type idList struct {
 }
 
 // add puts id in the list unless it has max ids; it reports whether id is
-// in the list after.
-func (l *idList) add(id string, max int) bool {
+// in the list after, and whether it was put in now.
+func (l *idList) add(id string, max int) (in, added bool) {
 	i, found := slices.BinarySearch(l.IDs, id)
 	if found {
-		return true
+		return true, false
 	}
 	if len(l.IDs) >= max {
-		return false
+		return false, false
 	}
 	l.IDs = slices.Insert(l.IDs, i, id)
-	return true
+	return true, true
 }
 
-func (l *idList) remove(id string) {
-	if i, found := slices.BinarySearch(l.IDs, id); found {
+// remove takes id out of the list; it reports whether it was in it.
+func (l *idList) remove(id string) bool {
+	i, found := slices.BinarySearch(l.IDs, id)
+	if found {
 		l.IDs = slices.Delete(l.IDs, i, i+1)
 	}
+	return found
+}
+
+// errIDsUnchanged leaves a list that needs no change as it is: a cohort's
+// member list is one document of up to 50,000 ids (about 1 MB), not to be
+// written again for a member in it already.
+var errIDsUnchanged = errors.New("unchanged")
+
+// modifyList changes a list of ids atomically; a change that returns
+// errIDsUnchanged writes nothing.
+func (s *CohortStore) modifyList(ctx context.Context, collection, id string, change func(*idList) error) error {
+	err := database.Modify(ctx, s.db, collection, id, func(l *idList, _ bool) error { return change(l) })
+	if errors.Is(err, errIDsUnchanged) {
+		return nil
+	}
+	return err
 }
 
 // JoinCohort adds members to a cohort: each member's cohort list first,
@@ -42,10 +61,13 @@ func (s *CohortStore) JoinCohort(ctx context.Context, cohortID string, memberIDs
 	errs := make([]error, len(memberIDs))
 	var joining []string
 	for i, m := range memberIDs {
-		err := database.Modify(ctx, s.db, database.MemberCohorts, m, func(l *idList, _ bool) error {
-			if !l.add(cohortID, badges.MaxRecordCohorts) {
+		err := s.modifyList(ctx, database.MemberCohorts, m, func(l *idList) error {
+			switch in, added := l.add(cohortID, badges.MaxRecordCohorts); {
+			case !in:
 				return &badges.Error{Code: badges.ECONFLICT, Field: "memberId",
 					Message: fmt.Sprintf("Member %s is in %d cohorts, the most a member can be in.", m, badges.MaxRecordCohorts)}
+			case !added:
+				return errIDsUnchanged
 			}
 			return nil
 		})
@@ -59,12 +81,18 @@ func (s *CohortStore) JoinCohort(ctx context.Context, cohortID string, memberIDs
 		}
 	}
 	var full []string
-	err := database.Modify(ctx, s.db, database.CohortMembers, cohortID, func(l *idList, _ bool) error {
+	err := s.modifyList(ctx, database.CohortMembers, cohortID, func(l *idList) error {
 		full = full[:0]
+		changed := false
 		for _, m := range joining {
-			if !l.add(m, badges.MaxCohortMembers) {
+			in, added := l.add(m, badges.MaxCohortMembers)
+			if !in {
 				full = append(full, m)
 			}
+			changed = changed || added
+		}
+		if !changed {
+			return errIDsUnchanged
 		}
 		return nil
 	})
@@ -85,21 +113,25 @@ func (s *CohortStore) JoinCohort(ctx context.Context, cohortID string, memberIDs
 // LeaveCohort takes a member out of a cohort: out of the cohort's list
 // first, so that a member's own list never lacks a cohort that counts them.
 func (s *CohortStore) LeaveCohort(ctx context.Context, cohortID, memberID string) error {
-	err := database.Modify(ctx, s.db, database.CohortMembers, cohortID, func(l *idList, _ bool) error {
-		l.remove(memberID)
-		return nil
-	})
-	if err != nil {
+	if err := s.modifyList(ctx, database.CohortMembers, cohortID, removing(memberID)); err != nil {
 		return err
 	}
 	return s.dropCohort(ctx, memberID, cohortID)
 }
 
 func (s *CohortStore) dropCohort(ctx context.Context, memberID, cohortID string) error {
-	return database.Modify(ctx, s.db, database.MemberCohorts, memberID, func(l *idList, _ bool) error {
-		l.remove(cohortID)
+	return s.modifyList(ctx, database.MemberCohorts, memberID, removing(cohortID))
+}
+
+// removing is the change that takes id out of a list, writing nothing
+// when it is not in it.
+func removing(id string) func(*idList) error {
+	return func(l *idList) error {
+		if !l.remove(id) {
+			return errIDsUnchanged
+		}
 		return nil
-	})
+	}
 }
 
 // MemberCohorts reads a member's cohort list: one document by _id.

@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -23,7 +24,8 @@ func listID(issuerID string) string { return "issuer:" + issuerID }
 // addListed stores doc as id in collection and lists it under its
 // community, refusing with full when the list has max ids. The id is
 // listed first, so the bound holds under concurrent creates; a document
-// whose write then fails is skipped by readListed.
+// whose write then fails leaves the list again, so as not to hold a slot
+// (were that cut short too, listing skips it).
 func addListed[T any](ctx context.Context, db *database.DB, collection, issuerID, id string, doc T, max int, full error) error {
 	err := database.Modify(ctx, db, collection, listID(issuerID), func(l *orderedIDs, _ bool) error {
 		if slices.Contains(l.IDs, id) {
@@ -38,11 +40,37 @@ func addListed[T any](ctx context.Context, db *database.DB, collection, issuerID
 	if err != nil {
 		return err
 	}
-	return database.Modify(ctx, db, collection, id, func(d *T, _ bool) error {
+	err = database.Modify(ctx, db, collection, id, func(d *T, _ bool) error {
 		*d = doc
 		return nil
 	})
+	if err != nil {
+		if _, uerr := unlist(context.WithoutCancel(ctx), db, collection, issuerID, id); uerr != nil {
+			return errors.Join(err, uerr)
+		}
+	}
+	return err
 }
+
+// unlist takes id out of its community's list, writing nothing when it is
+// not in it, so that it can be sent again; it reports whether it was.
+func unlist(ctx context.Context, db *database.DB, collection, issuerID, id string) (listed bool, err error) {
+	err = database.Modify(ctx, db, collection, listID(issuerID), func(l *orderedIDs, _ bool) error {
+		n := len(l.IDs)
+		l.IDs = slices.DeleteFunc(l.IDs, func(x string) bool { return x == id })
+		if listed = len(l.IDs) < n; !listed {
+			return errNotListed
+		}
+		return nil
+	})
+	if errors.Is(err, errNotListed) {
+		err = nil
+	}
+	return listed, err
+}
+
+// errNotListed leaves a list without the id to remove as it is.
+var errNotListed = errors.New("not listed")
 
 // listedIDs are the ids of a community's documents, in the order they
 // were made.

@@ -2,7 +2,7 @@ package mongodb
 
 import (
 	"context"
-	"slices"
+	"errors"
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -109,20 +109,28 @@ func (s *MeasureStore) UpdateMeasure(ctx context.Context, id string, change func
 
 // DeleteMeasure removes a measure: its document becomes a tombstone
 // (computed documents are only ever modified, which keeps the process's
-// cache of them true), then it leaves its community's list.
+// cache of them true), then it leaves its community's list. A delete cut
+// short between the two is completed by sending it again: a tombstone
+// still listed leaves the list, and only then is a delete a 404.
 func (s *MeasureStore) DeleteMeasure(ctx context.Context, id string) error {
-	r, err := updateOne(ctx, s.db, database.Measures, id, notFoundMeasure(id), func(r *measureRecord) error {
-		if r.Deleted {
-			return notFoundMeasure(id)
+	var issuer string
+	var deleted bool
+	_, err := updateOne(ctx, s.db, database.Measures, id, notFoundMeasure(id), func(r *measureRecord) error {
+		if issuer, deleted = r.Issuer, r.Deleted; deleted {
+			return errDeletedMeasure
 		}
 		*r = measureRecord{Issuer: r.Issuer, Deleted: true}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errDeletedMeasure) {
 		return err
 	}
-	return database.Modify(ctx, s.db, database.Measures, listID(r.Issuer), func(l *orderedIDs, _ bool) error {
-		l.IDs = slices.DeleteFunc(l.IDs, func(x string) bool { return x == id })
-		return nil
-	})
+	listed, err := unlist(ctx, s.db, database.Measures, issuer, id)
+	if err == nil && deleted && !listed {
+		return notFoundMeasure(id)
+	}
+	return err
 }
+
+// errDeletedMeasure leaves a tombstone as it is.
+var errDeletedMeasure = errors.New("deleted already")

@@ -44,8 +44,10 @@ func (s *RuleStore) Rules(ctx context.Context, issuerID string) (map[string]*bad
 	return out, nil
 }
 
-// SetRule stores or removes an achievement's rule.
+// SetRule stores or removes an achievement's rule. It holds the rule's
+// lock, as a cohort rename's compare-and-swap does (see ChangeRule).
 func (s *RuleStore) SetRule(ctx context.Context, issuerID, achievementID string, r *badges.Rule) error {
+	defer s.db.LockDoc(database.Rules, achievementID)()
 	if r == nil {
 		_, err := s.db.Collection(database.Rules).DeleteOne(ctx, database.ByID(achievementID))
 		return database.Wrap(err, "delete rule")
