@@ -90,6 +90,9 @@ func (c *Corrections) Revoke(ctx context.Context, issuerID, id, reason string) (
 		if legacy, err = c.lapsedCredentials(ctx, issuerID, r); err != nil {
 			return Review{}, err
 		}
+		if len(legacy) == 0 && r.Status == ReviewOpen {
+			return Review{}, Errorf(ECONFLICT, "Every credential of %s that %s holds still meets its rule at its award date, so this review has none to revoke: dismiss it, or revoke a credential itself.", r.AchievementName, r.MemberName)
+		}
 	}
 	now := c.awarder.now()
 	err = c.reviews.ChangeReviews(ctx, issuerID, func(rs *Reviews) error {
