@@ -8,12 +8,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database/mongotest"
+	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 	"github.com/laurel-badges/laurel/issuer"
 )
 
@@ -161,41 +163,55 @@ func TestCorrections_ReviewAtAwardDate(t *testing.T) {
 // TestCorrections_RevokeOnlyTheReviewedCredential: a repeatable monthly
 // badge earned in two months; voiding the later month's activity reviews
 // that month's credential only, and revoking the review leaves the
-// earlier one valid.
+// earlier one valid. A review opened before reviews named their
+// credentials revokes the one whose rule is not met at its date.
 func TestCorrections_RevokeOnlyTheReviewedCredential(t *testing.T) {
-	ts := newTestServer(t)
-	iss := mustIssuer(t, ts)
-	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Monthly Host", "repeatable": true})["id"].(string)
-	rule := `{"condition":{"count":{"behaviour":"hosted-session","min":1,"withinDays":60}},"period":"month"}`
-	setRule(t, ts, ach, rule)
-	h := newRuleAwards(t, ts, iss, ach, rule)
-	h.record(time.Now().Add(-70*24*time.Hour), "earlier")
-	h.credentials(1)
-	h.record(time.Now(), "later")
-	creds := h.credentials(2)
-	slices.SortFunc(creds, func(a, b issuer.ShowcaseEntry) int { return a.AwardedAt.Compare(b.AwardedAt) })
-	earlier, later := creds[0].CredentialID, creds[1].CredentialID
-	var v voidAnswer
-	ts.do(t, req{method: "POST", path: voidPath("src:" + iss + ":later"), body: map[string]any{"reason": "Cancelled."}}).want(t, 200).JSON(t, &v)
-	if len(v.Reviews) != 1 || !slices.Equal(v.Reviews[0].CredentialIDs, []string{later}) {
-		t.Fatalf("reviews %+v; want one of the later credential %s", v.Reviews, later)
-	}
-	var r reviewItem
-	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/reviews/" + v.Reviews[0].ID + "/revoke", body: map[string]any{"reason": "Cancelled session."}}).
-		want(t, 200).JSON(t, &r)
-	if r.Status != "revoked" || !slices.Equal(r.CredentialIDs, []string{later}) {
-		t.Fatalf("revoked review %+v", r)
-	}
-	revoked := map[string]bool{}
-	sc, err := h.issuing.MemberShowcase(t.Context(), h.member)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range sc.Entries {
-		revoked[e.CredentialID] = e.Revoked
-	}
-	if revoked[earlier] || !revoked[later] {
-		t.Fatalf("revoked %v; want only the later credential %s", revoked, later)
+	for _, legacy := range []bool{false, true} {
+		t.Run(map[bool]string{false: "named", true: "opened before reviews named credentials"}[legacy], func(t *testing.T) {
+			ts := newTestServer(t)
+			iss := mustIssuer(t, ts)
+			ach := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Monthly Host", "repeatable": true})["id"].(string)
+			rule := `{"condition":{"count":{"behaviour":"hosted-session","min":1,"withinDays":60}},"period":"month"}`
+			setRule(t, ts, ach, rule)
+			h := newRuleAwards(t, ts, iss, ach, rule)
+			h.record(time.Now().Add(-70*24*time.Hour), "earlier")
+			h.credentials(1)
+			h.record(time.Now(), "later")
+			creds := h.credentials(2)
+			slices.SortFunc(creds, func(a, b issuer.ShowcaseEntry) int { return a.AwardedAt.Compare(b.AwardedAt) })
+			earlier, later := creds[0].CredentialID, creds[1].CredentialID
+			var v voidAnswer
+			ts.do(t, req{method: "POST", path: voidPath("src:" + iss + ":later"), body: map[string]any{"reason": "Cancelled."}}).want(t, 200).JSON(t, &v)
+			if len(v.Reviews) != 1 || !slices.Equal(v.Reviews[0].CredentialIDs, []string{later}) {
+				t.Fatalf("reviews %+v; want one of the later credential %s", v.Reviews, later)
+			}
+			if legacy {
+				err := ts.stores.Reviews.ChangeReviews(t.Context(), iss, func(rs *badges.Reviews) error {
+					rs.Items[0].CredentialIDs = nil
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			var r reviewItem
+			ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/reviews/" + v.Reviews[0].ID + "/revoke", body: map[string]any{"reason": "Cancelled session."}}).
+				want(t, 200).JSON(t, &r)
+			if r.Status != "revoked" || !slices.Equal(r.CredentialIDs, []string{later}) {
+				t.Fatalf("revoked review %+v", r)
+			}
+			revoked := map[string]bool{}
+			sc, err := h.issuing.MemberShowcase(t.Context(), h.member)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range sc.Entries {
+				revoked[e.CredentialID] = e.Revoked
+			}
+			if revoked[earlier] || !revoked[later] {
+				t.Fatalf("revoked %v; want only the later credential %s", revoked, later)
+			}
+		})
 	}
 }
 
@@ -249,13 +265,13 @@ func (s *failOpening) ChangeReviews(ctx context.Context, issuerID string, change
 	return s.ReviewStore.ChangeReviews(ctx, issuerID, change)
 }
 
-// newTestServerWithReviews is a test server whose corrections keep their
-// reviews in the store wrap makes of the real one.
-func newTestServerWithReviews(t *testing.T, wrap func(badges.ReviewStore) badges.ReviewStore) *testServer {
+// newTestServerWithCorrections is a test server whose corrections are
+// those corrections makes of its Laurel.
+func newTestServerWithCorrections(t *testing.T, corrections func(l *wire.Laurel) *badges.Corrections) *testServer {
 	t.Helper()
 	db := mongotest.NewDB(t)
 	l := newLaurelWith(t, db, nil)
-	l.Corrections = badges.NewCorrections(wrap(l.Stores.Reviews), l.Awarder, l.Issuing.CredentialsFunc(), l.Issuing.RevokeFunc())
+	l.Corrections = corrections(l)
 	work, stop := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { defer close(stopped); l.Work(work, 50*time.Millisecond, 0) }()
@@ -271,17 +287,25 @@ func newTestServerWithReviews(t *testing.T, wrap func(badges.ReviewStore) badges
 	return &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier}
 }
 
+// serveUnchecked serves a request without checking the answer against
+// the OpenAPI document, which does not list a failure's 500.
+func serveUnchecked(t *testing.T, ts *testServer, q req) *httptest.ResponseRecorder {
+	t.Helper()
+	r, _ := ts.request(t, q)
+	w := httptest.NewRecorder()
+	ts.srv.ServeHTTP(w, r)
+	return w
+}
+
 // TestCorrections_RetryFinishesReviews: a void cut short after the
 // record was rebuilt, before its review was opened, opens it when the
 // void is sent again.
 func TestCorrections_RetryFinishesReviews(t *testing.T) {
-	store := &failOpening{}
-	ts := newTestServerWithReviews(t, func(s badges.ReviewStore) badges.ReviewStore { store.ReviewStore = s; return store })
+	ts := newTestServerWithCorrections(t, func(l *wire.Laurel) *badges.Corrections {
+		return badges.NewCorrections(&failOpening{ReviewStore: l.Stores.Reviews}, l.Awarder, l.Issuing.CredentialsFunc(), l.Issuing.RevokeFunc())
+	})
 	f := newCorrectionFixtureOn(t, ts)
-	// Served without the OpenAPI check: a failure's 500 is not documented.
-	r, _ := ts.request(t, req{method: "POST", path: voidPath(f.acts[0])})
-	w := httptest.NewRecorder()
-	if ts.srv.ServeHTTP(w, r); w.Code != http.StatusInternalServerError {
+	if w := serveUnchecked(t, ts, req{method: "POST", path: voidPath(f.acts[0])}); w.Code != http.StatusInternalServerError {
 		t.Fatalf("void cut short: %d %s", w.Code, w.Body)
 	}
 	var v voidAnswer
@@ -289,6 +313,37 @@ func TestCorrections_RetryFinishesReviews(t *testing.T) {
 	if !v.AlreadyVoided || len(v.Reviews) != 1 || v.Reviews[0].AchievementID != f.ach || len(v.Reviews[0].CredentialIDs) != 1 {
 		t.Fatalf("void sent again: %+v", v)
 	}
+}
+
+// TestCorrections_RevokeCutShort: a revocation whose revoking fails
+// leaves the review decided (a dismissal is refused) and is finished when
+// it is sent again.
+func TestCorrections_RevokeCutShort(t *testing.T) {
+	var failed atomic.Bool
+	ts := newTestServerWithCorrections(t, func(l *wire.Laurel) *badges.Corrections {
+		revoke := l.Issuing.RevokeFunc()
+		return badges.NewCorrections(l.Stores.Reviews, l.Awarder, l.Issuing.CredentialsFunc(), func(ctx context.Context, id, reason string) error {
+			if failed.CompareAndSwap(false, true) {
+				return errCutShort
+			}
+			return revoke(ctx, id, reason)
+		})
+	})
+	f := newCorrectionFixtureOn(t, ts)
+	var v voidAnswer
+	ts.do(t, req{method: "POST", path: voidPath(f.acts[0])}).want(t, 200).JSON(t, &v)
+	path := "/api/v1/issuers/" + f.iss + "/reviews/" + v.Reviews[0].ID
+	revoke := req{method: "POST", path: path + "/revoke", body: map[string]any{"reason": "Not earned."}}
+	if w := serveUnchecked(t, ts, revoke); w.Code != http.StatusInternalServerError {
+		t.Fatalf("revoke cut short: %d %s", w.Code, w.Body)
+	}
+	ts.do(t, req{method: "POST", path: path + "/dismiss"}).wantProblem(t, 409, badges.ECONFLICT, "")
+	var r reviewItem
+	ts.do(t, revoke).want(t, 200).JSON(t, &r)
+	if r.Status != "revoked" || progressOf(t, ts, f.ada)[f.ach].Held {
+		t.Fatalf("revoke sent again: %+v, badge held %v", r, progressOf(t, ts, f.ada)[f.ach].Held)
+	}
+	ts.do(t, revoke).wantProblem(t, 409, badges.ECONFLICT, "")
 }
 
 // TestCorrections_VoidEndorsement: voiding the endorser's endorsed-peer
