@@ -84,11 +84,12 @@ func removeEndorsement(r *MemberRecord, from string, at time.Time) {
 // id when it was recorded, so its name is not replayed (a member who left
 // the cohort since stays out). The start of membership is the earlier of
 // start (when the member was created) and their first live activity, so
-// that a voided back-dated activity no longer counts towards tenure. What
-// does not come from activity stays: cohorts (kept by joining and
+// that a voided back-dated activity no longer counts towards tenure. The
+// activities seen are those replayed: an activity indexed and not yet
+// added (recorded at this moment) is then refused when its batch adds it.
+// What does not come from activity stays: cohorts (kept by joining and
 // leaving), endorsements received, the badges awarded by rule and their
-// dates, the batches applied, and the activities seen, the voided one
-// among them, so that it is never applied again.
+// dates, and the batches applied.
 func (a *Awarder) rebuild(ctx context.Context, r *MemberRecord, start time.Time) error {
 	idx, err := a.Activities.ActivityIndex(ctx, r.MemberID)
 	if err != nil {
@@ -112,7 +113,7 @@ func (a *Awarder) rebuild(ctx context.Context, r *MemberRecord, start time.Time)
 		fresh.Add(act)
 	}
 	fresh.Cohorts, fresh.Endorsements, fresh.Awarded, fresh.AwardedOn = r.Cohorts, r.Endorsements, r.Awarded, r.AwardedOn
-	fresh.Batches, fresh.Seen = r.Batches, r.Seen
+	fresh.Batches = r.Batches
 	*r = *fresh
 	return nil
 }
