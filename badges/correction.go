@@ -2,7 +2,6 @@ package badges
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -86,53 +85,69 @@ func (c *Corrections) Void(ctx context.Context, activityID, reason string) (*Voi
 		return nil, err
 	}
 	a := c.awarder
-	ids := []string{activityID, reciprocalPrefix + activityID}
-	logged, err := a.Activities.Logged(ctx, ids)
+	acts, err := c.voidable(ctx, activityID)
 	if err != nil {
 		return nil, err
 	}
-	first, ok := logged[activityID]
-	if !ok {
-		return nil, Errorf(ENOTFOUND, "There is no activity %q.", truncateForMessage(activityID))
-	}
-	ids = slices.DeleteFunc(ids, func(id string) bool { _, ok := logged[id]; return !ok })
-	acts := make([]LoggedActivity, len(ids))
-	for i, id := range ids { // every record first, so that none is voided when one cannot be
-		acts[i] = logged[id]
-		if err := c.checkRebuildable(ctx, acts[i].MemberID); err != nil {
-			return nil, err
-		}
-	}
-	rs, err := a.Catalogue.ruleSet(ctx, first.IssuerID)
+	rs, err := a.Catalogue.ruleSet(ctx, acts[0].IssuerID)
 	if err != nil {
 		return nil, err
 	}
-	if first.Void == nil { // the records are as they were: note what the void can put in doubt
+	if acts[0].Void == nil { // the records are as they were: note what the void can put in doubt
 		if err := c.notePending(ctx, rs, activityID, correctedMembers(acts)); err != nil {
 			return nil, err
 		}
 	}
 	res := &VoidResult{}
 	void := ActivityVoid{At: a.now(), Reason: reason}
-	for i, id := range ids {
-		voided, already, err := a.Activities.VoidActivity(ctx, id, void)
+	ids := make([]string, len(acts))
+	for i := range acts {
+		ids[i] = acts[i].ID
+		voided, already, err := a.Activities.VoidActivity(ctx, ids[i], void)
 		if err != nil {
 			return nil, err
 		}
-		if acts[i] = voided; id == activityID {
+		acts[i] = voided
+		if i == 0 {
 			res.Activity, res.AlreadyVoided = voided, already
 		}
 	}
-	if err := c.correctRecords(ctx, first.IssuerID, acts); err != nil {
+	if err := c.correctRecords(ctx, rs.issuerID, acts); err != nil {
 		return nil, err
 	}
 	if err := c.finishPending(ctx, rs, res.Activity); err != nil {
 		return nil, err
 	}
-	if res.Reviews, err = c.openReviewsOf(ctx, first.IssuerID, ids); err != nil {
+	if res.Reviews, err = c.openReviewsOf(ctx, rs.issuerID, ids); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// voidable returns an activity to void and its reciprocal, if any, as
+// logged, once it has checked that every record concerned can be rebuilt
+// (so that none is voided when one cannot be).
+func (c *Corrections) voidable(ctx context.Context, activityID string) ([]LoggedActivity, error) {
+	ids := []string{activityID, reciprocalPrefix + activityID}
+	logged, err := c.awarder.Activities.Logged(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := logged[activityID]; !ok {
+		return nil, Errorf(ENOTFOUND, "There is no activity %q.", truncateForMessage(activityID))
+	}
+	var acts []LoggedActivity
+	for _, id := range ids {
+		l, ok := logged[id]
+		if !ok {
+			continue
+		}
+		if err := c.checkRebuildable(ctx, l.MemberID); err != nil {
+			return nil, err
+		}
+		acts = append(acts, l)
+	}
+	return acts, nil
 }
 
 // checkRebuildable refuses to void an activity of a member whose record

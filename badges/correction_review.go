@@ -85,14 +85,9 @@ func (c *Corrections) Revoke(ctx context.Context, issuerID, id, reason string) (
 	if reason, err = CheckText("reason", reason, true, maxVoidReasonLen); err != nil {
 		return Review{}, err
 	}
-	var legacy []string
-	if len(r.CredentialIDs) == 0 {
-		if legacy, err = c.lapsedCredentials(ctx, issuerID, r); err != nil {
-			return Review{}, err
-		}
-		if len(legacy) == 0 && r.Status == ReviewOpen {
-			return Review{}, Errorf(ECONFLICT, "Every credential of %s that %s holds still meets its rule at its award date, so this review has none to revoke: dismiss it, or revoke a credential itself.", r.AchievementName, r.MemberName)
-		}
+	legacy, err := c.legacyCredentials(ctx, issuerID, r)
+	if err != nil {
+		return Review{}, err
 	}
 	now := c.awarder.now()
 	err = c.reviews.ChangeReviews(ctx, issuerID, func(rs *Reviews) error {
@@ -116,6 +111,20 @@ func (c *Corrections) Revoke(ctx context.Context, issuerID, id, reason string) (
 	})
 	r.Revoking = false
 	return r, err
+}
+
+// legacyCredentials are the credentials to revoke for an open review
+// opened before reviews named their credentials (see lapsedCredentials);
+// none for any other review. Such a review with none is a conflict.
+func (c *Corrections) legacyCredentials(ctx context.Context, issuerID string, r Review) ([]string, error) {
+	if len(r.CredentialIDs) > 0 || r.Status != ReviewOpen {
+		return nil, nil
+	}
+	ids, err := c.lapsedCredentials(ctx, issuerID, r)
+	if err == nil && len(ids) == 0 {
+		err = Errorf(ECONFLICT, "Every credential of %s that %s holds still meets its rule at its award date, so this review has none to revoke: dismiss it, or revoke a credential itself.", r.AchievementName, r.MemberName)
+	}
+	return ids, err
 }
 
 // lapsedCredentials are, for a review opened before reviews named their
