@@ -18,8 +18,8 @@ type Corrections interface {
 	MemberActivities(ctx context.Context, memberID string, o badges.ListOptions) (*badges.Member, *badges.Page[badges.LoggedActivity], error)
 	Void(ctx context.Context, activityID, reason string) (*badges.VoidResult, error)
 	Reviews(ctx context.Context, issuerID, status string) ([]badges.Review, error)
-	Review(ctx context.Context, issuerID, id string) (badges.Review, error)
 	Resolve(ctx context.Context, issuerID, id, status, note string) (badges.Review, error)
+	Revoke(ctx context.Context, issuerID, id, reason string) (badges.Review, error)
 }
 
 type activityJSON struct {

@@ -21,7 +21,12 @@ type correctionFixture struct {
 
 func newCorrectionFixture(t *testing.T) *correctionFixture {
 	t.Helper()
-	ts := newTestServer(t)
+	return newCorrectionFixtureOn(t, newTestServer(t))
+}
+
+// newCorrectionFixtureOn is the fixture on a server of the test's own.
+func newCorrectionFixtureOn(t *testing.T, ts *testServer) *correctionFixture {
+	t.Helper()
 	f := &correctionFixture{ts: ts, iss: mustIssuer(t, ts)}
 	f.ach = mustAchievement(t, ts, f.iss, map[string]any{"status": "active", "name": "Regular"})["id"].(string)
 	ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + f.ach + "/rule", contentType: "application/json",

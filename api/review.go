@@ -15,6 +15,7 @@ type reviewJSON struct {
 	MemberName      string     `json:"memberName"`
 	AchievementID   string     `json:"achievementId"`
 	AchievementName string     `json:"achievementName"`
+	CredentialIDs   []string   `json:"credentialIds"`
 	ActivityID      string     `json:"activityId"`
 	Summary         string     `json:"summary"`
 	Reason          string     `json:"reason,omitempty"`
@@ -26,10 +27,13 @@ type reviewJSON struct {
 
 func toReviewJSON(r badges.Review) reviewJSON {
 	out := reviewJSON{ID: r.ID, MemberID: r.MemberID, MemberName: r.MemberName, AchievementID: r.AchievementID,
-		AchievementName: r.AchievementName, ActivityID: r.ActivityID, Reason: r.Reason, Status: r.Status, CreatedAt: r.CreatedAt, Note: r.Note,
+		AchievementName: r.AchievementName, CredentialIDs: r.CredentialIDs, ActivityID: r.ActivityID, Reason: r.Reason, Status: r.Status, CreatedAt: r.CreatedAt, Note: r.Note,
 		Summary: r.MemberName + " holds " + r.AchievementName + ", whose rule they no longer meet after a correction."}
 	if !r.ResolvedAt.IsZero() {
 		out.ResolvedAt = &r.ResolvedAt
+	}
+	if out.CredentialIDs == nil {
+		out.CredentialIDs = []string{}
 	}
 	return out
 }
@@ -71,8 +75,8 @@ func (s *Server) handleReviewDismiss(c echo.Context) error {
 	return c.JSON(http.StatusOK, toReviewJSON(r))
 }
 
-// handleReviewRevoke revokes the member's credentials of the reviewed
-// badge, with a reason, and closes the review.
+// handleReviewRevoke revokes the credentials the review names, with a
+// reason, and closes the review.
 func (s *Server) handleReviewRevoke(c echo.Context) error {
 	var req resolveRequest
 	if err := s.decodeJSON(c, &req); err != nil {
@@ -81,30 +85,8 @@ func (s *Server) handleReviewRevoke(c echo.Context) error {
 	if req.Note != "" {
 		return badges.FieldErrorf("note", "note is for dismissing; the reason is kept with the revocation")
 	}
-	ctx := c.Request().Context()
-	r, err := s.svc.Corrections.Review(ctx, c.Param("issuer"), c.Param("review"))
+	r, err := s.svc.Corrections.Revoke(c.Request().Context(), c.Param("issuer"), c.Param("review"), req.Reason)
 	if err != nil {
-		return err
-	}
-	if r.Status != badges.ReviewOpen {
-		return badges.Errorf(badges.ECONFLICT, "The review of %s's %s was %s already.", r.MemberName, r.AchievementName, r.Status)
-	}
-	if req.Reason == "" {
-		return badges.FieldErrorf("reason", "reason is required: it is kept with the revocation")
-	}
-	sc, err := s.svc.Issuing.MemberShowcase(ctx, r.MemberID)
-	if err != nil {
-		return err
-	}
-	for _, e := range sc.Entries {
-		if e.AchievementID == r.AchievementID && !e.Revoked {
-			// One revoked meanwhile is a conflict, and revoked all the same.
-			if _, err := s.svc.Issuing.Revoke(ctx, e.CredentialID, req.Reason); err != nil && badges.ErrorCode(err) != badges.ECONFLICT {
-				return err
-			}
-		}
-	}
-	if r, err = s.svc.Corrections.Resolve(ctx, c.Param("issuer"), r.ID, badges.ReviewRevoked, ""); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toReviewJSON(r))

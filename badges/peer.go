@@ -41,6 +41,9 @@ func (a *Awarder) resolvePeer(ctx context.Context, issuerID, memberID string, in
 		id, err = a.peerByID(ctx, issuerID, in.PeerID)
 	case in.PeerEmail != "":
 		field = "peerEmail"
+		if _, err := NormalizeEmail(in.PeerEmail); err != nil {
+			return "", FieldErrorf(field, "peerEmail %q is not a valid e-mail address", truncateForMessage(in.PeerEmail))
+		}
 		id, err = a.peerBy(ctx, MemberFilter{IssuerID: issuerID, Email: in.PeerEmail}, field, in.PeerEmail)
 	default:
 		field = "peerExternalId"
@@ -62,10 +65,15 @@ func (a *Awarder) peerByID(ctx context.Context, issuerID, peerID string) (string
 }
 
 // peerBy finds the peer a filter (by e-mail or external id) selects; none
-// is an error about field, which gave value.
+// is an error about field, which gave value, and so is a value the
+// lookup refuses (its error names the member's own field, email or
+// externalId, not the peer's).
 func (a *Awarder) peerBy(ctx context.Context, f MemberFilter, field, value string) (string, error) {
 	f.ListOptions = ListOptions{Limit: 1}
 	page, err := a.Members.Members(ctx, f)
+	if ErrorCode(err) == EINVALID {
+		return "", FieldErrorf(field, "%s %q is not valid", field, truncateForMessage(value))
+	}
 	if err != nil {
 		return "", err
 	}

@@ -145,7 +145,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Outcomes = badges.NewOutcomes(st.Outcomes, st.Achievements, a.Catalogue.Behaviours, a.Now)
 	l.Measures = badges.NewMeasures(badges.MeasureDeps{Store: st.Measures, Stats: st.Stats, Member: st.Members.Member,
 		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Cohort: l.Cohorts.CohortMembers, Now: a.Now})
-	l.Corrections = badges.NewCorrections(st.Reviews, a)
+	l.Corrections = badges.NewCorrections(st.Reviews, a, l.Issuing.CredentialsFunc(), l.Issuing.RevokeFunc())
 	l.Reevaluator = badges.NewReevaluator(a, st.Reevaluations)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
