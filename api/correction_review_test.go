@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -274,7 +275,7 @@ func newTestServerWithCorrections(t *testing.T, corrections func(l *wire.Laurel)
 	l.Corrections = corrections(l)
 	work, stop := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
-	go func() { defer close(stopped); l.Work(work, 50*time.Millisecond, 0) }()
+	go func() { defer close(stopped); l.Work(work, 50*time.Millisecond, 0, slog.New(slog.DiscardHandler)) }()
 	t.Cleanup(func() { stop(); <-stopped })
 	srv, err := l.Server(api.Config{BaseURL: baseURL, Logger: testLogger(t)})
 	if err != nil {
