@@ -195,7 +195,7 @@ func TestCountIssued(t *testing.T) {
 		ByAchievement: map[string][]issuer.ShowcaseEntry{"host": {e("c1", "host", monday), e("c3", "host", monday)}, "mentor": {e("c2", "mentor", tuesday)}},
 		Awards: []badges.CountedAward{{AchievementID: "host", MemberID: "m-c1", At: monday}, {AchievementID: "mentor", MemberID: "m-c2", At: tuesday},
 			{AchievementID: "host", MemberID: "m-c3", At: monday}},
-		Reached:       map[string]int{"leadership": 2, "contribution": 1},
+		Reached: map[string]int{"leadership": 2, "contribution": 1},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("CountIssued = %+v\nwant %+v", got, want)
