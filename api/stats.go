@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -30,6 +31,7 @@ type levelJSON struct {
 }
 
 type statsJSON struct {
+	Cohort       *namedJSON             `json:"cohort,omitempty"` // the cohort the weeks are scoped to
 	Weeks        []weekJSON             `json:"weeks"`
 	Achievements []achievementStatsJSON `json:"achievements"`
 	Funnel       []levelJSON            `json:"funnel"`
@@ -40,7 +42,9 @@ type statsJSON struct {
 // handleStats answers a community's measures of success from counters
 // kept as activity and awards arrive: activity by behaviour, active
 // members and awards per week, holders per achievement, and the pathway
-// funnel (members who reached each level).
+// funnel (members who reached each level). With ?cohort= (a name or an
+// id) the weeks, and the outcomes grouped from them, are the cohort's own
+// counters; holders and the funnel stay the community's.
 func (s *Server) handleStats(c echo.Context) error {
 	asCSV, err := wantsCSV(c)
 	if err != nil {
@@ -59,11 +63,15 @@ func (s *Server) handleStats(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	cohort, err := s.cohortWeeks(ctx, c.Param("issuer"), c.QueryParam("cohort"), &ws)
+	if err != nil {
+		return err
+	}
 	achievements, err := s.issuerAchievements(ctx, c.Param("issuer"))
 	if err != nil {
 		return err
 	}
-	out := statsJSON{Weeks: make([]weekJSON, len(ws)), Achievements: []achievementStatsJSON{}, Funnel: []levelJSON{}}
+	out := statsJSON{Cohort: cohort, Weeks: make([]weekJSON, len(ws)), Achievements: []achievementStatsJSON{}, Funnel: []levelJSON{}}
 	if err := s.outcomeStats(ctx, c.Param("issuer"), ws, &out); err != nil {
 		return err
 	}
@@ -89,7 +97,29 @@ func (s *Server) handleStats(c echo.Context) error {
 	}
 	slices.SortFunc(out.Funnel, func(a, b levelJSON) int { return levelOrder(a.Level, b.Level) })
 	if asCSV {
-		return writeCSV(c, "stats-"+c.Param("issuer")+".csv", statsCSVHeader, statsCSV(out))
+		name := "stats-" + c.Param("issuer")
+		if cohort != nil {
+			name += "-" + cohort.ID
+		}
+		return writeCSV(c, name+".csv", statsCSVHeader, statsCSV(out))
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// cohortWeeks replaces a community's weeks by those of the cohort ref
+// names (an id or a name; none: the weeks stay the community's) and
+// returns the cohort, named. An unknown cohort is ENOTFOUND on "cohort",
+// as the spotlight answers.
+func (s *Server) cohortWeeks(ctx context.Context, issuerID, ref string, ws *[]badges.WeekStats) (*namedJSON, error) {
+	if ref == "" {
+		return nil, nil
+	}
+	co, err := s.svc.Cohorts.Resolve(ctx, issuerID, ref)
+	if err != nil {
+		return nil, err
+	}
+	if *ws, err = s.svc.Recognition.CohortCounters(ctx, co.ID, len(*ws)); err != nil {
+		return nil, err
+	}
+	return &namedJSON{ID: co.ID, Name: co.Name}, nil
 }
