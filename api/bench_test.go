@@ -230,4 +230,13 @@ func benchRecordActivities(b *testing.B, cohorts int) {
 		}
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "activities/s")
+	if cohorts > 0 {
+		var st struct{ Weeks []struct{ ActiveMembers int } }
+		if err := json.Unmarshal([]byte(send("GET", "/api/v1/issuers/"+ach.IssuerID+"/stats?cohort=Cohort%200", "", "", 200)), &st); err != nil {
+			b.Fatal(err)
+		}
+		if st.Weeks[len(st.Weeks)-1].ActiveMembers == 0 {
+			b.Fatalf("the cohort's statistics count nothing: %+v", st)
+		}
+	}
 }

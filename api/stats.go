@@ -59,11 +59,7 @@ func (s *Server) handleStats(c echo.Context) error {
 		weeks = n
 	}
 	ctx := c.Request().Context()
-	ws, funnel, err := s.svc.Recognition.Counters(ctx, c.Param("issuer"), weeks)
-	if err != nil {
-		return err
-	}
-	cohort, err := s.cohortWeeks(ctx, c.Param("issuer"), c.QueryParam("cohort"), &ws)
+	ws, funnel, cohort, err := s.counters(ctx, c.Param("issuer"), c.QueryParam("cohort"), weeks)
 	if err != nil {
 		return err
 	}
@@ -106,20 +102,19 @@ func (s *Server) handleStats(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// cohortWeeks replaces a community's weeks by those of the cohort ref
-// names (an id or a name; none: the weeks stay the community's) and
-// returns the cohort, named. An unknown cohort is ENOTFOUND on "cohort",
-// as the spotlight answers.
-func (s *Server) cohortWeeks(ctx context.Context, issuerID, ref string, ws *[]badges.WeekStats) (*namedJSON, error) {
+// counters reads the last weeks of a community's counters, or of its
+// cohort ref names (an id or a name) with the cohort, named, and the
+// community's funnel. An unknown cohort is ENOTFOUND on "cohort", as the
+// spotlight answers.
+func (s *Server) counters(ctx context.Context, issuerID, ref string, weeks int) ([]badges.WeekStats, map[string]int, *namedJSON, error) {
 	if ref == "" {
-		return nil, nil
+		ws, funnel, err := s.svc.Recognition.Counters(ctx, issuerID, weeks)
+		return ws, funnel, nil, err
 	}
 	co, err := s.svc.Cohorts.Resolve(ctx, issuerID, ref)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	if *ws, err = s.svc.Recognition.CohortCounters(ctx, co.ID, len(*ws)); err != nil {
-		return nil, err
-	}
-	return &namedJSON{ID: co.ID, Name: co.Name}, nil
+	ws, funnel, err := s.svc.Recognition.CohortCounters(ctx, issuerID, co.ID, weeks)
+	return ws, funnel, &namedJSON{ID: co.ID, Name: co.Name}, err
 }

@@ -106,7 +106,13 @@ func recordCohorts(r *MemberRecord) []string {
 }
 
 // CohortCounters returns the last n weeks of a cohort's counters, oldest
-// first.
-func (a *Awarder) CohortCounters(ctx context.Context, cohortID string, weeks int) ([]WeekStats, error) {
-	return a.Stats.CohortWeeks(ctx, cohortID, LastWeeks(a.now(), weeks))
+// first, and how many members of its community reached each level: the
+// funnel counts holders, which are not kept per cohort.
+func (a *Awarder) CohortCounters(ctx context.Context, issuerID, cohortID string, weeks int) ([]WeekStats, map[string]int, error) {
+	ws, err := a.Stats.CohortWeeks(ctx, cohortID, LastWeeks(a.now(), weeks))
+	if err != nil {
+		return nil, nil, err
+	}
+	funnel, err := a.Stats.Funnel(ctx, issuerID)
+	return ws, funnel, err
 }

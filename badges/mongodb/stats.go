@@ -3,6 +3,7 @@ package mongodb
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -44,14 +45,32 @@ func (s *StatsStore) CountActivities(ctx context.Context, issuerID, batchID stri
 }
 
 // CountCohortActivities adds a batch's activities to the weeks of cohorts:
-// one write per cohort and week.
+// one write per cohort and week, several cohorts at a time (as many as
+// records are written at once), since each write mostly waits.
 func (s *StatsStore) CountCohortActivities(ctx context.Context, batchID string, byCohort map[string][]badges.Activity) error {
-	for c, as := range byCohort {
-		if err := s.countActivities(ctx, func(w string) string { return cohortWeekID(c, w) }, batchID, as); err != nil {
-			return err
-		}
+	next := make(chan string)
+	errs := make(chan error, len(byCohort))
+	var wg sync.WaitGroup
+	for range min(s.db.RecordWriters(), len(byCohort)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				errs <- s.countActivities(ctx, func(w string) string { return cohortWeekID(c, w) }, batchID, byCohort[c])
+			}
+		}()
 	}
-	return nil
+	for c := range byCohort {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	return errors.Join(all...)
 }
 
 func (s *StatsStore) countActivities(ctx context.Context, docID func(week string) string, batchID string, as []badges.Activity) error {
