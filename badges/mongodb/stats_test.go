@@ -54,3 +54,28 @@ func TestStatsStore_CohortWeeks(t *testing.T) {
 		t.Fatalf("a community's weeks share a cohort's: %+v, %v", ws, err)
 	}
 }
+
+// BenchmarkStatsStore_CountCohortActivities is what a batch of 1,000
+// activities of random members over 120 days adds to recording when every
+// member is in two of three cohorts: each cohort's weeks written once.
+func BenchmarkStatsStore_CountCohortActivities(b *testing.B) {
+	s := mongodb.NewStatsStore(mongotest.NewDB(b))
+	now := time.Now().UTC()
+	batch := 0
+	for b.Loop() {
+		batch++
+		byCohort := map[string][]badges.Activity{}
+		for i := range 1000 {
+			member := i * 7919 % 5000
+			a := badges.Activity{MemberID: fmt.Sprintf("m%d", member), Behaviour: "posted", At: now.Add(-time.Duration(i*7%(120*24)) * time.Hour)}
+			for c := range 3 {
+				if c != member%3 {
+					byCohort[fmt.Sprintf("c%d", c)] = append(byCohort[fmt.Sprintf("c%d", c)], a)
+				}
+			}
+		}
+		if err := s.CountCohortActivities(b.Context(), fmt.Sprintf("batch%d", batch), byCohort); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
