@@ -248,13 +248,13 @@ func seedDemoCohorts(ctx context.Context, cohorts *badges.Cohorts, issuerID stri
 // scoped to a cohort; badges are the demo badges' ids.
 func seedDemoMeasures(ctx context.Context, measures *badges.Measures, issuerID string, badgeIDs []string) error {
 	for _, in := range []badges.MeasureInput{
-		{Name: "Weekly active members", Description: "Members who did anything in the week.", Kind: badges.MeasureActiveMembers, Target: 40},
+		{Name: "Weekly active members", Description: "Members who did anything in the week.", Kind: badges.MeasureActiveMembers, Target: 110},
 		{Name: "Knowledge shared", Description: "Posts and shared resources per month.", Kind: badges.MeasureActivity,
-			Behaviours: []string{"posted", "shared-resource"}, Period: badges.MeasureMonthly, Target: 120},
+			Behaviours: []string{"posted", "shared-resource"}, Period: badges.MeasureMonthly, Target: 150},
 		{Name: "Leadership badges", Description: "Session Host, Mentor and Community Leader awarded per month.", Kind: badges.MeasureAwards,
-			Achievements: badgeIDs[5:8], Period: badges.MeasureMonthly, Target: 4},
+			Achievements: badgeIDs[5:8], Period: badges.MeasureMonthly, Target: 30},
 		{Name: "Spring intake coming back", Description: "Spring 2026 intake members active two weeks running.", Kind: badges.MeasureReturningMembers,
-			Cohort: "Spring 2026 intake", Target: 10},
+			Cohort: "Spring 2026 intake", Target: 50},
 		{Name: "Mentoring in the mentors circle", Description: "Mentoring sessions by the mentors circle per month.", Kind: badges.MeasureActivity,
 			Behaviours: []string{"mentored-member"}, Cohort: "Mentors circle", Period: badges.MeasureMonthly, Target: 3},
 	} {
