@@ -1,12 +1,19 @@
 package api_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
 
+	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database/mongotest"
 )
 
 // cohortWorld is a community with a cohort "First years" whose counters
@@ -166,4 +173,71 @@ func TestMeasures_CohortScope(t *testing.T) {
 
 type measureOut struct {
 	ID, Name, Cohort, CohortName string
+}
+
+// failCohortsOnce is a stats store whose first count of cohort activity
+// fails, after the members' records were written.
+type failCohortsOnce struct {
+	badges.StatsStore
+	failed bool
+}
+
+func (f *failCohortsOnce) CountCohortActivities(ctx context.Context, batchID string, byCohort map[string][]badges.Activity) error {
+	if !f.failed {
+		f.failed = true
+		return errors.New("the database went away")
+	}
+	return f.StatsStore.CountCohortActivities(ctx, batchID, byCohort)
+}
+
+// TestStats_CohortCountsResumed: a batch whose cohort counts failed after
+// its records were written is counted in the cohort, once, when it is
+// sent again.
+func TestStats_CohortCountsResumed(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.NewDB(t)
+	l := newLaurel(t, db)
+	l.Awarder.Stats = &failCohortsOnce{StatsStore: l.Awarder.Stats}
+	srv, err := l.Server(api.Config{BaseURL: baseURL, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := l.Stores.APIKeys.BootstrapAPIKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier}
+	iss := mustIssuer(t, ts)
+	cohort := mustCohort(t, ts, iss, "Spring").ID
+	ada, bob := mustMember(t, ts, iss, "ada@example.org", "Ada"), mustMember(t, ts, iss, "bob@example.org", "Bob")
+	ts.do(t, req{method: "POST", path: "/api/v1/cohorts/" + cohort + "/members", body: map[string]any{"memberIds": []string{ada, bob}}}).want(t, 200)
+	now := time.Now().UTC()
+	var batch []map[string]any
+	for i, m := range []string{ada, bob, ada} {
+		batch = append(batch, map[string]any{"memberId": m, "behaviour": "posted", "at": now, "sourceEventId": fmt.Sprint("e", i)})
+	}
+	raw, err := json.Marshal(batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("POST", "/api/v1/issuers/"+iss+"/activities", bytes.NewReader(raw))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Authorization", "Bearer "+token)
+	w := httptest.NewRecorder()
+	ts.srv.ServeHTTP(w, r) // a failure the OpenAPI document does not list
+	if w.Code != 500 {
+		t.Fatalf("the batch whose cohort count failed: %d %s", w.Code, w.Body)
+	}
+	var st statsOut
+	ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/stats?weeks=1&cohort=spring"}).want(t, 200).JSON(t, &st)
+	if st.Weeks[0].Activities["posted"] != 0 {
+		t.Fatalf("the failed count counted: %+v", st.Weeks)
+	}
+	for range 2 {
+		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/activities", body: batch}).want(t, 200)
+	}
+	ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/stats?weeks=1&cohort=spring"}).want(t, 200).JSON(t, &st)
+	if w := st.Weeks[0]; w.Activities["posted"] != 3 || w.ActiveMembers != 2 {
+		t.Fatalf("the cohort's week after the resend: %+v", w)
+	}
 }
