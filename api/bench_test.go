@@ -137,7 +137,16 @@ func BenchmarkCredentialPage(b *testing.B) {
 // members of a 5,000-member community whose three badges have rules, each
 // batch recorded, its rules evaluated and its awards queued before the
 // answer. It reports activities a second.
-func BenchmarkRecordActivities(b *testing.B) {
+func BenchmarkRecordActivities(b *testing.B) { benchRecordActivities(b, 0) }
+
+// BenchmarkRecordActivitiesInCohorts is BenchmarkRecordActivities with
+// every member in two of three cohorts, whose weekly counters each batch
+// also writes.
+func BenchmarkRecordActivitiesInCohorts(b *testing.B) { benchRecordActivities(b, 3) }
+
+// benchRecordActivities records batches of activities in a community with
+// the given number of cohorts; each member is in all but one of them.
+func benchRecordActivities(b *testing.B, cohorts int) {
 	ts, achID := benchAchievement(b)
 	ach, err := mongodb.NewAchievementService(ts.db).Achievement(b.Context(), achID)
 	if err != nil {
@@ -173,9 +182,18 @@ func BenchmarkRecordActivities(b *testing.B) {
 		send("PUT", "/api/v1/achievements/"+id+"/rule", "application/json", rule, 200)
 	}
 	var csv strings.Builder
-	csv.WriteString("email,displayName\n")
+	csv.WriteString("email,displayName,cohorts\n")
+	for c := range cohorts {
+		send("POST", "/api/v1/issuers/"+ach.IssuerID+"/cohorts", "application/json", fmt.Sprintf(`{"name":"Cohort %d"}`, c), 201)
+	}
 	for i := range 5000 {
-		fmt.Fprintf(&csv, "m%d@example.org,Member %d\n", i, i)
+		var in []string
+		for c := range cohorts {
+			if c != i%cohorts {
+				in = append(in, fmt.Sprintf("Cohort %d", c))
+			}
+		}
+		fmt.Fprintf(&csv, "m%d@example.org,Member %d,%s\n", i, i, strings.Join(in, ";"))
 	}
 	var imported struct{ Rows []struct{ MemberID string } }
 	if err := json.Unmarshal([]byte(send("POST", "/api/v1/issuers/"+ach.IssuerID+"/members/import", "text/csv", csv.String(), 200)), &imported); err != nil {
@@ -212,4 +230,13 @@ func BenchmarkRecordActivities(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "activities/s")
+	if cohorts > 0 {
+		var st struct{ Weeks []struct{ ActiveMembers int } }
+		if err := json.Unmarshal([]byte(send("GET", "/api/v1/issuers/"+ach.IssuerID+"/stats?cohort=Cohort%200", "", "", 200)), &st); err != nil {
+			b.Fatal(err)
+		}
+		if st.Weeks[len(st.Weeks)-1].ActiveMembers == 0 {
+			b.Fatalf("the cohort's statistics count nothing: %+v", st)
+		}
+	}
 }

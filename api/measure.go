@@ -56,14 +56,15 @@ type measureJSON struct {
 	Kind         string      `json:"kind"`
 	Behaviours   []namedJSON `json:"behaviours"`
 	Achievements []namedJSON `json:"achievements"`
-	Cohort       string      `json:"cohort,omitempty"`
+	Cohort       string      `json:"cohort,omitempty"`     // the cohort's id
+	CohortName   string      `json:"cohortName,omitempty"` // and its name
 	Period       string      `json:"period"`
 	Target       int         `json:"target"`
 	CreatedAt    time.Time   `json:"createdAt"`
 	UpdatedAt    time.Time   `json:"updatedAt"`
 }
 
-// measureJSON is m with its behaviours and badges named.
+// measureJSON is m with its behaviours, badges and cohort named.
 func (s *Server) measureJSON(ctx context.Context, m *badges.Measure) (measureJSON, error) {
 	j := measureJSON{ID: m.ID, IssuerID: m.IssuerID, Name: m.Name, Description: m.Description, Kind: string(m.Kind),
 		Behaviours: []namedJSON{}, Achievements: []namedJSON{}, Cohort: m.Cohort, Period: string(m.Period), Target: m.Target,
@@ -83,6 +84,13 @@ func (s *Server) measureJSON(ctx context.Context, m *badges.Measure) (measureJSO
 			return j, err
 		}
 		j.Achievements = append(j.Achievements, namedJSON{ID: id, Name: a.Name})
+	}
+	if m.Cohort != "" {
+		co, err := s.svc.Cohorts.Cohort(ctx, m.Cohort)
+		if err != nil {
+			return j, err
+		}
+		j.CohortName = co.Name
 	}
 	return j, nil
 }

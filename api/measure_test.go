@@ -210,7 +210,7 @@ func TestMeasures_CRUD(t *testing.T) {
 			{map[string]any{"name": "M", "kind": "activity", "target": -1}, "target"},
 			{map[string]any{"name": "M", "kind": "activity", "behaviours": []string{"juggled"}}, "behaviours"},
 			{map[string]any{"name": "M", "kind": "active-members", "behaviours": []string{"posted"}}, "behaviours"},
-			{map[string]any{"name": "M", "kind": "activity", "cohort": "aaaaaaaaaaaaaaaaaaaa", "behaviours": []string{"posted"}}, "behaviours"},
+			{map[string]any{"name": "M", "kind": "activity", "cohort": "aaaaaaaaaaaaaaaaaaaa", "behaviours": []string{"posted"}}, "cohort"},
 			{map[string]any{"name": "M", "kind": "activity", "achievements": []string{w.mentor}}, "achievements"},
 			{map[string]any{"name": "M", "kind": "awards", "achievements": []string{other}}, "achievements"},
 			{map[string]any{"name": "M", "kind": "awards", "achievements": []string{"nope"}}, "achievements"},
@@ -229,13 +229,17 @@ func TestMeasures_CRUD(t *testing.T) {
 		ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + w.issuer + "/quiet-members?week=2"}).wantProblem(t, 400, badges.EINVALID, "week")
 	})
 	t.Run("cohort", func(t *testing.T) {
-		// Cohorts are read through a dependency the program provides;
-		// without it a cohort measure is kept but has no history.
-		c := w.measure(t, map[string]any{"name": "Cohort members", "kind": "active-members", "cohort": "aaaaaaaaaaaaaaaaaaaa"})
-		if c.Cohort != "aaaaaaaaaaaaaaaaaaaa" {
+		// A cohort is named or given by id, and kept by id; its
+		// counters start empty.
+		co := mustCohort(t, ts, w.issuer, "Cohort A")
+		c := w.measure(t, map[string]any{"name": "Cohort members", "kind": "active-members", "cohort": "cohort a"})
+		if c.Cohort != co.ID {
 			t.Fatalf("created %+v", c)
 		}
-		ts.do(t, req{method: "GET", path: "/api/v1/measures/" + c.ID + "/history"}).wantProblem(t, 409, badges.ECONFLICT, "")
+		got, points := w.history(t, c.ID, "?periods=4")
+		if got != "" || len(points) != 4 {
+			t.Fatalf("history of a new cohort: %q %+v", got, points)
+		}
 	})
 	t.Run("404", func(t *testing.T) {
 		ts.do(t, req{method: "GET", path: "/api/v1/measures/nope/history"}).wantProblem(t, 404, badges.ENOTFOUND, "")

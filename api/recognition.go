@@ -24,6 +24,7 @@ type (
 		Progress(ctx context.Context, memberID string) ([]badges.AchievementProgress, error)
 		Endorse(ctx context.Context, issuerID string, in badges.EndorseInput) (*badges.EndorseResult, error)
 		Counters(ctx context.Context, issuerID string, weeks int) ([]badges.WeekStats, map[string]int, error)
+		CohortCounters(ctx context.Context, issuerID, cohortID string, weeks int) ([]badges.WeekStats, map[string]int, error)
 	}
 	// Nominations takes nominations to a decision.
 	Nominations interface {

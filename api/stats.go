@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -30,6 +31,7 @@ type levelJSON struct {
 }
 
 type statsJSON struct {
+	Cohort       *namedJSON             `json:"cohort,omitempty"` // the cohort the weeks are scoped to
 	Weeks        []weekJSON             `json:"weeks"`
 	Achievements []achievementStatsJSON `json:"achievements"`
 	Funnel       []levelJSON            `json:"funnel"`
@@ -40,7 +42,9 @@ type statsJSON struct {
 // handleStats answers a community's measures of success from counters
 // kept as activity and awards arrive: activity by behaviour, active
 // members and awards per week, holders per achievement, and the pathway
-// funnel (members who reached each level).
+// funnel (members who reached each level). With ?cohort= (a name or an
+// id) the weeks, and the outcomes grouped from them, are the cohort's own
+// counters; holders and the funnel stay the community's.
 func (s *Server) handleStats(c echo.Context) error {
 	asCSV, err := wantsCSV(c)
 	if err != nil {
@@ -55,7 +59,7 @@ func (s *Server) handleStats(c echo.Context) error {
 		weeks = n
 	}
 	ctx := c.Request().Context()
-	ws, funnel, err := s.svc.Recognition.Counters(ctx, c.Param("issuer"), weeks)
+	ws, funnel, cohort, err := s.counters(ctx, c.Param("issuer"), c.QueryParam("cohort"), weeks)
 	if err != nil {
 		return err
 	}
@@ -63,7 +67,7 @@ func (s *Server) handleStats(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := statsJSON{Weeks: make([]weekJSON, len(ws)), Achievements: []achievementStatsJSON{}, Funnel: []levelJSON{}}
+	out := statsJSON{Cohort: cohort, Weeks: make([]weekJSON, len(ws)), Achievements: []achievementStatsJSON{}, Funnel: []levelJSON{}}
 	if err := s.outcomeStats(ctx, c.Param("issuer"), ws, &out); err != nil {
 		return err
 	}
@@ -89,7 +93,28 @@ func (s *Server) handleStats(c echo.Context) error {
 	}
 	slices.SortFunc(out.Funnel, func(a, b levelJSON) int { return levelOrder(a.Level, b.Level) })
 	if asCSV {
-		return writeCSV(c, "stats-"+c.Param("issuer")+".csv", statsCSVHeader, statsCSV(out))
+		name := "stats-" + c.Param("issuer")
+		if cohort != nil {
+			name += "-" + cohort.ID
+		}
+		return writeCSV(c, name+".csv", statsCSVHeader, statsCSV(out))
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// counters reads the last weeks of a community's counters, or of its
+// cohort ref names (an id or a name) with the cohort, named, and the
+// community's funnel. An unknown cohort is ENOTFOUND on "cohort", as the
+// spotlight answers.
+func (s *Server) counters(ctx context.Context, issuerID, ref string, weeks int) ([]badges.WeekStats, map[string]int, *namedJSON, error) {
+	if ref == "" {
+		ws, funnel, err := s.svc.Recognition.Counters(ctx, issuerID, weeks)
+		return ws, funnel, nil, err
+	}
+	co, err := s.svc.Cohorts.Resolve(ctx, issuerID, ref)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ws, funnel, err := s.svc.Recognition.CohortCounters(ctx, issuerID, co.ID, weeks)
+	return ws, funnel, &namedJSON{ID: co.ID, Name: co.Name}, err
 }

@@ -12,9 +12,12 @@ type MeasureKind string
 // The measure kinds. Each is computed from the weekly counters kept as
 // activity is recorded and credentials issued (see WeekStats), so a
 // measure defined today has a history as far back as the counters go.
+// Scoped to a cohort, each is computed from the cohort's own weekly
+// counters, which count its members as they were when the activity was
+// recorded and the credential issued (see CountedAward).
 const (
 	// MeasureActivity counts activities: of the listed behaviours, or of
-	// all; scoped to a cohort, of every behaviour of its members.
+	// all.
 	MeasureActivity MeasureKind = "activity"
 	// MeasureActiveMembers counts the members with any activity.
 	MeasureActiveMembers MeasureKind = "active-members"
@@ -59,8 +62,8 @@ type Measure struct {
 	Kind         MeasureKind
 	Behaviours   []string // MeasureActivity: the behaviours counted; all when empty
 	Achievements []string // MeasureAwards: the badges counted; all when empty
-	// Cohort scopes a member-based measure (activity, active or returning
-	// members) to the members of one cohort, read through CohortMembers.
+	// Cohort scopes the measure to one cohort of the community, by id:
+	// what its members did while they were in it.
 	Cohort    string
 	Period    MeasurePeriod
 	Target    int // per period
@@ -76,7 +79,7 @@ type MeasureInput struct {
 	Kind         MeasureKind
 	Behaviours   []string
 	Achievements []string
-	Cohort       string
+	Cohort       string // a cohort's id or name; stored as its id
 	Period       MeasurePeriod
 	Target       int
 }
@@ -120,19 +123,14 @@ func (in *MeasureInput) Validate() error {
 	if in.Target < 0 || in.Target > maxMeasureTarget {
 		return FieldErrorf("target", "target must be a whole number from 0 to %d", maxMeasureTarget)
 	}
-	if in.Behaviours, err = measureTargets("behaviours", in.Behaviours, ValidBehaviourKey, in.Kind == MeasureActivity && in.Cohort == ""); err != nil {
+	if in.Behaviours, err = measureTargets("behaviours", in.Behaviours, ValidBehaviourKey, in.Kind == MeasureActivity); err != nil {
 		return err
 	}
 	if in.Achievements, err = measureTargets("achievements", in.Achievements, ValidID, in.Kind == MeasureAwards); err != nil {
 		return err
 	}
-	if in.Cohort != "" && (!ValidID(in.Cohort) || in.Kind == MeasureAwards) {
-		if in.Kind == MeasureAwards {
-			return FieldErrorf("cohort", "cohort cannot scope a measure of awards: awards are counted per badge, not per member")
-		}
-		return FieldErrorf("cohort", "cohort %q is not a cohort id", truncateForMessage(in.Cohort))
-	}
-	return nil
+	in.Cohort, err = CheckLine("cohort", in.Cohort, false, maxCohortLen)
+	return err
 }
 
 // measureTargets checks a list of behaviour keys or badge ids, which only
@@ -140,7 +138,7 @@ func (in *MeasureInput) Validate() error {
 func measureTargets(field string, ids []string, valid func(string) bool, allowed bool) ([]string, error) {
 	if len(ids) > 0 && !allowed {
 		if field == "behaviours" {
-			return nil, FieldErrorf(field, "behaviours may be listed only by a measure of activity that has no cohort: member counts and cohort activity take every behaviour")
+			return nil, FieldErrorf(field, "behaviours may be listed only by a measure of activity: member counts take every behaviour")
 		}
 		return nil, FieldErrorf(field, "achievements may be listed only by a measure of awards")
 	}
@@ -196,11 +194,6 @@ type MeasureStore interface {
 	DeleteMeasure(ctx context.Context, id string) error
 }
 
-// CohortMembers lists the ids of a cohort's members now; ENOTFOUND when
-// there is no such cohort. Cohorts are their own part of Laurel; the
-// program provides this when it puts Laurel together.
-type CohortMembers func(ctx context.Context, cohortID string) ([]string, error)
-
 // MeasureDeps are what measures are computed from.
 type MeasureDeps struct {
 	Store MeasureStore
@@ -211,9 +204,9 @@ type MeasureDeps struct {
 	// Achievement reads a badge, to check a measure's badges are its
 	// community's.
 	Achievement func(ctx context.Context, id string) (*Achievement, error)
-	// Cohort reads a cohort's members; nil while cohorts are not wired,
-	// and then a measure scoped to a cohort has no history.
-	Cohort CohortMembers
+	// Cohort finds a community's cohort by id or name (Cohorts.Resolve);
+	// nil while cohorts are not wired, and then no measure takes a cohort.
+	Cohort func(ctx context.Context, issuerID, ref string) (*Cohort, error)
 	Now    func() time.Time
 }
 
@@ -243,6 +236,10 @@ func (s *Measures) Create(ctx context.Context, issuerID string, in MeasureInput)
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	var err error
+	if in.Cohort, err = s.cohortID(ctx, issuerID, in.Cohort); err != nil {
+		return nil, err
+	}
 	now := s.d.Now().UTC()
 	m := &Measure{ID: NewID(), IssuerID: issuerID, Name: in.Name, Description: in.Description, Kind: in.Kind,
 		Behaviours: in.Behaviours, Achievements: in.Achievements, Cohort: in.Cohort, Period: in.Period, Target: in.Target,
@@ -262,6 +259,16 @@ func (s *Measures) Update(ctx context.Context, id string, u MeasureUpdate) (*Mea
 	if err != nil {
 		return nil, err
 	}
+	if u.Cohort != nil {
+		ref, err := CheckLine("cohort", *u.Cohort, false, maxCohortLen)
+		if err != nil {
+			return nil, err
+		}
+		if ref, err = s.cohortID(ctx, old.IssuerID, ref); err != nil {
+			return nil, err
+		}
+		u.Cohort = &ref
+	}
 	probe, err := old.apply(u)
 	if err != nil {
 		return nil, err
@@ -280,9 +287,27 @@ func (s *Measures) Update(ctx context.Context, id string, u MeasureUpdate) (*Mea
 	})
 }
 
+// cohortID resolves a cohort given by id or name to its id; "" is no
+// cohort. A cohort that is not the community's is refused on "cohort".
+func (s *Measures) cohortID(ctx context.Context, issuerID, ref string) (string, error) {
+	if ref == "" {
+		return "", nil
+	}
+	if s.d.Cohort == nil {
+		return "", FieldErrorf("cohort", "cohort cannot be set: this Laurel keeps no cohorts")
+	}
+	c, err := s.d.Cohort(ctx, issuerID, ref)
+	if ErrorCode(err) == ENOTFOUND {
+		return "", FieldErrorf("cohort", "cohort %q is not a cohort of this community", truncateForMessage(ref))
+	}
+	if err != nil {
+		return "", err
+	}
+	return c.ID, nil
+}
+
 // check refuses behaviours and badges that are not of the measure's
-// community. A cohort is checked for its shape only: cohorts are read when
-// the history is.
+// community; its cohort is resolved before.
 func (s *Measures) check(ctx context.Context, m *Measure) error {
 	if len(m.Behaviours) > 0 {
 		bs, err := s.d.Behaviours(ctx, m.IssuerID)

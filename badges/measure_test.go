@@ -10,10 +10,24 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-// fakeStats serves weeks of counters from memory.
+// fakeStats serves weeks of counters from memory, a community's and its
+// cohorts'.
 type fakeStats struct {
-	weeks map[string]badges.WeekStats
-	read  int // weeks read
+	weeks   map[string]badges.WeekStats
+	cohorts map[string]map[string]badges.WeekStats // by cohort id, then week
+	read    int                                    // weeks read
+}
+
+func (f *fakeStats) CountCohortActivities(context.Context, string, map[string][]badges.Activity) error {
+	return nil
+}
+
+func (f *fakeStats) CountCohortAwards(context.Context, map[string]map[time.Time][]string) error {
+	return nil
+}
+
+func (f *fakeStats) CohortWeeks(ctx context.Context, cohortID string, weeks []string) ([]badges.WeekStats, error) {
+	return (&fakeStats{weeks: f.cohorts[cohortID]}).Weeks(ctx, "", weeks)
 }
 
 func (f *fakeStats) CountActivities(context.Context, string, string, []badges.Activity) error {
@@ -81,10 +95,12 @@ func members(ids ...string) map[string]int {
 	return m
 }
 
-// newMeasureService is a measures service over weeks of counters; cohort
-// "aaaaaaaaaaaaaaaaaaaa" has Ada and Cy.
+// newMeasureService is a measures service over weeks of counters; with
+// cohorts, "aaaaaaaaaaaaaaaaaaaa" is the community's cohort "First years"
+// with the weeks of cohortWeeks, and "aaaaaaaaaaaaaaaaaaab" another
+// community's.
 func newMeasureService(now time.Time, weeks map[string]badges.WeekStats, withCohorts bool) (*badges.Measures, fakeMeasures, *fakeStats) {
-	store, stats := fakeMeasures{}, &fakeStats{weeks: weeks}
+	store, stats := fakeMeasures{}, &fakeStats{weeks: weeks, cohorts: map[string]map[string]badges.WeekStats{"aaaaaaaaaaaaaaaaaaaa": cohortWeeks}}
 	d := badges.MeasureDeps{Store: store, Stats: stats, Now: func() time.Time { return now },
 		Behaviours: func(context.Context, string) ([]badges.Behaviour, error) { return badges.DefaultBehaviours(), nil },
 		Achievement: func(_ context.Context, id string) (*badges.Achievement, error) {
@@ -97,11 +113,11 @@ func newMeasureService(now time.Time, weeks map[string]badges.WeekStats, withCoh
 			return &badges.Member{ID: id, DisplayName: strings.ToUpper(strings.TrimRight(id, "2"))}, nil
 		}}
 	if withCohorts {
-		d.Cohort = func(_ context.Context, id string) ([]string, error) {
-			if id != "aaaaaaaaaaaaaaaaaaaa" {
-				return nil, badges.Errorf(badges.ENOTFOUND, "No cohort %q.", id)
+		d.Cohort = func(_ context.Context, issuerID, ref string) (*badges.Cohort, error) {
+			if issuerID == "iss" && (ref == "aaaaaaaaaaaaaaaaaaaa" || badges.FoldCohortName(ref) == badges.FoldCohortName("First years")) {
+				return &badges.Cohort{ID: "aaaaaaaaaaaaaaaaaaaa", IssuerID: "iss", Name: "First years"}, nil
 			}
-			return []string{"ada", "cy"}, nil
+			return nil, badges.Errorf(badges.ENOTFOUND, "No cohort %q.", ref)
 		}
 	}
 	return badges.NewMeasures(d), store, stats
@@ -111,6 +127,14 @@ var measureWeeks = map[string]badges.WeekStats{
 	"2026-W44": {Members: members("ada", "bob"), Activities: map[string]int{"posted": 2}},                    // Thursday 29 October
 	"2026-W45": {Members: members("ada"), Activities: map[string]int{"posted": 1}},                           // November
 	"2026-W48": {Members: members("bob", "cy", "cy"), Activities: map[string]int{"posted": 1, "replied": 2}}, // Thursday 26 November
+	"2026-W49": {Members: members("cy", "ada"), Activities: map[string]int{"replied": 2}, Awards: map[string]int{"aaaaaaaaaaaaaaaaaaab": 1}},
+}
+
+// cohortWeeks are the counters of the cohort "First years": Ada and Cy,
+// counted while they were in it; Ada joined after W44.
+var cohortWeeks = map[string]badges.WeekStats{
+	"2026-W45": {Members: members("ada"), Activities: map[string]int{"posted": 1}},
+	"2026-W48": {Members: members("cy", "cy"), Activities: map[string]int{"replied": 2}, Awards: map[string]int{"aaaaaaaaaaaaaaaaaaac": 1}},
 	"2026-W49": {Members: members("cy", "ada"), Activities: map[string]int{"replied": 2}, Awards: map[string]int{"aaaaaaaaaaaaaaaaaaab": 1}},
 }
 
@@ -130,8 +154,13 @@ func TestMeasures_History(t *testing.T) {
 		{"monthly returning", badges.MeasureInput{Kind: badges.MeasureReturningMembers, Period: badges.MeasureMonthly}, 2, "2026-11=2 2026-12=2*", false},
 		{"weekly returning", badges.MeasureInput{Kind: badges.MeasureReturningMembers}, 2, "2026-W48=0 2026-W49=1*", false},
 		{"awards", badges.MeasureInput{Kind: badges.MeasureAwards, Achievements: []string{"aaaaaaaaaaaaaaaaaaab"}}, 1, "2026-W49=1*", false},
-		{"cohort members", badges.MeasureInput{Kind: badges.MeasureActiveMembers, Cohort: "aaaaaaaaaaaaaaaaaaaa", Period: badges.MeasureMonthly}, 3, "2026-10=1 2026-11=2 2026-12=2*", true},
+		// A cohort's measures read its own counters: Ada's activity of
+		// W44, before she joined, is not the cohort's.
+		{"cohort members", badges.MeasureInput{Kind: badges.MeasureActiveMembers, Cohort: "aaaaaaaaaaaaaaaaaaaa", Period: badges.MeasureMonthly}, 3, "2026-10=0 2026-11=2 2026-12=2*", true},
 		{"cohort activity", badges.MeasureInput{Kind: badges.MeasureActivity, Cohort: "aaaaaaaaaaaaaaaaaaaa"}, 2, "2026-W48=2 2026-W49=2*", true},
+		{"cohort activity of a behaviour", badges.MeasureInput{Kind: badges.MeasureActivity, Cohort: "first YEARS", Behaviours: []string{"posted"}, Period: badges.MeasureMonthly}, 2, "2026-11=1 2026-12=0*", true},
+		{"cohort awards", badges.MeasureInput{Kind: badges.MeasureAwards, Cohort: "aaaaaaaaaaaaaaaaaaaa", Achievements: []string{"aaaaaaaaaaaaaaaaaaac"}}, 2, "2026-W48=1 2026-W49=0*", true},
+		{"cohort returning", badges.MeasureInput{Kind: badges.MeasureReturningMembers, Cohort: "aaaaaaaaaaaaaaaaaaaa"}, 1, "2026-W49=1*", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			svc, _, _ := newMeasureService(measureNow, measureWeeks, tc.cohort)
@@ -188,24 +217,36 @@ func TestMeasures_HistoryBounds(t *testing.T) {
 		}
 	}
 	t.Run("cohorts not wired", func(t *testing.T) {
-		m, err := svc.Create(t.Context(), "iss", badges.MeasureInput{Name: "C", Kind: badges.MeasureActiveMembers, Cohort: "aaaaaaaaaaaaaaaaaaaa"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := svc.History(t.Context(), m.ID, 4); badges.ErrorCode(err) != badges.ECONFLICT {
-			t.Fatalf("history of a cohort measure without cohorts: %v", err)
+		_, err := svc.Create(t.Context(), "iss", badges.MeasureInput{Name: "C", Kind: badges.MeasureActiveMembers, Cohort: "aaaaaaaaaaaaaaaaaaaa"})
+		if badges.ErrorCode(err) != badges.EINVALID || badges.ErrorField(err) != "cohort" {
+			t.Fatalf("a cohort measure without cohorts: %v", err)
 		}
 	})
-	t.Run("unknown cohort", func(t *testing.T) {
-		svc, _, _ := newMeasureService(measureNow, measureWeeks, true)
-		m, err := svc.Create(t.Context(), "iss", badges.MeasureInput{Name: "C", Kind: badges.MeasureActiveMembers, Cohort: "aaaaaaaaaaaaaaaaaaab"})
-		if err != nil {
-			t.Fatal(err)
+}
+
+// TestMeasures_Cohort: a measure takes a cohort of its community by id or
+// name and keeps its id; any other cohort is refused on "cohort".
+func TestMeasures_Cohort(t *testing.T) {
+	svc, store, _ := newMeasureService(measureNow, measureWeeks, true)
+	m, err := svc.Create(t.Context(), "iss", badges.MeasureInput{Name: "C", Kind: badges.MeasureAwards, Cohort: " first years "})
+	if err != nil || m.Cohort != "aaaaaaaaaaaaaaaaaaaa" || store[m.ID].Cohort != m.Cohort {
+		t.Fatalf("created %+v: %v", m, err)
+	}
+	for _, ref := range []string{"aaaaaaaaaaaaaaaaaaab", "Second years"} {
+		if _, err := svc.Create(t.Context(), "iss", badges.MeasureInput{Name: "C", Kind: badges.MeasureActivity, Cohort: ref}); badges.ErrorCode(err) != badges.EINVALID || badges.ErrorField(err) != "cohort" {
+			t.Errorf("create with cohort %q: %v", ref, err)
 		}
-		if _, _, err := svc.History(t.Context(), m.ID, 4); badges.ErrorCode(err) != badges.ENOTFOUND {
-			t.Fatalf("history of a measure of an unknown cohort: %v", err)
+		if _, err := svc.Update(t.Context(), m.ID, badges.MeasureUpdate{Cohort: &ref}); badges.ErrorCode(err) != badges.EINVALID || badges.ErrorField(err) != "cohort" {
+			t.Errorf("update to cohort %q: %v", ref, err)
 		}
-	})
+	}
+	none, byName := "", "FIRST YEARS"
+	if u, err := svc.Update(t.Context(), m.ID, badges.MeasureUpdate{Cohort: &none}); err != nil || u.Cohort != "" {
+		t.Fatalf("cohort removed: %+v, %v", u, err)
+	}
+	if u, err := svc.Update(t.Context(), m.ID, badges.MeasureUpdate{Cohort: &byName}); err != nil || u.Cohort != "aaaaaaaaaaaaaaaaaaaa" {
+		t.Fatalf("cohort set by name: %+v, %v", u, err)
+	}
 }
 
 func TestMeasureInput_Validate(t *testing.T) {
@@ -227,8 +268,10 @@ func TestMeasureInput_Validate(t *testing.T) {
 		{badges.MeasureInput{Name: "A", Kind: badges.MeasureActivity, Behaviours: []string{"Posted!"}}, "behaviours"},
 		{badges.MeasureInput{Name: "A", Kind: badges.MeasureActivity, Achievements: []string{id}}, "achievements"},
 		{badges.MeasureInput{Name: "A", Kind: badges.MeasureAwards, Achievements: []string{"x"}}, "achievements"},
-		{badges.MeasureInput{Name: "A", Kind: badges.MeasureAwards, Cohort: id}, "cohort"},
-		{badges.MeasureInput{Name: "A", Kind: badges.MeasureActiveMembers, Cohort: "first years"}, "cohort"},
+		{badges.MeasureInput{Name: "A", Kind: badges.MeasureAwards, Cohort: id}, ""},
+		{badges.MeasureInput{Name: "A", Kind: badges.MeasureActivity, Cohort: "first years", Behaviours: []string{"posted"}}, ""},
+		{badges.MeasureInput{Name: "A", Kind: badges.MeasureActiveMembers, Cohort: strings.Repeat("c", 101)}, "cohort"},
+		{badges.MeasureInput{Name: "A", Kind: badges.MeasureActiveMembers, Cohort: "a\nb"}, "cohort"},
 	} {
 		err := tc.in.Validate()
 		if badges.ErrorField(err) != tc.field || (tc.field != "" && badges.ErrorCode(err) != badges.EINVALID) {

@@ -2,7 +2,6 @@ package badges
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -40,19 +39,18 @@ func (s *Measures) History(ctx context.Context, id string, periods int) (*Measur
 	if periods < 1 || periods > max {
 		return nil, nil, FieldErrorf("periods", "periods must be a whole number from 1 to %d for a measure per %s", max, m.Period)
 	}
-	var cohort map[string]bool
-	if m.Cohort != "" {
-		if cohort, err = s.cohort(ctx, m.Cohort); err != nil {
-			return nil, nil, err
-		}
-	}
 	// One period more than shown: returning members compare with it.
 	ps := historyPeriods(m.Period, s.d.Now().UTC(), periods+1)
 	var names []string
 	for _, p := range ps {
 		names = append(names, p.weeks...)
 	}
-	ws, err := s.d.Stats.Weeks(ctx, m.IssuerID, names)
+	var ws []WeekStats
+	if m.Cohort != "" {
+		ws, err = s.d.Stats.CohortWeeks(ctx, m.Cohort, names)
+	} else {
+		ws, err = s.d.Stats.Weeks(ctx, m.IssuerID, names)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -67,7 +65,7 @@ func (s *Measures) History(ctx context.Context, id string, periods int) (*Measur
 		for j, w := range p.weeks {
 			stats[j] = byWeek[w]
 		}
-		v, active := m.value(stats, cohort, before)
+		v, active := m.value(stats, before)
 		before = active
 		if i == 0 {
 			continue
@@ -77,26 +75,10 @@ func (s *Measures) History(ctx context.Context, id string, periods int) (*Measur
 	return m, out, nil
 }
 
-// cohort reads a cohort's members as a set.
-func (s *Measures) cohort(ctx context.Context, id string) (map[string]bool, error) {
-	if s.d.Cohort == nil {
-		return nil, Errorf(ECONFLICT, "The measure is scoped to cohort %q, and cohorts cannot be read in this Laurel.", id)
-	}
-	ids, err := s.d.Cohort(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("read the members of cohort %s: %w", id, err)
-	}
-	set := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		set[id] = true
-	}
-	return set, nil
-}
-
-// value is the measure over one period's weeks; for member counts it also
-// returns the period's active members (of the cohort, when there is one),
-// which returning members of the next period are compared with.
-func (m *Measure) value(ws []WeekStats, cohort, before map[string]bool) (int, map[string]bool) {
+// value is the measure over one period's weeks (a community's or a
+// cohort's); for member counts it also returns the period's active
+// members, which returning members of the next period are compared with.
+func (m *Measure) value(ws []WeekStats, before map[string]bool) (int, map[string]bool) {
 	n, size := 0, 0
 	for _, w := range ws {
 		size = max(size, len(w.Members))
@@ -107,20 +89,10 @@ func (m *Measure) value(ws []WeekStats, cohort, before map[string]bool) (int, ma
 		case MeasureAwards:
 			n += sumOf(w.Awards, m.Achievements)
 		case MeasureActivity:
-			if cohort == nil {
-				n += sumOf(w.Activities, m.Behaviours)
-				continue
-			}
-			for id, c := range w.Members {
-				if cohort[id] {
-					n += c
-				}
-			}
+			n += sumOf(w.Activities, m.Behaviours)
 		default:
 			for id := range w.Members {
-				if cohort == nil || cohort[id] {
-					active[id] = true
-				}
+				active[id] = true
 			}
 		}
 	}

@@ -179,6 +179,7 @@ func (a *Awarder) prepareAll(ctx context.Context, rs *ruleSet, ins []ActivityInp
 type memberOutcome struct {
 	applied bool
 	earned  []string
+	cohorts []string // the ids of the cohorts the member's record has
 }
 
 // applyBatch applies a batch's activities to the week counters and to
@@ -202,6 +203,10 @@ func (a *Awarder) applyBatch(ctx context.Context, rs *ruleSet, b Batch, acts []A
 	go func() { counted <- a.Stats.CountActivities(ctx, rs.issuerID, b.ID, acts) }()
 	outcomes, err := a.applyAll(ctx, rs, b, order, byMember)
 	if err := errors.Join(err, <-counted); err != nil {
+		return nil, err
+	}
+	// The cohorts are known once the records are read.
+	if err := a.countCohortActivities(ctx, b.ID, acts, outcomes); err != nil {
 		return nil, err
 	}
 	return outcomes, nil
@@ -395,6 +400,7 @@ func (a *Awarder) apply(ctx context.Context, rs *ruleSet, b Batch, memberID stri
 	case !errors.Is(err, errBatchApplied):
 		return o, err
 	}
+	o.cohorts = recordCohorts(rec)
 	touched := map[string]bool{}
 	for _, act := range acts {
 		touched[act.Behaviour] = true

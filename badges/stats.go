@@ -92,6 +92,16 @@ type StatsStore interface {
 	CountAwards(ctx context.Context, issuerID string, awards map[time.Time][]string, levels map[string]int) error
 	// Weeks reads the given weeks; a week with nothing is empty.
 	Weeks(ctx context.Context, issuerID string, weeks []string) ([]WeekStats, error)
+	// CountCohortActivities adds a batch's activities to the weeks of
+	// the cohorts their members were in (activities by cohort id), as
+	// CountActivities does for the community.
+	CountCohortActivities(ctx context.Context, batchID string, byCohort map[string][]Activity) error
+	// CountCohortAwards adds issued credentials (achievement ids by when
+	// they were earned, by cohort id) to the cohorts' weeks.
+	CountCohortAwards(ctx context.Context, byCohort map[string]map[time.Time][]string) error
+	// CohortWeeks reads the given weeks of a cohort; a week with nothing
+	// is empty.
+	CohortWeeks(ctx context.Context, cohortID string, weeks []string) ([]WeekStats, error)
 	// Funnel counts, per level, the members who hold a badge of it.
 	Funnel(ctx context.Context, issuerID string) (map[string]int, error)
 }

@@ -1,10 +1,12 @@
 package badges_test
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -79,5 +81,51 @@ func TestWeekCounts_CountAwards(t *testing.T) {
 	w.CountAwards([]string{"b"})
 	if !maps.Equal(w.Awards, map[string]int{"a": 2, "b": 2}) {
 		t.Fatalf("awards %v", w.Awards)
+	}
+}
+
+// awardCounts records what AwardStats passes on.
+type awardCounts struct {
+	fakeStats
+	community map[time.Time][]string
+	cohorts   map[string]map[time.Time][]string
+}
+
+func (a *awardCounts) CountAwards(_ context.Context, _ string, awards map[time.Time][]string, _ map[string]int) error {
+	a.community = awards
+	return nil
+}
+
+func (a *awardCounts) CountCohortAwards(_ context.Context, byCohort map[string]map[time.Time][]string) error {
+	a.cohorts = byCohort
+	return nil
+}
+
+// TestAwardStats_CountAwards: awards count in the community and in each
+// cohort their member is in, each member's cohorts read once.
+func TestAwardStats_CountAwards(t *testing.T) {
+	monday := time.Date(2026, time.November, 30, 10, 0, 0, 0, time.UTC)
+	tuesday := monday.Add(24 * time.Hour)
+	stats := &awardCounts{}
+	reads := map[string]int{}
+	s := &badges.AwardStats{Stats: stats, MemberCohorts: func(_ context.Context, id string) ([]string, error) {
+		reads[id]++
+		return map[string][]string{"ada": {"c1", "c2"}, "bob": {"c2"}}[id], nil
+	}}
+	err := s.CountAwards(t.Context(), "iss", []badges.CountedAward{
+		{AchievementID: "mentor", MemberID: "ada", At: monday},
+		{AchievementID: "host", MemberID: "ada", At: tuesday},
+		{AchievementID: "host", MemberID: "bob", At: monday},
+		{AchievementID: "host", MemberID: "cy", At: monday},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(stats.community); got != fmt.Sprint(map[time.Time][]string{monday: {"mentor", "host", "host"}, tuesday: {"host"}}) {
+		t.Errorf("community awards %s", got)
+	}
+	want := map[string]map[time.Time][]string{"c1": {monday: {"mentor"}, tuesday: {"host"}}, "c2": {monday: {"mentor", "host"}, tuesday: {"host"}}}
+	if fmt.Sprint(stats.cohorts) != fmt.Sprint(want) || fmt.Sprint(reads) != "map[ada:1 bob:1 cy:1]" {
+		t.Errorf("cohort awards %v, want %v; reads %v", stats.cohorts, want, reads)
 	}
 }

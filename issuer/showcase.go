@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"github.com/laurel-badges/laurel/badges"
 )
 
 // A showcase is what the public pages list of issued credentials: a
@@ -60,10 +62,10 @@ type ShowcaseStore interface {
 }
 
 // AwardCounter counts issued credentials in a community's statistics: the
-// achievement ids awarded, by when they were awarded, and the members who
-// reached each level for the first time.
+// credentials (badge, member, when awarded), and the members who reached
+// each level for the first time.
 type AwardCounter interface {
-	CountAwards(ctx context.Context, issuerID string, awards map[time.Time][]string, levels map[string]int) error
+	CountAwards(ctx context.Context, issuerID string, awards []badges.CountedAward, levels map[string]int) error
 }
 
 // EntryOf is the showcase entry of a credential.
@@ -125,7 +127,7 @@ func (m *MemberShowcase) list(entries []ShowcaseEntry) listing {
 // showcases and to the community's statistics.
 type issuedCounts struct {
 	ByAchievement map[string][]ShowcaseEntry // the new entries, by achievement
-	Awards        map[time.Time][]string     // achievement ids, by when they were awarded
+	Awards        []badges.CountedAward      // the credentials, as the statistics count them
 	Reached       map[string]int             // the level funnel: members reaching each level
 }
 
@@ -133,11 +135,11 @@ type issuedCounts struct {
 // showcases: only entries new to their member's showcase count, and a
 // member counts once for each level they reached.
 func countIssued(changes []listing) issuedCounts {
-	c := issuedCounts{ByAchievement: map[string][]ShowcaseEntry{}, Awards: map[time.Time][]string{}, Reached: map[string]int{}}
+	c := issuedCounts{ByAchievement: map[string][]ShowcaseEntry{}, Reached: map[string]int{}}
 	for _, l := range changes {
 		for _, e := range l.Added {
 			c.ByAchievement[e.AchievementID] = append(c.ByAchievement[e.AchievementID], e)
-			c.Awards[e.AwardedAt] = append(c.Awards[e.AwardedAt], e.AchievementID)
+			c.Awards = append(c.Awards, badges.CountedAward{AchievementID: e.AchievementID, MemberID: e.MemberID, At: e.AwardedAt})
 		}
 		for _, level := range l.NewLevels {
 			c.Reached[level]++

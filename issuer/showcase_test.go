@@ -184,7 +184,7 @@ func TestCountIssued(t *testing.T) {
 	monday := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	tuesday := monday.Add(24 * time.Hour)
 	e := func(cred, ach string, at time.Time) issuer.ShowcaseEntry {
-		return issuer.ShowcaseEntry{CredentialID: cred, AchievementID: ach, AwardedAt: at}
+		return issuer.ShowcaseEntry{CredentialID: cred, AchievementID: ach, MemberID: "m-" + cred, AwardedAt: at}
 	}
 	got := issuer.CountIssued([]issuer.Listed{
 		{Added: []issuer.ShowcaseEntry{e("c1", "host", monday), e("c2", "mentor", tuesday)}, NewLevels: []string{"leadership"}},
@@ -193,8 +193,9 @@ func TestCountIssued(t *testing.T) {
 	})
 	want := issuer.IssuedCounts{
 		ByAchievement: map[string][]issuer.ShowcaseEntry{"host": {e("c1", "host", monday), e("c3", "host", monday)}, "mentor": {e("c2", "mentor", tuesday)}},
-		Awards:        map[time.Time][]string{monday: {"host", "host"}, tuesday: {"mentor"}},
-		Reached:       map[string]int{"leadership": 2, "contribution": 1},
+		Awards: []badges.CountedAward{{AchievementID: "host", MemberID: "m-c1", At: monday}, {AchievementID: "mentor", MemberID: "m-c2", At: tuesday},
+			{AchievementID: "host", MemberID: "m-c3", At: monday}},
+		Reached: map[string]int{"leadership": 2, "contribution": 1},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("CountIssued = %+v\nwant %+v", got, want)

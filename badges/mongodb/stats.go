@@ -3,6 +3,7 @@ package mongodb
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -10,7 +11,8 @@ import (
 )
 
 // StatsStore keeps community counters as computed documents in the
-// showcases collection: "week:<issuer>:<week>" and "funnel:<issuer>".
+// showcases collection: "week:<issuer>:<week>", "funnel:<issuer>" and,
+// for cohorts, "cweek:<cohort>:<week>".
 type StatsStore struct{ db *database.DB }
 
 var _ badges.StatsStore = (*StatsStore)(nil)
@@ -29,19 +31,56 @@ type weekDoc struct {
 
 func weekID(issuerID, week string) string { return "week:" + issuerID + ":" + week }
 
+// cohortWeekID names a cohort's counters of a week; cohort ids are unique
+// across communities.
+func cohortWeekID(cohortID, week string) string { return "cweek:" + cohortID + ":" + week }
+
 // errCounted leaves a week that counted a batch already as it is.
 var errCounted = errors.New("batch counted already")
 
 // CountActivities adds a batch's activities to their weeks: one write per
 // week that has not counted the batch yet (see badges.WeekCounts.Count).
 func (s *StatsStore) CountActivities(ctx context.Context, issuerID, batchID string, as []badges.Activity) error {
+	return s.countActivities(ctx, func(w string) string { return weekID(issuerID, w) }, batchID, as)
+}
+
+// CountCohortActivities adds a batch's activities to the weeks of cohorts:
+// one write per cohort and week, several cohorts at a time (as many as
+// records are written at once), since each write mostly waits.
+func (s *StatsStore) CountCohortActivities(ctx context.Context, batchID string, byCohort map[string][]badges.Activity) error {
+	next := make(chan string)
+	errs := make(chan error, len(byCohort))
+	var wg sync.WaitGroup
+	for range min(s.db.RecordWriters(), len(byCohort)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				errs <- s.countActivities(ctx, func(w string) string { return cohortWeekID(c, w) }, batchID, byCohort[c])
+			}
+		}()
+	}
+	for c := range byCohort {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	return errors.Join(all...)
+}
+
+func (s *StatsStore) countActivities(ctx context.Context, docID func(week string) string, batchID string, as []badges.Activity) error {
 	byWeek := map[string][]badges.Activity{}
 	for _, a := range as {
 		w := badges.WeekKey(a.At)
 		byWeek[w] = append(byWeek[w], a)
 	}
 	for w, acts := range byWeek {
-		err := database.Modify(ctx, s.db, database.Showcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
+		err := database.Modify(ctx, s.db, database.Showcases, docID(w), func(d *weekDoc, _ bool) error {
 			c := d.counts(w)
 			if !c.Count(batchID, acts) {
 				return errCounted
@@ -82,21 +121,8 @@ func (d *weekDoc) init() {
 // CountAwards adds issued credentials to their weeks and members reaching
 // levels to the funnel.
 func (s *StatsStore) CountAwards(ctx context.Context, issuerID string, awards map[time.Time][]string, levels map[string]int) error {
-	byWeek := map[string][]string{}
-	for at, ids := range awards {
-		w := badges.WeekKey(at)
-		byWeek[w] = append(byWeek[w], ids...)
-	}
-	for w, ids := range byWeek {
-		err := database.Modify(ctx, s.db, database.Showcases, weekID(issuerID, w), func(d *weekDoc, _ bool) error {
-			c := d.counts(w)
-			c.CountAwards(ids)
-			*d = newWeekDoc(c)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+	if err := s.countAwards(ctx, func(w string) string { return weekID(issuerID, w) }, awards); err != nil {
+		return err
 	}
 	if len(levels) == 0 {
 		return nil
@@ -112,11 +138,50 @@ func (s *StatsStore) CountAwards(ctx context.Context, issuerID string, awards ma
 	})
 }
 
+// CountCohortAwards adds issued credentials to the weeks of cohorts.
+func (s *StatsStore) CountCohortAwards(ctx context.Context, byCohort map[string]map[time.Time][]string) error {
+	for c, awards := range byCohort {
+		if err := s.countAwards(ctx, func(w string) string { return cohortWeekID(c, w) }, awards); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *StatsStore) countAwards(ctx context.Context, docID func(week string) string, awards map[time.Time][]string) error {
+	byWeek := map[string][]string{}
+	for at, ids := range awards {
+		w := badges.WeekKey(at)
+		byWeek[w] = append(byWeek[w], ids...)
+	}
+	for w, ids := range byWeek {
+		err := database.Modify(ctx, s.db, database.Showcases, docID(w), func(d *weekDoc, _ bool) error {
+			c := d.counts(w)
+			c.CountAwards(ids)
+			*d = newWeekDoc(c)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Weeks reads weeks of counters.
 func (s *StatsStore) Weeks(ctx context.Context, issuerID string, weeks []string) ([]badges.WeekStats, error) {
+	return s.readWeeks(ctx, func(w string) string { return weekID(issuerID, w) }, weeks)
+}
+
+// CohortWeeks reads weeks of a cohort's counters.
+func (s *StatsStore) CohortWeeks(ctx context.Context, cohortID string, weeks []string) ([]badges.WeekStats, error) {
+	return s.readWeeks(ctx, func(w string) string { return cohortWeekID(cohortID, w) }, weeks)
+}
+
+func (s *StatsStore) readWeeks(ctx context.Context, docID func(week string) string, weeks []string) ([]badges.WeekStats, error) {
 	out := make([]badges.WeekStats, len(weeks))
 	for i, w := range weeks {
-		d, _, err := database.ReadComputed[weekDoc](ctx, s.db, database.Showcases, weekID(issuerID, w))
+		d, _, err := database.ReadComputed[weekDoc](ctx, s.db, database.Showcases, docID(w))
 		if err != nil {
 			return nil, err
 		}

@@ -16,37 +16,60 @@ import (
 )
 
 // demoBadge is a badge of the demo community; rules name other badges by
-// their index as "#n".
+// their index as "#n". It aligns to the demo outcome of index outcome.
 type demoBadge struct {
-	in   badges.AchievementInput
-	rule string
+	in      badges.AchievementInput
+	rule    string
+	outcome int
 }
 
 var demoBadges = []demoBadge{
 	{badges.AchievementInput{Name: "Welcome Aboard", Level: "participation", Tags: []string{"onboarding"},
 		Description: "Found their way into the community.", Criteria: "Complete the onboarding."},
-		`{"condition":{"count":{"behaviour":"completed-onboarding","min":1}}}`},
+		`{"condition":{"count":{"behaviour":"completed-onboarding","min":1}}}`, 0},
 	{badges.AchievementInput{Name: "Regular Attendee", Level: "participation", Tags: []string{"attending"},
 		Description: "Shows up: attends community sessions regularly.", Criteria: "Attend at least **five** community sessions within 90 days."},
-		`{"condition":{"count":{"behaviour":"attended-session","min":5,"withinDays":90}}}`},
+		`{"condition":{"count":{"behaviour":"attended-session","min":5,"withinDays":90}}}`, 0},
 	{badges.AchievementInput{Name: "Conversation Starter", Level: "contribution", Tags: []string{"discussion"},
 		Description: "Gets people talking in the forum.", Criteria: "Start eight discussions, or reply helpfully fifteen times."},
-		`{"condition":{"any":[{"count":{"behaviour":"posted","min":8}},{"count":{"behaviour":"replied","min":15}}]}}`},
+		`{"condition":{"any":[{"count":{"behaviour":"posted","min":8}},{"count":{"behaviour":"replied","min":15}}]}}`, 1},
 	{badges.AchievementInput{Name: "Resource Sharer", Level: "contribution", Tags: []string{"sharing"},
 		Description: "Shares useful resources with the community.", Criteria: "Share three resources other members can use."},
-		`{"condition":{"count":{"behaviour":"shared-resource","min":3}}}`},
+		`{"condition":{"count":{"behaviour":"shared-resource","min":3}}}`, 1},
 	{badges.AchievementInput{Name: "Steady Contributor", Level: "contribution", Tags: []string{"consistency"},
 		Description: "Active week after week.", Criteria: "Be active in four consecutive weeks."},
-		`{"condition":{"streak":{"unit":"weeks","min":4}}}`},
+		`{"condition":{"streak":{"unit":"weeks","min":4}}}`, 0},
 	{badges.AchievementInput{Name: "Session Host", Level: "leadership", Tags: []string{"hosting"},
 		Description: "Hosts sessions for the community.", Criteria: "Be a *Regular Attendee*, then host two sessions."},
-		`{"condition":{"all":[{"holds":{"achievement":"#1"}},{"count":{"behaviour":"hosted-session","min":2}}]}}`},
+		`{"condition":{"all":[{"holds":{"achievement":"#1"}},{"count":{"behaviour":"hosted-session","min":2}}]}}`, 2},
 	{badges.AchievementInput{Name: "Mentor", Level: "leadership", Tags: []string{"mentoring"}, AchievementType: "Award",
 		Description: "Helps fellow members grow.", Criteria: "Be a *Resource Sharer*, then mentor two different members within six months."},
-		`{"condition":{"all":[{"holds":{"achievement":"#3"}},{"peers":{"behaviour":"mentored-member","min":2,"withinDays":180}}]}}`},
+		`{"condition":{"all":[{"holds":{"achievement":"#3"}},{"peers":{"behaviour":"mentored-member","min":2,"withinDays":180}}]}}`, 2},
 	{badges.AchievementInput{Name: "Community Leader", Level: "leadership", Tags: []string{"leading"}, AchievementType: "Award",
 		Description: "Leads the community's work.", Criteria: "Be a *Session Host* and a *Mentor*, and lead a project."},
-		`{"condition":{"all":[{"holds":{"achievement":"#5"}},{"holds":{"achievement":"#6"}},{"count":{"behaviour":"led-project","min":1}}]}}`},
+		`{"condition":{"all":[{"holds":{"achievement":"#5"}},{"holds":{"achievement":"#6"}},{"count":{"behaviour":"led-project","min":1}}]}}`, 2},
+}
+
+// demoOutcomes are what the demo community wants to achieve, each with the
+// behaviours that show it; badges align to them by index.
+var demoOutcomes = []badges.OutcomeInput{
+	{Name: "Members show up and belong", Description: "Newcomers find their way in and keep coming back.",
+		Behaviours: []string{"completed-onboarding", "attended-session"}},
+	{Name: "Members share what they know", Description: "Questions get answers, and useful resources reach everyone.",
+		Behaviours: []string{"posted", "replied", "shared-resource", "gave-feedback"}},
+	{Name: "Members grow each other", Description: "Experienced members host, mentor and lead.",
+		Behaviours: []string{"hosted-session", "mentored-member", "led-project"}},
+}
+
+// demoCohorts are the demo community's cohorts; in says which members
+// (by index) are in each.
+var demoCohorts = []struct {
+	name string
+	in   func(i int) bool
+}{
+	{"Spring 2026 intake", func(i int) bool { return i < demoMembers/2 }},
+	{"Autumn 2026 intake", func(i int) bool { return i >= demoMembers/2 }},
+	{"Mentors circle", func(i int) bool { return i%7 == 0 }},
 }
 
 var (
@@ -62,8 +85,9 @@ const demoMembers = 200
 const demoUsage = `Usage: laurel demo [flags]
 
 Adds the demo community to a database, even one that has issuers already:
-eight badges with rules and a pathway, 200 members, four months of their
-activity and the badges it earned. With the embedded database, stop
+three outcomes, eight badges with rules and a pathway, 200 members in three
+cohorts, four months of their activity and the badges it earned, and five
+measures of success. With the embedded database, stop
 "laurel serve" first.
 
 Flags (each also read from the environment variable shown):
@@ -101,9 +125,10 @@ func seedDemoIfEmpty(ctx context.Context, l *wire.Laurel, baseURL string, out io
 	return seedDemo(ctx, l, baseURL, out)
 }
 
-// seedDemo adds a demo community: eight badges across participation,
-// contribution and leadership with rules and a pathway, 200 members and
-// four months of their activity, and the badges that activity earned.
+// seedDemo adds a demo community: three outcomes, eight badges across
+// participation, contribution and leadership aligned to them with rules
+// and a pathway, 200 members in three cohorts, four months of their
+// activity and the badges it earned, and five measures of success.
 func seedDemo(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer) error {
 	profiles, awarder := l.Stores.Profiles, l.Awarder
 	start := time.Now()
@@ -114,10 +139,19 @@ func seedDemo(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer
 	if err != nil {
 		return err
 	}
+	outcomes := make([]badges.OutcomeRef, len(demoOutcomes))
+	for i, in := range demoOutcomes {
+		o, err := l.Outcomes.Create(ctx, p.ID, in)
+		if err != nil {
+			return err
+		}
+		outcomes[i] = badges.OutcomeRef{ID: o.ID, Name: o.Name}
+	}
 	achievements := l.Stores.Achievements
 	ids := make([]string, len(demoBadges))
 	for i, b := range demoBadges {
 		b.in.Status = badges.StatusActive
+		b.in.Outcomes = []badges.OutcomeRef{outcomes[b.outcome]}
 		a, err := achievements.CreateAchievement(ctx, p.ID, b.in)
 		if err != nil {
 			return err
@@ -141,6 +175,11 @@ func seedDemo(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer
 	if err != nil {
 		return err
 	}
+	// Members join their cohorts before their activity is recorded: a
+	// cohort's statistics count what its members do while in it.
+	if err := seedDemoCohorts(ctx, l.Cohorts, p.ID, members); err != nil {
+		return err
+	}
 	acts := demoActivity(members, time.Now().UTC())
 	for from := 0; from < len(acts); from += badges.MaxActivityBatch {
 		if _, err := awarder.Record(ctx, p.ID, acts[from:min(from+badges.MaxActivityBatch, len(acts))]); err != nil {
@@ -160,6 +199,9 @@ func seedDemo(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer
 		}
 		issued += n
 	}
+	if err := seedDemoMeasures(ctx, l.Measures, p.ID, ids); err != nil {
+		return err
+	}
 	if err := l.Spotlight.SetPin(ctx, p.ID, &badges.Pin{MemberID: members[0].ID, Note: "Started the newcomers' evenings and mentors three members."}); err != nil {
 		return err
 	}
@@ -173,6 +215,53 @@ func seedDemo(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer
 	fmt.Fprintf(out, "Demo community created: %s/issuers/%s (%d members, %d activities, %d badges awarded in %.1fs)\n",
 		baseURL, p.ID, len(members), len(acts), issued, time.Since(start).Seconds())
 	fmt.Fprintf(out, "Demo member profile: %s/members/%s\n", baseURL, members[0].Slug)
+	return nil
+}
+
+// seedDemoCohorts creates the demo cohorts and puts their members in them.
+func seedDemoCohorts(ctx context.Context, cohorts *badges.Cohorts, issuerID string, members []*badges.Member) error {
+	for _, dc := range demoCohorts {
+		c, err := cohorts.Create(ctx, issuerID, dc.name)
+		if err != nil {
+			return err
+		}
+		var in []string
+		for i, m := range members {
+			if dc.in(i) {
+				in = append(in, m.ID)
+			}
+		}
+		results, err := cohorts.Join(ctx, c.ID, in)
+		if err != nil {
+			return err
+		}
+		for _, r := range results {
+			if r.Err != nil {
+				return fmt.Errorf("demo cohort %s: %w", dc.name, r.Err)
+			}
+		}
+	}
+	return nil
+}
+
+// seedDemoMeasures defines measures of success with targets, two of them
+// scoped to a cohort; badges are the demo badges' ids.
+func seedDemoMeasures(ctx context.Context, measures *badges.Measures, issuerID string, badgeIDs []string) error {
+	for _, in := range []badges.MeasureInput{
+		{Name: "Weekly active members", Description: "Members who did anything in the week.", Kind: badges.MeasureActiveMembers, Target: 110},
+		{Name: "Knowledge shared", Description: "Posts and shared resources per month.", Kind: badges.MeasureActivity,
+			Behaviours: []string{"posted", "shared-resource"}, Period: badges.MeasureMonthly, Target: 150},
+		{Name: "Leadership badges", Description: "Session Host, Mentor and Community Leader awarded per month.", Kind: badges.MeasureAwards,
+			Achievements: badgeIDs[5:8], Period: badges.MeasureMonthly, Target: 30},
+		{Name: "Spring intake coming back", Description: "Spring 2026 intake members active two weeks running.", Kind: badges.MeasureReturningMembers,
+			Cohort: "Spring 2026 intake", Target: 50},
+		{Name: "Mentoring in the mentors circle", Description: "Mentoring sessions by the mentors circle per month.", Kind: badges.MeasureActivity,
+			Behaviours: []string{"mentored-member"}, Cohort: "Mentors circle", Period: badges.MeasureMonthly, Target: 3},
+	} {
+		if _, err := measures.Create(ctx, issuerID, in); err != nil {
+			return fmt.Errorf("demo measure %s: %w", in.Name, err)
+		}
+	}
 	return nil
 }
 

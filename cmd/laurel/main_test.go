@@ -509,6 +509,7 @@ func TestMain_Demo(t *testing.T) {
 		t.Errorf("the demo spotlight is empty:\n%s", spotlight)
 	}
 	checkDemoAwards(t, c1, match[1], profile)
+	checkDemoInsights(t, c1, match[1])
 	if err := m1.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}

@@ -144,7 +144,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Cohorts = a.Cohorts()
 	l.Outcomes = badges.NewOutcomes(st.Outcomes, st.Achievements, a.Catalogue.Behaviours, a.Now)
 	l.Measures = badges.NewMeasures(badges.MeasureDeps{Store: st.Measures, Stats: st.Stats, Member: st.Members.Member,
-		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Cohort: l.Cohorts.CohortMembers, Now: a.Now})
+		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Cohort: l.Cohorts.Resolve, Now: a.Now})
 	l.Corrections = badges.NewCorrections(st.Reviews, a, l.Issuing.CredentialsFunc(), l.Issuing.RevokeFunc())
 	l.Reevaluator = badges.NewReevaluator(a, st.Reevaluations)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
@@ -168,7 +168,7 @@ func IssuingDeps(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob
 		Members:      st.Members,
 		Credentials:  st.Credentials,
 		Showcases:    st.Showcases,
-		Stats:        st.Stats,
+		Stats:        &badges.AwardStats{Stats: st.Stats, MemberCohorts: st.Cohorts.MemberCohorts}, // cohorts count their members' awards too
 		Status:       st.Status,
 		Keyring:      issuer.NewKeyring(st.Keys, sealer),
 		Claims:       st.Claims,
