@@ -146,15 +146,22 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 // current period (any time, for a rule without one), however it was
 // awarded.
 func (a *Awarder) awardable(ctx context.Context, met bool, memberID string, ach *Achievement, rulePeriod, period string, held *holdings) (bool, error) {
+	return awardable(ctx, a.Revoked, met, memberID, ach, rulePeriod, period, held)
+}
+
+// awardable is Awarder.awardable with the revocations read through
+// revokedOf (nil: none are known), for the previewer to decide as the
+// awarder does.
+func awardable(ctx context.Context, revokedOf RevokedFunc, met bool, memberID string, ach *Achievement, rulePeriod, period string, held *holdings) (bool, error) {
 	switch {
 	case met && held.has(ach.ID) && !ach.Repeatable:
 		return false, nil
 	case held.err != nil:
 		return false, held.err
-	case !met || a.Revoked == nil || held.has(ach.ID):
+	case !met || revokedOf == nil || held.has(ach.ID):
 		return met, nil
 	}
-	revoked, err := a.Revoked(ctx, memberID)
+	revoked, err := revokedOf(ctx, memberID)
 	if err != nil {
 		return false, err
 	}

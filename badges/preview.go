@@ -23,7 +23,7 @@ type PreviewMember struct {
 // RulePreview says who a draft rule would award now, and who is closest.
 type RulePreview struct {
 	Evaluated int
-	Qualify   []PreviewMember // met and not held (a repeatable badge counts as not held), at most 100
+	Qualify   []PreviewMember // met and would be awarded (see Awarder.awardable), at most 100
 	Closest   []PreviewMember // not met, closest first, at most 10
 	Truncated bool            // the community has more members than were evaluated
 }
@@ -35,14 +35,17 @@ type Previewer struct {
 	members   MemberService
 	records   RecordStore
 	holdings  HoldingsFunc
+	revoked   RevokedFunc // nil: no badge was revoked
 	now       func() time.Time
 	limit     int // members evaluated: MaxPreviewMembers but in tests
 }
 
 // NewPreviewer returns a previewer that checks rules against catalogue
-// and reads members, their records and their holdings, on the clock now.
-func NewPreviewer(catalogue *Catalogue, members MemberService, records RecordStore, holdings HoldingsFunc, now func() time.Time) *Previewer {
-	return &Previewer{catalogue: catalogue, members: members, records: records, holdings: holdings, now: now, limit: MaxPreviewMembers}
+// and reads members, their records, their holdings and the badges
+// revoked from them (the Awarder's Holdings and Revoked), on the clock
+// now.
+func NewPreviewer(catalogue *Catalogue, members MemberService, records RecordStore, holdings HoldingsFunc, revoked RevokedFunc, now func() time.Time) *Previewer {
+	return &Previewer{catalogue: catalogue, members: members, records: records, holdings: holdings, revoked: revoked, now: now, limit: MaxPreviewMembers}
 }
 
 // Preview evaluates a draft rule for an achievement over the community's
@@ -105,10 +108,7 @@ func (v *Previewer) previewMember(ctx context.Context, out *RulePreview, ach *Ac
 	case held.err != nil:
 		return held.err
 	case p.Met:
-		if (!held.has(ach.ID) || ach.Repeatable) && len(out.Qualify) < previewQualifying {
-			out.Qualify = append(out.Qualify, PreviewMember{Member: m, Progress: p})
-		}
-		return held.err
+		return v.qualify(ctx, out, ach, r, rec, m, p, now, held)
 	}
 	// Keep the closest few only: drop the farthest once the list is long.
 	out.Closest = append(out.Closest, PreviewMember{Member: m, Progress: p})
@@ -117,6 +117,21 @@ func (v *Previewer) previewMember(ctx context.Context, out *RulePreview, ach *Ac
 		out.Closest = out.Closest[:previewClosest]
 	}
 	return nil
+}
+
+// qualify lists a member who meets the rule if the awarder would award
+// them: not a badge they hold (unless repeatable), were awarded by the
+// rule in its current period, or had revoked in it.
+func (v *Previewer) qualify(ctx context.Context, out *RulePreview, ach *Achievement, r *Rule, rec *MemberRecord, m *Member, p Progress, now time.Time, held *holdings) error {
+	period := PeriodKey(r.Period, now)
+	if rec.AwardedIn(ach.ID, period) || len(out.Qualify) >= previewQualifying {
+		return nil
+	}
+	ok, err := awardable(ctx, v.revoked, true, m.ID, ach, r.Period, period, held)
+	if ok && err == nil {
+		out.Qualify = append(out.Qualify, PreviewMember{Member: m, Progress: p})
+	}
+	return err
 }
 
 func closerFirst(x, y PreviewMember) int {

@@ -130,7 +130,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
-	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Now)
+	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Revoked, a.Now)
 	l.Cohorts = a.Cohorts()
 	l.Outcomes = badges.NewOutcomes(st.Outcomes, st.Achievements, a.Catalogue.Behaviours, a.Now)
 	l.Measures = badges.NewMeasures(badges.MeasureDeps{Store: st.Measures, Stats: st.Stats, Member: st.Members.Member,
