@@ -41,6 +41,10 @@ type Awarder struct {
 	// their rules do not award again in the period they were earned in,
 	// however they were awarded (the record knows only awards by rule).
 	Revoked RevokedFunc
+	// IndexBackfill, when set, is where Run backfills members' activity
+	// indexes from, in the background as it starts (see
+	// activityindex_backfill.go).
+	IndexBackfill IndexBackfillStore
 	// Report, when set, is told what the Awarder went on from (see
 	// Notice): the domain returns errors and does not log, so the wiring
 	// logs what it is told.
@@ -52,9 +56,10 @@ type Awarder struct {
 	// time wants few.
 	Writers int
 
-	wake    chan struct{}
-	once    sync.Once
-	cohorts *Cohorts // set by NewCohorts: activities' cohorts are joined
+	wake     chan struct{}
+	once     sync.Once
+	cohorts  *Cohorts // set by NewCohorts: activities' cohorts are joined
+	backfill backfillBounds
 
 	// Whose members are known, so that recording activity by member id
 	// does not read the member every time. A member never changes
@@ -256,6 +261,7 @@ type Notice struct {
 	Award   string // the queue entry or award key concerned, if any
 	Err     error
 	Batches int // batches recovered
+	Members int // members whose activity index was backfilled
 }
 
 func (a *Awarder) report(n Notice) {

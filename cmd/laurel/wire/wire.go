@@ -186,6 +186,7 @@ func NewAwarder(st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.A
 		Writers:      st.Records.Writers(),
 	}
 	badges.NewCohorts(st.Cohorts, a) // the awarder's rules and activities know the cohorts
+	a.IndexBackfill = st.Activities  // activity recorded before the activity index, indexed at start
 	return a
 }
 
@@ -202,6 +203,10 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 		}
 		if n.Err != nil {
 			log.Warn(n.Doing, append(attrs, "err", n.Err)...)
+			return
+		}
+		if n.Members > 0 {
+			log.Info(n.Doing, append(attrs, "members", n.Members)...)
 			return
 		}
 		log.Info(n.Doing, append(attrs, "batches", n.Batches)...)
