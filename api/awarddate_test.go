@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +127,48 @@ func TestAward_AwardedDate(t *testing.T) {
 	ts.do(t, req{method: "POST", path: path, body: map[string]any{"achievementId": ach, "email": "cy@example.org", "name": "Cy"}}).want(t, 201).JSON(t, &c)
 	if !c.AwardedDate.Equal(c.AwardedAt) {
 		t.Fatalf("an award without a date: awardedDate %s, awardedAt %s", c.AwardedDate, c.AwardedAt)
+	}
+}
+
+// TestAward_BulkCSVAwardedDate: the bulk award CSV takes an awardedDate
+// column, checked as in JSON; a row whose date is unreadable, in the
+// future or before 2000 is rejected on awardedDate, and the other rows are
+// issued, with the date given or dated at issue.
+func TestAward_BulkCSVAwardedDate(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active"})["id"].(string)
+	earned := time.Now().UTC().AddDate(0, -3, 0).Truncate(time.Second)
+	csv := "achievementId,email,name,awardedDate\n" +
+		fmt.Sprintf("%s,ada@example.org,Ada,%s\n", ach, earned.Format(time.RFC3339)) +
+		fmt.Sprintf("%s,bo@example.org,Bo,20 November 2026\n", ach) +
+		fmt.Sprintf("%s,cy@example.org,Cy,%s\n", ach, time.Now().Add(time.Hour).UTC().Format(time.RFC3339)) +
+		fmt.Sprintf("%s,di@example.org,Di,1999-12-31T00:00:00Z\n", ach) +
+		fmt.Sprintf("%s,ed@example.org,Ed,\n", ach)
+	var r struct {
+		Issued, Rejected int
+		Rows             []struct {
+			Row                                 int
+			Outcome, CredentialID, Field, Error string
+		}
+	}
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards/bulk", body: csv, contentType: "text/csv"}).want(t, 200).JSON(t, &r)
+	if r.Issued != 2 || r.Rejected != 3 {
+		t.Fatalf("bulk %+v; want 2 issued, 3 rejected", r)
+	}
+	for _, row := range r.Rows[1:4] {
+		if row.Outcome != "rejected" || row.Field != "awardedDate" {
+			t.Errorf("row %d: %+v; want rejected on awardedDate", row.Row, row)
+		}
+	}
+	var c ruleCredential
+	ts.do(t, req{method: "GET", path: "/api/v1/credentials/" + r.Rows[0].CredentialID}).want(t, 200).JSON(t, &c)
+	if !c.AwardedDate.Equal(earned) || c.Credential.AwardedDate != earned.Format(time.RFC3339) {
+		t.Errorf("awardedDate %s (%s); want %s", c.AwardedDate, c.Credential.AwardedDate, earned)
+	}
+	ts.do(t, req{method: "GET", path: "/api/v1/credentials/" + r.Rows[4].CredentialID}).want(t, 200).JSON(t, &c)
+	if !c.AwardedDate.Equal(c.AwardedAt) {
+		t.Errorf("a row without a date: awardedDate %s, awardedAt %s", c.AwardedDate, c.AwardedAt)
 	}
 }
 

@@ -93,7 +93,7 @@ func (s *Server) handleCredentialPreview(c echo.Context) error {
 	}
 	st := v.status()
 	p := render.Preview{Achievement: v.doc.Name, Recipient: v.recipientName(), Issuer: v.profile.Name,
-		Issued: v.AwardedAt.Format(dateLayout), URL: s.urls.Credential(v.ID)}
+		Issued: v.Earned().UTC().Format(dateLayout), URL: s.urls.Credential(v.ID)}
 	if st.Class != "valid" && st.Class != "warning" {
 		p.Status = st.Label
 	}

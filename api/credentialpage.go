@@ -72,8 +72,6 @@ type status struct {
 	Text  string // a sentence
 }
 
-const dateLayout = "2 January 2006"
-
 func (v *credentialView) status() status {
 	r := v.report
 	switch {
@@ -117,8 +115,8 @@ func (s *Server) shareLinks(v *credentialView) shareLinks {
 		"startTask":        {"CERTIFICATION_NAME"},
 		"name":             {name},
 		"organizationName": {org},
-		"issueYear":        {v.AwardedAt.Format("2006")},
-		"issueMonth":       {fmt.Sprint(int(v.AwardedAt.Month()))},
+		"issueYear":        {v.Earned().UTC().Format("2006")},
+		"issueMonth":       {fmt.Sprint(int(v.Earned().UTC().Month()))},
 		"certUrl":          {page},
 		"certId":           {v.ID},
 	}
@@ -153,7 +151,8 @@ type credentialPage struct {
 	Recipient, RecipientURL      string
 	Narrative                    template.HTML
 	Evidence                     []evidenceItem
-	AwardedAt, ValidUntil        string
+	Earned                       shownDate  // awardedDate: when the member earned it, not when it was signed
+	ValidUntil                   *shownDate // nil when it does not expire
 	Status                       status
 	VerifyURL                    string
 	Share                        shareLinks
@@ -170,7 +169,7 @@ func (s *Server) credentialPage(v *credentialView) credentialPage {
 	d := credentialPage{ID: v.ID, URL: base, Name: v.doc.Name, BadgeDescription: a.Description,
 		Criteria: renderMarkdown(a.Criteria), AchievementURL: s.urls.Achievement(a.ID), Level: a.Level,
 		IssuerName: v.profile.Name, IssuerURL: s.urls.Issuer(v.profile.ID),
-		AwardedAt: v.AwardedAt.Format(dateLayout), Status: v.status(),
+		Earned: dateOf("Earned on", v.Earned()), Status: v.status(),
 		VerifyURL: "/verify?" + url.Values{"credential": {base}}.Encode(), Share: s.shareLinks(v),
 		QRURL: base + "/qr.png", QRSVGURL: base + "/qr.svg", BadgePNGURL: base + "/badge.png", BadgeSVGURL: base + "/badge.svg",
 		JSONURL: base + ".json", JWTURL: base + ".jwt", BadgeImageURL: s.urls.Image(a.Image),
@@ -179,7 +178,8 @@ func (s *Server) credentialPage(v *credentialView) credentialPage {
 		d.Recipient, d.RecipientURL = v.member.DisplayName, s.urls.Member(v.member.Slug)
 	}
 	if !v.ValidUntil.IsZero() {
-		d.ValidUntil = v.ValidUntil.Format(dateLayout)
+		until := dateOf("Expires on", v.ValidUntil)
+		d.ValidUntil = &until
 	}
 	if n := v.doc.CredentialSubject.Narrative; n != "" {
 		d.Narrative = renderMarkdown(n)
@@ -199,7 +199,7 @@ func (s *Server) credentialPage(v *credentialView) credentialPage {
 		recipient = d.Recipient
 	}
 	d.Title = v.doc.Name
-	d.Description = fmt.Sprintf("%s, awarded to %s by %s on %s.", v.doc.Name, recipient, v.profile.Name, d.AwardedAt)
+	d.Description = fmt.Sprintf("%s, awarded to %s by %s on %s.", v.doc.Name, recipient, v.profile.Name, d.Earned.Human)
 	d.CanonicalURL, d.JSONURL = base, base+".json"
 	d.ImageURL, d.ImageAlt = base+"/preview.png", d.Description
 	d.ImageWidth, d.ImageHeight, d.LargeImage = 1200, 630, true

@@ -146,7 +146,8 @@ type verifyPage struct {
 	Error     string
 	Checked   bool
 	ShowBadge bool
-	Recipient string // "match", "mismatch", or "" when no address was checked
+	Recipient string      // "match", "mismatch", or "" when no address was checked
+	Dates     []shownDate // the verified credential's, for people
 }
 
 // handleVerifyPage shows the verify form, and a report when the page was
@@ -171,6 +172,7 @@ func (s *Server) handleVerifyPage(c echo.Context) error {
 		var rep *verifier.Report
 		if rep, err = s.verify(c.Request().Context(), in); err == nil {
 			d.Report, d.ShowBadge = rep, rep.Credential.Name != "" || rep.Credential.AchievementName != ""
+			d.Dates = documentDates(rep.Credential.AwardedDate, rep.Credential.ValidFrom, rep.Credential.ValidUntil)
 			if m := rep.RecipientMatched; m != nil {
 				d.Recipient = map[bool]string{true: "match", false: "mismatch"}[*m]
 			}

@@ -65,6 +65,39 @@ func (x *ActivityIndex) Add(acts []Activity) bool {
 	return changed
 }
 
+// AddLogged is Add of activities as the log holds them: those voided are
+// marked voided, whether they were indexed before or not.
+func (x *ActivityIndex) AddLogged(ls []LoggedActivity) bool {
+	acts := make([]Activity, len(ls))
+	for i, l := range ls {
+		acts[i] = l.Activity
+	}
+	changed := x.Add(acts)
+	for _, l := range ls {
+		if l.Void == nil {
+			continue
+		}
+		for i := range x.Entries {
+			if e := &x.Entries[i]; e.ID == l.ID && !e.Voided {
+				e.Voided, changed = true, true
+			}
+		}
+	}
+	return changed
+}
+
+// lacks reports whether a member's record holds activity their index
+// does not, so that it cannot be rebuilt from the index; for an index
+// that dropped entries past MaxIndexedActivities it reports false, as no
+// backfill can mend it.
+func (x *ActivityIndex) lacks(rec *MemberRecord) bool {
+	recorded := 0
+	for _, br := range rec.Behaviours {
+		recorded += br.Count
+	}
+	return x.Dropped == 0 && recorded > len(x.Live())
+}
+
 // MarkVoided marks an activity voided; it reports false when the index
 // does not hold it.
 func (x *ActivityIndex) MarkVoided(id string) bool {

@@ -43,6 +43,10 @@ type AwardInput struct {
 	// IdempotencyKey makes a retried request return the first one's
 	// credential instead of issuing again.
 	IdempotencyKey string
+	// Unreadable, when set, is why the input could not be read (a CSV
+	// cell that is not a date, say): Validate rejects the award with it,
+	// so that in a bulk award only its row is rejected.
+	Unreadable error `json:"-"`
 }
 
 const (
@@ -53,6 +57,9 @@ const (
 
 // Validate checks and normalises the input.
 func (in *AwardInput) Validate() error {
+	if in.Unreadable != nil {
+		return in.Unreadable
+	}
 	in.AchievementID = strings.TrimSpace(in.AchievementID)
 	if in.AchievementID == "" {
 		return FieldErrorf("achievementId", "achievementId is required")

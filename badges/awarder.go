@@ -41,6 +41,10 @@ type Awarder struct {
 	// their rules do not award again in the period they were earned in,
 	// however they were awarded (the record knows only awards by rule).
 	Revoked RevokedFunc
+	// IndexBackfill, when set, is where Run backfills members' activity
+	// indexes from, in the background as it starts (see
+	// activityindex_backfill.go).
+	IndexBackfill IndexBackfillStore
 	// Report, when set, is told what the Awarder went on from (see
 	// Notice): the domain returns errors and does not log, so the wiring
 	// logs what it is told.
@@ -52,9 +56,10 @@ type Awarder struct {
 	// time wants few.
 	Writers int
 
-	wake    chan struct{}
-	once    sync.Once
-	cohorts *Cohorts // set by NewCohorts: activities' cohorts are joined
+	wake     chan struct{}
+	once     sync.Once
+	cohorts  *Cohorts // set by NewCohorts: activities' cohorts are joined
+	backfill backfillBounds
 
 	// Whose members are known, so that recording activity by member id
 	// does not read the member every time. A member never changes
@@ -146,15 +151,22 @@ func (a *Awarder) evaluate(ctx context.Context, rs *ruleSet, rec *MemberRecord, 
 // current period (any time, for a rule without one), however it was
 // awarded and whatever other credential of it they hold.
 func (a *Awarder) awardable(ctx context.Context, met bool, memberID string, ach *Achievement, rulePeriod, period string, held *holdings) (bool, error) {
+	return awardable(ctx, a.Revoked, met, memberID, ach, rulePeriod, period, held)
+}
+
+// awardable is Awarder.awardable with the revocations read through
+// revokedOf (nil: none are known), for the previewer to decide as the
+// awarder does.
+func awardable(ctx context.Context, revokedOf RevokedFunc, met bool, memberID string, ach *Achievement, rulePeriod, period string, held *holdings) (bool, error) {
 	switch {
 	case met && held.has(ach.ID) && !ach.Repeatable:
 		return false, nil
 	case held.err != nil:
 		return false, held.err
-	case !met || a.Revoked == nil:
+	case !met || revokedOf == nil:
 		return met, nil
 	}
-	revoked, err := a.Revoked(ctx, memberID)
+	revoked, err := revokedOf(ctx, memberID)
 	if err != nil {
 		return false, err
 	}
@@ -249,6 +261,7 @@ type Notice struct {
 	Award   string // the queue entry or award key concerned, if any
 	Err     error
 	Batches int // batches recovered
+	Members int // members whose activity index was backfilled
 }
 
 func (a *Awarder) report(n Notice) {

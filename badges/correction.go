@@ -166,11 +166,7 @@ func (c *Corrections) checkRebuildable(ctx context.Context, memberID string) err
 }
 
 func rebuildable(rec *MemberRecord, idx ActivityIndex) error {
-	recorded := 0
-	for _, br := range rec.Behaviours {
-		recorded += br.Count
-	}
-	if idx.Dropped > 0 || recorded > len(idx.Live()) {
+	if idx.Dropped > 0 || idx.lacks(rec) {
 		return Errorf(ECONFLICT, "This member's record holds activity that their activity list does not (recorded before corrections were kept, or more than %d activities), so it cannot be rebuilt and no activity of theirs can be voided.", MaxIndexedActivities)
 	}
 	return nil

@@ -38,14 +38,17 @@ type Previewer struct {
 	members   MemberService
 	records   RecordStore
 	holdings  HoldingsFunc
+	revoked   RevokedFunc // nil: no badge was revoked
 	now       func() time.Time
 	limit     int // members evaluated: MaxPreviewMembers but in tests
 }
 
 // NewPreviewer returns a previewer that checks rules against catalogue
-// and reads members, their records and their holdings, on the clock now.
-func NewPreviewer(catalogue *Catalogue, members MemberService, records RecordStore, holdings HoldingsFunc, now func() time.Time) *Previewer {
-	return &Previewer{catalogue: catalogue, members: members, records: records, holdings: holdings, now: now, limit: MaxPreviewMembers}
+// and reads members, their records, their holdings and the badges
+// revoked from them (the Awarder's Holdings and Revoked), on the clock
+// now.
+func NewPreviewer(catalogue *Catalogue, members MemberService, records RecordStore, holdings HoldingsFunc, revoked RevokedFunc, now func() time.Time) *Previewer {
+	return &Previewer{catalogue: catalogue, members: members, records: records, holdings: holdings, revoked: revoked, now: now, limit: MaxPreviewMembers}
 }
 
 // Preview evaluates a draft rule for an achievement over the community's
@@ -124,6 +127,25 @@ func (v *Previewer) previewMember(ctx context.Context, out *RulePreview, ach *Ac
 	if len(out.Closest) > 4*previewClosest {
 		slices.SortStableFunc(out.Closest, closerFirst)
 		out.Closest = out.Closest[:previewClosest]
+	}
+	return nil
+}
+
+// qualify lists a member who meets the rule if the awarder would award
+// them: not a badge they hold (unless repeatable), were awarded by the
+// rule in its current period, or had revoked in it.
+func (v *Previewer) qualify(ctx context.Context, out *RulePreview, ach *Achievement, r *Rule, rec *MemberRecord, m *Member, p Progress, now time.Time, held *holdings) error {
+	period := PeriodKey(r.Period, now)
+	if rec.AwardedIn(ach.ID, period) {
+		return nil
+	}
+	ok, err := awardable(ctx, v.revoked, true, m.ID, ach, r.Period, period, held)
+	if !ok || err != nil {
+		return err
+	}
+	out.WouldAward++
+	if len(out.Qualify) < previewQualifying {
+		out.Qualify = append(out.Qualify, PreviewMember{Member: m, Progress: p})
 	}
 	return nil
 }

@@ -93,7 +93,7 @@ func TestPreviewer_Truncated(t *testing.T) {
 			}
 			achievements := oneAchievement{ach: ach}
 			v := badges.NewPreviewer(badges.NewCatalogue(noCustom{}, noCustom{}, achievements), community, noRecords{},
-				func(context.Context, string) (map[string]bool, error) { return nil, nil }, time.Now)
+				func(context.Context, string) (map[string]bool, error) { return nil, nil }, nil, time.Now)
 			if tc.limit > 0 {
 				v.SetPreviewLimit(tc.limit)
 			}

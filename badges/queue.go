@@ -65,11 +65,16 @@ var ErrAwardRequeued = errors.New("award queued again right after it was issued"
 // Run issues queued awards until ctx ends: at once when an activity
 // queues one, and every interval otherwise, retrying failures with
 // backoff. At start and every interval it also recovers recording batches
-// left unfinished for StaleBatchAge.
+// left unfinished for StaleBatchAge. Beside it, it backfills members'
+// activity indexes once (see BackfillActivityIndex), and waits for that
+// before it returns.
 func (a *Awarder) Run(ctx context.Context, interval time.Duration) {
 	a.once.Do(func() { a.wake = make(chan struct{}, 1) })
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	backfilled := make(chan struct{})
+	go func() { defer close(backfilled); a.backfillInBackground(ctx) }()
+	defer func() { <-backfilled }()
 	a.recoverStale(ctx)
 	for {
 		handled, _, err := a.drain(ctx)

@@ -225,7 +225,7 @@ func newReevalWorld(t *testing.T, members int) *reevalWorld {
 	clock := func() time.Time { return now }
 	w.aw = &badges.Awarder{Catalogue: catalogue, Records: w.records, Queue: w.queue, Members: ms, Achievements: achs,
 		Holdings: holdings, Now: clock, Writers: 2}
-	w.pv = badges.NewPreviewer(catalogue, ms, w.records, holdings, clock)
+	w.pv = badges.NewPreviewer(catalogue, ms, w.records, holdings, nil, clock)
 	return w
 }
 

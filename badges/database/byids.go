@@ -16,7 +16,7 @@ import (
 // 1 ms a document read by _id; a conservative 8 is used.
 const scanAdvantage = 8
 
-// EachComputed calls f with each computed document of a collection
+// EachComputedOf calls f with each computed document of a collection
 // whose _id is one of ids (found false, and a zero doc, for an id that
 // has none), in no particular order; f may be called from several
 // goroutines at once. It is for background work over many documents.
@@ -27,7 +27,7 @@ const scanAdvantage = 8
 // workers reads at a time, or, when ids are many compared to the
 // collection, every document of the collection in one scan, whichever
 // reads less.
-func EachComputed[T any](ctx context.Context, db *DB, collection string, ids []string, workers int, f func(id string, doc T, found bool) error) error {
+func EachComputedOf[T any](ctx context.Context, db *DB, collection string, ids []string, workers int, f func(id string, doc T, found bool) error) error {
 	if len(ids) == 0 {
 		return nil
 	}

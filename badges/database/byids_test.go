@@ -35,7 +35,7 @@ func TestEachComputed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
 			seen := map[string]int{}
-			err := database.EachComputed(ctx, db, database.Showcases, tc.ids, 2, func(id string, d tally, found bool) error {
+			err := database.EachComputedOf(ctx, db, database.Showcases, tc.ids, 2, func(id string, d tally, found bool) error {
 				mu.Lock()
 				defer mu.Unlock()
 				if want := id != "gone"; found != want || (found && fmt.Sprint("d", d.N) != id) {
@@ -53,7 +53,7 @@ func TestEachComputed(t *testing.T) {
 				}
 			}
 			stop := errors.New("enough")
-			if err := database.EachComputed(ctx, db, database.Showcases, tc.ids, 2, func(string, tally, bool) error { return stop }); !errors.Is(err, stop) {
+			if err := database.EachComputedOf(ctx, db, database.Showcases, tc.ids, 2, func(string, tally, bool) error { return stop }); !errors.Is(err, stop) {
 				t.Fatalf("f's error: got %v", err)
 			}
 		})

@@ -58,7 +58,7 @@ func newNarrativeFixture(t *testing.T) *narrativeFixture {
 	ms, as := mongodb.NewMemberService(db), mongodb.NewAchievementService(db)
 	f := &narrativeFixture{badges: map[string]string{}, issued: map[string]badges.AwardInput{}, held: map[string]map[string]bool{}}
 	f.aw = newAwarder(db, f.issue, f.holdings)
-	f.previewer = badges.NewPreviewer(f.aw.Catalogue, ms, f.aw.Records, f.holdings, time.Now)
+	f.previewer = badges.NewPreviewer(f.aw.Catalogue, ms, f.aw.Records, f.holdings, nil, time.Now)
 	if err := f.aw.Catalogue.AddBehaviour(ctx, issuerA, badges.Behaviour{Key: "ran-a-clinic", Name: "Ran a clinic",
 		Description: "Ran a drop-in clinic.", Category: badges.CategoryMentoring}); err != nil {
 		t.Fatal(err)

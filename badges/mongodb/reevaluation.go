@@ -253,9 +253,9 @@ func (s *ReevaluationStore) ReleaseRun(ctx context.Context, key, id string) erro
 }
 
 // MemberRecords reads a batch of members' records as fast as the database
-// allows (see database.EachComputed).
+// allows (see database.EachComputedOf).
 func (s *ReevaluationStore) MemberRecords(ctx context.Context, ids []string, f func(string, *badges.MemberRecord) error) error {
-	return database.EachComputed(ctx, s.db, database.Records, ids, s.db.RecordWriters(),
+	return database.EachComputedOf(ctx, s.db, database.Records, ids, s.db.RecordWriters(),
 		func(id string, rec badges.MemberRecord, found bool) error {
 			if !found {
 				return f(id, nil)

@@ -189,7 +189,7 @@ func TestReevaluator_AwardsEveryoneWhoQualifiesOnce(t *testing.T) {
 	f := newReevalFixture(t, 1200)
 	rv := badges.NewReevaluator(f.aw, f.store)
 	rv.SetBatchSize(testBatch) // more than two batches
-	pv := badges.NewPreviewer(f.aw.Catalogue, f.aw.Members, f.aw.Records, f.aw.Holdings, f.aw.Now)
+	pv := badges.NewPreviewer(f.aw.Catalogue, f.aw.Members, f.aw.Records, f.aw.Holdings, f.aw.Revoked, f.aw.Now)
 	preview, err := pv.Preview(t.Context(), f.ach.ID, f.rule)
 	if err != nil {
 		t.Fatal(err)

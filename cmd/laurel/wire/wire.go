@@ -140,7 +140,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
-	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Now)
+	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Revoked, a.Now)
 	l.Cohorts = a.Cohorts()
 	l.Outcomes = badges.NewOutcomes(st.Outcomes, st.Achievements, a.Catalogue.Behaviours, a.Now)
 	l.Measures = badges.NewMeasures(badges.MeasureDeps{Store: st.Measures, Stats: st.Stats, Member: st.Members.Member,
@@ -197,6 +197,7 @@ func NewAwarder(st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.A
 		Writers:      st.Records.Writers(),
 	}
 	badges.NewCohorts(st.Cohorts, a) // the awarder's rules and activities know the cohorts
+	a.IndexBackfill = st.Activities  // activity recorded before the activity index, indexed at start
 	return a
 }
 
@@ -213,6 +214,10 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 		}
 		if n.Err != nil {
 			log.Warn(n.Doing, append(attrs, "err", n.Err)...)
+			return
+		}
+		if n.Members > 0 {
+			log.Info(n.Doing, append(attrs, "members", n.Members)...)
 			return
 		}
 		log.Info(n.Doing, append(attrs, "batches", n.Batches)...)
