@@ -111,16 +111,7 @@ func (v *Previewer) previewMember(ctx context.Context, out *RulePreview, ach *Ac
 	case held.err != nil:
 		return held.err
 	case p.Met:
-		// As the Awarder: not again in the rule's period, nor a badge held
-		// that is not repeatable.
-		if rec.AwardedIn(ach.ID, PeriodKey(r.Period, now)) || (held.has(ach.ID) && !ach.Repeatable) {
-			return held.err
-		}
-		out.WouldAward++
-		if len(out.Qualify) < previewQualifying {
-			out.Qualify = append(out.Qualify, PreviewMember{Member: m, Progress: p})
-		}
-		return held.err
+		return v.qualify(ctx, out, ach, r, rec, m, p, now, held)
 	}
 	// Keep the closest few only: drop the farthest once the list is long.
 	out.Closest = append(out.Closest, PreviewMember{Member: m, Progress: p})

@@ -135,11 +135,26 @@ func NewReevaluator(a *Awarder, store ReevaluationStore) *Reevaluator {
 // checkpoints; ReevaluationBatchSize unless set.
 func (v *Reevaluator) SetBatchSize(n int) { v.batch = max(1, n) }
 
-// RuleRevision names a rule's content: rules are stored without versions,
-// and a job evaluates one content.
+// RuleRevision names a rule's meaning: rules are stored without versions,
+// and a job evaluates one meaning. A cohort condition's name is left out
+// when it names its cohort by id too, so renaming a cohort (which writes
+// its new name into rules) does not end the jobs of its rules.
 func RuleRevision(r *Rule) (string, error) {
 	data, err := r.MarshalJSON()
 	if err != nil {
+		return "", err
+	}
+	var meaning Rule
+	if err := meaning.UnmarshalJSON(data); err != nil {
+		return "", err
+	}
+	_ = walkConditions(meaning.Condition, "", func(c Condition, _ string) error {
+		if c.Kind() == KindCohort && c.Cohort.ID != "" {
+			c.Cohort.Name = ""
+		}
+		return nil
+	})
+	if data, err = meaning.MarshalJSON(); err != nil {
 		return "", err
 	}
 	sum := sha256.Sum256(data)

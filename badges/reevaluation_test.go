@@ -193,6 +193,7 @@ type reevalWorld struct {
 	aw      *badges.Awarder
 	pv      *badges.Previewer
 	now     time.Time
+	revoked map[string]map[string]time.Time // member: achievement: when the revoked credential was earned
 }
 
 func newReevalWorld(t *testing.T, members int) *reevalWorld {
@@ -223,21 +224,28 @@ func newReevalWorld(t *testing.T, members int) *reevalWorld {
 	catalogue := badges.NewCatalogue(rules, rules, achs)
 	holdings := func(context.Context, string) (map[string]bool, error) { return nil, nil }
 	clock := func() time.Time { return now }
+	w.revoked = map[string]map[string]time.Time{}
+	revoked := func(_ context.Context, memberID string) (map[string]time.Time, error) {
+		return w.revoked[memberID], nil
+	}
 	w.aw = &badges.Awarder{Catalogue: catalogue, Records: w.records, Queue: w.queue, Members: ms, Achievements: achs,
-		Holdings: holdings, Now: clock, Writers: 2}
-	w.pv = badges.NewPreviewer(catalogue, ms, w.records, holdings, nil, clock)
+		Holdings: holdings, Revoked: revoked, Now: clock, Writers: 2}
+	w.pv = badges.NewPreviewer(catalogue, ms, w.records, holdings, revoked, clock)
 	return w
 }
 
 // TestReevaluator_PreviewIsItsDryRun: the preview would award exactly
 // what the job queues, leaving out the members awarded in the rule's
-// period already, as the Awarder does.
+// period already, and those an admin revoked the badge from in it, as the
+// Awarder does.
 func TestReevaluator_PreviewIsItsDryRun(t *testing.T) {
 	w := newReevalWorld(t, 40)
 	for _, id := range []string{"m000", "m002", "m004"} { // awarded this month already
 		w.records.recs[id].MarkAwarded(w.ach.ID, badges.PeriodKey("month", w.now))
 	}
 	w.records.recs["m006"].MarkAwarded(w.ach.ID, badges.PeriodKey("month", w.now.AddDate(0, -1, 0))) // last month: due again
+	w.revoked["m008"] = map[string]time.Time{w.ach.ID: w.now.Add(-time.Hour)}                        // revoked this month: not again
+	w.revoked["m010"] = map[string]time.Time{w.ach.ID: w.now.AddDate(0, -1, 0)}                      // revoked last month: due again
 	p, err := w.pv.Preview(t.Context(), w.ach.ID, w.rule)
 	if err != nil {
 		t.Fatal(err)
@@ -253,8 +261,8 @@ func TestReevaluator_PreviewIsItsDryRun(t *testing.T) {
 	if j, err = rv.Reevaluation(t.Context(), j.ID); err != nil {
 		t.Fatal(err)
 	}
-	if j.AwardsQueued != 17 || len(w.queue.queued) != 17 || p.WouldAward != 17 || len(p.Qualify) != 17 {
-		t.Fatalf("job queued %d (%d in the queue), preview would award %d (%d listed); want 17 each",
+	if j.AwardsQueued != 16 || len(w.queue.queued) != 16 || p.WouldAward != 16 || len(p.Qualify) != 16 {
+		t.Fatalf("job queued %d (%d in the queue), preview would award %d (%d listed); want 16 each",
 			j.AwardsQueued, len(w.queue.queued), p.WouldAward, len(p.Qualify))
 	}
 	if j.State != badges.ReevaluationDone || j.MembersDone != 40 || j.MembersTotal != 40 {
@@ -283,6 +291,14 @@ func TestRuleRevision(t *testing.T) {
 	}
 	if c := rev(`{"condition":{"count":{"behaviour":"hosted-session","min":3}}}`); a == c {
 		t.Fatal("a changed rule kept its revision")
+	}
+	// A cohort renamed is the same rule; another cohort is not.
+	spring := rev(`{"condition":{"cohort":{"name":"Spring","id":"aaaaaaaaaaaaaaaaaaaa"}}}`)
+	if renamed := rev(`{"condition":{"cohort":{"name":"Spring 2026","id":"aaaaaaaaaaaaaaaaaaaa"}}}`); renamed != spring {
+		t.Fatalf("a cohort's rename changed its rule's revision: %s and %s", spring, renamed)
+	}
+	if other := rev(`{"condition":{"cohort":{"name":"Spring","id":"bbbbbbbbbbbbbbbbbbbb"}}}`); other == spring {
+		t.Fatal("a rule naming another cohort kept its revision")
 	}
 }
 

@@ -316,7 +316,7 @@ func (v *Reevaluator) dryRun(kept *keptAwards) *Awarder {
 	a := v.awarder
 	return &Awarder{Catalogue: a.Catalogue, Activities: a.Activities, Batches: a.Batches, Records: a.Records,
 		Queue: kept, Stats: a.Stats, Members: a.Members, Achievements: a.Achievements, Issue: a.Issue,
-		Holdings: a.Holdings, Now: a.Now, Writers: a.Writers}
+		Holdings: a.Holdings, Revoked: a.Revoked, Report: a.Report, Now: a.Now, Writers: a.Writers, cohorts: a.cohorts}
 }
 
 // keptAwards is a queue that keeps what is queued on it, and issues
