@@ -175,10 +175,9 @@ func (s *Server) handleAchievementUpdate(c echo.Context) error {
 	}
 	s.forgetAchievement(a)
 	if was.Status != badges.StatusActive && a.Status == badges.StatusActive {
-		// Its rule, if it has one, starts awarding: those who qualify already too.
-		if err := s.svc.Reevaluations.RuleChanged(ctx, a, badges.ReevaluationActivated); err != nil {
-			return err
-		}
+		// Its rule, if it has one, starts awarding: those who qualify
+		// already too, later if the job cannot start now.
+		s.svc.Reevaluations.RuleChanged(ctx, a, badges.ReevaluationActivated)
 	}
 	return c.JSON(http.StatusOK, s.achievementJSON(a))
 }

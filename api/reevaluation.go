@@ -15,7 +15,7 @@ import (
 // rule for every member of its community.
 type Reevaluations interface {
 	Start(ctx context.Context, achievementID string, reason badges.ReevaluationReason) (*badges.Reevaluation, bool, error)
-	RuleChanged(ctx context.Context, ach *badges.Achievement, reason badges.ReevaluationReason) error
+	RuleChanged(ctx context.Context, ach *badges.Achievement, reason badges.ReevaluationReason)
 	Reevaluation(ctx context.Context, id string) (*badges.Reevaluation, error)
 	Reevaluations(ctx context.Context, issuerID string, o badges.ListOptions) (*badges.Page[*badges.Reevaluation], error)
 }

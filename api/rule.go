@@ -22,9 +22,8 @@ func (s *Server) handleRulePut(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.Reevaluations.RuleChanged(ctx, ach, badges.ReevaluationRuleChanged); err != nil {
-		return err
-	}
+	// The rule is stored: a job that cannot start now starts later.
+	s.svc.Reevaluations.RuleChanged(ctx, ach, badges.ReevaluationRuleChanged)
 	return c.JSON(http.StatusOK, r)
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -101,6 +102,15 @@ type ReevaluationStore interface {
 	// position in its member list ("" for the start), and the position
 	// after the last; no ids when the list is done.
 	MemberIDs(ctx context.Context, issuerID, after string, limit int) (ids []string, next string, err error)
+	// AllRules maps every community's achievements that have a rule to
+	// it: a scan of a small collection, done at start (see CatchUp).
+	AllRules(ctx context.Context) (map[string]*Rule, error)
+	// StartedRevision is the rule revision of the last job started for an
+	// achievement; "" before any.
+	StartedRevision(ctx context.Context, achievementID string) (string, error)
+	// SetStartedRevision records that a job of a rule revision was
+	// started for an achievement.
+	SetStartedRevision(ctx context.Context, achievementID, revision string) error
 	// MemberRecords calls f with the record of each of the members ids
 	// (nil for a member without one), in any order, possibly from several
 	// goroutines at once; it stops at f's first error.
@@ -117,6 +127,9 @@ type Reevaluator struct {
 
 	startMu sync.Mutex // one start at a time, so that one job is made per rule revision
 	wake    chan struct{}
+	// missed asks the worker to catch up on rules whose job was not
+	// started (see CatchUp): at start, and after a start that failed.
+	missed atomic.Bool
 }
 
 // ReevaluationBatchSize is how many members a job evaluates between two
@@ -195,6 +208,11 @@ func (v *Reevaluator) Start(ctx context.Context, achievementID string, reason Re
 		_ = v.store.ReleaseRun(context.WithoutCancel(ctx), runKey(j.AchievementID, j.RuleRevision), j.ID)
 		return nil, false, err
 	}
+	// The job is listed as unfinished: should this record be lost, the
+	// next catch-up finds the job under way and records it then.
+	if err := v.store.SetStartedRevision(ctx, ach.ID, rev); err != nil {
+		v.awarder.warn("recording the start of a re-evaluation", "", err)
+	}
 	v.signal()
 	return j, true, nil
 }
@@ -269,16 +287,20 @@ func (v *Reevaluator) memberCount(ctx context.Context, issuerID string) (int, er
 // RuleChanged starts a re-evaluation after an achievement's rule was
 // stored or the achievement activated, when its rule can award: the
 // achievement is active and has a rule. A job of the same revision under
-// way already is left to finish.
-func (v *Reevaluator) RuleChanged(ctx context.Context, ach *Achievement, reason ReevaluationReason) error {
+// way already is left to finish. The change is written already, so a
+// start that fails is no failure of it: it is reported, and the worker
+// catches up on the rule (see CatchUp) at once, or at the next start.
+func (v *Reevaluator) RuleChanged(ctx context.Context, ach *Achievement, reason ReevaluationReason) {
 	if ach.Status != StatusActive {
-		return nil
+		return
 	}
 	_, _, err := v.Start(ctx, ach.ID, reason)
-	if ErrorCode(err) == ECONFLICT {
-		return nil // no rule, or archived meanwhile: nothing to evaluate
+	if err == nil || ErrorCode(err) == ECONFLICT {
+		return // started, or no rule or archived meanwhile: nothing to evaluate
 	}
-	return err
+	v.awarder.warn("starting the re-evaluation of a rule stored", "", err)
+	v.missed.Store(true)
+	v.signal()
 }
 
 // Reevaluation returns a job.

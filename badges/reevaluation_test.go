@@ -79,6 +79,25 @@ type memReevaluations struct {
 	keys    map[string]string
 	members []string
 	records *memRecords
+	rules   map[string]*badges.Rule
+	started map[string]string
+}
+
+func (s *memReevaluations) AllRules(context.Context) (map[string]*badges.Rule, error) {
+	return maps.Clone(s.rules), nil
+}
+
+func (s *memReevaluations) StartedRevision(_ context.Context, achievementID string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.started[achievementID], nil
+}
+
+func (s *memReevaluations) SetStartedRevision(_ context.Context, achievementID, revision string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.started[achievementID] = revision
+	return nil
 }
 
 func (s *memReevaluations) CreateReevaluation(_ context.Context, j *badges.Reevaluation) error {
@@ -201,7 +220,7 @@ func newReevalWorld(t *testing.T, members int) *reevalWorld {
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	w := &reevalWorld{now: now, records: &memRecords{recs: map[string]*badges.MemberRecord{}},
 		queue: &memQueue{queued: map[string]badges.PendingAward{}},
-		store: &memReevaluations{jobs: map[string]badges.Reevaluation{}, keys: map[string]string{}},
+		store: &memReevaluations{jobs: map[string]badges.Reevaluation{}, keys: map[string]string{}, started: map[string]string{}},
 		ach:   &badges.Achievement{ID: "a", IssuerID: "i", Name: "Monthly host", Status: badges.StatusActive, Repeatable: true}}
 	var err error
 	if w.rule, err = badges.ParseRule([]byte(`{"condition":{"count":{"behaviour":"hosted-session","min":1,"withinDays":30}},"period":"month"}`)); err != nil {
@@ -221,6 +240,7 @@ func newReevalWorld(t *testing.T, members int) *reevalWorld {
 	w.store.records = w.records
 	achs := oneAchievement{ach: w.ach}
 	rules := memRules{rules: map[string]*badges.Rule{w.ach.ID: w.rule}}
+	w.store.rules = rules.rules
 	catalogue := badges.NewCatalogue(rules, rules, achs)
 	holdings := func(context.Context, string) (map[string]bool, error) { return nil, nil }
 	clock := func() time.Time { return now }
@@ -309,13 +329,11 @@ func TestReevaluator_RuleChanged(t *testing.T) {
 	rv := badges.NewReevaluator(w.aw, w.store)
 	draft := *w.ach
 	draft.Status = badges.StatusDraft
-	if err := rv.RuleChanged(t.Context(), &draft, badges.ReevaluationRuleChanged); err != nil || len(w.store.jobs) != 0 {
-		t.Fatalf("a draft: %v, %d jobs; want none", err, len(w.store.jobs))
+	if rv.RuleChanged(t.Context(), &draft, badges.ReevaluationRuleChanged); len(w.store.jobs) != 0 {
+		t.Fatalf("a draft: %d jobs; want none", len(w.store.jobs))
 	}
 	for range 2 {
-		if err := rv.RuleChanged(t.Context(), w.ach, badges.ReevaluationRuleChanged); err != nil {
-			t.Fatal(err)
-		}
+		rv.RuleChanged(t.Context(), w.ach, badges.ReevaluationRuleChanged)
 	}
 	if len(w.store.jobs) != 1 {
 		t.Fatalf("%d jobs; want one while it waits", len(w.store.jobs))
@@ -323,7 +341,27 @@ func TestReevaluator_RuleChanged(t *testing.T) {
 	if _, err := rv.Work(t.Context(), 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := rv.RuleChanged(t.Context(), w.ach, badges.ReevaluationRuleChanged); err != nil || len(w.store.jobs) != 2 {
-		t.Fatalf("after it finished: %v, %d jobs; want a second", err, len(w.store.jobs))
+	if rv.RuleChanged(t.Context(), w.ach, badges.ReevaluationRuleChanged); len(w.store.jobs) != 2 {
+		t.Fatalf("after it finished: %d jobs; want a second", len(w.store.jobs))
+	}
+}
+
+// TestReevaluator_CatchUpRecordsAJobUnderWay: a job started whose start
+// was not recorded is found under way at catch-up, which starts no other
+// and records it, so that the next catch-up does nothing.
+func TestReevaluator_CatchUpRecordsAJobUnderWay(t *testing.T) {
+	w := newReevalWorld(t, 3)
+	rv := badges.NewReevaluator(w.aw, w.store)
+	if _, _, err := rv.Start(t.Context(), w.ach.ID, badges.ReevaluationRequested); err != nil {
+		t.Fatal(err)
+	}
+	clear(w.store.started) // the record lost
+	for range 2 {
+		if n, err := rv.CatchUp(t.Context()); err != nil || n != 0 || len(w.store.jobs) != 1 {
+			t.Fatalf("%d started, %v, %d jobs; want the one under way", n, err, len(w.store.jobs))
+		}
+	}
+	if w.store.started[w.ach.ID] == "" {
+		t.Fatal("the job under way was not recorded as started")
 	}
 }

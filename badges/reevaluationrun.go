@@ -31,10 +31,14 @@ var errNotTaken = errors.New("re-evaluation finished or run by another process")
 // left running whose last checkpoint is older than takeOver: zero on the
 // embedded engine, which one process owns, so that a job left running was
 // cut short by the last run; StaleReevaluationAge otherwise, as later on.
+// First, at start and after a start that failed, it starts the jobs of
+// rules that never had one (see CatchUp), before their own jobs run.
 func (v *Reevaluator) Run(ctx context.Context, interval, takeOver time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	v.missed.Store(true)
 	for {
+		v.catchUpIfMissed(ctx)
 		if _, err := v.Work(ctx, takeOver); err != nil && ctx.Err() == nil {
 			v.awarder.report(Notice{Doing: "re-evaluating rules for every member", Err: err})
 		}
