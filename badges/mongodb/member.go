@@ -293,28 +293,6 @@ func (s *MemberService) save(ctx context.Context, r, old *memberRecord) (saved b
 	return true, nil
 }
 
-// DeleteMember removes a member and frees its e-mail address and slug.
-func (s *MemberService) DeleteMember(ctx context.Context, id string) error {
-	r, err := s.record(ctx, id)
-	if err != nil {
-		return err
-	}
-	res, err := s.db.Collection(database.Members).DeleteOne(ctx, database.ByID(id))
-	if err != nil {
-		return database.Wrap(err, "delete member")
-	}
-	if res.DeletedCount == 0 {
-		return badges.Errorf(badges.ENOTFOUND, "No member with id %q.", id)
-	}
-	s.release(ctx, memberKeys(r), r.ID)
-	s.unlist(ctx, []*memberRecord{r})
-	if err := s.unindexMember(ctx, r); err != nil {
-		return err
-	}
-	_, err = s.db.IncCounter(context.WithoutCancel(ctx), membersCounter(r.Issuer), "count", -1)
-	return err
-}
-
 // Members lists an issuer's members in creation order, finds one by
 // e-mail or external id, or searches them (membersearch.go).
 func (s *MemberService) Members(ctx context.Context, f badges.MemberFilter) (*badges.Page[*badges.Member], error) {

@@ -125,13 +125,6 @@ func (s *MemberService) indexMembers(ctx context.Context, recs []*memberRecord) 
 	return s.changeIndex(ctx, recs, false)
 }
 
-// unindexMember takes a deleted member out of the index, holding the
-// member's lock so that an update finishing meanwhile cannot put it back.
-func (s *MemberService) unindexMember(ctx context.Context, r *memberRecord) error {
-	defer s.db.LockDoc(database.Members, r.ID)()
-	return s.changeIndex(ctx, []*memberRecord{r}, true)
-}
-
 func (s *MemberService) changeIndex(ctx context.Context, recs []*memberRecord, remove bool) error {
 	ctx = context.WithoutCancel(ctx) // the member is written: its row must follow
 	byChunk, order := map[string][][]byte{}, []string(nil)
