@@ -299,6 +299,11 @@ func (v *Reevaluator) RuleChanged(ctx context.Context, ach *Achievement, reason 
 		return // started, or no rule or archived meanwhile: nothing to evaluate
 	}
 	v.awarder.warn("starting the re-evaluation of a rule stored", "", err)
+	// A badge restored from the archive has a rule whose revision had its
+	// job already: forgetting it makes the catch-up start one all the same.
+	if err := v.store.SetStartedRevision(context.WithoutCancel(ctx), ach.ID, ""); err != nil {
+		v.awarder.warn("forgetting the start of a re-evaluation", "", err)
+	}
 	v.missed.Store(true)
 	v.signal()
 }

@@ -101,3 +101,23 @@ func TestReevaluator_RuleChangedThatFailsIsCaughtUp(t *testing.T) {
 		t.Fatalf("job queued %d awards; want %d", j.AwardsQueued, f.want())
 	}
 }
+
+// TestReevaluator_RestoredWhileJobsFailIsCaughtUp: a badge restored from
+// the archive, whose rule had its job before, is re-evaluated when the
+// job of its restoring could not start.
+func TestReevaluator_RestoredWhileJobsFailIsCaughtUp(t *testing.T) {
+	f := newReevalFixture(t, 30)
+	ctx := t.Context()
+	runStarted(t, badges.NewReevaluator(f.aw, f.store), f.ach.ID)
+	achs := mongodb.NewAchievementService(f.db)
+	for _, st := range []badges.AchievementStatus{badges.StatusArchived, badges.StatusActive} {
+		if _, err := achs.UpdateAchievement(ctx, f.ach.ID, badges.AchievementUpdate{Status: &st}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rv := badges.NewReevaluator(f.aw, &failCreateOnce{ReevaluationStore: f.store})
+	rv.RuleChanged(ctx, f.ach, badges.ReevaluationActivated)
+	if n, err := rv.CatchUp(ctx); err != nil || n != 1 {
+		t.Fatalf("%d jobs started, %v; want the restored badge's", n, err)
+	}
+}
