@@ -108,3 +108,25 @@ func TestReleaseKey_UnderDocumentLock(t *testing.T) {
 		t.Fatal("releasing a key waited for the lock of the document held")
 	}
 }
+
+// TestLockDoc_TwoCollections: a member's lock is held while its chunk of
+// the member index is changed. That must not wait for the member's own
+// lock, whichever chunk it is: the chunks of one collection and the
+// members of another never share a stripe.
+func TestLockDoc_TwoCollections(t *testing.T) {
+	db := mongotest.NewDB(t)
+	unlock := db.LockDoc(database.Members, "m1")
+	defer unlock()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 4 * 256 { // every stripe, many times over
+			db.LockDoc(database.MemberIndex, fmt.Sprintf("chunk-%d", i))()
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("locking a member index chunk waited for the lock of the member held")
+	}
+}

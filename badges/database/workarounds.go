@@ -212,13 +212,24 @@ func (e *Engine) forgetDB(database string) {
 // atomically itself, and then no lock is taken, so several Laurel
 // processes can share it.
 type docLocks struct {
-	stripes [lockStripes]sync.Mutex
+	mu          sync.Mutex
+	collections map[string]*[lockStripes]sync.Mutex // the stripes of each collection
 }
 
 const lockStripes = 256
 
 func (l *docLocks) lock(collection, id string) func() {
-	m := &l.stripes[stripe(collection, id)]
+	l.mu.Lock()
+	stripes := l.collections[collection]
+	if stripes == nil {
+		if l.collections == nil {
+			l.collections = map[string]*[lockStripes]sync.Mutex{}
+		}
+		stripes = new([lockStripes]sync.Mutex)
+		l.collections[collection] = stripes
+	}
+	l.mu.Unlock()
+	m := &stripes[stripe(collection, id)]
 	m.Lock()
 	return m.Unlock
 }
@@ -237,11 +248,14 @@ func stripe(collection, id string) uint32 {
 // nothing. Hold it across the update (and, for a conditional update, the
 // read it depends on).
 //
-// A lock is one of lockStripes stripes that many documents share, and it is not
-// reentrant: a caller must never hold two at once, since two documents on
-// one stripe, or two callers taking stripes in opposite orders, would wait
-// for each other forever. Key documents have stripes of their own (see
-// lockKey), so claiming and releasing keys is safe while holding one.
+// A lock is one of lockStripes stripes that many documents of a collection
+// share, and it is not reentrant: a caller must never hold two locks of
+// one collection at once, since two documents on one stripe, or two
+// callers taking stripes in opposite orders, would wait for each other
+// forever. Each collection has stripes of its own, so a caller may hold
+// the locks of documents of two collections when they are always taken
+// in the same order (a member's, then its chunk of the member index; a
+// document's, then a key's: see lockKey).
 func (db *DB) LockDoc(collection, id string) (unlock func()) {
 	if db.locks == nil {
 		return func() {}
