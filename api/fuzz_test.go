@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,6 +22,15 @@ func FuzzWriteEndpoints(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("POST", "/api/v1/issuers/"+iss.ID+"/cohorts", strings.NewReader(`{"name":"Fuzzed"}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Authorization", "Bearer "+ts.admin)
+	ts.srv.ServeHTTP(w, r)
+	var cohort struct{ ID string }
+	if err := json.Unmarshal(w.Body.Bytes(), &cohort); err != nil || w.Code != http.StatusCreated {
+		f.Fatalf("create a cohort: %d %s", w.Code, w.Body)
+	}
 	f.Add(uint8(0), "application/json", []byte(`{"name":"X"}`))
 	f.Add(uint8(1), "application/json", []byte(`{"email":"a@example.org","displayName":"A","slug":"a"}`))
 	f.Add(uint8(2), "application/json", []byte(`{"name":"N","description":"D","criteria":"C","tags":["a"],"alignments":[{"targetName":"x","targetUrl":"https://x"}]}`))
@@ -36,6 +46,12 @@ func FuzzWriteEndpoints(f *testing.F) {
 	f.Add(uint8(7), "text/csv", []byte("\ufeffachievementId,Email,email\nx,a@example.org,b@example.org\n"))
 	f.Add(uint8(7), "text/csv", []byte("achievementId,narrative\n\"x\n,\"\"quoted\"\"\"\n"))
 	f.Add(uint8(7), "application/json", []byte(`[{"achievementId":"aaaaaaaaaaaaaaaaaaaa","email":"a@example.org","name":"A"}]`))
+	f.Add(uint8(6), "application/json", []byte(`{"email":"a@example.org","behaviour":"mentored-member","at":"2026-11-20T18:00:00Z","peerEmail":"not an address"}`))
+	f.Add(uint8(8), "application/json", []byte(`{"name":"Spring 2026"}`))
+	f.Add(uint8(8), "application/json", []byte(`{"name":"a;b|c\t"}`))
+	f.Add(uint8(9), "application/json", []byte(`{"name":"Apply what they learn","description":"D","behaviours":["posted"]}`))
+	f.Add(uint8(10), "application/json", []byte(`{"name":"Posts","kind":"activity","behaviours":["posted"],"cohort":"Spring 2026","period":"week","target":10}`))
+	f.Add(uint8(11), "application/json", []byte(`{"memberIds":["aaaaaaaaaaaaaaaaaaaa",""]}`))
 	f.Fuzz(func(t *testing.T, target uint8, contentType string, body []byte) {
 		paths := []struct{ method, path string }{
 			{"POST", "/api/v1/issuers"},
@@ -46,6 +62,10 @@ func FuzzWriteEndpoints(f *testing.F) {
 			{"POST", "/api/v1/apikeys"},
 			{"POST", "/api/v1/issuers/" + iss.ID + "/activities"},
 			{"POST", "/api/v1/issuers/" + iss.ID + "/awards/bulk"},
+			{"POST", "/api/v1/issuers/" + iss.ID + "/cohorts"},
+			{"POST", "/api/v1/issuers/" + iss.ID + "/outcomes"},
+			{"POST", "/api/v1/issuers/" + iss.ID + "/measures"},
+			{"POST", "/api/v1/cohorts/" + cohort.ID + "/members"},
 		}
 		p := paths[int(target)%len(paths)]
 		r := httptest.NewRequest(p.method, p.path, bytes.NewReader(body))
