@@ -124,14 +124,13 @@ func (s *Server) handleOutcomeList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Items []outcomeJSON `json:"items"`
-	}{Items: []outcomeJSON{}}
+	out := listJSON[outcomeJSON]{Items: []outcomeJSON{}}
 	for _, o := range list {
 		if st == "" || o.Status == st {
 			out.Items = append(out.Items, s.namedOutcomeJSON(o, names))
 		}
 	}
+	out.Total = len(out.Items)
 	return c.JSON(http.StatusOK, out)
 }
 

@@ -54,13 +54,16 @@ func TestOutcomes_CRUD(t *testing.T) {
 		if got.Status != "archived" {
 			t.Fatalf("archived %+v", got)
 		}
-		var list struct{ Items []outcomeResp }
+		var list struct {
+			Items []outcomeResp
+			Total int
+		}
 		ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/outcomes", token: mustKey(t, ts, badges.ScopeRead)}).want(t, 200).JSON(t, &list)
-		if len(list.Items) != 2 || list.Items[0].ID != o.ID || list.Items[1].Status != "archived" {
+		if len(list.Items) != 2 || list.Total != 2 || list.Items[0].ID != o.ID || list.Items[1].Status != "archived" {
 			t.Fatalf("list %+v", list)
 		}
 		ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/outcomes?status=active"}).want(t, 200).JSON(t, &list)
-		if len(list.Items) != 1 || list.Items[0].ID != o.ID {
+		if len(list.Items) != 1 || list.Total != 1 || list.Items[0].ID != o.ID {
 			t.Fatalf("active list %+v", list)
 		}
 		ts.do(t, req{method: "PATCH", path: "/api/v1/outcomes/" + second.ID, body: map[string]any{"status": "active"}}).want(t, 200).JSON(t, &got)
