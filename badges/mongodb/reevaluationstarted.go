@@ -2,7 +2,6 @@ package mongodb
 
 import (
 	"context"
-	"fmt"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -23,19 +22,7 @@ func startedKey(achievementID string) string { return "started:" + achievementID
 // AllRules reads every community's rules: the rules collection is small,
 // and this is read at start only.
 func (s *ReevaluationStore) AllRules(ctx context.Context) (map[string]*badges.Rule, error) {
-	rs, err := database.FindAll[ruleRecord](ctx, s.db.Collection(database.Rules), bson.D{}, "read every rule")
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*badges.Rule, len(rs))
-	for _, r := range rs {
-		rule, err := badges.ParseRule([]byte(r.Rule))
-		if err != nil {
-			return nil, fmt.Errorf("stored rule of achievement %s: %w", r.ID, err)
-		}
-		out[r.ID] = rule
-	}
-	return out, nil
+	return findRules(ctx, s.db, bson.D{})
 }
 
 // StartedRevision reads the rule revision of the last job started for an

@@ -29,7 +29,12 @@ type ruleRecord struct {
 
 // Rules maps an issuer's achievements to their rules.
 func (s *RuleStore) Rules(ctx context.Context, issuerID string) (map[string]*badges.Rule, error) {
-	rs, err := database.FindAll[ruleRecord](ctx, s.db.Collection(database.Rules), bson.D{{Key: "issuer", Value: issuerID}}, "read rules")
+	return findRules(ctx, s.db, bson.D{{Key: "issuer", Value: issuerID}})
+}
+
+// findRules maps the achievements of the rules filter selects to them.
+func findRules(ctx context.Context, db *database.DB, filter bson.D) (map[string]*badges.Rule, error) {
+	rs, err := database.FindAll[ruleRecord](ctx, db.Collection(database.Rules), filter, "read rules")
 	if err != nil {
 		return nil, err
 	}
