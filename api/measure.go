@@ -20,7 +20,7 @@ type Measures interface {
 	Update(ctx context.Context, id string, u badges.MeasureUpdate) (*badges.Measure, error)
 	Delete(ctx context.Context, id string) error
 	History(ctx context.Context, id string, periods int) (*badges.Measure, []badges.MeasurePoint, error)
-	Quiet(ctx context.Context, issuerID string, weeks int, o badges.ListOptions) (*badges.Page[badges.QuietMember], error)
+	Quiet(ctx context.Context, issuerID string, weeks int, in func(memberID string) bool, o badges.ListOptions) (*badges.Page[badges.QuietMember], error)
 }
 
 type measureRequest struct {
@@ -257,7 +257,12 @@ func (s *Server) handleQuietMembers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.svc.Measures.Quiet(c.Request().Context(), c.Param("issuer"), weeks, o)
+	ctx := c.Request().Context()
+	in, _, err := s.cohortScope(ctx, c.Param("issuer"), c.QueryParam("cohort"))
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Measures.Quiet(ctx, c.Param("issuer"), weeks, in, o)
 	if err != nil {
 		return err
 	}

@@ -339,4 +339,20 @@ func TestQuietMembers(t *testing.T) {
 		w.ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + w.issuer + "/quiet-members" + q}).wantProblem(t, 400, badges.EINVALID, "weeks")
 	}
 	w.ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + w.issuer + "/quiet-members?cursor=zz"}).wantProblem(t, 400, badges.EINVALID, "cursor")
+
+	// Scoped to a cohort: only its members now, by name in any case or by id.
+	co := mustCohort(t, w.ts, w.issuer, "Spring 2026")
+	for _, m := range []string{w.bob, w.cy} {
+		w.ts.do(t, req{method: "PUT", path: "/api/v1/cohorts/" + co.ID + "/members/" + m}).want(t, 204)
+	}
+	for _, ref := range []string{"spring%202026", co.ID} {
+		p = quiet("?weeks=1&cohort=" + ref)
+		if p.Total != 2 || len(p.Items) != 2 || p.Items[0].Name != "Bob" || p.Items[1].Name != "Cy" {
+			t.Fatalf("quiet this week in the cohort %s: %+v", ref, p)
+		}
+	}
+	if p := quiet("?cohort=" + co.ID); p.Total != 0 || len(p.Items) != 0 {
+		t.Fatalf("quiet for 4 weeks in the cohort (Ada is not in it): %+v", p)
+	}
+	w.ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + w.issuer + "/quiet-members?cohort=Autumn"}).wantProblem(t, 404, badges.ENOTFOUND, "cohort")
 }

@@ -49,7 +49,7 @@ func queryParams() map[string][]string {
 		"GET /api/v1/cohorts/:cohort/members":       paged(),
 		"GET /api/v1/issuers/:issuer/outcomes":      {"status"},
 		"GET /api/v1/measures/:measure/history":     {"periods", "format"},
-		"GET /api/v1/issuers/:issuer/quiet-members": paged("weeks"),
+		"GET /api/v1/issuers/:issuer/quiet-members": paged("weeks", "cohort"),
 		"GET /api/v1/members/:member/activities":    paged(),
 		"GET /api/v1/issuers/:issuer/reviews":       {"status"},
 		"GET /api/v1/issuers/:issuer/reevaluations": paged(),

@@ -297,7 +297,7 @@ func TestMeasures_Quiet(t *testing.T) {
 	var got []string
 	o := badges.ListOptions{Limit: 2}
 	for range 5 {
-		p, err := svc.Quiet(t.Context(), "iss", 3, o)
+		p, err := svc.Quiet(t.Context(), "iss", 3, nil, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,7 +316,7 @@ func TestMeasures_Quiet(t *testing.T) {
 		t.Fatalf("quiet %q, want %q", strings.Join(got, " "), want)
 	}
 	for _, weeks := range []int{0, badges.MaxQuietWeeks + 1} {
-		if _, err := svc.Quiet(t.Context(), "iss", weeks, badges.ListOptions{}); badges.ErrorField(err) != "weeks" {
+		if _, err := svc.Quiet(t.Context(), "iss", weeks, nil, badges.ListOptions{}); badges.ErrorField(err) != "weeks" {
 			t.Errorf("%d weeks: %v", weeks, err)
 		}
 	}

@@ -31,9 +31,10 @@ type QuietMember struct {
 // Quiet lists the members of a community who were active in the
 // QuietLookbackWeeks before the last weeks weeks and have done nothing
 // since (the current week included), those who went quiet most recently
-// first. It reads weeks+QuietLookbackWeeks weekly counters and one member
-// per item of the page; a member deleted since is left out of the page.
-func (s *Measures) Quiet(ctx context.Context, issuerID string, weeks int, o ListOptions) (*Page[QuietMember], error) {
+// first; with in, only the members it accepts (a cohort's members now).
+// It reads weeks+QuietLookbackWeeks weekly counters and one member per
+// item of the page; a member deleted since is left out of the page.
+func (s *Measures) Quiet(ctx context.Context, issuerID string, weeks int, in func(memberID string) bool, o ListOptions) (*Page[QuietMember], error) {
 	if weeks < 1 || weeks > MaxQuietWeeks {
 		return nil, FieldErrorf("weeks", "weeks must be a whole number from 1 to %d", MaxQuietWeeks)
 	}
@@ -56,6 +57,9 @@ func (s *Measures) Quiet(ctx context.Context, issuerID string, weeks int, o List
 		return nil, err
 	}
 	all := quietMembers(ws, weeks)
+	if in != nil {
+		all = slices.DeleteFunc(all, func(q QuietMember) bool { return !in(q.MemberID) })
+	}
 	page := &Page[QuietMember]{Total: len(all)}
 	i := 0
 	if after != "" {
