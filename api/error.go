@@ -104,13 +104,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if p.Status >= 500 {
 		s.log.Error("request failed", "err", err, "method", c.Request().Method, "path", c.Request().URL.Path, "request_id", p.RequestID)
 	}
-	if p.Status == http.StatusUnauthorized {
+	rt, _ := s.route(c)
+	if p.Status == http.StatusUnauthorized && rt.errors != consoleErrors {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="laurel"`)
 	}
 	var werr error
 	switch {
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(p.Status)
+	case rt.errors == consoleErrors:
+		werr = s.handleConsoleError(c, p)
 	case s.wantsJSON(c):
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 		c.Response().WriteHeader(p.Status)

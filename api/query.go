@@ -33,6 +33,7 @@ func queryParams() map[string][]string {
 		"GET /credentials/:credential/qr.png": {"size", "level"},
 		"GET /credentials/:credential/qr.svg": {"size", "level"},
 		"GET /verify":                         {"credential", "email"},
+		"GET /admin/login":                    {"next"},
 		"POST /api/v1/verify":                 {"email"},
 
 		"GET /api/v1/issuers":                         paged(),

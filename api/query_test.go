@@ -29,6 +29,9 @@ func TestRoutes_UnknownQueryParameter(t *testing.T) {
 	}
 	for _, rt := range routes {
 		key := rt.Method + " " + rt.Path
+		if consoleRoute(key) {
+			continue // API keys open no console page: TestConsole_UnknownQueryParameter checks them with a session
+		}
 		path := routeParam.ReplaceAllString(rt.Path, "aaaaaaaaaaaaaaaaaaaa")
 		w := call(rt.Method, path, "sortBy=name")
 		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"field":"sortBy"`) || !strings.Contains(w.Body.String(), `\"sortBy\"`) {

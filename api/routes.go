@@ -37,6 +37,9 @@ const (
 	negotiated errorFormat = iota + 1
 	// jsonErrors are always JSON problems: the route serves programs.
 	jsonErrors
+	// consoleErrors are console pages, or the sign-in page for a visitor
+	// without a session.
+	consoleErrors
 )
 
 // compression says whether a route's answers are gzipped.
@@ -64,6 +67,9 @@ const (
 	noBody = 1 << 10
 	// formOverhead is what a multipart form may add to its route's limit.
 	formOverhead = 64 << 10
+	// maxFormBytes bounds a console form without a file: its fields are
+	// short texts and a Markdown narrative or two.
+	maxFormBytes = 256 << 10
 )
 
 // routeTable is every route Laurel serves. ingest marks what other systems
@@ -75,6 +81,7 @@ func (s *Server) routeTable() []route {
 	object := limits{body: s.cfg.BodyLimit} // a JSON object (-max-body-bytes)
 	image := limits{body: int64(s.cfg.ImageLimit)}
 	rule := limits{body: badges.MaxRuleBytes}
+	form := limits{body: maxFormBytes} // a console form without a file
 	guards := s.verifyGuards() // one set for every verify route
 	verification, verifyLink := limits{body: maxVerifyBytes, guards: guards}, limits{body: noBody, guards: guards}
 	exists := s.requireIssuer // for routes whose service does not check the issuer itself
@@ -194,6 +201,20 @@ func (s *Server) routeTable() []route {
 		{post, "/api/v1/achievements/:achievement/reevaluations", s.handleReevaluationStart, adminKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/reevaluations/:reevaluation", s.handleReevaluationGet, readKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/issuers/:issuer/reevaluations", exists(s.handleReevaluationList), readKey, quick, jsonErrors, compressed, none},
+
+		// The console, for community managers (admin*.go): pages and forms
+		// under /admin, each needing a role in the community it names.
+		{get, "/admin/login", s.handleSignInPage, consoleGuest, quick, consoleErrors, compressed, none},
+		{post, "/admin/login", s.handleSignIn, consoleGuest, quick, consoleErrors, compressed, form},
+		{get, "/admin/password/:token", s.handlePasswordPage, consoleGuest, quick, consoleErrors, compressed, none},
+		{post, "/admin/password/:token", s.handlePasswordSet, consoleGuest, quick, consoleErrors, compressed, form},
+		{post, "/admin/logout", s.handleSignOut, consoleAccess(0), quick, consoleErrors, compressed, form},
+		{get, "/admin", s.handleConsoleHome, consoleAccess(0), quick, consoleErrors, compressed, none},
+		{post, "/admin/communities", s.handleCommunityCreate, serviceAdmin, quick, consoleErrors, compressed, form},
+		{get, "/admin/account", s.handleAccountPage, consoleAccess(0), quick, consoleErrors, compressed, none},
+		{post, "/admin/account/password", s.handlePasswordChange, consoleAccess(0), quick, consoleErrors, compressed, form},
+		{post, "/admin/account/sign-out-everywhere", s.handleSignOutEverywhere, consoleAccess(0), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer", s.handleDashboard, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

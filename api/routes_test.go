@@ -126,6 +126,20 @@ var routeAccess = map[string]string{
 	"POST /api/v1/apikeys":        "admin",
 	"GET /api/v1/apikeys":         "admin",
 	"DELETE /api/v1/apikeys/:key": "admin",
+
+	// The console: API keys open none of it (console_test.go checks the
+	// roles of signed-in accounts).
+	"GET /admin/login":                        "guest",
+	"POST /admin/login":                       "guest form",
+	"GET /admin/password/:token":              "guest",
+	"POST /admin/password/:token":             "guest form",
+	"POST /admin/logout":                      "console",
+	"GET /admin":                              "console",
+	"POST /admin/communities":                 "console",
+	"GET /admin/account":                      "console",
+	"POST /admin/account/password":            "console",
+	"POST /admin/account/sign-out-everywhere": "console",
+	"GET /admin/c/:issuer":                    "console",
 }
 
 // who may do what: for each access, the status class every caller gets.
@@ -133,6 +147,7 @@ const (
 	allowed      = 0 // neither 401 nor 403 (nor a 5xx)
 	unauthorized = http.StatusUnauthorized
 	forbidden    = http.StatusForbidden
+	signIn       = http.StatusSeeOther // sent to the console's sign-in page
 )
 
 var outcomes = map[string]map[string]int{ // access → caller → outcome
@@ -140,6 +155,19 @@ var outcomes = map[string]map[string]int{ // access → caller → outcome
 	"read":   {"no key": unauthorized, "read": allowed, "ingest": forbidden, "admin": allowed},
 	"ingest": {"no key": unauthorized, "read": forbidden, "ingest": allowed, "admin": allowed},
 	"admin":  {"no key": unauthorized, "read": forbidden, "ingest": forbidden, "admin": allowed},
+
+	"guest":      {"no key": allowed, "read": allowed, "ingest": allowed, "admin": allowed},
+	"guest form": {"no key": forbidden, "read": forbidden, "ingest": forbidden, "admin": forbidden},
+	"console":    {"no key": signIn, "read": signIn, "ingest": signIn, "admin": signIn},
+}
+
+// consoleRoute reports whether a route is the console's.
+func consoleRoute(key string) bool {
+	switch routeAccess[key] {
+	case "guest", "guest form", "console":
+		return true
+	}
+	return false
 }
 
 var routeParam = regexp.MustCompile(`:[a-z]+|\*$`)
@@ -236,6 +264,13 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
+
+	"POST /admin/login":                       256 << 10,
+	"POST /admin/password/:token":             256 << 10,
+	"POST /admin/logout":                      256 << 10,
+	"POST /admin/communities":                 256 << 10,
+	"POST /admin/account/password":            256 << 10,
+	"POST /admin/account/sign-out-everywhere": 256 << 10,
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,

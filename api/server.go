@@ -58,6 +58,7 @@ type Services struct {
 	Outcomes     Outcomes
 	Measures     Measures
 	Corrections  Corrections
+	Accounts     Accounts                    // the console's accounts and sessions
 	Ping         func(context.Context) error // readiness of the database
 
 	Reevaluations Reevaluations
@@ -103,6 +104,9 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	}
 	pages, err := parsePages()
 	if err != nil {
+		return nil, err
+	}
+	if err := parseAdminPages(pages); err != nil {
 		return nil, err
 	}
 	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,
