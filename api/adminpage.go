@@ -5,9 +5,12 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"path"
 	"sort"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -119,13 +122,19 @@ func (s *Server) takeFlash(c echo.Context) string {
 	return msg
 }
 
-// adminPageNames are the console's page templates, each parsed with the
-// console layout and its shared parts.
-var adminPageNames = []string{"signin", "password", "account", "home", "error"}
-
-// parseAdminPages parses the console's templates, once, at start.
+// parseAdminPages parses the console's templates, once, at start: every
+// file of templates/admin but the layout and the shared parts is a page,
+// parsed with those two.
 func parseAdminPages(into map[string]*template.Template) error {
-	for _, name := range adminPageNames {
+	files, err := fs.Glob(assets.Templates, "templates/admin/*.html")
+	if err != nil {
+		return err
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if name == "layout" || name == "parts" {
+			continue
+		}
 		t, err := template.New("layout.html").Funcs(adminFuncs).Funcs(fieldFuncs).ParseFS(assets.Templates,
 			"templates/admin/layout.html", "templates/admin/parts.html", "templates/admin/"+name+".html")
 		if err != nil {

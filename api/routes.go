@@ -82,7 +82,7 @@ func (s *Server) routeTable() []route {
 	image := limits{body: int64(s.cfg.ImageLimit)}
 	rule := limits{body: badges.MaxRuleBytes}
 	form := limits{body: maxFormBytes} // a console form without a file
-	guards := s.verifyGuards() // one set for every verify route
+	guards := s.verifyGuards()         // one set for every verify route
 	verification, verifyLink := limits{body: maxVerifyBytes, guards: guards}, limits{body: noBody, guards: guards}
 	exists := s.requireIssuer // for routes whose service does not check the issuer itself
 	static, _ := fs.Sub(assets.Static, "static")
