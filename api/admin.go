@@ -175,3 +175,16 @@ func safeNext(next string) string {
 	}
 	return u.RequestURI()
 }
+
+// inCommunity refuses a thing of another community than the one the
+// console page is for, as if it did not exist: a role in one community
+// opens nothing of another through a guessed id.
+func inCommunity(v *visit, issuerID, what string) error {
+	if v.Community == nil {
+		return badges.Errorf(badges.ENOTFOUND, "There is no such %s.", what)
+	}
+	if issuerID != v.Community.ID {
+		return badges.Errorf(badges.ENOTFOUND, "There is no such %s in %s.", what, v.Community.Name)
+	}
+	return nil
+}
