@@ -61,6 +61,7 @@ type credentialJSON struct {
 	Status             string          `json:"status"`
 	RevokedAt          *time.Time      `json:"revokedAt,omitempty"`
 	RevocationReason   string          `json:"revocationReason,omitempty"`
+	ReasonPublic       *bool           `json:"revocationReasonPublic,omitempty"` // with a revocation only
 	Credential         json.RawMessage `json:"credential"`
 	JWT                string          `json:"jwt"`
 }
@@ -71,7 +72,7 @@ func (s *Server) credentialJSON(c *issuer.Credential) credentialJSON {
 		ValidUntil: timePtr(c.ValidUntil), Status: "active", RevokedAt: timePtr(c.RevokedAt),
 		RevocationReason: c.RevocationReason, Credential: c.JSON, JWT: c.JWT}
 	if c.Revoked() {
-		j.Status = "revoked"
+		j.Status, j.ReasonPublic = "revoked", &c.ReasonPublic
 	}
 	return j
 }
