@@ -68,9 +68,9 @@ func (c *Corrections) Resolve(ctx context.Context, issuerID, id, status, note st
 }
 
 // Revoke revokes the credentials a review names, with a reason kept with
-// each revocation (public only if in says so), and resolves it revoked. A review resolved revoked
-// whose revocation was cut short is finished; any other resolved review
-// is a conflict.
+// each revocation (public only if in says so), and resolves it revoked.
+// A review resolved revoked whose revocation was cut short is finished;
+// any other resolved review is a conflict.
 func (c *Corrections) Revoke(ctx context.Context, issuerID, id string, in RevokeInput) (Review, error) {
 	r, err := c.Review(ctx, issuerID, id)
 	if err != nil {
