@@ -474,3 +474,47 @@ func TestJobs_List(t *testing.T) {
 		t.Fatalf("unknown job: %v; want not found", err)
 	}
 }
+
+// stopBeforeCounting stops its runner's context once a chunk is done and
+// before it is counted: a crash in the middle of a chunk.
+type stopBeforeCounting struct {
+	badges.JobStore
+	stop context.CancelFunc
+}
+
+func (s *stopBeforeCounting) PutJobRows(context.Context, string, int, []badges.JobRow) error {
+	s.stop()
+	return context.Canceled
+}
+
+// TestJobs_ResumesActivityCutShort: activity of a chunk recorded and not
+// counted is recorded again after the stop; the job's keys make those
+// rows duplicates, and no member has an activity twice.
+func TestJobs_ResumesActivityCutShort(t *testing.T) {
+	f := newJobFixture(t)
+	ctx, stop := context.WithCancel(t.Context())
+	defer stop()
+	first := jobs(f.l, &stopBeforeCounting{JobStore: f.l.Stores.Jobs, stop: stop})
+	j, err := first.StartJob(ctx, f.issuer, badges.JobActivity, "activity.csv", activityFile(150), "Ada Lovelace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := first.Work(ctx, 0); n != 0 {
+		t.Fatalf("stopped run finished %d; want none", n)
+	}
+	next := f.build(t, f.db)
+	if n, err := next.Jobs.Work(t.Context(), 0); n != 1 || err != nil {
+		t.Fatalf("resumed: %d finished, %v; want 1", n, err)
+	}
+	done, _ := next.Jobs.Job(t.Context(), j.ID)
+	// The first chunk's 97 recorded before the stop are duplicates now.
+	checkJob(t, done, 150, map[string]int{"recorded": 50, "duplicate": 98, "rejected": 2}, []int{4, 6})
+	p, err := next.Stores.Members.Members(t.Context(), badges.MemberFilter{IssuerID: f.issuer, Email: "p0@example.org"})
+	if err != nil || len(p.Items) != 1 {
+		t.Fatalf("member: %+v, %v", p, err)
+	}
+	idx, err := next.Stores.Activities.ActivityIndex(t.Context(), p.Items[0].ID)
+	if err != nil || len(idx.Entries) != 4 {
+		t.Fatalf("p0's activities: %d, %v; want 4, each once", len(idx.Entries), err)
+	}
+}
