@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"strings"
 	"sync"
@@ -516,5 +517,57 @@ func TestJobs_ResumesActivityCutShort(t *testing.T) {
 	idx, err := next.Stores.Activities.ActivityIndex(t.Context(), p.Items[0].ID)
 	if err != nil || len(idx.Entries) != 4 {
 		t.Fatalf("p0's activities: %d, %v; want 4, each once", len(idx.Entries), err)
+	}
+}
+
+// TestLaurel_WorkRunsJobs: a job queued by an earlier run of Laurel is
+// done by the background work of the next.
+func TestLaurel_WorkRunsJobs(t *testing.T) {
+	f := newJobFixture(t)
+	j, err := f.l.Jobs.StartJob(t.Context(), f.issuer, badges.JobMembers, "members.csv", memberFile(120), "Ada Lovelace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := f.build(t, f.db)
+	work, stop := context.WithCancel(t.Context())
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); next.Work(work, 20*time.Millisecond, 0, slog.New(slog.DiscardHandler)) }()
+	defer func() { stop(); <-stopped }()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		j, err = next.Jobs.Job(t.Context(), j.ID)
+		if err == nil && j.State == badges.JobDone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job: %+v, %v; want it done", j, err)
+		}
+	}
+	if j.Counts["created"] != 119 || j.Counts["rejected"] != 1 {
+		t.Fatalf("counts: %v; want 119 created, 1 rejected", j.Counts)
+	}
+}
+
+// BenchmarkJobs_MemberImport: a job importing a file of 10,000 new
+// members, from its start to its end.
+func BenchmarkJobs_MemberImport(b *testing.B) {
+	var file strings.Builder
+	file.WriteString("email,displayName\n")
+	for i := range badges.MaxImportRows {
+		fmt.Fprintf(&file, "bench%d@example.org,Member %d\n", i, i)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		f := newJobFixture(b)
+		b.StartTimer()
+		j, err := f.l.Jobs.StartJob(b.Context(), f.issuer, badges.JobMembers, "members.csv", []byte(file.String()), "Ada")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n, err := f.l.Jobs.Work(b.Context(), 0); n != 1 || err != nil {
+			b.Fatalf("work: %d, %v", n, err)
+		}
+		if j, err = f.l.Jobs.Job(b.Context(), j.ID); err != nil || j.Counts["created"] != badges.MaxImportRows {
+			b.Fatalf("job: %+v, %v", j, err)
+		}
 	}
 }
