@@ -273,6 +273,11 @@ func TestJobs_RefusesABadFile(t *testing.T) {
 	for range badges.MaxActivityBatch + 1 {
 		many.WriteString("hosted-session,2026-11-20T18:00:00Z\n")
 	}
+	var awards strings.Builder // one more than the bulk award takes
+	awards.WriteString("achievementId,memberId\n")
+	for range issuer.MaxBulkAwards + 1 {
+		awards.WriteString("a,m\n")
+	}
 	for _, tc := range []struct {
 		name string
 		kind badges.JobKind
@@ -287,6 +292,7 @@ func TestJobs_RefusesABadFile(t *testing.T) {
 		{"malformed", badges.JobActivity, "behaviour,at\n\"x,y\n", badges.EINVALID, "malformed"},
 		{"header only", badges.JobMembers, "email,displayName\n", badges.EINVALID, "no rows"},
 		{"too many rows", badges.JobActivity, many.String(), badges.ETOOLARGE, "1000 rows"},
+		{"too many awards", badges.JobAwards, awards.String(), badges.ETOOLARGE, fmt.Sprintf("%d rows", issuer.MaxBulkAwards)},
 		{"too large", badges.JobMembers, string(big), badges.ETOOLARGE, "5 MiB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
