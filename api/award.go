@@ -61,6 +61,7 @@ type credentialJSON struct {
 	Status             string          `json:"status"`
 	RevokedAt          *time.Time      `json:"revokedAt,omitempty"`
 	RevocationReason   string          `json:"revocationReason,omitempty"`
+	ReasonPublic       *bool           `json:"revocationReasonPublic,omitempty"` // with a revocation only
 	Credential         json.RawMessage `json:"credential"`
 	JWT                string          `json:"jwt"`
 }
@@ -71,7 +72,7 @@ func (s *Server) credentialJSON(c *issuer.Credential) credentialJSON {
 		ValidUntil: timePtr(c.ValidUntil), Status: "active", RevokedAt: timePtr(c.RevokedAt),
 		RevocationReason: c.RevocationReason, Credential: c.JSON, JWT: c.JWT}
 	if c.Revoked() {
-		j.Status = "revoked"
+		j.Status, j.ReasonPublic = "revoked", &c.ReasonPublic
 	}
 	return j
 }
@@ -176,43 +177,7 @@ func (s *Server) bulkInputs(c echo.Context) ([]badges.AwardInput, []int, error) 
 	return ins, lines, nil
 }
 
-// awardCSV are the columns of a bulk award CSV file; memberId or email is
-// needed too, which the issuing service checks row by row.
-var awardCSV = badges.NewCSVColumns([]string{"achievementId", "memberId", "email", "name", "narrative",
-	"evidenceUrl", "evidenceName", "evidenceNarrative", "result", "awardedDate"}, []string{"achievementId"}, nil)
-
-// parseAwardCSV reads a bulk award CSV: a header naming some of awardCSV's
-// columns, then one award a row.
+// parseAwardCSV reads a bulk award CSV (see badges.ParseAwardCSV).
 func parseAwardCSV(body []byte) ([]badges.AwardInput, []int, error) {
-	var ins []badges.AwardInput
-	var lines []int
-	err := badges.ReadCSV(bytes.NewReader(body), awardCSV, issuer.MaxBulkAwards, func(row badges.CSVRow) {
-		in := badges.AwardInput{AchievementID: row.Get("achievementId"), MemberID: row.Get("memberId"), Email: row.Get("email"),
-			Name: row.Get("name"), Narrative: row.Get("narrative")}
-		if e := (badges.Evidence{URL: row.Get("evidenceUrl"), Name: row.Get("evidenceName"), Narrative: row.Get("evidenceNarrative")}); e != (badges.Evidence{}) {
-			in.Evidence = []badges.Evidence{e}
-		}
-		if v := row.Get("result"); v != "" {
-			in.Results = []badges.Result{{Value: v}}
-		}
-		in.AwardedDate, in.Unreadable = csvAwardedDate(row.Get("awardedDate"))
-		ins, lines = append(ins, in), append(lines, row.Line)
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return ins, lines, nil
-}
-
-// csvAwardedDate reads a bulk award CSV's awardedDate cell: empty, or an
-// RFC 3339 date-time as in JSON (its range is checked as for JSON).
-func csvAwardedDate(v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	d, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return time.Time{}, badges.FieldErrorf("awardedDate", "The field \"awardedDate\" must be an RFC 3339 date-time such as 2026-11-20T18:00:00Z.")
-	}
-	return d, nil
+	return badges.ParseAwardCSV(bytes.NewReader(body), issuer.MaxBulkAwards)
 }

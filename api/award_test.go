@@ -13,6 +13,7 @@ import (
 
 type credentialView struct {
 	ID, URL, IssuerID, AchievementID, MemberID, Status, JWT, RevocationReason string
+	RevocationReasonPublic                                                    bool
 	Credential                                                                map[string]any
 }
 

@@ -191,7 +191,7 @@ func TestRecognition_RevokedNotEarnedAgainByRule(t *testing.T) {
 		now := time.Now().UTC()
 		h.record(now, "once-a")
 		got := h.credentials(1)
-		if _, err := h.issuing.Revoke(t.Context(), got[0].CredentialID, "Awarded by mistake."); err != nil {
+		if _, err := h.issuing.Revoke(t.Context(), got[0].CredentialID, badges.RevokeInput{Reason: "Awarded by mistake."}); err != nil {
 			t.Fatal(err)
 		}
 		h.record(now.Add(time.Minute), "once-b")
@@ -234,7 +234,7 @@ func TestRecognition_RevokedNotEarnedAgainByRule(t *testing.T) {
 		thisMonth := time.Now().UTC()
 		h.record(thisMonth, "period-a")
 		got := h.credentials(1)
-		if _, err := h.issuing.Revoke(t.Context(), got[0].CredentialID, "Not this month."); err != nil {
+		if _, err := h.issuing.Revoke(t.Context(), got[0].CredentialID, badges.RevokeInput{Reason: "Not this month."}); err != nil {
 			t.Fatal(err)
 		}
 		h.record(thisMonth.Add(time.Minute), "period-b")

@@ -19,7 +19,7 @@ type Corrections interface {
 	Void(ctx context.Context, activityID, reason string) (*badges.VoidResult, error)
 	Reviews(ctx context.Context, issuerID, status string) ([]badges.Review, error)
 	Resolve(ctx context.Context, issuerID, id, status, note string) (badges.Review, error)
-	Revoke(ctx context.Context, issuerID, id, reason string) (badges.Review, error)
+	Revoke(ctx context.Context, issuerID, id string, in badges.RevokeInput) (badges.Review, error)
 }
 
 type activityJSON struct {

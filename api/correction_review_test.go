@@ -323,11 +323,11 @@ func TestCorrections_RevokeCutShort(t *testing.T) {
 	var failed atomic.Bool
 	ts := newTestServerWithCorrections(t, func(l *wire.Laurel) *badges.Corrections {
 		revoke := l.Issuing.RevokeFunc()
-		return badges.NewCorrections(l.Stores.Reviews, l.Awarder, l.Issuing.CredentialsFunc(), func(ctx context.Context, id, reason string) error {
+		return badges.NewCorrections(l.Stores.Reviews, l.Awarder, l.Issuing.CredentialsFunc(), func(ctx context.Context, id string, in badges.RevokeInput) error {
 			if failed.CompareAndSwap(false, true) {
 				return errCutShort
 			}
-			return revoke(ctx, id, reason)
+			return revoke(ctx, id, in)
 		})
 	})
 	f := newCorrectionFixtureOn(t, ts)

@@ -19,7 +19,7 @@ type Issuing interface {
 	Credential(ctx context.Context, id string) (*issuer.Credential, error)
 	// Credentials lists a community's credentials, with names.
 	Credentials(ctx context.Context, f issuer.CredentialFilter) (*badges.Page[*issuer.CredentialSummary], error)
-	Revoke(ctx context.Context, id, reason string) (*issuer.Credential, error)
+	Revoke(ctx context.Context, id string, in badges.RevokeInput) (*issuer.Credential, error)
 	StatusListCredential(ctx context.Context, issuerID string, number int) ([]byte, error)
 	Keys(ctx context.Context, issuerID string) ([]*issuer.Key, error)
 	Key(ctx context.Context, issuerID, id string) (*issuer.Key, error)
@@ -45,7 +45,8 @@ func (s *Server) handleCredentialGet(c echo.Context) error {
 }
 
 type revokeRequest struct {
-	Reason string `json:"reason"`
+	Reason        string `json:"reason"`
+	PublishReason bool   `json:"publishReason"` // false keeps the reason off public pages
 }
 
 func (s *Server) handleCredentialRevoke(c echo.Context) error {
@@ -53,7 +54,8 @@ func (s *Server) handleCredentialRevoke(c echo.Context) error {
 	if err := s.decodeJSON(c, &req); err != nil {
 		return err
 	}
-	cred, err := s.svc.Issuing.Revoke(c.Request().Context(), c.Param("credential"), req.Reason)
+	cred, err := s.svc.Issuing.Revoke(c.Request().Context(), c.Param("credential"),
+		badges.RevokeInput{Reason: req.Reason, PublishReason: req.PublishReason})
 	if err != nil {
 		return err
 	}

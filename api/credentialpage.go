@@ -79,8 +79,12 @@ func (v *credentialView) status() status {
 		text := "Revoked"
 		if v.Revoked() {
 			text += " on " + v.RevokedAt.Format(dateLayout)
-			if v.RevocationReason != "" {
+			// The reason is the manager's to publish; kept private, it
+			// stays in the admin API.
+			if v.RevocationReason != "" && v.ReasonPublic {
 				text += ": " + v.RevocationReason
+			} else {
+				text += "."
 			}
 		}
 		return status{"revoked", "Revoked", text}

@@ -156,7 +156,7 @@ func TestCredentialPage(t *testing.T) {
 			header: http.Header{"Accept": {"text/html"}, "If-None-Match": {etag}}}).want(t, 304)
 	})
 	t.Run("revoked shows at once", func(t *testing.T) {
-		c.ts.do(t, req{method: "POST", path: "/api/v1/credentials/" + c.bobCred + "/revoke", body: map[string]any{"reason": "Awarded by mistake."}}).want(t, 200)
+		c.ts.do(t, req{method: "POST", path: "/api/v1/credentials/" + c.bobCred + "/revoke", body: map[string]any{"reason": "Awarded by mistake.", "publishReason": true}}).want(t, 200)
 		body := c.page(t, "/credentials/"+c.bobCred, 200)
 		wantIn(t, body, `class="status revoked"`, `<span class="pill">Revoked</span>`, "Awarded by mistake.")
 	})
@@ -165,7 +165,7 @@ func TestCredentialPage(t *testing.T) {
 		wantIn(t, c.page(t, "/credentials/"+other, 200), `<span class="pill">Verified</span>`) // now cached
 		// A second issuing service on the same database stands for another
 		// Laurel process: this server hears nothing of the revocation.
-		if _, err := newIssuing(t, c.ts.db).Revoke(context.Background(), other, "Revoked elsewhere."); err != nil {
+		if _, err := newIssuing(t, c.ts.db).Revoke(context.Background(), other, badges.RevokeInput{Reason: "Revoked elsewhere.", PublishReason: true}); err != nil {
 			t.Fatal(err)
 		}
 		deadline := time.Now().Add(3 * time.Second)
@@ -377,7 +377,7 @@ func TestPublicPages_EscapeEverything(t *testing.T) {
 		"achievementId": ach["id"], "memberId": m.ID, "narrative": "N" + evil,
 		"evidence": []map[string]any{{"url": "https://example.org/e?q=\"><script>", "name": "E" + evil, "description": "F" + evil, "narrative": "G" + evil}},
 	}}).want(t, 201).JSON(t, &cred)
-	ts.do(t, req{method: "POST", path: "/api/v1/credentials/" + cred.ID + "/revoke", body: map[string]any{"reason": "R" + evil}}).want(t, 200)
+	ts.do(t, req{method: "POST", path: "/api/v1/credentials/" + cred.ID + "/revoke", body: map[string]any{"reason": "R" + evil, "publishReason": true}}).want(t, 200)
 	for _, path := range []string{"/credentials/" + cred.ID, "/members/eve", "/achievements/" + ach["id"].(string), "/issuers/" + iss.ID} {
 		body := string(ts.do(t, req{method: "GET", path: path, token: "-", header: accept("text/html")}).want(t, 200).body)
 		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") || strings.Contains(body, "javascript:") ||

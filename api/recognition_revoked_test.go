@@ -26,7 +26,7 @@ func TestRecognition_RevokedByHandWhileHeld(t *testing.T) {
 		if i == 0 {
 			continue // the older credential stays held
 		}
-		if _, err := h.issuing.Revoke(t.Context(), c.ID, "Awarded by mistake."); err != nil {
+		if _, err := h.issuing.Revoke(t.Context(), c.ID, badges.RevokeInput{Reason: "Awarded by mistake."}); err != nil {
 			t.Fatal(err)
 		}
 	}

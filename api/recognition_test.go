@@ -263,7 +263,7 @@ func TestRecognition_RevokedStaysRevoked(t *testing.T) {
 	now := time.Now().UTC()
 	h.record(now, "a")
 	got := h.credentials(1)
-	if _, err := h.issuing.Revoke(t.Context(), got[0].CredentialID, "Awarded by mistake."); err != nil {
+	if _, err := h.issuing.Revoke(t.Context(), got[0].CredentialID, badges.RevokeInput{Reason: "Awarded by mistake."}); err != nil {
 		t.Fatal(err)
 	}
 	h.record(now.Add(time.Minute), "b")

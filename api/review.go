@@ -53,8 +53,9 @@ func (s *Server) handleReviewList(c echo.Context) error {
 }
 
 type resolveRequest struct {
-	Reason string `json:"reason"` // revoking: kept with the revocation
-	Note   string `json:"note"`   // dismissing: why the badge stays
+	Reason        string `json:"reason"`        // revoking: kept with the revocation
+	PublishReason bool   `json:"publishReason"` // revoking: show the reason on public pages
+	Note          string `json:"note"`          // dismissing: why the badge stays
 }
 
 // handleReviewDismiss closes a review, leaving the credential as it is.
@@ -67,6 +68,9 @@ func (s *Server) handleReviewDismiss(c echo.Context) error {
 	}
 	if req.Reason != "" {
 		return badges.FieldErrorf("reason", "reason is for revoking; say why the badge stays in note")
+	}
+	if req.PublishReason {
+		return badges.FieldErrorf("publishReason", "publishReason is for revoking: a dismissal has no reason to publish")
 	}
 	r, err := s.svc.Corrections.Resolve(c.Request().Context(), c.Param("issuer"), c.Param("review"), badges.ReviewDismissed, req.Note)
 	if err != nil {
@@ -85,7 +89,8 @@ func (s *Server) handleReviewRevoke(c echo.Context) error {
 	if req.Note != "" {
 		return badges.FieldErrorf("note", "note is for dismissing; the reason is kept with the revocation")
 	}
-	r, err := s.svc.Corrections.Revoke(c.Request().Context(), c.Param("issuer"), c.Param("review"), req.Reason)
+	r, err := s.svc.Corrections.Revoke(c.Request().Context(), c.Param("issuer"), c.Param("review"),
+		badges.RevokeInput{Reason: req.Reason, PublishReason: req.PublishReason})
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ type CredentialsFunc func(ctx context.Context, memberID string) ([]IssuedCredent
 
 // RevokeFunc revokes a credential with a reason. A credential revoked
 // already is not an error: revoking is finished again after a failure.
-type RevokeFunc func(ctx context.Context, credentialID, reason string) error
+type RevokeFunc func(ctx context.Context, credentialID string, in RevokeInput) error
 
 // memberCredentials are a member's record and credentials, read once.
 type memberCredentials struct {

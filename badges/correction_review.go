@@ -68,10 +68,10 @@ func (c *Corrections) Resolve(ctx context.Context, issuerID, id, status, note st
 }
 
 // Revoke revokes the credentials a review names, with a reason kept with
-// each revocation, and resolves it revoked. A review resolved revoked
-// whose revocation was cut short is finished; any other resolved review
-// is a conflict.
-func (c *Corrections) Revoke(ctx context.Context, issuerID, id, reason string) (Review, error) {
+// each revocation (public only if in says so), and resolves it revoked.
+// A review resolved revoked whose revocation was cut short is finished;
+// any other resolved review is a conflict.
+func (c *Corrections) Revoke(ctx context.Context, issuerID, id string, in RevokeInput) (Review, error) {
 	r, err := c.Review(ctx, issuerID, id)
 	if err != nil {
 		return Review{}, err
@@ -79,10 +79,10 @@ func (c *Corrections) Revoke(ctx context.Context, issuerID, id, reason string) (
 	if r.Status != ReviewOpen && !r.Revoking {
 		return Review{}, Errorf(ECONFLICT, "The review of %s's %s was %s already.", r.MemberName, r.AchievementName, r.Status)
 	}
-	if strings.TrimSpace(reason) == "" {
+	if strings.TrimSpace(in.Reason) == "" {
 		return Review{}, FieldErrorf("reason", "reason is required: it is kept with the revocation")
 	}
-	if reason, err = CheckText("reason", reason, true, maxVoidReasonLen); err != nil {
+	if in.Reason, err = CheckText("reason", in.Reason, true, maxVoidReasonLen); err != nil {
 		return Review{}, err
 	}
 	legacy, err := c.legacyCredentials(ctx, issuerID, r)
@@ -99,7 +99,7 @@ func (c *Corrections) Revoke(ctx context.Context, issuerID, id, reason string) (
 		return Review{}, err
 	}
 	for _, credID := range r.CredentialIDs {
-		if err := c.revoke(ctx, credID, reason); err != nil {
+		if err := c.revoke(ctx, credID, in); err != nil {
 			return Review{}, err
 		}
 	}

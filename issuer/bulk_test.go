@@ -52,7 +52,7 @@ func TestService_AwardManyStatusIndexes(t *testing.T) {
 		}
 	}
 	revoked := res[5].Credential
-	if _, err := f.svc.Revoke(ctx, revoked.ID, "Awarded by mistake"); err != nil {
+	if _, err := f.svc.Revoke(ctx, revoked.ID, badges.RevokeInput{Reason: "Awarded by mistake"}); err != nil {
 		t.Fatal(err)
 	}
 	bits := f.statusBits(t, 0)

@@ -25,8 +25,8 @@ func (s *Service) CredentialsFunc() badges.CredentialsFunc {
 // RevokeFunc adapts Revoke for corrections: a credential found revoked
 // already is revoked as asked, not an error.
 func (s *Service) RevokeFunc() badges.RevokeFunc {
-	return func(ctx context.Context, credentialID, reason string) error {
-		_, err := s.Revoke(ctx, credentialID, reason)
+	return func(ctx context.Context, credentialID string, in badges.RevokeInput) error {
+		_, err := s.Revoke(ctx, credentialID, in)
 		if badges.ErrorCode(err) != badges.ECONFLICT {
 			return err
 		}

@@ -3,6 +3,8 @@ package issuer
 import (
 	"context"
 	"time"
+
+	"github.com/laurel-badges/laurel/badges"
 )
 
 // Credential is an issued Open Badges 3.0 credential as Laurel keeps it:
@@ -26,6 +28,10 @@ type Credential struct {
 	JWT              string    // the same credential as a VC-JWT
 	RevokedAt        time.Time // zero while valid
 	RevocationReason string
+	// ReasonPublic is the manager's choice to show the reason on public
+	// pages; false (and so for credentials revoked before the choice
+	// existed) keeps it to the admin API.
+	ReasonPublic bool
 }
 
 // Earned is when the member earned the credential: its awardedDate.
@@ -53,7 +59,7 @@ type CredentialStore interface {
 	Credential(ctx context.Context, id string) (*Credential, error)
 	// RevokeCredential marks a credential revoked; ECONFLICT when it was
 	// already.
-	RevokeCredential(ctx context.Context, id, reason string, at time.Time) (*Credential, error)
+	RevokeCredential(ctx context.Context, id string, in badges.RevokeInput, at time.Time) (*Credential, error)
 	CredentialIndex
 }
 

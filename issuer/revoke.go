@@ -16,12 +16,13 @@ const maxReasonLen = 500
 // revocations at once, in one process or several, the credential store
 // lets exactly one mark the credential revoked; only that one records it
 // on the showcases, and the other is answered as for a revoked credential.
-func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, error) {
-	if strings.TrimSpace(reason) == "" {
+// The reason is private unless in.PublishReason.
+func (s *Service) Revoke(ctx context.Context, id string, in badges.RevokeInput) (*Credential, error) {
+	if strings.TrimSpace(in.Reason) == "" {
 		return nil, badges.FieldErrorf("reason", "reason is required: it is kept with the revocation")
 	}
-	reason, err := badges.CheckText("reason", reason, true, maxReasonLen)
-	if err != nil {
+	var err error
+	if in.Reason, err = badges.CheckText("reason", in.Reason, true, maxReasonLen); err != nil {
 		return nil, err
 	}
 	c, err := s.deps.Credentials.Credential(ctx, id)
@@ -40,7 +41,7 @@ func (s *Service) Revoke(ctx context.Context, id, reason string) (*Credential, e
 		return nil, err
 	}
 	s.lists.Delete(statusListKey(c.IssuerID, c.StatusList))
-	if c, err = s.deps.Credentials.RevokeCredential(ctx, id, reason, s.now()); err != nil {
+	if c, err = s.deps.Credentials.RevokeCredential(ctx, id, in, s.now()); err != nil {
 		return nil, err
 	}
 	if err := s.recordRevoked(ctx, c); err != nil {

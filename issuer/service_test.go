@@ -305,18 +305,18 @@ func TestService_Revoke(t *testing.T) {
 		strings.Repeat("r", 501): "reason is longer than 500 characters.",
 		"revoked\x1b[2J":         "reason contains control characters.",
 	} {
-		if _, err := f.svc.Revoke(ctx, c.ID, reason); badges.ErrorField(err) != "reason" || badges.ErrorMessage(err) != say {
+		if _, err := f.svc.Revoke(ctx, c.ID, badges.RevokeInput{Reason: reason}); badges.ErrorField(err) != "reason" || badges.ErrorMessage(err) != say {
 			t.Fatalf("revoke with the reason %q: %v; want %q", reason, err, say)
 		}
 	}
-	r, err := f.svc.Revoke(ctx, c.ID, "Awarded by mistake")
+	r, err := f.svc.Revoke(ctx, c.ID, badges.RevokeInput{Reason: "Awarded by mistake"})
 	if err != nil || !r.Revoked() || r.RevocationReason != "Awarded by mistake" {
 		t.Fatalf("Revoke = %+v, %v", r, err)
 	}
-	if _, err := f.svc.Revoke(ctx, c.ID, "again"); badges.ErrorCode(err) != badges.ECONFLICT {
+	if _, err := f.svc.Revoke(ctx, c.ID, badges.RevokeInput{Reason: "again"}); badges.ErrorCode(err) != badges.ECONFLICT {
 		t.Fatalf("second revoke: %v", err)
 	}
-	if _, err := f.svc.Revoke(ctx, "aaaaaaaaaaaaaaaaaaaa", "x"); badges.ErrorCode(err) != badges.ENOTFOUND {
+	if _, err := f.svc.Revoke(ctx, "aaaaaaaaaaaaaaaaaaaa", badges.RevokeInput{Reason: "x"}); badges.ErrorCode(err) != badges.ENOTFOUND {
 		t.Fatalf("unknown credential: %v", err)
 	}
 

@@ -73,10 +73,10 @@ func TestService_Showcases(t *testing.T) {
 	}
 
 	// Revoking uncounts, once, and marks the member's entry.
-	if _, err := f.svc.Revoke(ctx, first.ID, "Issued by mistake."); err != nil {
+	if _, err := f.svc.Revoke(ctx, first.ID, badges.RevokeInput{Reason: "Issued by mistake."}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Revoke(ctx, first.ID, "Again."); badges.ErrorCode(err) != badges.ECONFLICT {
+	if _, err := f.svc.Revoke(ctx, first.ID, badges.RevokeInput{Reason: "Again."}); badges.ErrorCode(err) != badges.ECONFLICT {
 		t.Fatalf("second revocation: %v", err)
 	}
 	sc, err = f.svc.AchievementShowcase(ctx, f.ach.ID)
@@ -236,10 +236,10 @@ func TestService_RevokeUnlistedAgain(t *testing.T) {
 	if oldest == nil || len(listed) != issuer.MaxMemberShowcase {
 		t.Fatalf("%d credentials listed of %d, none left out", len(listed), len(res))
 	}
-	if _, err := f.svc.Revoke(ctx, oldest.ID, "Recorded twice."); err != nil {
+	if _, err := f.svc.Revoke(ctx, oldest.ID, badges.RevokeInput{Reason: "Recorded twice."}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Revoke(ctx, oldest.ID, "Recorded twice."); badges.ErrorCode(err) != badges.ECONFLICT {
+	if _, err := f.svc.Revoke(ctx, oldest.ID, badges.RevokeInput{Reason: "Recorded twice."}); badges.ErrorCode(err) != badges.ECONFLICT {
 		t.Fatalf("second revocation: %v, want a conflict", err)
 	}
 	sc, err := f.svc.AchievementShowcase(ctx, f.ach.ID)

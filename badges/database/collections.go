@@ -38,6 +38,7 @@ const (
 	ActivityIndex       = "activityindex" // each member's activities, newest first
 	Reviews             = "reviews"       // each community's credentials to review after corrections
 	Reevaluations       = "reevaluations"
+	Jobs                = "jobs" // uploaded files worked through in the background, their files and results
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
@@ -52,6 +53,7 @@ var all = []string{
 	Outcomes, Measures,
 	ActivityIndex, Reviews,
 	Reevaluations,
+	Jobs,
 	CredentialIndex, MemberIndex,
 }
 

@@ -205,7 +205,7 @@ func TestBrowser_CredentialPage(t *testing.T) {
 		}
 	})
 	t.Run("revocation shows at once", func(t *testing.T) {
-		w.c.json(t, "POST", "/api/v1/credentials/"+w.bobCred+"/revoke", map[string]any{"reason": "Awarded by mistake"}, http.StatusOK)
+		w.c.json(t, "POST", "/api/v1/credentials/"+w.bobCred+"/revoke", map[string]any{"reason": "Awarded by mistake", "publishReason": true}, http.StatusOK)
 		rev := b.Open(t, w.base+"/credentials/"+w.bobCred, 1280, 900)
 		if got := rev.Text(t, "#status"); !strings.Contains(got, "Revoked") || !strings.Contains(got, "Awarded by mistake") {
 			t.Errorf("status after revocation = %q", got)

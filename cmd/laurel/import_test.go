@@ -115,7 +115,7 @@ func buildCommunity(t *testing.T, l *wire.Laurel) community {
 	check(t, err)
 	award(badges.AwardInput{AchievementID: host.ID, Email: "new@example.org", Name: "Katherine Johnson"}) // signed by the second keys
 	c.revoked = issued[1].ID
-	_, err = l.Issuing.Revoke(ctx, c.revoked, "Awarded by mistake.")
+	_, err = l.Issuing.Revoke(ctx, c.revoked, badges.RevokeInput{Reason: "Awarded by mistake."})
 	check(t, err)
 	check(t, l.Spotlight.SetPin(ctx, p.ID, &badges.Pin{MemberID: members[0].ID, Note: "Hosts the spring meet-ups."}))
 	c.adminKey, err = l.Stores.APIKeys.BootstrapAPIKey(ctx)

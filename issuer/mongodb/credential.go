@@ -30,18 +30,23 @@ type credentialRecord struct {
 	JWT                string    `bson:"jwt"`
 	RevokedAt          time.Time `bson:"revokedAt,omitempty"`
 	RevocationReason   string    `bson:"revocationReason,omitempty"`
+	// ReasonPublic is absent from credentials revoked before the choice
+	// existed: their reasons stay private.
+	ReasonPublic bool `bson:"reasonPublic,omitempty"`
 }
 
 func toCredentialRecord(c *issuer.Credential) *credentialRecord {
 	return &credentialRecord{ID: c.ID, Issuer: c.IssuerID, Achievement: c.AchievementID, AchievementVersion: c.AchievementVersion, AchievementLevel: c.AchievementLevel,
 		Member: c.MemberID, AwardedAt: c.AwardedAt, AwardedDate: c.AwardedDate, ValidUntil: c.ValidUntil, StatusList: c.StatusList,
-		StatusIndex: c.StatusIndex, JSON: string(c.JSON), JWT: c.JWT, RevokedAt: c.RevokedAt, RevocationReason: c.RevocationReason}
+		StatusIndex: c.StatusIndex, JSON: string(c.JSON), JWT: c.JWT, RevokedAt: c.RevokedAt, RevocationReason: c.RevocationReason,
+		ReasonPublic: c.ReasonPublic}
 }
 
 func (r *credentialRecord) credential() *issuer.Credential {
 	return &issuer.Credential{ID: r.ID, IssuerID: r.Issuer, AchievementLevel: r.AchievementLevel, AchievementID: r.Achievement, AchievementVersion: r.AchievementVersion,
 		MemberID: r.Member, AwardedAt: r.AwardedAt, AwardedDate: r.AwardedDate, ValidUntil: r.ValidUntil, StatusList: r.StatusList,
-		StatusIndex: r.StatusIndex, JSON: []byte(r.JSON), JWT: r.JWT, RevokedAt: r.RevokedAt, RevocationReason: r.RevocationReason}
+		StatusIndex: r.StatusIndex, JSON: []byte(r.JSON), JWT: r.JWT, RevokedAt: r.RevokedAt, RevocationReason: r.RevocationReason,
+		ReasonPublic: r.ReasonPublic}
 }
 
 // CredentialStore keeps issued credentials by id, and each community's
@@ -112,7 +117,7 @@ func (s *CredentialStore) Credential(ctx context.Context, id string) (*issuer.Cr
 // RevokeCredential marks a credential revoked, once: of two revocations
 // at once, in one process or several, exactly one succeeds and the other
 // is told the credential is revoked already.
-func (s *CredentialStore) RevokeCredential(ctx context.Context, id, reason string, at time.Time) (*issuer.Credential, error) {
+func (s *CredentialStore) RevokeCredential(ctx context.Context, id string, in badges.RevokeInput, at time.Time) (*issuer.Credential, error) {
 	defer s.db.LockDoc(database.Credentials, id)()
 	c, err := s.Credential(ctx, id)
 	if err != nil {
@@ -121,8 +126,8 @@ func (s *CredentialStore) RevokeCredential(ctx context.Context, id, reason strin
 	if c.Revoked() {
 		return nil, issuer.AlreadyRevoked(c)
 	}
-	c.RevokedAt, c.RevocationReason = at.UTC().Truncate(time.Millisecond), reason
-	set := bson.D{{Key: "revokedAt", Value: c.RevokedAt}, {Key: "revocationReason", Value: reason}}
+	c.RevokedAt, c.RevocationReason, c.ReasonPublic = at.UTC().Truncate(time.Millisecond), in.Reason, in.PublishReason
+	set := bson.D{{Key: "revokedAt", Value: c.RevokedAt}, {Key: "revocationReason", Value: in.Reason}, {Key: "reasonPublic", Value: in.PublishReason}}
 	notRevoked := bson.E{Key: "revokedAt", Value: bson.D{{Key: "$exists", Value: false}}}
 	res, err := s.db.Collection(database.Credentials).UpdateOne(ctx, s.db.Guarded(id, notRevoked), bson.D{{Key: "$set", Value: set}})
 	if err != nil {

@@ -60,6 +60,7 @@ type Stores struct {
 	Claims       *database.DB // key documents: idempotency keys, holds on badges
 
 	Reevaluations *bmongo.ReevaluationStore
+	Jobs          *bmongo.JobStore
 }
 
 // NewStores returns the stores of db.
@@ -91,6 +92,7 @@ func NewStores(db *database.DB) *Stores {
 		Claims:       db,
 
 		Reevaluations: bmongo.NewReevaluationStore(db),
+		Jobs:          bmongo.NewJobStore(db),
 	}
 }
 
@@ -110,6 +112,7 @@ type Laurel struct {
 	Measures    *badges.Measures
 	Corrections *badges.Corrections
 	Reevaluator *badges.Reevaluator
+	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
 }
 
@@ -147,6 +150,8 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Cohort: l.Cohorts.Resolve, Now: a.Now})
 	l.Corrections = badges.NewCorrections(st.Reviews, a, l.Issuing.CredentialsFunc(), l.Issuing.RevokeFunc())
 	l.Reevaluator = badges.NewReevaluator(a, st.Reevaluations)
+	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
+		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -201,6 +206,22 @@ func NewAwarder(st *Stores, issuing *issuer.Service, log *slog.Logger) *badges.A
 	return a
 }
 
+// AwardRows is the jobs' way to issue awards: the issuing service's bulk
+// award, which the badges package cannot call itself.
+func AwardRows(issuing *issuer.Service) badges.AwardRowsFunc {
+	return func(ctx context.Context, issuerID string, ins []badges.AwardInput) ([]badges.AwardRow, error) {
+		res, err := issuing.AwardMany(ctx, issuerID, "", ins)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]badges.AwardRow, len(res))
+		for i, r := range res {
+			out[i] = badges.AwardRow{Outcome: r.Outcome, Err: r.Err}
+		}
+		return out, nil
+	}
+}
+
 // LogNotices logs what the awarder went on from: failures as warnings,
 // recovered batches as information. A nil log logs nothing.
 func LogNotices(log *slog.Logger) func(badges.Notice) {
@@ -226,15 +247,17 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 
 // Work runs the background work until ctx ends: the award queue's worker,
 // every interval, the re-evaluations of rules for every member, and the
-// rebuild of list indexes missing or outdated (logged to log). At start
-// the re-evaluations take over the jobs left running for takeOver (see
-// badges.Reevaluator.Run).
+// rebuild of list indexes missing or outdated (logged to log), and the
+// uploaded files' jobs. At start the re-evaluations and the jobs take over
+// those left running for takeOver (see badges.Reevaluator.Run and
+// badges.Jobs.RunEvery).
 func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log *slog.Logger) {
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); l.Stores.RebuildIndexes(ctx, log) }()
 	go func() { defer wg.Done(); l.Awarder.Run(ctx, interval) }()
 	go func() { defer wg.Done(); l.Reevaluator.Run(ctx, interval, takeOver) }()
+	go func() { defer wg.Done(); l.Jobs.RunEvery(ctx, interval, takeOver) }()
 	wg.Wait()
 }
 
