@@ -1,0 +1,215 @@
+package chart
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Line is a line chart of one or more series over the same periods, with
+// an optional target drawn as a dashed horizontal line.
+type Line struct {
+	Title, Description string
+	XTitle             string // heading of the periods' column in Table; "Period" if empty
+	XLabels            []string
+	Series             []Series
+	Target             *float64
+	TargetLabel        string // "Target 40" if empty
+	YUnit              string // after each value in tooltips, e.g. "members"
+}
+
+// The line chart's layout, in viewBox units.
+const (
+	lineLeft, lineRight  = 64.0, width - 24.0
+	lineTop, lineBottom  = 16.0, 236.0
+	legendTop, legendRow = 282.0, 24.0
+)
+
+// palette is how many series classes chart.css defines (chart-s1…chart-s6),
+// each with its own colour, dash pattern and marker shape.
+const palette = 6
+
+// points is how many periods the chart spans.
+func (l Line) points() int {
+	n := len(l.XLabels)
+	for _, s := range l.Series {
+		n = max(n, len(s.Values))
+	}
+	return n
+}
+
+// SVG draws the chart; a chart without a finite value says "No data yet".
+func (l Line) SVG() template.HTML {
+	lists := make([][]float64, 0, len(l.Series)+1)
+	for _, s := range l.Series {
+		lists = append(lists, s.Values)
+	}
+	lo, hi, integral, ok := extent(lists...)
+	if !ok {
+		return empty("line", l.Title, l.Description)
+	}
+	target, hasTarget := l.target()
+	if hasTarget {
+		lo, hi = min(lo, target), max(hi, target)
+	}
+	rows := legendRows(l.Series)
+	c := newCanvas("line", l.Title, l.Description, width, legendTop+float64(len(rows))*legendRow)
+	y := newAxis(lo, hi, 5, integral, lineBottom, lineTop)
+	c.yAxis(y, lineLeft, lineRight)
+	n := l.points()
+	x := func(i int) float64 {
+		if n == 1 {
+			return (lineLeft + lineRight) / 2
+		}
+		return lineLeft + float64(i)*(lineRight-lineLeft)/float64(n-1)
+	}
+	every := (n + 7) / 8 // at most 8 period labels, so they never overlap
+	for i := 0; i < n; i += every {
+		c.label("chart-tick", x(i), lineBottom+20, "middle", l.xLabel(i))
+	}
+	if hasTarget {
+		ty := y.at(target)
+		c.line("chart-target", lineLeft, ty, lineRight, ty)
+		c.label("chart-target-label", lineRight, ty-6, "end", or(l.TargetLabel, "Target "+Number(target, 2)))
+	}
+	for i, s := range l.Series {
+		l.series(c, i, s, x, y)
+	}
+	c.legend(rows)
+	return c.done()
+}
+
+// target returns the finite target, if any.
+func (l Line) target() (float64, bool) {
+	if l.Target == nil || !finite(*l.Target) {
+		return 0, false
+	}
+	return clamp(*l.Target), true
+}
+
+func (l Line) xLabel(i int) string {
+	if i < len(l.XLabels) {
+		return l.XLabels[i]
+	}
+	return ""
+}
+
+// series draws one series: a path broken where a value is missing, and a
+// marker with a tooltip at each value.
+func (l Line) series(c *canvas, i int, s Series, x func(int) float64, y axis) {
+	class := "chart-s" + strconv.Itoa(i%palette+1)
+	var d strings.Builder
+	pen := "M"
+	for j, v := range s.Values {
+		if !finite(v) {
+			pen = "M"
+			continue
+		}
+		d.WriteString(pen + num(x(j)) + " " + num(y.at(v)))
+		pen = "L"
+	}
+	c.b.WriteString(`<g class="chart-series ` + class + `"><path class="chart-path" d="` + d.String() + `"/>`)
+	for j, v := range s.Values {
+		if finite(v) {
+			tip := or(l.xLabel(j), "Point "+strconv.Itoa(j+1)) + ": " + s.Name + " " + Number(v, 2)
+			c.marker(i, x(j), y.at(v), strings.TrimSpace(tip+" "+l.YUnit))
+		}
+	}
+	c.b.WriteString(`</g>`)
+}
+
+// marker draws the shape of series i (circle, square, triangle, diamond,
+// triangle down, cross) centred on x, y.
+func (c *canvas) marker(i int, x, y float64, tip string) {
+	p := func(dx, dy float64) string { return num(x+dx) + " " + num(y+dy) }
+	switch i % palette {
+	case 0:
+		c.b.WriteString(`<circle class="chart-marker" cx="` + num(x) + `" cy="` + num(y) + `" r="3.5">`)
+	case 1:
+		c.b.WriteString(`<rect class="chart-marker" x="` + num(x-3.5) + `" y="` + num(y-3.5) + `" width="7" height="7">`)
+	case 2:
+		c.b.WriteString(`<path class="chart-marker" d="M` + p(0, -4.5) + "L" + p(4, 3) + "L" + p(-4, 3) + `Z">`)
+	case 3:
+		c.b.WriteString(`<path class="chart-marker" d="M` + p(0, -4.5) + "L" + p(4.5, 0) + "L" + p(0, 4.5) + "L" + p(-4.5, 0) + `Z">`)
+	case 4:
+		c.b.WriteString(`<path class="chart-marker" d="M` + p(0, 4.5) + "L" + p(4, -3) + "L" + p(-4, -3) + `Z">`)
+	default:
+		c.b.WriteString(`<path class="chart-marker chart-cross" d="M` + p(-4, -4) + "L" + p(4, 4) + "M" + p(4, -4) + "L" + p(-4, 4) + `">`)
+	}
+	c.b.WriteString(`<title>`)
+	c.text(tip)
+	c.b.WriteString(`</title>`)
+	switch i % palette {
+	case 0:
+		c.b.WriteString(`</circle>`)
+	case 1:
+		c.b.WriteString(`</rect>`)
+	default:
+		c.b.WriteString(`</path>`)
+	}
+}
+
+// legendItem is one series' place in the legend.
+type legendItem struct {
+	index int
+	name  string
+	x     float64
+}
+
+// legendRows lays the series names out in rows that fit the chart's width,
+// guessing each name's width from its length.
+func legendRows(series []Series) [][]legendItem {
+	var rows [][]legendItem
+	var row []legendItem
+	x := lineLeft
+	for i, s := range series {
+		w := 40 + 7.5*float64(min(utf8.RuneCountInString(s.Name), 60))
+		if len(row) > 0 && x+w > lineRight {
+			rows, row, x = append(rows, row), nil, lineLeft
+		}
+		row = append(row, legendItem{index: i, name: s.Name, x: x})
+		x += w + 16
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// legend draws each series' line sample, marker and name.
+func (c *canvas) legend(rows [][]legendItem) {
+	for r, row := range rows {
+		y := legendTop - 8 + float64(r)*legendRow
+		for _, it := range row {
+			c.b.WriteString(`<g class="chart-legend chart-series chart-s` + strconv.Itoa(it.index%palette+1) + `">`)
+			c.b.WriteString(`<path class="chart-path" d="M` + num(it.x) + " " + num(y) + "H" + num(it.x+28) + `"/>`)
+			c.marker(it.index, it.x+14, y, it.name)
+			c.label("chart-legend-text", it.x+34, y+4, "start", isolate(it.name))
+			c.b.WriteString(`</g>`)
+		}
+	}
+}
+
+// Table is the chart's numbers: a row per period, a column per series.
+func (l Line) Table() Table {
+	t := Table{Caption: l.Title, Head: []string{or(l.XTitle, "Period")}}
+	for _, s := range l.Series {
+		t.Head = append(t.Head, s.Name)
+	}
+	for i := range l.points() {
+		row := []string{l.xLabel(i)}
+		for _, s := range l.Series {
+			if i < len(s.Values) {
+				row = append(row, cell(s.Values[i]))
+			} else {
+				row = append(row, "–")
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	if v, ok := l.target(); ok {
+		t.Caption += " (" + or(l.TargetLabel, "Target "+Number(v, 2)) + ")"
+	}
+	return t
+}
