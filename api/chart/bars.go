@@ -42,7 +42,7 @@ func (b Bars) SVG() template.HTML {
 		}
 		return c.done()
 	}
-	c := newCanvas("bars", b.Title, b.Description, width, lineBottom+36)
+	c := newCanvas("bars", b.Title, b.Description, width, lineBottom+36, len(b.Values))
 	y := newAxis(lo, hi, 5, integral, lineBottom, lineTop)
 	c.yAxis(y, lineLeft, lineRight)
 	band := (lineRight - lineLeft) / float64(len(b.Values))
@@ -68,7 +68,7 @@ func (b Bars) SVG() template.HTML {
 // hbars draws horizontal bars, each with its label on the left and its
 // value text after it, and returns the canvas still open, with its axis.
 func hbars(kind, title, desc string, lo, hi float64, integral bool, labels []string, values []float64, value func(int) string) (*canvas, axis) {
-	c := newCanvas(kind, title, desc, width, hTop+float64(len(values))*hRow+8)
+	c := newCanvas(kind, title, desc, width, hTop+float64(len(values))*hRow+8, 2*len(values))
 	a := newAxis(lo, hi, 5, integral, hBarLeft, hBarRight)
 	zero := a.at(0)
 	for i, v := range values {

@@ -311,3 +311,23 @@ func TestIDs(t *testing.T) {
 		t.Errorf("both charts use the id %q", a[1].attrs["id"])
 	}
 }
+
+func TestStat(t *testing.T) {
+	s := Stat{Title: "Members gone quiet", Value: 23, Of: 4100, Unit: "members gone quiet", OfUnit: "members"}
+	els := parse(t, s.SVG())
+	if got := texts(els, "chart-stat-number"); !slices.Equal(got, []string{"23"}) {
+		t.Errorf("big number %q", got)
+	}
+	if got := texts(els, "chart-value"); !slices.Equal(got, []string{"1% of 4,100 members"}) {
+		t.Errorf("share %q", got)
+	}
+	if rows := s.Table().Rows; len(rows) != 3 || rows[1][1] != "4,100" {
+		t.Errorf("table %q", rows)
+	}
+	if got := len(find(parse(t, Stat{Title: "Quiet", Value: 5}.SVG()), "chart-bar")); got != 0 {
+		t.Errorf("%d bars without a whole", got)
+	}
+	if got := texts(parse(t, Stat{Title: "Quiet", Value: math.NaN()}.SVG()), "chart-empty-text"); len(got) != 1 {
+		t.Errorf("a NaN stat drew %q", got)
+	}
+}

@@ -40,6 +40,9 @@ func FuzzLine(f *testing.F) {
 		funnel := Funnel{Title: title, Steps: l.XLabels, Values: vals}
 		parse(t, funnel.SVG())
 		_ = funnel.Table()
+		stat := Stat{Title: title, Value: a, Of: b, Unit: name}
+		parse(t, stat.SVG())
+		_ = stat.Table()
 	})
 }
 

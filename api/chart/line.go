@@ -54,10 +54,10 @@ func (l Line) SVG() template.HTML {
 		lo, hi = min(lo, target), max(hi, target)
 	}
 	rows := legendRows(l.Series)
-	c := newCanvas("line", l.Title, l.Description, width, legendTop+float64(len(rows))*legendRow)
+	n := l.points()
+	c := newCanvas("line", l.Title, l.Description, width, legendTop+float64(len(rows))*legendRow, n*len(l.Series)+len(l.Series))
 	y := newAxis(lo, hi, 5, integral, lineBottom, lineTop)
 	c.yAxis(y, lineLeft, lineRight)
-	n := l.points()
 	x := func(i int) float64 {
 		if n == 1 {
 			return (lineLeft + lineRight) / 2
@@ -98,18 +98,22 @@ func (l Line) xLabel(i int) string {
 // series draws one series: a path broken where a value is missing, and a
 // marker with a tooltip at each value.
 func (l Line) series(c *canvas, i int, s Series, x func(int) float64, y axis) {
-	class := "chart-s" + strconv.Itoa(i%palette+1)
-	var d strings.Builder
-	pen := "M"
+	c.b.WriteString(`<g class="chart-series chart-s`)
+	c.b.WriteString(strconv.Itoa(i%palette + 1))
+	c.b.WriteString(`"><path class="chart-path" d="`)
+	pen := byte('M')
 	for j, v := range s.Values {
 		if !finite(v) {
-			pen = "M"
+			pen = 'M'
 			continue
 		}
-		d.WriteString(pen + num(x(j)) + " " + num(y.at(v)))
-		pen = "L"
+		c.b.WriteByte(pen)
+		c.num(x(j))
+		c.b.WriteByte(' ')
+		c.num(y.at(v))
+		pen = 'L'
 	}
-	c.b.WriteString(`<g class="chart-series ` + class + `"><path class="chart-path" d="` + d.String() + `"/>`)
+	c.b.WriteString(`"/>`)
 	for j, v := range s.Values {
 		if finite(v) {
 			tip := or(l.xLabel(j), "Point "+strconv.Itoa(j+1)) + ": " + s.Name + " " + Number(v, 2)
@@ -122,32 +126,51 @@ func (l Line) series(c *canvas, i int, s Series, x func(int) float64, y axis) {
 // marker draws the shape of series i (circle, square, triangle, diamond,
 // triangle down, cross) centred on x, y.
 func (c *canvas) marker(i int, x, y float64, tip string) {
-	p := func(dx, dy float64) string { return num(x+dx) + " " + num(y+dy) }
-	switch i % palette {
-	case 0:
-		c.b.WriteString(`<circle class="chart-marker" cx="` + num(x) + `" cy="` + num(y) + `" r="3.5">`)
-	case 1:
-		c.b.WriteString(`<rect class="chart-marker" x="` + num(x-3.5) + `" y="` + num(y-3.5) + `" width="7" height="7">`)
-	case 2:
-		c.b.WriteString(`<path class="chart-marker" d="M` + p(0, -4.5) + "L" + p(4, 3) + "L" + p(-4, 3) + `Z">`)
-	case 3:
-		c.b.WriteString(`<path class="chart-marker" d="M` + p(0, -4.5) + "L" + p(4.5, 0) + "L" + p(0, 4.5) + "L" + p(-4.5, 0) + `Z">`)
-	case 4:
-		c.b.WriteString(`<path class="chart-marker" d="M` + p(0, 4.5) + "L" + p(4, -3) + "L" + p(-4, -3) + `Z">`)
-	default:
-		c.b.WriteString(`<path class="chart-marker chart-cross" d="M` + p(-4, -4) + "L" + p(4, 4) + "M" + p(4, -4) + "L" + p(-4, 4) + `">`)
-	}
-	c.b.WriteString(`<title>`)
-	c.text(tip)
-	c.b.WriteString(`</title>`)
-	switch i % palette {
-	case 0:
+	shape := markers[i%palette]
+	if shape == nil {
+		c.open("circle", "chart-marker")
+		c.attr("cx", x)
+		c.attr("cy", y)
+		c.b.WriteString(` r="3.5"`)
+		c.tip(tip)
 		c.b.WriteString(`</circle>`)
-	case 1:
-		c.b.WriteString(`</rect>`)
-	default:
-		c.b.WriteString(`</path>`)
+		return
 	}
+	class := "chart-marker"
+	if i%palette == palette-1 {
+		class = "chart-marker chart-cross"
+	}
+	c.open("path", class)
+	c.b.WriteString(` d="`)
+	for _, step := range shape {
+		c.b.WriteByte(step.cmd)
+		c.num(x + step.dx)
+		c.b.WriteByte(' ')
+		c.num(y + step.dy)
+	}
+	if i%palette != palette-1 {
+		c.b.WriteByte('Z')
+	}
+	c.b.WriteByte('"')
+	c.tip(tip)
+	c.b.WriteString(`</path>`)
+}
+
+// pathStep is one command of a marker's outline, relative to its centre.
+type pathStep struct {
+	cmd    byte
+	dx, dy float64
+}
+
+// markers are the series' marker shapes: nil is a circle, then a square,
+// triangle, diamond, triangle pointing down and a cross.
+var markers = [palette][]pathStep{
+	nil,
+	{{'M', -3.5, -3.5}, {'L', 3.5, -3.5}, {'L', 3.5, 3.5}, {'L', -3.5, 3.5}},
+	{{'M', 0, -4.5}, {'L', 4, 3}, {'L', -4, 3}},
+	{{'M', 0, -4.5}, {'L', 4.5, 0}, {'L', 0, 4.5}, {'L', -4.5, 0}},
+	{{'M', 0, 4.5}, {'L', 4, -3}, {'L', -4, -3}},
+	{{'M', -4, -4}, {'L', 4, 4}, {'M', 4, -4}, {'L', -4, 4}},
 }
 
 // legendItem is one series' place in the legend.
@@ -183,7 +206,13 @@ func (c *canvas) legend(rows [][]legendItem) {
 		y := legendTop - 8 + float64(r)*legendRow
 		for _, it := range row {
 			c.b.WriteString(`<g class="chart-legend chart-series chart-s` + strconv.Itoa(it.index%palette+1) + `">`)
-			c.b.WriteString(`<path class="chart-path" d="M` + num(it.x) + " " + num(y) + "H" + num(it.x+28) + `"/>`)
+			c.b.WriteString(`<path class="chart-path" d="M`)
+			c.num(it.x)
+			c.b.WriteByte(' ')
+			c.num(y)
+			c.b.WriteByte('H')
+			c.num(it.x + 28)
+			c.b.WriteString(`"/>`)
 			c.marker(it.index, it.x+14, y, it.name)
 			c.label("chart-legend-text", it.x+34, y+4, "start", isolate(it.name))
 			c.b.WriteString(`</g>`)
