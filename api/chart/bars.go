@@ -60,7 +60,7 @@ func (b Bars) SVG() template.HTML {
 	if hasTarget {
 		ty := y.at(target)
 		c.line("chart-target", lineLeft, ty, lineRight, ty)
-		c.label("chart-target-label", lineRight, ty-6, "end", "Target "+Number(target, 2))
+		c.label("chart-target-label", lineRight+6, ty+4, "start", "Target "+Number(target, 2))
 	}
 	return c.done()
 }

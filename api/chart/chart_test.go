@@ -231,7 +231,7 @@ func TestEmpty(t *testing.T) {
 func TestLine_SinglePoint(t *testing.T) {
 	els := parse(t, Line{Title: "Active", XLabels: []string{"1 Sep"}, Series: []Series{{"Active", []float64{7}}}}.SVG())
 	markers := find(els, "chart-marker")
-	if len(markers) != 2 || markers[0].attrs["cx"] != "340" {
+	if len(markers) != 2 || markers[0].attrs["cx"] != "308" {
 		t.Errorf("markers %+v, want one point centred and one in the legend", markers)
 	}
 	if d := find(els, "chart-path")[0].attrs["d"]; strings.Count(d, "M") != 1 || strings.Contains(d, "L") {

@@ -21,7 +21,7 @@ type Line struct {
 
 // The line chart's layout, in viewBox units.
 const (
-	lineLeft, lineRight  = 64.0, width - 24.0
+	lineLeft, lineRight  = 64.0, width - 88.0 // room on the right for the target's label
 	lineTop, lineBottom  = 16.0, 236.0
 	legendTop, legendRow = 282.0, 24.0
 )
@@ -71,7 +71,7 @@ func (l Line) SVG() template.HTML {
 	if hasTarget {
 		ty := y.at(target)
 		c.line("chart-target", lineLeft, ty, lineRight, ty)
-		c.label("chart-target-label", lineRight, ty-6, "end", or(l.TargetLabel, "Target "+Number(target, 2)))
+		c.label("chart-target-label", lineRight+6, ty+4, "start", or(l.TargetLabel, "Target "+Number(target, 2)))
 	}
 	for i, s := range l.Series {
 		l.series(c, i, s, x, y)
@@ -187,7 +187,7 @@ func legendRows(series []Series) [][]legendItem {
 	var row []legendItem
 	x := lineLeft
 	for i, s := range series {
-		w := 40 + 7.5*float64(min(utf8.RuneCountInString(s.Name), 60))
+		w := 40 + 11*float64(min(utf8.RuneCountInString(s.Name), 40)) // room for the larger text of narrow screens
 		if len(row) > 0 && x+w > lineRight {
 			rows, row, x = append(rows, row), nil, lineLeft
 		}
