@@ -3,7 +3,6 @@ package chart
 import (
 	"html/template"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -114,25 +113,32 @@ func (l Line) series(c *canvas, i int, s Series, x func(int) float64, y axis) {
 		pen = 'L'
 	}
 	c.b.WriteString(`"/>`)
+	unit := ""
+	if l.YUnit != "" {
+		unit = " " + l.YUnit
+	}
 	for j, v := range s.Values {
 		if finite(v) {
-			tip := or(l.xLabel(j), "Point "+strconv.Itoa(j+1)) + ": " + s.Name + " " + Number(v, 2)
-			c.marker(i, x(j), y.at(v), strings.TrimSpace(tip+" "+l.YUnit))
+			where := l.xLabel(j)
+			if where == "" {
+				where = "Point " + strconv.Itoa(j+1)
+			}
+			c.marker(i, x(j), y.at(v), where, ": ", s.Name, " ", Number(v, 2), unit)
 		}
 	}
 	c.b.WriteString(`</g>`)
 }
 
 // marker draws the shape of series i (circle, square, triangle, diamond,
-// triangle down, cross) centred on x, y.
-func (c *canvas) marker(i int, x, y float64, tip string) {
+// triangle down, cross) centred on x, y, with the pieces of its tooltip.
+func (c *canvas) marker(i int, x, y float64, tip ...string) {
 	shape := markers[i%palette]
 	if shape == nil {
 		c.open("circle", "chart-marker")
 		c.attr("cx", x)
 		c.attr("cy", y)
 		c.b.WriteString(` r="3.5"`)
-		c.tip(tip)
+		c.tip(tip...)
 		c.b.WriteString(`</circle>`)
 		return
 	}
@@ -152,7 +158,7 @@ func (c *canvas) marker(i int, x, y float64, tip string) {
 		c.b.WriteByte('Z')
 	}
 	c.b.WriteByte('"')
-	c.tip(tip)
+	c.tip(tip...)
 	c.b.WriteString(`</path>`)
 }
 

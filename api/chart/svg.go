@@ -93,10 +93,13 @@ func (c *canvas) num(v float64) {
 	}
 }
 
-// tip closes a start tag and writes a <title> tooltip inside the element.
-func (c *canvas) tip(s string) {
+// tip closes a start tag and writes a <title> tooltip, made of pieces,
+// inside the element.
+func (c *canvas) tip(pieces ...string) {
 	c.b.WriteString(`><title>`)
-	c.text(s)
+	for _, p := range pieces {
+		c.text(p)
+	}
 	c.b.WriteString(`</title>`)
 }
 
