@@ -38,6 +38,12 @@ const (
 	ActivityIndex       = "activityindex" // each member's activities, newest first
 	Reviews             = "reviews"       // each community's credentials to review after corrections
 	Reevaluations       = "reevaluations"
+	// The console's people (computed documents), their set-password
+	// links and sessions (by token hash), and sign-in attempt windows.
+	Accounts     = "accounts"
+	AccountLinks = "accountlinks"
+	Sessions     = "sessions"
+	SignInLimits = "signinlimits"
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
@@ -53,6 +59,7 @@ var all = []string{
 	ActivityIndex, Reviews,
 	Reevaluations,
 	CredentialIndex, MemberIndex,
+	Accounts, AccountLinks, Sessions, SignInLimits,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;
