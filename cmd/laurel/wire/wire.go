@@ -60,6 +60,7 @@ type Stores struct {
 	Claims       *database.DB // key documents: idempotency keys, holds on badges
 
 	Reevaluations *bmongo.ReevaluationStore
+	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
 }
 
 // NewStores returns the stores of db.
@@ -91,6 +92,7 @@ func NewStores(db *database.DB) *Stores {
 		Claims:       db,
 
 		Reevaluations: bmongo.NewReevaluationStore(db),
+		Accounts:      bmongo.NewAccountStores(db),
 	}
 }
 
@@ -111,6 +113,7 @@ type Laurel struct {
 	Corrections *badges.Corrections
 	Reevaluator *badges.Reevaluator
 	Verifier    *verifier.Verifier
+	Accounts    *badges.Accounts // the console's people and sign-in
 }
 
 // New builds Laurel on db.
@@ -147,6 +150,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Cohort: l.Cohorts.Resolve, Now: a.Now})
 	l.Corrections = badges.NewCorrections(st.Reviews, a, l.Issuing.CredentialsFunc(), l.Issuing.RevokeFunc())
 	l.Reevaluator = badges.NewReevaluator(a, st.Reevaluations)
+	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -231,11 +235,27 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 // badges.Reevaluator.Run).
 func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log *slog.Logger) {
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
+	go func() { defer wg.Done(); l.sweepAccounts(ctx, log) }()
 	go func() { defer wg.Done(); l.Stores.RebuildIndexes(ctx, log) }()
 	go func() { defer wg.Done(); l.Awarder.Run(ctx, interval) }()
 	go func() { defer wg.Done(); l.Reevaluator.Run(ctx, interval, takeOver) }()
 	wg.Wait()
+}
+
+// sweepAccounts removes the console's expired sessions, links and
+// sign-in limit windows, at start and then hourly, until ctx ends.
+func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
+	for {
+		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping console sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
 }
 
 // Services are the services the HTTP API calls.
