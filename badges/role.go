@@ -82,6 +82,9 @@ func (s *Accounts) SetRole(ctx context.Context, accountID, issuerID string, role
 	if _, err := ParseRole(string(role)); err != nil {
 		return err
 	}
+	if !ValidID(issuerID) {
+		return errNoCommunity()
+	}
 	a, err := s.store.Account(ctx, accountID)
 	if err != nil {
 		return err
@@ -102,6 +105,9 @@ func (s *Accounts) SetRole(ctx context.Context, accountID, issuerID string, role
 // RemoveRole takes an account's role in a community away, refusing to
 // remove the community's last owner (see SetRole).
 func (s *Accounts) RemoveRole(ctx context.Context, accountID, issuerID string) error {
+	if !ValidID(issuerID) {
+		return errNoCommunity()
+	}
 	a, err := s.store.Account(ctx, accountID)
 	if err != nil {
 		return err
@@ -115,6 +121,8 @@ func (s *Accounts) RemoveRole(ctx context.Context, accountID, issuerID string) e
 	})
 	return err
 }
+
+func errNoCommunity() error { return Errorf(ENOTFOUND, "There is no such community.") }
 
 // changeOwnership counts a among the community's owners or uncounts it,
 // before its role changes. The set of owners is changed atomically with

@@ -79,6 +79,9 @@ func (s *Accounts) SignIn(ctx context.Context, email, password, address, userAge
 	if err != nil && ErrorCode(err) != ENOTFOUND {
 		return "", nil, nil, err
 	}
+	if len(password) > 4*maxPasswordLen {
+		return "", nil, nil, errSignIn() // no password is that long: not worth hashing
+	}
 	if a == nil || a.PasswordHash == "" {
 		_, _ = VerifyPassword(s.dummyHash(), password) // the same work as for an account
 		return "", nil, nil, errSignIn()

@@ -1,6 +1,7 @@
 package mongodb_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -187,7 +188,8 @@ func TestAccounts_SignIn(t *testing.T) {
 		_, _, _, wrong := f.accounts.SignIn(ctx, "ann@example.org", "not the password", "192.0.2.2", "")
 		_, _, _, unknown := f.accounts.SignIn(ctx, "nobody@example.org", "not the password", "192.0.2.2", "")
 		_, _, _, invalid := f.accounts.SignIn(ctx, "not an address", "not the password", "192.0.2.2", "")
-		for _, err := range []error{wrong, unknown, invalid} {
+		_, _, _, huge := f.accounts.SignIn(ctx, "ann@example.org", strings.Repeat("x", 5000), "192.0.2.2", "")
+		for _, err := range []error{wrong, unknown, invalid, huge} {
 			if badges.ErrorCode(err) != badges.EUNAUTHORIZED || badges.ErrorMessage(err) != "The e-mail address or password is not right." {
 				t.Errorf("%v, want the one sign-in error", err)
 			}

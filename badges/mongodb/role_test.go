@@ -31,6 +31,7 @@ func TestAccounts_LastOwner(t *testing.T) {
 		t.Fatalf("demoting one of two owners: %v", err)
 	}
 	wantCode(t, "removing the new last owner", f.accounts.RemoveRole(ctx, bo.ID, community), badges.ECONFLICT)
+	wantCode(t, "a role in no community", f.accounts.SetRole(ctx, bo.ID, "../x", badges.RoleViewer), badges.ENOTFOUND)
 	if err := f.accounts.RemoveRole(ctx, ann.ID, community); err != nil {
 		t.Errorf("removing an admin: %v", err)
 	}
