@@ -235,14 +235,23 @@ func (s *Accounts) newPassword(a *Account, phc string) {
 }
 
 // ChangePassword changes the password of a signed-in person, who gives
-// the current one again; every session ends, this one too.
+// the current one again; every session ends, this one too. Wrong current
+// passwords count against the account's sign-in limit, so that a session
+// left open cannot be used to guess it.
 func (s *Accounts) ChangePassword(ctx context.Context, accountID, current, next string) error {
 	a, err := s.store.Account(ctx, accountID)
 	if err != nil {
 		return err
 	}
+	accountKey := signInKey(a.Email)
+	if err := s.take(ctx, accountKey, maxAccountFailure, s.Now()); err != nil {
+		return err
+	}
 	if ok, err := VerifyPassword(a.PasswordHash, current); err != nil || !ok {
 		return FieldErrorf("currentPassword", "current password is not right")
+	}
+	if err := s.limits.ResetAttempts(ctx, accountKey); err != nil {
+		return err
 	}
 	if err := CheckPassword(next, a.Email); err != nil {
 		return err

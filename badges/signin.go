@@ -71,7 +71,7 @@ func (s *Accounts) SignIn(ctx context.Context, email, password, address, userAge
 	if err := s.take(ctx, "address:"+tokenHash(AddressGroup(address)), maxAddressAttempt, now); err != nil {
 		return "", nil, nil, err
 	}
-	accountKey := "account:" + tokenHash(norm)
+	accountKey := signInKey(norm)
 	if err := s.take(ctx, accountKey, maxAccountFailure, now); err != nil {
 		return "", nil, nil, err
 	}
@@ -98,6 +98,9 @@ func (s *Accounts) SignIn(ctx context.Context, email, password, address, userAge
 	}
 	return token, sess, a, nil
 }
+
+// signInKey is the key of an e-mail address's sign-in failures.
+func signInKey(email string) string { return "account:" + tokenHash(email) }
 
 // take counts an attempt under key, or says when to try again.
 func (s *Accounts) take(ctx context.Context, key string, max int, now time.Time) error {

@@ -16,6 +16,7 @@ import (
 // password hashes and a clock the test moves.
 type accountsFixture struct {
 	db       *database.DB
+	stores   *mongodb.AccountStores
 	accounts *badges.Accounts
 	mu       sync.Mutex
 	now      time.Time
@@ -25,6 +26,7 @@ func newAccountsFixture(t *testing.T) *accountsFixture {
 	t.Helper()
 	f := &accountsFixture{db: mongotest.NewDB(t), now: time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)}
 	st := mongodb.NewAccountStores(f.db)
+	f.stores = st
 	f.accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts, Sessions: st.Sessions, Limits: st.Limits,
 		Now: f.clock, PasswordParams: badges.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}})
 	f.db.SetClock(f.clock)
@@ -253,6 +255,11 @@ func TestAccounts_Epoch(t *testing.T) {
 		if badges.ErrorField(err) != "currentPassword" {
 			t.Fatalf("wrong current password: %v", err)
 		}
+		for range 4 {
+			_ = f.accounts.ChangePassword(ctx, a.ID, "wrong current", "a new good password")
+		}
+		wantTooMany(t, "sixth guess of the current password", f.accounts.ChangePassword(ctx, a.ID, goodPassword, goodPassword+"!"))
+		f.advance(15 * time.Minute)
 		if err := f.accounts.ChangePassword(ctx, a.ID, goodPassword, goodPassword+"!"); err != nil {
 			t.Fatal(err)
 		}
@@ -261,6 +268,19 @@ func TestAccounts_Epoch(t *testing.T) {
 		if _, _, _, err := f.accounts.SignIn(ctx, "ann@example.org", goodPassword+"!", "192.0.2.1", ""); err != nil {
 			t.Errorf("new password: %v", err)
 		}
+	})
+	t.Run("epoch alone", func(t *testing.T) {
+		// Another process may bump the epoch while this one still has
+		// the session's record: the epoch ends it all the same.
+		token, _, _, err := f.accounts.SignIn(ctx, "ann@example.org", goodPassword+"!", "192.0.2.1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.stores.Accounts.UpdateAccount(ctx, a.ID, func(a *badges.Account) error { a.Epoch++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = f.accounts.Session(ctx, token)
+		wantCode(t, "session of an old epoch", err, badges.EUNAUTHORIZED)
 	})
 	t.Run("sign out everywhere", func(t *testing.T) {
 		one, _, _, _ := f.accounts.SignIn(ctx, "ann@example.org", goodPassword+"!", "192.0.2.1", "")
