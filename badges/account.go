@@ -146,9 +146,12 @@ func (s *Accounts) CreateAccount(ctx context.Context, in AccountInput) (*Account
 	if err != nil {
 		return nil, "", err
 	}
-	for _, r := range in.Roles {
+	for issuer, r := range in.Roles {
 		if _, err := ParseRole(string(r)); err != nil {
 			return nil, "", err
+		}
+		if !ValidID(issuer) {
+			return nil, "", errNoCommunity()
 		}
 	}
 	token, hash := newToken()
@@ -174,12 +177,13 @@ func (s *Accounts) CreateAccount(ctx context.Context, in AccountInput) (*Account
 // password, an invitation not used in time); earlier links stop working.
 func (s *Accounts) PasswordLink(ctx context.Context, accountID string) (string, error) {
 	token, hash := newToken()
-	now := s.Now()
-	if err := s.store.SaveLink(ctx, PasswordLink{Hash: hash, AccountID: accountID, ExpiresAt: now.Add(LinkLifetime)}); err != nil {
+	if _, err := s.store.UpdateAccount(ctx, accountID, func(a *Account) error { a.LinkHash = hash; return nil }); err != nil {
 		return "", err
 	}
-	_, err := s.store.UpdateAccount(ctx, accountID, func(a *Account) error { a.LinkHash = hash; return nil })
-	return token, err
+	if err := s.store.SaveLink(ctx, PasswordLink{Hash: hash, AccountID: accountID, ExpiresAt: s.Now().Add(LinkLifetime)}); err != nil {
+		return "", err
+	}
+	return token, nil
 }
 
 // errLinkGone is the one answer to a set-password link that does not
