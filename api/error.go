@@ -29,6 +29,7 @@ var statusOf = map[string]int{
 	badges.EINTERNAL:     http.StatusInternalServerError,
 	badges.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	badges.EKEYREUSED:    http.StatusUnprocessableEntity,
+	badges.ETOOMANY:      http.StatusTooManyRequests,
 	eUnsupportedMedia:    http.StatusUnsupportedMediaType,
 	eMethodNotAllowed:    http.StatusMethodNotAllowed,
 	eRateLimited:         http.StatusTooManyRequests,

@@ -24,6 +24,7 @@ const (
 	EINTERNAL     = "internal"     // anything unexpected; details are logged, not shown
 	EUNAVAILABLE  = "unavailable"  // a dependency (the database) cannot be reached
 	EKEYREUSED    = "key_reused"   // an idempotency key came back with a different request
+	ETOOMANY      = "too_many"     // too many attempts (signing in); the message says when to try again
 )
 
 // Error is a domain error: a code from the list above and a message that is

@@ -39,6 +39,12 @@ const (
 	Reviews             = "reviews"       // each community's credentials to review after corrections
 	Reevaluations       = "reevaluations"
 	Jobs                = "jobs" // uploaded files worked through in the background, their files and results
+	// The console's people (computed documents), their set-password
+	// links and sessions (by token hash), and sign-in attempt windows.
+	Accounts     = "accounts"
+	AccountLinks = "accountlinks"
+	Sessions     = "sessions"
+	SignInLimits = "signinlimits"
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
@@ -55,6 +61,7 @@ var all = []string{
 	Reevaluations,
 	Jobs,
 	CredentialIndex, MemberIndex,
+	Accounts, AccountLinks, Sessions, SignInLimits,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

@@ -188,3 +188,11 @@ func InsertNew(ctx context.Context, c *mongo.Collection, docs []any, doing strin
 	}
 	return dup, nil
 }
+
+// DeleteComputed removes a computed document and the cache's copy of it.
+// The caller holds the document's lock (LockDoc).
+func DeleteComputed(ctx context.Context, db *DB, collection, id string) error {
+	_, err := db.Collection(collection).DeleteOne(ctx, ByID(id))
+	db.docs.forget(docKey(db.Name(), collection, id))
+	return Wrap(err, "remove "+collection)
+}

@@ -11,7 +11,7 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-const apikeyUsage = `Usage: laurel apikey create -name NAME [-scopes admin] [flags]
+const apikeyUsage = `Usage: laurel apikey create [-name NAME] [-scope admin] [flags]
 
 Creates an API key and prints its token once (only its hash is stored).
 It is the way back in when no admin key is at hand: the command works on
@@ -25,11 +25,13 @@ Flags (each also read from the environment variable shown):
 // runAPIKey is "laurel apikey create".
 func runAPIKey(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	m := NewMain(stdout, stderr)
-	var name, scopes string
+	var name string
+	var scopes scopeList
 	fs := flag.NewFlagSet("laurel apikey", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	fs.StringVar(&name, "name", "", "what the key is for, e.g. \"recovery admin\" (required)")
-	fs.StringVar(&scopes, "scopes", string(badges.ScopeAdmin), "comma-separated scopes: admin, ingest, read")
+	fs.StringVar(&name, "name", "", "what the key is for, e.g. \"recovery admin\" (default: when it was created)")
+	fs.Var(&scopes, "scope", "a scope: admin, ingest or read; repeat it or separate scopes with commas (default admin)")
+	fs.Var(&scopes, "scopes", "the same as -scope")
 	m.Config.storageFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), apikeyUsage)
@@ -40,16 +42,19 @@ func runAPIKey(ctx context.Context, args []string, getenv func(string) string, s
 		if len(args) > 0 && isHelp(args[0]) {
 			return flag.ErrHelp
 		}
-		return failf(nil, "Say what to do with API keys: laurel apikey create -name NAME.")
+		return failf(nil, "Say what to do with API keys: laurel apikey create -scope admin.")
 	}
 	if err := parseWithEnv(fs, args[1:], getenv); err != nil {
 		return err
 	}
-	var list []badges.Scope
-	for s := range strings.SplitSeq(scopes, ",") {
-		list = append(list, badges.Scope(strings.TrimSpace(s)))
+	if len(scopes) == 0 {
+		scopes = scopeList{badges.ScopeAdmin}
 	}
-	k, token, err := badges.NewAPIKey(name, list, time.Now())
+	now := time.Now()
+	if strings.TrimSpace(name) == "" {
+		name = "Created on the command line on " + now.UTC().Format("2 January 2006")
+	}
+	k, token, err := badges.NewAPIKey(name, scopes, now)
 	if err != nil {
 		return err
 	}
@@ -62,6 +67,27 @@ func runAPIKey(ctx context.Context, args []string, getenv func(string) string, s
 	if err := l.Stores.APIKeys.CreateAPIKey(ctx, k); err != nil {
 		return err
 	}
-	printf(stdout, "API key %s (%s, scopes %s), shown only this once; keep it safe:\n%s\n", k.ID, k.Name, scopes, token)
+	printf(stdout, "API key %s (%s, scopes %s), shown only this once; keep it safe:\n%s\n", k.ID, k.Name, scopes.String(), token)
+	return nil
+}
+
+// scopeList is the value of -scope and -scopes: each use adds scopes,
+// one or several separated by commas.
+type scopeList []badges.Scope
+
+func (l *scopeList) String() string {
+	names := make([]string, len(*l))
+	for i, s := range *l {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ",")
+}
+
+func (l *scopeList) Set(v string) error {
+	for s := range strings.SplitSeq(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, badges.Scope(s))
+		}
+	}
 	return nil
 }

@@ -243,8 +243,9 @@ func (m *Main) masterKey() ([]byte, error) {
 	return issuer.LoadOrCreateMasterKeyFile(filepath.Join(m.Config.DataDir, "master.key"))
 }
 
-// bootstrap prints the first admin key once in the life of a database, and
-// seeds the demo community when asked.
+// bootstrap prints the first admin key once in the life of a database,
+// helps to the first console administrator, and seeds the demo community
+// when asked.
 func (m *Main) bootstrap(ctx context.Context, baseURL string, l *wire.Laurel) error {
 	token, err := l.Stores.APIKeys.BootstrapAPIKey(ctx)
 	if err != nil {
@@ -252,6 +253,9 @@ func (m *Main) bootstrap(ctx context.Context, baseURL string, l *wire.Laurel) er
 	}
 	if token != "" {
 		fmt.Fprintf(m.stdout, "Admin API key (shown only this once; keep it safe): %s\n", token)
+	}
+	if err := m.firstAdmin(ctx, baseURL, l); err != nil {
+		return err
 	}
 	if m.Config.Demo {
 		return seedDemoIfEmpty(ctx, l, baseURL, m.stdout)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runCmd runs a command line of the laurel program and returns its output.
@@ -161,8 +162,8 @@ func TestAPIKeyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bad := range [][]string{
-		{"apikey", "create", "--data-dir", dir},
 		{"apikey", "create", "-name", "x", "-scopes", "root", "--data-dir", dir},
+		{"apikey", "create", "-scope", "read", "-scope", "root", "--data-dir", dir},
 		{"apikey", "create", "-name", "recovery\x1b[2J", "--data-dir", dir},
 		{"apikey", "burn"},
 		{"apikey"},
@@ -179,9 +180,19 @@ func TestAPIKeyCommand(t *testing.T) {
 	if !strings.HasPrefix(token, "lrl_") {
 		t.Fatalf("no token on the last line:\n%s", out)
 	}
+	// -scope may be repeated or list scopes; -name may be left out.
+	out, err = runCmd(t, "apikey", "create", "-scope", "read", "-scope", "ingest,read", "--data-dir", dir)
+	if err != nil || !strings.Contains(out, "(Created on the command line on "+time.Now().UTC().Format("2 January 2006")+", scopes read,ingest,read)") {
+		t.Fatalf("create with -scope and no name: %v\n%s", err, out)
+	}
 	m2, _ := startMain(t, dir, nil)
 	keys := newClient(t, m2.URL(), token).json(t, "GET", "/api/v1/apikeys", nil, 200)
-	if items, _ := keys["items"].([]any); len(items) != 2 {
+	items, _ := keys["items"].([]any)
+	if len(items) != 3 {
 		t.Fatalf("API keys after create: %v", keys)
+	}
+	last, _ := items[2].(map[string]any)
+	if scopes, _ := last["scopes"].([]any); len(scopes) != 2 || scopes[0] != "read" || scopes[1] != "ingest" {
+		t.Errorf("scopes of the key made with -scope: %v", last)
 	}
 }

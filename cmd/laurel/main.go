@@ -37,6 +37,7 @@ Commands:
   serve     run the service (the default when no command is given)
   keys      list or rotate an issuer's signing keys
   apikey    create an API key (an admin key when none is at hand)
+  admin     create a console administrator, or print a link to set a password
   verify    verify an Open Badges 3.0 credential: file, URL or standard input
   demo      add the demo community to a database (serve --demo does it on an empty one)
   export    write everything in the database to an archive file (a backup)
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runKeys(ctx, args, getenv, stdout, stderr)
 	case "apikey":
 		return runAPIKey(ctx, args, getenv, stdout, stderr)
+	case "admin":
+		return runAdmin(ctx, args, getenv, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args, getenv, stdout, stderr)
 	case "verify":

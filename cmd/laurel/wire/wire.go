@@ -61,6 +61,7 @@ type Stores struct {
 
 	Reevaluations *bmongo.ReevaluationStore
 	Jobs          *bmongo.JobStore
+	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
 }
 
 // NewStores returns the stores of db.
@@ -93,6 +94,7 @@ func NewStores(db *database.DB) *Stores {
 
 		Reevaluations: bmongo.NewReevaluationStore(db),
 		Jobs:          bmongo.NewJobStore(db),
+		Accounts:      bmongo.NewAccountStores(db),
 	}
 }
 
@@ -114,6 +116,7 @@ type Laurel struct {
 	Reevaluator *badges.Reevaluator
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
+	Accounts    *badges.Accounts // the console's people and sign-in
 }
 
 // New builds Laurel on db.
@@ -152,6 +155,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Reevaluator = badges.NewReevaluator(a, st.Reevaluations)
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
+	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -254,11 +258,27 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log *slog.Logger) {
 	var wg sync.WaitGroup
 	wg.Add(4)
+	go func() { defer wg.Done(); l.sweepAccounts(ctx, log) }()
 	go func() { defer wg.Done(); l.Stores.RebuildIndexes(ctx, log) }()
 	go func() { defer wg.Done(); l.Awarder.Run(ctx, interval) }()
 	go func() { defer wg.Done(); l.Reevaluator.Run(ctx, interval, takeOver) }()
 	go func() { defer wg.Done(); l.Jobs.RunEvery(ctx, interval, takeOver) }()
 	wg.Wait()
+}
+
+// sweepAccounts removes the console's expired sessions, links and
+// sign-in limit windows, at start and then hourly, until ctx ends.
+func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
+	for {
+		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping console sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
 }
 
 // Services are the services the HTTP API calls.
