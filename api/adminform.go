@@ -52,13 +52,22 @@ func sentence(msg string) string {
 	if msg == "" {
 		return "Something is not right with this value."
 	}
-	if r := msg[0]; r >= 'a' && r <= 'z' {
-		msg = string(r-'a'+'A') + msg[1:]
-	}
+	msg = capital(msg)
 	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") {
 		msg += "."
 	}
 	return msg
+}
+
+// capital makes a word or phrase start with a capital letter.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	if r := s[0]; r >= 'a' && r <= 'z' {
+		return string(r-'a'+'A') + s[1:]
+	}
+	return s
 }
 
 // adminFuncs are what console templates may call besides the built-ins.
@@ -66,6 +75,7 @@ var adminFuncs = template.FuncMap{
 	"date":     func(t time.Time) string { return dayOf(t) },
 	"datetime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"number":   thousands,
+	"capital":  capital,
 	"markdown": renderMarkdown,
 }
 

@@ -156,6 +156,17 @@ func (s *Server) renderAdmin(c echo.Context, status int, name string, data any) 
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
+// renderAdminPart renders one part of a console page: what an htmx
+// request swaps into the page it has.
+func (s *Server) renderAdminPart(c echo.Context, page, part string, data any) error {
+	var buf bytes.Buffer
+	if err := s.pages["admin/"+page].ExecuteTemplate(&buf, part, data); err != nil {
+		return fmt.Errorf("render part %s of console page %s: %w", part, page, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+}
+
 // redirectDone leaves msg for the next page and sends the visitor there:
 // the end of every form that worked (post, redirect, get).
 func (s *Server) redirectDone(c echo.Context, to, msg string) error {

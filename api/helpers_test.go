@@ -45,6 +45,7 @@ type testServer struct {
 	router routers.Router
 	// verifier checks Laurel's credentials offline, as the server does.
 	verifier *verifier.Verifier
+	accounts *badges.Accounts // the console's people (console_test.go)
 }
 
 func newTestServer(t testing.TB, mutate ...func(*api.Config)) *testServer {
@@ -80,7 +81,7 @@ func newTestServerWith(t testing.TB, db *database.DB, fetcher *verifier.Fetcher,
 	if err != nil || token == "" {
 		t.Fatalf("bootstrap key: %q, %v", token, err)
 	}
-	return &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier}
+	return &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier, accounts: l.Accounts}
 }
 
 func mustRouter(t testing.TB) routers.Router {

@@ -215,6 +215,8 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/account/password", s.handlePasswordChange, consoleAccess(0), quick, consoleErrors, compressed, form},
 		{post, "/admin/account/sign-out-everywhere", s.handleSignOutEverywhere, consoleAccess(0), quick, consoleErrors, compressed, form},
 		{get, "/admin/c/:issuer", s.handleDashboard, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/jobs/:job", s.handleJobPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/jobs/:job/result.csv", s.handleJobResult, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

@@ -59,6 +59,7 @@ type Services struct {
 	Measures     Measures
 	Corrections  Corrections
 	Accounts     Accounts                    // the console's accounts and sessions
+	Jobs         Jobs                        // the console's uploaded files, worked through in the background
 	Ping         func(context.Context) error // readiness of the database
 
 	Reevaluations Reevaluations

@@ -60,7 +60,7 @@ type Job struct {
 	By           string // the name of who started it
 	Rows, Done   int    // rows in the file; rows finished so far
 	// Counts are the rows by status, in the words of each kind's report
-	// (see JobStatuses).
+	// (see jobkind.go).
 	Counts                           map[string]int
 	Errors                           []RowError // the first MaxJobErrors
 	ErrorsDropped                    int        // row errors beyond those

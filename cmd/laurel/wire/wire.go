@@ -300,6 +300,8 @@ func (l *Laurel) Services() api.Services {
 		Outcomes:     l.Outcomes,
 		Measures:     l.Measures,
 		Corrections:  l.Corrections,
+		Accounts:     l.Accounts,
+		Jobs:         l.Jobs,
 		Ping:         l.DB.Ping,
 
 		Reevaluations: l.Reevaluator,
