@@ -257,12 +257,11 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 // badges.Jobs.RunEvery).
 func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log *slog.Logger) {
 	var wg sync.WaitGroup
-	wg.Add(4)
-	go func() { defer wg.Done(); l.sweepAccounts(ctx, log) }()
-	go func() { defer wg.Done(); l.Stores.RebuildIndexes(ctx, log) }()
-	go func() { defer wg.Done(); l.Awarder.Run(ctx, interval) }()
-	go func() { defer wg.Done(); l.Reevaluator.Run(ctx, interval, takeOver) }()
-	go func() { defer wg.Done(); l.Jobs.RunEvery(ctx, interval, takeOver) }()
+	wg.Go(func() { l.sweepAccounts(ctx, log) })
+	wg.Go(func() { l.Stores.RebuildIndexes(ctx, log) })
+	wg.Go(func() { l.Awarder.Run(ctx, interval) })
+	wg.Go(func() { l.Reevaluator.Run(ctx, interval, takeOver) })
+	wg.Go(func() { l.Jobs.RunEvery(ctx, interval, takeOver) })
 	wg.Wait()
 }
 
