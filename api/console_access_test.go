@@ -208,3 +208,23 @@ func TestConsole_Unauthenticated(t *testing.T) {
 		t.Fatalf("htmx request without a session → %d, HX-Redirect %q", w.Code, w.Header().Get("HX-Redirect"))
 	}
 }
+
+// TestConsole_UnknownQueryParameter: a console page refuses a query
+// parameter it does not take, naming it, as the API does.
+func TestConsole_UnknownQueryParameter(t *testing.T) {
+	ts := newTestServer(t)
+	community := mustIssuer(t, ts)
+	admin := ts.consoleAs(t, "", "")
+	for _, rt := range ts.srv.Routes() {
+		key := rt.Method + " " + rt.Path
+		if !consoleRoute(key) || rt.Method != http.MethodGet {
+			continue
+		}
+		path := strings.Replace(rt.Path, ":issuer", community, 1)
+		path = routeParam.ReplaceAllString(path, "aaaaaaaaaaaaaaaaaaaa")
+		w := admin.get(t, path+"?sortBy=name")
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body, "&#34;sortBy&#34;") {
+			t.Errorf("%s?sortBy=name → %d, want 400 naming sortBy: %s", key, w.Code, w.Body)
+		}
+	}
+}
