@@ -2,11 +2,13 @@ package api
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -77,7 +79,7 @@ func (s *Server) handleBadgesPage(c echo.Context) error {
 	if err != nil {
 		return badges.FieldErrorf("cursor", "The query parameter \"cursor\" is not one this list gave.")
 	}
-	if p.Rows, err = s.badgeRows(ctx, page.Items); err != nil {
+	if p.Rows, err = s.badgeRows(ctx, v.Community.ID, page.Items); err != nil {
 		return err
 	}
 	p.Pager = listPager(p.Base()+"/badges", url.Values{"status": {status}, "q": {q}}, shown, page, c.QueryParam("cursor"))
@@ -118,21 +120,47 @@ func badgeChips(base, q, current string, all []*badges.Achievement) []badgeChip 
 
 // badgeRows adds to each badge what the list shows of it: its holders
 // and whether a rule awards it.
-func (s *Server) badgeRows(ctx context.Context, items []*badges.Achievement) ([]badgeRow, error) {
+func (s *Server) badgeRows(ctx context.Context, issuerID string, items []*badges.Achievement) ([]badgeRow, error) {
+	rules, err := s.svc.Catalogue.RulesOf(ctx, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	holders, err := s.holderCounts(ctx, items)
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]badgeRow, len(items))
 	for i, a := range items {
-		sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
-		if err != nil {
-			return nil, err
-		}
-		r, err := s.badgeRule(ctx, a.ID)
-		if err != nil {
-			return nil, err
-		}
 		rows[i] = badgeRow{ID: a.ID, Name: a.Name, Level: a.Level, ImageURL: s.urls.Image(a.Image),
-			Status: a.Status, Holders: sc.Earned, HasRule: r != nil}
+			Status: a.Status, Holders: holders[i], HasRule: rules[a.ID] != nil}
 	}
 	return rows, nil
+}
+
+// showcaseReaders bounds the holder counts one page reads at once.
+const showcaseReaders = 4
+
+// holderCounts are the badges' holder counts, from their showcases: a
+// read by id each, a few at a time, as a page of 50 would otherwise wait
+// for 50 reads in turn.
+func (s *Server) holderCounts(ctx context.Context, items []*badges.Achievement) ([]int, error) {
+	counts, errs := make([]int, len(items)), make([]error, len(items))
+	slots := make(chan struct{}, showcaseReaders)
+	var wg sync.WaitGroup
+	for i, a := range items {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
+			if err == nil {
+				counts[i] = sc.Earned
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	return counts, errors.Join(errs...)
 }
 
 // badgeRule is a badge's rule, or nil when it is awarded by hand.
