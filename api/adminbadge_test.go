@@ -149,3 +149,33 @@ func TestConsoleBadges_ActivateAndReevaluate(t *testing.T) {
 	}
 	admin.get(t, "/admin/c/"+iss+"/badges/"+mustAchievement(t, ts, iss, nil)["id"].(string)+"/reevaluations/"+j.ID).wantPage(t, http.StatusNotFound)
 }
+
+// TestConsoleBadges_RuleInWords: every kind of condition reads as a
+// sentence with names, never keys or ids, and HTML in a name is escaped.
+func TestConsoleBadges_RuleInWords(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	first := mustAchievement(t, ts, iss, map[string]any{"name": "Newcomer " + injected})["id"].(string)
+	ach := mustAchievement(t, ts, iss, map[string]any{"name": "Pillar", "repeatable": true})["id"].(string)
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/cohorts", body: map[string]any{"name": "Spring 2026"}}).want(t, 201)
+	rule := `{"period":"month","condition":{"atLeast":{"n":2,"of":[
+		{"count":{"behaviour":"attended-session","min":3,"distinct":"weeks","withinDays":60}},
+		{"sum":{"behaviour":"volunteered","min":7.5}},
+		{"peers":{"behaviour":"mentored-member","min":2}},
+		{"holds":{"achievement":"` + first + `"}},
+		{"endorsements":{"min":2,"fromHolders":"` + first + `"}},
+		{"any":[{"cohort":{"name":"Spring 2026"}},{"tenure":{"days":1}},{"streak":{"behaviour":"posted","min":2,"unit":"months"}}]}]}}}`
+	ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + ach + "/rule", contentType: "application/json", body: rule}).want(t, 200)
+	w := ts.consoleAs(t, badges.RoleViewer, iss).get(t, "/admin/c/"+iss+"/badges/"+ach)
+	w.wantPage(t, http.StatusOK, "once it is active", "At least 2 of these:",
+		"Attended a session in at least 3 different weeks in the last 60 days.",
+		"Volunteered: at least 7.5 in total.",
+		"Mentored a member, with at least 2 different members.",
+		"Holds the Newcomer "+injected+" badge.",
+		"Endorsed by at least 2 holders of the Newcomer "+injected+" badge.",
+		"Any one of these:", "Member of the Spring 2026 cohort.", "A member for at least 1 day.", "Posted 2 months in a row.",
+		"It can be earned again every month.")
+	if strings.Contains(w.Body, injected) || strings.Contains(w.Body, "attended-session") || strings.Contains(w.Body, ">"+first+"<") {
+		t.Fatalf("the rule shows raw HTML, a key or an id: %s", w.Body)
+	}
+}
