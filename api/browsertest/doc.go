@@ -9,6 +9,13 @@
 //	if got := tab.Text(t, "h1"); got != want { ... }
 //	tab.Screenshot(t, filepath.Join(browsertest.ScreenshotDir(t), "mobile.png"))
 //
+// A tab can be driven as a person would use it: Fill, Check and Upload set
+// fields (dispatching input and change), Click and Submit act and wait for
+// the next document (or, when nothing navigates, for the network to
+// settle), Go loads another address in the same tab, WaitFor polls a
+// condition and URL says where the tab is. The tabs of one browser share
+// its cookies: a tab signed in signs in the others.
+//
 // Screenshots go to t.ArtifactDir(): run the tests with -artifacts (and
 // optionally -outputdir) to keep them. The browser is found as
 // $LAUREL_CHROMIUM, chromium or chromium-browser; a missing browser fails
