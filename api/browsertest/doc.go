@@ -23,6 +23,8 @@
 //
 // The files divide the work: browser.go starts and stops the browser,
 // process.go finds and ends its processes, tab.go opens a page and waits
-// for it, problems.go collects what the page reports, page.go reads and
-// drives the page, and screenshot.go captures it and decodes QR codes.
+// for it, problems.go collects what the page reports, page.go reads the
+// page and presses keys, form.go fills its fields, navigate.go acts and
+// waits for what follows, and screenshot.go captures it and decodes QR
+// codes.
 package browsertest
