@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 type consolePage struct {
 	name, path string
 	guest      bool // seen signed out
+	status     int  // the page's HTTP status, if not 200
 }
 
 // consolePages lists the console's pages in the world w, each opened by
@@ -28,6 +30,7 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "home", path: "/admin"},
 		{name: "account", path: "/admin/account"},
 		{name: "dashboard", path: c},
+		{name: "not-found", path: c + "/jobs/none", status: http.StatusNotFound},
 	}
 }
 
@@ -152,7 +155,7 @@ func TestBrowser_ConsolePages(t *testing.T) {
 					if got := tab.URL(t); got != w.base+p.path {
 						t.Fatalf("opening %s ends on %s", p.path, got)
 					}
-					checkConsolePage(t, tab, vp.width, scheme)
+					checkConsolePage(t, tab, p.status, vp.width, scheme)
 					shot := filepath.Join(dir, p.name+"-"+vp.name+"-"+string(scheme)+".png")
 					if gotW, gotH := tab.Screenshot(t, shot); gotW != vp.width || gotH < vp.height/2 {
 						t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, vp.width, vp.height)
@@ -165,10 +168,14 @@ func TestBrowser_ConsolePages(t *testing.T) {
 
 // checkConsolePage checks what every console page must be, as
 // TestBrowser_PublicPages checks the public ones, and that every field has
-// a label.
-func checkConsolePage(t *testing.T, tab *browsertest.Tab, width int, scheme browsertest.ColorScheme) {
+// a label. A page of an error status reports that status and nothing else.
+func checkConsolePage(t *testing.T, tab *browsertest.Tab, status, width int, scheme browsertest.ColorScheme) {
 	t.Helper()
-	tab.WantNoProblems(t)
+	if status == 0 {
+		tab.WantNoProblems(t)
+	} else if p := tab.Problems(); len(p) != 1 || !strings.HasPrefix(p[0], fmt.Sprintf("HTTP %d ", status)) {
+		t.Errorf("the page reported %q, want only its HTTP %d", p, status)
+	}
 	var dark bool
 	tab.Eval(t, "matchMedia('(prefers-color-scheme: dark)').matches", &dark)
 	if dark != (scheme == browsertest.Dark) {
@@ -201,11 +208,14 @@ func checkConsolePage(t *testing.T, tab *browsertest.Tab, width int, scheme brow
 func TestBrowser_ConsoleSignIn(t *testing.T) {
 	w := newConsoleWorld(t)
 	b := browsertest.New(t)
+	dir := browsertest.ScreenshotDir(t)
 	tab := b.Open(t, w.base+"/admin/login", 1280, 800)
 	w.setPassword(t, tab)
+	tab.Screenshot(t, filepath.Join(dir, "password-set-desktop-light.png"))
 
 	t.Run("wrong password", func(t *testing.T) {
 		w.signIn(t, tab, "not the password at all")
+		tab.Screenshot(t, filepath.Join(dir, "wrong-password-desktop-light.png"))
 		if got := tab.Focused(t); !strings.HasPrefix(got, "div.error-summary") {
 			t.Errorf("after a wrong password the focus is on %s, want the error summary", got)
 		}
@@ -265,6 +275,7 @@ func TestBrowser_ConsoleSignIn(t *testing.T) {
 			t.Errorf("the menu button says %q", got)
 		}
 		phone.Click(t, "details.menu summary")
+		phone.Screenshot(t, filepath.Join(dir, "menu-phone-light.png"))
 		phone.Eval(t, navShown, &visible)
 		if !visible {
 			t.Error(`"Menu" does not show the navigation`)
