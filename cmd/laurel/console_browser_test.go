@@ -31,6 +31,12 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "account", path: "/admin/account"},
 		{name: "dashboard", path: c},
 		{name: "not-found", path: c + "/jobs/none", status: http.StatusNotFound},
+		{name: "badges", path: c + "/badges"},
+		{name: "badge", path: c + "/badges/" + w.badge},
+		{name: "badge-new", path: c + "/badges/new"},
+		{name: "badge-edit", path: c + "/badges/" + w.badge + "/edit"},
+		{name: "badge-image", path: c + "/badges/" + w.badge + "/image"},
+		{name: "badge-archive", path: c + "/badges/" + w.badge + "/archive"},
 	}
 }
 
