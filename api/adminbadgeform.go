@@ -28,16 +28,17 @@ type badgeForm struct {
 
 type badgeFormPage struct {
 	adminPage
-	Badge      *badges.Achievement // nil for a new badge
-	In         badgeForm
-	Form       formState
-	Types      []choice
-	Statuses   []choice
-	Outcomes   []outcomeChoice
-	Alignments []badges.Alignment // those typed, and blank rows to add more
-	Criteria   template.HTML      // the criteria's preview, when asked for without JavaScript
-	Action     string             // where the form posts
-	PreviewSrc string             // the public page's preview, in its frame
+	Badge       *badges.Achievement // nil for a new badge
+	NextVersion int                 // the version a change to an active badge makes
+	In          badgeForm
+	Form        formState
+	Types       []choice
+	Statuses    []choice
+	Outcomes    []outcomeChoice
+	Alignments  []badges.Alignment // those typed, and blank rows to add more
+	Criteria    template.HTML      // the criteria's preview, when asked for without JavaScript
+	Action      string             // where the form posts
+	PreviewSrc  string             // the public page's preview, in its frame
 }
 
 // outcomeChoice is one of the community's outcomes, as a checkbox.
@@ -139,6 +140,7 @@ func (s *Server) badgeFormPageFor(c echo.Context, a *badges.Achievement, f badge
 		p.Action, p.PreviewSrc = p.Base()+"/badges/new", p.Base()+"/badges/preview"
 	} else {
 		p.adminPage = s.adminPageFor(c, v, "Edit "+a.Name, "badges")
+		p.NextVersion = a.Version + 1
 		p.Action, p.PreviewSrc = p.Base()+"/badges/"+a.ID+"/edit", p.Base()+"/badges/preview?badge="+a.ID
 	}
 	for _, t := range badges.AchievementTypes {
