@@ -29,6 +29,15 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer":                      "viewer",
 	"GET /admin/c/:issuer/jobs/:job":            "viewer",
 	"GET /admin/c/:issuer/jobs/:job/result.csv": "viewer",
+	// People, API keys and settings.
+	"GET /admin/c/:issuer/people":                  "owner",
+	"POST /admin/c/:issuer/people":                 "owner",
+	"GET /admin/c/:issuer/people/link":             "owner",
+	"GET /admin/c/:issuer/people/:account":         "owner",
+	"POST /admin/c/:issuer/people/:account/role":   "owner",
+	"POST /admin/c/:issuer/people/:account/link":   "owner",
+	"GET /admin/c/:issuer/people/:account/remove":  "owner",
+	"POST /admin/c/:issuer/people/:account/remove": "owner",
 }
 
 // endsSession are the routes that end the session that calls them; they

@@ -217,6 +217,15 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer", s.handleDashboard, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/jobs/:job", s.handleJobPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/jobs/:job/result.csv", s.handleJobResult, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		// People, API keys and settings (adminpeople*.go, adminapikey*.go, adminsettings*.go).
+		{get, "/admin/c/:issuer/people", s.handlePeoplePage, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/people", s.handlePersonInvite, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/people/link", s.handlePeopleLinkPage, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/people/:account", s.handlePersonPage, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/people/:account/role", s.handlePersonRole, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/people/:account/link", s.handlePersonLink, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/people/:account/remove", s.handlePersonRemovePage, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/people/:account/remove", s.handlePersonRemove, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
