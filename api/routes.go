@@ -226,6 +226,16 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/people/:account/link", s.handlePersonLink, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
 		{get, "/admin/c/:issuer/people/:account/remove", s.handlePersonRemovePage, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/people/:account/remove", s.handlePersonRemove, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
+		{get, "/admin/apikeys", s.handleConsoleAPIKeys, serviceAdmin, quick, consoleErrors, compressed, none},
+		{post, "/admin/apikeys", s.handleConsoleAPIKeyCreate, serviceAdmin, quick, consoleErrors, compressed, form},
+		{get, "/admin/apikeys/created", s.handleConsoleAPIKeyCreated, serviceAdmin, quick, consoleErrors, compressed, none},
+		{get, "/admin/apikeys/:key/revoke", s.handleConsoleAPIKeyRevokePage, serviceAdmin, quick, consoleErrors, compressed, none},
+		{post, "/admin/apikeys/:key/revoke", s.handleConsoleAPIKeyRevoke, serviceAdmin, quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/settings", s.handleSettingsPage, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/settings", s.handleSettingsSave, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/settings/logo", s.handleSettingsLogo, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, image},
+		{get, "/admin/c/:issuer/settings/rotate", s.handleSettingsRotatePage, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/settings/rotate", s.handleSettingsRotate, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
