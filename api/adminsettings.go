@@ -25,6 +25,7 @@ type settingsPage struct {
 	OwnAccent bool          // the community has chosen one
 	PublicURL string
 	ImagePath string // the logo the public pages show, "" when none
+	ImageMax  string // the largest logo, in words
 	Keys      []keyRow
 	Form      formState
 }
@@ -76,6 +77,7 @@ func (s *Server) renderSettings(c echo.Context, status int, p settingsPage) erro
 	if prof.Image != nil {
 		p.ImagePath = "/images/" + prof.Image.FileName()
 	}
+	p.ImageMax = sizeWords(s.cfg.ImageLimit)
 	keys, err := s.svc.Issuing.Keys(c.Request().Context(), prof.ID)
 	if err != nil {
 		return err
@@ -165,4 +167,15 @@ func (s *Server) uploadedImage(c echo.Context) (*badges.Image, error) {
 		return nil, err
 	}
 	return badges.NewImage(data, f), nil
+}
+
+// sizeWords writes a size limit as people read it ("1 MiB", "256 KiB").
+func sizeWords(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return thousands(n>>20) + " MiB"
+	}
+	if n >= 1<<10 {
+		return thousands(n>>10) + " KiB"
+	}
+	return thousands(n) + " bytes"
 }
