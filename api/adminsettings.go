@@ -89,7 +89,7 @@ func (s *Server) renderSettings(c echo.Context, status int, p settingsPage) erro
 
 // keyRows are an issuer's keys in words, the newest of each use marked.
 func keyRows(keys []*issuer.Key) []keyRow {
-	uses := map[issuer.KeyUse]string{issuer.UseDataIntegrity: "Data Integrity (eddsa-rdfc-2022)", issuer.UseJWT: "VC-JWT"}
+	uses := map[issuer.KeyUse]string{issuer.UseDataIntegrity: "Data Integrity", issuer.UseJWT: "VC-JWT"}
 	out := make([]keyRow, 0, len(keys))
 	for _, k := range keys {
 		use := uses[k.Use]
