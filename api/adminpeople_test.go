@@ -14,16 +14,6 @@ import (
 // passwordLink finds a set-password link on a page.
 var passwordLink = regexp.MustCompile(`/admin/password/([A-Za-z0-9_-]{43})`)
 
-// personID finds the account id behind a person's row on the people page.
-func personID(t *testing.T, ts *testServer, email string) string {
-	t.Helper()
-	a, err := ts.accounts.AccountByEmail(context.Background(), email)
-	if err != nil {
-		t.Fatalf("account %s: %v", email, err)
-	}
-	return a.ID
-}
-
 // TestConsolePeople_Invite: inviting someone new makes their account and
 // shows its one-time link once; the link sets their password; someone
 // with an account gets the role at once; names are escaped.
