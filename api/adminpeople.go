@@ -24,6 +24,9 @@ type peoplePage struct {
 	Form              formState
 }
 
+// RoleHint says what each role may do.
+func (peoplePage) RoleHint() string { return roleHint }
+
 // personRow is one account in the list of a community's people.
 type personRow struct {
 	ID, Name, Email string
@@ -32,16 +35,19 @@ type personRow struct {
 	You             bool
 }
 
-// roleWords say what each role may do, for the forms that give one.
+// roleWords name each role shortly, for the forms that give one (a
+// phone shows a select's option in one line); roleHint says the rest.
 var roleWords = []struct {
 	Role  badges.Role
 	Words string
 }{
-	{badges.RoleViewer, "Viewer: reads every page"},
-	{badges.RoleAwarder, "Awarder: also awards badges and records activity"},
-	{badges.RoleAdmin, "Admin: also changes badges, rules, members and awards"},
-	{badges.RoleOwner, "Owner: also manages people, settings and signing keys"},
+	{badges.RoleViewer, "Viewer: reads"},
+	{badges.RoleAwarder, "Awarder: awards"},
+	{badges.RoleAdmin, "Admin: manages"},
+	{badges.RoleOwner, "Owner: everything"},
 }
+
+const roleHint = "Viewers read every page; awarders also award badges and record activity; admins also change badges, rules, members and awards; owners also manage people, settings and signing keys."
 
 // roleChoices are the roles as a select's options, selected marked.
 func roleChoices(selected string) []choice {

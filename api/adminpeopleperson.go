@@ -20,6 +20,9 @@ type personPage struct {
 	Form     formState
 }
 
+// RoleHint says what each role may do.
+func (personPage) RoleHint() string { return roleHint }
+
 func (s *Server) handlePersonPage(c echo.Context) error {
 	a, err := s.communityPerson(c, c.Param("account"))
 	if err != nil {

@@ -31,6 +31,12 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "account", path: "/admin/account"},
 		{name: "dashboard", path: c},
 		{name: "not-found", path: c + "/jobs/none", status: http.StatusNotFound},
+		{name: "people", path: c + "/people"},
+		{name: "person", path: w.personPath},
+		{name: "person-remove", path: w.personPath + "/remove"},
+		{name: "settings", path: c + "/settings"},
+		{name: "settings-rotate", path: c + "/settings/rotate"},
+		{name: "apikeys", path: "/admin/apikeys"},
 	}
 }
 
@@ -41,6 +47,7 @@ func consolePages(w *consoleWorld) []consolePage {
 type consoleWorld struct {
 	base, issuer, badge string
 	passwordPath        string // the set-password link, without the base
+	personPath          string // an invited person's page (peopleAndKeys)
 	email, password     string
 }
 
@@ -142,6 +149,7 @@ func TestBrowser_ConsolePages(t *testing.T) {
 	if got := tab.URL(t); got != w.base+"/admin" {
 		t.Fatalf("signing in ends on %s, want /admin", got)
 	}
+	w.peopleAndKeys(t, tab)
 	dir := browsertest.ScreenshotDir(t)
 	for _, p := range consolePages(w) {
 		b := admin
