@@ -102,8 +102,8 @@ func (s *Server) handlePersonInvite(c echo.Context) error {
 		return s.renderPeople(c, statusOf[badges.ErrorCode(err)], in)
 	}
 	if token == "" {
-		return s.redirectDone(c, s.peoplePath(v, ""), fmt.Sprintf("%s (%s) is now %s of %s, and signs in with their own password.",
-			a.Name, a.Email, article(role), v.Community.Name))
+		return s.redirectDone(c, s.peoplePath(v, ""), fmt.Sprintf("%s is now %s of %s, and signs in with their own password.",
+			a.Name, article(role), v.Community.Name))
 	}
 	s.keepOnce(c, "invite", a.ID, token)
 	return s.redirectDone(c, s.peoplePath(v, "/link"), fmt.Sprintf("%s is invited as %s.", a.Name, role))
