@@ -51,6 +51,25 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer/badges/:achievement/reevaluate":                  "admin",
 	"POST /admin/c/:issuer/badges/:achievement/reevaluate":                 "admin",
 	"GET /admin/c/:issuer/badges/:achievement/reevaluations/:reevaluation": "viewer",
+	// People, API keys and settings.
+	"GET /admin/c/:issuer/people":                  "owner",
+	"POST /admin/c/:issuer/people":                 "owner",
+	"GET /admin/c/:issuer/people/link":             "owner",
+	"GET /admin/c/:issuer/people/:account":         "owner",
+	"POST /admin/c/:issuer/people/:account/role":   "owner",
+	"POST /admin/c/:issuer/people/:account/link":   "owner",
+	"GET /admin/c/:issuer/people/:account/remove":  "owner",
+	"POST /admin/c/:issuer/people/:account/remove": "owner",
+	"GET /admin/apikeys":                           "service",
+	"POST /admin/apikeys":                          "service",
+	"GET /admin/apikeys/created":                   "service",
+	"GET /admin/apikeys/:key/revoke":               "service",
+	"POST /admin/apikeys/:key/revoke":              "service",
+	"GET /admin/c/:issuer/settings":                "owner",
+	"POST /admin/c/:issuer/settings":               "owner",
+	"POST /admin/c/:issuer/settings/logo":          "owner",
+	"GET /admin/c/:issuer/settings/rotate":         "owner",
+	"POST /admin/c/:issuer/settings/rotate":        "owner",
 }
 
 // endsSession are the routes that end the session that calls them; they

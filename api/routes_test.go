@@ -269,6 +269,7 @@ var routeBody = map[string]int{
 	"POST /api/v1/apikeys": testBodyLimit,
 
 	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
+	"POST /admin/c/:issuer/settings/logo":             testImageLimit,
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,

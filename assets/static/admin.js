@@ -30,3 +30,25 @@ document.addEventListener("DOMContentLoaded", function () {
     form.requestSubmit(button);
   }
 });
+
+// People, API keys and settings: "Copy" buttons beside a read-only field
+// (a password link, an API key, the public page), shown only where the
+// clipboard can be written; without it, the field is selected instead.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field || button.dataset.copyReady) {
+      return;
+    }
+    button.dataset.copyReady = "1";
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var done = function () { button.textContent = "Copied"; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+      } else {
+        field.select();
+      }
+    });
+  });
+});

@@ -37,6 +37,12 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "badge-edit", path: c + "/badges/" + w.badge + "/edit"},
 		{name: "badge-image", path: c + "/badges/" + w.badge + "/image"},
 		{name: "badge-archive", path: c + "/badges/" + w.badge + "/archive"},
+		{name: "people", path: c + "/people"},
+		{name: "person", path: w.personPath},
+		{name: "person-remove", path: w.personPath + "/remove"},
+		{name: "settings", path: c + "/settings"},
+		{name: "settings-rotate", path: c + "/settings/rotate"},
+		{name: "apikeys", path: "/admin/apikeys"},
 	}
 }
 
@@ -47,6 +53,7 @@ func consolePages(w *consoleWorld) []consolePage {
 type consoleWorld struct {
 	base, issuer, badge string
 	passwordPath        string // the set-password link, without the base
+	personPath          string // an invited person's page (peopleAndKeys)
 	email, password     string
 }
 
@@ -148,6 +155,7 @@ func TestBrowser_ConsolePages(t *testing.T) {
 	if got := tab.URL(t); got != w.base+"/admin" {
 		t.Fatalf("signing in ends on %s, want /admin", got)
 	}
+	w.peopleAndKeys(t, tab)
 	dir := browsertest.ScreenshotDir(t)
 	for _, p := range consolePages(w) {
 		b := admin
