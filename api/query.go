@@ -30,11 +30,13 @@ func paged(extra ...string) []string { return append([]string{"limit", "cursor"}
 // path as in the route table.
 func queryParams() map[string][]string {
 	return map[string][]string{
-		"GET /credentials/:credential/qr.png": {"size", "level"},
-		"GET /credentials/:credential/qr.svg": {"size", "level"},
-		"GET /verify":                         {"credential", "email"},
-		"GET /admin/login":                    {"next"},
-		"POST /api/v1/verify":                 {"email"},
+		"GET /credentials/:credential/qr.png":  {"size", "level"},
+		"GET /credentials/:credential/qr.svg":  {"size", "level"},
+		"GET /verify":                          {"credential", "email"},
+		"GET /admin/login":                     {"next"},
+		"GET /admin/c/:issuer/members":         {"q", "cohort", "cursor", "from"},
+		"GET /admin/c/:issuer/members/:member": {"cursor", "from"},
+		"POST /api/v1/verify":                  {"email"},
 
 		"GET /api/v1/issuers":                         paged(),
 		"GET /api/v1/issuers/:issuer/achievements":    paged("status"),

@@ -217,6 +217,18 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer", s.handleDashboard, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/jobs/:job", s.handleJobPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/jobs/:job/result.csv", s.handleJobResult, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		// Members (adminmember*.go).
+		{get, "/admin/c/:issuer/members", s.handleMembersPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/members/new", s.handleMemberNewPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/members/new", s.handleMemberCreateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/members/import", s.handleMemberImportPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/members/import", s.handleMemberImportForm, consoleAccess(badges.PermManage), long, consoleErrors, compressed, limits{body: badges.MaxImportBytes}},
+		{get, "/admin/c/:issuer/members/import/example.csv", s.handleMembersExample, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/members/:member", s.handleMemberPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/members/:member/edit", s.handleMemberEditPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/members/:member/edit", s.handleMemberUpdateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/members/:member/remove", s.handleMemberRemovePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/members/:member/remove", s.handleMemberRemove, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
