@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -195,26 +197,45 @@ func (s *Server) memberChips(ctx context.Context, issuerID, current string) ([]m
 	return out, nil
 }
 
+// showcaseReaders bounds the showcases a page of the list reads at once.
+const showcaseReaders = 8
+
 // memberRows adds to each member the badges they hold, from their
-// showcase (one computed document each, read by id).
+// showcases: one computed document each, read by id, several at once
+// (on the embedded engine a read that misses the cache waits for the
+// database, and a page of fifty in turn took most of the page's time).
 func (s *Server) memberRows(ctx context.Context, ms []*badges.Member) ([]memberRow, error) {
-	rows := make([]memberRow, 0, len(ms))
-	for _, m := range ms {
-		sc, err := s.svc.Issuing.MemberShowcase(ctx, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		held := sc.Total - len(sc.RevokedUnlisted)
-		for _, e := range sc.Entries {
-			if e.Revoked {
-				held--
-			}
-		}
-		row := memberRow{Member: m, Held: max(held, 0)}
-		if m.PublicProfile {
-			row.ProfileURL = s.urls.Member(m.Slug)
-		}
-		rows = append(rows, row)
+	rows, errs := make([]memberRow, len(ms)), make([]error, len(ms))
+	slots := make(chan struct{}, showcaseReaders)
+	var wg sync.WaitGroup
+	for i, m := range ms {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			rows[i], errs[i] = s.memberRow(ctx, m)
+		}()
 	}
-	return rows, nil
+	wg.Wait()
+	return rows, errors.Join(errs...)
+}
+
+// memberRow is a member with the badges they hold: the credentials on
+// their showcase, less those revoked.
+func (s *Server) memberRow(ctx context.Context, m *badges.Member) (memberRow, error) {
+	sc, err := s.svc.Issuing.MemberShowcase(ctx, m.ID)
+	if err != nil {
+		return memberRow{}, err
+	}
+	held := sc.Total - len(sc.RevokedUnlisted)
+	for _, e := range sc.Entries {
+		if e.Revoked {
+			held--
+		}
+	}
+	row := memberRow{Member: m, Held: max(held, 0)}
+	if m.PublicProfile {
+		row.ProfileURL = s.urls.Member(m.Slug)
+	}
+	return row, nil
 }
