@@ -267,6 +267,8 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
+
+	"POST /admin/c/:issuer/members/import": 5 << 20, // the member import's limit
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,
