@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
 )
 
 // BenchmarkConsoleMembers measures the console's members pages with
@@ -19,6 +20,7 @@ import (
 // of the requests it made.
 func BenchmarkConsoleMembers(b *testing.B) {
 	ts, iss, member, _ := benchCommunity(b)
+	benchShowcases(b, ts, iss)
 	viewer := ts.consoleAs(b, badges.RoleViewer, iss)
 	base := "/admin/c/" + iss + "/members"
 	first := viewer.get(b, base)
@@ -58,5 +60,39 @@ func BenchmarkConsoleMembers(b *testing.B) {
 			}
 			reportPercentiles(b, took)
 		})
+	}
+}
+
+// benchShowcases gives every member of the community the showcase that
+// issuing would have given them, ten credentials each, as the community's
+// 100,000 credentials are spread (benchCommunity stores the credentials
+// alone): the member list counts the badges a member holds from it.
+func benchShowcases(b *testing.B, ts *testServer, iss string) {
+	ctx := b.Context()
+	o := badges.ListOptions{Limit: badges.MaxPageSize}
+	for {
+		page, err := ts.stores.Members.Members(ctx, badges.MemberFilter{IssuerID: iss, ListOptions: o})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids := make([]string, len(page.Items))
+		for i, m := range page.Items {
+			ids[i] = m.ID
+		}
+		err = ts.stores.Showcases.UpdateMemberShowcases(ctx, ids, func(id string, sc *issuer.MemberShowcase) error {
+			for n := range benchCredentials / benchMembers {
+				sc.Entries = append(sc.Entries, issuer.ShowcaseEntry{CredentialID: badges.NewID(), AchievementID: badges.NewID(),
+					MemberID: id, AwardedAt: time.Now().Add(-time.Duration(n) * 24 * time.Hour), Revoked: n == 0})
+			}
+			sc.Total = len(sc.Entries)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if page.NextCursor == "" {
+			return
+		}
+		o.Cursor = page.NextCursor
 	}
 }
