@@ -27,7 +27,7 @@ type membersPage struct {
 	Cohort  string       // the cohort chip chosen, by id
 	Cohorts []memberChip // the cohorts to filter by
 	Rows    []memberRow
-	Pager   listPager
+	Pager   memberPager
 }
 
 // memberChip is one filter of the list.
@@ -43,18 +43,18 @@ type memberRow struct {
 	ProfileURL string // the public profile, only with consent
 }
 
-// listPager is the pager part's view of a page of a list: "1–50 of
+// memberPager is the pager part's view of a page of a list: "1–50 of
 // 4,210", a link to the first page and one to the next.
-type listPager struct {
+type memberPager struct {
 	From, To, Total int
 	First, Next     string
 }
 
-// newListPager places a page of n items that starts after skip others,
+// newMemberPager places a page of n items that starts after skip others,
 // of total, with next the next page's cursor; base is the list's path
 // with its filters, to which the cursor and offset are added.
-func newListPager(base url.URL, skip, n, total int, next string) listPager {
-	p := listPager{Total: total}
+func newMemberPager(base url.URL, skip, n, total int, next string) memberPager {
+	p := memberPager{Total: total}
 	if n > 0 {
 		p.From, p.To = skip+1, skip+n
 	}
@@ -72,9 +72,9 @@ func newListPager(base url.URL, skip, n, total int, next string) listPager {
 	return p
 }
 
-// pageOffset reads the "from" of a paged console list: where the page
+// memberPageOffset reads the "from" of a paged console list: where the page
 // starts, for the pager to count from (1 when not given).
-func pageOffset(c echo.Context) (int, error) {
+func memberPageOffset(c echo.Context) (int, error) {
 	v := c.QueryParam("from")
 	if v == "" {
 		return 0, nil
@@ -96,7 +96,7 @@ func (s *Server) handleMembersPage(c echo.Context) error {
 	v := visitOf(c)
 	p := membersPage{adminPage: s.adminPageFor(c, v, "Members", "members"),
 		Query: strings.TrimSpace(c.QueryParam("q")), Cohort: c.QueryParam("cohort")}
-	skip, err := pageOffset(c)
+	skip, err := memberPageOffset(c)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (s *Server) handleMembersPage(c echo.Context) error {
 	}
 	base := url.URL{Path: p.Base() + "/members"}
 	base.RawQuery = membersQuery(p.Query, p.Cohort).Encode()
-	p.Pager = newListPager(base, skip, len(page.Items), page.Total, page.NextCursor)
+	p.Pager = newMemberPager(base, skip, len(page.Items), page.Total, page.NextCursor)
 	if c.Request().Header.Get("HX-Target") == "member-results" && c.Request().Header.Get("HX-History-Restore-Request") == "" {
 		return s.renderAdminPart(c, "members", "results", p)
 	}

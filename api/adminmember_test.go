@@ -12,7 +12,7 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-const injected = `<script>alert(1)</script>`
+const memberInjected = `<script>alert(1)</script>`
 
 // TestConsoleMembers_List lists, searches and pages the members, as a
 // page and as the part htmx swaps in while the manager types.
@@ -28,7 +28,7 @@ func TestConsoleMembers_List(t *testing.T) {
 	for i := range 53 {
 		fmt.Fprintf(&csv, "m%02d@example.org,Member %02d,%v\n", i, i, i == 0)
 	}
-	csv.WriteString("ada@example.org,Ada Lovelace,true\nevil@example.org," + injected + ",false\n")
+	csv.WriteString("ada@example.org,Ada Lovelace,true\nevil@example.org," + memberInjected + ",false\n")
 	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/members/import", body: csv.String(), contentType: "text/csv"}).want(t, 200)
 
 	first := viewer.get(t, base)
@@ -41,8 +41,8 @@ func TestConsoleMembers_List(t *testing.T) {
 		t.Fatalf("no next page link with its offset: %q", href)
 	}
 	second := viewer.get(t, base+"?"+href)
-	second.wantPage(t, http.StatusOK, "51–55 of 55", "Ada Lovelace", "First page", injected)
-	if strings.Contains(second.Body, injected) {
+	second.wantPage(t, http.StatusOK, "51–55 of 55", "Ada Lovelace", "First page", memberInjected)
+	if strings.Contains(second.Body, memberInjected) {
 		t.Errorf("a member's name is not escaped: %s", second.Body)
 	}
 
@@ -50,9 +50,9 @@ func TestConsoleMembers_List(t *testing.T) {
 		viewer.get(t, base+"?q=LOVELACE").wantPage(t, http.StatusOK, "Ada Lovelace", "1–1 of 1")
 		viewer.get(t, base+"?q=ada@example.org").wantPage(t, http.StatusOK, "Ada Lovelace", "1–1 of 1")
 		viewer.get(t, base+"?q=nobody").wantPage(t, http.StatusOK, "No member matches “nobody”")
-		found := viewer.get(t, base+"?q="+url.QueryEscape(injected))
+		found := viewer.get(t, base+"?q="+url.QueryEscape(memberInjected))
 		found.wantPage(t, http.StatusOK, "evil@example.org", "1–1 of 1")
-		if strings.Contains(found.Body, injected) {
+		if strings.Contains(found.Body, memberInjected) {
 			t.Errorf("the search or the name is not escaped: %s", found.Body)
 		}
 	})
@@ -77,14 +77,14 @@ func TestConsoleMembers_CohortChips(t *testing.T) {
 	ts := newTestServer(t)
 	iss, other := mustIssuer(t, ts), mustIssuer(t, ts)
 	ada, grace := mustMember(t, ts, iss, "ada@example.org", "Ada Lovelace"), mustMember(t, ts, iss, "grace@example.org", "Grace Hopper")
-	spring := mustCohort(t, ts, iss, "Spring "+injected)
+	spring := mustCohort(t, ts, iss, "Spring "+memberInjected)
 	ts.do(t, req{method: "PUT", path: "/api/v1/cohorts/" + spring.ID + "/members/" + ada}).want(t, 204)
 	viewer := ts.consoleAs(t, badges.RoleViewer, iss)
 	base := "/admin/c/" + iss + "/members"
-	viewer.get(t, base).wantPage(t, http.StatusOK, "All members", "Spring "+injected, "Grace Hopper")
+	viewer.get(t, base).wantPage(t, http.StatusOK, "All members", "Spring "+memberInjected, "Grace Hopper")
 	p := viewer.get(t, base+"?cohort="+spring.ID)
 	p.wantPage(t, http.StatusOK, "Ada Lovelace", "1–1 of 1")
-	if strings.Contains(p.Body, "Grace Hopper") || strings.Contains(p.Body, injected) {
+	if strings.Contains(p.Body, "Grace Hopper") || strings.Contains(p.Body, memberInjected) {
 		t.Errorf("the cohort's list shows another member, or an unescaped name: %s", p.Body)
 	}
 	_ = grace
@@ -100,30 +100,30 @@ func TestConsoleMembers_Detail(t *testing.T) {
 	host := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Session Host"})["id"].(string)
 	ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + host + "/rule", contentType: "application/json",
 		body: `{"condition":{"count":{"behaviour":"hosted-session","min":3,"withinDays":90}}}`}).want(t, 200)
-	mentor := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Mentor " + injected})["id"].(string)
-	ada := mustMember(t, ts, iss, "ada@example.org", "Ada "+injected)
+	mentor := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Mentor " + memberInjected})["id"].(string)
+	ada := mustMember(t, ts, iss, "ada@example.org", "Ada "+memberInjected)
 	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": mentor, "memberId": ada}}).want(t, 201)
 	spring := mustCohort(t, ts, iss, "Spring 2026")
 	ts.do(t, req{method: "PUT", path: "/api/v1/cohorts/" + spring.ID + "/members/" + ada}).want(t, 204)
 	now := time.Now().UTC()
 	var rec struct{ Results []struct{ ID string } }
 	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/activities", body: []map[string]any{
-		{"memberId": ada, "behaviour": "hosted-session", "at": now.Add(-48 * time.Hour), "sourceEventId": "e1", "narrative": "Talk " + injected},
+		{"memberId": ada, "behaviour": "hosted-session", "at": now.Add(-48 * time.Hour), "sourceEventId": "e1", "narrative": "Talk " + memberInjected},
 		{"memberId": ada, "behaviour": "hosted-session", "at": now.Add(-time.Hour), "sourceEventId": "e2"},
 	}}).want(t, 200).JSON(t, &rec)
 	ts.do(t, req{method: "POST", path: "/api/v1/activities/" + url.PathEscape(rec.Results[0].ID) + "/void", body: map[string]any{"reason": "Counted twice."}}).want(t, 200)
 
 	viewer := ts.consoleAs(t, badges.RoleViewer, iss)
 	p := viewer.get(t, "/admin/c/"+iss+"/members/"+ada)
-	p.wantPage(t, http.StatusOK, "Ada "+injected, "ada@example.org", "Has not consented to a public profile", "Mentor "+injected,
-		"Session Host", "1 of 3", "Spring 2026", "Voided", "Counted twice.", "Talk "+injected)
-	if strings.Contains(p.Body, injected) {
+	p.wantPage(t, http.StatusOK, "Ada "+memberInjected, "ada@example.org", "Has not consented to a public profile", "Mentor "+memberInjected,
+		"Session Host", "1 of 3", "Spring 2026", "Voided", "Counted twice.", "Talk "+memberInjected)
+	if strings.Contains(p.Body, memberInjected) {
 		t.Errorf("a user's text is not escaped: %s", p.Body)
 	}
 	if strings.Contains(p.Body, "/remove") {
 		t.Errorf("a viewer is offered to remove the member")
 	}
-	if strings.Index(p.Body, "on "+dayOfTest(now.Add(-time.Hour))) > strings.Index(p.Body, "Talk ") {
+	if strings.Index(p.Body, "on "+memberDay(now.Add(-time.Hour))) > strings.Index(p.Body, "Talk ") {
 		t.Errorf("the activity is not newest first: %s", p.Body)
 	}
 
@@ -135,7 +135,7 @@ func TestConsoleMembers_Detail(t *testing.T) {
 	viewer.get(t, "/admin/c/"+iss+"/members/nosuchmember").wantPage(t, http.StatusNotFound)
 }
 
-func dayOfTest(t time.Time) string { return t.UTC().Format("2 January 2006") }
+func memberDay(t time.Time) string { return t.UTC().Format("2 January 2006") }
 
 // TestConsoleMembers_AddEdit adds and changes members through the forms.
 func TestConsoleMembers_AddEdit(t *testing.T) {
@@ -158,9 +158,9 @@ func TestConsoleMembers_AddEdit(t *testing.T) {
 	}
 
 	t.Run("bad input kept, message on the field", func(t *testing.T) {
-		p := admin.post(t, base+"/new", url.Values{"displayName": {injected}, "email": {"not an address"}})
-		p.wantPage(t, http.StatusBadRequest, "There is a problem", `"not an address" is not a valid e-mail address.`, injected)
-		if strings.Contains(p.Body, injected) || !strings.Contains(p.Body, `id="f-email-error"`) {
+		p := admin.post(t, base+"/new", url.Values{"displayName": {memberInjected}, "email": {"not an address"}})
+		p.wantPage(t, http.StatusBadRequest, "There is a problem", `"not an address" is not a valid e-mail address.`, memberInjected)
+		if strings.Contains(p.Body, memberInjected) || !strings.Contains(p.Body, `id="f-email-error"`) {
 			t.Errorf("the error is not on the field, or the value is not escaped: %s", p.Body)
 		}
 		admin.post(t, base+"/new", url.Values{"displayName": {"Ada Again"}, "email": {"ada@example.org"}}).
@@ -188,15 +188,15 @@ func TestConsoleMembers_Remove(t *testing.T) {
 	ts := newTestServer(t)
 	iss := mustIssuer(t, ts)
 	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active"})["id"].(string)
-	ada := mustMember(t, ts, iss, "ada@example.org", "Ada "+injected)
+	ada := mustMember(t, ts, iss, "ada@example.org", "Ada "+memberInjected)
 	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": ach, "memberId": ada}}).want(t, 201)
 	spring := mustCohort(t, ts, iss, "Spring 2026")
 	ts.do(t, req{method: "PUT", path: "/api/v1/cohorts/" + spring.ID + "/members/" + ada}).want(t, 204)
 	admin := ts.consoleAs(t, badges.RoleAdmin, iss)
 	path := "/admin/c/" + iss + "/members/" + ada + "/remove"
 	p := admin.get(t, path)
-	p.wantPage(t, http.StatusOK, "Remove Ada "+injected, "They leave Spring 2026.", "The 1 credential awarded to them is not revoked", "This cannot be undone.")
-	if strings.Contains(p.Body, injected) {
+	p.wantPage(t, http.StatusOK, "Remove Ada "+memberInjected, "They leave Spring 2026.", "The 1 credential awarded to them is not revoked", "This cannot be undone.")
+	if strings.Contains(p.Body, memberInjected) {
 		t.Errorf("the name is not escaped: %s", p.Body)
 	}
 	admin.post(t, path, nil).wantRedirect(t, "/admin/c/"+iss+"/members")

@@ -23,7 +23,7 @@ type memberDetailPage struct {
 	BadgeTotal int
 	Progress   []memberProgress
 	Activities []activityJSON
-	Pager      listPager
+	Pager      memberPager
 	Cohorts    []*badges.Cohort
 }
 
@@ -41,9 +41,9 @@ type memberProgress struct {
 	Conditions  []badges.ConditionProgress
 }
 
-// communityMember is the member the path names, of the visited
+// visitedMember is the member the path names, of the visited
 // community.
-func (s *Server) communityMember(c echo.Context) (*badges.Member, error) {
+func (s *Server) visitedMember(c echo.Context) (*badges.Member, error) {
 	m, err := s.svc.Members.Member(c.Request().Context(), c.Param("member"))
 	if err != nil {
 		return nil, err
@@ -61,11 +61,11 @@ func memberPath(m *badges.Member) string { return "/admin/c/" + m.IssuerID + "/m
 // badges they hold, their progress towards the others, their cohorts and
 // their activity, newest first, a page at a time.
 func (s *Server) handleMemberPage(c echo.Context) error {
-	m, err := s.communityMember(c)
+	m, err := s.visitedMember(c)
 	if err != nil {
 		return err
 	}
-	skip, err := pageOffset(c)
+	skip, err := memberPageOffset(c)
 	if err != nil {
 		return err
 	}
@@ -131,6 +131,6 @@ func (s *Server) memberTimeline(c echo.Context, p *memberDetailPage, skip int) e
 		p.Activities = append(p.Activities, a)
 	}
 	base := url.URL{Path: memberPath(p.Member), Fragment: "activity"}
-	p.Pager = newListPager(base, skip, len(page.Items), page.Total, page.NextCursor)
+	p.Pager = newMemberPager(base, skip, len(page.Items), page.Total, page.NextCursor)
 	return nil
 }
