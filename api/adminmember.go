@@ -197,8 +197,8 @@ func (s *Server) memberChips(ctx context.Context, issuerID, current string) ([]m
 	return out, nil
 }
 
-// showcaseReaders bounds the showcases a page of the list reads at once.
-const showcaseReaders = 8
+// memberShowcaseReaders bounds the showcases a page of the list reads at once.
+const memberShowcaseReaders = 8
 
 // memberRows adds to each member the badges they hold, from their
 // showcases: one computed document each, read by id, several at once
@@ -206,7 +206,7 @@ const showcaseReaders = 8
 // database, and a page of fifty in turn took most of the page's time).
 func (s *Server) memberRows(ctx context.Context, ms []*badges.Member) ([]memberRow, error) {
 	rows, errs := make([]memberRow, len(ms)), make([]error, len(ms))
-	slots := make(chan struct{}, showcaseReaders)
+	slots := make(chan struct{}, memberShowcaseReaders)
 	var wg sync.WaitGroup
 	for i, m := range ms {
 		wg.Add(1)

@@ -34,9 +34,12 @@ func queryParams() map[string][]string {
 		"GET /credentials/:credential/qr.svg":  {"size", "level"},
 		"GET /verify":                          {"credential", "email"},
 		"GET /admin/login":                     {"next"},
+		"POST /api/v1/verify":                  {"email"},
+		"GET /admin/c/:issuer/badges":          {"status", "q", "cursor"},
+		"GET /admin/c/:issuer/badges/preview":  {"badge"},
+		"GET /admin/c/:issuer/badges/art.svg":  {"name"},
 		"GET /admin/c/:issuer/members":         {"q", "cohort", "cursor", "from"},
 		"GET /admin/c/:issuer/members/:member": {"cursor", "from"},
-		"POST /api/v1/verify":                  {"email"},
 
 		"GET /api/v1/issuers":                         paged(),
 		"GET /api/v1/issuers/:issuer/achievements":    paged("status"),

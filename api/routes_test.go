@@ -268,7 +268,8 @@ var routeBody = map[string]int{
 
 	"POST /api/v1/apikeys": testBodyLimit,
 
-	"POST /admin/c/:issuer/members/import": 5 << 20, // the member import's limit
+	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
+	"POST /admin/c/:issuer/members/import":            5 << 20,        // the member import's limit
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,
