@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -104,7 +105,15 @@ func (s *Server) handleMemberUpdate(c echo.Context) error {
 // that a delete whose clean-up failed is completed by sending it again
 // (the answer is then a 404).
 func (s *Server) handleMemberDelete(c echo.Context) error {
-	ctx, id := c.Request().Context(), c.Param("member")
+	if err := s.deleteMember(c.Request().Context(), c.Param("member")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// deleteMember deletes a member and takes them out of their cohorts, for
+// the API and the console alike.
+func (s *Server) deleteMember(ctx context.Context, id string) error {
 	err := s.svc.Members.DeleteMember(ctx, id)
 	if err != nil && badges.ErrorCode(err) != badges.ENOTFOUND {
 		return err
@@ -116,7 +125,7 @@ func (s *Server) handleMemberDelete(c echo.Context) error {
 		return err
 	}
 	s.forgetMember(id)
-	return c.NoContent(http.StatusNoContent)
+	return nil
 }
 
 type importRowJSON struct {

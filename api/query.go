@@ -30,14 +30,16 @@ func paged(extra ...string) []string { return append([]string{"limit", "cursor"}
 // path as in the route table.
 func queryParams() map[string][]string {
 	return map[string][]string{
-		"GET /credentials/:credential/qr.png": {"size", "level"},
-		"GET /credentials/:credential/qr.svg": {"size", "level"},
-		"GET /verify":                         {"credential", "email"},
-		"GET /admin/login":                    {"next"},
-		"POST /api/v1/verify":                 {"email"},
-		"GET /admin/c/:issuer/badges":         {"status", "q", "cursor"},
-		"GET /admin/c/:issuer/badges/preview": {"badge"},
-		"GET /admin/c/:issuer/badges/art.svg": {"name"},
+		"GET /credentials/:credential/qr.png":  {"size", "level"},
+		"GET /credentials/:credential/qr.svg":  {"size", "level"},
+		"GET /verify":                          {"credential", "email"},
+		"GET /admin/login":                     {"next"},
+		"POST /api/v1/verify":                  {"email"},
+		"GET /admin/c/:issuer/badges":          {"status", "q", "cursor"},
+		"GET /admin/c/:issuer/badges/preview":  {"badge"},
+		"GET /admin/c/:issuer/badges/art.svg":  {"name"},
+		"GET /admin/c/:issuer/members":         {"q", "cohort", "cursor", "from"},
+		"GET /admin/c/:issuer/members/:member": {"cursor", "from"},
 
 		"GET /api/v1/issuers":                         paged(),
 		"GET /api/v1/issuers/:issuer/achievements":    paged("status"),

@@ -258,6 +258,18 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/settings/logo", s.handleSettingsLogo, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, image},
 		{get, "/admin/c/:issuer/settings/rotate", s.handleSettingsRotatePage, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/settings/rotate", s.handleSettingsRotate, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
+		// Members (adminmember*.go).
+		{get, "/admin/c/:issuer/members", s.handleMembersPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/members/new", s.handleMemberNewPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/members/new", s.handleMemberCreateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/members/import", s.handleMemberImportPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/members/import", s.handleMemberImportForm, consoleAccess(badges.PermManage), long, consoleErrors, compressed, limits{body: badges.MaxImportBytes}},
+		{get, "/admin/c/:issuer/members/import/example.csv", s.handleMembersExample, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/members/:member", s.handleMemberPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/members/:member/edit", s.handleMemberEditPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/members/:member/edit", s.handleMemberUpdateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/members/:member/remove", s.handleMemberRemovePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/members/:member/remove", s.handleMemberRemove, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

@@ -270,6 +270,7 @@ var routeBody = map[string]int{
 
 	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
 	"POST /admin/c/:issuer/settings/logo":             testImageLimit,
+	"POST /admin/c/:issuer/members/import":            5 << 20, // the member import's limit
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,

@@ -122,7 +122,7 @@ func BinaryField(content bson.Raw, field string) ([]byte, error) {
 		return nil, nil
 	}
 	v, err := content.LookupErr(field)
-	if err != nil {
+	if err != nil || v.Type == bson.TypeNull { // the driver writes an empty slice as null
 		return nil, nil
 	}
 	_, b, ok := v.BinaryOK()

@@ -43,6 +43,13 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "settings", path: c + "/settings"},
 		{name: "settings-rotate", path: c + "/settings/rotate"},
 		{name: "apikeys", path: "/admin/apikeys"},
+		{name: "members", path: c + "/members"},
+		{name: "members-search", path: c + "/members?q=ada"},
+		{name: "member", path: c + "/members/" + w.member},
+		{name: "member-new", path: c + "/members/new"},
+		{name: "member-edit", path: c + "/members/" + w.member + "/edit"},
+		{name: "member-remove", path: c + "/members/" + w.member + "/remove"},
+		{name: "member-import", path: c + "/members/import"},
 	}
 }
 
@@ -52,6 +59,7 @@ func consolePages(w *consoleWorld) []consolePage {
 // link that sets the password.
 type consoleWorld struct {
 	base, issuer, badge string
+	member              string // Ada Lovelace, who holds the badge and consents to a public profile
 	passwordPath        string // the set-password link, without the base
 	personPath          string // an invited person's page (peopleAndKeys)
 	email, password     string
@@ -83,6 +91,9 @@ func newConsoleWorld(t *testing.T) *consoleWorld {
 	} {
 		member := str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", who, http.StatusCreated), "id")
 		c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/awards", map[string]any{"achievementId": w.badge, "memberId": member}, http.StatusCreated)
+		if w.member == "" {
+			w.member = member
+		}
 	}
 	return w
 }

@@ -120,8 +120,10 @@ func (s *ShowcaseStore) UpdateAchievementShowcase(ctx context.Context, achieveme
 }
 
 // MemberShowcase returns a member's showcase, empty when they hold nothing.
+// It is kept in the cache of computed documents once read: a member's
+// profile and each row of the console's member list read it.
 func (s *ShowcaseStore) MemberShowcase(ctx context.Context, memberID string) (*issuer.MemberShowcase, error) {
-	d, _, err := database.ReadComputed[memberShowcase](ctx, s.db, database.Showcases, memberShowcaseID(memberID))
+	d, _, err := database.ReadKept[memberShowcase](ctx, s.db, database.Showcases, memberShowcaseID(memberID))
 	if err != nil {
 		return nil, err
 	}

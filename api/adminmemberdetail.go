@@ -1,0 +1,136 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// activitiesPerPage is how many activities a page of a member's
+// timeline shows.
+const activitiesPerPage = 20
+
+type memberDetailPage struct {
+	adminPage
+	Member     *badges.Member
+	ProfileURL string // only with consent
+	Badges     []memberBadge
+	BadgeTotal int
+	Progress   []memberProgress
+	Activities []activityJSON
+	Pager      memberPager
+	Cohorts    []*badges.Cohort
+}
+
+// memberBadge is one of the member's credentials, with its public page.
+type memberBadge struct {
+	*issuer.CredentialSummary
+	URL string
+}
+
+// memberProgress is how far a member is towards one badge.
+type memberProgress struct {
+	Name, Level string
+	Held, Met   bool
+	Percent     int
+	Conditions  []badges.ConditionProgress
+}
+
+// visitedMember is the member the path names, of the visited
+// community.
+func (s *Server) visitedMember(c echo.Context) (*badges.Member, error) {
+	m, err := s.svc.Members.Member(c.Request().Context(), c.Param("member"))
+	if err != nil {
+		return nil, err
+	}
+	if err := inCommunity(visitOf(c), m.IssuerID, "member"); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// memberPath is a member's console page.
+func memberPath(m *badges.Member) string { return "/admin/c/" + m.IssuerID + "/members/" + m.ID }
+
+// handleMemberPage shows a member: who they are and their consent, the
+// badges they hold, their progress towards the others, their cohorts and
+// their activity, newest first, a page at a time.
+func (s *Server) handleMemberPage(c echo.Context) error {
+	m, err := s.visitedMember(c)
+	if err != nil {
+		return err
+	}
+	skip, err := memberPageOffset(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p := memberDetailPage{adminPage: s.adminPageFor(c, visitOf(c), m.DisplayName, "members"), Member: m}
+	if m.PublicProfile {
+		p.ProfileURL = s.urls.Member(m.Slug)
+	}
+	creds, err := s.svc.Issuing.Credentials(ctx, issuer.CredentialFilter{IssuerID: m.IssuerID, MemberID: m.ID, At: s.now(),
+		ListOptions: badges.ListOptions{Limit: badges.MaxPageSize}})
+	if err != nil {
+		return err
+	}
+	p.BadgeTotal = creds.Total
+	for _, cs := range creds.Items {
+		p.Badges = append(p.Badges, memberBadge{CredentialSummary: cs, URL: s.urls.Credential(cs.ID)})
+	}
+	if p.Progress, err = s.memberProgress(ctx, m.ID); err != nil {
+		return err
+	}
+	if p.Cohorts, err = s.svc.Cohorts.MemberCohorts(ctx, m.ID); err != nil {
+		return err
+	}
+	if err := s.memberTimeline(c, &p, skip); err != nil {
+		return err
+	}
+	return s.renderAdmin(c, http.StatusOK, "member", p)
+}
+
+// memberProgress is the recognition service's progress of a member, as
+// the API's progress route answers it: closest first, held last.
+func (s *Server) memberProgress(ctx context.Context, memberID string) ([]memberProgress, error) {
+	ps, err := s.svc.Recognition.Progress(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]memberProgress, 0, len(ps))
+	for _, ap := range ps {
+		out = append(out, memberProgress{Name: ap.Achievement.Name, Level: ap.Achievement.Level, Held: ap.Held,
+			Met: ap.Progress.Met, Percent: int(ap.Progress.Fraction*100 + 0.5), Conditions: ap.Progress.Conditions})
+	}
+	return out, nil
+}
+
+// memberTimeline adds a page of the member's activities, with their
+// behaviours' and peers' names, as the API's member activity list does.
+func (s *Server) memberTimeline(c echo.Context, p *memberDetailPage, skip int) error {
+	ctx := c.Request().Context()
+	o := badges.ListOptions{Limit: activitiesPerPage, Cursor: c.QueryParam("cursor")}
+	_, page, err := s.svc.Corrections.MemberActivities(ctx, p.Member.ID, o)
+	if err != nil {
+		return err
+	}
+	names, err := s.activityNames(ctx, p.Member.IssuerID)
+	if err != nil {
+		return err
+	}
+	for _, l := range page.Items {
+		a, err := names.json(ctx, l)
+		if err != nil {
+			return err
+		}
+		p.Activities = append(p.Activities, a)
+	}
+	base := url.URL{Path: memberPath(p.Member), Fragment: "activity"}
+	p.Pager = newMemberPager(base, skip, len(page.Items), page.Total, page.NextCursor)
+	return nil
+}
