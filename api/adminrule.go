@@ -186,7 +186,11 @@ func (s *Server) preview(c echo.Context, p *rulePage, r *badges.Rule) error {
 // and JSON. It returns the rule when it is valid.
 func (p *rulePage) show(f *ruleForm) *badges.Rule {
 	p.Tree = f
-	data := f.ruleJSON(p.cohortIDs)
+	data, err := f.ruleJSON(p.cohortIDs)
+	if err != nil { // only strings, checked numbers, maps and slices: it cannot happen
+		p.Form.Errors = append(p.Form.Errors, fieldError{Field: "c", Message: "The form could not be written as a rule."})
+		return nil
+	}
 	var pretty bytes.Buffer
 	_ = json.Indent(&pretty, data, "", "  ")
 	p.JSON, p.JSONText = pretty.String(), pretty.String()

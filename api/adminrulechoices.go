@@ -30,7 +30,7 @@ func (v ruleNodeView) Error() string { return v.Page.Form.On(v.Node.Path) }
 
 var ruleKinds = []choice{
 	{Value: badges.KindCount, Label: "Did something a number of times"},
-	{Value: badges.KindStreak, Label: "Kept at it for consecutive weeks or months"},
+	{Value: badges.KindStreak, Label: "A streak of weeks or months"},
 	{Value: badges.KindPeers, Label: "Did something with different members"},
 	{Value: badges.KindSum, Label: "Amounts of something add up"},
 	{Value: badges.KindHolds, Label: "Holds another badge"},

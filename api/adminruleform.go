@@ -248,16 +248,16 @@ func ruleKidsJSON(kids []*ruleNode, cohortIDs map[string]string) []any {
 }
 
 // ruleJSON is the rule's JSON as the API's PUT takes it.
-func (f *ruleForm) ruleJSON(cohortIDs map[string]string) []byte {
+func (f *ruleForm) ruleJSON(cohortIDs map[string]string) ([]byte, error) {
 	body := map[string]any{"condition": f.Root.conditionJSON(cohortIDs)}
 	if f.Period != "" {
 		body["period"] = f.Period
 	}
 	data, err := json.Marshal(body)
-	if err != nil { // only strings, numbers checked above, maps and slices
-		panic(fmt.Sprintf("rule form JSON: %v", err))
+	if err != nil {
+		return nil, fmt.Errorf("write the rule form as JSON: %w", err)
 	}
-	return data
+	return data, nil
 }
 
 // ruleTree is the form of a stored or parsed rule.
