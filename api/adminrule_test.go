@@ -231,6 +231,11 @@ func TestConsoleRule_Ops(t *testing.T) {
 	if form.Get("c.1.unit") != "weeks" || form.Get("c.1.min") != "2" {
 		t.Fatalf("after a change of type: %v", form)
 	}
+	form.Set("c.type", "any")
+	page = admin.post(t, f.rulePath(), withOp(form, "type:c"))
+	if form = builderFields(t, page.Body); form.Get("c.type") != "any" || form.Get("c.1.type") != "streak" {
+		t.Fatalf("all became any without its conditions: %v", form)
+	}
 	page = admin.post(t, f.rulePath(), withOp(form, "remove:c.0"))
 	form = builderFields(t, page.Body)
 	if form.Get("c.0.type") != "streak" || form.Has("c.1.type") {

@@ -139,8 +139,12 @@ func (p *rulePage) apply(f *ruleForm, op ruleOp) error {
 			}
 		}
 	case "type":
-		n.Kids = nil
-		if n.Combines() && n.Depth < badges.MaxRuleDepth && f.Root.count() < badges.MaxRuleConditions {
+		// All, any and at least keep the conditions they hold (all
+		// becomes any, say); a new combination starts with one.
+		switch {
+		case !n.Combines():
+			n.Kids = nil
+		case len(n.Kids) == 0 && n.Depth < badges.MaxRuleDepth && f.Root.count() < badges.MaxRuleConditions:
 			n.Kids = []*ruleNode{p.newCondition()}
 		}
 		p.fillDefaults(n)
