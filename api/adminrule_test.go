@@ -137,11 +137,11 @@ func TestConsoleRule_RoundTrip(t *testing.T) {
 func TestConsoleRule_Words(t *testing.T) {
 	f := newRuleFixture(t)
 	f.ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + f.badge + "/rule", contentType: "application/json",
-		body: `{"condition":{"all":[{"streak":{"behaviour":"attended-session","min":4,"unit":"weeks"}},{"holds":{"achievement":"` + f.other + `"}}]}}`}).want(t, 200)
+		body: `{"condition":{"all":[{"streak":{"behaviour":"attended-session","min":4,"unit":"weeks"}},{"holds":{"achievement":"` + f.other + `"}},{"peers":{"behaviour":"mentored-member","min":3,"withinDays":90}}]}}`}).want(t, 200)
 	viewer := f.ts.consoleAs(t, badges.RoleViewer, f.iss)
 	page := viewer.get(t, f.rulePath())
 	page.wantPage(t, 200, "All of these:", "Attended a session in 4 consecutive weeks.", "Holds the Community Host badge.",
-		`"unit": "weeks"`, "You can read this rule")
+		"Mentored at least 3 different members in the last 90 days.", `"unit": "weeks"`, "You can read this rule")
 	if !strings.Contains(page.Body, `<fieldset class="rule-tree" disabled>`) {
 		t.Fatal("a viewer's builder is not read-only")
 	}

@@ -33,17 +33,9 @@ func (n ruleNames) behaviour(key string) string {
 	return key
 }
 
-// badge names a badge in a sentence: "the Community Host badge".
-func (n ruleNames) badge(id string) string {
-	name := n.achievements[id]
-	switch {
-	case name == "":
-		return "a badge no longer offered"
-	case strings.HasSuffix(strings.ToLower(name), "badge"):
-		return "the " + name
-	}
-	return "the " + name + " badge"
-}
+// badge names a badge in a sentence as narratives do: "the Community
+// Host badge".
+func (n ruleNames) badge(id string) string { return badges.BadgePhrase(n.achievements[id]) }
 
 // conditionWords says a condition.
 func (n ruleNames) conditionWords(c badges.Condition) ruleWords {
@@ -81,8 +73,7 @@ func (n ruleNames) leafWords(c badges.Condition) string {
 		}
 		return fmt.Sprintf("%s in %d consecutive %s", who, c.Streak.Min, c.Streak.Unit)
 	case badges.KindPeers:
-		return fmt.Sprintf("%s with at least %s%s", n.behaviour(c.Peers.Behaviour),
-			rulePlural(c.Peers.Min, "other member", "different other members"), windowPhrase(c.Peers.WithinDays))
+		return badges.PeersPhrase(n.behaviour(c.Peers.Behaviour), c.Peers.Min) + windowPhrase(c.Peers.WithinDays)
 	case badges.KindHolds:
 		return "Holds " + n.badge(c.Holds.Achievement)
 	case badges.KindEndorsements:
