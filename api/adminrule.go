@@ -204,7 +204,7 @@ func (p *rulePage) show(f *ruleForm) *badges.Rule {
 	}
 	canonical, _ := json.MarshalIndent(r, "", "  ")
 	p.JSON, p.JSONText, p.Valid = string(canonical), string(canonical), true
-	words := p.names.conditionWords(r.Condition)
-	p.Words, p.PeriodWords = &words, periodWords(r.Period)
+	words := p.names.describe(r.Condition)
+	p.Words, p.PeriodWords = &words, periodWords(r.Period, p.Badge.Repeatable)
 	return r
 }

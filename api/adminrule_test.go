@@ -125,6 +125,7 @@ func TestConsoleRule_RoundTrip(t *testing.T) {
 			}
 			page := admin.get(t, f.rulePath())
 			page.wantPage(t, 200, "is saved", "Laurel is re-evaluating it for every member now")
+			wantHTML(t, page.Body, `href="/admin/c/`+f.iss+`/badges/`+f.badge+`/reevaluate"`)
 			admin.post(t, f.rulePath(), withOp(builderFields(t, page.Body), "save")).wantRedirect(t, f.rulePath())
 			if again := f.apiRule(t, f.badge); again != stored {
 				t.Fatalf("the page's form saved\n%s\nafter\n%s", again, stored)
@@ -140,8 +141,8 @@ func TestConsoleRule_Words(t *testing.T) {
 		body: `{"condition":{"all":[{"streak":{"behaviour":"attended-session","min":4,"unit":"weeks"}},{"holds":{"achievement":"` + f.other + `"}},{"peers":{"behaviour":"mentored-member","min":3,"withinDays":90}}]}}`}).want(t, 200)
 	viewer := f.ts.consoleAs(t, badges.RoleViewer, f.iss)
 	page := viewer.get(t, f.rulePath())
-	page.wantPage(t, 200, "All of these:", "Attended a session in 4 consecutive weeks.", "Holds the Community Host badge.",
-		"Mentored at least 3 different members in the last 90 days.", `"unit": "weeks"`, "You can read this rule")
+	page.wantPage(t, 200, "All of these:", "Attended a session 4 weeks in a row.", "Holds the Community Host badge.",
+		"Mentored a member, with at least 3 different members in the last 90 days.", `"unit": "weeks"`, "You can read this rule")
 	if !strings.Contains(page.Body, `<fieldset class="rule-tree" disabled>`) {
 		t.Fatal("a viewer's builder is not read-only")
 	}
@@ -200,7 +201,7 @@ func TestConsoleRule_JSON(t *testing.T) {
 	page.wantPage(t, 400, "At rule.condition.all[0].count.min: min must be a whole number", bad)
 	good := `{"condition":{"tenure":{"days":45}}}`
 	page = admin.post(t, f.rulePath(), url.Values{"op": {"json"}, "json": {good}})
-	page.wantPage(t, 200, "The JSON is in the form below", "Has been a member for at least 45 days.")
+	page.wantPage(t, 200, "The JSON is in the form below", "A member for at least 45 days.")
 	if got := builderFields(t, page.Body); got.Get("c.type") != "tenure" || got.Get("c.days") != "45" {
 		t.Fatalf("the form holds %v", got)
 	}
@@ -322,7 +323,7 @@ func TestConsoleRule_Escaped(t *testing.T) {
 	f.ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + f.badge + "/rule", contentType: "application/json",
 		body: `{"condition":{"all":[{"count":{"behaviour":"evil-deed","min":2}},{"holds":{"achievement":"` + bad + `"}},{"cohort":{"name":"<b>Bold</b>"}}]}}`}).want(t, 200)
 	page := f.ts.consoleAs(t, badges.RoleAdmin, f.iss).get(t, f.rulePath())
-	page.wantPage(t, 200, evil+" at least 2 times.", "Holds the "+evil+" badge.", "Is in the <b>Bold</b> cohort.")
+	page.wantPage(t, 200, evil+" at least 2 times.", "Holds the "+evil+" badge.", "Member of the <b>Bold</b> cohort.")
 	if strings.Contains(page.Body, evil) || strings.Contains(page.Body, "<b>Bold</b>") {
 		t.Fatal("a name is written unescaped")
 	}
@@ -349,7 +350,7 @@ func TestConsoleRule_Access(t *testing.T) {
 	}
 
 	admin.post(t, f.rulePath(), url.Values{"op": {"save"}, "c.type": {"tenure"}, "c.days": {"10"}}).wantRedirect(t, f.rulePath())
-	admin.get(t, f.rulePath()+"/remove").wantPage(t, 200, "Check before you remove it", "Has been a member for at least 10 days.", "The badges already awarded stay")
+	admin.get(t, f.rulePath()+"/remove").wantPage(t, 200, "Check before you remove it", "A member for at least 10 days.", "The badges already awarded stay")
 	admin.post(t, f.rulePath()+"/remove", url.Values{}).wantRedirect(t, f.rulePath())
 	f.ts.do(t, req{method: "GET", path: "/api/v1/achievements/" + f.badge + "/rule"}).want(t, 404)
 	admin.get(t, f.rulePath()).wantPage(t, 200, "is removed")

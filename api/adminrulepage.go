@@ -22,7 +22,7 @@ type rulePage struct {
 	Valid       bool   // the form is a rule the parser accepts
 	JSON        string // pretty JSON of what would be saved
 	JSONText    string // the "Edit as JSON" text
-	Words       *ruleWords
+	Words       *ruleLine
 	PeriodWords string
 	Preview     *rulePreviewView
 
@@ -30,11 +30,8 @@ type rulePage struct {
 	badgeList  []*badges.Achievement
 	cohorts    []*badges.Cohort
 	cohortIDs  map[string]string
-	names      ruleNames
+	names      ruleNames // badge pages' words for rules (adminbadgerule.go)
 }
-
-// maxRulePickerBadges bounds the badges the "holds" picker lists.
-const maxRulePickerBadges = 1000
 
 // rulePageFor reads the badge of the path, in the visitor's community,
 // with what the pickers offer and the rule stored (nil: none).
@@ -48,8 +45,7 @@ func (s *Server) rulePageFor(c echo.Context) (*rulePage, *badges.Rule, error) {
 	if err := inCommunity(v, ach.IssuerID, "badge"); err != nil {
 		return nil, nil, err
 	}
-	p := &rulePage{adminPage: s.adminPageFor(c, v, "Rule of "+ach.Name, "badges"), Badge: ach,
-		cohortIDs: map[string]string{}, names: ruleNames{behaviours: map[string]string{}, achievements: map[string]string{}}}
+	p := &rulePage{adminPage: s.adminPageFor(c, v, "Rule of "+ach.Name, "badges"), Badge: ach, cohortIDs: map[string]string{}}
 	p.Action = p.Base() + "/badges/" + ach.ID + "/rule"
 	if p.behaviours, err = s.svc.Catalogue.Behaviours(ctx, ach.IssuerID); err != nil {
 		return nil, nil, err
@@ -57,15 +53,10 @@ func (s *Server) rulePageFor(c echo.Context) (*rulePage, *badges.Rule, error) {
 	if p.cohorts, err = s.svc.Cohorts.List(ctx, ach.IssuerID, nil); err != nil {
 		return nil, nil, err
 	}
-	if p.badgeList, err = s.communityBadges(c, ach.IssuerID); err != nil {
+	if p.badgeList, err = s.communityBadges(ctx, ach.IssuerID); err != nil {
 		return nil, nil, err
 	}
-	for _, b := range p.behaviours {
-		p.names.behaviours[b.Key] = b.Name
-	}
-	for _, a := range p.badgeList {
-		p.names.achievements[a.ID] = a.Name
-	}
+	p.names = namesOf(p.behaviours, p.badgeList)
 	for _, co := range p.cohorts {
 		p.cohortIDs[co.Name] = co.ID
 	}
@@ -77,23 +68,34 @@ func (s *Server) rulePageFor(c echo.Context) (*rulePage, *badges.Rule, error) {
 	return p, stored, err
 }
 
-// communityBadges lists the community's badges for the pickers, a page
-// at a time, up to maxRulePickerBadges.
-func (s *Server) communityBadges(c echo.Context, issuerID string) ([]*badges.Achievement, error) {
-	var out []*badges.Achievement
-	opts := badges.ListOptions{Limit: badges.MaxPageSize}
-	for len(out) < maxRulePickerBadges {
-		page, err := s.svc.Achievements.Achievements(c.Request().Context(), badges.AchievementFilter{IssuerID: issuerID, ListOptions: opts})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			break
-		}
-		opts.Cursor = page.NextCursor
+// namesOf gives a rule's words the names of the community's behaviours
+// (by key) and badges (by id); a badge of another community has none.
+func namesOf(behaviours []badges.Behaviour, list []*badges.Achievement) ruleNames {
+	byKey, byID := map[string]string{}, map[string]string{}
+	for _, b := range behaviours {
+		byKey[b.Key] = b.Name
 	}
-	return out, nil
+	for _, a := range list {
+		byID[a.ID] = a.Name
+	}
+	return ruleNames{
+		behaviour: func(key string) string {
+			if name := byKey[key]; name != "" {
+				return name
+			}
+			return key
+		},
+		badge: func(id string) string { return byID[id] },
+	}
+}
+
+// periodWords says how often a member can earn the badge under a rule:
+// a period counts only for a repeatable badge.
+func periodWords(period string, repeatable bool) string {
+	if period == "" || !repeatable {
+		return "Earned once, when the rule is first met."
+	}
+	return "Can be earned again every " + period + " the rule is met."
 }
 
 // firstBehaviour is what a new condition counts: the first behaviour

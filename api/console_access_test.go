@@ -34,6 +34,28 @@ var consoleNeeds = map[string]string{
 	"POST /admin/c/:issuer/badges/:achievement/rule":        "admin",
 	"GET /admin/c/:issuer/badges/:achievement/rule/remove":  "admin",
 	"POST /admin/c/:issuer/badges/:achievement/rule/remove": "admin",
+	// Badges.
+	"GET /admin/c/:issuer/badges":                                          "viewer",
+	"GET /admin/c/:issuer/badges/new":                                      "admin",
+	"POST /admin/c/:issuer/badges/new":                                     "admin",
+	"POST /admin/c/:issuer/badges/markdown":                                "admin",
+	"GET /admin/c/:issuer/badges/preview":                                  "viewer",
+	"POST /admin/c/:issuer/badges/preview":                                 "admin",
+	"GET /admin/c/:issuer/badges/art.svg":                                  "viewer",
+	"GET /admin/c/:issuer/badges/:achievement":                             "viewer",
+	"GET /admin/c/:issuer/badges/:achievement/edit":                        "admin",
+	"POST /admin/c/:issuer/badges/:achievement/edit":                       "admin",
+	"GET /admin/c/:issuer/badges/:achievement/image":                       "admin",
+	"POST /admin/c/:issuer/badges/:achievement/image":                      "admin",
+	"POST /admin/c/:issuer/badges/:achievement/image/reset":                "admin",
+	"GET /admin/c/:issuer/badges/:achievement/art.png":                     "viewer",
+	"GET /admin/c/:issuer/badges/:achievement/activate":                    "admin",
+	"POST /admin/c/:issuer/badges/:achievement/activate":                   "admin",
+	"GET /admin/c/:issuer/badges/:achievement/archive":                     "admin",
+	"POST /admin/c/:issuer/badges/:achievement/archive":                    "admin",
+	"GET /admin/c/:issuer/badges/:achievement/reevaluate":                  "admin",
+	"POST /admin/c/:issuer/badges/:achievement/reevaluate":                 "admin",
+	"GET /admin/c/:issuer/badges/:achievement/reevaluations/:reevaluation": "viewer",
 }
 
 // endsSession are the routes that end the session that calls them; they

@@ -1,7 +1,6 @@
 package badges
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -62,14 +61,4 @@ func peersClause(behaviour, count string) string {
 		prep = "with"
 	}
 	return behaviour + " " + prep + " " + count + " different members"
-}
-
-// BadgePhrase and PeersPhrase word conditions as narratives do, for
-// descriptions of a rule itself: "the Community Host badge", "Mentored at
-// least 3 different members".
-func BadgePhrase(name string) string { return badgePhrase(name) }
-
-// PeersPhrase: see BadgePhrase.
-func PeersPhrase(behaviour string, min int) string {
-	return peersClause(behaviour, "at least "+strconv.Itoa(min))
 }

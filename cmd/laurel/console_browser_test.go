@@ -32,6 +32,12 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "dashboard", path: c},
 		{name: "not-found", path: c + "/jobs/none", status: http.StatusNotFound},
 		{name: "rule", path: c + "/badges/" + w.badge + "/rule"},
+		{name: "badges", path: c + "/badges"},
+		{name: "badge", path: c + "/badges/" + w.badge},
+		{name: "badge-new", path: c + "/badges/new"},
+		{name: "badge-edit", path: c + "/badges/" + w.badge + "/edit"},
+		{name: "badge-image", path: c + "/badges/" + w.badge + "/image"},
+		{name: "badge-archive", path: c + "/badges/" + w.badge + "/archive"},
 	}
 }
 
