@@ -9,18 +9,6 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 });
 
-// The rule builder: choosing another type of condition redraws that
-// condition's fields at once (the field's hint says so), as its "Change
-// type" button does without JavaScript.
-document.addEventListener("change", function (event) {
-  var select = event.target;
-  if (!select.matches || !select.matches("#rule-form select[name$='.type']")) {
-    return;
-  }
-  var row = select.closest(".rule-type");
-  var button = row && row.querySelector("[data-rule-retype]");
-  if (button) {
-    button.click();
 // Badges: the form's public page preview follows what is typed. The form
 // posts into the preview's frame through its "Update the preview" button
 // (which works without JavaScript); here it does so on its own, a moment
@@ -40,5 +28,20 @@ document.addEventListener("DOMContentLoaded", function () {
   form.addEventListener("change", refresh);
   if (document.querySelector(".error-summary")) {
     form.requestSubmit(button);
+  }
+});
+
+// The rule builder: choosing another type of condition redraws that
+// condition's fields at once (the field's hint says so), as its "Change
+// type" button does without JavaScript.
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  if (!select.matches || !select.matches("#rule-form select[name$='.type']")) {
+    return;
+  }
+  var row = select.closest(".rule-type");
+  var button = row && row.querySelector("[data-rule-retype]");
+  if (button) {
+    button.click();
   }
 });
