@@ -29,6 +29,11 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer":                      "viewer",
 	"GET /admin/c/:issuer/jobs/:job":            "viewer",
 	"GET /admin/c/:issuer/jobs/:job/result.csv": "viewer",
+	// The rule builder.
+	"GET /admin/c/:issuer/badges/:achievement/rule":         "viewer",
+	"POST /admin/c/:issuer/badges/:achievement/rule":        "admin",
+	"GET /admin/c/:issuer/badges/:achievement/rule/remove":  "admin",
+	"POST /admin/c/:issuer/badges/:achievement/rule/remove": "admin",
 	// Badges.
 	"GET /admin/c/:issuer/badges":                                          "viewer",
 	"GET /admin/c/:issuer/badges/new":                                      "admin",

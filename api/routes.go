@@ -217,6 +217,11 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer", s.handleDashboard, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/jobs/:job", s.handleJobPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/jobs/:job/result.csv", s.handleJobResult, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		// The rule builder (adminrule*.go).
+		{get, "/admin/c/:issuer/badges/:achievement/rule", s.handleRulePage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/badges/:achievement/rule", s.handleRuleForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/badges/:achievement/rule/remove", s.handleRuleRemovePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/badges/:achievement/rule/remove", s.handleRuleRemove, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// Badges (adminbadge*.go).
 		{get, "/admin/c/:issuer/badges", s.handleBadgesPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/badges/new", s.handleBadgeNewPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},

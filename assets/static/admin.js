@@ -52,3 +52,18 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// The rule builder: choosing another type of condition redraws that
+// condition's fields at once (the field's hint says so), as its "Change
+// type" button does without JavaScript.
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  if (!select.matches || !select.matches("#rule-form select[name$='.type']")) {
+    return;
+  }
+  var row = select.closest(".rule-type");
+  var button = row && row.querySelector("[data-rule-retype]");
+  if (button) {
+    button.click();
+  }
+});

@@ -31,6 +31,7 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "account", path: "/admin/account"},
 		{name: "dashboard", path: c},
 		{name: "not-found", path: c + "/jobs/none", status: http.StatusNotFound},
+		{name: "rule", path: c + "/badges/" + w.badge + "/rule"},
 		{name: "badges", path: c + "/badges"},
 		{name: "badge", path: c + "/badges/" + w.badge},
 		{name: "badge-new", path: c + "/badges/new"},
