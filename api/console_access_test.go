@@ -29,6 +29,24 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer":                      "viewer",
 	"GET /admin/c/:issuer/jobs/:job":            "viewer",
 	"GET /admin/c/:issuer/jobs/:job/result.csv": "viewer",
+
+	"GET /admin/c/:issuer/awards":                      "viewer",
+	"GET /admin/c/:issuer/awards/new":                  "awarder",
+	"POST /admin/c/:issuer/awards/new":                 "awarder",
+	"GET /admin/c/:issuer/awards/import":               "awarder",
+	"POST /admin/c/:issuer/awards/import":              "awarder",
+	"GET /admin/c/:issuer/awards/import/example.csv":   "awarder",
+	"GET /admin/c/:issuer/awards/:credential":          "viewer",
+	"GET /admin/c/:issuer/awards/:credential/revoke":   "admin",
+	"POST /admin/c/:issuer/awards/:credential/revoke":  "admin",
+	"GET /admin/c/:issuer/activity":                    "viewer",
+	"GET /admin/c/:issuer/activity/new":                "awarder",
+	"POST /admin/c/:issuer/activity/new":               "awarder",
+	"GET /admin/c/:issuer/activity/import":             "awarder",
+	"POST /admin/c/:issuer/activity/import":            "awarder",
+	"GET /admin/c/:issuer/activity/import/example.csv": "awarder",
+	"GET /admin/c/:issuer/activity/:activity/void":     "admin",
+	"POST /admin/c/:issuer/activity/:activity/void":    "admin",
 }
 
 // endsSession are the routes that end the session that calls them; they
