@@ -95,7 +95,9 @@ func jobStateWords(st badges.JobState) (string, string) {
 func jobSummary(j *badges.Job) string {
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(j.Counts)) {
-		parts = append(parts, thousands(j.Counts[k])+" "+k)
+		if j.Counts[k] > 0 {
+			parts = append(parts, thousands(j.Counts[k])+" "+k)
+		}
 	}
 	if len(parts) == 0 {
 		return fmt.Sprintf("%s rows", thousands(j.Rows))
