@@ -109,7 +109,7 @@ func (s *Server) handleActivityNew(c echo.Context) error {
 		p.Form.fail(err, "behaviour")
 		return s.renderAdmin(c, formFailStatus(err), "activity-new", p)
 	}
-	return s.redirectDone(c, p.Base()+"/activity", s.recordedMessage(c, p, res))
+	return s.redirectDone(c, p.Base()+"/activity", fitFlash(s.recordedMessage(c, p, res), "The activity is recorded."))
 }
 
 // recordActivity records the form's activity as the API's form body is

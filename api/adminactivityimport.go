@@ -75,7 +75,7 @@ func (s *Server) handleActivityImport(c echo.Context) error {
 		p.Form.fail(err, "file")
 		return s.renderAdmin(c, formFailStatus(err), "activity-import", p)
 	}
-	return s.redirectDone(c, jobPath(job), fmt.Sprintf("%s is uploaded: its %s rows are being recorded.", job.FileName, thousands(job.Rows)))
+	return s.redirectDone(c, jobPath(job), fitFlash(fmt.Sprintf("%s is uploaded: its %s rows are being recorded.", job.FileName, thousands(job.Rows)), "The file is uploaded: its rows are being recorded."))
 }
 
 // handleActivityExample downloads an example activity file, with one of

@@ -125,5 +125,5 @@ func (s *Server) handleActivityVoidConfirm(c echo.Context) error {
 	case n > 1:
 		msg += fmt.Sprintf(" %d badges it helped earn are listed for review.", n)
 	}
-	return s.redirectDone(c, p.Back, msg)
+	return s.redirectDone(c, p.Back, fitFlash(msg, "The activity is voided."))
 }

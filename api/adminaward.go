@@ -187,3 +187,26 @@ func (s *Server) badgeChoices(c echo.Context, issuerID string, status badges.Ach
 	}
 	return out, nil
 }
+
+// maxFlash is the longest message a page passes on (takeFlash drops
+// longer ones): long names make some messages longer.
+const maxFlash = 300
+
+// fitFlash is msg, or short when msg is too long to pass on.
+func fitFlash(msg, short string) string {
+	if len(msg) > maxFlash {
+		return short
+	}
+	return msg
+}
+
+// formFailStatus is the status of a form shown again with err.
+func formFailStatus(err error) int {
+	switch badges.ErrorCode(err) {
+	case badges.ECONFLICT:
+		return http.StatusConflict
+	case badges.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
+}

@@ -125,5 +125,5 @@ func (s *Server) handleAwardRevoke(c echo.Context) error {
 		return s.renderAdmin(c, formFailStatus(err), "credential-revoke", p)
 	}
 	s.forgetCredential(cred.ID)
-	return s.redirectDone(c, p.Base()+"/awards/"+cred.ID, fmt.Sprintf("%s of %s is revoked.", p.Badge, p.recipient()))
+	return s.redirectDone(c, p.Base()+"/awards/"+cred.ID, fitFlash(fmt.Sprintf("%s of %s is revoked.", p.Badge, p.recipient()), "The badge is revoked."))
 }

@@ -144,7 +144,7 @@ func (s *Server) handleAwardImport(c echo.Context) error {
 		p.Form.fail(err, "file")
 		return s.renderAdmin(c, formFailStatus(err), "award-import", p)
 	}
-	return s.redirectDone(c, jobPath(job), fmt.Sprintf("%s is uploaded: its %s rows are being awarded.", job.FileName, thousands(job.Rows)))
+	return s.redirectDone(c, jobPath(job), fitFlash(fmt.Sprintf("%s is uploaded: its %s rows are being awarded.", job.FileName, thousands(job.Rows)), "The file is uploaded: its rows are being awarded."))
 }
 
 // handleAwardExample downloads an example bulk award file, naming one of
@@ -183,15 +183,4 @@ func csvDownload(c echo.Context, name string, rows [][]string) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
-}
-
-// formFailStatus is the status of a form shown again with err.
-func formFailStatus(err error) int {
-	switch badges.ErrorCode(err) {
-	case badges.ECONFLICT:
-		return http.StatusConflict
-	case badges.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	}
-	return http.StatusBadRequest
 }

@@ -178,7 +178,7 @@ func (s *Server) issueAward(c echo.Context, p *awardNewPage, in badges.AwardInpu
 		return s.awardFormFailed(c, p, &badges.Error{Code: badges.ECONFLICT, Field: "achievementId",
 			Message: fmt.Sprintf("%s already holds %s, awarded %s; nothing new was issued.", p.Member.DisplayName, p.Badge, dayOf(cred.Earned()))})
 	}
-	return s.redirectDone(c, p.Base()+"/awards/"+cred.ID, fmt.Sprintf("%s is awarded to %s.", p.Badge, p.Member.DisplayName))
+	return s.redirectDone(c, p.Base()+"/awards/"+cred.ID, fitFlash(fmt.Sprintf("%s is awarded to %s.", p.Badge, p.Member.DisplayName), "The badge is awarded."))
 }
 
 // awardFormFailed shows the form again with err on its field: errors
