@@ -267,6 +267,9 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
+
+	"POST /admin/c/:issuer/awards/import":   8 << 20,
+	"POST /admin/c/:issuer/activity/import": 4 << 20,
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,
