@@ -62,12 +62,12 @@ func (s *Server) communityCredential(c echo.Context, title string) (*credentialA
 	case badges.ErrorCode(err) != badges.ENOTFOUND:
 		return nil, err
 	}
-	p.adminPage = s.adminPageFor(c, v, fmt.Sprintf(title, p.Badge, p.recipient()), "awards")
+	p.adminPage = s.adminPageFor(c, v, fmt.Sprintf(title, p.Badge, p.Recipient()), "awards")
 	return p, nil
 }
 
-// recipient names the member, or says they were deleted.
-func (p *credentialAdminPage) recipient() string {
+// Recipient names the member, or says they were deleted.
+func (p *credentialAdminPage) Recipient() string {
 	if p.Member == "" {
 		return "a deleted member"
 	}
@@ -80,7 +80,7 @@ func (p *credentialAdminPage) WhatHappens() string {
 	if p.Publish {
 		reason = "the reason is shown on the public badge page"
 	}
-	return fmt.Sprintf("Revoke %s of %s; %s.", p.Badge, p.recipient(), reason)
+	return fmt.Sprintf("Revoke %s of %s; %s.", p.Badge, p.Recipient(), reason)
 }
 
 // handleAwardPage is a credential's console page.
@@ -125,5 +125,5 @@ func (s *Server) handleAwardRevoke(c echo.Context) error {
 		return s.renderAdmin(c, formFailStatus(err), "credential-revoke", p)
 	}
 	s.forgetCredential(cred.ID)
-	return s.redirectDone(c, p.Base()+"/awards/"+cred.ID, fitFlash(fmt.Sprintf("%s of %s is revoked.", p.Badge, p.recipient()), "The badge is revoked."))
+	return s.redirectDone(c, p.Base()+"/awards/"+cred.ID, fitFlash(fmt.Sprintf("%s of %s is revoked.", p.Badge, p.Recipient()), "The badge is revoked."))
 }
