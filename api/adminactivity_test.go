@@ -108,7 +108,7 @@ func TestConsoleActivity_Void(t *testing.T) {
 	}
 
 	confirm := f.admin.get(t, path)
-	confirm.wantPage(t, 200, "Void Attended a session on "+time.Now().Add(-time.Hour).UTC().Format("2 January 2006"), "no longer counts", "Void the activity")
+	confirm.wantPage(t, 200, "’s “Attended a session” on "+time.Now().Add(-time.Hour).UTC().Format("2 January 2006")+".", "no longer counts", "Void the activity")
 	wantEscaped(t, confirm)
 	wantHTML(t, confirm, `action="`+path+`"`)
 	f.admin.post(t, path, url.Values{"reason": {strings.Repeat("x", 501)}}).wantPage(t, 400, "There is a problem")

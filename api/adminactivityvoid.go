@@ -28,7 +28,7 @@ type activityVoidPage struct {
 	Path      string // this page's path, the activity's id escaped
 }
 
-// Summary names the activity: "Hosted a session, 3 May 2026".
+// Summary names the activity: "Hosted a session on 3 May 2026".
 func (p activityVoidPage) Summary() string {
 	return fmt.Sprintf("%s on %s", p.Behaviour, dayOf(p.Activity.At))
 }
