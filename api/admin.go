@@ -28,6 +28,15 @@ type Accounts interface {
 	SignOutEverywhere(ctx context.Context, accountID string) error
 	SetPassword(ctx context.Context, token, password string) (*badges.Account, error)
 	ChangePassword(ctx context.Context, accountID, current, next string) error
+	SessionsOf(ctx context.Context, accountID string) ([]*badges.Session, error)
+
+	// A community's people (adminpeople.go).
+	Account(ctx context.Context, id string) (*badges.Account, error)
+	AccountsOf(ctx context.Context, issuerID string) ([]*badges.Account, error)
+	InviteToCommunity(ctx context.Context, issuerID, email, name string, role badges.Role) (*badges.Account, string, error)
+	SetRole(ctx context.Context, accountID, issuerID string, role badges.Role) error
+	RemoveRole(ctx context.Context, accountID, issuerID string) error
+	PasswordLink(ctx context.Context, accountID string) (string, error)
 }
 
 // visit is who is using the console in one request, and in which

@@ -165,11 +165,25 @@ func (s *Server) handlePasswordSet(c echo.Context) error {
 
 type accountPage struct {
 	adminPage
-	Form formState
+	Sessions []sessionRow // where the account is signed in
+	Form     formState
 }
 
 func (s *Server) handleAccountPage(c echo.Context) error {
-	return s.renderAdmin(c, http.StatusOK, "account", accountPage{adminPage: s.adminPageFor(c, visitOf(c), "Your account", "account")})
+	return s.renderAccount(c, http.StatusOK, accountPage{})
+}
+
+// renderAccount draws the account page, with where the account is
+// signed in.
+func (s *Server) renderAccount(c echo.Context, status int, p accountPage) error {
+	v := visitOf(c)
+	sessions, err := s.svc.Accounts.SessionsOf(c.Request().Context(), v.Account.ID)
+	if err != nil {
+		return err
+	}
+	p.Sessions = sessionRows(sessions, v.Session.ID, s.now())
+	p.adminPage = s.adminPageFor(c, v, "Your account", "account")
+	return s.renderAdmin(c, status, "account", p)
 }
 
 func (s *Server) handlePasswordChange(c echo.Context) error {
@@ -183,9 +197,9 @@ func (s *Server) handlePasswordChange(c echo.Context) error {
 		if code := badges.ErrorCode(err); code != badges.EINVALID && code != badges.EUNAUTHORIZED && code != badges.ETOOMANY {
 			return err
 		}
-		p := accountPage{adminPage: s.adminPageFor(c, v, "Your account", "account")}
+		var p accountPage
 		p.Form.fail(err, "current")
-		return s.renderAdmin(c, statusOf[badges.ErrorCode(err)], "account", p)
+		return s.renderAccount(c, statusOf[badges.ErrorCode(err)], p)
 	}
 	s.setCookie(c, s.sessionCookieName(), "", "/")
 	s.flash(c, "Your password is changed, and you are signed out everywhere. Sign in with the new password.")

@@ -16,6 +16,7 @@ type issuerRequest struct {
 	Email       *string `json:"email"`
 	Description *string `json:"description"`
 	JWTAlg      *string `json:"jwtAlg"`
+	AccentColor *string `json:"accentColor"`
 }
 
 type imageJSON struct {
@@ -33,6 +34,7 @@ type issuerJSON struct {
 	Description string     `json:"description,omitempty"`
 	Image       *imageJSON `json:"image,omitempty"`
 	JWTAlg      string     `json:"jwtAlg"`
+	AccentColor string     `json:"accentColor,omitempty"`
 	PublicURL   string     `json:"publicUrl"`
 	CreatedAt   time.Time  `json:"createdAt"`
 	UpdatedAt   time.Time  `json:"updatedAt"`
@@ -58,7 +60,7 @@ func (s *Server) imageJSON(r badges.ImageRef) *imageJSON {
 
 func (s *Server) issuerJSON(p *issuer.Profile) issuerJSON {
 	j := issuerJSON{ID: p.ID, Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg,
-		PublicURL: s.urls.Issuer(p.ID), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		AccentColor: p.AccentColor, PublicURL: s.urls.Issuer(p.ID), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	if p.Image != nil {
 		j.Image = s.imageJSON(*p.Image)
 	}
@@ -78,7 +80,8 @@ func (s *Server) handleIssuerCreate(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.Issuers.CreateProfile(c.Request().Context(), issuer.ProfileInput{
-		Name: deref(req.Name), URL: deref(req.URL), Email: deref(req.Email), Description: deref(req.Description), JWTAlg: deref(req.JWTAlg)})
+		Name: deref(req.Name), URL: deref(req.URL), Email: deref(req.Email), Description: deref(req.Description), JWTAlg: deref(req.JWTAlg),
+		AccentColor: deref(req.AccentColor)})
 	if err != nil {
 		return err
 	}
@@ -111,7 +114,8 @@ func (s *Server) handleIssuerUpdate(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.Issuers.UpdateProfile(c.Request().Context(), c.Param("issuer"), issuer.ProfileUpdate{
-		Name: req.Name, URL: req.URL, Email: req.Email, Description: req.Description, JWTAlg: req.JWTAlg})
+		Name: req.Name, URL: req.URL, Email: req.Email, Description: req.Description, JWTAlg: req.JWTAlg,
+		AccentColor: req.AccentColor})
 	if err != nil {
 		return err
 	}

@@ -268,8 +268,10 @@ var routeBody = map[string]int{
 
 	"POST /api/v1/apikeys": testBodyLimit,
 
-	"POST /admin/c/:issuer/awards/import":   8 << 20,
-	"POST /admin/c/:issuer/activity/import": 4 << 20,
+	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
+	"POST /admin/c/:issuer/settings/logo":             testImageLimit,
+	"POST /admin/c/:issuer/awards/import":             8 << 20,
+	"POST /admin/c/:issuer/activity/import":           4 << 20,
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,

@@ -2,6 +2,7 @@ package badges
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -85,7 +86,7 @@ func (s *Accounts) Session(ctx context.Context, token string) (*Session, *Accoun
 		return nil, nil, err
 	}
 	now := s.Now()
-	if sess.Epoch != a.Epoch || now.Sub(sess.LastSeenAt) > s.IdleTimeout || now.Sub(sess.CreatedAt) > s.AbsoluteTimeout {
+	if s.ended(sess, a, now) {
 		if err := s.sessions.DeleteSession(ctx, sess.ID); err != nil {
 			return nil, nil, err
 		}
@@ -100,9 +101,27 @@ func (s *Accounts) Session(ctx context.Context, token string) (*Session, *Accoun
 	return sess, a, nil
 }
 
-// SessionsOf lists where an account is signed in.
+// SessionsOf lists where an account is signed in: its sessions that
+// still work (ended ones wait for the sweep to be removed).
 func (s *Accounts) SessionsOf(ctx context.Context, accountID string) ([]*Session, error) {
-	return s.sessions.SessionsOf(ctx, accountID)
+	a, err := s.store.Account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.sessions.SessionsOf(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	return slices.DeleteFunc(all, func(sess *Session) bool {
+		return s.ended(sess, a, now)
+	}), nil
+}
+
+// ended reports whether a session of a no longer works: idle too long,
+// too old, or of an older epoch of the account.
+func (s *Accounts) ended(sess *Session, a *Account, now time.Time) bool {
+	return sess.Epoch != a.Epoch || now.Sub(sess.LastSeenAt) > s.IdleTimeout || now.Sub(sess.CreatedAt) > s.AbsoluteTimeout
 }
 
 // SignOut ends the session of a token; an unknown one is already ended.

@@ -19,6 +19,7 @@ type Profile struct {
 	Description string
 	Image       *badges.ImageRef
 	JWTAlg      string // the VC-JWT signature algorithm: RS256 (default), ES256 or EdDSA
+	AccentColor string // "#rrggbb" that leads the community's pages; "" for Laurel's own
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -30,6 +31,7 @@ type ProfileInput struct {
 	Email       string
 	Description string
 	JWTAlg      string
+	AccentColor string
 }
 
 // ProfileUpdate changes a profile; nil fields stay as they are, empty
@@ -40,6 +42,7 @@ type ProfileUpdate struct {
 	Email       *string
 	Description *string
 	JWTAlg      *string
+	AccentColor *string
 }
 
 // ProfileService stores issuer profiles.
@@ -71,6 +74,13 @@ func (in *ProfileInput) Validate() error {
 	if in.Description, err = badges.CheckText("description", in.Description, false, 5000); err != nil {
 		return err
 	}
+	if in.AccentColor = strings.TrimSpace(in.AccentColor); in.AccentColor != "" {
+		a, err := ParseAccent(in.AccentColor)
+		if err != nil {
+			return err
+		}
+		in.AccentColor = a.Color
+	}
 	if in.JWTAlg == "" {
 		in.JWTAlg = AlgRS256
 	}
@@ -82,8 +92,9 @@ func (in *ProfileInput) Validate() error {
 
 // Apply returns a copy of p with the update applied and validated.
 func (p *Profile) Apply(u ProfileUpdate) (*Profile, error) {
-	in := ProfileInput{Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg}
-	for dst, src := range map[*string]*string{&in.Name: u.Name, &in.URL: u.URL, &in.Email: u.Email, &in.Description: u.Description, &in.JWTAlg: u.JWTAlg} {
+	in := ProfileInput{Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg, AccentColor: p.AccentColor}
+	for dst, src := range map[*string]*string{&in.Name: u.Name, &in.URL: u.URL, &in.Email: u.Email, &in.Description: u.Description,
+		&in.JWTAlg: u.JWTAlg, &in.AccentColor: u.AccentColor} {
 		if src != nil {
 			*dst = *src
 		}
@@ -92,6 +103,6 @@ func (p *Profile) Apply(u ProfileUpdate) (*Profile, error) {
 		return nil, err
 	}
 	n := *p
-	n.Name, n.URL, n.Email, n.Description, n.JWTAlg = in.Name, in.URL, in.Email, in.Description, in.JWTAlg
+	n.Name, n.URL, n.Email, n.Description, n.JWTAlg, n.AccentColor = in.Name, in.URL, in.Email, in.Description, in.JWTAlg, in.AccentColor
 	return &n, nil
 }

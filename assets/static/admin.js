@@ -8,3 +8,47 @@ document.addEventListener("DOMContentLoaded", function () {
     summary.focus();
   }
 });
+
+// Badges: the form's public page preview follows what is typed. The form
+// posts into the preview's frame through its "Update the preview" button
+// (which works without JavaScript); here it does so on its own, a moment
+// after typing stops, and once on opening so the frame shows the form.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form[data-live-preview]");
+  var button = form && document.getElementById(form.getAttribute("data-live-preview"));
+  if (!button || !form.requestSubmit) {
+    return;
+  }
+  var timer = null;
+  function refresh() {
+    clearTimeout(timer);
+    timer = setTimeout(function () { form.requestSubmit(button); }, 600);
+  }
+  form.addEventListener("input", refresh);
+  form.addEventListener("change", refresh);
+  if (document.querySelector(".error-summary")) {
+    form.requestSubmit(button);
+  }
+});
+
+// People, API keys and settings: "Copy" buttons beside a read-only field
+// (a password link, an API key, the public page), shown only where the
+// clipboard can be written; without it, the field is selected instead.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field || button.dataset.copyReady) {
+      return;
+    }
+    button.dataset.copyReady = "1";
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var done = function () { button.textContent = "Copied"; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+      } else {
+        field.select();
+      }
+    });
+  });
+});

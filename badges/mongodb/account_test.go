@@ -279,6 +279,10 @@ func TestAccounts_Epoch(t *testing.T) {
 		if _, err := f.stores.Accounts.UpdateAccount(ctx, a.ID, func(a *badges.Account) error { a.Epoch++; return nil }); err != nil {
 			t.Fatal(err)
 		}
+		// Its record is still there, but "where you are signed in" leaves it out.
+		if list, err := f.accounts.SessionsOf(ctx, a.ID); err != nil || len(list) != 0 {
+			t.Fatalf("sessions of an old epoch listed: %d, %v", len(list), err)
+		}
 		_, _, err = f.accounts.Session(ctx, token)
 		wantCode(t, "session of an old epoch", err, badges.EUNAUTHORIZED)
 	})

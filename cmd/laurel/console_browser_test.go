@@ -32,6 +32,18 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "account", path: "/admin/account"},
 		{name: "dashboard", path: c},
 		{name: "not-found", path: c + "/jobs/none", status: http.StatusNotFound},
+		{name: "badges", path: c + "/badges"},
+		{name: "badge", path: c + "/badges/" + w.badge},
+		{name: "badge-new", path: c + "/badges/new"},
+		{name: "badge-edit", path: c + "/badges/" + w.badge + "/edit"},
+		{name: "badge-image", path: c + "/badges/" + w.badge + "/image"},
+		{name: "badge-archive", path: c + "/badges/" + w.badge + "/archive"},
+		{name: "people", path: c + "/people"},
+		{name: "person", path: w.personPath},
+		{name: "person-remove", path: w.personPath + "/remove"},
+		{name: "settings", path: c + "/settings"},
+		{name: "settings-rotate", path: c + "/settings/rotate"},
+		{name: "apikeys", path: "/admin/apikeys"},
 		{name: "awards", path: c + "/awards"},
 		{name: "award-find", path: c + "/awards/new?q=a"},
 		{name: "award-form", path: c + "/awards/new?member=" + w.ada},
@@ -52,6 +64,7 @@ func consolePages(w *consoleWorld) []consolePage {
 type consoleWorld struct {
 	base, issuer, badge string
 	passwordPath        string // the set-password link, without the base
+	personPath          string // an invited person's page (peopleAndKeys)
 	email, password     string
 	// Ada, her credential and an activity of hers, for the pages of awards
 	// and activity.
@@ -162,6 +175,7 @@ func TestBrowser_ConsolePages(t *testing.T) {
 	if got := tab.URL(t); got != w.base+"/admin" {
 		t.Fatalf("signing in ends on %s, want /admin", got)
 	}
+	w.peopleAndKeys(t, tab)
 	dir := browsertest.ScreenshotDir(t)
 	for _, p := range consolePages(w) {
 		b := admin

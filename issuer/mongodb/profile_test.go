@@ -31,6 +31,13 @@ func TestProfileService(t *testing.T) {
 	if err != nil || u.Description != desc || u.Name != p.Name {
 		t.Fatalf("UpdateProfile = %+v, %v", u, err)
 	}
+	accent := "#25613F"
+	if u, err = s.UpdateProfile(ctx, p.ID, issuer.ProfileUpdate{AccentColor: &accent}); err != nil || u.AccentColor != "#25613f" {
+		t.Fatalf("accent colour: %+v, %v", u, err)
+	}
+	if got, _ := s.Profile(ctx, p.ID); got.AccentColor != "#25613f" || got.Description != desc {
+		t.Fatalf("stored accent colour %q", got.AccentColor)
+	}
 	bad := "not a url"
 	if _, err := s.UpdateProfile(ctx, p.ID, issuer.ProfileUpdate{URL: &bad}); badges.ErrorField(err) != "url" {
 		t.Fatalf("bad url: %v", err)
