@@ -16,6 +16,7 @@ import (
 // voiding leads to.
 type Corrections interface {
 	MemberActivities(ctx context.Context, memberID string, o badges.ListOptions) (*badges.Member, *badges.Page[badges.LoggedActivity], error)
+	Activity(ctx context.Context, id string) (badges.LoggedActivity, error)
 	Void(ctx context.Context, activityID, reason string) (*badges.VoidResult, error)
 	Reviews(ctx context.Context, issuerID, status string) ([]badges.Review, error)
 	Resolve(ctx context.Context, issuerID, id, status, note string) (badges.Review, error)

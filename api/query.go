@@ -59,6 +59,10 @@ func queryParams() map[string][]string {
 		"GET /api/v1/members/:member/activities":    paged(),
 		"GET /api/v1/issuers/:issuer/reviews":       {"status"},
 		"GET /api/v1/issuers/:issuer/reevaluations": paged(),
+
+		"GET /admin/c/:issuer/awards":       paged("member", "achievement", "status", "from", "to", "start"),
+		"GET /admin/c/:issuer/awards/new":   {"q", "member", "achievement"},
+		"GET /admin/c/:issuer/activity/new": {"q", "member"},
 	}
 }
 

@@ -271,6 +271,8 @@ var routeBody = map[string]int{
 	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
 	"POST /admin/c/:issuer/settings/logo":             testImageLimit,
 	"POST /admin/c/:issuer/members/import":            5 << 20, // the member import's limit
+	"POST /admin/c/:issuer/awards/import":             8 << 20,
+	"POST /admin/c/:issuer/activity/import":           4 << 20,
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,

@@ -75,6 +75,20 @@ func (c *Corrections) MemberActivities(ctx context.Context, memberID string, o L
 	return m, out, nil
 }
 
+// Activity reads one logged activity, voided or not: what a manager
+// confirms before voiding it.
+func (c *Corrections) Activity(ctx context.Context, id string) (LoggedActivity, error) {
+	logged, err := c.awarder.Activities.Logged(ctx, []string{id})
+	if err != nil {
+		return LoggedActivity{}, err
+	}
+	l, ok := logged[id]
+	if !ok {
+		return LoggedActivity{}, Errorf(ENOTFOUND, "There is no activity %q.", truncateForMessage(id))
+	}
+	return l, nil
+}
+
 // Void voids an activity, and the reciprocal activity that credited its
 // peer if there is one, with an optional reason. Voiding an activity
 // voided already answers it as it is (AlreadyVoided), after finishing any

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,6 +52,16 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "member-edit", path: c + "/members/" + w.member + "/edit"},
 		{name: "member-remove", path: c + "/members/" + w.member + "/remove"},
 		{name: "member-import", path: c + "/members/import"},
+		{name: "awards", path: c + "/awards"},
+		{name: "award-find", path: c + "/awards/new?q=a"},
+		{name: "award-form", path: c + "/awards/new?member=" + w.ada},
+		{name: "award-import", path: c + "/awards/import"},
+		{name: "credential", path: c + "/awards/" + w.adaCredential},
+		{name: "credential-revoke", path: c + "/awards/" + w.adaCredential + "/revoke"},
+		{name: "activity", path: c + "/activity"},
+		{name: "activity-form", path: c + "/activity/new?member=" + w.ada},
+		{name: "activity-import", path: c + "/activity/import"},
+		{name: "activity-void", path: c + "/activity/" + url.PathEscape(w.activity) + "/void"},
 	}
 }
 
@@ -64,6 +75,9 @@ type consoleWorld struct {
 	passwordPath        string // the set-password link, without the base
 	personPath          string // an invited person's page (peopleAndKeys)
 	email, password     string
+	// Ada, her credential and an activity of hers, for the pages of awards
+	// and activity.
+	ada, adaCredential, activity string
 }
 
 func newConsoleWorld(t *testing.T) *consoleWorld {
@@ -94,8 +108,14 @@ func newConsoleWorld(t *testing.T) *consoleWorld {
 		c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/awards", map[string]any{"achievementId": w.badge, "memberId": member}, http.StatusCreated)
 		if w.member == "" {
 			w.member = member
+		cred := str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/awards", map[string]any{"achievementId": w.badge, "memberId": member}, http.StatusCreated), "id")
+		if w.ada == "" {
+			w.ada, w.adaCredential = member, cred
 		}
 	}
+	rec := c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/activities", map[string]any{"memberId": w.ada, "behaviour": "hosted-session",
+		"at": time.Now().Add(-48 * time.Hour).UTC().Format(time.RFC3339), "narrative": "Generics deep dive.", "sourceEventId": "meetup-42"}, http.StatusOK)
+	w.activity = str(t, rec["results"].([]any)[0].(map[string]any), "id")
 	return w
 }
 
