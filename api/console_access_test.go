@@ -29,6 +29,7 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer":                      "viewer",
 	"GET /admin/c/:issuer/jobs/:job":            "viewer",
 	"GET /admin/c/:issuer/jobs/:job/result.csv": "viewer",
+	"GET /admin/c/:issuer/quiet-members":        "viewer",
 }
 
 // endsSession are the routes that end the session that calls them; they

@@ -54,6 +54,9 @@ func queryParams() map[string][]string {
 		"GET /api/v1/members/:member/activities":    paged(),
 		"GET /api/v1/issuers/:issuer/reviews":       {"status"},
 		"GET /api/v1/issuers/:issuer/reevaluations": paged(),
+
+		"GET /admin/c/:issuer":               {"cohort"},
+		"GET /admin/c/:issuer/quiet-members": {"cursor", "from", "cohort"},
 	}
 }
 

@@ -217,6 +217,8 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer", s.handleDashboard, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/jobs/:job", s.handleJobPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/jobs/:job/result.csv", s.handleJobResult, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		// Dashboard, nominations, spotlight, cohorts, outcomes and measures (admindashboard*.go … adminmeasure*.go).
+		{get, "/admin/c/:issuer/quiet-members", s.handleQuietPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
