@@ -57,7 +57,7 @@ func (s *Server) handleDashboard(c echo.Context) error {
 	if !p.Empty {
 		p.Headline = d.headline(p.Base())
 		p.Charts = d.charts(p.Base())
-		if p.Measures, err = s.measureViews(ctx, d.measures, dashboardMeasures); err != nil {
+		if p.Measures, err = s.measureViews(ctx, d.measures, dashboardMeasures, 2, false); err != nil {
 			return err
 		}
 	}

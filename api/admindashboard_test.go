@@ -22,7 +22,7 @@ func TestConsoleDashboard(t *testing.T) {
 
 	p := viewer.get(t, base)
 	p.wantPage(t, http.StatusOK, "Members", "Active this week", "Awards this month", "Members gone quiet",
-		"Activity by behaviour", "Active members", "Awards", "Pathway", "Show the numbers", "<b>Weekly</b> regulars", "Target 3", "Spring <i>2026</i>")
+		"Activity by behaviour", "Active members", "Awards", "Pathway", "Show the numbers", "<b>Weekly</b> regulars", "target 3", "Spring <i>2026</i>")
 	for _, want := range []string{`<table class="data chart-table">`, `<svg`, `href="` + base + `/quiet-members"`, `href="` + base + `/outcomes"`, `href="` + base + `/awards"`} {
 		if !strings.Contains(p.Body, want) {
 			t.Errorf("the dashboard lacks %s", want)

@@ -16,29 +16,38 @@ import (
 // Outcomes & measures page has them all.
 const dashboardMeasures = 4
 
-// measureView is a measure with its latest value and its history drawn.
+// measureView is a measure with its latest values and, on the Outcomes &
+// measures page, its history drawn.
 type measureView struct {
-	Measure *badges.Measure
-	Latest  badges.MeasurePoint
-	Chart   chartView
+	Measure  *badges.Measure
+	Latest   badges.MeasurePoint // the period under way
+	Previous badges.MeasurePoint // the last whole period
+	Chart    chartView
 }
 
 // PeriodWord is "week" or "month", for sentences.
 func (v measureView) PeriodWord() string { return string(v.Measure.Period) }
 
-// measureViews draws the history of the first limit measures.
-func (s *Server) measureViews(ctx context.Context, ms []*badges.Measure, limit int) ([]measureView, error) {
+// measureViews computes the first limit measures over their last periods
+// (at least 2), drawing their history when draw is set. The dashboard
+// shows two periods and no chart: each period read is every week of the
+// counters it spans.
+func (s *Server) measureViews(ctx context.Context, ms []*badges.Measure, limit, periods int, draw bool) ([]measureView, error) {
 	var out []measureView
 	for _, m := range ms[:min(limit, len(ms))] {
-		periods := 8
+		n := periods
 		if m.Period == badges.MeasureMonthly {
-			periods = 6
+			n = max(2, periods/2)
 		}
-		_, points, err := s.svc.Measures.History(ctx, m.ID, periods)
+		_, points, err := s.svc.Measures.History(ctx, m.ID, n)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, measureView{Measure: m, Latest: points[len(points)-1], Chart: s.measureChart(m, points)})
+		v := measureView{Measure: m, Latest: points[len(points)-1], Previous: points[len(points)-2]}
+		if draw {
+			v.Chart = s.measureChart(m, points)
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }
