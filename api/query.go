@@ -57,6 +57,8 @@ func queryParams() map[string][]string {
 
 		"GET /admin/c/:issuer":               {"cohort"},
 		"GET /admin/c/:issuer/quiet-members": {"cursor", "from", "cohort"},
+		"GET /admin/c/:issuer/nominations":   {"status"},
+		"GET /admin/c/:issuer/spotlight":     {"q"},
 	}
 }
 

@@ -219,6 +219,14 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer/jobs/:job/result.csv", s.handleJobResult, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		// Dashboard, nominations, spotlight, cohorts, outcomes and measures (admindashboard*.go … adminmeasure*.go).
 		{get, "/admin/c/:issuer/quiet-members", s.handleQuietPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/nominations", s.handleNominationsPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/nominations/:nomination", s.handleNominationPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/nominations/:nomination/approve", s.handleNominationDecision(true), consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/nominations/:nomination/decline", s.handleNominationDecision(false), consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/spotlight", s.handleSpotlightPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/spotlight", s.handleSpotlightPin, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/spotlight/remove", s.handleSpotlightRemovePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/spotlight/remove", s.handleSpotlightRemove, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
