@@ -43,7 +43,9 @@ func newNominationWorld(t *testing.T) *nominationWorld {
 // nominationStatus is a nomination's status as the API answers it.
 func (w *nominationWorld) nominationStatus(t *testing.T, id string) (status, reason string) {
 	t.Helper()
-	var list struct{ Items []struct{ ID, Status, Reason string } }
+	var list struct {
+		Items []struct{ ID, Status, Reason string }
+	}
 	w.ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + w.iss + "/nominations"}).want(t, 200).JSON(t, &list)
 	for _, n := range list.Items {
 		if n.ID == id {
