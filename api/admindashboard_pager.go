@@ -17,9 +17,9 @@ type pageSpan struct {
 	First, Next     string // links; "" when there is none
 }
 
-// consoleListOptions reads a console list's cursor and the number of its
+// spanListOptions reads a console list's cursor and the number of its
 // first row (1 without a cursor).
-func consoleListOptions(c echo.Context) (badges.ListOptions, int, error) {
+func spanListOptions(c echo.Context) (badges.ListOptions, int, error) {
 	o := badges.ListOptions{Cursor: c.QueryParam("cursor"), Limit: badges.DefaultPageSize}
 	from := 1
 	if o.Cursor != "" {

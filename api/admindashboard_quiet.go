@@ -32,7 +32,7 @@ func (s *Server) handleQuietPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := visitOf(c)
 	p := quietPage{adminPage: s.adminPageFor(c, v, "Members gone quiet", "dashboard"), Weeks: badges.DefaultQuietWeeks}
-	o, from, err := consoleListOptions(c)
+	o, from, err := spanListOptions(c)
 	if err != nil {
 		return err
 	}

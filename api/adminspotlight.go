@@ -84,13 +84,9 @@ func (s *Server) handleSpotlightPin(c echo.Context) error {
 			return err
 		}
 		if badges.ErrorField(err) == "memberId" {
-			err = &badges.Error{Code: badges.ErrorCode(err), Field: "member", Message: badges.ErrorMessage(err)}
+			err = onField(err, "member")
 		}
-		status := http.StatusBadRequest
-		if badges.ErrorCode(err) == badges.ECONFLICT {
-			status = http.StatusConflict
-		}
-		return s.renderSpotlight(c, status, p, err)
+		return s.renderSpotlight(c, statusOfFormError(err), p, err)
 	}
 	return s.redirectDone(c, v.adminBase()+"/spotlight", "The spotlight is updated.")
 }

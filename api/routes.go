@@ -227,6 +227,14 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/spotlight", s.handleSpotlightPin, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		{get, "/admin/c/:issuer/spotlight/remove", s.handleSpotlightRemovePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/spotlight/remove", s.handleSpotlightRemove, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/cohorts", s.handleCohortsPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/cohorts", s.handleCohortCreatePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/cohorts/:cohort", s.handleCohortPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/cohorts/:cohort", s.handleCohortRename, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/cohorts/:cohort/archive", s.handleCohortArchive, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/cohorts/:cohort/members", s.handleCohortJoinPage, consoleAccess(badges.PermManage), long, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/cohorts/:cohort/members/:member/remove", s.handleCohortLeavePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/cohorts/:cohort/members/:member/remove", s.handleCohortLeaveDone, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
