@@ -46,6 +46,17 @@ var consoleNeeds = map[string]string{
 	"POST /admin/c/:issuer/cohorts/:cohort/members":                "admin",
 	"GET /admin/c/:issuer/cohorts/:cohort/members/:member/remove":  "admin",
 	"POST /admin/c/:issuer/cohorts/:cohort/members/:member/remove": "admin",
+	"GET /admin/c/:issuer/outcomes":                                "viewer",
+	"POST /admin/c/:issuer/outcomes":                               "admin",
+	"GET /admin/c/:issuer/outcomes/:outcome":                       "admin",
+	"POST /admin/c/:issuer/outcomes/:outcome":                      "admin",
+	"POST /admin/c/:issuer/measures":                               "admin",
+	"GET /admin/c/:issuer/measures/:measure":                       "admin",
+	"POST /admin/c/:issuer/measures/:measure":                      "admin",
+	"GET /admin/c/:issuer/measures/:measure/delete":                "admin",
+	"POST /admin/c/:issuer/measures/:measure/delete":               "admin",
+	"GET /admin/c/:issuer/measures/:measure/history":               "viewer",
+	"GET /admin/c/:issuer/export/stats":                            "viewer",
 }
 
 // endsSession are the routes that end the session that calls them; they

@@ -55,12 +55,14 @@ func queryParams() map[string][]string {
 		"GET /api/v1/issuers/:issuer/reviews":       {"status"},
 		"GET /api/v1/issuers/:issuer/reevaluations": paged(),
 
-		"GET /admin/c/:issuer":                 {"cohort"},
-		"GET /admin/c/:issuer/quiet-members":   {"cursor", "from", "cohort"},
-		"GET /admin/c/:issuer/nominations":     {"status"},
-		"GET /admin/c/:issuer/spotlight":       {"q"},
-		"GET /admin/c/:issuer/cohorts":         {"archived"},
-		"GET /admin/c/:issuer/cohorts/:cohort": {"q", "cursor", "from"},
+		"GET /admin/c/:issuer":                           {"cohort"},
+		"GET /admin/c/:issuer/quiet-members":             {"cursor", "from", "cohort"},
+		"GET /admin/c/:issuer/nominations":               {"status"},
+		"GET /admin/c/:issuer/spotlight":                 {"q"},
+		"GET /admin/c/:issuer/cohorts":                   {"archived"},
+		"GET /admin/c/:issuer/cohorts/:cohort":           {"q", "cursor", "from"},
+		"GET /admin/c/:issuer/measures/:measure/history": {"periods", "format"},
+		"GET /admin/c/:issuer/export/stats":              {"weeks", "cohort", "format"},
 	}
 }
 

@@ -235,6 +235,17 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/cohorts/:cohort/members", s.handleCohortJoinPage, consoleAccess(badges.PermManage), long, consoleErrors, compressed, form},
 		{get, "/admin/c/:issuer/cohorts/:cohort/members/:member/remove", s.handleCohortLeavePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/cohorts/:cohort/members/:member/remove", s.handleCohortLeaveDone, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/outcomes", s.handleOutcomesPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/outcomes", s.handleOutcomeCreatePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/outcomes/:outcome", s.handleOutcomeEditPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/outcomes/:outcome", s.handleOutcomeEdit, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/measures", s.handleMeasureCreatePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/measures/:measure", s.handleMeasurePage(false), consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/measures/:measure", s.handleMeasureEdit, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/measures/:measure/delete", s.handleMeasurePage(true), consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/measures/:measure/delete", s.handleMeasureDeleteDone, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/measures/:measure/history", s.handleMeasureHistoryExport, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/export/stats", s.handleStats, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
