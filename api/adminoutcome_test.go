@@ -32,7 +32,9 @@ func TestConsoleOutcomesMeasures(t *testing.T) {
 	// Outcomes: create (a missing name is refused on its field), then archive.
 	admin.post(t, base+"/outcomes", url.Values{"description": {"Kept"}}).wantPage(t, http.StatusBadRequest, "There is a problem", "Kept")
 	admin.post(t, base+"/outcomes", url.Values{"name": {"Newcomers <b>at home</b>"}, "behaviours": {"posted"}}).wantRedirect(t, base+"/outcomes")
-	var outcomes struct{ Items []struct{ ID, Name, Status string } }
+	var outcomes struct {
+		Items []struct{ ID, Name, Status string }
+	}
 	ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + w.issuer + "/outcomes"}).want(t, 200).JSON(t, &outcomes)
 	var created string
 	for _, o := range outcomes.Items {
