@@ -21,6 +21,7 @@ type outcomesPage struct {
 	adminPage
 	Outcomes   []outcomeRow
 	Measures   []measureView
+	More       []*badges.Measure // past outcomeMeasuresDrawn: listed, not drawn
 	Behaviours []badges.Behaviour // the catalogue, for the forms' choices
 	Outcome    outcomeForm        // the new outcome, as typed
 	Measure    measureForm        // the new measure, as typed
@@ -71,8 +72,12 @@ type outcomeForm struct {
 func (f outcomeForm) Has(key string) bool { return slices.Contains(f.Behaviours, key) }
 
 // outcomeMeasureHistory is how many periods the page draws of each
-// measure (half as many months).
-const outcomeMeasureHistory = 12
+// measure (half as many months); outcomeMeasuresDrawn bounds the measures
+// drawn, each history being a read of every week it spans.
+const (
+	outcomeMeasureHistory = 12
+	outcomeMeasuresDrawn  = 12
+)
 
 // handleOutcomesPage lists outcomes and measures.
 func (s *Server) handleOutcomesPage(c echo.Context) error {
@@ -92,9 +97,10 @@ func (s *Server) renderOutcomes(c echo.Context, status int, p outcomesPage, outc
 	if err != nil {
 		return err
 	}
-	if p.Measures, err = s.measureViews(ctx, ms, badges.MaxMeasures, outcomeMeasureHistory, true); err != nil {
+	if p.Measures, err = s.measureViews(ctx, ms, outcomeMeasuresDrawn, outcomeMeasureHistory, true); err != nil {
 		return err
 	}
+	p.More = ms[len(p.Measures):]
 	if p.Choices, err = s.measureChoices(ctx, v.Community.ID, p.Behaviours); err != nil {
 		return err
 	}
