@@ -21,7 +21,7 @@ type outcomesPage struct {
 	adminPage
 	Outcomes   []outcomeRow
 	Measures   []measureView
-	More       []*badges.Measure // past outcomeMeasuresDrawn: listed, not drawn
+	More       []*badges.Measure  // past outcomeMeasuresDrawn: listed, not drawn
 	Behaviours []badges.Behaviour // the catalogue, for the forms' choices
 	Outcome    outcomeForm        // the new outcome, as typed
 	Measure    measureForm        // the new measure, as typed
