@@ -155,9 +155,30 @@ func (s *Server) handleConsoleError(c echo.Context, p Problem) error {
 	if v == nil {
 		v, _ = s.consoleVisit(c)
 	}
+	if id := c.Param("issuer"); v != nil && v.Community == nil && id != "" && v.Account.Can(id, badges.PermView) {
+		// Inside a community the visitor may open, the page keeps its
+		// navigation, whatever went wrong.
+		v.Community, _ = s.svc.Issuers.Profile(c.Request().Context(), id)
+	}
+	title := consoleErrorTitles[p.Status]
+	if title == "" {
+		title = "Something went wrong"
+	}
 	data := consoleErrorPage{Problem: p}
-	data.adminPage = s.adminPageFor(c, v, p.Title, "")
+	data.adminPage = s.adminPageFor(c, v, title, "")
 	return s.renderAdmin(c, p.Status, "error", data)
+}
+
+// consoleErrorTitles head the console's error pages, in its own words.
+var consoleErrorTitles = map[int]string{
+	http.StatusBadRequest:            "There is a problem",
+	http.StatusForbidden:             "You cannot do this here",
+	http.StatusNotFound:              "Page not found",
+	http.StatusMethodNotAllowed:      "Page not found",
+	http.StatusConflict:              "That clashes with something",
+	http.StatusRequestEntityTooLarge: "That is too large",
+	http.StatusTooManyRequests:       "Too many attempts",
+	http.StatusServiceUnavailable:    "Laurel is busy",
 }
 
 type consoleErrorPage struct {

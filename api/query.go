@@ -35,6 +35,9 @@ func queryParams() map[string][]string {
 		"GET /verify":                         {"credential", "email"},
 		"GET /admin/login":                    {"next"},
 		"POST /api/v1/verify":                 {"email"},
+		"GET /admin/c/:issuer/badges":         {"status", "q", "cursor"},
+		"GET /admin/c/:issuer/badges/preview": {"badge"},
+		"GET /admin/c/:issuer/badges/art.svg": {"name"},
 
 		"GET /api/v1/issuers":                         paged(),
 		"GET /api/v1/issuers/:issuer/achievements":    paged("status"),

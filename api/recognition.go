@@ -16,6 +16,7 @@ type (
 		ChangeBehaviour(ctx context.Context, issuerID, key string, p badges.BehaviourPatch, now time.Time) (*badges.Behaviour, error)
 		SetRule(ctx context.Context, achievementID string, r *badges.Rule) (*badges.Achievement, error)
 		Rule(ctx context.Context, achievementID string) (*badges.Rule, error)
+		RulesOf(ctx context.Context, issuerID string) (map[string]*badges.Rule, error)
 	}
 	// Recognition records activity and endorsements, and reports progress
 	// and counters.

@@ -267,6 +267,8 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
+
+	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,

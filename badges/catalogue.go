@@ -111,6 +111,12 @@ func (c *Catalogue) Rule(ctx context.Context, achievementID string) (*Rule, erro
 	return r, nil
 }
 
+// RulesOf is every rule of an issuer's achievements, by achievement id:
+// one read for a list that shows which badges a rule awards.
+func (c *Catalogue) RulesOf(ctx context.Context, issuerID string) (map[string]*Rule, error) {
+	return c.rules.Rules(ctx, issuerID)
+}
+
 // checkRule checks a rule for an achievement against the community: its
 // behaviours and prerequisites exist, and no achievement requires itself.
 func (c *Catalogue) checkRule(ctx context.Context, ach *Achievement, r *Rule) error {

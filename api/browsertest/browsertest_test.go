@@ -2,16 +2,21 @@ package browsertest
 
 import (
 	"bytes"
+	"fmt"
+	"html"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/skip2/go-qrcode"
 )
@@ -246,4 +251,220 @@ func testPNG(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// formPage is a form with every kind of field, a live echo of the events
+// its fields dispatch, a link and a button that fetches without navigating.
+const formPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Form</title></head><body>
+<h1>Form</h1>
+<form id="f" method="post" action="/submit" enctype="multipart/form-data">
+<label for="name">Name</label> <input id="name" name="name">
+<label for="bio">Bio</label> <textarea id="bio" name="bio"></textarea>
+<label for="size">Size</label> <select id="size" name="size"><option value="s">Small</option><option value="l">Large</option></select>
+<label for="ok">OK</label> <input id="ok" name="ok" type="checkbox" value="yes">
+<label for="file">File</label> <input id="file" name="file" type="file" multiple>
+<button id="send" name="via" value="button" type="submit">Send</button>
+</form>
+<a id="next" href="/next">Next</a>
+<button id="fetch" type="button">Fetch</button>
+<p id="events"></p><p id="out"></p>
+<script>
+const events = document.getElementById("events");
+for (const e of ["input", "change"]) {
+	document.addEventListener(e, ev => { events.textContent += ev.target.id + ":" + e + " "; });
+}
+document.getElementById("fetch").addEventListener("click", async () => {
+	const r = await fetch("/slow");
+	document.getElementById("out").textContent = await r.text();
+});
+setTimeout(() => { document.body.dataset.late = "yes"; }, 300);
+</script>
+</body></html>`
+
+// driveServer serves formPage and what its actions reach: /submit echoes
+// the form, /login sets a cookie and redirects to /whoami, which shows it.
+func driveServer(t *testing.T) *httptest.Server {
+	mux := http.NewServeMux()
+	page := func(w http.ResponseWriter, title, body string) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s</title></head><body><h1>%s</h1>%s</body></html>`, title, title, body)
+	}
+	mux.HandleFunc("GET /form", func(w http.ResponseWriter, r *http.Request) { page(w, "Form", "") })
+	mux.HandleFunc("GET /form/{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, formPage)
+	})
+	mux.HandleFunc("GET /next", func(w http.ResponseWriter, r *http.Request) { page(w, "Next", "") })
+	mux.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(200 * time.Millisecond)
+		io.WriteString(w, "fetched")
+	})
+	mux.HandleFunc("POST /submit", func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var files []string
+		for _, fh := range r.MultipartForm.File["file"] {
+			f, _ := fh.Open()
+			b, _ := io.ReadAll(f)
+			f.Close()
+			files = append(files, fh.Filename+"="+string(b))
+		}
+		got := fmt.Sprintf("name=%s bio=%q size=%s ok=%s via=%s files=%s", r.FormValue("name"), r.FormValue("bio"),
+			r.FormValue("size"), r.FormValue("ok"), r.FormValue("via"), strings.Join(files, ","))
+		page(w, "Sent", `<p id="got">`+html.EscapeString(got)+`</p>`)
+	})
+	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "session", Value: "s3cret", Path: "/", HttpOnly: true})
+		http.Redirect(w, r, "/whoami", http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
+		page(w, "Login", `<form method="post" action="/login"><button id="in" type="submit">Sign in</button></form>`)
+	})
+	mux.HandleFunc("GET /whoami", func(w http.ResponseWriter, r *http.Request) {
+		who := "nobody"
+		if c, err := r.Cookie("session"); err == nil {
+			who = c.Value
+		}
+		page(w, "Who", `<p id="who">`+html.EscapeString(who)+`</p>`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestDrive fills and submits forms, follows links and redirects, waits
+// for requests that do not navigate, and shares cookies between tabs.
+func TestDrive(t *testing.T) {
+	srv := driveServer(t)
+	b := New(t)
+
+	t.Run("fill, check, upload and submit", func(t *testing.T) {
+		upload := filepath.Join(t.TempDir(), "members.csv")
+		if err := os.WriteFile(upload, []byte("email"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, how := range []string{"click", "submit"} {
+			tab := b.Open(t, srv.URL+"/form/", 1280, 800)
+			tab.Fill(t, "#name", `Ada "<Lovelace>"`)
+			tab.Fill(t, "#bio", "line one\nline two")
+			tab.Fill(t, "#size", "l")
+			tab.Check(t, "#ok", true)
+			tab.Check(t, "#ok", true) // already ticked: no second event
+			tab.Upload(t, "#file", upload)
+			if got, want := tab.Text(t, "#events"), "name:input name:change bio:input bio:change size:input size:change ok:input ok:change file:input file:change"; got != want {
+				t.Errorf("%s: events = %q, want %q", how, got, want)
+			}
+			if how == "click" {
+				tab.Click(t, "#send")
+			} else {
+				tab.Submit(t, "#send")
+			}
+			want := `name=Ada "<Lovelace>" bio="line one\r\nline two" size=l ok=yes via=button files=members.csv=email`
+			if got := tab.Text(t, "#got"); got != want {
+				t.Errorf("%s: the server got %q, want %q", how, got, want)
+			}
+			if got := tab.URL(t); got != srv.URL+"/submit" {
+				t.Errorf("%s: URL = %q after submitting", how, got)
+			}
+			tab.WantNoProblems(t)
+		}
+	})
+
+	t.Run("unchecking and submitting the form itself", func(t *testing.T) {
+		tab := b.Open(t, srv.URL+"/form/", 390, 844)
+		tab.Check(t, "#ok", true)
+		tab.Check(t, "#ok", false)
+		tab.Submit(t, "#f")
+		if got := tab.Text(t, "#got"); got != `name= bio="" size=s ok= via= files=` {
+			t.Errorf("the server got %q", got)
+		}
+	})
+
+	t.Run("links, fetches and Go", func(t *testing.T) {
+		tab := b.Open(t, srv.URL+"/form/", 1280, 800)
+		tab.Click(t, "#fetch") // no navigation: waits for the fetch
+		if got := tab.Text(t, "#out"); got != "fetched" {
+			t.Errorf("after clicking Fetch, #out = %q", got)
+		}
+		tab.Click(t, "#next")
+		if got := tab.URL(t); got != srv.URL+"/next" {
+			t.Errorf("URL after the link = %q", got)
+		}
+		tab.Go(t, srv.URL+"/form/")
+		if got := tab.Text(t, "h1"); got != "Form" {
+			t.Errorf("h1 after Go = %q", got)
+		}
+		tab.WaitFor(t, `document.body.dataset.late === "yes"`, 5*time.Second)
+		tab.WantNoProblems(t)
+	})
+
+	t.Run("tabs share cookies", func(t *testing.T) {
+		login := b.Open(t, srv.URL+"/login", 1280, 800)
+		login.Click(t, "#in")
+		if got := login.Text(t, "#who"); got != "s3cret" {
+			t.Fatalf("after the redirect, the signing-in tab is %q", got)
+		}
+		other := b.Open(t, srv.URL+"/whoami", 390, 844)
+		if got := other.Text(t, "#who"); got != "s3cret" {
+			t.Errorf("another tab of the browser is %q, want the cookie's s3cret", got)
+		}
+		fresh := New(t).Open(t, srv.URL+"/whoami", 390, 844)
+		if got := fresh.Text(t, "#who"); got != "nobody" {
+			t.Errorf("another browser is %q, want nobody", got)
+		}
+	})
+
+	t.Run("failures name what failed", func(t *testing.T) {
+		tab := b.Open(t, srv.URL+"/form/", 1280, 800)
+		for _, tc := range []struct {
+			name string
+			do   func(t testing.TB)
+			want string
+		}{
+			{"WaitFor timeout", func(t testing.TB) { tab.WaitFor(t, `window.never === 1`, 300*time.Millisecond) }, "still false after 300ms: window.never === 1"},
+			{"Fill a checkbox", func(t testing.TB) { tab.Fill(t, "#ok", "x") }, `fill "#ok": the element is no text field`},
+			{"Fill an unknown option", func(t testing.TB) { tab.Fill(t, "#size", "xl") }, `the select has no option of value "xl"`},
+			{"Check a text field", func(t testing.TB) { tab.Check(t, "#name", true) }, `check "#name": the element is no checkbox`},
+			{"Click nothing", func(t testing.TB) { tab.Click(t, "#missing") }, `no element matches "#missing"`},
+			{"Submit outside a form", func(t testing.TB) { tab.Submit(t, "#next") }, "the element is in no form"},
+			{"Upload to a text field", func(t testing.TB) { tab.Upload(t, "#name", "x.csv") }, "the element is no file input"},
+		} {
+			if got := fatalOf(t, tc.do); !strings.Contains(got, tc.want) {
+				t.Errorf("%s: the test failed with %q, want it to contain %q", tc.name, got, tc.want)
+			}
+		}
+	})
+}
+
+// fatalRecorder is a testing.TB whose Fatal stops only the goroutine,
+// keeping the message.
+type fatalRecorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+func (r *fatalRecorder) Fatal(args ...any) {
+	r.msg = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+
+// fatalOf runs do and returns the message it failed the test with ("" if
+// it did not).
+func fatalOf(t *testing.T, do func(t testing.TB)) string {
+	r := &fatalRecorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		do(r)
+	}()
+	<-done
+	return r.msg
 }

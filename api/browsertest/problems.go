@@ -38,6 +38,9 @@ func (tb *Tab) record(ev any) {
 		}
 		tb.requests[ev.RequestID] = string(ev.Type) + " " + ev.Request.Method + " " + ev.Request.URL
 		tb.pending[ev.RequestID] = true
+		if ev.Type == network.ResourceTypeDocument {
+			tb.docs++
+		}
 	case *network.EventResponseReceived:
 		if ev.Response.Status >= 400 && !tb.reported[ev.RequestID] {
 			tb.reported[ev.RequestID] = true

@@ -37,6 +37,7 @@ type Tab struct {
 	requests map[network.RequestID]string // "Type METHOD URL" of each request
 	pending  map[network.RequestID]bool   // requests not finished yet
 	reported map[network.RequestID]bool   // requests already in reports
+	docs     int                          // documents requested so far
 }
 
 // ColorScheme is a value of the prefers-color-scheme media feature.
@@ -160,4 +161,12 @@ func (tb *Tab) pendingRequests() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// documentRequests counts the documents the tab requested so far (each
+// redirect counting again).
+func (tb *Tab) documentRequests() int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return tb.docs
 }

@@ -202,6 +202,9 @@ func seedDemo(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer
 	if err := seedDemoMeasures(ctx, l.Measures, p.ID, ids); err != nil {
 		return err
 	}
+	if err := seedDemoNominations(ctx, l.Nominations, p.ID, members, ids); err != nil {
+		return err
+	}
 	if err := l.Spotlight.SetPin(ctx, p.ID, &badges.Pin{MemberID: members[0].ID, Note: "Started the newcomers' evenings and mentors three members."}); err != nil {
 		return err
 	}
@@ -215,6 +218,38 @@ func seedDemo(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer
 	fmt.Fprintf(out, "Demo community created: %s/issuers/%s (%d members, %d activities, %d badges awarded in %.1fs)\n",
 		baseURL, p.ID, len(members), len(acts), issued, time.Since(start).Seconds())
 	fmt.Fprintf(out, "Demo member profile: %s/members/%s\n", baseURL, members[0].Slug)
+	return nil
+}
+
+// demoNominations are what the demo community's first member, a leader,
+// proposes for a manager to decide: a badge (by index) and a note.
+var demoNominations = []struct {
+	badge int
+	note  string
+}{
+	{6, "Has quietly helped three newcomers through their first project; a natural mentor."},
+	{5, "Ran two lunchtime sessions on testing that people still talk about."},
+	{7, "Coordinates the documentation sprint and keeps everyone moving."},
+}
+
+// seedDemoNominations leaves nominations waiting for a decision, each for
+// the next member who does not hold the badge yet, so that the console's
+// queue has work in it.
+func seedDemoNominations(ctx context.Context, nominations *badges.Nominations, issuerID string, members []*badges.Member, badgeIDs []string) error {
+	next := 1
+	for _, d := range demoNominations {
+		for ; next < len(members); next++ {
+			_, err := nominations.Nominate(ctx, issuerID, badges.NominateInput{NominatorID: members[0].ID,
+				MemberID: members[next].ID, AchievementID: badgeIDs[d.badge], Note: d.note})
+			if err == nil {
+				next++
+				break
+			}
+			if code := badges.ErrorCode(err); code != badges.EINVALID && code != badges.ECONFLICT {
+				return fmt.Errorf("demo nomination: %w", err)
+			}
+		}
+	}
 	return nil
 }
 

@@ -510,6 +510,11 @@ func TestMain_Demo(t *testing.T) {
 	}
 	checkDemoAwards(t, c1, match[1], profile)
 	checkDemoInsights(t, c1, match[1])
+	// Nominations wait for a manager's decision in the console.
+	issuerPath := "/api/v1" + strings.TrimPrefix(match[1], m1.URL())
+	if n := total(t, c1.json(t, "GET", issuerPath+"/nominations?status=pending", nil, http.StatusOK)); n != len(demoNominations) {
+		t.Errorf("pending demo nominations = %d, want %d", n, len(demoNominations))
+	}
 	if err := m1.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
