@@ -14,7 +14,6 @@ import (
 // as a table, and the page it leads to.
 type chartView struct {
 	Title, Link, LinkText string
-	Wide                  bool // spans the whole row
 	SVG                   template.HTML
 	Table                 chart.Table
 }
@@ -43,7 +42,7 @@ func (d *dashboardData) charts(base string) []chartView {
 	quiet := chart.Stat{Title: "Members gone quiet", Description: "Members who were active and have done nothing for 4 weeks.",
 		Value: float64(d.quiet), Of: float64(d.members), Unit: "members gone quiet", OfUnit: "members"}
 	return []chartView{
-		{Title: activity.Title, Link: base + "/activity", LinkText: "Activity", Wide: true, SVG: activity.SVG(), Table: activity.Table()},
+		{Title: activity.Title, Link: base + "/activity", LinkText: "Activity", SVG: activity.SVG(), Table: activity.Table()},
 		{Title: activeLine.Title, Link: base + "/members", LinkText: "Members", SVG: activeLine.SVG(), Table: activeLine.Table()},
 		{Title: awardBars.Title, Link: base + "/awards", LinkText: "Awards", SVG: awardBars.SVG(), Table: awardBars.Table()},
 		{Title: funnel.Title, Link: base + "/badges", LinkText: "Badges", SVG: funnel.SVG(), Table: funnel.Table()},

@@ -37,6 +37,14 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "badge-edit", path: c + "/badges/" + w.badge + "/edit"},
 		{name: "badge-image", path: c + "/badges/" + w.badge + "/image"},
 		{name: "badge-archive", path: c + "/badges/" + w.badge + "/archive"},
+		{name: "quiet-members", path: c + "/quiet-members"},
+		{name: "nominations", path: c + "/nominations"},
+		{name: "nomination", path: c + "/nominations/" + w.nomination},
+		{name: "spotlight", path: c + "/spotlight"},
+		{name: "cohorts", path: c + "/cohorts"},
+		{name: "cohort", path: c + "/cohorts/" + w.cohort},
+		{name: "outcomes", path: c + "/outcomes"},
+		{name: "measure", path: c + "/measures/" + w.measure},
 	}
 }
 
@@ -48,6 +56,10 @@ type consoleWorld struct {
 	base, issuer, badge string
 	passwordPath        string // the set-password link, without the base
 	email, password     string
+	members             []string // Ada's and Grace's ids
+	// What the dashboard, nominations, cohorts and measures pages show
+	// (console_browser_dash_test.go).
+	nomination, cohort, measure string
 }
 
 func newConsoleWorld(t *testing.T) *consoleWorld {
@@ -76,7 +88,9 @@ func newConsoleWorld(t *testing.T) *consoleWorld {
 	} {
 		member := str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", who, http.StatusCreated), "id")
 		c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/awards", map[string]any{"achievementId": w.badge, "memberId": member}, http.StatusCreated)
+		w.members = append(w.members, member)
 	}
+	w.recognition(t, c)
 	return w
 }
 
