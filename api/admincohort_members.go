@@ -152,7 +152,7 @@ func (s *Server) joinEmails(c echo.Context, co *badges.Cohort, pasted string) er
 	}
 	if len(emails) == 0 {
 		return s.renderCohort(c, http.StatusBadRequest, cohortPage{Emails: pasted},
-			badges.FieldErrorf("emails", "Paste at least one e-mail address, one a line."))
+			badges.FieldErrorf("emails", "Paste at least one e-mail address, one on each line."))
 	}
 	if len(emails) > badges.MaxCohortJoin {
 		return s.renderCohort(c, http.StatusBadRequest, cohortPage{Emails: pasted},
@@ -180,6 +180,9 @@ func (s *Server) joinEmails(c echo.Context, co *badges.Cohort, pasted string) er
 		}
 	}
 	msg := thousands(joined) + " members are in " + co.Name + " now."
+	if joined == 1 {
+		msg = "1 member is in " + co.Name + " now."
+	}
 	if len(rejected) == 0 {
 		return s.redirectDone(c, cohortPath(co), msg)
 	}
