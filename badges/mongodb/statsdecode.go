@@ -49,7 +49,7 @@ func (d *weekDoc) UnmarshalBSON(data []byte) error {
 // with a zero byte, then the number (4 bytes for an int32, 8 for an int64
 // or a double), all of them bounds-checked.
 func countsOf(v bson.RawValue) (map[string]int, error) {
-	if v.Type == bsontype.Null {
+	if v.Type == bson.TypeNull {
 		return nil, nil
 	}
 	doc, ok := v.DocumentOK()
@@ -81,11 +81,11 @@ func countsOf(v bson.RawValue) (map[string]int, error) {
 // numberAt reads the number of BSON type t at the start of b, and its size.
 func numberAt(b []byte, t bsontype.Type) (n, size int, err error) {
 	switch {
-	case t == bsontype.Int32 && len(b) >= 4:
+	case t == bson.TypeInt32 && len(b) >= 4:
 		return int(int32(binary.LittleEndian.Uint32(b))), 4, nil
-	case t == bsontype.Int64 && len(b) >= 8:
+	case t == bson.TypeInt64 && len(b) >= 8:
 		return int(int64(binary.LittleEndian.Uint64(b))), 8, nil
-	case t == bsontype.Double && len(b) >= 8:
+	case t == bson.TypeDouble && len(b) >= 8:
 		return int(math.Float64frombits(binary.LittleEndian.Uint64(b))), 8, nil
 	}
 	return 0, 0, fmt.Errorf("a %s of %d bytes, not a number", t, len(b))
@@ -93,7 +93,7 @@ func numberAt(b []byte, t bsontype.Type) (n, size int, err error) {
 
 // stringsOf reads an array of strings; null is none.
 func stringsOf(v bson.RawValue) ([]string, error) {
-	if v.Type == bsontype.Null {
+	if v.Type == bson.TypeNull {
 		return nil, nil
 	}
 	arr, ok := v.ArrayOK()
