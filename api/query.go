@@ -60,9 +60,17 @@ func queryParams() map[string][]string {
 		"GET /api/v1/issuers/:issuer/reviews":       {"status"},
 		"GET /api/v1/issuers/:issuer/reevaluations": paged(),
 
-		"GET /admin/c/:issuer/awards":       paged("member", "achievement", "status", "from", "to", "start"),
-		"GET /admin/c/:issuer/awards/new":   {"q", "member", "achievement"},
-		"GET /admin/c/:issuer/activity/new": {"q", "member"},
+		"GET /admin/c/:issuer/awards":                    paged("member", "achievement", "status", "from", "to", "start"),
+		"GET /admin/c/:issuer/awards/new":                {"q", "member", "achievement"},
+		"GET /admin/c/:issuer/activity/new":              {"q", "member"},
+		"GET /admin/c/:issuer":                           {"cohort"},
+		"GET /admin/c/:issuer/quiet-members":             {"cursor", "from", "cohort"},
+		"GET /admin/c/:issuer/nominations":               {"status"},
+		"GET /admin/c/:issuer/spotlight":                 {"q"},
+		"GET /admin/c/:issuer/cohorts":                   {"archived"},
+		"GET /admin/c/:issuer/cohorts/:cohort":           {"q", "cursor", "from"},
+		"GET /admin/c/:issuer/measures/:measure/history": {"periods", "format"},
+		"GET /admin/c/:issuer/export/stats":              {"weeks", "cohort", "format"},
 	}
 }
 

@@ -111,11 +111,20 @@ func quietMembers(ws []WeekStats, quiet int) []QuietMember {
 			q.Activities += n
 		}
 	}
-	out := make([]QuietMember, 0, len(byID))
-	for _, q := range byID {
-		out = append(out, *q)
+	// Each member's key is made once: thousands of members are sorted.
+	type keyed struct {
+		key string
+		q   QuietMember
 	}
-	slices.SortFunc(out, func(a, b QuietMember) int { return strings.Compare(quietKey(a), quietKey(b)) })
+	ks := make([]keyed, 0, len(byID))
+	for _, q := range byID {
+		ks = append(ks, keyed{quietKey(*q), *q})
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	out := make([]QuietMember, len(ks))
+	for i, k := range ks {
+		out[i] = k.q
+	}
 	return out
 }
 

@@ -62,6 +62,14 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "activity-form", path: c + "/activity/new?member=" + w.ada},
 		{name: "activity-import", path: c + "/activity/import"},
 		{name: "activity-void", path: c + "/activity/" + url.PathEscape(w.activity) + "/void"},
+		{name: "quiet-members", path: c + "/quiet-members"},
+		{name: "nominations", path: c + "/nominations"},
+		{name: "nomination", path: c + "/nominations/" + w.nomination},
+		{name: "spotlight", path: c + "/spotlight"},
+		{name: "cohorts", path: c + "/cohorts"},
+		{name: "cohort", path: c + "/cohorts/" + w.cohort},
+		{name: "outcomes", path: c + "/outcomes"},
+		{name: "measure", path: c + "/measures/" + w.measure},
 	}
 }
 
@@ -77,6 +85,10 @@ type consoleWorld struct {
 	// Ada, her credential and an activity of hers, for the pages of awards
 	// and activity.
 	ada, adaCredential, activity string
+	members                      []string // Ada's and Grace's ids
+	// What the dashboard, nominations, cohorts and measures pages show
+	// (console_browser_dash_test.go).
+	nomination, cohort, measure string
 }
 
 func newConsoleWorld(t *testing.T) *consoleWorld {
@@ -108,10 +120,12 @@ func newConsoleWorld(t *testing.T) *consoleWorld {
 		if w.ada == "" {
 			w.ada, w.adaCredential = member, cred
 		}
+		w.members = append(w.members, member)
 	}
 	rec := c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/activities", map[string]any{"memberId": w.ada, "behaviour": "hosted-session",
 		"at": time.Now().Add(-48 * time.Hour).UTC().Format(time.RFC3339), "narrative": "Generics deep dive.", "sourceEventId": "meetup-42"}, http.StatusOK)
 	w.activity = str(t, rec["results"].([]any)[0].(map[string]any), "id")
+	w.recognition(t, c)
 	return w
 }
 
