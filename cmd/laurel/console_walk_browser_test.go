@@ -89,13 +89,20 @@ func TestBrowser_ConsoleWalk(t *testing.T) {
 		t.Errorf("the API lists %d revoked credentials of %s, want the one revoked: %v", n, name, revoked)
 	}
 	for _, e := range emails {
-		if n := total(t, api.json(t, "GET", "/api/v1/issuers/"+iss+"/members?email="+url.QueryEscape(e), nil, http.StatusOK)); n != 1 {
+		found := api.json(t, "GET", "/api/v1/issuers/"+iss+"/members?email="+url.QueryEscape(e), nil, http.StatusOK)
+		if n := total(t, found); n != 1 {
 			t.Errorf("the API finds %d members of %s after the import, want 1", n, e)
+			continue
+		}
+		member := str(t, found["items"].([]any)[0].(map[string]any), "id")
+		if n := total(t, api.json(t, "GET", "/api/v1/members/"+member+"/activities", nil, http.StatusOK)); n != 2 {
+			t.Errorf("the API lists %d activities of %s after the import, want 2", n, e)
 		}
 	}
 	approved := api.json(t, "GET", "/api/v1/issuers/"+iss+"/nominations?status=approved", nil, http.StatusOK)
-	if !strings.Contains(fmt.Sprint(approved), nominee) {
-		t.Errorf("the API's approved nominations do not name %s: %v", nominee, approved)
+	items, _ := approved["items"].([]any)
+	if len(items) != 1 || str(t, items[0].(map[string]any), "memberName") != nominee || str(t, items[0].(map[string]any), "credentialId") == "" {
+		t.Errorf("the API's approved nominations are %v, want %s's, with its credential", approved, nominee)
 	}
 }
 
@@ -199,8 +206,8 @@ func (w *walk) buildRule(t *testing.T, badge, name string, wouldEarn *int) {
 // returns the first award's credential id.
 func (w *walk) activateAndSeeAwards(t *testing.T, badge, name string, wouldEarn int) string {
 	t.Helper()
-	w.tab.Click(t, `.breadcrumb a[href$="/badges/`+badge+`"]`)
-	w.tab.Click(t, `.page-head a[href$="/activate"]`)
+	// The rule page of a draft offers its activation.
+	w.tab.Click(t, "#rule-activate")
 	if got := w.tab.Text(t, ".confirm .next-steps"); !strings.Contains(got, "those who meet it now are awarded it") {
 		t.Errorf("the activation's confirmation says %q", got)
 	}
@@ -210,16 +217,13 @@ func (w *walk) activateAndSeeAwards(t *testing.T, badge, name string, wouldEarn 
 	w.tab.Click(t, `section[aria-labelledby="reevaluations"] tbody tr:first-child a`)
 	w.tab.WaitFor(t, `document.querySelector("#reevaluation-progress .job-state.good") !== null`, walkWait)
 	w.shot(t, "reevaluation-done")
-
-	w.nav(t, "/awards")
-	var value string
-	w.tab.Eval(t, `(Array.from(document.querySelectorAll("#f-achievement option")).find(o => o.textContent.trim() === `+
-		strconv.Quote(name)+`) || {}).value || ""`, &value)
-	if value == "" {
-		t.Fatalf("the awards' badge filter does not offer %s", name)
+	// The finished re-evaluation leads to the badge's awards.
+	w.tab.Click(t, "#reevaluation-awards")
+	var selected string
+	w.tab.Eval(t, `(document.querySelector("#f-achievement option:checked") || {}).textContent`, &selected)
+	if strings.TrimSpace(selected) != name {
+		t.Errorf("the awards are filtered to %q, want %s", selected, name)
 	}
-	w.tab.Fill(t, "#f-achievement", value)
-	w.tab.Click(t, ".awards-filter button[type=submit]")
 	// The queued awards are issued in the background: the list is read
 	// again until it holds them all.
 	filtered := w.tab.URL(t)
@@ -362,6 +366,11 @@ func (w *walk) approveNomination(t *testing.T) string {
 		t.Errorf("the approved nominations do not list %s", nominee)
 	}
 	w.shot(t, "nomination-approved")
+	// The approved nomination leads to the credential it issued.
+	w.tab.Click(t, `table.data tbody tr:first-child a[href*="/awards/"]`)
+	if got := w.tab.Text(t, "h1"); !strings.Contains(got, nominee) || !strings.Contains(got, badge) {
+		t.Errorf("the approved nomination's award is %q, want %s's %s", got, nominee, badge)
+	}
 	w.tab.WantNoProblems(t)
 	return nominee
 }
