@@ -197,6 +197,9 @@ func (w *walk) buildRule(t *testing.T, badge, name string, wouldEarn *int) {
 	w.shot(t, "rule-preview")
 	w.tab.Click(t, `#rule-form button[value="save"]`)
 	w.flash(t, "The rule of "+name+" is saved")
+	// The saved rule's page shows who would qualify once it has loaded.
+	w.tab.WaitFor(t, `document.querySelector("#rule-live .rule-count") !== null`, walkWait)
+	w.shot(t, "rule-saved")
 	w.tab.WantNoProblems(t)
 }
 
