@@ -69,8 +69,8 @@ func TestBrowser_ConsoleWalk(t *testing.T) {
 	api := newClient(t, base, adminKey(t, out))
 
 	w.signIn(t)
-	badge, name, wouldEarn := w.createBadge(t)
-	w.buildRule(t, badge, name, &wouldEarn)
+	badge, name := w.createBadge(t)
+	wouldEarn := w.buildRule(t, badge, name)
 	credential := w.activateAndSeeAwards(t, badge, name, wouldEarn)
 	w.revoke(t, credential, name)
 	emails := w.importMembers(t)
@@ -132,8 +132,8 @@ func (w *walk) signIn(t *testing.T) {
 
 // createBadge makes a draft badge through Badges → New badge, watching the
 // public page's preview follow the form. It returns the badge's id and
-// name and a zero count (filled in by buildRule).
-func (w *walk) createBadge(t *testing.T) (badge, name string, zero int) {
+// name.
+func (w *walk) createBadge(t *testing.T) (badge, name string) {
 	t.Helper()
 	name = "Forum Regular"
 	w.nav(t, "/badges")
@@ -154,7 +154,7 @@ func (w *walk) createBadge(t *testing.T) (badge, name string, zero int) {
 		t.Fatalf("creating the badge ends on %s, want its page", w.tab.URL(t))
 	}
 	w.tab.WantNoProblems(t)
-	return badge, name, 0
+	return badge, name
 }
 
 // ruleField is the rule builder's field of the top condition.
@@ -162,9 +162,9 @@ func ruleField(key string) string { return fmt.Sprintf(`[id="f-c.%s"]`, key) }
 
 // buildRule gives the badge a streak rule in the rule builder ("replied"
 // in four weeks in a row, which the demo's most engaged members did),
-// reads the live preview and saves the rule. wouldEarn is the preview's
-// count.
-func (w *walk) buildRule(t *testing.T, badge, name string, wouldEarn *int) {
+// reads the live preview and saves the rule. It returns how many members
+// the preview says would earn the badge.
+func (w *walk) buildRule(t *testing.T, badge, name string) int {
 	t.Helper()
 	w.tab.Click(t, `a[href$="/badges/`+badge+`/rule"]`)
 	if got := w.tab.Text(t, "h1"); got != "Rule of "+name {
@@ -190,7 +190,6 @@ func (w *walk) buildRule(t *testing.T, badge, name string, wouldEarn *int) {
 	if err != nil || n <= 0 {
 		t.Fatalf("the preview says %q members would earn it, want a positive number", count)
 	}
-	*wouldEarn = n
 	if words := w.tab.Text(t, "#rule-live .rule-text"); !strings.Contains(words, "4") || !strings.Contains(words, "week") {
 		t.Errorf("the rule in words is %q", words)
 	}
@@ -201,6 +200,7 @@ func (w *walk) buildRule(t *testing.T, badge, name string, wouldEarn *int) {
 	w.tab.WaitFor(t, `document.querySelector("#rule-live .rule-count") !== null`, walkWait)
 	w.shot(t, "rule-saved")
 	w.tab.WantNoProblems(t)
+	return n
 }
 
 // activateAndSeeAwards activates the badge (its confirmation first),
