@@ -193,3 +193,57 @@ func cloneForm(v url.Values) url.Values {
 	}
 	return out
 }
+
+// garbage are values no form or page expects: too long, NUL and other
+// control bytes, invalid UTF-8, markup, numbers past any bound.
+var garbage = []string{strings.Repeat("x", 70000), strings.Repeat("é", 1500), "a\x00b", "\xff\xfe", "<script>alert(1)</script>", "-1", "99999999999999999999", "1e309", "../../etc", " ", "%00"}
+
+// garbageFields are the names of every field the console's forms and
+// pages read.
+var garbageFields = []string{"name", "description", "criteria", "reason", "step", "archived", "role", "status", "displayName", "email",
+	"externalId", "slug", "m-name", "m-kind", "m-period", "m-target", "m-cohort", "m-behaviours", "m-achievements", "note", "q", "member",
+	"memberId", "achievementId", "behaviour", "at", "quantity", "evidenceUrl", "evidenceName", "narrative", "key", "emails", "op",
+	"c.type", "c.min", "period", "json", "url", "jwtAlg", "accentColor", "level", "tags", "validityDays", "achievementType", "badge",
+	"password", "confirm", "current", "publishReason", "action", "scopes", "publicProfile", "repeatable", "next"}
+
+// TestConsole_GarbageInput sends every console route, as an owner of the
+// community with real ids in the path, each field and query parameter
+// holding garbage: the answer is a page or a clear 4xx, never a 5xx.
+func TestConsole_GarbageInput(t *testing.T) {
+	ts := newTestServer(t)
+	f := newForeignCommunity(t, ts)
+	owner, service := ts.consoleAs(t, badges.RoleOwner, f.iss), ts.consoleAs(t, "", "")
+	for _, rt := range ts.srv.Routes() {
+		if !strings.HasPrefix(rt.Path, "/admin") || endsSession[rt.Method+" "+rt.Path] || strings.Contains(rt.Path, ":token") {
+			continue
+		}
+		c := owner
+		if !strings.Contains(rt.Path, ":issuer") {
+			c = service
+		}
+		path := strings.Replace(rt.Path, ":issuer", f.iss, 1)
+		path = anyParam.ReplaceAllStringFunc(path, func(p string) string {
+			if id, ok := f.ids[p[1:]]; ok {
+				return id
+			}
+			return "aaaaaaaaaaaaaaaaaaaa"
+		})
+		for i, g := range garbage {
+			if rt.Method == http.MethodGet {
+				q := garbageFields[i%len(garbageFields)]
+				c.get(t, path+"?"+url.Values{q: {g}, "from": {g}, "cursor": {g}}.Encode())
+				continue
+			}
+			form := url.Values{}
+			for _, name := range garbageFields {
+				form[name] = []string{g}
+				if i%2 == 1 {
+					form[name] = append(form[name], g)
+				}
+			}
+			if w := c.post(t, path, form); w.Code < 400 && w.Code != http.StatusSeeOther && w.Code != http.StatusOK {
+				t.Errorf("POST %s with %.20q → %d", rt.Path, g, w.Code)
+			}
+		}
+	}
+}
