@@ -74,3 +74,29 @@ func TestConsole_Injection(t *testing.T) {
 		}
 	}
 }
+
+// TestConsole_JobResultFormulas: a job's result file echoes what the
+// rows held; a cell a spreadsheet would read as a formula is written as
+// text.
+func TestConsole_JobResultFormulas(t *testing.T) {
+	f := newAwardsFixture(t)
+	at := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
+	rows := []string{"email,behaviour,at,sourceEventId",
+		`ada@example.org,"=HYPERLINK(""https://evil.example"")",` + at + ",a",
+		`"=1+1@example.org",attended-session,` + at + ",b",
+		`ada@example.org,attended-session,"@SUM(A1)",c`,
+		`ada@example.org,attended-session,` + at + `,"+cmd"`}
+	loc := f.awarder.postFile(t, f.base+"/activity/import", url.Values{}, "file", "formulas.csv", []byte(strings.Join(rows, "\n")+"\n")).wantRedirect(t, f.base+"/jobs/")
+	waitForJob(t, f.awarder, loc)
+	res := f.awarder.get(t, loc+"/result.csv")
+	if res.Code != http.StatusOK {
+		t.Fatalf("result: %d %s", res.Code, res.Body)
+	}
+	for _, line := range strings.Split(res.Body, "\n") {
+		for _, cell := range strings.Split(line, ",") {
+			if cell = strings.TrimPrefix(cell, `"`); cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
+				t.Errorf("the result file has a formula cell %q in %q", cell, line)
+			}
+		}
+	}
+}

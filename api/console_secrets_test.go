@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -55,5 +56,65 @@ func TestConsole_PasswordLinkNotLogged(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "/admin/password/") {
 		t.Fatalf("the access log does not name the page:\n%s", log.String())
+	}
+}
+
+// setCookie is the cookie a response sets under name; it fails the test
+// when there is none.
+func setCookie(t *testing.T, w *page, name string) *http.Cookie {
+	t.Helper()
+	for _, c := range w.Result().Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("no cookie %s is set: %v", name, w.Header()["Set-Cookie"])
+	return nil
+}
+
+// TestConsole_Cookies: on HTTPS the session cookie is __Host-, Secure,
+// HttpOnly and SameSite=Lax, new at each sign-in (a cookie planted
+// before is not the session); the sign-in token's cookie is HttpOnly
+// too; a secret shown once travels in an HttpOnly, Strict cookie that
+// lives minutes and is cleared when read. On plain HTTP elsewhere than
+// the loopback, cookies cannot be Secure and the prefix is not used.
+func TestConsole_Cookies(t *testing.T) {
+	ts := newTestServer(t)
+	a := ts.newAccount(t, "ada@example.org", "", "")
+	c := ts.guest()
+	login := c.get(t, "/admin/login")
+	guest := setCookie(t, login, "laurel-signin")
+	if !guest.HttpOnly || !guest.Secure || guest.SameSite != http.SameSiteLaxMode {
+		t.Errorf("sign-in cookie %+v; want HttpOnly, Secure, Lax", guest)
+	}
+	c.csrf = guest.Value
+	planted := strings.Repeat("P", 43)
+	c.cookies["__Host-laurel-console"] = planted
+	w := c.post(t, "/admin/login", url.Values{"email": {a.Email}, "password": {testPassword}})
+	sess := setCookie(t, w, "__Host-laurel-console")
+	if !sess.HttpOnly || !sess.Secure || sess.SameSite != http.SameSiteLaxMode || sess.Path != "/" || sess.Domain != "" {
+		t.Errorf("session cookie %+v; want __Host-, HttpOnly, Secure, Lax, path /", sess)
+	}
+	if sess.Value == planted || len(sess.Value) != 43 {
+		t.Errorf("the session token %q is not a new one", sess.Value)
+	}
+	m := csrfField.FindStringSubmatch(c.get(t, "/admin/account").Body)
+	if m == nil {
+		t.Fatal("signed in, the account page has no CSRF field")
+	}
+	c.csrf = html.UnescapeString(m[1])
+	made := c.post(t, "/admin/apikeys", url.Values{"name": {"Importer"}, "scopes": {"read"}})
+	once := setCookie(t, made, "laurel-once")
+	if !once.HttpOnly || !once.Secure || once.SameSite != http.SameSiteStrictMode || once.MaxAge <= 0 || once.MaxAge > 600 {
+		t.Errorf("shown-once cookie %+v; want HttpOnly, Secure, Strict, minutes", once)
+	}
+	if cleared := setCookie(t, c.get(t, "/admin/apikeys/created"), "laurel-once"); cleared.MaxAge >= 0 {
+		t.Errorf("the shown-once cookie is not cleared when read: %+v", cleared)
+	}
+
+	plain := newTestServer(t, func(c *api.Config) { c.BaseURL = "http://laurel.example.org" })
+	pc := plain.guest().get(t, "/admin/login")
+	if ck := setCookie(t, pc, "laurel-signin"); ck.Secure || !ck.HttpOnly {
+		t.Errorf("over plain HTTP: %+v; want HttpOnly and not Secure", ck)
 	}
 }
