@@ -3,9 +3,12 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -116,5 +119,38 @@ func TestConsole_Cookies(t *testing.T) {
 	pc := plain.guest().get(t, "/admin/login")
 	if ck := setCookie(t, pc, "laurel-signin"); ck.Secure || !ck.HttpOnly {
 		t.Errorf("over plain HTTP: %+v; want HttpOnly and not Secure", ck)
+	}
+}
+
+// TestConsole_SignInLimitByClient: behind a listed proxy, the sign-in
+// limit counts each client's own address, from X-Forwarded-For: one
+// client's failures do not lock out another behind the same proxy, and
+// a client cannot escape its limit by writing another address itself.
+func TestConsole_SignInLimitByClient(t *testing.T) {
+	ts := newTestServer(t, func(c *api.Config) { c.TrustedProxies = []*net.IPNet{mustCIDR(t, "10.1.0.0/16")} })
+	try := func(client, email string) int {
+		c := ts.guest()
+		c.get(t, "/admin/login")
+		c.csrf = c.cookies["laurel-signin"]
+		form := url.Values{"email": {email}, "password": {"not the password"}, "csrf": {c.csrf}}
+		r := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.RemoteAddr = "10.1.0.1:4000"
+		r.Header.Set("X-Forwarded-For", client)
+		return c.do(t, r).Code
+	}
+	for i := range 30 {
+		if code := try("198.51.100.7", fmt.Sprintf("nobody%d@example.org", i)); code != http.StatusUnauthorized {
+			t.Fatalf("attempt %d → %d, want 401", i+1, code)
+		}
+	}
+	if code := try("198.51.100.7", "nobody-else@example.org"); code != http.StatusTooManyRequests {
+		t.Fatalf("the 31st attempt from one client → %d, want 429", code)
+	}
+	if code := try("203.0.113.9", "nobody-else@example.org"); code != http.StatusUnauthorized {
+		t.Fatalf("another client behind the same proxy → %d, want 401", code)
+	}
+	if code := try("203.0.113.10, 198.51.100.7", "nobody-more@example.org"); code != http.StatusTooManyRequests {
+		t.Fatalf("a client writing another address before its own → %d, want 429", code)
 	}
 }
