@@ -247,3 +247,43 @@ func TestConsole_GarbageInput(t *testing.T) {
 		}
 	}
 }
+
+// TestConsole_GarbageUploads sends every console upload files that are
+// not what it takes: binary, NUL bytes, a header of thousands of
+// columns, an image that is not one, script in an SVG: each is a clear
+// 4xx, or a job that reports its rows, never a 5xx.
+func TestConsole_GarbageUploads(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	badge := mustAchievement(t, ts, iss, nil)["id"].(string)
+	owner := ts.consoleAs(t, badges.RoleOwner, iss)
+	base := "/admin/c/" + iss
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	files := map[string][]byte{
+		"binary.csv":  png,
+		"nul.csv":     []byte("email,displayName\x00\na\x00@example.org,A\x00\n"),
+		"wide.csv":    []byte(strings.Repeat("email,", 20000) + "\n"),
+		"utf16.csv":   []byte("\xff\xfee\x00m\x00a\x00i\x00l\x00\n\x00"),
+		"quotes.csv":  []byte("email,displayName\n\"unterminated,x\n"),
+		"script.svg":  []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect onload="alert(2)"/></svg>`),
+		"html.svg":    []byte(`<html><body onload="alert(1)"></body></html>`),
+		"entity.svg":  []byte(`<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">&b;</svg>`),
+		"empty.png":   {},
+		"trunc.png":   png,
+		"../../x.csv": []byte("email,displayName\n"),
+	}
+	for _, up := range []struct{ path, field string }{
+		{base + "/members/import", "file"}, {base + "/activity/import", "file"}, {base + "/awards/import", "file"},
+		{base + "/badges/" + badge + "/image", "image"}, {base + "/settings/logo", "image"},
+	} {
+		for name, data := range files {
+			w := owner.postFile(t, up.path, url.Values{}, up.field, name, data)
+			if w.Code != http.StatusSeeOther && (w.Code < 400 || w.Code >= 500) {
+				t.Errorf("%s with %s → %d", up.path, name, w.Code)
+			}
+			if strings.HasSuffix(name, ".svg") && w.Code == http.StatusSeeOther && strings.Contains(up.path, "image") {
+				t.Errorf("%s took %s", up.path, name)
+			}
+		}
+	}
+}
