@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/badges"
 )
 
 // lockedBuffer is a log the server and the test share.
@@ -153,4 +154,38 @@ func TestConsole_SignInLimitByClient(t *testing.T) {
 	if code := try("203.0.113.10, 198.51.100.7", "nobody-more@example.org"); code != http.StatusTooManyRequests {
 		t.Fatalf("a client writing another address before its own → %d, want 429", code)
 	}
+}
+
+// TestConsole_EveryFormNeedsCSRF posts to every console route, as an
+// owner, with the community's real ids and a
+// form that would change things, but a missing or wrong CSRF token: each
+// is refused with 403 and nothing changes.
+func TestConsole_EveryFormNeedsCSRF(t *testing.T) {
+	ts := newTestServer(t)
+	f := newForeignCommunity(t, ts)
+	c := ts.consoleAs(t, badges.RoleOwner, f.iss)
+	before := f.snapshot(t)
+	for _, rt := range ts.srv.Routes() {
+		if rt.Method != http.MethodPost || !strings.HasPrefix(rt.Path, "/admin") {
+			continue
+		}
+		path := strings.Replace(rt.Path, ":issuer", f.iss, 1)
+		path = anyParam.ReplaceAllStringFunc(path, func(p string) string {
+			if id, ok := f.ids[p[1:]]; ok {
+				return id
+			}
+			return strings.Repeat("a", 43)
+		})
+		for _, token := range []string{"", strings.Repeat("A", 43), c.csrf + "x"} {
+			form := cloneForm(foreignForm)
+			form.Set("csrf", token)
+			if w := c.post(t, path, form); w.Code != http.StatusForbidden {
+				t.Errorf("POST %s with CSRF token %.10q → %d, want 403", rt.Path, token, w.Code)
+			}
+		}
+	}
+	if after := f.snapshot(t); after != before {
+		t.Fatalf("a form without its CSRF token changed something:\nbefore %s\nafter  %s", before, after)
+	}
+	c.get(t, "/admin/account").wantPage(t, http.StatusOK) // still signed in: sign-out needs the token too
 }
