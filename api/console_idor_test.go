@@ -287,3 +287,19 @@ func TestConsole_GarbageUploads(t *testing.T) {
 		}
 	}
 }
+
+// TestConsole_MarkdownPreviewBounded: the criteria preview renders what a
+// badge could hold; a longer text, built to make Markdown parsing slow,
+// is answered at once, as plain text.
+func TestConsole_MarkdownPreviewBounded(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	admin := ts.consoleAs(t, badges.RoleAdmin, iss)
+	for name, text := range map[string]string{"links": strings.Repeat("[a](", 20000), "quotes": strings.Repeat(">", 80000)} {
+		start := time.Now()
+		w := admin.post(t, "/admin/c/"+iss+"/badges/markdown", url.Values{"criteria": {text}})
+		if took := time.Since(start); took > 3*time.Second || w.Code != http.StatusOK {
+			t.Errorf("%s: a preview of %d bytes → %d after %s", name, len(text), w.Code, took)
+		}
+	}
+}
