@@ -64,18 +64,11 @@ func (s *Server) searchMembers(c echo.Context, q, pick string, keep url.Values) 
 	return out, nil
 }
 
-// communityMember is a member of the visited community, by id: another
-// community's member is not found.
-func (s *Server) communityMember(c echo.Context, id string) (*badges.Member, error) {
+// communityMemberByID is a member of the visited community, by an id a
+// form sent: one that is not an id is not echoed back.
+func (s *Server) communityMemberByID(c echo.Context, id string) (*badges.Member, error) {
 	if !badges.ValidID(id) {
 		return nil, badges.Errorf(badges.ENOTFOUND, "There is no such member.")
 	}
-	m, err := s.svc.Members.Member(c.Request().Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if err := inCommunity(visitOf(c), m.IssuerID, "member"); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return communityThing(c, "member", id, s.svc.Members.Member, memberIssuer)
 }

@@ -261,14 +261,7 @@ func (s *Server) communityBadge(c echo.Context) (*badges.Achievement, error) {
 
 // communityBadgeByID is a badge of the visited community.
 func (s *Server) communityBadgeByID(c echo.Context, id string) (*badges.Achievement, error) {
-	a, err := s.svc.Achievements.Achievement(c.Request().Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if err := inCommunity(visitOf(c), a.IssuerID, "badge"); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return communityThing(c, "badge", id, s.svc.Achievements.Achievement, func(a *badges.Achievement) string { return a.IssuerID })
 }
 
 // badgeReevaluations are a badge's latest re-evaluations, newest first,

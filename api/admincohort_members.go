@@ -222,7 +222,7 @@ func issueLines(is []joinIssue) []string {
 
 // handleCohortLeavePage asks before taking a member out of the cohort.
 func (s *Server) handleCohortLeavePage(c echo.Context) error {
-	m, err := s.pathMemberOf(c)
+	m, err := s.communityMember(c)
 	if err != nil {
 		return err
 	}
@@ -235,7 +235,7 @@ func (s *Server) handleCohortLeaveDone(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.pathMemberOf(c)
+	m, err := s.communityMember(c)
 	if err != nil {
 		return err
 	}
@@ -243,13 +243,4 @@ func (s *Server) handleCohortLeaveDone(c echo.Context) error {
 		return err
 	}
 	return s.redirectDone(c, cohortPath(co), m.DisplayName+" is no longer in "+co.Name+".")
-}
-
-// pathMemberOf is the member the path names, of the visited community.
-func (s *Server) pathMemberOf(c echo.Context) (*badges.Member, error) {
-	m, err := s.svc.Members.Member(c.Request().Context(), c.Param("member"))
-	if err != nil {
-		return nil, err
-	}
-	return m, inCommunity(visitOf(c), m.IssuerID, "member")
 }

@@ -47,14 +47,7 @@ type jobCount struct {
 
 // communityJob is a job of the visited community.
 func (s *Server) communityJob(c echo.Context) (*badges.Job, error) {
-	j, err := s.svc.Jobs.Job(c.Request().Context(), c.Param("job"))
-	if err != nil {
-		return nil, err
-	}
-	if err := inCommunity(visitOf(c), j.IssuerID, "job"); err != nil {
-		return nil, err
-	}
-	return j, nil
+	return communityThing(c, "job", c.Param("job"), s.svc.Jobs.Job, func(j *badges.Job) string { return j.IssuerID })
 }
 
 // handleJobPage shows a job's progress, counts and failed rows; while it

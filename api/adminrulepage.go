@@ -38,11 +38,8 @@ type rulePage struct {
 func (s *Server) rulePageFor(c echo.Context) (*rulePage, *badges.Rule, error) {
 	ctx := c.Request().Context()
 	v := visitOf(c)
-	ach, err := s.svc.Achievements.Achievement(ctx, c.Param("achievement"))
+	ach, err := s.communityBadge(c)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := inCommunity(v, ach.IssuerID, "badge"); err != nil {
 		return nil, nil, err
 	}
 	p := &rulePage{adminPage: s.adminPageFor(c, v, "Rule of "+ach.Name, "badges"), Badge: ach, cohortIDs: map[string]string{}}
