@@ -30,7 +30,7 @@ type badgeListPage struct {
 	Q      string
 	Status string
 	All    int // the community's badges, whatever the filters
-	Pager  badgePager
+	Pager  pager
 }
 
 // badgeRow is one badge in the list.
@@ -46,12 +46,6 @@ type badgeChip struct {
 	Label, URL string
 	N          int
 	Current    bool
-}
-
-// badgePager is what the "pager" part draws: "1–50 of 64" and links.
-type badgePager struct {
-	From, To, Total int
-	First, Next     string
 }
 
 // handleBadgesPage lists the community's badges. A community has tens of
@@ -82,7 +76,7 @@ func (s *Server) handleBadgesPage(c echo.Context) error {
 	if p.Rows, err = s.badgeRows(ctx, v.Community.ID, page.Items); err != nil {
 		return err
 	}
-	p.Pager = listPager(p.Base()+"/badges", url.Values{"status": {status}, "q": {q}}, shown, page, c.QueryParam("cursor"))
+	p.Pager = listPager(listURL(p.Base()+"/badges", url.Values{"status": {status}, "q": {q}}), shown, page)
 	return s.renderAdmin(c, http.StatusOK, "badges", p)
 }
 
@@ -172,40 +166,14 @@ func (s *Server) badgeRule(ctx context.Context, id string) (*badges.Rule, error)
 	return r, err
 }
 
-// listPager is the pager of a list paged by cursor: where the page
-// starts among those shown, and links to the first and the next page.
-func listPager[T any](base string, q url.Values, shown []T, page *badges.Page[T], cursor string) badgePager {
-	p := badgePager{Total: page.Total}
+// listPager is the pager of a page of a list read whole and paged here:
+// where the page starts among those shown says its rows' numbers.
+func listPager[T any](base url.URL, shown []T, page *badges.Page[T]) pager {
 	if len(page.Items) == 0 {
-		return p
+		return pager{Total: page.Total}
 	}
 	start := slices.IndexFunc(shown, func(x T) bool { return any(x) == any(page.Items[0]) })
-	p.From, p.To = start+1, start+len(page.Items)
-	if cursor != "" {
-		p.First = withQuery(base, q)
-	}
-	if page.NextCursor != "" {
-		next := url.Values{"cursor": {page.NextCursor}}
-		for k, vs := range q {
-			next[k] = vs
-		}
-		p.Next = withQuery(base, next)
-	}
-	return p
-}
-
-// withQuery is path with the query's non-empty values.
-func withQuery(path string, q url.Values) string {
-	kept := url.Values{}
-	for k, vs := range q {
-		if len(vs) > 0 && vs[0] != "" {
-			kept.Set(k, vs[0])
-		}
-	}
-	if len(kept) == 0 {
-		return path
-	}
-	return path + "?" + kept.Encode()
+	return newPager(base, "", start+1, len(page.Items), page.Total, page.NextCursor)
 }
 
 type badgeDetailPage struct {

@@ -23,7 +23,7 @@ type cohortPage struct {
 	Cohort   *badges.Cohort
 	Name     string // the new name, as typed
 	Members  []cohortMemberRow
-	Pager    pageSpan
+	Pager    pager
 	Query    string
 	Matches  []*badges.Member
 	Emails   string      // the pasted list, as typed
@@ -101,7 +101,7 @@ func (s *Server) cohortMembersPage(c echo.Context, p *cohortPage) error {
 		}
 		p.Members = append(p.Members, cohortMemberRow{ID: m.ID, Name: m.DisplayName})
 	}
-	p.Pager = spanOf(cohortPath(p.Cohort), url.Values{}, from, len(page.Items), page.Total, page.NextCursor)
+	p.Pager = newPager(url.URL{Path: cohortPath(p.Cohort)}, "from", from, len(page.Items), page.Total, page.NextCursor)
 	return nil
 }
 

@@ -27,7 +27,7 @@ type membersPage struct {
 	Cohort  string       // the cohort chip chosen, by id
 	Cohorts []memberChip // the cohorts to filter by
 	Rows    []memberRow
-	Pager   memberPager
+	Pager   pager
 }
 
 // memberChip is one filter of the list.
@@ -41,35 +41,6 @@ type memberRow struct {
 	*badges.Member
 	Held       int    // badges held: credentials not revoked
 	ProfileURL string // the public profile, only with consent
-}
-
-// memberPager is the pager part's view of a page of a list: "1–50 of
-// 4,210", a link to the first page and one to the next.
-type memberPager struct {
-	From, To, Total int
-	First, Next     string
-}
-
-// newMemberPager places a page of n items that starts after skip others,
-// of total, with next the next page's cursor; base is the list's path
-// with its filters, to which the cursor and offset are added.
-func newMemberPager(base url.URL, skip, n, total int, next string) memberPager {
-	p := memberPager{Total: total}
-	if n > 0 {
-		p.From, p.To = skip+1, skip+n
-	}
-	q := base.Query()
-	if skip > 0 {
-		base.RawQuery = q.Encode()
-		p.First = base.String()
-	}
-	if next != "" {
-		q.Set("cursor", next)
-		q.Set("from", strconv.Itoa(skip+n+1))
-		base.RawQuery = q.Encode()
-		p.Next = base.String()
-	}
-	return p
 }
 
 // memberPageOffset reads the "from" of a paged console list: where the page
@@ -119,7 +90,7 @@ func (s *Server) handleMembersPage(c echo.Context) error {
 	}
 	base := url.URL{Path: p.Base() + "/members"}
 	base.RawQuery = membersQuery(p.Query, p.Cohort).Encode()
-	p.Pager = newMemberPager(base, skip, len(page.Items), page.Total, page.NextCursor)
+	p.Pager = newPager(base, "from", skip+1, len(page.Items), page.Total, page.NextCursor)
 	if c.Request().Header.Get("HX-Target") == "member-results" && c.Request().Header.Get("HX-History-Restore-Request") == "" {
 		return s.renderAdminPart(c, "members", "results", p)
 	}

@@ -23,7 +23,7 @@ type memberDetailPage struct {
 	BadgeTotal int
 	Progress   []memberProgress
 	Activities []activityJSON
-	Pager      memberPager
+	Pager      pager
 	Cohorts    []*badges.Cohort
 }
 
@@ -125,6 +125,6 @@ func (s *Server) memberTimeline(c echo.Context, p *memberDetailPage, skip int) e
 		p.Activities = append(p.Activities, a)
 	}
 	base := url.URL{Path: memberPath(p.Member), Fragment: "activity"}
-	p.Pager = newMemberPager(base, skip, len(page.Items), page.Total, page.NextCursor)
+	p.Pager = newPager(base, "from", skip+1, len(page.Items), page.Total, page.NextCursor)
 	return nil
 }
