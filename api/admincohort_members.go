@@ -61,8 +61,7 @@ func (s *Server) renderCohort(c echo.Context, status int, p cohortPage, failed e
 		return err
 	}
 	if p.Query != "" {
-		found, err := s.svc.Members.Members(ctx, badges.MemberFilter{IssuerID: co.IssuerID, Query: p.Query,
-			ListOptions: badges.ListOptions{Limit: cohortMatches}})
+		found, err := s.findMembers(ctx, co.IssuerID, p.Query, badges.ListOptions{Limit: cohortMatches})
 		if err != nil && !isFormError(err) {
 			return err
 		}

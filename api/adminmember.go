@@ -109,19 +109,6 @@ func membersQuery(q, cohort string) url.Values {
 	return out
 }
 
-// findMembers is the API's member list and search: a whole e-mail
-// address is looked up exactly (GET …/members?email=), anything else is
-// searched in names, e-mail addresses and external ids (?q=).
-func (s *Server) findMembers(ctx context.Context, issuerID, q string, o badges.ListOptions) (*badges.Page[*badges.Member], error) {
-	f := badges.MemberFilter{IssuerID: issuerID, ListOptions: o}
-	if email, err := badges.NormalizeEmail(q); err == nil && q != "" {
-		f.Email = email
-	} else if f.Query, err = badges.CheckQuery(q); err != nil {
-		return nil, err
-	}
-	return s.svc.Members.Members(ctx, f)
-}
-
 // cohortMembers is a page of a cohort's members, as the API's cohort
 // member list pages them.
 func (s *Server) cohortMembers(ctx context.Context, v *visit, cohortID string, o badges.ListOptions) (*badges.Page[*badges.Member], error) {
