@@ -82,22 +82,11 @@ func (s *Server) cohortMembersPage(c echo.Context, p *cohortPage) error {
 	if err != nil {
 		return err
 	}
-	ids, err := s.svc.Cohorts.CohortMembers(ctx, p.Cohort.ID)
+	page, err := s.cohortMembers(ctx, p.Cohort.ID, o)
 	if err != nil {
 		return err
 	}
-	page, err := badges.Paginate(ids, func(id string) string { return id }, o)
-	if err != nil {
-		return err
-	}
-	for _, id := range page.Items {
-		m, err := s.svc.Members.Member(ctx, id)
-		if badges.ErrorCode(err) == badges.ENOTFOUND {
-			continue // removed meanwhile
-		}
-		if err != nil {
-			return err
-		}
+	for _, m := range page.Items {
 		p.Members = append(p.Members, cohortMemberRow{ID: m.ID, Name: m.DisplayName})
 	}
 	p.Pager = newPager(url.URL{Path: cohortPath(p.Cohort)}, "from", from, len(page.Items), page.Total, page.NextCursor)

@@ -78,7 +78,10 @@ func (s *Server) handleMembersPage(c echo.Context) error {
 	o := badges.ListOptions{Limit: membersPerPage, Cursor: c.QueryParam("cursor")}
 	var page *badges.Page[*badges.Member]
 	if p.Cohort != "" {
-		page, err = s.cohortMembers(ctx, v, p.Cohort, o)
+		var co *badges.Cohort
+		if co, err = s.communityCohortByID(c, p.Cohort); err == nil {
+			page, err = s.cohortMembers(ctx, co.ID, o)
+		}
 	} else {
 		page, err = s.findMembers(ctx, v.Community.ID, p.Query, o)
 	}
@@ -111,15 +114,8 @@ func membersQuery(q, cohort string) url.Values {
 
 // cohortMembers is a page of a cohort's members, as the API's cohort
 // member list pages them.
-func (s *Server) cohortMembers(ctx context.Context, v *visit, cohortID string, o badges.ListOptions) (*badges.Page[*badges.Member], error) {
-	co, err := s.svc.Cohorts.Cohort(ctx, cohortID)
-	if err == nil {
-		err = inCommunity(v, co.IssuerID, "cohort")
-	}
-	if err != nil {
-		return nil, err
-	}
-	ids, err := s.svc.Cohorts.CohortMembers(ctx, co.ID)
+func (s *Server) cohortMembers(ctx context.Context, cohortID string, o badges.ListOptions) (*badges.Page[*badges.Member], error) {
+	ids, err := s.svc.Cohorts.CohortMembers(ctx, cohortID)
 	if err != nil {
 		return nil, err
 	}
