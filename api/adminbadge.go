@@ -2,13 +2,11 @@ package api
 
 import (
 	"context"
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -138,23 +136,13 @@ const showcaseReaders = 4
 // read by id each, a few at a time, as a page of 50 would otherwise wait
 // for 50 reads in turn.
 func (s *Server) holderCounts(ctx context.Context, items []*badges.Achievement) ([]int, error) {
-	counts, errs := make([]int, len(items)), make([]error, len(items))
-	slots := make(chan struct{}, showcaseReaders)
-	var wg sync.WaitGroup
-	for i, a := range items {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
-			if err == nil {
-				counts[i] = sc.Earned
-			}
-			errs[i] = err
-		}()
-	}
-	wg.Wait()
-	return counts, errors.Join(errs...)
+	return readEach(items, showcaseReaders, func(a *badges.Achievement) (int, error) {
+		sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
+		if err != nil {
+			return 0, err
+		}
+		return sc.Earned, nil
+	})
 }
 
 // badgeRule is a badge's rule, or nil when it is awarded by hand.

@@ -2,12 +2,10 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -159,19 +157,7 @@ const memberShowcaseReaders = 8
 // (on the embedded engine a read that misses the cache waits for the
 // database, and a page of fifty in turn took most of the page's time).
 func (s *Server) memberRows(ctx context.Context, ms []*badges.Member) ([]memberRow, error) {
-	rows, errs := make([]memberRow, len(ms)), make([]error, len(ms))
-	slots := make(chan struct{}, memberShowcaseReaders)
-	var wg sync.WaitGroup
-	for i, m := range ms {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			rows[i], errs[i] = s.memberRow(ctx, m)
-		}()
-	}
-	wg.Wait()
-	return rows, errors.Join(errs...)
+	return readEach(ms, memberShowcaseReaders, func(m *badges.Member) (memberRow, error) { return s.memberRow(ctx, m) })
 }
 
 // memberRow is a member with the badges they hold: the credentials on
