@@ -112,9 +112,9 @@ func (n ruleNames) leaf(c badges.Condition) string {
 	case c.Peers != nil:
 		return fmt.Sprintf("%s, with at least %s%s", n.behaviour(c.Peers.Behaviour), countOf(c.Peers.Min, "different member", "different members"), within(c.Peers.WithinDays))
 	case c.Holds != nil:
-		return "Holds " + badgeWords(n.badge(c.Holds.Achievement))
+		return "Holds " + badges.BadgePhrase(n.badge(c.Holds.Achievement))
 	case c.Endorsements != nil && c.Endorsements.FromHolders != "":
-		return fmt.Sprintf("Endorsed by at least %s", countOf(c.Endorsements.Min, "holder of ", "holders of ")) + badgeWords(n.badge(c.Endorsements.FromHolders))
+		return fmt.Sprintf("Endorsed by at least %s", countOf(c.Endorsements.Min, "holder of ", "holders of ")) + badges.BadgePhrase(n.badge(c.Endorsements.FromHolders))
 	case c.Endorsements != nil:
 		return "Endorsed by at least " + countOf(c.Endorsements.Min, "different member", "different members")
 	case c.Cohort != nil:
@@ -142,15 +142,4 @@ func within(days int) string {
 		return " in the last day"
 	}
 	return " in the last " + thousands(days) + " days"
-}
-
-// badgeWords names a badge in a sentence: "the Community Host badge".
-func badgeWords(name string) string {
-	switch {
-	case name == "":
-		return "a badge no longer offered"
-	case strings.HasSuffix(strings.ToLower(name), "badge"):
-		return "the " + name
-	}
-	return "the " + name + " badge"
 }
