@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -106,14 +105,7 @@ func safeFileName(name string) string {
 // (its field "file"), bounded by the route's limit: each import form's
 // handler calls it, then sends the manager to the job's page.
 func (s *Server) startJob(c echo.Context, kind badges.JobKind) (*badges.Job, error) {
-	fh, err := c.FormFile("file")
-	if errors.Is(err, http.ErrMissingFile) {
-		return nil, badges.FieldErrorf("file", "Choose a CSV file to upload.")
-	}
-	if err != nil {
-		return nil, s.readFailure(c, err, "upload")
-	}
-	data, err := readUpload(fh, s.bodyLimitOf(c))
+	fh, data, err := s.uploadedFile(c, "file", "Choose a CSV file to upload.")
 	if err != nil {
 		return nil, err
 	}
