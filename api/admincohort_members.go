@@ -91,13 +91,13 @@ func (s *Server) cohortMembersPage(c echo.Context, p *cohortPage) error {
 	if err != nil {
 		return err
 	}
-	names, err := s.memberNames(ctx, p.Cohort.IssuerID, page.Items)
+	found, err := s.membersByID(ctx, p.Cohort.IssuerID, page.Items)
 	if err != nil {
 		return err
 	}
 	for _, id := range page.Items {
-		if name, ok := names[id]; ok { // not when removed meanwhile
-			p.Members = append(p.Members, cohortMemberRow{ID: id, Name: name})
+		if m, ok := found[id]; ok { // not when removed meanwhile
+			p.Members = append(p.Members, cohortMemberRow{ID: id, Name: m.DisplayName})
 		}
 	}
 	p.Pager = spanOf(cohortPath(p.Cohort), url.Values{}, from, len(page.Items), page.Total, page.NextCursor)
@@ -251,26 +251,4 @@ func (s *Server) pathMemberOf(c echo.Context) (*badges.Member, error) {
 		return nil, err
 	}
 	return m, inCommunity(visitOf(c), m.IssuerID, "member")
-}
-
-// memberNames names a page of a community's members in one pass over its
-// member index, rather than reading each (a page of 50 took most of the
-// cohort page's time); while the index is being built, one at a time.
-func (s *Server) memberNames(ctx context.Context, issuerID string, ids []string) (map[string]string, error) {
-	names, err := s.svc.Members.MemberNames(ctx, issuerID, ids)
-	if badges.ErrorCode(err) != badges.EUNAVAILABLE {
-		return names, err
-	}
-	names = make(map[string]string, len(ids))
-	for _, id := range ids {
-		m, err := s.svc.Members.Member(ctx, id)
-		if badges.ErrorCode(err) == badges.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		names[id] = m.DisplayName
-	}
-	return names, nil
 }

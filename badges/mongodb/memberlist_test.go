@@ -15,7 +15,9 @@ import (
 // the list pages after imports, creations, changes and deletions (a
 // whole index chunk of them among others, and members past the first
 // list page of 1,000): every page, total and cursor is the same, at
-// every page size, and another community's members never show.
+// every page size, and another community's members never show. Members
+// read by id from the index (MembersByID, MemberNames) are those read one
+// at a time.
 func TestMemberList_FromIndex(t *testing.T) {
 	ctx := context.Background()
 	s := mongodb.NewMemberService(mongotest.NewDB(t))
@@ -52,8 +54,42 @@ func TestMemberList_FromIndex(t *testing.T) {
 		mustCreateMember(t, s, issuerA, badges.MemberInput{Email: fmt.Sprintf("late%d@example.org", i), DisplayName: "Late"})
 	}
 	wantSameLists(t, s, "after deletions, changes and creations")
+	other := mustCreateMember(t, s, issuerB, badges.MemberInput{Email: "other2@example.org", DisplayName: "Other"})
+	wantSameMembers(t, s, append(all[:300:300], other.ID, "nobodynobodynobody00"))
 	if n := len(pagedIDs(t, s)); n != len(all)-deleted+5 {
 		t.Fatalf("%d members listed after the deletions", n)
+	}
+}
+
+// wantSameMembers reads members by id from the member index and one at a
+// time: the same members, those deleted and another community's left out.
+func wantSameMembers(t *testing.T, s *mongodb.MemberService, ids []string) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := s.MembersByID(ctx, issuerA, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := s.MemberNames(ctx, issuerA, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]*badges.Member{}
+	for _, id := range ids {
+		m, err := s.Member(ctx, id)
+		if badges.ErrorCode(err) == badges.ENOTFOUND || err == nil && m.IssuerID != issuerA {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[id] = m
+		if names[id] != m.DisplayName {
+			t.Fatalf("MemberNames named %s %q, want %q", id, names[id], m.DisplayName)
+		}
+	}
+	if !reflect.DeepEqual(got, want) || len(names) != len(want) {
+		t.Fatalf("from the index %d members (%d names), one at a time %d", len(got), len(names), len(want))
 	}
 }
 
