@@ -82,7 +82,7 @@ func (s *Server) cohortMembersPage(c echo.Context, p *cohortPage) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.cohortMembers(ctx, p.Cohort.ID, o)
+	page, err := s.cohortMembers(ctx, p.Cohort.IssuerID, p.Cohort.ID, o)
 	if err != nil {
 		return err
 	}

@@ -57,33 +57,7 @@ func benchCounters(b *testing.B, ts *testServer, iss string, achs []string, memb
 // request took.
 func BenchmarkConsoleDashboard(b *testing.B) {
 	ts, iss, _, _ := benchCommunity(b)
-	ctx := b.Context()
-	page, err := ts.stores.Members.Members(ctx, badges.MemberFilter{IssuerID: iss, ListOptions: badges.ListOptions{Limit: badges.MaxPageSize}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var ids []string
-	for opts := (badges.ListOptions{Limit: badges.MaxPageSize}); ; {
-		for _, m := range page.Items {
-			ids = append(ids, m.ID)
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		opts.Cursor = page.NextCursor
-		if page, err = ts.stores.Members.Members(ctx, badges.MemberFilter{IssuerID: iss, ListOptions: opts}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	achs, err := ts.stores.Achievements.Achievements(ctx, badges.AchievementFilter{IssuerID: iss})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var achIDs []string
-	for _, a := range achs.Items {
-		achIDs = append(achIDs, a.ID)
-	}
-	benchCounters(b, ts, iss, achIDs, ids)
+	benchCounters(b, ts, iss, benchBadgeIDs(b, ts, iss), benchMemberIDs(b, ts, iss))
 	for _, m := range []string{
 		`{"name":"Regulars","kind":"active-members","period":"week","target":4000}`,
 		`{"name":"Awards a month","kind":"awards","period":"month","target":12000}`,

@@ -199,8 +199,11 @@ type MeasureDeps struct {
 	Store MeasureStore
 	Stats StatsStore
 	// Member reads a member, to name the quiet ones.
-	Member     func(ctx context.Context, id string) (*Member, error)
-	Behaviours func(ctx context.Context, issuerID string) ([]Behaviour, error)
+	Member func(ctx context.Context, id string) (*Member, error)
+	// MemberNames names many of a community's members at once
+	// (MemberService.MemberNames); without it, Member names each.
+	MemberNames func(ctx context.Context, issuerID string, ids []string) (map[string]string, error)
+	Behaviours  func(ctx context.Context, issuerID string) ([]Behaviour, error)
 	// Achievement reads a badge, to check a measure's badges are its
 	// community's.
 	Achievement func(ctx context.Context, id string) (*Achievement, error)

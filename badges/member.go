@@ -64,6 +64,9 @@ type MemberService interface {
 	// MemberNames returns the display names of those of ids that are the
 	// issuer's members, from the community's member index.
 	MemberNames(ctx context.Context, issuerID string, ids []string) (map[string]string, error)
+	// MembersByID returns those of ids that are the issuer's members, by
+	// id, from the community's member index.
+	MembersByID(ctx context.Context, issuerID string, ids []string) (map[string]*Member, error)
 }
 
 const (

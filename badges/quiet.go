@@ -32,8 +32,8 @@ type QuietMember struct {
 // QuietLookbackWeeks before the last weeks weeks and have done nothing
 // since (the current week included), those who went quiet most recently
 // first; with in, only the members it accepts (a cohort's members now).
-// It reads weeks+QuietLookbackWeeks weekly counters and one member per
-// item of the page; a member deleted since is left out of the page.
+// It reads weeks+QuietLookbackWeeks weekly counters and the page's names
+// (quietNames); a member deleted since is left out of the page.
 func (s *Measures) Quiet(ctx context.Context, issuerID string, weeks int, in func(memberID string) bool, o ListOptions) (*Page[QuietMember], error) {
 	if weeks < 1 || weeks > MaxQuietWeeks {
 		return nil, FieldErrorf("weeks", "weeks must be a whole number from 1 to %d", MaxQuietWeeks)
@@ -69,21 +69,50 @@ func (s *Measures) Quiet(ctx context.Context, issuerID string, weeks int, in fun
 		}
 	}
 	end := min(i+o.Limit, len(all))
+	named, err := s.quietNames(ctx, issuerID, all[i:end])
+	if err != nil {
+		return nil, err
+	}
 	for _, q := range all[i:end] {
-		m, err := s.d.Member(ctx, q.MemberID)
-		if ErrorCode(err) == ENOTFOUND {
-			continue
+		name, ok := named[q.MemberID]
+		if !ok {
+			continue // deleted since
 		}
-		if err != nil {
-			return nil, err
-		}
-		q.Name = m.DisplayName
+		q.Name = name
 		page.Items = append(page.Items, q)
 	}
 	if end < len(all) {
 		page.NextCursor = EncodeCursor(quietKey(all[end-1]))
 	}
 	return page, nil
+}
+
+// quietNames names a page of quiet members: in one pass over the
+// community's member index when the service has one (MemberNames) and
+// it is built, otherwise one member at a time. A member deleted since has no name.
+func (s *Measures) quietNames(ctx context.Context, issuerID string, page []QuietMember) (map[string]string, error) {
+	ids := make([]string, len(page))
+	for i, q := range page {
+		ids[i] = q.MemberID
+	}
+	if s.d.MemberNames != nil {
+		names, err := s.d.MemberNames(ctx, issuerID, ids)
+		if ErrorCode(err) != EUNAVAILABLE { // the index is being built: one at a time meanwhile
+			return names, err
+		}
+	}
+	names := make(map[string]string, len(ids))
+	for _, id := range ids {
+		m, err := s.d.Member(ctx, id)
+		if ErrorCode(err) == ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		names[id] = m.DisplayName
+	}
+	return names, nil
 }
 
 // quietMembers finds, in weeks of counters oldest first, the members

@@ -307,6 +307,12 @@ func (s *MemberService) Members(ctx context.Context, f badges.MemberFilter) (*ba
 	case f.Query != "":
 		return s.search(ctx, f)
 	}
+	return s.list(ctx, f) // memberlist.go
+}
+
+// pagedList is the member list read from the list pages, each member by
+// _id: the list while the member index is being built.
+func (s *MemberService) pagedList(ctx context.Context, f badges.MemberFilter) (*badges.Page[*badges.Member], error) {
 	after := ""
 	if f.Cursor != "" {
 		var err error
