@@ -46,7 +46,7 @@ func (b Bars) SVG() template.HTML {
 	y := newAxis(lo, hi, 5, integral, lineBottom, lineTop)
 	c.yAxis(y, lineLeft, lineRight)
 	band := (lineRight - lineLeft) / float64(len(b.Values))
-	every := (len(b.Values) + 7) / 8
+	every := tickEvery(b.Labels, len(b.Values), band*float64(len(b.Values)-1))
 	for i, v := range b.Values {
 		x := lineLeft + float64(i)*band
 		if finite(v) {
