@@ -193,7 +193,7 @@ func legendRows(series []Series) [][]legendItem {
 	var row []legendItem
 	x := lineLeft
 	for i, s := range series {
-		w := 40 + 11*float64(min(utf8.RuneCountInString(s.Name), 40)) // room for the larger text of narrow screens
+		w := 40 + tickEm*float64(min(utf8.RuneCountInString(s.Name), 40)) // room for the larger text of narrow screens
 		if len(row) > 0 && x+w > lineRight {
 			rows, row, x = append(rows, row), nil, lineLeft
 		}
