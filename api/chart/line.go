@@ -22,7 +22,7 @@ type Line struct {
 const (
 	lineLeft, lineRight  = 64.0, width - 88.0 // room on the right for the target's label
 	lineTop, lineBottom  = 16.0, 236.0
-	legendTop, legendRow = 300.0, 30.0 // clear of the period labels at the larger text of narrow screens
+	legendTop, legendRow = 310.0, 32.0 // clear of the period labels at the larger text of narrow screens
 )
 
 // palette is how many series classes chart.css defines (chart-s1…chart-s6),
@@ -65,7 +65,7 @@ func (l Line) SVG() template.HTML {
 	}
 	every := tickEvery(l.XLabels, n, lineRight-lineLeft)
 	for i := 0; i < n; i += every {
-		c.label("chart-tick", x(i), lineBottom+20, "middle", l.xLabel(i))
+		c.label("chart-tick", x(i), lineBottom+tickBelow, "middle", l.xLabel(i))
 	}
 	if hasTarget {
 		ty := y.at(target)

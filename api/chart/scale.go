@@ -104,8 +104,9 @@ func extent(lists ...[]float64) (lo, hi float64, integral, ok bool) {
 // Period labels are drawn at most this large: chart.css and admin.css set
 // charts' text larger on phones, where the drawing is scaled down most.
 const (
-	tickEm  = 24.0 * 0.6 // a character's width at that size, about
-	tickGap = 16.0       // between two labels
+	tickEm    = 26.0 * 0.6 // a character's width at that size, about
+	tickGap   = 16.0       // between two labels
+	tickBelow = 28.0       // from the axis to the labels' baseline: clear of the axis's "0"
 )
 
 // tickEvery is how many periods apart the period labels are drawn, so that
