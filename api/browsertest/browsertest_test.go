@@ -296,6 +296,11 @@ func driveServer(t *testing.T) *httptest.Server {
 		io.WriteString(w, formPage)
 	})
 	mux.HandleFunc("GET /next", func(w http.ResponseWriter, r *http.Request) { page(w, "Next", "") })
+	mux.HandleFunc("GET /leave", func(w http.ResponseWriter, r *http.Request) {
+		page(w, "Leave", `<a id="away" href="/next">Away</a>`)
+	})
+	// /hang answers only when the client goes away.
+	mux.HandleFunc("GET /hang", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 	mux.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(200 * time.Millisecond)
 		io.WriteString(w, "fetched")
@@ -399,6 +404,18 @@ func TestDrive(t *testing.T) {
 		}
 		tab.WaitFor(t, `document.body.dataset.late === "yes"`, 5*time.Second)
 		tab.WantNoProblems(t)
+	})
+
+	t.Run("leaving a page with a request in flight", func(t *testing.T) {
+		tab := b.Open(t, srv.URL+"/leave", 1280, 800)
+		tab.Eval(t, `fetch("/hang"), 0`, nil)
+		tab.Click(t, "#away")
+		if got := tab.Text(t, "h1"); got != "Next" {
+			t.Fatalf("the link led to %q", got)
+		}
+		if p := tab.pendingRequests(); len(p) > 0 {
+			t.Errorf("the next page waits for the request of the page it replaced: %q", p)
+		}
 	})
 
 	t.Run("tabs share cookies", func(t *testing.T) {

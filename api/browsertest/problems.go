@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -37,10 +38,11 @@ func (tb *Tab) record(ev any) {
 			return
 		}
 		tb.requests[ev.RequestID] = string(ev.Type) + " " + ev.Request.Method + " " + ev.Request.URL
-		tb.pending[ev.RequestID] = true
 		if ev.Type == network.ResourceTypeDocument {
 			tb.docs++
+			tb.forgetReplaced(ev.FrameID, ev.LoaderID)
 		}
+		tb.pending[ev.RequestID] = origin{ev.FrameID, ev.LoaderID}
 	case *network.EventResponseReceived:
 		if ev.Response.Status >= 400 && !tb.reported[ev.RequestID] {
 			tb.reported[ev.RequestID] = true
@@ -56,6 +58,24 @@ func (tb *Tab) record(ev any) {
 	case *network.EventLoadingFailed:
 		delete(tb.pending, ev.RequestID)
 		tb.loadingFailed(ev)
+	}
+}
+
+// origin is the frame and the document (its loader) a request came from.
+type origin struct {
+	frame  cdp.FrameID
+	loader cdp.LoaderID
+}
+
+// forgetReplaced stops waiting for the requests of the document a frame
+// is leaving for the one loader loads: the navigation cancels them, and
+// the browser does not always report that (an htmx request in flight when
+// a form is submitted stayed pending for good). tb.mu is held.
+func (tb *Tab) forgetReplaced(frame cdp.FrameID, loader cdp.LoaderID) {
+	for id, o := range tb.pending {
+		if o.frame == frame && o.loader != loader {
+			delete(tb.pending, id)
+		}
 	}
 }
 

@@ -35,7 +35,7 @@ type Tab struct {
 	mu       sync.Mutex
 	reports  []string                     // what the page reported, in order
 	requests map[network.RequestID]string // "Type METHOD URL" of each request
-	pending  map[network.RequestID]bool   // requests not finished yet
+	pending  map[network.RequestID]origin // requests not finished yet
 	reported map[network.RequestID]bool   // requests already in reports
 	docs     int                          // documents requested so far
 }
@@ -60,7 +60,7 @@ func (b *Browser) Open(t testing.TB, url string, width, height int, scheme ...Co
 	tb := &Tab{
 		url:      url,
 		requests: map[network.RequestID]string{},
-		pending:  map[network.RequestID]bool{},
+		pending:  map[network.RequestID]origin{},
 		reported: map[network.RequestID]bool{},
 	}
 	root, stop := context.WithCancel(b.ctx)
