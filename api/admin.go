@@ -218,3 +218,18 @@ func inCommunity(v *visit, issuerID, what string) error {
 	}
 	return nil
 }
+
+// communityThing loads the thing id names with load and checks, with
+// inCommunity, that it is of the visited community; issuerOf says whose
+// it is. Every console page that opens a thing by id goes through it.
+func communityThing[T any](c echo.Context, what, id string, load func(context.Context, string) (T, error), issuerOf func(T) string) (T, error) {
+	thing, err := load(c.Request().Context(), id)
+	if err == nil {
+		err = inCommunity(visitOf(c), issuerOf(thing), what)
+	}
+	if err != nil {
+		var none T
+		return none, err
+	}
+	return thing, nil
+}

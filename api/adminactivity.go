@@ -74,7 +74,7 @@ func (s *Server) handleActivityNewPage(c echo.Context) error {
 // activityFormPage fills the form's step: the member and the behaviours
 // that take new activity.
 func (s *Server) activityFormPage(c echo.Context, p *activityNewPage) error {
-	m, err := s.communityMember(c, p.In.MemberID)
+	m, err := s.communityMemberByID(c, p.In.MemberID)
 	if err != nil {
 		return err
 	}

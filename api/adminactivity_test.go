@@ -43,7 +43,7 @@ func TestConsoleActivity_Record(t *testing.T) {
 	today := time.Now().UTC().Format(time.DateOnly)
 	form := c.get(t, f.base+"/activity/new?member="+f.ada)
 	form.wantPage(t, 200, "Record activity of Ada Lovelace", "Attended a session")
-	wantHTML(t, form, `value="`+today+`"`)
+	form.wantHTML(t, `value="`+today+`"`)
 	key := keyField.FindStringSubmatch(form.Body)
 	if key == nil {
 		t.Fatalf("no key in the form: %s", form.Body)
@@ -77,7 +77,7 @@ func TestConsoleActivity_Record(t *testing.T) {
 			bad.Set(tc.field, tc.value)
 			w := c.post(t, f.base+"/activity/new", bad)
 			w.wantPage(t, 400, "There is a problem", tc.message, "Kept as typed.")
-			wantHTML(t, w, `href="#f-`+tc.field+`"`)
+			w.wantHTML(t, `href="#f-`+tc.field+`"`)
 			wantEscaped(t, w)
 		})
 	}
@@ -110,7 +110,7 @@ func TestConsoleActivity_Void(t *testing.T) {
 	confirm := f.admin.get(t, path)
 	confirm.wantPage(t, 200, "’s “Attended a session” on "+time.Now().Add(-time.Hour).UTC().Format("2 January 2006")+".", "no longer counts", "Void the activity")
 	wantEscaped(t, confirm)
-	wantHTML(t, confirm, `action="`+path+`"`)
+	confirm.wantHTML(t, `action="`+path+`"`)
 	f.admin.post(t, path, url.Values{"reason": {strings.Repeat("x", 501)}}).wantPage(t, 400, "There is a problem")
 	f.admin.post(t, path, url.Values{"reason": {"Signed in twice."}}).wantRedirect(t, f.base+"/members/"+f.evil)
 	if acts := f.memberActivities(t, f.evil); !acts[0].Voided || acts[0].VoidReason != "Signed in twice." {
@@ -151,5 +151,5 @@ func TestConsoleActivity_Import(t *testing.T) {
 	c.get(t, f.base+"/activity").wantPage(t, 200, "meetups.csv", "1 duplicate · 1 recorded · 1 rejected")
 	w := c.postFile(t, f.base+"/activity/import", url.Values{}, "file", "bad.csv", []byte("email\nada@example.org\n"))
 	w.wantPage(t, 400, "There is a problem", "behaviour")
-	wantHTML(t, w, `href="#f-file"`)
+	w.wantHTML(t, `href="#f-file"`)
 }

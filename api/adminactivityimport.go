@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -75,7 +74,7 @@ func (s *Server) handleActivityImport(c echo.Context) error {
 		p.Form.fail(err, "file")
 		return s.renderAdmin(c, formFailStatus(err), "activity-import", p)
 	}
-	return s.redirectDone(c, jobPath(job), fitFlash(fmt.Sprintf("%s is uploaded: its %s rows are being recorded.", job.FileName, thousands(job.Rows)), "The file is uploaded: its rows are being recorded."))
+	return s.redirectDone(c, jobPath(job), uploadedFlash(job, "recorded"))
 }
 
 // handleActivityExample downloads an example activity file, with one of

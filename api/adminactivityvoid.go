@@ -36,16 +36,13 @@ func (p activityVoidPage) Summary() string {
 // communityActivity is an activity of the visited community with the
 // names its page shows.
 func (s *Server) communityActivity(c echo.Context) (*activityVoidPage, error) {
-	v, ctx := visitOf(c), c.Request().Context()
+	ctx := c.Request().Context()
 	id, err := pathParam(c, "activity")
 	if err != nil {
 		return nil, err
 	}
-	act, err := s.svc.Corrections.Activity(ctx, id)
+	act, err := communityThing(c, "activity", id, s.svc.Corrections.Activity, func(a badges.LoggedActivity) string { return a.IssuerID })
 	if err != nil {
-		return nil, err
-	}
-	if err := inCommunity(v, act.IssuerID, "activity"); err != nil {
 		return nil, err
 	}
 	p := &activityVoidPage{Activity: act, Behaviour: act.Behaviour}
@@ -67,7 +64,7 @@ func (s *Server) communityActivity(c echo.Context) (*activityVoidPage, error) {
 			return nil, err
 		}
 	}
-	p.adminPage = s.adminPageFor(c, v, "Void an activity", "activity")
+	p.adminPage = s.adminPageFor(c, visitOf(c), "Void an activity", "activity")
 	p.Back = p.Base() + "/members/" + act.MemberID
 	p.Path = activityVoidPath(act.IssuerID, act.ID)
 	return p, nil

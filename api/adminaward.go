@@ -23,7 +23,7 @@ type awardsPage struct {
 	Statuses  []awardChip
 	Member    string // the name of the member filtered on, if any
 	Rows      []awardRow
-	Pager     awardsPager
+	Pager     pager
 	Filtered  bool // some filter is set: the empty state says so
 	ClearLink string
 	// MemberClear is the list with the same filters but the member's.
@@ -57,14 +57,6 @@ type awardRow struct {
 	ID, Badge, Member, MemberID string
 	Awarded                     string // in words
 	Status                      issuer.CredentialStatus
-}
-
-// awardsPager is the list's pager ("1–50 of 4,210"): credentials are
-// paged by cursor, and start carries the position of the page's first
-// row so that the pager can say where it is.
-type awardsPager struct {
-	From, To, Total int
-	First, Next     string
 }
 
 // handleAwardsPage lists the community's credentials, newest first.
@@ -136,29 +128,18 @@ func awardChips(base string, f awardsFilter) []awardChip {
 	return out
 }
 
-// awardsPagerOf is the pager of a page of n credentials of total.
-func awardsPagerOf(c echo.Context, base string, f awardsFilter, total, n int, next string) awardsPager {
+// awardsPagerOf is the pager of a page of n credentials of total: its
+// links keep the filters and a limit given, and count rows by "start".
+func awardsPagerOf(c echo.Context, base string, f awardsFilter, total, n int, next string) pager {
 	start, err := strconv.Atoi(c.QueryParam("start"))
 	if err != nil || start < 1 || start > total {
 		start = 1
 	}
-	p := awardsPager{Total: total, From: start, To: start + n - 1}
-	if n == 0 {
-		p.From = 0
-	}
 	q := f.query(f.Status)
-	if c.QueryParam("cursor") != "" {
-		p.First = awardsLink(base, q)
+	if l := c.QueryParam("limit"); l != "" {
+		q.Set("limit", l)
 	}
-	if next != "" {
-		q.Set("cursor", next)
-		q.Set("start", strconv.Itoa(p.To+1))
-		if l := c.QueryParam("limit"); l != "" {
-			q.Set("limit", l)
-		}
-		p.Next = base + "?" + q.Encode()
-	}
-	return p
+	return newPager(url.URL{Path: base, RawQuery: q.Encode()}, "start", start, n, total, next)
 }
 
 // awardsLink is path with the query q, if any.

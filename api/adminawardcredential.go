@@ -37,16 +37,12 @@ type credentialAdminPage struct {
 // fresh (not from the public pages' cache: a manager sees a revocation
 // at once), with the names its page shows.
 func (s *Server) communityCredential(c echo.Context, title string) (*credentialAdminPage, error) {
-	v := visitOf(c)
 	id := c.Param("credential")
 	if !badges.ValidID(id) {
 		return nil, badges.Errorf(badges.ENOTFOUND, "There is no such credential.")
 	}
-	cred, err := s.svc.Issuing.Credential(c.Request().Context(), id)
+	cred, err := communityThing(c, "credential", id, s.svc.Issuing.Credential, func(cr *issuer.Credential) string { return cr.IssuerID })
 	if err != nil {
-		return nil, err
-	}
-	if err := inCommunity(v, cred.IssuerID, "credential"); err != nil {
 		return nil, err
 	}
 	var doc ob3.Credential
@@ -62,7 +58,7 @@ func (s *Server) communityCredential(c echo.Context, title string) (*credentialA
 	case badges.ErrorCode(err) != badges.ENOTFOUND:
 		return nil, err
 	}
-	p.adminPage = s.adminPageFor(c, v, fmt.Sprintf(title, p.Badge, p.Recipient()), "awards")
+	p.adminPage = s.adminPageFor(c, visitOf(c), fmt.Sprintf(title, p.Badge, p.Recipient()), "awards")
 	return p, nil
 }
 

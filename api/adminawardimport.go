@@ -59,23 +59,33 @@ var awardColumns = []csvColumn{
 // maxRecentImports bounds the recent imports a page lists.
 const maxRecentImports = 10
 
-// recentImports are the community's latest jobs of kind, newest first.
-func (s *Server) recentImports(c echo.Context, kind badges.JobKind) ([]importRow, error) {
-	v := visitOf(c)
-	jobs, err := s.svc.Jobs.JobsOf(c.Request().Context(), v.Community.ID, badges.ListOptions{Limit: badges.MaxPageSize})
+// recentJobs are the community's latest jobs of kind, newest first,
+// among its latest hundred.
+func (s *Server) recentJobs(c echo.Context, kind badges.JobKind) ([]*badges.Job, error) {
+	jobs, err := s.svc.Jobs.JobsOf(c.Request().Context(), visitOf(c).Community.ID, badges.ListOptions{Limit: badges.MaxPageSize})
 	if err != nil {
 		return nil, err
 	}
-	var out []importRow
+	var out []*badges.Job
 	for _, j := range jobs.Items {
-		if j.Kind != kind || len(out) == maxRecentImports {
-			continue
+		if j.Kind == kind && len(out) < maxRecentImports {
+			out = append(out, j)
 		}
+	}
+	return out, nil
+}
+
+// recentImports are the community's latest jobs of kind as the import
+// pages list them.
+func (s *Server) recentImports(c echo.Context, kind badges.JobKind) ([]importRow, error) {
+	jobs, err := s.recentJobs(c, kind)
+	var out []importRow
+	for _, j := range jobs {
 		row := importRow{File: j.FileName, Link: jobPath(j), By: j.By, Started: dayOf(j.CreatedAt), Summary: jobSummary(j)}
 		row.State, row.StateClass = jobStateWords(j.State)
 		out = append(out, row)
 	}
-	return out, nil
+	return out, err
 }
 
 // jobStateWords says a job's state in words, with the tag's class.
@@ -144,7 +154,7 @@ func (s *Server) handleAwardImport(c echo.Context) error {
 		p.Form.fail(err, "file")
 		return s.renderAdmin(c, formFailStatus(err), "award-import", p)
 	}
-	return s.redirectDone(c, jobPath(job), fitFlash(fmt.Sprintf("%s is uploaded: its %s rows are being awarded.", job.FileName, thousands(job.Rows)), "The file is uploaded: its rows are being awarded."))
+	return s.redirectDone(c, jobPath(job), uploadedFlash(job, "awarded"))
 }
 
 // handleAwardExample downloads an example bulk award file, naming one of
@@ -173,6 +183,13 @@ func exampleDay(now time.Time, days int) string {
 	return time.Date(d.Year(), d.Month(), d.Day(), 18, 0, 0, 0, time.UTC).Format(time.RFC3339)
 }
 
+// uploadedFlash tells the manager an upload's job has started: "what
+// is uploaded: its 40 rows are being awarded."
+func uploadedFlash(job *badges.Job, done string) string {
+	return fitFlash(fmt.Sprintf("%s is uploaded: its %s rows are being %s.", job.FileName, thousands(job.Rows), done),
+		"The file is uploaded: its rows are being "+done+".")
+}
+
 // csvDownload answers rows as a CSV file to save.
 func csvDownload(c echo.Context, name string, rows [][]string) error {
 	var buf bytes.Buffer
@@ -180,7 +197,12 @@ func csvDownload(c echo.Context, name string, rows [][]string) error {
 	if err := w.WriteAll(rows); err != nil {
 		return err
 	}
+	return sendCSV(c, name, buf.Bytes())
+}
+
+// sendCSV answers an example file to save.
+func sendCSV(c echo.Context, name string, data []byte) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", data)
 }

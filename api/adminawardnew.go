@@ -112,7 +112,7 @@ func (s *Server) handleAwardNewPage(c echo.Context) error {
 
 // awardFormPage fills the award form's step: the member and the badges.
 func (s *Server) awardFormPage(c echo.Context, p *awardNewPage) error {
-	m, err := s.communityMember(c, p.In.MemberID)
+	m, err := s.communityMemberByID(c, p.In.MemberID)
 	if err != nil {
 		return err
 	}

@@ -2,13 +2,11 @@ package api
 
 import (
 	"context"
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,7 +28,7 @@ type badgeListPage struct {
 	Q      string
 	Status string
 	All    int // the community's badges, whatever the filters
-	Pager  badgePager
+	Pager  pager
 }
 
 // badgeRow is one badge in the list.
@@ -46,12 +44,6 @@ type badgeChip struct {
 	Label, URL string
 	N          int
 	Current    bool
-}
-
-// badgePager is what the "pager" part draws: "1–50 of 64" and links.
-type badgePager struct {
-	From, To, Total int
-	First, Next     string
 }
 
 // handleBadgesPage lists the community's badges. A community has tens of
@@ -82,7 +74,7 @@ func (s *Server) handleBadgesPage(c echo.Context) error {
 	if p.Rows, err = s.badgeRows(ctx, v.Community.ID, page.Items); err != nil {
 		return err
 	}
-	p.Pager = listPager(p.Base()+"/badges", url.Values{"status": {status}, "q": {q}}, shown, page, c.QueryParam("cursor"))
+	p.Pager = listPager(listURL(p.Base()+"/badges", url.Values{"status": {status}, "q": {q}}), shown, page)
 	return s.renderAdmin(c, http.StatusOK, "badges", p)
 }
 
@@ -144,23 +136,13 @@ const showcaseReaders = 4
 // read by id each, a few at a time, as a page of 50 would otherwise wait
 // for 50 reads in turn.
 func (s *Server) holderCounts(ctx context.Context, items []*badges.Achievement) ([]int, error) {
-	counts, errs := make([]int, len(items)), make([]error, len(items))
-	slots := make(chan struct{}, showcaseReaders)
-	var wg sync.WaitGroup
-	for i, a := range items {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
-			if err == nil {
-				counts[i] = sc.Earned
-			}
-			errs[i] = err
-		}()
-	}
-	wg.Wait()
-	return counts, errors.Join(errs...)
+	return readEach(items, showcaseReaders, func(a *badges.Achievement) (int, error) {
+		sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
+		if err != nil {
+			return 0, err
+		}
+		return sc.Earned, nil
+	})
 }
 
 // badgeRule is a badge's rule, or nil when it is awarded by hand.
@@ -172,40 +154,14 @@ func (s *Server) badgeRule(ctx context.Context, id string) (*badges.Rule, error)
 	return r, err
 }
 
-// listPager is the pager of a list paged by cursor: where the page
-// starts among those shown, and links to the first and the next page.
-func listPager[T any](base string, q url.Values, shown []T, page *badges.Page[T], cursor string) badgePager {
-	p := badgePager{Total: page.Total}
+// listPager is the pager of a page of a list read whole and paged here:
+// where the page starts among those shown says its rows' numbers.
+func listPager[T any](base url.URL, shown []T, page *badges.Page[T]) pager {
 	if len(page.Items) == 0 {
-		return p
+		return pager{Total: page.Total}
 	}
 	start := slices.IndexFunc(shown, func(x T) bool { return any(x) == any(page.Items[0]) })
-	p.From, p.To = start+1, start+len(page.Items)
-	if cursor != "" {
-		p.First = withQuery(base, q)
-	}
-	if page.NextCursor != "" {
-		next := url.Values{"cursor": {page.NextCursor}}
-		for k, vs := range q {
-			next[k] = vs
-		}
-		p.Next = withQuery(base, next)
-	}
-	return p
-}
-
-// withQuery is path with the query's non-empty values.
-func withQuery(path string, q url.Values) string {
-	kept := url.Values{}
-	for k, vs := range q {
-		if len(vs) > 0 && vs[0] != "" {
-			kept.Set(k, vs[0])
-		}
-	}
-	if len(kept) == 0 {
-		return path
-	}
-	return path + "?" + kept.Encode()
+	return newPager(base, "", start+1, len(page.Items), page.Total, page.NextCursor)
 }
 
 type badgeDetailPage struct {
@@ -261,14 +217,7 @@ func (s *Server) communityBadge(c echo.Context) (*badges.Achievement, error) {
 
 // communityBadgeByID is a badge of the visited community.
 func (s *Server) communityBadgeByID(c echo.Context, id string) (*badges.Achievement, error) {
-	a, err := s.svc.Achievements.Achievement(c.Request().Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if err := inCommunity(visitOf(c), a.IssuerID, "badge"); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return communityThing(c, "badge", id, s.svc.Achievements.Achievement, func(a *badges.Achievement) string { return a.IssuerID })
 }
 
 // badgeReevaluations are a badge's latest re-evaluations, newest first,

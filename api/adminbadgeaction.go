@@ -139,11 +139,9 @@ type reevaluationPage struct {
 // the progress part refreshes itself (htmx), and without JavaScript the
 // page offers a link to look again.
 func (s *Server) handleReevaluationPage(c echo.Context) error {
-	j, err := s.svc.Reevaluations.Reevaluation(c.Request().Context(), c.Param("reevaluation"))
+	j, err := communityThing(c, "re-evaluation", c.Param("reevaluation"), s.svc.Reevaluations.Reevaluation,
+		func(j *badges.Reevaluation) string { return j.IssuerID })
 	if err != nil {
-		return err
-	}
-	if err := inCommunity(visitOf(c), j.IssuerID, "re-evaluation"); err != nil {
 		return err
 	}
 	if j.AchievementID != c.Param("achievement") {

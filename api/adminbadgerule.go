@@ -28,6 +28,22 @@ type ruleNames struct {
 	badge     func(id string) string
 }
 
+// namesOf gives a rule's words the names of the community's behaviours
+// (by key; a behaviour without one is named by its key) and of badges
+// (by id, "" for one not of the community).
+func namesOf(behaviours []badges.Behaviour, badge func(id string) string) ruleNames {
+	byKey := map[string]string{}
+	for _, b := range behaviours {
+		byKey[b.Key] = b.Name
+	}
+	return ruleNames{badge: badge, behaviour: func(key string) string {
+		if name := byKey[key]; name != "" {
+			return name
+		}
+		return key
+	}}
+}
+
 // ruleSummary is a badge's rule in words, or nil when it has none.
 func (s *Server) ruleSummary(ctx context.Context, a *badges.Achievement) (*ruleLine, error) {
 	r, err := s.badgeRule(ctx, a.ID)
@@ -38,23 +54,13 @@ func (s *Server) ruleSummary(ctx context.Context, a *badges.Achievement) (*ruleL
 	if err != nil {
 		return nil, err
 	}
-	n := ruleNames{
-		behaviour: func(key string) string {
-			for _, b := range catalogue {
-				if b.Key == key && b.Name != "" {
-					return b.Name
-				}
-			}
-			return key
-		},
-		badge: func(id string) string {
-			other, err := s.svc.Achievements.Achievement(ctx, id)
-			if err != nil || other.IssuerID != a.IssuerID {
-				return ""
-			}
-			return other.Name
-		},
-	}
+	n := namesOf(catalogue, func(id string) string {
+		other, err := s.svc.Achievements.Achievement(ctx, id)
+		if err != nil || other.IssuerID != a.IssuerID {
+			return ""
+		}
+		return other.Name
+	})
 	line := n.describe(r.Condition)
 	if r.Period != "" && a.Repeatable {
 		line.Period = "It can be earned again every " + r.Period + "."
@@ -106,9 +112,9 @@ func (n ruleNames) leaf(c badges.Condition) string {
 	case c.Peers != nil:
 		return fmt.Sprintf("%s, with at least %s%s", n.behaviour(c.Peers.Behaviour), countOf(c.Peers.Min, "different member", "different members"), within(c.Peers.WithinDays))
 	case c.Holds != nil:
-		return "Holds " + badgeWords(n.badge(c.Holds.Achievement))
+		return "Holds " + badges.BadgePhrase(n.badge(c.Holds.Achievement))
 	case c.Endorsements != nil && c.Endorsements.FromHolders != "":
-		return fmt.Sprintf("Endorsed by at least %s", countOf(c.Endorsements.Min, "holder of ", "holders of ")) + badgeWords(n.badge(c.Endorsements.FromHolders))
+		return fmt.Sprintf("Endorsed by at least %s", countOf(c.Endorsements.Min, "holder of ", "holders of ")) + badges.BadgePhrase(n.badge(c.Endorsements.FromHolders))
 	case c.Endorsements != nil:
 		return "Endorsed by at least " + countOf(c.Endorsements.Min, "different member", "different members")
 	case c.Cohort != nil:
@@ -136,15 +142,4 @@ func within(days int) string {
 		return " in the last day"
 	}
 	return " in the last " + thousands(days) + " days"
-}
-
-// badgeWords names a badge in a sentence: "the Community Host badge".
-func badgeWords(name string) string {
-	switch {
-	case name == "":
-		return "a badge no longer offered"
-	case strings.HasSuffix(strings.ToLower(name), "badge"):
-		return "the " + name
-	}
-	return "the " + name + " badge"
 }

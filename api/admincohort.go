@@ -83,11 +83,12 @@ func cohortPath(co *badges.Cohort) string { return "/admin/c/" + co.IssuerID + "
 
 // communityCohort is the cohort the path names, of the visited community.
 func (s *Server) communityCohort(c echo.Context) (*badges.Cohort, error) {
-	co, err := s.svc.Cohorts.Cohort(c.Request().Context(), c.Param("cohort"))
-	if err != nil {
-		return nil, err
-	}
-	return co, inCommunity(visitOf(c), co.IssuerID, "cohort")
+	return s.communityCohortByID(c, c.Param("cohort"))
+}
+
+// communityCohortByID is a cohort of the visited community.
+func (s *Server) communityCohortByID(c echo.Context, id string) (*badges.Cohort, error) {
+	return communityThing(c, "cohort", id, s.svc.Cohorts.Cohort, func(co *badges.Cohort) string { return co.IssuerID })
 }
 
 // handleCohortRename renames a cohort, on its page.

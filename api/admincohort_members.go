@@ -23,7 +23,7 @@ type cohortPage struct {
 	Cohort   *badges.Cohort
 	Name     string // the new name, as typed
 	Members  []cohortMemberRow
-	Pager    pageSpan
+	Pager    pager
 	Query    string
 	Matches  []*badges.Member
 	Emails   string      // the pasted list, as typed
@@ -61,8 +61,7 @@ func (s *Server) renderCohort(c echo.Context, status int, p cohortPage, failed e
 		return err
 	}
 	if p.Query != "" {
-		found, err := s.svc.Members.Members(ctx, badges.MemberFilter{IssuerID: co.IssuerID, Query: p.Query,
-			ListOptions: badges.ListOptions{Limit: cohortMatches}})
+		found, err := s.findMembers(ctx, co.IssuerID, p.Query, badges.ListOptions{Limit: cohortMatches})
 		if err != nil && !isFormError(err) {
 			return err
 		}
@@ -83,25 +82,14 @@ func (s *Server) cohortMembersPage(c echo.Context, p *cohortPage) error {
 	if err != nil {
 		return err
 	}
-	ids, err := s.svc.Cohorts.CohortMembers(ctx, p.Cohort.ID)
+	page, err := s.cohortMembers(ctx, p.Cohort.ID, o)
 	if err != nil {
 		return err
 	}
-	page, err := badges.Paginate(ids, func(id string) string { return id }, o)
-	if err != nil {
-		return err
-	}
-	for _, id := range page.Items {
-		m, err := s.svc.Members.Member(ctx, id)
-		if badges.ErrorCode(err) == badges.ENOTFOUND {
-			continue // removed meanwhile
-		}
-		if err != nil {
-			return err
-		}
+	for _, m := range page.Items {
 		p.Members = append(p.Members, cohortMemberRow{ID: m.ID, Name: m.DisplayName})
 	}
-	p.Pager = spanOf(cohortPath(p.Cohort), url.Values{}, from, len(page.Items), page.Total, page.NextCursor)
+	p.Pager = newPager(url.URL{Path: cohortPath(p.Cohort)}, "from", from, len(page.Items), page.Total, page.NextCursor)
 	return nil
 }
 
@@ -222,7 +210,7 @@ func issueLines(is []joinIssue) []string {
 
 // handleCohortLeavePage asks before taking a member out of the cohort.
 func (s *Server) handleCohortLeavePage(c echo.Context) error {
-	m, err := s.pathMemberOf(c)
+	m, err := s.communityMember(c)
 	if err != nil {
 		return err
 	}
@@ -235,7 +223,7 @@ func (s *Server) handleCohortLeaveDone(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.pathMemberOf(c)
+	m, err := s.communityMember(c)
 	if err != nil {
 		return err
 	}
@@ -243,13 +231,4 @@ func (s *Server) handleCohortLeaveDone(c echo.Context) error {
 		return err
 	}
 	return s.redirectDone(c, cohortPath(co), m.DisplayName+" is no longer in "+co.Name+".")
-}
-
-// pathMemberOf is the member the path names, of the visited community.
-func (s *Server) pathMemberOf(c echo.Context) (*badges.Member, error) {
-	m, err := s.svc.Members.Member(c.Request().Context(), c.Param("member"))
-	if err != nil {
-		return nil, err
-	}
-	return m, inCommunity(visitOf(c), m.IssuerID, "member")
 }

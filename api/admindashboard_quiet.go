@@ -15,7 +15,7 @@ type quietPage struct {
 	Cohorts []*badges.Cohort
 	Weeks   int
 	Members []quietRow
-	Pager   pageSpan
+	Pager   pager
 }
 
 // quietRow is a quiet member, with the week of their last activity named
@@ -57,6 +57,6 @@ func (s *Server) handleQuietPage(c echo.Context) error {
 	for _, q := range page.Items {
 		p.Members = append(p.Members, quietRow{QuietMember: q, LastWeek: s.periodLabel(q.LastActive)})
 	}
-	p.Pager = spanOf(p.Base()+"/quiet-members", url.Values{"cohort": {ref}}, from, len(page.Items), page.Total, page.NextCursor)
+	p.Pager = newPager(listURL(p.Base()+"/quiet-members", url.Values{"cohort": {ref}}), "from", from, len(page.Items), page.Total, page.NextCursor)
 	return s.renderAdmin(c, http.StatusOK, "dashboard-quiet", p)
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -47,14 +46,7 @@ type jobCount struct {
 
 // communityJob is a job of the visited community.
 func (s *Server) communityJob(c echo.Context) (*badges.Job, error) {
-	j, err := s.svc.Jobs.Job(c.Request().Context(), c.Param("job"))
-	if err != nil {
-		return nil, err
-	}
-	if err := inCommunity(visitOf(c), j.IssuerID, "job"); err != nil {
-		return nil, err
-	}
-	return j, nil
+	return communityThing(c, "job", c.Param("job"), s.svc.Jobs.Job, func(j *badges.Job) string { return j.IssuerID })
 }
 
 // handleJobPage shows a job's progress, counts and failed rows; while it
@@ -113,14 +105,7 @@ func safeFileName(name string) string {
 // (its field "file"), bounded by the route's limit: each import form's
 // handler calls it, then sends the manager to the job's page.
 func (s *Server) startJob(c echo.Context, kind badges.JobKind) (*badges.Job, error) {
-	fh, err := c.FormFile("file")
-	if errors.Is(err, http.ErrMissingFile) {
-		return nil, badges.FieldErrorf("file", "Choose a CSV file to upload.")
-	}
-	if err != nil {
-		return nil, s.readFailure(c, err, "upload")
-	}
-	data, err := readUpload(fh, s.bodyLimitOf(c))
+	fh, data, err := s.uploadedFile(c, "file", "Choose a CSV file to upload.")
 	if err != nil {
 		return nil, err
 	}

@@ -132,11 +132,7 @@ func (s *Server) handleMeasureCreatePage(c echo.Context) error {
 
 // communityMeasure is the measure the path names, of the visited community.
 func (s *Server) communityMeasure(c echo.Context) (*badges.Measure, error) {
-	m, err := s.svc.Measures.Measure(c.Request().Context(), c.Param("measure"))
-	if err != nil {
-		return nil, err
-	}
-	return m, inCommunity(visitOf(c), m.IssuerID, "measure")
+	return communityThing(c, "measure", c.Param("measure"), s.svc.Measures.Measure, func(m *badges.Measure) string { return m.IssuerID })
 }
 
 // handleMeasurePage shows a measure's form (edit) or, at …/delete, asks

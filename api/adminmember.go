@@ -2,12 +2,10 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,7 +25,7 @@ type membersPage struct {
 	Cohort  string       // the cohort chip chosen, by id
 	Cohorts []memberChip // the cohorts to filter by
 	Rows    []memberRow
-	Pager   memberPager
+	Pager   pager
 }
 
 // memberChip is one filter of the list.
@@ -41,35 +39,6 @@ type memberRow struct {
 	*badges.Member
 	Held       int    // badges held: credentials not revoked
 	ProfileURL string // the public profile, only with consent
-}
-
-// memberPager is the pager part's view of a page of a list: "1–50 of
-// 4,210", a link to the first page and one to the next.
-type memberPager struct {
-	From, To, Total int
-	First, Next     string
-}
-
-// newMemberPager places a page of n items that starts after skip others,
-// of total, with next the next page's cursor; base is the list's path
-// with its filters, to which the cursor and offset are added.
-func newMemberPager(base url.URL, skip, n, total int, next string) memberPager {
-	p := memberPager{Total: total}
-	if n > 0 {
-		p.From, p.To = skip+1, skip+n
-	}
-	q := base.Query()
-	if skip > 0 {
-		base.RawQuery = q.Encode()
-		p.First = base.String()
-	}
-	if next != "" {
-		q.Set("cursor", next)
-		q.Set("from", strconv.Itoa(skip+n+1))
-		base.RawQuery = q.Encode()
-		p.Next = base.String()
-	}
-	return p
 }
 
 // memberPageOffset reads the "from" of a paged console list: where the page
@@ -107,7 +76,10 @@ func (s *Server) handleMembersPage(c echo.Context) error {
 	o := badges.ListOptions{Limit: membersPerPage, Cursor: c.QueryParam("cursor")}
 	var page *badges.Page[*badges.Member]
 	if p.Cohort != "" {
-		page, err = s.cohortMembers(ctx, v, p.Cohort, o)
+		var co *badges.Cohort
+		if co, err = s.communityCohortByID(c, p.Cohort); err == nil {
+			page, err = s.cohortMembers(ctx, co.ID, o)
+		}
 	} else {
 		page, err = s.findMembers(ctx, v.Community.ID, p.Query, o)
 	}
@@ -119,7 +91,7 @@ func (s *Server) handleMembersPage(c echo.Context) error {
 	}
 	base := url.URL{Path: p.Base() + "/members"}
 	base.RawQuery = membersQuery(p.Query, p.Cohort).Encode()
-	p.Pager = newMemberPager(base, skip, len(page.Items), page.Total, page.NextCursor)
+	p.Pager = newPager(base, "from", skip+1, len(page.Items), page.Total, page.NextCursor)
 	if c.Request().Header.Get("HX-Target") == "member-results" && c.Request().Header.Get("HX-History-Restore-Request") == "" {
 		return s.renderAdminPart(c, "members", "results", p)
 	}
@@ -138,30 +110,10 @@ func membersQuery(q, cohort string) url.Values {
 	return out
 }
 
-// findMembers is the API's member list and search: a whole e-mail
-// address is looked up exactly (GET …/members?email=), anything else is
-// searched in names, e-mail addresses and external ids (?q=).
-func (s *Server) findMembers(ctx context.Context, issuerID, q string, o badges.ListOptions) (*badges.Page[*badges.Member], error) {
-	f := badges.MemberFilter{IssuerID: issuerID, ListOptions: o}
-	if email, err := badges.NormalizeEmail(q); err == nil && q != "" {
-		f.Email = email
-	} else if f.Query, err = badges.CheckQuery(q); err != nil {
-		return nil, err
-	}
-	return s.svc.Members.Members(ctx, f)
-}
-
 // cohortMembers is a page of a cohort's members, as the API's cohort
 // member list pages them.
-func (s *Server) cohortMembers(ctx context.Context, v *visit, cohortID string, o badges.ListOptions) (*badges.Page[*badges.Member], error) {
-	co, err := s.svc.Cohorts.Cohort(ctx, cohortID)
-	if err == nil {
-		err = inCommunity(v, co.IssuerID, "cohort")
-	}
-	if err != nil {
-		return nil, err
-	}
-	ids, err := s.svc.Cohorts.CohortMembers(ctx, co.ID)
+func (s *Server) cohortMembers(ctx context.Context, cohortID string, o badges.ListOptions) (*badges.Page[*badges.Member], error) {
+	ids, err := s.svc.Cohorts.CohortMembers(ctx, cohortID)
 	if err != nil {
 		return nil, err
 	}
@@ -205,19 +157,7 @@ const memberShowcaseReaders = 8
 // (on the embedded engine a read that misses the cache waits for the
 // database, and a page of fifty in turn took most of the page's time).
 func (s *Server) memberRows(ctx context.Context, ms []*badges.Member) ([]memberRow, error) {
-	rows, errs := make([]memberRow, len(ms)), make([]error, len(ms))
-	slots := make(chan struct{}, memberShowcaseReaders)
-	var wg sync.WaitGroup
-	for i, m := range ms {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			rows[i], errs[i] = s.memberRow(ctx, m)
-		}()
-	}
-	wg.Wait()
-	return rows, errors.Join(errs...)
+	return readEach(ms, memberShowcaseReaders, func(m *badges.Member) (memberRow, error) { return s.memberRow(ctx, m) })
 }
 
 // memberRow is a member with the badges they hold: the credentials on

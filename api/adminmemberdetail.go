@@ -23,7 +23,7 @@ type memberDetailPage struct {
 	BadgeTotal int
 	Progress   []memberProgress
 	Activities []activityJSON
-	Pager      memberPager
+	Pager      pager
 	Cohorts    []*badges.Cohort
 }
 
@@ -41,18 +41,12 @@ type memberProgress struct {
 	Conditions  []badges.ConditionProgress
 }
 
-// visitedMember is the member the path names, of the visited
-// community.
-func (s *Server) visitedMember(c echo.Context) (*badges.Member, error) {
-	m, err := s.svc.Members.Member(c.Request().Context(), c.Param("member"))
-	if err != nil {
-		return nil, err
-	}
-	if err := inCommunity(visitOf(c), m.IssuerID, "member"); err != nil {
-		return nil, err
-	}
-	return m, nil
+// communityMember is the member the path names, of the visited community.
+func (s *Server) communityMember(c echo.Context) (*badges.Member, error) {
+	return communityThing(c, "member", c.Param("member"), s.svc.Members.Member, memberIssuer)
 }
+
+func memberIssuer(m *badges.Member) string { return m.IssuerID }
 
 // memberPath is a member's console page.
 func memberPath(m *badges.Member) string { return "/admin/c/" + m.IssuerID + "/members/" + m.ID }
@@ -61,7 +55,7 @@ func memberPath(m *badges.Member) string { return "/admin/c/" + m.IssuerID + "/m
 // badges they hold, their progress towards the others, their cohorts and
 // their activity, newest first, a page at a time.
 func (s *Server) handleMemberPage(c echo.Context) error {
-	m, err := s.visitedMember(c)
+	m, err := s.communityMember(c)
 	if err != nil {
 		return err
 	}
@@ -131,6 +125,6 @@ func (s *Server) memberTimeline(c echo.Context, p *memberDetailPage, skip int) e
 		p.Activities = append(p.Activities, a)
 	}
 	base := url.URL{Path: memberPath(p.Member), Fragment: "activity"}
-	p.Pager = newMemberPager(base, skip, len(page.Items), page.Total, page.NextCursor)
+	p.Pager = newPager(base, "from", skip+1, len(page.Items), page.Total, page.NextCursor)
 	return nil
 }

@@ -51,7 +51,7 @@ func (s *Server) handleMemberCreateForm(c echo.Context) error {
 
 // handleMemberEditPage is the form that changes a member.
 func (s *Server) handleMemberEditPage(c echo.Context) error {
-	m, err := s.visitedMember(c)
+	m, err := s.communityMember(c)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *Server) handleMemberEditPage(c echo.Context) error {
 // handleMemberUpdateForm changes a member, as PATCH /members/{id} does
 // with every field given.
 func (s *Server) handleMemberUpdateForm(c echo.Context) error {
-	m, err := s.visitedMember(c)
+	m, err := s.communityMember(c)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ type memberRemovePage struct {
 
 // handleMemberRemovePage is the confirmation step of removing a member.
 func (s *Server) handleMemberRemovePage(c echo.Context) error {
-	m, err := s.visitedMember(c)
+	m, err := s.communityMember(c)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (s *Server) handleMemberRemovePage(c echo.Context) error {
 
 // handleMemberRemove removes a member, as DELETE /members/{id} does.
 func (s *Server) handleMemberRemove(c echo.Context) error {
-	m, err := s.visitedMember(c)
+	m, err := s.communityMember(c)
 	if err != nil {
 		return err
 	}

@@ -8,10 +8,6 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-// recentImports is how many of a community's member imports the import
-// page lists.
-const recentImports = 10
-
 // memberImportPage uploads a CSV file of members, and lists the
 // community's recent member imports.
 type memberImportPage struct {
@@ -40,18 +36,10 @@ func (s *Server) handleMemberImportPage(c echo.Context) error {
 // memberImportPage is the import page with the community's latest
 // member imports, newest first.
 func (s *Server) memberImportPage(c echo.Context) (memberImportPage, error) {
-	v := visitOf(c)
-	p := memberImportPage{adminPage: s.adminPageFor(c, v, "Import members from CSV", "members")}
-	jobs, err := s.svc.Jobs.JobsOf(c.Request().Context(), v.Community.ID, badges.ListOptions{Limit: badges.MaxPageSize})
-	if err != nil {
-		return p, err
-	}
-	for _, j := range jobs.Items {
-		if j.Kind == badges.JobMembers && len(p.Recent) < recentImports {
-			p.Recent = append(p.Recent, j)
-		}
-	}
-	return p, nil
+	p := memberImportPage{adminPage: s.adminPageFor(c, visitOf(c), "Import members from CSV", "members")}
+	var err error
+	p.Recent, err = s.recentJobs(c, badges.JobMembers)
+	return p, err
 }
 
 // handleMemberImportForm starts a job on the uploaded file and sends the
@@ -74,6 +62,5 @@ func (s *Server) handleMemberImportForm(c echo.Context) error {
 
 // handleMembersExample downloads the example file of a member import.
 func (s *Server) handleMembersExample(c echo.Context) error {
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="members-example.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(exampleMembersCSV))
+	return sendCSV(c, "members-example.csv", []byte(exampleMembersCSV))
 }

@@ -10,11 +10,7 @@ import (
 
 // communityOutcome is the outcome the path names, of the visited community.
 func (s *Server) communityOutcome(c echo.Context) (*badges.Outcome, error) {
-	o, err := s.svc.Outcomes.Outcome(c.Request().Context(), c.Param("outcome"))
-	if err != nil {
-		return nil, err
-	}
-	return o, inCommunity(visitOf(c), o.IssuerID, "outcome")
+	return communityThing(c, "outcome", c.Param("outcome"), s.svc.Outcomes.Outcome, func(o *badges.Outcome) string { return o.IssuerID })
 }
 
 // handleOutcomeEditPage shows an outcome's form.

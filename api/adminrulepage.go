@@ -38,11 +38,8 @@ type rulePage struct {
 func (s *Server) rulePageFor(c echo.Context) (*rulePage, *badges.Rule, error) {
 	ctx := c.Request().Context()
 	v := visitOf(c)
-	ach, err := s.svc.Achievements.Achievement(ctx, c.Param("achievement"))
+	ach, err := s.communityBadge(c)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := inCommunity(v, ach.IssuerID, "badge"); err != nil {
 		return nil, nil, err
 	}
 	p := &rulePage{adminPage: s.adminPageFor(c, v, "Rule of "+ach.Name, "badges"), Badge: ach, cohortIDs: map[string]string{}}
@@ -56,7 +53,11 @@ func (s *Server) rulePageFor(c echo.Context) (*rulePage, *badges.Rule, error) {
 	if p.badgeList, err = s.communityBadges(ctx, ach.IssuerID); err != nil {
 		return nil, nil, err
 	}
-	p.names = namesOf(p.behaviours, p.badgeList)
+	badgeNames := map[string]string{}
+	for _, a := range p.badgeList {
+		badgeNames[a.ID] = a.Name
+	}
+	p.names = namesOf(p.behaviours, func(id string) string { return badgeNames[id] })
 	for _, co := range p.cohorts {
 		p.cohortIDs[co.Name] = co.ID
 	}
@@ -66,27 +67,6 @@ func (s *Server) rulePageFor(c echo.Context) (*rulePage, *badges.Rule, error) {
 	}
 	p.HasRule = err == nil
 	return p, stored, err
-}
-
-// namesOf gives a rule's words the names of the community's behaviours
-// (by key) and badges (by id); a badge of another community has none.
-func namesOf(behaviours []badges.Behaviour, list []*badges.Achievement) ruleNames {
-	byKey, byID := map[string]string{}, map[string]string{}
-	for _, b := range behaviours {
-		byKey[b.Key] = b.Name
-	}
-	for _, a := range list {
-		byID[a.ID] = a.Name
-	}
-	return ruleNames{
-		behaviour: func(key string) string {
-			if name := byKey[key]; name != "" {
-				return name
-			}
-			return key
-		},
-		badge: func(id string) string { return byID[id] },
-	}
 }
 
 // periodWords says how often a member can earn the badge under a rule:

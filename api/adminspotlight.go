@@ -56,8 +56,7 @@ func (s *Server) renderSpotlight(c echo.Context, status int, p spotlightAdminPag
 		}
 	}
 	if p.Query != "" {
-		found, err := s.svc.Members.Members(ctx, badges.MemberFilter{IssuerID: v.Community.ID, Query: p.Query,
-			ListOptions: badges.ListOptions{Limit: spotlightMatches}})
+		found, err := s.findMembers(ctx, v.Community.ID, p.Query, badges.ListOptions{Limit: spotlightMatches})
 		if err != nil && !isFormError(err) {
 			return err
 		}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"mime/multipart"
 	"net/http"
 	"strings"
 
@@ -15,14 +16,7 @@ import (
 // within the image limits. The file's declared type is checked against
 // its content when it declares one of the two.
 func (s *Server) uploadedImage(c echo.Context) (*badges.Image, error) {
-	fh, err := c.FormFile("image")
-	if errors.Is(err, http.ErrMissingFile) {
-		return nil, badges.FieldErrorf("image", "Choose a PNG or SVG file to upload.")
-	}
-	if err != nil {
-		return nil, s.readFailure(c, err, "upload")
-	}
-	data, err := readUpload(fh, s.bodyLimitOf(c))
+	fh, data, err := s.uploadedFile(c, "image", "Choose a PNG or SVG file to upload.")
 	if err != nil {
 		return nil, err
 	}
@@ -35,4 +29,18 @@ func (s *Server) uploadedImage(c echo.Context) (*badges.Image, error) {
 		return nil, err
 	}
 	return badges.NewImage(data, f), nil
+}
+
+// uploadedFile reads the form's file field, bounded by the route's limit;
+// missing is the message when no file was chosen.
+func (s *Server) uploadedFile(c echo.Context, field, missing string) (*multipart.FileHeader, []byte, error) {
+	fh, err := c.FormFile(field)
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, nil, badges.FieldErrorf(field, "%s", missing)
+	}
+	if err != nil {
+		return nil, nil, s.readFailure(c, err, "upload")
+	}
+	data, err := readUpload(fh, s.bodyLimitOf(c))
+	return fh, data, err
 }

@@ -191,3 +191,13 @@ func (p *page) wantPage(t testing.TB, status int, texts ...string) {
 		}
 	}
 }
+
+// wantHTML checks that a page holds each piece of markup, as written.
+func (p *page) wantHTML(t testing.TB, snippets ...string) {
+	t.Helper()
+	for _, s := range snippets {
+		if !strings.Contains(p.Body, s) {
+			t.Errorf("the page lacks %s: %s", s, p.Body)
+		}
+	}
+}

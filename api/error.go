@@ -103,7 +103,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	p := toProblem(err)
 	p.RequestID = requestID(c)
 	if p.Status >= 500 {
-		s.log.Error("request failed", "err", err, "method", c.Request().Method, "path", c.Request().URL.Path, "request_id", p.RequestID)
+		s.log.Error("request failed", "err", err, "method", c.Request().Method, "path", loggedURI(c, c.Request().URL.Path), "request_id", p.RequestID)
 	}
 	rt, _ := s.route(c)
 	if p.Status == http.StatusUnauthorized && rt.errors != consoleErrors {

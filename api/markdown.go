@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"html/template"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -14,10 +15,20 @@ import (
 // unless told it is unsafe, which Laurel never does.
 var markdown = goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.Table))
 
+// maxMarkdownRunes is the longest text rendered as Markdown: the longest
+// criteria or narrative the service keeps. Parsing some texts takes time
+// that grows faster than their length (thousands of unclosed links or
+// quote markers), so a longer one, which only a preview of a form can
+// send, is shown as plain text.
+const maxMarkdownRunes = 20000
+
 // renderMarkdown returns safe HTML for a Markdown narrative; if rendering
-// fails, the text is shown as it is, escaped.
+// fails, or the text is too long to render, it is shown as it is, escaped.
 func renderMarkdown(src string) template.HTML {
 	var b bytes.Buffer
+	if utf8.RuneCountInString(src) > maxMarkdownRunes {
+		return template.HTML("<p>" + template.HTMLEscapeString(src) + "</p>")
+	}
 	if err := markdown.Convert([]byte(src), &b); err != nil {
 		return template.HTML("<p>" + template.HTMLEscapeString(src) + "</p>")
 	}

@@ -138,7 +138,7 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
 func (s *Server) logPanic(c echo.Context, err error, stack []byte) error {
-	s.log.Error("panic", "err", err, "path", c.Request().URL.Path, "request_id", requestID(c), "stack", string(stack))
+	s.log.Error("panic", "err", err, "path", loggedURI(c, c.Request().URL.Path), "request_id", requestID(c), "stack", string(stack))
 	return err
 }
 

@@ -184,7 +184,7 @@ func (e *evaluator) behaviourName(key string) string {
 }
 
 // achievementName is an achievement's name; "" when it has none, which
-// badgePhrase words without the id.
+// BadgePhrase words without the id.
 func (e *evaluator) achievementName(id string) string {
 	if e.ec.AchievementName != nil {
 		return e.ec.AchievementName(id)

@@ -9,9 +9,9 @@ import (
 // member", "Gave feedback", "Posted"), badge names are titles ("Community
 // Host"); narratives join them with counts and dates.
 
-// badgePhrase names a badge in a sentence: "the Community Host badge";
+// BadgePhrase names a badge in a sentence: "the Community Host badge";
 // a badge since deleted has no name, and is not shown by id.
-func badgePhrase(name string) string {
+func BadgePhrase(name string) string {
 	switch {
 	case name == "":
 		return "a badge no longer offered"

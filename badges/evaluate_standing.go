@@ -7,7 +7,7 @@ import "fmt"
 
 func (e *evaluator) holds(c *HoldsCond) ConditionProgress {
 	held := e.ec.Holds != nil && e.ec.Holds(c.Achievement)
-	badge := badgePhrase(e.achievementName(c.Achievement))
+	badge := BadgePhrase(e.achievementName(c.Achievement))
 	cp := ConditionProgress{Kind: KindHolds, Current: b2f(held), Required: 1, Met: held,
 		Description: fmt.Sprintf("Holds %s: %s", badge, yesNo(held)), Narrative: fmt.Sprintf("Holds %s.", badge)}
 	return cp
@@ -55,7 +55,7 @@ func (e *evaluator) endorsements(c *EndorsementsCond) ConditionProgress {
 		Capped: capped, From: q.from, To: q.to}
 	from, by := "from different members", plural(n, "member", "members")
 	if c.FromHolders != "" {
-		badge := badgePhrase(e.achievementName(c.FromHolders))
+		badge := BadgePhrase(e.achievementName(c.FromHolders))
 		from = "from holders of " + badge
 		by = plural(n, "holder of "+badge, "holders of "+badge)
 	}

@@ -63,13 +63,20 @@ func (js *Jobs) Work(ctx context.Context, takeOver time.Duration) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return workEach(ctx, ids, func(id string) (bool, error) { return js.runJob(ctx, id, takeOver) })
+}
+
+// workEach runs the work of each id in turn until ctx ends: how many
+// finished, and the errors of those left to try again. Jobs and
+// re-evaluations are both worked this way.
+func workEach(ctx context.Context, ids []string, run func(id string) (done bool, err error)) (int, error) {
 	finished := 0
 	var errs []error
 	for _, id := range ids {
 		if ctx.Err() != nil {
 			return finished, ctx.Err()
 		}
-		done, err := js.runJob(ctx, id, takeOver)
+		done, err := run(id)
 		if err != nil {
 			errs = append(errs, err)
 		}

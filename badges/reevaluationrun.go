@@ -61,21 +61,7 @@ func (v *Reevaluator) Work(ctx context.Context, takeOver time.Duration) (int, er
 	if err != nil {
 		return 0, err
 	}
-	finished := 0
-	var errs []error
-	for _, id := range ids {
-		if ctx.Err() != nil {
-			return finished, ctx.Err()
-		}
-		done, err := v.runJob(ctx, id, takeOver)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if done {
-			finished++
-		}
-	}
-	return finished, errors.Join(errs...)
+	return workEach(ctx, ids, func(id string) (bool, error) { return v.runJob(ctx, id, takeOver) })
 }
 
 // runJob takes a job and runs it to its end; done reports that it ended.

@@ -129,26 +129,10 @@ func (s *JobStore) CreateJob(ctx context.Context, j *badges.Job, input []byte) e
 	if err != nil {
 		return err
 	}
-	if err := s.push(ctx, unfinishedJobs, j.ID, false); err != nil {
+	if err := pushListed(ctx, s.db, database.Jobs, unfinishedJobs, j.ID, false, 0); err != nil {
 		return err
 	}
-	return s.push(ctx, jobsOf(j.IssuerID), j.ID, true)
-}
-
-// push adds an id to a list, first (keeping the latest MaxJobsOf) or
-// last.
-func (s *JobStore) push(ctx context.Context, list, id string, first bool) error {
-	return database.Modify(ctx, s.db, database.Jobs, list, func(l *orderedIDs, _ bool) error {
-		if slices.Contains(l.IDs, id) {
-			return nil
-		}
-		if first {
-			l.IDs = append([]string{id}, l.IDs[:min(len(l.IDs), badges.MaxJobsOf-1)]...)
-		} else {
-			l.IDs = append(l.IDs, id)
-		}
-		return nil
-	})
+	return pushListed(ctx, s.db, database.Jobs, jobsOf(j.IssuerID), j.ID, true, badges.MaxJobsOf)
 }
 
 // Job reads a job.
@@ -187,78 +171,20 @@ func (s *JobStore) UpdateJob(ctx context.Context, id string, change func(*badges
 	if err != nil || !finished {
 		return err
 	}
-	return s.unlist(ctx, []string{id})
-}
-
-// unlist removes jobs from the unfinished list.
-func (s *JobStore) unlist(ctx context.Context, ids []string) error {
-	return database.Modify(ctx, s.db, database.Jobs, unfinishedJobs, func(l *orderedIDs, _ bool) error {
-		l.IDs = slices.DeleteFunc(l.IDs, func(id string) bool { return slices.Contains(ids, id) })
-		return nil
-	})
+	return dropListed(ctx, s.db, database.Jobs, unfinishedJobs, []string{id})
 }
 
 // JobsOf lists a community's jobs, newest first; the cursor is the last
 // id of the page before.
 func (s *JobStore) JobsOf(ctx context.Context, issuerID string, o badges.ListOptions) (*badges.Page[*badges.Job], error) {
-	l, _, err := database.ReadComputed[orderedIDs](ctx, s.db, database.Jobs, jobsOf(issuerID))
-	if err != nil {
-		return nil, err
-	}
-	start := 0
-	if o.Cursor != "" {
-		after, err := badges.DecodeCursor(o.Cursor)
-		if err != nil {
-			return nil, err
-		}
-		if start = slices.Index(l.IDs, after) + 1; start == 0 {
-			return nil, badges.FieldErrorf("cursor", "cursor is not one this server issued, or its page is gone")
-		}
-	}
-	end := min(start+o.Limit, len(l.IDs))
-	p := &badges.Page[*badges.Job]{Items: []*badges.Job{}, Total: len(l.IDs)}
-	for _, id := range l.IDs[start:end] {
-		j, err := s.Job(ctx, id)
-		if badges.ErrorCode(err) == badges.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		p.Items = append(p.Items, j)
-	}
-	if end < len(l.IDs) {
-		p.NextCursor = badges.EncodeCursor(l.IDs[end-1])
-	}
-	return p, nil
+	return listedPage(ctx, s.db, database.Jobs, jobsOf(issuerID), o, s.Job)
 }
 
 // UnfinishedJobs lists the jobs queued or running, oldest first, and
 // drops from the list those that finished or are gone (a crash came
 // between their last change and the list's).
 func (s *JobStore) UnfinishedJobs(ctx context.Context) ([]string, error) {
-	l, _, err := database.ReadComputed[orderedIDs](ctx, s.db, database.Jobs, unfinishedJobs)
-	if err != nil {
-		return nil, err
-	}
-	var live, gone []string
-	for _, id := range l.IDs {
-		j, err := s.Job(ctx, id)
-		switch {
-		case badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && j.State.Finished()):
-			gone = append(gone, id)
-		case err != nil:
-			return nil, err
-		default:
-			live = append(live, id)
-		}
-	}
-	if len(gone) > 0 {
-		if err := s.unlist(ctx, gone); err != nil {
-			return nil, err
-		}
-	}
-	return live, nil
+	return unfinishedIDs(ctx, s.db, database.Jobs, unfinishedJobs, s.Job, func(j *badges.Job) bool { return j.State.Finished() })
 }
 
 // JobInput reads a job's file, part by part.

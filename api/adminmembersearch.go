@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/url"
 
 	"github.com/labstack/echo/v4"
@@ -8,10 +9,11 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-// Awarding a badge and recording activity both start by finding the
-// member: a search through the service the API's member list uses
-// (GET /api/v1/issuers/:id/members?q=). With htmx the matches appear as
-// the manager types; without JavaScript the search is a plain GET form.
+// Awarding a badge, recording activity, the spotlight, a cohort and the
+// members page all find members the way the API's member list does
+// (GET /api/v1/issuers/:id/members?q= or ?email=). With htmx the matches
+// appear as the manager types; without JavaScript the search is a plain
+// GET form.
 
 // maxMemberMatches bounds the matches a search shows: a manager types
 // more of the name rather than pages through matches.
@@ -38,16 +40,11 @@ func (s *Server) searchMembers(c echo.Context, q, pick string, keep url.Values) 
 	if q == "" {
 		return out, nil
 	}
-	folded, err := badges.CheckQuery(q)
-	if err != nil {
-		if !isFormError(err) {
-			return out, err
-		}
+	page, err := s.findMembers(c.Request().Context(), visitOf(c).Community.ID, q, badges.ListOptions{Limit: maxMemberMatches})
+	if isFormError(err) {
 		out.Error = sentence(badges.ErrorMessage(err))
 		return out, nil
 	}
-	page, err := s.svc.Members.Members(c.Request().Context(), badges.MemberFilter{IssuerID: visitOf(c).Community.ID,
-		Query: folded, ListOptions: badges.ListOptions{Limit: maxMemberMatches}})
 	if err != nil {
 		return out, err
 	}
@@ -64,18 +61,24 @@ func (s *Server) searchMembers(c echo.Context, q, pick string, keep url.Values) 
 	return out, nil
 }
 
-// communityMember is a member of the visited community, by id: another
-// community's member is not found.
-func (s *Server) communityMember(c echo.Context, id string) (*badges.Member, error) {
+// findMembers is the API's member list and search: a whole e-mail
+// address is looked up exactly (GET …/members?email=), anything else is
+// searched in names, e-mail addresses and external ids (?q=).
+func (s *Server) findMembers(ctx context.Context, issuerID, q string, o badges.ListOptions) (*badges.Page[*badges.Member], error) {
+	f := badges.MemberFilter{IssuerID: issuerID, ListOptions: o}
+	if email, err := badges.NormalizeEmail(q); err == nil && q != "" {
+		f.Email = email
+	} else if f.Query, err = badges.CheckQuery(q); err != nil {
+		return nil, err
+	}
+	return s.svc.Members.Members(ctx, f)
+}
+
+// communityMemberByID is a member of the visited community, by an id a
+// form sent: one that is not an id is not echoed back.
+func (s *Server) communityMemberByID(c echo.Context, id string) (*badges.Member, error) {
 	if !badges.ValidID(id) {
 		return nil, badges.Errorf(badges.ENOTFOUND, "There is no such member.")
 	}
-	m, err := s.svc.Members.Member(c.Request().Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if err := inCommunity(visitOf(c), m.IssuerID, "member"); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return communityThing(c, "member", id, s.svc.Members.Member, memberIssuer)
 }
