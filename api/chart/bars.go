@@ -42,11 +42,11 @@ func (b Bars) SVG() template.HTML {
 		}
 		return c.done()
 	}
-	c := newCanvas("bars", b.Title, b.Description, width, lineBottom+36, len(b.Values))
+	c := newCanvas("bars", b.Title, b.Description, width, lineBottom+tickBelow+14, len(b.Values))
 	y := newAxis(lo, hi, 5, integral, lineBottom, lineTop)
 	c.yAxis(y, lineLeft, lineRight)
 	band := (lineRight - lineLeft) / float64(len(b.Values))
-	every := (len(b.Values) + 7) / 8
+	every := tickEvery(b.Labels, len(b.Values), band*float64(len(b.Values)-1))
 	for i, v := range b.Values {
 		x := lineLeft + float64(i)*band
 		if finite(v) {
@@ -54,7 +54,7 @@ func (b Bars) SVG() template.HTML {
 			c.rect("chart-bar", x+band*0.15, top, band*0.7, bottom-top, label(b.Labels, i)+": "+Number(v, 2))
 		}
 		if i%every == 0 {
-			c.label("chart-tick", x+band/2, lineBottom+20, "middle", label(b.Labels, i))
+			c.label("chart-tick", x+band/2, lineBottom+tickBelow, "middle", label(b.Labels, i))
 		}
 	}
 	if hasTarget {

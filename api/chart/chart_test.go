@@ -331,3 +331,25 @@ func TestStat(t *testing.T) {
 		t.Errorf("a NaN stat drew %q", got)
 	}
 }
+
+// TestTickEvery: twelve weeks' labels are thinned until two never touch at
+// the largest text a phone draws them in; short or few labels all show.
+func TestTickEvery(t *testing.T) {
+	weeks := []string{"14 Sep", "21 Sep", "28 Sep", "5 Oct", "12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov", "16 Nov", "23 Nov", "30 Nov"}
+	span := lineRight - lineLeft
+	every := tickEvery(weeks, len(weeks), span)
+	if gap := float64(every) * span / float64(len(weeks)-1); gap < 6*tickEm+tickGap {
+		t.Errorf("labels every %d periods are %.0f apart, less than a label's width", every, gap)
+	}
+	if every > 4 {
+		t.Errorf("labels every %d periods: too few to read the weeks by", every)
+	}
+	for _, tc := range []struct {
+		labels []string
+		want   int
+	}{{[]string{"1 Sep", "8 Sep", "15 Sep", "22 Sep"}, 1}, {nil, 1}, {[]string{"a"}, 1}} {
+		if got := tickEvery(tc.labels, max(len(tc.labels), 1), span); got != tc.want {
+			t.Errorf("tickEvery(%q) = %d, want %d", tc.labels, got, tc.want)
+		}
+	}
+}

@@ -22,7 +22,7 @@ type Line struct {
 const (
 	lineLeft, lineRight  = 64.0, width - 88.0 // room on the right for the target's label
 	lineTop, lineBottom  = 16.0, 236.0
-	legendTop, legendRow = 282.0, 24.0
+	legendTop, legendRow = 310.0, 32.0 // clear of the period labels at the larger text of narrow screens
 )
 
 // palette is how many series classes chart.css defines (chart-s1…chart-s6),
@@ -63,9 +63,9 @@ func (l Line) SVG() template.HTML {
 		}
 		return lineLeft + float64(i)*(lineRight-lineLeft)/float64(n-1)
 	}
-	every := (n + 7) / 8 // at most 8 period labels, so they never overlap
+	every := tickEvery(l.XLabels, n, lineRight-lineLeft)
 	for i := 0; i < n; i += every {
-		c.label("chart-tick", x(i), lineBottom+20, "middle", l.xLabel(i))
+		c.label("chart-tick", x(i), lineBottom+tickBelow, "middle", l.xLabel(i))
 	}
 	if hasTarget {
 		ty := y.at(target)
@@ -193,7 +193,7 @@ func legendRows(series []Series) [][]legendItem {
 	var row []legendItem
 	x := lineLeft
 	for i, s := range series {
-		w := 40 + 11*float64(min(utf8.RuneCountInString(s.Name), 40)) // room for the larger text of narrow screens
+		w := 40 + tickEm*float64(min(utf8.RuneCountInString(s.Name), 40)) // room for the larger text of narrow screens
 		if len(row) > 0 && x+w > lineRight {
 			rows, row, x = append(rows, row), nil, lineLeft
 		}

@@ -1,6 +1,9 @@
 package chart
 
-import "math"
+import (
+	"math"
+	"unicode/utf8"
+)
 
 // axis is a linear scale from data values to a span of the drawing, with
 // "nice" ticks (0, 10, 20 … or 0, 0.5, 1 …).
@@ -96,4 +99,29 @@ func extent(lists ...[]float64) (lo, hi float64, integral, ok bool) {
 		}
 	}
 	return lo, hi, integral, ok
+}
+
+// Period labels are drawn at most this large: chart.css and admin.css set
+// charts' text larger on phones, where the drawing is scaled down most.
+const (
+	tickEm    = 26.0 * 0.6 // a character's width at that size, about
+	tickGap   = 16.0       // between two labels
+	tickBelow = 28.0       // from the axis to the labels' baseline: clear of the axis's "0"
+)
+
+// tickEvery is how many periods apart the period labels are drawn, so that
+// labels as long as the longest never touch, whatever the screen: every
+// second or third week rather than a row of dates run together.
+func tickEvery(labels []string, n int, span float64) int {
+	if n < 2 {
+		return 1
+	}
+	widest := 0
+	for _, l := range labels {
+		widest = max(widest, utf8.RuneCountInString(l))
+	}
+	widest = min(widest, 40)
+	step := span / float64(n-1)
+	every := int(math.Ceil((float64(widest)*tickEm + tickGap) / step))
+	return min(max(every, 1), n)
 }
