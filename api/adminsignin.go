@@ -191,14 +191,14 @@ func (s *Server) handlePasswordChange(c echo.Context) error {
 	next := c.FormValue("password")
 	var err error = badges.FieldErrorf("confirm", "The two new passwords are not the same.")
 	if next == c.FormValue("confirm") {
-		err = s.svc.Accounts.ChangePassword(c.Request().Context(), v.Account.ID, c.FormValue("current"), next)
+		err = s.svc.Accounts.ChangePassword(c.Request().Context(), v.Account.ID, c.FormValue("currentPassword"), next)
 	}
 	if err != nil {
 		if code := badges.ErrorCode(err); code != badges.EINVALID && code != badges.EUNAUTHORIZED && code != badges.ETOOMANY {
 			return err
 		}
 		var p accountPage
-		p.Form.fail(err, "current")
+		p.Form.fail(err, "currentPassword")
 		return s.renderAccount(c, statusOf[badges.ErrorCode(err)], p)
 	}
 	s.setCookie(c, s.sessionCookieName(), "", "/")

@@ -292,7 +292,7 @@ func TestConsole_SessionEnds(t *testing.T) {
 
 	a.signIn(t, c.Account.Email, testPassword)
 	b.signIn(t, c.Account.Email, testPassword)
-	a.post(t, "/admin/account/password", url.Values{"current": {testPassword}, "password": {"a brand new passphrase"}, "confirm": {"a brand new passphrase"}}).wantRedirect(t, "/admin/login")
+	a.post(t, "/admin/account/password", url.Values{"currentPassword": {testPassword}, "password": {"a brand new passphrase"}, "confirm": {"a brand new passphrase"}}).wantRedirect(t, "/admin/login")
 	b.get(t, "/admin").wantRedirect(t, "/admin/login")
 	a.signIn(t, c.Account.Email, "a brand new passphrase")
 }
@@ -331,4 +331,22 @@ func TestConsole_UnknownQueryParameter(t *testing.T) {
 			t.Errorf("%s?sortBy=name → %d, want 400 naming sortBy: %s", key, w.Code, w.Body)
 		}
 	}
+}
+
+// TestConsole_WrongCurrentPassword: a wrong current password is shown on
+// the current password's field, which the error summary links to, and
+// changes nothing.
+func TestConsole_WrongCurrentPassword(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.consoleAs(t, "", "")
+	w := c.post(t, "/admin/account/password", url.Values{"currentPassword": {"not the password at all"},
+		"password": {"a brand new passphrase"}, "confirm": {"a brand new passphrase"}})
+	w.wantPage(t, http.StatusBadRequest)
+	for _, want := range []string{`href="#f-currentPassword"`, `id="f-currentPassword-error"`, "Current password is not right."} {
+		if !strings.Contains(w.Body, want) {
+			t.Errorf("the page lacks %s: %s", want, w.Body)
+		}
+	}
+	c.get(t, "/admin/account").wantPage(t, http.StatusOK)
+	ts.guest().signIn(t, c.Account.Email, testPassword)
 }

@@ -20,7 +20,7 @@ var garbageFields = []string{"name", "description", "criteria", "reason", "step"
 	"externalId", "slug", "m-name", "m-kind", "m-period", "m-target", "m-cohort", "m-behaviours", "m-achievements", "note", "q", "member",
 	"memberId", "achievementId", "behaviour", "at", "quantity", "evidenceUrl", "evidenceName", "narrative", "key", "emails", "op",
 	"c.type", "c.min", "period", "json", "url", "jwtAlg", "accentColor", "level", "tags", "validityDays", "achievementType", "badge",
-	"password", "confirm", "current", "publishReason", "action", "scopes", "publicProfile", "repeatable", "next"}
+	"password", "confirm", "currentPassword", "publishReason", "action", "scopes", "publicProfile", "repeatable", "next"}
 
 // TestConsole_GarbageInput sends every console route, as an owner of the
 // community with real ids in the path, each field and query parameter
