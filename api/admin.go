@@ -106,7 +106,7 @@ var serviceAdmin = access{name: "console service admin", allow: func(s *Server, 
 // must match), so another site cannot sign a visitor in as someone else.
 var consoleGuest = access{name: "console guest", allow: func(s *Server, c echo.Context) error {
 	if changes(c.Request()) {
-		cookie, err := c.Cookie(guestCookie)
+		cookie, err := c.Cookie(s.guestCookieName())
 		if err != nil || cookie.Value == "" || !s.csrfMatches(c, cookie.Value) {
 			return errCSRF
 		}

@@ -43,7 +43,7 @@ func TestConsolePeople_Invite(t *testing.T) {
 
 	guest := ts.guest()
 	guest.get(t, "/admin/password/"+m[1])
-	guest.csrf = guest.cookies["laurel-signin"]
+	guest.csrf = guest.cookies["__Host-laurel-signin"]
 	guest.post(t, "/admin/password/"+m[1], url.Values{"password": {testPassword}, "confirm": {testPassword}}).wantRedirect(t, "/admin/login")
 	guest.signIn(t, "new@example.org", testPassword)
 	guest.get(t, "/admin/c/"+community).wantPage(t, http.StatusOK)

@@ -16,10 +16,7 @@ import (
 // Cookies of the console. The session cookie is HttpOnly and SameSite=Lax
 // and, where browsers allow it, Secure with the __Host- prefix (which pins
 // it to this host and path /).
-const (
-	guestCookie = "laurel-signin" // the sign-in forms' CSRF token
-	flashCookie = "laurel-flash"  // one message for the next page
-)
+const flashCookie = "laurel-flash" // one message for the next page
 
 // secureCookies reports whether cookies may be Secure: the site is served
 // over HTTPS, or from a loopback name, which browsers treat as secure.
@@ -36,11 +33,20 @@ func (s *Server) secureCookies() bool {
 	return host == "localhost" || strings.HasSuffix(host, ".localhost") || ip != nil && ip.IsLoopback()
 }
 
-func (s *Server) sessionCookieName() string {
+func (s *Server) sessionCookieName() string { return s.hostCookie("laurel-console") }
+
+// guestCookieName is the cookie of the sign-in forms' CSRF token: with
+// the prefix on HTTPS too, so that a neighbouring subdomain cannot plant
+// one and sign a visitor in as someone else.
+func (s *Server) guestCookieName() string { return s.hostCookie("laurel-signin") }
+
+// hostCookie is a cookie's name with the __Host- prefix where the site is
+// served over HTTPS.
+func (s *Server) hostCookie(name string) string {
 	if strings.HasPrefix(s.cfg.BaseURL, "https://") {
-		return "__Host-laurel-console"
+		return "__Host-" + name
 	}
-	return "laurel-console"
+	return name
 }
 
 // setCookie sets a console cookie; an empty value removes it.
@@ -62,11 +68,11 @@ func randomToken() string {
 // guestToken is the sign-in forms' CSRF token, set as a cookie when the
 // visitor has none.
 func (s *Server) guestToken(c echo.Context) string {
-	if cookie, err := c.Cookie(guestCookie); err == nil && len(cookie.Value) == 43 {
+	if cookie, err := c.Cookie(s.guestCookieName()); err == nil && len(cookie.Value) == 43 {
 		return cookie.Value
 	}
 	t := randomToken()
-	s.setCookie(c, guestCookie, t, "/admin")
+	s.setCookie(c, s.guestCookieName(), t, "/")
 	return t
 }
 
@@ -101,7 +107,7 @@ func (s *Server) handleSignIn(c echo.Context) error {
 		return err
 	}
 	s.setCookie(c, s.sessionCookieName(), token, "/")
-	s.setCookie(c, guestCookie, "", "/admin")
+	s.setCookie(c, s.guestCookieName(), "", "/")
 	return c.Redirect(http.StatusSeeOther, next)
 }
 

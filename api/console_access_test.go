@@ -247,7 +247,7 @@ func TestConsole_SignIn(t *testing.T) {
 	} {
 		c := ts.guest()
 		c.get(t, "/admin/login")
-		c.csrf = c.cookies["laurel-signin"]
+		c.csrf = c.cookies["__Host-laurel-signin"]
 		w := c.post(t, "/admin/login", url.Values{"email": {form[0]}, "password": {form[1]}})
 		w.wantPage(t, http.StatusUnauthorized, "The e-mail address or password is not right.")
 		answers[name] = strings.ReplaceAll(w.Body, form[0], "EMAIL")
@@ -265,7 +265,7 @@ func TestConsole_SignIn(t *testing.T) {
 	} {
 		c := ts.guest()
 		c.get(t, "/admin/login?next="+url.QueryEscape(next))
-		c.csrf = c.cookies["laurel-signin"]
+		c.csrf = c.cookies["__Host-laurel-signin"]
 		w := c.post(t, "/admin/login", url.Values{"email": {a.Email}, "password": {testPassword}, "next": {next}})
 		if got := w.Header().Get("Location"); w.Code != http.StatusSeeOther || got != want {
 			t.Errorf("sign in with next=%q → %d to %q, want %q", next, w.Code, got, want)

@@ -53,7 +53,7 @@ func TestConsole_PasswordLinkNotLogged(t *testing.T) {
 	if got := shown.Header().Get("Referrer-Policy"); got != "no-referrer" {
 		t.Errorf("Referrer-Policy %q, want no-referrer", got)
 	}
-	guest.csrf = guest.cookies["laurel-signin"]
+	guest.csrf = guest.cookies["__Host-laurel-signin"]
 	guest.post(t, "/admin/password/"+token, url.Values{"password": {"short"}, "confirm": {"short"}})
 	if strings.Contains(log.String(), token) {
 		t.Fatalf("the access log has the set-password token:\n%s", log.String())
@@ -87,9 +87,9 @@ func TestConsole_Cookies(t *testing.T) {
 	a := ts.newAccount(t, "ada@example.org", "", "")
 	c := ts.guest()
 	login := c.get(t, "/admin/login")
-	guest := setCookie(t, login, "laurel-signin")
-	if !guest.HttpOnly || !guest.Secure || guest.SameSite != http.SameSiteLaxMode {
-		t.Errorf("sign-in cookie %+v; want HttpOnly, Secure, Lax", guest)
+	guest := setCookie(t, login, "__Host-laurel-signin")
+	if !guest.HttpOnly || !guest.Secure || guest.SameSite != http.SameSiteLaxMode || guest.Path != "/" || guest.Domain != "" {
+		t.Errorf("sign-in cookie %+v; want __Host-, HttpOnly, Secure, Lax, path /", guest)
 	}
 	c.csrf = guest.Value
 	planted := strings.Repeat("P", 43)
@@ -132,7 +132,7 @@ func TestConsole_SignInLimitByClient(t *testing.T) {
 	try := func(client, email string) int {
 		c := ts.guest()
 		c.get(t, "/admin/login")
-		c.csrf = c.cookies["laurel-signin"]
+		c.csrf = c.cookies["__Host-laurel-signin"]
 		form := url.Values{"email": {email}, "password": {"not the password"}, "csrf": {c.csrf}}
 		r := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader(form.Encode()))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
