@@ -110,12 +110,19 @@ type Accounts struct {
 
 	dummyOnce sync.Once
 	dummy     string // a hash to verify against for unknown accounts
+	// hashing bounds the password hashes worked at once: each takes
+	// PasswordParams.Memory, so a crowd of sign-ins must queue rather than
+	// take the machine's memory.
+	hashing chan struct{}
 }
+
+// MaxHashing is how many passwords are hashed at once; more wait.
+const MaxHashing = 4
 
 // NewAccounts returns the Accounts service.
 func NewAccounts(d AccountsDeps) *Accounts {
 	s := &Accounts{store: d.Store, sessions: d.Sessions, limits: d.Limits, now: d.Now, params: d.PasswordParams,
-		IdleTimeout: 2 * time.Hour, AbsoluteTimeout: 24 * time.Hour}
+		IdleTimeout: 2 * time.Hour, AbsoluteTimeout: 24 * time.Hour, hashing: make(chan struct{}, MaxHashing)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -213,7 +220,10 @@ func (s *Accounts) SetPassword(ctx context.Context, token, password string) (*Ac
 	if err := CheckPassword(password, a.Email); err != nil {
 		return nil, err
 	}
-	phc := HashPassword(s.params, password)
+	phc, err := s.hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
 	a, err = s.store.UpdateAccount(ctx, a.ID, func(a *Account) error {
 		if a.LinkHash != hash {
 			return errLinkGone() // used meanwhile
@@ -251,7 +261,10 @@ func (s *Accounts) ChangePassword(ctx context.Context, accountID, current, next 
 	if err := s.take(ctx, accountKey, maxAccountFailure, s.Now()); err != nil {
 		return err
 	}
-	if ok, err := VerifyPassword(a.PasswordHash, current); err != nil || !ok {
+	if ok, err := s.verify(ctx, a.PasswordHash, current); err != nil || !ok {
+		if ErrorCode(err) == EUNAVAILABLE {
+			return err
+		}
 		return FieldErrorf("currentPassword", "current password is not right")
 	}
 	if err := s.limits.ResetAttempts(ctx, accountKey); err != nil {
@@ -260,7 +273,10 @@ func (s *Accounts) ChangePassword(ctx context.Context, accountID, current, next 
 	if err := CheckPassword(next, a.Email); err != nil {
 		return err
 	}
-	phc := HashPassword(s.params, next)
+	phc, err := s.hash(ctx, next)
+	if err != nil {
+		return err
+	}
 	if _, err := s.store.UpdateAccount(ctx, accountID, func(a *Account) error { s.newPassword(a, phc); return nil }); err != nil {
 		return err
 	}

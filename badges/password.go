@@ -1,6 +1,7 @@
 package badges
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -99,4 +100,38 @@ func CheckPassword(password, email string) error {
 		return FieldErrorf("password", "password is the e-mail address; choose another")
 	}
 	return nil
+}
+
+// errBusy answers a password check that waited for its turn until its
+// request ended.
+func errBusy() error {
+	return Errorf(EUNAVAILABLE, "Laurel is busy checking other sign-ins; try again in a moment.")
+}
+
+// hash hashes a new password when a hashing slot is free.
+func (s *Accounts) hash(ctx context.Context, password string) (string, error) {
+	if err := s.turn(ctx); err != nil {
+		return "", err
+	}
+	defer func() { <-s.hashing }()
+	return HashPassword(s.params, password), nil
+}
+
+// verify checks a password against a stored hash when a slot is free.
+func (s *Accounts) verify(ctx context.Context, phc, password string) (bool, error) {
+	if err := s.turn(ctx); err != nil {
+		return false, err
+	}
+	defer func() { <-s.hashing }()
+	return VerifyPassword(phc, password)
+}
+
+// turn waits for a hashing slot, or until ctx ends.
+func (s *Accounts) turn(ctx context.Context) error {
+	select {
+	case s.hashing <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return errBusy()
+	}
 }

@@ -82,11 +82,15 @@ func (s *Accounts) SignIn(ctx context.Context, email, password, address, userAge
 	if len(password) > 4*maxPasswordLen {
 		return "", nil, nil, errSignIn() // no password is that long: not worth hashing
 	}
-	if a == nil || a.PasswordHash == "" {
-		_, _ = VerifyPassword(s.dummyHash(), password) // the same work as for an account
-		return "", nil, nil, errSignIn()
+	phc := s.dummyHash() // the same work for an unknown account as for a known one
+	if a != nil && a.PasswordHash != "" {
+		phc = a.PasswordHash
 	}
-	if ok, err := VerifyPassword(a.PasswordHash, password); err != nil || !ok {
+	ok, err := s.verify(ctx, phc, password)
+	if ErrorCode(err) == EUNAVAILABLE {
+		return "", nil, nil, err
+	}
+	if err != nil || !ok || a == nil || phc != a.PasswordHash {
 		return "", nil, nil, errSignIn()
 	}
 	if err := s.limits.ResetAttempts(ctx, accountKey); err != nil {

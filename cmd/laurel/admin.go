@@ -127,7 +127,11 @@ func (m *Main) firstAdmin(ctx context.Context, baseURL string, l *wire.Laurel) e
 		fmt.Fprintln(m.stdout, "Create the first console administrator with: laurel admin create --email you@example.org")
 		return nil
 	}
-	a, token, err := createServiceAdmin(ctx, l, email, "")
+	name := ""
+	if email == demoAdminEmail {
+		name = "Demo Community Manager" // pages say who did what: "Started by Demo Community Manager"
+	}
+	a, token, err := createServiceAdmin(ctx, l, email, name)
 	if badges.ErrorCode(err) == badges.ECONFLICT {
 		return nil // another process starting at the same time made it
 	}
