@@ -36,6 +36,9 @@ func namesOf(behaviours []badges.Behaviour, badge func(id string) string) ruleNa
 	for _, b := range behaviours {
 		byKey[b.Key] = b.Name
 	}
+	if badge == nil {
+		badge = func(string) string { return "" } // no badge is the community's
+	}
 	return ruleNames{badge: badge, behaviour: func(key string) string {
 		if name := byKey[key]; name != "" {
 			return name
