@@ -133,26 +133,7 @@ func newConsoleWorld(t *testing.T) *consoleWorld {
 // environment Laurel reads beyond its configuration.
 func startMainEnv(t *testing.T, env map[string]string) (*Main, string) {
 	t.Helper()
-	var stdout strings.Builder
-	logs := &syncBuffer{}
-	m := NewMain(&stdout, logs)
-	m.Config.Addr, m.Config.DataDir = "127.0.0.1:0", t.TempDir()
-	m.getenv = func(k string) string { return env[k] }
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("server log:\n%s", logs.String())
-		}
-	})
-	if err := m.Run(t.Context()); err != nil {
-		_ = m.Close()
-		t.Fatalf("Run: %v\nlog:\n%s", err, logs.String())
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return m, stdout.String()
+	return startMainWith(t, t.TempDir(), nil, func(k string) string { return env[k] })
 }
 
 // setPassword opens the printed link in tab and chooses the password, as

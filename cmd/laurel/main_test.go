@@ -45,6 +45,13 @@ func (b *syncBuffer) String() string {
 // ends, and its logs are shown if the test failed.
 func startMain(t *testing.T, dir string, mutate func(*Config)) (*Main, string) {
 	t.Helper()
+	return startMainWith(t, dir, mutate, nil)
+}
+
+// startMainWith is startMain with getenv, when not nil, as the environment
+// Laurel reads beyond its configuration.
+func startMainWith(t *testing.T, dir string, mutate func(*Config), getenv func(string) string) (*Main, string) {
+	t.Helper()
 	var stdout bytes.Buffer
 	logs := &syncBuffer{}
 	m := NewMain(&stdout, logs)
@@ -52,6 +59,9 @@ func startMain(t *testing.T, dir string, mutate func(*Config)) (*Main, string) {
 	m.Config.DataDir = dir
 	if mutate != nil {
 		mutate(&m.Config)
+	}
+	if getenv != nil {
+		m.getenv = getenv
 	}
 	// Registered first so that it runs after Close, with the whole log.
 	t.Cleanup(func() {
