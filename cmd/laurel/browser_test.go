@@ -85,22 +85,7 @@ func TestBrowser_PublicPages(t *testing.T) {
 				t.Run(name+"/"+vp.name+"/"+string(scheme), func(t *testing.T) {
 					tab := b.Open(t, w.base+path, vp.width, vp.height, scheme)
 					tab.WantNoProblems(t)
-					var dark bool
-					tab.Eval(t, "matchMedia('(prefers-color-scheme: dark)').matches", &dark)
-					if dark != (scheme == browsertest.Dark) {
-						t.Errorf("the page sees prefers-color-scheme dark = %v", dark)
-					}
-					if n := tab.Count(t, "img:not([alt])"); n > 0 {
-						t.Errorf("%d images without alt text", n)
-					}
-					if n := tab.Count(t, "h1"); n != 1 {
-						t.Errorf("%d h1 headings, want 1", n)
-					}
-					var overflow bool
-					tab.Eval(t, "document.documentElement.scrollWidth > window.innerWidth + 1", &overflow)
-					if overflow {
-						t.Errorf("the page is wider than the %d px screen", vp.width)
-					}
+					checkPageBasics(t, tab, vp.width, scheme)
 					shot := filepath.Join(dir, name+"-"+vp.name+"-"+string(scheme)+".png")
 					if gotW, gotH := tab.Screenshot(t, shot); gotW != vp.width || gotH < vp.height/2 {
 						t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, vp.width, vp.height)
@@ -255,5 +240,28 @@ func TestBrowser_PrintCredential(t *testing.T) {
 	}
 	if !bytes.Contains(data, []byte("/Subtype /Image")) && !bytes.Contains(data, []byte("/Subtype/Image")) {
 		t.Error("the printed page has no image (badge, QR code)")
+	}
+}
+
+// checkPageBasics checks what every page must be at a viewport width and
+// color scheme: it sees the scheme, every image has alt text, it has one
+// h1, and nothing is wider than the screen.
+func checkPageBasics(t *testing.T, tab *browsertest.Tab, width int, scheme browsertest.ColorScheme) {
+	t.Helper()
+	var dark bool
+	tab.Eval(t, "matchMedia('(prefers-color-scheme: dark)').matches", &dark)
+	if dark != (scheme == browsertest.Dark) {
+		t.Errorf("the page sees prefers-color-scheme dark = %v", dark)
+	}
+	if n := tab.Count(t, "img:not([alt])"); n > 0 {
+		t.Errorf("%d images without alt text", n)
+	}
+	if n := tab.Count(t, "h1"); n != 1 {
+		t.Errorf("%d h1 headings, want 1", n)
+	}
+	var overflow bool
+	tab.Eval(t, "document.documentElement.scrollWidth > window.innerWidth + 1", &overflow)
+	if overflow {
+		t.Errorf("the page is wider than the %d px screen", width)
 	}
 }

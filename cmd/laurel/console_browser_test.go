@@ -213,22 +213,7 @@ func checkConsolePage(t *testing.T, tab *browsertest.Tab, status, width int, sch
 	} else if p := tab.Problems(); len(p) != 1 || !strings.HasPrefix(p[0], fmt.Sprintf("HTTP %d ", status)) {
 		t.Errorf("the page reported %q, want only its HTTP %d", p, status)
 	}
-	var dark bool
-	tab.Eval(t, "matchMedia('(prefers-color-scheme: dark)').matches", &dark)
-	if dark != (scheme == browsertest.Dark) {
-		t.Errorf("the page sees prefers-color-scheme dark = %v", dark)
-	}
-	if n := tab.Count(t, "img:not([alt])"); n > 0 {
-		t.Errorf("%d images without alt text", n)
-	}
-	if n := tab.Count(t, "h1"); n != 1 {
-		t.Errorf("%d h1 headings, want 1", n)
-	}
-	var overflow bool
-	tab.Eval(t, "document.documentElement.scrollWidth > window.innerWidth + 1", &overflow)
-	if overflow {
-		t.Errorf("the page is wider than the %d px screen", width)
-	}
+	checkPageBasics(t, tab, width, scheme)
 	var unlabelled []string
 	tab.Eval(t, `Array.from(document.querySelectorAll(
 		"input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea"))
