@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -96,17 +95,7 @@ func benchConsoleGet(b *testing.B, c *consoleClient, path string) {
 			b.Fatalf("%s: status %d: %.500s", path, p.Code, p.Body)
 		}
 	}
-	get()
-	runtime.GC() // the setup's garbage is not this page's
-	var took []time.Duration
-	cpu := processCPU(b)
-	for b.Loop() {
-		start := time.Now()
-		get()
-		took = append(took, time.Since(start))
-	}
-	b.ReportMetric(float64((processCPU(b)-cpu).Microseconds())/float64(len(took)), "cpu-µs/op")
-	reportPercentiles(b, took)
+	measureRequests(b, get)
 }
 
 // newConsoleWorld seeds the community: benchCommunity's members and

@@ -2,9 +2,7 @@ package api_test
 
 import (
 	"net/http/httptest"
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/mongodb"
@@ -41,18 +39,8 @@ func BenchmarkPublicPages(b *testing.B) {
 					b.Fatalf("%s: status %d: %.300s", p.path, w.Code, w.Body)
 				}
 			}
-			get()
-			runtime.GC()
 			b.ReportAllocs()
-			var took []time.Duration
-			cpu := processCPU(b)
-			for b.Loop() {
-				start := time.Now()
-				get()
-				took = append(took, time.Since(start))
-			}
-			b.ReportMetric(float64((processCPU(b)-cpu).Microseconds())/float64(len(took)), "cpu-µs/op")
-			reportPercentiles(b, took)
+			measureRequests(b, get)
 		})
 	}
 }
