@@ -22,7 +22,7 @@ const (
 	MailEarned      MessageKind = "earned"      // a badge was issued to the member: the claim link
 	MailSignIn      MessageKind = "signin"      // a single-use link to the member portal
 	MailProgress    MessageKind = "progress"    // the weekly nudge a member opted into
-	MailDecision    MessageKind = "nomination"  // a nomination or application was decided
+	MailDecision    MessageKind = "decision"    // a nomination or application was decided
 	MailEndorsement MessageKind = "endorsement" // a leader endorsed the member
 	MailCheckIn     MessageKind = "checkin"     // a link that confirms a check-in
 )
