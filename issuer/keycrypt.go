@@ -3,7 +3,9 @@ package issuer
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -16,7 +18,10 @@ import (
 // Sealer encrypts private keys at rest with AES-256-GCM under the master
 // key. The key id is bound into each ciphertext as additional data, so a
 // sealed key copied onto another key's record does not open.
-type Sealer struct{ aead cipher.AEAD }
+type Sealer struct {
+	aead  cipher.AEAD
+	links []byte // the key that signs links (LinkSigner), derived from the master key
+}
 
 // NewSealer uses a 32-byte master key.
 func NewSealer(master []byte) (*Sealer, error) {
@@ -31,7 +36,11 @@ func NewSealer(master []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead}, nil
+	links, err := hkdf.Key(sha256.New, master, nil, "laurel link signing", 32)
+	if err != nil {
+		return nil, err
+	}
+	return &Sealer{aead: aead, links: links}, nil
 }
 
 // Seal encrypts plaintext for the record named by id.
