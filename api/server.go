@@ -63,6 +63,9 @@ type Services struct {
 	Ping         func(context.Context) error // readiness of the database
 
 	Reevaluations Reevaluations
+
+	MemberData MemberData // everything about one member (memberdata.go)
+	Forgetter  Forgetting // forgets members at their request
 }
 
 // Server is the Echo application with its dependencies.

@@ -21,6 +21,9 @@ type Member struct {
 	PublicProfile bool   // the member consents to a public profile page
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// ForgottenAt is when the member asked to be forgotten (memberforget.go);
+	// zero for everyone else.
+	ForgottenAt time.Time
 }
 
 // MemberInput creates a member.
@@ -108,6 +111,9 @@ type UniqueValue struct {
 
 // UniqueValues lists m's values that no other member may hold.
 func (m *Member) UniqueValues() []UniqueValue {
+	if m.Forgotten() {
+		return nil // a forgotten member holds no address, slug or id
+	}
 	u := []UniqueValue{{Field: FieldEmail, Scope: m.IssuerID, Value: m.Email}, {Field: FieldSlug, Value: m.Slug}}
 	if m.ExternalID != "" {
 		u = append(u, UniqueValue{Field: FieldExternalID, Scope: m.IssuerID, Value: m.ExternalID})
@@ -174,6 +180,9 @@ func (in *MemberInput) Normalize() error {
 // Apply returns a copy of m with the update applied, normalised and
 // validated.
 func (m *Member) Apply(u MemberUpdate) (*Member, error) {
+	if m.Forgotten() {
+		return nil, m.forgottenError()
+	}
 	in := MemberInput{Email: m.Email, DisplayName: m.DisplayName, ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile}
 	if u.Email != nil {
 		in.Email = *u.Email

@@ -48,6 +48,9 @@ const (
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
+	// Members' opt-ins to the weekly progress e-mail, by member id
+	// (computed documents); only members who ever chose are in it.
+	Nudges = "nudges"
 )
 
 // all are created when a database is opened.
@@ -62,6 +65,7 @@ var all = []string{
 	Jobs,
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
+	Nudges,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

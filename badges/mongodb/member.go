@@ -27,11 +27,12 @@ type memberRecord struct {
 	Rev         int64     `bson:"rev,omitempty"` // counts changes; a change is a compare-and-swap on it
 	CreatedAt   time.Time `bson:"createdAt"`
 	UpdatedAt   time.Time `bson:"updatedAt"`
+	ForgottenAt time.Time `bson:"forgottenAt,omitempty"` // memberforget.go
 }
 
 func (r *memberRecord) member() *badges.Member {
 	return &badges.Member{ID: r.ID, IssuerID: r.Issuer, Email: r.Email, DisplayName: r.DisplayName,
-		ExternalID: r.ExternalID, Slug: r.Slug, PublicProfile: r.Public, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		ExternalID: r.ExternalID, Slug: r.Slug, PublicProfile: r.Public, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ForgottenAt: r.ForgottenAt}
 }
 
 // memberPage lists members of an issuer in creation order, so that the

@@ -62,6 +62,7 @@ type Stores struct {
 	Reevaluations *bmongo.ReevaluationStore
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
+	Nudges        *bmongo.NudgeStore
 }
 
 // NewStores returns the stores of db.
@@ -95,6 +96,7 @@ func NewStores(db *database.DB) *Stores {
 		Reevaluations: bmongo.NewReevaluationStore(db),
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
+		Nudges:        bmongo.NewNudgeStore(db),
 	}
 }
 
@@ -117,6 +119,9 @@ type Laurel struct {
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts // the console's people and sign-in
+	MemberData  *issuer.MemberDataSources
+	Forgetter   *badges.Forgetter
+	Nudges      *badges.Nudges // the weekly progress e-mail members opt into
 }
 
 // New builds Laurel on db.
@@ -156,6 +161,10 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
+	l.MemberData = &issuer.MemberDataSources{Issuing: l.Issuing, Members: st.Members, Activities: st.Activities, Records: st.Records,
+		Nominations: st.Nominations, Cohorts: l.Cohorts, Now: a.Now}
+	l.Forgetter = badges.NewForgetter(a, st.Members, st.Activities)
+	l.Nudges = badges.NewNudges(st.Nudges, a, a.Now)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -262,6 +271,7 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Go(func() { l.Awarder.Run(ctx, interval) })
 	wg.Go(func() { l.Reevaluator.Run(ctx, interval, takeOver) })
 	wg.Go(func() { l.Jobs.RunEvery(ctx, interval, takeOver) })
+	wg.Go(func() { l.sweepNudges(ctx, log) })
 	wg.Wait()
 }
 
@@ -271,6 +281,22 @@ func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping console sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
+}
+
+// sweepNudges queues the weekly progress e-mails members opted into,
+// hourly, until ctx ends; each member gets one a week (l.Nudges.Notifier
+// nil: none).
+func (l *Laurel) sweepNudges(ctx context.Context, log *slog.Logger) {
+	for {
+		if _, err := l.Nudges.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sending weekly progress e-mails", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -304,6 +330,8 @@ func (l *Laurel) Services() api.Services {
 		Ping:         l.DB.Ping,
 
 		Reevaluations: l.Reevaluator,
+		MemberData:    l.MemberData,
+		Forgetter:     l.Forgetter,
 	}
 }
 
