@@ -111,12 +111,13 @@ func endorsementsNext(need int, fromHolders bool, badge string) string {
 }
 
 // nextSteps joins the next steps of the unmet conditions as the rule
-// combines them: "A and B", "A or B", "any 2 of: A, B or C".
+// combines them, lower-cased for the middle of a sentence: "a and b",
+// "a or b", "any 2 of: a, b or c".
 func (p Progress) nextSteps() string {
 	var steps []string
 	for _, c := range p.Conditions {
 		if !c.Met && c.Next != "" {
-			steps = append(steps, c.Next)
+			steps = append(steps, lowerFirst(c.Next))
 		}
 	}
 	switch {
@@ -164,7 +165,7 @@ func (p AchievementProgress) Next() string {
 	if steps == "" {
 		return ""
 	}
-	return "Next: " + lowerFirst(steps) + "."
+	return "Next: " + steps + "."
 }
 
 // Sentence is the badge's progress in words: held, on its way, or what
@@ -191,7 +192,13 @@ func (p AchievementProgress) NudgeLine() string {
 	if steps == "" {
 		return ""
 	}
-	return steps + " for " + BadgePhrase(p.Achievement.Name) + "."
+	return upperFirst(steps) + " for " + BadgePhrase(p.Achievement.Name) + "."
+}
+
+// upperFirst capitalises the first letter of a phrase.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // lowerFirst lower-cases the first letter of a phrase, which starts with
