@@ -306,6 +306,8 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/members/:member/edit", s.handleMemberUpdateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		{get, "/admin/c/:issuer/members/:member/remove", s.handleMemberRemovePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/members/:member/remove", s.handleMemberRemove, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/members/:member/forget", s.handleMemberForgetPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/members/:member/forget", s.handleMemberForgetForm, consoleAccess(badges.PermManage), long, consoleErrors, compressed, form},
 		// Awards and Activity (adminaward*.go, adminactivity*.go).
 		{get, "/admin/c/:issuer/awards", s.handleAwardsPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/awards/new", s.handleAwardNewPage, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
