@@ -165,6 +165,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		Nominations: st.Nominations, Cohorts: l.Cohorts, Now: a.Now}
 	l.Forgetter = badges.NewForgetter(a, st.Members, st.Activities)
 	l.Nudges = badges.NewNudges(st.Nudges, a, a.Now)
+	l.Nudges.PortalURL = func(string) string { return urls.Base() + "/me/progress" }
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
