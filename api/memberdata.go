@@ -24,6 +24,13 @@ type Forgetting interface {
 	Forget(ctx context.Context, memberID string) (*badges.Member, error)
 }
 
+// Nudges keeps members' choice of the weekly progress e-mail
+// (badges/nudge.go).
+type Nudges interface {
+	SetOptIn(ctx context.Context, memberID string, on bool) error
+	OptedIn(ctx context.Context, memberID string) (bool, error)
+}
+
 type memberCredentialJSON struct {
 	ID               string          `json:"id"`
 	AchievementID    string          `json:"achievementId"`

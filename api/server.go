@@ -66,6 +66,7 @@ type Services struct {
 
 	MemberData MemberData // everything about one member (memberdata.go)
 	Forgetter  Forgetting // forgets members at their request
+	Nudges     Nudges     // members' choice of the weekly progress e-mail
 }
 
 // Server is the Echo application with its dependencies.

@@ -333,6 +333,7 @@ func (l *Laurel) Services() api.Services {
 		Reevaluations: l.Reevaluator,
 		MemberData:    l.MemberData,
 		Forgetter:     l.Forgetter,
+		Nudges:        l.Nudges,
 	}
 }
 
