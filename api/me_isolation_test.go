@@ -21,6 +21,8 @@ var portalAccess = map[string]string{
 	"POST /me/signout":       "member",
 	"POST /me/community":     "member",
 	"GET /me":                "member",
+
+	"POST /me/badges/:credential/visibility": "member",
 }
 
 // portalRoute reports whether a route is the portal's.
@@ -59,7 +61,14 @@ func TestPortal_OnlyOwnData(t *testing.T) {
 			}
 		}
 	}
-	// Grace cannot switch to Ada's membership either.
+	// Grace can neither choose how Ada's badge is shown nor switch to
+	// Ada's membership.
+	c.post(t, "/me/badges/"+cred.ID+"/visibility", url.Values{"visibility": {"hidden"}}).wantPage(t, http.StatusNotFound)
+	var j struct{ Visibility string }
+	ps.do(t, req{method: "GET", path: "/api/v1/credentials/" + cred.ID}).want(t, 200).JSON(t, &j)
+	if j.Visibility != "public" {
+		t.Fatalf("Grace changed Ada's badge to %q", j.Visibility)
+	}
 	c.post(t, "/me/community", url.Values{"member": {ada}}).wantPage(t, http.StatusBadRequest, "You are not signed in to that community.")
 	c.get(t, "/me").wantPage(t, http.StatusOK, "Grace Hopper")
 }

@@ -198,3 +198,33 @@ func TestPortal_MyBadges(t *testing.T) {
 		t.Error("a revoked badge offers to be added to LinkedIn")
 	}
 }
+
+// TestPortal_BadgeVisibility: the member chooses, in words, who sees each
+// badge; the public profile follows; the form needs its CSRF token and a
+// choice there is.
+func TestPortal_BadgeVisibility(t *testing.T) {
+	ps := newPortalServer(t)
+	iss := mustIssuer(t, ps.testServer)
+	var ada struct{ ID string }
+	ps.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/members", body: map[string]any{"email": "ada@example.org",
+		"displayName": "Ada Lovelace", "slug": "ada", "publicProfile": true}}).want(t, 201).JSON(t, &ada)
+	a := mustAchievement(t, ps.testServer, iss, map[string]any{"name": "Session Host", "status": "active"})
+	var cred struct{ ID string }
+	ps.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": a["id"], "memberId": ada.ID}}).want(t, 201).JSON(t, &cred)
+	c := ps.memberSignedIn(t, "ada@example.org")
+	c.get(t, "/me").wantPage(t, http.StatusOK, "Who sees it: Show it on my public profile", "Only people I share the link with", "Keep my name off its page")
+	public := ps.guest()
+	if p := public.get(t, "/members/ada"); !strings.Contains(p.Body, "/credentials/"+cred.ID) {
+		t.Fatalf("the public profile does not list the badge: %s", p.Body)
+	}
+
+	path := "/me/badges/" + cred.ID + "/visibility"
+	c.post(t, path, url.Values{"visibility": {"link"}, "csrf": {""}}).wantPage(t, http.StatusForbidden)
+	c.post(t, path, url.Values{"visibility": {"everyone"}}).wantPage(t, http.StatusBadRequest, "Choose who sees this badge.")
+	c.post(t, path, url.Values{"visibility": {"link"}}).wantRedirect(t, "/me#badge-"+cred.ID)
+	c.get(t, "/me").wantPage(t, http.StatusOK, "Saved: only people you share its link with see it.", "Who sees it: Only people I share the link with")
+	if p := public.get(t, "/members/ada"); strings.Contains(p.Body, "/credentials/"+cred.ID) {
+		t.Fatal("the public profile still lists a badge kept to its link")
+	}
+	c.post(t, "/me/badges/"+strings.Repeat("a", 20)+"/visibility", url.Values{"visibility": {"link"}}).wantPage(t, http.StatusNotFound)
+}

@@ -1,12 +1,15 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/issuer"
 )
 
 // My badges (/me) lists every credential of the member, public or not,
@@ -30,6 +33,7 @@ type myBadge struct {
 	PNGURL, SVGURL        string
 	JSONURL, JWTURL       string
 	PNGAvailable          bool
+	Visibility            []visibilityChoice
 	earned                time.Time // the order of the list
 }
 
@@ -79,7 +83,8 @@ func (s *Server) myBadge(ctx context.Context, id string, v *memberVisit) (myBadg
 		Earned: dateOf("Earned", cred.Earned()), Revoked: cred.Revoked(),
 		PageURL: page, LinkedInURL: share.LinkedInAdd,
 		PNGURL: page + "/badge.png", SVGURL: page + "/badge.svg", JSONURL: page + ".json", JWTURL: page + ".jwt",
-		PNGAvailable: pngAvailable(a.Image), earned: cred.Earned()}
+		PNGAvailable: pngAvailable(a.Image), earned: cred.Earned(),
+		Visibility: visibilityChoices(cmp.Or(cred.Visibility, issuer.VisibilityPublic))}
 	if b.Revoked {
 		b.RevokedOn = cred.RevokedAt.UTC().Format(dateLayout)
 	}

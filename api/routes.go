@@ -336,6 +336,7 @@ func (s *Server) routeTable() []route {
 		{post, "/me/signout", s.handlePortalSignOut, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/community", s.handlePortalSwitch, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me", s.handleMeBadges, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

@@ -61,6 +61,7 @@ type Services struct {
 	Accounts     Accounts                    // the console's accounts and sessions
 	Jobs         Jobs                        // the console's uploaded files, worked through in the background
 	Portal       Portal                      // members' sign-in links and sessions (me.go)
+	BadgeChoices BadgeChoices                // members' choices about their credentials (mevisibility.go)
 	Notifier     badges.Notifier             // queues e-mail; nil sends none
 	Ping         func(context.Context) error // readiness of the database
 

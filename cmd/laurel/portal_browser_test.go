@@ -198,12 +198,13 @@ func TestBrowser_PortalPages(t *testing.T) {
 }
 
 // checkTouchTargets checks that every button, field and link that stands
-// alone (not inside a sentence) is at least 44 px high.
+// alone (not inside a sentence) is at least 44 px high; a radio button or
+// a check box is pressed through its label.
 func checkTouchTargets(t *testing.T, tab *browsertest.Tab) {
 	t.Helper()
 	var small []string
 	tab.Eval(t, `Array.from(document.querySelectorAll(
-		"button, select, input:not([type=hidden]), summary, .me-nav a, .me-actions a, .me-primary, .me-downloads a"))
+		"button, select, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), summary, .me-nav a, .me-actions a, .me-primary, .me-downloads a, .me-choice label"))
 		.filter(e => e.checkVisibility() && e.getBoundingClientRect().height < 43.5)
 		.map(e => e.outerHTML.slice(0, 100))`, &small)
 	for _, e := range small {

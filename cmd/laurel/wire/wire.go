@@ -308,6 +308,7 @@ func (l *Laurel) Services() api.Services {
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
 		Portal:       l.Portal,
+		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		Ping:         l.DB.Ping,
 
