@@ -23,6 +23,12 @@ var portalAccess = map[string]string{
 	"GET /me":                "member",
 
 	"POST /me/badges/:credential/visibility": "member",
+	"GET /me/progress":                       "member",
+	"GET /me/data":                           "member",
+	"GET /me/data/export":                    "member",
+	"POST /me/data/weekly":                   "member",
+	"GET /me/data/forget":                    "member",
+	"POST /me/data/forget":                   "member",
 }
 
 // portalRoute reports whether a route is the portal's.

@@ -341,6 +341,12 @@ func (s *Server) routeTable() []route {
 		{post, "/me/community", s.handlePortalSwitch, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me", s.handleMeBadges, memberAccess, quick, portalErrors, compressed, none},
 		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/progress", s.handleMeProgress, memberAccess, quick, portalErrors, compressed, none},
+		{get, "/me/data", s.handleMeData, memberAccess, quick, portalErrors, compressed, none},
+		{get, "/me/data/export", s.handleMeDataExport, memberAccess, long, portalErrors, compressed, none},
+		{post, "/me/data/weekly", s.handleMeWeekly, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/data/forget", s.handleMeForgetPage, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/data/forget", s.handleMeForget, memberAccess, long, portalErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

@@ -129,6 +129,7 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.La
 	if m.notifier != nil {
 		svc.Notifier = m.notifier
 	}
+	l.Nudges.Notifier = svc.Notifier // the weekly progress e-mail queues where every message does
 	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
 		RequestTimeout: m.Config.RequestTimeout, ImportTimeout: m.Config.ImportTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
