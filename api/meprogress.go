@@ -33,6 +33,7 @@ type progressBar struct {
 	Description       string
 	Current, Required float64
 	Met               bool
+	Shown             bool // a bar of its own: a count, of a rule with more than one condition
 }
 
 func (s *Server) handleMeProgress(c echo.Context) error {
@@ -62,6 +63,7 @@ func myProgressOf(ap badges.AchievementProgress) myProgress {
 		if cp.Met {
 			b.Current = cp.Required
 		}
+		b.Shown = cp.Required > 0 && len(ap.Progress.Conditions) > 1 // one condition: the badge's bar says it all
 		mp.Bars = append(mp.Bars, b)
 	}
 	return mp

@@ -28,6 +28,9 @@ func portalPages(w *portalWorld) []portalPage {
 		{"me-signin", "/me/signin", true, 0},
 		{"me-link-gone", "/me/signin/" + strings.Repeat("A", 43), true, http.StatusGone},
 		{"me-badges", "/me", false, 0},
+		{"me-progress", "/me/progress", false, 0},
+		{"me-data", "/me/data", false, 0},
+		{"me-forget", "/me/data/forget", false, 0},
 	}
 }
 
@@ -97,6 +100,7 @@ func newPortalWorld(t *testing.T) *portalWorld {
 			"achievementId": badge, "memberId": w.ada, "awardedDate": b["date"]}, http.StatusCreated), "id"))
 	}
 	c.json(t, "POST", "/api/v1/credentials/"+w.credentials[1]+"/revoke", map[string]any{"reason": "Awarded twice."}, http.StatusOK)
+	w.progressTowards(t, c) // portal_data_browser_test.go
 	return w
 }
 
