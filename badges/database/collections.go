@@ -48,6 +48,10 @@ const (
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
+	// Communities' own wording of their e-mail ("<issuer>:<kind>") and who
+	// unsubscribed from it ("<issuer>:<keyed hash of the address>").
+	MailTemplates = "mailtemplates"
+	MailOptOuts   = "mailoptouts"
 )
 
 // all are created when a database is opened.
@@ -62,6 +66,7 @@ var all = []string{
 	Jobs,
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
+	MailTemplates, MailOptOuts,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;
