@@ -64,7 +64,7 @@ var defaultWording = map[MessageKind][2]string{
 	MailProgress:    {"Your progress at {community}", "Hello {member}, here is where you stand with the badges of {community} this week."},
 	MailDecision:    {"Your {what} for {badge} was {outcome}", "Hello {member}, {community} has {outcome} the {what} for the {badge} badge."},
 	MailEndorsement: {"{endorser} endorsed you", "Hello {member}, {endorser} endorsed you at {community}."},
-	MailCheckIn:     {"Confirm your check-in: {behaviour}", "Hello {member}, confirm that you took part in {behaviour} at {community}. The link works within {expires}."},
+	MailCheckIn:     {"Confirm your check-in: {behaviour}", "Hello {member}, please confirm your check-in for “{behaviour}” at {community}."},
 }
 
 // DefaultMailTemplate is Laurel's own wording of kind for a community.
