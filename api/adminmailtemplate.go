@@ -27,9 +27,9 @@ var mailKindWords = map[badges.MessageKind][2]string{
 
 // placeholderWords say what each placeholder becomes.
 var placeholderWords = map[string]string{
-	"member":    "the member's name",
-	"community": "the community's name",
-	"badge":     "the badge's name",
+	"member":    "the member’s name",
+	"community": "the community’s name",
+	"badge":     "the badge’s name",
 	"expires":   "how long the link works, such as “15 minutes”",
 	"what":      "“nomination” or “application”",
 	"outcome":   "“approved” or “declined”",

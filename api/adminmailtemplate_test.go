@@ -24,7 +24,7 @@ func TestConsole_MailTemplates(t *testing.T) {
 		t.Error("a new community's wording is customised")
 	}
 	edit := admin.get(t, base+"/earned")
-	edit.wantPage(t, 200, "Badge earned e-mail", "{member}", "the badge's name", "You earned Session Host", "Accept your badge")
+	edit.wantPage(t, 200, "Badge earned e-mail", "{member}", "the badge’s name", "You earned Session Host", "Accept your badge")
 	edit.wantHTML(t, `<iframe class="email-frame" sandbox src="`+base+`/earned/preview.html?`, `hx-get="`+base+`/earned/preview"`)
 
 	t.Run("preview", func(t *testing.T) {

@@ -3,7 +3,6 @@ package mail_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/laurel-badges/laurel/badges"
 )
-
-var artifacts = flag.String("artifacts", "", "write each kind's HTML part to this directory")
 
 // facts are what each kind's two parts must both say.
 var facts = map[badges.MessageKind][]string{
@@ -60,10 +57,9 @@ func TestComposer_EveryKind(t *testing.T) {
 			if k.Transactional() && strings.Contains(strings.ToLower(m.Text+m.HTML), "unsubscribe") {
 				t.Error("a transactional message offers to unsubscribe")
 			}
-			if *artifacts != "" {
-				if err := os.WriteFile(filepath.Join(*artifacts, "mail-"+string(k)+".html"), []byte(m.HTML), 0o644); err != nil {
-					t.Fatal(err)
-				}
+			// Kept under -outputdir with -artifacts, to open in a browser.
+			if err := os.WriteFile(filepath.Join(t.ArtifactDir(), "mail-"+string(k)+".html"), []byte(m.HTML), 0o644); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/laurel-badges/laurel/api/browsertest"
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// TestBrowser_Emails opens each kind of e-mail, as the console's preview
+// composes it, at a mail client's width (600 px) and a phone's (390 px):
+// one h1, nothing wider than the screen, every image with alt text, the
+// main button at least 44 px high, and a screenshot of each
+// (mail-<kind>-<width>.png). E-mails are drawn light: most mail clients
+// show them so.
+func TestBrowser_Emails(t *testing.T) {
+	w := newConsoleWorld(t)
+	b := browsertest.New(t)
+	tab := b.Open(t, w.base+"/admin/login", 1280, 800)
+	w.setPassword(t, tab)
+	w.signIn(t, tab, w.password)
+	dir := browsertest.ScreenshotDir(t)
+	for _, k := range badges.MailKinds {
+		for _, width := range []int{600, 390} {
+			name := "mail-" + string(k) + "-" + map[int]string{600: "600", 390: "390"}[width]
+			t.Run(name, func(t *testing.T) {
+				path := "/admin/c/" + w.issuer + "/settings/emails/" + string(k) + "/preview.html"
+				tab := b.Open(t, w.base+path, width, 900, browsertest.Light)
+				if got := tab.URL(t); got != w.base+path {
+					t.Fatalf("opening %s ends on %s", path, got)
+				}
+				tab.WantNoProblems(t)
+				checkPageBasics(t, tab, width, browsertest.Light)
+				if got := tab.Text(t, "title"); strings.TrimSpace(got) == "" {
+					t.Error("the e-mail has no title")
+				}
+				var height float64
+				tab.Eval(t, `Math.max(...Array.from(document.querySelectorAll("td[align=center][bgcolor] > a")).map(a => a.getBoundingClientRect().height), 0)`, &height)
+				if height < 44 {
+					t.Errorf("the main button is %.0f px high, want at least 44", height)
+				}
+				tab.Screenshot(t, filepath.Join(dir, name+".png"))
+			})
+		}
+	}
+}
