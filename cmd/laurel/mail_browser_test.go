@@ -1,12 +1,14 @@
 package main
 
 import (
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/laurel-badges/laurel/api/browsertest"
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
 )
 
 // TestBrowser_Emails opens each kind of e-mail, as the console's preview
@@ -42,6 +44,53 @@ func TestBrowser_Emails(t *testing.T) {
 					t.Errorf("the main button is %.0f px high, want at least 44", height)
 				}
 				tab.Screenshot(t, filepath.Join(dir, name+".png"))
+			})
+		}
+	}
+}
+
+// TestBrowser_Unsubscribe follows an e-mail's unsubscribe link in the
+// browser: the page asks, the button unsubscribes, the next page offers
+// to subscribe again, which works; each step at desktop and phone
+// widths, light and dark.
+func TestBrowser_Unsubscribe(t *testing.T) {
+	m, out := startMainEnv(t, nil)
+	c := newClient(t, m.URL(), adminKey(t, out))
+	iss := str(t, c.json(t, "POST", "/api/v1/issuers", map[string]any{"name": "Lyon Gophers"}, http.StatusCreated), "id")
+	master, err := m.masterKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer, err := issuer.NewSealer(master)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The link the composer writes (api/mail UnsubscribeURL) for
+	// ada@example.org: a wrong one would end on 404.
+	links := sealer.LinkSigner("unsubscribe")
+	key := links.Code("address", "ada@example.org")
+	link := m.URL() + "/mail/unsubscribe/" + iss + "/" + links.Code("unsubscribe", iss, key) + "?a=" + key
+	b := browsertest.New(t)
+	dir := browsertest.ScreenshotDir(t)
+	for _, vp := range viewports {
+		for _, scheme := range []browsertest.ColorScheme{browsertest.Light, browsertest.Dark} {
+			t.Run(vp.name+"/"+string(scheme), func(t *testing.T) {
+				tab := b.Open(t, link, vp.width, vp.height, scheme)
+				for _, step := range []struct{ name, h1, button string }{
+					{"ask", "Unsubscribe from Lyon Gophers’s e-mails?", "button.primary"},
+					{"done", "You are unsubscribed", "button"},
+					{"again", "You are subscribed again", ""},
+				} {
+					tab.WantNoProblems(t)
+					checkPageBasics(t, tab, vp.width, scheme)
+					if got := tab.Text(t, "h1"); got != step.h1 {
+						t.Errorf("%s: h1 %q, want %q", step.name, got, step.h1)
+					}
+					tab.Screenshot(t, filepath.Join(dir, "unsubscribe-"+step.name+"-"+vp.name+"-"+string(scheme)+".png"))
+					if step.button != "" {
+						tab.Click(t, "#unsubscribe "+step.button)
+					}
+				}
 			})
 		}
 	}
