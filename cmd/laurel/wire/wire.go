@@ -63,6 +63,7 @@ type Stores struct {
 	Reevaluations *bmongo.ReevaluationStore
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
+	Portal        *bmongo.MemberSessionStore
 
 	MailTemplates *bmongo.MailTemplateStore
 	MailOptOuts   *bmongo.MailOptOutStore
@@ -99,6 +100,7 @@ func NewStores(db *database.DB) *Stores {
 		Reevaluations: bmongo.NewReevaluationStore(db),
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
+		Portal:        bmongo.NewMemberSessionStore(db),
 
 		MailTemplates: bmongo.NewMailTemplateStore(db),
 		MailOptOuts:   bmongo.NewMailOptOutStore(db),
@@ -123,7 +125,8 @@ type Laurel struct {
 	Reevaluator *badges.Reevaluator
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
-	Accounts    *badges.Accounts // the console's people and sign-in
+	Accounts    *badges.Accounts       // the console's people and sign-in
+	Portal      *badges.MemberSessions // members' sign-in links and sessions
 
 	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
 	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
@@ -166,6 +169,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
+	l.Portal = NewMemberSessions(st, a.Now)
 	l.MailTemplates = &badges.MailTemplates{Store: st.MailTemplates, Now: a.Now}
 	l.Composer, err = mail.NewComposer(mail.Config{URLs: urls, Profiles: st.Profiles, Templates: l.MailTemplates,
 		OptOuts: st.MailOptOuts, Links: c.Sealer.LinkSigner("unsubscribe")})
@@ -281,12 +285,15 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Wait()
 }
 
-// sweepAccounts removes the console's expired sessions, links and
-// sign-in limit windows, at start and then hourly, until ctx ends.
+// sweepAccounts removes the console's and the member portal's expired
+// sessions, links and sign-in limit windows, at start and then hourly, until ctx ends.
 func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping console sessions", "err", err)
+		}
+		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping member sessions", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -316,6 +323,8 @@ func (l *Laurel) Services() api.Services {
 		Measures:     l.Measures,
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
+		Portal:       l.Portal,
+		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		Ping:         l.DB.Ping,
 
