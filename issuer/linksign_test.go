@@ -31,6 +31,7 @@ func TestLinkSigner(t *testing.T) {
 		"a truncated code":   claim.Valid(code[:21], "cred-1"),
 		"not base64":         claim.Valid("!!!!!!!!!!!!!!!!!!!!!!", "cred-1"),
 		"an empty code":      claim.Valid("", "cred-1"),
+		"respelt padding":    claim.Valid(respelt, "cred-1"),
 	} {
 		if ok {
 			t.Errorf("%s: the code passed", name)
