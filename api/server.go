@@ -67,9 +67,11 @@ type Services struct {
 
 	Reevaluations Reevaluations
 
-	MemberData MemberData // everything about one member (memberdata.go)
-	Forgetter  Forgetting // forgets members at their request
-	Nudges     Nudges     // members' choice of the weekly progress e-mail
+	MailTemplates MailTemplates // communities' wording of their e-mail
+	Mail          Mail          // e-mail previews and unsubscribe links
+	MemberData    MemberData    // everything about one member (memberdata.go)
+	Forgetter     Forgetting    // forgets members at their request
+	Nudges        Nudges        // members' choice of the weekly progress e-mail
 }
 
 // Server is the Echo application with its dependencies.

@@ -51,6 +51,10 @@ const (
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
+	// Communities' own wording of their e-mail ("<issuer>:<kind>") and who
+	// unsubscribed from it ("<issuer>:<keyed hash of the address>").
+	MailTemplates = "mailtemplates"
+	MailOptOuts   = "mailoptouts"
 	// Members' opt-ins to the weekly progress e-mail, by member id
 	// (computed documents); only members who ever chose are in it.
 	Nudges = "nudges"
@@ -69,6 +73,7 @@ var all = []string{
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
 	MemberSignIns, MemberSessions,
+	MailTemplates, MailOptOuts,
 	Nudges,
 }
 
