@@ -18,8 +18,9 @@ import (
 
 type meBadgesPage struct {
 	mePage
-	Badges []myBadge
-	More   int // credentials older than those the showcase keeps
+	ProfileSince string // "Your profile is public since 3 May 2026."
+	Badges       []myBadge
+	More         int // credentials older than those the showcase keeps
 }
 
 // myBadge is one of the member's credentials.
@@ -44,7 +45,7 @@ func (s *Server) handleMeBadges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := meBadgesPage{More: max(0, sc.Total-len(sc.Entries))}
+	p := meBadgesPage{More: max(0, sc.Total-len(sc.Entries)), ProfileSince: profileSince(v.Member)}
 	for _, e := range sc.Entries {
 		if e.MemberID != v.Member.ID {
 			continue // the showcase is the member's own; this guards it
