@@ -3,6 +3,8 @@ package api
 import (
 	"cmp"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -66,13 +68,15 @@ func (s *Server) handleMeBadges(c echo.Context) error {
 
 // myBadge is one credential as the member's list shows it.
 func (s *Server) myBadge(ctx context.Context, id string, v *memberVisit) (myBadge, error) {
-	cred, err := s.svc.Issuing.Credential(ctx, id) // not the public cache: a revocation shows at once
+	// Not the public cache: a revocation or a change of visibility shows
+	// at once.
+	cred, err := s.svc.Issuing.Credential(ctx, id)
 	if err != nil {
 		return myBadge{}, err
 	}
-	shown, err := s.credential(ctx, id)
-	if err != nil {
-		return myBadge{}, err
+	shown := &shownCredential{Credential: cred}
+	if err := json.Unmarshal(cred.JSON, &shown.doc); err != nil {
+		return myBadge{}, fmt.Errorf("read stored credential %s: %w", id, err)
 	}
 	a, err := s.achievementVersion(ctx, cred.AchievementID, cred.AchievementVersion)
 	if err != nil {
