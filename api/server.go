@@ -61,6 +61,7 @@ type Services struct {
 	Accounts     Accounts                    // the console's accounts and sessions
 	Jobs         Jobs                        // the console's uploaded files, worked through in the background
 	Ping         func(context.Context) error // readiness of the database
+	ClaimLinks   *issuer.LinkSigner          // checks the codes of claim links; nil serves no claim pages
 
 	Reevaluations Reevaluations
 }

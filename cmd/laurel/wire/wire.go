@@ -31,6 +31,8 @@ type Config struct {
 	// Fetcher is the verifier's way to the network; nil verifies offline.
 	Fetcher *verifier.Fetcher
 	Logger  *slog.Logger // nil means slog.Default()
+	// Notifier queues the e-mails awards cause; nil sends none.
+	Notifier badges.Notifier
 }
 
 // Stores are the stores of one database.
@@ -116,7 +118,8 @@ type Laurel struct {
 	Reevaluator *badges.Reevaluator
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
-	Accounts    *badges.Accounts // the console's people and sign-in
+	Accounts    *badges.Accounts   // the console's people and sign-in
+	ClaimLinks  *issuer.LinkSigner // signs and checks the links of claim pages
 }
 
 // New builds Laurel on db.
@@ -141,7 +144,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		return nil, err
 	}
 	l := &Laurel{DB: db, Stores: st, URLs: urls, Loader: c.Loader}
-	l.Issuing = NewIssuing(st, c.Sealer, urls, c.Loader)
+	deps := IssuingDeps(st, c.Sealer, urls, c.Loader)
+	deps.Notifier, deps.Report = c.Notifier, LogNotices(c.Logger)
+	l.Issuing, l.ClaimLinks = issuer.NewService(deps), deps.ClaimLinks
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
@@ -183,6 +188,7 @@ func IssuingDeps(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob
 		Claims:       st.Claims,
 		URLs:         urls,
 		Loader:       loader,
+		ClaimLinks:   sealer.LinkSigner("claim"),
 	}
 }
 
@@ -302,6 +308,7 @@ func (l *Laurel) Services() api.Services {
 		Accounts:     l.Accounts,
 		Jobs:         l.Jobs,
 		Ping:         l.DB.Ping,
+		ClaimLinks:   l.ClaimLinks,
 
 		Reevaluations: l.Reevaluator,
 	}
