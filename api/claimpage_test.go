@@ -137,9 +137,12 @@ func TestClaimPage_BadLinks(t *testing.T) {
 	for name, path := range map[string]string{
 		"wrong code":                "/claim/" + c.adaCred + "/" + strings.Repeat("A", 22),
 		"another credential's code": "/claim/" + c.adaCred + "/" + links.Code(c.bobCred),
-		"code for another purpose":  "/claim/" + c.adaCred + "/" + func() string { s, _ := issuer.NewSealer(bytes.Repeat([]byte{7}, 32)); return s.LinkSigner("unsubscribe").Code(c.adaCred) }(),
-		"short code":                "/claim/" + c.adaCred + "/x",
-		"unknown credential":        "/claim/" + unknown + "/" + links.Code(unknown),
+		"code for another purpose": "/claim/" + c.adaCred + "/" + func() string {
+			s, _ := issuer.NewSealer(bytes.Repeat([]byte{7}, 32))
+			return s.LinkSigner("unsubscribe").Code(c.adaCred)
+		}(),
+		"short code":         "/claim/" + c.adaCred + "/x",
+		"unknown credential": "/claim/" + unknown + "/" + links.Code(unknown),
 	} {
 		body := c.openClaim(t, path, 404).body
 		wantIn(t, body, "This link does not work", `href="/me/signin"`)
