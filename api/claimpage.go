@@ -26,21 +26,6 @@ const (
 	claimNotFound = "notfound" // a link that does not work
 )
 
-// visibilityChoice is one answer to "who sees it", in words.
-type visibilityChoice struct {
-	Value, Label, Hint string
-	Checked            bool
-}
-
-var visibilityChoices = []visibilityChoice{
-	{Value: string(issuer.VisibilityPublic), Label: "Show it on my public profile",
-		Hint: "Anyone can see it among your badges, with your name, when your profile is public."},
-	{Value: string(issuer.VisibilityLink), Label: "Only people I share the link with",
-		Hint: "It stays off your profile; its page shows your name to whoever has the link."},
-	{Value: string(issuer.VisibilityHidden), Label: "Keep my name off its page",
-		Hint: "It stays off your profile, and its page says only “a verified recipient”."},
-}
-
 // chosenInWords says what a member's choice does, on the accepted page.
 var chosenInWords = map[issuer.Visibility]string{
 	issuer.VisibilityPublic: "It is shown on your public profile.",
@@ -55,9 +40,9 @@ type claimPage struct {
 	LogoURL        string // the community's logo, if it has one
 	ActionURL      string
 	CSRF           string
-	Choices        []visibilityChoice
-	Chosen         string // the choice, in words, once accepted
-	Problem        string // what was wrong with the form
+	Choices        []visibilityChoice // the portal's choices, in the same words
+	Chosen         string             // the choice, in words, once accepted
+	Problem        string             // what was wrong with the form
 	SignInURL      string
 }
 
@@ -177,10 +162,7 @@ func (s *Server) fillClaim(ctx context.Context, d *claimPage, cred *issuer.Crede
 	case cred.Accepted():
 		d.State, d.Chosen = claimAccepted, chosenInWords[cred.Visibility]
 	}
-	for _, choice := range visibilityChoices {
-		choice.Checked = choice.Value == string(cred.Visibility)
-		d.Choices = append(d.Choices, choice)
-	}
+	d.Choices = visibilityChoices(cred.Visibility)
 	m, err := s.svc.Members.Member(ctx, cred.MemberID)
 	if err != nil && badges.ErrorCode(err) != badges.ENOTFOUND {
 		return err
@@ -192,7 +174,7 @@ func (s *Server) fillClaim(ctx context.Context, d *claimPage, cred *issuer.Crede
 		d.LogoURL = s.urls.Image(*img)
 	}
 	// The page is the member's own, not one to share: no social card.
-	d.page = page{Title: d.Name + " · " + v.profile.Name}
+	d.page = page{Title: d.Name + " · " + v.profile.Name, ThemeURL: "/me/theme/" + v.profile.ID}
 	return nil
 }
 

@@ -24,6 +24,9 @@ type page struct {
 	ImageAlt                string
 	ImageWidth, ImageHeight int
 	LargeImage              bool
+	// ThemeURL is the stylesheet of a community's accent, for a page that
+	// is the community's own (the claim page).
+	ThemeURL string
 }
 
 type errorPage struct {
