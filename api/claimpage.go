@@ -51,9 +51,9 @@ type claimPage struct {
 var errClaimCSRF = badges.Errorf(badges.EFORBIDDEN, "This form has expired or did not come from this page; reload the page and try again.")
 
 // claimFormSent checks that the claim form carries the CSRF token of the
-// visitor's cookie, so another site cannot accept a badge for them. It is
-// checked in the handler, after the route's query check, as the console's
-// guest forms are checked before theirs.
+// visitor's cookie (the sign-in forms' cookie), so another site cannot
+// accept a badge for them. The handler checks it, not the route's access,
+// so that a bad query is answered first, as on every public route.
 func (s *Server) claimFormSent(c echo.Context) error {
 	cookie, err := c.Cookie(s.guestCookieName())
 	if err != nil || cookie.Value == "" || !s.csrfMatches(c, cookie.Value) {
