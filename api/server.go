@@ -67,6 +67,9 @@ type Services struct {
 	ClaimLinks   *issuer.LinkSigner          // checks the codes of claim links; nil serves no claim pages
 
 	Reevaluations Reevaluations
+
+	MailTemplates MailTemplates // communities' wording of their e-mail
+	Mail          Mail          // e-mail previews and unsubscribe links
 }
 
 // Server is the Echo application with its dependencies.
