@@ -21,6 +21,9 @@ type Member struct {
 	PublicProfile bool   // the member consents to a public profile page
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// Choices are the changes of PublicProfile and DisplayName, oldest
+	// first, at most MaxMemberChoices (memberchoice.go).
+	Choices []MemberChoice
 	// ForgottenAt is when the member asked to be forgotten (memberforget.go);
 	// zero for everyone else.
 	ForgottenAt time.Time
@@ -42,6 +45,9 @@ type MemberUpdate struct {
 	ExternalID    *string
 	Slug          *string
 	PublicProfile *bool
+	// By is who asks for the change: ByMember from the member portal,
+	// an admin otherwise (the API, the console, an import).
+	By string
 }
 
 // MemberFilter selects members of one issuer.
