@@ -157,6 +157,7 @@ func (s *Server) routeTable() []route {
 		{get, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominationList), readKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/nominations/:nomination/approve", s.handleNominationDecide(true), adminKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/nominations/:nomination/decline", s.handleNominationDecide(false), adminKey, quick, jsonErrors, compressed, object},
+		{post, "/api/v1/issuers/:issuer/applications", exists(s.handleApply), ingestKey, quick, jsonErrors, compressed, object},
 		{get, "/api/v1/achievements/:achievement/rule", s.handleRuleGet, readKey, quick, jsonErrors, compressed, none},
 		{put, "/api/v1/achievements/:achievement/rule", s.handleRulePut, adminKey, quick, jsonErrors, compressed, rule},
 		{del, "/api/v1/achievements/:achievement/rule", s.handleRuleDelete, adminKey, quick, jsonErrors, compressed, none},

@@ -100,23 +100,24 @@ func NewStores(db *database.DB) *Stores {
 
 // Laurel is Laurel built on one database.
 type Laurel struct {
-	DB          *database.DB
-	Stores      *Stores
-	URLs        issuer.URLs
-	Loader      *ob3.DocumentLoader
-	Issuing     *issuer.Service
-	Awarder     *badges.Awarder
-	Nominations *badges.Nominations
-	Spotlight   *badges.Spotlight
-	Previewer   *badges.Previewer
-	Cohorts     *badges.Cohorts
-	Outcomes    *badges.Outcomes
-	Measures    *badges.Measures
-	Corrections *badges.Corrections
-	Reevaluator *badges.Reevaluator
-	Jobs        *badges.Jobs
-	Verifier    *verifier.Verifier
-	Accounts    *badges.Accounts // the console's people and sign-in
+	DB           *database.DB
+	Stores       *Stores
+	URLs         issuer.URLs
+	Loader       *ob3.DocumentLoader
+	Issuing      *issuer.Service
+	Awarder      *badges.Awarder
+	Nominations  *badges.Nominations
+	Applications *badges.Applications // members' applications, in the nominations' queue
+	Spotlight    *badges.Spotlight
+	Previewer    *badges.Previewer
+	Cohorts      *badges.Cohorts
+	Outcomes     *badges.Outcomes
+	Measures     *badges.Measures
+	Corrections  *badges.Corrections
+	Reevaluator  *badges.Reevaluator
+	Jobs         *badges.Jobs
+	Verifier     *verifier.Verifier
+	Accounts     *badges.Accounts // the console's people and sign-in
 }
 
 // New builds Laurel on db.
@@ -145,6 +146,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
+	l.Nominations.CredentialURL, l.Applications = urls.Credential, badges.NewApplications(l.Nominations)
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Revoked, a.Now)
 	l.Cohorts = a.Cohorts()
@@ -293,6 +295,7 @@ func (l *Laurel) Services() api.Services {
 		Catalogue:    l.Awarder.Catalogue,
 		Recognition:  l.Awarder,
 		Nominations:  l.Nominations,
+		Applications: l.Applications,
 		Spotlight:    l.Spotlight,
 		Previews:     l.Previewer,
 		Cohorts:      l.Cohorts,
