@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/labstack/echo/v4"
@@ -72,4 +73,19 @@ func checkKind(kind string) error {
 		}
 	}
 	return badges.FieldErrorf("kind", "The query parameter \"kind\" must be nomination, application or all.")
+}
+
+// kindChips are the queue's chips by kind, each keeping the status
+// chosen, with the count of each kind.
+func (p *nominationsPage) kindChips(all []*badges.Nomination) []statusChip {
+	counts := map[string]int{"all": len(all)}
+	for _, n := range all {
+		counts[cmp.Or(n.Kind, badges.KindNomination)]++
+	}
+	var chips []statusChip
+	for _, k := range []struct{ value, label string }{{badges.KindNomination, "Nominations"}, {badges.KindApplication, "Applications"}, {"all", "All"}} {
+		chips = append(chips, statusChip{Label: k.label, Link: p.Base() + "/nominations?status=" + p.Status + "&kind=" + k.value,
+			N: counts[k.value], Current: k.value == p.Kind})
+	}
+	return chips
 }
