@@ -17,6 +17,7 @@ import (
 // Applications takes members' applications into the review queue.
 type Applications interface {
 	Apply(ctx context.Context, issuerID string, in badges.ApplyInput) (*badges.Nomination, error)
+	CanApply(ctx context.Context, issuerID, memberID, achievementID string) error
 	Openings(ctx context.Context, memberID string) ([]*badges.Achievement, error)
 	Mine(ctx context.Context, memberID string) ([]*badges.Nomination, error)
 }

@@ -14,13 +14,12 @@ import (
 // (Mentor), one that is not (Host), and two members who apply for
 // Mentor: Ada (whose words are HTML) and Bo.
 type applicationWorld struct {
-	ts                  *testServer
-	iss, mentor, host   string
-	ada, bo             string
-	fromAda, fromBo     string // the applications
-	adaWords, adaLink   string
-	otherIss, stranger  string // another community and its member
-	otherAdmin, viewing *consoleClient
+	ts                 *testServer
+	iss, mentor, host  string
+	ada, bo            string
+	fromAda, fromBo    string // the applications
+	adaWords, adaLink  string
+	otherIss, stranger string // another community and its member
 }
 
 func newApplicationWorld(t *testing.T) *applicationWorld {

@@ -42,26 +42,25 @@ type ApplyInput struct {
 }
 
 // Validate checks and normalises the evidence: at least a link or some
-// words, each link an http(s) address. Errors name the field: "links" (or
-// "links.N" for the Nth, from 1) and "text".
+// words, each link an http(s) address. Errors name the field: "links", or
+// "links.N" for the Nth link as given (from 1, counting empty ones, so
+// that a form's Nth field is the one named), and "text".
 func (in *ApplyInput) Validate() error {
+	if len(in.Links) > MaxApplicationLinks {
+		return FieldErrorf("links", "An application has at most %d links; %d were given.", MaxApplicationLinks, len(in.Links))
+	}
 	var links []string
-	for _, l := range in.Links {
-		if l = strings.TrimSpace(l); l != "" {
-			links = append(links, l)
-		}
-	}
-	if len(links) > MaxApplicationLinks {
-		return FieldErrorf("links", "An application has at most %d links; %d were given.", MaxApplicationLinks, len(links))
-	}
-	for i, l := range links {
+	for i, l := range in.Links {
 		field := "links." + strconv.Itoa(i+1)
-		switch {
+		switch l = strings.TrimSpace(l); {
+		case l == "":
+			continue
 		case utf8.RuneCountInString(l) > MaxApplicationLinkLen:
 			return FieldErrorf(field, "Link %d is longer than %d characters.", i+1, MaxApplicationLinkLen)
 		case !IsHTTPURL(l):
 			return FieldErrorf(field, "Link %d, %q, is not a web address starting with http:// or https://.", i+1, truncateForMessage(l))
 		}
+		links = append(links, l)
 	}
 	text, err := CheckText("text", in.Text, false, MaxApplicationTextLen)
 	if err != nil {
@@ -91,18 +90,8 @@ func (s *Applications) Apply(ctx context.Context, issuerID string, in ApplyInput
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	m, err := s.nominations.awarder.Members.Member(ctx, in.MemberID)
-	if ErrorCode(err) == ENOTFOUND || err == nil && m.IssuerID != issuerID {
-		return nil, FieldErrorf("memberId", "There is no member %q in this community.", truncateForMessage(in.MemberID))
-	}
+	m, ach, err := s.check(ctx, issuerID, in.MemberID, in.AchievementID)
 	if err != nil {
-		return nil, err
-	}
-	ach, err := s.openBadge(ctx, issuerID, in.AchievementID)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkCanEarn(ctx, m, ach); err != nil {
 		return nil, err
 	}
 	n := &Nomination{ID: NewID(), IssuerID: issuerID, NominatorID: m.ID, MemberID: m.ID, AchievementID: ach.ID, Kind: KindApplication,
@@ -116,6 +105,31 @@ func (s *Applications) Apply(ctx context.Context, issuerID string, in ApplyInput
 			"You applied for %s already, and your application is waiting for review.", ach.Name)}
 	}
 	return n, nil
+}
+
+// CanApply says why a member cannot apply for a badge, as Apply would
+// refuse it whatever the evidence; nil when they can (unless they applied
+// already and wait).
+func (s *Applications) CanApply(ctx context.Context, issuerID, memberID, achievementID string) error {
+	_, _, err := s.check(ctx, issuerID, memberID, achievementID)
+	return err
+}
+
+// check reads the member and the badge of an application and checks that
+// the one may apply for the other.
+func (s *Applications) check(ctx context.Context, issuerID, memberID, achievementID string) (*Member, *Achievement, error) {
+	m, err := s.nominations.awarder.Members.Member(ctx, memberID)
+	if ErrorCode(err) == ENOTFOUND || err == nil && m.IssuerID != issuerID {
+		return nil, nil, FieldErrorf("memberId", "There is no member %q in this community.", truncateForMessage(memberID))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	ach, err := s.openBadge(ctx, issuerID, achievementID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, ach, s.checkCanEarn(ctx, m, ach)
 }
 
 // openBadge reads a badge of the community that is active and open to
