@@ -23,6 +23,10 @@ var portalAccess = map[string]string{
 	"GET /me":                "member",
 
 	"POST /me/badges/:credential/visibility": "member",
+
+	"GET /me/apply":               "member", // applying for a badge
+	"GET /me/apply/:achievement":  "member",
+	"POST /me/apply/:achievement": "member",
 }
 
 // portalRoute reports whether a route is the portal's.

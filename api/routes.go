@@ -337,6 +337,9 @@ func (s *Server) routeTable() []route {
 		{post, "/me/signout", s.handlePortalSignOut, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/community", s.handlePortalSwitch, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me", s.handleMeBadges, memberAccess, quick, portalErrors, compressed, none},
+		{get, "/me/apply", s.handleApplyPage, memberAccess, quick, portalErrors, compressed, none}, // applying for a badge (meapply*.go)
+		{get, "/me/apply/:achievement", s.handleApplyForm, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/apply/:achievement", s.handleApplySubmit, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.

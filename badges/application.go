@@ -101,18 +101,33 @@ func (s *Applications) Apply(ctx context.Context, issuerID string, in ApplyInput
 		return nil, err
 	}
 	if existing != "" {
-		return nil, &Error{Code: ECONFLICT, Field: "achievementId", Message: fmt.Sprintf(
-			"You applied for %s already, and your application is waiting for review.", ach.Name)}
+		return nil, appliedAlready(ach)
 	}
 	return n, nil
 }
 
 // CanApply says why a member cannot apply for a badge, as Apply would
-// refuse it whatever the evidence; nil when they can (unless they applied
-// already and wait).
+// refuse it whatever the evidence; nil when they can.
 func (s *Applications) CanApply(ctx context.Context, issuerID, memberID, achievementID string) error {
-	_, _, err := s.check(ctx, issuerID, memberID, achievementID)
-	return err
+	_, ach, err := s.check(ctx, issuerID, memberID, achievementID)
+	if err != nil {
+		return err
+	}
+	mine, err := s.Mine(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	for _, n := range mine {
+		if n.AchievementID == ach.ID && n.Open() {
+			return appliedAlready(ach)
+		}
+	}
+	return nil
+}
+
+func appliedAlready(ach *Achievement) error {
+	return &Error{Code: ECONFLICT, Field: "achievementId", Message: fmt.Sprintf(
+		"You applied for %s already, and your application is waiting for review.", ach.Name)}
 }
 
 // check reads the member and the badge of an application and checks that
