@@ -28,6 +28,8 @@ func portalPages(w *portalWorld) []portalPage {
 		{"me-signin", "/me/signin", true, 0},
 		{"me-link-gone", "/me/signin/" + strings.Repeat("A", 43), true, http.StatusGone},
 		{"me-badges", "/me", false, 0},
+		{"me-apply", "/me/apply", false, 0},
+		{"me-apply-form", "/me/apply/" + w.speaker, false, 0},
 	}
 }
 
@@ -62,6 +64,7 @@ type portalWorld struct {
 	base, issuer, ada string
 	credentials       []string // Ada's, the revoked one last
 	mail              *mailbox
+	speaker           string // a badge Ada may apply for (portal_apply_browser_test.go)
 }
 
 func newPortalWorld(t *testing.T) *portalWorld {
@@ -97,6 +100,7 @@ func newPortalWorld(t *testing.T) *portalWorld {
 			"achievementId": badge, "memberId": w.ada, "awardedDate": b["date"]}, http.StatusCreated), "id"))
 	}
 	c.json(t, "POST", "/api/v1/credentials/"+w.credentials[1]+"/revoke", map[string]any{"reason": "Awarded twice."}, http.StatusOK)
+	w.applications(t, c)
 	return w
 }
 
