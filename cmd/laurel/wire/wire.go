@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/api/mail"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
@@ -63,6 +64,9 @@ type Stores struct {
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
 	Portal        *bmongo.MemberSessionStore
+
+	MailTemplates *bmongo.MailTemplateStore
+	MailOptOuts   *bmongo.MailOptOutStore
 }
 
 // NewStores returns the stores of db.
@@ -97,30 +101,37 @@ func NewStores(db *database.DB) *Stores {
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
 		Portal:        bmongo.NewMemberSessionStore(db),
+
+		MailTemplates: bmongo.NewMailTemplateStore(db),
+		MailOptOuts:   bmongo.NewMailOptOutStore(db),
 	}
 }
 
 // Laurel is Laurel built on one database.
 type Laurel struct {
-	DB           *database.DB
-	Stores       *Stores
-	URLs         issuer.URLs
-	Loader       *ob3.DocumentLoader
-	Issuing      *issuer.Service
-	Awarder      *badges.Awarder
-	Nominations  *badges.Nominations
+	DB          *database.DB
+	Stores      *Stores
+	URLs        issuer.URLs
+	Loader      *ob3.DocumentLoader
+	Issuing     *issuer.Service
+	Awarder     *badges.Awarder
+	Nominations *badges.Nominations
+	Spotlight   *badges.Spotlight
+	Previewer   *badges.Previewer
+	Cohorts     *badges.Cohorts
+	Outcomes    *badges.Outcomes
+	Measures    *badges.Measures
+	Corrections *badges.Corrections
+	Reevaluator *badges.Reevaluator
+	Jobs        *badges.Jobs
+	Verifier    *verifier.Verifier
+	Accounts    *badges.Accounts       // the console's people and sign-in
+	Portal      *badges.MemberSessions // members' sign-in links and sessions
+
+	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
+	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
+
 	Applications *badges.Applications // members' applications, in the nominations' queue
-	Spotlight    *badges.Spotlight
-	Previewer    *badges.Previewer
-	Cohorts      *badges.Cohorts
-	Outcomes     *badges.Outcomes
-	Measures     *badges.Measures
-	Corrections  *badges.Corrections
-	Reevaluator  *badges.Reevaluator
-	Jobs         *badges.Jobs
-	Verifier     *verifier.Verifier
-	Accounts     *badges.Accounts       // the console's people and sign-in
-	Portal       *badges.MemberSessions // members' sign-in links and sessions
 }
 
 // New builds Laurel on db.
@@ -162,6 +173,12 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
 	l.Portal = NewMemberSessions(st, a.Now)
+	l.MailTemplates = &badges.MailTemplates{Store: st.MailTemplates, Now: a.Now}
+	l.Composer, err = mail.NewComposer(mail.Config{URLs: urls, Profiles: st.Profiles, Templates: l.MailTemplates,
+		OptOuts: st.MailOptOuts, Links: c.Sealer.LinkSigner("unsubscribe")})
+	if err != nil {
+		return nil, err
+	}
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -316,6 +333,9 @@ func (l *Laurel) Services() api.Services {
 		Ping:         l.DB.Ping,
 
 		Reevaluations: l.Reevaluator,
+
+		MailTemplates: l.MailTemplates,
+		Mail:          l.Composer,
 	}
 }
 
