@@ -12,7 +12,8 @@ import (
 
 // applications gives the portal world badges open to applications:
 // Speaker, which Ada may apply for; Mentor, for which her application
-// waits; and Organiser, for which it was approved.
+// waits; and Organiser, for which it was declined (an approval would put
+// a newer badge first on My badges, which other tests read).
 func (w *portalWorld) applications(t *testing.T, c *client) {
 	t.Helper()
 	open := func(name, criteria string) string {
@@ -25,14 +26,14 @@ func (w *portalWorld) applications(t *testing.T, c *client) {
 			"text": text, "links": []string{"https://gophers.example.org/2026/spring-circle"}}, http.StatusCreated), "id")
 	}
 	apply(open("Mentor", "Run a mentoring circle for newcomers."), "I ran the spring mentoring circle: six newcomers, four sessions.")
-	approved := apply(open("Organiser", "Organise a meetup from start to finish."), "I organised the March meetup.")
-	c.json(t, "POST", "/api/v1/nominations/"+approved+"/approve", nil, http.StatusOK)
+	declined := apply(open("Organiser", "Organise a meetup from start to finish."), "I organised the March meetup.")
+	c.json(t, "POST", "/api/v1/nominations/"+declined+"/decline", map[string]any{"reason": "Tell us which meetup, with a link to its page."}, http.StatusOK)
 }
 
 // TestBrowser_PortalApply: Ada applies for Speaker on her phone: a bad
 // link is shown on its field with what she wrote kept; once it is fixed,
-// her application waits for review. The approval of an earlier one was
-// queued to her as a decision e-mail.
+// her application waits for review. The decline of an earlier one was
+// queued to her as a decision e-mail with its reason.
 func TestBrowser_PortalApply(t *testing.T) {
 	w := newPortalWorld(t)
 	tab := browsertest.New(t).Open(t, w.base+"/me/signin", 390, 844)
@@ -83,8 +84,8 @@ func TestBrowser_PortalApply(t *testing.T) {
 			decided = append(decided, n)
 		}
 	}
-	if len(decided) != 1 || decided[0].To != "ada@example.org" || decided[0].Data["what"] != "application" || decided[0].Data["approved"] != "true" ||
-		decided[0].Data["badge"] != "Organiser" || !strings.HasPrefix(decided[0].Data["badgeURL"], w.base+"/credentials/") {
+	if len(decided) != 1 || decided[0].To != "ada@example.org" || decided[0].Data["what"] != "application" || decided[0].Data["approved"] != "false" ||
+		decided[0].Data["badge"] != "Organiser" || decided[0].Data["reason"] != "Tell us which meetup, with a link to its page." {
 		t.Errorf("the decision e-mails queued: %+v", decided)
 	}
 }
