@@ -109,6 +109,8 @@ func (s *Server) routeTable() []route {
 		{get, "/credentials/:credential/badge.png", s.handleCredentialBadge("png"), public, quick, negotiated, precompressed, none},
 		{get, "/credentials/:credential/badge.svg", s.handleCredentialBadge("svg"), public, quick, negotiated, compressed, none},
 		{get, "/members/:slug", s.handleMemberPublic, public, quick, negotiated, compressed, none},
+		{get, "/claim/:credential/:code", s.handleClaimPage, public, quick, negotiated, compressed, none},
+		{post, "/claim/:credential/:code", s.handleClaimAccept, public, quick, negotiated, compressed, limits{body: maxClaimForm}},
 		{get, "/issuers/:issuer/spotlight", s.handleSpotlight, public, quick, negotiated, compressed, none},
 		{get, "/status/:issuer/:list", s.handleStatusList, public, quick, jsonErrors, compressed, none},
 		{get, "/issuers/:issuer/keys/:key", s.handleKeyPublic, public, quick, jsonErrors, compressed, none},
