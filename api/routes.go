@@ -357,6 +357,8 @@ func (s *Server) routeTable() []route {
 		{get, "/me/apply/:achievement", s.handleApplyForm, memberAccess, quick, portalErrors, compressed, none},
 		{post, "/me/apply/:achievement", s.handleApplySubmit, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/profile", s.handleMeProfile, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/profile", s.handleMeProfileSave, memberAccess, quick, portalErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},
