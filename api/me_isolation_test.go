@@ -25,12 +25,16 @@ var portalAccess = map[string]string{
 	"POST /me/badges/:credential/visibility": "member",
 	"GET /me/profile":                        "member",
 	"POST /me/profile":                       "member",
-	"GET /me/progress":                       "member",
-	"GET /me/data":                           "member",
-	"GET /me/data/export":                    "member",
-	"POST /me/data/weekly":                   "member",
-	"GET /me/data/forget":                    "member",
-	"POST /me/data/forget":                   "member",
+
+	"GET /me/apply":               "member", // applying for a badge
+	"GET /me/apply/:achievement":  "member",
+	"POST /me/apply/:achievement": "member",
+	"GET /me/progress":            "member",
+	"GET /me/data":                "member",
+	"GET /me/data/export":         "member",
+	"POST /me/data/weekly":        "member",
+	"GET /me/data/forget":         "member",
+	"POST /me/data/forget":        "member",
 }
 
 // portalRoute reports whether a route is the portal's.

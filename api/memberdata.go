@@ -57,10 +57,12 @@ type cohortRefJSON struct {
 
 type memberNominationJSON struct {
 	ID            string     `json:"id"`
+	Kind          string     `json:"kind,omitempty"` // "application": the member asked for the badge themselves
 	NominatorID   string     `json:"nominatorId"`
 	MemberID      string     `json:"memberId"`
 	AchievementID string     `json:"achievementId"`
 	Note          string     `json:"note,omitempty"`
+	Links         []string   `json:"links,omitempty"`
 	Status        string     `json:"status"`
 	Reason        string     `json:"reason,omitempty"`
 	CreatedAt     time.Time  `json:"createdAt"`
@@ -102,8 +104,8 @@ func (s *Server) memberDataJSON(d *issuer.MemberData) memberDataJSON {
 		out.Cohorts = append(out.Cohorts, cohortRefJSON{ID: c.ID, Name: c.Name})
 	}
 	for _, n := range d.Nominations {
-		out.Nominations = append(out.Nominations, memberNominationJSON{ID: n.ID, NominatorID: n.NominatorID, MemberID: n.MemberID,
-			AchievementID: n.AchievementID, Note: n.Note, Status: n.Status, Reason: n.Reason, CreatedAt: n.CreatedAt, DecidedAt: optTime(n.DecidedAt)})
+		out.Nominations = append(out.Nominations, memberNominationJSON{ID: n.ID, Kind: n.Kind, NominatorID: n.NominatorID, MemberID: n.MemberID,
+			AchievementID: n.AchievementID, Note: n.Note, Links: n.Links, Status: n.Status, Reason: n.Reason, CreatedAt: n.CreatedAt, DecidedAt: optTime(n.DecidedAt)})
 	}
 	return out
 }

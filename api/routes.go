@@ -170,6 +170,7 @@ func (s *Server) routeTable() []route {
 		{get, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominationList), readKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/nominations/:nomination/approve", s.handleNominationDecide(true), adminKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/nominations/:nomination/decline", s.handleNominationDecide(false), adminKey, quick, jsonErrors, compressed, object},
+		{post, "/api/v1/issuers/:issuer/applications", exists(s.handleApply), ingestKey, quick, jsonErrors, compressed, object},
 		{get, "/api/v1/achievements/:achievement/rule", s.handleRuleGet, readKey, quick, jsonErrors, compressed, none},
 		{put, "/api/v1/achievements/:achievement/rule", s.handleRulePut, adminKey, quick, jsonErrors, compressed, rule},
 		{del, "/api/v1/achievements/:achievement/rule", s.handleRuleDelete, adminKey, quick, jsonErrors, compressed, none},
@@ -356,6 +357,9 @@ func (s *Server) routeTable() []route {
 		{post, "/me/signout", s.handlePortalSignOut, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/community", s.handlePortalSwitch, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me", s.handleMeBadges, memberAccess, quick, portalErrors, compressed, none},
+		{get, "/me/apply", s.handleApplyPage, memberAccess, quick, portalErrors, compressed, none}, // applying for a badge (meapply*.go)
+		{get, "/me/apply/:achievement", s.handleApplyForm, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/apply/:achievement", s.handleApplySubmit, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me/profile", s.handleMeProfile, memberAccess, quick, portalErrors, compressed, none},
 		{post, "/me/profile", s.handleMeProfileSave, memberAccess, quick, portalErrors, compressed, form},

@@ -52,6 +52,7 @@ type Services struct {
 	Catalogue    Catalogue
 	Recognition  Recognition
 	Nominations  Nominations
+	Applications Applications // members' applications, in the nominations' queue
 	Spotlight    Spotlight
 	Previews     Previews
 	Cohorts      Cohorts

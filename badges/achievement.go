@@ -38,6 +38,7 @@ type Achievement struct {
 	Level           string       // e.g. participation, contribution, leadership
 	ValidityDays    int          // how long an award stays valid; 0 = forever
 	Repeatable      bool         // may be awarded to one member more than once
+	Applications    bool         // open to members' applications with evidence (application.go); not content
 	Status          AchievementStatus
 	Version         int
 	Image           ImageRef
@@ -67,6 +68,7 @@ type AchievementInput struct {
 	Level           string
 	ValidityDays    int
 	Repeatable      bool
+	Applications    bool
 	Status          AchievementStatus
 }
 
@@ -82,6 +84,7 @@ type AchievementUpdate struct {
 	Level           *string
 	ValidityDays    *int
 	Repeatable      *bool
+	Applications    *bool
 	Status          *AchievementStatus
 }
 
@@ -264,6 +267,7 @@ func (a *Achievement) Apply(u AchievementUpdate) (*Achievement, bool, error) {
 	n.Name, n.Description, n.Criteria, n.AchievementType = in.Name, in.Description, in.Criteria, in.AchievementType
 	n.Tags, n.Alignments, n.Level, n.ValidityDays, n.Repeatable = in.Tags, in.Alignments, in.Level, in.ValidityDays, in.Repeatable
 	n.Outcomes = in.Outcomes
+	setIf(&n.Applications, u.Applications) // a setting, not what a credential embeds: no new version
 	if u.Status != nil && *u.Status != a.Status {
 		if err := checkTransition(a.Status, *u.Status); err != nil {
 			return nil, false, err

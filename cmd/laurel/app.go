@@ -127,7 +127,7 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.La
 	}
 	svc := l.Services()
 	if m.notifier != nil {
-		svc.Notifier = m.notifier
+		svc.Notifier, l.Nominations.Notifier = m.notifier, m.notifier // applicants hear of decisions too
 	}
 	l.Nudges.Notifier = svc.Notifier // the weekly progress e-mail queues where every message does
 	srv, err := api.NewServer(api.Config{

@@ -68,6 +68,8 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "quiet-members", path: c + "/quiet-members"},
 		{name: "nominations", path: c + "/nominations"},
 		{name: "nomination", path: c + "/nominations/" + w.nomination},
+		{name: "applications", path: c + "/nominations?status=pending&kind=application"},
+		{name: "application", path: c + "/nominations/" + w.application},
 		{name: "spotlight", path: c + "/spotlight"},
 		{name: "cohorts", path: c + "/cohorts"},
 		{name: "cohort", path: c + "/cohorts/" + w.cohort},
@@ -92,6 +94,7 @@ type consoleWorld struct {
 	// What the dashboard, nominations, cohorts and measures pages show
 	// (console_browser_dash_test.go).
 	nomination, cohort, measure string
+	application                 string // Ada's, for Mentor
 }
 
 func newConsoleWorld(t *testing.T) *consoleWorld {

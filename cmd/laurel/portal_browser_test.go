@@ -29,6 +29,8 @@ func portalPages(w *portalWorld) []portalPage {
 		{"me-link-gone", "/me/signin/" + strings.Repeat("A", 43), true, http.StatusGone},
 		{"me-badges", "/me", false, 0},
 		{"me-profile", "/me/profile", false, 0},
+		{"me-apply", "/me/apply", false, 0},
+		{"me-apply-form", "/me/apply/" + w.speaker, false, 0},
 		{"me-progress", "/me/progress", false, 0},
 		{"me-data", "/me/data", false, 0},
 		{"me-forget", "/me/data/forget", false, 0},
@@ -66,6 +68,7 @@ type portalWorld struct {
 	base, issuer, ada string
 	credentials       []string // Ada's, the revoked one last
 	mail              *mailbox
+	speaker           string // a badge Ada may apply for (portal_apply_browser_test.go)
 }
 
 func newPortalWorld(t *testing.T) *portalWorld {
@@ -101,6 +104,7 @@ func newPortalWorld(t *testing.T) *portalWorld {
 			"achievementId": badge, "memberId": w.ada, "awardedDate": b["date"]}, http.StatusCreated), "id"))
 	}
 	c.json(t, "POST", "/api/v1/credentials/"+w.credentials[1]+"/revoke", map[string]any{"reason": "Awarded twice."}, http.StatusOK)
+	w.applications(t, c)
 	w.progressTowards(t, c) // portal_data_browser_test.go
 	return w
 }

@@ -135,9 +135,11 @@ type Laurel struct {
 
 	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
 	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
-	MemberData    *issuer.MemberDataSources
-	Forgetter     *badges.Forgetter
-	Nudges        *badges.Nudges // the weekly progress e-mail members opt into
+
+	Applications *badges.Applications // members' applications, in the nominations' queue
+	MemberData   *issuer.MemberDataSources
+	Forgetter    *badges.Forgetter
+	Nudges       *badges.Nudges // the weekly progress e-mail members opt into
 }
 
 // New builds Laurel on db.
@@ -168,6 +170,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
+	l.Nominations.CredentialURL, l.Applications = urls.Credential, badges.NewApplications(l.Nominations)
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Revoked, a.Now)
 	l.Cohorts = a.Cohorts()
@@ -349,6 +352,7 @@ func (l *Laurel) Services() api.Services {
 		Catalogue:    l.Awarder.Catalogue,
 		Recognition:  l.Awarder,
 		Nominations:  l.Nominations,
+		Applications: l.Applications,
 		Spotlight:    l.Spotlight,
 		Previews:     l.Previewer,
 		Cohorts:      l.Cohorts,
