@@ -48,6 +48,9 @@ const (
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
+	// Check-ins of live sessions (computed, by id), each community's
+	// latest check-in ids, and e-mailed confirmation links by token hash.
+	CheckIns, CheckInLists, CheckInLinks = "checkins", "checkinlists", "checkinlinks"
 )
 
 // all are created when a database is opened.
@@ -62,6 +65,7 @@ var all = []string{
 	Jobs,
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
+	CheckIns, CheckInLists, CheckInLinks,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;
