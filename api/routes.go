@@ -85,6 +85,7 @@ func (s *Server) routeTable() []route {
 	guards := s.verifyGuards()         // one set for every verify route
 	verification, verifyLink := limits{body: maxVerifyBytes, guards: guards}, limits{body: noBody, guards: guards}
 	exists := s.requireIssuer // for routes whose service does not check the issuer itself
+	csrf := s.guestCSRF       // for public forms: the guest CSRF token
 	static, _ := fs.Sub(assets.Static, "static")
 	const get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
 	return []route{
@@ -111,6 +112,14 @@ func (s *Server) routeTable() []route {
 		{get, "/issuers/:issuer/keys/:key", s.handleKeyPublic, public, quick, jsonErrors, compressed, none},
 		{get, "/issuers/:issuer/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
 		{get, "/.well-known/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
+
+		// Check-ins of live sessions, for the people in the room (checkin.go).
+		{get, "/checkin", s.handleCheckInEnter, public, quick, negotiated, compressed, none},
+		{post, "/checkin", csrf(s.handleCheckInCode), public, quick, negotiated, compressed, form},
+		{get, "/checkin/:code", s.handleCheckInPublic, public, quick, negotiated, compressed, none},
+		{post, "/checkin/:code", csrf(s.handleCheckInEmail), public, quick, negotiated, compressed, form},
+		{get, "/checkin/:code/link/:token", s.handleCheckInLinkPage, public, quick, negotiated, compressed, none},
+		{post, "/checkin/:code/link/:token", csrf(s.handleCheckInLinkConfirm), public, quick, negotiated, compressed, form},
 
 		// Verification, for anyone.
 		{get, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verifyLink},
@@ -322,6 +331,14 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer/activity/import/example.csv", s.handleActivityExample, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidConfirm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		// Check-ins (admincheckin.go): awarders open and close them.
+		{get, "/admin/c/:issuer/checkins", s.handleCheckInsPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/checkins/new", s.handleCheckInNewPage, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/checkins/new", s.handleCheckInNew, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/checkins/:checkin", s.handleCheckInPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/checkins/:checkin/qr.svg", s.handleCheckInQR, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/checkins/:checkin/close", s.handleCheckInClosePage, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/checkins/:checkin/close", s.handleCheckInClose, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

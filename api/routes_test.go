@@ -42,6 +42,12 @@ var routeAccess = map[string]string{
 	"GET /issuers/:issuer/keys/:key":           "public",
 	"GET /issuers/:issuer/jwks.json":           "public",
 	"GET /.well-known/jwks.json":               "public",
+	"GET /checkin":                             "public",
+	"POST /checkin":                            "guest form",
+	"GET /checkin/:code":                       "public",
+	"POST /checkin/:code":                      "guest form",
+	"GET /checkin/:code/link/:token":           "public",
+	"POST /checkin/:code/link/:token":          "guest form",
 	"GET /verify":                              "public",
 	"POST /verify":                             "public",
 	"POST /api/v1/verify":                      "public",
@@ -227,8 +233,12 @@ const (
 // routeBody is the largest body each route takes, as documented; every
 // route not listed reads no body and takes at most 1 KiB.
 var routeBody = map[string]int{
-	"POST /verify":        2 << 20,
-	"POST /api/v1/verify": 2 << 20,
+	"POST /verify": 2 << 20,
+
+	"POST /checkin":                   256 << 10,
+	"POST /checkin/:code":             256 << 10,
+	"POST /checkin/:code/link/:token": 256 << 10,
+	"POST /api/v1/verify":             2 << 20,
 
 	"POST /api/v1/issuers":                        testBodyLimit,
 	"PATCH /api/v1/issuers/:issuer":               testBodyLimit,

@@ -60,6 +60,7 @@ type Services struct {
 	Corrections  Corrections
 	Accounts     Accounts                    // the console's accounts and sessions
 	Jobs         Jobs                        // the console's uploaded files, worked through in the background
+	CheckIns     CheckIns                    // check-ins of live sessions (admincheckin.go, checkin.go)
 	Ping         func(context.Context) error // readiness of the database
 
 	Reevaluations Reevaluations

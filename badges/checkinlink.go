@@ -102,7 +102,7 @@ func (s *CheckIns) SendLink(ctx context.Context, ci *CheckIn, email string) erro
 	return s.Notifier.Notify(ctx, Notification{Key: "checkin:" + hash, Kind: MailCheckIn, IssuerID: ci.IssuerID,
 		MemberID: m.ID, To: norm, Data: map[string]string{
 			"member": m.DisplayName, "behaviour": s.behaviourName(ctx, ci), "link": s.LinkURL(ci.Code, token),
-			"expires": durationWords(ci.Ends().Sub(now)),
+			"expires": DurationWords(ci.Ends().Sub(now)),
 		}})
 }
 
@@ -167,9 +167,9 @@ func minutesWords(d time.Duration) string {
 	return fmt.Sprintf("%d minutes", n)
 }
 
-// durationWords is a span in words: "2 hours", "1 hour 30 minutes", "45
+// DurationWords is a span in words: "2 hours", "1 hour 30 minutes", "45
 // minutes".
-func durationWords(d time.Duration) string {
+func DurationWords(d time.Duration) string {
 	h, m := int(d/time.Hour), int((d%time.Hour+time.Minute-1)/time.Minute)
 	if m == 60 {
 		h, m = h+1, 0

@@ -62,6 +62,7 @@ type Stores struct {
 	Reevaluations *bmongo.ReevaluationStore
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
+	CheckIns      *bmongo.CheckInStore
 }
 
 // NewStores returns the stores of db.
@@ -95,6 +96,7 @@ func NewStores(db *database.DB) *Stores {
 		Reevaluations: bmongo.NewReevaluationStore(db),
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
+		CheckIns:      bmongo.NewCheckInStore(db),
 	}
 }
 
@@ -117,6 +119,7 @@ type Laurel struct {
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts // the console's people and sign-in
+	CheckIns    *badges.CheckIns // check-ins of live sessions; set its Notifier to e-mail links
 }
 
 // New builds Laurel on db.
@@ -156,6 +159,8 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
+	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: st.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
+		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Now: a.Now}
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -301,6 +306,7 @@ func (l *Laurel) Services() api.Services {
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
 		Jobs:         l.Jobs,
+		CheckIns:     l.CheckIns,
 		Ping:         l.DB.Ping,
 
 		Reevaluations: l.Reevaluator,
