@@ -46,6 +46,15 @@ type checkInRow struct {
 	Closes    string // when it closes or closed, in words
 }
 
+// Latest are the listed attendees, newest first.
+func (r checkInRow) Latest() []badges.CheckInAttendee {
+	out := make([]badges.CheckInAttendee, len(r.Attendees))
+	for i, a := range r.Attendees {
+		out[len(out)-1-i] = a
+	}
+	return out
+}
+
 type checkInsPage struct {
 	adminPage
 	Rows []checkInRow
@@ -144,7 +153,7 @@ func (s *Server) handleCheckInNew(c echo.Context) error {
 type checkInPage struct {
 	adminPage
 	Row     checkInRow
-	URL     string // the check-in's public page
+	URL     string // the page to type a code on
 	Refresh bool
 }
 
@@ -163,7 +172,7 @@ func (s *Server) handleCheckInPage(c echo.Context) error {
 		return err
 	}
 	row := s.checkInRow(ci, names)
-	p := checkInPage{adminPage: s.adminPageFor(c, v, ci.Title, "checkins"), Row: row, URL: s.checkInURL(ci.Code), Refresh: row.Open}
+	p := checkInPage{adminPage: s.adminPageFor(c, v, ci.Title, "checkins"), Row: row, URL: s.urls.Base() + "/checkin", Refresh: row.Open}
 	if c.Request().Header.Get("HX-Request") == "true" {
 		return s.renderAdminPart(c, "checkin", "attendees", p)
 	}
