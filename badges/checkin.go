@@ -119,6 +119,8 @@ type CheckInStore interface {
 	// UseCheckInLink marks a link used at now, once: ENOTFOUND when there is
 	// none, ECONFLICT when it was used or has expired.
 	UseCheckInLink(ctx context.Context, hash string, now time.Time) (*CheckInLink, error)
+	// DeleteCheckInLinksBefore removes the links that expired before a time.
+	DeleteCheckInLinksBefore(ctx context.Context, before time.Time) error
 	// RecentAttempts are the times of the attempts counted under a key of
 	// the sign-in limits (see SignInLimitStore), without counting one.
 	RecentAttempts(ctx context.Context, key string) ([]time.Time, error)

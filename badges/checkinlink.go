@@ -158,6 +158,11 @@ func (s *CheckIns) ConfirmLink(ctx context.Context, token string) (ci *CheckIn, 
 	return ci, already, err
 }
 
+// Sweep removes the e-mailed links that have expired: background work.
+func (s *CheckIns) Sweep(ctx context.Context) error {
+	return s.Store.DeleteCheckInLinksBefore(ctx, s.now())
+}
+
 // minutesWords is a wait in whole minutes, rounded up ("1 minute").
 func minutesWords(d time.Duration) string {
 	n := int((d + time.Minute - 1) / time.Minute)

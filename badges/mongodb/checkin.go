@@ -231,6 +231,37 @@ func (s *CheckInStore) UseCheckInLink(ctx context.Context, hash string, now time
 	return out, err
 }
 
+// DeleteCheckInLinksBefore removes the links that expired before before:
+// a scan, in background work. Each is removed holding its lock, after
+// reading it again.
+func (s *CheckInStore) DeleteCheckInLinksBefore(ctx context.Context, before time.Time) error {
+	var old []string
+	err := database.EachComputed(ctx, s.db, database.CheckInLinks, func(id string, d checkInLinkRecord) error {
+		if d.ExpiresAt.Before(before) {
+			old = append(old, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range old {
+		if err := s.dropLink(ctx, id, before); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *CheckInStore) dropLink(ctx context.Context, id string, before time.Time) error {
+	defer s.db.LockDoc(database.CheckInLinks, id)()
+	d, found, err := database.ReadComputed[checkInLinkRecord](ctx, s.db, database.CheckInLinks, id)
+	if err != nil || !found || !d.ExpiresAt.Before(before) {
+		return err
+	}
+	return database.DeleteComputed(ctx, s.db, database.CheckInLinks, id)
+}
+
 // RecentAttempts reads a sign-in limit window without counting an attempt.
 func (s *CheckInStore) RecentAttempts(ctx context.Context, key string) ([]time.Time, error) {
 	d, _, err := database.ReadComputed[attemptsDoc](ctx, s.db, database.SignInLimits, key)

@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/badges/mongodb"
 )
@@ -37,6 +40,7 @@ func (n *recordingNotifier) all() []badges.Notification {
 // database, with a clock the test moves.
 type checkInFixture struct {
 	svc    *badges.CheckIns
+	db     *database.DB
 	aw     *badges.Awarder
 	mail   *recordingNotifier
 	member *badges.Member
@@ -50,7 +54,7 @@ func newCheckInFixture(t *testing.T) *checkInFixture {
 	t.Helper()
 	ctx := t.Context()
 	db := mongotest.NewDB(t)
-	f := &checkInFixture{mail: &recordingNotifier{}, now: time.Now().UTC(), issued: map[string]int{}}
+	f := &checkInFixture{db: db, mail: &recordingNotifier{}, now: time.Now().UTC(), issued: map[string]int{}}
 	aw := newAwarder(db, func(_ context.Context, _ string, in badges.AwardInput) (string, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -292,6 +296,13 @@ func TestCheckIns_LinkExpires(t *testing.T) {
 	}
 	if f.awards(t) != 0 {
 		t.Errorf("%d awards after an expired link, want none", f.awards(t))
+	}
+	f.advance(time.Second)
+	if err := f.svc.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.db.Collection(database.CheckInLinks).CountDocuments(ctx, bson.D{}); err != nil || n != 0 {
+		t.Errorf("%d links after the sweep (%v), want none", n, err)
 	}
 }
 

@@ -271,11 +271,15 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 }
 
 // sweepAccounts removes the console's expired sessions, links and
-// sign-in limit windows, at start and then hourly, until ctx ends.
+// sign-in limit windows, and expired check-in links, at start and then
+// hourly, until ctx ends.
 func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping console sessions", "err", err)
+		}
+		if err := l.CheckIns.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping check-in links", "err", err)
 		}
 		select {
 		case <-ctx.Done():
