@@ -241,3 +241,40 @@ func TestCheckIn_Injection(t *testing.T) {
 		p.wantHTML(t, "&lt;script&gt;alert(1)&lt;/script&gt;")
 	}
 }
+
+// TestCheckIn_API opens, lists and closes check-ins with an API key; bad
+// input names its field, and another community's check-in is not found.
+func TestCheckIn_API(t *testing.T) {
+	ts := newTestServer(t)
+	iss, other := mustIssuer(t, ts), mustIssuer(t, ts)
+	path := "/api/v1/issuers/" + iss + "/checkins"
+	var ci struct {
+		ID, Code, URL, Title string
+		Open                 bool
+		OpensAt, ClosesAt    time.Time
+	}
+	ts.do(t, req{method: "POST", path: path, body: map[string]any{"behaviour": "attended-session", "title": "Study group", "windowMinutes": 30}}).
+		want(t, 201).JSON(t, &ci)
+	if !ci.Open || ci.URL != baseURL+"/checkin/"+ci.Code || ci.ClosesAt.Sub(ci.OpensAt) != 30*time.Minute {
+		t.Fatalf("opened %+v", ci)
+	}
+	for field, body := range map[string]map[string]any{
+		"title":         {"behaviour": "attended-session"},
+		"behaviour":     {"behaviour": "nope", "title": "T"},
+		"windowMinutes": {"behaviour": "attended-session", "title": "T", "windowMinutes": 1441},
+	} {
+		ts.do(t, req{method: "POST", path: path, body: body}).wantProblem(t, 400, badges.EINVALID, field)
+	}
+	ts.do(t, req{method: "POST", path: path, token: mustKey(t, ts, badges.ScopeIngest), body: map[string]any{"behaviour": "attended-session", "title": "T"}}).want(t, 403)
+	var list struct{ Items []struct{ ID string } }
+	ts.do(t, req{method: "GET", path: path}).want(t, 200).JSON(t, &list)
+	if len(list.Items) != 1 || list.Items[0].ID != ci.ID {
+		t.Fatalf("list %+v", list)
+	}
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + other + "/checkins/" + ci.ID + "/close"}).wantProblem(t, 404, badges.ENOTFOUND, "")
+	var closed struct{ Open bool }
+	ts.do(t, req{method: "POST", path: path + "/" + ci.ID + "/close"}).want(t, 200).JSON(t, &closed)
+	if closed.Open {
+		t.Fatal("a closed check-in is still open")
+	}
+}
