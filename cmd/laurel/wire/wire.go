@@ -63,6 +63,7 @@ type Stores struct {
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
 	CheckIns      *bmongo.CheckInStore
+	Portal        *bmongo.MemberSessionStore
 }
 
 // NewStores returns the stores of db.
@@ -97,6 +98,7 @@ func NewStores(db *database.DB) *Stores {
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
 		CheckIns:      bmongo.NewCheckInStore(db),
+		Portal:        bmongo.NewMemberSessionStore(db),
 	}
 }
 
@@ -118,8 +120,9 @@ type Laurel struct {
 	Reevaluator *badges.Reevaluator
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
-	Accounts    *badges.Accounts // the console's people and sign-in
-	CheckIns    *badges.CheckIns // check-ins of live sessions; set its Notifier to e-mail links
+	Accounts    *badges.Accounts       // the console's people and sign-in
+	Portal      *badges.MemberSessions // members' sign-in links and sessions
+	CheckIns    *badges.CheckIns       // check-ins of live sessions; its Notifier e-mails their links
 }
 
 // New builds Laurel on db.
@@ -161,6 +164,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
 	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: st.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
 		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Now: a.Now}
+	l.Portal = NewMemberSessions(st, a.Now)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -270,9 +274,9 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Wait()
 }
 
-// sweepAccounts removes the console's expired sessions, links and
-// sign-in limit windows, and expired check-in links, at start and then
-// hourly, until ctx ends.
+// sweepAccounts removes the console's and the member portal's expired
+// sessions, links and sign-in limit windows, and expired check-in links,
+// at start and then hourly, until ctx ends.
 func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
@@ -280,6 +284,9 @@ func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 		}
 		if err := l.CheckIns.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping check-in links", "err", err)
+		}
+		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping member sessions", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -309,6 +316,8 @@ func (l *Laurel) Services() api.Services {
 		Measures:     l.Measures,
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
+		Portal:       l.Portal,
+		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		CheckIns:     l.CheckIns,
 		Ping:         l.DB.Ping,
