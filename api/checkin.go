@@ -47,6 +47,10 @@ type checkInView struct {
 	Open      bool
 	Window    string // when it is open, in words
 	Action    string // where the step's form posts
+	// SignedIn names the member of the check-in's community signed in to
+	// the member portal, who confirms with one button and MemberCSRF.
+	SignedIn   string
+	MemberCSRF string
 }
 
 // handleCheckInEnter is the page where a code is typed.
@@ -71,7 +75,58 @@ func (s *Server) handleCheckInPublic(c echo.Context) error {
 	if err != nil {
 		return s.checkInFailed(c, checkInView{Step: "enter", Code: c.Param("code")}, err)
 	}
-	return s.renderCheckInOf(c, http.StatusOK, ci, checkInView{Step: "session"})
+	v := checkInView{Step: "session"}
+	if mv, m := s.checkInMember(c, ci); m != nil {
+		v.SignedIn, v.MemberCSRF = m.DisplayName, mv.Session.CSRF
+		if ci.Attended(m.ID) {
+			v.Step, v.Already = "done", true
+		}
+	}
+	return s.renderCheckInOf(c, http.StatusOK, ci, v)
+}
+
+// checkInMember is the member of a check-in's community signed in to the
+// member portal in this browser, if any: a session covers the member's
+// communities, one member in each.
+func (s *Server) checkInMember(c echo.Context, ci *badges.CheckIn) (*memberVisit, *badges.Member) {
+	mv := memberOf(c)
+	if mv == nil {
+		var err error
+		if mv, err = s.portalVisit(c); err != nil {
+			return nil, nil
+		}
+	}
+	for _, m := range mv.Members {
+		if m.IssuerID == ci.IssuerID {
+			return mv, m
+		}
+	}
+	return mv, nil
+}
+
+// handleCheckInSignedIn confirms the check-in of the member signed in to
+// the portal (the route's access checked the session and its CSRF token).
+func (s *Server) handleCheckInSignedIn(c echo.Context) error {
+	ctx := c.Request().Context()
+	ci, err := s.svc.CheckIns.FindByCode(ctx, c.Param("code"), c.RealIP())
+	if err != nil {
+		return s.checkInFailed(c, checkInView{Step: "enter", Code: c.Param("code")}, err)
+	}
+	_, m := s.checkInMember(c, ci)
+	if m == nil {
+		return badges.Errorf(badges.ENOTFOUND, "You are not a member of the community running this check-in.")
+	}
+	already, err := s.svc.CheckIns.Confirm(ctx, ci, m.ID)
+	if badges.ErrorCode(err) == badges.ECONFLICT {
+		return s.renderCheckInOf(c, http.StatusConflict, ci, checkInView{Step: "session"})
+	}
+	if err != nil {
+		return err
+	}
+	if ci, err = s.svc.CheckIns.CheckIn(ctx, ci.IssuerID, ci.ID); err != nil {
+		return err
+	}
+	return s.renderCheckInOf(c, http.StatusOK, ci, checkInView{Step: "done", Already: already, SignedIn: m.DisplayName})
 }
 
 // handleCheckInEmail sends a confirmation link to the address typed, when

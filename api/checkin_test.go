@@ -278,3 +278,36 @@ func TestCheckIn_API(t *testing.T) {
 		t.Fatal("a closed check-in is still open")
 	}
 }
+
+// TestCheckIn_SignedIn: a member signed in to the portal confirms with one
+// button, once; the button needs the session's CSRF token, and a member of
+// another community gets no button and cannot confirm.
+func TestCheckIn_SignedIn(t *testing.T) {
+	ps := newPortalServer(t)
+	iss, other := mustIssuer(t, ps.testServer), mustIssuer(t, ps.testServer)
+	mustMember(t, ps.testServer, iss, "ada@example.org", "Ada Lovelace")
+	mustMember(t, ps.testServer, other, "grace@example.org", "Grace Hopper")
+	host := ps.consoleAs(t, badges.RoleAwarder, iss)
+	consolePath := host.post(t, "/admin/c/"+iss+"/checkins/new", url.Values{"title": {"Study group"}, "behaviour": {"attended-session"}, "window": {"60"}}).
+		wantRedirect(t, "/admin/c/"+iss+"/checkins/")
+	ps.clock.Advance(time.Minute) // the pages' clock stood still while the check-in opened, on the service's
+	code := checkInCode.FindStringSubmatch(host.get(t, consolePath).Body)[1]
+
+	ada := ps.memberSignedIn(t, "ada@example.org")
+	ada.get(t, "/checkin/"+code).wantPage(t, http.StatusOK, "You are signed in as", "Ada Lovelace", "Confirm my check-in")
+	ada.post(t, "/checkin/"+code+"/confirm", url.Values{"csrf": {strings.Repeat("A", 43)}}).wantPage(t, http.StatusForbidden)
+	host.get(t, consolePath).wantPage(t, http.StatusOK, "Checked in: 0")
+	ada.post(t, "/checkin/"+code+"/confirm", nil).wantPage(t, http.StatusOK, "You’re checked in")
+	ada.post(t, "/checkin/"+code+"/confirm", nil).wantPage(t, http.StatusOK, "You had checked in already")
+	ada.get(t, "/checkin/"+code).wantPage(t, http.StatusOK, "You had checked in already")
+	host.get(t, consolePath).wantPage(t, http.StatusOK, "Checked in: 1", "Ada Lovelace")
+
+	grace := ps.memberSignedIn(t, "grace@example.org")
+	if p := grace.get(t, "/checkin/"+code); strings.Contains(p.Body, "signed in as") || strings.Contains(p.Body, "Ada") {
+		t.Fatalf("a member of another community sees: %s", p.Body)
+	}
+	grace.post(t, "/checkin/"+code+"/confirm", nil).wantPage(t, http.StatusNotFound)
+	ps.guest().post(t, "/checkin/"+code+"/confirm", nil).wantRedirect(t, "/me/signin")
+	host.post(t, consolePath+"/close", nil).wantRedirect(t, consolePath)
+	ada.post(t, "/checkin/"+code+"/confirm", nil).wantPage(t, http.StatusConflict, "This check-in has closed")
+}

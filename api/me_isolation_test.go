@@ -23,6 +23,7 @@ var portalAccess = map[string]string{
 	"GET /me":                "member",
 
 	"POST /me/badges/:credential/visibility": "member",
+	"POST /checkin/:code/confirm":            "member",
 }
 
 // portalRoute reports whether a route is the portal's.

@@ -123,6 +123,7 @@ func (s *Server) routeTable() []route {
 		{post, "/checkin/:code", csrf(s.handleCheckInEmail), public, quick, negotiated, compressed, form},
 		{get, "/checkin/:code/link/:token", s.handleCheckInLinkPage, public, quick, negotiated, compressed, none},
 		{post, "/checkin/:code/link/:token", csrf(s.handleCheckInLinkConfirm), public, quick, negotiated, compressed, form},
+		{post, "/checkin/:code/confirm", s.handleCheckInSignedIn, memberAccess, quick, portalErrors, compressed, form},
 
 		// Verification, for anyone.
 		{get, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verifyLink},
