@@ -189,6 +189,11 @@ func (s *Server) handleCheckInQR(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.serveCheckInQR(c, ci)
+}
+
+// serveCheckInQR serves the QR code of a check-in's page, privately.
+func (s *Server) serveCheckInQR(c echo.Context, ci *badges.CheckIn) error {
 	page := s.checkInURL(ci.Code)
 	b, err := s.cache.images.get("qr|svg|"+page+"|640|1", func() ([]byte, error) {
 		return render.QRSVG(page, 640, render.LevelMedium)

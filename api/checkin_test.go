@@ -311,3 +311,49 @@ func TestCheckIn_SignedIn(t *testing.T) {
 	host.post(t, consolePath+"/close", nil).wantRedirect(t, consolePath)
 	ada.post(t, "/checkin/"+code+"/confirm", nil).wantPage(t, http.StatusConflict, "This check-in has closed")
 }
+
+// TestCheckIn_Leader: a member holding a leadership badge opens a check-in
+// from the portal and shows it to the room; a member who may not lead is
+// refused, another leader does not find it, and the form needs its token.
+func TestCheckIn_Leader(t *testing.T) {
+	ps := newPortalServer(t)
+	iss := mustIssuer(t, ps.testServer)
+	lead := mustAchievement(t, ps.testServer, iss, map[string]any{"name": "Host", "level": "leadership", "status": "active"})["id"]
+	for _, email := range []string{"ada@example.org", "bo@example.org"} {
+		m := mustMember(t, ps.testServer, iss, email, strings.Split(email, "@")[0])
+		ps.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": lead, "memberId": m}}).want(t, 201)
+	}
+	mustMember(t, ps.testServer, iss, "grace@example.org", "Grace Hopper")
+
+	ada := ps.memberSignedIn(t, "ada@example.org")
+	ada.get(t, "/me").wantHTML(t, `href="/me/checkins"`)
+	ada.get(t, "/me/checkins").wantPage(t, http.StatusOK, "Open a check-in")
+	form := url.Values{"title": {"Ada's <b>workshop</b>"}, "behaviour": {"attended-session"}, "window": {"60"}}
+	forged := url.Values{"csrf": {strings.Repeat("A", 43)}, "title": form["title"], "behaviour": form["behaviour"], "window": form["window"]}
+	ada.post(t, "/me/checkins", forged).wantPage(t, http.StatusForbidden)
+	ada.post(t, "/me/checkins", url.Values{"title": {""}, "behaviour": {"attended-session"}, "window": {"60"}}).wantPage(t, http.StatusBadRequest, "The title is required")
+	path := ada.post(t, "/me/checkins", form).wantRedirect(t, "/me/checkins/")
+	ps.clock.Advance(time.Minute) // the pages' clock stood still while the check-in opened, on the service's
+	p := ada.get(t, path)
+	p.wantPage(t, http.StatusOK, "Ada's <b>workshop</b>", "Checked in: 0", path+"/qr.svg")
+	if !checkInCodeMe.MatchString(p.Body) {
+		t.Fatalf("the leader's check-in page shows no code: %s", p.Body)
+	}
+	if qr := ada.get(t, path+"/qr.svg"); qr.Code != http.StatusOK || !strings.HasPrefix(qr.Body, "<svg") {
+		t.Fatalf("QR code: %d", qr.Code)
+	}
+	ada.get(t, "/me/checkins").wantPage(t, http.StatusOK, "Check-ins you opened", "Ada's <b>workshop</b>")
+
+	bo := ps.memberSignedIn(t, "bo@example.org")
+	bo.get(t, path).wantPage(t, http.StatusNotFound)
+	bo.get(t, path+"/qr.svg").wantPage(t, http.StatusNotFound)
+	if l := bo.get(t, "/me/checkins"); strings.Contains(l.Body, "workshop") {
+		t.Fatal("another leader sees Ada's check-in")
+	}
+	grace := ps.memberSignedIn(t, "grace@example.org")
+	grace.get(t, "/me/checkins").wantPage(t, http.StatusForbidden, "Only members holding a badge that lets them lead")
+	grace.get(t, path).wantPage(t, http.StatusForbidden)
+	grace.post(t, "/me/checkins", form).wantPage(t, http.StatusForbidden)
+}
+
+var checkInCodeMe = regexp.MustCompile(`class="me-code"[^>]*>[A-Z2-9]{6}<`)

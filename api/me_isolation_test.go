@@ -24,6 +24,10 @@ var portalAccess = map[string]string{
 
 	"POST /me/badges/:credential/visibility": "member",
 	"POST /checkin/:code/confirm":            "member",
+	"GET /me/checkins":                       "member",
+	"POST /me/checkins":                      "member",
+	"GET /me/checkins/:checkin":              "member",
+	"GET /me/checkins/:checkin/qr.svg":       "member",
 }
 
 // portalRoute reports whether a route is the portal's.

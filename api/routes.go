@@ -124,6 +124,10 @@ func (s *Server) routeTable() []route {
 		{get, "/checkin/:code/link/:token", s.handleCheckInLinkPage, public, quick, negotiated, compressed, none},
 		{post, "/checkin/:code/link/:token", csrf(s.handleCheckInLinkConfirm), public, quick, negotiated, compressed, form},
 		{post, "/checkin/:code/confirm", s.handleCheckInSignedIn, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/checkins", s.handleMeCheckIns, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/checkins", s.handleMeCheckInOpen, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/checkins/:checkin", s.handleMeCheckIn, memberAccess, quick, portalErrors, compressed, none},
+		{get, "/me/checkins/:checkin/qr.svg", s.handleMeCheckInQR, memberAccess, quick, portalErrors, compressed, none},
 
 		// Verification, for anyone.
 		{get, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verifyLink},

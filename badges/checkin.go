@@ -26,9 +26,12 @@ type CheckIn struct {
 	ClosesAt  time.Time
 	ClosedAt  time.Time // when the host closed it early; zero otherwise
 	HostName  string    // who opened it, for the console
-	CreatedAt time.Time
-	Count     int               // members checked in, all of them
-	Attendees []CheckInAttendee // the latest MaxCheckInAttendees, oldest first
+	// HostMemberID is the leader who opened it from the member portal; ""
+	// when it was opened in the console or the API.
+	HostMemberID string
+	CreatedAt    time.Time
+	Count        int               // members checked in, all of them
+	Attendees    []CheckInAttendee // the latest MaxCheckInAttendees, oldest first
 }
 
 // CheckInAttendee is one member who checked in.
@@ -182,6 +185,8 @@ type CheckInInput struct {
 	Title     string
 	Window    time.Duration // 0 means DefaultCheckInWindow
 	HostName  string
+	// HostMemberID is the leader opening it from the member portal.
+	HostMemberID string
 }
 
 // validate checks a check-in's input against the community's behaviours.

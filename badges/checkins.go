@@ -39,7 +39,7 @@ func (s *CheckIns) Open(ctx context.Context, issuerID string, in CheckInInput) (
 	}
 	now := s.now()
 	ci := &CheckIn{ID: NewID(), IssuerID: issuerID, Behaviour: in.Behaviour, Title: in.Title,
-		OpensAt: now, ClosesAt: now.Add(in.Window), HostName: in.HostName, CreatedAt: now}
+		OpensAt: now, ClosesAt: now.Add(in.Window), HostName: in.HostName, HostMemberID: in.HostMemberID, CreatedAt: now}
 	for range checkInCodeGenerateTo {
 		ci.Code = NewCheckInCode()
 		err = s.Store.CreateCheckIn(ctx, ci)

@@ -22,17 +22,18 @@ var _ badges.CheckInStore = (*CheckInStore)(nil)
 func NewCheckInStore(db *database.DB) *CheckInStore { return &CheckInStore{db: db} }
 
 type checkInRecord struct {
-	IssuerID  string           `bson:"issuer"`
-	Code      string           `bson:"code"`
-	Behaviour string           `bson:"behaviour"`
-	Title     string           `bson:"title"`
-	OpensAt   time.Time        `bson:"opensAt"`
-	ClosesAt  time.Time        `bson:"closesAt"`
-	ClosedAt  time.Time        `bson:"closedAt,omitempty"`
-	HostName  string           `bson:"host,omitempty"`
-	CreatedAt time.Time        `bson:"createdAt"`
-	Count     int              `bson:"count"`
-	Attendees []attendeeRecord `bson:"attendees,omitempty"`
+	IssuerID   string           `bson:"issuer"`
+	Code       string           `bson:"code"`
+	Behaviour  string           `bson:"behaviour"`
+	Title      string           `bson:"title"`
+	OpensAt    time.Time        `bson:"opensAt"`
+	ClosesAt   time.Time        `bson:"closesAt"`
+	ClosedAt   time.Time        `bson:"closedAt,omitempty"`
+	HostName   string           `bson:"host,omitempty"`
+	HostMember string           `bson:"hostMember,omitempty"`
+	CreatedAt  time.Time        `bson:"createdAt"`
+	Count      int              `bson:"count"`
+	Attendees  []attendeeRecord `bson:"attendees,omitempty"`
 }
 
 type attendeeRecord struct {
@@ -54,7 +55,7 @@ type checkInLinkRecord struct {
 
 func checkInRecordOf(ci *badges.CheckIn) checkInRecord {
 	r := checkInRecord{IssuerID: ci.IssuerID, Code: ci.Code, Behaviour: ci.Behaviour, Title: ci.Title,
-		OpensAt: ci.OpensAt.UTC(), ClosesAt: ci.ClosesAt.UTC(), ClosedAt: ci.ClosedAt.UTC(), HostName: ci.HostName,
+		OpensAt: ci.OpensAt.UTC(), ClosesAt: ci.ClosesAt.UTC(), ClosedAt: ci.ClosedAt.UTC(), HostName: ci.HostName, HostMember: ci.HostMemberID,
 		CreatedAt: ci.CreatedAt.UTC(), Count: ci.Count}
 	for _, a := range ci.Attendees {
 		r.Attendees = append(r.Attendees, attendeeRecord{MemberID: a.MemberID, Name: a.Name, At: a.At.UTC()})
@@ -64,7 +65,7 @@ func checkInRecordOf(ci *badges.CheckIn) checkInRecord {
 
 func (r checkInRecord) checkIn(id string) *badges.CheckIn {
 	ci := &badges.CheckIn{ID: id, IssuerID: r.IssuerID, Code: r.Code, Behaviour: r.Behaviour, Title: r.Title,
-		OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, ClosedAt: r.ClosedAt, HostName: r.HostName,
+		OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, ClosedAt: r.ClosedAt, HostName: r.HostName, HostMemberID: r.HostMember,
 		CreatedAt: r.CreatedAt, Count: r.Count}
 	for _, a := range r.Attendees {
 		ci.Attendees = append(ci.Attendees, badges.CheckInAttendee{MemberID: a.MemberID, Name: a.Name, At: a.At})
