@@ -125,3 +125,16 @@ func TestBrowser_CheckIn(t *testing.T) {
 		})
 	}
 }
+
+// openCheckIn opens a check-in from the member portal as Ada, who holds a
+// leadership badge, as a leader hosting a session would.
+func (w *portalWorld) openCheckIn(t *testing.T, tab *browsertest.Tab) {
+	t.Helper()
+	tab.Go(t, w.base+"/me/checkins")
+	tab.Fill(t, "#f-title", "Go code review club")
+	tab.Click(t, "button.me-primary")
+	w.checkIn = strings.TrimPrefix(tab.URL(t), w.base)
+	if !strings.HasPrefix(w.checkIn, "/me/checkins/") {
+		t.Fatalf("opening a check-in from the portal ends on %s", w.checkIn)
+	}
+}
