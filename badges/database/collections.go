@@ -54,6 +54,10 @@ const (
 	// Check-ins of live sessions (computed, by id), each community's
 	// latest check-in ids, and e-mailed confirmation links by token hash.
 	CheckIns, CheckInLists, CheckInLinks = "checkins", "checkinlists", "checkinlinks"
+	// Communities' own wording of their e-mail ("<issuer>:<kind>") and who
+	// unsubscribed from it ("<issuer>:<keyed hash of the address>").
+	MailTemplates = "mailtemplates"
+	MailOptOuts   = "mailoptouts"
 )
 
 // all are created when a database is opened.
@@ -70,6 +74,7 @@ var all = []string{
 	Accounts, AccountLinks, Sessions, SignInLimits,
 	CheckIns, CheckInLists, CheckInLinks,
 	MemberSignIns, MemberSessions,
+	MailTemplates, MailOptOuts,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

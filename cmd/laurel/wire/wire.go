@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/api/mail"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
@@ -64,6 +65,9 @@ type Stores struct {
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
 	CheckIns      *bmongo.CheckInStore
 	Portal        *bmongo.MemberSessionStore
+
+	MailTemplates *bmongo.MailTemplateStore
+	MailOptOuts   *bmongo.MailOptOutStore
 }
 
 // NewStores returns the stores of db.
@@ -99,6 +103,9 @@ func NewStores(db *database.DB) *Stores {
 		Accounts:      bmongo.NewAccountStores(db),
 		CheckIns:      bmongo.NewCheckInStore(db),
 		Portal:        bmongo.NewMemberSessionStore(db),
+
+		MailTemplates: bmongo.NewMailTemplateStore(db),
+		MailOptOuts:   bmongo.NewMailOptOutStore(db),
 	}
 }
 
@@ -123,6 +130,9 @@ type Laurel struct {
 	Accounts    *badges.Accounts       // the console's people and sign-in
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
 	CheckIns    *badges.CheckIns       // check-ins of live sessions; its Notifier e-mails their links
+
+	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
+	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
 }
 
 // New builds Laurel on db.
@@ -165,6 +175,12 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: st.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
 		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Now: a.Now}
 	l.Portal = NewMemberSessions(st, a.Now)
+	l.MailTemplates = &badges.MailTemplates{Store: st.MailTemplates, Now: a.Now}
+	l.Composer, err = mail.NewComposer(mail.Config{URLs: urls, Profiles: st.Profiles, Templates: l.MailTemplates,
+		OptOuts: st.MailOptOuts, Links: c.Sealer.LinkSigner("unsubscribe")})
+	if err != nil {
+		return nil, err
+	}
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -323,6 +339,9 @@ func (l *Laurel) Services() api.Services {
 		Ping:         l.DB.Ping,
 
 		Reevaluations: l.Reevaluator,
+
+		MailTemplates: l.MailTemplates,
+		Mail:          l.Composer,
 	}
 }
 
