@@ -54,7 +54,7 @@ func newForeignCommunity(t *testing.T, ts *testServer) *foreignCommunity {
 		"outcome": mustOutcome(t, ts, f.iss, map[string]any{"name": "Newcomers"}).ID,
 		"measure": f.measure(t), "account": owner.Account.ID, "reevaluation": latestReevaluation(t, ts, f.iss).ID,
 		"checkin": mustCheckIn(t, owner, f.iss),
-		"kind": string(badges.MailEarned), // every community's: the snapshot shows the other's wording unchanged
+		"kind":    string(badges.MailEarned), // every community's: the snapshot shows the other's wording unchanged
 	}
 	return f
 }
