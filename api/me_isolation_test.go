@@ -28,6 +28,8 @@ var portalAccess = map[string]string{
 	"POST /me/checkins":                      "member",
 	"GET /me/checkins/:checkin":              "member",
 	"GET /me/checkins/:checkin/qr.svg":       "member",
+	"GET /me/profile":                        "member",
+	"POST /me/profile":                       "member",
 }
 
 // portalRoute reports whether a route is the portal's.

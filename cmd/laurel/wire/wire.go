@@ -32,6 +32,8 @@ type Config struct {
 	// Fetcher is the verifier's way to the network; nil verifies offline.
 	Fetcher *verifier.Fetcher
 	Logger  *slog.Logger // nil means slog.Default()
+	// Notifier queues the e-mails awards cause; nil sends none.
+	Notifier badges.Notifier
 }
 
 // Stores are the stores of one database.
@@ -130,6 +132,7 @@ type Laurel struct {
 	Accounts    *badges.Accounts       // the console's people and sign-in
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
 	CheckIns    *badges.CheckIns       // check-ins of live sessions; its Notifier e-mails their links
+	ClaimLinks  *issuer.LinkSigner     // signs and checks the links of claim pages
 
 	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
 	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
@@ -157,7 +160,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		return nil, err
 	}
 	l := &Laurel{DB: db, Stores: st, URLs: urls, Loader: c.Loader}
-	l.Issuing = NewIssuing(st, c.Sealer, urls, c.Loader)
+	deps := IssuingDeps(st, c.Sealer, urls, c.Loader)
+	deps.Notifier, deps.Report = c.Notifier, LogNotices(c.Logger)
+	l.Issuing, l.ClaimLinks = issuer.NewService(deps), deps.ClaimLinks
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
@@ -208,6 +213,7 @@ func IssuingDeps(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob
 		Claims:       st.Claims,
 		URLs:         urls,
 		Loader:       loader,
+		ClaimLinks:   sealer.LinkSigner("claim"),
 	}
 }
 
@@ -337,6 +343,7 @@ func (l *Laurel) Services() api.Services {
 		Jobs:         l.Jobs,
 		CheckIns:     l.CheckIns,
 		Ping:         l.DB.Ping,
+		ClaimLinks:   l.ClaimLinks,
 
 		Reevaluations: l.Reevaluator,
 
