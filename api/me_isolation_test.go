@@ -23,6 +23,11 @@ var portalAccess = map[string]string{
 	"GET /me":                "member",
 
 	"POST /me/badges/:credential/visibility": "member",
+	"POST /checkin/:code/confirm":            "member",
+	"GET /me/checkins":                       "member",
+	"POST /me/checkins":                      "member",
+	"GET /me/checkins/:checkin":              "member",
+	"GET /me/checkins/:checkin/qr.svg":       "member",
 	"GET /me/profile":                        "member",
 	"POST /me/profile":                       "member",
 

@@ -51,6 +51,9 @@ const (
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
+	// Check-ins of live sessions (computed, by id), each community's
+	// latest check-in ids, and e-mailed confirmation links by token hash.
+	CheckIns, CheckInLists, CheckInLinks = "checkins", "checkinlists", "checkinlinks"
 	// Communities' own wording of their e-mail ("<issuer>:<kind>") and who
 	// unsubscribed from it ("<issuer>:<keyed hash of the address>").
 	MailTemplates = "mailtemplates"
@@ -69,6 +72,7 @@ var all = []string{
 	Jobs,
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
+	CheckIns, CheckInLists, CheckInLinks,
 	MemberSignIns, MemberSessions,
 	MailTemplates, MailOptOuts,
 }

@@ -75,6 +75,10 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "cohort", path: c + "/cohorts/" + w.cohort},
 		{name: "outcomes", path: c + "/outcomes"},
 		{name: "measure", path: c + "/measures/" + w.measure},
+		{name: "checkins", path: c + "/checkins"},
+		{name: "checkin-new", path: c + "/checkins/new"},
+		{name: "checkin", path: w.checkIn},
+		{name: "checkin-close", path: w.checkIn + "/close"},
 	}
 }
 
@@ -95,13 +99,17 @@ type consoleWorld struct {
 	// (console_browser_dash_test.go).
 	nomination, cohort, measure string
 	application                 string // Ada's, for Mentor
+	// A check-in opened in the console (checkin_browser_test.go), and the
+	// running Laurel, whose database its test reads.
+	checkIn string
+	main    *Main
 }
 
 func newConsoleWorld(t *testing.T) *consoleWorld {
 	t.Helper()
 	w := &consoleWorld{email: "ada.admin@example.org", password: "copper kettle on the stove"}
 	m, out := startMainEnv(t, map[string]string{"LAUREL_ADMIN_EMAIL": w.email})
-	w.base = m.URL()
+	w.base, w.main = m.URL(), m
 	base, token := linkToken(t, out)
 	if base != w.base {
 		t.Fatalf("the set-password link is on %s, not %s:\n%s", base, w.base, out)
@@ -185,6 +193,7 @@ func TestBrowser_ConsolePages(t *testing.T) {
 		t.Fatalf("signing in ends on %s, want /admin", got)
 	}
 	w.peopleAndKeys(t, tab)
+	w.openCheckIn(t, tab)
 	dir := browsertest.ScreenshotDir(t)
 	for _, p := range consolePages(w) {
 		b := admin

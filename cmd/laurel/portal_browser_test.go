@@ -28,6 +28,8 @@ func portalPages(w *portalWorld) []portalPage {
 		{"me-signin", "/me/signin", true, 0},
 		{"me-link-gone", "/me/signin/" + strings.Repeat("A", 43), true, http.StatusGone},
 		{"me-badges", "/me", false, 0},
+		{"me-checkins", "/me/checkins", false, 0},
+		{"me-checkin", w.checkIn, false, 0},
 		{"me-profile", "/me/profile", false, 0},
 		{"me-apply", "/me/apply", false, 0},
 		{"me-apply-form", "/me/apply/" + w.speaker, false, 0},
@@ -66,6 +68,7 @@ type portalWorld struct {
 	credentials       []string // Ada's, the revoked one last
 	mail              *mailbox
 	speaker           string // a badge Ada may apply for (portal_apply_browser_test.go)
+	checkIn           string // the page of a check-in Ada opened (checkin_browser_test.go)
 }
 
 func newPortalWorld(t *testing.T) *portalWorld {
@@ -183,7 +186,9 @@ func TestBrowser_PortalSignIn(t *testing.T) {
 func TestBrowser_PortalPages(t *testing.T) {
 	w := newPortalWorld(t)
 	member, guest := browsertest.New(t), browsertest.New(t)
-	w.signIn(t, member.Open(t, w.base+"/me/signin", 1280, 800))
+	tab := member.Open(t, w.base+"/me/signin", 1280, 800)
+	w.signIn(t, tab)
+	w.openCheckIn(t, tab)
 	dir := browsertest.ScreenshotDir(t)
 	for _, p := range portalPages(w) {
 		b := member

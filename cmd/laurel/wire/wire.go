@@ -65,6 +65,7 @@ type Stores struct {
 	Reevaluations *bmongo.ReevaluationStore
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
+	CheckIns      *bmongo.CheckInStore
 	Portal        *bmongo.MemberSessionStore
 
 	MailTemplates *bmongo.MailTemplateStore
@@ -102,6 +103,7 @@ func NewStores(db *database.DB) *Stores {
 		Reevaluations: bmongo.NewReevaluationStore(db),
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
+		CheckIns:      bmongo.NewCheckInStore(db),
 		Portal:        bmongo.NewMemberSessionStore(db),
 
 		MailTemplates: bmongo.NewMailTemplateStore(db),
@@ -129,6 +131,7 @@ type Laurel struct {
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts       // the console's people and sign-in
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
+	CheckIns    *badges.CheckIns       // check-ins of live sessions; its Notifier e-mails their links
 	ClaimLinks  *issuer.LinkSigner     // signs and checks the links of claim pages
 
 	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
@@ -177,6 +180,8 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
+	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: st.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
+		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Now: a.Now}
 	l.Portal = NewMemberSessions(st, a.Now)
 	l.MailTemplates = &badges.MailTemplates{Store: st.MailTemplates, Now: a.Now}
 	l.Composer, err = mail.NewComposer(mail.Config{URLs: urls, Profiles: st.Profiles, Templates: l.MailTemplates,
@@ -295,11 +300,15 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 }
 
 // sweepAccounts removes the console's and the member portal's expired
-// sessions, links and sign-in limit windows, at start and then hourly, until ctx ends.
+// sessions, links and sign-in limit windows, and expired check-in links,
+// at start and then hourly, until ctx ends.
 func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping console sessions", "err", err)
+		}
+		if err := l.CheckIns.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping check-in links", "err", err)
 		}
 		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping member sessions", "err", err)
@@ -336,6 +345,7 @@ func (l *Laurel) Services() api.Services {
 		Portal:       l.Portal,
 		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
+		CheckIns:     l.CheckIns,
 		Ping:         l.DB.Ping,
 		ClaimLinks:   l.ClaimLinks,
 
