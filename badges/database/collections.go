@@ -50,6 +50,10 @@ const (
 	MemberIndex     = "memberindex"
 )
 
+// LeaderDays are computed documents, one per leader (by member id): what
+// they endorsed and nominated on their latest day, for the daily limits.
+const LeaderDays = "leaderdays"
+
 // all are created when a database is opened.
 var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
@@ -62,6 +66,7 @@ var all = []string{
 	Jobs,
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
+	LeaderDays,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

@@ -31,6 +31,8 @@ type Config struct {
 	// Fetcher is the verifier's way to the network; nil verifies offline.
 	Fetcher *verifier.Fetcher
 	Logger  *slog.Logger // nil means slog.Default()
+
+	Notifier badges.Notifier // queues the messages leaders' actions cause; nil sends none
 }
 
 // Stores are the stores of one database.
@@ -62,6 +64,8 @@ type Stores struct {
 	Reevaluations *bmongo.ReevaluationStore
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
+
+	LeaderDays *bmongo.LeaderDayStore
 }
 
 // NewStores returns the stores of db.
@@ -95,6 +99,8 @@ func NewStores(db *database.DB) *Stores {
 		Reevaluations: bmongo.NewReevaluationStore(db),
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
+
+		LeaderDays: bmongo.NewLeaderDayStore(db),
 	}
 }
 
@@ -117,6 +123,8 @@ type Laurel struct {
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts // the console's people and sign-in
+
+	Leaders *badges.Leaders // leaders endorsing and nominating from the portal
 }
 
 // New builds Laurel on db.
@@ -145,6 +153,8 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
+	a.Notifier, a.BaseURL = c.Notifier, urls.Base() // endorsements and nominations' decisions tell members
+	l.Leaders = &badges.Leaders{Awarder: a, Nominations: l.Nominations, Days: st.LeaderDays}
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Revoked, a.Now)
 	l.Cohorts = a.Cohorts()
