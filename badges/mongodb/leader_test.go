@@ -329,3 +329,35 @@ func TestAwarder_EndorsementsReceived(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestLeaders_FindPeers: a leader finds members of their community by
+// name only (an address matches nothing), never themselves, and a member
+// of another community is not found.
+func TestLeaders_FindPeers(t *testing.T) {
+	f := newLeaderFixture(t, 2)
+	ctx := t.Context()
+	ms := mongodb.NewMemberService(f.db)
+	quiet := mustCreateMember(t, ms, issuerA, badges.MemberInput{Email: "zed@example.org", DisplayName: "Zoë Quiet"})
+	other := mustCreateMember(t, ms, issuerB, badges.MemberInput{Email: "m9@example.org", DisplayName: "M9 Elsewhere"})
+	if _, err := ms.RebuildIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{"m": "M0 M1", "zoe": "Zoë Quiet", "zed": "", "example.org": "", "lead": "", "elsewhere": ""} {
+		found, more, err := f.leaders.FindPeers(ctx, issuerA, f.leader, q)
+		var names []string
+		for _, p := range found {
+			names = append(names, p.Name)
+		}
+		if err != nil || more || strings.Join(names, " ") != want {
+			t.Errorf("find %q = %v, %v, %v; want %q", q, names, more, err, want)
+		}
+	}
+	if p, err := f.leaders.Peer(ctx, issuerA, f.leader, quiet.ID); err != nil || p.Name != "Zoë Quiet" {
+		t.Fatalf("peer = %+v, %v", p, err)
+	}
+	for _, id := range []string{other.ID, f.leader, "nobody", ""} {
+		if _, err := f.leaders.Peer(ctx, issuerA, f.leader, id); badges.ErrorCode(err) != badges.ENOTFOUND || badges.ErrorField(err) != "memberId" {
+			t.Errorf("peer %q = %v; want not found on memberId", id, err)
+		}
+	}
+}
