@@ -60,6 +60,9 @@ type Services struct {
 	Corrections  Corrections
 	Accounts     Accounts                    // the console's accounts and sessions
 	Jobs         Jobs                        // the console's uploaded files, worked through in the background
+	Portal       Portal                      // members' sign-in links and sessions (me.go)
+	BadgeChoices BadgeChoices                // members' choices about their credentials (mevisibility.go)
+	Notifier     badges.Notifier             // queues e-mail; nil sends none
 	Ping         func(context.Context) error // readiness of the database
 
 	Reevaluations Reevaluations
@@ -108,6 +111,9 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 		return nil, err
 	}
 	if err := parseAdminPages(pages); err != nil {
+		return nil, err
+	}
+	if err := parsePortalPages(pages); err != nil {
 		return nil, err
 	}
 	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,

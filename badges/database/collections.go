@@ -45,6 +45,9 @@ const (
 	AccountLinks = "accountlinks"
 	Sessions     = "sessions"
 	SignInLimits = "signinlimits"
+	// The member portal's sign-in links and sessions, by token hash.
+	MemberSignIns  = "membersignins"
+	MemberSessions = "membersessions"
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
@@ -66,6 +69,7 @@ var all = []string{
 	Jobs,
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
+	MemberSignIns, MemberSessions,
 	LeaderDays,
 }
 

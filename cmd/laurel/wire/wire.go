@@ -64,6 +64,7 @@ type Stores struct {
 	Reevaluations *bmongo.ReevaluationStore
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
+	Portal        *bmongo.MemberSessionStore
 
 	LeaderDays *bmongo.LeaderDayStore
 }
@@ -99,6 +100,7 @@ func NewStores(db *database.DB) *Stores {
 		Reevaluations: bmongo.NewReevaluationStore(db),
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
+		Portal:        bmongo.NewMemberSessionStore(db),
 
 		LeaderDays: bmongo.NewLeaderDayStore(db),
 	}
@@ -122,7 +124,8 @@ type Laurel struct {
 	Reevaluator *badges.Reevaluator
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
-	Accounts    *badges.Accounts // the console's people and sign-in
+	Accounts    *badges.Accounts       // the console's people and sign-in
+	Portal      *badges.MemberSessions // members' sign-in links and sessions
 
 	Leaders *badges.Leaders // leaders endorsing and nominating from the portal
 }
@@ -166,6 +169,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
+	l.Portal = NewMemberSessions(st, a.Now)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -275,12 +279,15 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Wait()
 }
 
-// sweepAccounts removes the console's expired sessions, links and
-// sign-in limit windows, at start and then hourly, until ctx ends.
+// sweepAccounts removes the console's and the member portal's expired
+// sessions, links and sign-in limit windows, at start and then hourly, until ctx ends.
 func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping console sessions", "err", err)
+		}
+		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping member sessions", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -310,6 +317,8 @@ func (l *Laurel) Services() api.Services {
 		Measures:     l.Measures,
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
+		Portal:       l.Portal,
+		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		Ping:         l.DB.Ping,
 
