@@ -23,6 +23,8 @@ var portalAccess = map[string]string{
 	"GET /me":                "member",
 
 	"POST /me/badges/:credential/visibility": "member",
+
+	"GET /me/lead": "member", "POST /me/lead/endorse": "member", "POST /me/lead/nominate": "member",
 }
 
 // portalRoute reports whether a route is the portal's.

@@ -336,6 +336,9 @@ func (s *Server) routeTable() []route {
 		{post, "/me/signout", s.handlePortalSignOut, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/community", s.handlePortalSwitch, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me", s.handleMeBadges, memberAccess, quick, portalErrors, compressed, none},
+		{get, "/me/lead", s.handleMeLead, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/lead/endorse", s.handleMeEndorse, memberAccess, quick, portalErrors, compressed, form},
+		{post, "/me/lead/nominate", s.handleMeNominate, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.

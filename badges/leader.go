@@ -80,6 +80,11 @@ func orDefault(n, def int) int {
 	return def
 }
 
+// Leads reports whether a member is a leader (see Awarder.Leads).
+func (l *Leaders) Leads(ctx context.Context, memberID string) (bool, error) {
+	return l.Awarder.Leads(ctx, memberID)
+}
+
 // Allowance is what a leader has left today.
 func (l *Leaders) Allowance(ctx context.Context, memberID string) (LeaderAllowance, error) {
 	d, err := l.Days.LeaderDay(ctx, memberID)

@@ -318,6 +318,7 @@ func (l *Laurel) Services() api.Services {
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
 		Portal:       l.Portal,
+		Leaders:      l.Leaders,
 		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		Ping:         l.DB.Ping,
