@@ -28,6 +28,7 @@ func portalPages(w *portalWorld) []portalPage {
 		{"me-signin", "/me/signin", true, 0},
 		{"me-link-gone", "/me/signin/" + strings.Repeat("A", 43), true, http.StatusGone},
 		{"me-badges", "/me", false, 0},
+		{"me-lead", "/me/lead", false, 0}, {"me-lead-found", "/me/lead?q=grace", false, 0}, {"me-lead-peer", "/me/lead?peer=" + w.grace, false, 0},
 	}
 }
 
@@ -62,6 +63,8 @@ type portalWorld struct {
 	base, issuer, ada string
 	credentials       []string // Ada's, the revoked one last
 	mail              *mailbox
+
+	grace string // a leader who endorsed Ada, whom Ada finds on Lead
 }
 
 func newPortalWorld(t *testing.T) *portalWorld {
@@ -97,7 +100,21 @@ func newPortalWorld(t *testing.T) *portalWorld {
 			"achievementId": badge, "memberId": w.ada, "awardedDate": b["date"]}, http.StatusCreated), "id"))
 	}
 	c.json(t, "POST", "/api/v1/credentials/"+w.credentials[1]+"/revoke", map[string]any{"reason": "Awarded twice."}, http.StatusOK)
+	w.leaderEndorses(t, c)
 	return w
+}
+
+// leaderEndorses adds Grace, who holds a badge that grants leadership and
+// endorsed Ada.
+func (w *portalWorld) leaderEndorses(t *testing.T, c *client) {
+	t.Helper()
+	steward := str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/achievements", map[string]any{"name": "Steward", "description": "Keeps the meetup running.",
+		"criteria": "Keep it running.", "status": "active", "grantsLeadership": true}, http.StatusCreated), "id")
+	w.grace = str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", map[string]any{
+		"email": "grace@example.org", "displayName": "Grace Hopper", "slug": "grace"}, http.StatusCreated), "id")
+	c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/awards", map[string]any{"achievementId": steward, "memberId": w.grace}, http.StatusCreated)
+	c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/endorsements", map[string]any{"endorserId": w.grace, "memberId": w.ada,
+		"note": "Ada's generics session was the clearest hour of the spring."}, http.StatusCreated)
 }
 
 // signIn signs Ada in as she would: the sign-in form, then the e-mailed
