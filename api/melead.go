@@ -48,28 +48,34 @@ type meLeadPage struct {
 // peer chosen, the forms to endorse and nominate them.
 func (s *Server) handleMeLead(c echo.Context) error {
 	p, err := s.meLeadPageFor(c)
-	if err != nil || !p.Leads {
-		return s.renderMeLead(c, http.StatusOK, p, err)
+	if err != nil {
+		return err
 	}
 	ctx, v := c.Request().Context(), memberOf(c)
-	if id := c.QueryParam("peer"); id != "" {
+	status := http.StatusOK
+	switch id := c.QueryParam("peer"); {
+	case !p.Leads:
+	case id != "":
 		peer, err := s.svc.Leaders.Peer(ctx, v.Member.IssuerID, v.Member.ID, id)
 		if err != nil {
 			return err // not found: no such member of the community
 		}
-		return s.renderMeLead(c, http.StatusOK, p, s.choosePeer(ctx, &p, peer, ""))
-	}
-	p.Query = c.QueryParam("q")
-	if p.Searched = p.Query != ""; p.Searched {
-		if p.Found, p.More, err = s.svc.Leaders.FindPeers(ctx, v.Member.IssuerID, v.Member.ID, p.Query); err != nil {
-			if !isFormError(err) {
-				return err
-			}
+		if err := s.choosePeer(ctx, &p, v.Member.IssuerID, peer, ""); err != nil {
+			return err
+		}
+	default:
+		p.Query = c.QueryParam("q")
+		if p.Searched = p.Query != ""; p.Searched {
+			p.Found, p.More, err = s.svc.Leaders.FindPeers(ctx, v.Member.IssuerID, v.Member.ID, p.Query)
+		}
+		if err != nil && !isFormError(err) {
+			return err
+		} else if err != nil {
 			p.Endorse.fail(err, "q")
-			return s.renderMeLead(c, http.StatusBadRequest, p, nil)
+			status = http.StatusBadRequest
 		}
 	}
-	return s.renderMeLead(c, http.StatusOK, p, nil)
+	return s.renderPortal(c, status, "lead", p)
 }
 
 // meLeadPageFor is the page's base: whether the member leads, and what
@@ -96,24 +102,13 @@ func (s *Server) meLeadPageFor(c echo.Context) (meLeadPage, error) {
 
 // choosePeer puts the peer and the badges to nominate them for on the
 // page, badge selected.
-func (s *Server) choosePeer(ctx context.Context, p *meLeadPage, peer badges.Peer, badge string) error {
+func (s *Server) choosePeer(ctx context.Context, p *meLeadPage, issuerID string, peer badges.Peer, badge string) error {
 	p.Peer = &peer
-	all, err := s.svc.Leaders.Badges(ctx, memberIssuerOf(p))
+	all, err := s.svc.Leaders.Badges(ctx, issuerID)
 	for _, a := range all {
 		p.Badges = append(p.Badges, choice{Value: a.ID, Label: a.Name, Selected: a.ID == badge})
 	}
 	return err
-}
-
-// memberIssuerOf is the community of the page's member.
-func memberIssuerOf(p *meLeadPage) string { return p.Community.ID }
-
-// renderMeLead renders the page, or returns err.
-func (s *Server) renderMeLead(c echo.Context, status int, p meLeadPage, err error) error {
-	if err != nil {
-		return err
-	}
-	return s.renderPortal(c, status, "lead", p)
 }
 
 // handleMeEndorse endorses the chosen peer as the signed-in leader.
@@ -169,7 +164,7 @@ func (s *Server) meLeadAct(c echo.Context, act func(context.Context, *memberVisi
 		return berr
 	}
 	p.mePage, p.Allowance = base.mePage, base.Allowance
-	if err := s.choosePeer(ctx, &p, peer, c.FormValue("badge")); err != nil {
+	if err := s.choosePeer(ctx, &p, v.Member.IssuerID, peer, c.FormValue("badge")); err != nil {
 		return err
 	}
 	return s.renderPortal(c, statusOf[badges.ErrorCode(err)], "lead", p)
