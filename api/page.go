@@ -32,7 +32,7 @@ type errorPage struct {
 	RequestID string
 }
 
-var pageNames = []string{"issuer", "achievement", "credential", "member", "spotlight", "verify", "error", "outcome"}
+var pageNames = []string{"issuer", "achievement", "credential", "member", "spotlight", "verify", "error", "outcome", "unsubscribe"}
 
 // pageFuncs are what templates may call besides the built-ins: markdown
 // renders a narrative from outside (a verified credential's criteria)

@@ -114,6 +114,9 @@ func (s *Server) routeTable() []route {
 		{get, "/issuers/:issuer/keys/:key", s.handleKeyPublic, public, quick, jsonErrors, compressed, none},
 		{get, "/issuers/:issuer/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
 		{get, "/.well-known/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
+		{get, "/mail/unsubscribe/:issuer/:code", s.handleUnsubscribePage, public, quick, negotiated, compressed, none},
+		{post, "/mail/unsubscribe/:issuer/:code", s.handleUnsubscribe, public, quick, negotiated, compressed, none},
+		{post, "/mail/resubscribe/:issuer/:code", s.handleResubscribe, public, quick, negotiated, compressed, none},
 
 		// Verification, for anyone.
 		{get, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verifyLink},
@@ -137,6 +140,9 @@ func (s *Server) routeTable() []route {
 		{get, "/api/v1/achievements/:achievement/versions/:version", s.handleAchievementVersion, readKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/issuers/:issuer/keys", exists(s.handleKeyList), readKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/issuers/:issuer/keys/rotate", s.handleKeyRotate, adminKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/mail-templates/:kind", exists(s.handleMailTemplateGet), adminKey, quick, jsonErrors, compressed, none},
+		{put, "/api/v1/issuers/:issuer/mail-templates/:kind", exists(s.handleMailTemplatePut), adminKey, quick, jsonErrors, compressed, object},
+		{del, "/api/v1/issuers/:issuer/mail-templates/:kind", exists(s.handleMailTemplateDelete), adminKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/issuers/:issuer/awards", s.handleAwardCreate, adminKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/awards/bulk", s.handleAwardBulk, adminKey, long, jsonErrors, compressed, limits{body: maxBulkBytes}},
 		{get, "/api/v1/issuers/:issuer/credentials", s.handleCredentialList, readKey, quick, jsonErrors, compressed, none},
@@ -295,6 +301,14 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/settings/logo", s.handleSettingsLogo, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, image},
 		{get, "/admin/c/:issuer/settings/rotate", s.handleSettingsRotatePage, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/settings/rotate", s.handleSettingsRotate, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
+		// The community's e-mail, its wording and previews (adminmail*.go).
+		{get, "/admin/c/:issuer/settings/emails", s.handleMailSettingsPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/settings/emails/:kind", s.handleMailTemplatePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/settings/emails/:kind", s.handleMailTemplateSave, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/settings/emails/:kind/preview", s.handleMailPreviewPart, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/settings/emails/:kind/preview.html", s.handleMailPreviewHTML, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/settings/emails/:kind/reset", s.handleMailTemplateResetPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/settings/emails/:kind/reset", s.handleMailTemplateReset, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// Members (adminmember*.go).
 		{get, "/admin/c/:issuer/members", s.handleMembersPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/members/new", s.handleMemberNewPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},

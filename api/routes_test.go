@@ -124,6 +124,13 @@ var routeAccess = map[string]string{
 	"GET /api/v1/reevaluations/:reevaluation":              "read",
 	"GET /api/v1/issuers/:issuer/reevaluations":            "read",
 
+	"GET /api/v1/issuers/:issuer/mail-templates/:kind":    "admin",
+	"PUT /api/v1/issuers/:issuer/mail-templates/:kind":    "admin",
+	"DELETE /api/v1/issuers/:issuer/mail-templates/:kind": "admin",
+	"GET /mail/unsubscribe/:issuer/:code":                 "public",
+	"POST /mail/unsubscribe/:issuer/:code":                "public",
+	"POST /mail/resubscribe/:issuer/:code":                "public",
+
 	"POST /api/v1/apikeys":        "admin",
 	"GET /api/v1/apikeys":         "admin",
 	"DELETE /api/v1/apikeys/:key": "admin",
@@ -278,6 +285,8 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
+
+	"PUT /api/v1/issuers/:issuer/mail-templates/:kind": testBodyLimit,
 
 	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
 	"POST /admin/c/:issuer/settings/logo":             testImageLimit,

@@ -67,6 +67,9 @@ type Services struct {
 	Ping         func(context.Context) error // readiness of the database
 
 	Reevaluations Reevaluations
+
+	MailTemplates MailTemplates // communities' wording of their e-mail
+	Mail          Mail          // e-mail previews and unsubscribe links
 }
 
 // Server is the Echo application with its dependencies.

@@ -51,6 +51,10 @@ const (
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
+	// Communities' own wording of their e-mail ("<issuer>:<kind>") and who
+	// unsubscribed from it ("<issuer>:<keyed hash of the address>").
+	MailTemplates = "mailtemplates"
+	MailOptOuts   = "mailoptouts"
 )
 
 // LeaderDays are computed documents, one per leader (by member id): what
@@ -70,6 +74,7 @@ var all = []string{
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
 	MemberSignIns, MemberSessions,
+	MailTemplates, MailOptOuts,
 	LeaderDays,
 }
 

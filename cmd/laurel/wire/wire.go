@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/api/mail"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
@@ -66,6 +67,9 @@ type Stores struct {
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
 	Portal        *bmongo.MemberSessionStore
 
+	MailTemplates *bmongo.MailTemplateStore
+	MailOptOuts   *bmongo.MailOptOutStore
+
 	LeaderDays *bmongo.LeaderDayStore
 }
 
@@ -102,6 +106,9 @@ func NewStores(db *database.DB) *Stores {
 		Accounts:      bmongo.NewAccountStores(db),
 		Portal:        bmongo.NewMemberSessionStore(db),
 
+		MailTemplates: bmongo.NewMailTemplateStore(db),
+		MailOptOuts:   bmongo.NewMailOptOutStore(db),
+
 		LeaderDays: bmongo.NewLeaderDayStore(db),
 	}
 }
@@ -126,6 +133,9 @@ type Laurel struct {
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts       // the console's people and sign-in
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
+
+	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
+	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
 
 	Leaders *badges.Leaders // leaders endorsing and nominating from the portal
 }
@@ -170,6 +180,12 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
 	l.Portal = NewMemberSessions(st, a.Now)
+	l.MailTemplates = &badges.MailTemplates{Store: st.MailTemplates, Now: a.Now}
+	l.Composer, err = mail.NewComposer(mail.Config{URLs: urls, Profiles: st.Profiles, Templates: l.MailTemplates,
+		OptOuts: st.MailOptOuts, Links: c.Sealer.LinkSigner("unsubscribe")})
+	if err != nil {
+		return nil, err
+	}
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -324,6 +340,9 @@ func (l *Laurel) Services() api.Services {
 		Ping:         l.DB.Ping,
 
 		Reevaluations: l.Reevaluator,
+
+		MailTemplates: l.MailTemplates,
+		Mail:          l.Composer,
 	}
 }
 
