@@ -23,6 +23,8 @@ var portalAccess = map[string]string{
 	"GET /me":                "member",
 
 	"POST /me/badges/:credential/visibility": "member",
+	"GET /me/profile":                        "member",
+	"POST /me/profile":                       "member",
 
 	"GET /me/lead": "member", "POST /me/lead/endorse": "member", "POST /me/lead/nominate": "member",
 }

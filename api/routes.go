@@ -109,6 +109,8 @@ func (s *Server) routeTable() []route {
 		{get, "/credentials/:credential/badge.png", s.handleCredentialBadge("png"), public, quick, negotiated, precompressed, none},
 		{get, "/credentials/:credential/badge.svg", s.handleCredentialBadge("svg"), public, quick, negotiated, compressed, none},
 		{get, "/members/:slug", s.handleMemberPublic, public, quick, negotiated, compressed, none},
+		{get, "/claim/:credential/:code", s.handleClaimPage, public, quick, negotiated, compressed, none},
+		{post, "/claim/:credential/:code", s.handleClaimAccept, public, quick, negotiated, compressed, limits{body: maxClaimForm}},
 		{get, "/issuers/:issuer/spotlight", s.handleSpotlight, public, quick, negotiated, compressed, none},
 		{get, "/status/:issuer/:list", s.handleStatusList, public, quick, jsonErrors, compressed, none},
 		{get, "/issuers/:issuer/keys/:key", s.handleKeyPublic, public, quick, jsonErrors, compressed, none},
@@ -354,6 +356,8 @@ func (s *Server) routeTable() []route {
 		{post, "/me/lead/endorse", s.handleMeEndorse, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/lead/nominate", s.handleMeNominate, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/profile", s.handleMeProfile, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/profile", s.handleMeProfileSave, memberAccess, quick, portalErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

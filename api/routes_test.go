@@ -37,6 +37,8 @@ var routeAccess = map[string]string{
 	"GET /credentials/:credential/badge.png":   "public",
 	"GET /credentials/:credential/badge.svg":   "public",
 	"GET /members/:slug":                       "public",
+	"GET /claim/:credential/:code":             "public",
+	"POST /claim/:credential/:code":            "guest form", // the claim page's CSRF cookie, checked by its handler
 	"GET /issuers/:issuer/spotlight":           "public",
 	"GET /status/:issuer/:list":                "public",
 	"GET /issuers/:issuer/keys/:key":           "public",
@@ -286,6 +288,7 @@ var routeBody = map[string]int{
 
 	"POST /api/v1/apikeys": testBodyLimit,
 
+	"POST /claim/:credential/:code":                    4 << 10, // a token and a choice
 	"PUT /api/v1/issuers/:issuer/mail-templates/:kind": testBodyLimit,
 
 	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload

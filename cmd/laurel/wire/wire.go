@@ -32,8 +32,9 @@ type Config struct {
 	// Fetcher is the verifier's way to the network; nil verifies offline.
 	Fetcher *verifier.Fetcher
 	Logger  *slog.Logger // nil means slog.Default()
-
-	Notifier badges.Notifier // queues the messages leaders' actions cause; nil sends none
+	// Notifier queues the e-mails awards, endorsements and nominations'
+	// decisions cause; nil sends none.
+	Notifier badges.Notifier
 }
 
 // Stores are the stores of one database.
@@ -133,6 +134,7 @@ type Laurel struct {
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts       // the console's people and sign-in
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
+	ClaimLinks  *issuer.LinkSigner     // signs and checks the links of claim pages
 
 	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
 	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
@@ -162,7 +164,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		return nil, err
 	}
 	l := &Laurel{DB: db, Stores: st, URLs: urls, Loader: c.Loader}
-	l.Issuing = NewIssuing(st, c.Sealer, urls, c.Loader)
+	deps := IssuingDeps(st, c.Sealer, urls, c.Loader)
+	deps.Notifier, deps.Report = c.Notifier, LogNotices(c.Logger)
+	l.Issuing, l.ClaimLinks = issuer.NewService(deps), deps.ClaimLinks
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
@@ -213,6 +217,7 @@ func IssuingDeps(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob
 		Claims:       st.Claims,
 		URLs:         urls,
 		Loader:       loader,
+		ClaimLinks:   sealer.LinkSigner("claim"),
 	}
 }
 
@@ -338,6 +343,7 @@ func (l *Laurel) Services() api.Services {
 		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		Ping:         l.DB.Ping,
+		ClaimLinks:   l.ClaimLinks,
 
 		Reevaluations: l.Reevaluator,
 
