@@ -34,6 +34,7 @@ var portalAccess = map[string]string{
 	"GET /me/apply":               "member", // applying for a badge
 	"GET /me/apply/:achievement":  "member",
 	"POST /me/apply/:achievement": "member",
+	"GET /me/lead":                "member", "POST /me/lead/endorse": "member", "POST /me/lead/nominate": "member",
 }
 
 // portalRoute reports whether a route is the portal's.

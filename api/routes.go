@@ -381,6 +381,9 @@ func (s *Server) routeTable() []route {
 		{get, "/me/apply", s.handleApplyPage, memberAccess, quick, portalErrors, compressed, none}, // applying for a badge (meapply*.go)
 		{get, "/me/apply/:achievement", s.handleApplyForm, memberAccess, quick, portalErrors, compressed, none},
 		{post, "/me/apply/:achievement", s.handleApplySubmit, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/lead", s.handleMeLead, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/lead/endorse", s.handleMeEndorse, memberAccess, quick, portalErrors, compressed, form},
+		{post, "/me/lead/nominate", s.handleMeNominate, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me/profile", s.handleMeProfile, memberAccess, quick, portalErrors, compressed, none},
 		{post, "/me/profile", s.handleMeProfileSave, memberAccess, quick, portalErrors, compressed, form},

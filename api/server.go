@@ -65,6 +65,7 @@ type Services struct {
 	Portal       Portal                      // members' sign-in links and sessions (me.go)
 	BadgeChoices BadgeChoices                // members' choices about their credentials (mevisibility.go)
 	Notifier     badges.Notifier             // queues e-mail; nil sends none
+	Leaders      Leaders                     // leaders acting from the portal (melead.go)
 	Ping         func(context.Context) error // readiness of the database
 	ClaimLinks   *issuer.LinkSigner          // checks the codes of claim links; nil serves no claim pages
 

@@ -60,6 +60,10 @@ const (
 	MailOptOuts   = "mailoptouts"
 )
 
+// LeaderDays are computed documents, one per leader (by member id): what
+// they endorsed and nominated on their latest day, for the daily limits.
+const LeaderDays = "leaderdays"
+
 // all are created when a database is opened.
 var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
@@ -75,6 +79,7 @@ var all = []string{
 	CheckIns, CheckInLists, CheckInLinks,
 	MemberSignIns, MemberSessions,
 	MailTemplates, MailOptOuts,
+	LeaderDays,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

@@ -16,25 +16,6 @@ import (
 	"github.com/laurel-badges/laurel/badges/mongodb"
 )
 
-// recordingNotifier keeps the notifications queued through it.
-type recordingNotifier struct {
-	mu   sync.Mutex
-	sent []badges.Notification
-}
-
-func (n *recordingNotifier) Notify(_ context.Context, ns ...badges.Notification) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.sent = append(n.sent, ns...)
-	return nil
-}
-
-func (n *recordingNotifier) all() []badges.Notification {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return append([]badges.Notification(nil), n.sent...)
-}
-
 // checkInFixture is a community whose badge "Regular" is earned by
 // attending one session, a member, and the check-in service on a fresh
 // database, with a clock the test moves.

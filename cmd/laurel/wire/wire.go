@@ -32,7 +32,8 @@ type Config struct {
 	// Fetcher is the verifier's way to the network; nil verifies offline.
 	Fetcher *verifier.Fetcher
 	Logger  *slog.Logger // nil means slog.Default()
-	// Notifier queues the e-mails awards cause; nil sends none.
+	// Notifier queues the e-mails awards, endorsements and nominations'
+	// decisions cause; nil sends none.
 	Notifier badges.Notifier
 }
 
@@ -70,6 +71,8 @@ type Stores struct {
 
 	MailTemplates *bmongo.MailTemplateStore
 	MailOptOuts   *bmongo.MailOptOutStore
+
+	LeaderDays *bmongo.LeaderDayStore
 }
 
 // NewStores returns the stores of db.
@@ -108,6 +111,8 @@ func NewStores(db *database.DB) *Stores {
 
 		MailTemplates: bmongo.NewMailTemplateStore(db),
 		MailOptOuts:   bmongo.NewMailOptOutStore(db),
+
+		LeaderDays: bmongo.NewLeaderDayStore(db),
 	}
 }
 
@@ -138,6 +143,7 @@ type Laurel struct {
 	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
 
 	Applications *badges.Applications // members' applications, in the nominations' queue
+	Leaders      *badges.Leaders      // leaders endorsing and nominating from the portal
 }
 
 // New builds Laurel on db.
@@ -169,6 +175,8 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
 	l.Nominations.CredentialURL, l.Applications = urls.Credential, badges.NewApplications(l.Nominations)
+	a.Notifier, a.BaseURL = c.Notifier, urls.Base() // endorsements and nominations' decisions tell members
+	l.Leaders = &badges.Leaders{Awarder: a, Nominations: l.Nominations, Days: st.LeaderDays}
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Revoked, a.Now)
 	l.Cohorts = a.Cohorts()
@@ -343,6 +351,7 @@ func (l *Laurel) Services() api.Services {
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
 		Portal:       l.Portal,
+		Leaders:      l.Leaders,
 		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		CheckIns:     l.CheckIns,
