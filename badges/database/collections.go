@@ -48,6 +48,11 @@ const (
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
+	// The e-mail outbox: each message by id with its delivery log, and
+	// each community's list of them (computed documents); the queue of
+	// the messages not yet sent, read by the background worker alone.
+	Messages  = "messages"
+	MailQueue = "mailqueue"
 )
 
 // all are created when a database is opened.
@@ -62,6 +67,7 @@ var all = []string{
 	Jobs,
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
+	Messages, MailQueue,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;
