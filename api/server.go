@@ -60,6 +60,7 @@ type Services struct {
 	Corrections  Corrections
 	Accounts     Accounts                    // the console's accounts and sessions
 	Jobs         Jobs                        // the console's uploaded files, worked through in the background
+	Outbox       Outbox                      // the e-mail outbox the console shows
 	Ping         func(context.Context) error // readiness of the database
 
 	Reevaluations Reevaluations

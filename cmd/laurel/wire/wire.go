@@ -31,6 +31,11 @@ type Config struct {
 	// Fetcher is the verifier's way to the network; nil verifies offline.
 	Fetcher *verifier.Fetcher
 	Logger  *slog.Logger // nil means slog.Default()
+	// Mail hands the outbox's messages to the mail server; nil keeps them
+	// in the outbox, held, for admins to read.
+	Mail badges.Sender
+	// Composer makes messages from notifications; nil uses plainComposer.
+	Composer badges.Composer
 }
 
 // Stores are the stores of one database.
@@ -62,6 +67,7 @@ type Stores struct {
 	Reevaluations *bmongo.ReevaluationStore
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
+	Messages      *bmongo.MessageStore  // the e-mail outbox
 }
 
 // NewStores returns the stores of db.
@@ -95,6 +101,7 @@ func NewStores(db *database.DB) *Stores {
 		Reevaluations: bmongo.NewReevaluationStore(db),
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
+		Messages:      bmongo.NewMessageStore(db),
 	}
 }
 
@@ -117,6 +124,7 @@ type Laurel struct {
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts // the console's people and sign-in
+	Outbox      *badges.Outbox   // e-mail: pass it as the badges.Notifier of whatever causes a message
 }
 
 // New builds Laurel on db.
@@ -156,6 +164,10 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
+	if c.Composer == nil {
+		c.Composer = plainComposer{}
+	}
+	l.Outbox = &badges.Outbox{Store: st.Messages, Composer: c.Composer, Sender: c.Mail, Now: a.Now, Report: LogNotices(c.Logger)}
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -251,9 +263,9 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 
 // Work runs the background work until ctx ends: the award queue's worker,
 // every interval, the re-evaluations of rules for every member, and the
-// rebuild of list indexes missing or outdated (logged to log), and the
-// uploaded files' jobs. At start the re-evaluations and the jobs take over
-// those left running for takeOver (see badges.Reevaluator.Run and
+// rebuild of list indexes missing or outdated (logged to log), the
+// uploaded files' jobs and the e-mail outbox's deliveries. At start the
+// re-evaluations and the jobs take over those left running for takeOver (see badges.Reevaluator.Run and
 // badges.Jobs.RunEvery).
 func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log *slog.Logger) {
 	var wg sync.WaitGroup
@@ -262,6 +274,7 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Go(func() { l.Awarder.Run(ctx, interval) })
 	wg.Go(func() { l.Reevaluator.Run(ctx, interval, takeOver) })
 	wg.Go(func() { l.Jobs.RunEvery(ctx, interval, takeOver) })
+	wg.Go(func() { l.Outbox.Run(ctx, interval) })
 	wg.Wait()
 }
 
@@ -301,6 +314,7 @@ func (l *Laurel) Services() api.Services {
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
 		Jobs:         l.Jobs,
+		Outbox:       l.Outbox,
 		Ping:         l.DB.Ping,
 
 		Reevaluations: l.Reevaluator,
