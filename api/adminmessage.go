@@ -83,6 +83,9 @@ func (s *Server) handleMessagesPage(c echo.Context) error {
 		return err
 	}
 	for _, st := range messageStates {
+		if counts[st.state] == 0 {
+			continue
+		}
 		p.Counts = append(p.Counts, statusChip{Label: st.label, N: counts[st.state]})
 	}
 	page, err := s.svc.Outbox.Messages(ctx, v.Community.ID, o)
@@ -122,7 +125,7 @@ func (s *Server) renderMessage(c echo.Context, status int, m *badges.Message, co
 	}
 	for i := len(m.Log) - 1; i >= 0; i-- { // newest first
 		d := m.Log[i]
-		p.Log = append(p.Log, deliveryRow{When: momentOf(d.At), OK: d.OK, Detail: d.Detail})
+		p.Log = append(p.Log, deliveryRow{When: momentOf(d.At), OK: d.OK, Detail: capital(d.Detail)})
 	}
 	return s.renderAdmin(c, status, "message", p)
 }
