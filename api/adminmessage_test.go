@@ -10,17 +10,29 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-// storeMessage puts a message in the outbox as the worker would leave it.
+// storeMessage puts a message in the outbox, listed, as the worker
+// would leave it in state.
 func storeMessage(t *testing.T, ts *testServer, iss, key string, kind badges.MessageKind, state badges.MessageState, change func(*badges.Message)) *badges.Message {
 	t.Helper()
+	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	m := &badges.Message{ID: badges.MessageID(iss, key), IssuerID: iss, Kind: kind, To: "ada@example.org",
 		Subject: "You earned Session Host", Text: "Claim it: https://example.org/claim/secret-claim",
-		HTML: `<p onclick="alert(1)">Well done</p><script>alert(2)</script>`, State: state, CreatedAt: now, NextAttemptAt: now}
-	if change != nil {
-		change(m)
+		HTML: `<p onclick="alert(1)">Well done</p><script>alert(2)</script>`, State: badges.MessageHeld, CreatedAt: now, NextAttemptAt: now}
+	if _, err := ts.stores.Messages.AddMessages(ctx, []*badges.Message{m}); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := ts.stores.Messages.AddMessages(context.Background(), []*badges.Message{m}); err != nil {
+	if _, err := ts.stores.Messages.ListQueued(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ts.stores.Messages.UpdateMessage(ctx, m.ID, func(m *badges.Message) error {
+		m.State = state
+		if change != nil {
+			change(m)
+		}
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return m

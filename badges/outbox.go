@@ -20,6 +20,9 @@ type MessageStore interface {
 	AddMessages(ctx context.Context, ms []*Message) (added []bool, err error)
 	// Message reads one message (ENOTFOUND when there is none).
 	Message(ctx context.Context, id string) (*Message, error)
+	// ListQueued lists the messages queued since it last ran under their
+	// communities, and says how many; the worker calls it.
+	ListQueued(ctx context.Context) (int, error)
 	// DueMessages lists up to limit ids of queued messages due at due.
 	DueMessages(ctx context.Context, due time.Time, limit int) ([]string, error)
 	// UpdateMessage changes a message with change (which may run more than

@@ -33,22 +33,21 @@ const (
 	maxMessageDrain = 1000
 )
 
-// Run delivers due messages until ctx ends: at once when Notify queues
-// one, and every interval otherwise (retries fall due with time). Without
-// a Sender it only waits: messages stay held.
+// Run lists new messages for the console and delivers due ones until ctx
+// ends: at once when Notify queues one, and every interval otherwise
+// (retries fall due with time). Without a Sender it only lists: messages
+// stay held.
 func (o *Outbox) Run(ctx context.Context, interval time.Duration) {
 	o.once.Do(func() { o.wake = make(chan struct{}, 1) })
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if o.Sender != nil {
-			n, err := o.Drain(ctx)
-			if err != nil && ctx.Err() == nil {
-				o.report(Notice{Doing: "delivering queued messages", Err: err})
-			}
-			if n >= maxMessageDrain {
-				o.signal() // more may be due: go on after a look at ctx
-			}
+		n, err := o.Drain(ctx)
+		if err != nil && ctx.Err() == nil {
+			o.report(Notice{Doing: "delivering queued messages", Err: err})
+		}
+		if n >= maxMessageDrain {
+			o.signal() // more may be due: go on after a look at ctx
 		}
 		select {
 		case <-ctx.Done():
@@ -73,10 +72,14 @@ func (o *Outbox) report(n Notice) {
 	}
 }
 
-// Drain tries every message due now once, at most maxMessageDrain of
-// them, Workers at a time, and returns how many it tried. Held messages
-// are due: they are sent once a Sender is configured.
+// Drain lists the messages queued since it last ran, then tries every
+// message due now once, at most maxMessageDrain of them, Workers at a
+// time, and returns how many it tried. Held messages are due: they are
+// sent once a Sender is configured.
 func (o *Outbox) Drain(ctx context.Context) (int, error) {
+	if _, err := o.Store.ListQueued(ctx); err != nil {
+		return 0, err
+	}
 	if o.Sender == nil {
 		return 0, nil
 	}

@@ -33,6 +33,8 @@ func (s *memStore) AddMessages(_ context.Context, ms []*badges.Message) ([]bool,
 	return added, nil
 }
 
+func (s *memStore) ListQueued(context.Context) (int, error) { return 0, nil }
+
 func (s *memStore) Message(_ context.Context, id string) (*badges.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

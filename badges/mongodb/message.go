@@ -17,9 +17,13 @@ import (
 //     read and changed by exact _id);
 //   - messages "issuer:<issuer>" and "issuer:<issuer>:<n>": a community's
 //     messages in order, chunked (see messagelist.go), with counts by state;
-//   - mailqueue "<message id>": {due}, one small plain document for each
-//     message not yet sent or given up. Only the background worker reads it
-//     with a filter, and it holds only the unsent.
+//   - mailqueue "<message id>": {due, listed…}, one small plain document
+//     for each message not yet sent or given up. Only the background
+//     worker reads it with a filter, and it holds only the unsent.
+//
+// Queueing a message is two inserts (the message, its queue entry): the
+// request that causes it waits for nothing else. The worker lists new
+// messages under their communities (ListQueued), in the background.
 type MessageStore struct{ db *database.DB }
 
 var _ badges.MessageStore = (*MessageStore)(nil)
@@ -52,8 +56,13 @@ type deliveryRecord struct {
 }
 
 type queueRecord struct {
-	ID  string    `bson:"_id"`
-	Due time.Time `bson:"due"`
+	ID      string    `bson:"_id"`
+	Due     time.Time `bson:"due"`
+	Issuer  string    `bson:"issuer"`
+	State   string    `bson:"state"`   // when queued, for the community's counts
+	Created time.Time `bson:"created"` // the order of the community's list…
+	Seq     int       `bson:"seq"`     // …and within a bulk queued at once
+	Listed  bool      `bson:"listed"`  // in the community's list already
 }
 
 func messageDoc(m *badges.Message) messageRecord {
@@ -85,9 +94,9 @@ func notFoundMessage(id string) error {
 }
 
 // AddMessages inserts the messages with one unordered insert (the
-// idempotency guard), then queues and lists them. A message stored before
-// and still unsent is queued and listed again, in case a crash came
-// between its insert and those writes; both are idempotent.
+// idempotency guard), then queues them. A message stored before and still
+// unsent is queued again, in case a crash came between its insert and its
+// queue entry's; a queue entry there already stays as it is.
 func (s *MessageStore) AddMessages(ctx context.Context, ms []*badges.Message) ([]bool, error) {
 	ids, docs := make([]string, len(ms)), make([]messageRecord, len(ms))
 	for i, m := range ms {
@@ -110,15 +119,16 @@ func (s *MessageStore) AddMessages(ctx context.Context, ms []*badges.Message) ([
 		ms[i] = m
 	}
 	var queue []any
-	for _, m := range ms {
+	for i, m := range ms {
 		if unsent(m.State) {
-			queue = append(queue, queueRecord{ID: m.ID, Due: m.NextAttemptAt.UTC()})
+			queue = append(queue, queueRecord{ID: m.ID, Due: m.NextAttemptAt.UTC(), Issuer: m.IssuerID, State: string(m.State),
+				Created: m.CreatedAt.UTC(), Seq: i})
 		}
 	}
 	if _, err := database.InsertNew(ctx, s.db.Collection(database.MailQueue), queue, "queue messages"); err != nil {
 		return nil, err
 	}
-	return added, s.listMessages(ctx, ms, added)
+	return added, nil
 }
 
 // Message reads one message.
@@ -181,7 +191,7 @@ func (s *MessageStore) UpdateMessage(ctx context.Context, id string, change func
 }
 
 // requeue keeps m's queue entry due when m is, or removes it once m is
-// sent or given up.
+// sent or given up. A message sent again is queued anew, listed already.
 func (s *MessageStore) requeue(ctx context.Context, m *badges.Message) error {
 	c := s.db.Collection(database.MailQueue)
 	defer s.db.LockDoc(database.MailQueue, m.ID)()
@@ -189,8 +199,12 @@ func (s *MessageStore) requeue(ctx context.Context, m *badges.Message) error {
 		_, err := c.DeleteOne(ctx, database.ByID(m.ID))
 		return database.Wrap(err, "dequeue message")
 	}
-	_, err := c.ReplaceOne(ctx, database.ByID(m.ID), queueRecord{ID: m.ID, Due: m.NextAttemptAt.UTC()},
-		options.Replace().SetUpsert(true))
+	res, err := c.UpdateOne(ctx, database.ByID(m.ID), bson.D{{Key: "$set", Value: bson.D{{Key: "due", Value: m.NextAttemptAt.UTC()}}}})
+	if err != nil || res.MatchedCount > 0 {
+		return database.Wrap(err, "queue message")
+	}
+	_, err = c.InsertOne(ctx, queueRecord{ID: m.ID, Due: m.NextAttemptAt.UTC(), Issuer: m.IssuerID, State: string(m.State),
+		Created: m.CreatedAt.UTC(), Listed: true})
 	return database.Wrap(err, "queue message")
 }
 

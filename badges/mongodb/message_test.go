@@ -208,12 +208,16 @@ func TestMessageStore_List(t *testing.T) {
 	if err := o.Notify(ctx, ns[:150]...); err != nil {
 		t.Fatal(err)
 	}
+	clock.add(time.Second)
 	if err := o.Notify(ctx, ns[150:]...); err != nil {
 		t.Fatal(err)
 	}
 	other := earned(0)
 	other.IssuerID = "other"
 	if err := o.Notify(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Drain(ctx); err != nil { // lists them
 		t.Fatal(err)
 	}
 	var got []string

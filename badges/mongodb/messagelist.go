@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strconv"
 
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 )
@@ -32,38 +35,60 @@ type messageHead struct {
 func messagesOf(issuerID string) string            { return "issuer:" + issuerID }
 func messageChunkOf(issuerID string, n int) string { return fmt.Sprintf("issuer:%s:%d", issuerID, n) }
 
-// listMessages lists the added messages (and those added before but still
-// unsent, unless listed already) under their communities, counting the
-// added by state, then moves full chunks out of the heads.
-func (s *MessageStore) listMessages(ctx context.Context, ms []*badges.Message, added []bool) error {
-	by := map[string][]int{}
-	for i, m := range ms {
-		if added[i] || unsent(m.State) {
-			by[m.IssuerID] = append(by[m.IssuerID], i)
+// maxListed bounds the queue entries one ListQueued reads.
+const maxListed = 5000
+
+// ListQueued lists the messages queued since it last ran under their
+// communities, oldest first, counting them by state, then marks their
+// queue entries listed. It reads the queue (only unsent messages) with a
+// filter: it is the worker's, never a request's. A crash before the marks
+// lists them again, once: an id in the head already is not added twice.
+func (s *MessageStore) ListQueued(ctx context.Context) (int, error) {
+	rs, err := database.FindAll[queueRecord](ctx, s.db.Collection(database.MailQueue), bson.D{{Key: "listed", Value: false}},
+		"read mail queue", options.Find().SetSort(bson.D{{Key: "created", Value: 1}, {Key: "seq", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(maxListed))
+	if err != nil || len(rs) == 0 {
+		return 0, err
+	}
+	by := map[string][]queueRecord{}
+	for _, r := range rs {
+		by[r.Issuer] = append(by[r.Issuer], r)
+	}
+	for issuerID, entries := range by {
+		if err := s.list(ctx, issuerID, entries); err != nil {
+			return 0, err
 		}
 	}
-	for issuerID, idx := range by {
-		var full bool
-		err := database.Modify(ctx, s.db, database.Messages, messagesOf(issuerID), func(h *messageHead, _ bool) error {
-			h.IDs, h.Counts = slices.Clone(h.IDs), cloneCounts(h.Counts)
-			for _, i := range idx {
-				if !added[i] && slices.Contains(h.IDs, ms[i].ID) {
-					continue
-				}
-				h.IDs = append(h.IDs, ms[i].ID)
-				h.Counts[string(ms[i].State)]++
-			}
-			full = len(h.IDs) >= messageChunk
-			return nil
-		})
-		if err == nil && full {
-			err = s.spill(ctx, issuerID)
-		}
+	c := s.db.Collection(database.MailQueue)
+	for _, r := range rs {
+		unlock := s.db.LockDoc(database.MailQueue, r.ID)
+		_, err := c.UpdateOne(ctx, database.ByID(r.ID), bson.D{{Key: "$set", Value: bson.D{{Key: "listed", Value: true}}}})
+		unlock()
 		if err != nil {
-			return err
+			return 0, database.Wrap(err, "list message")
 		}
 	}
-	return nil
+	return len(rs), nil
+}
+
+// list adds queue entries to their community's head, then moves full
+// chunks out.
+func (s *MessageStore) list(ctx context.Context, issuerID string, entries []queueRecord) error {
+	var full bool
+	err := database.Modify(ctx, s.db, database.Messages, messagesOf(issuerID), func(h *messageHead, _ bool) error {
+		h.IDs, h.Counts = slices.Clone(h.IDs), cloneCounts(h.Counts)
+		for _, e := range entries {
+			if !slices.Contains(h.IDs, e.ID) {
+				h.IDs = append(h.IDs, e.ID)
+				h.Counts[e.State]++
+			}
+		}
+		full = len(h.IDs) >= messageChunk
+		return nil
+	})
+	if err == nil && full {
+		err = s.spill(ctx, issuerID)
+	}
+	return err
 }
 
 func cloneCounts(c map[string]int) map[string]int {
@@ -74,38 +99,41 @@ func cloneCounts(c map[string]int) map[string]int {
 	return out
 }
 
-// spill moves the full chunks of a head out, one at a time: it writes the
-// chunk, then takes its ids out of the head. A crash in between writes the
-// same chunk again next time.
+// spill moves the full chunks of a head out: it writes them, then takes
+// their ids out of the head. A crash in between writes the same chunks
+// again next time. A bulk of ten thousand messages is a hundred chunk
+// writes and one write of the head.
 func (s *MessageStore) spill(ctx context.Context, issuerID string) error {
-	for {
-		h, _, err := database.ReadComputed[messageHead](ctx, s.db, database.Messages, messagesOf(issuerID))
-		if err != nil || len(h.IDs) < messageChunk {
-			return err
-		}
-		n, ids := h.N, h.IDs[:messageChunk]
-		err = database.Modify(ctx, s.db, database.Messages, messageChunkOf(issuerID, n), func(c *orderedIDs, _ bool) error {
+	h, _, err := database.ReadComputed[messageHead](ctx, s.db, database.Messages, messagesOf(issuerID))
+	if err != nil {
+		return err
+	}
+	n, full := h.N, len(h.IDs)/messageChunk
+	for k := range full {
+		ids := h.IDs[k*messageChunk : (k+1)*messageChunk]
+		err := database.Modify(ctx, s.db, database.Messages, messageChunkOf(issuerID, n+k), func(c *orderedIDs, _ bool) error {
 			c.IDs = ids
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		err = database.Modify(ctx, s.db, database.Messages, messagesOf(issuerID), func(h *messageHead, _ bool) error {
-			if h.N == n && len(h.IDs) >= messageChunk {
-				h.N, h.IDs = n+1, slices.Clone(h.IDs[messageChunk:])
-			}
-			return nil
-		})
-		if err != nil {
+	}
+	err = database.Modify(ctx, s.db, database.Messages, messagesOf(issuerID), func(h *messageHead, _ bool) error {
+		if h.N == n && len(h.IDs) >= full*messageChunk {
+			h.N, h.IDs = n+full, slices.Clone(h.IDs[full*messageChunk:])
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for old := max(0, n-keptMessageChunks); old < n+full-keptMessageChunks; old++ {
+		if err := s.dropChunk(ctx, issuerID, old); err != nil {
 			return err
 		}
-		if old := n - keptMessageChunks; old >= 0 {
-			if err := s.dropChunk(ctx, issuerID, old); err != nil {
-				return err
-			}
-		}
 	}
+	return nil
 }
 
 func (s *MessageStore) dropChunk(ctx context.Context, issuerID string, n int) error {

@@ -27,12 +27,24 @@ func mailWorld(t *testing.T, m *Main, issuerID string) string {
 		To: "ada@example.org", Subject: "Your sign-in link", Text: "Sign in: https://badges.example.org/me/signin/xyz", State: badges.MessageHeld, CreatedAt: now.Add(4 * time.Minute)})
 	refused := &badges.Message{ID: badges.MessageID(issuerID, "decision:1"), IssuerID: issuerID, Kind: badges.MailDecision,
 		To: "grace.h@example.org", Subject: "Your nomination for Session Host was approved", Text: text, HTML: "<p>Approved.</p>",
-		State: badges.MessageFailed, Attempts: 2, CreatedAt: now.Add(5 * time.Minute), Log: []badges.Delivery{
+		State: badges.MessageHeld, CreatedAt: now.Add(5 * time.Minute)}
+	ms = append(ms, refused)
+	ctx, st := context.Background(), bmongo.NewMessageStore(m.db)
+	if _, err := st.AddMessages(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ListQueued(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err := st.UpdateMessage(ctx, refused.ID, func(m *badges.Message) error {
+		m.State, m.Attempts = badges.MessageFailed, 2
+		m.Log = []badges.Delivery{
 			{At: now.Add(5 * time.Minute), Detail: "dial failed: dial tcp 192.0.2.10:587: connect: connection refused"},
 			{At: now.Add(6 * time.Minute), Detail: `the mail server refused the message for good: send failed: sending SMTP RCPT TO command: 550 "5.1.1 No such user here", affected recipient(s): <grace.h@example.org>`},
-		}}
-	ms = append(ms, refused)
-	if _, err := bmongo.NewMessageStore(m.db).AddMessages(context.Background(), ms); err != nil {
+		}
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return refused.ID
