@@ -25,6 +25,10 @@ type MessageStore interface {
 	ListQueued(ctx context.Context) (int, error)
 	// DueMessages lists up to limit ids of queued messages due at due.
 	DueMessages(ctx context.Context, due time.Time, limit int) ([]string, error)
+	// LeaseMessage keeps a queued message that is due at now from other
+	// drains until until, and reports whether it was due (and so is now
+	// this caller's to send).
+	LeaseMessage(ctx context.Context, id string, now, until time.Time) (bool, error)
 	// UpdateMessage changes a message with change (which may run more than
 	// once) and keeps its queue entry (due at NextAttemptAt until it is
 	// sent or failed) and its community's counts in step.
@@ -59,7 +63,8 @@ type Outbox struct {
 	// are not tried together; nil draws from ±20%.
 	Jitter func(d time.Duration) time.Duration
 	Report func(Notice) // failures of the background work; nil drops them
-	// Workers is how many messages are sent at once; 0 means 4.
+	// Workers is how many messages are sent at once; 0 means 2, so that a
+	// drain leaves the requests most of the machine.
 	Workers int
 
 	once sync.Once

@@ -89,7 +89,7 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	}
 	workers := o.Workers
 	if workers <= 0 {
-		workers = 4
+		workers = 2
 	}
 	next := make(chan string)
 	var mu sync.Mutex
@@ -117,27 +117,22 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	return len(ids), errors.Join(append(errs, ctx.Err())...)
 }
 
-// errNotDue stops the lease of a message another drain has taken, or one
-// sent or given up already (its queue entry was left by a crash).
-var errNotDue = errors.New("not due")
-
 // deliver leases one message (so that no other drain sends it meanwhile),
 // sends it and records the attempt. A crash after the send and before the
 // record sends it again once the lease ends: delivery is at least once,
 // and the Message-ID lets a receiving server see a repeat.
 func (o *Outbox) deliver(ctx context.Context, id string) error {
 	now := o.now()
-	m, err := o.Store.UpdateMessage(ctx, id, func(m *Message) error {
-		if m.State == MessageSent || m.State == MessageFailed || m.NextAttemptAt.After(now) {
-			return errNotDue
-		}
-		m.State, m.NextAttemptAt = MessagePending, now.Add(sendLease)
-		return nil
-	})
-	switch {
-	case errors.Is(err, errNotDue) || ErrorCode(err) == ENOTFOUND:
-		return nil
-	case err != nil:
+	if leased, err := o.Store.LeaseMessage(ctx, id, now, now.Add(sendLease)); err != nil || !leased {
+		return err
+	}
+	m, err := o.Store.Message(ctx, id)
+	if err != nil {
+		return err
+	}
+	if m.State == MessageSent || m.State == MessageFailed {
+		// Its queue entry outlived it (a crash): changing nothing drops it.
+		_, err := o.Store.UpdateMessage(ctx, id, func(*Message) error { return nil })
 		return err
 	}
 	sctx, cancel := context.WithTimeout(ctx, sendTimeout)

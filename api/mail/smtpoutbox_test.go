@@ -35,6 +35,20 @@ func (s *memStore) AddMessages(_ context.Context, ms []*badges.Message) ([]bool,
 
 func (s *memStore) ListQueued(context.Context) (int, error) { return 0, nil }
 
+// LeaseMessage keeps a due message from other drains: memStore's queue
+// is its unsent messages, due at NextAttemptAt.
+func (s *memStore) LeaseMessage(_ context.Context, id string, now, until time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.ms[id]
+	if !ok || m.NextAttemptAt.After(now) {
+		return false, nil
+	}
+	m.NextAttemptAt = until
+	s.ms[id] = m
+	return true, nil
+}
+
 func (s *memStore) Message(_ context.Context, id string) (*badges.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -190,6 +190,30 @@ func (s *MessageStore) UpdateMessage(ctx context.Context, id string, change func
 	return out, err
 }
 
+// LeaseMessage moves a due queue entry's due time to until: the lease of
+// one drain. On MongoDB the write repeats the check, so that of two
+// drains one wins; on the embedded engine the entry's lock does.
+func (s *MessageStore) LeaseMessage(ctx context.Context, id string, now, until time.Time) (bool, error) {
+	c := s.db.Collection(database.MailQueue)
+	defer s.db.LockDoc(database.MailQueue, id)()
+	var r queueRecord
+	err := c.FindOne(ctx, database.ByID(id)).Decode(&r)
+	switch {
+	case database.IsNoDocuments(err):
+		return false, nil
+	case err != nil:
+		return false, database.Wrap(err, "read mail queue")
+	case r.Due.After(now):
+		return false, nil
+	}
+	res, err := c.UpdateOne(ctx, s.db.Guarded(id, bson.E{Key: "due", Value: r.Due}),
+		bson.D{{Key: "$set", Value: bson.D{{Key: "due", Value: until.UTC()}}}})
+	if err != nil {
+		return false, database.Wrap(err, "lease message")
+	}
+	return res.MatchedCount == 1, nil
+}
+
 // requeue keeps m's queue entry due when m is, or removes it once m is
 // sent or given up. A message sent again is queued anew, listed already.
 func (s *MessageStore) requeue(ctx context.Context, m *badges.Message) error {
