@@ -3,6 +3,7 @@
 package mail
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/mail"
@@ -130,8 +131,12 @@ func validHost(h string) bool {
 	return true
 }
 
-func settingErr(format string, args ...any) error {
-	return fmt.Errorf("%s %s.", SettingSMTPURL, fmt.Sprintf(format, args...))
+// settingErr is an error about a setting, written as the sentence an
+// operator reads: "LAUREL_SMTP_URL must … ."
+func settingErr(format string, args ...any) error { return namedErr(SettingSMTPURL, format, args...) }
+
+func namedErr(setting, format string, args ...any) error {
+	return errors.New(setting + " " + fmt.Sprintf(format, args...) + ".")
 }
 
 // ParseFrom reads LAUREL_MAIL_FROM: an address, with a display name or
@@ -139,11 +144,11 @@ func settingErr(format string, args ...any) error {
 func ParseFrom(raw string) (*mail.Address, error) {
 	a, err := mail.ParseAddress(raw)
 	if err != nil || strings.ContainsAny(raw, "\r\n") {
-		return nil, fmt.Errorf("%s %q is not an address such as \"Laurel <badges@example.org>\".", SettingMailFrom, raw)
+		return nil, namedErr(SettingMailFrom, "%q is not an address such as \"Laurel <badges@example.org>\"", raw)
 	}
 	addr, err := badges.NormalizeEmail(a.Address)
 	if err != nil {
-		return nil, fmt.Errorf("%s has an address %q that is not valid.", SettingMailFrom, a.Address)
+		return nil, namedErr(SettingMailFrom, "has an address %q that is not valid", a.Address)
 	}
 	return &mail.Address{Name: badges.OneLine(a.Name), Address: addr}, nil
 }

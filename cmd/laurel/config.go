@@ -117,7 +117,7 @@ func (c *Config) mailSender() (badges.Sender, error) {
 		return nil, err
 	}
 	if c.MailFrom == "" {
-		return nil, fmt.Errorf("%s is required with %s.", mail.SettingMailFrom, mail.SettingSMTPURL)
+		return nil, fmt.Errorf("%s is required with %s", mail.SettingMailFrom, mail.SettingSMTPURL)
 	}
 	from, err := mail.ParseFrom(c.MailFrom)
 	if err != nil {

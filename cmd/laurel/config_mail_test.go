@@ -24,7 +24,7 @@ func TestConfig_Mail(t *testing.T) {
 	}
 	for env, want := range map[string]string{
 		"http://laurel:s3cret@mail.example.org": "LAUREL_SMTP_URL must start with smtp:// or smtps://.",
-		"smtp://laurel:s3cret@mail.example.org": "LAUREL_MAIL_FROM is required with LAUREL_SMTP_URL.",
+		"smtp://laurel:s3cret@mail.example.org": "LAUREL_MAIL_FROM is required with LAUREL_SMTP_URL",
 	} {
 		_, err := parse(map[string]string{"LAUREL_SMTP_URL": env})
 		if err == nil || err.Error() != want || strings.Contains(err.Error(), "s3cret") {
