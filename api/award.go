@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -62,6 +63,8 @@ type credentialJSON struct {
 	RevokedAt          *time.Time      `json:"revokedAt,omitempty"`
 	RevocationReason   string          `json:"revocationReason,omitempty"`
 	ReasonPublic       *bool           `json:"revocationReasonPublic,omitempty"` // with a revocation only
+	Visibility         string          `json:"visibility"`
+	AcceptedAt         *time.Time      `json:"acceptedAt,omitempty"`
 	Credential         json.RawMessage `json:"credential"`
 	JWT                string          `json:"jwt"`
 }
@@ -70,7 +73,8 @@ func (s *Server) credentialJSON(c *issuer.Credential) credentialJSON {
 	j := credentialJSON{ID: c.ID, URL: s.urls.Credential(c.ID), IssuerID: c.IssuerID, AchievementID: c.AchievementID,
 		AchievementVersion: c.AchievementVersion, MemberID: c.MemberID, AwardedAt: c.AwardedAt, AwardedDate: c.Earned(),
 		ValidUntil: timePtr(c.ValidUntil), Status: "active", RevokedAt: timePtr(c.RevokedAt),
-		RevocationReason: c.RevocationReason, Credential: c.JSON, JWT: c.JWT}
+		RevocationReason: c.RevocationReason, Credential: c.JSON, JWT: c.JWT,
+		Visibility: string(cmp.Or(c.Visibility, issuer.VisibilityPublic)), AcceptedAt: timePtr(c.AcceptedAt)}
 	if c.Revoked() {
 		j.Status, j.ReasonPublic = "revoked", &c.ReasonPublic
 	}

@@ -15,7 +15,8 @@ import (
 
 // credentialView is everything the public pages and images show of one
 // credential: the signed document, the achievement and issuer it names,
-// the member when they consent to be named, and a fresh verification.
+// the member when they consent to be named (their profile is public and
+// they did not keep their name off this credential), and a fresh verification.
 type credentialView struct {
 	*shownCredential
 	achievement *badges.Achievement // the version it was issued with
@@ -37,7 +38,7 @@ func (s *Server) credentialView(ctx context.Context, id string) (*credentialView
 	if v.profile, err = s.profile(ctx, cred.IssuerID); err != nil {
 		return nil, err
 	}
-	if v.member, err = s.publicMember(ctx, cred.MemberID); err != nil {
+	if v.member, err = s.namedRecipient(ctx, cred); err != nil {
 		return nil, err
 	}
 	// The status line is the verifier's verdict on the VC-JWT, which needs
@@ -54,6 +55,17 @@ func (s *Server) credentialView(ctx context.Context, id string) (*credentialView
 		}
 	}
 	return v, nil
+}
+
+// namedRecipient is the member a credential's page and images may name:
+// one with a public profile who did not keep their name off this
+// credential. Anyone else is nil.
+func (s *Server) namedRecipient(ctx context.Context, cred *shownCredential) (*badges.Member, error) {
+	v, err := s.shownVisibility(ctx, cred.ID)
+	if err != nil || !v.Named() {
+		return nil, err
+	}
+	return s.publicMember(ctx, cred.MemberID)
 }
 
 // recipientName is how pages and images name the recipient: "" unless

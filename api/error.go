@@ -106,7 +106,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "err", err, "method", c.Request().Method, "path", loggedURI(c, c.Request().URL.Path), "request_id", p.RequestID)
 	}
 	rt, _ := s.route(c)
-	if p.Status == http.StatusUnauthorized && rt.errors != consoleErrors {
+	if p.Status == http.StatusUnauthorized && rt.errors != consoleErrors && rt.errors != portalErrors {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="laurel"`)
 	}
 	var werr error
@@ -115,6 +115,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		werr = c.NoContent(p.Status)
 	case rt.errors == consoleErrors:
 		werr = s.handleConsoleError(c, p)
+	case rt.errors == portalErrors:
+		werr = s.handlePortalError(c, p)
 	case s.wantsJSON(c):
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 		c.Response().WriteHeader(p.Status)

@@ -116,13 +116,14 @@ func (s *Server) handleMemberPublic(c echo.Context) error {
 }
 
 // memberBadges lists a member's valid badges, newest first, with the level
-// of each: revoked and expired ones are not shown off.
+// of each: revoked and expired ones are not shown off, nor those the
+// member chose not to list.
 func (s *Server) memberBadges(ctx context.Context, entries []issuer.ShowcaseEntry) ([]string, []badgeCard, error) {
 	var levels []string
 	var cards []badgeCard
 	now := s.now()
 	for _, e := range entries {
-		if e.Revoked {
+		if e.Revoked || e.Unlisted { // unlisted: the member keeps it off their profile
 			continue
 		}
 		cred, err := s.credential(ctx, e.CredentialID)
@@ -144,12 +145,15 @@ func (s *Server) memberBadges(ctx context.Context, entries []issuer.ShowcaseEntr
 }
 
 // recentHolders names the latest holders of an achievement who consent to
-// be named, at most n of them.
+// be named and list the credential, at most n of them.
 func (s *Server) recentHolders(ctx context.Context, sc *issuer.AchievementShowcase, n int) ([]holder, error) {
 	var out []holder
 	for _, e := range sc.Recent {
 		if len(out) == n {
 			break
+		}
+		if e.Unlisted {
+			continue
 		}
 		m, err := s.publicMember(ctx, e.MemberID)
 		if err != nil {

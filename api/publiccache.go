@@ -34,6 +34,7 @@ const (
 // publicCache holds what the public pages read.
 type publicCache struct {
 	credentials  *ttlCache[*shownCredential]
+	visibility   *ttlCache[issuer.Visibility] // the member's choice, fresh as consent is
 	members      *ttlCache[*badges.Member]
 	achievements *ttlCache[*badges.Achievement] // by "<id>" and "<id>@<version>"
 	profiles     *ttlCache[*issuer.Profile]
@@ -45,6 +46,7 @@ type publicCache struct {
 func newPublicCache() *publicCache {
 	return &publicCache{
 		credentials:  newTTLCache[*shownCredential](credentialTTL, credentialEntries),
+		visibility:   newTTLCache[issuer.Visibility](memberTTL, cacheEntries),
 		members:      newTTLCache[*badges.Member](memberTTL, cacheEntries),
 		achievements: newTTLCache[*badges.Achievement](definitionTTL, cacheEntries),
 		profiles:     newTTLCache[*issuer.Profile](definitionTTL, cacheEntries),
@@ -131,10 +133,26 @@ func (s *Server) publicMember(ctx context.Context, id string) (*badges.Member, e
 	return m, nil
 }
 
+// shownVisibility is how the member chose to show a credential. Unlike
+// the rest of the record it changes at the member's word, so it is kept
+// no longer than consent is.
+func (s *Server) shownVisibility(ctx context.Context, id string) (issuer.Visibility, error) {
+	return s.cache.visibility.get(id, func() (issuer.Visibility, error) {
+		cred, err := s.svc.Issuing.Credential(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return cred.Visibility, nil
+	})
+}
+
 // forgetCredential, forgetMember and forgetAchievement drop what a write
 // changed.
-func (s *Server) forgetCredential(id string) { s.cache.credentials.forget(id) }
-func (s *Server) forgetMember(id string)     { s.cache.members.forget(id) }
+func (s *Server) forgetCredential(id string) {
+	s.cache.credentials.forget(id)
+	s.cache.visibility.forget(id)
+}
+func (s *Server) forgetMember(id string) { s.cache.members.forget(id) }
 func (s *Server) forgetAchievement(a *badges.Achievement) {
 	s.cache.achievements.forget(a.ID)
 	s.cache.issuerBadges.forget(a.IssuerID)

@@ -29,8 +29,8 @@ func TestRoutes_UnknownQueryParameter(t *testing.T) {
 	}
 	for _, rt := range routes {
 		key := rt.Method + " " + rt.Path
-		if consoleRoute(key) {
-			continue // API keys open no console page: TestConsole_UnknownQueryParameter checks them with a session
+		if consoleRoute(key) || portalRoute(key) && portalAccess[key] != "public" {
+			continue // API keys open no console or portal page: TestConsole_UnknownQueryParameter and TestPortal_UnknownQueryParameter check them
 		}
 		path := routeParam.ReplaceAllString(rt.Path, "aaaaaaaaaaaaaaaaaaaa")
 		w := call(rt.Method, path, "sortBy=name")
@@ -39,8 +39,8 @@ func TestRoutes_UnknownQueryParameter(t *testing.T) {
 		}
 		w = call(rt.Method, path, "utm_source=newsletter&trk=public_profile")
 		refused := w.Code == http.StatusBadRequest && strings.Contains(w.Body.String(), `"field":"`)
-		if public := routeAccess[key] == "public" && rt.Method == http.MethodGet; public == refused {
-			t.Errorf("%s?utm_source=… → %d (public GET: %v): %s", key, w.Code, public, w.Body)
+		if access, _ := accessOf(key); (access == "public" && rt.Method == http.MethodGet) == refused {
+			t.Errorf("%s?utm_source=… → %d (%s %s): %s", key, w.Code, access, rt.Method, w.Body)
 		}
 	}
 }

@@ -40,6 +40,9 @@ const (
 	// consoleErrors are console pages, or the sign-in page for a visitor
 	// without a session.
 	consoleErrors
+	// portalErrors are member portal pages, or the portal's sign-in page
+	// for a visitor without a session.
+	portalErrors
 )
 
 // compression says whether a route's answers are gzipped.
@@ -327,6 +330,18 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer/activity/import/example.csv", s.handleActivityExample, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidConfirm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+
+		// The member portal (me*.go): sign-in by e-mailed link, then pages
+		// about the signed-in member only (memberOf).
+		{get, "/me/signin", s.handleMeSignInPage, memberGuest, quick, portalErrors, compressed, none},
+		{post, "/me/signin", s.handleMeSignIn, memberGuest, quick, portalErrors, compressed, form},
+		{get, "/me/signin/:token", s.handleMeLinkPage, memberGuest, quick, portalErrors, compressed, none},
+		{post, "/me/signin/:token", s.handleMeLinkUse, memberGuest, quick, portalErrors, compressed, form},
+		{get, "/me/theme/:issuer", s.handlePortalTheme, public, quick, negotiated, compressed, none},
+		{post, "/me/signout", s.handlePortalSignOut, memberAccess, quick, portalErrors, compressed, form},
+		{post, "/me/community", s.handlePortalSwitch, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me", s.handleMeBadges, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

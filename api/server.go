@@ -61,6 +61,9 @@ type Services struct {
 	Accounts     Accounts                    // the console's accounts and sessions
 	Jobs         Jobs                        // the console's uploaded files, worked through in the background
 	Outbox       Outbox                      // the e-mail outbox the console shows
+	Portal       Portal                      // members' sign-in links and sessions (me.go)
+	BadgeChoices BadgeChoices                // members' choices about their credentials (mevisibility.go)
+	Notifier     badges.Notifier             // queues e-mail; nil sends none
 	Ping         func(context.Context) error // readiness of the database
 
 	Reevaluations Reevaluations
@@ -109,6 +112,9 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 		return nil, err
 	}
 	if err := parseAdminPages(pages); err != nil {
+		return nil, err
+	}
+	if err := parsePortalPages(pages); err != nil {
 		return nil, err
 	}
 	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,

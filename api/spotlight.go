@@ -151,7 +151,7 @@ func (s *Server) recentAwards(ctx context.Context, issuerID string, in func(stri
 			return nil, err
 		}
 		for _, e := range sc.Recent {
-			if in(e.MemberID) {
+			if in(e.MemberID) && !e.Unlisted {
 				all = append(all, award{a.Name, e})
 			}
 		}

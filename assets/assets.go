@@ -8,7 +8,7 @@ import "embed"
 // Templates holds the HTML templates, parsed once at start by the api
 // package.
 //
-//go:embed templates/*.html templates/admin/*.html
+//go:embed templates/*.html templates/admin/*.html templates/me/*.html
 var Templates embed.FS
 
 // Static holds files served as they are under /static/.

@@ -32,6 +32,10 @@ type Credential struct {
 	// pages; false (and so for credentials revoked before the choice
 	// existed) keeps it to the admin API.
 	ReasonPublic bool
+	// Visibility is the member's choice of how it is shown (public until
+	// they choose), AcceptedAt when they accepted it (zero until then).
+	Visibility Visibility
+	AcceptedAt time.Time
 }
 
 // Earned is when the member earned the credential: its awardedDate.
@@ -61,6 +65,7 @@ type CredentialStore interface {
 	// already.
 	RevokeCredential(ctx context.Context, id string, in badges.RevokeInput, at time.Time) (*Credential, error)
 	CredentialIndex
+	VisibilityStore
 }
 
 // StatusList is one of an issuer's revocation lists.

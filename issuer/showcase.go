@@ -21,6 +21,9 @@ type ShowcaseEntry struct {
 	MemberID      string
 	AwardedAt     time.Time // when the member earned it (Credential.Earned)
 	Revoked       bool
+	// Unlisted entries are kept for everything but public lists: the
+	// member chose not to show the credential on their profile.
+	Unlisted bool
 }
 
 // MemberShowcase lists a member's credentials, newest first.
@@ -71,7 +74,7 @@ type AwardCounter interface {
 // EntryOf is the showcase entry of a credential.
 func EntryOf(c *Credential) ShowcaseEntry {
 	return ShowcaseEntry{CredentialID: c.ID, AchievementID: c.AchievementID, Level: c.AchievementLevel, MemberID: c.MemberID,
-		AwardedAt: c.Earned(), Revoked: c.Revoked()}
+		AwardedAt: c.Earned(), Revoked: c.Revoked(), Unlisted: !c.Visibility.Listed()}
 }
 
 // AddToMember adds an entry to a member's showcase, newest first, unless it

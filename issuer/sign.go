@@ -36,7 +36,8 @@ func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, 
 		return nil, err
 	}
 	return &Credential{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, AchievementLevel: a.Level, MemberID: m.ID,
-		AwardedAt: now, AwardedDate: awarded, ValidUntil: award.ValidUntil, StatusList: list, StatusIndex: index, JSON: signed, JWT: jwt}, nil
+		AwardedAt: now, AwardedDate: awarded, ValidUntil: award.ValidUntil, StatusList: list, StatusIndex: index, JSON: signed, JWT: jwt,
+		Visibility: VisibilityPublic}, nil
 }
 
 // sign adds the Data Integrity proof, then signs the result as a VC-JWT:

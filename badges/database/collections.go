@@ -45,6 +45,9 @@ const (
 	AccountLinks = "accountlinks"
 	Sessions     = "sessions"
 	SignInLimits = "signinlimits"
+	// The member portal's sign-in links and sessions, by token hash.
+	MemberSignIns  = "membersignins"
+	MemberSessions = "membersessions"
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
@@ -68,6 +71,7 @@ var all = []string{
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
 	Messages, MailQueue,
+	MemberSignIns, MemberSessions,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

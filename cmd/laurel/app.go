@@ -43,6 +43,9 @@ type Main struct {
 	debugAddr string
 	stopWork  context.CancelFunc // stops the award queue's worker
 	workDone  chan struct{}
+	// notifier, when set, takes the messages Laurel queues in place of
+	// the one wired: tests read the links members are sent from it.
+	notifier badges.Notifier
 }
 
 // awardInterval is how often the award queue is looked at when nothing
@@ -122,11 +125,15 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.La
 	if err != nil {
 		return nil, nil, err
 	}
-	srv, err := l.Server(api.Config{
+	svc := l.Services()
+	if m.notifier != nil {
+		svc.Notifier = m.notifier
+	}
+	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
 		RequestTimeout: m.Config.RequestTimeout, ImportTimeout: m.Config.ImportTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
 		TrustedProxies: m.Config.TrustedProxies, Logger: m.log,
-	})
+	}, svc)
 	if err != nil {
 		return nil, nil, err
 	}

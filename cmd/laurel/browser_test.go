@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,11 +18,34 @@ import (
 	"github.com/laurel-badges/laurel/api/browsertest"
 )
 
-// Viewports every page is checked and photographed at.
-var viewports = []struct {
-	name          string
+// view is a viewport and color scheme a page is checked and photographed
+// in.
+type view struct {
+	name          string // "desktop" or "phone"
 	width, height int
-}{{"desktop", 1280, 800}, {"phone", 390, 844}}
+	scheme        browsertest.ColorScheme
+}
+
+// views are the views every page is checked in: both widths in both
+// schemes when screenshots are kept (-artifacts), for people to look at;
+// otherwise the wide page light and the narrow one dark, which still meet
+// each width and each scheme once, in half the time.
+func views() []view {
+	desktop := view{"desktop", 1280, 800, browsertest.Light}
+	phone := view{"phone", 390, 844, browsertest.Dark}
+	if !keepingArtifacts() {
+		return []view{desktop, phone}
+	}
+	desktopDark, phoneLight := desktop, phone
+	desktopDark.scheme, phoneLight.scheme = browsertest.Dark, browsertest.Light
+	return []view{desktop, desktopDark, phoneLight, phone}
+}
+
+// keepingArtifacts reports whether the test run keeps its artifacts.
+func keepingArtifacts() bool {
+	f := flag.Lookup("test.artifacts")
+	return f != nil && f.Value.String() == "true"
+}
 
 // badgeWorld is a running Laurel with a community, a badge and two
 // awards: to Ada, who consents to a public profile, and to Bob, who does
@@ -80,18 +104,16 @@ func TestBrowser_PublicPages(t *testing.T) {
 	}
 	dir := browsertest.ScreenshotDir(t)
 	for name, path := range pages {
-		for _, vp := range viewports {
-			for _, scheme := range []browsertest.ColorScheme{browsertest.Light, browsertest.Dark} {
-				t.Run(name+"/"+vp.name+"/"+string(scheme), func(t *testing.T) {
-					tab := b.Open(t, w.base+path, vp.width, vp.height, scheme)
-					tab.WantNoProblems(t)
-					checkPageBasics(t, tab, vp.width, scheme)
-					shot := filepath.Join(dir, name+"-"+vp.name+"-"+string(scheme)+".png")
-					if gotW, gotH := tab.Screenshot(t, shot); gotW != vp.width || gotH < vp.height/2 {
-						t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, vp.width, vp.height)
-					}
-				})
-			}
+		for _, v := range views() {
+			t.Run(name+"/"+v.name+"/"+string(v.scheme), func(t *testing.T) {
+				tab := b.Open(t, w.base+path, v.width, v.height, v.scheme)
+				tab.WantNoProblems(t)
+				checkPageBasics(t, tab, v.width, v.scheme)
+				shot := filepath.Join(dir, name+"-"+v.name+"-"+string(v.scheme)+".png")
+				if gotW, gotH := tab.Screenshot(t, shot); gotW != v.width || gotH < v.height/2 {
+					t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, v.width, v.height)
+				}
+			})
 		}
 	}
 }

@@ -190,20 +190,18 @@ func TestBrowser_ConsolePages(t *testing.T) {
 		if p.guest {
 			b = guest
 		}
-		for _, vp := range viewports {
-			for _, scheme := range []browsertest.ColorScheme{browsertest.Light, browsertest.Dark} {
-				t.Run(p.name+"/"+vp.name+"/"+string(scheme), func(t *testing.T) {
-					tab := b.Open(t, w.base+p.path, vp.width, vp.height, scheme)
-					if got := tab.URL(t); got != w.base+p.path {
-						t.Fatalf("opening %s ends on %s", p.path, got)
-					}
-					checkConsolePage(t, tab, p.status, vp.width, scheme)
-					shot := filepath.Join(dir, p.name+"-"+vp.name+"-"+string(scheme)+".png")
-					if gotW, gotH := tab.Screenshot(t, shot); gotW != vp.width || gotH < vp.height/2 {
-						t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, vp.width, vp.height)
-					}
-				})
-			}
+		for _, v := range views() {
+			t.Run(p.name+"/"+v.name+"/"+string(v.scheme), func(t *testing.T) {
+				tab := b.Open(t, w.base+p.path, v.width, v.height, v.scheme)
+				if got := tab.URL(t); got != w.base+p.path {
+					t.Fatalf("opening %s ends on %s", p.path, got)
+				}
+				checkConsolePage(t, tab, p.status, v.width, v.scheme)
+				shot := filepath.Join(dir, p.name+"-"+v.name+"-"+string(v.scheme)+".png")
+				if gotW, gotH := tab.Screenshot(t, shot); gotW != v.width || gotH < v.height/2 {
+					t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, v.width, v.height)
+				}
+			})
 		}
 	}
 }

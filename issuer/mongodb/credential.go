@@ -1,6 +1,7 @@
 package mongodb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -33,20 +34,25 @@ type credentialRecord struct {
 	// ReasonPublic is absent from credentials revoked before the choice
 	// existed: their reasons stay private.
 	ReasonPublic bool `bson:"reasonPublic,omitempty"`
+	// Visibility is absent from credentials stored before members chose
+	// it: they are public, as every new one starts.
+	Visibility string    `bson:"visibility,omitempty"`
+	AcceptedAt time.Time `bson:"acceptedAt,omitempty"`
 }
 
 func toCredentialRecord(c *issuer.Credential) *credentialRecord {
 	return &credentialRecord{ID: c.ID, Issuer: c.IssuerID, Achievement: c.AchievementID, AchievementVersion: c.AchievementVersion, AchievementLevel: c.AchievementLevel,
 		Member: c.MemberID, AwardedAt: c.AwardedAt, AwardedDate: c.AwardedDate, ValidUntil: c.ValidUntil, StatusList: c.StatusList,
 		StatusIndex: c.StatusIndex, JSON: string(c.JSON), JWT: c.JWT, RevokedAt: c.RevokedAt, RevocationReason: c.RevocationReason,
-		ReasonPublic: c.ReasonPublic}
+		ReasonPublic: c.ReasonPublic, Visibility: string(c.Visibility), AcceptedAt: c.AcceptedAt}
 }
 
 func (r *credentialRecord) credential() *issuer.Credential {
 	return &issuer.Credential{ID: r.ID, IssuerID: r.Issuer, AchievementLevel: r.AchievementLevel, AchievementID: r.Achievement, AchievementVersion: r.AchievementVersion,
 		MemberID: r.Member, AwardedAt: r.AwardedAt, AwardedDate: r.AwardedDate, ValidUntil: r.ValidUntil, StatusList: r.StatusList,
 		StatusIndex: r.StatusIndex, JSON: []byte(r.JSON), JWT: r.JWT, RevokedAt: r.RevokedAt, RevocationReason: r.RevocationReason,
-		ReasonPublic: r.ReasonPublic}
+		ReasonPublic: r.ReasonPublic, Visibility: issuer.Visibility(cmp.Or(r.Visibility, string(issuer.VisibilityPublic))),
+		AcceptedAt: r.AcceptedAt}
 }
 
 // CredentialStore keeps issued credentials by id, and each community's
@@ -139,6 +145,26 @@ func (s *CredentialStore) RevokeCredential(ctx context.Context, id string, in ba
 			return nil, err
 		}
 		return nil, issuer.AlreadyRevoked(c)
+	}
+	return c, nil
+}
+
+// SetCredentialVisibility records a member's choice of how a credential is
+// shown and, the first time, when they accepted it.
+func (s *CredentialStore) SetCredentialVisibility(ctx context.Context, id string, v issuer.Visibility, acceptedAt time.Time) (*issuer.Credential, error) {
+	defer s.db.LockDoc(database.Credentials, id)()
+	c, err := s.Credential(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c.Visibility = v
+	set := bson.D{{Key: "visibility", Value: string(v)}}
+	if !acceptedAt.IsZero() && !c.Accepted() {
+		c.AcceptedAt = acceptedAt.UTC().Truncate(time.Millisecond)
+		set = append(set, bson.E{Key: "acceptedAt", Value: c.AcceptedAt})
+	}
+	if _, err := s.db.Collection(database.Credentials).UpdateOne(ctx, database.ByID(id), bson.D{{Key: "$set", Value: set}}); err != nil {
+		return nil, database.Wrap(err, "set credential visibility")
 	}
 	return c, nil
 }

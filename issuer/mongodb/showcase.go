@@ -16,6 +16,7 @@ type showcaseEntry struct {
 	Member      string    `bson:"m"`
 	AwardedAt   time.Time `bson:"t"`
 	Revoked     bool      `bson:"r,omitempty"`
+	Unlisted    bool      `bson:"u,omitempty"`
 }
 
 type memberShowcase struct {
@@ -32,7 +33,7 @@ type achievementShowcase struct {
 func toEntries(es []issuer.ShowcaseEntry) []showcaseEntry {
 	out := make([]showcaseEntry, len(es))
 	for i, e := range es {
-		out[i] = showcaseEntry{Credential: e.CredentialID, Achievement: e.AchievementID, Level: e.Level, Member: e.MemberID, AwardedAt: e.AwardedAt, Revoked: e.Revoked}
+		out[i] = showcaseEntry{Credential: e.CredentialID, Achievement: e.AchievementID, Level: e.Level, Member: e.MemberID, AwardedAt: e.AwardedAt, Revoked: e.Revoked, Unlisted: e.Unlisted}
 	}
 	return out
 }
@@ -40,7 +41,7 @@ func toEntries(es []issuer.ShowcaseEntry) []showcaseEntry {
 func fromEntries(es []showcaseEntry) []issuer.ShowcaseEntry {
 	out := make([]issuer.ShowcaseEntry, len(es))
 	for i, e := range es {
-		out[i] = issuer.ShowcaseEntry{CredentialID: e.Credential, AchievementID: e.Achievement, Level: e.Level, MemberID: e.Member, AwardedAt: e.AwardedAt, Revoked: e.Revoked}
+		out[i] = issuer.ShowcaseEntry{CredentialID: e.Credential, AchievementID: e.Achievement, Level: e.Level, MemberID: e.Member, AwardedAt: e.AwardedAt, Revoked: e.Revoked, Unlisted: e.Unlisted}
 	}
 	return out
 }

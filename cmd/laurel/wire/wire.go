@@ -68,6 +68,7 @@ type Stores struct {
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
 	Messages      *bmongo.MessageStore  // the e-mail outbox
+	Portal        *bmongo.MemberSessionStore
 }
 
 // NewStores returns the stores of db.
@@ -102,6 +103,7 @@ func NewStores(db *database.DB) *Stores {
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
 		Messages:      bmongo.NewMessageStore(db),
+		Portal:        bmongo.NewMemberSessionStore(db),
 	}
 }
 
@@ -123,8 +125,9 @@ type Laurel struct {
 	Reevaluator *badges.Reevaluator
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
-	Accounts    *badges.Accounts // the console's people and sign-in
-	Outbox      *badges.Outbox   // e-mail: pass it as the badges.Notifier of whatever causes a message
+	Accounts    *badges.Accounts       // the console's people and sign-in
+	Outbox      *badges.Outbox         // e-mail: pass it as the badges.Notifier of whatever causes a message
+	Portal      *badges.MemberSessions // members' sign-in links and sessions
 }
 
 // New builds Laurel on db.
@@ -168,6 +171,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		c.Composer = plainComposer{}
 	}
 	l.Outbox = &badges.Outbox{Store: st.Messages, Composer: c.Composer, Sender: c.Mail, Now: a.Now, Report: LogNotices(c.Logger)}
+	l.Portal = NewMemberSessions(st, a.Now)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -278,12 +282,15 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Wait()
 }
 
-// sweepAccounts removes the console's expired sessions, links and
-// sign-in limit windows, at start and then hourly, until ctx ends.
+// sweepAccounts removes the console's and the member portal's expired
+// sessions, links and sign-in limit windows, at start and then hourly, until ctx ends.
 func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping console sessions", "err", err)
+		}
+		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping member sessions", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -313,8 +320,11 @@ func (l *Laurel) Services() api.Services {
 		Measures:     l.Measures,
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
+		Portal:       l.Portal,
+		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		Outbox:       l.Outbox,
+		Notifier:     l.Outbox,
 		Ping:         l.DB.Ping,
 
 		Reevaluations: l.Reevaluator,

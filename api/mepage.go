@@ -1,0 +1,177 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/laurel-badges/laurel/assets"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+// mePage is what every portal page carries: the member shown and their
+// community (its name, logo and accent lead the page), the other
+// communities the session covers, the navigation item the page belongs
+// to, the session's CSRF token for forms, and a message left by the
+// previous step. Portal pages embed it and fill their own fields.
+type mePage struct {
+	Title       string
+	Section     string // "badges", "progress", "leaders", "data": the navigation item marked
+	Member      string // the member's display name; "" on the sign-in pages
+	Community   *communityBrand
+	Communities []memberCommunity // more than one: the switcher
+	MayLead     bool              // the member holds a badge that lets them lead: the Leaders item shows
+	CSRF        string
+	Flash       string
+}
+
+// communityBrand is what leads a community's portal pages.
+type communityBrand struct {
+	ID, Name string
+	LogoURL  string // "" without a logo
+	ThemeURL string // the stylesheet of its accent colour
+}
+
+// memberCommunity is one community of the switcher.
+type memberCommunity struct {
+	MemberID, Name string
+	Current        bool
+}
+
+// mePageFor is the base of a page for a signed-in member (v nil: a
+// visitor, as on the sign-in pages).
+func (s *Server) mePageFor(c echo.Context, v *memberVisit, title, section string) mePage {
+	p := mePage{Title: title, Section: section, Flash: s.takePortalFlash(c)}
+	if v == nil {
+		return p
+	}
+	ctx := c.Request().Context()
+	p.Member, p.CSRF = v.Member.DisplayName, v.Session.CSRF
+	p.Community = s.brandOf(v.Community)
+	if len(v.Members) > 1 {
+		for _, m := range v.Members {
+			name := m.IssuerID
+			if prof, err := s.profile(ctx, m.IssuerID); err == nil {
+				name = prof.Name
+			}
+			p.Communities = append(p.Communities, memberCommunity{MemberID: m.ID, Name: name, Current: m.ID == v.Member.ID})
+		}
+	}
+	p.MayLead = s.mayLead(ctx, v)
+	return p
+}
+
+// guestMePage is the base of the portal's sign-in pages.
+func (s *Server) guestMePage(c echo.Context, title string) mePage {
+	return mePage{Title: title, CSRF: s.guestToken(c), Flash: s.takePortalFlash(c)}
+}
+
+func (s *Server) brandOf(p *issuer.Profile) *communityBrand {
+	b := &communityBrand{ID: p.ID, Name: p.Name, ThemeURL: "/me/theme/" + p.ID}
+	if p.Image != nil {
+		b.LogoURL = s.urls.Image(*p.Image)
+	}
+	return b
+}
+
+// mayLead reports whether the member holds a valid leadership badge, from
+// the member's showcase (one read). An error hides the item rather than
+// breaking every page.
+func (s *Server) mayLead(ctx context.Context, v *memberVisit) bool {
+	sc, err := s.svc.Issuing.MemberShowcase(ctx, v.Member.ID)
+	if err != nil {
+		s.log.Warn("read member showcase", "err", err)
+		return false
+	}
+	for _, e := range sc.Entries {
+		if !e.Revoked && e.Level == "leadership" {
+			return true
+		}
+	}
+	return false
+}
+
+// parsePortalPages parses the portal's templates, once, at start: every
+// file of templates/me but the layout and the shared parts is a page,
+// parsed with those two.
+func parsePortalPages(into map[string]*template.Template) error {
+	files, err := fs.Glob(assets.Templates, "templates/me/*.html")
+	if err != nil {
+		return err
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if name == "layout" || name == "parts" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(assets.Templates,
+			"templates/me/layout.html", "templates/me/parts.html", "templates/me/"+name+".html")
+		if err != nil {
+			return fmt.Errorf("parse portal page %s: %w", name, err)
+		}
+		into["me/"+name] = t
+	}
+	return nil
+}
+
+// renderPortal renders a portal page into a buffer, then writes it.
+// Portal pages are private: never stored by caches.
+func (s *Server) renderPortal(c echo.Context, status int, name string, data any) error {
+	var buf bytes.Buffer
+	if err := s.pages["me/"+name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render portal page %s: %w", name, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// portalFlashCookie holds one message for the next portal page.
+const portalFlashCookie = "laurel-member-flash"
+
+// portalFlash leaves a message for the next portal page the visitor sees.
+func (s *Server) portalFlash(c echo.Context, msg string) {
+	s.setCookie(c, portalFlashCookie, url.QueryEscape(msg), "/me")
+}
+
+// takePortalFlash reads the message left for this page, and clears it.
+func (s *Server) takePortalFlash(c echo.Context) string {
+	cookie, err := c.Cookie(portalFlashCookie)
+	if err != nil || cookie.Value == "" {
+		return ""
+	}
+	s.setCookie(c, portalFlashCookie, "", "/me")
+	msg, err := url.QueryUnescape(cookie.Value)
+	if err != nil || len(msg) > 300 {
+		return ""
+	}
+	return msg
+}
+
+// handlePortalTheme is a community's accent as a stylesheet: the strict
+// content security policy allows no inline style, and the accent is
+// public (its pages show it to anyone).
+func (s *Server) handlePortalTheme(c echo.Context) error {
+	p, err := s.profile(c.Request().Context(), c.Param("issuer"))
+	if err != nil {
+		return err
+	}
+	color := p.AccentColor
+	if color == "" {
+		color = laurelAccent
+	}
+	a, err := issuer.ParseAccent(color)
+	if err != nil {
+		return err
+	}
+	css := fmt.Sprintf(":root { --brand: %s; --brand-ink: %s; }\n", a.Color, a.Text)
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.Blob(http.StatusOK, "text/css; charset=utf-8", []byte(css))
+}
