@@ -118,7 +118,7 @@ func BenchmarkOutbox_DrainBesideReads(b *testing.B) {
 		done := make(chan struct{})
 		go func() { defer close(done); l.Outbox.Run(work, time.Second) }()
 		var busy []time.Duration
-		for server.n.Load() < total && time.Since(start) < 10*time.Minute {
+		for server.n.Load() < total && time.Since(start) < 20*time.Minute {
 			busy = append(busy, read())
 		}
 		drained := time.Since(start)
