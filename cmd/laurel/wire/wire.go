@@ -170,7 +170,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	if c.Composer == nil {
 		c.Composer = plainComposer{}
 	}
-	l.Outbox = &badges.Outbox{Store: st.Messages, Composer: c.Composer, Sender: c.Mail, Now: a.Now, Report: LogNotices(c.Logger)}
+	l.Outbox = &badges.Outbox{Store: st.Messages, Composer: c.Composer, Sender: c.Mail, Now: a.Now, Report: logMail(c.Logger)}
 	l.Portal = NewMemberSessions(st, a.Now)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
@@ -263,6 +263,12 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 		}
 		log.Info(n.Doing, append(attrs, "batches", n.Batches)...)
 	}
+}
+
+// logMail logs the outbox's failures as warnings, with the message's id
+// (carried in the notice's Award) and the whole error.
+func logMail(log *slog.Logger) func(badges.Notice) {
+	return func(n badges.Notice) { log.Warn(n.Doing, "message", n.Award, "err", n.Err) }
 }
 
 // Work runs the background work until ctx ends: the award queue's worker,
