@@ -27,6 +27,9 @@ type Issuing interface {
 	Document(ctx context.Context, url string) (body []byte, mediaType string, ok bool, err error)
 	RotateKeys(ctx context.Context, issuerID string) ([]*issuer.Key, error)
 	MemberShowcase(ctx context.Context, memberID string) (*issuer.MemberShowcase, error)
+	// Accept records that the member accepted their credential, with who
+	// sees it (the claim page).
+	Accept(ctx context.Context, credentialID string, v issuer.Visibility) (*issuer.Credential, error)
 	AchievementShowcase(ctx context.Context, achievementID string) (*issuer.AchievementShowcase, error)
 }
 

@@ -23,6 +23,8 @@ var portalAccess = map[string]string{
 	"GET /me":                "member",
 
 	"POST /me/badges/:credential/visibility": "member",
+	"GET /me/profile":                        "member",
+	"POST /me/profile":                       "member",
 }
 
 // portalRoute reports whether a route is the portal's.

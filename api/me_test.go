@@ -228,3 +228,37 @@ func TestPortal_BadgeVisibility(t *testing.T) {
 	}
 	c.post(t, "/me/badges/"+strings.Repeat("a", 20)+"/visibility", url.Values{"visibility": {"link"}}).wantPage(t, http.StatusNotFound)
 }
+
+// TestPortal_Profile: the member switches the public profile on and off
+// and renames themself; each change is recorded with when and by whom,
+// and shown in words; an admin's change is recorded as the community's.
+func TestPortal_Profile(t *testing.T) {
+	ps := newPortalServer(t)
+	iss := mustIssuer(t, ps.testServer)
+	var ada struct{ ID string }
+	ps.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/members", body: map[string]any{"email": "ada@example.org",
+		"displayName": "Ada Lovelace", "slug": "ada"}}).want(t, 201).JSON(t, &ada)
+	today := ps.clock.Now().UTC().Format("2 January 2006")
+	c := ps.memberSignedIn(t, "ada@example.org")
+	c.get(t, "/me").wantPage(t, http.StatusOK, "Your profile is private since "+today+", as your community set it.")
+	ps.guest().get(t, "/members/ada").wantPage(t, http.StatusNotFound)
+
+	later := time.Now().UTC().Format("2 January 2006") // members are changed on the database's clock
+	c.post(t, "/me/profile", url.Values{"displayName": {"Ada King"}, "publicProfile": {"on"}}).wantRedirect(t, "/me/profile")
+	c.get(t, "/me/profile").wantPage(t, http.StatusOK, "Your profile is saved.", "Your profile is public since "+later+".",
+		"Profile made public by you on "+later, "Name changed by you on "+later, baseURL+"/members/ada")
+	ps.guest().get(t, "/members/ada").wantPage(t, http.StatusOK, "Ada King")
+
+	off := false
+	ps.do(t, req{method: "PATCH", path: "/api/v1/members/" + ada.ID, body: map[string]any{"publicProfile": off}}).want(t, 200)
+	c.get(t, "/me/profile").wantPage(t, http.StatusOK, "Your profile is private since "+later+", as your community set it.",
+		"Profile made private by your community on "+later)
+
+	c.post(t, "/me/profile", url.Values{"displayName": {""}, "publicProfile": {"on"}}).wantPage(t, http.StatusBadRequest, "Enter your name, as your badges are to show it.")
+	c.post(t, "/me/profile", url.Values{"displayName": {"Ada"}, "publicProfile": {"maybe"}}).wantPage(t, http.StatusBadRequest, "Choose whether your profile is public.")
+	c.post(t, "/me/profile", url.Values{"displayName": {"Ada"}, "publicProfile": {"on"}, "csrf": {""}}).wantPage(t, http.StatusForbidden)
+	m, err := ps.stores.Members.Member(t.Context(), ada.ID)
+	if err != nil || m.DisplayName != "Ada King" || m.PublicProfile || len(m.Choices) != 3 {
+		t.Fatalf("after refused forms the member is %+v, %v", m, err)
+	}
+}

@@ -3,6 +3,8 @@ package api
 import (
 	"cmp"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -18,8 +20,9 @@ import (
 
 type meBadgesPage struct {
 	mePage
-	Badges []myBadge
-	More   int // credentials older than those the showcase keeps
+	ProfileSince string // "Your profile is public since 3 May 2026."
+	Badges       []myBadge
+	More         int // credentials older than those the showcase keeps
 }
 
 // myBadge is one of the member's credentials.
@@ -44,7 +47,7 @@ func (s *Server) handleMeBadges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := meBadgesPage{More: max(0, sc.Total-len(sc.Entries))}
+	p := meBadgesPage{More: max(0, sc.Total-len(sc.Entries)), ProfileSince: profileSince(v.Member)}
 	for _, e := range sc.Entries {
 		if e.MemberID != v.Member.ID {
 			continue // the showcase is the member's own; this guards it
@@ -65,13 +68,15 @@ func (s *Server) handleMeBadges(c echo.Context) error {
 
 // myBadge is one credential as the member's list shows it.
 func (s *Server) myBadge(ctx context.Context, id string, v *memberVisit) (myBadge, error) {
-	cred, err := s.svc.Issuing.Credential(ctx, id) // not the public cache: a revocation shows at once
+	// Not the public cache: a revocation or a change of visibility shows
+	// at once.
+	cred, err := s.svc.Issuing.Credential(ctx, id)
 	if err != nil {
 		return myBadge{}, err
 	}
-	shown, err := s.credential(ctx, id)
-	if err != nil {
-		return myBadge{}, err
+	shown := &shownCredential{Credential: cred}
+	if err := json.Unmarshal(cred.JSON, &shown.doc); err != nil {
+		return myBadge{}, fmt.Errorf("read stored credential %s: %w", id, err)
 	}
 	a, err := s.achievementVersion(ctx, cred.AchievementID, cred.AchievementVersion)
 	if err != nil {

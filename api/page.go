@@ -24,6 +24,9 @@ type page struct {
 	ImageAlt                string
 	ImageWidth, ImageHeight int
 	LargeImage              bool
+	// ThemeURL is the stylesheet of a community's accent, for a page that
+	// is the community's own (the claim page).
+	ThemeURL string
 }
 
 type errorPage struct {
@@ -32,7 +35,7 @@ type errorPage struct {
 	RequestID string
 }
 
-var pageNames = []string{"issuer", "achievement", "credential", "member", "spotlight", "verify", "error", "outcome"}
+var pageNames = []string{"issuer", "achievement", "credential", "member", "spotlight", "verify", "error", "outcome", "unsubscribe", "claim"}
 
 // pageFuncs are what templates may call besides the built-ins: markdown
 // renders a narrative from outside (a verified credential's criteria)

@@ -40,6 +40,12 @@ func queryParams() map[string][]string {
 		"GET /admin/c/:issuer/badges/art.svg":  {"name"},
 		"GET /admin/c/:issuer/members":         {"q", "cohort", "cursor", "from"},
 		"GET /admin/c/:issuer/members/:member": {"cursor", "from"},
+		// An e-mail's wording as typed, previewed; an unsubscribe link's address key.
+		"GET /admin/c/:issuer/settings/emails/:kind/preview":      {"subject", "opening"},
+		"GET /admin/c/:issuer/settings/emails/:kind/preview.html": {"subject", "opening"},
+		"GET /mail/unsubscribe/:issuer/:code":                     {"a"},
+		"POST /mail/unsubscribe/:issuer/:code":                    {"a"},
+		"POST /mail/resubscribe/:issuer/:code":                    {"a"},
 
 		"GET /api/v1/issuers":                         paged(),
 		"GET /api/v1/issuers/:issuer/achievements":    paged("status"),

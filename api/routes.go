@@ -109,11 +109,16 @@ func (s *Server) routeTable() []route {
 		{get, "/credentials/:credential/badge.png", s.handleCredentialBadge("png"), public, quick, negotiated, precompressed, none},
 		{get, "/credentials/:credential/badge.svg", s.handleCredentialBadge("svg"), public, quick, negotiated, compressed, none},
 		{get, "/members/:slug", s.handleMemberPublic, public, quick, negotiated, compressed, none},
+		{get, "/claim/:credential/:code", s.handleClaimPage, public, quick, negotiated, compressed, none},
+		{post, "/claim/:credential/:code", s.handleClaimAccept, public, quick, negotiated, compressed, limits{body: maxClaimForm}},
 		{get, "/issuers/:issuer/spotlight", s.handleSpotlight, public, quick, negotiated, compressed, none},
 		{get, "/status/:issuer/:list", s.handleStatusList, public, quick, jsonErrors, compressed, none},
 		{get, "/issuers/:issuer/keys/:key", s.handleKeyPublic, public, quick, jsonErrors, compressed, none},
 		{get, "/issuers/:issuer/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
 		{get, "/.well-known/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
+		{get, "/mail/unsubscribe/:issuer/:code", s.handleUnsubscribePage, public, quick, negotiated, compressed, none},
+		{post, "/mail/unsubscribe/:issuer/:code", s.handleUnsubscribe, public, quick, negotiated, compressed, none},
+		{post, "/mail/resubscribe/:issuer/:code", s.handleResubscribe, public, quick, negotiated, compressed, none},
 
 		// Verification, for anyone.
 		{get, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verifyLink},
@@ -137,6 +142,9 @@ func (s *Server) routeTable() []route {
 		{get, "/api/v1/achievements/:achievement/versions/:version", s.handleAchievementVersion, readKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/issuers/:issuer/keys", exists(s.handleKeyList), readKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/issuers/:issuer/keys/rotate", s.handleKeyRotate, adminKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/mail-templates/:kind", exists(s.handleMailTemplateGet), adminKey, quick, jsonErrors, compressed, none},
+		{put, "/api/v1/issuers/:issuer/mail-templates/:kind", exists(s.handleMailTemplatePut), adminKey, quick, jsonErrors, compressed, object},
+		{del, "/api/v1/issuers/:issuer/mail-templates/:kind", exists(s.handleMailTemplateDelete), adminKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/issuers/:issuer/awards", s.handleAwardCreate, adminKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/awards/bulk", s.handleAwardBulk, adminKey, long, jsonErrors, compressed, limits{body: maxBulkBytes}},
 		{get, "/api/v1/issuers/:issuer/credentials", s.handleCredentialList, readKey, quick, jsonErrors, compressed, none},
@@ -300,6 +308,14 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/settings/logo", s.handleSettingsLogo, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, image},
 		{get, "/admin/c/:issuer/settings/rotate", s.handleSettingsRotatePage, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/settings/rotate", s.handleSettingsRotate, consoleAccess(badges.PermOwn), quick, consoleErrors, compressed, form},
+		// The community's e-mail, its wording and previews (adminmail*.go).
+		{get, "/admin/c/:issuer/settings/emails", s.handleMailSettingsPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/settings/emails/:kind", s.handleMailTemplatePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/settings/emails/:kind", s.handleMailTemplateSave, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/settings/emails/:kind/preview", s.handleMailPreviewPart, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/settings/emails/:kind/preview.html", s.handleMailPreviewHTML, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/settings/emails/:kind/reset", s.handleMailTemplateResetPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/settings/emails/:kind/reset", s.handleMailTemplateReset, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// Members (adminmember*.go).
 		{get, "/admin/c/:issuer/members", s.handleMembersPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/members/new", s.handleMemberNewPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
@@ -342,6 +358,8 @@ func (s *Server) routeTable() []route {
 		{post, "/me/community", s.handlePortalSwitch, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me", s.handleMeBadges, memberAccess, quick, portalErrors, compressed, none},
 		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/profile", s.handleMeProfile, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/profile", s.handleMeProfileSave, memberAccess, quick, portalErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

@@ -37,6 +37,8 @@ var routeAccess = map[string]string{
 	"GET /credentials/:credential/badge.png":   "public",
 	"GET /credentials/:credential/badge.svg":   "public",
 	"GET /members/:slug":                       "public",
+	"GET /claim/:credential/:code":             "public",
+	"POST /claim/:credential/:code":            "guest form", // the claim page's CSRF cookie, checked by its handler
 	"GET /issuers/:issuer/spotlight":           "public",
 	"GET /status/:issuer/:list":                "public",
 	"GET /issuers/:issuer/keys/:key":           "public",
@@ -123,6 +125,13 @@ var routeAccess = map[string]string{
 	"POST /api/v1/achievements/:achievement/reevaluations": "admin",
 	"GET /api/v1/reevaluations/:reevaluation":              "read",
 	"GET /api/v1/issuers/:issuer/reevaluations":            "read",
+
+	"GET /api/v1/issuers/:issuer/mail-templates/:kind":    "admin",
+	"PUT /api/v1/issuers/:issuer/mail-templates/:kind":    "admin",
+	"DELETE /api/v1/issuers/:issuer/mail-templates/:kind": "admin",
+	"GET /mail/unsubscribe/:issuer/:code":                 "public",
+	"POST /mail/unsubscribe/:issuer/:code":                "public",
+	"POST /mail/resubscribe/:issuer/:code":                "public",
 
 	"POST /api/v1/apikeys":        "admin",
 	"GET /api/v1/apikeys":         "admin",
@@ -278,6 +287,9 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
+
+	"POST /claim/:credential/:code":                    4 << 10, // a token and a choice
+	"PUT /api/v1/issuers/:issuer/mail-templates/:kind": testBodyLimit,
 
 	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
 	"POST /admin/c/:issuer/settings/logo":             testImageLimit,

@@ -65,8 +65,12 @@ type Services struct {
 	BadgeChoices BadgeChoices                // members' choices about their credentials (mevisibility.go)
 	Notifier     badges.Notifier             // queues e-mail; nil sends none
 	Ping         func(context.Context) error // readiness of the database
+	ClaimLinks   *issuer.LinkSigner          // checks the codes of claim links; nil serves no claim pages
 
 	Reevaluations Reevaluations
+
+	MailTemplates MailTemplates // communities' wording of their e-mail
+	Mail          Mail          // e-mail previews and unsubscribe links
 }
 
 // Server is the Echo application with its dependencies.

@@ -11,6 +11,12 @@ import "embed"
 //go:embed templates/*.html templates/admin/*.html templates/me/*.html
 var Templates embed.FS
 
+// Mail holds the e-mail templates: an HTML and a text layout and, per
+// kind of message, a file defining its "html" and "text" parts.
+//
+//go:embed templates/mail
+var Mail embed.FS
+
 // Static holds files served as they are under /static/.
 //
 //go:embed static

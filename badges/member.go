@@ -21,6 +21,9 @@ type Member struct {
 	PublicProfile bool   // the member consents to a public profile page
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// Choices are the changes of PublicProfile and DisplayName, oldest
+	// first, at most MaxMemberChoices (memberchoice.go).
+	Choices []MemberChoice
 }
 
 // MemberInput creates a member.
@@ -39,6 +42,9 @@ type MemberUpdate struct {
 	ExternalID    *string
 	Slug          *string
 	PublicProfile *bool
+	// By is who asks for the change: ByMember from the member portal,
+	// an admin otherwise (the API, the console, an import).
+	By string
 }
 
 // MemberFilter selects members of one issuer.

@@ -2,6 +2,7 @@ package badges
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -56,6 +57,11 @@ type Notifier interface {
 type Composer interface {
 	Compose(ctx context.Context, n Notification) (*Message, error)
 }
+
+// ErrOptedOut is what Compose answers for a message that is not
+// transactional to an address that unsubscribed from the community's
+// e-mail: the message is not sent.
+var ErrOptedOut = errors.New("badges: the recipient unsubscribed from this community's e-mail")
 
 // MessageState is where a message stands in delivery.
 type MessageState string

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -149,25 +150,8 @@ func (o *Outbox) compose(ctx context.Context, n Notification) (*Message, error) 
 	return m, nil
 }
 
-// OneLine is s with every line break and control character made a space,
-// so that it cannot start a new header line.
-func OneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || r == '\u0085' {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
 // Known reports whether k is one of the kinds of message.
-func (k MessageKind) Known() bool {
-	switch k {
-	case MailEarned, MailSignIn, MailProgress, MailDecision, MailEndorsement, MailCheckIn:
-		return true
-	}
-	return false
-}
+func (k MessageKind) Known() bool { return slices.Contains(MailKinds, k) }
 
 // Message reads one of a community's messages.
 func (o *Outbox) Message(ctx context.Context, issuerID, id string) (*Message, error) {

@@ -76,18 +76,6 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-func TestOneLine(t *testing.T) {
-	for in, want := range map[string]string{
-		"Well done":                       "Well done",
-		"Hi\r\nBcc: eve@example.org":      "Hi  Bcc: eve@example.org",
-		"tab\tand\u2028separator\x00null": "tab and separator null",
-	} {
-		if got := badges.OneLine(in); got != want {
-			t.Errorf("OneLine(%q) = %q; want %q", in, got, want)
-		}
-	}
-}
-
 func TestMessageKind_Known(t *testing.T) {
 	for _, k := range []badges.MessageKind{badges.MailEarned, badges.MailSignIn, badges.MailProgress,
 		badges.MailDecision, badges.MailEndorsement, badges.MailCheckIn} {

@@ -71,12 +71,16 @@ func (s *Service) AwardMany(ctx context.Context, issuerID, requestKey string, in
 		return nil, err
 	}
 	var listed []*Credential // issued now, or before (which finishes an interrupted award)
+	var told []earned
 	for _, r := range rows {
 		if r.dupOf == nil && r.res.Credential != nil {
 			listed = append(listed, r.res.Credential)
+			told = append(told, earned{r.res.Credential, r.ach, r.member})
 		}
 	}
-	if err := s.recordIssued(ctx, listed); err != nil {
+	err = s.recordIssued(ctx, listed)
+	s.notifyEarned(ctx, told) // issued, whatever became of the showcases
+	if err != nil {
 		return nil, err
 	}
 	out := make([]BulkResult, len(rows))
@@ -188,7 +192,7 @@ func (s *Service) bulkRecipients(ctx context.Context, issuerID string, rows []*b
 				r.reject(firstErr(res.Err, badges.Errorf(badges.ECONFLICT, "Another new member in this request could not be added, so none were; send this row again.")))
 				continue
 			}
-			r.member = &badges.Member{ID: res.MemberID, IssuerID: issuerID, Email: res.Email}
+			r.member = &badges.Member{ID: res.MemberID, IssuerID: issuerID, Email: res.Email, DisplayName: imports[i].Input.DisplayName}
 		}
 	}
 	return nil

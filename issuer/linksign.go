@@ -29,7 +29,7 @@ func (l *LinkSigner) Code(parts ...string) string {
 // Valid reports whether code is the code of a link naming parts, in
 // constant time.
 func (l *LinkSigner) Valid(code string, parts ...string) bool {
-	got, err := base64.RawURLEncoding.DecodeString(code)
+	got, err := base64.RawURLEncoding.Strict().DecodeString(code)
 	return err == nil && len(got) == 16 && hmac.Equal(got, l.mac(parts)[:16])
 }
 

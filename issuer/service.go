@@ -24,6 +24,14 @@ type Deps struct {
 	Claims       Claims
 	URLs         URLs
 	Loader       *ob3.DocumentLoader
+	// Notifier queues the e-mail that tells a member they earned a badge;
+	// nil sends none.
+	Notifier badges.Notifier
+	// ClaimLinks signs the links of claim pages, which that e-mail carries.
+	ClaimLinks *LinkSigner
+	// Report, when set, is told of failures the service went on from (an
+	// e-mail that could not be queued): the domain does not log.
+	Report func(badges.Notice)
 }
 
 // Service issues and revokes credentials and publishes status lists.
@@ -70,6 +78,7 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 			// Finishes the showcase of an award interrupted after it was
 			// stored; otherwise changes nothing.
 			err = s.recordIssued(ctx, []*Credential{c})
+			s.notifyEarned(ctx, []earned{{c, a, m}}) // the same key: one e-mail
 		}
 		return c, false, err
 	}
@@ -90,7 +99,9 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 		return nil, false, err
 	}
 	claimed = nil // the claims belong to the stored credential now
-	if err := s.recordIssued(ctx, []*Credential{c}); err != nil {
+	err = s.recordIssued(ctx, []*Credential{c})
+	s.notifyEarned(ctx, []earned{{c, a, m}}) // issued, whatever became of the showcase
+	if err != nil {
 		// The credential is issued; asking again with the same idempotency
 		// key finishes the showcase.
 		return nil, false, err

@@ -45,6 +45,12 @@ func (u URLs) Member(slug string) string { return u.base + "/members/" + slug }
 // Credential is the id and public page of a credential.
 func (u URLs) Credential(id string) string { return u.base + "/credentials/" + id }
 
+// Claim is the link of a credential's claim page, with the code that
+// proves Laurel made it (see LinkSigner).
+func (u URLs) Claim(credentialID, code string) string {
+	return u.base + "/claim/" + credentialID + "/" + code
+}
+
 // StatusList is the URL of one of an issuer's revocation lists.
 func (u URLs) StatusList(issuerID string, number int) string {
 	return u.base + "/status/" + issuerID + "/" + strconv.Itoa(number)

@@ -165,3 +165,22 @@ func TestService_Accept(t *testing.T) {
 		}
 	})
 }
+
+// FuzzParseVisibility: any text a client sends is one of the three
+// visibilities or refused naming the field, never anything else.
+func FuzzParseVisibility(f *testing.F) {
+	for _, s := range []string{"public", "link", "hidden", "", "PUBLIC", "public ", "hidden\x00", "☃"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := issuer.ParseVisibility(s)
+		switch {
+		case err != nil:
+			if badges.ErrorField(err) != "visibility" || v != "" {
+				t.Fatalf("ParseVisibility(%q) = %q, %v", s, v, err)
+			}
+		case string(v) != s || (v != issuer.VisibilityPublic && v != issuer.VisibilityLink && v != issuer.VisibilityHidden):
+			t.Fatalf("ParseVisibility(%q) = %q", s, v)
+		}
+	})
+}

@@ -119,7 +119,7 @@ func TestSMTPSender_HeaderInjection(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := parseMIME(t, ts.messages()[0].Data)
-	if p.Header.Get("Bcc") != "" || !strings.HasPrefix(p.Header.Get("Subject"), "Hello  Bcc:") {
+	if p.Header.Get("Bcc") != "" || !strings.HasPrefix(p.Header.Get("Subject"), "Hello Bcc:") {
 		t.Fatalf("headers %v; want no Bcc and the subject on one line", p.Header)
 	}
 	for name, change := range map[string]func(*badges.Message){

@@ -56,6 +56,10 @@ const (
 	// the messages not yet sent, read by the background worker alone.
 	Messages  = "messages"
 	MailQueue = "mailqueue"
+	// Communities' own wording of their e-mail ("<issuer>:<kind>") and who
+	// unsubscribed from it ("<issuer>:<keyed hash of the address>").
+	MailTemplates = "mailtemplates"
+	MailOptOuts   = "mailoptouts"
 )
 
 // all are created when a database is opened.
@@ -72,6 +76,7 @@ var all = []string{
 	Accounts, AccountLinks, Sessions, SignInLimits,
 	Messages, MailQueue,
 	MemberSignIns, MemberSessions,
+	MailTemplates, MailOptOuts,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

@@ -27,11 +27,24 @@ type memberRecord struct {
 	Rev         int64     `bson:"rev,omitempty"` // counts changes; a change is a compare-and-swap on it
 	CreatedAt   time.Time `bson:"createdAt"`
 	UpdatedAt   time.Time `bson:"updatedAt"`
+	// Choices are the changes of the public profile switch and the name.
+	Choices []memberChoiceRecord `bson:"choices,omitempty"`
+}
+
+type memberChoiceRecord struct {
+	At     time.Time `bson:"at"`
+	What   string    `bson:"what"`
+	Public bool      `bson:"public,omitempty"`
+	By     string    `bson:"by"`
 }
 
 func (r *memberRecord) member() *badges.Member {
-	return &badges.Member{ID: r.ID, IssuerID: r.Issuer, Email: r.Email, DisplayName: r.DisplayName,
+	m := &badges.Member{ID: r.ID, IssuerID: r.Issuer, Email: r.Email, DisplayName: r.DisplayName,
 		ExternalID: r.ExternalID, Slug: r.Slug, PublicProfile: r.Public, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	for _, c := range r.Choices {
+		m.Choices = append(m.Choices, badges.MemberChoice{At: c.At, What: c.What, Public: c.Public, By: c.By})
+	}
+	return m
 }
 
 // memberPage lists members of an issuer in creation order, so that the
@@ -241,7 +254,7 @@ func (s *MemberService) UpdateMember(ctx context.Context, id string, u badges.Me
 		if err != nil {
 			return nil, err
 		}
-		r, changed := updatedRecord(old, m, s.db.Now())
+		r, changed := updatedRecord(old, m, s.db.Now(), u.By)
 		if !changed {
 			return old.member(), nil
 		}
@@ -253,11 +266,19 @@ func (s *MemberService) UpdateMember(ctx context.Context, id string, u badges.Me
 	return nil, badges.Errorf(badges.EUNAVAILABLE, "Member %s is being changed by many requests at once; try again.", id)
 }
 
-func updatedRecord(old *memberRecord, m *badges.Member, now time.Time) (*memberRecord, bool) {
+// updatedRecord is old changed to m by by (badges.MemberUpdate.By), with
+// the changes of the member's choices recorded; changed is false when m
+// changes nothing.
+func updatedRecord(old *memberRecord, m *badges.Member, now time.Time, by string) (*memberRecord, bool) {
+	if m.Email == old.Email && m.DisplayName == old.DisplayName && m.ExternalID == old.ExternalID && m.Slug == old.Slug && m.PublicProfile == old.Public {
+		return old, false
+	}
 	r := *old
 	r.Email, r.DisplayName, r.ExternalID, r.Slug, r.Public = m.Email, m.DisplayName, m.ExternalID, m.Slug, m.PublicProfile
-	if r == *old {
-		return old, false
+	badges.RecordChoices(old.member(), m, by, now)
+	r.Choices = nil
+	for _, c := range m.Choices {
+		r.Choices = append(r.Choices, memberChoiceRecord{At: c.At, What: c.What, Public: c.Public, By: c.By})
 	}
 	r.UpdatedAt, r.Rev = now, old.Rev+1
 	return &r, true

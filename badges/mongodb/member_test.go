@@ -3,6 +3,7 @@ package mongodb_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -34,7 +35,7 @@ func TestMemberService_Create(t *testing.T) {
 			t.Fatalf("got %+v", m)
 		}
 		got, err := s.Member(ctx, m.ID)
-		if err != nil || *got != *m {
+		if err != nil || !reflect.DeepEqual(got, m) {
 			t.Fatalf("Member = %+v, %v; want %+v", got, err, m)
 		}
 	})

@@ -175,7 +175,7 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 			p.err = err
 			return p, nil
 		}
-		if r, changed := updatedRecord(p.old, m, now); changed {
+		if r, changed := updatedRecord(p.old, m, now, badges.ByAdmin); changed {
 			p.new = r
 		}
 	} else {

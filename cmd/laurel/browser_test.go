@@ -55,12 +55,13 @@ type badgeWorld struct {
 	c                      *client
 	issuer, badge, outcome string
 	adaCred, bobCred, bobM string
+	m                      *Main
 }
 
 func newBadgeWorld(t *testing.T) *badgeWorld {
 	t.Helper()
 	m, out := startMain(t, t.TempDir(), nil)
-	w := &badgeWorld{base: m.URL(), c: newClient(t, m.URL(), adminKey(t, out))}
+	w := &badgeWorld{base: m.URL(), c: newClient(t, m.URL(), adminKey(t, out)), m: m}
 	w.issuer = str(t, w.c.json(t, "POST", "/api/v1/issuers", map[string]any{"name": "Lyon Gophers",
 		"description": "Go practitioners in Lyon.", "url": "https://gophers.example.org"}, http.StatusCreated), "id")
 	w.outcome = str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/outcomes", map[string]any{
@@ -101,6 +102,8 @@ func TestBrowser_PublicPages(t *testing.T) {
 		"spotlight":              "/issuers/" + w.issuer + "/spotlight",
 		"verify":                 "/verify",
 		"verify-with-credential": "/verify?credential=" + url.QueryEscape(w.base+"/credentials/"+w.adaCred),
+		"claim":                  w.claimPath(t, w.bobCred),
+		"claim-accepted":         w.acceptClaim(t, w.adaCred, "public"),
 	}
 	dir := browsertest.ScreenshotDir(t)
 	for name, path := range pages {

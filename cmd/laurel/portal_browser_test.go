@@ -28,6 +28,7 @@ func portalPages(w *portalWorld) []portalPage {
 		{"me-signin", "/me/signin", true, 0},
 		{"me-link-gone", "/me/signin/" + strings.Repeat("A", 43), true, http.StatusGone},
 		{"me-badges", "/me", false, 0},
+		{"me-profile", "/me/profile", false, 0},
 	}
 }
 
@@ -147,6 +148,13 @@ func TestBrowser_PortalSignIn(t *testing.T) {
 	tab.Eval(t, `getComputedStyle(document.querySelector(".me-top")).backgroundColor`, &brand)
 	if brand != "rgb(122, 46, 138)" {
 		t.Errorf("the header is %s, not the community's accent", brand)
+	}
+	tab.Click(t, ".me-privacy summary")
+	tab.Screenshot(t, filepath.Join(browsertest.ScreenshotDir(t), "me-privacy-phone-light.png"))
+	tab.Click(t, `.me-privacy label[for$="-link"]`)
+	tab.Click(t, ".me-privacy button")
+	if got := tab.Text(t, ".me-flash"); got != "Saved: only people you share its link with see it." {
+		t.Errorf("after choosing who sees the badge the page says %q", got)
 	}
 	tab.WantNoProblems(t)
 

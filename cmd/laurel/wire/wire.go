@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/api/mail"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
@@ -34,8 +35,12 @@ type Config struct {
 	// Mail hands the outbox's messages to the mail server; nil keeps them
 	// in the outbox, held, for admins to read.
 	Mail badges.Sender
-	// Composer makes messages from notifications; nil uses plainComposer.
+	// Composer makes messages from notifications; nil uses the
+	// communities' templates (mail.Composer).
 	Composer badges.Composer
+	// Notifier queues the e-mails awards cause; nil queues them in the
+	// outbox.
+	Notifier badges.Notifier
 }
 
 // Stores are the stores of one database.
@@ -69,6 +74,9 @@ type Stores struct {
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
 	Messages      *bmongo.MessageStore  // the e-mail outbox
 	Portal        *bmongo.MemberSessionStore
+
+	MailTemplates *bmongo.MailTemplateStore
+	MailOptOuts   *bmongo.MailOptOutStore
 }
 
 // NewStores returns the stores of db.
@@ -104,6 +112,9 @@ func NewStores(db *database.DB) *Stores {
 		Accounts:      bmongo.NewAccountStores(db),
 		Messages:      bmongo.NewMessageStore(db),
 		Portal:        bmongo.NewMemberSessionStore(db),
+
+		MailTemplates: bmongo.NewMailTemplateStore(db),
+		MailOptOuts:   bmongo.NewMailOptOutStore(db),
 	}
 }
 
@@ -128,6 +139,10 @@ type Laurel struct {
 	Accounts    *badges.Accounts       // the console's people and sign-in
 	Outbox      *badges.Outbox         // e-mail: pass it as the badges.Notifier of whatever causes a message
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
+	ClaimLinks  *issuer.LinkSigner     // signs and checks the links of claim pages
+
+	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
+	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
 }
 
 // New builds Laurel on db.
@@ -152,7 +167,12 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		return nil, err
 	}
 	l := &Laurel{DB: db, Stores: st, URLs: urls, Loader: c.Loader}
-	l.Issuing = NewIssuing(st, c.Sealer, urls, c.Loader)
+	if err := l.newMail(&c); err != nil {
+		return nil, err
+	}
+	deps := IssuingDeps(st, c.Sealer, urls, c.Loader)
+	deps.Notifier, deps.Report = c.Notifier, LogNotices(c.Logger)
+	l.Issuing, l.ClaimLinks = issuer.NewService(deps), deps.ClaimLinks
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
@@ -167,10 +187,6 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
-	if c.Composer == nil {
-		c.Composer = plainComposer{}
-	}
-	l.Outbox = &badges.Outbox{Store: st.Messages, Composer: c.Composer, Sender: c.Mail, Now: a.Now, Report: logMail(c.Logger)}
 	l.Portal = NewMemberSessions(st, a.Now)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
@@ -199,6 +215,7 @@ func IssuingDeps(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob
 		Claims:       st.Claims,
 		URLs:         urls,
 		Loader:       loader,
+		ClaimLinks:   sealer.LinkSigner("claim"),
 	}
 }
 
@@ -263,6 +280,27 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 		}
 		log.Info(n.Doing, append(attrs, "batches", n.Batches)...)
 	}
+}
+
+// newMail makes the communities' e-mail templates, the composer and the
+// outbox, which queues the e-mail of whatever c does not give another
+// Notifier for.
+func (l *Laurel) newMail(c *Config) (err error) {
+	st := l.Stores
+	l.MailTemplates = &badges.MailTemplates{Store: st.MailTemplates, Now: time.Now}
+	l.Composer, err = mail.NewComposer(mail.Config{URLs: l.URLs, Profiles: st.Profiles, Templates: l.MailTemplates,
+		OptOuts: st.MailOptOuts, Links: c.Sealer.LinkSigner("unsubscribe")})
+	if err != nil {
+		return err
+	}
+	if c.Composer == nil {
+		c.Composer = l.Composer
+	}
+	l.Outbox = &badges.Outbox{Store: st.Messages, Composer: c.Composer, Sender: c.Mail, Now: time.Now, Report: logMail(c.Logger)}
+	if c.Notifier == nil {
+		c.Notifier = l.Outbox
+	}
+	return nil
 }
 
 // logMail logs the outbox's failures as warnings, with the message's id
@@ -332,8 +370,12 @@ func (l *Laurel) Services() api.Services {
 		Outbox:       l.Outbox,
 		Notifier:     l.Outbox,
 		Ping:         l.DB.Ping,
+		ClaimLinks:   l.ClaimLinks,
 
 		Reevaluations: l.Reevaluator,
+
+		MailTemplates: l.MailTemplates,
+		Mail:          l.Composer,
 	}
 }
 
