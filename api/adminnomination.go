@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 
@@ -9,15 +10,18 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-// Nominations in the console: the queue of leaders' nominations with
-// names, and the decision on each — approving awards the badge, declining
-// keeps a reason — through the same Nominations.Decide the API calls.
+// Nominations in the console: the queue of leaders' nominations and
+// members' applications with names, and the decision on each — approving
+// awards the badge, declining keeps a reason — through the same
+// Nominations.Decide the API calls.
 
 type nominationsPage struct {
 	adminPage
-	Status string // the chip chosen: pending, approved, declined or "all"
-	Chips  []statusChip
-	Rows   []nominationRow
+	Status    string // the chip chosen: pending, approved, declined or "all"
+	Kind      string // the kind chosen: nomination, application or "all"
+	Chips     []statusChip
+	KindChips []statusChip
+	Rows      []nominationRow
 }
 
 // statusChip is one filter chip with the count it would show.
@@ -31,6 +35,7 @@ type statusChip struct {
 type nominationRow struct {
 	*badges.Nomination
 	Nominee, Nominator, Badge string
+	What                      string // "nomination" or "application", as a sentence says it
 }
 
 // nominationStatuses are the chips' statuses, in their order.
@@ -46,7 +51,8 @@ var nominationStatuses = []struct{ value, label string }{
 func (s *Server) handleNominationsPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := visitOf(c)
-	p := nominationsPage{adminPage: s.adminPageFor(c, v, "Nominations", "nominations"), Status: c.QueryParam("status")}
+	p := nominationsPage{adminPage: s.adminPageFor(c, v, "Nominations and applications", "nominations"), Status: c.QueryParam("status"),
+		Kind: cmp.Or(c.QueryParam("kind"), "all")}
 	if p.Status == "" {
 		p.Status = badges.NominationPending
 	}
@@ -57,10 +63,15 @@ func (s *Server) handleNominationsPage(c echo.Context) error {
 	if !known {
 		return badges.FieldErrorf("status", "The query parameter \"status\" must be pending, approved, declined or all.")
 	}
+	if err := checkKind(p.Kind); err != nil {
+		return err
+	}
 	all, err := s.svc.Nominations.Nominations(ctx, v.Community.ID, "")
 	if err != nil {
 		return err
 	}
+	p.KindChips = p.kindChips(all)
+	all = ofKind(all, p.Kind)
 	counts := map[string]int{"all": len(all)}
 	names := s.nominationNames()
 	for _, n := range all {
@@ -75,7 +86,7 @@ func (s *Server) handleNominationsPage(c echo.Context) error {
 		p.Rows = append(p.Rows, row)
 	}
 	for _, st := range nominationStatuses {
-		p.Chips = append(p.Chips, statusChip{Label: st.label, Link: p.Base() + "/nominations?status=" + st.value,
+		p.Chips = append(p.Chips, statusChip{Label: st.label, Link: p.Base() + "/nominations?kind=" + p.Kind + "&status=" + st.value,
 			N: counts[st.value], Current: st.value == p.Status})
 	}
 	return s.renderAdmin(c, http.StatusOK, "nominations", p)
@@ -84,7 +95,7 @@ func (s *Server) handleNominationsPage(c echo.Context) error {
 // nominationRow names a nomination's people and badge; one removed since
 // is said to be so, never shown by its id.
 func (s *Server) nominationRow(ctx context.Context, names *nominationNames, n *badges.Nomination) (nominationRow, error) {
-	row := nominationRow{Nomination: n}
+	row := nominationRow{Nomination: n, What: cmp.Or(n.Kind, badges.KindNomination)}
 	named := func(id string, lookup func(context.Context, string) (string, error), gone string) (string, error) {
 		name, err := lookup(ctx, id)
 		if err == nil && name == id {
@@ -145,7 +156,11 @@ func (s *Server) renderNomination(c echo.Context, status int, reason string, fai
 	if err != nil {
 		return err
 	}
-	p := nominationPage{adminPage: s.adminPageFor(c, visitOf(c), "Nomination of "+row.Nominee, "nominations"), Row: row, Reason: reason}
+	title := "Nomination of " + row.Nominee
+	if n.IsApplication() {
+		title = "Application of " + row.Nominee
+	}
+	p := nominationPage{adminPage: s.adminPageFor(c, visitOf(c), title, "nominations"), Row: row, Reason: reason}
 	if failed != nil {
 		p.Form.fail(failed, "reason")
 	}
@@ -168,7 +183,7 @@ func (s *Server) handleNominationDecision(approve bool) echo.HandlerFunc {
 			status := http.StatusBadRequest
 			if badges.ErrorCode(err) == badges.ECONFLICT {
 				// Decided meanwhile (the domain's message names it by id).
-				status, err = http.StatusConflict, badges.Errorf(badges.ECONFLICT, "This nomination was decided already, as this page now shows.")
+				status, err = http.StatusConflict, badges.Errorf(badges.ECONFLICT, "This %s was decided already, as this page now shows.", cmp.Or(n.Kind, badges.KindNomination))
 			}
 			return s.renderNomination(c, status, reason, err)
 		}
@@ -178,7 +193,7 @@ func (s *Server) handleNominationDecision(approve bool) echo.HandlerFunc {
 		}
 		msg := row.Nominee + " is awarded " + row.Badge + "."
 		if !approve {
-			msg = "The nomination of " + row.Nominee + " for " + row.Badge + " is declined."
+			msg = "The " + row.What + " of " + row.Nominee + " for " + row.Badge + " is declined."
 		}
 		return s.redirectDone(c, visitOf(c).adminBase()+"/nominations", msg)
 	}

@@ -145,6 +145,13 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer/activity/import/example.csv": "awarder",
 	"GET /admin/c/:issuer/activity/:activity/void":     "admin",
 	"POST /admin/c/:issuer/activity/:activity/void":    "admin",
+	"GET /admin/c/:issuer/checkins":                    "viewer",
+	"GET /admin/c/:issuer/checkins/new":                "awarder",
+	"POST /admin/c/:issuer/checkins/new":               "awarder",
+	"GET /admin/c/:issuer/checkins/:checkin":           "viewer",
+	"GET /admin/c/:issuer/checkins/:checkin/qr.svg":    "viewer",
+	"GET /admin/c/:issuer/checkins/:checkin/close":     "awarder",
+	"POST /admin/c/:issuer/checkins/:checkin/close":    "awarder",
 }
 
 // endsSession are the routes that end the session that calls them; they

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"time"
@@ -24,6 +25,8 @@ type nominationJSON struct {
 	Reason          string    `json:"reason,omitempty"`
 	CreatedAt       time.Time `json:"createdAt"`
 	DecidedAt       time.Time `json:"decidedAt,omitzero"`
+	Kind            string    `json:"kind"`            // nomination, or a member's own application
+	Links           []string  `json:"links,omitempty"` // an application's evidence
 }
 
 // nominationNames names the members and badges of nominations, each read
@@ -72,7 +75,8 @@ func (nn *nominationNames) achievement(ctx context.Context, id string) (string, 
 
 func (nn *nominationNames) json(ctx context.Context, n *badges.Nomination) (nominationJSON, error) {
 	out := nominationJSON{ID: n.ID, NominatorID: n.NominatorID, MemberID: n.MemberID, AchievementID: n.AchievementID, Note: n.Note,
-		Status: n.Status, CredentialID: n.CredentialID, Reason: n.Reason, CreatedAt: n.CreatedAt, DecidedAt: n.DecidedAt}
+		Status: n.Status, CredentialID: n.CredentialID, Reason: n.Reason, CreatedAt: n.CreatedAt, DecidedAt: n.DecidedAt,
+		Kind: cmp.Or(n.Kind, badges.KindNomination), Links: n.Links}
 	var err error
 	if out.NominatorName, err = nn.member(ctx, n.NominatorID); err != nil {
 		return out, err
@@ -109,10 +113,15 @@ func (s *Server) handleNominate(c echo.Context) error {
 }
 
 func (s *Server) handleNominationList(c echo.Context) error {
+	kind := c.QueryParam("kind")
+	if err := checkKind(kind); err != nil {
+		return err
+	}
 	ns, err := s.svc.Nominations.Nominations(c.Request().Context(), c.Param("issuer"), c.QueryParam("status"))
 	if err != nil {
 		return err
 	}
+	ns = ofKind(ns, kind)
 	out := listJSON[nominationJSON]{Items: make([]nominationJSON, len(ns)), Total: len(ns)}
 	names := s.nominationNames()
 	for i, n := range ns {

@@ -52,7 +52,7 @@ func queryParams() map[string][]string {
 		"GET /api/v1/issuers/:issuer/credentials":     paged("member", "achievement", "status", "from", "to"),
 		"GET /api/v1/issuers/:issuer/members":         paged("email", "q"),
 		"POST /api/v1/issuers/:issuer/members/import": {"dryRun"},
-		"GET /api/v1/issuers/:issuer/nominations":     {"status"},
+		"GET /api/v1/issuers/:issuer/nominations":     {"status", "kind"},
 		"GET /api/v1/issuers/:issuer/stats":           {"weeks", "cohort", "format"},
 		"GET /api/v1/apikeys":                         paged(),
 
@@ -71,12 +71,14 @@ func queryParams() map[string][]string {
 		"GET /admin/c/:issuer/activity/new":              {"q", "member"},
 		"GET /admin/c/:issuer":                           {"cohort"},
 		"GET /admin/c/:issuer/quiet-members":             {"cursor", "from", "cohort"},
-		"GET /admin/c/:issuer/nominations":               {"status"},
+		"GET /admin/c/:issuer/nominations":               {"status", "kind"},
 		"GET /admin/c/:issuer/spotlight":                 {"q"},
 		"GET /admin/c/:issuer/cohorts":                   {"archived"},
 		"GET /admin/c/:issuer/cohorts/:cohort":           {"q", "cursor", "from"},
 		"GET /admin/c/:issuer/measures/:measure/history": {"periods", "format"},
 		"GET /admin/c/:issuer/export/stats":              {"weeks", "cohort", "format"},
+
+		"GET /me/lead": {"q", "peer"},
 	}
 }
 

@@ -52,6 +52,7 @@ type Services struct {
 	Catalogue    Catalogue
 	Recognition  Recognition
 	Nominations  Nominations
+	Applications Applications // members' applications, in the nominations' queue
 	Spotlight    Spotlight
 	Previews     Previews
 	Cohorts      Cohorts
@@ -61,9 +62,11 @@ type Services struct {
 	Accounts     Accounts                    // the console's accounts and sessions
 	Jobs         Jobs                        // the console's uploaded files, worked through in the background
 	Outbox       Outbox                      // the e-mail outbox the console shows
+	CheckIns     CheckIns                    // check-ins of live sessions (admincheckin.go, checkin.go)
 	Portal       Portal                      // members' sign-in links and sessions (me.go)
 	BadgeChoices BadgeChoices                // members' choices about their credentials (mevisibility.go)
 	Notifier     badges.Notifier             // queues e-mail; nil sends none
+	Leaders      Leaders                     // leaders acting from the portal (melead.go)
 	Ping         func(context.Context) error // readiness of the database
 	ClaimLinks   *issuer.LinkSigner          // checks the codes of claim links; nil serves no claim pages
 

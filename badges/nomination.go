@@ -34,6 +34,11 @@ type Nomination struct {
 	Reason        string // when declined
 	CreatedAt     time.Time
 	DecidedAt     time.Time
+	// Kind is KindNomination ("" in nominations stored before there were
+	// applications) or KindApplication: a member asking for the badge,
+	// with the Note as their words and Links as evidence (application.go).
+	Kind  string
+	Links []string
 }
 
 // Open reports whether the nomination stands in the way of another one of
@@ -70,6 +75,12 @@ type NominationStore interface {
 type Nominations struct {
 	store   NominationStore
 	awarder *Awarder
+	// Notifier, when set, queues an applicant's message about the
+	// decision (application.go); nil sends none.
+	Notifier Notifier
+	// CredentialURL names an issued credential's public page, for that
+	// message.
+	CredentialURL func(credentialID string) string
 }
 
 // NewNominations returns the nominations kept in store, whose approvals
@@ -84,7 +95,7 @@ type NominateInput struct {
 }
 
 // Nominate queues a nomination for an admin to decide. The nominator
-// must hold a badge of EndorserLevel; a member cannot nominate
+// must be a leader (see Awarder.Leads); a member cannot nominate
 // themselves, nor be nominated twice for one achievement while the first
 // nomination is open.
 func (s *Nominations) Nominate(ctx context.Context, issuerID string, in NominateInput) (*Nomination, error) {
@@ -151,13 +162,30 @@ func (s *Nominations) Nominations(ctx context.Context, issuerID, status string) 
 // the nomination's note as the narrative), or declines it with a reason.
 // One decision is taken: of an approval and a decline at once, one is a
 // conflict. Approving is idempotent: the award's idempotency key is the
-// nomination.
+// nomination. The nominee is told the decision.
 func (s *Nominations) Decide(ctx context.Context, id string, approve bool, reason string) (*Nomination, error) {
+	var n *Nomination
+	var err error
 	if approve {
-		return s.approve(ctx, id)
+		n, err = s.approve(ctx, id)
+	} else {
+		n, err = s.decline(ctx, id, reason)
 	}
+	if err != nil {
+		return nil, err
+	}
+	// The decision stands whatever happens here: a failure to queue the
+	// message is reported, as a decision taken cannot be taken again.
+	if err := s.awarder.notifyDecision(ctx, n); err != nil {
+		s.awarder.warn("queueing a nomination's decision", "nomination:"+n.ID, err)
+	}
+	return n, nil
+}
+
+// decline declines a pending nomination with a reason.
+func (s *Nominations) decline(ctx context.Context, id string, reason string) (*Nomination, error) {
 	now := s.awarder.now()
-	return s.store.UpdateNomination(ctx, id, func(n *Nomination) error {
+	n, err := s.store.UpdateNomination(ctx, id, func(n *Nomination) error {
 		if n.Status != NominationPending {
 			return decidedAlready(n)
 		}
@@ -168,6 +196,11 @@ func (s *Nominations) Decide(ctx context.Context, id string, approve bool, reaso
 		n.Status, n.Reason, n.DecidedAt = NominationDeclined, trimmed, now
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	s.tellApplicant(ctx, n)
+	return n, nil
 }
 
 // approve takes the decision first, so that no decline can follow, then
@@ -186,13 +219,8 @@ func (s *Nominations) approve(ctx context.Context, id string) (*Nomination, erro
 	if err != nil {
 		return nil, err
 	}
-	narrative := "Nominated by a fellow member."
-	if n.Note != "" {
-		narrative = "Nominated by a fellow member: " + n.Note
-	}
-	awardKey := "nomination:" + n.ID
-	credID, err := s.awarder.Issue(ctx, n.IssuerID, AwardInput{AchievementID: n.AchievementID, MemberID: n.MemberID,
-		Narrative: narrative, IdempotencyKey: awardKey})
+	in := n.awardInput()
+	credID, err := s.awarder.Issue(ctx, n.IssuerID, in)
 	if err != nil {
 		// An award that can never be made leaves the nomination to be
 		// decided anew; after any other failure, approving again
@@ -212,8 +240,9 @@ func (s *Nominations) approve(ctx context.Context, id string) (*Nomination, erro
 	// happens here, as after a queued award: a failure is reported, and
 	// the member's next activity evaluates their rules again.
 	if err := s.awarder.reevaluate(ctx, n.IssuerID, n.MemberID); err != nil {
-		s.awarder.warn("re-evaluating after an award", awardKey, err)
+		s.awarder.warn("re-evaluating after an award", in.IdempotencyKey, err)
 	}
+	s.tellApplicant(ctx, n)
 	return n, nil
 }
 
@@ -236,6 +265,23 @@ func (s *Nominations) reopen(ctx context.Context, id string) error {
 	return err
 }
 
+// awardInput is what approving a nomination awards: its note is the
+// narrative (an application's evidence goes with it, application.go), and
+// the nomination is the award's idempotency key.
+func (n *Nomination) awardInput() AwardInput {
+	if n.IsApplication() {
+		return n.applicationAward()
+	}
+	narrative := "Nominated by a fellow member."
+	if n.Note != "" {
+		narrative = "Nominated by a fellow member: " + n.Note
+	}
+	return AwardInput{AchievementID: n.AchievementID, MemberID: n.MemberID, Narrative: narrative, IdempotencyKey: "nomination:" + n.ID}
+}
+
 func decidedAlready(n *Nomination) error {
+	if n.IsApplication() {
+		return Errorf(ECONFLICT, "Application %s was %s already.", n.ID, n.Status)
+	}
 	return Errorf(ECONFLICT, "Nomination %s was %s already.", n.ID, n.Status)
 }

@@ -56,11 +56,18 @@ const (
 	// the messages not yet sent, read by the background worker alone.
 	Messages  = "messages"
 	MailQueue = "mailqueue"
+	// Check-ins of live sessions (computed, by id), each community's
+	// latest check-in ids, and e-mailed confirmation links by token hash.
+	CheckIns, CheckInLists, CheckInLinks = "checkins", "checkinlists", "checkinlinks"
 	// Communities' own wording of their e-mail ("<issuer>:<kind>") and who
 	// unsubscribed from it ("<issuer>:<keyed hash of the address>").
 	MailTemplates = "mailtemplates"
 	MailOptOuts   = "mailoptouts"
 )
+
+// LeaderDays are computed documents, one per leader (by member id): what
+// they endorsed and nominated on their latest day, for the daily limits.
+const LeaderDays = "leaderdays"
 
 // all are created when a database is opened.
 var all = []string{
@@ -75,8 +82,10 @@ var all = []string{
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
 	Messages, MailQueue,
+	CheckIns, CheckInLists, CheckInLinks,
 	MemberSignIns, MemberSessions,
 	MailTemplates, MailOptOuts,
+	LeaderDays,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

@@ -1,6 +1,7 @@
 package mongodb
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -34,6 +35,8 @@ type nominationRecord struct {
 	Reason      string    `bson:"reason,omitempty"`
 	CreatedAt   time.Time `bson:"createdAt"`
 	DecidedAt   time.Time `bson:"decidedAt,omitempty"`
+	Kind        string    `bson:"kind,omitempty"` // missing from nominations stored before applications
+	Links       []string  `bson:"links,omitempty"`
 	// Rev counts the nomination's writes, for compare-and-swap; it is
 	// missing from nominations stored before it was kept.
 	Rev int64 `bson:"rev"`
@@ -41,18 +44,25 @@ type nominationRecord struct {
 
 func newNominationRecord(n *badges.Nomination, rev int64) nominationRecord {
 	return nominationRecord{ID: n.ID, Issuer: n.IssuerID, Nominator: n.NominatorID, Member: n.MemberID, Achievement: n.AchievementID,
-		Note: n.Note, Status: n.Status, Credential: n.CredentialID, Reason: n.Reason, CreatedAt: n.CreatedAt.UTC(), DecidedAt: n.DecidedAt.UTC(), Rev: rev}
+		Note: n.Note, Status: n.Status, Credential: n.CredentialID, Reason: n.Reason, CreatedAt: n.CreatedAt.UTC(), DecidedAt: n.DecidedAt.UTC(), Rev: rev,
+		Kind: n.Kind, Links: n.Links}
 }
 
 func (r *nominationRecord) nomination() *badges.Nomination {
 	return &badges.Nomination{ID: r.ID, IssuerID: r.Issuer, NominatorID: r.Nominator, MemberID: r.Member, AchievementID: r.Achievement,
-		Note: r.Note, Status: r.Status, CredentialID: r.Credential, Reason: r.Reason, CreatedAt: r.CreatedAt, DecidedAt: r.DecidedAt}
+		Note: r.Note, Status: r.Status, CredentialID: r.Credential, Reason: r.Reason, CreatedAt: r.CreatedAt, DecidedAt: r.DecidedAt,
+		Kind: cmp.Or(r.Kind, badges.KindNomination), Links: r.Links}
 }
 
 // openKey is the key document of a member's open nomination for an
-// achievement.
+// achievement; an application has its own, so that a nomination and the
+// member's own application do not refuse each other.
 func openKey(n *badges.Nomination) string {
-	return "nomination:" + n.IssuerID + ":" + n.MemberID + ":" + n.AchievementID
+	kind := "nomination:"
+	if n.IsApplication() {
+		kind = "application:"
+	}
+	return kind + n.IssuerID + ":" + n.MemberID + ":" + n.AchievementID
 }
 
 // CreateNomination stores a new nomination, after claiming its open key:

@@ -127,7 +127,7 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.La
 	}
 	svc := l.Services()
 	if m.notifier != nil {
-		svc.Notifier = m.notifier
+		svc.Notifier, l.Nominations.Notifier, l.CheckIns.Notifier = m.notifier, m.notifier, m.notifier // applicants and those checking in hear too
 	}
 	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,

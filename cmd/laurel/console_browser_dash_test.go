@@ -22,6 +22,11 @@ func (w *consoleWorld) recognition(t *testing.T, c *client) {
 	c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/activities", acts, http.StatusOK)
 	mentor := str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/achievements", map[string]any{
 		"name": "Mentor", "description": "Helped a newcomer find their feet.", "criteria": "Mentor a newcomer.", "status": "active",
+		"openToApplications": true,
+	}, http.StatusCreated), "id")
+	w.application = str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/applications", map[string]any{ // before the nomination, which stays first
+		"memberId": ada, "achievementId": mentor, "text": "I paired with two newcomers on their first pull requests and ran the March mentoring circle.",
+		"links": []string{"https://gophers.example.org/talks/2026-03-mentoring-circle", "https://github.com/gophers-lyon/site/pulls?q=is%3Apr+author%3Anewcomer-one+reviewed-by%3Aada"},
 	}, http.StatusCreated), "id")
 	w.nomination = str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/nominations", map[string]any{
 		"nominatorId": ada, "memberId": grace, "achievementId": mentor, "note": "Grace walked three newcomers through their first talk this spring.",

@@ -38,8 +38,8 @@ type Config struct {
 	// Composer makes messages from notifications; nil uses the
 	// communities' templates (mail.Composer).
 	Composer badges.Composer
-	// Notifier queues the e-mails awards cause; nil queues them in the
-	// outbox.
+	// Notifier queues the e-mails awards, endorsements and nominations'
+	// decisions cause; nil queues them in the outbox.
 	Notifier badges.Notifier
 }
 
@@ -73,10 +73,13 @@ type Stores struct {
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
 	Messages      *bmongo.MessageStore  // the e-mail outbox
+	CheckIns      *bmongo.CheckInStore
 	Portal        *bmongo.MemberSessionStore
 
 	MailTemplates *bmongo.MailTemplateStore
 	MailOptOuts   *bmongo.MailOptOutStore
+
+	LeaderDays *bmongo.LeaderDayStore
 }
 
 // NewStores returns the stores of db.
@@ -111,10 +114,13 @@ func NewStores(db *database.DB) *Stores {
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
 		Messages:      bmongo.NewMessageStore(db),
+		CheckIns:      bmongo.NewCheckInStore(db),
 		Portal:        bmongo.NewMemberSessionStore(db),
 
 		MailTemplates: bmongo.NewMailTemplateStore(db),
 		MailOptOuts:   bmongo.NewMailOptOutStore(db),
+
+		LeaderDays: bmongo.NewLeaderDayStore(db),
 	}
 }
 
@@ -139,10 +145,14 @@ type Laurel struct {
 	Accounts    *badges.Accounts       // the console's people and sign-in
 	Outbox      *badges.Outbox         // e-mail: pass it as the badges.Notifier of whatever causes a message
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
+	CheckIns    *badges.CheckIns       // check-ins of live sessions; its Notifier e-mails their links
 	ClaimLinks  *issuer.LinkSigner     // signs and checks the links of claim pages
 
 	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
 	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
+
+	Applications *badges.Applications // members' applications, in the nominations' queue
+	Leaders      *badges.Leaders      // leaders endorsing and nominating from the portal
 }
 
 // New builds Laurel on db.
@@ -176,6 +186,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
+	l.Nominations.CredentialURL, l.Applications = urls.Credential, badges.NewApplications(l.Nominations)
+	a.Notifier, a.BaseURL = c.Notifier, urls.Base() // endorsements and nominations' decisions tell members
+	l.Leaders = &badges.Leaders{Awarder: a, Nominations: l.Nominations, Days: st.LeaderDays}
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Revoked, a.Now)
 	l.Cohorts = a.Cohorts()
@@ -187,6 +200,8 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
+	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: st.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
+		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Now: a.Now}
 	l.Portal = NewMemberSessions(st, a.Now)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
@@ -327,11 +342,15 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 }
 
 // sweepAccounts removes the console's and the member portal's expired
-// sessions, links and sign-in limit windows, at start and then hourly, until ctx ends.
+// sessions, links and sign-in limit windows, and expired check-in links,
+// at start and then hourly, until ctx ends.
 func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping console sessions", "err", err)
+		}
+		if err := l.CheckIns.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping check-in links", "err", err)
 		}
 		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping member sessions", "err", err)
@@ -357,6 +376,7 @@ func (l *Laurel) Services() api.Services {
 		Catalogue:    l.Awarder.Catalogue,
 		Recognition:  l.Awarder,
 		Nominations:  l.Nominations,
+		Applications: l.Applications,
 		Spotlight:    l.Spotlight,
 		Previews:     l.Previewer,
 		Cohorts:      l.Cohorts,
@@ -365,10 +385,12 @@ func (l *Laurel) Services() api.Services {
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
 		Portal:       l.Portal,
+		Leaders:      l.Leaders,
 		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		Outbox:       l.Outbox,
 		Notifier:     l.Outbox,
+		CheckIns:     l.CheckIns,
 		Ping:         l.DB.Ping,
 		ClaimLinks:   l.ClaimLinks,
 
