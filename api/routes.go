@@ -280,6 +280,11 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/measures/:measure/delete", s.handleMeasureDeleteDone, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		{get, "/admin/c/:issuer/measures/:measure/history", s.handleMeasureHistoryExport, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/export/stats", s.handleStats, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		// The e-mail outbox (adminmessage.go).
+		{get, "/admin/c/:issuer/messages", s.handleMessagesPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/messages/:message", s.handleMessagePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/messages/:message/send", s.handleMessageSendPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/messages/:message/send", s.handleMessageSend, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// Badges (adminbadge*.go).
 		{get, "/admin/c/:issuer/badges", s.handleBadgesPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/badges/new", s.handleBadgeNewPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},

@@ -61,6 +61,7 @@ type Services struct {
 	Corrections  Corrections
 	Accounts     Accounts                    // the console's accounts and sessions
 	Jobs         Jobs                        // the console's uploaded files, worked through in the background
+	Outbox       Outbox                      // the e-mail outbox the console shows
 	CheckIns     CheckIns                    // check-ins of live sessions (admincheckin.go, checkin.go)
 	Portal       Portal                      // members' sign-in links and sessions (me.go)
 	BadgeChoices BadgeChoices                // members' choices about their credentials (mevisibility.go)

@@ -51,6 +51,11 @@ const (
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
+	// The e-mail outbox: each message by id with its delivery log, and
+	// each community's list of them (computed documents); the queue of
+	// the messages not yet sent, read by the background worker alone.
+	Messages  = "messages"
+	MailQueue = "mailqueue"
 	// Check-ins of live sessions (computed, by id), each community's
 	// latest check-in ids, and e-mailed confirmation links by token hash.
 	CheckIns, CheckInLists, CheckInLinks = "checkins", "checkinlists", "checkinlinks"
@@ -76,6 +81,7 @@ var all = []string{
 	Jobs,
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
+	Messages, MailQueue,
 	CheckIns, CheckInLists, CheckInLinks,
 	MemberSignIns, MemberSessions,
 	MailTemplates, MailOptOuts,

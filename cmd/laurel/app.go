@@ -198,7 +198,11 @@ func (m *Main) open(ctx context.Context, baseURL string, fetcher *verifier.Fetch
 	if err != nil {
 		return nil, err
 	}
-	return wire.New(m.db, wire.Config{BaseURL: baseURL, Sealer: sealer, Fetcher: fetcher, Logger: m.log})
+	sender, err := m.Config.mailSender()
+	if err != nil {
+		return nil, err
+	}
+	return wire.New(m.db, wire.Config{BaseURL: baseURL, Sealer: sealer, Fetcher: fetcher, Logger: m.log, Mail: sender})
 }
 
 // defaultBaseURL is the public origin of the commands that work on the data

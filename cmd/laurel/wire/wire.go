@@ -32,8 +32,14 @@ type Config struct {
 	// Fetcher is the verifier's way to the network; nil verifies offline.
 	Fetcher *verifier.Fetcher
 	Logger  *slog.Logger // nil means slog.Default()
+	// Mail hands the outbox's messages to the mail server; nil keeps them
+	// in the outbox, held, for admins to read.
+	Mail badges.Sender
+	// Composer makes messages from notifications; nil uses the
+	// communities' templates (mail.Composer).
+	Composer badges.Composer
 	// Notifier queues the e-mails awards, endorsements and nominations'
-	// decisions cause; nil sends none.
+	// decisions cause; nil queues them in the outbox.
 	Notifier badges.Notifier
 }
 
@@ -66,6 +72,7 @@ type Stores struct {
 	Reevaluations *bmongo.ReevaluationStore
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
+	Messages      *bmongo.MessageStore  // the e-mail outbox
 	CheckIns      *bmongo.CheckInStore
 	Portal        *bmongo.MemberSessionStore
 
@@ -106,6 +113,7 @@ func NewStores(db *database.DB) *Stores {
 		Reevaluations: bmongo.NewReevaluationStore(db),
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
+		Messages:      bmongo.NewMessageStore(db),
 		CheckIns:      bmongo.NewCheckInStore(db),
 		Portal:        bmongo.NewMemberSessionStore(db),
 
@@ -135,6 +143,7 @@ type Laurel struct {
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts       // the console's people and sign-in
+	Outbox      *badges.Outbox         // e-mail: pass it as the badges.Notifier of whatever causes a message
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
 	CheckIns    *badges.CheckIns       // check-ins of live sessions; its Notifier e-mails their links
 	ClaimLinks  *issuer.LinkSigner     // signs and checks the links of claim pages
@@ -168,6 +177,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		return nil, err
 	}
 	l := &Laurel{DB: db, Stores: st, URLs: urls, Loader: c.Loader}
+	if err := l.newMail(&c); err != nil {
+		return nil, err
+	}
 	deps := IssuingDeps(st, c.Sealer, urls, c.Loader)
 	deps.Notifier, deps.Report = c.Notifier, LogNotices(c.Logger)
 	l.Issuing, l.ClaimLinks = issuer.NewService(deps), deps.ClaimLinks
@@ -191,12 +203,6 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: st.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
 		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Now: a.Now}
 	l.Portal = NewMemberSessions(st, a.Now)
-	l.MailTemplates = &badges.MailTemplates{Store: st.MailTemplates, Now: a.Now}
-	l.Composer, err = mail.NewComposer(mail.Config{URLs: urls, Profiles: st.Profiles, Templates: l.MailTemplates,
-		OptOuts: st.MailOptOuts, Links: c.Sealer.LinkSigner("unsubscribe")})
-	if err != nil {
-		return nil, err
-	}
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -291,11 +297,38 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 	}
 }
 
+// newMail makes the communities' e-mail templates, the composer and the
+// outbox, which queues the e-mail of whatever c does not give another
+// Notifier for.
+func (l *Laurel) newMail(c *Config) (err error) {
+	st := l.Stores
+	l.MailTemplates = &badges.MailTemplates{Store: st.MailTemplates, Now: time.Now}
+	l.Composer, err = mail.NewComposer(mail.Config{URLs: l.URLs, Profiles: st.Profiles, Templates: l.MailTemplates,
+		OptOuts: st.MailOptOuts, Links: c.Sealer.LinkSigner("unsubscribe")})
+	if err != nil {
+		return err
+	}
+	if c.Composer == nil {
+		c.Composer = l.Composer
+	}
+	l.Outbox = &badges.Outbox{Store: st.Messages, Composer: c.Composer, Sender: c.Mail, Now: time.Now, Report: logMail(c.Logger)}
+	if c.Notifier == nil {
+		c.Notifier = l.Outbox
+	}
+	return nil
+}
+
+// logMail logs the outbox's failures as warnings, with the message's id
+// (carried in the notice's Award) and the whole error.
+func logMail(log *slog.Logger) func(badges.Notice) {
+	return func(n badges.Notice) { log.Warn(n.Doing, "message", n.Award, "err", n.Err) }
+}
+
 // Work runs the background work until ctx ends: the award queue's worker,
 // every interval, the re-evaluations of rules for every member, and the
-// rebuild of list indexes missing or outdated (logged to log), and the
-// uploaded files' jobs. At start the re-evaluations and the jobs take over
-// those left running for takeOver (see badges.Reevaluator.Run and
+// rebuild of list indexes missing or outdated (logged to log), the
+// uploaded files' jobs and the e-mail outbox's deliveries. At start the
+// re-evaluations and the jobs take over those left running for takeOver (see badges.Reevaluator.Run and
 // badges.Jobs.RunEvery).
 func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log *slog.Logger) {
 	var wg sync.WaitGroup
@@ -304,6 +337,7 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Go(func() { l.Awarder.Run(ctx, interval) })
 	wg.Go(func() { l.Reevaluator.Run(ctx, interval, takeOver) })
 	wg.Go(func() { l.Jobs.RunEvery(ctx, interval, takeOver) })
+	wg.Go(func() { l.Outbox.Run(ctx, interval) })
 	wg.Wait()
 }
 
@@ -354,6 +388,8 @@ func (l *Laurel) Services() api.Services {
 		Leaders:      l.Leaders,
 		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
+		Outbox:       l.Outbox,
+		Notifier:     l.Outbox,
 		CheckIns:     l.CheckIns,
 		Ping:         l.DB.Ping,
 		ClaimLinks:   l.ClaimLinks,
