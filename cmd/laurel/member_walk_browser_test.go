@@ -97,7 +97,7 @@ func (w *memberWalk) signIn(t *testing.T, tab *browsertest.Tab, email string) {
 	tab.Go(t, w.base+"/me/signin")
 	tab.Fill(t, "#f-email", email)
 	tab.Click(t, "button.me-primary")
-	tab.Go(t, w.linkIn(t, w.mailTo(t, email, "Sign in"), "/me/signin/"))
+	tab.Go(t, w.linkIn(t, w.mailTo(t, email, "sign-in link"), "/me/signin/"))
 	tab.Click(t, "button.me-primary")
 	if got := tab.URL(t); got != w.base+"/me" {
 		t.Fatalf("signing in as %s ends on %s", email, got)
@@ -120,7 +120,7 @@ func TestBrowser_MemberWalk(t *testing.T) {
 		tab.Screenshot(t, filepath.Join(dir, fmt.Sprintf("walk-%02d-%s.png", step, name)))
 	}
 	w.api.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/activities", map[string]any{"memberId": w.bob,
-		"behaviour": "hosted-session", "occurredAt": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)}, http.StatusOK)
+		"behaviour": "hosted-session", "at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)}, http.StatusOK)
 
 	earned := w.mailTo(t, "bob@example.org", "Session Host")
 	if !strings.Contains(earned.Subject, "Session Host") || !strings.Contains(earned.HTML, "Session Host") {
@@ -145,17 +145,18 @@ func TestBrowser_MemberWalk(t *testing.T) {
 		t.Errorf("Bob's first badge is %q", got)
 	}
 	shot(tab, "my-badges")
-	tab.Go(t, w.base+"/me/progress")
-	if got := tab.Text(t, "main"); !strings.Contains(got, "Recognised by a Peer") {
-		t.Errorf("Bob's progress does not name Recognised by a Peer:\n%s", got)
-	}
+	w.progress(t, tab)
 	shot(tab, "progress")
 
 	// Hide Session Host: its page no longer names Bob, even once his
 	// profile is public.
 	tab.Go(t, w.base+"/me")
-	tab.Click(t, `.me-badge input[name=visibility][value=hidden]`)
-	tab.Click(t, `.me-badge form[action$="/visibility"] button`)
+	tab.Click(t, ".me-privacy summary")
+	tab.Click(t, `.me-privacy label[for$="-hidden"]`)
+	tab.Click(t, ".me-privacy button")
+	if got := tab.Text(t, ".me-privacy summary"); got != "Who sees it: Keep my name off its page" {
+		t.Errorf("after hiding Session Host, it says %q", got)
+	}
 	tab.Go(t, w.base+"/me/profile")
 	tab.Click(t, "#f-public-on")
 	tab.Click(t, "form[action='/me/profile'] button.me-primary")
@@ -197,4 +198,14 @@ func (c *client) memberPublic(t *testing.T, member string) bool {
 	t.Helper()
 	v, _ := c.json(t, "GET", "/api/v1/members/"+member, nil, http.StatusOK)["publicProfile"].(bool)
 	return v
+}
+
+// progress opens the member's progress page and checks it names the badge
+// an endorsement would earn.
+func (w *memberWalk) progress(t *testing.T, tab *browsertest.Tab) {
+	t.Helper()
+	tab.Go(t, w.base+"/me/progress")
+	if got := tab.Text(t, "main"); !strings.Contains(got, "Recognised by a Peer") {
+		t.Errorf("Bob's progress does not name Recognised by a Peer:\n%s", got)
+	}
 }
