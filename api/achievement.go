@@ -32,6 +32,8 @@ type achievementRequest struct {
 	Repeatable      *bool            `json:"repeatable"`
 	Applications    *bool            `json:"openToApplications"`
 	Status          *string          `json:"status"`
+
+	GrantsLeadership *bool `json:"grantsLeadership"`
 }
 
 type achievementJSON struct {
@@ -54,13 +56,15 @@ type achievementJSON struct {
 	PublicURL       string          `json:"publicUrl"`
 	CreatedAt       time.Time       `json:"createdAt"`
 	UpdatedAt       time.Time       `json:"updatedAt"`
+
+	GrantsLeadership bool `json:"grantsLeadership"`
 }
 
 func (s *Server) achievementJSON(a *badges.Achievement) achievementJSON {
 	j := achievementJSON{ID: a.ID, IssuerID: a.IssuerID, Name: a.Name, Description: a.Description,
 		Criteria: a.Criteria, AchievementType: a.AchievementType, Tags: a.Tags, Level: a.Level,
 		ValidityDays: a.ValidityDays, Repeatable: a.Repeatable, Status: string(a.Status), Version: a.Version,
-		Image: s.imageJSON(a.Image), PublicURL: s.urls.Achievement(a.ID), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Applications: a.Applications}
+		Image: s.imageJSON(a.Image), PublicURL: s.urls.Achievement(a.ID), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Applications: a.Applications, GrantsLeadership: a.GrantsLeadership}
 	for _, al := range a.Alignments {
 		j.Alignments = append(j.Alignments, alignmentJSON(al))
 	}
@@ -72,7 +76,7 @@ func (s *Server) achievementJSON(a *badges.Achievement) achievementJSON {
 
 func (r *achievementRequest) update() badges.AchievementUpdate {
 	u := badges.AchievementUpdate{Name: r.Name, Description: r.Description, Criteria: r.Criteria,
-		AchievementType: r.AchievementType, Tags: r.Tags, Level: r.Level, ValidityDays: r.ValidityDays, Repeatable: r.Repeatable, Applications: r.Applications}
+		AchievementType: r.AchievementType, Tags: r.Tags, Level: r.Level, ValidityDays: r.ValidityDays, Repeatable: r.Repeatable, Applications: r.Applications, GrantsLeadership: r.GrantsLeadership}
 	if r.Alignments != nil {
 		as := make([]badges.Alignment, len(*r.Alignments))
 		for i, a := range *r.Alignments {
@@ -96,7 +100,7 @@ func (s *Server) handleAchievementCreate(c echo.Context) error {
 	u := req.update()
 	var err error
 	in := badges.AchievementInput{Name: deref(u.Name), Description: deref(u.Description), Criteria: deref(u.Criteria),
-		AchievementType: deref(u.AchievementType), Level: deref(u.Level)}
+		AchievementType: deref(u.AchievementType), Level: deref(u.Level), GrantsLeadership: u.GrantsLeadership}
 	if u.Tags != nil {
 		in.Tags = *u.Tags
 	}

@@ -25,6 +25,8 @@ type badgeForm struct {
 	Applications                                                     bool     // open to members' applications
 	Outcomes                                                         []string // ids
 	Alignments                                                       []badges.Alignment
+
+	GrantsLeadership bool // holders may endorse and nominate others
 }
 
 type badgeFormPage struct {
@@ -59,7 +61,7 @@ func readBadgeForm(c echo.Context) (badgeForm, error) {
 	f := badgeForm{Name: c.FormValue("name"), Description: c.FormValue("description"), Criteria: c.FormValue("criteria"),
 		Type: c.FormValue("achievementType"), Level: strings.TrimSpace(c.FormValue("level")), Tags: c.FormValue("tags"),
 		Validity: strings.TrimSpace(c.FormValue("validityDays")), Status: c.FormValue("status"),
-		Repeatable: c.FormValue("repeatable") == "yes", Applications: c.FormValue("applications") == "yes"}
+		Repeatable: c.FormValue("repeatable") == "yes", Applications: c.FormValue("applications") == "yes", GrantsLeadership: c.FormValue("grantsLeadership") == "yes"}
 	form := c.Request().Form
 	f.Outcomes = form["outcomes"]
 	names, urls, frameworks, codes := form["alignmentName"], form["alignmentUrl"], form["alignmentFramework"], form["alignmentCode"]
@@ -116,14 +118,14 @@ func (f badgeForm) update() (badges.AchievementUpdate, error) {
 	}
 	return badges.AchievementUpdate{Name: &f.Name, Description: &f.Description, Criteria: &f.Criteria,
 		AchievementType: &f.Type, Tags: &tags, Alignments: &als, Level: &f.Level, ValidityDays: &days, Repeatable: &f.Repeatable,
-		Applications: &f.Applications}, nil
+		Applications: &f.Applications, GrantsLeadership: &f.GrantsLeadership}, nil
 }
 
 // formOf is a badge's values in the form.
 func formOf(a *badges.Achievement) badgeForm {
 	f := badgeForm{Name: a.Name, Description: a.Description, Criteria: a.Criteria, Type: a.AchievementType, Level: a.Level,
 		Tags: strings.Join(a.Tags, ", "), Status: string(a.Status), Repeatable: a.Repeatable, Alignments: a.Alignments,
-		Applications: a.Applications}
+		Applications: a.Applications, GrantsLeadership: a.GrantsLeadership}
 	if a.ValidityDays > 0 {
 		f.Validity = strconv.Itoa(a.ValidityDays)
 	}
@@ -198,7 +200,7 @@ func (s *Server) createBadge(ctx context.Context, issuerID string, f badgeForm) 
 	}
 	in := badges.AchievementInput{Name: *u.Name, Description: *u.Description, Criteria: *u.Criteria, AchievementType: *u.AchievementType,
 		Tags: *u.Tags, Alignments: *u.Alignments, Level: *u.Level, ValidityDays: *u.ValidityDays, Repeatable: *u.Repeatable,
-		Status: badges.AchievementStatus(f.Status), Applications: *u.Applications}
+		Status: badges.AchievementStatus(f.Status), Applications: *u.Applications, GrantsLeadership: u.GrantsLeadership}
 	if in.Outcomes, err = s.svc.Outcomes.Resolve(ctx, issuerID, "outcomes", f.Outcomes, nil); err != nil {
 		return nil, err
 	}

@@ -27,6 +27,7 @@ type dashboardPage struct {
 	Charts   []chartView
 	Measures []measureView
 	Empty    bool // nothing to show yet: first steps instead of charts
+	MailOff  bool // e-mail is kept in the outbox, not sent
 }
 
 // headlineNumber is one number of the row at the top, linking to its page.
@@ -39,7 +40,7 @@ type headlineNumber struct {
 func (s *Server) handleDashboard(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := visitOf(c)
-	p := dashboardPage{adminPage: s.adminPageFor(c, v, "Dashboard", "dashboard")}
+	p := dashboardPage{adminPage: s.adminPageFor(c, v, "Dashboard", "dashboard"), MailOff: s.mailOff()}
 	var err error
 	if p.Cohorts, err = s.svc.Cohorts.List(ctx, v.Community.ID, new(bool)); err != nil {
 		return err

@@ -25,7 +25,14 @@ type memberDetailPage struct {
 	Activities []activityJSON
 	Pager      pager
 	Cohorts    []*badges.Cohort
+
+	Endorsements     []badges.ReceivedEndorsement // the newest, at most endorsementsShown
+	EndorsementTotal int
 }
+
+// endorsementsShown is how many endorsements received a member's page
+// lists.
+const endorsementsShown = 10
 
 // memberBadge is one of the member's credentials, with its public page.
 type memberBadge struct {
@@ -81,6 +88,9 @@ func (s *Server) handleMemberPage(c echo.Context) error {
 		return err
 	}
 	if p.Cohorts, err = s.svc.Cohorts.MemberCohorts(ctx, m.ID); err != nil {
+		return err
+	}
+	if p.Endorsements, p.EndorsementTotal, err = s.svc.Recognition.EndorsementsReceived(ctx, m.ID, endorsementsShown); err != nil {
 		return err
 	}
 	if err := s.memberTimeline(c, &p, skip); err != nil {

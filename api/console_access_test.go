@@ -40,6 +40,10 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer/nominations/:nomination":                 "admin",
 	"POST /admin/c/:issuer/nominations/:nomination/approve":        "admin",
 	"POST /admin/c/:issuer/nominations/:nomination/decline":        "admin",
+	"GET /admin/c/:issuer/messages":                                "admin",
+	"GET /admin/c/:issuer/messages/:message":                       "admin",
+	"GET /admin/c/:issuer/messages/:message/send":                  "admin",
+	"POST /admin/c/:issuer/messages/:message/send":                 "admin",
 	"GET /admin/c/:issuer/spotlight":                               "viewer",
 	"POST /admin/c/:issuer/spotlight":                              "admin",
 	"GET /admin/c/:issuer/spotlight/remove":                        "admin",
@@ -143,6 +147,13 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer/activity/import/example.csv": "awarder",
 	"GET /admin/c/:issuer/activity/:activity/void":     "admin",
 	"POST /admin/c/:issuer/activity/:activity/void":    "admin",
+	"GET /admin/c/:issuer/checkins":                    "viewer",
+	"GET /admin/c/:issuer/checkins/new":                "awarder",
+	"POST /admin/c/:issuer/checkins/new":               "awarder",
+	"GET /admin/c/:issuer/checkins/:checkin":           "viewer",
+	"GET /admin/c/:issuer/checkins/:checkin/qr.svg":    "viewer",
+	"GET /admin/c/:issuer/checkins/:checkin/close":     "awarder",
+	"POST /admin/c/:issuer/checkins/:checkin/close":    "awarder",
 }
 
 // endsSession are the routes that end the session that calls them; they

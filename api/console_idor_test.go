@@ -53,7 +53,9 @@ func newForeignCommunity(t *testing.T, ts *testServer) *foreignCommunity {
 		"cohort":  mustCohort(t, ts, f.iss, "Spring").ID,
 		"outcome": mustOutcome(t, ts, f.iss, map[string]any{"name": "Newcomers"}).ID,
 		"measure": f.measure(t), "account": owner.Account.ID, "reevaluation": latestReevaluation(t, ts, f.iss).ID,
-		"kind": string(badges.MailEarned), // every community's: the snapshot shows the other's wording unchanged
+		"message": storeMessage(t, ts, f.iss, "earned:foreign", badges.MailEarned, badges.MessageFailed, nil).ID,
+		"checkin": mustCheckIn(t, owner, f.iss),
+		"kind":    string(badges.MailEarned), // every community's: the snapshot shows the other's wording unchanged
 	}
 	return f
 }

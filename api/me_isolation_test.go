@@ -23,18 +23,24 @@ var portalAccess = map[string]string{
 	"GET /me":                "member",
 
 	"POST /me/badges/:credential/visibility": "member",
+	"POST /checkin/:code/confirm":            "member",
+	"GET /me/checkins":                       "member",
+	"POST /me/checkins":                      "member",
+	"GET /me/checkins/:checkin":              "member",
+	"GET /me/checkins/:checkin/qr.svg":       "member",
 	"GET /me/profile":                        "member",
 	"POST /me/profile":                       "member",
 
 	"GET /me/apply":               "member", // applying for a badge
 	"GET /me/apply/:achievement":  "member",
 	"POST /me/apply/:achievement": "member",
-	"GET /me/progress":            "member",
-	"GET /me/data":                "member",
-	"GET /me/data/export":         "member",
-	"POST /me/data/weekly":        "member",
-	"GET /me/data/forget":         "member",
-	"POST /me/data/forget":        "member",
+	"GET /me/lead":                "member", "POST /me/lead/endorse": "member", "POST /me/lead/nominate": "member",
+	"GET /me/progress":     "member",
+	"GET /me/data":         "member",
+	"GET /me/data/export":  "member",
+	"POST /me/data/weekly": "member",
+	"GET /me/data/forget":  "member",
+	"POST /me/data/forget": "member",
 }
 
 // portalRoute reports whether a route is the portal's.

@@ -23,6 +23,9 @@ type meBadgesPage struct {
 	ProfileSince string // "Your profile is public since 3 May 2026."
 	Badges       []myBadge
 	More         int // credentials older than those the showcase keeps
+
+	Endorsements     []receivedEndorsement // the latest (melead.go)
+	EndorsementTotal int
 }
 
 // myBadge is one of the member's credentials.
@@ -62,6 +65,9 @@ func (s *Server) handleMeBadges(c echo.Context) error {
 	// The showcase is in order of issue; a badge earned earlier may have
 	// been issued later (an import of past awards).
 	slices.SortStableFunc(p.Badges, func(a, b myBadge) int { return b.earned.Compare(a.earned) })
+	if p.Endorsements, p.EndorsementTotal, err = s.endorsementsReceived(ctx, v.Member.ID); err != nil {
+		return err
+	}
 	p.mePage = s.mePageFor(c, v, "My badges", "badges")
 	return s.renderPortal(c, http.StatusOK, "badges", p)
 }

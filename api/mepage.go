@@ -82,21 +82,15 @@ func (s *Server) brandOf(p *issuer.Profile) *communityBrand {
 	return b
 }
 
-// mayLead reports whether the member holds a valid leadership badge, from
-// the member's showcase (one read). An error hides the item rather than
-// breaking every page.
+// mayLead reports whether the member holds a badge that grants leadership
+// (badges.Leaders: their showcase, then the badges they hold). An error
+// hides the item rather than breaking every page.
 func (s *Server) mayLead(ctx context.Context, v *memberVisit) bool {
-	sc, err := s.svc.Issuing.MemberShowcase(ctx, v.Member.ID)
+	leads, err := s.svc.Leaders.Leads(ctx, v.Member.ID)
 	if err != nil {
-		s.log.Warn("read member showcase", "err", err)
-		return false
+		s.log.Warn("read whether a member leads", "err", err)
 	}
-	for _, e := range sc.Entries {
-		if !e.Revoked && e.Level == "leadership" {
-			return true
-		}
-	}
-	return false
+	return leads
 }
 
 // parsePortalPages parses the portal's templates, once, at start: every

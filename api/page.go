@@ -35,7 +35,7 @@ type errorPage struct {
 	RequestID string
 }
 
-var pageNames = []string{"issuer", "achievement", "credential", "member", "spotlight", "verify", "error", "outcome", "unsubscribe", "claim"}
+var pageNames = []string{"issuer", "achievement", "credential", "member", "spotlight", "verify", "error", "outcome", "unsubscribe", "claim", "checkin"}
 
 // pageFuncs are what templates may call besides the built-ins: markdown
 // renders a narrative from outside (a verified credential's criteria)

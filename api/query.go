@@ -77,6 +77,8 @@ func queryParams() map[string][]string {
 		"GET /admin/c/:issuer/cohorts/:cohort":           {"q", "cursor", "from"},
 		"GET /admin/c/:issuer/measures/:measure/history": {"periods", "format"},
 		"GET /admin/c/:issuer/export/stats":              {"weeks", "cohort", "format"},
+
+		"GET /me/lead": {"q", "peer"},
 	}
 }
 

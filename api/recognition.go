@@ -24,6 +24,7 @@ type (
 		Record(ctx context.Context, issuerID string, ins []badges.ActivityInput) ([]badges.ActivityResult, error)
 		Progress(ctx context.Context, memberID string) ([]badges.AchievementProgress, error)
 		Endorse(ctx context.Context, issuerID string, in badges.EndorseInput) (*badges.EndorseResult, error)
+		EndorsementsReceived(ctx context.Context, memberID string, limit int) ([]badges.ReceivedEndorsement, int, error)
 		Counters(ctx context.Context, issuerID string, weeks int) ([]badges.WeekStats, map[string]int, error)
 		CohortCounters(ctx context.Context, issuerID, cohortID string, weeks int) ([]badges.WeekStats, map[string]int, error)
 	}

@@ -88,6 +88,7 @@ func (s *Server) routeTable() []route {
 	guards := s.verifyGuards()         // one set for every verify route
 	verification, verifyLink := limits{body: maxVerifyBytes, guards: guards}, limits{body: noBody, guards: guards}
 	exists := s.requireIssuer // for routes whose service does not check the issuer itself
+	csrf := s.guestCSRF       // for public forms: the guest CSRF token
 	static, _ := fs.Sub(assets.Static, "static")
 	const get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
 	return []route{
@@ -119,6 +120,19 @@ func (s *Server) routeTable() []route {
 		{get, "/mail/unsubscribe/:issuer/:code", s.handleUnsubscribePage, public, quick, negotiated, compressed, none},
 		{post, "/mail/unsubscribe/:issuer/:code", s.handleUnsubscribe, public, quick, negotiated, compressed, none},
 		{post, "/mail/resubscribe/:issuer/:code", s.handleResubscribe, public, quick, negotiated, compressed, none},
+
+		// Check-ins of live sessions, for the people in the room (checkin.go).
+		{get, "/checkin", s.handleCheckInEnter, public, quick, negotiated, compressed, none},
+		{post, "/checkin", csrf(s.handleCheckInCode), public, quick, negotiated, compressed, form},
+		{get, "/checkin/:code", s.handleCheckInPublic, public, quick, negotiated, compressed, none},
+		{post, "/checkin/:code", csrf(s.handleCheckInEmail), public, quick, negotiated, compressed, form},
+		{get, "/checkin/:code/link/:token", s.handleCheckInLinkPage, public, quick, negotiated, compressed, none},
+		{post, "/checkin/:code/link/:token", csrf(s.handleCheckInLinkConfirm), public, quick, negotiated, compressed, form},
+		{post, "/checkin/:code/confirm", s.handleCheckInSignedIn, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/checkins", s.handleMeCheckIns, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/checkins", s.handleMeCheckInOpen, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/checkins/:checkin", s.handleMeCheckIn, memberAccess, quick, portalErrors, compressed, none},
+		{get, "/me/checkins/:checkin/qr.svg", s.handleMeCheckInQR, memberAccess, quick, portalErrors, compressed, none},
 
 		// Verification, for anyone.
 		{get, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verifyLink},
@@ -167,6 +181,9 @@ func (s *Server) routeTable() []route {
 		{post, "/api/v1/issuers/:issuer/activities", exists(s.handleActivities), ingestKey, quick, jsonErrors, compressed, limits{body: maxActivityBody}},
 		{post, "/api/v1/issuers/:issuer/endorsements", exists(s.handleEndorse), ingestKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominate), ingestKey, quick, jsonErrors, compressed, object},
+		{post, "/api/v1/issuers/:issuer/checkins", exists(s.handleCheckInCreate), adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers/:issuer/checkins", exists(s.handleCheckInList), readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/checkins/:checkin/close", exists(s.handleCheckInCloseAPI), adminKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominationList), readKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/nominations/:nomination/approve", s.handleNominationDecide(true), adminKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/nominations/:nomination/decline", s.handleNominationDecide(false), adminKey, quick, jsonErrors, compressed, object},
@@ -265,6 +282,11 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/measures/:measure/delete", s.handleMeasureDeleteDone, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		{get, "/admin/c/:issuer/measures/:measure/history", s.handleMeasureHistoryExport, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/export/stats", s.handleStats, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		// The e-mail outbox (adminmessage.go).
+		{get, "/admin/c/:issuer/messages", s.handleMessagesPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/messages/:message", s.handleMessagePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/messages/:message/send", s.handleMessageSendPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/messages/:message/send", s.handleMessageSend, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// Badges (adminbadge*.go).
 		{get, "/admin/c/:issuer/badges", s.handleBadgesPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/badges/new", s.handleBadgeNewPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
@@ -346,6 +368,14 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer/activity/import/example.csv", s.handleActivityExample, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidConfirm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		// Check-ins (admincheckin.go): awarders open and close them.
+		{get, "/admin/c/:issuer/checkins", s.handleCheckInsPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/checkins/new", s.handleCheckInNewPage, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/checkins/new", s.handleCheckInNew, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/checkins/:checkin", s.handleCheckInPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/checkins/:checkin/qr.svg", s.handleCheckInQR, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/checkins/:checkin/close", s.handleCheckInClosePage, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/checkins/:checkin/close", s.handleCheckInClose, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, form},
 
 		// The member portal (me*.go): sign-in by e-mailed link, then pages
 		// about the signed-in member only (memberOf).
@@ -360,6 +390,9 @@ func (s *Server) routeTable() []route {
 		{get, "/me/apply", s.handleApplyPage, memberAccess, quick, portalErrors, compressed, none}, // applying for a badge (meapply*.go)
 		{get, "/me/apply/:achievement", s.handleApplyForm, memberAccess, quick, portalErrors, compressed, none},
 		{post, "/me/apply/:achievement", s.handleApplySubmit, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/lead", s.handleMeLead, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/lead/endorse", s.handleMeEndorse, memberAccess, quick, portalErrors, compressed, form},
+		{post, "/me/lead/nominate", s.handleMeNominate, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me/profile", s.handleMeProfile, memberAccess, quick, portalErrors, compressed, none},
 		{post, "/me/profile", s.handleMeProfileSave, memberAccess, quick, portalErrors, compressed, form},

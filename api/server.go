@@ -61,9 +61,12 @@ type Services struct {
 	Corrections  Corrections
 	Accounts     Accounts                    // the console's accounts and sessions
 	Jobs         Jobs                        // the console's uploaded files, worked through in the background
+	Outbox       Outbox                      // the e-mail outbox the console shows
+	CheckIns     CheckIns                    // check-ins of live sessions (admincheckin.go, checkin.go)
 	Portal       Portal                      // members' sign-in links and sessions (me.go)
 	BadgeChoices BadgeChoices                // members' choices about their credentials (mevisibility.go)
 	Notifier     badges.Notifier             // queues e-mail; nil sends none
+	Leaders      Leaders                     // leaders acting from the portal (melead.go)
 	Ping         func(context.Context) error // readiness of the database
 	ClaimLinks   *issuer.LinkSigner          // checks the codes of claim links; nil serves no claim pages
 

@@ -44,6 +44,8 @@ type Achievement struct {
 	Image           ImageRef
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+
+	GrantsLeadership bool // holders may endorse and nominate others: the community's choice, no part of a credential
 }
 
 // Alignment ties an achievement to a framework, standard or competency.
@@ -70,6 +72,8 @@ type AchievementInput struct {
 	Repeatable      bool
 	Applications    bool
 	Status          AchievementStatus
+
+	GrantsLeadership *bool // nil: GrantsLeadershipByDefault of the level; Validate sets it
 }
 
 // AchievementUpdate changes an achievement; nil fields stay as they are.
@@ -86,6 +90,8 @@ type AchievementUpdate struct {
 	Repeatable      *bool
 	Applications    *bool
 	Status          *AchievementStatus
+
+	GrantsLeadership *bool
 }
 
 // AchievementFilter selects achievements of one issuer.
@@ -166,6 +172,9 @@ func (in *AchievementInput) Validate() error {
 	}
 	if in.ValidityDays < 0 || in.ValidityDays > maxValidityDays {
 		return FieldErrorf("validityDays", "validityDays must be between 0 and %d", maxValidityDays)
+	}
+	if in.GrantsLeadership == nil {
+		in.GrantsLeadership = ptr(GrantsLeadershipByDefault(in.Level))
 	}
 	switch in.Status {
 	case "":
@@ -248,8 +257,9 @@ func (a *Achievement) Apply(u AchievementUpdate) (*Achievement, bool, error) {
 	in := AchievementInput{
 		Name: a.Name, Description: a.Description, Criteria: a.Criteria, AchievementType: a.AchievementType,
 		Tags: slices.Clone(a.Tags), Alignments: slices.Clone(a.Alignments), Outcomes: slices.Clone(a.Outcomes), Level: a.Level,
-		ValidityDays: a.ValidityDays, Repeatable: a.Repeatable, Status: StatusDraft,
+		ValidityDays: a.ValidityDays, Repeatable: a.Repeatable, Status: StatusDraft, GrantsLeadership: ptr(a.GrantsLeadership),
 	}
+	setIf(in.GrantsLeadership, u.GrantsLeadership)
 	setIf(&in.Name, u.Name)
 	setIf(&in.Description, u.Description)
 	setIf(&in.Criteria, u.Criteria)
@@ -266,7 +276,7 @@ func (a *Achievement) Apply(u AchievementUpdate) (*Achievement, bool, error) {
 	n := *a
 	n.Name, n.Description, n.Criteria, n.AchievementType = in.Name, in.Description, in.Criteria, in.AchievementType
 	n.Tags, n.Alignments, n.Level, n.ValidityDays, n.Repeatable = in.Tags, in.Alignments, in.Level, in.ValidityDays, in.Repeatable
-	n.Outcomes = in.Outcomes
+	n.Outcomes, n.GrantsLeadership = in.Outcomes, *in.GrantsLeadership
 	setIf(&n.Applications, u.Applications) // a setting, not what a credential embeds: no new version
 	if u.Status != nil && *u.Status != a.Status {
 		if err := checkTransition(a.Status, *u.Status); err != nil {
@@ -276,6 +286,13 @@ func (a *Achievement) Apply(u AchievementUpdate) (*Achievement, bool, error) {
 	}
 	return &n, !a.sameContent(&n), nil
 }
+
+// GrantsLeadershipByDefault reports whether an achievement of a level
+// grants leadership when its community has not chosen: before the choice
+// existed, the leadership level did, and only it.
+func GrantsLeadershipByDefault(level string) bool { return level == EndorserLevel }
+
+func ptr[T any](v T) *T { return &v }
 
 func setIf[T any](dst *T, src *T) {
 	if src != nil {

@@ -51,6 +51,11 @@ type Awarder struct {
 	Report func(Notice)
 	// Now is the clock; required.
 	Now func() time.Time
+	// Notifier, when set, queues the messages endorsements and decisions
+	// cause (see leadermail.go); BaseURL is the public origin their links
+	// are under.
+	Notifier Notifier
+	BaseURL  string
 	// Writers is how many members' records are updated at once; zero
 	// means DefaultRecordWriters. A database that takes one write at a
 	// time wants few.

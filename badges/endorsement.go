@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// EndorserLevel is the level of badge a member must hold to endorse or
-// nominate others: the community's leaders recognise contributions.
+// EndorserLevel is the level of badge that grants leadership unless the
+// community chooses otherwise (see Achievement.GrantsLeadership): the
+// community's leaders endorse and nominate others.
 const EndorserLevel = "leadership"
 
 // EndorseInput is a member endorsing another member's contribution.
@@ -25,9 +26,9 @@ type EndorseResult struct {
 
 // Endorse records an endorsement. It counts for the endorsed member (the
 // endorsements condition) and as the endorser's endorsed-peer activity.
-// Only a member holding a badge of EndorserLevel may endorse, a member
-// cannot endorse themselves, and one member endorses another at most once
-// a day.
+// Only a leader (see Leads) may endorse, a member cannot endorse
+// themselves, and one member endorses another at most once a day. The
+// endorsed member is told (see notifyEndorsement).
 //
 // The endorsement and the endorser's activity are two writes that no
 // transaction binds. The activity's source event id is derived from the
@@ -56,6 +57,12 @@ func (a *Awarder) Endorse(ctx context.Context, issuerID string, in EndorseInput)
 		if res.Earned, err = a.evaluate(ctx, rs, rec, endorsements); err != nil {
 			return nil, err
 		}
+	}
+	// Told before the endorser's activity, which finishes the endorsement:
+	// an attempt that fails here is finished by the next, which tells
+	// again under the same key.
+	if err := a.notifyEndorsement(ctx, issuerID, in, now); err != nil {
+		return nil, err
 	}
 	r, err := a.recordEndorsement(ctx, rs, in, now)
 	switch {
@@ -126,20 +133,36 @@ func (a *Awarder) checkEndorser(ctx context.Context, issuerID, endorserID, membe
 			return err
 		}
 	}
-	held, err := a.Holdings(ctx, endorserID)
-	if err != nil {
+	switch leads, err := a.Leads(ctx, endorserID); {
+	case err != nil:
 		return err
+	case !leads:
+		return FieldErrorf("endorserId", "only members holding a badge that grants leadership may endorse or nominate")
 	}
-	for id := range held {
+	return nil
+}
+
+// Leads reports whether a member is a leader: holds a badge that grants
+// leadership (Achievement.GrantsLeadership), and so may endorse and
+// nominate others.
+func (a *Awarder) Leads(ctx context.Context, memberID string) (bool, error) {
+	held, err := a.Holdings(ctx, memberID)
+	if err != nil {
+		return false, err
+	}
+	for id, ok := range held {
+		if !ok {
+			continue
+		}
 		ach, err := a.Achievements.Achievement(ctx, id)
 		switch {
-		case err == nil && ach.Level == EndorserLevel:
-			return nil
+		case err == nil && ach.GrantsLeadership:
+			return true, nil
 		case err != nil && ErrorCode(err) != ENOTFOUND:
-			return err // unread, not known to be of another level
+			return false, err // unread, not known to grant nothing
 		}
 	}
-	return FieldErrorf("endorserId", "only members holding a %s badge may endorse or nominate", EndorserLevel)
+	return false, nil
 }
 
 // checkNote checks a free-text note or reason as CheckText checks names

@@ -95,7 +95,7 @@ type NominateInput struct {
 }
 
 // Nominate queues a nomination for an admin to decide. The nominator
-// must hold a badge of EndorserLevel; a member cannot nominate
+// must be a leader (see Awarder.Leads); a member cannot nominate
 // themselves, nor be nominated twice for one achievement while the first
 // nomination is open.
 func (s *Nominations) Nominate(ctx context.Context, issuerID string, in NominateInput) (*Nomination, error) {
@@ -162,11 +162,28 @@ func (s *Nominations) Nominations(ctx context.Context, issuerID, status string) 
 // the nomination's note as the narrative), or declines it with a reason.
 // One decision is taken: of an approval and a decline at once, one is a
 // conflict. Approving is idempotent: the award's idempotency key is the
-// nomination.
+// nomination. The nominee is told the decision.
 func (s *Nominations) Decide(ctx context.Context, id string, approve bool, reason string) (*Nomination, error) {
+	var n *Nomination
+	var err error
 	if approve {
-		return s.approve(ctx, id)
+		n, err = s.approve(ctx, id)
+	} else {
+		n, err = s.decline(ctx, id, reason)
 	}
+	if err != nil {
+		return nil, err
+	}
+	// The decision stands whatever happens here: a failure to queue the
+	// message is reported, as a decision taken cannot be taken again.
+	if err := s.awarder.notifyDecision(ctx, n); err != nil {
+		s.awarder.warn("queueing a nomination's decision", "nomination:"+n.ID, err)
+	}
+	return n, nil
+}
+
+// decline declines a pending nomination with a reason.
+func (s *Nominations) decline(ctx context.Context, id string, reason string) (*Nomination, error) {
 	now := s.awarder.now()
 	n, err := s.store.UpdateNomination(ctx, id, func(n *Nomination) error {
 		if n.Status != NominationPending {

@@ -51,6 +51,14 @@ const (
 	// Indexes of what lists filter on, per community (computed documents).
 	CredentialIndex = "credentialindex"
 	MemberIndex     = "memberindex"
+	// The e-mail outbox: each message by id with its delivery log, and
+	// each community's list of them (computed documents); the queue of
+	// the messages not yet sent, read by the background worker alone.
+	Messages  = "messages"
+	MailQueue = "mailqueue"
+	// Check-ins of live sessions (computed, by id), each community's
+	// latest check-in ids, and e-mailed confirmation links by token hash.
+	CheckIns, CheckInLists, CheckInLinks = "checkins", "checkinlists", "checkinlinks"
 	// Communities' own wording of their e-mail ("<issuer>:<kind>") and who
 	// unsubscribed from it ("<issuer>:<keyed hash of the address>").
 	MailTemplates = "mailtemplates"
@@ -59,6 +67,10 @@ const (
 	// (computed documents); only members who ever chose are in it.
 	Nudges = "nudges"
 )
+
+// LeaderDays are computed documents, one per leader (by member id): what
+// they endorsed and nominated on their latest day, for the daily limits.
+const LeaderDays = "leaderdays"
 
 // all are created when a database is opened.
 var all = []string{
@@ -72,8 +84,11 @@ var all = []string{
 	Jobs,
 	CredentialIndex, MemberIndex,
 	Accounts, AccountLinks, Sessions, SignInLimits,
+	Messages, MailQueue,
+	CheckIns, CheckInLists, CheckInLinks,
 	MemberSignIns, MemberSessions,
 	MailTemplates, MailOptOuts,
+	LeaderDays,
 	Nudges,
 }
 

@@ -41,13 +41,19 @@ type achievementRecord struct {
 	Image        imageRefRecord     `bson:"image"`
 	CreatedAt    time.Time          `bson:"createdAt"`
 	UpdatedAt    time.Time          `bson:"updatedAt"`
+
+	GrantsLeadership *bool `bson:"grantsLeadership,omitempty"` // nil when stored before the choice existed
 }
 
 func (r *achievementRecord) achievement() *badges.Achievement {
 	a := &badges.Achievement{ID: r.ID, IssuerID: r.Issuer, Name: r.Name, Description: r.Description,
 		Criteria: r.Criteria, AchievementType: r.Type, Tags: r.Tags, Level: r.Level,
 		ValidityDays: r.ValidityDays, Repeatable: r.Repeatable, Status: badges.AchievementStatus(r.Status), Version: r.Version,
-		Image: toImageRef(r.Image), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Applications: r.Applications}
+		Image: toImageRef(r.Image), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, GrantsLeadership: badges.GrantsLeadershipByDefault(r.Level),
+		Applications: r.Applications}
+	if r.GrantsLeadership != nil {
+		a.GrantsLeadership = *r.GrantsLeadership
+	}
 	if r.Achievement != "" {
 		a.ID = r.Achievement
 	}
@@ -64,7 +70,7 @@ func achievementToRecord(a *badges.Achievement, rev int64) *achievementRecord {
 	r := &achievementRecord{ID: a.ID, Issuer: a.IssuerID, Name: a.Name, Description: a.Description,
 		Criteria: a.Criteria, Type: a.AchievementType, Tags: a.Tags, Level: a.Level,
 		ValidityDays: a.ValidityDays, Repeatable: a.Repeatable, Status: string(a.Status), Version: a.Version, Rev: rev,
-		Image: fromImageRef(a.Image), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Applications: a.Applications}
+		Image: fromImageRef(a.Image), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Applications: a.Applications, GrantsLeadership: &a.GrantsLeadership}
 	for _, al := range a.Alignments {
 		r.Alignments = append(r.Alignments, alignmentRecord(al))
 	}
@@ -123,7 +129,7 @@ func (s *AchievementService) CreateAchievement(ctx context.Context, issuerID str
 	a := &badges.Achievement{ID: badges.NewID(), IssuerID: issuerID, Name: in.Name, Description: in.Description,
 		Criteria: in.Criteria, AchievementType: in.AchievementType, Tags: in.Tags, Alignments: in.Alignments,
 		Outcomes: in.Outcomes, Level: in.Level, ValidityDays: in.ValidityDays, Repeatable: in.Repeatable, Status: in.Status, Version: 1,
-		Image: img.Ref(true), CreatedAt: now, UpdatedAt: now, Applications: in.Applications}
+		Image: img.Ref(true), CreatedAt: now, UpdatedAt: now, Applications: in.Applications, GrantsLeadership: *in.GrantsLeadership}
 	if err := s.snapshot(ctx, a, 1); err != nil {
 		return nil, err
 	}
@@ -264,7 +270,7 @@ func (s *AchievementService) modify(ctx context.Context, id string, change func(
 	if err != nil {
 		return nil, err
 	}
-	if !contentChanged && n.Status == old.Status && n.Applications == old.Applications {
+	if !contentChanged && n.Status == old.Status && n.Applications == old.Applications && n.GrantsLeadership == old.GrantsLeadership {
 		return old, nil
 	}
 	if contentChanged && old.Status == badges.StatusActive {

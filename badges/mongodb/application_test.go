@@ -13,25 +13,6 @@ import (
 	"github.com/laurel-badges/laurel/badges/mongodb"
 )
 
-// recordingNotifier keeps the notifications queued, as the outbox would.
-type recordingNotifier struct {
-	mu sync.Mutex
-	ns []badges.Notification
-}
-
-func (r *recordingNotifier) Notify(_ context.Context, ns ...badges.Notification) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.ns = append(r.ns, ns...)
-	return nil
-}
-
-func (r *recordingNotifier) all() []badges.Notification {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.ns)
-}
-
 // applyFixture is a community with a badge open to applications, one
 // that is not, a draft open to them, two members and a member of another
 // community; issuing records its input.

@@ -12,20 +12,20 @@ import (
 	"github.com/laurel-badges/laurel/badges/mongodb"
 )
 
-// recordingNotifier keeps what it is given.
-type recordingNotifier struct {
+// nudgeNotifier keeps what it is given.
+type nudgeNotifier struct {
 	mu   sync.Mutex
 	sent []badges.Notification
 }
 
-func (r *recordingNotifier) Notify(_ context.Context, ns ...badges.Notification) error {
+func (r *nudgeNotifier) Notify(_ context.Context, ns ...badges.Notification) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sent = append(r.sent, ns...)
 	return nil
 }
 
-func (r *recordingNotifier) keys() []string {
+func (r *nudgeNotifier) keys() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var ks []string
@@ -38,14 +38,14 @@ func (r *recordingNotifier) keys() []string {
 type nudgeFixture struct {
 	nudges   *badges.Nudges
 	members  *mongodb.MemberService
-	notifier *recordingNotifier
+	notifier *nudgeNotifier
 	now      time.Time
 	near     map[string]bool // members with a badge near
 }
 
 func newNudgeFixture(t *testing.T) *nudgeFixture {
 	db := mongotest.NewDB(t)
-	f := &nudgeFixture{members: mongodb.NewMemberService(db), notifier: &recordingNotifier{},
+	f := &nudgeFixture{members: mongodb.NewMemberService(db), notifier: &nudgeNotifier{},
 		now: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC), near: map[string]bool{}}
 	progress := func(_ context.Context, memberID string) ([]badges.AchievementProgress, error) {
 		if !f.near[memberID] {

@@ -7,6 +7,9 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/laurel-badges/laurel/api/mail"
+	"github.com/laurel-badges/laurel/badges"
 )
 
 // Config is everything `laurel serve` can be told, from flags or their
@@ -32,6 +35,8 @@ type Config struct {
 	GCPercent       int
 	DebugAddr       string
 	Demo            bool
+	SMTPURL         string // where e-mail is handed over; empty keeps messages in the outbox
+	MailFrom        string
 }
 
 // maxUploadBytes bounds -max-body-bytes and -max-image-bytes: a JSON
@@ -61,6 +66,8 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated `CIDRs` of the reverse proxies in front of Laurel: only from them is X-Forwarded-For believed for a client's address (rate limits, logs); empty = the connection's address")
 	fs.IntVar(&c.GCPercent, "gc-percent", 400, "Go garbage collector target (GOGC); verifying and issuing allocate a lot, and at Go's default of 100 a quarter of the CPU goes to collecting. A GOGC environment variable wins")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty = off. Never expose it publicly")
+	fs.StringVar(&c.SMTPURL, "smtp-url", "", "mail server for e-mail: smtp://user:password@host:587 (STARTTLS, required unless the server is on loopback) or smtps://user:password@host:465; empty = messages are kept in the outbox, not sent")
+	fs.StringVar(&c.MailFrom, "mail-from", "", `sender of e-mail, e.g. "Laurel <badges@example.org>"; required with -smtp-url`)
 	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add a demo community with badges and members")
 	fs.Usage = func() { printUsage(fs) }
 	return fs
@@ -95,7 +102,28 @@ func (c *Config) parse(args []string, getenv func(string) string, out io.Writer)
 	case c.GCPercent < 50:
 		return fmt.Errorf("-gc-percent must be at least 50")
 	}
-	return nil
+	_, err := c.mailSender()
+	return err
+}
+
+// mailSender is the SMTP sender of -smtp-url and -mail-from; nil (mail not
+// configured) when -smtp-url is empty.
+func (c *Config) mailSender() (badges.Sender, error) {
+	if c.SMTPURL == "" {
+		return nil, nil
+	}
+	cfg, err := mail.ParseSMTPURL(c.SMTPURL)
+	if err != nil {
+		return nil, err
+	}
+	if c.MailFrom == "" {
+		return nil, fmt.Errorf("%s is required with %s", mail.SettingMailFrom, mail.SettingSMTPURL)
+	}
+	from, err := mail.ParseFrom(c.MailFrom)
+	if err != nil {
+		return nil, err
+	}
+	return mail.NewSMTPSender(*cfg, *from, nil, nil), nil
 }
 
 // parseWithEnv parses flags, then fills every flag not given on the

@@ -75,6 +75,13 @@ func consolePages(w *consoleWorld) []consolePage {
 		{name: "cohort", path: c + "/cohorts/" + w.cohort},
 		{name: "outcomes", path: c + "/outcomes"},
 		{name: "measure", path: c + "/measures/" + w.measure},
+		{name: "messages", path: c + "/messages"},
+		{name: "message", path: c + "/messages/" + w.message},
+		{name: "message-send", path: c + "/messages/" + w.message + "/send"},
+		{name: "checkins", path: c + "/checkins"},
+		{name: "checkin-new", path: c + "/checkins/new"},
+		{name: "checkin", path: w.checkIn},
+		{name: "checkin-close", path: w.checkIn + "/close"},
 	}
 }
 
@@ -94,14 +101,19 @@ type consoleWorld struct {
 	// What the dashboard, nominations, cohorts and measures pages show
 	// (console_browser_dash_test.go).
 	nomination, cohort, measure string
+	message                     string // a failed e-mail (console_browser_mail_test.go)
 	application                 string // Ada's, for Mentor
+	// A check-in opened in the console (checkin_browser_test.go), and the
+	// running Laurel, whose database its test reads.
+	checkIn string
+	main    *Main
 }
 
 func newConsoleWorld(t *testing.T) *consoleWorld {
 	t.Helper()
 	w := &consoleWorld{email: "ada.admin@example.org", password: "copper kettle on the stove"}
 	m, out := startMainEnv(t, map[string]string{"LAUREL_ADMIN_EMAIL": w.email})
-	w.base = m.URL()
+	w.base, w.main = m.URL(), m
 	base, token := linkToken(t, out)
 	if base != w.base {
 		t.Fatalf("the set-password link is on %s, not %s:\n%s", base, w.base, out)
@@ -132,6 +144,7 @@ func newConsoleWorld(t *testing.T) *consoleWorld {
 		"at": time.Now().Add(-48 * time.Hour).UTC().Format(time.RFC3339), "narrative": "Generics deep dive.", "sourceEventId": "meetup-42"}, http.StatusOK)
 	w.activity = str(t, rec["results"].([]any)[0].(map[string]any), "id")
 	w.recognition(t, c)
+	w.message = mailWorld(t, m, w.issuer)
 	return w
 }
 
@@ -185,6 +198,7 @@ func TestBrowser_ConsolePages(t *testing.T) {
 		t.Fatalf("signing in ends on %s, want /admin", got)
 	}
 	w.peopleAndKeys(t, tab)
+	w.openCheckIn(t, tab)
 	dir := browsertest.ScreenshotDir(t)
 	for _, p := range consolePages(w) {
 		b := admin

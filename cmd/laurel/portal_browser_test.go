@@ -28,9 +28,12 @@ func portalPages(w *portalWorld) []portalPage {
 		{"me-signin", "/me/signin", true, 0},
 		{"me-link-gone", "/me/signin/" + strings.Repeat("A", 43), true, http.StatusGone},
 		{"me-badges", "/me", false, 0},
+		{"me-checkins", "/me/checkins", false, 0},
+		{"me-checkin", w.checkIn, false, 0},
 		{"me-profile", "/me/profile", false, 0},
 		{"me-apply", "/me/apply", false, 0},
 		{"me-apply-form", "/me/apply/" + w.speaker, false, 0},
+		{"me-lead", "/me/lead", false, 0}, {"me-lead-found", "/me/lead?q=grace", false, 0}, {"me-lead-peer", "/me/lead?peer=" + w.grace, false, 0},
 		{"me-progress", "/me/progress", false, 0},
 		{"me-data", "/me/data", false, 0},
 		{"me-forget", "/me/data/forget", false, 0},
@@ -69,6 +72,8 @@ type portalWorld struct {
 	credentials       []string // Ada's, the revoked one last
 	mail              *mailbox
 	speaker           string // a badge Ada may apply for (portal_apply_browser_test.go)
+	checkIn           string // the page of a check-in Ada opened (checkin_browser_test.go)
+	grace             string // a leader who endorsed Ada, whom Ada finds on Lead
 }
 
 func newPortalWorld(t *testing.T) *portalWorld {
@@ -105,8 +110,22 @@ func newPortalWorld(t *testing.T) *portalWorld {
 	}
 	c.json(t, "POST", "/api/v1/credentials/"+w.credentials[1]+"/revoke", map[string]any{"reason": "Awarded twice."}, http.StatusOK)
 	w.applications(t, c)
+	w.leaderEndorses(t, c)
 	w.progressTowards(t, c) // portal_data_browser_test.go
 	return w
+}
+
+// leaderEndorses adds Grace, who holds a badge that grants leadership and
+// endorsed Ada.
+func (w *portalWorld) leaderEndorses(t *testing.T, c *client) {
+	t.Helper()
+	steward := str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/achievements", map[string]any{"name": "Steward", "description": "Keeps the meetup running.",
+		"criteria": "Keep it running.", "status": "active", "grantsLeadership": true}, http.StatusCreated), "id")
+	w.grace = str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", map[string]any{
+		"email": "grace@example.org", "displayName": "Grace Hopper", "slug": "grace"}, http.StatusCreated), "id")
+	c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/awards", map[string]any{"achievementId": steward, "memberId": w.grace}, http.StatusCreated)
+	c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/endorsements", map[string]any{"endorserId": w.grace, "memberId": w.ada,
+		"note": "Ada's generics session was the clearest hour of the spring."}, http.StatusCreated)
 }
 
 // signIn signs Ada in as she would: the sign-in form, then the e-mailed
@@ -187,7 +206,9 @@ func TestBrowser_PortalSignIn(t *testing.T) {
 func TestBrowser_PortalPages(t *testing.T) {
 	w := newPortalWorld(t)
 	member, guest := browsertest.New(t), browsertest.New(t)
-	w.signIn(t, member.Open(t, w.base+"/me/signin", 1280, 800))
+	tab := member.Open(t, w.base+"/me/signin", 1280, 800)
+	w.signIn(t, tab)
+	w.openCheckIn(t, tab)
 	dir := browsertest.ScreenshotDir(t)
 	for _, p := range portalPages(w) {
 		b := member

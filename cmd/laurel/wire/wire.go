@@ -32,7 +32,14 @@ type Config struct {
 	// Fetcher is the verifier's way to the network; nil verifies offline.
 	Fetcher *verifier.Fetcher
 	Logger  *slog.Logger // nil means slog.Default()
-	// Notifier queues the e-mails awards cause; nil sends none.
+	// Mail hands the outbox's messages to the mail server; nil keeps them
+	// in the outbox, held, for admins to read.
+	Mail badges.Sender
+	// Composer makes messages from notifications; nil uses the
+	// communities' templates (mail.Composer).
+	Composer badges.Composer
+	// Notifier queues the e-mails awards, endorsements and nominations'
+	// decisions cause; nil queues them in the outbox.
 	Notifier badges.Notifier
 }
 
@@ -65,11 +72,15 @@ type Stores struct {
 	Reevaluations *bmongo.ReevaluationStore
 	Jobs          *bmongo.JobStore
 	Accounts      *bmongo.AccountStores // the console's people, sessions and sign-in limits
+	Messages      *bmongo.MessageStore  // the e-mail outbox
+	CheckIns      *bmongo.CheckInStore
 	Portal        *bmongo.MemberSessionStore
 
 	MailTemplates *bmongo.MailTemplateStore
 	MailOptOuts   *bmongo.MailOptOutStore
-	Nudges        *bmongo.NudgeStore
+
+	LeaderDays *bmongo.LeaderDayStore
+	Nudges     *bmongo.NudgeStore
 }
 
 // NewStores returns the stores of db.
@@ -103,11 +114,15 @@ func NewStores(db *database.DB) *Stores {
 		Reevaluations: bmongo.NewReevaluationStore(db),
 		Jobs:          bmongo.NewJobStore(db),
 		Accounts:      bmongo.NewAccountStores(db),
+		Messages:      bmongo.NewMessageStore(db),
+		CheckIns:      bmongo.NewCheckInStore(db),
 		Portal:        bmongo.NewMemberSessionStore(db),
 
 		MailTemplates: bmongo.NewMailTemplateStore(db),
 		MailOptOuts:   bmongo.NewMailOptOutStore(db),
-		Nudges:        bmongo.NewNudgeStore(db),
+
+		LeaderDays: bmongo.NewLeaderDayStore(db),
+		Nudges:     bmongo.NewNudgeStore(db),
 	}
 }
 
@@ -130,13 +145,16 @@ type Laurel struct {
 	Jobs        *badges.Jobs
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts       // the console's people and sign-in
+	Outbox      *badges.Outbox         // e-mail: pass it as the badges.Notifier of whatever causes a message
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
+	CheckIns    *badges.CheckIns       // check-ins of live sessions; its Notifier e-mails their links
 	ClaimLinks  *issuer.LinkSigner     // signs and checks the links of claim pages
 
 	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
 	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
 
 	Applications *badges.Applications // members' applications, in the nominations' queue
+	Leaders      *badges.Leaders      // leaders endorsing and nominating from the portal
 	MemberData   *issuer.MemberDataSources
 	Forgetter    *badges.Forgetter
 	Nudges       *badges.Nudges // the weekly progress e-mail members opt into
@@ -164,6 +182,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		return nil, err
 	}
 	l := &Laurel{DB: db, Stores: st, URLs: urls, Loader: c.Loader}
+	if err := l.newMail(&c); err != nil {
+		return nil, err
+	}
 	deps := IssuingDeps(st, c.Sealer, urls, c.Loader)
 	deps.Notifier, deps.Report = c.Notifier, LogNotices(c.Logger)
 	l.Issuing, l.ClaimLinks = issuer.NewService(deps), deps.ClaimLinks
@@ -171,6 +192,8 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
 	l.Nominations.CredentialURL, l.Applications = urls.Credential, badges.NewApplications(l.Nominations)
+	a.Notifier, a.BaseURL = c.Notifier, urls.Base() // endorsements and nominations' decisions tell members
+	l.Leaders = &badges.Leaders{Awarder: a, Nominations: l.Nominations, Days: st.LeaderDays}
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Revoked, a.Now)
 	l.Cohorts = a.Cohorts()
@@ -182,18 +205,14 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
+	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: st.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
+		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Now: a.Now}
 	l.Portal = NewMemberSessions(st, a.Now)
-	l.MailTemplates = &badges.MailTemplates{Store: st.MailTemplates, Now: a.Now}
-	l.Composer, err = mail.NewComposer(mail.Config{URLs: urls, Profiles: st.Profiles, Templates: l.MailTemplates,
-		OptOuts: st.MailOptOuts, Links: c.Sealer.LinkSigner("unsubscribe")})
-	if err != nil {
-		return nil, err
-	}
 	l.MemberData = &issuer.MemberDataSources{Issuing: l.Issuing, Members: st.Members, Activities: st.Activities, Records: st.Records,
 		Nominations: st.Nominations, Cohorts: l.Cohorts, Now: a.Now}
 	l.Forgetter = badges.NewForgetter(a, st.Members, st.Activities)
 	l.Nudges = badges.NewNudges(st.Nudges, a, a.Now)
-	l.Nudges.PortalURL = func(string) string { return urls.Base() + "/me/progress" }
+	l.Nudges.Notifier, l.Nudges.PortalURL = c.Notifier, func(string) string { return urls.Base() + "/me/progress" }
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -288,11 +307,38 @@ func LogNotices(log *slog.Logger) func(badges.Notice) {
 	}
 }
 
+// newMail makes the communities' e-mail templates, the composer and the
+// outbox, which queues the e-mail of whatever c does not give another
+// Notifier for.
+func (l *Laurel) newMail(c *Config) (err error) {
+	st := l.Stores
+	l.MailTemplates = &badges.MailTemplates{Store: st.MailTemplates, Now: time.Now}
+	l.Composer, err = mail.NewComposer(mail.Config{URLs: l.URLs, Profiles: st.Profiles, Templates: l.MailTemplates,
+		OptOuts: st.MailOptOuts, Links: c.Sealer.LinkSigner("unsubscribe")})
+	if err != nil {
+		return err
+	}
+	if c.Composer == nil {
+		c.Composer = l.Composer
+	}
+	l.Outbox = &badges.Outbox{Store: st.Messages, Composer: c.Composer, Sender: c.Mail, Now: time.Now, Report: logMail(c.Logger)}
+	if c.Notifier == nil {
+		c.Notifier = l.Outbox
+	}
+	return nil
+}
+
+// logMail logs the outbox's failures as warnings, with the message's id
+// (carried in the notice's Award) and the whole error.
+func logMail(log *slog.Logger) func(badges.Notice) {
+	return func(n badges.Notice) { log.Warn(n.Doing, "message", n.Award, "err", n.Err) }
+}
+
 // Work runs the background work until ctx ends: the award queue's worker,
 // every interval, the re-evaluations of rules for every member, and the
-// rebuild of list indexes missing or outdated (logged to log), and the
-// uploaded files' jobs. At start the re-evaluations and the jobs take over
-// those left running for takeOver (see badges.Reevaluator.Run and
+// rebuild of list indexes missing or outdated (logged to log), the
+// uploaded files' jobs and the e-mail outbox's deliveries. At start the
+// re-evaluations and the jobs take over those left running for takeOver (see badges.Reevaluator.Run and
 // badges.Jobs.RunEvery).
 func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log *slog.Logger) {
 	var wg sync.WaitGroup
@@ -301,16 +347,21 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Go(func() { l.Awarder.Run(ctx, interval) })
 	wg.Go(func() { l.Reevaluator.Run(ctx, interval, takeOver) })
 	wg.Go(func() { l.Jobs.RunEvery(ctx, interval, takeOver) })
+	wg.Go(func() { l.Outbox.Run(ctx, interval) })
 	wg.Go(func() { l.sweepNudges(ctx, log) })
 	wg.Wait()
 }
 
 // sweepAccounts removes the console's and the member portal's expired
-// sessions, links and sign-in limit windows, at start and then hourly, until ctx ends.
+// sessions, links and sign-in limit windows, and expired check-in links,
+// at start and then hourly, until ctx ends.
 func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping console sessions", "err", err)
+		}
+		if err := l.CheckIns.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping check-in links", "err", err)
 		}
 		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping member sessions", "err", err)
@@ -324,8 +375,7 @@ func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 }
 
 // sweepNudges queues the weekly progress e-mails members opted into,
-// hourly, until ctx ends; each member gets one a week (l.Nudges.Notifier
-// nil: none).
+// hourly, until ctx ends; each member gets one a week.
 func (l *Laurel) sweepNudges(ctx context.Context, log *slog.Logger) {
 	for {
 		if _, err := l.Nudges.Sweep(ctx); err != nil && ctx.Err() == nil {
@@ -361,8 +411,12 @@ func (l *Laurel) Services() api.Services {
 		Corrections:  l.Corrections,
 		Accounts:     l.Accounts,
 		Portal:       l.Portal,
+		Leaders:      l.Leaders,
 		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
+		Outbox:       l.Outbox,
+		Notifier:     l.Outbox,
+		CheckIns:     l.CheckIns,
 		Ping:         l.DB.Ping,
 		ClaimLinks:   l.ClaimLinks,
 
