@@ -38,8 +38,9 @@ type Config struct {
 	// Composer makes messages from notifications; nil uses the
 	// communities' templates (mail.Composer).
 	Composer badges.Composer
-	// Notifier queues the e-mails awards, endorsements and nominations'
-	// decisions cause; nil queues them in the outbox.
+	// Notifier queues every message Laurel sends (awards, sign-in and
+	// check-in links, decisions, endorsements, nudges); nil queues them
+	// in the outbox.
 	Notifier badges.Notifier
 }
 
@@ -146,6 +147,7 @@ type Laurel struct {
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts       // the console's people and sign-in
 	Outbox      *badges.Outbox         // e-mail: pass it as the badges.Notifier of whatever causes a message
+	Notifier    badges.Notifier        // where every message is queued: the Outbox, unless Config named another
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
 	CheckIns    *badges.CheckIns       // check-ins of live sessions; its Notifier e-mails their links
 	ClaimLinks  *issuer.LinkSigner     // signs and checks the links of claim pages
@@ -191,8 +193,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
-	l.Nominations.CredentialURL, l.Applications = urls.Credential, badges.NewApplications(l.Nominations)
-	a.Notifier, a.BaseURL = c.Notifier, urls.Base() // endorsements and nominations' decisions tell members
+	l.Nominations.CredentialURL, l.Nominations.Notifier = urls.Credential, c.Notifier // nominees and applicants hear of decisions
+	l.Applications = badges.NewApplications(l.Nominations)
+	a.Notifier, a.BaseURL = c.Notifier, urls.Base() // endorsements tell members
 	l.Leaders = &badges.Leaders{Awarder: a, Nominations: l.Nominations, Days: st.LeaderDays}
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Revoked, a.Now)
@@ -206,7 +209,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
 	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: st.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
-		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Now: a.Now}
+		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Notifier: c.Notifier, Now: a.Now}
 	l.Portal = NewMemberSessions(st, a.Now)
 	l.MemberData = &issuer.MemberDataSources{Issuing: l.Issuing, Members: st.Members, Activities: st.Activities, Records: st.Records,
 		Nominations: st.Nominations, Cohorts: l.Cohorts, Now: a.Now}
@@ -325,6 +328,7 @@ func (l *Laurel) newMail(c *Config) (err error) {
 	if c.Notifier == nil {
 		c.Notifier = l.Outbox
 	}
+	l.Notifier = c.Notifier
 	return nil
 }
 
@@ -415,7 +419,7 @@ func (l *Laurel) Services() api.Services {
 		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		Outbox:       l.Outbox,
-		Notifier:     l.Outbox,
+		Notifier:     l.Notifier,
 		CheckIns:     l.CheckIns,
 		Ping:         l.DB.Ping,
 		ClaimLinks:   l.ClaimLinks,
