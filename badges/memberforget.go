@@ -60,18 +60,20 @@ type ActivityScrubber interface {
 }
 
 // Forgetter forgets members: the member, the evidence and narratives of
-// the activities their index lists, and the evidence links and
-// endorsement notes their record keeps.
+// the activities their index lists, the evidence links and endorsement
+// notes their record keeps, and the words and links of the nominations
+// and applications about them.
 type Forgetter struct {
-	Members    MemberForgetter
-	Activities ActivityStore
-	Scrubber   ActivityScrubber
-	Records    RecordStore
+	Members     MemberForgetter
+	Activities  ActivityStore
+	Scrubber    ActivityScrubber
+	Records     RecordStore
+	Nominations NominationStore
 }
 
 // NewForgetter returns the forgetter of the awarder's members.
-func NewForgetter(a *Awarder, members MemberForgetter, scrubber ActivityScrubber) *Forgetter {
-	return &Forgetter{Members: members, Activities: a.Activities, Scrubber: scrubber, Records: a.Records}
+func NewForgetter(a *Awarder, members MemberForgetter, scrubber ActivityScrubber, nominations NominationStore) *Forgetter {
+	return &Forgetter{Members: members, Activities: a.Activities, Scrubber: scrubber, Records: a.Records, Nominations: nominations}
 }
 
 // Forget forgets a member. The member goes first, so that from then on
@@ -93,6 +95,9 @@ func (f *Forgetter) Forget(ctx context.Context, memberID string) (*Member, error
 	if err := f.Scrubber.ScrubActivities(ctx, ids); err != nil {
 		return nil, err
 	}
+	if err := f.scrubNominations(ctx, m); err != nil {
+		return nil, err
+	}
 	rec, err := f.Records.Record(ctx, memberID)
 	if err != nil || rec == nil || !rec.personal() {
 		return m, err
@@ -101,6 +106,29 @@ func (f *Forgetter) Forget(ctx context.Context, memberID string) (*Member, error
 		r.scrub()
 		return nil
 	})
+}
+
+// scrubNominations clears the note and links of the nominations and
+// applications about m: what a leader wrote of them, or they wrote of
+// themselves. Decisions, dates and the decliner's reason stay, as the
+// community's record of what it decided.
+func (f *Forgetter) scrubNominations(ctx context.Context, m *Member) error {
+	all, err := f.Nominations.Nominations(ctx, m.IssuerID, "")
+	if err != nil {
+		return err
+	}
+	for _, n := range all {
+		if n.MemberID != m.ID || (n.Note == "" && len(n.Links) == 0) {
+			continue
+		}
+		if _, err := f.Nominations.UpdateNomination(ctx, n.ID, func(n *Nomination) error {
+			n.Note, n.Links = "", nil
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // personal reports whether the record keeps anything a member wrote or

@@ -213,7 +213,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Portal = NewMemberSessions(st, a.Now)
 	l.MemberData = &issuer.MemberDataSources{Issuing: l.Issuing, Members: st.Members, Activities: st.Activities, Records: st.Records,
 		Nominations: st.Nominations, Cohorts: l.Cohorts, Now: a.Now}
-	l.Forgetter = badges.NewForgetter(a, st.Members, st.Activities)
+	l.Forgetter = badges.NewForgetter(a, st.Members, st.Activities, st.Nominations)
 	l.Nudges = badges.NewNudges(st.Nudges, a, a.Now)
 	l.Nudges.Notifier, l.Nudges.PortalURL = c.Notifier, func(string) string { return urls.Base() + "/me/progress" }
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
