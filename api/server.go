@@ -121,10 +121,10 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := parseAdminPages(pages); err != nil {
+	if err := parseLayoutPages(pages, "admin", adminFuncs, fieldFuncs); err != nil {
 		return nil, err
 	}
-	if err := parsePortalPages(pages); err != nil {
+	if err := parseLayoutPages(pages, "me", pageFuncs); err != nil {
 		return nil, err
 	}
 	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,
