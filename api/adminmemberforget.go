@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/laurel-badges/laurel/badges"
-	"github.com/laurel-badges/laurel/issuer"
 )
 
 // memberForgetPage says exactly what forgetting a member removes and what
@@ -33,13 +32,7 @@ func (s *Server) handleMemberForgetPage(c echo.Context) error {
 		p.Title = "Forgotten member"
 		return s.renderAdmin(c, http.StatusOK, "memberforget", p)
 	}
-	creds, err := s.svc.Issuing.Credentials(ctx, issuer.CredentialFilter{IssuerID: m.IssuerID, MemberID: m.ID, At: s.now(),
-		ListOptions: badges.ListOptions{Limit: 1}})
-	if err != nil {
-		return err
-	}
-	p.Held = creds.Total
-	if p.Cohorts, err = s.svc.Cohorts.MemberCohorts(ctx, m.ID); err != nil {
+	if p.Held, p.Cohorts, err = s.memberStakes(ctx, m); err != nil {
 		return err
 	}
 	return s.renderAdmin(c, http.StatusOK, "memberforget", p)
