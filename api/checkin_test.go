@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,35 +16,12 @@ import (
 	"github.com/laurel-badges/laurel/badges/database/mongotest"
 )
 
-// mailBox keeps the notifications queued through it.
-type mailBox struct {
-	mu   sync.Mutex
-	sent []badges.Notification
-}
-
-func (m *mailBox) Notify(_ context.Context, ns ...badges.Notification) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sent = append(m.sent, ns...)
-	return nil
-}
-
-// last is the link of the latest notification, or "".
-func (m *mailBox) lastLink() string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.sent) == 0 {
-		return ""
-	}
-	return m.sent[len(m.sent)-1].Data["link"]
-}
-
 // checkInEnv is a test server whose check-ins e-mail through a mail box, a
 // community with a member (Ada) and a badge earned by attending one
 // session, and an awarder's console session.
 type checkInEnv struct {
 	ts      *testServer
-	mail    *mailBox
+	mail    *recordingNotifier
 	iss     string
 	ada     string
 	badge   string
@@ -56,7 +32,7 @@ func newCheckInEnv(t *testing.T) *checkInEnv {
 	t.Helper()
 	db := mongotest.NewDB(t)
 	l := newLaurel(t, db)
-	e := &checkInEnv{mail: &mailBox{}}
+	e := &checkInEnv{mail: &recordingNotifier{}}
 	l.CheckIns.Notifier = e.mail
 	work, stop := context.WithCancel(context.Background())
 	stopped := make(chan struct{})

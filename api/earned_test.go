@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,33 +16,9 @@ import (
 	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
-// queuedMail keeps the notifications a server queues.
-type queuedMail struct {
-	mu sync.Mutex
-	ns []badges.Notification
-}
-
-func (q *queuedMail) Notify(_ context.Context, ns ...badges.Notification) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.ns = append(q.ns, ns...)
-	return nil
-}
-
-// byKey counts the notifications queued per key.
-func (q *queuedMail) byKey() map[string]int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	out := map[string]int{}
-	for _, n := range q.ns {
-		out[n.Key]++
-	}
-	return out
-}
-
 // newMailingServer is newTestServer with the award e-mails queued to a
 // recorder, and the award queue's worker running.
-func newMailingServer(t *testing.T) (*testServer, *queuedMail) {
+func newMailingServer(t *testing.T) (*testServer, *recordingNotifier) {
 	t.Helper()
 	db := mongotest.NewDB(t)
 	loaderOnce.Do(func() { loader, loaderErr = ob3.NewDocumentLoader() })
@@ -54,7 +29,7 @@ func newMailingServer(t *testing.T) (*testServer, *queuedMail) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mail := &queuedMail{}
+	mail := &recordingNotifier{}
 	l, err := wire.New(db, wire.Config{BaseURL: baseURL, Sealer: sealer, Loader: loader, Logger: testLogger(t), Notifier: mail})
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +70,7 @@ func TestEarnedMail(t *testing.T) {
 		if got := mail.byKey(); len(got) != 1 || got["earned:"+cred.ID] != 2 {
 			t.Fatalf("after the same award again: %v, want earned:%s queued again, nothing else", got, cred.ID)
 		}
-		n := mail.ns[0]
+		n := mail.all()[0]
 		if n.Kind != badges.MailEarned || n.To != "ada@example.org" || n.Data["member"] != "Ada" || n.Data["badge"] != "Session Host" ||
 			n.Data["claimURL"] != baseURL+claimPath(t, cred.ID) || n.Data["badgeURL"] != baseURL+"/credentials/"+cred.ID {
 			t.Fatalf("notification %+v", n)
@@ -129,7 +104,7 @@ func TestEarnedMail(t *testing.T) {
 			mail.mu.Lock()
 			defer mail.mu.Unlock()
 			var keys []string
-			for _, n := range mail.ns {
+			for _, n := range mail.all() {
 				if n.To == "cy@example.org" {
 					keys = append(keys, n.Key)
 				}

@@ -17,33 +17,6 @@ import (
 	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 )
 
-// recordingNotifier keeps the notifications it is asked to queue: the
-// portal's tests read sign-in links from it, as a member reads the e-mail.
-type recordingNotifier struct {
-	mu  sync.Mutex
-	got []badges.Notification
-}
-
-func (r *recordingNotifier) Notify(_ context.Context, ns ...badges.Notification) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = append(r.got, ns...)
-	return nil
-}
-
-// to lists the notifications queued for an address, oldest first.
-func (r *recordingNotifier) to(email string) []badges.Notification {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []badges.Notification
-	for _, n := range r.got {
-		if n.To == email {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // testClock is a clock tests move on.
 type testClock struct {
 	mu sync.Mutex
