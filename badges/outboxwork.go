@@ -34,6 +34,9 @@ const (
 	// messageBatch is how many messages a drain leases, sends and records
 	// together: the store writes its queue and counts once a batch.
 	messageBatch = 50
+	// recordTimeout bounds the record of a batch's attempts, which goes
+	// on while the worker shuts down.
+	recordTimeout = 30 * time.Second
 	// maxRest bounds the rest between batches.
 	maxRest = time.Second
 )
@@ -108,9 +111,12 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 
 // deliverBatch leases a batch's messages (so that no other drain sends
 // them meanwhile), sends them Workers at a time, then records the
-// attempts together, and returns how long its database work took. A crash after a send and before the record sends
-// that message again once its lease ends: delivery is at least once, and
-// the Message-ID lets a receiving server see a repeat.
+// attempts together, and returns how long its database work took. A
+// crash after a send and before the record sends that message again once
+// its lease ends: delivery is at least once, and the Message-ID lets a
+// receiving server see a repeat. Shutting down (ctx ending) stops the
+// sends but not the record of those sent, so that a restart does not
+// send a batch again.
 func (o *Outbox) deliverBatch(ctx context.Context, ids []string) (busy time.Duration, err error) {
 	began := o.now()
 	leased, err := o.Store.LeaseMessages(ctx, ids, began, began.Add(sendLease))
@@ -129,7 +135,9 @@ func (o *Outbox) deliverBatch(ctx context.Context, ids []string) (busy time.Dura
 		return busy, errors.Join(errs...)
 	}
 	recording := o.now()
-	_, err = o.Store.UpdateMessages(ctx, done, func(m *Message) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	_, err = o.Store.UpdateMessages(rctx, done, func(m *Message) error {
 		if out := outcomes[m.ID]; !out.stale {
 			o.record(m, out.err)
 		}

@@ -84,3 +84,44 @@ func TestOutbox_BatchPartlyRefused(t *testing.T) {
 		t.Fatalf("drained %d, %v before any retry is due; want none", n, err)
 	}
 }
+
+// stoppingSender accepts a message, then shuts the drain down.
+type stoppingSender struct {
+	testSender
+	stop context.CancelFunc
+}
+
+func (s *stoppingSender) Send(ctx context.Context, m *badges.Message) error {
+	err := s.testSender.Send(ctx, m)
+	s.stop()
+	return err
+}
+
+// TestOutbox_ShutdownRecordsSent: a drain shut down in the middle of a
+// batch sends no more, but records what it sent, so that the next
+// process does not send it again; the rest stay queued.
+func TestOutbox_ShutdownRecordsSent(t *testing.T) {
+	st := mongodb.NewMessageStore(mongotest.NewDB(t))
+	clock := &testClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	ctx, stop := context.WithCancel(t.Context())
+	s := &stoppingSender{stop: stop}
+	o := newOutbox(st, s, clock)
+	o.Workers = 1
+	if err := o.Notify(ctx, earned(1), earned(2), earned(3)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Drain(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("drain: %v; want it stopped", err)
+	}
+	if s.count() != 1 {
+		t.Fatalf("sent %d after the shutdown; want 1", s.count())
+	}
+	m, err := st.Message(t.Context(), s.sent[0].ID)
+	if err != nil || m.State != badges.MessageSent {
+		t.Fatalf("the message sent: %+v, %v; want recorded as sent", m, err)
+	}
+	counts, err := o.Counts(t.Context(), issuerA)
+	if err != nil || counts[badges.MessageSent] != 1 || counts[badges.MessagePending] != 2 {
+		t.Fatalf("counts %v, %v; want one sent, two pending", counts, err)
+	}
+}
