@@ -6,19 +6,16 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 )
 
 // A drain works in batches: it leases a batch's queue entries, sends the
-// messages, then records their outcomes with UpdateMessages. What is per
-// message on the embedded engine is what must be: the lease of its queue
-// entry and the write of the message with its delivery log. The rest is
-// once a batch: the queue entries of the messages sent or given up go in
-// one delete (the engine deletes a list of ids in one transaction), and
-// each community's counts change in one write.
+// messages, then records their outcomes with UpdateMessages. Each write
+// of a queue entry or a message is by its exact _id, the one filter the
+// embedded engine answers without reading the whole collection; each
+// community's counts, which every message of a batch would rewrite, change
+// once a batch.
 
 // LeaseMessages leases each due queue entry of ids (see LeaseMessage) and
 // returns the ids leased, in order.
@@ -38,7 +35,7 @@ func (s *MessageStore) LeaseMessages(ctx context.Context, ids []string, now, unt
 
 // UpdateMessages changes each message of ids with change (as
 // UpdateMessage does), then removes the queue entries of those now sent
-// or given up in one delete, then changes each community's counts once.
+// or given up, then changes each community's counts once.
 // A message whose change fails is left as it was; the others are still
 // recorded, and the errors are returned joined. A crash between the
 // writes leaves queue entries that the worker finds sent and drops, or
@@ -99,14 +96,20 @@ func (s *MessageStore) changeMessage(ctx context.Context, id string, change func
 	return before, out, err
 }
 
-// dequeue removes the queue entries of messages sent or given up: one
-// delete by a list of ids, which the engine matches by reading the queue
-// (small: the unsent only) and deletes in one transaction, where a
-// delete by exact _id is one transaction each.
+// dequeue removes the queue entries of messages sent or given up, each by
+// its exact _id: a deleteMany with $in would be one transaction, but the
+// engine reads the whole queue to match it, and that costs more than the
+// transactions saved (measured: 50 deletes by _id took 18 ms beside a
+// queue of 10,000, one deleteMany of the same 50 ids 370-830 ms).
 func (s *MessageStore) dequeue(ctx context.Context, ids []string) error {
-	if len(ids) == 0 {
-		return nil
+	c := s.db.Collection(database.MailQueue)
+	for _, id := range ids {
+		unlock := s.db.LockDoc(database.MailQueue, id)
+		_, err := c.DeleteOne(ctx, database.ByID(id))
+		unlock()
+		if err != nil {
+			return database.Wrap(err, "dequeue message")
+		}
 	}
-	_, err := s.db.Collection(database.MailQueue).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
-	return database.Wrap(err, "dequeue messages")
+	return nil
 }
