@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -109,16 +110,22 @@ func (s *Server) handleMemberRemovePage(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	p := memberRemovePage{adminPage: s.adminPageFor(c, visitOf(c), "Remove "+m.DisplayName, "members"), Member: m}
-	creds, err := s.svc.Issuing.Credentials(ctx, issuer.CredentialFilter{IssuerID: m.IssuerID, MemberID: m.ID, At: s.now(),
-		ListOptions: badges.ListOptions{Limit: 1}})
-	if err != nil {
-		return err
-	}
-	p.Held = creds.Total
-	if p.Cohorts, err = s.svc.Cohorts.MemberCohorts(ctx, m.ID); err != nil {
+	if p.Held, p.Cohorts, err = s.memberStakes(ctx, m); err != nil {
 		return err
 	}
 	return s.renderAdmin(c, http.StatusOK, "memberremove", p)
+}
+
+// memberStakes are what removing or forgetting a member touches, for the
+// page that asks first: the credentials they hold and their cohorts.
+func (s *Server) memberStakes(ctx context.Context, m *badges.Member) (held int, cohorts []*badges.Cohort, err error) {
+	creds, err := s.svc.Issuing.Credentials(ctx, issuer.CredentialFilter{IssuerID: m.IssuerID, MemberID: m.ID, At: s.now(),
+		ListOptions: badges.ListOptions{Limit: 1}})
+	if err != nil {
+		return 0, nil, err
+	}
+	cohorts, err = s.svc.Cohorts.MemberCohorts(ctx, m.ID)
+	return creds.Total, cohorts, err
 }
 
 // handleMemberRemove removes a member, as DELETE /members/{id} does.

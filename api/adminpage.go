@@ -122,11 +122,12 @@ func (s *Server) takeFlash(c echo.Context) string {
 	return msg
 }
 
-// parseAdminPages parses the console's templates, once, at start: every
-// file of templates/admin but the layout and the shared parts is a page,
-// parsed with those two.
-func parseAdminPages(into map[string]*template.Template) error {
-	files, err := fs.Glob(assets.Templates, "templates/admin/*.html")
+// parseLayoutPages parses a set of pages, once, at start: every file of
+// templates/<dir> but the layout and the shared parts is a page, parsed
+// with those two and kept as "<dir>/<page>". The console's and the
+// portal's pages are such sets.
+func parseLayoutPages(into map[string]*template.Template, dir string, funcs ...template.FuncMap) error {
+	files, err := fs.Glob(assets.Templates, "templates/"+dir+"/*.html")
 	if err != nil {
 		return err
 	}
@@ -135,25 +136,33 @@ func parseAdminPages(into map[string]*template.Template) error {
 		if name == "layout" || name == "parts" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(adminFuncs).Funcs(fieldFuncs).ParseFS(assets.Templates,
-			"templates/admin/layout.html", "templates/admin/parts.html", "templates/admin/"+name+".html")
-		if err != nil {
-			return fmt.Errorf("parse console page %s: %w", name, err)
+		t := template.New("layout.html")
+		for _, f := range funcs {
+			t = t.Funcs(f)
 		}
-		into["admin/"+name] = t
+		if t, err = t.ParseFS(assets.Templates, "templates/"+dir+"/layout.html", "templates/"+dir+"/parts.html", file); err != nil {
+			return fmt.Errorf("parse page %s/%s: %w", dir, name, err)
+		}
+		into[dir+"/"+name] = t
 	}
 	return nil
 }
 
-// renderAdmin renders a console page into a buffer, then writes it. Console
-// pages are private and change with every action: never stored by caches.
-func (s *Server) renderAdmin(c echo.Context, status int, name string, data any) error {
+// renderPrivate renders a page of a set (parseLayoutPages) into a buffer,
+// then writes it. The console's and the portal's pages are private and
+// change with every action: never stored by caches.
+func (s *Server) renderPrivate(c echo.Context, status int, page string, data any) error {
 	var buf bytes.Buffer
-	if err := s.pages["admin/"+name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		return fmt.Errorf("render console page %s: %w", name, err)
+	if err := s.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render page %s: %w", page, err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// renderAdmin renders a console page.
+func (s *Server) renderAdmin(c echo.Context, status int, name string, data any) error {
+	return s.renderPrivate(c, status, "admin/"+name, data)
 }
 
 // renderAdminPart renders one part of a console page: what an htmx

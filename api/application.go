@@ -41,11 +41,7 @@ func (s *Server) handleApply(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.nominationNames().json(c.Request().Context(), n)
-	if err != nil {
-		return err
-	}
-	return created(c, "/api/v1/nominations/"+n.ID, out)
+	return s.nominationCreated(c, n)
 }
 
 // queueKinds are the values of the review queue's kind filter; "" and

@@ -127,6 +127,8 @@ var consoleNeeds = map[string]string{
 	"POST /admin/c/:issuer/members/:member/edit":              "admin",
 	"GET /admin/c/:issuer/members/:member/remove":             "admin",
 	"POST /admin/c/:issuer/members/:member/remove":            "admin",
+	"GET /admin/c/:issuer/members/:member/forget":             "admin",
+	"POST /admin/c/:issuer/members/:member/forget":            "admin",
 
 	"GET /admin/c/:issuer/awards":                      "viewer",
 	"GET /admin/c/:issuer/awards/new":                  "awarder",

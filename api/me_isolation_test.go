@@ -35,6 +35,12 @@ var portalAccess = map[string]string{
 	"GET /me/apply/:achievement":  "member",
 	"POST /me/apply/:achievement": "member",
 	"GET /me/lead":                "member", "POST /me/lead/endorse": "member", "POST /me/lead/nominate": "member",
+	"GET /me/progress":     "member",
+	"GET /me/data":         "member",
+	"GET /me/data/export":  "member",
+	"POST /me/data/weekly": "member",
+	"GET /me/data/forget":  "member",
+	"POST /me/data/forget": "member",
 }
 
 // portalRoute reports whether a route is the portal's.

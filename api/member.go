@@ -22,16 +22,17 @@ type memberRequest struct {
 }
 
 type memberJSON struct {
-	ID            string    `json:"id"`
-	IssuerID      string    `json:"issuerId"`
-	Email         string    `json:"email"`
-	DisplayName   string    `json:"displayName"`
-	ExternalID    string    `json:"externalId,omitempty"`
-	Slug          string    `json:"slug"`
-	PublicProfile bool      `json:"publicProfile"`
-	ProfileURL    string    `json:"profileUrl,omitempty"`
-	CreatedAt     time.Time `json:"createdAt"`
-	UpdatedAt     time.Time `json:"updatedAt"`
+	ID            string     `json:"id"`
+	IssuerID      string     `json:"issuerId"`
+	Email         string     `json:"email,omitempty"` // absent once the member is forgotten
+	DisplayName   string     `json:"displayName"`
+	ExternalID    string     `json:"externalId,omitempty"`
+	Slug          string     `json:"slug,omitempty"` // absent once the member is forgotten
+	PublicProfile bool       `json:"publicProfile"`
+	ProfileURL    string     `json:"profileUrl,omitempty"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	UpdatedAt     time.Time  `json:"updatedAt"`
+	ForgottenAt   *time.Time `json:"forgottenAt,omitempty"`
 }
 
 func (s *Server) memberJSON(m *badges.Member) memberJSON {
@@ -39,6 +40,9 @@ func (s *Server) memberJSON(m *badges.Member) memberJSON {
 		ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 	if m.PublicProfile {
 		j.ProfileURL = s.urls.Member(m.Slug)
+	}
+	if m.Forgotten() {
+		j.ForgottenAt = &m.ForgottenAt
 	}
 	return j
 }

@@ -1,19 +1,13 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"path"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/laurel-badges/laurel/assets"
 	"github.com/laurel-badges/laurel/issuer"
 )
 
@@ -93,38 +87,9 @@ func (s *Server) mayLead(ctx context.Context, v *memberVisit) bool {
 	return leads
 }
 
-// parsePortalPages parses the portal's templates, once, at start: every
-// file of templates/me but the layout and the shared parts is a page,
-// parsed with those two.
-func parsePortalPages(into map[string]*template.Template) error {
-	files, err := fs.Glob(assets.Templates, "templates/me/*.html")
-	if err != nil {
-		return err
-	}
-	for _, file := range files {
-		name := strings.TrimSuffix(path.Base(file), ".html")
-		if name == "layout" || name == "parts" {
-			continue
-		}
-		t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(assets.Templates,
-			"templates/me/layout.html", "templates/me/parts.html", "templates/me/"+name+".html")
-		if err != nil {
-			return fmt.Errorf("parse portal page %s: %w", name, err)
-		}
-		into["me/"+name] = t
-	}
-	return nil
-}
-
-// renderPortal renders a portal page into a buffer, then writes it.
-// Portal pages are private: never stored by caches.
+// renderPortal renders a portal page.
 func (s *Server) renderPortal(c echo.Context, status int, name string, data any) error {
-	var buf bytes.Buffer
-	if err := s.pages["me/"+name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		return fmt.Errorf("render portal page %s: %w", name, err)
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.HTMLBlob(status, buf.Bytes())
+	return s.renderPrivate(c, status, "me/"+name, data)
 }
 
 // portalFlashCookie holds one message for the next portal page.

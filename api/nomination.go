@@ -105,6 +105,11 @@ func (s *Server) handleNominate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.nominationCreated(c, n)
+}
+
+// nominationCreated answers 201 with a new nomination or application.
+func (s *Server) nominationCreated(c echo.Context, n *badges.Nomination) error {
 	out, err := s.nominationNames().json(c.Request().Context(), n)
 	if err != nil {
 		return err

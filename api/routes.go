@@ -172,6 +172,8 @@ func (s *Server) routeTable() []route {
 		{get, "/api/v1/members/:member", s.handleMemberGet, readKey, quick, jsonErrors, compressed, none},
 		{patch, "/api/v1/members/:member", s.handleMemberUpdate, adminKey, quick, jsonErrors, compressed, object},
 		{del, "/api/v1/members/:member", s.handleMemberDelete, adminKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/members/:member/export", s.handleMemberExport, adminKey, long, jsonErrors, compressed, none},
+		{post, "/api/v1/members/:member/forget", s.handleMemberForget, adminKey, long, jsonErrors, compressed, none},
 
 		// Recognition: behaviours, activity, rules, nominations, statistics.
 		{get, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourList), readKey, quick, jsonErrors, compressed, none},
@@ -346,6 +348,8 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/members/:member/edit", s.handleMemberUpdateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		{get, "/admin/c/:issuer/members/:member/remove", s.handleMemberRemovePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/members/:member/remove", s.handleMemberRemove, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/members/:member/forget", s.handleMemberForgetPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/members/:member/forget", s.handleMemberForgetForm, consoleAccess(badges.PermManage), long, consoleErrors, compressed, form},
 		// Awards and Activity (adminaward*.go, adminactivity*.go).
 		{get, "/admin/c/:issuer/awards", s.handleAwardsPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/awards/new", s.handleAwardNewPage, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
@@ -392,6 +396,12 @@ func (s *Server) routeTable() []route {
 		{post, "/me/badges/:credential/visibility", s.handleMeVisibility, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me/profile", s.handleMeProfile, memberAccess, quick, portalErrors, compressed, none},
 		{post, "/me/profile", s.handleMeProfileSave, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/progress", s.handleMeProgress, memberAccess, quick, portalErrors, compressed, none},
+		{get, "/me/data", s.handleMeData, memberAccess, quick, portalErrors, compressed, none},
+		{get, "/me/data/export", s.handleMeDataExport, memberAccess, long, portalErrors, compressed, none},
+		{post, "/me/data/weekly", s.handleMeWeekly, memberAccess, quick, portalErrors, compressed, form},
+		{get, "/me/data/forget", s.handleMeForgetPage, memberAccess, quick, portalErrors, compressed, none},
+		{post, "/me/data/forget", s.handleMeForget, memberAccess, long, portalErrors, compressed, form},
 
 		// API keys: admin keys only, reading included.
 		{post, "/api/v1/apikeys", s.handleAPIKeyCreate, adminKey, quick, jsonErrors, compressed, object},

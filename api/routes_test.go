@@ -82,6 +82,8 @@ var routeAccess = map[string]string{
 	"GET /api/v1/members/:member":                 "read",
 	"PATCH /api/v1/members/:member":               "admin",
 	"DELETE /api/v1/members/:member":              "admin",
+	"GET /api/v1/members/:member/export":          "admin",
+	"POST /api/v1/members/:member/forget":         "admin",
 
 	"GET /api/v1/issuers/:issuer/behaviours":               "read",
 	"POST /api/v1/issuers/:issuer/behaviours":              "admin",

@@ -74,6 +74,9 @@ type Services struct {
 
 	MailTemplates MailTemplates // communities' wording of their e-mail
 	Mail          Mail          // e-mail previews and unsubscribe links
+	MemberData    MemberData    // everything about one member (memberdata.go)
+	Forgetter     Forgetting    // forgets members at their request
+	Nudges        Nudges        // members' choice of the weekly progress e-mail
 }
 
 // Server is the Echo application with its dependencies.
@@ -118,10 +121,10 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := parseAdminPages(pages); err != nil {
+	if err := parseLayoutPages(pages, "admin", adminFuncs, fieldFuncs); err != nil {
 		return nil, err
 	}
-	if err := parsePortalPages(pages); err != nil {
+	if err := parseLayoutPages(pages, "me", pageFuncs); err != nil {
 		return nil, err
 	}
 	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,

@@ -23,12 +23,12 @@ func (n *Nomination) applicationAward() AwardInput {
 	return in
 }
 
-// tellApplicant queues the member's message about the decision on their
-// application, keyed by the application so that a decision finished
-// again queues it once. The decision stands whatever happens here: a
+// tellNominee queues the member's message about the decision on a
+// nomination or their application, keyed by it so that a decision
+// finished again queues it once. The decision stands whatever happens here: a
 // failure is reported, as after an award.
-func (s *Nominations) tellApplicant(ctx context.Context, n *Nomination) {
-	if s.Notifier == nil || !n.IsApplication() {
+func (s *Nominations) tellNominee(ctx context.Context, n *Nomination) {
+	if s.Notifier == nil {
 		return
 	}
 	note, err := s.decisionNotice(ctx, n)
@@ -36,11 +36,11 @@ func (s *Nominations) tellApplicant(ctx context.Context, n *Nomination) {
 		err = s.Notifier.Notify(ctx, *note)
 	}
 	if err != nil {
-		s.awarder.warn("queueing an application's decision", "decision:"+n.ID, err)
+		s.awarder.warn("queueing a decision", "decision:"+n.ID, err)
 	}
 }
 
-// decisionNotice is the message about a decided application; nil when the
+// decisionNotice is the message about a decision; nil when the
 // member has no address (or is no longer a member).
 func (s *Nominations) decisionNotice(ctx context.Context, n *Nomination) (*Notification, error) {
 	m, err := s.awarder.Members.Member(ctx, n.MemberID)
@@ -54,7 +54,11 @@ func (s *Nominations) decisionNotice(ctx context.Context, n *Nomination) (*Notif
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]string{"member": m.DisplayName, "badge": ach.Name, "what": KindApplication,
+	what := "nomination"
+	if n.IsApplication() {
+		what = KindApplication
+	}
+	data := map[string]string{"member": m.DisplayName, "badge": ach.Name, "what": what,
 		"approved": strconv.FormatBool(n.Status == NominationApproved), "reason": n.Reason, "badgeURL": ""}
 	if n.CredentialID != "" && s.CredentialURL != nil {
 		data["badgeURL"] = s.CredentialURL(n.CredentialID)

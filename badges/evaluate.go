@@ -29,6 +29,10 @@ type Progress struct {
 	Met        bool
 	Fraction   float64             // 0..1, how close overall; 1 exactly when met
 	Conditions []ConditionProgress // the leaf conditions, in rule order
+	// Logic is the kind of the rule's top condition: a leaf's, or all,
+	// any or atLeast, which says how the leaves' next steps combine.
+	Logic   string
+	AtLeast int // for atLeast, how many of its conditions are needed
 }
 
 // ConditionProgress is how a member stands against one leaf condition.
@@ -48,6 +52,9 @@ type ConditionProgress struct {
 	// Narrative is the evidence sentence for the condition when it is met,
 	// e.g. "Hosted a session 4 times between March and May 2026."
 	Narrative string
+	// Next says what is still needed while it is not met, e.g. "Hosted a
+	// session 2 more times in the last 90 days" (evaluate_phrase.go).
+	Next string
 }
 
 const (
@@ -72,6 +79,10 @@ func Evaluate(r *Rule, rec *MemberRecord, ec EvalContext) Progress {
 	e := &evaluator{rec: rec, ec: ec, now: ec.Now}
 	var p Progress
 	p.Met, p.Fraction = e.eval(r.Condition, "condition", &p.Conditions)
+	p.Logic = r.Condition.Kind()
+	if p.Logic == KindAtLeast {
+		p.AtLeast = max(r.Condition.AtLeast.N, 1)
+	}
 	return p
 }
 

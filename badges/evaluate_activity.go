@@ -96,6 +96,7 @@ func (e *evaluator) count(c *CountCond) ConditionProgress {
 	}
 	cp.Description = fmt.Sprintf("%s: %s%d of %d%s%s", name, atLeast(capped), n, c.Min, what, w.phrase())
 	cp.Narrative = sentence(name+" "+times, q.from, q.to)
+	cp.Next = countNext(name, c.Distinct, c.Min-n, w.phrase())
 	return cp
 }
 
@@ -208,6 +209,9 @@ func (e *evaluator) sum(c *SumCond) ConditionProgress {
 		From: q.from, To: q.to, Links: q.links}
 	cp.Description = fmt.Sprintf("%s: %s%s of %s in total%s", name, atLeast(capped), formatAmount(s), formatAmount(c.Min), w.phrase())
 	cp.Narrative = sentence(fmt.Sprintf("%s (%s%s in total)", name, atLeast(capped), formatAmount(s)), q.from, q.to)
+	if !cp.Met {
+		cp.Next = fmt.Sprintf("%s: %s more in total%s", name, formatAmount(roundAmount(c.Min-s)), w.phrase())
+	}
 	return cp
 }
 
@@ -277,5 +281,8 @@ func (e *evaluator) peers(c *PeersCond) ConditionProgress {
 		Capped: capped, From: q.from, To: q.to, Links: q.links}
 	cp.Description = fmt.Sprintf("%s: %s%d of %d different members%s", name, atLeast(capped), n, c.Min, w.phrase())
 	cp.Narrative = sentence(peersClause(name, atLeast(capped)+strconv.Itoa(n)), q.from, q.to)
+	if !cp.Met {
+		cp.Next = peersClause(name, strconv.Itoa(c.Min-n)+" more") + w.phrase()
+	}
 	return cp
 }

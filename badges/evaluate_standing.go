@@ -10,6 +10,9 @@ func (e *evaluator) holds(c *HoldsCond) ConditionProgress {
 	badge := BadgePhrase(e.achievementName(c.Achievement))
 	cp := ConditionProgress{Kind: KindHolds, Current: b2f(held), Required: 1, Met: held,
 		Description: fmt.Sprintf("Holds %s: %s", badge, yesNo(held)), Narrative: fmt.Sprintf("Holds %s.", badge)}
+	if !held {
+		cp.Next = "Earn " + badge
+	}
 	return cp
 }
 
@@ -61,14 +64,21 @@ func (e *evaluator) endorsements(c *EndorsementsCond) ConditionProgress {
 	}
 	cp.Description = fmt.Sprintf("Endorsements: %s%d of %d %s", atLeast(capped), n, c.Min, from)
 	cp.Narrative = fmt.Sprintf("Endorsed by %s%s.", atLeast(capped), by)
+	if !cp.Met {
+		cp.Next = endorsementsNext(c.Min-n, c.FromHolders != "", e.achievementName(c.FromHolders))
+	}
 	return cp
 }
 
 func (e *evaluator) cohort(c *CohortCond) ConditionProgress {
 	in := c.memberOf(e.rec)
-	return ConditionProgress{Kind: KindCohort, Current: b2f(in), Required: 1, Met: in,
+	cp := ConditionProgress{Kind: KindCohort, Current: b2f(in), Required: 1, Met: in,
 		Description: fmt.Sprintf("Member of cohort %s: %s", c.Name, yesNo(in)),
 		Narrative:   fmt.Sprintf("Member of the %s cohort.", c.Name)}
+	if !in {
+		cp.Next = fmt.Sprintf("Join the %s cohort", c.Name)
+	}
+	return cp
 }
 
 func (e *evaluator) tenure(c *TenureCond) ConditionProgress {
@@ -77,6 +87,9 @@ func (e *evaluator) tenure(c *TenureCond) ConditionProgress {
 	cp := ConditionProgress{Kind: KindTenure, Current: float64(days), Required: float64(c.Days), Met: days >= c.Days,
 		Description: fmt.Sprintf("Membership: %d of %d days", days, c.Days),
 		Narrative:   fmt.Sprintf("Member for %s.", plural(days, "day", "days"))}
+	if !cp.Met {
+		cp.Next = "Stay a member " + plural(c.Days-days, "more day", "more days")
+	}
 	if !joined.IsZero() && days > 0 {
 		cp.From, cp.To = joined, e.now
 	}

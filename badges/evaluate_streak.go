@@ -52,6 +52,9 @@ func (e *evaluator) streak(c *StreakCond) ConditionProgress {
 	}
 	cp.Description = fmt.Sprintf("%s: %s%d of %d %s in a row", name, atLeast(capped), best, c.Min, c.Unit)
 	cp.Narrative = sentence(fmt.Sprintf("%s %s%d %s in a row", subject, atLeast(capped), best, c.Unit), cp.From, cp.To)
+	if !cp.Met {
+		cp.Next = streakNext(subject, c.Min, best, c.Unit)
+	}
 	return cp
 }
 

@@ -31,26 +31,3 @@ func (a *Awarder) notifyEndorsement(ctx context.Context, issuerID string, in End
 			"portalURL": a.BaseURL + "/me"},
 	})
 }
-
-// notifyDecision queues the decision message of a nomination to the
-// nominee: the badge's link when it was approved, the reason when not.
-func (a *Awarder) notifyDecision(ctx context.Context, n *Nomination) error {
-	if a.Notifier == nil {
-		return nil
-	}
-	member, err := a.Members.Member(ctx, n.MemberID)
-	if err != nil || member.Email == "" {
-		return err
-	}
-	ach, err := a.Achievements.Achievement(ctx, n.AchievementID)
-	if err != nil {
-		return err
-	}
-	data := map[string]string{"member": member.DisplayName, "badge": ach.Name, "approved": "false",
-		"reason": n.Reason, "badgeURL": "", "what": "nomination"}
-	if n.Status == NominationApproved {
-		data["approved"], data["badgeURL"] = "true", a.BaseURL+"/credentials/"+n.CredentialID
-	}
-	return a.Notifier.Notify(ctx, Notification{Key: "decision:nomination:" + n.ID, Kind: MailDecision,
-		IssuerID: n.IssuerID, MemberID: member.ID, To: member.Email, Data: data})
-}

@@ -24,6 +24,9 @@ type Member struct {
 	// Choices are the changes of PublicProfile and DisplayName, oldest
 	// first, at most MaxMemberChoices (memberchoice.go).
 	Choices []MemberChoice
+	// ForgottenAt is when the member asked to be forgotten (memberforget.go);
+	// zero for everyone else.
+	ForgottenAt time.Time
 }
 
 // MemberInput creates a member.
@@ -114,6 +117,9 @@ type UniqueValue struct {
 
 // UniqueValues lists m's values that no other member may hold.
 func (m *Member) UniqueValues() []UniqueValue {
+	if m.Forgotten() {
+		return nil // a forgotten member holds no address, slug or id
+	}
 	u := []UniqueValue{{Field: FieldEmail, Scope: m.IssuerID, Value: m.Email}, {Field: FieldSlug, Value: m.Slug}}
 	if m.ExternalID != "" {
 		u = append(u, UniqueValue{Field: FieldExternalID, Scope: m.IssuerID, Value: m.ExternalID})
@@ -180,6 +186,9 @@ func (in *MemberInput) Normalize() error {
 // Apply returns a copy of m with the update applied, normalised and
 // validated.
 func (m *Member) Apply(u MemberUpdate) (*Member, error) {
+	if m.Forgotten() {
+		return nil, m.forgottenError()
+	}
 	in := MemberInput{Email: m.Email, DisplayName: m.DisplayName, ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile}
 	if u.Email != nil {
 		in.Email = *u.Email

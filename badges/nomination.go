@@ -164,22 +164,10 @@ func (s *Nominations) Nominations(ctx context.Context, issuerID, status string) 
 // conflict. Approving is idempotent: the award's idempotency key is the
 // nomination. The nominee is told the decision.
 func (s *Nominations) Decide(ctx context.Context, id string, approve bool, reason string) (*Nomination, error) {
-	var n *Nomination
-	var err error
 	if approve {
-		n, err = s.approve(ctx, id)
-	} else {
-		n, err = s.decline(ctx, id, reason)
+		return s.approve(ctx, id)
 	}
-	if err != nil {
-		return nil, err
-	}
-	// The decision stands whatever happens here: a failure to queue the
-	// message is reported, as a decision taken cannot be taken again.
-	if err := s.awarder.notifyDecision(ctx, n); err != nil {
-		s.awarder.warn("queueing a nomination's decision", "nomination:"+n.ID, err)
-	}
-	return n, nil
+	return s.decline(ctx, id, reason)
 }
 
 // decline declines a pending nomination with a reason.
@@ -199,7 +187,7 @@ func (s *Nominations) decline(ctx context.Context, id string, reason string) (*N
 	if err != nil {
 		return nil, err
 	}
-	s.tellApplicant(ctx, n)
+	s.tellNominee(ctx, n)
 	return n, nil
 }
 
@@ -242,7 +230,7 @@ func (s *Nominations) approve(ctx context.Context, id string) (*Nomination, erro
 	if err := s.awarder.reevaluate(ctx, n.IssuerID, n.MemberID); err != nil {
 		s.awarder.warn("re-evaluating after an award", in.IdempotencyKey, err)
 	}
-	s.tellApplicant(ctx, n)
+	s.tellNominee(ctx, n)
 	return n, nil
 }
 

@@ -154,5 +154,8 @@ func (s *Service) recipient(ctx context.Context, issuerID string, in badges.Awar
 	if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && m.IssuerID != issuerID) {
 		return nil, &badges.Error{Code: badges.ENOTFOUND, Field: "memberId", Message: "Issuer " + issuerID + " has no member " + quote(in.MemberID) + "."}
 	}
-	return m, err
+	if err != nil {
+		return nil, err
+	}
+	return m, m.CheckAwardable() // a forgotten member has no address to hash
 }

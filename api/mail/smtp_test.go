@@ -1,19 +1,16 @@
 package mail
 
 import (
-	"bytes"
 	"crypto/tls"
 	"errors"
-	"io"
 	"mime"
-	"mime/multipart"
 	"net"
 	netmail "net/mail"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/laurel-badges/laurel/api/mailtest"
 	"github.com/laurel-badges/laurel/badges"
 )
 
@@ -25,8 +22,8 @@ func testMessage() *badges.Message {
 		HTML: "<p>Well done, <b>Ada</b>.</p>", Unsubscribe: "https://example.org/unsubscribe/abc"}
 }
 
-func senderTo(ts *testServer, scheme, userinfo string, roots *tls.Config) *SMTPSender {
-	u := scheme + "://" + userinfo + net.JoinHostPort(ts.Host, strconv.Itoa(ts.Port))
+func senderTo(ts *mailtest.Server, scheme, userinfo string, roots *tls.Config) *SMTPSender {
+	u := scheme + "://" + userinfo + ts.Addr
 	cfg, err := ParseSMTPURL(u)
 	if err != nil {
 		panic(err)
@@ -34,42 +31,18 @@ func senderTo(ts *testServer, scheme, userinfo string, roots *tls.Config) *SMTPS
 	return NewSMTPSender(*cfg, testFrom, roots, func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) })
 }
 
-// parsed is a received message's headers and its parts by type.
-type parsed struct {
-	Header netmail.Header
-	Parts  map[string]string
-}
-
-func parseMIME(t *testing.T, data []byte) parsed {
+// alternatives fails the test unless m is text and HTML alternatives.
+func alternatives(t *testing.T, m *mailtest.Mail) {
 	t.Helper()
-	m, err := netmail.ReadMessage(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/alternative" {
+	if mt, _, err := mime.ParseMediaType(m.Header.Get("Content-Type")); err != nil || mt != "multipart/alternative" {
 		t.Fatalf("content type %q, %v; want multipart/alternative", m.Header.Get("Content-Type"), err)
-	}
-	p := parsed{Header: m.Header, Parts: map[string]string{}}
-	r := multipart.NewReader(m.Body, params["boundary"])
-	for {
-		part, err := r.NextPart()
-		if errors.Is(err, io.EOF) {
-			return p
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(part)
-		ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-		p.Parts[ct] = string(b)
 	}
 }
 
 // TestSMTPSender_MIME: the message arrives as text and HTML alternatives
 // with its Message-ID and, unless it is transactional, List-Unsubscribe.
 func TestSMTPSender_MIME(t *testing.T) {
-	ts := startServer(t, serverOptions{})
+	ts := mailtest.Start(t, mailtest.Options{})
 	s := senderTo(ts, "smtp", "", nil)
 	m := testMessage()
 	if err := s.Send(t.Context(), m); err != nil {
@@ -80,11 +53,12 @@ func TestSMTPSender_MIME(t *testing.T) {
 	if err := s.Send(t.Context(), signin); err != nil {
 		t.Fatal(err)
 	}
-	got := ts.messages()
-	if len(got) != 2 || got[0].To != "ada@example.org" || got[0].From != "badges@example.org" {
+	got := ts.Mails()
+	if len(got) != 2 || len(got[0].To) != 1 || got[0].To[0] != "ada@example.org" || got[0].From != "badges@example.org" {
 		t.Fatalf("received %+v; want two to ada@example.org", got)
 	}
-	p := parseMIME(t, got[0].Data)
+	p := got[0]
+	alternatives(t, p)
 	for h, want := range map[string]string{
 		"Subject":               "You earned Session Host",
 		"From":                  `"Harbour Makers" <badges@example.org>`,
@@ -97,10 +71,11 @@ func TestSMTPSender_MIME(t *testing.T) {
 			t.Errorf("%s: %q; want %q", h, v, want)
 		}
 	}
-	if !strings.Contains(p.Parts["text/plain"], "Claim it: https://example.org/claim/x") || p.Parts["text/html"] != "<p>Well done, <b>Ada</b>.</p>" {
-		t.Errorf("parts %q; want the text and the HTML", p.Parts)
+	if !strings.Contains(p.Text, "Claim it: https://example.org/claim/x") || p.HTML != "<p>Well done, <b>Ada</b>.</p>" {
+		t.Errorf("text %q, HTML %q; want the text and the HTML", p.Text, p.HTML)
 	}
-	q := parseMIME(t, got[1].Data)
+	q := got[1]
+	alternatives(t, q)
 	if q.Header.Get("List-Unsubscribe") != "" || q.Header.Get("List-Unsubscribe-Post") != "" {
 		t.Errorf("a sign-in link has List-Unsubscribe %q", q.Header.Get("List-Unsubscribe"))
 	}
@@ -110,7 +85,7 @@ func TestSMTPSender_MIME(t *testing.T) {
 // name add no header; one in an address or the unsubscribe link refuses
 // the message.
 func TestSMTPSender_HeaderInjection(t *testing.T) {
-	ts := startServer(t, serverOptions{})
+	ts := mailtest.Start(t, mailtest.Options{})
 	s := senderTo(ts, "smtp", "", nil)
 	s.from.Name = "Harbour\r\nBcc: eve@example.org"
 	m := testMessage()
@@ -118,7 +93,8 @@ func TestSMTPSender_HeaderInjection(t *testing.T) {
 	if err := s.Send(t.Context(), m); err != nil {
 		t.Fatal(err)
 	}
-	p := parseMIME(t, ts.messages()[0].Data)
+	p := ts.Mails()[0]
+	alternatives(t, p)
 	if p.Header.Get("Bcc") != "" || !strings.HasPrefix(p.Header.Get("Subject"), "Hello Bcc:") {
 		t.Fatalf("headers %v; want no Bcc and the subject on one line", p.Header)
 	}
@@ -132,7 +108,7 @@ func TestSMTPSender_HeaderInjection(t *testing.T) {
 			t.Errorf("%s with a line break: %v; want refused", name, err)
 		}
 	}
-	if n := len(ts.messages()); n != 1 {
+	if n := len(ts.Mails()); n != 1 {
 		t.Fatalf("received %d messages; want only the first", n)
 	}
 }
@@ -140,26 +116,26 @@ func TestSMTPSender_HeaderInjection(t *testing.T) {
 // TestSMTPSender_StartTLS: credentials go over STARTTLS to a server whose
 // certificate the sender trusts.
 func TestSMTPSender_StartTLS(t *testing.T) {
-	cert, roots := selfSigned(t)
-	ts := startServer(t, serverOptions{TLS: cert, User: "laurel", Pass: "s3cret"})
+	cert, roots := mailtest.SelfSigned(t)
+	ts := mailtest.Start(t, mailtest.Options{TLS: cert, Username: "laurel", Password: "s3cret"})
 	s := senderTo(ts, "smtp", "laurel:s3cret@", &tls.Config{RootCAs: roots})
 	if err := s.Send(t.Context(), testMessage()); err != nil {
 		t.Fatal(err)
 	}
-	if got := ts.messages(); len(got) != 1 || !got[0].TLS || got[0].User != "laurel" {
+	if got := ts.Mails(); len(got) != 1 || !got[0].TLS || got[0].User != "laurel" {
 		t.Fatalf("received %+v; want one over TLS, signed in as laurel", got)
 	}
 }
 
 // TestSMTPSender_ImplicitTLS: smtps speaks TLS from the first byte.
 func TestSMTPSender_ImplicitTLS(t *testing.T) {
-	cert, roots := selfSigned(t)
-	ts := startServer(t, serverOptions{TLS: cert, Implicit: true, User: "laurel", Pass: "s3cret"})
+	cert, roots := mailtest.SelfSigned(t)
+	ts := mailtest.Start(t, mailtest.Options{TLS: cert, Implicit: true, Username: "laurel", Password: "s3cret"})
 	s := senderTo(ts, "smtps", "laurel:s3cret@", &tls.Config{RootCAs: roots})
 	if err := s.Send(t.Context(), testMessage()); err != nil {
 		t.Fatal(err)
 	}
-	if got := ts.messages(); len(got) != 1 || !got[0].TLS {
+	if got := ts.Mails(); len(got) != 1 || !got[0].TLS {
 		t.Fatalf("received %+v; want one over TLS", got)
 	}
 }
@@ -167,9 +143,9 @@ func TestSMTPSender_ImplicitTLS(t *testing.T) {
 // TestSMTPSender_Failures: what fails is temporary, except a refused
 // recipient.
 func TestSMTPSender_Failures(t *testing.T) {
-	cert, roots := selfSigned(t)
+	cert, roots := mailtest.SelfSigned(t)
 	trusted := &tls.Config{RootCAs: roots}
-	down := startServer(t, serverOptions{})
+	down := mailtest.Start(t, mailtest.Options{})
 	downSender := senderTo(down, "smtp", "", nil)
 	downSender.cfg.Port = freePort(t)
 	for name, tc := range map[string]struct {
@@ -177,14 +153,14 @@ func TestSMTPSender_Failures(t *testing.T) {
 		refused bool
 	}{
 		"wrong password": {func() *SMTPSender {
-			return senderTo(startServer(t, serverOptions{TLS: cert, User: "laurel", Pass: "s3cret"}), "smtp", "laurel:wrong@", trusted)
+			return senderTo(mailtest.Start(t, mailtest.Options{TLS: cert, Username: "laurel", Password: "s3cret"}), "smtp", "laurel:wrong@", trusted)
 		}, false},
 		"untrusted certificate": {func() *SMTPSender {
-			return senderTo(startServer(t, serverOptions{TLS: cert}), "smtp", "", nil)
+			return senderTo(mailtest.Start(t, mailtest.Options{TLS: cert}), "smtp", "", nil)
 		}, false},
 		"server down": {func() *SMTPSender { return downSender }, false},
 		"recipient refused": {func() *SMTPSender {
-			return senderTo(startServer(t, serverOptions{Refuse: []string{"ada@example.org"}}), "smtp", "", nil)
+			return senderTo(mailtest.Start(t, mailtest.Options{Refuse: []string{"ada@example.org"}}), "smtp", "", nil)
 		}, true},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -199,7 +175,7 @@ func TestSMTPSender_Failures(t *testing.T) {
 // TestSMTPSender_RemoteNeedsTLS: to a server on another machine nothing
 // is sent, credentials least of all, without TLS.
 func TestSMTPSender_RemoteNeedsTLS(t *testing.T) {
-	ts := startServer(t, serverOptions{User: "laurel", Pass: "s3cret"})
+	ts := mailtest.Start(t, mailtest.Options{Username: "laurel", Password: "s3cret"})
 	for _, userinfo := range []string{"laurel:s3cret@", ""} {
 		s := senderTo(ts, "smtp", userinfo, nil)
 		s.loopback = false // as if the server were elsewhere
@@ -207,8 +183,8 @@ func TestSMTPSender_RemoteNeedsTLS(t *testing.T) {
 			t.Fatalf("without STARTTLS (%q): %v; want a temporary error", userinfo, err)
 		}
 	}
-	if ts.authAttempts() != 0 || len(ts.messages()) != 0 {
-		t.Fatalf("the server saw %d sign-ins and %d messages; want none", ts.authAttempts(), len(ts.messages()))
+	if ts.AuthAttempts() != 0 || len(ts.Mails()) != 0 {
+		t.Fatalf("the server saw %d sign-ins and %d messages; want none", ts.AuthAttempts(), len(ts.Mails()))
 	}
 }
 

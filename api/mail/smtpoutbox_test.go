@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/laurel-badges/laurel/api/mailtest"
 	"github.com/laurel-badges/laurel/badges"
 )
 
@@ -133,10 +134,10 @@ var notification = badges.Notification{Key: "earned:c1", Kind: badges.MailEarned
 // by the process after it; failures of the server are logged, reported
 // and retried with back-off; a refused recipient fails at once.
 func TestOutbox_ThroughSMTP(t *testing.T) {
-	cert, roots := selfSigned(t)
+	cert, roots := mailtest.SelfSigned(t)
 	trusted := &tls.Config{RootCAs: roots}
 	for name, tc := range map[string]struct {
-		server  serverOptions
+		server  mailtest.Options
 		user    string
 		roots   *tls.Config
 		down    bool
@@ -144,14 +145,14 @@ func TestOutbox_ThroughSMTP(t *testing.T) {
 		logged  string
 		arrived int
 	}{
-		"OK":                    {server: serverOptions{TLS: cert, User: "u", Pass: "p"}, user: "u:p@", roots: trusted, state: badges.MessageSent, arrived: 1},
-		"wrong password":        {server: serverOptions{TLS: cert, User: "u", Pass: "p"}, user: "u:x@", roots: trusted, state: badges.MessagePending, logged: "535"},
-		"untrusted certificate": {server: serverOptions{TLS: cert}, state: badges.MessagePending, logged: "certificate"},
+		"OK":                    {server: mailtest.Options{TLS: cert, Username: "u", Password: "p"}, user: "u:p@", roots: trusted, state: badges.MessageSent, arrived: 1},
+		"wrong password":        {server: mailtest.Options{TLS: cert, Username: "u", Password: "p"}, user: "u:x@", roots: trusted, state: badges.MessagePending, logged: "535"},
+		"untrusted certificate": {server: mailtest.Options{TLS: cert}, state: badges.MessagePending, logged: "certificate"},
 		"server down":           {down: true, state: badges.MessagePending, logged: "connection refused"},
-		"recipient refused":     {server: serverOptions{Refuse: []string{"ada@example.org"}}, state: badges.MessageFailed, logged: "550"},
+		"recipient refused":     {server: mailtest.Options{Refuse: []string{"ada@example.org"}}, state: badges.MessageFailed, logged: "550"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			ts := startServer(t, tc.server)
+			ts := mailtest.Start(t, tc.server)
 			s := senderTo(ts, "smtp", tc.user, tc.roots)
 			if tc.down {
 				s.cfg.Port = freePort(t)
@@ -171,7 +172,7 @@ func TestOutbox_ThroughSMTP(t *testing.T) {
 			if m.State != tc.state || m.Attempts != 1 || len(m.Log) != 1 || !strings.Contains(m.Log[0].Detail, tc.logged) {
 				t.Fatalf("message %s after %d attempts, log %+v; want %s, logged %q", m.State, m.Attempts, m.Log, tc.state, tc.logged)
 			}
-			if n := len(ts.messages()); n != tc.arrived {
+			if n := len(ts.Mails()); n != tc.arrived {
 				t.Fatalf("the server received %d messages; want %d", n, tc.arrived)
 			}
 			if tc.state == badges.MessageFailed {

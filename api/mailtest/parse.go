@@ -17,6 +17,8 @@ import (
 type Mail struct {
 	From    string   // the envelope sender (MAIL FROM)
 	To      []string // the envelope recipients (RCPT TO)
+	TLS     bool     // whether the message came over TLS (STARTTLS or implicit)
+	User    string   // who authenticated before sending it, "" if nobody
 	Raw     []byte
 	Header  mail.Header
 	Subject string // decoded

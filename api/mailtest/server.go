@@ -36,6 +36,7 @@ type Server struct {
 	opts    Options
 	mu      sync.Mutex
 	mails   []*Mail
+	auths   int // AUTH PLAIN attempts, right or wrong
 	arrived chan struct{}
 	refused map[string]bool
 }
@@ -51,7 +52,7 @@ func Start(t testing.TB, o Options) *Server {
 	for _, r := range o.Refuse {
 		s.refused[r] = true
 	}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s, conn: c}, nil }))
 	srv.Domain = "mail.test"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.MaxMessageBytes = 4 << 20
@@ -60,9 +61,20 @@ func Start(t testing.TB, o Options) *Server {
 	if o.Implicit {
 		l = tls.NewListener(l, o.TLS)
 	}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	done := make(chan struct{})
+	go func() { defer close(done); _ = srv.Serve(l) }()
+	// Waiting for Serve keeps a test's server from outliving the test.
+	t.Cleanup(func() { _ = srv.Close(); <-done })
 	return s
+}
+
+// AuthAttempts is how many times a client sent credentials (AUTH PLAIN),
+// accepted or not: a test that must prove no credentials left the client
+// expects zero.
+func (s *Server) AuthAttempts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.auths
 }
 
 // Mails returns what the server accepted so far, oldest first.
@@ -101,10 +113,11 @@ func (s *Server) receive(m *Mail) {
 
 // session is one SMTP connection's exchange.
 type session struct {
-	s      *Server
-	authed bool
-	from   string
-	to     []string
+	s    *Server
+	conn *smtp.Conn
+	user string // who authenticated, "" before AUTH succeeds
+	from string
+	to   []string
 }
 
 var errAuthRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
@@ -121,16 +134,19 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 		return nil, smtp.ErrAuthUnknownMechanism
 	}
 	return sasl.NewPlainServer(func(_, user, pass string) error {
+		ss.s.mu.Lock()
+		ss.s.auths++
+		ss.s.mu.Unlock()
 		if user != ss.s.opts.Username || pass != ss.s.opts.Password {
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
 		}
-		ss.authed = true
+		ss.user = user
 		return nil
 	}), nil
 }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
-	if ss.s.opts.Username != "" && !ss.authed {
+	if ss.s.opts.Username != "" && ss.user == "" {
 		return errAuthRequired
 	}
 	ss.from = from
@@ -154,7 +170,9 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Malformed message: " + err.Error()}
 	}
-	m.From, m.To = ss.from, slices.Clone(ss.to)
+	m.From, m.To, m.User = ss.from, slices.Clone(ss.to), ss.user
+	// Asked now, not when the session began, so STARTTLS counts.
+	_, m.TLS = ss.conn.TLSConnectionState()
 	ss.s.receive(m)
 	return nil
 }

@@ -29,13 +29,17 @@ func TestServer(t *testing.T) {
 	if m.From != "laurel@example.org" || len(m.To) != 1 || m.To[0] != "ada@example.org" {
 		t.Errorf("envelope from %q to %q", m.From, m.To)
 	}
+	if m.TLS || m.User != "" || s.AuthAttempts() != 0 {
+		t.Errorf("TLS %v, user %q, %d AUTH attempts; want plain, anonymous, none", m.TLS, m.User, s.AuthAttempts())
+	}
 	err := smtp.SendMail(s.Addr, nil, "laurel@example.org", []string{"nobody@example.org"}, []byte(body))
 	if err == nil || !strings.Contains(err.Error(), "550") {
 		t.Errorf("a refused recipient: %v, want a 550", err)
 	}
 }
 
-// TestServer_Auth requires authentication over STARTTLS.
+// TestServer_Auth requires authentication over STARTTLS, counts every
+// attempt, and marks the message with TLS and the user.
 func TestServer_Auth(t *testing.T) {
 	cfg, pool := mailtest.SelfSigned(t)
 	s := mailtest.Start(t, mailtest.Options{TLS: cfg, Username: "laurel", Password: "secret"})
@@ -57,7 +61,56 @@ func TestServer_Auth(t *testing.T) {
 	if err := c.Auth(smtp.PlainAuth("", "laurel", "wrong", "127.0.0.1")); err == nil || !strings.Contains(err.Error(), "535") {
 		t.Errorf("a wrong password: %v, want a 535", err)
 	}
-	if err := dial().Auth(smtp.PlainAuth("", "laurel", "secret", "127.0.0.1")); err != nil {
-		t.Errorf("the right password: %v", err)
+	c = dial()
+	if err := c.Auth(smtp.PlainAuth("", "laurel", "secret", "127.0.0.1")); err != nil {
+		t.Fatalf("the right password: %v", err)
+	}
+	send(t, c)
+	m := s.Wait(t, 1, 10*time.Second)[0]
+	if !m.TLS || m.User != "laurel" || s.AuthAttempts() != 2 {
+		t.Errorf("TLS %v, user %q, %d AUTH attempts; want TLS, laurel, 2", m.TLS, m.User, s.AuthAttempts())
+	}
+}
+
+// TestServer_Implicit speaks TLS from the first byte (smtps).
+func TestServer_Implicit(t *testing.T) {
+	cfg, pool := mailtest.SelfSigned(t)
+	s := mailtest.Start(t, mailtest.Options{TLS: cfg, Implicit: true})
+	conn, err := tls.Dial("tcp", s.Addr, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := smtp.NewClient(conn, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		t.Errorf("STARTTLS offered over TLS")
+	}
+	send(t, c)
+	if m := s.Wait(t, 1, 10*time.Second)[0]; !m.TLS || m.User != "" {
+		t.Errorf("TLS %v, user %q; want TLS, anonymous", m.TLS, m.User)
+	}
+}
+
+// send sends one plain message on an open client.
+func send(t *testing.T, c *smtp.Client) {
+	t.Helper()
+	if err := c.Mail("laurel@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt("ada@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte("Subject: Hello\r\n\r\nHello Ada.\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -63,6 +63,9 @@ const (
 	// unsubscribed from it ("<issuer>:<keyed hash of the address>").
 	MailTemplates = "mailtemplates"
 	MailOptOuts   = "mailoptouts"
+	// Members' opt-ins to the weekly progress e-mail, by member id
+	// (computed documents); only members who ever chose are in it.
+	Nudges = "nudges"
 )
 
 // LeaderDays are computed documents, one per leader (by member id): what
@@ -86,6 +89,7 @@ var all = []string{
 	MemberSignIns, MemberSessions,
 	MailTemplates, MailOptOuts,
 	LeaderDays,
+	Nudges,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

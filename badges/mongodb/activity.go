@@ -143,3 +143,32 @@ func (s *ActivityStore) voidEntry(ctx context.Context, id string, v badges.Activ
 	}
 	return r.logged(), false, nil
 }
+
+var _ badges.ActivityScrubber = (*ActivityStore)(nil)
+
+// ScrubActivities clears the evidence and narrative of log entries one by
+// one by _id (see Logged), each under its lock; an entry with neither is
+// not written, so that scrubbing again costs only the reads.
+func (s *ActivityStore) ScrubActivities(ctx context.Context, ids []string) error {
+	c := s.db.Collection(database.Activities)
+	unset := bson.D{{Key: "$unset", Value: bson.D{{Key: "evidenceUrl", Value: ""}, {Key: "narrative", Value: ""}}}}
+	for _, id := range ids {
+		var r activityRecord
+		err := c.FindOne(ctx, database.ByID(id)).Decode(&r)
+		switch {
+		case database.IsNoDocuments(err):
+			continue
+		case err != nil:
+			return database.Wrap(err, "read activity")
+		case r.EvidenceURL == "" && r.Narrative == "":
+			continue
+		}
+		unlock := s.db.LockDoc(database.Activities, id)
+		_, err = c.UpdateOne(ctx, database.ByID(id), unset)
+		unlock()
+		if err != nil {
+			return database.Wrap(err, "scrub activity")
+		}
+	}
+	return nil
+}

@@ -235,6 +235,29 @@ func TestApplications_Mine(t *testing.T) {
 	}
 }
 
+// TestApplications_Forgotten: forgetting a member clears the words and
+// links of their applications; the decision stays.
+func TestApplications_Forgotten(t *testing.T) {
+	f := newApplyFixture(t)
+	ctx := t.Context()
+	mine, other := f.apply(t, f.ada, f.open), f.apply(t, f.bob, f.open)
+	if _, err := f.nominations.Decide(ctx, mine.ID, false, "Tell us which circle."); err != nil {
+		t.Fatal(err)
+	}
+	forget := badges.NewForgetter(f.awarder, mongodb.NewMemberService(f.db), mongodb.NewActivityStore(f.db), mongodb.NewNominationStore(f.db))
+	if _, err := forget.Forget(ctx, f.ada.ID); err != nil {
+		t.Fatal(err)
+	}
+	store := mongodb.NewNominationStore(f.db)
+	got, err := store.Nomination(ctx, mine.ID)
+	if err != nil || got.Note != "" || len(got.Links) != 0 || got.Status != badges.NominationDeclined || got.Reason != "Tell us which circle." {
+		t.Errorf("Ada's application once she is forgotten: %+v, %v; want no words or links, the decision kept", got, err)
+	}
+	if kept, err := store.Nomination(ctx, other.ID); err != nil || kept.Note == "" || len(kept.Links) != 2 {
+		t.Errorf("Bob's application: %+v, %v; want it untouched", kept, err)
+	}
+}
+
 // TestApplications_CohortBadge: a cohort badge is open to its cohort's
 // members only, as their progress shows it only to them.
 func TestApplications_CohortBadge(t *testing.T) {

@@ -238,7 +238,8 @@ func TestAwarder_EndorsementNotifyFails(t *testing.T) {
 func TestNominations_DecisionNotifies(t *testing.T) {
 	f := newLeaderFixture(t, 2)
 	rec := &recordingNotifier{}
-	f.awarder.Notifier, f.awarder.BaseURL = rec, "https://badges.example.org"
+	f.nominations.Notifier = rec
+	f.nominations.CredentialURL = func(id string) string { return "https://badges.example.org/credentials/" + id }
 	ctx := t.Context()
 	yes, no := f.nominate(t, f.members[0]), f.nominate(t, f.members[1])
 	if _, err := f.nominations.Decide(ctx, yes.ID, true, ""); err != nil {
@@ -252,8 +253,8 @@ func TestNominations_DecisionNotifies(t *testing.T) {
 		t.Fatalf("notifications %+v; want two decisions", got)
 	}
 	for i, want := range []struct{ key, to, approved, reason, url string }{
-		{"decision:nomination:" + yes.ID, "m0@example.org", "true", "", "https://badges.example.org/credentials/cred-nomination:" + yes.ID},
-		{"decision:nomination:" + no.ID, "m1@example.org", "false", "Not this season.", ""},
+		{"decision:" + yes.ID, "m0@example.org", "true", "", "https://badges.example.org/credentials/cred-nomination:" + yes.ID},
+		{"decision:" + no.ID, "m1@example.org", "false", "Not this season.", ""},
 	} {
 		n := got[i]
 		if n.Key != want.key || n.Kind != badges.MailDecision || n.To != want.to || n.Data["approved"] != want.approved ||
@@ -268,7 +269,7 @@ func TestNominations_DecisionNotifies(t *testing.T) {
 func TestNominations_DecisionNotifyFails(t *testing.T) {
 	f := newLeaderFixture(t, 1)
 	down := errors.New("the outbox cannot be written")
-	f.awarder.Notifier = &recordingNotifier{err: down}
+	f.nominations.Notifier = &recordingNotifier{err: down}
 	var reports []badges.Notice
 	f.awarder.Report = func(r badges.Notice) { reports = append(reports, r) }
 	n := f.nominate(t, f.members[0])

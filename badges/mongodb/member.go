@@ -28,7 +28,8 @@ type memberRecord struct {
 	CreatedAt   time.Time `bson:"createdAt"`
 	UpdatedAt   time.Time `bson:"updatedAt"`
 	// Choices are the changes of the public profile switch and the name.
-	Choices []memberChoiceRecord `bson:"choices,omitempty"`
+	Choices     []memberChoiceRecord `bson:"choices,omitempty"`
+	ForgottenAt time.Time            `bson:"forgottenAt,omitempty"` // memberforget.go
 }
 
 type memberChoiceRecord struct {
@@ -40,7 +41,7 @@ type memberChoiceRecord struct {
 
 func (r *memberRecord) member() *badges.Member {
 	m := &badges.Member{ID: r.ID, IssuerID: r.Issuer, Email: r.Email, DisplayName: r.DisplayName,
-		ExternalID: r.ExternalID, Slug: r.Slug, PublicProfile: r.Public, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		ExternalID: r.ExternalID, Slug: r.Slug, PublicProfile: r.Public, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ForgottenAt: r.ForgottenAt}
 	for _, c := range r.Choices {
 		m.Choices = append(m.Choices, badges.MemberChoice{At: c.At, What: c.What, Public: c.Public, By: c.By})
 	}

@@ -126,9 +126,6 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.La
 		return nil, nil, err
 	}
 	svc := l.Services()
-	if m.notifier != nil {
-		svc.Notifier, l.Nominations.Notifier, l.CheckIns.Notifier = m.notifier, m.notifier, m.notifier // applicants and those checking in hear too
-	}
 	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
 		RequestTimeout: m.Config.RequestTimeout, ImportTimeout: m.Config.ImportTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
@@ -202,7 +199,7 @@ func (m *Main) open(ctx context.Context, baseURL string, fetcher *verifier.Fetch
 	if err != nil {
 		return nil, err
 	}
-	return wire.New(m.db, wire.Config{BaseURL: baseURL, Sealer: sealer, Fetcher: fetcher, Logger: m.log, Mail: sender})
+	return wire.New(m.db, wire.Config{BaseURL: baseURL, Sealer: sealer, Fetcher: fetcher, Logger: m.log, Mail: sender, Notifier: m.notifier})
 }
 
 // defaultBaseURL is the public origin of the commands that work on the data

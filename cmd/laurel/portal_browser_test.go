@@ -34,6 +34,9 @@ func portalPages(w *portalWorld) []portalPage {
 		{"me-apply", "/me/apply", false, 0},
 		{"me-apply-form", "/me/apply/" + w.speaker, false, 0},
 		{"me-lead", "/me/lead", false, 0}, {"me-lead-found", "/me/lead?q=grace", false, 0}, {"me-lead-peer", "/me/lead?peer=" + w.grace, false, 0},
+		{"me-progress", "/me/progress", false, 0},
+		{"me-data", "/me/data", false, 0},
+		{"me-forget", "/me/data/forget", false, 0},
 	}
 }
 
@@ -108,6 +111,7 @@ func newPortalWorld(t *testing.T) *portalWorld {
 	c.json(t, "POST", "/api/v1/credentials/"+w.credentials[1]+"/revoke", map[string]any{"reason": "Awarded twice."}, http.StatusOK)
 	w.applications(t, c)
 	w.leaderEndorses(t, c)
+	w.progressTowards(t, c) // portal_data_browser_test.go
 	return w
 }
 

@@ -38,8 +38,9 @@ type Config struct {
 	// Composer makes messages from notifications; nil uses the
 	// communities' templates (mail.Composer).
 	Composer badges.Composer
-	// Notifier queues the e-mails awards, endorsements and nominations'
-	// decisions cause; nil queues them in the outbox.
+	// Notifier queues every message Laurel sends (awards, sign-in and
+	// check-in links, decisions, endorsements, nudges); nil queues them
+	// in the outbox.
 	Notifier badges.Notifier
 }
 
@@ -80,6 +81,7 @@ type Stores struct {
 	MailOptOuts   *bmongo.MailOptOutStore
 
 	LeaderDays *bmongo.LeaderDayStore
+	Nudges     *bmongo.NudgeStore
 }
 
 // NewStores returns the stores of db.
@@ -121,6 +123,7 @@ func NewStores(db *database.DB) *Stores {
 		MailOptOuts:   bmongo.NewMailOptOutStore(db),
 
 		LeaderDays: bmongo.NewLeaderDayStore(db),
+		Nudges:     bmongo.NewNudgeStore(db),
 	}
 }
 
@@ -144,6 +147,7 @@ type Laurel struct {
 	Verifier    *verifier.Verifier
 	Accounts    *badges.Accounts       // the console's people and sign-in
 	Outbox      *badges.Outbox         // e-mail: pass it as the badges.Notifier of whatever causes a message
+	Notifier    badges.Notifier        // where every message is queued: the Outbox, unless Config named another
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
 	CheckIns    *badges.CheckIns       // check-ins of live sessions; its Notifier e-mails their links
 	ClaimLinks  *issuer.LinkSigner     // signs and checks the links of claim pages
@@ -153,6 +157,9 @@ type Laurel struct {
 
 	Applications *badges.Applications // members' applications, in the nominations' queue
 	Leaders      *badges.Leaders      // leaders endorsing and nominating from the portal
+	MemberData   *issuer.MemberDataSources
+	Forgetter    *badges.Forgetter
+	Nudges       *badges.Nudges // the weekly progress e-mail members opt into
 }
 
 // New builds Laurel on db.
@@ -186,8 +193,9 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
 	l.Nominations = badges.NewNominations(st.Nominations, a)
-	l.Nominations.CredentialURL, l.Applications = urls.Credential, badges.NewApplications(l.Nominations)
-	a.Notifier, a.BaseURL = c.Notifier, urls.Base() // endorsements and nominations' decisions tell members
+	l.Nominations.CredentialURL, l.Nominations.Notifier = urls.Credential, c.Notifier // nominees and applicants hear of decisions
+	l.Applications = badges.NewApplications(l.Nominations)
+	a.Notifier, a.BaseURL = c.Notifier, urls.Base() // endorsements tell members
 	l.Leaders = &badges.Leaders{Awarder: a, Nominations: l.Nominations, Days: st.LeaderDays}
 	l.Spotlight = badges.NewSpotlight(st.Pins, st.Members, a.Now)
 	l.Previewer = badges.NewPreviewer(a.Catalogue, st.Members, st.Records, a.Holdings, a.Revoked, a.Now)
@@ -201,8 +209,13 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
 	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: st.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
-		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Now: a.Now}
+		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Notifier: c.Notifier, Now: a.Now}
 	l.Portal = NewMemberSessions(st, a.Now)
+	l.MemberData = &issuer.MemberDataSources{Issuing: l.Issuing, Members: st.Members, Activities: st.Activities, Records: st.Records,
+		Nominations: st.Nominations, Cohorts: l.Cohorts, Now: a.Now}
+	l.Forgetter = badges.NewForgetter(a, st.Members, st.Activities, st.Nominations)
+	l.Nudges = badges.NewNudges(st.Nudges, a, a.Now)
+	l.Nudges.Notifier, l.Nudges.PortalURL = c.Notifier, func(string) string { return urls.Base() + "/me/progress" }
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -315,6 +328,7 @@ func (l *Laurel) newMail(c *Config) (err error) {
 	if c.Notifier == nil {
 		c.Notifier = l.Outbox
 	}
+	l.Notifier = c.Notifier
 	return nil
 }
 
@@ -338,6 +352,7 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Go(func() { l.Reevaluator.Run(ctx, interval, takeOver) })
 	wg.Go(func() { l.Jobs.RunEvery(ctx, interval, takeOver) })
 	wg.Go(func() { l.Outbox.Run(ctx, interval) })
+	wg.Go(func() { l.sweepNudges(ctx, log) })
 	wg.Wait()
 }
 
@@ -354,6 +369,21 @@ func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 		}
 		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping member sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
+}
+
+// sweepNudges queues the weekly progress e-mails members opted into,
+// hourly, until ctx ends; each member gets one a week.
+func (l *Laurel) sweepNudges(ctx context.Context, log *slog.Logger) {
+	for {
+		if _, err := l.Nudges.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sending weekly progress e-mails", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -389,7 +419,7 @@ func (l *Laurel) Services() api.Services {
 		BadgeChoices: l.Issuing,
 		Jobs:         l.Jobs,
 		Outbox:       l.Outbox,
-		Notifier:     l.Outbox,
+		Notifier:     l.Notifier,
 		CheckIns:     l.CheckIns,
 		Ping:         l.DB.Ping,
 		ClaimLinks:   l.ClaimLinks,
@@ -398,6 +428,9 @@ func (l *Laurel) Services() api.Services {
 
 		MailTemplates: l.MailTemplates,
 		Mail:          l.Composer,
+		MemberData:    l.MemberData,
+		Forgetter:     l.Forgetter,
+		Nudges:        l.Nudges,
 	}
 }
 

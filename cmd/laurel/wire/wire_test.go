@@ -33,7 +33,7 @@ func TestNew(t *testing.T) {
 	for name, v := range map[string]any{"Stores": *l.Stores, "Services": l.Services(), "Laurel": *l} {
 		rv := reflect.ValueOf(v)
 		for i := range rv.NumField() {
-			if rv.Field(i).IsZero() && name+"."+rv.Type().Field(i).Name != "Services.Notifier" { // nil queues no mail until the outbox is wired
+			if rv.Field(i).IsZero() {
 				t.Errorf("%s.%s is not wired", name, rv.Type().Field(i).Name)
 			}
 		}
@@ -49,6 +49,25 @@ func TestNew(t *testing.T) {
 	}
 	if _, err := wire.New(db, wire.Config{BaseURL: "not a url", Sealer: sealer}); err == nil {
 		t.Error("New with a bad base URL: no error")
+	}
+}
+
+// TestNew_OneOutbox: every service that causes a message queues it in the
+// one outbox, so that no kind of e-mail is silently never sent.
+func TestNew_OneOutbox(t *testing.T) {
+	sealer, err := issuer.NewSealer(bytes.Repeat([]byte{1}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := wire.New(mongotest.NewDB(t), wire.Config{BaseURL: "https://badges.example.org", Sealer: sealer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, n := range map[string]badges.Notifier{"Laurel": l.Notifier, "Services": l.Services().Notifier,
+		"Awarder": l.Awarder.Notifier, "Nominations": l.Nominations.Notifier, "CheckIns": l.CheckIns.Notifier, "Nudges": l.Nudges.Notifier} {
+		if n != badges.Notifier(l.Outbox) {
+			t.Errorf("%s queues its messages in %T, not the outbox", name, n)
+		}
 	}
 }
 
