@@ -26,14 +26,18 @@ type MessageStore interface {
 	ListQueued(ctx context.Context) (int, error)
 	// DueMessages lists up to limit ids of queued messages due at due.
 	DueMessages(ctx context.Context, due time.Time, limit int) ([]string, error)
-	// LeaseMessage keeps a queued message that is due at now from other
-	// drains until until, and reports whether it was due (and so is now
-	// this caller's to send).
-	LeaseMessage(ctx context.Context, id string, now, until time.Time) (bool, error)
+	// LeaseMessages keeps each queued message of ids that is due at now
+	// from other drains until until, and returns those that were due (and
+	// so are now this caller's to send).
+	LeaseMessages(ctx context.Context, ids []string, now, until time.Time) ([]string, error)
 	// UpdateMessage changes a message with change (which may run more than
 	// once) and keeps its queue entry (due at NextAttemptAt until it is
 	// sent or failed) and its community's counts in step.
 	UpdateMessage(ctx context.Context, id string, change func(m *Message) error) (*Message, error)
+	// UpdateMessages is UpdateMessage for a drain's batch: a message whose
+	// change fails is left as it was and the others are still changed;
+	// the store may keep queue and counts in step once for the batch.
+	UpdateMessages(ctx context.Context, ids []string, change func(m *Message) error) ([]*Message, error)
 	// MessagesOf is a page of a community's latest messages, newest first.
 	MessagesOf(ctx context.Context, issuerID string, o ListOptions) (*Page[*Message], error)
 	// MessageCounts counts a community's messages by state.
@@ -67,6 +71,11 @@ type Outbox struct {
 	// Workers is how many messages are sent at once; 0 means 2, so that a
 	// drain leaves the requests most of the machine.
 	Workers int
+	// Rest paces a drain: after each batch the worker waits Rest times as
+	// long as the batch's database work took, so that it holds the
+	// database at most 1/(1+Rest) of the time and requests' writes and
+	// reads come between its batches. 0 means 1; negative, no wait.
+	Rest float64
 
 	once sync.Once
 	wake chan struct{}

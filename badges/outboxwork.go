@@ -31,6 +31,14 @@ const (
 	// maxMessageDrain bounds the messages one Drain handles, so that the
 	// worker comes back between long runs of work.
 	maxMessageDrain = 1000
+	// messageBatch is how many messages a drain leases, sends and records
+	// together: the store writes its queue and counts once a batch.
+	messageBatch = 50
+	// recordTimeout bounds the record of a batch's attempts, which goes
+	// on while the worker shuts down.
+	recordTimeout = 30 * time.Second
+	// maxRest bounds the rest between batches.
+	maxRest = time.Second
 )
 
 // Run lists new messages for the console and delivers due ones until ctx
@@ -73,8 +81,9 @@ func (o *Outbox) report(n Notice) {
 }
 
 // Drain lists the messages queued since it last ran, then tries every
-// message due now once, at most maxMessageDrain of them, Workers at a
-// time, and returns how many it tried. Held messages are due: they are
+// message due now once, at most maxMessageDrain of them, in batches of
+// messageBatch, Workers at a time, and returns how many it tried. Between
+// batches it rests (see Outbox.Rest). Held messages are due: they are
 // sent once a Sender is configured.
 func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	if _, err := o.Store.ListQueued(ctx); err != nil {
@@ -87,22 +96,89 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
+	var errs []error
+	var busy time.Duration
+	for start := 0; start < len(ids) && ctx.Err() == nil; start += messageBatch {
+		o.rest(ctx, busy)
+		var err error
+		busy, err = o.deliverBatch(ctx, ids[start:min(start+messageBatch, len(ids))])
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return len(ids), errors.Join(append(errs, ctx.Err())...)
+}
+
+// deliverBatch leases a batch's messages (so that no other drain sends
+// them meanwhile), sends them Workers at a time, then records the
+// attempts together, and returns how long its database work took. A
+// crash after a send and before the record sends that message again once
+// its lease ends: delivery is at least once, and the Message-ID lets a
+// receiving server see a repeat. Shutting down (ctx ending) stops the
+// sends but not the record of those sent, so that a restart does not
+// send a batch again.
+func (o *Outbox) deliverBatch(ctx context.Context, ids []string) (busy time.Duration, err error) {
+	began := o.now()
+	leased, err := o.Store.LeaseMessages(ctx, ids, began, began.Add(sendLease))
+	busy = o.now().Sub(began)
+	if err != nil || len(leased) == 0 {
+		return busy, err
+	}
+	outcomes, errs := o.sendAll(ctx, leased)
+	var done []string
+	for _, id := range leased {
+		if _, ok := outcomes[id]; ok {
+			done = append(done, id)
+		}
+	}
+	if len(done) == 0 {
+		return busy, errors.Join(errs...)
+	}
+	recording := o.now()
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	_, err = o.Store.UpdateMessages(rctx, done, func(m *Message) error {
+		if out := outcomes[m.ID]; !out.stale {
+			o.record(m, out.err)
+		}
+		return nil
+	})
+	busy += o.now().Sub(recording)
+	return busy, errors.Join(append(errs, err)...)
+}
+
+// outcome is what became of one leased message: stale when its queue
+// entry outlived it (sent or failed already: recording nothing drops the
+// entry), else the error of its send.
+type outcome struct {
+	stale bool
+	err   error
+}
+
+// sendAll sends the leased messages, Workers at a time, and returns the
+// outcome of each one tried. One not tried (shutting down, or unread)
+// has none: its lease ends and it is tried again.
+func (o *Outbox) sendAll(ctx context.Context, ids []string) (map[string]outcome, []error) {
 	workers := o.Workers
 	if workers <= 0 {
 		workers = 2
 	}
 	next := make(chan string)
 	var mu sync.Mutex
+	outcomes := map[string]outcome{}
 	var errs []error
 	var wg sync.WaitGroup
 	for range min(workers, len(ids)) {
 		wg.Go(func() {
 			for id := range next {
-				if err := o.deliver(ctx, id); err != nil {
-					mu.Lock()
+				out, err := o.send(ctx, id)
+				mu.Lock()
+				if err != nil {
 					errs = append(errs, fmt.Errorf("message %s: %w", id, err))
-					mu.Unlock()
+				} else {
+					outcomes[id] = out
 				}
+				mu.Unlock()
 			}
 		})
 	}
@@ -114,41 +190,48 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	}
 	close(next)
 	wg.Wait()
-	return len(ids), errors.Join(append(errs, ctx.Err())...)
+	return outcomes, errs
 }
 
-// deliver leases one message (so that no other drain sends it meanwhile),
-// sends it and records the attempt. A crash after the send and before the
-// record sends it again once the lease ends: delivery is at least once,
-// and the Message-ID lets a receiving server see a repeat.
-func (o *Outbox) deliver(ctx context.Context, id string) error {
-	now := o.now()
-	if leased, err := o.Store.LeaseMessage(ctx, id, now, now.Add(sendLease)); err != nil || !leased {
-		return err
-	}
+// send reads and sends one leased message.
+func (o *Outbox) send(ctx context.Context, id string) (outcome, error) {
 	m, err := o.Store.Message(ctx, id)
 	if err != nil {
-		return err
+		return outcome{}, err
 	}
 	if m.State == MessageSent || m.State == MessageFailed {
-		// Its queue entry outlived it (a crash): changing nothing drops it.
-		_, err := o.Store.UpdateMessage(ctx, id, func(*Message) error { return nil })
-		return err
+		return outcome{stale: true}, nil
 	}
 	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
 	sendErr := o.Sender.Send(sctx, m)
 	cancel()
 	if sendErr != nil && ctx.Err() != nil {
-		return ctx.Err() // shutting down: the lease ends and it is tried again
+		return outcome{}, ctx.Err() // shutting down: the lease ends and it is tried again
 	}
-	_, err = o.Store.UpdateMessage(ctx, id, func(m *Message) error {
-		o.record(m, sendErr)
-		return nil
-	})
 	if sendErr != nil {
 		o.report(Notice{Doing: "delivering a message", Award: id, Err: sendErr})
 	}
-	return err
+	return outcome{err: sendErr}, nil
+}
+
+// rest waits between batches for Rest times busy, the database work of
+// the batch before, at most maxRest, so that requests get the database
+// between batches.
+func (o *Outbox) rest(ctx context.Context, busy time.Duration) {
+	factor := o.Rest
+	if factor == 0 {
+		factor = 1
+	}
+	d := min(time.Duration(factor*float64(busy)), maxRest)
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }
 
 // record notes an attempt's outcome in m: sent, failed for good, or put

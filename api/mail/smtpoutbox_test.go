@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -48,6 +49,30 @@ func (s *memStore) LeaseMessage(_ context.Context, id string, now, until time.Ti
 	m.NextAttemptAt = until
 	s.ms[id] = m
 	return true, nil
+}
+
+func (s *memStore) LeaseMessages(ctx context.Context, ids []string, now, until time.Time) ([]string, error) {
+	var leased []string
+	for _, id := range ids {
+		if ok, _ := s.LeaseMessage(ctx, id, now, until); ok {
+			leased = append(leased, id)
+		}
+	}
+	return leased, nil
+}
+
+func (s *memStore) UpdateMessages(ctx context.Context, ids []string, change func(*badges.Message) error) ([]*badges.Message, error) {
+	var out []*badges.Message
+	var errs []error
+	for _, id := range ids {
+		m, err := s.UpdateMessage(ctx, id, change)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, m)
+	}
+	return out, errors.Join(errs...)
 }
 
 func (s *memStore) Message(_ context.Context, id string) (*badges.Message, error) {

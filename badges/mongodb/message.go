@@ -164,20 +164,7 @@ func (s *MessageStore) DueMessages(ctx context.Context, due time.Time, limit int
 // queue entry that the worker finds sent and drops, or one due later than
 // the message says, which the next change puts right.
 func (s *MessageStore) UpdateMessage(ctx context.Context, id string, change func(*badges.Message) error) (*badges.Message, error) {
-	var before badges.MessageState
-	var out *badges.Message
-	err := database.Modify(ctx, s.db, database.Messages, id, func(r *messageRecord, exists bool) error {
-		if !exists {
-			return notFoundMessage(id)
-		}
-		m := r.message()
-		before = m.State
-		if err := change(m); err != nil {
-			return err
-		}
-		*r, out = messageDoc(m), m
-		return nil
-	})
+	before, out, err := s.changeMessage(ctx, id, change)
 	if err != nil {
 		return nil, err
 	}

@@ -107,7 +107,8 @@ func BenchmarkOutbox_DrainBesideReads(b *testing.B) {
 		ns := make([]badges.Notification, total)
 		for i := range ns {
 			ns[i] = badges.Notification{Key: fmt.Sprintf("earned:%d", i), Kind: badges.MailEarned, IssuerID: p.ID,
-				To: fmt.Sprintf("member%d@example.org", i), Data: map[string]string{"badge": "Helper", "member": "A member"}}
+				To: fmt.Sprintf("member%d@example.org", i), Data: map[string]string{"badge": "Helper", "member": "A member",
+					"claimURL": fmt.Sprintf("https://badges.example.org/claim/%d", i)}}
 		}
 		start := time.Now()
 		if err := l.Outbox.Notify(ctx, ns...); err != nil {
