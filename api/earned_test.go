@@ -101,8 +101,6 @@ func TestEarnedMail(t *testing.T) {
 		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/activities", body: []map[string]any{{"email": "cy@example.org",
 			"name": "Cy", "createMember": true, "behaviour": "attended-session", "at": time.Now().UTC().Add(-time.Hour)}}}).want(t, 200)
 		waitFor(t, "the award e-mail of the rule's badge", func() (string, bool) {
-			mail.mu.Lock()
-			defer mail.mu.Unlock()
 			var keys []string
 			for _, n := range mail.all() {
 				if n.To == "cy@example.org" {
