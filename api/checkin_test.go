@@ -1,9 +1,7 @@
 package api_test
 
 import (
-	"context"
 	"html"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database/mongotest"
 )
@@ -34,19 +31,7 @@ func newCheckInEnv(t *testing.T) *checkInEnv {
 	l := newLaurel(t, db)
 	e := &checkInEnv{mail: &recordingNotifier{}}
 	l.CheckIns.Notifier = e.mail
-	work, stop := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() { defer close(stopped); l.Work(work, 50*time.Millisecond, 0, slog.New(slog.DiscardHandler)) }()
-	t.Cleanup(func() { stop(); <-stopped })
-	srv, err := l.Server(api.Config{BaseURL: baseURL, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, err := l.Stores.APIKeys.BootstrapAPIKey(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.ts = &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier, accounts: l.Accounts}
+	e.ts = serveWorking(t, db, l)
 	e.iss = mustIssuer(t, e.ts)
 	e.ada = mustMember(t, e.ts, e.iss, "ada@example.org", "Ada Lovelace")
 	e.badge = mustAchievement(t, e.ts, e.iss, map[string]any{"name": "Regular", "status": "active"})["id"].(string)

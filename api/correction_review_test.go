@@ -15,6 +15,7 @@ import (
 
 	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 	"github.com/laurel-badges/laurel/issuer"
@@ -273,6 +274,13 @@ func newTestServerWithCorrections(t *testing.T, corrections func(l *wire.Laurel)
 	db := mongotest.NewDB(t)
 	l := newLaurelWith(t, db, nil)
 	l.Corrections = corrections(l)
+	return serveWorking(t, db, l)
+}
+
+// serveWorking is a test server on l, whose background work runs until
+// the test ends.
+func serveWorking(t *testing.T, db *database.DB, l *wire.Laurel) *testServer {
+	t.Helper()
 	work, stop := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { defer close(stopped); l.Work(work, 50*time.Millisecond, 0, slog.New(slog.DiscardHandler)) }()
@@ -285,7 +293,7 @@ func newTestServerWithCorrections(t *testing.T, corrections func(l *wire.Laurel)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier}
+	return &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier, accounts: l.Accounts}
 }
 
 // serveUnchecked serves a request without checking the answer against

@@ -2,13 +2,10 @@ package api_test
 
 import (
 	"bytes"
-	"context"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	"github.com/laurel-badges/laurel/cmd/laurel/wire"
@@ -34,19 +31,7 @@ func newMailingServer(t *testing.T) (*testServer, *recordingNotifier) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	work, stop := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() { defer close(stopped); l.Work(work, 50*time.Millisecond, 0, slog.New(slog.DiscardHandler)) }()
-	t.Cleanup(func() { stop(); <-stopped })
-	srv, err := l.Server(api.Config{BaseURL: baseURL, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, err := l.Stores.APIKeys.BootstrapAPIKey(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier, accounts: l.Accounts}, mail
+	return serveWorking(t, db, l), mail
 }
 
 // TestEarnedMail: every way a badge is awarded queues its e-mail exactly
