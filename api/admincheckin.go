@@ -161,22 +161,32 @@ type checkInPage struct {
 // checked in refreshes itself (htmx), and without JavaScript a link
 // reloads the page.
 func (s *Server) handleCheckInPage(c echo.Context) error {
-	ctx := c.Request().Context()
 	v := visitOf(c)
-	ci, err := s.svc.CheckIns.CheckIn(ctx, v.Community.ID, c.Param("checkin"))
+	ci, row, err := s.communityCheckIn(c)
 	if err != nil {
 		return err
 	}
-	names, err := s.behaviourNames(ctx, v.Community.ID)
-	if err != nil {
-		return err
-	}
-	row := s.checkInRow(ci, names)
 	p := checkInPage{adminPage: s.adminPageFor(c, v, ci.Title, "checkins"), Row: row, URL: s.urls.Base() + "/checkin", Refresh: row.Open}
 	if c.Request().Header.Get("HX-Request") == "true" {
 		return s.renderAdminPart(c, "checkin", "attendees", p)
 	}
 	return s.renderAdmin(c, http.StatusOK, "checkin", p)
+}
+
+// communityCheckIn is the community's check-in the path names, and its
+// row as the console shows it.
+func (s *Server) communityCheckIn(c echo.Context) (*badges.CheckIn, checkInRow, error) {
+	ctx := c.Request().Context()
+	community := visitOf(c).Community.ID
+	ci, err := s.svc.CheckIns.CheckIn(ctx, community, c.Param("checkin"))
+	if err != nil {
+		return nil, checkInRow{}, err
+	}
+	names, err := s.behaviourNames(ctx, community)
+	if err != nil {
+		return nil, checkInRow{}, err
+	}
+	return ci, s.checkInRow(ci, names), nil
 }
 
 // checkInURL is the public page of a check-in code.
@@ -211,17 +221,11 @@ type checkInClosePage struct {
 
 // handleCheckInClosePage asks before closing a check-in early.
 func (s *Server) handleCheckInClosePage(c echo.Context) error {
-	ctx := c.Request().Context()
-	v := visitOf(c)
-	ci, err := s.svc.CheckIns.CheckIn(ctx, v.Community.ID, c.Param("checkin"))
+	ci, row, err := s.communityCheckIn(c)
 	if err != nil {
 		return err
 	}
-	names, err := s.behaviourNames(ctx, v.Community.ID)
-	if err != nil {
-		return err
-	}
-	p := checkInClosePage{adminPage: s.adminPageFor(c, v, "Close "+ci.Title, "checkins"), Row: s.checkInRow(ci, names)}
+	p := checkInClosePage{adminPage: s.adminPageFor(c, visitOf(c), "Close "+ci.Title, "checkins"), Row: row}
 	return s.renderAdmin(c, http.StatusOK, "checkin-close", p)
 }
 
