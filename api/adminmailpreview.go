@@ -37,23 +37,27 @@ const (
 	maxPreviewOpening = 4 * badges.MaxMailOpening
 )
 
-// previewWording is the wording of a preview route's query, or the
-// saved wording when the query has none.
-func (s *Server) previewWording(c echo.Context, kind badges.MessageKind) (mailTemplateForm, error) {
+// previewWording is the kind a preview route names and the wording of its
+// query, or the saved wording when the query has none.
+func (s *Server) previewWording(c echo.Context) (badges.MessageKind, mailTemplateForm, error) {
+	kind, err := mailKindOf(c)
+	if err != nil {
+		return "", mailTemplateForm{}, err
+	}
 	in := mailTemplateForm{Subject: c.QueryParam("subject"), Opening: c.QueryParam("opening")}
 	switch {
 	case len(in.Subject) > maxPreviewSubject:
-		return in, badges.FieldErrorf("subject", "The subject to preview is longer than %d bytes.", maxPreviewSubject)
+		return kind, in, badges.FieldErrorf("subject", "The subject to preview is longer than %d bytes.", maxPreviewSubject)
 	case len(in.Opening) > maxPreviewOpening:
-		return in, badges.FieldErrorf("opening", "The opening to preview is longer than %d bytes.", maxPreviewOpening)
+		return kind, in, badges.FieldErrorf("opening", "The opening to preview is longer than %d bytes.", maxPreviewOpening)
 	case !c.QueryParams().Has("subject") && !c.QueryParams().Has("opening"):
 		t, err := s.svc.MailTemplates.Template(c.Request().Context(), visitOf(c).Community.ID, kind)
 		if err != nil {
-			return in, err
+			return kind, in, err
 		}
 		in = mailTemplateForm{Subject: t.Subject, Opening: t.Opening}
 	}
-	return in, nil
+	return kind, in, nil
 }
 
 // compose composes the sample message of kind with the wording in.
@@ -81,11 +85,7 @@ func (s *Server) mailPreview(c echo.Context, kind badges.MessageKind, in mailTem
 // handleMailPreviewPart answers htmx with the preview of the wording as
 // typed: the part of the page it replaces.
 func (s *Server) handleMailPreviewPart(c echo.Context) error {
-	kind, err := mailKindOf(c)
-	if err != nil {
-		return err
-	}
-	in, err := s.previewWording(c, kind)
+	kind, in, err := s.previewWording(c)
 	if err != nil {
 		return err
 	}
@@ -99,11 +99,7 @@ func (s *Server) handleMailPreviewPart(c echo.Context) error {
 // handleMailPreviewHTML answers the frame with the HTML part alone,
 // under the policy described above.
 func (s *Server) handleMailPreviewHTML(c echo.Context) error {
-	kind, err := mailKindOf(c)
-	if err != nil {
-		return err
-	}
-	in, err := s.previewWording(c, kind)
+	kind, in, err := s.previewWording(c)
 	if err != nil {
 		return err
 	}
