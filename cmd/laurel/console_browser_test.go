@@ -12,9 +12,10 @@ import (
 	"github.com/laurel-badges/laurel/api/browsertest"
 )
 
-// consolePage is a console page to look at: its screenshots are named
+// appPage is a console or portal page to look at, signed in or as a
+// guest: its screenshots are named
 // <name>-<desktop|phone>-<light|dark>.png.
-type consolePage struct {
+type appPage struct {
 	name, path string
 	guest      bool // seen signed out
 	status     int  // the page's HTTP status, if not 200
@@ -23,9 +24,9 @@ type consolePage struct {
 // consolePages lists the console's pages in the world w, each opened by
 // TestBrowser_ConsolePages at both widths in both color schemes. A new
 // page gets a row here.
-func consolePages(w *consoleWorld) []consolePage {
+func consolePages(w *consoleWorld) []appPage {
 	c := "/admin/c/" + w.issuer
-	return []consolePage{
+	return []appPage{
 		{name: "signin", path: "/admin/login", guest: true},
 		{name: "set-password", path: w.passwordPath, guest: true},
 		{name: "home", path: "/admin"},
@@ -199,19 +200,28 @@ func TestBrowser_ConsolePages(t *testing.T) {
 	}
 	w.peopleAndKeys(t, tab)
 	w.openCheckIn(t, tab)
+	photographPages(t, w.base, consolePages(w), admin, guest, func(t *testing.T, tab *browsertest.Tab, p appPage, v view) {
+		checkConsolePage(t, tab, p.status, v.width, v.scheme)
+	})
+}
+
+// photographPages opens each page in every view, signed in (b) or as a
+// guest, checks it with check and writes its screenshot.
+func photographPages(t *testing.T, base string, pages []appPage, b, guest *browsertest.Browser, check func(*testing.T, *browsertest.Tab, appPage, view)) {
+	t.Helper()
 	dir := browsertest.ScreenshotDir(t)
-	for _, p := range consolePages(w) {
-		b := admin
+	for _, p := range pages {
+		by := b
 		if p.guest {
-			b = guest
+			by = guest
 		}
 		for _, v := range views() {
 			t.Run(p.name+"/"+v.name+"/"+string(v.scheme), func(t *testing.T) {
-				tab := b.Open(t, w.base+p.path, v.width, v.height, v.scheme)
-				if got := tab.URL(t); got != w.base+p.path {
+				tab := by.Open(t, base+p.path, v.width, v.height, v.scheme)
+				if got := tab.URL(t); got != base+p.path {
 					t.Fatalf("opening %s ends on %s", p.path, got)
 				}
-				checkConsolePage(t, tab, p.status, v.width, v.scheme)
+				check(t, tab, p, v)
 				shot := filepath.Join(dir, p.name+"-"+v.name+"-"+string(v.scheme)+".png")
 				if gotW, gotH := tab.Screenshot(t, shot); gotW != v.width || gotH < v.height/2 {
 					t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, v.width, v.height)

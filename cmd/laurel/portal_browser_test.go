@@ -13,18 +13,10 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 )
 
-// portalPage is one member portal page the browser tests open, signed in
-// as Ada (or signed out, for the sign-in pages).
-type portalPage struct {
-	name, path string
-	guest      bool // opened without a session
-	status     int  // the page's HTTP status when not 200 (0)
-}
-
 // portalPages are the portal's pages, photographed at both widths in both
 // schemes. A page added to the portal adds its row here.
-func portalPages(w *portalWorld) []portalPage {
-	return []portalPage{
+func portalPages(w *portalWorld) []appPage {
+	return []appPage{
 		{"me-signin", "/me/signin", true, 0},
 		{"me-link-gone", "/me/signin/" + strings.Repeat("A", 43), true, http.StatusGone},
 		{"me-badges", "/me", false, 0},
@@ -209,29 +201,12 @@ func TestBrowser_PortalPages(t *testing.T) {
 	tab := member.Open(t, w.base+"/me/signin", 1280, 800)
 	w.signIn(t, tab)
 	w.openCheckIn(t, tab)
-	dir := browsertest.ScreenshotDir(t)
-	for _, p := range portalPages(w) {
-		b := member
-		if p.guest {
-			b = guest
+	photographPages(t, w.base, portalPages(w), member, guest, func(t *testing.T, tab *browsertest.Tab, p appPage, v view) {
+		checkConsolePage(t, tab, p.status, v.width, v.scheme)
+		if v.width < 500 {
+			checkTouchTargets(t, tab)
 		}
-		for _, v := range views() {
-			t.Run(p.name+"/"+v.name+"/"+string(v.scheme), func(t *testing.T) {
-				tab := b.Open(t, w.base+p.path, v.width, v.height, v.scheme)
-				if got := tab.URL(t); got != w.base+p.path {
-					t.Fatalf("opening %s ends on %s", p.path, got)
-				}
-				checkConsolePage(t, tab, p.status, v.width, v.scheme)
-				if v.width < 500 {
-					checkTouchTargets(t, tab)
-				}
-				shot := filepath.Join(dir, p.name+"-"+v.name+"-"+string(v.scheme)+".png")
-				if gotW, gotH := tab.Screenshot(t, shot); gotW != v.width || gotH < v.height/2 {
-					t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, v.width, v.height)
-				}
-			})
-		}
-	}
+	})
 }
 
 // checkTouchTargets checks that every button, field and link that stands
