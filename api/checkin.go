@@ -212,7 +212,7 @@ func (s *Server) checkInCommunity(ctx context.Context, ci *badges.CheckIn, v *ch
 	if err != nil {
 		return err
 	}
-	v.Community = p.Name
+	v.Community, v.Brand = p.Name, s.brandOf(p)
 	if p.Image != nil {
 		v.LogoURL = s.urls.Image(*p.Image)
 	}

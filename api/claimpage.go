@@ -174,7 +174,7 @@ func (s *Server) fillClaim(ctx context.Context, d *claimPage, cred *issuer.Crede
 		d.LogoURL = s.urls.Image(*img)
 	}
 	// The page is the member's own, not one to share: no social card.
-	d.page = page{Title: d.Name + " · " + v.profile.Name, ThemeURL: "/me/theme/" + v.profile.ID}
+	d.page = page{Title: d.Name + " · " + v.profile.Name, Brand: s.brandOf(v.profile)}
 	return nil
 }
 

@@ -216,7 +216,7 @@ func (s *Server) credentialPage(v *credentialView) credentialPage {
 	}
 	d.Title = v.doc.Name
 	d.Description = fmt.Sprintf("%s, awarded to %s by %s on %s.", v.doc.Name, recipient, v.profile.Name, d.Earned.Human)
-	d.CanonicalURL, d.JSONURL = base, base+".json"
+	d.CanonicalURL, d.JSONURL, d.Brand = base, base+".json", s.brandOf(v.profile)
 	d.ImageURL, d.ImageAlt = base+"/preview.png", d.Description
 	d.ImageWidth, d.ImageHeight, d.LargeImage = 1200, 630, true
 	return d

@@ -107,7 +107,7 @@ func (s *Server) handleMemberPublic(c echo.Context) error {
 	d.Levels, d.Count, d.More = groupByLevel(levels, cards), len(cards), max(0, sc.Total-len(sc.Entries))
 	d.Title = d.Name
 	d.Description = fmt.Sprintf("%s holds %d Open Badges from %s.", d.Name, d.Count, p.Name)
-	d.CanonicalURL = s.urls.Member(m.Slug)
+	d.CanonicalURL, d.Brand = s.urls.Member(m.Slug), s.brandOf(p)
 	if len(cards) > 0 {
 		d.ImageURL, d.ImageAlt = cards[0].ImageURL, cards[0].ImageAlt
 	}

@@ -27,9 +27,10 @@ type mePage struct {
 	Flash       string
 }
 
-// communityBrand is what leads a community's portal pages.
+// communityBrand is what leads a community's pages, public and portal.
 type communityBrand struct {
 	ID, Name string
+	URL      string // the community's public home page
 	LogoURL  string // "" without a logo
 	ThemeURL string // the stylesheet of its accent colour
 }
@@ -69,7 +70,7 @@ func (s *Server) guestMePage(c echo.Context, title string) mePage {
 }
 
 func (s *Server) brandOf(p *issuer.Profile) *communityBrand {
-	b := &communityBrand{ID: p.ID, Name: p.Name, ThemeURL: "/me/theme/" + p.ID}
+	b := &communityBrand{ID: p.ID, Name: p.Name, URL: s.urls.Issuer(p.ID), ThemeURL: "/me/theme/" + p.ID}
 	if p.Image != nil {
 		b.LogoURL = s.urls.Image(*p.Image)
 	}

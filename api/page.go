@@ -24,9 +24,10 @@ type page struct {
 	ImageAlt                string
 	ImageWidth, ImageHeight int
 	LargeImage              bool
-	// ThemeURL is the stylesheet of a community's accent, for a page that
-	// is the community's own (the claim page).
-	ThemeURL string
+	// Brand is the community whose page this is: its name, logo and
+	// accent lead the page, and its header links back to its home. Nil on
+	// Laurel's own pages (the front door, verify, errors).
+	Brand *communityBrand
 }
 
 type errorPage struct {

@@ -56,6 +56,7 @@ func (s *Server) handleIssuerPublic(c echo.Context) error {
 	}
 	var d issuerPage
 	d.Title, d.Description, d.CanonicalURL, d.JSONURL = p.Name, p.Description, s.urls.Issuer(p.ID), s.urls.Issuer(p.ID)
+	d.Brand = s.brandOf(p)
 	if d.Description == "" {
 		d.Description = fmt.Sprintf("%s awards Open Badges with Laurel.", p.Name)
 	}
@@ -125,6 +126,7 @@ func (s *Server) achievementPage(a *badges.Achievement, p *issuer.Profile) achie
 	var d achievementPage
 	d.Title, d.Description = a.Name, a.Description
 	d.CanonicalURL, d.JSONURL = s.urls.Achievement(a.ID), s.urls.Achievement(a.ID)
+	d.Brand = s.brandOf(p)
 	d.ImageURL, d.ImageAlt = s.urls.Image(a.Image), "Badge image for "+a.Name
 	x := &d.Achievement
 	x.Name, x.Description, x.Type, x.Level = a.Name, a.Description, a.AchievementType, a.Level

@@ -72,7 +72,7 @@ func (s *Server) handleSpotlight(c echo.Context) error {
 	d := spotlightPage{IssuerName: p.Name, IssuerURL: s.urls.Issuer(p.ID), Spotlight: *sp}
 	d.Title = "Spotlight · " + p.Name
 	d.Description = "Recent badges and the most engaged members of " + p.Name + "."
-	d.CanonicalURL = s.urls.Issuer(p.ID) + "/spotlight"
+	d.CanonicalURL, d.Brand = s.urls.Issuer(p.ID)+"/spotlight", s.brandOf(p)
 	if cohort != "" {
 		d.Title = "Spotlight · " + cohort + " · " + p.Name
 		d.Description = "Recent badges and the most engaged members of the " + cohort + " cohort of " + p.Name + "."

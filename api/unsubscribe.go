@@ -93,7 +93,7 @@ func (s *Server) renderUnsubscribe(c echo.Context, state string, since time.Time
 		return err
 	}
 	tail := url.PathEscape(issuerID) + "/" + url.PathEscape(code) + "?" + url.Values{"a": {key}}.Encode()
-	d := unsubscribePage{page: page{Title: "E-mails from " + p.Name}, Community: p.Name, State: state,
+	d := unsubscribePage{page: page{Title: "E-mails from " + p.Name, Brand: s.brandOf(p)}, Community: p.Name, State: state,
 		Action: "/mail/unsubscribe/" + tail, Again: "/mail/resubscribe/" + tail}
 	if !since.IsZero() {
 		d.Since = dayOf(since)
