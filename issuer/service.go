@@ -48,6 +48,13 @@ type Service struct {
 // NewService returns the issuing service.
 func NewService(d Deps) *Service { return &Service{deps: d, now: time.Now, sleep: sleep} }
 
+// At returns a service on the same stores and keys whose clock is now:
+// for writing a history whose credentials were issued in the past (the
+// demo's expired ones), never for answering requests.
+func (s *Service) At(now func() time.Time) *Service {
+	return &Service{deps: s.deps, now: now, sleep: s.sleep}
+}
+
 // Award issues a credential for an achievement to a member, or returns the
 // one that already answers the request: the credential issued earlier for
 // the same idempotency key, or the one the member already holds for a
