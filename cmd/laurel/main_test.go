@@ -504,8 +504,8 @@ func TestMain_Demo(t *testing.T) {
 	if !bytes.Contains(page, []byte("Demo Community")) {
 		t.Errorf("the demo issuer page does not show the community's name:\n%s", page)
 	}
-	if n := total(t, c1.json(t, "GET", "/api/v1/issuers", nil, http.StatusOK)); n != 1 {
-		t.Errorf("issuers after seeding = %d, want 1", n)
+	if n := total(t, c1.json(t, "GET", "/api/v1/issuers", nil, http.StatusOK)); n != 2 {
+		t.Errorf("issuers after seeding = %d, want 2: the demo community and the second one", n)
 	}
 	// The rules awarded badges from the generated activity, up the pathway.
 	profile := c1.do(t, "GET", "/members/ada", "text/html", nil, http.StatusOK)
@@ -520,6 +520,7 @@ func TestMain_Demo(t *testing.T) {
 	}
 	checkDemoAwards(t, c1, match[1], profile)
 	checkDemoInsights(t, c1, match[1])
+	checkDemoLiving(t, c1, match[1])
 	// Nominations wait for a manager's decision in the console.
 	issuerPath := "/api/v1" + strings.TrimPrefix(match[1], m1.URL())
 	if n := total(t, c1.json(t, "GET", issuerPath+"/nominations?status=pending", nil, http.StatusOK)); n != len(demoNominations) {
@@ -534,21 +535,21 @@ func TestMain_Demo(t *testing.T) {
 		t.Errorf("second start seeded again:\n%s", out2)
 	}
 	c2 := newClient(t, m2.URL(), key)
-	if n := total(t, c2.json(t, "GET", "/api/v1/issuers", nil, http.StatusOK)); n != 1 {
-		t.Errorf("issuers after a second demo start = %d, want 1", n)
+	if n := total(t, c2.json(t, "GET", "/api/v1/issuers", nil, http.StatusOK)); n != 2 {
+		t.Errorf("issuers after a second demo start = %d, want 2", n)
 	}
 	if err := m2.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 
-	// "laurel demo" adds another community to the same database.
+	// "laurel demo" adds the demo's two communities to the same database.
 	out, err := runCmd(t, "demo", "-data-dir", dir)
 	if err != nil || !strings.Contains(out, "Demo member profile: http://localhost:8080/members/ada-") {
 		t.Fatalf("laurel demo: %v\n%s", err, out)
 	}
 	m3, _ := startMain(t, dir, nil)
-	if n := total(t, newClient(t, m3.URL(), key).json(t, "GET", "/api/v1/issuers", nil, http.StatusOK)); n != 2 {
-		t.Errorf("issuers after laurel demo = %d, want 2", n)
+	if n := total(t, newClient(t, m3.URL(), key).json(t, "GET", "/api/v1/issuers", nil, http.StatusOK)); n != 4 {
+		t.Errorf("issuers after laurel demo = %d, want 4", n)
 	}
 }
 
