@@ -23,7 +23,6 @@ type demoBadge struct {
 // The demo badges whose index other parts of the demo use.
 const (
 	demoConversationStarter = 2
-	demoMentor              = 6
 	demoCommunityLeader     = 7
 	demoEventSteward        = 8
 )
