@@ -68,7 +68,7 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty = off. Never expose it publicly")
 	fs.StringVar(&c.SMTPURL, "smtp-url", "", "mail server for e-mail: smtp://user:password@host:587 (STARTTLS, required unless the server is on loopback) or smtps://user:password@host:465; empty = messages are kept in the outbox, not sent")
 	fs.StringVar(&c.MailFrom, "mail-from", "", `sender of e-mail, e.g. "Laurel <badges@example.org>"; required with -smtp-url`)
-	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add a demo community with badges and members")
+	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add the demo: two communities with badges and members")
 	fs.Usage = func() { printUsage(fs) }
 	return fs
 }
