@@ -26,7 +26,7 @@ embedded database, stop "laurel serve" first.
 Flags (each also read from the environment variable shown):
 `
 
-// runDemo is "laurel demo": it seeds the demo community into the database
+// runDemo is "laurel demo": it seeds the demo's communities into the database
 // directly, with the same configuration as serve.
 func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	m := NewMain(stdout, stderr)
@@ -49,7 +49,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	return seedDemo(ctx, l, cmp.Or(m.Config.BaseURL, defaultBaseURL), stdout)
 }
 
-// seedDemoIfEmpty seeds the demo community into a database that has no
+// seedDemoIfEmpty seeds the demo's communities into a database that has no
 // issuer yet.
 func seedDemoIfEmpty(ctx context.Context, l *wire.Laurel, baseURL string, out io.Writer) error {
 	if p, err := l.Stores.Profiles.Profiles(ctx, badges.ListOptions{Limit: 1}); err != nil || p.Total > 0 {

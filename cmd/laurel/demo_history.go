@@ -40,7 +40,7 @@ func seedDemoStewards(ctx context.Context, l *wire.Laurel, issuerID string, memb
 // Starter badges: the first published, the second kept for the managers.
 var demoRevocations = []badges.RevokeInput{
 	{Reason: "Awarded in error: a forum import counted the same replies twice, so the criteria were not met.", PublishReason: true},
-	{Reason: "Withdrawn at the member's request after a dispute in the forum; see the moderators' log of 14 November.", PublishReason: false},
+	{Reason: "Withdrawn at the member's request after a dispute in the forum; see the moderators' log.", PublishReason: false},
 }
 
 // seedDemoRevocations revokes Conversation Starter badges of members with
