@@ -19,13 +19,15 @@ var (
 // demoPages are the public pages of a freshly started demo that show its
 // data: the community, its spotlight, Ada's profile and her badge with
 // uploaded art, the revoked badges (one with its reason published, one
-// without), an expired badge and the second community.
+// without), an expired badge, a badge of a member who chose no public
+// profile, and the second community.
 type demoPages struct {
 	base                          string
 	community, guild, spotlight   string
 	member, uploadedArt           string
 	revokedPublic, revokedPrivate string
 	privateReason, expired        string
+	noConsent, noConsentName      string
 }
 
 // startDemo starts Laurel with the demo and finds its pages through what
@@ -56,10 +58,27 @@ func startDemo(t *testing.T) *demoPages {
 	if expired := c.json(t, "GET", api+"expired", nil, http.StatusOK)["items"].([]any); len(expired) > 0 {
 		p.expired = "/credentials/" + expired[0].(map[string]any)["id"].(string)
 	}
+	p.noConsent, p.noConsentName = demoNoConsent(t, c, p.community)
 	if p.revokedPublic == "" || p.revokedPrivate == "" || p.expired == "" {
 		t.Fatalf("the demo lacks a revoked (%q, %q) or an expired (%q) credential", p.revokedPublic, p.revokedPrivate, p.expired)
 	}
 	return p
+}
+
+// demoNoConsent returns a credential of the third demo member, who chose
+// no public profile, and their name.
+func demoNoConsent(t *testing.T, c *client, community string) (path, name string) {
+	t.Helper()
+	members := c.json(t, "GET", "/api/v1"+community+"/members?email=member2@example.org", nil, http.StatusOK)["items"].([]any)
+	if len(members) != 1 || members[0].(map[string]any)["publicProfile"] != false {
+		t.Fatalf("the demo's third member is %v; want one without a public profile", members)
+	}
+	m := members[0].(map[string]any)
+	creds := c.json(t, "GET", "/api/v1"+community+"/credentials?member="+m["id"].(string), nil, http.StatusOK)["items"].([]any)
+	if len(creds) == 0 {
+		t.Fatalf("the demo's third member, %s, holds no badge", m["displayName"])
+	}
+	return "/credentials/" + creds[0].(map[string]any)["id"].(string), m["displayName"].(string)
 }
 
 // TestBrowser_Demo opens the demo's public pages at both widths and in
@@ -85,6 +104,11 @@ func TestBrowser_Demo(t *testing.T) {
 			}
 		}},
 		{"expired", p.expired, nil},
+		{"no-consent", p.noConsent, func(t *testing.T, html string) {
+			if strings.Contains(html, p.noConsentName) {
+				t.Errorf("the page names %q, who chose no public profile", p.noConsentName)
+			}
+		}},
 		{"second-community", p.guild, wantIn(demoGuild.Name)},
 	}
 	dir := browsertest.ScreenshotDir(t)
