@@ -24,7 +24,7 @@ type verdictLook struct {
 // says so in words, whatever the headline explains.
 var looks = map[verifier.Finding]verdictLook{
 	verifier.FindingGenuine:      {"good", "✔", "Verified"},
-	verifier.FindingNotRecipient: {"caution", "!", "Genuine badge, another recipient"},
+	verifier.FindingNotRecipient: {"caution", "!", "Another recipient"},
 	verifier.FindingRevoked:      {"bad", "✘", "Not valid"},
 	verifier.FindingSuspended:    {"bad", "✘", "Not valid"},
 	verifier.FindingExpired:      {"bad", "✘", "Not valid"},
@@ -84,6 +84,10 @@ func (s *Server) reportView(ctx context.Context, d *verifyPage, rep *verifier.Re
 // trustedView fills in what a credential whose signature verified says.
 func (s *Server) trustedView(d *verifyPage, c verifier.Summary, laurel *shownCredential) {
 	d.Dates = documentDates(c.AwardedDate, c.ValidFrom, c.ValidUntil)
+	// Earned the day it was issued, as most badges are: one line.
+	if len(d.Dates) > 1 && d.Dates[0].Label == "Earned on" && d.Dates[1].Label == "Issued on" && d.Dates[0].Human == d.Dates[1].Human {
+		d.Dates = d.Dates[1:]
+	}
 	if laurel != nil {
 		d.BadgePage = "/credentials/" + laurel.ID
 	}

@@ -180,7 +180,7 @@ func (r *Report) reason() string {
 	if c.ID == "" {
 		return ""
 	}
-	return fmt.Sprintf("The %s check %s: %s", CheckName(c.ID), verb, c.Message)
+	return fmt.Sprintf("The %s check %s. %s", CheckName(c.ID), verb, c.Message)
 }
 
 // firstOf is the first check with the outcome, or a zero Check.
