@@ -63,6 +63,9 @@ func (s *Server) reportView(ctx context.Context, d *verifyPage, rep *verifier.Re
 	}
 	d.Plain = rep.Plain(opts)
 	d.Look = looks[d.Plain.Finding]
+	if d.Plain.Finding == verifier.FindingGenuine && rep.Verdict == verifier.Warning {
+		d.Look.Tag = "Verified, with a warning"
+	}
 	d.Trusted = d.Plain.Finding.Trusted()
 	d.CheckedAt = dateOf("Checked on", opts.Checked)
 	c := rep.Credential

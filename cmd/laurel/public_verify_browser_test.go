@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,15 +51,20 @@ func TestBrowser_VerifyReport(t *testing.T) {
 		{name: "revoked", query: url.Values{"credential": {credURL(w.bobCred)}}.Encode(),
 			headline: "Revoked by its issuer on " + revokedAt.UTC().Format(verifier.PlainDate)},
 		{name: "tampered", paste: tampered, headline: "Not genuine: the signature does not match its contents"},
+		{name: "unreadable", paste: "eyJ this is not a credential", headline: "Cannot verify this input"},
 	}
 	dir := browsertest.ScreenshotDir(t)
 	for _, vc := range cases {
 		for _, v := range views() {
 			t.Run(vc.name+"/"+v.name+"/"+string(v.scheme), func(t *testing.T) {
 				tab := openVerifyCase(t, b, w.base, vc, v)
-				tab.WantNoProblems(t)
 				checkPageBasics(t, tab, v.width, v.scheme)
-				checkVerifyReport(t, tab, vc.headline, v.width)
+				if vc.name == "unreadable" {
+					checkVerifyError(t, tab, vc)
+				} else {
+					tab.WantNoProblems(t)
+					checkVerifyReport(t, tab, vc.headline, v.width)
+				}
 				shot := filepath.Join(dir, "verify-"+vc.name+"-"+v.name+"-"+string(v.scheme)+".png")
 				if gotW, gotH := tab.Screenshot(t, shot); gotW != v.width || gotH < v.height/2 {
 					t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, v.width, v.height)
@@ -103,5 +109,28 @@ func checkVerifyReport(t *testing.T, tab *browsertest.Tab, headline string, widt
 	}
 	if n := tab.Count(t, ".vr-checks tbody tr"); n < 5 {
 		t.Errorf("%d checks shown", n)
+	}
+}
+
+// checkVerifyError checks the page after input that is no credential: a
+// 400 with the reason first, and the form open with the input kept.
+func checkVerifyError(t *testing.T, tab *browsertest.Tab, vc verifyCase) {
+	t.Helper()
+	for _, p := range tab.Problems() {
+		if !strings.HasPrefix(p, "HTTP 400 ") {
+			t.Errorf("problem: %s", p)
+		}
+	}
+	if got := tab.Text(t, "#vr-headline"); got != vc.headline {
+		t.Errorf("headline %q, want %q", got, vc.headline)
+	}
+	if got := tab.Text(t, "#vr-error"); !strings.HasPrefix(got, "This is not a credential") {
+		t.Errorf("the reason is %q", got)
+	}
+	var kept, above bool
+	tab.Eval(t, `document.querySelector("#credential").value === `+strconv.Quote(vc.paste)+` && document.querySelector("details.vr-again").open`, &kept)
+	tab.Eval(t, `document.querySelector("#report").getBoundingClientRect().bottom <= document.querySelector("details.vr-again").getBoundingClientRect().top`, &above)
+	if !kept || !above {
+		t.Errorf("after an error the input is kept in an open form (%v) below the reason (%v)", kept, above)
 	}
 }
