@@ -204,7 +204,7 @@ func TestVerifyPage_HostileVerifiedCredential(t *testing.T) {
 	ts := newTestServer(t)
 	evil := func(field string) string { return `<script>alert("` + field + `")</script>` }
 	var iss struct{ ID string }
-	ts.do(t, req{method: "POST", path: "/api/v1/issuers", body: map[string]any{"name": evil("issuer") + " ‮RTL 🎉", "url": "https://gophers.example.org"}}).
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers", body: map[string]any{"name": evil("issuer") + " \u202eRTL 🎉", "url": "https://gophers.example.org"}}).
 		want(t, 201).JSON(t, &iss)
 	ach := mustAchievement(t, ts, iss.ID, map[string]any{"status": "active", "name": evil("name"), "description": evil("description"),
 		"criteria": "Host **one** session.\n\n<script>alert(\"criteria\")</script>\n\n[click](javascript:alert(1)) <img src=x onerror=alert(1)>"})
