@@ -212,7 +212,8 @@ func TestVerifyPage_HostileVerifiedCredential(t *testing.T) {
 	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss.ID + "/awards",
 		body: map[string]any{"achievementId": ach["id"], "email": "ada@example.org", "name": evil("recipient")}}).want(t, 201).JSON(t, &cred)
 	got := openVerify(t, ts, cred.URL, "")
-	if !strings.HasPrefix(got.headline, `Genuine — issued by <script>alert("issuer")</script>`) {
+	// The name's right-to-left override is isolated from the sentence.
+	if !strings.HasPrefix(got.headline, "Genuine — issued by \u2068<script>alert(\"issuer\")</script>") || !strings.Contains(got.headline, "🎉\u2069 on ") {
 		t.Fatalf("headline %q", got.headline)
 	}
 	for _, field := range []string{"issuer", "name", "description"} {

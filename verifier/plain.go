@@ -3,7 +3,9 @@ package verifier
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // A report's plain answer, for people: what a verifier wants to know first
@@ -150,7 +152,7 @@ func checkedOn(t time.Time) string {
 // host of its id, else a word.
 func (r *Report) issuerName() string {
 	if n := r.Credential.IssuerName; n != "" {
-		return clip(n, 120)
+		return isolate(clip(n, 120))
 	}
 	if u, err := url.Parse(r.Credential.IssuerID); err == nil && u.Host != "" {
 		return u.Host
@@ -158,15 +160,29 @@ func (r *Report) issuerName() string {
 	return "an issuer that gives no name"
 }
 
-// plainDate writes a credential's date-time in words, or returns it as
-// given when it cannot be read.
+// isolate keeps a name that has right-to-left text or bidirectional
+// controls from reordering the sentence around it: it is set between
+// first-strong isolate and pop directional isolate marks.
+func isolate(name string) string {
+	if !strings.ContainsFunc(name, func(r rune) bool {
+		return unicode.In(r, unicode.Bidi_Control, unicode.Hebrew, unicode.Arabic, unicode.Syriac, unicode.Thaana, unicode.Nko)
+	}) {
+		return name
+	}
+	return "\u2068" + name + "\u2069"
+}
+
+// plainDate writes a credential's date-time (or plain date, as some
+// issuers write) in words, or returns it as given when it cannot be read.
 func plainDate(s string) string {
 	if s == "" {
 		return ""
 	}
 	t, err := parseDateTime(s)
 	if err != nil {
-		return s
+		if t, err = time.Parse(time.DateOnly, s); err != nil {
+			return s
+		}
 	}
 	return t.Format(PlainDate)
 }

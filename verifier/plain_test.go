@@ -34,6 +34,8 @@ func TestReport_Plain(t *testing.T) {
 			FindingGenuine, "Genuine — issued to this address by Lyon Gophers on 3 May 2026", ""},
 		{"genuine, with a warning", Report{Checks: with(Check{CheckRefresh, Warn, "Not followed."}), Credential: Summary{IssuerID: "https://gophers.example.org/issuer"}},
 			time.Time{}, FindingGenuine, "Genuine — issued by gophers.example.org", "The refresh service check gave a warning. Not followed."},
+		{"an issuer writing right to left", Report{Checks: good, Credential: Summary{IssuerName: "\u202eשלום", ValidFrom: "2026-05-03"}}, time.Time{}, FindingGenuine,
+			"Genuine — issued by \u2068\u202eשלום\u2069 on 3 May 2026", ""},
 		{"another recipient", Report{Checks: with(Check{CheckRecipient, Fail, "No."}), Credential: summary, RecipientMatched: &no}, time.Time{},
 			FindingNotRecipient, "Genuine, but not issued to this address", "The recipient check failed. No."},
 		{"revoked on a known date", Report{Checks: with(Check{CheckStatus, Fail, "Revoked."}), Credential: Summary{Revoked: true}}, revokedAt,
