@@ -107,6 +107,11 @@ func checkVerifyReport(t *testing.T, tab *browsertest.Tab, headline string, widt
 	if !fits {
 		t.Errorf("the checks are wider than their place on a %d px screen", width)
 	}
+	// A credential that fails its proof is never shown as a badge.
+	if forged := strings.HasPrefix(headline, "Not genuine"); tab.Count(t, ".vr-badge") != map[bool]int{true: 0, false: 1}[forged] ||
+		tab.Count(t, ".vr-untrusted") != map[bool]int{true: 1, false: 0}[forged] {
+		t.Errorf("the credential is shown as a badge: %v; as untrusted: %v", tab.Count(t, ".vr-badge") > 0, tab.Count(t, ".vr-untrusted") > 0)
+	}
 	if n := tab.Count(t, ".vr-checks tbody tr"); n < 5 {
 		t.Errorf("%d checks shown", n)
 	}
