@@ -140,19 +140,39 @@ func first(vs []string) string {
 
 type verifyPage struct {
 	page
-	Report    *verifier.Report
-	URL       string
-	Email     string
-	Error     string
-	Checked   bool
-	ShowBadge bool
-	Recipient string      // "match", "mismatch", or "" when no address was checked
-	Dates     []shownDate // the verified credential's, for people
+	// What was asked, kept for the form: the pasted credential, the URL
+	// and the e-mail address (a chosen file cannot be given back).
+	Credential, URL, Email string
+	Error                  string
+	Checked                bool
+	Report                 *verifier.Report
+	Plain                  verifier.Plain
+	Look                   verdictLook
+	// Trusted: the signature verified, so the credential's content is
+	// shown as its issuer's; otherwise at most its name, as a claim.
+	Trusted     bool
+	ClaimedName string
+	Reason      []messagePart // the deciding check, in a sentence
+	BadgePage   string        // this Laurel's page of the credential, if it issued it
+	ImageURL    string        // the badge's image, when this Laurel serves it
+	IssuerURL   string        // the issuer's web site, an http(s) URL
+	// Recipient is "match" or "mismatch" when an address was checked;
+	// RecipientKind says how the credential names its recipient: "hashed"
+	// (an e-mail fingerprint, never shown), "id" or "".
+	Recipient, RecipientKind string
+	Dates                    []shownDate
+	CheckedAt                shownDate
+	Checks                   []checkRow
 }
+
+// maxKeptText bounds the pasted credential the page gives back in its
+// form: a JWT or JSON credential is far smaller; a larger paste is not
+// worth sending back.
+const maxKeptText = 256 << 10
 
 // handleVerifyPage shows the verify form, and a report when the page was
 // posted to or opened with ?credential=<url> (as QR codes and badge links
-// do).
+// do). The report comes first, the form after it.
 func (s *Server) handleVerifyPage(c echo.Context) error {
 	d := verifyPage{page: page{Title: "Verify an Open Badge", Description: "Check any Open Badges 3.0 credential and see every check.",
 		CanonicalURL: s.urls.Base() + "/verify"}}
@@ -161,23 +181,22 @@ func (s *Server) handleVerifyPage(c echo.Context) error {
 	switch {
 	case c.Request().Method == http.MethodPost:
 		in, err = s.verifyForm(c)
+		if text := c.FormValue("credential"); err == nil && len(text) <= maxKeptText {
+			d.Credential = text
+		}
 	case c.QueryParam("credential") != "":
 		in = verifier.Input{URL: c.QueryParam("credential"), Email: c.QueryParam("email")}
 	default:
 		return s.renderPage(c, http.StatusOK, "verify", d)
 	}
 	d.Checked, d.URL, d.Email = true, in.URL, in.Email
-	status := http.StatusOK
 	if err == nil {
 		var rep *verifier.Report
 		if rep, err = s.verify(c.Request().Context(), in); err == nil {
-			d.Report, d.ShowBadge = rep, rep.Credential.Name != "" || rep.Credential.AchievementName != ""
-			d.Dates = documentDates(rep.Credential.AwardedDate, rep.Credential.ValidFrom, rep.Credential.ValidUntil)
-			if m := rep.RecipientMatched; m != nil {
-				d.Recipient = map[bool]string{true: "match", false: "mismatch"}[*m]
-			}
+			err = s.reportView(c.Request().Context(), &d, rep)
 		}
 	}
+	status := http.StatusOK
 	if err != nil {
 		p := toProblem(err)
 		if p.Status >= 500 {

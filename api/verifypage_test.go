@@ -12,13 +12,14 @@ import (
 // as the Markdown the standard says they are, like Laurel's own pages.
 func TestVerifyPage_CriteriaMarkdown(t *testing.T) {
 	ts := newTestServer(t)
-	cred := mustCredential(t, ts)
-	doc := cred.Credential
-	achievement := doc["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
-	achievement["criteria"] = map[string]any{"narrative": "Host a **community session** of an hour."}
+	iss := mustIssuer(t, ts)
+	ach := mustAchievement(t, ts, iss, map[string]any{"status": "active", "criteria": "Host a **community session** of an hour."})
+	var cred credentialView
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards",
+		body: map[string]any{"achievementId": ach["id"], "email": "ada@example.org", "name": "Ada"}}).want(t, 201).JSON(t, &cred)
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	w.WriteField("credential", string(mustJSON(t, doc)))
+	w.WriteField("credential", cred.JWT)
 	w.Close()
 	page := string(ts.do(t, req{method: "POST", path: "/verify", token: "-", body: body.Bytes(),
 		contentType: w.FormDataContentType()}).want(t, 200).body)

@@ -36,16 +36,23 @@ func (v *Verifier) checkDates(r *Report, doc map[string]any) {
 	}
 	switch {
 	case !from.IsZero() && now.Add(ob3.JWTLeeway).Before(from):
-		r.add(CheckDates, Fail, fmt.Sprintf("Not yet valid: %s is %s.", fromField, from.UTC().Format(time.RFC3339)))
+		r.notYetValid = true
+		r.add(CheckDates, Fail, fmt.Sprintf("Not yet valid: %s is %s.", fromField, wordsTime(from)))
 	case !until.IsZero() && !now.Add(-ob3.JWTLeeway).Before(until):
-		r.add(CheckDates, Fail, fmt.Sprintf("Expired: %s was %s.", untilField, until.UTC().Format(time.RFC3339)))
+		r.expired = true
+		r.add(CheckDates, Fail, fmt.Sprintf("Expired: %s was %s.", untilField, wordsTime(until)))
 	case from.IsZero():
 		r.add(CheckDates, Fail, "The credential has no validFrom date.")
 	case until.IsZero():
-		r.add(CheckDates, Pass, fmt.Sprintf("Valid since %s, with no end date.", from.UTC().Format(time.RFC3339)))
+		r.add(CheckDates, Pass, fmt.Sprintf("Valid since %s, with no end date.", wordsTime(from)))
 	default:
-		r.add(CheckDates, Pass, fmt.Sprintf("Valid from %s until %s.", from.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339)))
+		r.add(CheckDates, Pass, fmt.Sprintf("Valid from %s until %s.", wordsTime(from), wordsTime(until)))
 	}
+}
+
+// wordsTime writes a moment for people: "3 May 2026, 14:05 UTC".
+func wordsTime(t time.Time) string {
+	return t.UTC().Format(PlainDate + ", 15:04 MST")
 }
 
 // dateOf reads the first present of the named date-time members.
@@ -139,6 +146,7 @@ func (v *run) bitstringStatus(ctx context.Context, r *Report, doc, e map[string]
 		r.add(CheckStatus, Pass, fmt.Sprintf("Not %s: %s is clear.", purposeWord(purpose), where))
 	case purpose == "revocation" || purpose == "suspension":
 		r.Credential.Revoked = r.Credential.Revoked || purpose == "revocation"
+		r.suspended = r.suspended || purpose == "suspension"
 		r.add(CheckStatus, Fail, fmt.Sprintf("The credential has been %s: %s is set.", purposeWord(purpose), where))
 	default:
 		r.add(CheckStatus, Warn, fmt.Sprintf("The status %q is set (%s); its meaning is not interpreted here.", clip(purpose, 40), where))

@@ -98,6 +98,9 @@ type Report struct {
 	// RecipientMatched is set only when Input.Email was given and the
 	// credential discloses an identity to compare it with.
 	RecipientMatched *bool `json:"recipientMatched,omitempty"`
+
+	// What the failed checks found, for Plain.
+	expired, notYetValid, suspended bool
 }
 
 // Input is what to verify: Data (a compact JWS, JSON, a baked PNG or SVG) or

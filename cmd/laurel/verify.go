@@ -63,7 +63,7 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout io.Wr
 	if err != nil {
 		return err
 	}
-	if err := writeReport(stdout, rep, *asJSON); err != nil {
+	if err := writeReport(stdout, rep, *asJSON, time.Now()); err != nil {
 		return err
 	}
 	if rep.Verdict == verifier.Invalid {
@@ -94,9 +94,9 @@ func verifyInput(arg string, stdin io.Reader) (verifier.Input, error) {
 // writeReport prints the report as text or as indented JSON. Everything in
 // it but the verdict comes from the credential or the places it names, so
 // both forms are escaped for a terminal.
-func writeReport(w io.Writer, r *verifier.Report, asJSON bool) error {
+func writeReport(w io.Writer, r *verifier.Report, asJSON bool, checked time.Time) error {
 	if !asJSON {
-		printReport(w, r)
+		printReport(w, r, checked)
 		return nil
 	}
 	b, err := json.MarshalIndent(r, "", "  ")
@@ -109,9 +109,16 @@ func writeReport(w io.Writer, r *verifier.Report, asJSON bool) error {
 
 var outcomeMark = map[verifier.Outcome]string{verifier.Pass: "✔", verifier.Fail: "✘", verifier.Warn: "!", verifier.Skipped: "-"}
 
-func printReport(w io.Writer, r *verifier.Report) {
+// printReport prints the verdict, the answer in the words of the verify
+// page, what the credential says and every check.
+func printReport(w io.Writer, r *verifier.Report, checked time.Time) {
 	verdict := map[verifier.Verdict]string{verifier.Valid: "VALID", verifier.Warning: "VALID, with warnings", verifier.Invalid: "NOT VALID"}[r.Verdict]
 	printf(w, "%s (%s)\n", verdict, r.Format)
+	plain := r.Plain(verifier.PlainOptions{Checked: checked})
+	printf(w, "%s.\n", plain.Headline)
+	if plain.Reason != "" {
+		printf(w, "%s\n", plain.Reason)
+	}
 	c := r.Credential
 	for _, line := range [][2]string{{"Badge", firstOf(c.AchievementName, c.Name)}, {"Issuer", c.IssuerName}, {"Issuer id", c.IssuerID},
 		{"Credential", c.ID}, {"Issued", c.ValidFrom}, {"Valid until", c.ValidUntil}} {
