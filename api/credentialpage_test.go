@@ -25,9 +25,9 @@ type detailedCredential struct {
 // credentialWords are the words a detailed credential is made of; tests
 // replace them with hostile ones.
 type credentialWords struct {
-	issuer, badge, description, criteria, tag, skill, framework string
-	result, narrative, evidenceName, evidenceText, evidenceStory  string
-	member, endorser, note                                        string
+	issuer, badge, description, criteria, tag, skill, framework  string
+	result, narrative, evidenceName, evidenceText, evidenceStory string
+	member, endorser, note                                       string
 }
 
 var plainWords = credentialWords{
@@ -122,7 +122,9 @@ func TestCredentialPage_Everything(t *testing.T) {
 // TestCredentialPage_Escapes puts markup, quotes and other hostile text in
 // every field the page shows: none of it becomes markup.
 func TestCredentialPage_Escapes(t *testing.T) {
-	h := func(field string) string { return `"><script>alert("` + field + `")</script><img src=x onerror=alert(1)>` }
+	h := func(field string) string {
+		return `"><script>alert("` + field + `")</script><img src=x onerror=alert(1)>`
+	}
 	w := credentialWords{issuer: h("issuer"), badge: h("badge"), description: h("description"), criteria: h("criteria"),
 		tag: h("tag"), skill: h("skill"), framework: h("framework"), result: h("result"), narrative: h("narrative"),
 		evidenceName: h("evidenceName"), evidenceText: h("evidenceText"), evidenceStory: h("evidenceStory"),
