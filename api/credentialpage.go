@@ -89,10 +89,12 @@ type status struct {
 	Class string // valid, warning, revoked, expired, invalid
 	Label string // one word or two, for the badge on the page
 	Text  string // a sentence
-	// Headline leads the banner of a credential that no longer counts
-	// ("Revoked on 3 May 2026"); Reason is a revocation's reason when the
-	// issuer chose to publish it.
-	Headline, Reason string
+	// Headline and Since lead the banner of a credential that no longer
+	// counts ("Revoked on" 3 May 2026); Reason is a revocation's reason
+	// when the issuer chose to publish it.
+	Headline string
+	Since    *shownDate
+	Reason   string
 }
 
 // live reports whether the credential counts: only then does its page
@@ -105,19 +107,19 @@ func (v *credentialView) status() status {
 	case r.Credential.Revoked || v.Revoked():
 		st := status{Class: "revoked", Label: "Revoked", Text: "Revoked.", Headline: "Revoked"}
 		if v.Revoked() {
-			st.Headline += " on " + v.RevokedAt.Format(dateLayout)
-			st.Text = st.Headline + "."
+			since := dateOf("Revoked on", v.RevokedAt)
+			st.Headline, st.Since, st.Text = since.Label, &since, since.Label+" "+since.Human+"."
 			// The reason is the manager's to publish; kept private, it
 			// stays in the admin API.
 			if v.RevocationReason != "" && v.ReasonPublic {
 				st.Reason = v.RevocationReason
-				st.Text = st.Headline + ": " + v.RevocationReason
+				st.Text = since.Label + " " + since.Human + ": " + v.RevocationReason
 			}
 		}
 		return st
 	case !v.ValidUntil.IsZero() && !v.ValidUntil.After(v.at):
-		headline := "Expired on " + v.ValidUntil.Format(dateLayout)
-		return status{Class: "expired", Label: "Expired", Text: headline + ".", Headline: headline}
+		since := dateOf("Expired on", v.ValidUntil)
+		return status{Class: "expired", Label: "Expired", Text: since.Label + " " + since.Human + ".", Headline: since.Label, Since: &since}
 	case r.Verdict == verifier.Valid:
 		return status{Class: "valid", Label: "Verified", Text: "Verified just now: the signature, the dates and the revocation status all check out."}
 	case r.Verdict == verifier.Warning:
@@ -286,11 +288,16 @@ func (s *Server) withDetails(ctx context.Context, v *credentialView) error {
 // shown and passed on. Its signed document stays at its URL, for
 // verifiers.
 func (s *Server) stillOffered(v *credentialView) error {
-	if st := v.status(); st.Class == "revoked" || st.Class == "expired" {
-		return badges.Errorf(eGone, "This badge is no longer valid (%s), so its image is no longer offered; its signed credential stays at %s.json for verifiers.",
-			strings.ToLower(st.Headline[:1])+st.Headline[1:], s.urls.Credential(v.ID))
+	st := v.status()
+	if st.Class != "revoked" && st.Class != "expired" {
+		return nil
 	}
-	return nil
+	when := strings.ToLower(st.Headline) // "revoked on", "expired on", or "revoked" when the date is unknown yet
+	if st.Since != nil {
+		when += " " + st.Since.Human
+	}
+	return badges.Errorf(eGone, "This badge is no longer valid (%s), so its image is no longer offered; its signed credential stays at %s.json for verifiers.",
+		when, s.urls.Credential(v.ID))
 }
 
 // pngAvailable says whether the badge can be had as PNG: the artwork is a

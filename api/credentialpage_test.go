@@ -157,7 +157,7 @@ func TestCredentialPage_Revoked(t *testing.T) {
 		body := d.page(t)
 		today := time.Now().UTC().Format("2 January 2006")
 		wantIn(t, body, `<div class="cred-banner revoked" id="status" role="status">`,
-			`<p class="cred-banner-title">Revoked on `+today+`</p>`, "This badge is no longer valid: Gophers of Lyon revoked it.",
+			`<p class="cred-banner-title">Revoked on <time datetime="`, `">`+today+`</time></p>`, "This badge is no longer valid: Gophers of Lyon revoked it.",
 			`class="card credential cred cred-gone"`, `<span class="pill">Revoked</span>`, "Verify again")
 		wantNotIn(t, body, append(noSharing, "cred-verified")...)
 		if strings.Contains(body, "Zq7 awarded by mistake.") != publish {
@@ -194,7 +194,7 @@ func TestCredentialPage_Expired(t *testing.T) {
 	ahead.Store(int64(500 * 24 * time.Hour))
 	body := d.page(t)
 	until := time.Now().UTC().AddDate(0, 0, 400).Format("2 January 2006")
-	wantIn(t, body, `<div class="cred-banner expired" id="status" role="status">`, `<p class="cred-banner-title">Expired on `+until+`</p>`,
+	wantIn(t, body, `<div class="cred-banner expired" id="status" role="status">`, `<p class="cred-banner-title">Expired on <time datetime="`, `">`+until+`</time></p>`,
 		"This badge is no longer valid. It is shown here", `<span class="pill">Expired</span>`, `Expired on <time datetime="`)
 	wantNotIn(t, body, noSharing...)
 	d.wantGone(t)
