@@ -22,7 +22,7 @@ type credentialStates struct {
 	*badgeWorld
 	mentor                                     string // the badge, which asks for Session Host first
 	valid, revokedPublic, revokedPrivate, gone string // credential ids; gone has expired
-	anonymous                                  string
+	anonymous, hostile                         string
 }
 
 func newCredentialStates(t *testing.T) *credentialStates {
@@ -66,7 +66,27 @@ func newCredentialStates(t *testing.T) *credentialStates {
 	c.json(t, "POST", "/api/v1/credentials/"+w.revokedPrivate+"/revoke", map[string]any{"reason": "Zq7 private matter."}, http.StatusOK)
 	w.expire(t, w.gone)
 	w.anonymous = w.bobCred
+	w.hostile = w.hostileCredential(t)
 	return w
+}
+
+// hostileCredential is a credential whose every word is hostile: markup,
+// quotes, right-to-left text, emoji and words longer than a phone.
+func (w *credentialStates) hostileCredential(t *testing.T) string {
+	t.Helper()
+	long := strings.Repeat("Supercalifragilistic", 4) // 80 letters, no room to break
+	h := `<script>alert("x")</script>"'><img src=x onerror=alert(1)> `
+	badge := str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/achievements", map[string]any{
+		"name": h + long, "description": h + "‮مرحبا بالعالم 🎉 " + long, "criteria": h + long, "status": "active", "level": "mentor-track",
+		"tags":       []string{h, long, "🎉 عربي"},
+		"alignments": []map[string]any{{"targetName": h + long, "targetUrl": "https://example.org/" + long, "targetFramework": h}},
+	}, http.StatusCreated), "id")
+	m := str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", map[string]any{
+		"email": "h@example.org", "displayName": "‮أحمد " + h + long, "slug": "hostile", "publicProfile": true}, http.StatusCreated), "id")
+	return str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/awards", map[string]any{"achievementId": badge, "memberId": m,
+		"narrative": h + long, "results": []map[string]any{{"value": h + long, "status": "Completed"}},
+		"evidence": []map[string]any{{"url": "https://example.org/" + long, "name": h + long, "description": h + long}},
+	}, http.StatusCreated), "id")
 }
 
 // expire moves a credential's expiry into the past, standing in for the
@@ -103,6 +123,7 @@ func TestBrowser_CredentialStates(t *testing.T) {
 		{"revoked-reason-private", w.revokedPrivate, inactive("Revoked on ", "", "Zq7")},
 		{"expired", w.gone, inactive("Expired on ", "", "")},
 		{"no-consent", w.anonymous, checkAnonymous},
+		{"hostile", w.hostile, checkHostile},
 	} {
 		for _, v := range views() {
 			t.Run(tc.name+"/"+v.name+"/"+string(v.scheme), func(t *testing.T) {
@@ -201,5 +222,17 @@ func checkAnonymous(t *testing.T, tab *browsertest.Tab) {
 	tab.Eval(t, "document.documentElement.outerHTML", &body)
 	if strings.Contains(body, "Bob") || strings.Contains(body, "/members/bob") || strings.Contains(body, "Endorsements") {
 		t.Error("the page names a member who did not consent")
+	}
+}
+
+// checkHostile: hostile words stay words (checkPageBasics has checked
+// that the page is no wider than the screen).
+func checkHostile(t *testing.T, tab *browsertest.Tab) {
+	t.Helper()
+	if n := tab.Count(t, `img[src="x"], main script`); n != 0 {
+		t.Errorf("%d elements made from a field's markup", n)
+	}
+	if got := tab.Text(t, "h1"); !strings.HasPrefix(got, `<script>alert("x")</script>`) {
+		t.Errorf("h1 = %q, want the markup shown as text", got)
 	}
 }
