@@ -220,11 +220,9 @@ func (s *Server) credentialPage(v *credentialView) credentialPage {
 	d.Level, d.LevelMeaning = levelInWords(a.Level)
 	d.Results, d.Skills, d.Tags = resultsOf(&v.doc), skillsOf(&v.doc), tagsOf(&v.doc)
 	d.Prerequisites, d.Endorsements, d.EndorsementTotal = v.prerequisites, v.endorsements, v.endorsementTotal
-	// A credential that no longer counts is not to be passed on: the page
+	// A credential that no longer counts is not to be passed on: its page
 	// links no sharing and no download (the baked images answer 410).
-	if d.Live = d.Status.live(); d.Live {
-		d.Share = s.shareLinks(v)
-	}
+	d.Live, d.Share = d.Status.live(), s.shareLinks(v)
 	if v.member != nil {
 		d.Recipient, d.RecipientURL = v.member.DisplayName, s.urls.Member(v.member.Slug)
 	}

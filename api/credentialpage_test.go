@@ -26,6 +26,7 @@ type detailedCredential struct {
 // replace them with hostile ones.
 type credentialWords struct {
 	issuer, badge, description, criteria, tag, skill, framework  string
+	skillText                                                    string
 	result, narrative, evidenceName, evidenceText, evidenceStory string
 	member, endorser, note                                       string
 }
@@ -33,7 +34,7 @@ type credentialWords struct {
 var plainWords = credentialWords{
 	issuer: "Gophers of Lyon", badge: "Session Host", description: "Hosted a community session.",
 	criteria: "Host **two** sessions.", tag: "public speaking", skill: "Facilitation", framework: "ESCO",
-	result: "5 sessions hosted", narrative: "Hosted the October meetup.", evidenceName: "Meetup page",
+	skillText: "Guiding a group through a discussion.", result: "5 sessions hosted", narrative: "Hosted the October meetup.", evidenceName: "Meetup page",
 	evidenceText: "The page of the meetup.", evidenceStory: "Forty people came.",
 	member: "Ada Lovelace", endorser: "Lea Leader", note: "A generous host.",
 }
@@ -48,7 +49,8 @@ func newDetailedCredential(t *testing.T, w credentialWords, mutate ...func(*api.
 	d.first = mustAchievement(t, ts, d.issuer, map[string]any{"name": "First Steps", "status": "active", "level": "leadership"})["id"].(string)
 	d.badge = mustAchievement(t, ts, d.issuer, map[string]any{"name": w.badge, "description": w.description, "criteria": w.criteria,
 		"status": "active", "level": "contribution", "validityDays": 400, "tags": []string{w.tag},
-		"alignments": []map[string]any{{"targetName": w.skill, "targetUrl": "https://esco.example.org/skills/facilitation", "targetFramework": w.framework}},
+		"alignments": []map[string]any{{"targetName": w.skill, "targetUrl": "https://esco.example.org/skills/facilitation", "targetFramework": w.framework,
+			"targetCode": "S1.2", "targetDescription": w.skillText}},
 	})["id"].(string)
 	member := func(email, name, slug string, public bool) string {
 		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + d.issuer + "/members", body: map[string]any{
@@ -98,7 +100,8 @@ func TestCredentialPage_Everything(t *testing.T) {
 		`<span class="cred-level-name">Contribution level</span>`, "for giving to the community",
 		`Expires on <time datetime="`+time.Now().UTC().AddDate(0, 0, 400).Format("2006-01-02"),
 		// Skills as chips linked to their definitions, with the framework.
-		`<a class="cred-chip" href="https://esco.example.org/skills/facilitation" rel="noopener nofollow"><span class="cred-chip-name">Facilitation</span><span class="cred-chip-framework">ESCO</span></a>`,
+		`<a class="cred-chip" href="https://esco.example.org/skills/facilitation" rel="noopener nofollow"><span class="cred-chip-name">Facilitation</span><span class="cred-chip-framework">ESCO · S1.2</span></a>`,
+		`<p class="cred-skill-note"><strong>Facilitation</strong>: Guiding a group through a discussion.</p>`,
 		// Tags, without the tag that carries the level.
 		`<ul class="tags cred-tags" aria-labelledby="tags"><li>public speaking</li></ul>`,
 		// The prerequisite, named and linked.
@@ -126,14 +129,14 @@ func TestCredentialPage_Escapes(t *testing.T) {
 		return `"><script>alert("` + field + `")</script><img src=x onerror=alert(1)>`
 	}
 	w := credentialWords{issuer: h("issuer"), badge: h("badge"), description: h("description"), criteria: h("criteria"),
-		tag: h("tag"), skill: h("skill"), framework: h("framework"), result: h("result"), narrative: h("narrative"),
+		tag: h("tag"), skill: h("skill"), framework: h("framework"), skillText: h("skillText"), result: h("result"), narrative: h("narrative"),
 		evidenceName: h("evidenceName"), evidenceText: h("evidenceText"), evidenceStory: h("evidenceStory"),
 		member: h("member"), endorser: h("endorser"), note: h("note") + " \u202eأهلا 🎉 " + strings.Repeat("W", 300)}
 	body := newDetailedCredential(t, w).page(t)
 	if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
 		t.Fatalf("markup from a field reached the page:\n%s", body)
 	}
-	for _, field := range []string{"issuer", "badge", "description", "criteria", "tag", "skill", "framework", "result",
+	for _, field := range []string{"issuer", "badge", "description", "criteria", "tag", "skill", "framework", "skillText", "result",
 		"narrative", "evidenceName", "evidenceText", "evidenceStory", "member", "endorser", "note"} {
 		if !strings.Contains(body, "alert(&#34;"+field+"&#34;)") && !strings.Contains(body, "alert(&quot;"+field+"&quot;)") {
 			t.Errorf("the page does not show the %s, escaped", field)
