@@ -77,12 +77,12 @@ func (w *credentialStates) hostileCredential(t *testing.T) string {
 	long := strings.Repeat("Supercalifragilistic", 4) // 80 letters, no room to break
 	h := `<script>alert("x")</script>"'><img src=x onerror=alert(1)> `
 	badge := str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/achievements", map[string]any{
-		"name": h + long, "description": h + "‮مرحبا بالعالم 🎉 " + long, "criteria": h + long, "status": "active", "level": "mentor-track",
+		"name": h + long, "description": h + "\u202eمرحبا بالعالم 🎉 " + long, "criteria": h + long, "status": "active", "level": "mentor-track",
 		"tags":       []string{h, long, "🎉 عربي"},
 		"alignments": []map[string]any{{"targetName": h + long, "targetUrl": "https://example.org/" + long, "targetFramework": h}},
 	}, http.StatusCreated), "id")
 	m := str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", map[string]any{
-		"email": "h@example.org", "displayName": "‮أحمد " + h + long, "slug": "hostile", "publicProfile": true}, http.StatusCreated), "id")
+		"email": "h@example.org", "displayName": "\u202eأحمد " + h + long, "slug": "hostile", "publicProfile": true}, http.StatusCreated), "id")
 	return str(t, w.c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/awards", map[string]any{"achievementId": badge, "memberId": m,
 		"narrative": h + long, "results": []map[string]any{{"value": h + long, "status": "Completed"}},
 		"evidence": []map[string]any{{"url": "https://example.org/" + long, "name": h + long, "description": h + long}},
