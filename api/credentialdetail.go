@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -90,7 +91,7 @@ func skillsOf(doc *ob3.Credential) []skillChip {
 			chip.URL = al.TargetURL
 		}
 		if chip.Name == "" {
-			chip.Name = cmpOrString(chip.Code, chip.URL)
+			chip.Name = cmp.Or(chip.Code, chip.URL)
 		}
 		if chip.Name != "" {
 			out = append(out, chip)
@@ -136,15 +137,6 @@ func levelInWords(level string) (name, meaning string) {
 // page makes of what a credential says.
 func webAddress(s string) bool {
 	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
-}
-
-func cmpOrString(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // prerequisites are the badges the achievement's rule asks for (its
