@@ -95,6 +95,9 @@ func (s *Server) handleCredentialPublic(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		if err := s.withDetails(c.Request().Context(), v); err != nil {
+			return err
+		}
 		// Revalidated every time: a revocation must show at once.
 		h.Set("Cache-Control", "no-cache")
 		return s.renderPage(c, http.StatusOK, "credential", s.credentialPage(v))

@@ -144,14 +144,14 @@ func (s *Server) badgeArt(ctx context.Context, ref badges.ImageRef, size int) (i
 func (s *Server) handleCredentialBadge(format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		cred, err := s.credential(ctx, c.Param("credential"))
+		v, err := s.credentialView(ctx, c.Param("credential"))
 		if err != nil {
 			return err
 		}
-		a, err := s.achievementVersion(ctx, cred.AchievementID, cred.AchievementVersion)
-		if err != nil {
+		if err := s.stillOffered(v); err != nil {
 			return err
 		}
+		cred, a := v.shownCredential, v.achievement
 		if format == "png" && !pngAvailable(a.Image) {
 			return badges.Errorf(badges.ENOTFOUND, "This badge's artwork is an SVG drawing, so the baked badge is available as SVG only: %s/badge.svg.", s.urls.Credential(cred.ID))
 		}

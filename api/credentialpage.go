@@ -10,6 +10,7 @@ import (
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer"
+	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
 )
 
@@ -24,6 +25,12 @@ type credentialView struct {
 	member      *badges.Member // nil unless the member consents to be named
 	report      *verifier.Report
 	at          time.Time // when the view was made, by the server's clock
+
+	// Read for the page only (see withDetails): the badges the
+	// achievement asks for first, and the named member's endorsements.
+	prerequisites    []prerequisite
+	endorsements     []shownEndorsement
+	endorsementTotal int
 }
 
 func (s *Server) credentialView(ctx context.Context, id string) (*credentialView, error) {
@@ -82,32 +89,43 @@ type status struct {
 	Class string // valid, warning, revoked, expired, invalid
 	Label string // one word or two, for the badge on the page
 	Text  string // a sentence
+	// Headline and Since lead the banner of a credential that no longer
+	// counts ("Revoked on" 3 May 2026); Reason is a revocation's reason
+	// when the issuer chose to publish it.
+	Headline string
+	Since    *shownDate
+	Reason   string
 }
+
+// live reports whether the credential counts: only then does its page
+// offer sharing and downloads.
+func (st status) live() bool { return st.Class == "valid" || st.Class == "warning" }
 
 func (v *credentialView) status() status {
 	r := v.report
 	switch {
 	case r.Credential.Revoked || v.Revoked():
-		text := "Revoked"
+		st := status{Class: "revoked", Label: "Revoked", Text: "Revoked.", Headline: "Revoked"}
 		if v.Revoked() {
-			text += " on " + v.RevokedAt.Format(dateLayout)
+			since := dateOf("Revoked on", v.RevokedAt)
+			st.Headline, st.Since, st.Text = since.Label, &since, since.Label+" "+since.Human+"."
 			// The reason is the manager's to publish; kept private, it
 			// stays in the admin API.
 			if v.RevocationReason != "" && v.ReasonPublic {
-				text += ": " + v.RevocationReason
-			} else {
-				text += "."
+				st.Reason = v.RevocationReason
+				st.Text = since.Label + " " + since.Human + ": " + v.RevocationReason
 			}
 		}
-		return status{"revoked", "Revoked", text}
+		return st
 	case !v.ValidUntil.IsZero() && !v.ValidUntil.After(v.at):
-		return status{"expired", "Expired", "Expired on " + v.ValidUntil.Format(dateLayout) + "."}
+		since := dateOf("Expired on", v.ValidUntil)
+		return status{Class: "expired", Label: "Expired", Text: since.Label + " " + since.Human + ".", Headline: since.Label, Since: &since}
 	case r.Verdict == verifier.Valid:
-		return status{"valid", "Verified", "Verified just now: the signature, the dates and the revocation status all check out."}
+		return status{Class: "valid", Label: "Verified", Text: "Verified just now: the signature, the dates and the revocation status all check out."}
 	case r.Verdict == verifier.Warning:
-		return status{"warning", "Verified", "Verified just now, with warnings; see the full report."}
+		return status{Class: "warning", Label: "Verified", Text: "Verified just now, with warnings; see the full report."}
 	}
-	return status{"invalid", "Not verified", "This credential did not verify: " + firstFailure(r) + "."}
+	return status{Class: "invalid", Label: "Not verified", Text: "This credential did not verify: " + firstFailure(r) + ".", Headline: "Not verified"}
 }
 
 func firstFailure(r *verifier.Report) string {
@@ -162,14 +180,23 @@ type credentialPage struct {
 	ID, URL                      string
 	Name, BadgeDescription       string
 	Criteria                     template.HTML
-	AchievementURL, Level        string
+	AchievementURL               string
+	Level                        string // the level's name in words ("Leadership"), "" for none
+	LevelMeaning                 string // what the level recognises, for the usual ones
 	IssuerName, IssuerURL        string
 	Recipient, RecipientURL      string
 	Narrative                    template.HTML
 	Evidence                     []evidenceItem
+	Results                      []resultItem
+	Skills                       []skillChip
+	Tags                         []string
+	Prerequisites                []prerequisite
+	Endorsements                 []shownEndorsement
+	EndorsementTotal             int
 	Earned                       shownDate  // awardedDate: when the member earned it, not when it was signed
-	ValidUntil                   *shownDate // nil when it does not expire
+	ValidUntil                   *shownDate // nil when it does not expire; "Expired on" once past
 	Status                       status
+	Live                         bool // the credential counts: the page offers sharing and downloads
 	VerifyURL                    string
 	Share                        shareLinks
 	QRURL, QRSVGURL              string
@@ -183,33 +210,33 @@ func (s *Server) credentialPage(v *credentialView) credentialPage {
 	base := s.urls.Credential(v.ID)
 	a := v.achievement
 	d := credentialPage{ID: v.ID, URL: base, Name: v.doc.Name, BadgeDescription: a.Description,
-		Criteria: renderMarkdown(a.Criteria), AchievementURL: s.urls.Achievement(a.ID), Level: a.Level,
+		Criteria: renderMarkdown(a.Criteria), AchievementURL: s.urls.Achievement(a.ID),
 		IssuerName: v.profile.Name, IssuerURL: s.urls.Issuer(v.profile.ID),
 		Earned: dateOf("Earned on", v.Earned()), Status: v.status(),
-		VerifyURL: "/verify?" + url.Values{"credential": {base}}.Encode(), Share: s.shareLinks(v),
-		QRURL: base + "/qr.png", QRSVGURL: base + "/qr.svg", BadgePNGURL: base + "/badge.png", BadgeSVGURL: base + "/badge.svg",
+		VerifyURL: "/verify?" + url.Values{"credential": {base}}.Encode(),
+		QRURL:     base + "/qr.png", QRSVGURL: base + "/qr.svg", BadgePNGURL: base + "/badge.png", BadgeSVGURL: base + "/badge.svg",
 		JSONURL: base + ".json", JWTURL: base + ".jwt", BadgeImageURL: s.urls.Image(a.Image),
 		BadgeImageAlt: "Badge image for " + v.doc.Name, PNGAvailable: pngAvailable(a.Image)}
+	d.Level, d.LevelMeaning = levelInWords(a.Level)
+	d.Results, d.Skills, d.Tags = resultsOf(&v.doc), skillsOf(&v.doc), tagsOf(&v.doc)
+	d.Prerequisites, d.Endorsements, d.EndorsementTotal = v.prerequisites, v.endorsements, v.endorsementTotal
+	// A credential that no longer counts is not to be passed on: its page
+	// links no sharing and no download (the baked images answer 410).
+	d.Live, d.Share = d.Status.live(), s.shareLinks(v)
 	if v.member != nil {
 		d.Recipient, d.RecipientURL = v.member.DisplayName, s.urls.Member(v.member.Slug)
 	}
 	if !v.ValidUntil.IsZero() {
 		until := dateOf("Expires on", v.ValidUntil)
+		if !v.ValidUntil.After(v.at) {
+			until.Label = "Expired on"
+		}
 		d.ValidUntil = &until
 	}
 	if n := v.doc.CredentialSubject.Narrative; n != "" {
 		d.Narrative = renderMarkdown(n)
 	}
-	for _, e := range v.doc.Evidence {
-		item := evidenceItem{Name: e.Name, Description: e.Description}
-		if strings.HasPrefix(e.ID, "https://") || strings.HasPrefix(e.ID, "http://") {
-			item.URL = e.ID
-		}
-		if e.Narrative != "" {
-			item.Narrative = renderMarkdown(e.Narrative)
-		}
-		d.Evidence = append(d.Evidence, item)
-	}
+	d.Evidence = credentialEvidence(&v.doc)
 	recipient := "a verified recipient"
 	if d.Recipient != "" {
 		recipient = d.Recipient
@@ -220,6 +247,55 @@ func (s *Server) credentialPage(v *credentialView) credentialPage {
 	d.ImageURL, d.ImageAlt = base+"/preview.png", d.Description
 	d.ImageWidth, d.ImageHeight, d.LargeImage = 1200, 630, true
 	return d
+}
+
+// credentialEvidence is the credential's evidence as the page lists it; only a
+// web address becomes a link.
+func credentialEvidence(doc *ob3.Credential) []evidenceItem {
+	var out []evidenceItem
+	for _, e := range doc.Evidence {
+		item := evidenceItem{Name: e.Name, Description: e.Description}
+		if webAddress(e.ID) {
+			item.URL = e.ID
+		}
+		if e.Narrative != "" {
+			item.Narrative = renderMarkdown(e.Narrative)
+		}
+		out = append(out, item)
+	}
+	return out
+}
+
+// withDetails reads what the credential page shows besides the credential
+// and its view: the prerequisites of its badge and, when the recipient is
+// named, the endorsements they received. Both come from caches.
+func (s *Server) withDetails(ctx context.Context, v *credentialView) error {
+	var err error
+	if v.prerequisites, err = s.prerequisites(ctx, v.achievement); err != nil {
+		return err
+	}
+	if v.member == nil {
+		return nil
+	}
+	v.endorsements, v.endorsementTotal, err = s.endorsementsOf(ctx, v.member.ID, v.profile.Name)
+	return err
+}
+
+// stillOffered refuses the baked badge of a credential that no longer
+// counts, as its page no longer links it: a badge image is made to be
+// shown and passed on. Its signed document stays at its URL, for
+// verifiers.
+func (s *Server) stillOffered(v *credentialView) error {
+	st := v.status()
+	if st.Class != "revoked" && st.Class != "expired" {
+		return nil
+	}
+	when := strings.ToLower(st.Headline) // "revoked on", "expired on", or "revoked" when the date is unknown yet
+	if st.Since != nil {
+		when += " " + st.Since.Human
+	}
+	return badges.Errorf(eGone, "This badge is no longer valid (%s), so its image is no longer offered; its signed credential stays at %s.json for verifiers.",
+		when, s.urls.Credential(v.ID))
 }
 
 // pngAvailable says whether the badge can be had as PNG: the artwork is a

@@ -16,6 +16,7 @@ const (
 	eMethodNotAllowed = "method_not_allowed"
 	eRateLimited      = "rate_limited"
 	eRequestTimeout   = "request_timeout"
+	eGone             = "gone" // a credential's baked badge once it is revoked or expired
 )
 
 // statusOf is the one table from error code to HTTP status.
@@ -34,6 +35,7 @@ var statusOf = map[string]int{
 	eMethodNotAllowed:    http.StatusMethodNotAllowed,
 	eRateLimited:         http.StatusTooManyRequests,
 	eRequestTimeout:      http.StatusRequestTimeout,
+	eGone:                http.StatusGone,
 }
 
 // codeOfStatus maps the statuses Echo itself produces back to codes.

@@ -21,7 +21,7 @@ func TestCredentialPage_EarnedDate(t *testing.T) {
 	signed := time.Now().UTC().Format("2 January 2006") // a later day
 	body := c.page(t, "/credentials/"+id, 200)
 	wantIn(t, body, `on <time datetime="2026-09-04T10:00:00Z" id="earned">4 September 2026</time>`,
-		`· expires <time datetime="`+time.Now().UTC().AddDate(0, 0, 400).Format("2006-01-02"), // 400 days after it was signed
+		`Expires on <time datetime="`+time.Now().UTC().AddDate(0, 0, 400).Format("2006-01-02"), // 400 days after it was signed
 		`content="Session Host, awarded to Cy Young by Gophers of Lyon on 4 September 2026."`)
 	wantNotIn(t, body, ">"+signed+"<")
 

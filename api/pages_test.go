@@ -100,7 +100,7 @@ func TestCredentialPage(t *testing.T) {
 			`property="og:image" content="`+credURL+`/preview.png"`, `name="twitter:card" content="summary_large_image"`,
 			`property="og:image:width" content="1200"`, `src="`+credURL+`/qr.png"`, `href="`+credURL+`/badge.png" download`,
 			`href="`+credURL+`/badge.svg" download`, `href="`+credURL+`.json" download`, `href="`+credURL+`.jwt" download`,
-			`href="/verify?credential=`+url.QueryEscape(credURL)+`"`, "Level: leadership",
+			`href="/verify?credential=`+url.QueryEscape(credURL)+`"`, "Leadership level",
 			`<p class="description">Hosted a session.</p>`, `<meta name="description" content="Session Host, awarded to Ada Lovelace by Gophers of Lyon on `)
 	})
 	t.Run("LinkedIn", func(t *testing.T) {
@@ -158,7 +158,7 @@ func TestCredentialPage(t *testing.T) {
 	t.Run("revoked shows at once", func(t *testing.T) {
 		c.ts.do(t, req{method: "POST", path: "/api/v1/credentials/" + c.bobCred + "/revoke", body: map[string]any{"reason": "Awarded by mistake.", "publishReason": true}}).want(t, 200)
 		body := c.page(t, "/credentials/"+c.bobCred, 200)
-		wantIn(t, body, `class="status revoked"`, `<span class="pill">Revoked</span>`, "Awarded by mistake.")
+		wantIn(t, body, `class="cred-banner revoked"`, `<span class="pill">Revoked</span>`, "Awarded by mistake.")
 	})
 	t.Run("revoked by another process shows within a second", func(t *testing.T) {
 		other := c.award(t, c.bob, nil)                                                        // Bob may earn it again: his first was revoked above

@@ -39,6 +39,10 @@ type publicCache struct {
 	achievements *ttlCache[*badges.Achievement] // by "<id>" and "<id>@<version>"
 	profiles     *ttlCache[*issuer.Profile]
 	issuerBadges *ttlCache[[]*badges.Achievement] // an issuer's active achievements
+	// What a credential page shows besides the credential: an issuer's
+	// rules (for prerequisites) and a member's endorsements received.
+	rules        *ttlCache[map[string]*badges.Rule]
+	endorsements *ttlCache[receivedEndorsements]
 	images       *blobCache
 	art          *render.ArtCache
 }
@@ -51,6 +55,8 @@ func newPublicCache() *publicCache {
 		achievements: newTTLCache[*badges.Achievement](definitionTTL, cacheEntries),
 		profiles:     newTTLCache[*issuer.Profile](definitionTTL, cacheEntries),
 		issuerBadges: newTTLCache[[]*badges.Achievement](definitionTTL, 1000),
+		rules:        newTTLCache[map[string]*badges.Rule](definitionTTL, 1000),
+		endorsements: newTTLCache[receivedEndorsements](definitionTTL, cacheEntries),
 		images:       newBlobCache(imageBytes),
 		art:          render.NewArtCache(artBytes),
 	}
@@ -152,7 +158,10 @@ func (s *Server) forgetCredential(id string) {
 	s.cache.credentials.forget(id)
 	s.cache.visibility.forget(id)
 }
-func (s *Server) forgetMember(id string) { s.cache.members.forget(id) }
+func (s *Server) forgetMember(id string) {
+	s.cache.members.forget(id)
+	s.cache.endorsements.forget(id)
+}
 func (s *Server) forgetAchievement(a *badges.Achievement) {
 	s.cache.achievements.forget(a.ID)
 	s.cache.issuerBadges.forget(a.IssuerID)
