@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -25,6 +26,7 @@ const (
 // holder is a recipient an achievement page names, with their profile.
 type holder struct {
 	Name, ProfileURL, CredentialURL, Date string
+	credentialID                          string
 }
 
 type holdersPage struct {
@@ -61,7 +63,9 @@ func (s *Server) handleAchievementHolders(c echo.Context) error {
 	}
 	d := holdersPage{Achievement: s.pathwayStep(a), IssuerName: p.Name, IssuerURL: s.urls.Issuer(p.ID), PageNumber: n, Pages: pages}
 	from, to := (n-1)*holdersPerPage, min(n*holdersPerPage, len(all))
-	d.Holders = all[from:to]
+	if d.Holders, err = s.holderDates(ctx, all[from:to]); err != nil {
+		return err
+	}
 	if len(all) > 0 {
 		d.Range = fmt.Sprintf("%s–%s of %s", thousands(from+1), thousands(to), thousands(len(all)))
 	}
@@ -114,7 +118,7 @@ func (s *Server) consentingHolders(ctx context.Context, a *badges.Achievement) (
 			return nil, err
 		}
 		for _, e := range page.Items {
-			h, err := s.namedHolder(ctx, e.MemberID, e.ID, e.AwardedAt.Format(dateLayout))
+			h, err := s.namedHolder(ctx, e.MemberID, e.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -132,8 +136,8 @@ func (s *Server) consentingHolders(ctx context.Context, a *badges.Achievement) (
 
 // namedHolder is the holder of a credential as a public page names them,
 // or nil when the member does not consent or keeps the credential off
-// their profile.
-func (s *Server) namedHolder(ctx context.Context, memberID, credentialID, date string) (*holder, error) {
+// their profile. Its date is left to holderDates.
+func (s *Server) namedHolder(ctx context.Context, memberID, credentialID string) (*holder, error) {
 	m, err := s.publicMember(ctx, memberID)
 	if err != nil || m == nil {
 		return nil, err
@@ -142,5 +146,20 @@ func (s *Server) namedHolder(ctx context.Context, memberID, credentialID, date s
 	if err != nil || !v.Listed() {
 		return nil, err
 	}
-	return &holder{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug), CredentialURL: s.urls.Credential(credentialID), Date: date}, nil
+	return &holder{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug), CredentialURL: s.urls.Credential(credentialID), credentialID: credentialID}, nil
+}
+
+// holderDates dates the holders a page shows by when each earned the badge
+// (the credential's awardedDate, as its own page says), which the list's
+// index does not keep: one cached read per holder shown.
+func (s *Server) holderDates(ctx context.Context, hs []holder) ([]holder, error) {
+	out := slices.Clone(hs)
+	for i := range out {
+		cred, err := s.credential(ctx, out[i].credentialID)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Date = cred.Earned().Format(dateLayout)
+	}
+	return out, nil
 }

@@ -159,7 +159,7 @@ func (s *Server) memberBadges(ctx context.Context, entries []issuer.ShowcaseEntr
 		}
 		levels = append(levels, a.Level)
 		cards = append(cards, badgeCard{Name: a.Name, URL: s.urls.Credential(cred.ID), ImageURL: s.urls.Image(a.Image),
-			ImageAlt: "Badge image for " + a.Name, Description: a.Description, Date: cred.AwardedAt.Format(dateLayout)})
+			ImageAlt: "Badge image for " + a.Name, Description: a.Description, Date: cred.Earned().Format(dateLayout)})
 	}
 	return levels, cards, nil
 }

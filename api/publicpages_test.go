@@ -66,7 +66,11 @@ func TestAchievementHolders(t *testing.T) {
 	var creds []string
 	for i := range 52 {
 		m := publicMember(t, c.ts, c.issuer, fmt.Sprintf("m%02d", i), fmt.Sprintf("Member %02d", i), true)
-		creds = append(creds, c.award(t, m, nil))
+		var extra map[string]any
+		if i == 0 {
+			extra = map[string]any{"awardedDate": "2026-03-03T10:00:00Z"} // shown as earned, not as issued
+		}
+		creds = append(creds, c.award(t, m, extra))
 	}
 	carol := publicMember(t, c.ts, c.issuer, "carol", "Carol Hidden", true)
 	carolCred := c.award(t, carol, nil)
@@ -88,6 +92,7 @@ func TestAchievementHolders(t *testing.T) {
 	}
 	both := first + second
 	wantIn(t, both, `<a class="holders-name" href="`+baseURL+`/members/ada">Ada Lovelace</a> <a class="holders-cred" href="`+baseURL+`/credentials/`+c.adaCred+`">`)
+	wantIn(t, both, `/credentials/`+creds[0]+`">Earned 3 March 2026<`)
 	for i, cred := range creds {
 		wantIn(t, both, fmt.Sprintf(`<a class="holders-name" href="%s/members/m%02d">Member %02d</a> <a class="holders-cred" href="%s/credentials/%s">`, baseURL, i, i, baseURL, cred))
 	}
