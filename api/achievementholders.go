@@ -41,7 +41,7 @@ type holdersPage struct {
 }
 
 // handleAchievementHolders lists every member who holds an active
-// achievement and consents to be named, newest first, a page at a time.
+// achievement and consents to be named, the most recently issued first, a page at a time.
 // A credential its member keeps off their profile is not listed.
 func (s *Server) handleAchievementHolders(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -106,8 +106,9 @@ func pageQuery(n int) string {
 }
 
 // consentingHolders lists the holders of a's valid credentials who
-// consent to be named and list the credential, newest first, from the
-// community's credential index.
+// consent to be named and list the credential, the most recently issued
+// first: the order of the community's credential index, which keeps no
+// earned date (ordering by it would read every credential).
 func (s *Server) consentingHolders(ctx context.Context, a *badges.Achievement) ([]holder, error) {
 	f := issuer.CredentialFilter{IssuerID: a.IssuerID, AchievementID: a.ID, Status: issuer.CredentialActive, At: s.now(),
 		ListOptions: badges.ListOptions{Limit: badges.MaxPageSize}}

@@ -163,7 +163,7 @@ func TestSpotlightPage_Cards(t *testing.T) {
 // holders, profile and spotlight pages show, and checks each is text.
 func TestPublicPages_HostileStrings(t *testing.T) {
 	ts := newTestServer(t)
-	evil := `<script>alert(1)</script><img src=x onerror=alert(2)>"' ‮gnp.exe 🎉`
+	evil := "<script>alert(1)</script><img src=x onerror=alert(2)>\"' \u202egnp.exe 🎉"
 	var iss struct{ ID string }
 	ts.do(t, req{method: "POST", path: "/api/v1/issuers", body: map[string]any{"name": "Iss" + evil}}).want(t, 201).JSON(t, &iss)
 	first := mustAchievement(t, ts, iss.ID, map[string]any{"status": "active", "name": "Pre" + evil, "description": "D" + evil, "level": "participation"})["id"].(string)
@@ -182,7 +182,7 @@ func TestPublicPages_HostileStrings(t *testing.T) {
 	for _, path := range []string{"/achievements/" + ach, "/achievements/" + ach + "/holders", "/members/eve",
 		"/issuers/" + iss.ID + "/spotlight", "/issuers/" + iss.ID + "/spotlight?cohort=" + url.QueryEscape("Co"+evil)} {
 		body := string(ts.do(t, req{method: "GET", path: path, token: "-", header: accept("text/html")}).want(t, 200).body)
-		wantNotIn(t, body, "<script>alert", "<img src=x", `"' ‮`)
+		wantNotIn(t, body, "<script>alert", "<img src=x", "\"' \u202e")
 		if !strings.Contains(body, escaped) {
 			t.Errorf("%s lost the escaped text", path)
 		}
