@@ -1,11 +1,14 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,6 +30,7 @@ const (
 type holder struct {
 	Name, ProfileURL, CredentialURL, Date string
 	credentialID                          string
+	earned                                time.Time // for the order of a list
 }
 
 type holdersPage struct {
@@ -63,9 +67,7 @@ func (s *Server) handleAchievementHolders(c echo.Context) error {
 	}
 	d := holdersPage{Achievement: s.pathwayStep(a), IssuerName: p.Name, IssuerURL: s.urls.Issuer(p.ID), PageNumber: n, Pages: pages}
 	from, to := (n-1)*holdersPerPage, min(n*holdersPerPage, len(all))
-	if d.Holders, err = s.holderDates(ctx, all[from:to]); err != nil {
-		return err
-	}
+	d.Holders = all[from:to]
 	if len(all) > 0 {
 		d.Range = fmt.Sprintf("%s–%s of %s", thousands(from+1), thousands(to), thousands(len(all)))
 	}
@@ -106,9 +108,8 @@ func pageQuery(n int) string {
 }
 
 // consentingHolders lists the holders of a's valid credentials who
-// consent to be named and list the credential, the most recently issued
-// first: the order of the community's credential index, which keeps no
-// earned date (ordering by it would read every credential).
+// consent to be named and list the credential, those who earned it most
+// recently first, from the community's credential index.
 func (s *Server) consentingHolders(ctx context.Context, a *badges.Achievement) ([]holder, error) {
 	f := issuer.CredentialFilter{IssuerID: a.IssuerID, AchievementID: a.ID, Status: issuer.CredentialActive, At: s.now(),
 		ListOptions: badges.ListOptions{Limit: badges.MaxPageSize}}
@@ -132,12 +133,15 @@ func (s *Server) consentingHolders(ctx context.Context, a *badges.Achievement) (
 		}
 		f.Cursor = page.NextCursor
 	}
+	slices.SortStableFunc(out, func(x, y holder) int {
+		return cmp.Or(y.earned.Compare(x.earned), strings.Compare(y.credentialID, x.credentialID))
+	})
 	return out, nil
 }
 
 // namedHolder is the holder of a credential as a public page names them,
 // or nil when the member does not consent or keeps the credential off
-// their profile. Its date is left to holderDates.
+// their profile.
 func (s *Server) namedHolder(ctx context.Context, memberID, credentialID string) (*holder, error) {
 	m, err := s.publicMember(ctx, memberID)
 	if err != nil || m == nil {
@@ -147,20 +151,24 @@ func (s *Server) namedHolder(ctx context.Context, memberID, credentialID string)
 	if err != nil || !v.Listed() {
 		return nil, err
 	}
-	return &holder{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug), CredentialURL: s.urls.Credential(credentialID), credentialID: credentialID}, nil
+	earned, err := s.earnedAt(ctx, credentialID)
+	if err != nil {
+		return nil, err
+	}
+	return &holder{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug), CredentialURL: s.urls.Credential(credentialID),
+		Date: earned.Format(dateLayout), credentialID: credentialID, earned: earned}, nil
 }
 
-// holderDates dates the holders a page shows by when each earned the badge
-// (the credential's awardedDate, as its own page says), which the list's
-// index does not keep: one cached read per holder shown.
-func (s *Server) holderDates(ctx context.Context, hs []holder) ([]holder, error) {
-	out := slices.Clone(hs)
-	for i := range out {
-		cred, err := s.credential(ctx, out[i].credentialID)
+// earnedAt is when a credential was earned (its awardedDate, as its page
+// says), which the credential index does not keep. It never changes, so
+// it is kept apart from the credentials themselves: a list of thousands of
+// holders does not push the credential pages' records out of their cache.
+func (s *Server) earnedAt(ctx context.Context, credentialID string) (time.Time, error) {
+	return s.cache.earned.get(credentialID, func() (time.Time, error) {
+		cred, err := s.svc.Issuing.Credential(ctx, credentialID)
 		if err != nil {
-			return nil, err
+			return time.Time{}, err
 		}
-		out[i].Date = cred.Earned().Format(dateLayout)
-	}
-	return out, nil
+		return cred.Earned(), nil
+	})
 }

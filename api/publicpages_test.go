@@ -92,7 +92,10 @@ func TestAchievementHolders(t *testing.T) {
 	}
 	both := first + second
 	wantIn(t, both, `<a class="holders-name" href="`+baseURL+`/members/ada">Ada Lovelace</a> <a class="holders-cred" href="`+baseURL+`/credentials/`+c.adaCred+`">`)
-	wantIn(t, both, `/credentials/`+creds[0]+`">Earned 3 March 2026<`)
+	wantIn(t, second, `/credentials/`+creds[0]+`">Earned 3 March 2026<`) // earned first of all, so listed last
+	if !strings.HasSuffix(strings.TrimSpace(second[:strings.Index(second, "</ol>")]), `Member 00’s credential</span></a></li>`) {
+		t.Errorf("the holder who earned the badge first is not listed last")
+	}
 	for i, cred := range creds {
 		wantIn(t, both, fmt.Sprintf(`<a class="holders-name" href="%s/members/m%02d">Member %02d</a> <a class="holders-cred" href="%s/credentials/%s">`, baseURL, i, i, baseURL, cred))
 	}
