@@ -93,7 +93,7 @@ func TestAchievementHolders(t *testing.T) {
 	both := first + second
 	wantIn(t, both, `<a class="holders-name" href="`+baseURL+`/members/ada">Ada Lovelace</a> <a class="holders-cred" href="`+baseURL+`/credentials/`+c.adaCred+`">`)
 	wantIn(t, second, `/credentials/`+creds[0]+`">Earned 3 March 2026<`) // earned first of all, so listed last
-	if !strings.HasSuffix(strings.TrimSpace(second[:strings.Index(second, "</ol>")]), `Member 00’s credential</span></a></li>`) {
+	if !strings.HasSuffix(strings.TrimSpace(second[:strings.Index(second, "</ol>")]), `Member 00’s credential</span></a></span></li>`) {
 		t.Errorf("the holder who earned the badge first is not listed last")
 	}
 	for i, cred := range creds {
