@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -74,6 +76,10 @@ type memberPage struct {
 	Count                       int
 	Levels                      []levelGroup
 	More                        int // badges held beyond those listed
+	// ProfileURL is the page's own address, to copy and share;
+	// LinkedInShare opens LinkedIn's share form with it (LinkedIn's
+	// add-to-profile form is for a certification, not a profile link).
+	ProfileURL, LinkedInShare string
 }
 
 // handleMemberPublic shows a member's public profile: only with their
@@ -108,11 +114,25 @@ func (s *Server) handleMemberPublic(c echo.Context) error {
 	d.Title = d.Name
 	d.Description = fmt.Sprintf("%s holds %d Open Badges from %s.", d.Name, d.Count, p.Name)
 	d.CanonicalURL, d.Brand = s.urls.Member(m.Slug), s.brandOf(p)
+	d.ProfileURL, d.LinkedInShare = d.CanonicalURL, linkedInShareURL(d.CanonicalURL)
 	if len(cards) > 0 {
 		d.ImageURL, d.ImageAlt = cards[0].ImageURL, cards[0].ImageAlt
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache") // consent can be withdrawn at any time
 	return s.renderPage(c, http.StatusOK, "member", d)
+}
+
+// initial is the first letter of a name, capitalised.
+func initial(name string) string {
+	for _, r := range name {
+		return string(unicode.ToUpper(r))
+	}
+	return ""
+}
+
+// linkedInShareURL is LinkedIn's documented share link for a page.
+func linkedInShareURL(page string) string {
+	return "https://www.linkedin.com/sharing/share-offsite/?" + url.Values{"url": {page}}.Encode()
 }
 
 // memberBadges lists a member's valid badges, newest first, with the level
@@ -139,7 +159,7 @@ func (s *Server) memberBadges(ctx context.Context, entries []issuer.ShowcaseEntr
 		}
 		levels = append(levels, a.Level)
 		cards = append(cards, badgeCard{Name: a.Name, URL: s.urls.Credential(cred.ID), ImageURL: s.urls.Image(a.Image),
-			ImageAlt: "Badge image for " + a.Name, Description: a.Description, Date: cred.AwardedAt.Format(dateLayout)})
+			ImageAlt: "Badge image for " + a.Name, Description: a.Description, Date: cred.Earned().Format(dateLayout)})
 	}
 	return levels, cards, nil
 }
@@ -162,12 +182,8 @@ func (s *Server) recentHolders(ctx context.Context, sc *issuer.AchievementShowca
 		if m == nil {
 			continue
 		}
-		out = append(out, holder{Name: m.DisplayName, CredentialURL: s.urls.Credential(e.CredentialID), Date: e.AwardedAt.Format(dateLayout)})
+		out = append(out, holder{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug), CredentialURL: s.urls.Credential(e.CredentialID),
+			Date: e.AwardedAt.Format(dateLayout)})
 	}
 	return out, nil
-}
-
-// holder is a recipient an achievement page names.
-type holder struct {
-	Name, CredentialURL, Date string
 }

@@ -36,13 +36,13 @@ type errorPage struct {
 	RequestID string
 }
 
-var pageNames = []string{"issuer", "achievement", "credential", "member", "spotlight", "verify", "error", "outcome", "unsubscribe", "claim", "checkin"}
+var pageNames = []string{"issuer", "achievement", "holders", "credential", "member", "spotlight", "verify", "error", "outcome", "unsubscribe", "claim", "checkin"}
 
 // pageFuncs are what templates may call besides the built-ins: markdown
 // renders a narrative from outside (a verified credential's criteria)
 // safely, as the pages' own narratives are rendered before they reach the
-// template.
-var pageFuncs = template.FuncMap{"markdown": renderMarkdown}
+// template; initial is a name's first letter, for a monogram.
+var pageFuncs = template.FuncMap{"markdown": renderMarkdown, "initial": initial}
 
 // parsePages parses every page template with the layout, once, at start.
 func parsePages() (map[string]*template.Template, error) {

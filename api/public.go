@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -89,20 +90,15 @@ type achievementPage struct {
 	IssuerName, IssuerURL string
 	Earned                int
 	Holders               []holder
+	HoldersURL            string // every consenting holder, page by page
+	Pathway               pathway
 }
 
 // handleAchievementPublic shows an active achievement. Drafts are not
 // public yet and archived ones no longer are.
 func (s *Server) handleAchievementPublic(c echo.Context) error {
 	ctx := c.Request().Context()
-	a, err := s.achievement(ctx, c.Param("achievement"))
-	if err != nil {
-		return err
-	}
-	if a.Status != badges.StatusActive {
-		return badges.Errorf(badges.ENOTFOUND, "No achievement with id %q.", a.ID)
-	}
-	p, err := s.profile(ctx, a.IssuerID)
+	a, p, err := s.publicAchievement(ctx, c.Param("achievement"))
 	if err != nil {
 		return err
 	}
@@ -118,8 +114,41 @@ func (s *Server) handleAchievementPublic(c echo.Context) error {
 	if d.Holders, err = s.recentHolders(ctx, sc, recentHoldersShown); err != nil {
 		return err
 	}
+	if d.Pathway, err = s.achievementPathway(ctx, a); err != nil {
+		return err
+	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=5")
 	return s.renderPage(c, http.StatusOK, "achievement", d)
+}
+
+// publicAchievement reads an achievement a public page may show, with its
+// issuer: only an active one.
+func (s *Server) publicAchievement(ctx context.Context, id string) (*badges.Achievement, *issuer.Profile, error) {
+	a, err := s.achievement(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.Status != badges.StatusActive {
+		return nil, nil, badges.Errorf(badges.ENOTFOUND, "No achievement with id %q.", a.ID)
+	}
+	p, err := s.profile(ctx, a.IssuerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, p, nil
+}
+
+// EarnedText says how many members hold the badge, in words: "Earned by
+// 1,204 members."
+func (d achievementPage) EarnedText() string {
+	switch n := d.Earned; n {
+	case 0:
+		return "Nobody has earned this badge yet."
+	case 1:
+		return "Earned by 1 member."
+	default:
+		return "Earned by " + thousands(n) + " members."
+	}
 }
 
 func (s *Server) achievementPage(a *badges.Achievement, p *issuer.Profile) achievementPage {
@@ -136,6 +165,7 @@ func (s *Server) achievementPage(a *badges.Achievement, p *issuer.Profile) achie
 		x.Alignments = append(x.Alignments, badges.Alignment{TargetName: o.Name, TargetURL: s.urls.Outcome(o.ID), TargetType: badges.OutcomeTargetType})
 	}
 	d.IssuerName, d.IssuerURL = p.Name, s.urls.Issuer(p.ID)
+	d.HoldersURL = s.urls.Achievement(a.ID) + "/holders"
 	return d
 }
 

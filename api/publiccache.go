@@ -35,6 +35,7 @@ const (
 type publicCache struct {
 	credentials  *ttlCache[*shownCredential]
 	visibility   *ttlCache[issuer.Visibility] // the member's choice, fresh as consent is
+	earned       *ttlCache[time.Time]         // when a credential was earned, for lists of holders
 	members      *ttlCache[*badges.Member]
 	achievements *ttlCache[*badges.Achievement] // by "<id>" and "<id>@<version>"
 	profiles     *ttlCache[*issuer.Profile]
@@ -51,6 +52,7 @@ func newPublicCache() *publicCache {
 	return &publicCache{
 		credentials:  newTTLCache[*shownCredential](credentialTTL, credentialEntries),
 		visibility:   newTTLCache[issuer.Visibility](memberTTL, cacheEntries),
+		earned:       newTTLCache[time.Time](credentialTTL, cacheEntries),
 		members:      newTTLCache[*badges.Member](memberTTL, cacheEntries),
 		achievements: newTTLCache[*badges.Achievement](definitionTTL, cacheEntries),
 		profiles:     newTTLCache[*issuer.Profile](definitionTTL, cacheEntries),

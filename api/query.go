@@ -57,6 +57,7 @@ func queryParams() map[string][]string {
 		"GET /api/v1/apikeys":                         paged(),
 
 		"GET /issuers/:issuer/spotlight":            {"cohort"},
+		"GET /achievements/:achievement/holders":    {"page"},
 		"GET /api/v1/issuers/:issuer/cohorts":       {"archived"},
 		"GET /api/v1/cohorts/:cohort/members":       paged(),
 		"GET /api/v1/issuers/:issuer/outcomes":      {"status"},

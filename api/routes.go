@@ -102,6 +102,7 @@ func (s *Server) routeTable() []route {
 		// Public documents and pages.
 		{get, "/issuers/:issuer", s.handleIssuerPublic, public, quick, negotiated, compressed, none},
 		{get, "/achievements/:achievement", s.handleAchievementPublic, public, quick, negotiated, compressed, none},
+		{get, "/achievements/:achievement/holders", s.handleAchievementHolders, public, quick, negotiated, compressed, none},
 		{get, "/images/:file", s.handleImage, public, quick, jsonErrors, precompressed, none},
 		{get, "/credentials/:credential", s.handleCredentialPublic, public, quick, negotiated, compressed, none},
 		{get, "/credentials/:credential/qr.png", s.handleCredentialQR("png"), public, quick, negotiated, precompressed, none},

@@ -29,6 +29,7 @@ var routeAccess = map[string]string{
 	"GET /static*":                             "public",
 	"GET /issuers/:issuer":                     "public",
 	"GET /achievements/:achievement":           "public",
+	"GET /achievements/:achievement/holders":   "public",
 	"GET /images/:file":                        "public",
 	"GET /credentials/:credential":             "public",
 	"GET /credentials/:credential/qr.png":      "public",

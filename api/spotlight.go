@@ -28,6 +28,7 @@ type spotlightMember struct {
 type spotlightAward struct {
 	Member        spotlightMember `json:"member"`
 	Achievement   string          `json:"achievement"`
+	BadgeImageURL string          `json:"badgeImageUrl"`
 	CredentialURL string          `json:"credentialUrl"`
 	Date          string          `json:"date"`
 }
@@ -44,7 +45,11 @@ type spotlightPage struct {
 	page
 	IssuerName, IssuerURL string
 	Spotlight             spotlightJSON
+	PinnedBadges          []badgeCard // the pinned member's latest badges
 }
+
+// pinnedBadgesShown bounds the badges the pinned member's card shows.
+const pinnedBadgesShown = 4
 
 // handleSpotlight celebrates a community: the member an admin pinned,
 // recent awards, and the most engaged members of the week and of the last
@@ -52,11 +57,15 @@ type spotlightPage struct {
 // ?cohort= (a name or an id) only the cohort's members are.
 func (s *Server) handleSpotlight(c echo.Context) error {
 	ctx := c.Request().Context()
+	ref, err := cohortParam(c)
+	if err != nil {
+		return err
+	}
 	p, err := s.profile(ctx, c.Param("issuer"))
 	if err != nil {
 		return err
 	}
-	in, cohort, err := s.cohortScope(ctx, p.ID, c.QueryParam("cohort"))
+	in, cohort, err := s.cohortScope(ctx, p.ID, ref)
 	if err != nil {
 		return err
 	}
@@ -70,6 +79,11 @@ func (s *Server) handleSpotlight(c echo.Context) error {
 		return c.JSON(http.StatusOK, sp)
 	}
 	d := spotlightPage{IssuerName: p.Name, IssuerURL: s.urls.Issuer(p.ID), Spotlight: *sp}
+	if sp.Pinned != nil {
+		if d.PinnedBadges, err = s.pinnedBadges(ctx, p.ID); err != nil {
+			return err
+		}
+	}
 	d.Title = "Spotlight · " + p.Name
 	d.Description = "Recent badges and the most engaged members of " + p.Name + "."
 	d.CanonicalURL, d.Brand = s.urls.Issuer(p.ID)+"/spotlight", s.brandOf(p)
@@ -79,6 +93,19 @@ func (s *Server) handleSpotlight(c echo.Context) error {
 		d.CanonicalURL += "?cohort=" + url.QueryEscape(cohort)
 	}
 	return s.renderPage(c, http.StatusOK, "spotlight", d)
+}
+
+// cohortParam reads the spotlight's cohort: a name or an id, or none. A
+// value no cohort could have is refused before any lookup.
+func cohortParam(c echo.Context) (string, error) {
+	ref := c.QueryParam("cohort")
+	if ref == "" || badges.ValidID(ref) {
+		return ref, nil
+	}
+	if _, err := badges.CheckCohortName("cohort", ref); err != nil {
+		return "", badges.FieldErrorf("cohort", "The query parameter \"cohort\" must be a cohort's name or id: one line of at most 100 characters, without tabs, \";\" or \"|\".")
+	}
+	return ref, nil
 }
 
 // cohortScope resolves a cohort given by name or id (none: every member)
@@ -141,7 +168,7 @@ func (s *Server) recentAwards(ctx context.Context, issuerID string, in func(stri
 		return nil, err
 	}
 	type award struct {
-		badge string
+		badge *badges.Achievement
 		issuer.ShowcaseEntry
 	}
 	var all []award
@@ -152,7 +179,7 @@ func (s *Server) recentAwards(ctx context.Context, issuerID string, in func(stri
 		}
 		for _, e := range sc.Recent {
 			if in(e.MemberID) && !e.Unlisted {
-				all = append(all, award{a.Name, e})
+				all = append(all, award{a, e})
 			}
 		}
 	}
@@ -170,9 +197,25 @@ func (s *Server) recentAwards(ctx context.Context, issuerID string, in func(stri
 			continue
 		}
 		out = append(out, spotlightAward{Member: spotlightMember{Name: m.DisplayName, ProfileURL: s.urls.Member(m.Slug)},
-			Achievement: w.badge, CredentialURL: s.urls.Credential(w.CredentialID), Date: w.AwardedAt.Format(dateLayout)})
+			Achievement: w.badge.Name, BadgeImageURL: s.urls.Image(w.badge.Image), CredentialURL: s.urls.Credential(w.CredentialID), Date: w.AwardedAt.Format(dateLayout)})
 	}
 	return out, nil
+}
+
+// pinnedBadges are the latest badges the pinned member shows on their
+// profile, none when no one is pinned.
+func (s *Server) pinnedBadges(ctx context.Context, issuerID string) ([]badgeCard, error) {
+	pin, err := s.svc.Spotlight.Pinned(ctx, issuerID)
+	if err != nil || pin == nil {
+		return nil, err
+	}
+	sc, err := s.svc.Issuing.MemberShowcase(ctx, pin.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	// Read a few more than shown: some may be revoked, expired or unlisted.
+	_, cards, err := s.memberBadges(ctx, sc.Entries[:min(len(sc.Entries), 3*pinnedBadgesShown)])
+	return cards[:min(len(cards), pinnedBadgesShown)], err
 }
 
 // mostEngaged names the consenting members with the most activities.
