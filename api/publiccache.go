@@ -39,6 +39,8 @@ type publicCache struct {
 	achievements *ttlCache[*badges.Achievement] // by "<id>" and "<id>@<version>"
 	profiles     *ttlCache[*issuer.Profile]
 	issuerBadges *ttlCache[[]*badges.Achievement] // an issuer's active achievements
+	directories  *ttlCache[[]badges.ListedMember] // a community's public directory (community.go)
+	frontDoor    *ttlCache[[]communitySummary]    // the public communities, under ""
 	images       *blobCache
 	art          *render.ArtCache
 }
@@ -51,6 +53,8 @@ func newPublicCache() *publicCache {
 		achievements: newTTLCache[*badges.Achievement](definitionTTL, cacheEntries),
 		profiles:     newTTLCache[*issuer.Profile](definitionTTL, cacheEntries),
 		issuerBadges: newTTLCache[[]*badges.Achievement](definitionTTL, 1000),
+		directories:  newTTLCache[[]badges.ListedMember](definitionTTL, 1000),
+		frontDoor:    newTTLCache[[]communitySummary](definitionTTL, 1),
 		images:       newBlobCache(imageBytes),
 		art:          render.NewArtCache(artBytes),
 	}
@@ -152,9 +156,17 @@ func (s *Server) forgetCredential(id string) {
 	s.cache.credentials.forget(id)
 	s.cache.visibility.forget(id)
 }
-func (s *Server) forgetMember(id string) { s.cache.members.forget(id) }
+func (s *Server) forgetMember(id string) {
+	s.cache.members.forget(id)
+	s.cache.directories.clear() // the member's community is not known here; there are few
+	s.cache.frontDoor.forget("")
+}
 func (s *Server) forgetAchievement(a *badges.Achievement) {
 	s.cache.achievements.forget(a.ID)
 	s.cache.issuerBadges.forget(a.IssuerID)
+	s.cache.frontDoor.forget("")
 }
-func (s *Server) forgetProfile(id string) { s.cache.profiles.forget(id) }
+func (s *Server) forgetProfile(id string) {
+	s.cache.profiles.forget(id)
+	s.cache.frontDoor.forget("")
+}
