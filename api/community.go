@@ -73,7 +73,8 @@ func (s *Server) directory(ctx context.Context, issuerID string) ([]badges.Liste
 
 // publicCommunities are the communities the front door lists: those that
 // publish at least one badge, in the order they were made. A community
-// still setting up (no active badge yet) is left off.
+// still setting up (no active badge yet) is left off, and so is one whose
+// admins chose to keep it off (Profile.Unlisted).
 func (s *Server) publicCommunities(ctx context.Context) ([]communitySummary, error) {
 	return s.cache.frontDoor.get("", func() ([]communitySummary, error) {
 		out := []communitySummary{}
@@ -84,6 +85,9 @@ func (s *Server) publicCommunities(ctx context.Context) ([]communitySummary, err
 				return nil, err
 			}
 			for _, p := range page.Items {
+				if p.Unlisted {
+					continue
+				}
 				cs, _, err := s.communityOf(ctx, p)
 				if err != nil {
 					return nil, err

@@ -206,3 +206,50 @@ func TestTheme(t *testing.T) {
 	wantIn(t, htmlPage(t, ts, "/issuers/"+iss, 200), `href="/issuers/`+iss+`/theme.css?v=fff6b0"`)
 	ts.do(t, req{method: "GET", path: "/issuers/aaaaaaaaaaaaaaaaaaaa/theme.css", token: "-", header: accept("application/json")}).wantProblem(t, 404, badges.ENOTFOUND, "")
 }
+
+// TestFrontDoor_Unlisted: a community's admins may keep it off the front
+// door, with the API or the console's Settings; its own page stays.
+func TestFrontDoor_Unlisted(t *testing.T) {
+	ts := newTestServer(t)
+	a, _ := newPublicCommunity(t, ts, "Lyon Gophers", "")
+	b, _ := newPublicCommunity(t, ts, "Paris Gophers", "")
+	var quiet struct {
+		ID        string
+		FrontDoor bool
+	}
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers", body: map[string]any{"name": "Quiet Circle", "frontDoor": false}}).want(t, 201).JSON(t, &quiet)
+	mustAchievement(t, ts, quiet.ID, map[string]any{"status": "active"})
+	if quiet.FrontDoor || issuerOf(t, ts, a)["frontDoor"] != true {
+		t.Fatalf("frontDoor: %v for the quiet circle, %v for Lyon", quiet.FrontDoor, issuerOf(t, ts, a)["frontDoor"])
+	}
+	wantIn(t, htmlPage(t, ts, "/", 200), "Lyon Gophers", "Paris Gophers")
+	wantNotIn(t, htmlPage(t, ts, "/", 200), "Quiet Circle")
+
+	t.Run("API", func(t *testing.T) {
+		ts.do(t, req{method: "PATCH", path: "/api/v1/issuers/" + b, body: map[string]any{"frontDoor": false}}).want(t, 200)
+		ts.do(t, req{method: "GET", path: "/", token: "-", header: accept("text/html")}).want(t, http.StatusFound)
+		htmlPage(t, ts, "/issuers/"+b, 200)
+		ts.do(t, req{method: "PATCH", path: "/api/v1/issuers/" + b, body: map[string]any{"description": "Back."}}).want(t, 200)
+		if issuerOf(t, ts, b)["frontDoor"] != false {
+			t.Fatal("a PATCH without frontDoor changed it")
+		}
+		ts.do(t, req{method: "PATCH", path: "/api/v1/issuers/" + b, body: map[string]any{"frontDoor": true}}).want(t, 200)
+		wantIn(t, htmlPage(t, ts, "/", 200), "Paris Gophers")
+	})
+	t.Run("console", func(t *testing.T) {
+		owner := ts.consoleAs(t, badges.RoleOwner, a)
+		settings := "/admin/c/" + a + "/settings"
+		if page := owner.get(t, settings); !strings.Contains(page.Body, `name="frontDoor" value="yes" aria-describedby="f-frontDoor-hint" checked`) {
+			t.Fatalf("the box is not ticked: %s", page.Body)
+		}
+		f := settingsForm("name", "Lyon Gophers")
+		owner.post(t, settings, f).wantRedirect(t, settings)
+		if issuerOf(t, ts, a)["frontDoor"] != false {
+			t.Fatal("unticking the box left the community on the front door")
+		}
+		ts.do(t, req{method: "GET", path: "/", token: "-", header: accept("text/html")}).want(t, http.StatusFound)
+		f.Set("frontDoor", "yes")
+		owner.post(t, settings, f).wantRedirect(t, settings)
+		wantIn(t, htmlPage(t, ts, "/", 200), "Lyon Gophers")
+	})
+}
