@@ -50,15 +50,7 @@ func (s *Server) handleDirectory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	found := all
-	if q != "" {
-		found = nil
-		for _, m := range all {
-			if strings.Contains(m.Key, q) {
-				found = append(found, m)
-			}
-		}
-	}
+	found := matchingNames(all, q)
 	d := directoryPage{Query: raw, Total: len(all)}
 	d.Title, d.CanonicalURL, d.Brand = "Members of "+p.Name, s.urls.Issuer(p.ID)+"/members", s.brandOf(p)
 	d.Description = fmt.Sprintf("Members of %s who chose to show their badges publicly.", p.Name)
@@ -77,6 +69,21 @@ func (s *Server) handleDirectory(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=5")
 	return s.renderPage(c, http.StatusOK, "directory", d)
+}
+
+// matchingNames keeps the members whose folded name contains q (all of
+// them for "").
+func matchingNames(all []badges.ListedMember, q string) []badges.ListedMember {
+	if q == "" {
+		return all
+	}
+	var found []badges.ListedMember
+	for _, m := range all {
+		if strings.Contains(m.Key, q) {
+			found = append(found, m)
+		}
+	}
+	return found
 }
 
 // pageNumber reads ?page=: a whole number from 1, 1 when absent.

@@ -43,16 +43,17 @@ func (a Accent) TextOn(backgrounds ...string) (TextColor, error) {
 			return TextColor{}, fmt.Errorf("text colour of accent %s: backgrounds %v are not all light or all dark", a.Color, backgrounds)
 		}
 	}
-	// Step by step toward black (or white): the 256th step is black (or
+	// Step by step toward black (or white): the last step is black (or
 	// white) itself, which reaches MinContrast on any page of its scheme.
+	var t TextColor
 	for step := 0; step <= 255; step++ {
 		c := [3]uint8{toward(r, step, light), toward(g, step, light), toward(b, step, light)}
-		worst := leastContrast(luminance(c[0], c[1], c[2]), lums)
-		if worst >= MinContrast || step == 255 {
-			return TextColor{Color: fmt.Sprintf("#%02x%02x%02x", c[0], c[1], c[2]), Contrast: worst}, nil
+		t = TextColor{Color: fmt.Sprintf("#%02x%02x%02x", c[0], c[1], c[2]), Contrast: leastContrast(luminance(c[0], c[1], c[2]), lums)}
+		if t.Contrast >= MinContrast {
+			break
 		}
 	}
-	panic("unreachable")
+	return t, nil
 }
 
 // Contrast is the WCAG contrast ratio of two colours written #rrggbb.
