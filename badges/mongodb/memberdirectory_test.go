@@ -1,6 +1,8 @@
 package mongodb_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -45,5 +47,35 @@ func TestMemberService_PublicMembers(t *testing.T) {
 	}
 	if empty, err := s.PublicMembers(ctx, "nobody"); err != nil || len(empty) != 0 {
 		t.Errorf("a community without members: %v, %v", empty, err)
+	}
+}
+
+// BenchmarkMemberService_PublicMembers reads the public directory of a
+// community of 10,000 members, half of whom chose a public profile: one
+// pass over the member index, as the public directory and the front door
+// do at most once per community every few seconds.
+func BenchmarkMemberService_PublicMembers(b *testing.B) {
+	ctx := b.Context()
+	s := mongodb.NewMemberService(mongotest.NewDB(b))
+	if _, err := s.RebuildIndex(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var csv strings.Builder
+	csv.WriteString("email,displayName,slug,publicProfile\n")
+	for i := range 10000 {
+		fmt.Fprintf(&csv, "m%d@example.org,Member %d,member-%d,%v\n", i, i, i, i%2 == 0)
+	}
+	rows, err := badges.ParseMemberCSV(strings.NewReader(csv.String()), 10000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.ImportMembers(ctx, issuerA, rows, false); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		ms, err := s.PublicMembers(ctx, issuerA)
+		if err != nil || len(ms) != 5000 {
+			b.Fatalf("%d members, %v", len(ms), err)
+		}
 	}
 }
