@@ -31,6 +31,7 @@ type settingsPage struct {
 // settingsForm is the profile as typed.
 type settingsForm struct {
 	Name, Description, URL, Email, JWTAlg, AccentColor string
+	FrontDoor                                          bool // listed on Laurel's front door
 }
 
 // keyRow is one signing key, in words.
@@ -53,7 +54,8 @@ var algWords = map[string]string{
 
 func (s *Server) handleSettingsPage(c echo.Context) error {
 	p := visitOf(c).Community
-	in := settingsForm{Name: p.Name, Description: p.Description, URL: p.URL, Email: p.Email, JWTAlg: p.JWTAlg, AccentColor: p.AccentColor}
+	in := settingsForm{Name: p.Name, Description: p.Description, URL: p.URL, Email: p.Email, JWTAlg: p.JWTAlg, AccentColor: p.AccentColor,
+		FrontDoor: !p.Unlisted}
 	return s.renderSettings(c, http.StatusOK, settingsPage{In: in})
 }
 
@@ -104,9 +106,12 @@ func keyRows(keys []*issuer.Key) []keyRow {
 func (s *Server) handleSettingsSave(c echo.Context) error {
 	v := visitOf(c)
 	in := settingsForm{Name: c.FormValue("name"), Description: c.FormValue("description"), URL: c.FormValue("url"),
-		Email: c.FormValue("email"), JWTAlg: c.FormValue("jwtAlg"), AccentColor: c.FormValue("accentColor")}
+		Email: c.FormValue("email"), JWTAlg: c.FormValue("jwtAlg"), AccentColor: c.FormValue("accentColor"),
+		FrontDoor: c.FormValue("frontDoor") == "yes"}
+	off := !in.FrontDoor
 	p, err := s.svc.Issuers.UpdateProfile(c.Request().Context(), v.Community.ID, issuer.ProfileUpdate{
-		Name: &in.Name, Description: &in.Description, URL: &in.URL, Email: &in.Email, JWTAlg: &in.JWTAlg, AccentColor: &in.AccentColor})
+		Name: &in.Name, Description: &in.Description, URL: &in.URL, Email: &in.Email, JWTAlg: &in.JWTAlg, AccentColor: &in.AccentColor,
+		Unlisted: &off})
 	if err != nil {
 		if !isFormError(err) {
 			return err
@@ -134,7 +139,7 @@ func (s *Server) handleSettingsLogo(c echo.Context) error {
 		}
 		prof := v.Community
 		page := settingsPage{In: settingsForm{Name: prof.Name, Description: prof.Description, URL: prof.URL, Email: prof.Email,
-			JWTAlg: prof.JWTAlg, AccentColor: prof.AccentColor}}
+			JWTAlg: prof.JWTAlg, AccentColor: prof.AccentColor, FrontDoor: !prof.Unlisted}}
 		page.Form.fail(err, "image")
 		return s.renderSettings(c, statusOf[badges.ErrorCode(err)], page)
 	}

@@ -52,6 +52,13 @@ func (c *ttlCache[V]) get(key string, load func() (V, error)) (V, error) {
 	return v, nil
 }
 
+// clear forgets every entry.
+func (c *ttlCache[V]) clear() {
+	c.mu.Lock()
+	clear(c.entries)
+	c.mu.Unlock()
+}
+
 func (c *ttlCache[V]) forget(key string) {
 	c.mu.Lock()
 	delete(c.entries, key)

@@ -124,7 +124,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Response().WriteHeader(p.Status)
 		werr = jsonEncode(c.Response(), p)
 	default:
-		werr = s.renderPage(c, p.Status, "error", errorPage{page: page{Title: p.Title}, Message: p.Detail, RequestID: p.RequestID})
+		werr = s.renderPage(c, p.Status, "error", s.errorPageFor(c, p))
 	}
 	if werr != nil {
 		s.log.Error("write error response", "err", werr, "request_id", p.RequestID)

@@ -17,6 +17,7 @@ type issuerRequest struct {
 	Description *string `json:"description"`
 	JWTAlg      *string `json:"jwtAlg"`
 	AccentColor *string `json:"accentColor"`
+	FrontDoor   *bool   `json:"frontDoor"` // listed on Laurel's front door; true unless set false
 }
 
 type imageJSON struct {
@@ -35,6 +36,7 @@ type issuerJSON struct {
 	Image       *imageJSON `json:"image,omitempty"`
 	JWTAlg      string     `json:"jwtAlg"`
 	AccentColor string     `json:"accentColor,omitempty"`
+	FrontDoor   bool       `json:"frontDoor"`
 	PublicURL   string     `json:"publicUrl"`
 	CreatedAt   time.Time  `json:"createdAt"`
 	UpdatedAt   time.Time  `json:"updatedAt"`
@@ -60,11 +62,20 @@ func (s *Server) imageJSON(r badges.ImageRef) *imageJSON {
 
 func (s *Server) issuerJSON(p *issuer.Profile) issuerJSON {
 	j := issuerJSON{ID: p.ID, Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg,
-		AccentColor: p.AccentColor, PublicURL: s.urls.Issuer(p.ID), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		AccentColor: p.AccentColor, FrontDoor: !p.Unlisted, PublicURL: s.urls.Issuer(p.ID), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	if p.Image != nil {
 		j.Image = s.imageJSON(*p.Image)
 	}
 	return j
+}
+
+// unlisted turns the API's frontDoor into the profile's Unlisted.
+func unlisted(frontDoor *bool) *bool {
+	if frontDoor == nil {
+		return nil
+	}
+	off := !*frontDoor
+	return &off
 }
 
 func deref(p *string) string {
@@ -81,7 +92,7 @@ func (s *Server) handleIssuerCreate(c echo.Context) error {
 	}
 	p, err := s.svc.Issuers.CreateProfile(c.Request().Context(), issuer.ProfileInput{
 		Name: deref(req.Name), URL: deref(req.URL), Email: deref(req.Email), Description: deref(req.Description), JWTAlg: deref(req.JWTAlg),
-		AccentColor: deref(req.AccentColor)})
+		AccentColor: deref(req.AccentColor), Unlisted: req.FrontDoor != nil && !*req.FrontDoor})
 	if err != nil {
 		return err
 	}
@@ -115,7 +126,7 @@ func (s *Server) handleIssuerUpdate(c echo.Context) error {
 	}
 	p, err := s.svc.Issuers.UpdateProfile(c.Request().Context(), c.Param("issuer"), issuer.ProfileUpdate{
 		Name: req.Name, URL: req.URL, Email: req.Email, Description: req.Description, JWTAlg: req.JWTAlg,
-		AccentColor: req.AccentColor})
+		AccentColor: req.AccentColor, Unlisted: unlisted(req.FrontDoor)})
 	if err != nil {
 		return err
 	}

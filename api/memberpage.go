@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -120,14 +119,6 @@ func (s *Server) handleMemberPublic(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache") // consent can be withdrawn at any time
 	return s.renderPage(c, http.StatusOK, "member", d)
-}
-
-// initial is the first letter of a name, capitalised.
-func initial(name string) string {
-	for _, r := range name {
-		return string(unicode.ToUpper(r))
-	}
-	return ""
 }
 
 // linkedInShareURL is LinkedIn's documented share link for a page.

@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"net/url"
 
 	"github.com/labstack/echo/v4"
@@ -32,7 +30,7 @@ type communityBrand struct {
 	ID, Name string
 	URL      string // the community's public home page
 	LogoURL  string // "" without a logo
-	ThemeURL string // the stylesheet of its accent colour
+	ThemeURL string // the stylesheet of its accent colour (theme.go)
 }
 
 // memberCommunity is one community of the switcher.
@@ -70,7 +68,7 @@ func (s *Server) guestMePage(c echo.Context, title string) mePage {
 }
 
 func (s *Server) brandOf(p *issuer.Profile) *communityBrand {
-	b := &communityBrand{ID: p.ID, Name: p.Name, URL: s.urls.Issuer(p.ID), ThemeURL: "/me/theme/" + p.ID}
+	b := &communityBrand{ID: p.ID, Name: p.Name, URL: s.urls.Issuer(p.ID), ThemeURL: themeURL(p)}
 	if p.Image != nil {
 		b.LogoURL = s.urls.Image(*p.Image)
 	}
@@ -113,25 +111,4 @@ func (s *Server) takePortalFlash(c echo.Context) string {
 		return ""
 	}
 	return msg
-}
-
-// handlePortalTheme is a community's accent as a stylesheet: the strict
-// content security policy allows no inline style, and the accent is
-// public (its pages show it to anyone).
-func (s *Server) handlePortalTheme(c echo.Context) error {
-	p, err := s.profile(c.Request().Context(), c.Param("issuer"))
-	if err != nil {
-		return err
-	}
-	color := p.AccentColor
-	if color == "" {
-		color = laurelAccent
-	}
-	a, err := issuer.ParseAccent(color)
-	if err != nil {
-		return err
-	}
-	css := fmt.Sprintf(":root { --brand: %s; --brand-ink: %s; }\n", a.Color, a.Text)
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.Blob(http.StatusOK, "text/css; charset=utf-8", []byte(css))
 }

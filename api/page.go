@@ -34,9 +34,11 @@ type errorPage struct {
 	page
 	Message   string
 	RequestID string
+	// The way back: the community the address names, or the front door.
+	BackURL, BackText string
 }
 
-var pageNames = []string{"issuer", "achievement", "holders", "credential", "member", "spotlight", "verify", "error", "outcome", "unsubscribe", "claim", "checkin"}
+var pageNames = []string{"frontdoor", "directory", "issuer", "achievement", "holders", "credential", "member", "spotlight", "verify", "error", "outcome", "unsubscribe", "claim", "checkin"}
 
 // pageFuncs are what templates may call besides the built-ins: markdown
 // renders a narrative from outside (a verified credential's criteria)

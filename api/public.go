@@ -38,7 +38,14 @@ type issuerPage struct {
 	Issuer struct{ Name, Description, URL, Email, ImageURL string }
 	Levels []levelGroup
 	Count  int
+	// The community's figures in words, and where its people are shown.
+	Figures                  []figure
+	SpotlightURL, MembersURL string
 }
+
+// figure is one of a community's numbers, the number apart from its noun
+// so that the number can be set large.
+type figure struct{ Number, Noun string }
 
 func (s *Server) handleIssuerPublic(c echo.Context) error {
 	if wantsLD(c) {
@@ -51,7 +58,7 @@ func (s *Server) handleIssuerPublic(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	achievements, err := s.issuerAchievements(ctx, p.ID)
+	cs, achievements, err := s.communityOf(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -71,11 +78,28 @@ func (s *Server) handleIssuerPublic(c echo.Context) error {
 	for i, a := range achievements {
 		levels[i] = a.Level
 		cards[i] = badgeCard{Name: a.Name, URL: s.urls.Achievement(a.ID), ImageURL: s.urls.Image(a.Image),
-			ImageAlt: "Badge image for " + a.Name, Description: a.Description}
+			ImageAlt: "", Description: oneLine(a.Description)}
 	}
 	d.Levels, d.Count = groupByLevel(levels, cards), len(cards)
+	d.Figures = communityFigures(cs)
+	d.SpotlightURL = cs.SpotlightURL
+	if cs.Public > 0 {
+		d.MembersURL = cs.DirectoryURL
+	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=5")
 	return s.renderPage(c, http.StatusOK, "issuer", d)
+}
+
+// communityFigures are the figures a community page leads with.
+func communityFigures(cs communitySummary) []figure {
+	word := func(n int, one, many string) figure {
+		if n == 1 {
+			return figure{"1", one}
+		}
+		return figure{thousands(n), many}
+	}
+	return []figure{word(cs.Members, "member", "members"), word(cs.Awarded, "badge awarded", "badges awarded"),
+		word(cs.Badges, "badge to earn", "badges to earn"), word(cs.Public, "public profile", "public profiles")}
 }
 
 type achievementPage struct {

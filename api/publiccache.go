@@ -44,6 +44,8 @@ type publicCache struct {
 	// rules (for prerequisites) and a member's endorsements received.
 	rules        *ttlCache[map[string]*badges.Rule]
 	endorsements *ttlCache[receivedEndorsements]
+	directories  *ttlCache[[]badges.ListedMember] // a community's public directory (community.go)
+	frontDoor    *ttlCache[[]communitySummary]    // the public communities, under ""
 	images       *blobCache
 	art          *render.ArtCache
 }
@@ -59,6 +61,8 @@ func newPublicCache() *publicCache {
 		issuerBadges: newTTLCache[[]*badges.Achievement](definitionTTL, 1000),
 		rules:        newTTLCache[map[string]*badges.Rule](definitionTTL, 1000),
 		endorsements: newTTLCache[receivedEndorsements](definitionTTL, cacheEntries),
+		directories:  newTTLCache[[]badges.ListedMember](definitionTTL, 1000),
+		frontDoor:    newTTLCache[[]communitySummary](definitionTTL, 1),
 		images:       newBlobCache(imageBytes),
 		art:          render.NewArtCache(artBytes),
 	}
@@ -163,9 +167,15 @@ func (s *Server) forgetCredential(id string) {
 func (s *Server) forgetMember(id string) {
 	s.cache.members.forget(id)
 	s.cache.endorsements.forget(id)
+	s.cache.directories.clear() // the member's community is not known here; there are few
+	s.cache.frontDoor.forget("")
 }
 func (s *Server) forgetAchievement(a *badges.Achievement) {
 	s.cache.achievements.forget(a.ID)
 	s.cache.issuerBadges.forget(a.IssuerID)
+	s.cache.frontDoor.forget("")
 }
-func (s *Server) forgetProfile(id string) { s.cache.profiles.forget(id) }
+func (s *Server) forgetProfile(id string) {
+	s.cache.profiles.forget(id)
+	s.cache.frontDoor.forget("")
+}

@@ -58,6 +58,9 @@ func queryParams() map[string][]string {
 
 		"GET /issuers/:issuer/spotlight":            {"cohort"},
 		"GET /achievements/:achievement/holders":    {"page"},
+		"GET /issuers/:issuer/theme.css":            {"v"},
+		"GET /me/theme/:issuer":                     {"v"},
+		"GET /issuers/:issuer/members":              {"page", "q"},
 		"GET /api/v1/issuers/:issuer/cohorts":       {"archived"},
 		"GET /api/v1/cohorts/:cohort/members":       paged(),
 		"GET /api/v1/issuers/:issuer/outcomes":      {"status"},

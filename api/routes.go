@@ -114,6 +114,9 @@ func (s *Server) routeTable() []route {
 		{get, "/claim/:credential/:code", s.handleClaimPage, public, quick, negotiated, compressed, none},
 		{post, "/claim/:credential/:code", s.handleClaimAccept, public, quick, negotiated, compressed, limits{body: maxClaimForm}},
 		{get, "/issuers/:issuer/spotlight", s.handleSpotlight, public, quick, negotiated, compressed, none},
+		{get, "/issuers/:issuer/theme.css", s.handleTheme, public, quick, negotiated, compressed, none},
+		{get, "/issuers/:issuer/members", s.handleDirectory, public, quick, negotiated, compressed, none},
+		{get, "/", s.handleFrontDoor, public, quick, negotiated, compressed, none},
 		{get, "/status/:issuer/:list", s.handleStatusList, public, quick, jsonErrors, compressed, none},
 		{get, "/issuers/:issuer/keys/:key", s.handleKeyPublic, public, quick, jsonErrors, compressed, none},
 		{get, "/issuers/:issuer/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
@@ -384,7 +387,7 @@ func (s *Server) routeTable() []route {
 		{post, "/me/signin", s.handleMeSignIn, memberGuest, quick, portalErrors, compressed, form},
 		{get, "/me/signin/:token", s.handleMeLinkPage, memberGuest, quick, portalErrors, compressed, none},
 		{post, "/me/signin/:token", s.handleMeLinkUse, memberGuest, quick, portalErrors, compressed, form},
-		{get, "/me/theme/:issuer", s.handlePortalTheme, public, quick, negotiated, compressed, none},
+		{get, "/me/theme/:issuer", s.handleTheme, public, quick, negotiated, compressed, none}, // the address portal pages used first
 		{post, "/me/signout", s.handlePortalSignOut, memberAccess, quick, portalErrors, compressed, form},
 		{post, "/me/community", s.handlePortalSwitch, memberAccess, quick, portalErrors, compressed, form},
 		{get, "/me", s.handleMeBadges, memberAccess, quick, portalErrors, compressed, none},

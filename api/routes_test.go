@@ -41,6 +41,9 @@ var routeAccess = map[string]string{
 	"GET /claim/:credential/:code":             "public",
 	"POST /claim/:credential/:code":            "guest form", // the claim page's CSRF cookie, checked by its handler
 	"GET /issuers/:issuer/spotlight":           "public",
+	"GET /issuers/:issuer/theme.css":           "public",
+	"GET /issuers/:issuer/members":             "public",
+	"GET /":                                    "public",
 	"GET /status/:issuer/:list":                "public",
 	"GET /issuers/:issuer/keys/:key":           "public",
 	"GET /issuers/:issuer/jwks.json":           "public",

@@ -45,6 +45,7 @@ type Services struct {
 	Issuers      issuer.ProfileService
 	Achievements badges.AchievementService
 	Members      badges.MemberService
+	Directory    badges.MemberDirectory // consenting members, for the public directory (directory.go)
 	APIKeys      badges.APIKeyService
 	Images       badges.ImageStore
 	Issuing      Issuing

@@ -20,8 +20,11 @@ type Profile struct {
 	Image       *badges.ImageRef
 	JWTAlg      string // the VC-JWT signature algorithm: RS256 (default), ES256 or EdDSA
 	AccentColor string // "#rrggbb" that leads the community's pages; "" for Laurel's own
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Unlisted keeps the community off Laurel's front door, at its
+	// admins' choice; its own pages stay public.
+	Unlisted  bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // ProfileInput creates a profile.
@@ -32,6 +35,7 @@ type ProfileInput struct {
 	Description string
 	JWTAlg      string
 	AccentColor string
+	Unlisted    bool
 }
 
 // ProfileUpdate changes a profile; nil fields stay as they are, empty
@@ -43,6 +47,7 @@ type ProfileUpdate struct {
 	Description *string
 	JWTAlg      *string
 	AccentColor *string
+	Unlisted    *bool
 }
 
 // ProfileService stores issuer profiles.
@@ -92,7 +97,10 @@ func (in *ProfileInput) Validate() error {
 
 // Apply returns a copy of p with the update applied and validated.
 func (p *Profile) Apply(u ProfileUpdate) (*Profile, error) {
-	in := ProfileInput{Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg, AccentColor: p.AccentColor}
+	in := ProfileInput{Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg, AccentColor: p.AccentColor, Unlisted: p.Unlisted}
+	if u.Unlisted != nil {
+		in.Unlisted = *u.Unlisted
+	}
 	for dst, src := range map[*string]*string{&in.Name: u.Name, &in.URL: u.URL, &in.Email: u.Email, &in.Description: u.Description,
 		&in.JWTAlg: u.JWTAlg, &in.AccentColor: u.AccentColor} {
 		if src != nil {
@@ -104,5 +112,6 @@ func (p *Profile) Apply(u ProfileUpdate) (*Profile, error) {
 	}
 	n := *p
 	n.Name, n.URL, n.Email, n.Description, n.JWTAlg, n.AccentColor = in.Name, in.URL, in.Email, in.Description, in.JWTAlg, in.AccentColor
+	n.Unlisted = in.Unlisted
 	return &n, nil
 }

@@ -399,6 +399,7 @@ func (l *Laurel) Services() api.Services {
 		Issuers:      l.Stores.Profiles,
 		Achievements: l.Stores.Achievements,
 		Members:      l.Stores.Members,
+		Directory:    l.Stores.Members,
 		APIKeys:      l.Stores.APIKeys,
 		Images:       l.Stores.Images,
 		Issuing:      l.Issuing,
