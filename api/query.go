@@ -37,7 +37,7 @@ func queryParams() map[string][]string {
 		"POST /api/v1/verify":                  {"email"},
 		"GET /admin/c/:issuer/badges":          {"status", "q", "cursor"},
 		"GET /admin/c/:issuer/badges/preview":  {"badge"},
-		"GET /admin/c/:issuer/badges/art.svg":  {"name"},
+		"GET /admin/c/:issuer/badges/art.svg":  {"name", "level"},
 		"GET /admin/c/:issuer/members":         {"q", "cohort", "cursor", "from"},
 		"GET /admin/c/:issuer/members/:member": {"cursor", "from"},
 		// An e-mail's wording as typed, previewed; an unsubscribe link's address key.
