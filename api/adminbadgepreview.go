@@ -89,8 +89,7 @@ func (s *Server) renderBadgePreview(c echo.Context, a *badges.Achievement) error
 	d := s.achievementPage(a, visitOf(c).Community)
 	if a.Image.Generated {
 		// Generated art follows the name, and is stored when saved.
-		d.ImageURL = visitOf(c).communityPath() + "/badges/art.svg?" + url.Values{"name": {a.Name}, "level": {a.Level}}.Encode()
-		d.Achievement.ImageURL = d.ImageURL
+		d.Achievement.ImageURL = visitOf(c).communityPath() + "/badges/art.svg?" + url.Values{"name": {a.Name}, "level": {a.Level}}.Encode()
 	}
 	if a.ID != "" {
 		sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
