@@ -33,6 +33,7 @@ func TestBrowser_PublicPreviews(t *testing.T) {
 		"credential":         "/credentials/" + w.adaCred,
 		"credential-revoked": "/credentials/" + w.bobCred,
 		"achievement":        "/achievements/" + w.badge,
+		"outcome":            "/outcomes/" + w.outcome,
 		"issuer":             "/issuers/" + w.issuer,
 		"member":             "/members/ada",
 		"spotlight":          "/issuers/" + w.issuer + "/spotlight",
