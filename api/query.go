@@ -30,6 +30,9 @@ func paged(extra ...string) []string { return append([]string{"limit", "cursor"}
 // path as in the route table.
 func queryParams() map[string][]string {
 	return map[string][]string{
+		// A spotlight's social preview, scoped as the page is.
+		"GET /issuers/:issuer/spotlight/preview.png": {"cohort"},
+
 		"GET /credentials/:credential/qr.png":  {"size", "level"},
 		"GET /credentials/:credential/qr.svg":  {"size", "level"},
 		"GET /verify":                          {"credential", "email"},
@@ -56,16 +59,15 @@ func queryParams() map[string][]string {
 		"GET /api/v1/issuers/:issuer/stats":           {"weeks", "cohort", "format"},
 		"GET /api/v1/apikeys":                         paged(),
 
-		"GET /issuers/:issuer/spotlight":             {"cohort"},
-		"GET /issuers/:issuer/spotlight/preview.png": {"cohort"},
-		"GET /api/v1/issuers/:issuer/cohorts":        {"archived"},
-		"GET /api/v1/cohorts/:cohort/members":        paged(),
-		"GET /api/v1/issuers/:issuer/outcomes":       {"status"},
-		"GET /api/v1/measures/:measure/history":      {"periods", "format"},
-		"GET /api/v1/issuers/:issuer/quiet-members":  paged("weeks", "cohort"),
-		"GET /api/v1/members/:member/activities":     paged(),
-		"GET /api/v1/issuers/:issuer/reviews":        {"status"},
-		"GET /api/v1/issuers/:issuer/reevaluations":  paged(),
+		"GET /issuers/:issuer/spotlight":            {"cohort"},
+		"GET /api/v1/issuers/:issuer/cohorts":       {"archived"},
+		"GET /api/v1/cohorts/:cohort/members":       paged(),
+		"GET /api/v1/issuers/:issuer/outcomes":      {"status"},
+		"GET /api/v1/measures/:measure/history":     {"periods", "format"},
+		"GET /api/v1/issuers/:issuer/quiet-members": paged("weeks", "cohort"),
+		"GET /api/v1/members/:member/activities":    paged(),
+		"GET /api/v1/issuers/:issuer/reviews":       {"status"},
+		"GET /api/v1/issuers/:issuer/reevaluations": paged(),
 
 		"GET /admin/c/:issuer/awards":                    paged("member", "achievement", "status", "from", "to", "start"),
 		"GET /admin/c/:issuer/awards/new":                {"q", "member", "achievement"},

@@ -30,7 +30,7 @@ func (s *Server) handleAchievementPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sp := s.communityCard(p, "Badge")
+	sp := s.brandedCard(p, "Badge")
 	sp.card.Title = a.Name
 	if a.Level != "" {
 		sp.card.Lines = append(sp.card.Lines, levelTitle(a.Level)+" badge")
@@ -60,7 +60,7 @@ func (s *Server) handleIssuerPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sp := s.communityCard(p, "Community")
+	sp := s.brandedCard(p, "Community")
 	sp.card.Title = p.Name
 	sp.card.Lines = []string{countOf(len(achievements), "badge", "badges") + " to earn", p.Description}
 	shown := slices.Clone(achievements)
@@ -103,7 +103,7 @@ func (s *Server) handleMemberPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sp := s.communityCard(p, "Member")
+	sp := s.brandedCard(p, "Member")
 	sp.card.Title = m.DisplayName
 	if sp.card.Title == "" {
 		sp.card.Title = m.Slug
@@ -166,7 +166,7 @@ func (s *Server) handleSpotlightPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sp := s.communityCard(p, "Spotlight")
+	sp := s.brandedCard(p, "Spotlight")
 	sp.card.Title, sp.card.Lines = "Recent badges", []string{"Celebrating the members of " + p.Name}
 	if pin := spot.Pinned; pin != nil {
 		sp.card.Title, sp.card.Lines = pin.Name, []string{"In the spotlight at " + p.Name, pin.Note}

@@ -144,9 +144,9 @@ func (s *Server) cardPicture(ctx context.Context, src cardSource) (image.Image, 
 	return art, err
 }
 
-// communityCard starts a card in a community's colours, with its logo and
+// brandedCard starts a card in a community's colours, with its logo and
 // name in the header.
-func (s *Server) communityCard(p *issuer.Profile, kicker string) *cardSpec {
+func (s *Server) brandedCard(p *issuer.Profile, kicker string) *cardSpec {
 	sp := &cardSpec{card: render.Card{Community: p.Name, Kicker: kicker, Footer: s.siteName()}}
 	sp.card.Accent, sp.card.AccentText = accentColours(p.AccentColor)
 	if p.Image != nil {
