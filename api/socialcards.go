@@ -174,8 +174,15 @@ func (s *Server) handleSpotlightPreview(c echo.Context) error {
 	if cohort != "" {
 		sp.card.Lines = append(sp.card.Lines, "Cohort: "+cohort)
 	}
+	sp.addAwards(spot.RecentAwards, achievements)
+	return s.serveCard(c, "spotlight|"+p.ID, sp)
+}
+
+// addAwards adds the art of recent awards, captioned with the member and
+// the badge; a single award is drawn large and named in the text.
+func (sp *cardSpec) addAwards(awards []spotlightAward, achievements []*badges.Achievement) {
 	var shown []spotlightAward
-	for _, w := range spot.RecentAwards {
+	for _, w := range awards {
 		if len(shown) == render.CardMaxArt {
 			break
 		}
@@ -187,10 +194,9 @@ func (s *Server) handleSpotlightPreview(c echo.Context) error {
 		}
 	}
 	if len(shown) == 1 {
-		sp.card.Art[0].Caption = "" // drawn large: named in the text instead
+		sp.card.Art[0].Caption = ""
 		sp.card.Lines = append(sp.card.Lines, shown[0].Member.Name+" earned "+shown[0].Achievement)
 	}
-	return s.serveCard(c, "spotlight|"+p.ID, sp)
 }
 
 // handleLaurelPreview serves the social preview of Laurel's front door and
