@@ -109,6 +109,9 @@ func (s *Server) handleMemberPreview(c echo.Context) error {
 		sp.card.Title = m.Slug
 	}
 	sp.card.Lines = []string{countOf(len(held), "badge", "badges") + " from " + p.Name}
+	if len(held) == 0 && p.Image != nil {
+		sp.addArt(*p.Image, "") // nothing to show off yet: the community's logo
+	}
 	for _, a := range held[:min(len(held), render.CardMaxArt)] {
 		caption := a.Name
 		if len(held) == 1 {
