@@ -89,8 +89,7 @@ func (s *Server) renderBadgePreview(c echo.Context, a *badges.Achievement) error
 	d := s.achievementPage(a, visitOf(c).Community)
 	if a.Image.Generated {
 		// Generated art follows the name, and is stored when saved.
-		d.ImageURL = visitOf(c).communityPath() + "/badges/art.svg?" + url.Values{"name": {a.Name}}.Encode()
-		d.Achievement.ImageURL = d.ImageURL
+		d.Achievement.ImageURL = visitOf(c).communityPath() + "/badges/art.svg?" + url.Values{"name": {a.Name}, "level": {a.Level}}.Encode()
 	}
 	if a.ID != "" {
 		sc, err := s.svc.Issuing.AchievementShowcase(ctx, a.ID)
@@ -129,15 +128,18 @@ const badgeArtCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data
 // maxArtName bounds the name the generated art is drawn for.
 const maxArtName = 200
 
-// handleBadgeArtSVG draws the generated art for a name, as a badge of
-// that name without an upload gets when it is saved.
+// handleBadgeArtSVG draws the generated art for a name and a level, as a
+// badge of that name without an upload gets when it is saved.
 func (s *Server) handleBadgeArtSVG(c echo.Context) error {
-	name := c.QueryParam("name")
+	name, level := c.QueryParam("name"), c.QueryParam("level")
 	if len(name) > maxArtName {
 		return badges.FieldErrorf("name", "The query parameter \"name\" is longer than %d bytes.", maxArtName)
+	}
+	if len(level) > maxArtName {
+		return badges.FieldErrorf("level", "The query parameter \"level\" is longer than %d bytes.", maxArtName)
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "private, max-age=3600")
 	h.Set("Content-Security-Policy", badgeArtCSP)
-	return c.Blob(http.StatusOK, string(badges.ImageSVG), badges.DefaultBadgeSVG(name))
+	return c.Blob(http.StatusOK, string(badges.ImageSVG), badges.BadgeArt{Name: name, Level: level, Community: visitOf(c).Community.Name}.SVG())
 }

@@ -95,9 +95,10 @@ func (s *Server) handleCredentialPreview(c echo.Context) error {
 	p := render.Preview{Achievement: v.doc.Name, Recipient: v.recipientName(), Issuer: v.profile.Name,
 		Issued: v.Earned().UTC().Format(dateLayout), URL: s.urls.Credential(v.ID)}
 	if st.Class != "valid" && st.Class != "warning" {
-		p.Status = st.Label
+		p.Status = st.Label // a band across the card; no one is congratulated
 	}
-	key := fmt.Sprintf("preview|%s|%s|%q|%q|%q|%q|%q", v.ID, v.achievement.Image.SHA256, p.Achievement, p.Recipient, p.Issuer, p.Issued, p.Status)
+	p.Accent, _ = accentColours(v.profile.AccentColor)
+	key := fmt.Sprintf("preview|%s|%s|%q|%q|%q|%q|%q|%v", v.ID, v.achievement.Image.SHA256, p.Achievement, p.Recipient, p.Issuer, p.Issued, p.Status, p.Accent)
 	b, err := s.cache.images.get(key, func() ([]byte, error) {
 		art, err := s.badgeArt(ctx, v.achievement.Image, 440)
 		switch {

@@ -45,5 +45,6 @@ func (s *Server) handleFrontDoor(c echo.Context) error {
 			PublicText: nounCount(x.Public, "public profile", "public profiles"), HasDirectory: x.Public > 0})
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=5")
+	s.setLaurelPreview(&d.page)
 	return s.renderPage(c, http.StatusOK, "frontdoor", d)
 }

@@ -114,9 +114,7 @@ func (s *Server) handleMemberPublic(c echo.Context) error {
 	d.Description = fmt.Sprintf("%s holds %d Open Badges from %s.", d.Name, d.Count, p.Name)
 	d.CanonicalURL, d.Brand = s.urls.Member(m.Slug), s.brandOf(p)
 	d.ProfileURL, d.LinkedInShare = d.CanonicalURL, linkedInShareURL(d.CanonicalURL)
-	if len(cards) > 0 {
-		d.ImageURL, d.ImageAlt = cards[0].ImageURL, cards[0].ImageAlt
-	}
+	setPreview(&d.page, s.urls.Member(m.Slug)+previewSuffix, "The badges "+d.Name+" holds from "+p.Name)
 	c.Response().Header().Set("Cache-Control", "no-cache") // consent can be withdrawn at any time
 	return s.renderPage(c, http.StatusOK, "member", d)
 }

@@ -85,6 +85,7 @@ func (s *Server) handleOutcomePublic(c echo.Context) error {
 		d.Description = fmt.Sprintf("An outcome %s works towards.", p.Name)
 	}
 	d.CanonicalURL, d.Brand = doc.ID, s.brandOf(p)
+	setPreview(&d.page, s.urls.Issuer(p.ID)+previewSuffix, "The badges of "+p.Name)
 	d.Outcome.Name, d.Outcome.Description, d.Outcome.Archived = o.Name, o.Description, o.Status == badges.OutcomeArchived
 	d.IssuerName, d.IssuerURL, d.Behaviours = p.Name, doc.Issuer.ID, doc.Behaviours
 	return s.renderPage(c, http.StatusOK, "outcome", d)

@@ -71,8 +71,8 @@ func (s *Server) handleIssuerPublic(c echo.Context) error {
 	d.Issuer.Name, d.Issuer.Description, d.Issuer.URL, d.Issuer.Email = p.Name, p.Description, p.URL, p.Email
 	if p.Image != nil {
 		d.Issuer.ImageURL = s.urls.Image(*p.Image)
-		d.ImageURL, d.ImageAlt = d.Issuer.ImageURL, p.Name
 	}
+	setPreview(&d.page, s.urls.Issuer(p.ID)+previewSuffix, "The badges of "+p.Name)
 	levels := make([]string, len(achievements))
 	cards := make([]badgeCard, len(achievements))
 	for i, a := range achievements {
@@ -180,11 +180,11 @@ func (s *Server) achievementPage(a *badges.Achievement, p *issuer.Profile) achie
 	d.Title, d.Description = a.Name, a.Description
 	d.CanonicalURL, d.JSONURL = s.urls.Achievement(a.ID), s.urls.Achievement(a.ID)
 	d.Brand = s.brandOf(p)
-	d.ImageURL, d.ImageAlt = s.urls.Image(a.Image), "Badge image for "+a.Name
+	setPreview(&d.page, s.urls.Achievement(a.ID)+previewSuffix, "The "+a.Name+" badge of "+p.Name)
 	x := &d.Achievement
 	x.Name, x.Description, x.Type, x.Level = a.Name, a.Description, a.AchievementType, a.Level
 	x.Criteria = renderMarkdown(a.Criteria)
-	x.ImageURL, x.Version, x.Tags, x.Alignments = d.ImageURL, a.Version, a.Tags, slices.Clone(a.Alignments)
+	x.ImageURL, x.Version, x.Tags, x.Alignments = s.urls.Image(a.Image), a.Version, a.Tags, slices.Clone(a.Alignments)
 	for _, o := range a.Outcomes {
 		x.Alignments = append(x.Alignments, badges.Alignment{TargetName: o.Name, TargetURL: s.urls.Outcome(o.ID), TargetType: badges.OutcomeTargetType})
 	}

@@ -30,6 +30,9 @@ func paged(extra ...string) []string { return append([]string{"limit", "cursor"}
 // path as in the route table.
 func queryParams() map[string][]string {
 	return map[string][]string{
+		// A spotlight's social preview, scoped as the page is.
+		"GET /issuers/:issuer/spotlight/preview.png": {"cohort"},
+
 		"GET /credentials/:credential/qr.png":  {"size", "level"},
 		"GET /credentials/:credential/qr.svg":  {"size", "level"},
 		"GET /verify":                          {"credential", "email"},
@@ -37,7 +40,7 @@ func queryParams() map[string][]string {
 		"POST /api/v1/verify":                  {"email"},
 		"GET /admin/c/:issuer/badges":          {"status", "q", "cursor"},
 		"GET /admin/c/:issuer/badges/preview":  {"badge"},
-		"GET /admin/c/:issuer/badges/art.svg":  {"name"},
+		"GET /admin/c/:issuer/badges/art.svg":  {"name", "level"},
 		"GET /admin/c/:issuer/members":         {"q", "cohort", "cursor", "from"},
 		"GET /admin/c/:issuer/members/:member": {"cursor", "from"},
 		// An e-mail's wording as typed, previewed; an unsubscribe link's address key.

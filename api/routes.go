@@ -124,6 +124,12 @@ func (s *Server) routeTable() []route {
 		{get, "/mail/unsubscribe/:issuer/:code", s.handleUnsubscribePage, public, quick, negotiated, compressed, none},
 		{post, "/mail/unsubscribe/:issuer/:code", s.handleUnsubscribe, public, quick, negotiated, compressed, none},
 		{post, "/mail/resubscribe/:issuer/:code", s.handleResubscribe, public, quick, negotiated, compressed, none},
+		// The public pages' social previews, 1200×630 PNGs (socialimage.go).
+		{get, LaurelPreviewPath, s.handleLaurelPreview, public, quick, negotiated, precompressed, none},
+		{get, "/issuers/:issuer" + previewSuffix, s.handleIssuerPreview, public, quick, negotiated, precompressed, none},
+		{get, "/issuers/:issuer/spotlight" + previewSuffix, s.handleSpotlightPreview, public, quick, negotiated, precompressed, none},
+		{get, "/achievements/:achievement" + previewSuffix, s.handleAchievementPreview, public, quick, negotiated, precompressed, none},
+		{get, "/members/:slug" + previewSuffix, s.handleMemberPreview, public, quick, negotiated, precompressed, none},
 
 		// Check-ins of live sessions, for the people in the room (checkin.go).
 		{get, "/checkin", s.handleCheckInEnter, public, quick, negotiated, compressed, none},

@@ -22,6 +22,13 @@ import (
 // so that a route classified wrongly there fails TestRoutes_Access, and a
 // route added without an entry here fails it too.
 var routeAccess = map[string]string{
+	// Social previews of the public pages (socialimage.go).
+	"GET /preview.png":                           "public",
+	"GET /issuers/:issuer/preview.png":           "public",
+	"GET /issuers/:issuer/spotlight/preview.png": "public",
+	"GET /achievements/:achievement/preview.png": "public",
+	"GET /members/:slug/preview.png":             "public",
+
 	"GET /healthz":                             "public",
 	"GET /readyz":                              "public",
 	"GET /metrics":                             "public",

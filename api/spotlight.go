@@ -92,6 +92,7 @@ func (s *Server) handleSpotlight(c echo.Context) error {
 		d.Description = "Recent badges and the most engaged members of the " + cohort + " cohort of " + p.Name + "."
 		d.CanonicalURL += "?cohort=" + url.QueryEscape(cohort)
 	}
+	setPreview(&d.page, s.spotlightPreviewURL(p.ID, cohort), "Recent badges of "+p.Name)
 	return s.renderPage(c, http.StatusOK, "spotlight", d)
 }
 

@@ -365,7 +365,7 @@ func (r ImageRef) FileName() string {
 }
 
 // DefaultImage is the generated art for an achievement with no upload.
-func DefaultImage(name string) *Image { return NewImage(DefaultBadgeSVG(name), ImageSVG) }
+func DefaultImage(art BadgeArt) *Image { return NewImage(art.SVG(), ImageSVG) }
 
 // ImageStore keeps images by hash.
 type ImageStore interface {

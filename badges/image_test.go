@@ -9,7 +9,6 @@ import (
 	"image/color"
 	"image/png"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -171,73 +170,6 @@ func TestValidateImageRejects(t *testing.T) {
 			}
 		})
 	}
-}
-
-var (
-	initialsPattern = regexp.MustCompile(`>([^<]*)</text>`)
-	fillPattern     = regexp.MustCompile(`r="248" fill="(#[0-9a-f]{6})"`)
-)
-
-func TestDefaultBadgeSVGInitials(t *testing.T) {
-	tests := []struct{ name, want string }{
-		{"Community Host", "CH"},
-		{"mentor", "M"},
-		{"  ", "?"},
-		{"", "?"},
-		{"-- . __", "?"},
-		{"ñandú rápido", "ÑR"},
-		{"n\u0303andu", "N\u0303"},
-		{"first-time_contributor.award", "FT"},
-		{"élan vital", "ÉV"},
-		{"日本 語", "日語"},
-		{"3d printing", "3P"},
-		{`<b>&"`, "B"},
-		{"\xff bad utf-8", "BU"},
-	}
-	for _, tc := range tests {
-		t.Run(strconv.Quote(tc.name), func(t *testing.T) {
-			out := DefaultBadgeSVG(tc.name)
-			m := initialsPattern.FindSubmatch(out)
-			if m == nil || string(m[1]) != tc.want {
-				t.Errorf("initials = %q, want %q", m, tc.want)
-			}
-			if f, err := ValidateImage(out, string(ImageSVG), MaxImageBytes); err != nil || f != ImageSVG {
-				t.Errorf("the badge does not validate: %v\n%s", err, out)
-			}
-		})
-	}
-}
-
-func TestDefaultBadgeSVGColour(t *testing.T) {
-	fillOf := func(name string) string {
-		m := fillPattern.FindSubmatch(DefaultBadgeSVG(name))
-		if m == nil {
-			t.Fatalf("no fill colour in the badge for %q", name)
-		}
-		return string(m[1])
-	}
-	t.Run("deterministic", func(t *testing.T) {
-		if !bytes.Equal(DefaultBadgeSVG("Speaker"), DefaultBadgeSVG("Speaker")) {
-			t.Error("two drawings of one name differ")
-		}
-	})
-	t.Run("names get different colours", func(t *testing.T) {
-		seen := map[string]string{}
-		for _, name := range []string{"Community Host", "Mentor", "Speaker", "Organizer", "Translator"} {
-			if other, ok := seen[fillOf(name)]; ok {
-				t.Errorf("%q and %q share the colour %s", name, other, fillOf(name))
-			}
-			seen[fillOf(name)] = name
-		}
-	})
-	t.Run("white text contrast at every hue", func(t *testing.T) {
-		for hue := range 360 {
-			fill := hslHex(float64(hue), 0.58, 0.34)
-			if c := contrastWithWhite(t, fill); c < 3 {
-				t.Errorf("hue %d: %s has contrast %.2f with white, want at least 3", hue, fill, c)
-			}
-		}
-	})
 }
 
 // contrastWithWhite is the WCAG contrast ratio of white over the #rrggbb colour.

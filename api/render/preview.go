@@ -29,9 +29,14 @@ type Preview struct {
 	// Issued is a human date, such as "22 November 2026"; "" leaves its
 	// line out.
 	Issued string
-	// Status is an optional short line such as "Revoked", drawn in a
-	// warning colour; "" draws nothing.
+	// Status is set when the credential no longer holds, such as
+	// "Revoked" or "Expired": it is drawn as a band across the top in a
+	// warning colour, the badge is faded and nobody is congratulated.
+	// "" draws a valid credential.
 	Status string
+	// Accent is the community's colour, drawn as the band along the top;
+	// its alpha 0 draws Laurel's blue.
+	Accent color.NRGBA
 	// URL is the credential page, drawn as a QR code in the bottom-right
 	// corner when not empty.
 	URL string
@@ -58,6 +63,7 @@ var (
 // The preview's layout, in pixels.
 const (
 	bandHeight   = 12  // the coloured band along the top
+	statusBand   = 76  // the warning band of a credential that no longer holds
 	margin       = 60  // around the content
 	badgeSide    = 420 // the badge's box, on the left
 	columnLeft   = margin + badgeSide + 56
@@ -107,7 +113,9 @@ func (p Preview) draw() (*image.RGBA, error) {
 	// The budget is generous: what is drawn here is bounded by the layout.
 	c := newCanvas(PreviewWidth, PreviewHeight, 1<<30)
 	draw.Draw(c.img, c.img.Bounds(), image.NewUniform(previewBackground), image.Point{}, draw.Src)
-	draw.Draw(c.img, image.Rect(0, 0, PreviewWidth, bandHeight), image.NewUniform(previewBand), image.Point{}, draw.Src)
+	if err := p.drawBand(c.img); err != nil {
+		return nil, err
+	}
 	if err := p.drawBadge(c); err != nil {
 		return nil, err
 	}
@@ -130,6 +138,9 @@ func (p Preview) drawBadge(c *canvas) error {
 	r := previewBadgeRect()
 	if p.Badge != nil {
 		scaleInto(c.img, r, p.Badge)
+		if clean(p.Status) != "" {
+			fade(c.img, r)
+		}
 		return nil
 	}
 	centre := point{float64(r.Min.X+r.Max.X) / 2, float64(r.Min.Y+r.Max.Y) / 2}
@@ -221,7 +232,8 @@ func (p Preview) blockTop(titleHeight, metaHeight int) int {
 	if p.URL != "" {
 		top = min(top, previewQRRect().Min.Y-qrGap-titleHeight)
 	}
-	return max(top, contentTop)
+	_, band := p.band()
+	return max(top, max(contentTop, band+28))
 }
 
 // lineClip returns the part of the text column a line from top to bottom
@@ -267,22 +279,49 @@ func (p Preview) layout(faces *faceCache) (block, error) {
 	if len(b.title) > 0 {
 		b.title[len(b.title)-1].height += 22 // set the title apart
 	}
-	recipient := "a verified recipient"
-	if r := clean(p.Recipient); r != "" {
-		recipient = r
+	if clean(p.Status) != "" {
+		// The band says why; no one is congratulated on it.
+		b.meta = []line{{status, "No longer valid.", previewWarning, 44}}
+	} else {
+		recipient := "a verified recipient"
+		if r := clean(p.Recipient); r != "" {
+			recipient = r
+		}
+		b.meta = []line{{body, "Awarded to " + recipient, previewBody, 44}}
 	}
-	b.meta = []line{{body, "Awarded to " + recipient, previewBody, 44}}
-	if issuer := clean(p.Issuer); issuer != "" {
-		b.meta = append(b.meta, line{body, "Issued by " + issuer, previewBody, 44})
+	issuer, err := p.issuerLines(faces)
+	if err != nil {
+		return block{}, err
 	}
+	b.meta = append(b.meta, issuer...)
 	if issued := clean(p.Issued); issued != "" {
 		b.meta = append(b.meta, line{small, issued, previewMuted, 40})
 	}
-	if s := clean(p.Status); s != "" {
-		b.meta = append(b.meta, line{status, s, previewWarning, 42})
-	}
 	p.ellipsize(b.meta)
 	return b, nil
+}
+
+// issuerLines names the issuer: on one line, or two, or in a smaller
+// face, before it is cut short with "…". The lines are as narrow as those
+// beside the QR code, where they may end up.
+func (p Preview) issuerLines(faces *faceCache) ([]line, error) {
+	issuer := clean(p.Issuer)
+	if issuer == "" {
+		return nil, nil
+	}
+	width := columnRight - columnLeft
+	if p.URL != "" {
+		width = previewQRRect().Min.X - qrGap - columnLeft
+	}
+	t, err := fitText(faces, "Issued by "+issuer, width, []float64{30, 26}, 24, 2, false)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]line, len(t.lines))
+	for i, s := range t.lines {
+		lines[i] = line{t.face, s, previewBody, t.lineHeight() + 8}
+	}
+	return lines, nil
 }
 
 // ellipsize shortens lines, which end the block, to fit their width with
@@ -312,8 +351,8 @@ func titleFontSize(face font.Face, title string, width int) float64 {
 	return max(float64(titleMinSize), float64(int(size)))
 }
 
-// clean makes a field safe to lay out on one line: control characters
-// become spaces, runs of spaces one, and only the first maxFieldRunes
+// clean makes a field safe to lay out on one line: formatting
+// characters go, control characters become spaces, runs of spaces one, and only the first maxFieldRunes
 // characters are kept.
 func clean(s string) string {
 	var b strings.Builder
@@ -321,6 +360,9 @@ func clean(s string) string {
 	for _, r := range s {
 		if n == maxFieldRunes {
 			break
+		}
+		if unicode.Is(unicode.Cf, r) {
+			continue // invisible formatting, such as a right-to-left override
 		}
 		if unicode.IsControl(r) || unicode.IsSpace(r) {
 			r = ' '

@@ -46,13 +46,23 @@ func nrgbaAt(img image.Image, x, y int) color.NRGBA {
 
 // strayPixels returns the pixels that differ from the plain background
 // (the band along the top) outside the boxes the layout draws in: the
-// badge, the QR code, and the text column, which ends short of the right
-// and bottom margins.
+// badge, the QR code, the text column, which ends short of the right and
+// bottom margins, and a status written across the band.
 func strayPixels(img image.Image) []image.Point {
+	band, bandRows := nrgbaAt(img, 0, 0), 0
+	for bandRows < PreviewHeight && nrgbaAt(img, 0, bandRows) == band {
+		bandRows++
+	}
+	if bandRows != bandHeight && bandRows != statusBand {
+		return []image.Point{{0, bandRows}}
+	}
 	drawn := []image.Rectangle{
 		previewBadgeRect(),
 		previewQRRect(),
-		image.Rect(columnLeft, bandHeight, columnRight, PreviewHeight-footerBottom+footerSize/2),
+		image.Rect(columnLeft, bandRows, columnRight, PreviewHeight-footerBottom+footerSize/2),
+	}
+	if bandRows == statusBand { // the status is written across it
+		drawn = append(drawn, image.Rect(margin, 0, PreviewWidth-margin, bandRows))
 	}
 	var stray []image.Point
 	b := img.Bounds()
@@ -60,9 +70,10 @@ func strayPixels(img image.Image) []image.Point {
 		for x := b.Min.X; x < b.Max.X; x++ {
 			p := image.Pt(x, y)
 			want := previewBackground
-			if y < bandHeight {
-				want = previewBand
-			} else if inAny(p, drawn) {
+			if y < bandRows {
+				want = band
+			}
+			if inAny(p, drawn) {
 				continue
 			}
 			if nrgbaAt(img, x, y) != want {

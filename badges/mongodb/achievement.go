@@ -121,15 +121,15 @@ func (s *AchievementService) CreateAchievement(ctx context.Context, issuerID str
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	img := badges.DefaultImage(in.Name)
-	if err := s.images.PutImage(ctx, img); err != nil {
-		return nil, err
-	}
 	now := s.db.Now()
 	a := &badges.Achievement{ID: badges.NewID(), IssuerID: issuerID, Name: in.Name, Description: in.Description,
 		Criteria: in.Criteria, AchievementType: in.AchievementType, Tags: in.Tags, Alignments: in.Alignments,
 		Outcomes: in.Outcomes, Level: in.Level, ValidityDays: in.ValidityDays, Repeatable: in.Repeatable, Status: in.Status, Version: 1,
-		Image: img.Ref(true), CreatedAt: now, UpdatedAt: now, Applications: in.Applications, GrantsLeadership: *in.GrantsLeadership}
+		CreatedAt: now, UpdatedAt: now, Applications: in.Applications, GrantsLeadership: *in.GrantsLeadership}
+	var err error
+	if a.Image, err = s.generatedArt(ctx, a); err != nil {
+		return nil, err
+	}
 	if err := s.snapshot(ctx, a, 1); err != nil {
 		return nil, err
 	}
@@ -224,14 +224,13 @@ func (s *AchievementService) Achievements(ctx context.Context, f badges.Achievem
 func (s *AchievementService) UpdateAchievement(ctx context.Context, id string, u badges.AchievementUpdate) (*badges.Achievement, error) {
 	return s.modify(ctx, id, func(a *badges.Achievement) (*badges.Achievement, bool, error) {
 		n, changed, err := a.Apply(u)
-		if err != nil || !changed || n.Image != a.Image || !n.Image.Generated || n.Name == a.Name {
+		if err != nil || !changed || n.Image != a.Image || !n.Image.Generated || !artChanged(a, n) {
 			return n, changed, err
 		}
-		img := badges.DefaultImage(n.Name) // generated art follows the name
-		if err := s.images.PutImage(ctx, img); err != nil {
+		// Generated art follows the name and the level.
+		if n.Image, err = s.generatedArt(ctx, n); err != nil {
 			return nil, false, err
 		}
-		n.Image = img.Ref(true)
 		return n, true, nil
 	})
 }
@@ -242,15 +241,19 @@ func (s *AchievementService) SetAchievementImage(ctx context.Context, id string,
 		if a.Status == badges.StatusArchived {
 			return nil, false, badges.Errorf(badges.ECONFLICT, "achievement %s is archived; make it active before editing it", a.ID)
 		}
-		generated := img == nil
-		if generated {
-			img = badges.DefaultImage(a.Name)
+		n := *a
+		if img == nil {
+			ref, err := s.generatedArt(ctx, a)
+			if err != nil {
+				return nil, false, err
+			}
+			n.Image = ref
+			return &n, n.Image != a.Image, nil
 		}
 		if err := s.images.PutImage(ctx, img); err != nil {
 			return nil, false, err
 		}
-		n := *a
-		n.Image = img.Ref(generated)
+		n.Image = img.Ref(false)
 		return &n, n.Image != a.Image, nil
 	})
 }
