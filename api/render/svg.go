@@ -35,7 +35,7 @@ func RasterizeSVG(svg []byte, size int) (*image.NRGBA, error) {
 	if size < MinBadgeSize || size > MaxBadgeSize {
 		return nil, fmt.Errorf("render: image size %d is outside [%d, %d]", size, MinBadgeSize, MaxBadgeSize)
 	}
-	doc, evenOdd, err := simplifySVG(svg, size)
+	doc, err := simplifySVG(svg, size)
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
@@ -43,31 +43,27 @@ func RasterizeSVG(svg []byte, size int) (*image.NRGBA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render: read the simplified SVG: %w", err)
 	}
-	// Every shape written makes one path, unless the library skipped a
-	// degenerate one: then the fill rules cannot be matched up.
-	if len(icon.SVGPaths) == len(evenOdd) {
-		for i := range icon.SVGPaths {
-			icon.SVGPaths[i].UseNonZeroWinding = !evenOdd[i]
-		}
-	}
 	img := image.NewRGBA(image.Rect(0, 0, size, size))
-	scanner := rasterx.NewScannerGV(size, size, img, img.Bounds())
-	icon.Draw(rasterx.NewDasher(size, size, scanner), 1)
+	s := newScanner(img, svgWorkFactor*size*size)
+	icon.Draw(rasterx.NewDasher(size, size, s), 1)
+	if s.spent {
+		return nil, fmt.Errorf("render: %w: the drawing is too complex", ErrUnsupportedSVG)
+	}
 	return toNRGBA(img), nil
 }
 
 // simplifySVG rewrites a document into the subset the library reads, in
 // pixels of a size×size canvas; see converter.
-func simplifySVG(svg []byte, size int) ([]byte, []bool, error) {
+func simplifySVG(svg []byte, size int) ([]byte, error) {
 	root, err := parseTree(svg)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	c := newConverter(root)
 	if err := c.convertRoot(root, size); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	out := fmt.Appendf(nil, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d">`+"\n", size, size, size, size)
 	out = append(append(append(out, c.defs...), c.body...), "</svg>\n"...)
-	return out, c.evenOdd, nil
+	return out, nil
 }

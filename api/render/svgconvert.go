@@ -33,7 +33,6 @@ type converter struct {
 	ids      map[string]*node
 	defs     []byte // gradients, written before the shapes
 	body     []byte // shapes
-	evenOdd  []bool // per shape written, in order
 	visited  int
 	numbers  int
 	inUse    map[*node]bool

@@ -149,7 +149,6 @@ func (c *converter) emit(g geometry, ctx svgContext, noFill bool) error {
 		b = c.strokeAttrs(b, st, scale, g.reach*norm, g.weight, strokeAlpha)
 	}
 	c.body = append(b, "/>\n"...)
-	c.evenOdd = append(c.evenOdd, st.evenOdd)
 	return nil
 }
 

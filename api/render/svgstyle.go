@@ -33,7 +33,6 @@ type svgStyle struct {
 	lineCap, lineJoin          string
 	dash                       []float64
 	dashOffset                 float64
-	evenOdd                    bool
 	color                      color.NRGBA
 	fontSize                   float64
 	bold                       bool
@@ -121,12 +120,6 @@ func (s *svgStyle) cascadeStroke(props map[string]string, vp viewport) {
 		if f, ok := parseLength(v, vp.diagonal(), s.fontSize); ok {
 			s.dashOffset = f
 		}
-	}
-	switch props["fill-rule"] {
-	case "evenodd":
-		s.evenOdd = true
-	case "nonzero":
-		s.evenOdd = false
 	}
 }
 
