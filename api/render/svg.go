@@ -44,12 +44,36 @@ func RasterizeSVG(svg []byte, size int) (*image.NRGBA, error) {
 		return nil, fmt.Errorf("render: read the simplified SVG: %w", err)
 	}
 	img := image.NewRGBA(image.Rect(0, 0, size, size))
-	s := newScanner(img, svgWorkFactor*size*size)
-	icon.Draw(rasterx.NewDasher(size, size, s), 1)
-	if s.spent {
-		return nil, fmt.Errorf("render: %w: the drawing is too complex", ErrUnsupportedSVG)
+	if err := drawIcon(icon, img); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
 	}
 	return toNRGBA(img), nil
+}
+
+// drawIcon draws the library's paths on img, until the work budget runs
+// out: then the error wraps ErrUnsupportedSVG.
+func drawIcon(icon *oksvg.SvgIcon, img *image.RGBA) (err error) {
+	size := img.Bounds().Dx()
+	s := newScanner(img, svgWorkFactor*size*size)
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(tooManyLines); !ok {
+				panic(r)
+			}
+			err = unsupportedf("the drawing is too complex")
+		}
+	}()
+	dasher := rasterx.NewDasher(size, size, s)
+	for _, p := range icon.SVGPaths {
+		if s.spent {
+			return unsupportedf("the drawing is too complex")
+		}
+		p.DrawTransformed(dasher, 1, icon.Transform)
+	}
+	if s.spent {
+		return unsupportedf("the drawing is too complex")
+	}
+	return nil
 }
 
 // simplifySVG rewrites a document into the subset the library reads, in
@@ -59,7 +83,7 @@ func simplifySVG(svg []byte, size int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newConverter(root)
+	c := newConverter(root, size)
 	if err := c.convertRoot(root, size); err != nil {
 		return nil, err
 	}

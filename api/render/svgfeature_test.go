@@ -128,6 +128,8 @@ func TestRasterizeSVGCostlyDocuments(t *testing.T) {
 		"tiny viewBox":     []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1e-9 1e-9"><circle r="1e6" fill="red"/></svg>`),
 		"many uses":        svg100(`<g id="a"><rect width="100" height="100" fill-opacity="0.01"/></g><g id="b"><use href="#a"/><use href="#a"/><use href="#a"/><use href="#a"/></g><g id="c"><use href="#b"/><use href="#b"/><use href="#b"/><use href="#b"/></g><g id="d"><use href="#c"/><use href="#c"/><use href="#c"/><use href="#c"/></g><use href="#d"/><use href="#d"/><use href="#d"/><use href="#d"/>`),
 		"giant stroke":     svg100(`<polyline points="` + strings.Repeat("0,0 100,100 ", 2000) + `" fill="none" stroke="red" stroke-width="1000" stroke-linejoin="round"/>`),
+		"looping curves":   svg100(`<path d="M0 0` + strings.Repeat(" C 400 400 -400 400 0 0", 5000) + `" fill="red" stroke="blue" stroke-width="3"/>`),
+		"looping dashes":   svg100(`<path d="M0 0` + strings.Repeat(" Q 400 400 0 0", 5000) + `" fill="none" stroke="blue" stroke-width="30" stroke-dasharray="1"/>`),
 		"giant text":       svg100(`<text y="100" font-size="1000000">` + strings.Repeat("W", 500) + `</text>`),
 	}
 	for name, doc := range docs {

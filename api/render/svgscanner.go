@@ -15,6 +15,16 @@ import (
 // of thousands of shapes each covering the canvas would take minutes.
 const svgWorkFactor = 24
 
+// maxScanLines bounds the line segments the library may hand the
+// scanner for one drawing: a badge needs tens of thousands, while a few
+// hundred curves with loops, stroked, can make the library split them
+// into hundreds of millions.
+const maxScanLines = 1 << 20
+
+// tooManyLines is what the scanner panics with to stop the library
+// mid-path once maxScanLines is reached; drawIcon recovers it.
+type tooManyLines struct{}
+
 // scanner fills paths for the drawing library over their extent only
 // (the library's own scanner goes over the whole canvas for every path,
 // which makes the cost of a drawing its paths times its pixels), and
@@ -27,6 +37,7 @@ type scanner struct {
 	r        vector.Rasterizer
 	budget   int  // pixels still to paint
 	spent    bool // the budget ran out
+	lines    int  // segments received
 }
 
 // scanOp is a move (start) or a line to p.
@@ -47,6 +58,9 @@ func (s *scanner) Start(a fixed.Point26_6) { s.add(scanOp{true, a}) }
 func (s *scanner) Line(b fixed.Point26_6)  { s.add(scanOp{false, b}) }
 
 func (s *scanner) add(op scanOp) {
+	if s.lines++; s.lines > maxScanLines {
+		panic(tooManyLines{})
+	}
 	s.ops = append(s.ops, op)
 	s.min.X, s.min.Y = min(s.min.X, op.p.X), min(s.min.Y, op.p.Y)
 	s.max.X, s.max.Y = max(s.max.X, op.p.X), max(s.max.Y, op.p.Y)
