@@ -83,7 +83,7 @@ func simplifySVG(svg []byte, size int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newConverter(root, size)
+	c := newConverter(root)
 	if err := c.convertRoot(root, size); err != nil {
 		return nil, err
 	}

@@ -38,18 +38,15 @@ type converter struct {
 	inUse    map[*node]bool
 	grads    map[string]string // emitted gradients by key
 	useDepth int
-	reach    float64 // in pixels; see reachFactor
 }
 
-// reachFactor bounds where a shape may reach, in canvases from the
-// origin: far enough for any art (a background overhanging the canvas),
-// near enough that the library does not split a curve thousands of
-// pixels long into millions of lines. A shape reaching further is left out.
-const reachFactor = 8
+// maxPixelCoordinate bounds where a shape may reach, far beyond any
+// canvas yet well within the library's 26.6 fixed point; a shape
+// reaching further is left out.
+const maxPixelCoordinate = 1 << 20
 
-func newConverter(root *node, size int) *converter {
-	c := &converter{ids: make(map[string]*node), inUse: make(map[*node]bool), grads: make(map[string]string),
-		reach: reachFactor * float64(size)}
+func newConverter(root *node) *converter {
+	c := &converter{ids: make(map[string]*node), inUse: make(map[*node]bool), grads: make(map[string]string)}
 	var index func(*node)
 	index = func(n *node) {
 		if id := n.attr("id"); id != "" && n.name != "" {

@@ -130,6 +130,7 @@ func TestRasterizeSVGCostlyDocuments(t *testing.T) {
 		"giant stroke":     svg100(`<polyline points="` + strings.Repeat("0,0 100,100 ", 2000) + `" fill="none" stroke="red" stroke-width="1000" stroke-linejoin="round"/>`),
 		"looping curves":   svg100(`<path d="M0 0` + strings.Repeat(" C 400 400 -400 400 0 0", 5000) + `" fill="red" stroke="blue" stroke-width="3"/>`),
 		"looping dashes":   svg100(`<path d="M0 0` + strings.Repeat(" Q 400 400 0 0", 5000) + `" fill="none" stroke="blue" stroke-width="30" stroke-dasharray="1"/>`),
+		"huge curves":      svg100(`<path d="M0 0` + strings.Repeat(" C 9e5 9e5 -9e5 9e5 0 0", 5000) + `" fill="red" stroke="blue" stroke-width="3"/>`),
 		"giant text":       svg100(`<text y="100" font-size="1000000">` + strings.Repeat("W", 500) + `</text>`),
 	}
 	for name, doc := range docs {

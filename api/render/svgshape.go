@@ -120,7 +120,7 @@ func (c *converter) emit(g geometry, ctx svgContext, noFill bool) error {
 	st := ctx.style
 	m := ctx.ctm
 	norm := math.Sqrt(m.A*m.A + m.B*m.B + m.C*m.C + m.D*m.D)
-	if st.hidden || g.reach*norm+math.Abs(m.E)+math.Abs(m.F) > c.reach || math.IsNaN(norm) {
+	if st.hidden || g.reach*norm+math.Abs(m.E)+math.Abs(m.F) > maxPixelCoordinate || math.IsNaN(norm) {
 		return nil
 	}
 	fill, stroke := st.fill, st.stroke
