@@ -222,8 +222,8 @@ func (s *Server) credentialPage(v *credentialView) credentialPage {
 	return d
 }
 
-// pngAvailable says whether the badge can be had as PNG: the artwork is a
-// PNG, or Laurel's own generated SVG, which it renders.
+// pngAvailable says whether the badge can be had as PNG: any artwork can,
+// an SVG in its PNG rendition (badgeart.go).
 func pngAvailable(img badges.ImageRef) bool {
-	return img.Format == badges.ImagePNG || img.Generated
+	return img.Format == badges.ImagePNG || img.Format == badges.ImageSVG
 }
