@@ -19,7 +19,6 @@ type badgeImagePage struct {
 	adminPage
 	Badge    *badges.Achievement
 	ImageURL string // what the public pages show
-	PNG      bool   // the baked PNG is offered (art.png shows it)
 	Form     formState
 }
 
@@ -34,7 +33,7 @@ func (s *Server) handleBadgeImagePage(c echo.Context) error {
 
 func (s *Server) badgeImagePageFor(c echo.Context, a *badges.Achievement) badgeImagePage {
 	return badgeImagePage{adminPage: s.adminPageFor(c, visitOf(c), "Art of "+a.Name, "badges"), Badge: a,
-		ImageURL: s.urls.Image(a.Image), PNG: pngAvailable(a.Image)}
+		ImageURL: s.urls.Image(a.Image)}
 }
 
 // handleBadgeImageUpload replaces a badge's art with the uploaded file.
