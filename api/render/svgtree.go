@@ -130,20 +130,3 @@ func safetyError(err error) error {
 	}
 	return fmt.Errorf("invalid SVG: %w", err)
 }
-
-// textContent joins the character data under n.
-func textContent(n *node) string {
-	var b strings.Builder
-	var walk func(*node)
-	walk = func(n *node) {
-		if n.name == "" {
-			b.WriteString(n.text)
-			return
-		}
-		for _, c := range n.children {
-			walk(c)
-		}
-	}
-	walk(n)
-	return b.String()
-}

@@ -136,7 +136,7 @@ func parseColor(s string, current color.NRGBA) (color.NRGBA, bool) {
 		return parseFunctionColor(s, "hsl", hslChannels)
 	}
 	c, ok := colornames.Map[s]
-	return color.NRGBA{c.R, c.G, c.B, c.A}, ok
+	return color.NRGBA(c), ok // named colours are opaque
 }
 
 func parseHexColor(h string) (color.NRGBA, bool) {
