@@ -18,13 +18,12 @@ import (
 
 // textRun is text in one style at one position.
 type textRun struct {
-	text       string
-	style      svgStyle
-	x, y       *float64 // absolute position, when given
-	dx, dy     float64
-	ox, oy     float64 // laid out origin
-	width      float64
-	chunkStart bool
+	text   string
+	style  svgStyle
+	x, y   *float64 // absolute position, when given
+	dx, dy float64
+	ox, oy float64 // laid out origin
+	width  float64
 }
 
 // textLayout collects the runs of one <text>.
@@ -41,7 +40,7 @@ func (c *converter) drawText(n *node, ctx svgContext) error {
 		return err
 	}
 	var l textLayout
-	l.collect(n, ctx, true)
+	l.collect(n, ctx)
 	l.collapseSpace()
 	if err := l.layout(fonts); err != nil {
 		return err
@@ -61,7 +60,7 @@ func (c *converter) drawText(n *node, ctx svgContext) error {
 }
 
 // collect gathers the runs under n, whose style is in ctx.
-func (l *textLayout) collect(n *node, ctx svgContext, top bool) {
+func (l *textLayout) collect(n *node, ctx svgContext) {
 	first := func(name string, ref float64) (float64, bool) {
 		v := strings.FieldsFunc(n.attr(name), func(r rune) bool { return r == ',' || r == ' ' })
 		if len(v) == 0 {
@@ -79,9 +78,6 @@ func (l *textLayout) collect(n *node, ctx svgContext, top bool) {
 	dy, _ := first("dy", ctx.vp.h)
 	l.pending.dx += dx
 	l.pending.dy += dy
-	if top {
-		l.pending.chunkStart = true
-	}
 	for _, ch := range n.children {
 		switch ch.name {
 		case "":
@@ -97,7 +93,7 @@ func (l *textLayout) collect(n *node, ctx svgContext, top bool) {
 			cc := ctx
 			cc.style = ctx.style.cascade(props, ctx.vp, func(string) bool { return false })
 			cc.style.fill, cc.style.stroke = tspanPaint(ctx.style, cc.style, props)
-			l.collect(ch, cc, false)
+			l.collect(ch, cc)
 		}
 	}
 }
