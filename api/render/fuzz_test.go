@@ -2,6 +2,8 @@ package render
 
 import (
 	"image"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -27,6 +29,17 @@ func FuzzRasterizeSVG(f *testing.F) {
 		svg100(`<text x="10 20" y="50" dx="3" font-size="2em" style="font-weight:900;fill:currentColor" color="red">a<tspan x="50" text-anchor="end" font-size="0">b</tspan><tspan dy="-10">c  d</tspan></text>`),
 	} {
 		f.Add(doc, uint8(0))
+	}
+	corpus, err := filepath.Glob("testdata/svg/*.svg")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, file := range corpus {
+		doc, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(doc, uint8(32))
 	}
 	f.Fuzz(func(t *testing.T, doc []byte, s uint8) {
 		size := MinBadgeSize + int(s)%64
