@@ -19,11 +19,11 @@ const (
 // its viewport is scaled to fit and centred. It draws what badge art is
 // made of: basic shapes and paths, groups, transforms, nested <svg>,
 // <use> and <symbol>, linear and radial gradients, strokes with caps,
-// joins and dashes, opacity, presentation attributes and style
-// attributes, and <text> in the embedded Go fonts. Clip paths, masks,
-// filters, patterns, markers, embedded images and style sheets are not
-// drawn: the elements they affect are drawn plainly, what they hold not
-// at all.
+// joins and dashes, opacity, presentation attributes, style attributes
+// and style sheets of simple rules (.class, type, #id), and <text> in the
+// embedded Go fonts. Clip paths, masks, filters, patterns, markers and
+// embedded images are not drawn, nor is fill-rule evenodd: the elements
+// they affect are drawn plainly, what they hold not at all.
 //
 // Work is bounded: documents over 2 MiB, with more than 20,000 elements
 // (after <use> is expanded), 400,000 numbers in their shapes or 20,000

@@ -38,6 +38,7 @@ type converter struct {
 	inUse    map[*node]bool
 	grads    map[string]string // emitted gradients by key
 	useDepth int
+	sheet    []cssRule
 }
 
 // maxPixelCoordinate bounds where a shape may reach, far beyond any
@@ -59,6 +60,7 @@ func newConverter(root *node) *converter {
 		}
 	}
 	index(root)
+	c.sheet = parseSheets(root)
 	return c
 }
 
@@ -104,7 +106,7 @@ func (c *converter) convertRoot(root *node, size int) error {
 		vp = viewport{vb.w, vb.h}
 	}
 	ctx := svgContext{ctm: ctm, vp: vp, style: initialStyle}
-	ctx.style = ctx.style.cascade(declarations(root), vp, c.isGradient)
+	ctx.style = ctx.style.cascade(declarations(root, c.sheet), vp, c.isGradient)
 	return c.children(root, ctx)
 }
 
@@ -186,7 +188,7 @@ func (c *converter) element(n *node, parent svgContext) error {
 	if c.visited++; c.visited > maxSVGElements {
 		return unsupportedf("the SVG draws more than %d elements", maxSVGElements)
 	}
-	props := declarations(n)
+	props := declarations(n, c.sheet)
 	if props["display"] == "none" {
 		return nil
 	}

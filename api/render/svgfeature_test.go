@@ -70,6 +70,8 @@ func TestRasterizeSVGFeatures(t *testing.T) {
 			[]pixelCheck{{10, 50, red, 0}, {44, 50, blue, 0}}},
 		{"transformed text", svg100(`<text x="0" y="0" font-size="40" fill="blue" transform="translate(50 90) rotate(-90)">l</text>`),
 			[]pixelCheck{{35, 85, blue, 0}, {35, 50, transparent, 0}}},
+		{"style sheet classes", svg100(`<style>.a{fill:red} rect.b { fill: blue } #c{fill:#00ff00} g rect{fill:black}</style><rect class="a" width="30" height="30"/><rect class="a b" x="35" width="30" height="30"/><rect id="c" class="b" x="70" width="30" height="30" style="fill:red;fill:#00ff00"/>`),
+			[]pixelCheck{{15, 15, red, 0}, {50, 15, blue, 0}, {85, 15, green, 0}}},
 		{"invisible", svg100(`<rect width="100" height="100" fill="red" visibility="hidden"/><rect width="100" height="100" fill="red" style="display:none"/>`),
 			[]pixelCheck{{50, 50, transparent, 0}}},
 		{"bad values are ignored", svg100(`<rect width="100" height="100" fill="red" stroke="bogus" stroke-width="x" transform="rotate(nope)"/><circle r="-1"/><circle r="1..2"/>`),

@@ -84,7 +84,7 @@ func (c *converter) gradient(id string, ctx svgContext) string {
 		b = appendAttr(b, "spreadMethod", v)
 	}
 	b = append(b, ">\n"...)
-	c.defs = append(g.appendStops(b, ctx.style), "</"+tag+">\n"...)
+	c.defs = append(g.appendStops(b, ctx.style, c.sheet), "</"+tag+">\n"...)
 	return name
 }
 
@@ -139,10 +139,10 @@ func (g resolvedGradient) attrOr(name, def string) string {
 
 // appendStops writes the stops with offsets that never go back, and
 // colours as #rrggbb with their alpha folded into stop-opacity.
-func (g resolvedGradient) appendStops(b []byte, inherited svgStyle) []byte {
+func (g resolvedGradient) appendStops(b []byte, inherited svgStyle, sheet []cssRule) []byte {
 	last := 0.0
 	for _, s := range g.stops {
-		props := declarations(s)
+		props := declarations(s, sheet)
 		offset, _ := parseFraction(props["offset"])
 		last = max(last, offset)
 		col := initialStyle.color

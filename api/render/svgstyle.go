@@ -48,12 +48,20 @@ var initialStyle = svgStyle{
 	color: color.NRGBA{A: 255}, fontSize: 16, anchor: "start",
 }
 
-// declarations returns an element's presentation attributes overridden
-// by its style attribute, as CSS specificity has it.
-func declarations(n *node) map[string]string {
+// declarations returns an element's presentation attributes, overridden
+// by the style sheets' rules that select it (sheet is sorted by
+// specificity), overridden by its style attribute, as CSS has it.
+func declarations(n *node, sheet []cssRule) map[string]string {
 	props := make(map[string]string, len(n.attrs))
 	for k, v := range n.attrs {
 		props[strings.ToLower(k)] = strings.TrimSpace(v)
+	}
+	for _, r := range sheet {
+		if r.matches(n) {
+			for k, v := range r.decls {
+				props[k] = v
+			}
+		}
 	}
 	if css, ok := n.attrs["style"]; ok {
 		for k, v := range styleDeclarations(css) {

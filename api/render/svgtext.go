@@ -31,6 +31,7 @@ type textLayout struct {
 	runs    []textRun
 	pending textRun // position of the next run
 	runes   int
+	sheet   []cssRule
 }
 
 // drawText converts a <text> element into glyph outlines.
@@ -39,7 +40,7 @@ func (c *converter) drawText(n *node, ctx svgContext) error {
 	if err != nil {
 		return err
 	}
-	var l textLayout
+	l := textLayout{sheet: c.sheet}
 	l.collect(n, ctx)
 	l.collapseSpace()
 	if err := l.layout(fonts); err != nil {
@@ -86,7 +87,7 @@ func (l *textLayout) collect(n *node, ctx svgContext) {
 			l.runs = append(l.runs, r)
 			l.pending = textRun{}
 		case "tspan", "a":
-			props := declarations(ch)
+			props := declarations(ch, l.sheet)
 			if props["display"] == "none" {
 				continue
 			}
