@@ -151,29 +151,34 @@ func (s *Server) handleCredentialBadge(format string) echo.HandlerFunc {
 			return err
 		}
 		key := fmt.Sprintf("badge|%s|%s", format, cred.ID)
-		b, err := s.cache.images.get(key, func() ([]byte, error) {
-			if format == "png" {
-				art, err := s.artPNG(ctx, a.Image)
-				if errors.Is(err, render.ErrUndrawable) {
-					return nil, badges.Errorf(badges.ENOTFOUND, "This badge's artwork cannot be drawn as PNG; the baked badge is available as SVG: %s/badge.svg.", s.urls.Credential(cred.ID))
-				}
-				if err != nil {
-					return nil, err
-				}
-				return ob3.BakePNG(art.data, cred.JWT)
-			}
-			img, err := s.svc.Images.Image(ctx, a.Image.SHA256)
-			if err != nil {
-				return nil, err
-			}
-			return bakeSVG(img, cred.JWT)
-		})
+		b, err := s.cache.images.get(key, func() ([]byte, error) { return s.bake(ctx, cred, a.Image, format) })
 		if err != nil {
 			return err
 		}
 		c.Response().Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", "badge-"+cred.ID+"."+format))
 		return serveBlob(c, b, imageType(format), cacheImmutable)
 	}
+}
+
+// bake embeds a credential in its badge's artwork: PNG art or the PNG
+// rendition of SVG art for badge.png, the SVG or the wrapped PNG for
+// badge.svg.
+func (s *Server) bake(ctx context.Context, cred *shownCredential, art badges.ImageRef, format string) ([]byte, error) {
+	if format == "png" {
+		rendition, err := s.artPNG(ctx, art)
+		if errors.Is(err, render.ErrUndrawable) {
+			return nil, badges.Errorf(badges.ENOTFOUND, "This badge's artwork cannot be drawn as PNG; the baked badge is available as SVG: %s/badge.svg.", s.urls.Credential(cred.ID))
+		}
+		if err != nil {
+			return nil, err
+		}
+		return ob3.BakePNG(rendition.data, cred.JWT)
+	}
+	img, err := s.svc.Images.Image(ctx, art.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	return bakeSVG(img, cred.JWT)
 }
 
 // bakeSVG embeds a credential in the badge artwork as SVG: a PNG is
