@@ -276,6 +276,7 @@ func TestRasterizeSVGErrors(t *testing.T) {
 		{"too many uses", svg100(`<rect id="r" width="1" height="1"/>` + strings.Repeat(`<use href="#r"/>`, maxSVGElements/2)), 64, true},
 		{"too many numbers", svg100(`<path d="M0 0` + strings.Repeat(" L1 1", maxSVGNumbers/2) + `"/>`), 64, true},
 		{"too much text", svg100(`<text y="50">` + strings.Repeat("a", maxSVGTextRune+1) + `</text>`), 64, true},
+		{"too much text in all", svg100(strings.Repeat(`<text y="50">`+strings.Repeat("é", maxSVGTextRune/2+1)+`</text>`, 2)), 64, true},
 		{"too much painting", svg100(strings.Repeat(`<rect width="100" height="100"/>`, svgWorkFactor+1)), 64, true},
 		{"too deep", svg100(deep), 64, true},
 		{"too large", svg100(`<!--` + strings.Repeat("x", maxSVGBytes) + `-->`), 64, true},

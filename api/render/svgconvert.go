@@ -30,15 +30,16 @@ type svgContext struct {
 
 // converter rewrites one document.
 type converter struct {
-	ids      map[string]*node
-	defs     []byte // gradients, written before the shapes
-	body     []byte // shapes
-	visited  int
-	numbers  int
-	inUse    map[*node]bool
-	grads    map[string]string // emitted gradients by key
-	useDepth int
-	sheet    []cssRule
+	ids       map[string]*node
+	defs      []byte // gradients, written before the shapes
+	body      []byte // shapes
+	visited   int
+	numbers   int
+	inUse     map[*node]bool
+	grads     map[string]string // emitted gradients by key
+	useDepth  int
+	sheet     []cssRule
+	textRunes int
 }
 
 // maxPixelCoordinate bounds where a shape may reach, far beyond any

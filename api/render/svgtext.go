@@ -3,6 +3,7 @@ package render
 import (
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
@@ -30,7 +31,7 @@ type textRun struct {
 type textLayout struct {
 	runs    []textRun
 	pending textRun // position of the next run
-	runes   int
+	runes   *int    // characters of text in the whole document
 	sheet   []cssRule
 }
 
@@ -40,7 +41,7 @@ func (c *converter) drawText(n *node, ctx svgContext) error {
 	if err != nil {
 		return err
 	}
-	l := textLayout{sheet: c.sheet}
+	l := textLayout{sheet: c.sheet, runes: &c.textRunes}
 	l.collect(n, ctx)
 	l.collapseSpace()
 	if err := l.layout(fonts); err != nil {
@@ -162,7 +163,7 @@ func (l *textLayout) layout(fonts fontSet) error {
 		penX += r.dx
 		penY += r.dy
 		r.ox, r.oy = penX, penY
-		if l.runes += len(r.text); l.runes > maxSVGTextRune {
+		if *l.runes += utf8.RuneCountInString(r.text); *l.runes > maxSVGTextRune {
 			return unsupportedf("the SVG has more than %d characters of text", maxSVGTextRune)
 		}
 		r.width = runWidth(&buf, fonts, *r)
