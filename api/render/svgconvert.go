@@ -30,16 +30,18 @@ type svgContext struct {
 
 // converter rewrites one document.
 type converter struct {
-	ids       map[string]*node
-	defs      []byte // gradients, written before the shapes
-	body      []byte // shapes
-	visited   int
-	numbers   int
-	inUse     map[*node]bool
-	grads     map[string]string // emitted gradients by key
-	useDepth  int
-	sheet     []cssRule
-	textRunes int
+	ids           map[string]*node
+	defs          []byte // gradients, written before the shapes
+	body          []byte // shapes
+	visited       int
+	numbers       int
+	inUse         map[*node]bool
+	grads         map[string]string // emitted gradients by key
+	useDepth      int
+	sheet         []cssRule
+	textRunes     int
+	layers        []svgLayer // finished layers; body is the one being written
+	picturePixels int        // of the embedded pictures decoded
 }
 
 // maxPixelCoordinate bounds where a shape may reach, far beyond any
@@ -213,6 +215,8 @@ func (c *converter) element(n *node, parent svgContext) error {
 		return c.shape(n, ctx)
 	case "text":
 		return c.drawText(n, ctx)
+	case "image":
+		return c.picture(n, ctx)
 	}
 	return nil
 }

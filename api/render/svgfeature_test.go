@@ -1,8 +1,12 @@
 package render
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
+	"image"
 	"image/color"
+	"image/png"
 	"strings"
 	"testing"
 )
@@ -143,6 +147,61 @@ func TestRasterizeSVGCostlyDocuments(t *testing.T) {
 				t.Fatalf("err = %v, want ErrUnsupportedSVG or none", err)
 			case err == nil && img.Bounds().Dx() != 512:
 				t.Fatalf("bounds %v", img.Bounds())
+			}
+		})
+	}
+}
+
+// embeddedPNG is a data: URL of a w×h PNG of one colour.
+func embeddedPNG(t *testing.T, w, h int, c color.NRGBA) string {
+	t.Helper()
+	pic := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for i := 0; i < len(pic.Pix); i += 4 {
+		pic.Pix[i], pic.Pix[i+1], pic.Pix[i+2], pic.Pix[i+3] = c.R, c.G, c.B, c.A
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, pic); err != nil {
+		t.Fatal(err)
+	}
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())
+}
+
+// TestRasterizeSVGEmbeddedPictures: an embedded PNG is drawn where its
+// element puts it, between the shapes before and after it; a picture
+// linked from elsewhere, or too large, is not.
+func TestRasterizeSVGEmbeddedPictures(t *testing.T) {
+	pic := embeddedPNG(t, 4, 2, red)
+	tests := []struct {
+		name   string
+		svg    []byte
+		checks []pixelCheck
+	}{
+		{"placed and stacked", svg100(`<rect width="100" height="100" fill="blue"/><image href="` + pic + `" x="0" y="25" width="100" height="50"/><rect x="40" y="40" width="20" height="20" fill="#00ff00"/>`),
+			[]pixelCheck{{10, 10, blue, 0}, {10, 50, red, 0}, {50, 50, green, 0}, {90, 90, blue, 0}}},
+		{"aspect ratio kept", svg100(`<image href="` + pic + `" width="100" height="100"/>`),
+			[]pixelCheck{{50, 50, red, 0}, {50, 10, transparent, 0}, {50, 90, transparent, 0}}},
+		{"transformed", svg100(`<g transform="translate(50 50) scale(0.5)"><image href="` + pic + `" width="100" height="50"/></g>`),
+			[]pixelCheck{{75, 60, red, 0}, {25, 25, transparent, 0}}},
+		{"group opacity", svg100(`<g opacity="0.5"><image href="` + pic + `" width="100" height="50" preserveAspectRatio="none"/></g>`),
+			[]pixelCheck{{50, 25, color.NRGBA{0xff, 0, 0, 0x80}, 1}}},
+		{"linked", svg100(`<image href="https://evil.example/a.png" width="100" height="100"/>`),
+			[]pixelCheck{{50, 50, transparent, 0}}},
+		{"too large", svg100(`<image href="` + embeddedPNG(t, 4097, 1, red) + `" width="100" height="100"/>`),
+			[]pixelCheck{{50, 50, transparent, 0}}},
+		{"too many pixels in all", svg100(`<image href="` + embeddedPNG(t, 1500, 1500, red) + `" width="50" height="50"/>` +
+			`<image href="` + embeddedPNG(t, 1500, 1500, blue) + `" x="50" width="50" height="50"/>`),
+			[]pixelCheck{{25, 25, red, 0}, {75, 25, transparent, 0}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			img, err := RasterizeSVG(tt.svg, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range tt.checks {
+				if got := img.NRGBAAt(c.x, c.y); !near(got, c.want, c.tol) {
+					t.Errorf("pixel (%d, %d) = %v, want %v", c.x, c.y, got, c.want)
+				}
 			}
 		})
 	}

@@ -75,8 +75,7 @@ func (s *scanner) Draw() {
 	if r.Empty() {
 		return
 	}
-	if s.budget -= r.Dx() * r.Dy(); s.budget < 0 {
-		s.spent = true
+	if !s.spend(r.Dx() * r.Dy()) {
 		return
 	}
 	s.r.Reset(r.Dx(), r.Dy())
@@ -90,6 +89,14 @@ func (s *scanner) Draw() {
 		}
 	}
 	s.r.Draw(s.dest, r, s.src, r.Min)
+}
+
+// spend takes n pixels from the budget; false when it has run out.
+func (s *scanner) spend(n int) bool {
+	if s.budget -= n; s.budget < 0 {
+		s.spent = true
+	}
+	return !s.spent
 }
 
 func (s *scanner) GetPathExtent() fixed.Rectangle26_6 {
