@@ -215,8 +215,15 @@ func (s *Server) handleAchievementImage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	rendition, err := uploadRendition(img)
+	if err != nil {
+		return err
+	}
 	a, err := s.svc.Achievements.SetAchievementImage(ctx, c.Param("achievement"), img)
 	if err != nil {
+		return err
+	}
+	if err := s.keepRendition(ctx, img, rendition); err != nil {
 		return err
 	}
 	s.forgetAchievement(a)

@@ -178,7 +178,8 @@ func TestConsoleBadges_Preview(t *testing.T) {
 }
 
 // TestConsoleBadges_Image: an uploaded PNG becomes the badge's art and is
-// shown as the PNG; a file that is not an image is refused on its field;
+// shown as the PNG, an uploaded SVG is shown drawn as one; a file that is
+// not an image, or an SVG too costly to draw, is refused on its field;
 // the generated art comes back on request.
 func TestConsoleBadges_Image(t *testing.T) {
 	ts := newTestServer(t)
@@ -209,6 +210,19 @@ func TestConsoleBadges_Image(t *testing.T) {
 	}
 	if got := admin.get(t, path+"/art.png"); got.Body != buf.String() {
 		t.Fatal("the PNG shown is not the one uploaded")
+	}
+	costly := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">` + strings.Repeat(`<rect width="9" height="9"/>`, 30) + `</svg>`
+	admin.postFile(t, path+"/image", url.Values{}, "image", "costly.svg", []byte(costly)).
+		wantPage(t, http.StatusBadRequest, "too complex to draw as a PNG")
+	disc := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><circle cx="4.5" cy="4.5" r="4" fill="#c80000"/></svg>`
+	admin.postFile(t, path+"/image", url.Values{}, "image", "disc.svg", []byte(disc)).wantRedirect(t, path+"/image")
+	admin.get(t, path+"/image").wantPage(t, http.StatusOK, path+"/art.png")
+	drawn, err := png.Decode(strings.NewReader(admin.get(t, path+"/art.png").Body))
+	if err != nil {
+		t.Fatalf("the uploaded SVG as PNG: %v", err)
+	}
+	if got := color.NRGBAModel.Convert(drawn.At(256, 256)); got != (color.NRGBA{R: 200, A: 255}) {
+		t.Errorf("the uploaded SVG's PNG has %v in the middle, want its red", got)
 	}
 	admin.post(t, path+"/image/reset", nil).wantRedirect(t, path+"/image")
 	if a := getAchievement(t, ts, ach); !strings.HasSuffix(a.Image.URL, ".svg") {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -18,7 +19,6 @@ type badgeImagePage struct {
 	adminPage
 	Badge    *badges.Achievement
 	ImageURL string // what the public pages show
-	PNG      bool   // the baked PNG is offered (art.png shows it)
 	Form     formState
 }
 
@@ -33,7 +33,7 @@ func (s *Server) handleBadgeImagePage(c echo.Context) error {
 
 func (s *Server) badgeImagePageFor(c echo.Context, a *badges.Achievement) badgeImagePage {
 	return badgeImagePage{adminPage: s.adminPageFor(c, visitOf(c), "Art of "+a.Name, "badges"), Badge: a,
-		ImageURL: s.urls.Image(a.Image), PNG: pngAvailable(a.Image)}
+		ImageURL: s.urls.Image(a.Image)}
 }
 
 // handleBadgeImageUpload replaces a badge's art with the uploaded file.
@@ -44,8 +44,15 @@ func (s *Server) handleBadgeImageUpload(c echo.Context) error {
 	}
 	img, err := s.uploadedImage(c)
 	saved := a
+	var rendition []byte
+	if err == nil {
+		rendition, err = uploadRendition(img)
+	}
 	if err == nil {
 		saved, err = s.svc.Achievements.SetAchievementImage(c.Request().Context(), a.ID, img)
+	}
+	if err == nil {
+		err = s.keepRendition(c.Request().Context(), img, rendition)
 	}
 	if err != nil {
 		if !isFormError(err) {
@@ -77,38 +84,20 @@ func (s *Server) handleBadgeImageReset(c echo.Context) error {
 }
 
 // handleBadgeArtPNG is a badge's art as the PNG its credentials' baked
-// badge.png carries: an uploaded PNG as it is, the generated art drawn
-// as bake draws it. An uploaded SVG has none.
+// badge.png carries: an uploaded PNG as it is, SVG art in its PNG
+// rendition (badgeart.go).
 func (s *Server) handleBadgeArtPNG(c echo.Context) error {
 	a, err := s.communityBadge(c)
 	if err != nil {
 		return err
 	}
-	if !pngAvailable(a.Image) {
-		return badges.Errorf(badges.ENOTFOUND, "The art of %s is an uploaded SVG drawing: its credentials are baked as SVG only.", a.Name)
+	b, err := s.artPNG(c.Request().Context(), a.Image)
+	if errors.Is(err, render.ErrUndrawable) {
+		return badges.Errorf(badges.ENOTFOUND, "The art of %s cannot be drawn as PNG: its credentials are baked as SVG only.", a.Name)
 	}
-	b, err := s.cache.images.get("art|"+a.Image.SHA256, func() ([]byte, error) {
-		img, err := s.svc.Images.Image(c.Request().Context(), a.Image.SHA256)
-		if err != nil || img.Format == badges.ImagePNG {
-			return imageData(img), err
-		}
-		art, err := render.RasterizeSVG(img.Data, badgePNGSize)
-		if err != nil {
-			return nil, err
-		}
-		return render.PNG(art)
-	})
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "private, no-cache")
 	return serveBlob(c, b, string(badges.ImagePNG), "")
-}
-
-// imageData is an image's bytes, or none.
-func imageData(img *badges.Image) []byte {
-	if img == nil {
-		return nil
-	}
-	return img.Data
 }

@@ -118,20 +118,17 @@ func (s *Server) handleCredentialPreview(c echo.Context) error {
 // artLoadTimeout bounds loading badge art for the previews waiting on it.
 const artLoadTimeout = 10 * time.Second
 
-// badgeArt is the achievement's artwork as a picture; the error wraps
-// render.ErrUndrawable when it cannot be drawn. It is decoded once per
-// image, not once per credential: images are named by their hash, so the
+// badgeArt is the achievement's artwork as a picture, scaled from its PNG
+// rendition; the error wraps render.ErrUndrawable when it cannot be
+// drawn. It is decoded once per image, not once per credential: images are named by their hash, so the
 // cache never holds a stale one. Every request asking meanwhile waits for
 // the first one's load, so the load does not end with that request.
 func (s *Server) badgeArt(ctx context.Context, ref badges.ImageRef, size int) (image.Image, error) {
 	art, err := s.cache.art.Art(ctx, ref.SHA256, size, func() ([]byte, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), artLoadTimeout)
 		defer cancel()
-		img, err := s.svc.Images.Image(ctx, ref.SHA256)
-		if err != nil {
-			return nil, err
-		}
-		return img.Data, nil
+		b, err := s.artPNG(ctx, ref)
+		return b.data, err
 	})
 	if err != nil {
 		return nil, err // a nil *image.NRGBA would make a non-nil image.Image
@@ -141,7 +138,8 @@ func (s *Server) badgeArt(ctx context.Context, ref badges.ImageRef, size int) (i
 
 // handleCredentialBadge serves the badge image with the credential baked in
 // (Open Badges 3.0 baking, carrying the VC-JWT): PNG or SVG. A credential
-// never changes, so neither does its baked image.
+// never changes, so neither does its baked image. SVG art is baked as PNG
+// in its stored rendition (badgeart.go).
 func (s *Server) handleCredentialBadge(format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
@@ -153,17 +151,8 @@ func (s *Server) handleCredentialBadge(format string) echo.HandlerFunc {
 			return err
 		}
 		cred, a := v.shownCredential, v.achievement
-		if format == "png" && !pngAvailable(a.Image) {
-			return badges.Errorf(badges.ENOTFOUND, "This badge's artwork is an SVG drawing, so the baked badge is available as SVG only: %s/badge.svg.", s.urls.Credential(cred.ID))
-		}
 		key := fmt.Sprintf("badge|%s|%s", format, cred.ID)
-		b, err := s.cache.images.get(key, func() ([]byte, error) {
-			img, err := s.svc.Images.Image(ctx, a.Image.SHA256)
-			if err != nil {
-				return nil, err
-			}
-			return bake(img, format, cred.JWT)
-		})
+		b, err := s.cache.images.get(key, func() ([]byte, error) { return s.bake(ctx, cred, a.Image, format) })
 		if err != nil {
 			return err
 		}
@@ -172,27 +161,31 @@ func (s *Server) handleCredentialBadge(format string) echo.HandlerFunc {
 	}
 }
 
-// bake embeds a credential in the badge artwork, converting the artwork
-// when it is in the other format: a PNG is wrapped in an SVG, and
-// Laurel's generated SVG is rendered as a PNG.
-func bake(img *badges.Image, format, jwt string) ([]byte, error) {
-	switch {
-	case format == "png" && img.Format == badges.ImagePNG:
-		return ob3.BakePNG(img.Data, jwt)
-	case format == "png":
-		art, err := render.RasterizeSVG(img.Data, badgePNGSize)
-		if errors.Is(err, render.ErrUnsupportedSVG) {
-			return nil, badges.Errorf(badges.ENOTFOUND, "This badge's artwork cannot be rendered as PNG; the baked badge is available as SVG.")
+// bake embeds a credential in its badge's artwork: PNG art or the PNG
+// rendition of SVG art for badge.png, the SVG or the wrapped PNG for
+// badge.svg.
+func (s *Server) bake(ctx context.Context, cred *shownCredential, art badges.ImageRef, format string) ([]byte, error) {
+	if format == "png" {
+		rendition, err := s.artPNG(ctx, art)
+		if errors.Is(err, render.ErrUndrawable) {
+			return nil, badges.Errorf(badges.ENOTFOUND, "This badge's artwork cannot be drawn as PNG; the baked badge is available as SVG: %s/badge.svg.", s.urls.Credential(cred.ID))
 		}
 		if err != nil {
 			return nil, err
 		}
-		png, err := render.PNG(art)
-		if err != nil {
-			return nil, err
-		}
-		return ob3.BakePNG(png, jwt)
-	case img.Format == badges.ImageSVG:
+		return ob3.BakePNG(rendition.data, cred.JWT)
+	}
+	img, err := s.svc.Images.Image(ctx, art.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	return bakeSVG(img, cred.JWT)
+}
+
+// bakeSVG embeds a credential in the badge artwork as SVG: a PNG is
+// wrapped in an SVG first.
+func bakeSVG(img *badges.Image, jwt string) ([]byte, error) {
+	if img.Format == badges.ImageSVG {
 		return ob3.BakeSVG(img.Data, jwt)
 	}
 	cfg, err := png.DecodeConfig(bytes.NewReader(img.Data))

@@ -168,22 +168,3 @@ func TestCredentialPreview_StoreErrorNotKept(t *testing.T) {
 	}
 	wantRedBadge(t, getPreview(context.Background(), srv, path))
 }
-
-// TestCredentialPreview_UndrawableArt: art the renderer refuses (an SVG
-// path) gets a placeholder disc in the preview.
-func TestCredentialPreview_UndrawableArt(t *testing.T) {
-	c := newCommunity(t)
-	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><path d="M0 0h10v10z"/></svg>`
-	c.ts.do(t, req{method: "PUT", path: "/api/v1/achievements/" + c.badge + "/image", body: svg, contentType: "image/svg+xml"}).want(t, 200)
-	var m struct{ ID string }
-	c.ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + c.issuer + "/members", body: map[string]any{
-		"email": "path@example.org", "displayName": "Path"}}).want(t, 201).JSON(t, &m)
-	r := c.ts.do(t, req{method: "GET", path: "/credentials/" + c.award(t, m.ID, nil) + "/preview.png", token: "-"}).want(t, 200)
-	img, err := png.Decode(bytes.NewReader(r.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := color.NRGBAModel.Convert(img.At(270, 321)).(color.NRGBA); got != (color.NRGBA{0xdd, 0xe2, 0xeb, 0xff}) {
-		t.Errorf("the badge's centre is %v, want the placeholder's", got)
-	}
-}

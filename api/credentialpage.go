@@ -298,8 +298,8 @@ func (s *Server) stillOffered(v *credentialView) error {
 		when, s.urls.Credential(v.ID))
 }
 
-// pngAvailable says whether the badge can be had as PNG: the artwork is a
-// PNG, or Laurel's own generated SVG, which it renders.
+// pngAvailable says whether the badge can be had as PNG: any artwork can,
+// an SVG in its PNG rendition (badgeart.go).
 func pngAvailable(img badges.ImageRef) bool {
-	return img.Format == badges.ImagePNG || img.Generated
+	return img.Format == badges.ImagePNG || img.Format == badges.ImageSVG
 }

@@ -367,7 +367,13 @@ func (r ImageRef) FileName() string {
 // DefaultImage is the generated art for an achievement with no upload.
 func DefaultImage(art BadgeArt) *Image { return NewImage(art.SVG(), ImageSVG) }
 
-// ImageStore keeps images by hash.
+// ImageStore keeps images by hash, and beside each SVG the PNG drawn
+// from it, so that it is drawn once, not on every restart.
 type ImageStore interface {
 	Image(ctx context.Context, sha256 string) (*Image, error)
+	// Rendition returns the PNG drawn from the image, or nil when none is
+	// stored yet; an ENOTFOUND error when there is no such image.
+	Rendition(ctx context.Context, sha256 string) ([]byte, error)
+	// PutRendition keeps the PNG drawn from a stored image.
+	PutRendition(ctx context.Context, sha256 string, png []byte) error
 }

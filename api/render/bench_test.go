@@ -1,6 +1,7 @@
 package render
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -40,6 +41,21 @@ func BenchmarkPreview(b *testing.B) {
 	}
 	for b.Loop() {
 		if _, err := p.PNG(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRasterizeDesignerBadge draws an uploaded-style badge at the
+// size of the baked PNG: it is done once per image, and should take well
+// under 100 ms.
+func BenchmarkRasterizeDesignerBadge(b *testing.B) {
+	svg, err := os.ReadFile("testdata/svg/badge-designer.svg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := RasterizeSVG(svg, 512); err != nil {
 			b.Fatal(err)
 		}
 	}

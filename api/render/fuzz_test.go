@@ -2,6 +2,8 @@ package render
 
 import (
 	"image"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,8 +23,23 @@ func FuzzRasterizeSVG(f *testing.F) {
 		svg100(`<rect x="-10" y="5" width="200" height="20" rx="8" fill="#123" style="stroke:#fff;stroke-width:3;stroke-linejoin:round"/><text x="100" y="50" text-anchor="end" font-size="30" font-weight="bold">日本 🎉</text>`),
 		[]byte(`<svg viewBox="0,0,1e9,1"><circle r="1e9" cx="-1e9"/></svg>`),
 		[]byte(`<svg width="10" height="1e-3"/>`),
+		svg100(`<defs><symbol id="s" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5"/></symbol></defs><use href="#s" width="50%" height="50%"/><use href="#u" id="u"/>`),
+		svg100(`<svg x="10" y="10" width="80" height="40" viewBox="-5 -5 10 10" preserveAspectRatio="xMaxYMin slice"><path d="M0 0a5 5 0 1 1 0.1 0zm1-1 c1 2 3 4 5 6s1 1 2 2q1 1 2 2t3 3 h1v1H0V0z"/></svg>`),
+		svg100(`<radialGradient id="r" href="#r" fx="0" fy="1" r="2" spreadMethod="reflect"><stop offset="1" stop-color="hsl(30,50%,50%)"/></radialGradient><polyline points="0,0 100,100 0,100" fill="url(#r)" stroke="rgba(1,2,3,.5)" stroke-dasharray="1 2 3" stroke-width="4em"/>`),
+		svg100(`<text x="10 20" y="50" dx="3" font-size="2em" style="font-weight:900;fill:currentColor" color="red">a<tspan x="50" text-anchor="end" font-size="0">b</tspan><tspan dy="-10">c  d</tspan></text>`),
 	} {
 		f.Add(doc, uint8(0))
+	}
+	corpus, err := filepath.Glob("testdata/svg/*.svg")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, file := range corpus {
+		doc, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(doc, uint8(32))
 	}
 	f.Fuzz(func(t *testing.T, doc []byte, s uint8) {
 		size := MinBadgeSize + int(s)%64

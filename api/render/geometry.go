@@ -16,9 +16,6 @@ func (p point) lerp(q point, t float64) point { return p.add(q.sub(p).scale(t)) 
 // rectF is an axis-aligned rectangle with x0 <= x1 and y0 <= y1.
 type rectF struct{ x0, y0, x1, y1 float64 }
 
-func (r rectF) width() float64  { return r.x1 - r.x0 }
-func (r rectF) height() float64 { return r.y1 - r.y0 }
-
 // contour is a closed polygon. Curves are flattened into it as they are
 // added, so everything downstream (clipping, rasterizing) sees lines only.
 // Orientation matters: a contour inside another and wound the other way
@@ -94,28 +91,6 @@ func ellipseContour(centre point, rx, ry float64) contour {
 	c = c.cubeTo(at(-rx, -ky), at(-kx, -ry), at(0, -ry))
 	c = c.cubeTo(at(kx, -ry), at(rx, -ky), at(rx, 0))
 	return c[:len(c)-1] // the last point repeats the first
-}
-
-// rectContour is the rectangle r with elliptical corners of radii rx, ry
-// (0 for square corners), clockwise on screen. Degenerate rectangles give nil.
-func rectContour(r rectF, rx, ry float64) contour {
-	if !(r.width() > 0 && r.height() > 0) {
-		return nil
-	}
-	rx, ry = min(max(rx, 0), r.width()/2), min(max(ry, 0), r.height()/2)
-	if rx == 0 || ry == 0 {
-		return contour{{r.x0, r.y0}, {r.x1, r.y0}, {r.x1, r.y1}, {r.x0, r.y1}}
-	}
-	kx, ky := rx*(1-kappa), ry*(1-kappa)
-	c := contour{{r.x0 + rx, r.y0}, {r.x1 - rx, r.y0}}
-	c = c.cubeTo(point{r.x1 - kx, r.y0}, point{r.x1, r.y0 + ky}, point{r.x1, r.y0 + ry})
-	c = append(c, point{r.x1, r.y1 - ry})
-	c = c.cubeTo(point{r.x1, r.y1 - ky}, point{r.x1 - kx, r.y1}, point{r.x1 - rx, r.y1})
-	c = append(c, point{r.x0 + rx, r.y1})
-	c = c.cubeTo(point{r.x0 + kx, r.y1}, point{r.x0, r.y1 - ky}, point{r.x0, r.y1 - ry})
-	c = append(c, point{r.x0, r.y0 + ry})
-	c = c.cubeTo(point{r.x0, r.y0 + ky}, point{r.x0 + kx, r.y0}, point{r.x0 + rx, r.y0})
-	return c[:len(c)-1]
 }
 
 // clip cuts c to r (Sutherland–Hodgman). Inside r the winding number of

@@ -83,7 +83,7 @@ func TestBadgeImageSVG(t *testing.T) {
 			t.Error("BadgeImage of an SVG differs from RasterizeSVG")
 		}
 	}
-	if _, err := BadgeImage(svg100(`<path d="M0 0"/>`), 64); !errors.Is(err, ErrUnsupportedSVG) {
+	if _, err := BadgeImage([]byte(`<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"/>`), 64); !errors.Is(err, ErrUnsupportedSVG) {
 		t.Errorf("unsupported SVG: err = %v, want ErrUnsupportedSVG", err)
 	}
 }

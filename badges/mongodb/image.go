@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 )
@@ -46,10 +49,42 @@ func (s *ImageStore) PutImage(ctx context.Context, img *badges.Image) error {
 	return nil
 }
 
+// renditionRecord is the part of an image record that holds the PNG
+// drawn from an SVG.
+type renditionRecord struct {
+	PNG []byte `bson:"png,omitempty"`
+}
+
+// Rendition returns the PNG drawn from the image, or nil when none is
+// stored yet.
+func (s *ImageStore) Rendition(ctx context.Context, sha string) ([]byte, error) {
+	var r renditionRecord
+	err := s.db.Collection(database.Images).FindOne(ctx, database.ByID(sha),
+		options.FindOne().SetProjection(bson.D{{Key: "png", Value: 1}})).Decode(&r)
+	if database.IsNoDocuments(err) {
+		return nil, badges.Errorf(badges.ENOTFOUND, "no image %s", sha)
+	}
+	if err != nil {
+		return nil, database.Wrap(err, "read image rendition")
+	}
+	return r.PNG, nil
+}
+
+// PutRendition keeps the PNG drawn from an image beside it. The image's
+// bytes never change, so neither does the PNG: writing it twice is
+// harmless.
+func (s *ImageStore) PutRendition(ctx context.Context, sha string, png []byte) error {
+	_, err := s.db.Collection(database.Images).UpdateOne(ctx, database.ByID(sha),
+		bson.D{{Key: "$set", Value: bson.D{{Key: "png", Value: png}}}})
+	return database.Wrap(err, "store image rendition")
+}
+
 // Image returns the image with the given hash.
 func (s *ImageStore) Image(ctx context.Context, sha string) (*badges.Image, error) {
 	var r imageRecord
-	if err := s.db.Collection(database.Images).FindOne(ctx, database.ByID(sha)).Decode(&r); err != nil {
+	// The rendition, if any, is left where it is.
+	opts := options.FindOne().SetProjection(bson.D{{Key: "png", Value: 0}})
+	if err := s.db.Collection(database.Images).FindOne(ctx, database.ByID(sha), opts).Decode(&r); err != nil {
 		if database.IsNoDocuments(err) {
 			return nil, badges.Errorf(badges.ENOTFOUND, "no image %s", sha)
 		}
