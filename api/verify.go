@@ -154,7 +154,7 @@ type verifyPage struct {
 	ClaimedName string
 	Reason      []messagePart // the deciding check, in a sentence
 	BadgePage   string        // this Laurel's page of the credential, if it issued it
-	ImageURL    string        // the badge's image, when this Laurel serves it
+	ArtURL      string        // the badge's image, when this Laurel serves it
 	IssuerURL   string        // the issuer's web site, an http(s) URL
 	// Recipient is "match" or "mismatch" when an address was checked;
 	// RecipientKind says how the credential names its recipient: "hashed"
@@ -176,6 +176,7 @@ const maxKeptText = 256 << 10
 func (s *Server) handleVerifyPage(c echo.Context) error {
 	d := verifyPage{page: page{Title: "Verify an Open Badge", Description: "Check any Open Badges 3.0 credential and see every check.",
 		CanonicalURL: s.urls.Base() + "/verify"}}
+	s.setLaurelPreview(&d.page)
 	var in verifier.Input
 	var err error
 	switch {

@@ -96,7 +96,7 @@ func (s *Server) trustedView(d *verifyPage, c verifier.Summary, laurel *shownCre
 	}
 	// The page's policy loads images from this Laurel only.
 	if strings.HasPrefix(c.ImageURL, s.urls.Base()+"/") {
-		d.ImageURL = c.ImageURL
+		d.ArtURL = c.ImageURL
 	}
 	if u, err := url.Parse(c.IssuerURL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
 		d.IssuerURL = c.IssuerURL

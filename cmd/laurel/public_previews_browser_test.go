@@ -36,6 +36,7 @@ func TestBrowser_PublicPreviews(t *testing.T) {
 		"criteria": "Publish a crate.", "status": "active"}, http.StatusCreated)
 	pages := map[string]string{
 		"front":              "/",
+		"verify":             "/verify",
 		"credential":         "/credentials/" + w.adaCred,
 		"credential-revoked": "/credentials/" + w.bobCred,
 		"achievement":        "/achievements/" + w.badge,
