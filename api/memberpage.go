@@ -81,23 +81,34 @@ type memberPage struct {
 	ProfileURL, LinkedInShare string
 }
 
+// consentingProfile is the member of the path's slug, their community and
+// their showcase: what their profile and its preview show. Without their
+// consent there is no such member.
+func (s *Server) consentingProfile(c echo.Context) (*badges.Member, *issuer.Profile, *issuer.MemberShowcase, error) {
+	ctx := c.Request().Context()
+	m, err := s.svc.Members.MemberBySlug(ctx, c.Param("slug"))
+	if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && !m.PublicProfile) {
+		return nil, nil, nil, badges.Errorf(badges.ENOTFOUND, "No public profile at %s.", c.Request().URL.Path)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p, err := s.profile(ctx, m.IssuerID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sc, err := s.svc.Issuing.MemberShowcase(ctx, m.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m, p, sc, nil
+}
+
 // handleMemberPublic shows a member's public profile: only with their
 // consent. Without it, or once it is withdrawn, there is no such page.
 func (s *Server) handleMemberPublic(c echo.Context) error {
 	ctx := c.Request().Context()
-	notFound := badges.Errorf(badges.ENOTFOUND, "No public profile at %s.", c.Request().URL.Path)
-	m, err := s.svc.Members.MemberBySlug(ctx, c.Param("slug"))
-	if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && !m.PublicProfile) {
-		return notFound
-	}
-	if err != nil {
-		return err
-	}
-	p, err := s.profile(ctx, m.IssuerID)
-	if err != nil {
-		return err
-	}
-	sc, err := s.svc.Issuing.MemberShowcase(ctx, m.ID)
+	m, p, sc, err := s.consentingProfile(c)
 	if err != nil {
 		return err
 	}

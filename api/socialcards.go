@@ -83,19 +83,7 @@ func (s *Server) handleIssuerPreview(c echo.Context) error {
 // consent.
 func (s *Server) handleMemberPreview(c echo.Context) error {
 	ctx := c.Request().Context()
-	notFound := badges.Errorf(badges.ENOTFOUND, "No public profile at %s.", c.Request().URL.Path)
-	m, err := s.svc.Members.MemberBySlug(ctx, c.Param("slug"))
-	if badges.ErrorCode(err) == badges.ENOTFOUND || (err == nil && !m.PublicProfile) {
-		return notFound
-	}
-	if err != nil {
-		return err
-	}
-	p, err := s.profile(ctx, m.IssuerID)
-	if err != nil {
-		return err
-	}
-	sc, err := s.svc.Issuing.MemberShowcase(ctx, m.ID)
+	m, p, sc, err := s.consentingProfile(c)
 	if err != nil {
 		return err
 	}
