@@ -116,3 +116,30 @@ func wantTouchTargets(t *testing.T, tab *browsertest.Tab, scope string) {
 		t.Errorf("touch target under 44 px: %s", s)
 	}
 }
+
+// TestBrowser_PublicFrontCards: on the front door a community's whole card
+// leads to its page, through the link that is its name, while the card's
+// own links (members, spotlight) still lead where they say.
+func TestBrowser_PublicFrontCards(t *testing.T) {
+	w := newFrontWorld(t)
+	b := browsertest.New(t)
+	card := `.fd-community:has(a[href$="/issuers/` + w.other + `"])`
+	for _, v := range []view{{"desktop", 1280, 800, browsertest.Light}, {"phone", 390, 844, browsertest.Dark}} {
+		t.Run(v.name, func(t *testing.T) {
+			tab := b.Open(t, w.base+"/", v.width, v.height, v.scheme)
+			if n := tab.Count(t, card+" h3 a"); n != 1 {
+				t.Fatalf("%d links as the community's name, want 1", n)
+			}
+			tab.Click(t, card+" .fd-figures")
+			if got := tab.URL(t); !strings.HasSuffix(got, "/issuers/"+w.other) {
+				t.Errorf("a click on the card's figures leads to %s, want the community's page", got)
+			}
+			tab.Go(t, w.base+"/")
+			tab.Click(t, card+` .fd-links a[href$="/spotlight"]`)
+			if got := tab.URL(t); !strings.HasSuffix(got, "/issuers/"+w.other+"/spotlight") {
+				t.Errorf("the card's Spotlight link leads to %s", got)
+			}
+			tab.WantNoProblems(t)
+		})
+	}
+}
