@@ -103,17 +103,44 @@ func claimGone(headline, reason, hidden string, acceptable bool) func(t *testing
 }
 
 // wantTouchTargets fails for any visible link, button, summary or choice
-// inside scope smaller than 44 px high, the least a finger can hit; links
-// inside a sentence are exempt.
+// inside scope smaller than 44 px high, the least a finger can hit. Links
+// inside a sentence are exempt, and so is a front door card's name, whose
+// target is the whole card.
 func wantTouchTargets(t *testing.T, tab *browsertest.Tab, scope string) {
 	t.Helper()
 	var small []string
-	tab.Eval(t, `Array.from(document.querySelectorAll(`+"`"+scope+` a, `+scope+` button, `+scope+` summary, `+scope+` .claim-choice`+"`"+`))
-		.filter(e => e.offsetParent !== null && !e.closest("p"))
+	tab.Eval(t, `Array.from(document.querySelectorAll(["a", "button", "summary", "label:has(input)"].map(s => `+"`"+scope+` ${s}`+"`"+`).join()))
+		.filter(e => e.offsetParent !== null && !e.closest("p") && !e.matches(".fd-body h3 a"))
 		.filter(e => e.getBoundingClientRect().height < 43.5)
 		.map(e => e.tagName + " " + (e.id || e.textContent.trim().slice(0, 30)) + " " + Math.round(e.getBoundingClientRect().height) + "px")`, &small)
 	for _, s := range small {
 		t.Errorf("touch target under 44 px: %s", s)
+	}
+}
+
+// TestBrowser_PublicTouchTargets opens every kind of public page on a
+// phone and checks that each link and button a finger may need is at
+// least 44 px high.
+func TestBrowser_PublicTouchTargets(t *testing.T) {
+	w := newCredentialStates(t)
+	f := newFrontWorld(t)
+	b := browsertest.New(t)
+	for name, u := range map[string]string{
+		"credential":  w.base + "/credentials/" + w.valid,
+		"achievement": w.base + "/achievements/" + w.mentor,
+		"holders":     w.base + "/achievements/" + w.badge + "/holders",
+		"member":      w.base + "/members/ada",
+		"spotlight":   w.base + "/issuers/" + w.issuer + "/spotlight",
+		"verify":      w.base + "/verify?credential=" + w.base + "/credentials/" + w.valid,
+		"front door":  f.base + "/",
+		"community":   f.base + "/issuers/" + f.other,
+		"directory":   f.base + "/issuers/" + f.other + "/members",
+		"claim":       w.base + w.claimPath(t, w.valid),
+	} {
+		t.Run(name, func(t *testing.T) {
+			tab := b.Open(t, u, 390, 844, browsertest.Dark)
+			wantTouchTargets(t, tab, "body")
+		})
 	}
 }
 
