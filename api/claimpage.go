@@ -37,7 +37,6 @@ type claimPage struct {
 	credentialPage // the badge as its public page shows it
 	State          string
 	Member         string // the member's own name: the link is theirs
-	LogoURL        string // the community's logo, if it has one
 	ActionURL      string
 	CSRF           string
 	Choices        []visibilityChoice // the portal's choices, in the same words
@@ -170,10 +169,8 @@ func (s *Server) fillClaim(ctx context.Context, d *claimPage, cred *issuer.Crede
 	if m != nil {
 		d.Member = m.DisplayName
 	}
-	if img := v.profile.Image; img != nil {
-		d.LogoURL = s.urls.Image(*img)
-	}
 	// The page is the member's own, not one to share: no social card.
+	// The header carries the community's logo and name (Brand).
 	d.page = page{Title: d.Name + " · " + v.profile.Name, Brand: s.brandOf(v.profile)}
 	return nil
 }

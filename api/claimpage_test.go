@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/issuer"
 )
 
@@ -167,19 +170,61 @@ func TestClaimPage_BadLinks(t *testing.T) {
 	wantNotIn(t, bob, "Ada")
 }
 
+// TestClaimPage_Revoked: a revoked badge's claim page says so with its
+// date, gives the reason only when the issuer published it, offers nothing
+// to accept, share or download, and refuses a form sent before.
 func TestClaimPage_Revoked(t *testing.T) {
 	c := newCommunity(t)
 	path := claimPath(t, c.adaCred)
 	v := c.openClaim(t, path, 200)
 	c.ts.do(t, req{method: "POST", path: "/api/v1/credentials/" + c.adaCred + "/revoke", body: map[string]any{"reason": "Awarded by mistake"}}).want(t, 200)
 	body := c.openClaim(t, path, 200).body
-	wantIn(t, body, "This badge was revoked", "There is nothing to accept")
-	wantNotIn(t, body, `id="claim-accept"`, "linkedin-add", "Awarded by mistake")
+	today := time.Now().UTC().Format("2 January 2006")
+	wantIn(t, body, `This badge was revoked on <time datetime="`, `">`+today+`</time></h2>`, "There is nothing to accept",
+		`class="card claim claim-gone"`, `id="claim-signin"`)
+	wantNotIn(t, body, append(noSharing, `id="claim-accept"`, "Awarded by mistake", "The issuer’s reason")...)
 	r := c.accept(t, path, v, url.Values{"csrf": {v.csrf}, "visibility": {"public"}}).want(t, 409)
 	wantIn(t, string(r.body), "This badge was revoked")
 	if _, accepted := c.credentialJSON(t, c.adaCred); accepted {
 		t.Fatal("a revoked credential was accepted")
 	}
+}
+
+// TestClaimPage_RevokedReason: a reason the issuer published is on the
+// claim page, as on the credential's own page.
+func TestClaimPage_RevokedReason(t *testing.T) {
+	c := newCommunity(t)
+	c.ts.do(t, req{method: "POST", path: "/api/v1/credentials/" + c.adaCred + "/revoke",
+		body: map[string]any{"reason": "Awarded for a session that was cancelled.", "publishReason": true}}).want(t, 200)
+	body := c.openClaim(t, claimPath(t, c.adaCred), 200).body
+	wantIn(t, body, "This badge was revoked on ", `<p class="claim-reason" id="claim-reason">The issuer’s reason: Awarded for a session that was cancelled.</p>`)
+	wantNotIn(t, body, append(noSharing, `id="claim-accept"`)...)
+}
+
+// TestClaimPage_Expired: an expired badge may still be accepted, to keep it
+// with the member's badges and choose who sees its page, but neither page
+// offers LinkedIn, sharing or downloads, and both say it expired.
+func TestClaimPage_Expired(t *testing.T) {
+	var ahead atomic.Int64
+	c := newCommunity(t, func(cfg *api.Config) {
+		cfg.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	})
+	path := claimPath(t, c.adaCred)
+	wantIn(t, c.openClaim(t, path, 200).body, `id="claim-accept"`)
+	ahead.Store(int64(500 * 24 * time.Hour))
+	until := time.Now().UTC().AddDate(0, 0, 400).Format("2 January 2006")
+	v := c.openClaim(t, path, 200)
+	wantIn(t, v.body, `<div class="claim-notice expired" id="claim-status" role="status">`, `This badge expired on <time datetime="`,
+		`">`+until+`</time></p>`, "You can still accept it", `id="claim-accept"`, `class="card claim claim-gone"`)
+	wantNotIn(t, v.body, noSharing...)
+	c.accept(t, path, v, url.Values{"csrf": {v.csrf}, "visibility": {"link"}}).want(t, 303)
+	if vis, accepted := c.credentialJSON(t, c.adaCred); vis != "link" || !accepted {
+		t.Fatalf("after accepting an expired badge: %s, accepted %v", vis, accepted)
+	}
+	after := c.openClaim(t, path, 200).body
+	wantIn(t, after, "Your badge is accepted", "This badge expired on ", "It stays with your badges",
+		"Only people you share its link with will see it.", `id="claim-page"`, `id="claim-save"`)
+	wantNotIn(t, after, append(noSharing, `id="claim-accept"`, "You can still accept it")...)
 }
 
 func TestClaimPage_EscapesNames(t *testing.T) {

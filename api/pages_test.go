@@ -32,9 +32,9 @@ type community struct {
 	adaCred, bobCred string // credential ids
 }
 
-func newCommunity(t *testing.T) *community {
+func newCommunity(t *testing.T, mutate ...func(*api.Config)) *community {
 	t.Helper()
-	ts := newTestServer(t)
+	ts := newTestServer(t, mutate...)
 	c := &community{ts: ts, issuer: mustIssuer(t, ts)}
 	c.badge = mustAchievement(t, ts, c.issuer, map[string]any{"status": "active", "level": "leadership",
 		"criteria": "Host **two** sessions.", "validityDays": 400})["id"].(string)

@@ -1,32 +1,32 @@
 // Progressive enhancement only: every page works without this file.
-document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("button[data-copy]").forEach(function (button) {
-    var field = document.getElementById(button.getAttribute("data-copy"));
-    if (!field || !navigator.clipboard) {
+
+// enhance shows each button carrying attr once the browser can do what it
+// does (available), and runs act with the field the attribute names.
+function enhance(attr, available, act) {
+  document.querySelectorAll("button[" + attr + "]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute(attr));
+    if (!field || !available()) {
       return;
     }
     button.hidden = false;
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(field.value).then(function () {
-        button.textContent = "Copied";
-      }, function () {
-        field.select();
-      });
+      act(button, field);
     });
   });
-});
+}
 
-// Native sharing (a member's profile): a button[data-share] names the field
-// holding the address to share and appears only where the browser can share.
 document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("button[data-share]").forEach(function (button) {
-    var field = document.getElementById(button.getAttribute("data-share"));
-    if (!field || !navigator.share) {
-      return;
-    }
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      navigator.share({ title: button.getAttribute("data-share-title") || document.title, url: field.value }).catch(function () {});
+  // Copying a link: button[data-copy] names the field holding it.
+  enhance("data-copy", function () { return navigator.clipboard; }, function (button, field) {
+    navigator.clipboard.writeText(field.value).then(function () {
+      button.textContent = "Copied";
+    }, function () {
+      field.select();
     });
+  });
+  // Native sharing (a member's profile): button[data-share] names the
+  // field holding the address to share.
+  enhance("data-share", function () { return navigator.share; }, function (button, field) {
+    navigator.share({ title: button.getAttribute("data-share-title") || document.title, url: field.value }).catch(function () {});
   });
 });

@@ -11,8 +11,8 @@ import (
 )
 
 // The demo's second, smaller community, so that Laurel's front door lists
-// more than one: a makers' guild of a dozen members whose three badges are
-// awarded by hand, over the same four months.
+// more than one: a makers' guild of a dozen members whose three badges,
+// drawn in its own colours, are awarded by hand over the same four months.
 
 var demoGuild = issuer.ProfileInput{
 	Name: "Riverside Makers Guild", URL: "https://example.org/makers", AccentColor: "#6d28d9",
@@ -28,12 +28,15 @@ var demoGuildBadges = []badges.AchievementInput{
 		Description: "Looks after the tool library and teaches others to.", Criteria: "Keep the tool library for a season and train a new keeper."},
 }
 
+// demoGuildArt is each of demoGuildBadges' art, in demodata.
+var demoGuildArt = []string{"guild-safety.svg", "guild-fixer.svg", "guild-keeper.svg"}
+
 var demoGuildMembers = []string{"Priya Natarajan", "Tomás Ferreira", "Amara Okafor", "Jonas Berg", "Mei Lin", "Kwame Mensah",
 	"Sofia Rossi", "Oskar Nyström", "Leila Haddad", "Rhys Morgan", "Inês Duarte", "Yuki Tanaka"}
 
 // seedDemoGuild adds the second community: its logo and accent colour,
-// three active badges, its members (three in four with a public profile)
-// and their awards, each dated the day it was earned.
+// three active badges with their art, its members (three in four with a
+// public profile) and their awards, each dated the day it was earned.
 func seedDemoGuild(ctx context.Context, l *wire.Laurel, now time.Time) (*issuer.Profile, error) {
 	p, err := l.Stores.Profiles.CreateProfile(ctx, demoGuild)
 	if err != nil {
@@ -47,6 +50,9 @@ func seedDemoGuild(ctx context.Context, l *wire.Laurel, now time.Time) (*issuer.
 		in.Status = badges.StatusActive
 		a, err := l.Stores.Achievements.CreateAchievement(ctx, p.ID, in)
 		if err != nil {
+			return nil, err
+		}
+		if err := setDemoBadgeArt(ctx, l, a.ID, demoGuildArt[i]); err != nil {
 			return nil, err
 		}
 		ids[i] = a.ID
