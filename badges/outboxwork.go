@@ -37,6 +37,9 @@ const (
 	// recordTimeout bounds the record of a batch's attempts, which goes
 	// on while the worker shuts down.
 	recordTimeout = 30 * time.Second
+	// relistEvery is how often the worker looks for messages that other
+	// processes queued.
+	relistEvery = time.Minute
 	// maxRest bounds the rest between batches.
 	maxRest = time.Second
 )
@@ -44,23 +47,34 @@ const (
 // Run lists new messages for the console and delivers due ones until ctx
 // ends: at once when Notify queues one, and every interval otherwise
 // (retries fall due with time). Without a Sender it only lists: messages
-// stay held.
+// stay held. The queue is read for new messages only when this process
+// queued one, and every relistEvery for those other processes queue (the
+// command line, another Laurel on the same MongoDB): the embedded engine
+// reads the whole queue to find them, and without a mail server the queue
+// keeps every message held.
 func (o *Outbox) Run(ctx context.Context, interval time.Duration) {
 	o.once.Do(func() { o.wake = make(chan struct{}, 1) })
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	fresh, listed := true, time.Time{} // at start, list what others queued meanwhile
 	for {
-		n, err := o.Drain(ctx)
+		list := fresh || o.now().Sub(listed) >= relistEvery
+		if list {
+			listed = o.now()
+		}
+		n, err := o.drain(ctx, list)
 		if err != nil && ctx.Err() == nil {
 			o.report(Notice{Doing: "delivering queued messages", Err: err})
 		}
 		if n >= maxMessageDrain {
 			o.signal() // more may be due: go on after a look at ctx
 		}
+		fresh = false
 		select {
 		case <-ctx.Done():
 			return
 		case <-o.wake:
+			fresh = true
 		case <-t.C:
 		}
 	}
@@ -86,8 +100,15 @@ func (o *Outbox) report(n Notice) {
 // batches it rests (see Outbox.Rest). Held messages are due: they are
 // sent once a Sender is configured.
 func (o *Outbox) Drain(ctx context.Context) (int, error) {
-	if _, err := o.Store.ListQueued(ctx); err != nil {
-		return 0, err
+	return o.drain(ctx, true)
+}
+
+// drain is Drain, listing new messages first only when list is set.
+func (o *Outbox) drain(ctx context.Context, list bool) (int, error) {
+	if list {
+		if _, err := o.Store.ListQueued(ctx); err != nil {
+			return 0, err
+		}
 	}
 	if o.Sender == nil {
 		return 0, nil
