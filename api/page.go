@@ -85,6 +85,15 @@ func serveBlob(c echo.Context, b blob, contentType, cacheControl string) error {
 	if etagMatches(c.Request().Header.Get("If-None-Match"), b.etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
+	if kept, ok := c.Get(pageGzipKey).(*blobCache); ok {
+		z, err := keptGzip(kept, b)
+		if err != nil {
+			return err
+		}
+		h.Set(echo.HeaderContentEncoding, "gzip")
+		h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+		return c.Blob(http.StatusOK, contentType, z)
+	}
 	return c.Blob(http.StatusOK, contentType, b.data)
 }
 

@@ -47,6 +47,7 @@ type publicCache struct {
 	directories  *ttlCache[[]badges.ListedMember] // a community's public directory (community.go)
 	frontDoor    *ttlCache[[]communitySummary]    // the public communities, under ""
 	images       *blobCache
+	pages        *blobCache // pages' gzip, by entity tag (pagegzip.go)
 	art          *render.ArtCache
 }
 
@@ -64,6 +65,7 @@ func newPublicCache() *publicCache {
 		directories:  newTTLCache[[]badges.ListedMember](definitionTTL, 1000),
 		frontDoor:    newTTLCache[[]communitySummary](definitionTTL, 1),
 		images:       newBlobCache(imageBytes),
+		pages:        newBlobCache(pageGzipBytes),
 		art:          render.NewArtCache(artBytes),
 	}
 }

@@ -52,6 +52,9 @@ const (
 	compressed compression = iota + 1
 	// precompressed answers (PNG images) would not shrink.
 	precompressed
+	// pageCompressed answers are compressed, a page's gzip once per
+	// distinct page (pagegzip.go).
+	pageCompressed
 )
 
 // limits bound what a route accepts.
@@ -104,7 +107,7 @@ func (s *Server) routeTable() []route {
 		{get, "/achievements/:achievement", s.handleAchievementPublic, public, quick, negotiated, compressed, none},
 		{get, "/achievements/:achievement/holders", s.handleAchievementHolders, public, quick, negotiated, compressed, none},
 		{get, "/images/:file", s.handleImage, public, quick, jsonErrors, precompressed, none},
-		{get, "/credentials/:credential", s.handleCredentialPublic, public, quick, negotiated, compressed, none},
+		{get, "/credentials/:credential", s.handleCredentialPublic, public, quick, negotiated, pageCompressed, none},
 		{get, "/credentials/:credential/qr.png", s.handleCredentialQR("png"), public, quick, negotiated, precompressed, none},
 		{get, "/credentials/:credential/qr.svg", s.handleCredentialQR("svg"), public, quick, negotiated, compressed, none},
 		{get, "/credentials/:credential/preview.png", s.handleCredentialPreview, public, quick, negotiated, precompressed, none},
@@ -428,6 +431,7 @@ func (s *Server) routeTable() []route {
 // route anyway).
 func (s *Server) register(table []route) error {
 	gzip := middleware.GzipWithConfig(middleware.GzipConfig{Level: 1}) // pages and JSON shrink nearly as much as at the default level, at a fraction of its CPU
+	pages := pageGzip(s.cache.pages)
 	s.routes = make(map[string]route, len(table))
 	params := queryParams()
 	for _, rt := range table {
@@ -440,8 +444,11 @@ func (s *Server) register(table []route) error {
 		}
 		s.routes[key] = rt
 		var chain []echo.MiddlewareFunc
-		if rt.gzip == compressed {
+		switch rt.gzip {
+		case compressed:
 			chain = append(chain, gzip)
+		case pageCompressed:
+			chain = append(chain, pages)
 		}
 		chain = append(chain, bodyLimit(rt.limits.body, rt.timeout),
 			middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: rt.timeout}))
