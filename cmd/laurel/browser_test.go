@@ -92,33 +92,19 @@ func newBadgeWorld(t *testing.T) *badgeWorld {
 func TestBrowser_PublicPages(t *testing.T) {
 	w := newBadgeWorld(t)
 	b := browsertest.New(t)
-	pages := map[string]string{
-		"credential":             "/credentials/" + w.adaCred,
-		"credential-anonymous":   "/credentials/" + w.bobCred,
-		"achievement":            "/achievements/" + w.badge,
-		"outcome":                "/outcomes/" + w.outcome,
-		"issuer":                 "/issuers/" + w.issuer,
-		"member":                 "/members/ada",
-		"spotlight":              "/issuers/" + w.issuer + "/spotlight",
-		"verify":                 "/verify",
-		"verify-with-credential": "/verify?credential=" + url.QueryEscape(w.base+"/credentials/"+w.adaCred),
-		"claim":                  w.claimPath(t, w.bobCred),
-		"claim-accepted":         w.acceptClaim(t, w.adaCred, "public"),
-	}
-	dir := browsertest.ScreenshotDir(t)
-	for name, path := range pages {
-		for _, v := range views() {
-			t.Run(name+"/"+v.name+"/"+string(v.scheme), func(t *testing.T) {
-				tab := b.Open(t, w.base+path, v.width, v.height, v.scheme)
-				tab.WantNoProblems(t)
-				checkPageBasics(t, tab, v.width, v.scheme)
-				shot := filepath.Join(dir, name+"-"+v.name+"-"+string(v.scheme)+".png")
-				if gotW, gotH := tab.Screenshot(t, shot); gotW != v.width || gotH < v.height/2 {
-					t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, v.width, v.height)
-				}
-			})
-		}
-	}
+	photographPages(t, w.base, []appPage{
+		{name: "credential", path: "/credentials/" + w.adaCred},
+		{name: "credential-anonymous", path: "/credentials/" + w.bobCred},
+		{name: "achievement", path: "/achievements/" + w.badge},
+		{name: "outcome", path: "/outcomes/" + w.outcome},
+		{name: "issuer", path: "/issuers/" + w.issuer},
+		{name: "member", path: "/members/ada"},
+		{name: "spotlight", path: "/issuers/" + w.issuer + "/spotlight"},
+		{name: "verify", path: "/verify"},
+		{name: "verify-with-credential", path: "/verify?credential=" + url.QueryEscape(w.base+"/credentials/"+w.adaCred)},
+		{name: "claim", path: w.claimPath(t, w.bobCred)},
+		{name: "claim-accepted", path: w.acceptClaim(t, w.adaCred, "public")},
+	}, b, b, checkPublicPage)
 }
 
 // TestBrowser_CredentialPage checks what a visitor of a shared badge sees

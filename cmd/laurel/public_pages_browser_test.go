@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -94,30 +93,16 @@ func (w *pathwayWorld) memberID(t *testing.T, slug string) string {
 func TestBrowser_PublicCommunityPages(t *testing.T) {
 	w := newPathwayWorld(t)
 	b := browsertest.New(t)
-	pages := map[string]string{
-		"achievement-pathway":  "/achievements/" + w.regular,
-		"achievement-first":    "/achievements/" + w.newcomer,
-		"holders":              "/achievements/" + w.newcomer + "/holders",
-		"holders-page-2":       "/achievements/" + w.newcomer + "/holders?page=2",
-		"member-profile":       "/members/ada",
-		"spotlight-community":  "/issuers/" + w.issuer + "/spotlight",
-		"spotlight-cohort":     "/issuers/" + w.issuer + "/spotlight?cohort=" + url.QueryEscape("Spring 2026"),
-		"member-profile-other": "/members/m11",
-	}
-	dir := browsertest.ScreenshotDir(t)
-	for name, path := range pages {
-		for _, v := range views() {
-			t.Run(name+"/"+v.name+"/"+string(v.scheme), func(t *testing.T) {
-				tab := b.Open(t, w.base+path, v.width, v.height, v.scheme)
-				tab.WantNoProblems(t)
-				checkPageBasics(t, tab, v.width, v.scheme)
-				shot := filepath.Join(dir, name+"-"+v.name+"-"+string(v.scheme)+".png")
-				if gotW, gotH := tab.Screenshot(t, shot); gotW != v.width || gotH < v.height/2 {
-					t.Errorf("screenshot %dx%d at a %dx%d viewport", gotW, gotH, v.width, v.height)
-				}
-			})
-		}
-	}
+	photographPages(t, w.base, []appPage{
+		{name: "achievement-pathway", path: "/achievements/" + w.regular},
+		{name: "achievement-first", path: "/achievements/" + w.newcomer},
+		{name: "holders", path: "/achievements/" + w.newcomer + "/holders"},
+		{name: "holders-page-2", path: "/achievements/" + w.newcomer + "/holders?page=2"},
+		{name: "member-profile", path: "/members/ada"},
+		{name: "spotlight-community", path: "/issuers/" + w.issuer + "/spotlight"},
+		{name: "spotlight-cohort", path: "/issuers/" + w.issuer + "/spotlight?cohort=" + url.QueryEscape("Spring 2026")},
+		{name: "member-profile-other", path: "/members/m11"},
+	}, b, b, checkPublicPage)
 
 	t.Run("pathway", func(t *testing.T) {
 		tab := b.Open(t, w.base+"/achievements/"+w.regular, 1280, 900)
