@@ -66,13 +66,19 @@ func (s *Server) credentialView(ctx context.Context, id string) (*credentialView
 
 // namedRecipient is the member a credential's page and images may name:
 // one with a public profile who did not keep their name off this
-// credential. Anyone else is nil.
+// credential. Anyone else is nil. The member is read first: most have no
+// public profile, and then the credential's record, the larger one, need
+// not be read again for its visibility.
 func (s *Server) namedRecipient(ctx context.Context, cred *shownCredential) (*badges.Member, error) {
+	m, err := s.publicMember(ctx, cred.MemberID)
+	if err != nil || m == nil {
+		return nil, err
+	}
 	v, err := s.shownVisibility(ctx, cred.ID)
 	if err != nil || !v.Named() {
 		return nil, err
 	}
-	return s.publicMember(ctx, cred.MemberID)
+	return m, nil
 }
 
 // recipientName is how pages and images name the recipient: "" unless

@@ -132,7 +132,7 @@ func TestOutcomes_Alignment(t *testing.T) {
 			t.Fatalf("after the rename: %v", al)
 		}
 		page := string(ts.do(t, req{method: "GET", path: "/achievements/" + id, token: "-", header: accept("text/html")}).want(t, 200).body)
-		wantIn(t, page, `href="`+baseURL+`/outcomes/`+apply.ID+`" rel="noopener nofollow">Members apply their learning</a>`)
+		wantIn(t, page, `href="`+baseURL+`/outcomes/`+apply.ID+`" rel="noopener nofollow"><span class="cred-chip-name">Members apply their learning</span>`)
 	})
 	t.Run("PATCH outcomes", func(t *testing.T) {
 		var a struct{ Outcomes []string }
