@@ -124,11 +124,7 @@ type pixelCheck struct {
 }
 
 func TestRasterizeSVGShapes(t *testing.T) {
-	tests := []struct {
-		name   string
-		svg    []byte
-		checks []pixelCheck
-	}{
+	tests := []pixelCase{
 		{"rect", svg100(`<rect x="10" y="20" width="80" height="60" fill="red"/>`),
 			[]pixelCheck{{50, 50, red, 0}, {11, 21, red, 0}, {5, 50, transparent, 0}, {50, 85, transparent, 0}}},
 		{"short hex and default black", svg100(`<rect width="50" height="100" fill="#0f0"/><rect x="50" width="50" height="100"/>`),
@@ -184,19 +180,7 @@ func TestRasterizeSVGShapes(t *testing.T) {
 		{"zero sizes draw nothing", svg100(`<circle r="0" fill="red"/><rect width="0" height="10"/><ellipse rx="5" ry="0"/><text x="50" y="50" font-size="0">A</text>`),
 			[]pixelCheck{{0, 0, transparent, 0}, {50, 50, transparent, 0}}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			img, err := RasterizeSVG(tt.svg, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range tt.checks {
-				if got := img.NRGBAAt(c.x, c.y); !near(got, c.want, c.tol) {
-					t.Errorf("pixel (%d, %d) = %v, want %v", c.x, c.y, got, c.want)
-				}
-			}
-		})
-	}
+	runPixelCases(t, tests)
 }
 
 // inkColumns returns the first and last columns with opaque-ish pixels.
@@ -319,5 +303,31 @@ func TestRasterizeSVGLimitsAreInclusive(t *testing.T) {
 		if err != nil || img.Bounds().Dx() != size || img.Bounds().Dy() != size {
 			t.Errorf("size %d: %v", size, err)
 		}
+	}
+}
+
+// pixelCase is an SVG drawn at 100 pixels and the colours wanted at some
+// of them.
+type pixelCase struct {
+	name   string
+	svg    []byte
+	checks []pixelCheck
+}
+
+// runPixelCases draws each case and checks its pixels.
+func runPixelCases(t *testing.T, cases []pixelCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			img, err := RasterizeSVG(tt.svg, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range tt.checks {
+				if got := img.NRGBAAt(c.x, c.y); !near(got, c.want, c.tol) {
+					t.Errorf("pixel (%d, %d) = %v, want %v", c.x, c.y, got, c.want)
+				}
+			}
+		})
 	}
 }

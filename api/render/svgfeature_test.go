@@ -15,11 +15,7 @@ import (
 // documents, each about one thing the rasterizer adds to the library.
 func TestRasterizeSVGFeatures(t *testing.T) {
 	purple := color.NRGBA{0x80, 0, 0x80, 0xff}
-	tests := []struct {
-		name   string
-		svg    []byte
-		checks []pixelCheck
-	}{
+	tests := []pixelCase{
 		{"path with arcs", svg100(`<path d="M10 50 A40 40 0 0 1 90 50 Z" fill="red"/>`),
 			[]pixelCheck{{50, 30, red, 0}, {50, 12, red, 0}, {50, 60, transparent, 0}, {12, 20, transparent, 0}}},
 		{"compact arc flags", svg100(`<path d="M10 50a40 40 0 0190 0z" fill="red"/>`),
@@ -81,19 +77,7 @@ func TestRasterizeSVGFeatures(t *testing.T) {
 		{"bad values are ignored", svg100(`<rect width="100" height="100" fill="red" stroke="bogus" stroke-width="x" transform="rotate(nope)"/><circle r="-1"/><circle r="1..2"/>`),
 			[]pixelCheck{{50, 50, transparent, 0}}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			img, err := RasterizeSVG(tt.svg, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range tt.checks {
-				if got := img.NRGBAAt(c.x, c.y); !near(got, c.want, c.tol) {
-					t.Errorf("pixel (%d, %d) = %v, want %v", c.x, c.y, got, c.want)
-				}
-			}
-		})
-	}
+	runPixelCases(t, tests)
 }
 
 // TestRasterizeSVGNeutralises draws what the upload check refuses, in case
@@ -171,11 +155,7 @@ func embeddedPNG(t *testing.T, w, h int, c color.NRGBA) string {
 // linked from elsewhere, or too large, is not.
 func TestRasterizeSVGEmbeddedPictures(t *testing.T) {
 	pic := embeddedPNG(t, 4, 2, red)
-	tests := []struct {
-		name   string
-		svg    []byte
-		checks []pixelCheck
-	}{
+	tests := []pixelCase{
 		{"placed and stacked", svg100(`<rect width="100" height="100" fill="blue"/><image href="` + pic + `" x="0" y="25" width="100" height="50"/><rect x="40" y="40" width="20" height="20" fill="#00ff00"/>`),
 			[]pixelCheck{{10, 10, blue, 0}, {10, 50, red, 0}, {50, 50, green, 0}, {90, 90, blue, 0}}},
 		{"aspect ratio kept", svg100(`<image href="` + pic + `" width="100" height="100"/>`),
@@ -192,17 +172,5 @@ func TestRasterizeSVGEmbeddedPictures(t *testing.T) {
 			`<image href="` + embeddedPNG(t, 1500, 1500, blue) + `" x="50" width="50" height="50"/>`),
 			[]pixelCheck{{25, 25, red, 0}, {75, 25, transparent, 0}}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			img, err := RasterizeSVG(tt.svg, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range tt.checks {
-				if got := img.NRGBAAt(c.x, c.y); !near(got, c.want, c.tol) {
-					t.Errorf("pixel (%d, %d) = %v, want %v", c.x, c.y, got, c.want)
-				}
-			}
-		})
-	}
+	runPixelCases(t, tests)
 }
