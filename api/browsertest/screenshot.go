@@ -22,9 +22,11 @@ import (
 // scrollable size in CSS pixels, so a page wider than the viewport gives a
 // wider image; so does, on a mobile viewport, a page without
 // <meta name="viewport" content="width=device-width">: it lays out 980 px
-// wide, as phones do. Lazy images below the fold are not loaded.
+// wide, as phones do. Lazy images below the fold are loaded first, as a
+// visitor scrolling down sees them.
 func (tb *Tab) Screenshot(t testing.TB, path string) (width, height int) {
 	t.Helper()
+	tb.Eval(t, loadLazyImages, nil)
 	m := call(t, tb.ctx, page.GetLayoutMetrics, cdp.Empty{})
 	w, h := 0.0, 0.0
 	if v := m.CSSLayoutViewport; v != nil {
@@ -54,6 +56,17 @@ func (tb *Tab) Screenshot(t testing.TB, path string) (width, height int) {
 	}
 	return cfg.Width, cfg.Height
 }
+
+// loadLazyImages makes the page's lazy images load now and waits for them,
+// five seconds at most: a full-page picture would otherwise show the
+// empty boxes of those below the fold.
+const loadLazyImages = `Promise.race([
+  Promise.all(Array.from(document.images).filter(i => i.loading === "lazy").map(i => {
+    i.loading = "eager";
+    return i.complete ? null : new Promise(done => { i.addEventListener("load", done); i.addEventListener("error", done); });
+  })),
+  new Promise(done => setTimeout(done, 5000)),
+]).then(() => true)`
 
 // ScreenshotDir is where tests write screenshots: a directory named after
 // the test under t.ArtifactDir(), which is kept under -outputdir when the
