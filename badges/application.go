@@ -103,6 +103,7 @@ func (s *Applications) Apply(ctx context.Context, issuerID string, in ApplyInput
 	if existing != "" {
 		return nil, appliedAlready(ach)
 	}
+	s.nominations.created(ctx, n)
 	return n, nil
 }
 

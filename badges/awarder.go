@@ -56,6 +56,9 @@ type Awarder struct {
 	// are under.
 	Notifier Notifier
 	BaseURL  string
+	// Events hears of endorsements (endorsement.created); nil publishes
+	// nothing. Awards are published where credentials are issued.
+	Events EventPublisher
 	// Writers is how many members' records are updated at once; zero
 	// means DefaultRecordWriters. A database that takes one write at a
 	// time wants few.

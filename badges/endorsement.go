@@ -78,6 +78,11 @@ func (a *Awarder) Endorse(ctx context.Context, issuerID string, in EndorseInput)
 		}
 	}
 	res.EndorserEarned = r.Earned
+	// Published once the endorsement is finished, so that one refused as
+	// a second that day publishes nothing; a retry of one whose activity
+	// failed publishes the same event. The endorsement stands whatever
+	// becomes of its event.
+	reportEvents(ctx, a.Events, a.Report, endorsementCreated(issuerID, in, now))
 	return res, nil
 }
 
@@ -112,6 +117,14 @@ var errEndorsedToday = errors.New("endorsed today already")
 
 // endorsements selects the rules that read endorsements received.
 func endorsements(d Dependencies) bool { return d.Endorsements }
+
+// endorsementCreated is the event of an endorsement made at now: its id
+// is the endorser's activity's source event id, the same for every
+// attempt of one endorsement.
+func endorsementCreated(issuerID string, in EndorseInput, now time.Time) CommunityEvent {
+	return CommunityEvent{ID: string(EventEndorsementCreated) + ":" + endorsementEventID(in.EndorserID, in.MemberID, now),
+		Type: EventEndorsementCreated, IssuerID: issuerID, At: now.UTC(), Subject: EventSubject{MemberID: in.MemberID, ActorID: in.EndorserID}}
+}
 
 // endorsementEventID is the source event id of the endorser's activity
 // for their endorsement of a member on at's (UTC) day: the same for every

@@ -3,6 +3,7 @@ package badges
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -211,10 +212,16 @@ type MeasureDeps struct {
 	// nil while cohorts are not wired, and then no measure takes a cohort.
 	Cohort func(ctx context.Context, issuerID, ref string) (*Cohort, error)
 	Now    func() time.Time
+	// Events hears of measures reaching their targets (see
+	// PublishTargetsMet); nil publishes nothing.
+	Events EventPublisher
 }
 
 // Measures defines measures of success and computes their history.
-type Measures struct{ d MeasureDeps }
+type Measures struct {
+	d   MeasureDeps
+	met sync.Map // measure id → the latest period published as met (measureevents.go)
+}
 
 // NewMeasures returns the measures service.
 func NewMeasures(d MeasureDeps) *Measures { return &Measures{d: d} }

@@ -81,6 +81,9 @@ type Nominations struct {
 	// CredentialURL names an issued credential's public page, for that
 	// message.
 	CredentialURL func(credentialID string) string
+	// Events hears of nominations and applications made and decided
+	// (nominationevents.go); nil publishes nothing.
+	Events EventPublisher
 }
 
 // NewNominations returns the nominations kept in store, whose approvals
@@ -128,6 +131,7 @@ func (s *Nominations) Nominate(ctx context.Context, issuerID string, in Nominate
 	if existing != "" {
 		return nil, Errorf(ECONFLICT, "Member %s is nominated for this achievement already (nomination %s).", in.MemberID, existing)
 	}
+	s.created(ctx, n)
 	return n, nil
 }
 
@@ -188,6 +192,9 @@ func (s *Nominations) decline(ctx context.Context, id string, reason string) (*N
 		return nil, err
 	}
 	s.tellNominee(ctx, n)
+	// Declining again is refused: an event lost here is not published
+	// again, and the decline stands whatever becomes of it.
+	reportEvents(ctx, s.Events, s.awarder.Report, nominationDecided(n))
 	return n, nil
 }
 
@@ -231,6 +238,10 @@ func (s *Nominations) approve(ctx context.Context, id string) (*Nomination, erro
 		s.awarder.warn("re-evaluating after an award", in.IdempotencyKey, err)
 	}
 	s.tellNominee(ctx, n)
+	// Approving again re-runs this path, and publishes the same event.
+	if err := PublishEvents(ctx, s.Events, nominationDecided(n)); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 

@@ -80,6 +80,9 @@ func (s *Service) AwardMany(ctx context.Context, issuerID, requestKey string, in
 	}
 	err = s.recordIssued(ctx, listed)
 	s.notifyEarned(ctx, told) // issued, whatever became of the showcases
+	if err == nil {
+		err = s.publishIssued(ctx, listed) // one call for the whole request
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,10 @@ func (s *Service) Revoke(ctx context.Context, id string, in badges.RevokeInput) 
 		if err := s.recordRevoked(ctx, c); err != nil {
 			return nil, err
 		}
+		// Its event too: the same id as the first attempt's.
+		if err := s.publishRevoked(ctx, c); err != nil {
+			return nil, err
+		}
 		return nil, AlreadyRevoked(c)
 	}
 	if err := s.deps.Status.SetRevoked(ctx, c.IssuerID, c.StatusList, c.StatusIndex); err != nil {
@@ -46,6 +50,9 @@ func (s *Service) Revoke(ctx context.Context, id string, in badges.RevokeInput) 
 	}
 	if err := s.recordRevoked(ctx, c); err != nil {
 		return nil, err
+	}
+	if err := s.publishRevoked(ctx, c); err != nil {
+		return nil, err // revoking again publishes it
 	}
 	// The member may earn the badge again.
 	_ = s.deps.Claims.ReleaseKey(context.WithoutCancel(ctx), heldClaim(c.AchievementID, c.MemberID), c.ID)

@@ -32,6 +32,9 @@ type Deps struct {
 	// Report, when set, is told of failures the service went on from (an
 	// e-mail that could not be queued): the domain does not log.
 	Report func(badges.Notice)
+	// Events hears of credentials issued, revoked and claimed
+	// (events.go); nil publishes nothing.
+	Events badges.EventPublisher
 }
 
 // Service issues and revokes credentials and publishes status lists.
@@ -87,6 +90,9 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 			err = s.recordIssued(ctx, []*Credential{c})
 			s.notifyEarned(ctx, []earned{{c, a, m}}) // the same key: one e-mail
 		}
+		if err == nil {
+			err = s.publishIssued(ctx, []*Credential{c}) // the same id: one event
+		}
 		return c, false, err
 	}
 	defer func() {
@@ -108,9 +114,12 @@ func (s *Service) Award(ctx context.Context, issuerID string, in badges.AwardInp
 	claimed = nil // the claims belong to the stored credential now
 	err = s.recordIssued(ctx, []*Credential{c})
 	s.notifyEarned(ctx, []earned{{c, a, m}}) // issued, whatever became of the showcase
+	if err == nil {
+		err = s.publishIssued(ctx, []*Credential{c})
+	}
 	if err != nil {
 		// The credential is issued; asking again with the same idempotency
-		// key finishes the showcase.
+		// key finishes the showcase and publishes its event.
 		return nil, false, err
 	}
 	return c, true, nil

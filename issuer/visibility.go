@@ -87,7 +87,14 @@ func (s *Service) Accept(ctx context.Context, credentialID string, v Visibility)
 		return nil, badges.Errorf(badges.ECONFLICT, "Credential %s was revoked on %s; it cannot be accepted.",
 			c.ID, c.RevokedAt.Format(time.DateOnly))
 	}
-	return s.changeVisibility(ctx, c, v, s.now().UTC().Truncate(time.Millisecond))
+	was := c.Accepted()
+	if c, err = s.changeVisibility(ctx, c, v, s.now().UTC().Truncate(time.Millisecond)); err != nil {
+		return nil, err
+	}
+	if !was && c.Accepted() {
+		s.publishClaimed(ctx, c)
+	}
+	return c, nil
 }
 
 // changeVisibility stores the choice, then lists or unlists the credential

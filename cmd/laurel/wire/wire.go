@@ -42,6 +42,10 @@ type Config struct {
 	// check-in links, decisions, endorsements, nudges); nil queues them
 	// in the outbox.
 	Notifier badges.Notifier
+	// Events receives the events that what Laurel does causes (awards,
+	// members added, nominations…); nil drops them until Laurel.Events
+	// is told which publisher to use.
+	Events badges.EventPublisher
 }
 
 // Stores are the stores of one database.
@@ -160,6 +164,16 @@ type Laurel struct {
 	MemberData   *issuer.MemberDataSources
 	Forgetter    *badges.Forgetter
 	Nudges       *badges.Nudges // the weekly progress e-mail members opt into
+
+	// Events is the publisher every service that causes events was given
+	// (events.go): Events.Use connects it to the webhook outbox.
+	Events *EventRelay
+	// Members and Achievements are the stores' members and badges as the
+	// services use them: adding a member or activating a badge publishes
+	// its event.
+	Members      *badges.EventingMembers
+	Achievements *badges.EventingAchievements
+	Describer    *issuer.EventDescriber // describes events for delivery
 }
 
 // New builds Laurel on db.
@@ -187,12 +201,15 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	if err := l.newMail(&c); err != nil {
 		return nil, err
 	}
+	l.newEvents(&c)
 	deps := IssuingDeps(st, c.Sealer, urls, c.Loader)
-	deps.Notifier, deps.Report = c.Notifier, LogNotices(c.Logger)
+	deps.Notifier, deps.Report, deps.Events, deps.Members = c.Notifier, LogNotices(c.Logger), l.Events, l.Members
 	l.Issuing, l.ClaimLinks = issuer.NewService(deps), deps.ClaimLinks
 	l.Awarder = NewAwarder(st, l.Issuing, c.Logger)
 	a := l.Awarder
+	a.Members, a.Events = l.Members, l.Events // members added by activity; endorsements
 	l.Nominations = badges.NewNominations(st.Nominations, a)
+	l.Nominations.Events = l.Events
 	l.Nominations.CredentialURL, l.Nominations.Notifier = urls.Credential, c.Notifier // nominees and applicants hear of decisions
 	l.Applications = badges.NewApplications(l.Nominations)
 	a.Notifier, a.BaseURL = c.Notifier, urls.Base() // endorsements tell members
@@ -202,13 +219,15 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Cohorts = a.Cohorts()
 	l.Outcomes = badges.NewOutcomes(st.Outcomes, st.Achievements, a.Catalogue.Behaviours, a.Now)
 	l.Measures = badges.NewMeasures(badges.MeasureDeps{Store: st.Measures, Stats: st.Stats, Member: st.Members.Member,
-		MemberNames: st.Members.MemberNames, Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Cohort: l.Cohorts.Resolve, Now: a.Now})
+		MemberNames: st.Members.MemberNames, Behaviours: a.Catalogue.Behaviours, Achievement: st.Achievements.Achievement, Cohort: l.Cohorts.Resolve, Now: a.Now,
+		Events: l.Events})
+	l.newDescriber()
 	l.Corrections = badges.NewCorrections(st.Reviews, a, l.Issuing.CredentialsFunc(), l.Issuing.RevokeFunc())
 	l.Reevaluator = badges.NewReevaluator(a, st.Reevaluations)
-	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: st.Members, Cohorts: l.Cohorts, Awarder: a,
+	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: l.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
 	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
-	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: st.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
+	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: l.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
 		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Notifier: c.Notifier, Now: a.Now}
 	l.Portal = NewMemberSessions(st, a.Now)
 	l.MemberData = &issuer.MemberDataSources{Issuing: l.Issuing, Members: st.Members, Activities: st.Activities, Records: st.Records,
@@ -353,6 +372,7 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Go(func() { l.Jobs.RunEvery(ctx, interval, takeOver) })
 	wg.Go(func() { l.Outbox.Run(ctx, interval) })
 	wg.Go(func() { l.sweepNudges(ctx, log) })
+	wg.Go(func() { l.sweepMeasures(ctx, log) })
 	wg.Wait()
 }
 
@@ -397,8 +417,8 @@ func (l *Laurel) sweepNudges(ctx context.Context, log *slog.Logger) {
 func (l *Laurel) Services() api.Services {
 	return api.Services{
 		Issuers:      l.Stores.Profiles,
-		Achievements: l.Stores.Achievements,
-		Members:      l.Stores.Members,
+		Achievements: l.Achievements,
+		Members:      l.Members,
 		Directory:    l.Stores.Members,
 		APIKeys:      l.Stores.APIKeys,
 		Images:       l.Stores.Images,
