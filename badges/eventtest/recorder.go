@@ -69,3 +69,23 @@ func (r *Recorder) Reset() {
 	defer r.mu.Unlock()
 	r.calls = nil
 }
+
+// Batches lists, per call that published events of type t, how many it
+// published.
+func (r *Recorder) Batches(t badges.EventType) []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []int
+	for _, c := range r.calls {
+		n := 0
+		for _, e := range c {
+			if e.Type == t {
+				n++
+			}
+		}
+		if n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
