@@ -119,11 +119,11 @@ var errEndorsedToday = errors.New("endorsed today already")
 func endorsements(d Dependencies) bool { return d.Endorsements }
 
 // endorsementCreated is the event of an endorsement made at now: its id
-// is the endorser's activity's source event id, the same for every
-// attempt of one endorsement.
+// names the endorser, the member and the day, the same for every attempt
+// of one endorsement, as the endorsement is once a day.
 func endorsementCreated(issuerID string, in EndorseInput, now time.Time) CommunityEvent {
-	return CommunityEvent{ID: string(EventEndorsementCreated) + ":" + endorsementEventID(in.EndorserID, in.MemberID, now),
-		Type: EventEndorsementCreated, IssuerID: issuerID, At: now.UTC(), Subject: EventSubject{MemberID: in.MemberID, ActorID: in.EndorserID}}
+	return NewEvent(EventEndorsementCreated, issuerID, now, EventSubject{MemberID: in.MemberID, ActorID: in.EndorserID},
+		in.EndorserID, in.MemberID, now.UTC().Format(time.DateOnly))
 }
 
 // endorsementEventID is the source event id of the endorser's activity

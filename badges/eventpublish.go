@@ -21,10 +21,10 @@ func EventID(t EventType, parts ...string) string {
 	return string(t) + ":" + strings.Join(parts, ":")
 }
 
-// NewEvent returns an event of type t in a community at at, its ID made of
-// parts (see EventID).
+// NewEvent returns an event of type t in a community at at (to the
+// millisecond, as stored times are), its ID made of parts (see EventID).
 func NewEvent(t EventType, issuerID string, at time.Time, s EventSubject, parts ...string) CommunityEvent {
-	return CommunityEvent{ID: EventID(t, parts...), Type: t, IssuerID: issuerID, At: at.UTC(), Subject: s}
+	return CommunityEvent{ID: EventID(t, parts...), Type: t, IssuerID: issuerID, At: at.UTC().Truncate(time.Millisecond), Subject: s}
 }
 
 // PublishEvents publishes events through p, which may be nil (no
