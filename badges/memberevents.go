@@ -37,10 +37,11 @@ func (s *EventingMembers) CreateMember(ctx context.Context, issuerID string, in 
 }
 
 // ImportMembers imports members and publishes member.created for each
-// row that created one, a batch at a time.
+// row that created one, a batch at a time: also when the import failed
+// after writing some, whose members are added.
 func (s *EventingMembers) ImportMembers(ctx context.Context, issuerID string, rows []ImportRow, dryRun bool) (*ImportReport, error) {
 	rep, err := s.MemberService.ImportMembers(ctx, issuerID, rows, dryRun)
-	if err != nil || rep == nil || !rep.Applied || rep.DryRun {
+	if rep == nil || !rep.Applied || rep.DryRun {
 		return rep, err
 	}
 	now := s.Now()
@@ -50,10 +51,10 @@ func (s *EventingMembers) ImportMembers(ctx context.Context, issuerID string, ro
 			events = append(events, memberCreated(issuerID, r.MemberID, now))
 		}
 	}
-	if err := PublishEventBatches(ctx, s.Events, events); err != nil && s.Report != nil && ctx.Err() == nil {
-		s.Report(Notice{Doing: "publishing the events of a member import", Award: events[0].ID, Err: err})
+	if perr := PublishEventBatches(ctx, s.Events, events); perr != nil && s.Report != nil && ctx.Err() == nil {
+		s.Report(Notice{Doing: "publishing the events of a member import", Award: events[0].ID, Err: perr})
 	}
-	return rep, nil
+	return rep, err
 }
 
 func memberCreated(issuerID, memberID string, at time.Time) CommunityEvent {

@@ -238,6 +238,10 @@ func TestEvents_Members(t *testing.T) {
 	if _, err := f.l.Members.CreateMember(ctx, f.issuer, badges.MemberInput{Email: f.ada.Email, DisplayName: "Ada again"}); err == nil {
 		t.Fatal("a second member with Ada's address: no error")
 	}
+	// The member is added whatever becomes of the event.
+	f.rec.Fail = errors.New("outbox down")
+	f.member(t, "z@example.org", "Z", false)
+	f.rec.Fail = nil
 	rows := []badges.ImportRow{
 		{Line: 2, Input: badges.MemberInput{Email: "b@example.org", DisplayName: "B"}},
 		{Line: 3, Input: badges.MemberInput{Email: "c@example.org", DisplayName: "C"}},
@@ -303,5 +307,32 @@ func TestEvents_BadgeActivated(t *testing.T) {
 	active := f.badge(t, badges.AchievementInput{Name: "Speaker", Status: badges.StatusActive})
 	if evs := f.rec.OfType(badges.EventBadgeActivated); len(evs) != 3 || evs[2].Subject.AchievementID != active.ID {
 		t.Errorf("a badge created active: %+v", evs)
+	}
+}
+
+// TestNew_OneEventPublisher: every service that causes events publishes
+// through the one relay, and the API adds members and changes badges
+// through the stores' views that publish, so that no cause is silently
+// left out when the relay is connected to the webhook outbox.
+func TestNew_OneEventPublisher(t *testing.T) {
+	f := newEventFixture(t)
+	l := f.l
+	for name, p := range map[string]badges.EventPublisher{"Awarder": l.Awarder.Events, "Nominations": l.Nominations.Events,
+		"Members": l.Members.Events, "Achievements": l.Achievements.Events} {
+		if p != badges.EventPublisher(l.Events) {
+			t.Errorf("%s publishes to %T, not the relay", name, p)
+		}
+	}
+	svc := l.Services()
+	if svc.Members != badges.MemberService(l.Members) || svc.Achievements != badges.AchievementService(l.Achievements) ||
+		l.Awarder.Members != badges.MemberService(l.Members) || l.CheckIns.Members != badges.MemberService(l.Members) {
+		t.Error("a service adds members or changes badges without publishing their events")
+	}
+	// The relay forwards to the publisher it is told to use, from then on.
+	later := &eventtest.Recorder{}
+	l.Events.Use(later)
+	f.member(t, "late@example.org", "Late", false)
+	if len(later.OfType(badges.EventMemberCreated)) != 1 || len(f.rec.OfType(badges.EventMemberCreated)) != 0 {
+		t.Errorf("after Use: %d events to the new publisher, %d to the old", len(later.Events()), len(f.rec.Events()))
 	}
 }
