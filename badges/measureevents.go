@@ -79,9 +79,19 @@ func (s *Measures) targetsMet(ctx context.Context, m *Measure) ([]CommunityEvent
 }
 
 // MeasureValue is a measure's value in one period, as the describer of a
-// measure.target_met event shows it.
+// measure.target_met event shows it. The period is most often one of the
+// latest two, which cost a few counter documents; an older one is looked
+// for in the whole history.
 func (s *Measures) MeasureValue(ctx context.Context, id, period string) (*Measure, *MeasurePoint, error) {
-	for n := targetPeriods; ; n *= 2 {
+	m, err := s.d.Store.Measure(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	longest := MaxHistoryWeeks
+	if m.Period == MeasureMonthly {
+		longest = MaxHistoryMonths
+	}
+	for _, n := range []int{targetPeriods, longest} {
 		m, points, err := s.History(ctx, id, n)
 		if err != nil {
 			return m, nil, err
@@ -91,13 +101,6 @@ func (s *Measures) MeasureValue(ctx context.Context, id, period string) (*Measur
 				return m, &points[i], nil
 			}
 		}
-		max := MaxHistoryWeeks
-		if m.Period == MeasureMonthly {
-			max = MaxHistoryMonths
-		}
-		if n >= max {
-			return m, nil, Errorf(ENOTFOUND, "Measure %s has no period %s in its history.", id, strconv.Quote(period))
-		}
-		n = min(n, max/2)
 	}
+	return m, nil, Errorf(ENOTFOUND, "Measure %s has no period %s in its history.", id, strconv.Quote(period))
 }

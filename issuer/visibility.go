@@ -88,13 +88,11 @@ func (s *Service) Accept(ctx context.Context, credentialID string, v Visibility)
 			c.ID, c.RevokedAt.Format(time.DateOnly))
 	}
 	was := c.Accepted()
-	if c, err = s.changeVisibility(ctx, c, v, s.now().UTC().Truncate(time.Millisecond)); err != nil {
-		return nil, err
+	c, err = s.changeVisibility(ctx, c, v, s.now().UTC().Truncate(time.Millisecond))
+	if c != nil && !was && c.Accepted() {
+		s.publishClaimed(ctx, c) // accepted, whatever became of the showcases
 	}
-	if !was && c.Accepted() {
-		s.publishClaimed(ctx, c)
-	}
-	return c, nil
+	return c, err
 }
 
 // changeVisibility stores the choice, then lists or unlists the credential
