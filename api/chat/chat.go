@@ -102,6 +102,8 @@ func postOf(p *badges.EventPayload) (*post, bool) {
 		return activatedPost(&p.Data)
 	case badges.EventSpotlightWeekly:
 		return spotlightPost(&p.Data)
+	case eventPing:
+		return pingPost(&p.Data), true
 	}
 	return nil, false
 }
@@ -172,6 +174,21 @@ func spotlightPost(d *badges.EventData) (*post, bool) {
 		return nil, false
 	}
 	return p, true
+}
+
+// eventPing is the test event an admin sends from the console to see
+// that a channel is connected.
+const eventPing badges.EventType = "ping"
+
+// pingPost is the test post: it names the community and no one else.
+func pingPost(d *badges.EventData) *post {
+	community := name(d.Community.Name, "your community")
+	return &post{
+		Headline: line{{Text: "👋 Laurel is connected: this channel will hear of the badges of "}, {Text: community, Strong: true}},
+		Title:    "Laurel is connected",
+		Link:     d.Community.URL, LinkText: "See the community",
+		Context: community,
+	}
 }
 
 // moreText is the count of awards left out, in words.

@@ -71,7 +71,11 @@ func format(t *testing.T, kind badges.EndpointKind, p *badges.EventPayload) ([]b
 func TestFormatter_Golden(t *testing.T) {
 	activated := issued("", false)
 	activated.Type = badges.EventBadgeActivated
+	ping := &badges.EventPayload{Type: "ping", Data: badges.EventData{EventID: "ping:1", Community: badges.EventCommunity{ID: "guild", Name: "The Makers Guild", URL: base + "/issuers/guild"}}}
+	bare := &badges.EventPayload{Type: "ping", Data: badges.EventData{EventID: "ping:2", Community: badges.EventCommunity{ID: "guild"}}}
 	cases := map[string]*badges.EventPayload{
+		"ping":      ping,
+		"ping-bare": bare,
 		"issued":    issued("Ada Lovelace", true),
 		"activated": activated,
 		"spotlight": spotlight(12, "Ran every meetup this spring & fixed the 3D printer."),

@@ -75,7 +75,10 @@ func discordDescription(p *post, budget int) string {
 	if p.Note != "" {
 		b.WriteString("> " + discordEscape(p.Note) + "\n\n")
 	}
-	link := "[" + discordEscape(p.LinkText) + "](" + discordURLEscaper.Replace(p.Link) + ")"
+	link := ""
+	if p.Link != "" {
+		link = "[" + discordEscape(p.LinkText) + "](" + discordURLEscaper.Replace(p.Link) + ")"
+	}
 	more := p.More
 	for i, it := range p.Items {
 		row := "- " + discordLine(it, true) + "\n"
@@ -92,7 +95,7 @@ func discordDescription(p *post, budget int) string {
 		b.WriteString("\n")
 	}
 	b.WriteString(link)
-	return b.String()
+	return strings.TrimSpace(b.String())
 }
 
 // discordLine writes a line in Discord's markdown: strong pieces in

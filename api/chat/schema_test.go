@@ -107,8 +107,8 @@ func checkDiscord(body []byte) error {
 	if e.Title == "" || units(e.Title) > discordTitleMax || units(e.Description) > discordDescMax || total > discordEmbedMax {
 		return fmt.Errorf("discord: embed title %d, description %d, total %d", units(e.Title), units(e.Description), total)
 	}
-	if e.URL == "" || (e.Thumbnail != nil && e.Thumbnail.URL == "") {
-		return fmt.Errorf("discord: embed without its link or with an empty thumbnail")
+	if e.Thumbnail != nil && e.Thumbnail.URL == "" {
+		return fmt.Errorf("discord: embed with an empty thumbnail")
 	}
 	return nil
 }
@@ -125,7 +125,7 @@ func checkTeams(body []byte) error {
 		return fmt.Errorf("teams: envelope %+v", m)
 	}
 	c := m.Attachments[0].Content
-	if c.Type != "AdaptiveCard" || c.Version != teamsCardVersion || len(c.Body) == 0 || len(c.Actions) != 1 || c.Actions[0].URL == "" {
+	if c.Type != "AdaptiveCard" || c.Version != teamsCardVersion || len(c.Body) == 0 || len(c.Actions) > 1 || (len(c.Actions) == 1 && c.Actions[0].URL == "") {
 		return fmt.Errorf("teams: card %+v", c)
 	}
 	for _, e := range c.Body {

@@ -58,11 +58,16 @@ func slackMessage(p *post) ([]byte, error) {
 	if list := slackList(p); list != "" {
 		m.Blocks = append(m.Blocks, slackBlock{Type: "section", Text: &slackText{Type: "mrkdwn", Text: list}})
 	}
-	foot := slackLink(p.Link, p.LinkText)
-	if p.Context != "" {
-		foot += " · " + slackEscape(p.Context)
+	var foot []string
+	if p.Link != "" {
+		foot = append(foot, slackLink(p.Link, p.LinkText))
 	}
-	m.Blocks = append(m.Blocks, slackBlock{Type: "context", Elements: []slackText{{Type: "mrkdwn", Text: foot}}})
+	if p.Context != "" {
+		foot = append(foot, slackEscape(p.Context))
+	}
+	if len(foot) > 0 {
+		m.Blocks = append(m.Blocks, slackBlock{Type: "context", Elements: []slackText{{Type: "mrkdwn", Text: strings.Join(foot, " · ")}}})
+	}
 	return json.Marshal(m)
 }
 

@@ -46,7 +46,7 @@ type teamsCard struct {
 	Type    string         `json:"type"` // "AdaptiveCard"
 	Version string         `json:"version"`
 	Body    []teamsElement `json:"body"`
-	Actions []teamsAction  `json:"actions"`
+	Actions []teamsAction  `json:"actions,omitempty"`
 }
 
 type teamsAttachment struct {
@@ -80,8 +80,10 @@ func teamsMessage(p *post) ([]byte, error) {
 	if p.Context != "" {
 		body = append(body, teamsElement{Type: "RichTextBlock", Inlines: []teamsRun{{Type: "TextRun", Text: p.Context, IsSubtle: true}}})
 	}
-	card := teamsCard{Schema: teamsCardSchema, Type: "AdaptiveCard", Version: teamsCardVersion, Body: body,
-		Actions: []teamsAction{{Type: "Action.OpenUrl", Title: p.LinkText, URL: p.Link}}}
+	card := teamsCard{Schema: teamsCardSchema, Type: "AdaptiveCard", Version: teamsCardVersion, Body: body}
+	if p.Link != "" {
+		card.Actions = []teamsAction{{Type: "Action.OpenUrl", Title: p.LinkText, URL: p.Link}}
+	}
 	return json.Marshal(teamsBody{Type: "message", Attachments: []teamsAttachment{{
 		ContentType: "application/vnd.microsoft.card.adaptive", Content: card}}})
 }
