@@ -38,6 +38,10 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	Logger         *slog.Logger
 	Now            func() time.Time // the clock; nil means time.Now
+	// ChatAnyURL lets a chat channel have any http or https URL, not only
+	// its platform's (LAUREL_WEBHOOK_ALLOW_LOOPBACK): a local receiver
+	// stands in for Slack in development and tests.
+	ChatAnyURL bool
 }
 
 // Services are what the handlers call.

@@ -94,3 +94,20 @@ func ShortURL(raw string) string {
 	}
 	return u.Hostname() + "/…" + tail
 }
+
+// Redact takes a webhook URL out of text (an error message may quote the
+// URL it failed to reach), leaving its short form.
+func Redact(text, raw string) string {
+	if raw == "" {
+		return text
+	}
+	short := ShortURL(raw)
+	text = strings.ReplaceAll(text, raw, short)
+	if u, err := url.Parse(raw); err == nil && u.Path != "" && len(u.Path) > 1 {
+		text = strings.ReplaceAll(text, u.EscapedPath(), "/…")
+		if u.RawQuery != "" {
+			text = strings.ReplaceAll(text, u.RawQuery, "…")
+		}
+	}
+	return text
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/laurel-badges/laurel/api/chat"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer"
 	imongo "github.com/laurel-badges/laurel/issuer/mongodb"
@@ -16,7 +17,7 @@ func (l *Laurel) newWebhooks(c *Config) {
 		c.Describer = communityDescriber{profiles: l.Stores.Profiles, urls: l.URLs}
 	}
 	if c.Formatter == nil {
-		c.Formatter = silentChat{}
+		c.Formatter = chat.Formatter{}
 	}
 	l.Webhooks = &badges.Webhooks{Store: l.Stores.Webhooks, Describer: c.Describer, Formatter: c.Formatter, Sender: c.Webhooks,
 		Sealer: c.Sealer, Owners: l.owners, Notifier: c.Notifier, Now: time.Now, Report: LogNotices(c.Logger)}
@@ -51,12 +52,4 @@ func (d communityDescriber) Describe(ctx context.Context, e badges.CommunityEven
 	}
 	return &badges.EventPayload{Type: e.Type, Timestamp: e.At, Data: badges.EventData{EventID: e.ID,
 		Community: badges.EventCommunity{ID: p.ID, Name: p.Name, URL: d.urls.Issuer(p.ID)}}}, nil
-}
-
-// silentChat announces nothing in chat channels: the formatter Laurel
-// uses until one words each event for each platform.
-type silentChat struct{}
-
-func (silentChat) Format(context.Context, *badges.Endpoint, *badges.EventPayload) ([]byte, string, error) {
-	return nil, "", badges.ErrSkipEvent
 }

@@ -369,6 +369,7 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Go(func() { l.Outbox.Run(ctx, interval) })
 	wg.Go(func() { l.Webhooks.Run(ctx, interval) })
 	wg.Go(func() { l.sweepNudges(ctx, log) })
+	wg.Go(func() { l.sweepSpotlightPosts(ctx, log) })
 	wg.Wait()
 }
 
