@@ -48,12 +48,14 @@ var consoleNeeds = map[string]string{
 	"POST /admin/c/:issuer/spotlight":                       "admin",
 	"GET /admin/c/:issuer/spotlight/remove":                 "admin",
 	"POST /admin/c/:issuer/spotlight/remove":                "admin",
+
 	// Chat channels (adminchat.go).
-	"GET /admin/c/:issuer/integrations/chat":                       "viewer",
-	"POST /admin/c/:issuer/integrations/chat":                      "admin",
-	"POST /admin/c/:issuer/integrations/chat/:endpoint/test":       "admin",
-	"GET /admin/c/:issuer/integrations/chat/:endpoint/remove":      "admin",
-	"POST /admin/c/:issuer/integrations/chat/:endpoint/remove":     "admin",
+	"GET /admin/c/:issuer/integrations/chat":                   "viewer",
+	"POST /admin/c/:issuer/integrations/chat":                  "admin",
+	"POST /admin/c/:issuer/integrations/chat/:endpoint/test":   "admin",
+	"GET /admin/c/:issuer/integrations/chat/:endpoint/remove":  "admin",
+	"POST /admin/c/:issuer/integrations/chat/:endpoint/remove": "admin",
+
 	"GET /admin/c/:issuer/cohorts":                                 "viewer",
 	"POST /admin/c/:issuer/cohorts":                                "admin",
 	"GET /admin/c/:issuer/cohorts/:cohort":                         "viewer",
