@@ -35,27 +35,19 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer/badges/:achievement/rule/remove":  "admin",
 	"POST /admin/c/:issuer/badges/:achievement/rule/remove": "admin",
 	// Dashboard, nominations, spotlight, cohorts, outcomes and measures.
-	"GET /admin/c/:issuer/quiet-members":                    "viewer",
-	"GET /admin/c/:issuer/nominations":                      "viewer",
-	"GET /admin/c/:issuer/nominations/:nomination":          "admin",
-	"POST /admin/c/:issuer/nominations/:nomination/approve": "admin",
-	"POST /admin/c/:issuer/nominations/:nomination/decline": "admin",
-	"GET /admin/c/:issuer/messages":                         "admin",
-	"GET /admin/c/:issuer/messages/:message":                "admin",
-	"GET /admin/c/:issuer/messages/:message/send":           "admin",
-	"POST /admin/c/:issuer/messages/:message/send":          "admin",
-	"GET /admin/c/:issuer/spotlight":                        "viewer",
-	"POST /admin/c/:issuer/spotlight":                       "admin",
-	"GET /admin/c/:issuer/spotlight/remove":                 "admin",
-	"POST /admin/c/:issuer/spotlight/remove":                "admin",
-
-	// Chat channels (adminchat.go).
-	"GET /admin/c/:issuer/integrations/chat":                   "viewer",
-	"POST /admin/c/:issuer/integrations/chat":                  "admin",
-	"POST /admin/c/:issuer/integrations/chat/:endpoint/test":   "admin",
-	"GET /admin/c/:issuer/integrations/chat/:endpoint/remove":  "admin",
-	"POST /admin/c/:issuer/integrations/chat/:endpoint/remove": "admin",
-
+	"GET /admin/c/:issuer/quiet-members":                           "viewer",
+	"GET /admin/c/:issuer/nominations":                             "viewer",
+	"GET /admin/c/:issuer/nominations/:nomination":                 "admin",
+	"POST /admin/c/:issuer/nominations/:nomination/approve":        "admin",
+	"POST /admin/c/:issuer/nominations/:nomination/decline":        "admin",
+	"GET /admin/c/:issuer/messages":                                "admin",
+	"GET /admin/c/:issuer/messages/:message":                       "admin",
+	"GET /admin/c/:issuer/messages/:message/send":                  "admin",
+	"POST /admin/c/:issuer/messages/:message/send":                 "admin",
+	"GET /admin/c/:issuer/spotlight":                               "viewer",
+	"POST /admin/c/:issuer/spotlight":                              "admin",
+	"GET /admin/c/:issuer/spotlight/remove":                        "admin",
+	"POST /admin/c/:issuer/spotlight/remove":                       "admin",
 	"GET /admin/c/:issuer/cohorts":                                 "viewer",
 	"POST /admin/c/:issuer/cohorts":                                "admin",
 	"GET /admin/c/:issuer/cohorts/:cohort":                         "viewer",
@@ -162,6 +154,13 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer/checkins/:checkin/qr.svg":    "viewer",
 	"GET /admin/c/:issuer/checkins/:checkin/close":     "awarder",
 	"POST /admin/c/:issuer/checkins/:checkin/close":    "awarder",
+
+	// Chat channels (adminchat.go).
+	"GET /admin/c/:issuer/integrations/chat":                   "viewer",
+	"POST /admin/c/:issuer/integrations/chat":                  "admin",
+	"POST /admin/c/:issuer/integrations/chat/:endpoint/test":   "admin",
+	"GET /admin/c/:issuer/integrations/chat/:endpoint/remove":  "admin",
+	"POST /admin/c/:issuer/integrations/chat/:endpoint/remove": "admin",
 }
 
 // endsSession are the routes that end the session that calls them; they
