@@ -49,7 +49,7 @@ type chatChannel struct {
 
 // chatDelivery is one delivery as the page lists it, newest first.
 type chatDelivery struct {
-	Channel, When, What, Answer string
+	Platform, Short, When, What, Answer string
 	State                       badges.DeliveryState
 	at                          int64
 }
@@ -127,7 +127,7 @@ var chatEventWords = map[badges.EventType]string{
 // the platform's answer to its last attempt, with the channel's URL (a
 // secret that an error message may quote) shortened.
 func deliveryOf(ch chatChannel, url string, d *badges.WebhookDelivery) chatDelivery {
-	out := chatDelivery{Channel: ch.Platform + " " + ch.Short, When: momentOf(d.CreatedAt), What: chatEventWords[d.EventType],
+	out := chatDelivery{Platform: ch.Platform, Short: ch.Short, When: momentOf(d.CreatedAt), What: chatEventWords[d.EventType],
 		State: d.State, at: d.CreatedAt.UnixNano()}
 	if out.What == "" {
 		out.What = string(d.EventType)
