@@ -50,8 +50,8 @@ type chatChannel struct {
 // chatDelivery is one delivery as the page lists it, newest first.
 type chatDelivery struct {
 	Platform, Short, When, What, Answer string
-	State                       badges.DeliveryState
-	at                          int64
+	State                               badges.DeliveryState
+	at                                  int64
 }
 
 // handleChatPage lists the community's chat channels, their recent
