@@ -14,6 +14,9 @@ package chat
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
+	"strings"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -119,7 +122,7 @@ func issuedPost(d *badges.EventData) (*post, bool) {
 	return &post{
 		Headline: line{{Text: "🎉 "}, {Text: who, Strong: true, URL: m.ProfileURL}, {Text: " earned "}, {Text: what, Strong: true, URL: c.URL}},
 		Title:    what,
-		Image:    b.ImageURL, ImageAlt: what + " badge",
+		Image:    publicImage(b.ImageURL), ImageAlt: what + " badge",
 		Link: c.URL, LinkText: "See the credential",
 		Context: clip(d.Community.Name, maxName),
 	}, true
@@ -136,7 +139,7 @@ func activatedPost(d *badges.EventData) (*post, bool) {
 	return &post{
 		Headline: line{{Text: "🏅 New badge to earn: "}, {Text: what, Strong: true, URL: b.URL}},
 		Title:    what,
-		Image:    b.ImageURL, ImageAlt: what + " badge",
+		Image:    publicImage(b.ImageURL), ImageAlt: what + " badge",
 		Link: b.URL, LinkText: "See how to earn it",
 		Context: clip(d.Community.Name, maxName),
 	}, true
@@ -167,13 +170,32 @@ func spotlightPost(d *badges.EventData) (*post, bool) {
 		}
 		p.Items = append(p.Items, line{{Text: name(a.Member.Name, "A member"), Strong: true}, {Text: " earned "}, {Text: name(a.Badge.Name, "a badge"), URL: a.CredentialURL}})
 		if p.Image == "" {
-			p.Image, p.ImageAlt = a.Badge.ImageURL, name(a.Badge.Name, "a badge")+" badge"
+			p.Image, p.ImageAlt = publicImage(a.Badge.ImageURL), name(a.Badge.Name, "a badge")+" badge"
 		}
 	}
 	if len(p.Headline) == 2 && len(p.Items) == 0 {
 		return nil, false
 	}
 	return p, true
+}
+
+// publicImage is an image's URL if the platforms can fetch it, else "":
+// Slack refuses a whole message whose image it cannot download, so art on
+// a server that is not public (http, localhost, a loopback or private
+// address, as in development) is left out rather than sinking the post.
+func publicImage(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil {
+		return ""
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return ""
+	}
+	if ip := net.ParseIP(host); ip != nil && (ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified()) {
+		return ""
+	}
+	return raw
 }
 
 // eventPing is the test event an admin sends from the console to see

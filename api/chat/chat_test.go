@@ -29,7 +29,7 @@ func issued(name string, public bool) *badges.EventPayload {
 		Community:  badges.EventCommunity{ID: "guild", Name: "The Makers Guild", URL: base + "/issuers/guild"},
 		Credential: &badges.EventCredential{ID: "cred-1", URL: base + "/credentials/cred-1", IssuedOn: time.Date(2026, 12, 7, 8, 59, 0, 0, time.UTC)},
 		Badge:      &badges.EventBadge{ID: "lead", Name: "Community Leader", URL: base + "/achievements/lead", ImageURL: base + "/achievements/lead/image.png"},
-		Member:     &badges.EventMember{ID: "m1", Name: name, Public: public, ProfileURL: profile(public)},
+		Member:     &badges.EventMember{ID: "m1", Name: name, Email: "ada@example.org", ExternalID: "ext-42", Public: public, ProfileURL: profile(public)},
 	}}
 }
 
@@ -166,6 +166,42 @@ func TestFormatter_PrivateAwardsLeftOut(t *testing.T) {
 		}
 		if !strings.Contains(s, "Member 10") || strings.Contains(s, "Member 11") || !strings.Contains(s, "and 2 more awards") {
 			t.Errorf("%s: the list is not the first 10 and a count of 2: %s", k, s)
+		}
+	}
+}
+
+// TestFormatter_NoAddresses: a chat post names a consenting member and
+// never carries the e-mail address or external id the event describes for
+// the community's own webhooks.
+func TestFormatter_NoAddresses(t *testing.T) {
+	for _, k := range kinds {
+		body, err := format(t, k, issued("Ada Lovelace", true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := string(body); strings.Contains(s, "ada@example.org") || strings.Contains(s, "ext-42") {
+			t.Errorf("%s carries the member's address: %s", k, s)
+		}
+	}
+}
+
+// TestFormatter_ImagesOnPublicServersOnly: art the platforms cannot fetch
+// (a development server) is left out, and the post still goes.
+func TestFormatter_ImagesOnPublicServersOnly(t *testing.T) {
+	for _, img := range []string{"http://badges.example.org/a.png", "https://localhost:8080/a.png", "https://127.0.0.1/a.png", "https://10.0.0.7/a.png", "not a url"} {
+		p := issued("Ada Lovelace", true)
+		p.Data.Badge.ImageURL = img
+		for _, k := range kinds {
+			body, err := format(t, k, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := checkMessage(k, body); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(body), img) {
+				t.Errorf("%s: the image %s a platform cannot fetch is posted: %s", k, img, body)
+			}
 		}
 	}
 }
