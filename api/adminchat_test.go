@@ -61,6 +61,10 @@ func (d chatDescriber) Describe(ctx context.Context, e badges.CommunityEvent) (*
 		return nil, err
 	}
 	data := badges.EventData{EventID: e.ID, Community: badges.EventCommunity{ID: p.ID, Name: p.Name, URL: baseURL + "/issuers/" + p.ID}}
+	if e.Type == badges.EventSpotlightWeekly {
+		data.Spotlight = &badges.EventSpotlight{URL: baseURL + "/issuers/" + p.ID + "/spotlight", Awards: []badges.EventAward{{
+			Member: badges.EventMember{Name: "Grace Hopper", Public: true}, Badge: badges.EventBadge{Name: "Session Host"}, CredentialURL: baseURL + "/credentials/g1"}}}
+	}
 	if e.Type == badges.EventCredentialIssued {
 		public := strings.HasSuffix(e.ID, ":public")
 		data.Credential = &badges.EventCredential{ID: e.ID, URL: baseURL + "/credentials/" + e.ID}
@@ -266,4 +270,36 @@ func TestConsoleChat_FailureHidesTheURL(t *testing.T) {
 	if strings.Contains(p.Body, "verySecretToken") {
 		t.Errorf("the page shows the channel's secret URL: %s", p.Body)
 	}
+}
+
+// TestConsoleChat_WeeklySpotlight: the weekly sweep publishes one
+// spotlight post a week, which reaches the channel that asked for it and
+// no other.
+func TestConsoleChat_WeeklySpotlight(t *testing.T) {
+	ts, l := newChatServer(t)
+	iss := mustIssuer(t, ts)
+	wants, other := newChatReceiver(t), newChatReceiver(t)
+	admin := ts.consoleAs(t, badges.RoleAdmin, iss)
+	addChannel(t, admin, iss, "slack", wants.URL+"/services/T/B/spot", true)
+	addChannel(t, admin, iss, "slack", other.URL+"/services/T/B/none", false)
+	posts := l.SpotlightPosts()
+	monday := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	posts.Now = func() time.Time { return monday }
+	for range 2 {
+		if n, err := posts.Sweep(context.Background()); err != nil || n > 1 {
+			t.Fatalf("Sweep = %d, %v", n, err)
+		}
+	}
+	got := waitForPosts(t, wants, 1)
+	if !strings.Contains(string(got[0]), "This week in Gophers of Lyon") || !strings.Contains(string(got[0]), "Grace Hopper") {
+		t.Errorf("the spotlight post: %s", got[0])
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(wants.received()); n != 1 {
+		t.Errorf("%d spotlight posts in one week, want 1", n)
+	}
+	if n := len(other.received()); n != 0 {
+		t.Errorf("a channel that did not ask for the spotlight got %d posts", n)
+	}
+	admin.get(t, "/admin/c/"+iss+"/integrations/chat").wantPage(t, http.StatusOK, "Weekly spotlight")
 }
