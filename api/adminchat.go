@@ -120,7 +120,7 @@ var chatEventWords = map[badges.EventType]string{
 	badges.EventCredentialIssued: "Award",
 	badges.EventBadgeActivated:   "New badge",
 	badges.EventSpotlightWeekly:  "Weekly spotlight",
-	"ping":                       "Test post",
+	badges.EventPing:             "Test post",
 }
 
 // deliveryOf is a delivery as the page lists it: what it was, when, and

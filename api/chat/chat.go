@@ -105,7 +105,7 @@ func postOf(p *badges.EventPayload) (*post, bool) {
 		return activatedPost(&p.Data)
 	case badges.EventSpotlightWeekly:
 		return spotlightPost(&p.Data)
-	case eventPing:
+	case badges.EventPing:
 		return pingPost(&p.Data), true
 	}
 	return nil, false
@@ -197,10 +197,6 @@ func publicImage(raw string) string {
 	}
 	return raw
 }
-
-// eventPing is the test event an admin sends from the console to see
-// that a channel is connected.
-const eventPing badges.EventType = "ping"
 
 // pingPost is the test post: it names the community and no one else.
 func pingPost(d *badges.EventData) *post {

@@ -71,8 +71,8 @@ func format(t *testing.T, kind badges.EndpointKind, p *badges.EventPayload) ([]b
 func TestFormatter_Golden(t *testing.T) {
 	activated := issued("", false)
 	activated.Type = badges.EventBadgeActivated
-	ping := &badges.EventPayload{Type: "ping", Data: badges.EventData{EventID: "ping:1", Community: badges.EventCommunity{ID: "guild", Name: "The Makers Guild", URL: base + "/issuers/guild"}}}
-	bare := &badges.EventPayload{Type: "ping", Data: badges.EventData{EventID: "ping:2", Community: badges.EventCommunity{ID: "guild"}}}
+	ping := &badges.EventPayload{Type: badges.EventPing, Data: badges.EventData{EventID: "ping:1", Community: badges.EventCommunity{ID: "guild", Name: "The Makers Guild", URL: base + "/issuers/guild"}}}
+	bare := &badges.EventPayload{Type: badges.EventPing, Data: badges.EventData{EventID: "ping:2", Community: badges.EventCommunity{ID: "guild"}}}
 	cases := map[string]*badges.EventPayload{
 		"ping":      ping,
 		"ping-bare": bare,
