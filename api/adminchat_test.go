@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -302,4 +303,18 @@ func TestConsoleChat_WeeklySpotlight(t *testing.T) {
 		t.Errorf("a channel that did not ask for the spotlight got %d posts", n)
 	}
 	admin.get(t, "/admin/c/"+iss+"/integrations/chat").wantPage(t, http.StatusOK, "Weekly spotlight")
+}
+
+var chatRemoveLink = regexp.MustCompile(`/integrations/chat/([^/"]+)/remove`)
+
+// mustChatChannel adds a Slack channel to a community through the console
+// and returns its id.
+func mustChatChannel(t *testing.T, c *consoleClient, iss string) string {
+	t.Helper()
+	addChannel(t, c, iss, "slack", "https://hooks.slack.com/services/T0/B0/theirs", false)
+	m := chatRemoveLink.FindStringSubmatch(c.get(t, "/admin/c/"+iss+"/integrations/chat").Body)
+	if m == nil {
+		t.Fatal("the chat page lists no channel to remove")
+	}
+	return m[1]
 }
