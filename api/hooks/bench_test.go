@@ -35,13 +35,14 @@ func BenchmarkWebhooks_Publish(b *testing.B) {
 	}
 }
 
-// BenchmarkWebhooks_Deliver publishes a bulk award's events (1,000 per
-// endpoint) to endpoints on a local receiver, then drains the outbox
-// through the real store and sender, and reports deliveries a second.
-// The fan-out is timed with the sends.
+// BenchmarkWebhooks_Deliver publishes a bulk award's events to endpoints
+// on a local receiver, then drains the outbox through the real store and
+// sender, and reports deliveries a second. The fan-out is timed with the
+// sends. Run it once: -bench Deliver -benchtime 1x.
 func BenchmarkWebhooks_Deliver(b *testing.B) {
-	for _, endpoints := range []int{1, 4} {
-		b.Run(fmt.Sprintf("endpoints=%d", endpoints), func(b *testing.B) {
+	for _, bc := range []struct{ endpoints, events int }{{1, 1000}, {4, 1000}, {1, 10000}} {
+		endpoints, events := bc.endpoints, bc.events
+		b.Run(fmt.Sprintf("endpoints=%d/events=%d", endpoints, events), func(b *testing.B) {
 			var got atomic.Int64
 			r := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { got.Add(1) }))
 			defer r.Close()
@@ -53,7 +54,6 @@ func BenchmarkWebhooks_Deliver(b *testing.B) {
 				for i := range endpoints {
 					f.endpoint(b, fmt.Sprintf("%s/%d", r.URL, i))
 				}
-				const events = 1000
 				evs := make([]badges.CommunityEvent, events)
 				for i := range evs {
 					evs[i] = badges.CommunityEvent{ID: fmt.Sprintf("credential.issued:%d:%d", n, i), Type: badges.EventCredentialIssued, IssuerID: "guild", At: f.clock.Now()}
