@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -104,7 +105,7 @@ func (s *Server) chatChannels(ctx context.Context, issuerID string) ([]chatChann
 			ds = append(ds, deliveryOf(ch, e.URL, d))
 		}
 	}
-	slices.SortStableFunc(ds, func(a, b chatDelivery) int { return int(b.at - a.at) })
+	slices.SortStableFunc(ds, func(a, b chatDelivery) int { return cmp.Compare(b.at, a.at) })
 	return chs, ds, nil
 }
 
