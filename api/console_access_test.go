@@ -154,6 +154,13 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer/checkins/:checkin/qr.svg":    "viewer",
 	"GET /admin/c/:issuer/checkins/:checkin/close":     "awarder",
 	"POST /admin/c/:issuer/checkins/:checkin/close":    "awarder",
+
+	// Chat channels (adminchat.go).
+	"GET /admin/c/:issuer/integrations/chat":                   "viewer",
+	"POST /admin/c/:issuer/integrations/chat":                  "admin",
+	"POST /admin/c/:issuer/integrations/chat/:endpoint/test":   "admin",
+	"GET /admin/c/:issuer/integrations/chat/:endpoint/remove":  "admin",
+	"POST /admin/c/:issuer/integrations/chat/:endpoint/remove": "admin",
 }
 
 // endsSession are the routes that end the session that calls them; they

@@ -57,6 +57,7 @@ func newForeignCommunity(t *testing.T, ts *testServer) *foreignCommunity {
 		"checkin": mustCheckIn(t, owner, f.iss),
 		"kind":    string(badges.MailEarned), // every community's: the snapshot shows the other's wording unchanged
 	}
+	f.ids["endpoint"] = mustChatChannel(t, owner, f.iss)
 	return f
 }
 

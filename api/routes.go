@@ -295,6 +295,12 @@ func (s *Server) routeTable() []route {
 		{post, "/admin/c/:issuer/measures/:measure/delete", s.handleMeasureDeleteDone, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		{get, "/admin/c/:issuer/measures/:measure/history", s.handleMeasureHistoryExport, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/export/stats", s.handleStats, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		// Chat channels (adminchat.go, adminchatform.go).
+		{get, "/admin/c/:issuer/integrations/chat", s.handleChatPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/chat", s.handleChatAdd, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/integrations/chat/:endpoint/test", s.handleChatTest, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/integrations/chat/:endpoint/remove", s.handleChatRemovePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/chat/:endpoint/remove", s.handleChatRemove, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// The e-mail outbox (adminmessage.go).
 		{get, "/admin/c/:issuer/messages", s.handleMessagesPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/messages/:message", s.handleMessagePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},

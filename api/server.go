@@ -38,6 +38,10 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	Logger         *slog.Logger
 	Now            func() time.Time // the clock; nil means time.Now
+	// ChatAnyURL lets a chat channel have any http or https URL, not only
+	// its platform's (LAUREL_WEBHOOK_ALLOW_LOOPBACK): a local receiver
+	// stands in for Slack in development and tests.
+	ChatAnyURL bool
 }
 
 // Services are what the handlers call.
@@ -78,6 +82,8 @@ type Services struct {
 	MemberData    MemberData    // everything about one member (memberdata.go)
 	Forgetter     Forgetting    // forgets members at their request
 	Nudges        Nudges        // members' choice of the weekly progress e-mail
+	// Webhooks are communities' endpoints and the deliveries of their events.
+	Webhooks *badges.Webhooks
 }
 
 // Server is the Echo application with its dependencies.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/api/hooks"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/cmd/laurel/wire"
@@ -129,7 +130,7 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.La
 	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
 		RequestTimeout: m.Config.RequestTimeout, ImportTimeout: m.Config.ImportTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
-		TrustedProxies: m.Config.TrustedProxies, Logger: m.log,
+		TrustedProxies: m.Config.TrustedProxies, Logger: m.log, ChatAnyURL: m.Config.WebhookAllowLoopback,
 	}, svc)
 	if err != nil {
 		return nil, nil, err
@@ -199,7 +200,9 @@ func (m *Main) open(ctx context.Context, baseURL string, fetcher *verifier.Fetch
 	if err != nil {
 		return nil, err
 	}
-	return wire.New(m.db, wire.Config{BaseURL: baseURL, Sealer: sealer, Fetcher: fetcher, Logger: m.log, Mail: sender, Notifier: m.notifier})
+	hooksOut := hooks.NewSender(hooks.Options{AllowLoopback: m.Config.WebhookAllowLoopback, AllowPrivate: m.Config.WebhookAllowPrivate})
+	return wire.New(m.db, wire.Config{BaseURL: baseURL, Sealer: sealer, Fetcher: fetcher, Logger: m.log, Mail: sender, Notifier: m.notifier,
+		Webhooks: hooksOut})
 }
 
 // defaultBaseURL is the public origin of the commands that work on the data
