@@ -78,6 +78,8 @@ type Services struct {
 	MemberData    MemberData    // everything about one member (memberdata.go)
 	Forgetter     Forgetting    // forgets members at their request
 	Nudges        Nudges        // members' choice of the weekly progress e-mail
+	// Webhooks are communities' endpoints and the deliveries of their events.
+	Webhooks *badges.Webhooks
 }
 
 // Server is the Echo application with its dependencies.

@@ -26,6 +26,9 @@ const (
 	MailDecision    MessageKind = "decision"    // a nomination or application was decided
 	MailEndorsement MessageKind = "endorsement" // a leader endorsed the member
 	MailCheckIn     MessageKind = "checkin"     // a link that confirms a check-in
+	// MailWebhookDisabled tells a community's owners that one of its
+	// webhook endpoints was disabled after failing persistently.
+	MailWebhookDisabled MessageKind = "webhookdisabled"
 )
 
 // Transactional reports whether a kind answers something the recipient did

@@ -8,10 +8,8 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -78,17 +76,7 @@ type Fetcher struct {
 // NewFetcher makes a Fetcher.
 func NewFetcher(o FetcherOptions) *Fetcher {
 	o = o.withDefaults()
-	dialer := &net.Dialer{Timeout: o.Timeout, Control: dialControl(o.AllowLoopback)}
-	var rt http.RoundTripper = &http.Transport{
-		Proxy:                  nil, // a proxy would be dialled instead of the checked address
-		DialContext:            dialer.DialContext,
-		TLSHandshakeTimeout:    o.Timeout,
-		ResponseHeaderTimeout:  o.Timeout,
-		MaxResponseHeaderBytes: 64 << 10,
-		MaxIdleConns:           16,
-		IdleConnTimeout:        30 * time.Second,
-		ForceAttemptHTTP2:      true,
-	}
+	var rt http.RoundTripper = NewGuardedTransport(GuardOptions{AllowLoopback: o.AllowLoopback, Timeout: o.Timeout})
 	if o.Rewrite != nil {
 		rt = rewriter{next: rt, rewrite: o.Rewrite}
 	}
@@ -228,68 +216,6 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	_, err := checkURL(req.URL.String())
 	return err
-}
-
-// dialControl refuses connections to addresses outside the public
-// internet, after name resolution, so that DNS cannot point a fetch inside.
-func dialControl(allowLoopback bool) func(network, address string, _ syscall.RawConn) error {
-	return func(network, address string, _ syscall.RawConn) error {
-		ap, err := netip.ParseAddrPort(address)
-		if err != nil {
-			return refused("address %q", address)
-		}
-		if reason := refusedAddr(ap.Addr(), allowLoopback); reason != "" {
-			return refused("%s is %s", ap.Addr(), reason)
-		}
-		return nil
-	}
-}
-
-// nonPublic lists special-purpose ranges that netip's predicates miss.
-var nonPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
-	netip.MustParsePrefix("100.64.0.0/10"),   // carrier-grade NAT
-	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
-	netip.MustParsePrefix("192.0.2.0/24"),    // documentation (TEST-NET-1)
-	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
-	netip.MustParsePrefix("198.51.100.0/24"), // documentation (TEST-NET-2)
-	netip.MustParsePrefix("203.0.113.0/24"),  // documentation (TEST-NET-3)
-	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and broadcast
-	netip.MustParsePrefix("::/96"),           // IPv4-compatible: embeds an IPv4 address
-	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: reaches IPv4 addresses
-	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
-	netip.MustParsePrefix("2002::/16"),       // 6to4: embeds an IPv4 address
-	netip.MustParsePrefix("2001::/32"),       // Teredo: embeds an IPv4 address
-	netip.MustParsePrefix("100::/64"),        // discard-only
-	netip.MustParsePrefix("2001:db8::/32"),   // documentation
-	netip.MustParsePrefix("fec0::/10"),       // deprecated site-local
-	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated
-}
-
-// refusedAddr says why an address may not be contacted, or "" if it may.
-func refusedAddr(a netip.Addr, allowLoopback bool) string {
-	a = a.Unmap() // an IPv4-mapped IPv6 address is judged as the IPv4 one
-	switch {
-	case a.IsLoopback():
-		if allowLoopback {
-			return ""
-		}
-		return "a loopback address"
-	case a.IsUnspecified():
-		return "unspecified"
-	case a.IsPrivate():
-		return "a private address"
-	case a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast():
-		return "link-local"
-	case a.IsMulticast(), a.IsInterfaceLocalMulticast():
-		return "multicast"
-	}
-	for _, p := range nonPublic {
-		if p.Contains(a) {
-			return "not a public address"
-		}
-	}
-	return ""
 }
 
 // rewriter applies FetcherOptions.Rewrite to every request, redirects

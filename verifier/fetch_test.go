@@ -67,7 +67,7 @@ func TestRefusedAddr(t *testing.T) {
 			name += "/loopback allowed"
 		}
 		t.Run(name, func(t *testing.T) {
-			got := refusedAddr(netip.MustParseAddr(tc.addr), tc.allowLoopback) != ""
+			got := refusedAddr(netip.MustParseAddr(tc.addr), GuardOptions{AllowLoopback: tc.allowLoopback}) != ""
 			if got != tc.refused {
 				t.Fatalf("refused = %v, want %v", got, tc.refused)
 			}

@@ -63,6 +63,14 @@ const (
 	// unsubscribed from it ("<issuer>:<keyed hash of the address>").
 	MailTemplates = "mailtemplates"
 	MailOptOuts   = "mailoptouts"
+	// The webhook outbox: events published and not yet fanned out, each
+	// delivery by id with its log and each endpoint's list of them
+	// (computed documents), the queue of deliveries not yet done and the
+	// leases of endpoints being delivered to, read by the worker alone.
+	WebhookEvents     = "webhookevents"
+	WebhookDeliveries = "webhookdeliveries"
+	WebhookQueue      = "webhookqueue"
+	WebhookLeases     = "webhookleases"
 	// Members' opt-ins to the weekly progress e-mail, by member id
 	// (computed documents); only members who ever chose are in it.
 	Nudges = "nudges"
@@ -90,6 +98,7 @@ var all = []string{
 	MailTemplates, MailOptOuts,
 	LeaderDays,
 	Nudges,
+	WebhookEvents, WebhookDeliveries, WebhookQueue, WebhookLeases,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

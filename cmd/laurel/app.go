@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/api"
+	"github.com/laurel-badges/laurel/api/hooks"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/cmd/laurel/wire"
@@ -199,7 +200,9 @@ func (m *Main) open(ctx context.Context, baseURL string, fetcher *verifier.Fetch
 	if err != nil {
 		return nil, err
 	}
-	return wire.New(m.db, wire.Config{BaseURL: baseURL, Sealer: sealer, Fetcher: fetcher, Logger: m.log, Mail: sender, Notifier: m.notifier})
+	hooksOut := hooks.NewSender(hooks.Options{AllowLoopback: m.Config.WebhookAllowLoopback, AllowPrivate: m.Config.WebhookAllowPrivate})
+	return wire.New(m.db, wire.Config{BaseURL: baseURL, Sealer: sealer, Fetcher: fetcher, Logger: m.log, Mail: sender, Notifier: m.notifier,
+		Webhooks: hooksOut})
 }
 
 // defaultBaseURL is the public origin of the commands that work on the data

@@ -37,6 +37,10 @@ type Config struct {
 	Demo            bool
 	SMTPURL         string // where e-mail is handed over; empty keeps messages in the outbox
 	MailFrom        string
+	// Webhooks may reach receivers on loopback or private addresses only
+	// when the operator says so.
+	WebhookAllowLoopback bool
+	WebhookAllowPrivate  bool
 }
 
 // maxUploadBytes bounds -max-body-bytes and -max-image-bytes: a JSON
@@ -68,6 +72,8 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty = off. Never expose it publicly")
 	fs.StringVar(&c.SMTPURL, "smtp-url", "", "mail server for e-mail: smtp://user:password@host:587 (STARTTLS, required unless the server is on loopback) or smtps://user:password@host:465; empty = messages are kept in the outbox, not sent")
 	fs.StringVar(&c.MailFrom, "mail-from", "", `sender of e-mail, e.g. "Laurel <badges@example.org>"; required with -smtp-url`)
+	fs.BoolVar(&c.WebhookAllowLoopback, "webhook-allow-loopback", false, "let webhooks reach receivers on this machine's loopback addresses (local development and tests)")
+	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach receivers on private network addresses (10/8, 172.16/12, 192.168/16, fc00::/7); link-local stays refused")
 	fs.BoolVar(&c.Demo, "demo", false, "on an empty database, add the demo: two communities with badges and members")
 	fs.Usage = func() { printUsage(fs) }
 	return fs

@@ -42,6 +42,14 @@ type Config struct {
 	// check-in links, decisions, endorsements, nudges); nil queues them
 	// in the outbox.
 	Notifier badges.Notifier
+	// Webhooks POSTs the webhook outbox's deliveries; nil keeps them
+	// queued.
+	Webhooks badges.WebhookSender
+	// Describer names and links what an event is about, for its
+	// deliveries; Formatter words events for chat channels. nil fields
+	// take Laurel's own.
+	Describer badges.EventDescriber
+	Formatter badges.EventFormatter
 }
 
 // Stores are the stores of one database.
@@ -82,6 +90,8 @@ type Stores struct {
 
 	LeaderDays *bmongo.LeaderDayStore
 	Nudges     *bmongo.NudgeStore
+
+	Webhooks *bmongo.WebhookStore // endpoints and the webhook outbox
 }
 
 // NewStores returns the stores of db.
@@ -124,6 +134,8 @@ func NewStores(db *database.DB) *Stores {
 
 		LeaderDays: bmongo.NewLeaderDayStore(db),
 		Nudges:     bmongo.NewNudgeStore(db),
+
+		Webhooks: bmongo.NewWebhookStore(db),
 	}
 }
 
@@ -159,7 +171,8 @@ type Laurel struct {
 	Leaders      *badges.Leaders      // leaders endorsing and nominating from the portal
 	MemberData   *issuer.MemberDataSources
 	Forgetter    *badges.Forgetter
-	Nudges       *badges.Nudges // the weekly progress e-mail members opt into
+	Nudges       *badges.Nudges   // the weekly progress e-mail members opt into
+	Webhooks     *badges.Webhooks // communities' endpoints and the webhook outbox: the events' publisher
 }
 
 // New builds Laurel on db.
@@ -216,6 +229,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Forgetter = badges.NewForgetter(a, st.Members, st.Activities, st.Nominations)
 	l.Nudges = badges.NewNudges(st.Nudges, a, a.Now)
 	l.Nudges.Notifier, l.Nudges.PortalURL = c.Notifier, func(string) string { return urls.Base() + "/me/progress" }
+	l.newWebhooks(&c)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -341,7 +355,8 @@ func logMail(log *slog.Logger) func(badges.Notice) {
 // Work runs the background work until ctx ends: the award queue's worker,
 // every interval, the re-evaluations of rules for every member, and the
 // rebuild of list indexes missing or outdated (logged to log), the
-// uploaded files' jobs and the e-mail outbox's deliveries. At start the
+// uploaded files' jobs, the e-mail outbox's deliveries and the webhook
+// outbox's. At start the
 // re-evaluations and the jobs take over those left running for takeOver (see badges.Reevaluator.Run and
 // badges.Jobs.RunEvery).
 func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log *slog.Logger) {
@@ -352,6 +367,7 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 	wg.Go(func() { l.Reevaluator.Run(ctx, interval, takeOver) })
 	wg.Go(func() { l.Jobs.RunEvery(ctx, interval, takeOver) })
 	wg.Go(func() { l.Outbox.Run(ctx, interval) })
+	wg.Go(func() { l.Webhooks.Run(ctx, interval) })
 	wg.Go(func() { l.sweepNudges(ctx, log) })
 	wg.Wait()
 }
@@ -432,6 +448,7 @@ func (l *Laurel) Services() api.Services {
 		MemberData:    l.MemberData,
 		Forgetter:     l.Forgetter,
 		Nudges:        l.Nudges,
+		Webhooks:      l.Webhooks,
 	}
 }
 

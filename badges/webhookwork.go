@@ -1,0 +1,216 @@
+package badges
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+const (
+	// fanOutBatch is how many queued events one fan-out handles.
+	fanOutBatch = 500
+	// maxDeliveryDrain bounds the deliveries one drain reads, so that the
+	// worker comes back between long runs of work.
+	maxDeliveryDrain = 1000
+	// endpointLease is how long a worker holds an endpoint's deliveries:
+	// a crash while sending leaves them to another worker after it. It
+	// outlasts a drain's sends to one endpoint (a failure ends them).
+	endpointLease = 5 * time.Minute
+	// hookRecordTimeout bounds the record of an attempt made while the worker
+	// shuts down, so that a restart does not send it again.
+	hookRecordTimeout = 30 * time.Second
+)
+
+// Run fans published events out to endpoints and delivers due
+// deliveries until ctx ends: at once when Publish queues events, and
+// every interval otherwise (retries fall due with time).
+func (w *Webhooks) Run(ctx context.Context, interval time.Duration) {
+	w.once.Do(func() { w.wake = make(chan struct{}, 1) })
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := w.Drain(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.report(Notice{Doing: "delivering webhooks", Err: err})
+		}
+		if n >= maxDeliveryDrain {
+			w.signal() // more may be due: go on after a look at ctx
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.wake:
+		case <-t.C:
+		}
+	}
+}
+
+func (w *Webhooks) signal() {
+	w.once.Do(func() { w.wake = make(chan struct{}, 1) })
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (w *Webhooks) report(n Notice) {
+	if w.Report != nil {
+		w.Report(n)
+	}
+}
+
+// Drain fans queued events out, then makes one attempt of each delivery
+// due now (at most maxDeliveryDrain), and returns how many it tried.
+// Without a Sender, deliveries stay queued.
+func (w *Webhooks) Drain(ctx context.Context) (int, error) {
+	for {
+		n, err := w.fanOut(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if n < fanOutBatch {
+			break
+		}
+	}
+	if w.Sender == nil {
+		return 0, nil
+	}
+	due, err := w.Store.DueDeliveries(ctx, w.now(), maxDeliveryDrain)
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	return len(due), w.deliverAll(ctx, due)
+}
+
+// fanOut makes the deliveries of up to fanOutBatch queued events, one
+// per endpoint that asked for the event's type, then takes the events
+// out of the queue.
+func (w *Webhooks) fanOut(ctx context.Context) (int, error) {
+	qs, err := w.Store.QueuedEvents(ctx, fanOutBatch)
+	if err != nil || len(qs) == 0 {
+		return 0, err
+	}
+	endpoints := map[string][]*StoredEndpoint{}
+	var ds []*WebhookDelivery
+	var keys []string
+	var errs []error
+	now := w.now()
+	for _, q := range qs {
+		eps, ok := endpoints[q.IssuerID]
+		if !ok {
+			if eps, err = w.Store.EndpointsOf(ctx, q.IssuerID); err != nil {
+				return 0, err
+			}
+			endpoints[q.IssuerID] = eps
+		}
+		made, err := w.deliveriesOf(ctx, q.CommunityEvent, eps, now)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("event %s: %w", q.ID, err))
+			continue // left queued: tried again next time
+		}
+		ds, keys = append(ds, made...), append(keys, q.Key)
+	}
+	if err := w.Store.AddDeliveries(ctx, ds, keys); err != nil {
+		return 0, err
+	}
+	return len(qs), errors.Join(errs...)
+}
+
+// deliveriesOf makes an event's deliveries to the endpoints that asked
+// for it, describing it once.
+func (w *Webhooks) deliveriesOf(ctx context.Context, ev CommunityEvent, eps []*StoredEndpoint, now time.Time) ([]*WebhookDelivery, error) {
+	var p *EventPayload
+	var out []*WebhookDelivery
+	for _, e := range eps {
+		if !e.wants(ev.Type) {
+			continue
+		}
+		if p == nil {
+			var err error
+			if p, err = w.describe(ctx, ev); err != nil {
+				return nil, err
+			}
+		}
+		d, err := w.deliveryFor(ctx, e, ev, p, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// wants reports whether an enabled endpoint asked for events of type t.
+func (e *StoredEndpoint) wants(t EventType) bool {
+	if e.State != EndpointEnabled {
+		return false
+	}
+	if t == EventSpotlightWeekly {
+		return e.Spotlight && e.Kind.Chat()
+	}
+	return slices.Contains(e.Events, t)
+}
+
+// deliveryFor makes the delivery of a described event to an endpoint: the
+// event's JSON for a webhook, the formatter's words for a chat channel
+// (skipped when it has nothing to say).
+func (w *Webhooks) deliveryFor(ctx context.Context, e *StoredEndpoint, ev CommunityEvent, p *EventPayload, now time.Time) (*WebhookDelivery, error) {
+	d := &WebhookDelivery{ID: DeliveryID(e.ID, ev.ID), IssuerID: e.IssuerID, EndpointID: e.ID, EventID: ev.ID, EventType: ev.Type,
+		State: DeliveryPending, NextAttemptAt: now, CreatedAt: now}
+	var err error
+	if e.Kind == EndpointWebhook {
+		d.Payload, err = json.Marshal(p)
+		d.MediaType = "application/json"
+		return d, err
+	}
+	d.Payload, d.MediaType, err = w.Formatter.Format(ctx, &e.Endpoint, p)
+	if errors.Is(err, ErrSkipEvent) {
+		d.State, d.Payload, err = DeliverySkipped, nil, nil
+	}
+	return d, err
+}
+
+// deliverAll delivers due deliveries, each endpoint's in order by one
+// worker, Workers endpoints at a time.
+func (w *Webhooks) deliverAll(ctx context.Context, due []QueuedDelivery) error {
+	var order []string
+	by := map[string][]QueuedDelivery{}
+	for _, q := range due {
+		if _, ok := by[q.EndpointID]; !ok {
+			order = append(order, q.EndpointID)
+		}
+		by[q.EndpointID] = append(by[q.EndpointID], q)
+	}
+	workers := w.Workers
+	if workers <= 0 {
+		workers = 4
+	}
+	next := make(chan string)
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	for range min(workers, len(order)) {
+		wg.Go(func() {
+			for id := range next {
+				if err := w.deliverEndpoint(ctx, id, by[id]); err != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("endpoint %s: %w", id, err))
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, id := range order {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- id
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(append(errs, ctx.Err())...)
+}
