@@ -89,7 +89,7 @@ func (s *Server) handleWebhookCreateForm(c echo.Context) error {
 		return s.renderWebhooks(c, statusOf[badges.ErrorCode(err)], p)
 	}
 	s.keepOnce(c, "webhook", e.ID, secret)
-	return s.redirectDone(c, webhooksBase(v)+"/created", "The webhook to "+e.URL+" is made.")
+	return s.redirectDone(c, webhooksBase(v)+"/created", "The webhook is made: copy its signing secret now.")
 }
 
 // webhooksBase is the address of the community's webhook pages.
@@ -212,7 +212,7 @@ func (s *Server) handleWebhookDeleteForm(c echo.Context) error {
 	if err := s.svc.Webhooks.Delete(c.Request().Context(), e.IssuerID, e.ID); err != nil {
 		return err
 	}
-	return s.redirectDone(c, webhooksBase(visitOf(c)), "The webhook to "+e.URL+" is removed.")
+	return s.redirectDone(c, webhooksBase(visitOf(c)), "The webhook is removed.")
 }
 
 // handleWebhookRotateForm rotates the secret and shows the new one once;

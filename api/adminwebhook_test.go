@@ -26,7 +26,7 @@ func TestConsoleWebhooks_Create(t *testing.T) {
 	desc := "<b>Badge wall</b>"
 	admin.post(t, base, url.Values{"url": {"https://hooks.example.org/wall"}, "description": {desc}, "events": {"credential.issued", "member.created"}}).
 		wantRedirect(t, base+"/created")
-	shown := admin.get(t, base + "/created")
+	shown := admin.get(t, base+"/created")
 	shown.wantPage(t, http.StatusOK, "Copy the signing secret now", "This page shows the secret once")
 	secret := webhookSecret.FindString(shown.Body)
 	if secret == "" {

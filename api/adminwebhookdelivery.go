@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -138,24 +139,28 @@ func (s *Server) handleWebhookDeliveryPage(c echo.Context) error {
 	for i := len(d.Log) - 1; i >= 0; i-- { // newest first
 		a := d.Log[i]
 		p.Log = append(p.Log, attemptView{When: momentOf(a.At), Answer: statusWords(a.Status), Detail: a.Detail,
-			Took: a.Duration.Round(time.Millisecond).String(), OK: a.Status >= 200 && a.Status < 300})
+			Took: tookWords(a.Duration), OK: a.Status >= 200 && a.Status < 300})
 	}
 	p.adminPage = s.adminPageFor(c, visitOf(c), "Delivery of "+string(d.EventType), "integrations")
 	return s.renderAdmin(c, http.StatusOK, "webhookdelivery", p)
 }
 
-// indentJSON lays out a payload for reading; one that is not JSON is
-// shown as it is.
+// indentJSON lays out a payload for reading, its fields in the order
+// they were sent; one that is not JSON is shown as it is.
 func indentJSON(b []byte) string {
-	var v any
-	if json.Unmarshal(b, &v) != nil {
+	var out bytes.Buffer
+	if json.Indent(&out, b, "", "  ") != nil {
 		return string(b)
 	}
-	out, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return string(b)
+	return out.String()
+}
+
+// tookWords says how long an attempt took, to the millisecond.
+func tookWords(d time.Duration) string {
+	if d < time.Millisecond {
+		return "Under a millisecond"
 	}
-	return string(out)
+	return d.Round(time.Millisecond).String()
 }
 
 func (s *Server) handleWebhookRedeliverForm(c echo.Context) error {
