@@ -224,6 +224,11 @@ func TestWebhooks_PingAndDeliveries(t *testing.T) {
 	ts.do(t, req{method: "POST", path: one + "/replay", body: map[string]any{"from": now, "to": now.Add(-time.Hour)}}).wantProblem(t, 400, "invalid", "to")
 	ts.do(t, req{method: "POST", path: one + "/replay", body: map[string]any{"from": now.AddDate(0, 0, -32), "to": now}}).wantProblem(t, 400, "invalid", "to")
 	ts.do(t, req{method: "POST", path: one + "/replay", body: map[string]any{"to": now}}).wantProblem(t, 400, "invalid", "from")
+
+	// A disabled endpoint is sent nothing until it is enabled again.
+	ts.do(t, req{method: "PATCH", path: one, body: map[string]any{"enabled": false}}).want(t, 200)
+	ts.do(t, req{method: "POST", path: one + "/replay", body: map[string]any{"from": now.Add(-time.Hour), "to": now.Add(time.Hour)}}).wantProblem(t, 409, "conflict", "")
+	ts.do(t, req{method: "POST", path: one + "/deliveries/" + ping.ID + "/redeliver"}).wantProblem(t, 409, "conflict", "")
 }
 
 // TestWebhooks_PingFails: a receiver that fails is a failed delivery with
@@ -237,4 +242,23 @@ func TestWebhooks_PingFails(t *testing.T) {
 	if ping.State != "failed" || len(ping.Log) != 1 || ping.Log[0].Status != 503 {
 		t.Fatalf("ping = %+v", ping)
 	}
+}
+
+// TestWebhooks_ChatKind: a chat channel is made through the same API; it
+// has no secret, and its URL, which is its only credential, is shown by
+// its origin alone.
+func TestWebhooks_ChatKind(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	const slack = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"
+	r := ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/webhooks", body: map[string]any{"url": slack, "kind": "slack", "events": []string{"credential.issued"}, "spotlight": true}}).want(t, 201)
+	var w webhookView
+	r.JSON(t, &w)
+	if w.Secret != "" || w.URL != "https://hooks.slack.com/…" || strings.Contains(string(r.body), "XXXXSECRETXXXX") {
+		t.Fatalf("created chat channel = %s", r.body)
+	}
+	if b := ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/webhooks"}).want(t, 200).body; strings.Contains(string(b), "XXXXSECRETXXXX") {
+		t.Fatalf("the list shows the channel's token: %s", b)
+	}
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/webhooks/" + w.ID + "/rotate-secret"}).wantProblem(t, 409, "conflict", "")
 }
