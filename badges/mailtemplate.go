@@ -21,7 +21,7 @@ const (
 )
 
 // MailKinds are the kinds of message, in the order people read them.
-var MailKinds = []MessageKind{MailEarned, MailSignIn, MailProgress, MailDecision, MailEndorsement, MailCheckIn}
+var MailKinds = []MessageKind{MailEarned, MailSignIn, MailProgress, MailDecision, MailEndorsement, MailCheckIn, MailWebhookDisabled}
 
 // ParseMessageKind checks the name of a kind of message.
 func ParseMessageKind(s string) (MessageKind, error) {
@@ -52,6 +52,8 @@ var mailPlaceholders = map[MessageKind][]string{
 	MailDecision:    {"member", "community", "badge", "what", "outcome"},
 	MailEndorsement: {"member", "community", "endorser"},
 	MailCheckIn:     {"member", "community", "behaviour", "expires"},
+	// To a community's owners, who are no members: no {member}.
+	MailWebhookDisabled: {"community"},
 }
 
 // Placeholders are the placeholders a kind's wording may use.
@@ -59,12 +61,13 @@ func (k MessageKind) Placeholders() []string { return slices.Clone(mailPlacehold
 
 // defaultWording is Laurel's own subject and opening of each kind.
 var defaultWording = map[MessageKind][2]string{
-	MailEarned:      {"You earned {badge}", "Congratulations, {member}! {community} has awarded you the {badge} badge. Accept it to add it to your badges, then share it wherever you like."},
-	MailSignIn:      {"Your sign-in link for {community}", "Hello {member}, here is your link to sign in to your badges at {community}. It works once, within {expires}."},
-	MailProgress:    {"Your progress at {community}", "Hello {member}, here is where you stand with the badges of {community} this week."},
-	MailDecision:    {"Your {what} for {badge} was {outcome}", "Hello {member}, {community} has {outcome} the {what} for the {badge} badge."},
-	MailEndorsement: {"{endorser} endorsed you", "Hello {member}, {endorser} endorsed you at {community}."},
-	MailCheckIn:     {"Confirm your check-in: {behaviour}", "Hello {member}, please confirm your check-in for “{behaviour}” at {community}."},
+	MailEarned:          {"You earned {badge}", "Congratulations, {member}! {community} has awarded you the {badge} badge. Accept it to add it to your badges, then share it wherever you like."},
+	MailSignIn:          {"Your sign-in link for {community}", "Hello {member}, here is your link to sign in to your badges at {community}. It works once, within {expires}."},
+	MailProgress:        {"Your progress at {community}", "Hello {member}, here is where you stand with the badges of {community} this week."},
+	MailDecision:        {"Your {what} for {badge} was {outcome}", "Hello {member}, {community} has {outcome} the {what} for the {badge} badge."},
+	MailEndorsement:     {"{endorser} endorsed you", "Hello {member}, {endorser} endorsed you at {community}."},
+	MailCheckIn:         {"Confirm your check-in: {behaviour}", "Hello {member}, please confirm your check-in for “{behaviour}” at {community}."},
+	MailWebhookDisabled: {"A webhook endpoint of {community} was disabled", "Hello, one of the webhook endpoints of {community} kept failing and was disabled."},
 }
 
 // DefaultMailTemplate is Laurel's own wording of kind for a community.

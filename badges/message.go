@@ -34,7 +34,7 @@ const (
 // Transactional reports whether a kind answers something the recipient did
 // or must act on, and so carries no List-Unsubscribe header.
 func (k MessageKind) Transactional() bool {
-	return k == MailSignIn || k == MailCheckIn
+	return k == MailSignIn || k == MailCheckIn || k == MailWebhookDisabled
 }
 
 // Notification is a message to queue: who it is for and the facts its template

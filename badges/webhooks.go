@@ -22,8 +22,11 @@ type Webhooks struct {
 	// Owners lists the e-mail addresses of a community's owners, told
 	// when one of its endpoints is disabled after failing persistently.
 	Owners   func(ctx context.Context, issuerID string) ([]string, error)
-	Notifier Notifier         // queues the owners' e-mail; nil tells no one
-	Now      func() time.Time // the clock; nil is time.Now
+	Notifier Notifier // queues the owners' e-mail; nil tells no one
+	// ConsoleURL is the console's page of a community's webhooks, the
+	// link of the owners' e-mail.
+	ConsoleURL func(issuerID string) string
+	Now        func() time.Time // the clock; nil is time.Now
 	// Jitter spreads a retry delay; nil draws from ±20%.
 	Jitter func(d time.Duration) time.Duration
 	Report func(Notice) // failures of the background work; nil drops them

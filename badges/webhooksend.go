@@ -202,7 +202,7 @@ func (w *Webhooks) endpointHealth(ctx context.Context, e *StoredEndpoint, a Deli
 // tellOwners e-mails a community's owners that one of its endpoints was
 // disabled, once per disabling.
 func (w *Webhooks) tellOwners(ctx context.Context, e *StoredEndpoint, reason string) error {
-	if w.Notifier == nil || w.Owners == nil {
+	if w.Notifier == nil || w.Owners == nil || w.ConsoleURL == nil {
 		return nil
 	}
 	owners, err := w.Owners(ctx, e.IssuerID)
@@ -213,7 +213,7 @@ func (w *Webhooks) tellOwners(ctx context.Context, e *StoredEndpoint, reason str
 	for _, to := range owners {
 		ns = append(ns, Notification{Key: "webhookdisabled:" + e.ID + ":" + e.UpdatedAt.Format(time.RFC3339Nano) + ":" + to,
 			Kind: MailWebhookDisabled, IssuerID: e.IssuerID, To: to,
-			Data: map[string]string{"url": e.URL, "reason": reason, "description": e.Description}})
+			Data: map[string]string{"url": e.URL, "reason": reason, "description": e.Description, "link": w.ConsoleURL(e.IssuerID)}})
 	}
 	if len(ns) == 0 {
 		return nil

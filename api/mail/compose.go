@@ -145,6 +145,8 @@ var links = map[badges.MessageKind][]string{
 	badges.MailDecision:    {"badgeURL"},
 	badges.MailEndorsement: {"portalURL"},
 	badges.MailCheckIn:     {"link"},
+	// The console's page of the community's webhooks.
+	badges.MailWebhookDisabled: {"link"},
 }
 
 // checkData refuses a notification without its main link, or with a link

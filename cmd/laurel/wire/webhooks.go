@@ -19,7 +19,8 @@ func (l *Laurel) newWebhooks(c *Config) {
 		c.Formatter = silentChat{}
 	}
 	l.Webhooks = &badges.Webhooks{Store: l.Stores.Webhooks, Describer: c.Describer, Formatter: c.Formatter, Sender: c.Webhooks,
-		Sealer: c.Sealer, Owners: l.owners, Notifier: c.Notifier, Now: time.Now, Report: LogNotices(c.Logger)}
+		Sealer: c.Sealer, Owners: l.owners, Notifier: c.Notifier, Now: time.Now, Report: LogNotices(c.Logger),
+		ConsoleURL: func(issuerID string) string { return l.URLs.Base() + "/admin/c/" + issuerID + "/integrations/webhooks" }}
 }
 
 // owners are the addresses of a community's owners.
