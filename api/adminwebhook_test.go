@@ -148,3 +148,18 @@ func TestConsoleWebhooks_Deliveries(t *testing.T) {
 	admin.post(t, one+"/replay", url.Values{"from": {today}, "to": {today}, "confirm": {"yes"}}).wantRedirect(t, one)
 	admin.get(t, one).wantPage(t, http.StatusOK, "1 delivery is queued to be delivered again.")
 }
+
+// mustDelivery stores a failed delivery of a credential.issued event to
+// the endpoint, as the outbox would after giving up on it.
+func mustDelivery(t *testing.T, ts *testServer, issuerID, endpointID string) string {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	d := &badges.WebhookDelivery{ID: badges.NewID(), IssuerID: issuerID, EndpointID: endpointID, EventID: "credential.issued:test",
+		EventType: badges.EventCredentialIssued, State: badges.DeliveryFailed, Attempts: 1, CreatedAt: now,
+		Log:     []badges.DeliveryAttempt{{At: now, Status: http.StatusGone, Detail: "Gone.", Duration: 40 * time.Millisecond}},
+		Payload: []byte(`{"type":"credential.issued"}`), MediaType: "application/json"}
+	if err := ts.stores.Webhooks.AddDeliveries(t.Context(), []*badges.WebhookDelivery{d}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
