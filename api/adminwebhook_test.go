@@ -111,6 +111,8 @@ func TestConsoleWebhooks_Manage(t *testing.T) {
 	admin.post(t, one+"/state", url.Values{"enabled": {"false"}}).wantRedirect(t, one)
 	admin.get(t, one).wantPage(t, http.StatusOK, "https://hooks.example.org/new", "badge.activated", "Disabled by an admin.", "This webhook receives nothing.")
 	admin.post(t, one+"/state", url.Values{"enabled": {"true"}}).wantRedirect(t, one)
+	admin.post(t, one+"/ping", nil).wantRedirect(t, one) // this server sends no webhooks
+	admin.get(t, one).wantPage(t, http.StatusOK, "The test ping was not sent.")
 
 	admin.get(t, one+"/rotate").wantPage(t, http.StatusOK, "Rotate the signing secret?", "both the old and the new secret")
 	admin.post(t, one+"/rotate", nil).wantRedirect(t, "/admin/c/"+iss+"/integrations/webhooks/created")

@@ -95,6 +95,9 @@ func (s *Server) handleWebhookPingForm(c echo.Context) error {
 		return err
 	}
 	d, err := s.svc.Webhooks.Ping(c.Request().Context(), e.IssuerID, e.ID)
+	if badges.ErrorCode(err) == badges.EUNAVAILABLE { // a server that sends no webhooks: say so where the button was
+		return s.redirectDone(c, webhooksBase(visitOf(c))+"/"+e.ID, sentence(badges.ErrorMessage(err))+" The test ping was not sent.")
+	}
 	if err != nil {
 		return err
 	}
