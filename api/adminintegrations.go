@@ -71,8 +71,8 @@ func (s *Server) handleIntegrationsPage(c echo.Context) error {
 	return s.renderAdmin(c, http.StatusOK, "integrations", p)
 }
 
-// eventChoices are the event types as the console offers them: each
-// with what it means in plain words.
+// eventWords say what each event type means, in plain words, beside its
+// checkbox.
 var eventWords = map[badges.EventType]string{
 	badges.EventCredentialIssued:   "A badge is issued to a member.",
 	badges.EventCredentialRevoked:  "A badge is revoked.",
