@@ -13,14 +13,15 @@ import (
 // done), each endpoint's deliveries in order, and the leases that keep
 // one worker per endpoint.
 type DeliveryStore interface {
-	// AddEvents queues events with one write; one queued before (the same
-	// Key) stays as it is.
-	AddEvents(ctx context.Context, events []QueuedEvent) error
-	// QueuedEvents lists up to limit queued events, oldest first.
+	// AddEvents queues events with one write.
+	AddEvents(ctx context.Context, events []CommunityEvent) error
+	// QueuedEvents lists the events of up to limit writes of AddEvents,
+	// oldest first.
 	QueuedEvents(ctx context.Context, limit int) ([]QueuedEvent, error)
 	// AddDeliveries stores new deliveries (one stored before, by id, stays
 	// as it is), queues the pending ones, lists them under their
 	// endpoints, then removes the events of keys from the event queue.
+	// Storing a delivery is the idempotency guard of its event.
 	AddDeliveries(ctx context.Context, ds []*WebhookDelivery, keys []string) error
 	// Delivery reads one delivery (ENOTFOUND when there is none).
 	Delivery(ctx context.Context, id string) (*WebhookDelivery, error)
@@ -40,6 +41,10 @@ type DeliveryStore interface {
 	// than once) and keeps its queue entry in step: due at NextAttemptAt
 	// while pending, gone once done.
 	UpdateDelivery(ctx context.Context, id string, change func(d *WebhookDelivery) error) (*WebhookDelivery, error)
+	// RecordDeliveries is UpdateDelivery for a worker's batch of queued
+	// deliveries: the store may remove the queue entries of those done
+	// together. A delivery whose change fails is left as it was.
+	RecordDeliveries(ctx context.Context, qs []QueuedDelivery, change func(d *WebhookDelivery) error) error
 	// RequeueDeliveries queues deliveries again, due at now, with one
 	// write; the worker starts each one's attempts afresh.
 	RequeueDeliveries(ctx context.Context, ds []QueuedDelivery, now time.Time) error
@@ -47,18 +52,22 @@ type DeliveryStore interface {
 	DropQueued(ctx context.Context, id string) error
 }
 
-// QueuedEvent is an event waiting to be fanned out; Key identifies it in
-// its community.
+// QueuedEvent is an event waiting to be fanned out; Key names the write
+// that queued it, with others.
 type QueuedEvent struct {
 	Key string
 	CommunityEvent
 }
 
-// QueuedDelivery is a delivery's entry in the queue of those due.
+// QueuedDelivery is a delivery's entry in the queue of those due, with
+// what the worker needs to send it.
 type QueuedDelivery struct {
 	ID         string
 	EndpointID string
 	CreatedAt  time.Time
+	Due        time.Time
+	Payload    []byte // nil in an entry a replay queued: read from the delivery
+	MediaType  string
 	// Again marks an entry a replay queued for a delivery done before.
 	Again bool
 }
@@ -79,13 +88,6 @@ type WebhookAnswer struct {
 // MaxAnswerDetail bounds what a delivery's log keeps of an answer.
 const MaxAnswerDetail = 1024
 
-// EventKey is the key of a community's event in the event queue: the
-// same event published twice is queued once.
-func EventKey(issuerID, eventID string) string {
-	sum := sha256.Sum256([]byte(issuerID + "\x00" + eventID))
-	return hex.EncodeToString(sum[:])
-}
-
 // DeliveryID is the id of the delivery of an event to an endpoint, its
 // webhook-id: the same event is delivered once to each endpoint, however
 // often it was published.
@@ -100,23 +102,23 @@ const maxEventID = 300
 // Publish queues events for delivery with one write, then wakes the
 // worker: the request that causes them waits for nothing else, however
 // many endpoints hear of them. An event published before (the same ID in
-// its community) is delivered once.
+// its community) is delivered once to each endpoint: its delivery's id
+// is derived from the two.
 func (w *Webhooks) Publish(ctx context.Context, events ...CommunityEvent) error {
-	qs := make([]QueuedEvent, 0, len(events))
-	seen := make(map[string]bool, len(events))
+	qs := make([]CommunityEvent, 0, len(events))
+	type key struct{ issuer, id string }
+	seen := make(map[key]bool, len(events))
 	for _, e := range events {
 		if err := checkEvent(e); err != nil {
 			return err
 		}
-		key := EventKey(e.IssuerID, e.ID)
-		if seen[key] {
-			continue
+		if k := (key{e.IssuerID, e.ID}); !seen[k] {
+			seen[k] = true
+			if e.At.IsZero() {
+				e.At = w.now()
+			}
+			qs = append(qs, e)
 		}
-		seen[key] = true
-		if e.At.IsZero() {
-			e.At = w.now()
-		}
-		qs = append(qs, QueuedEvent{Key: key, CommunityEvent: e})
 	}
 	if len(qs) == 0 {
 		return nil
@@ -190,8 +192,8 @@ func (w *Webhooks) Redeliver(ctx context.Context, issuerID, id string) (*Webhook
 const maxReplay = 10000
 
 // Replay sends again an endpoint's deliveries created in [from, to), at
-// most maxReplay of them, and says how many it queued. Skipped
-// deliveries stay skipped.
+// most maxReplay of them, and says how many it queued. Skipped ones are
+// counted, and dropped from the queue when their turn comes.
 func (w *Webhooks) Replay(ctx context.Context, issuerID, endpointID string, from, to time.Time) (int, error) {
 	if !to.After(from) {
 		return 0, FieldErrorf("to", "to must be after from")
@@ -203,11 +205,12 @@ func (w *Webhooks) Replay(ctx context.Context, issuerID, endpointID string, from
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
+	now := w.now()
 	qs := make([]QueuedDelivery, len(ids))
 	for i, id := range ids {
-		qs[i] = QueuedDelivery{ID: id, EndpointID: endpointID, Again: true}
+		qs[i] = QueuedDelivery{ID: id, EndpointID: endpointID, Due: now, Again: true}
 	}
-	if err := w.Store.RequeueDeliveries(ctx, qs, w.now()); err != nil {
+	if err := w.Store.RequeueDeliveries(ctx, qs, now); err != nil {
 		return 0, err
 	}
 	w.signal()

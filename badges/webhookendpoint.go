@@ -5,6 +5,11 @@ import (
 	"errors"
 )
 
+// recordBatch is how many deliveries to one endpoint are sent before
+// their attempts are recorded together: a crash resends at most that
+// many, and the store removes their queue entries together.
+const recordBatch = 50
+
 // deliverEndpoint sends one endpoint's due deliveries, oldest first, under
 // a lease that keeps other workers from them. The first failure ends the
 // run: the endpoint is likely down, and the others wait for the next
@@ -23,51 +28,84 @@ func (w *Webhooks) deliverEndpoint(ctx context.Context, endpointID string, due [
 	if err != nil {
 		return err
 	}
-	for _, q := range due {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		failed, err := w.deliverOne(ctx, e, q)
-		if err != nil || failed {
+	for start := 0; start < len(due); start += recordBatch {
+		failed, err := w.deliverBatch(ctx, e, due[start:min(start+recordBatch, len(due))])
+		if err != nil || failed || e.State != EndpointEnabled {
 			return err
 		}
 	}
 	return nil
 }
 
-// deliverOne makes one attempt of a queued delivery and records it, and
-// reports whether it failed. A queue entry left behind by a delivery
-// done (a crash between its record and its removal) is dropped, unless a
-// replay queued it.
-func (w *Webhooks) deliverOne(ctx context.Context, e *StoredEndpoint, q QueuedDelivery) (failed bool, err error) {
-	d, err := w.Store.Delivery(ctx, q.ID)
-	if ErrorCode(err) == ENOTFOUND {
-		return false, w.Store.DropQueued(ctx, q.ID)
-	}
-	if err != nil {
-		return false, err
-	}
-	if d.State == DeliverySkipped || d.Done() && !q.Again {
-		_, err := w.Store.UpdateDelivery(ctx, q.ID, func(*WebhookDelivery) error { return nil })
-		return false, err
-	}
-	a := w.attempt(ctx, e, d)
-	if ctx.Err() != nil && !a.Succeeded() {
-		return true, ctx.Err() // shutting down: the lease ends and it is tried again
+// deliverBatch sends a batch of an endpoint's deliveries in order until
+// one fails, records the attempts together, then follows the endpoint's
+// health; it reports whether one failed.
+func (w *Webhooks) deliverBatch(ctx context.Context, e *StoredEndpoint, batch []QueuedDelivery) (failed bool, err error) {
+	attempts := map[string]DeliveryAttempt{}
+	var sent []QueuedDelivery
+	var order []DeliveryAttempt
+	for _, q := range batch {
+		if ctx.Err() != nil {
+			break // shutting down: the rest are tried again after the lease
+		}
+		d, record, err := w.queued(ctx, q)
+		if err != nil {
+			return true, err
+		}
+		if d == nil {
+			if record {
+				sent = append(sent, q) // nothing to send: its entry goes
+			}
+			continue
+		}
+		a := w.attempt(ctx, e, d)
+		if ctx.Err() != nil && !a.Succeeded() {
+			break // cut short by the shutdown: tried again after the lease
+		}
+		attempts[q.ID], sent, order = a, append(sent, q), append(order, a)
+		if failed = !a.Succeeded(); failed {
+			break
+		}
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hookRecordTimeout)
 	defer cancel()
-	if _, err := w.Store.UpdateDelivery(rctx, q.ID, func(d *WebhookDelivery) error {
-		w.record(d, a)
+	defer w.writing()()
+	err = w.Store.RecordDeliveries(rctx, sent, func(d *WebhookDelivery) error {
+		if a, ok := attempts[d.ID]; ok {
+			w.record(d, a)
+		}
 		return nil
-	}); err != nil {
-		return true, err
+	})
+	for _, a := range order {
+		reason, herr := w.endpointHealth(rctx, e, a)
+		if herr == nil && reason != "" {
+			herr = w.tellOwners(rctx, e, reason)
+		}
+		err = errors.Join(err, herr)
 	}
-	reason, err := w.endpointHealth(rctx, e, a)
-	if err == nil && reason != "" {
-		err = w.tellOwners(rctx, e, reason)
+	return failed, errors.Join(err, ctx.Err())
+}
+
+// queued is the delivery a queue entry asks to send, nil when there is
+// none to send: its delivery is gone (the entry is dropped), or skipped,
+// or done and not replayed (an entry a crash left between the record and
+// its removal: record says to record it, which removes the entry). An
+// entry carries its delivery's body, so that the worker reads no more
+// than the queue; a replay's entry does not, and the delivery is read.
+func (w *Webhooks) queued(ctx context.Context, q QueuedDelivery) (d *WebhookDelivery, record bool, err error) {
+	if q.Payload != nil && !q.Again {
+		return &WebhookDelivery{ID: q.ID, EndpointID: q.EndpointID, Payload: q.Payload, MediaType: q.MediaType}, true, nil
 	}
-	return !a.Succeeded(), err
+	d, err = w.Store.Delivery(ctx, q.ID)
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		return nil, false, w.Store.DropQueued(ctx, q.ID)
+	case err != nil:
+		return nil, false, err
+	case d.State == DeliverySkipped || d.Done() && !q.Again:
+		return nil, true, nil
+	}
+	return d, true, nil
 }
 
 // dropAll gives up the queued deliveries of an endpoint deleted or

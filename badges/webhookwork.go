@@ -11,8 +11,12 @@ import (
 )
 
 const (
-	// fanOutBatch is how many queued events one fan-out handles.
-	fanOutBatch = 500
+	// fanOutWrites is how many of Publish's writes one fan-out handles:
+	// each holds up to a bulk award's batch of events.
+	fanOutWrites = 10
+	// maxFanOuts bounds the fan-outs of one drain, so that deliveries are
+	// made while a large backlog of events waits.
+	maxFanOuts = 10
 	// maxDeliveryDrain bounds the deliveries one drain reads, so that the
 	// worker comes back between long runs of work.
 	maxDeliveryDrain = 1000
@@ -29,7 +33,7 @@ const (
 // deliveries until ctx ends: at once when Publish queues events, and
 // every interval otherwise (retries fall due with time).
 func (w *Webhooks) Run(ctx context.Context, interval time.Duration) {
-	w.once.Do(func() { w.wake = make(chan struct{}, 1) })
+	w.once.Do(w.init)
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -50,7 +54,7 @@ func (w *Webhooks) Run(ctx context.Context, interval time.Duration) {
 }
 
 func (w *Webhooks) signal() {
-	w.once.Do(func() { w.wake = make(chan struct{}, 1) })
+	w.once.Do(w.init)
 	select {
 	case w.wake <- struct{}{}:
 	default:
@@ -67,36 +71,40 @@ func (w *Webhooks) report(n Notice) {
 // due now (at most maxDeliveryDrain), and returns how many it tried.
 // Without a Sender, deliveries stay queued.
 func (w *Webhooks) Drain(ctx context.Context) (int, error) {
-	for {
+	var errs []error
+	for range maxFanOuts {
 		n, err := w.fanOut(ctx)
 		if err != nil {
-			return 0, err
+			errs = append(errs, err)
 		}
-		if n < fanOutBatch {
+		if n == 0 || err != nil {
 			break
 		}
 	}
 	if w.Sender == nil {
-		return 0, nil
+		return 0, errors.Join(errs...)
 	}
 	due, err := w.Store.DueDeliveries(ctx, w.now(), maxDeliveryDrain)
 	if err != nil || len(due) == 0 {
-		return 0, err
+		return 0, errors.Join(append(errs, err)...)
 	}
-	return len(due), w.deliverAll(ctx, due)
+	return len(due), errors.Join(append(errs, w.deliverAll(ctx, due))...)
 }
 
-// fanOut makes the deliveries of up to fanOutBatch queued events, one
-// per endpoint that asked for the event's type, then takes the events
-// out of the queue.
+// fanOut makes the deliveries of the events of up to fanOutWrites of
+// Publish's writes, one per endpoint that asked for the event's type,
+// then takes the events out of the queue. The events of a write with an
+// event that could not be described stay queued, and are fanned out again
+// next time: the deliveries made already are made once.
 func (w *Webhooks) fanOut(ctx context.Context) (int, error) {
-	qs, err := w.Store.QueuedEvents(ctx, fanOutBatch)
+	qs, err := w.Store.QueuedEvents(ctx, fanOutWrites)
 	if err != nil || len(qs) == 0 {
 		return 0, err
 	}
 	endpoints := map[string][]*StoredEndpoint{}
 	var ds []*WebhookDelivery
 	var keys []string
+	failed := map[string]bool{}
 	var errs []error
 	now := w.now()
 	for _, q := range qs {
@@ -110,10 +118,15 @@ func (w *Webhooks) fanOut(ctx context.Context) (int, error) {
 		made, err := w.deliveriesOf(ctx, q.CommunityEvent, eps, now)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("event %s: %w", q.ID, err))
-			continue // left queued: tried again next time
+			failed[q.Key] = true
+			continue
 		}
-		ds, keys = append(ds, made...), append(keys, q.Key)
+		ds = append(ds, made...)
+		if !slices.Contains(keys, q.Key) {
+			keys = append(keys, q.Key)
+		}
 	}
+	keys = slices.DeleteFunc(keys, func(k string) bool { return failed[k] })
 	if err := w.Store.AddDeliveries(ctx, ds, keys); err != nil {
 		return 0, err
 	}

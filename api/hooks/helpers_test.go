@@ -18,6 +18,7 @@ import (
 
 	"github.com/laurel-badges/laurel/api/hooks"
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/database/mongotest"
 	bmongo "github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/issuer"
@@ -71,6 +72,7 @@ func (n *notes) all() []badges.Notification {
 }
 
 type fixture struct {
+	db    *database.DB
 	w     *badges.Webhooks
 	clock *clock
 	notes *notes
@@ -87,12 +89,13 @@ func newFixture(tb testing.TB) *fixture {
 	}
 	c := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	n := &notes{}
-	w := &badges.Webhooks{Store: bmongo.NewWebhookStore(mongotest.NewDB(tb)), Describer: describer{}, Formatter: chat{},
+	db := mongotest.NewDB(tb)
+	w := &badges.Webhooks{Store: bmongo.NewWebhookStore(db), Describer: describer{}, Formatter: chat{},
 		Sender: hooks.NewSender(hooks.Options{AllowLoopback: true}), Sealer: sealer, Now: c.Now,
 		Jitter: func(d time.Duration) time.Duration { return d }, Notifier: n,
 		Owners:     func(context.Context, string) ([]string, error) { return []string{"owner@example.org"}, nil },
 		ConsoleURL: func(id string) string { return "https://badges.example.org/admin/c/" + id + "/integrations/webhooks" }}
-	return &fixture{w: w, clock: c, notes: n}
+	return &fixture{db: db, w: w, clock: c, notes: n}
 }
 
 // chat announces credentials issued only.

@@ -26,9 +26,19 @@ import (
 // The event queue, the delivery queue and the leases hold only work not
 // yet done, so the worker may read them with a filter.
 
+// eventBatch is one write of Publish: up to maxEventBatch events.
+type eventBatch struct {
+	ID      string        `bson:"_id"`
+	Created time.Time     `bson:"created"`
+	Events  []eventRecord `bson:"events"`
+}
+
+// maxEventBatch bounds the events of one document: a bulk award's
+// batch of 10,000 is ten documents, written with one insert.
+const maxEventBatch = 1000
+
 type eventRecord struct {
-	ID          string    `bson:"_id"`
-	EventID     string    `bson:"eventId"`
+	ID          string    `bson:"id"`
 	Type        string    `bson:"type"`
 	Issuer      string    `bson:"issuer"`
 	At          time.Time `bson:"at"`
@@ -40,8 +50,6 @@ type eventRecord struct {
 	Measure     string    `bson:"measure,omitempty"`
 	Outcome     string    `bson:"outcome,omitempty"`
 	Reason      string    `bson:"reason,omitempty"`
-	Created     time.Time `bson:"created"`
-	Seq         int       `bson:"seq"`
 }
 
 type hookDeliveryRecord struct {
@@ -67,12 +75,20 @@ type attemptRecord struct {
 }
 
 type hookQueueRecord struct {
-	ID       string    `bson:"_id"`
-	Endpoint string    `bson:"endpoint"`
-	Due      time.Time `bson:"due"`
-	Created  time.Time `bson:"created"`
-	Seq      int       `bson:"seq"`
-	Again    bool      `bson:"again,omitempty"`
+	ID        string    `bson:"_id"`
+	Endpoint  string    `bson:"endpoint"`
+	Due       time.Time `bson:"due"`
+	Created   time.Time `bson:"created"`
+	Seq       int       `bson:"seq"`
+	Again     bool      `bson:"again,omitempty"`
+	Payload   []byte    `bson:"payload,omitempty"`
+	MediaType string    `bson:"mediaType,omitempty"`
+}
+
+// queueEntry is the queue entry of a pending delivery, with its body.
+func queueEntry(d *badges.WebhookDelivery, seq int) hookQueueRecord {
+	return hookQueueRecord{ID: d.ID, Endpoint: d.EndpointID, Due: d.NextAttemptAt.UTC(), Created: d.CreatedAt.UTC(), Seq: seq,
+		Payload: d.Payload, MediaType: d.MediaType}
 }
 
 type leaseRecord struct {
@@ -104,33 +120,38 @@ func notFoundDelivery(id string) error {
 	return badges.Errorf(badges.ENOTFOUND, "No delivery with id %q.", id)
 }
 
-// AddEvents queues events with one unordered insert; one queued already
-// stays as it is.
-func (s *WebhookStore) AddEvents(ctx context.Context, events []badges.QueuedEvent) error {
+// AddEvents queues events with one insert of a document per
+// maxEventBatch events.
+func (s *WebhookStore) AddEvents(ctx context.Context, events []badges.CommunityEvent) error {
 	now := s.db.Now()
-	docs := make([]any, len(events))
-	for i, e := range events {
-		docs[i] = eventRecord{ID: e.Key, EventID: e.ID, Type: string(e.Type), Issuer: e.IssuerID, At: e.At.UTC(),
-			Credential: e.Subject.CredentialID, Achievement: e.Subject.AchievementID, Member: e.Subject.MemberID, Actor: e.Subject.ActorID,
-			Nomination: e.Subject.NominationID, Measure: e.Subject.MeasureID, Outcome: e.Subject.Outcome, Reason: e.Subject.Reason,
-			Created: now, Seq: i}
+	var docs []any
+	for start := 0; start < len(events); start += maxEventBatch {
+		b := eventBatch{ID: badges.NewID(), Created: now}
+		for _, e := range events[start:min(start+maxEventBatch, len(events))] {
+			b.Events = append(b.Events, eventRecord{ID: e.ID, Type: string(e.Type), Issuer: e.IssuerID, At: e.At.UTC(),
+				Credential: e.Subject.CredentialID, Achievement: e.Subject.AchievementID, Member: e.Subject.MemberID, Actor: e.Subject.ActorID,
+				Nomination: e.Subject.NominationID, Measure: e.Subject.MeasureID, Outcome: e.Subject.Outcome, Reason: e.Subject.Reason})
+		}
+		docs = append(docs, b)
 	}
-	_, err := database.InsertNew(ctx, s.db.Collection(database.WebhookEvents), docs, "queue events")
-	return err
+	_, err := s.db.Collection(database.WebhookEvents).InsertMany(ctx, docs)
+	return database.Wrap(err, "queue events")
 }
 
 // QueuedEvents reads the event queue, oldest first.
 func (s *WebhookStore) QueuedEvents(ctx context.Context, limit int) ([]badges.QueuedEvent, error) {
-	rs, err := database.FindAll[eventRecord](ctx, s.db.Collection(database.WebhookEvents), bson.D{}, "read event queue",
-		options.Find().SetSort(bson.D{{Key: "created", Value: 1}, {Key: "seq", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	bs, err := database.FindAll[eventBatch](ctx, s.db.Collection(database.WebhookEvents), bson.D{}, "read event queue",
+		options.Find().SetSort(bson.D{{Key: "created", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]badges.QueuedEvent, len(rs))
-	for i, r := range rs {
-		out[i] = badges.QueuedEvent{Key: r.ID, CommunityEvent: badges.CommunityEvent{ID: r.EventID, Type: badges.EventType(r.Type),
-			IssuerID: r.Issuer, At: r.At, Subject: badges.EventSubject{CredentialID: r.Credential, AchievementID: r.Achievement,
-				MemberID: r.Member, ActorID: r.Actor, NominationID: r.Nomination, MeasureID: r.Measure, Outcome: r.Outcome, Reason: r.Reason}}}
+	var out []badges.QueuedEvent
+	for _, b := range bs {
+		for _, r := range b.Events {
+			out = append(out, badges.QueuedEvent{Key: b.ID, CommunityEvent: badges.CommunityEvent{ID: r.ID, Type: badges.EventType(r.Type),
+				IssuerID: r.Issuer, At: r.At, Subject: badges.EventSubject{CredentialID: r.Credential, AchievementID: r.Achievement,
+					MemberID: r.Member, ActorID: r.Actor, NominationID: r.Nomination, MeasureID: r.Measure, Outcome: r.Outcome, Reason: r.Reason}}})
+		}
 	}
 	return out, nil
 }
@@ -157,7 +178,7 @@ func (s *WebhookStore) AddDeliveries(ctx context.Context, ds []*badges.WebhookDe
 	var queue []any
 	for i, d := range ds {
 		if !d.Done() {
-			queue = append(queue, hookQueueRecord{ID: d.ID, Endpoint: d.EndpointID, Due: d.NextAttemptAt.UTC(), Created: d.CreatedAt.UTC(), Seq: i})
+			queue = append(queue, queueEntry(d, i))
 		}
 	}
 	if _, err := database.InsertNew(ctx, s.db.Collection(database.WebhookQueue), queue, "queue deliveries"); err != nil {
@@ -208,7 +229,8 @@ func (s *WebhookStore) DueDeliveries(ctx context.Context, now time.Time, limit i
 	}
 	out := make([]badges.QueuedDelivery, len(rs))
 	for i, r := range rs {
-		out[i] = badges.QueuedDelivery{ID: r.ID, EndpointID: r.Endpoint, CreatedAt: r.Created, Again: r.Again}
+		out[i] = badges.QueuedDelivery{ID: r.ID, EndpointID: r.Endpoint, CreatedAt: r.Created, Due: r.Due, Again: r.Again,
+			Payload: r.Payload, MediaType: r.MediaType}
 	}
 	return out, nil
 }
@@ -217,6 +239,14 @@ func (s *WebhookStore) DueDeliveries(ctx context.Context, now time.Time, limit i
 // next attempt while pending, removed once done. A crash in between
 // leaves an entry the worker finds done and drops.
 func (s *WebhookStore) UpdateDelivery(ctx context.Context, id string, change func(*badges.WebhookDelivery) error) (*badges.WebhookDelivery, error) {
+	out, err := s.changeDelivery(ctx, id, change)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.requeue(ctx, out)
+}
+
+func (s *WebhookStore) changeDelivery(ctx context.Context, id string, change func(*badges.WebhookDelivery) error) (*badges.WebhookDelivery, error) {
 	var out *badges.WebhookDelivery
 	err := database.Modify(ctx, s.db, database.WebhookDeliveries, id, func(r *hookDeliveryRecord, exists bool) error {
 		if !exists || r.Endpoint == "" {
@@ -229,10 +259,7 @@ func (s *WebhookStore) UpdateDelivery(ctx context.Context, id string, change fun
 		*r, out = deliveryDoc(d), d
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, s.requeue(ctx, out)
+	return out, err
 }
 
 // requeue keeps a delivery's queue entry in step with it.
@@ -248,7 +275,7 @@ func (s *WebhookStore) requeue(ctx context.Context, d *badges.WebhookDelivery) e
 	if err != nil || res.MatchedCount > 0 {
 		return database.Wrap(err, "queue delivery")
 	}
-	_, err = c.InsertOne(ctx, hookQueueRecord{ID: d.ID, Endpoint: d.EndpointID, Due: d.NextAttemptAt.UTC(), Created: d.CreatedAt.UTC()})
+	_, err = c.InsertOne(ctx, queueEntry(d, 0))
 	return database.Wrap(err, "queue delivery")
 }
 
@@ -257,7 +284,7 @@ func (s *WebhookStore) requeue(ctx context.Context, d *badges.WebhookDelivery) e
 func (s *WebhookStore) RequeueDeliveries(ctx context.Context, ds []badges.QueuedDelivery, now time.Time) error {
 	docs := make([]any, len(ds))
 	for i, d := range ds {
-		docs[i] = hookQueueRecord{ID: d.ID, Endpoint: d.EndpointID, Due: now.UTC(), Created: now.UTC(), Seq: i, Again: true}
+		docs[i] = hookQueueRecord{ID: d.ID, Endpoint: d.EndpointID, Due: now.UTC(), Created: now.UTC(), Seq: i, Again: d.Again}
 	}
 	_, err := database.InsertNew(ctx, s.db.Collection(database.WebhookQueue), docs, "queue deliveries")
 	return err
