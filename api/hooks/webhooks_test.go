@@ -27,8 +27,9 @@ func TestWebhooks_Signed(t *testing.T) {
 		t.Fatalf("secret %q", secret)
 	}
 	f.publish(t, "credential.issued:c1")
+	f.publish(t, "credential.issued:c1", "credential.issued:c1") // before its fan-out
 	f.drain(t)
-	f.publish(t, "credential.issued:c1") // after its fan-out
+	f.publish(t, "credential.issued:c1") // after it
 	f.drain(t)
 	got := r.requests()
 	if len(got) != 1 {
