@@ -318,3 +318,30 @@ func TestWebhooks_Ping(t *testing.T) {
 		t.Error("the ping is not in the log")
 	}
 }
+
+// TestWebhooks_Chat: a chat channel gets the formatter's words, unsigned;
+// an event the formatter has nothing to say of is logged as skipped and
+// not sent.
+func TestWebhooks_Chat(t *testing.T) {
+	f := newFixture(t)
+	r := newReceiver(t)
+	ctx := context.Background()
+	e, _, err := f.w.Create(ctx, "guild", badges.EndpointInput{Kind: badges.EndpointDiscord, URL: r.URL,
+		Events: []badges.EventType{badges.EventCredentialIssued, badges.EventMemberCreated}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.publish(t, "credential.issued:c1")
+	if err := f.w.Publish(ctx, badges.CommunityEvent{ID: "member.created:m1", Type: badges.EventMemberCreated, IssuerID: "guild"}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t)
+	got := r.requests()
+	if len(got) != 1 || string(got[0].Body) != `{"text":"earned"}` || got[0].Header.Get("webhook-signature") != "" {
+		t.Fatalf("requests %+v", got)
+	}
+	page, err := f.w.Deliveries(ctx, "guild", e.ID, badges.ListOptions{})
+	if err != nil || len(page.Items) != 2 || page.Items[0].State != badges.DeliverySkipped || page.Items[1].State != badges.DeliveryDelivered {
+		t.Errorf("deliveries %+v, %v", page, err)
+	}
+}
