@@ -345,3 +345,49 @@ func TestWebhooks_Chat(t *testing.T) {
 		t.Errorf("deliveries %+v, %v", page, err)
 	}
 }
+
+// TestWebhooks_Run: the worker delivers what Publish queues without
+// waiting for its interval.
+func TestWebhooks_Run(t *testing.T) {
+	f := newFixture(t)
+	got := make(chan string, 1)
+	r := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, req *http.Request) { got <- req.Header.Get("webhook-id") }))
+	defer r.Close()
+	f.endpoint(t, r.URL)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); f.w.Run(ctx, time.Hour) }()
+	defer func() { cancel(); <-done }()
+	f.publish(t, "credential.issued:c1")
+	select {
+	case id := <-got:
+		if !strings.HasPrefix(id, "msg_") {
+			t.Errorf("webhook-id %q", id)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("nothing was delivered")
+	}
+}
+
+// TestWebhookStore_Lease: one worker at a time holds an endpoint, until
+// its lease ends or it lets go.
+func TestWebhookStore_Lease(t *testing.T) {
+	f := newFixture(t)
+	ctx, now := context.Background(), f.clock.Now()
+	for _, step := range []struct {
+		name string
+		at   time.Time
+		want bool
+	}{{"first", now, true}, {"second, meanwhile", now.Add(time.Minute), false}, {"after the lease", now.Add(6 * time.Minute), true}} {
+		ok, err := f.w.Store.LeaseEndpoint(ctx, "ep1", step.at, step.at.Add(5*time.Minute))
+		if err != nil || ok != step.want {
+			t.Errorf("%s: leased %v, %v", step.name, ok, err)
+		}
+	}
+	if err := f.w.Store.ReleaseEndpoint(ctx, "ep1"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := f.w.Store.LeaseEndpoint(ctx, "ep1", now.Add(7*time.Minute), now.Add(12*time.Minute)); err != nil || !ok {
+		t.Errorf("after release: %v, %v", ok, err)
+	}
+}
