@@ -17,12 +17,13 @@ import (
 
 // mailKindWords name each kind and say when it is sent, for people.
 var mailKindWords = map[badges.MessageKind][2]string{
-	badges.MailEarned:      {"Badge earned", "When a member is awarded a badge, with the link to accept it."},
-	badges.MailSignIn:      {"Sign-in link", "When a member asks to sign in to their badges."},
-	badges.MailProgress:    {"Weekly progress", "Once a week, to members who asked for a summary of their progress."},
-	badges.MailDecision:    {"Nomination or application decided", "When a nomination or an application for a badge is approved or declined."},
-	badges.MailEndorsement: {"Endorsement received", "When a leader endorses a member."},
-	badges.MailCheckIn:     {"Check-in link", "When a member checks in to a session by e-mail."},
+	badges.MailEarned:          {"Badge earned", "When a member is awarded a badge, with the link to accept it."},
+	badges.MailSignIn:          {"Sign-in link", "When a member asks to sign in to their badges."},
+	badges.MailProgress:        {"Weekly progress", "Once a week, to members who asked for a summary of their progress."},
+	badges.MailDecision:        {"Nomination or application decided", "When a nomination or an application for a badge is approved or declined."},
+	badges.MailEndorsement:     {"Endorsement received", "When a leader endorses a member."},
+	badges.MailCheckIn:         {"Check-in link", "When a member checks in to a session by e-mail."},
+	badges.MailWebhookDisabled: {"Webhook endpoint disabled", "To the community’s owners, when one of its webhook endpoints kept failing and was disabled."},
 }
 
 // placeholderWords say what each placeholder becomes.

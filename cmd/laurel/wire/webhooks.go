@@ -46,12 +46,15 @@ type communityDescriber struct {
 }
 
 func (d communityDescriber) Describe(ctx context.Context, e badges.CommunityEvent) (*badges.EventPayload, error) {
+	c := badges.EventCommunity{ID: e.IssuerID, URL: d.urls.Issuer(e.IssuerID)}
 	p, err := d.profiles.Profile(ctx, e.IssuerID)
-	if err != nil {
+	switch {
+	case err == nil:
+		c.Name = p.Name
+	case badges.ErrorCode(err) != badges.ENOTFOUND: // a community gone is described by its id
 		return nil, err
 	}
-	return &badges.EventPayload{Type: e.Type, Timestamp: e.At, Data: badges.EventData{EventID: e.ID,
-		Community: badges.EventCommunity{ID: p.ID, Name: p.Name, URL: d.urls.Issuer(p.ID)}}}, nil
+	return &badges.EventPayload{Type: e.Type, Timestamp: e.At, Data: badges.EventData{EventID: e.ID, Community: c}}, nil
 }
 
 // silentChat announces nothing in chat channels: the formatter Laurel
