@@ -55,9 +55,11 @@ func newForeignCommunity(t *testing.T, ts *testServer) *foreignCommunity {
 		"measure": f.measure(t), "account": owner.Account.ID, "reevaluation": latestReevaluation(t, ts, f.iss).ID,
 		"message": storeMessage(t, ts, f.iss, "earned:foreign", badges.MailEarned, badges.MessageFailed, nil).ID,
 		"checkin": mustCheckIn(t, owner, f.iss),
+		"webhook": mustWebhook(t, ts, f.iss, "https://hooks.example.org/theirs").ID,
 		"kind":    string(badges.MailEarned), // every community's: the snapshot shows the other's wording unchanged
 	}
 	f.ids["endpoint"] = mustChatChannel(t, owner, f.iss)
+	f.ids["delivery"] = mustDelivery(t, ts, f.iss, f.ids["webhook"])
 	return f
 }
 
@@ -75,7 +77,7 @@ func (f *foreignCommunity) measure(t *testing.T) string {
 func (f *foreignCommunity) snapshot(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
-	for _, p := range []string{"", "/achievements", "/members", "/credentials", "/nominations", "/cohorts", "/outcomes", "/measures", "/keys", "/reevaluations", "/mail-templates/earned"} {
+	for _, p := range []string{"", "/achievements", "/members", "/credentials", "/nominations", "/cohorts", "/outcomes", "/measures", "/keys", "/reevaluations", "/mail-templates/earned", "/webhooks"} {
 		b.Write(f.ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + f.iss + p}).want(t, 200).body)
 	}
 	for _, p := range []string{"/achievements/" + f.ids["achievement"] + "/rule", "/members/" + f.hold + "/activities", "/cohorts/" + f.ids["cohort"] + "/members"} {

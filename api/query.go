@@ -59,6 +59,10 @@ func queryParams() map[string][]string {
 		"GET /api/v1/issuers/:issuer/stats":           {"weeks", "cohort", "format"},
 		"GET /api/v1/apikeys":                         paged(),
 
+		// Webhooks' delivery logs, in the API and the console.
+		"GET /api/v1/issuers/:issuer/webhooks/:webhook/deliveries": paged(),
+		"GET /admin/c/:issuer/integrations/webhooks/:webhook":      {"cursor", "from"},
+
 		"GET /issuers/:issuer/spotlight":            {"cohort"},
 		"GET /achievements/:achievement/holders":    {"page"},
 		"GET /issuers/:issuer/theme.css":            {"v"},

@@ -246,6 +246,23 @@ func (s *Server) routeTable() []route {
 		{get, "/api/v1/reevaluations/:reevaluation", s.handleReevaluationGet, readKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/issuers/:issuer/reevaluations", exists(s.handleReevaluationList), readKey, quick, jsonErrors, compressed, none},
 
+		// Webhooks out: a community's endpoints, their delivery logs and
+		// replays (webhook*.go), and REST hooks for no-code tools (resthook*.go).
+		{post, "/api/v1/issuers/:issuer/webhooks", exists(s.handleWebhookCreate), adminKey, quick, jsonErrors, compressed, object},
+		{get, "/api/v1/issuers/:issuer/webhooks", exists(s.handleWebhookList), readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/webhooks/:webhook", s.handleWebhookGet, readKey, quick, jsonErrors, compressed, none},
+		{patch, "/api/v1/issuers/:issuer/webhooks/:webhook", s.handleWebhookUpdate, adminKey, quick, jsonErrors, compressed, object},
+		{del, "/api/v1/issuers/:issuer/webhooks/:webhook", s.handleWebhookDelete, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/webhooks/:webhook/rotate-secret", s.handleWebhookRotate, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/webhooks/:webhook/ping", s.handleWebhookPing, adminKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/webhooks/:webhook/deliveries", s.handleWebhookDeliveries, readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/webhooks/:webhook/deliveries/:delivery", s.handleWebhookDelivery, readKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/webhooks/:webhook/deliveries/:delivery/redeliver", s.handleWebhookRedeliver, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/webhooks/:webhook/replay", s.handleWebhookReplay, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/issuers/:issuer/hooks", exists(s.handleRestHookSubscribe), adminKey, quick, jsonErrors, compressed, object},
+		{del, "/api/v1/issuers/:issuer/hooks/:hook", s.handleRestHookUnsubscribe, adminKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/issuers/:issuer/hooks/samples/:event", exists(s.handleRestHookSamples), readKey, quick, jsonErrors, compressed, none},
+
 		// The console, for community managers (admin*.go): pages and forms
 		// under /admin, each needing a role in the community it names.
 		{get, "/admin/login", s.handleSignInPage, consoleGuest, quick, consoleErrors, compressed, none},
@@ -306,6 +323,24 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer/messages/:message", s.handleMessagePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/messages/:message/send", s.handleMessageSendPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/messages/:message/send", s.handleMessageSend, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		// Integrations (adminintegrations.go) and webhooks (adminwebhook*.go).
+		{get, "/admin/c/:issuer/integrations", s.handleIntegrationsPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/integrations/webhooks", s.handleWebhooksPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/webhooks", s.handleWebhookCreateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/integrations/webhooks/created", s.handleWebhookSecretPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/integrations/webhooks/:webhook", s.handleWebhookPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{get, "/admin/c/:issuer/integrations/webhooks/:webhook/edit", s.handleWebhookEditPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/webhooks/:webhook/edit", s.handleWebhookEditForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/integrations/webhooks/:webhook/state", s.handleWebhookState, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/integrations/webhooks/:webhook/rotate", s.handleWebhookConfirmPage("rotate"), consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/webhooks/:webhook/rotate", s.handleWebhookRotateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/integrations/webhooks/:webhook/delete", s.handleWebhookConfirmPage("delete"), consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/webhooks/:webhook/delete", s.handleWebhookDeleteForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/integrations/webhooks/:webhook/ping", s.handleWebhookPingForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/integrations/webhooks/:webhook/replay", s.handleWebhookReplayPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/webhooks/:webhook/replay", s.handleWebhookReplayForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/integrations/webhooks/:webhook/deliveries/:delivery", s.handleWebhookDeliveryPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/webhooks/:webhook/deliveries/:delivery/redeliver", s.handleWebhookRedeliverForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// Badges (adminbadge*.go).
 		{get, "/admin/c/:issuer/badges", s.handleBadgesPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/badges/new", s.handleBadgeNewPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},

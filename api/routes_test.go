@@ -159,6 +159,22 @@ var routeAccess = map[string]string{
 	"POST /api/v1/apikeys":        "admin",
 	"GET /api/v1/apikeys":         "admin",
 	"DELETE /api/v1/apikeys/:key": "admin",
+
+	// Webhooks and REST hooks.
+	"POST /api/v1/issuers/:issuer/webhooks":                                         "admin",
+	"GET /api/v1/issuers/:issuer/webhooks":                                          "read",
+	"GET /api/v1/issuers/:issuer/webhooks/:webhook":                                 "read",
+	"PATCH /api/v1/issuers/:issuer/webhooks/:webhook":                               "admin",
+	"DELETE /api/v1/issuers/:issuer/webhooks/:webhook":                              "admin",
+	"POST /api/v1/issuers/:issuer/webhooks/:webhook/rotate-secret":                  "admin",
+	"POST /api/v1/issuers/:issuer/webhooks/:webhook/ping":                           "admin",
+	"GET /api/v1/issuers/:issuer/webhooks/:webhook/deliveries":                      "read",
+	"GET /api/v1/issuers/:issuer/webhooks/:webhook/deliveries/:delivery":            "read",
+	"POST /api/v1/issuers/:issuer/webhooks/:webhook/deliveries/:delivery/redeliver": "admin",
+	"POST /api/v1/issuers/:issuer/webhooks/:webhook/replay":                         "admin",
+	"POST /api/v1/issuers/:issuer/hooks":                                            "admin",
+	"DELETE /api/v1/issuers/:issuer/hooks/:hook":                                    "admin",
+	"GET /api/v1/issuers/:issuer/hooks/samples/:event":                              "read",
 }
 
 // who may do what: for each access, the status class every caller gets.
@@ -316,6 +332,10 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
+
+	"POST /api/v1/issuers/:issuer/webhooks":           testBodyLimit,
+	"PATCH /api/v1/issuers/:issuer/webhooks/:webhook": testBodyLimit,
+	"POST /api/v1/issuers/:issuer/hooks":              testBodyLimit,
 
 	"POST /claim/:credential/:code":                    4 << 10, // a token and a choice
 	"PUT /api/v1/issuers/:issuer/mail-templates/:kind": testBodyLimit,

@@ -18,8 +18,11 @@ const (
 	// made while a large backlog of events waits.
 	maxFanOuts = 10
 	// maxDeliveryDrain bounds the deliveries one drain reads, so that the
-	// worker comes back between long runs of work.
-	maxDeliveryDrain = 1000
+	// worker comes back between long runs of work. The embedded engine
+	// reads the whole queue to find the due ones, so a large bound reads a
+	// backlog fewer times: 10,000 deliveries went out at 270 a second with
+	// 1,000, at 320-410 with 5,000.
+	maxDeliveryDrain = 5000
 	// endpointLease is how long a worker holds an endpoint's deliveries:
 	// a crash while sending leaves them to another worker after it. It
 	// outlasts a drain's sends to one endpoint (a failure ends them).

@@ -27,8 +27,9 @@ func TestWebhooks_Signed(t *testing.T) {
 		t.Fatalf("secret %q", secret)
 	}
 	f.publish(t, "credential.issued:c1")
+	f.publish(t, "credential.issued:c1", "credential.issued:c1") // before its fan-out
 	f.drain(t)
-	f.publish(t, "credential.issued:c1") // after its fan-out
+	f.publish(t, "credential.issued:c1") // after it
 	f.drain(t)
 	got := r.requests()
 	if len(got) != 1 {
@@ -315,5 +316,78 @@ func TestWebhooks_Ping(t *testing.T) {
 	}
 	if page, _ := f.w.Deliveries(context.Background(), "guild", e.ID, badges.ListOptions{}); len(page.Items) != 1 {
 		t.Error("the ping is not in the log")
+	}
+}
+
+// TestWebhooks_Chat: a chat channel gets the formatter's words, unsigned;
+// an event the formatter has nothing to say of is logged as skipped and
+// not sent.
+func TestWebhooks_Chat(t *testing.T) {
+	f := newFixture(t)
+	r := newReceiver(t)
+	ctx := context.Background()
+	e, _, err := f.w.Create(ctx, "guild", badges.EndpointInput{Kind: badges.EndpointDiscord, URL: r.URL,
+		Events: []badges.EventType{badges.EventCredentialIssued, badges.EventMemberCreated}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.publish(t, "credential.issued:c1")
+	if err := f.w.Publish(ctx, badges.CommunityEvent{ID: "member.created:m1", Type: badges.EventMemberCreated, IssuerID: "guild"}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t)
+	got := r.requests()
+	if len(got) != 1 || string(got[0].Body) != `{"text":"earned"}` || got[0].Header.Get("webhook-signature") != "" {
+		t.Fatalf("requests %+v", got)
+	}
+	page, err := f.w.Deliveries(ctx, "guild", e.ID, badges.ListOptions{})
+	if err != nil || len(page.Items) != 2 || page.Items[0].State != badges.DeliverySkipped || page.Items[1].State != badges.DeliveryDelivered {
+		t.Errorf("deliveries %+v, %v", page, err)
+	}
+}
+
+// TestWebhooks_Run: the worker delivers what Publish queues without
+// waiting for its interval.
+func TestWebhooks_Run(t *testing.T) {
+	f := newFixture(t)
+	got := make(chan string, 1)
+	r := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, req *http.Request) { got <- req.Header.Get("webhook-id") }))
+	defer r.Close()
+	f.endpoint(t, r.URL)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); f.w.Run(ctx, time.Hour) }()
+	defer func() { cancel(); <-done }()
+	f.publish(t, "credential.issued:c1")
+	select {
+	case id := <-got:
+		if !strings.HasPrefix(id, "msg_") {
+			t.Errorf("webhook-id %q", id)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("nothing was delivered")
+	}
+}
+
+// TestWebhookStore_Lease: one worker at a time holds an endpoint, until
+// its lease ends or it lets go.
+func TestWebhookStore_Lease(t *testing.T) {
+	f := newFixture(t)
+	ctx, now := context.Background(), f.clock.Now()
+	for _, step := range []struct {
+		name string
+		at   time.Time
+		want bool
+	}{{"first", now, true}, {"second, meanwhile", now.Add(time.Minute), false}, {"after the lease", now.Add(6 * time.Minute), true}} {
+		ok, err := f.w.Store.LeaseEndpoint(ctx, "ep1", step.at, step.at.Add(5*time.Minute))
+		if err != nil || ok != step.want {
+			t.Errorf("%s: leased %v, %v", step.name, ok, err)
+		}
+	}
+	if err := f.w.Store.ReleaseEndpoint(ctx, "ep1"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := f.w.Store.LeaseEndpoint(ctx, "ep1", now.Add(7*time.Minute), now.Add(12*time.Minute)); err != nil || !ok {
+		t.Errorf("after release: %v, %v", ok, err)
 	}
 }

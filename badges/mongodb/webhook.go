@@ -3,6 +3,7 @@ package mongodb
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/laurel-badges/laurel/badges"
@@ -18,7 +19,13 @@ import (
 //     the order they were made (computed). Inserting into it is the check
 //     of the community's bound, so two requests at once cannot pass it
 //     both; listing reads it and each endpoint by _id.
-type WebhookStore struct{ db *database.DB }
+type WebhookStore struct {
+	db *database.DB
+	// seq orders what this process queues within one millisecond (the
+	// precision of the times stored): events and deliveries are sent in
+	// the order they were queued.
+	seq atomic.Int64
+}
 
 var _ badges.WebhookStore = (*WebhookStore)(nil)
 

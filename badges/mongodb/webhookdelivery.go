@@ -30,6 +30,7 @@ import (
 type eventBatch struct {
 	ID      string        `bson:"_id"`
 	Created time.Time     `bson:"created"`
+	Seq     int64         `bson:"seq"`
 	Events  []eventRecord `bson:"events"`
 }
 
@@ -79,14 +80,14 @@ type hookQueueRecord struct {
 	Endpoint  string    `bson:"endpoint"`
 	Due       time.Time `bson:"due"`
 	Created   time.Time `bson:"created"`
-	Seq       int       `bson:"seq"`
+	Seq       int64     `bson:"seq"`
 	Again     bool      `bson:"again,omitempty"`
 	Payload   []byte    `bson:"payload,omitempty"`
 	MediaType string    `bson:"mediaType,omitempty"`
 }
 
 // queueEntry is the queue entry of a pending delivery, with its body.
-func queueEntry(d *badges.WebhookDelivery, seq int) hookQueueRecord {
+func queueEntry(d *badges.WebhookDelivery, seq int64) hookQueueRecord {
 	return hookQueueRecord{ID: d.ID, Endpoint: d.EndpointID, Due: d.NextAttemptAt.UTC(), Created: d.CreatedAt.UTC(), Seq: seq,
 		Payload: d.Payload, MediaType: d.MediaType}
 }
@@ -126,7 +127,7 @@ func (s *WebhookStore) AddEvents(ctx context.Context, events []badges.CommunityE
 	now := s.db.Now()
 	var docs []any
 	for start := 0; start < len(events); start += maxEventBatch {
-		b := eventBatch{ID: badges.NewID(), Created: now}
+		b := eventBatch{ID: badges.NewID(), Created: now, Seq: s.seq.Add(1)}
 		for _, e := range events[start:min(start+maxEventBatch, len(events))] {
 			b.Events = append(b.Events, eventRecord{ID: e.ID, Type: string(e.Type), Issuer: e.IssuerID, At: e.At.UTC(),
 				Credential: e.Subject.CredentialID, Achievement: e.Subject.AchievementID, Member: e.Subject.MemberID, Actor: e.Subject.ActorID,
@@ -141,7 +142,7 @@ func (s *WebhookStore) AddEvents(ctx context.Context, events []badges.CommunityE
 // QueuedEvents reads the event queue, oldest first.
 func (s *WebhookStore) QueuedEvents(ctx context.Context, limit int) ([]badges.QueuedEvent, error) {
 	bs, err := database.FindAll[eventBatch](ctx, s.db.Collection(database.WebhookEvents), bson.D{}, "read event queue",
-		options.Find().SetSort(bson.D{{Key: "created", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+		options.Find().SetSort(bson.D{{Key: "created", Value: 1}, {Key: "seq", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, err
 	}
@@ -176,9 +177,9 @@ func (s *WebhookStore) AddDeliveries(ctx context.Context, ds []*badges.WebhookDe
 		}
 	}
 	var queue []any
-	for i, d := range ds {
+	for _, d := range ds {
 		if !d.Done() {
-			queue = append(queue, queueEntry(d, i))
+			queue = append(queue, queueEntry(d, s.seq.Add(1)))
 		}
 	}
 	if _, err := database.InsertNew(ctx, s.db.Collection(database.WebhookQueue), queue, "queue deliveries"); err != nil {
@@ -275,7 +276,7 @@ func (s *WebhookStore) requeue(ctx context.Context, d *badges.WebhookDelivery) e
 	if err != nil || res.MatchedCount > 0 {
 		return database.Wrap(err, "queue delivery")
 	}
-	_, err = c.InsertOne(ctx, queueEntry(d, 0))
+	_, err = c.InsertOne(ctx, queueEntry(d, s.seq.Add(1)))
 	return database.Wrap(err, "queue delivery")
 }
 
@@ -284,7 +285,7 @@ func (s *WebhookStore) requeue(ctx context.Context, d *badges.WebhookDelivery) e
 func (s *WebhookStore) RequeueDeliveries(ctx context.Context, ds []badges.QueuedDelivery, now time.Time) error {
 	docs := make([]any, len(ds))
 	for i, d := range ds {
-		docs[i] = hookQueueRecord{ID: d.ID, Endpoint: d.EndpointID, Due: now.UTC(), Created: now.UTC(), Seq: i, Again: d.Again}
+		docs[i] = hookQueueRecord{ID: d.ID, Endpoint: d.EndpointID, Due: now.UTC(), Created: now.UTC(), Seq: s.seq.Add(1), Again: d.Again}
 	}
 	_, err := database.InsertNew(ctx, s.db.Collection(database.WebhookQueue), docs, "queue deliveries")
 	return err
