@@ -361,8 +361,8 @@ func (w *Webhooks) RotateSecret(ctx context.Context, issuerID, id string, overla
 	return &e.Endpoint, secret, nil
 }
 
-// Delete removes one of a community's endpoints. Its queued deliveries
-// are dropped by the worker; its delivery log goes with it.
+// Delete removes one of a community's endpoints. The worker gives up its
+// queued deliveries, and its delivery log can no longer be read.
 func (w *Webhooks) Delete(ctx context.Context, issuerID, id string) error {
 	if _, err := w.endpoint(ctx, issuerID, id); err != nil {
 		return err

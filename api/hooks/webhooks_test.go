@@ -391,3 +391,25 @@ func TestWebhookStore_Lease(t *testing.T) {
 		t.Errorf("after release: %v, %v", ok, err)
 	}
 }
+
+// TestWebhooks_CrashResends: deliveries an endpoint's worker held when it
+// stopped (its lease never let go) are sent once the lease ends.
+func TestWebhooks_CrashResends(t *testing.T) {
+	f := newFixture(t)
+	r := newReceiver(t)
+	e, _ := f.endpoint(t, r.URL)
+	f.publish(t, "credential.issued:c1")
+	now := f.clock.Now()
+	if ok, err := f.w.Store.LeaseEndpoint(context.Background(), e.ID, now, now.Add(5*time.Minute)); err != nil || !ok {
+		t.Fatalf("lease: %v, %v", ok, err)
+	}
+	f.drain(t)
+	if n := len(r.requests()); n != 0 {
+		t.Fatalf("sent %d while another worker held the endpoint", n)
+	}
+	f.clock.Add(6 * time.Minute)
+	f.drain(t)
+	if n := len(r.requests()); n != 1 {
+		t.Errorf("after the lease ended, sent %d, want 1", n)
+	}
+}

@@ -106,4 +106,5 @@ var all = []string{
 var secondaryIndexes = map[string][]mongo.IndexModel{
 	Achievements: {{Keys: bson.D{{Key: "issuer", Value: 1}}}},
 	Cohorts:      {{Keys: bson.D{{Key: "issuer", Value: 1}}}},
+	WebhookQueue: {{Keys: bson.D{{Key: "due", Value: 1}}}},
 }
