@@ -63,7 +63,7 @@ func NewSender(o Options) *Sender {
 func (s *Sender) Post(ctx context.Context, rawURL string, body []byte, mediaType string, headers map[string]string) (*badges.WebhookAnswer, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("not sent: %q is not a URL that can be posted to", rawURL)
+		return nil, errors.New("not sent: the endpoint's URL cannot be posted to")
 	}
 	req.Header.Set("Content-Type", mediaType)
 	req.Header.Set("User-Agent", userAgent)
@@ -85,20 +85,18 @@ func (s *Sender) Post(ctx context.Context, rawURL string, body []byte, mediaType
 }
 
 // sendError says why a POST had no answer, briefly: the delivery log
-// shows it.
+// shows it. It names the host only: a chat channel's URL is its
+// credential, so the URL the client's errors quote is left out.
 func sendError(u *url.URL, err error) error {
+	var ue *url.Error
+	timeout := errors.As(err, &ue) && ue.Timeout()
+	if ue != nil {
+		err = ue.Err
+	}
 	switch {
 	case errors.Is(err, verifier.ErrFetchRefused):
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
 		return fmt.Errorf("not sent: %w", err)
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return fmt.Errorf("%s did not answer in time", u.Host)
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Timeout() {
+	case timeout, errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return fmt.Errorf("%s did not answer in time", u.Host)
 	}
 	return fmt.Errorf("%s could not be reached: %w", u.Host, err)

@@ -301,6 +301,20 @@ func TestSender_Guarded(t *testing.T) {
 	}
 }
 
+// TestSender_ErrorsKeepTheURLSecret: a chat channel's URL is its
+// credential, so an error names the host and never the path.
+func TestSender_ErrorsKeepTheURLSecret(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // nothing listens there now
+	s := hooks.NewSender(hooks.Options{AllowLoopback: true, Timeout: 2 * time.Second})
+	for _, u := range []string{closed.URL + "/services/T000/B000/s3cr3tToken", "http://127.0.0.1:0/s3cr3tToken\x7f"} {
+		_, err := s.Post(context.Background(), u, []byte("{}"), "application/json", nil)
+		if err == nil || strings.Contains(err.Error(), "s3cr3tToken") {
+			t.Errorf("POST %s: %v", u, err)
+		}
+	}
+}
+
 // TestWebhooks_Ping: a ping is sent at once, signed, and logged.
 func TestWebhooks_Ping(t *testing.T) {
 	f := newFixture(t)
