@@ -68,6 +68,13 @@ const (
 	Nudges = "nudges"
 )
 
+// Sources of activity (computed, by id): tools whose signed deliveries
+// are mapped to activities; and each source's latest calls, by source id.
+const (
+	Sources     = "sources"
+	SourceCalls = "sourcecalls"
+)
+
 // LeaderDays are computed documents, one per leader (by member id): what
 // they endorsed and nominated on their latest day, for the daily limits.
 const LeaderDays = "leaderdays"
@@ -90,6 +97,7 @@ var all = []string{
 	MailTemplates, MailOptOuts,
 	LeaderDays,
 	Nudges,
+	Sources, SourceCalls,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;
