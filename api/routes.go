@@ -12,6 +12,7 @@ import (
 
 	"github.com/laurel-badges/laurel/assets"
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/mapping"
 )
 
 // route is one entry of the route table: what answers a method and path,
@@ -245,6 +246,17 @@ func (s *Server) routeTable() []route {
 		{post, "/api/v1/achievements/:achievement/reevaluations", s.handleReevaluationStart, adminKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/reevaluations/:reevaluation", s.handleReevaluationGet, readKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/issuers/:issuer/reevaluations", exists(s.handleReevaluationList), readKey, quick, jsonErrors, compressed, none},
+		// Sources of activity: tools' signed deliveries, public as their
+		// signature is their authentication (sourcehook.go), and their set-up
+		// (source.go).
+		{post, "/hooks/in/:source", s.handleSourceHook, public, quick, jsonErrors, compressed, limits{body: mapping.MaxPayloadBytes}},
+		{post, "/api/v1/issuers/:issuer/sources", exists(s.handleSourceCreate), adminKey, quick, jsonErrors, compressed, limits{body: mapping.MaxMappingBytes + 4<<10}},
+		{get, "/api/v1/issuers/:issuer/sources", exists(s.handleSourceList), readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/sources/:source", s.handleSourceGet, readKey, quick, jsonErrors, compressed, none},
+		{patch, "/api/v1/sources/:source", s.handleSourceUpdate, adminKey, quick, jsonErrors, compressed, limits{body: mapping.MaxMappingBytes + 4<<10}},
+		{del, "/api/v1/sources/:source", s.handleSourceDelete, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/sources/:source/rotate-secret", s.handleSourceRotate, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/sources/:source/dry-run", s.handleSourceDryRun, adminKey, quick, jsonErrors, compressed, limits{body: maxDryRunBody}},
 
 		// The console, for community managers (admin*.go): pages and forms
 		// under /admin, each needing a role in the community it names.

@@ -78,6 +78,7 @@ type Services struct {
 	MemberData    MemberData    // everything about one member (memberdata.go)
 	Forgetter     Forgetting    // forgets members at their request
 	Nudges        Nudges        // members' choice of the weekly progress e-mail
+	Sources       Sources       // tools activity comes in from (source.go, sourcehook.go)
 }
 
 // Server is the Echo application with its dependencies.

@@ -82,6 +82,7 @@ type Stores struct {
 
 	LeaderDays *bmongo.LeaderDayStore
 	Nudges     *bmongo.NudgeStore
+	Sources    *bmongo.SourceStore
 }
 
 // NewStores returns the stores of db.
@@ -124,6 +125,7 @@ func NewStores(db *database.DB) *Stores {
 
 		LeaderDays: bmongo.NewLeaderDayStore(db),
 		Nudges:     bmongo.NewNudgeStore(db),
+		Sources:    bmongo.NewSourceStore(db),
 	}
 }
 
@@ -159,7 +161,8 @@ type Laurel struct {
 	Leaders      *badges.Leaders      // leaders endorsing and nominating from the portal
 	MemberData   *issuer.MemberDataSources
 	Forgetter    *badges.Forgetter
-	Nudges       *badges.Nudges // the weekly progress e-mail members opt into
+	Nudges       *badges.Nudges  // the weekly progress e-mail members opt into
+	Sources      *badges.Sources // tools activity comes in from
 }
 
 // New builds Laurel on db.
@@ -216,6 +219,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Forgetter = badges.NewForgetter(a, st.Members, st.Activities, st.Nominations)
 	l.Nudges = badges.NewNudges(st.Nudges, a, a.Now)
 	l.Nudges.Notifier, l.Nudges.PortalURL = c.Notifier, func(string) string { return urls.Base() + "/me/progress" }
+	l.Sources = &badges.Sources{Store: st.Sources, Recorder: a, Members: st.Members, Behaviours: a.Catalogue.Behaviours, Now: a.Now}
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -432,6 +436,7 @@ func (l *Laurel) Services() api.Services {
 		MemberData:    l.MemberData,
 		Forgetter:     l.Forgetter,
 		Nudges:        l.Nudges,
+		Sources:       l.Sources,
 	}
 }
 
