@@ -148,6 +148,16 @@ var routeAccess = map[string]string{
 	"POST /api/v1/achievements/:achievement/reevaluations": "admin",
 	"GET /api/v1/reevaluations/:reevaluation":              "read",
 	"GET /api/v1/issuers/:issuer/reevaluations":            "read",
+	// Sources of activity (source.go, sourcehook.go): a delivery's
+	// signature is its authentication.
+	"POST /hooks/in/:source":                     "public",
+	"POST /api/v1/issuers/:issuer/sources":       "admin",
+	"GET /api/v1/issuers/:issuer/sources":        "read",
+	"GET /api/v1/sources/:source":                "read",
+	"PATCH /api/v1/sources/:source":              "admin",
+	"DELETE /api/v1/sources/:source":             "admin",
+	"POST /api/v1/sources/:source/rotate-secret": "admin",
+	"POST /api/v1/sources/:source/dry-run":       "admin",
 
 	"GET /api/v1/issuers/:issuer/mail-templates/:kind":    "admin",
 	"PUT /api/v1/issuers/:issuer/mail-templates/:kind":    "admin",
@@ -316,6 +326,11 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/reviews/:review/dismiss": testBodyLimit,
 
 	"POST /api/v1/apikeys": testBodyLimit,
+
+	"POST /hooks/in/:source":               256 << 10, // one delivery
+	"POST /api/v1/issuers/:issuer/sources": 36 << 10,  // a mapping and the rest
+	"PATCH /api/v1/sources/:source":        36 << 10,
+	"POST /api/v1/sources/:source/dry-run": 2*256<<10 + 32<<10, // a sample, perhaps escaped, and a mapping
 
 	"POST /claim/:credential/:code":                    4 << 10, // a token and a choice
 	"PUT /api/v1/issuers/:issuer/mail-templates/:kind": testBodyLimit,
