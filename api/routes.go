@@ -393,6 +393,15 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer/activity/import/example.csv", s.handleActivityExample, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidConfirm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		// Activity sources (adminsource*.go): viewers read, admins change.
+		{get, "/admin/c/:issuer/integrations/sources", s.handleSourcesPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/sources", s.handleSourceCreateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/integrations/sources/:source", s.handleSourcePage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/sources/:source", s.handleSourceSave, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/integrations/sources/:source/dry-run", s.handleSourceTry, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, limits{body: maxTryForm}},
+		{post, "/admin/c/:issuer/integrations/sources/:source/rotate", s.handleSourceRotateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/integrations/sources/:source/remove", s.handleSourceRemovePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/sources/:source/remove", s.handleSourceRemove, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// Check-ins (admincheckin.go): awarders open and close them.
 		{get, "/admin/c/:issuer/checkins", s.handleCheckInsPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/checkins/new", s.handleCheckInNewPage, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},

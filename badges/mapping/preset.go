@@ -1,6 +1,9 @@
 package mapping
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Preset names a tool Laurel knows: how it signs its deliveries, and a
 // ready mapping of the events worth recognising.
@@ -96,4 +99,34 @@ func PresetMapping(p Preset) *Mapping {
 		panic(fmt.Sprintf("mapping: preset %s: %v", p, err)) // the presets are constants, checked by the tests
 	}
 	return m
+}
+
+// Sample is a small delivery of a preset's tool, to try a mapping with:
+// its headers, one a line ("Name: value"), and its body.
+func Sample(p Preset) (headers, body string) {
+	switch p {
+	case PresetDiscourse:
+		return "X-Discourse-Event: post_created\nX-Discourse-Event-Type: post",
+			`{"post": {"id": 1042, "username": "ada", "created_at": "2026-11-30T09:12:44.061Z", "post_number": 3, "topic_id": 311, "topic_title": "Looping the engine"}}`
+	case PresetGitHub:
+		return "X-GitHub-Event: pull_request\nX-GitHub-Delivery: 72d3162e-cc78-11e3-81ab-4c9367dc0958",
+			`{"action": "closed", "pull_request": {"merged": true, "merged_at": "2026-11-30T08:00:00Z", "title": "Loop the Bernoulli numbers", "html_url": "https://github.com/analytical/engine/pull/87", "user": {"login": "ada"}}, "sender": {"login": "charles"}}`
+	}
+	return "", `{"activities": [{"id": "meetup-30-ada", "email": "ada@example.org", "behaviour": "attended-session", "at": "2026-11-30T18:00:00Z"}]}`
+}
+
+// Behaviours are the behaviour keys a mapping records, when it names them
+// (a behaviourFrom mapping reads them from each delivery).
+func (m *Mapping) Behaviours() []string {
+	var keys []string
+	add := func(k string) {
+		if k != "" && !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	add(m.Behaviour)
+	for _, r := range m.When {
+		add(r.Behaviour)
+	}
+	return keys
 }
