@@ -335,11 +335,11 @@ var routeBody = map[string]int{
 	"POST /claim/:credential/:code":                    4 << 10, // a token and a choice
 	"PUT /api/v1/issuers/:issuer/mail-templates/:kind": testBodyLimit,
 
-	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
-	"POST /admin/c/:issuer/settings/logo":             testImageLimit,
-	"POST /admin/c/:issuer/members/import":            5 << 20, // the member import's limit
-	"POST /admin/c/:issuer/awards/import":             8 << 20,
-	"POST /admin/c/:issuer/activity/import":           4 << 20,
+	"POST /admin/c/:issuer/badges/:achievement/image":            testImageLimit, // a console upload
+	"POST /admin/c/:issuer/settings/logo":                        testImageLimit,
+	"POST /admin/c/:issuer/members/import":                       5 << 20, // the member import's limit
+	"POST /admin/c/:issuer/awards/import":                        8 << 20,
+	"POST /admin/c/:issuer/activity/import":                      4 << 20,
 	"POST /admin/c/:issuer/integrations/sources/:source/dry-run": 1 << 20, // a pasted sample delivery
 }
 

@@ -116,7 +116,7 @@ type MemberFinder interface {
 type Sources struct {
 	Store      SourceStore
 	Recorder   Recorder
-	Members    MemberFinder                                            // for dry runs
+	Members    MemberFinder                                                    // for dry runs
 	Behaviours func(ctx context.Context, issuerID string) ([]Behaviour, error) // for dry runs
 	Now        func() time.Time
 }

@@ -47,7 +47,9 @@ func (r *sourceRecord) source(id string) *badges.Source {
 		PreviousSecret: r.PreviousSecret, PreviousUntil: r.PreviousUntil, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
-func notFoundSource(id string) error { return badges.Errorf(badges.ENOTFOUND, "No source with id %q.", id) }
+func notFoundSource(id string) error {
+	return badges.Errorf(badges.ENOTFOUND, "No source with id %q.", id)
+}
 
 // errSourceExists stops a creation that found its id taken.
 var errSourceExists = errors.New("source exists")
