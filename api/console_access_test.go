@@ -147,6 +147,14 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer/activity/import/example.csv": "awarder",
 	"GET /admin/c/:issuer/activity/:activity/void":     "admin",
 	"POST /admin/c/:issuer/activity/:activity/void":    "admin",
+	"GET /admin/c/:issuer/checkins":                    "viewer",
+	"GET /admin/c/:issuer/checkins/new":                "awarder",
+	"POST /admin/c/:issuer/checkins/new":               "awarder",
+	"GET /admin/c/:issuer/checkins/:checkin":           "viewer",
+	"GET /admin/c/:issuer/checkins/:checkin/qr.svg":    "viewer",
+	"GET /admin/c/:issuer/checkins/:checkin/close":     "awarder",
+	"POST /admin/c/:issuer/checkins/:checkin/close":    "awarder",
+
 	// Activity sources (adminsource*.go).
 	"GET /admin/c/:issuer/integrations/sources":                  "viewer",
 	"POST /admin/c/:issuer/integrations/sources":                 "admin",
@@ -156,13 +164,6 @@ var consoleNeeds = map[string]string{
 	"POST /admin/c/:issuer/integrations/sources/:source/rotate":  "admin",
 	"GET /admin/c/:issuer/integrations/sources/:source/remove":   "admin",
 	"POST /admin/c/:issuer/integrations/sources/:source/remove":  "admin",
-	"GET /admin/c/:issuer/checkins":                              "viewer",
-	"GET /admin/c/:issuer/checkins/new":                          "awarder",
-	"POST /admin/c/:issuer/checkins/new":                         "awarder",
-	"GET /admin/c/:issuer/checkins/:checkin":                     "viewer",
-	"GET /admin/c/:issuer/checkins/:checkin/qr.svg":              "viewer",
-	"GET /admin/c/:issuer/checkins/:checkin/close":               "awarder",
-	"POST /admin/c/:issuer/checkins/:checkin/close":              "awarder",
 }
 
 // endsSession are the routes that end the session that calls them; they

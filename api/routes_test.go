@@ -148,6 +148,7 @@ var routeAccess = map[string]string{
 	"POST /api/v1/achievements/:achievement/reevaluations": "admin",
 	"GET /api/v1/reevaluations/:reevaluation":              "read",
 	"GET /api/v1/issuers/:issuer/reevaluations":            "read",
+
 	// Sources of activity (source.go, sourcehook.go): a delivery's
 	// signature is its authentication.
 	"POST /hooks/in/:source":                     "public",
@@ -335,12 +336,11 @@ var routeBody = map[string]int{
 	"POST /claim/:credential/:code":                    4 << 10, // a token and a choice
 	"PUT /api/v1/issuers/:issuer/mail-templates/:kind": testBodyLimit,
 
-	"POST /admin/c/:issuer/badges/:achievement/image":            testImageLimit, // a console upload
-	"POST /admin/c/:issuer/settings/logo":                        testImageLimit,
-	"POST /admin/c/:issuer/members/import":                       5 << 20, // the member import's limit
-	"POST /admin/c/:issuer/awards/import":                        8 << 20,
-	"POST /admin/c/:issuer/activity/import":                      4 << 20,
-	"POST /admin/c/:issuer/integrations/sources/:source/dry-run": 1 << 20, // a pasted sample delivery
+	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
+	"POST /admin/c/:issuer/settings/logo":             testImageLimit,
+	"POST /admin/c/:issuer/members/import":            5 << 20, // the member import's limit
+	"POST /admin/c/:issuer/awards/import":             8 << 20,
+	"POST /admin/c/:issuer/activity/import":           4 << 20,
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,
