@@ -188,6 +188,15 @@ func TestSourceHook_GitHub(t *testing.T) {
 	if n := f.activities(t); n != 1 {
 		t.Errorf("activities recorded = %d, want 1", n)
 	}
+	// The same answers as the OpenAPI document describes them.
+	h := http.Header{}
+	h.Set("X-GitHub-Event", "pull_request")
+	h.Set("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")
+	h.Set(mapping.HeaderGitHub, mapping.Sign(f.source.Secret, body))
+	f.ts.do(t, req{method: "POST", path: "/hooks/in/" + f.source.ID, token: "-", body: body, contentType: "application/json", header: h}).want(t, 200)
+	h.Set(mapping.HeaderGitHub, mapping.Sign("lsrc_wrong", body))
+	f.ts.do(t, req{method: "POST", path: "/hooks/in/" + f.source.ID, token: "-", body: body, contentType: "application/json", header: h}).
+		wantProblem(t, 401, badges.EUNAUTHORIZED, "")
 }
 
 // TestSourceHook_Refused: bad, missing or stale signatures are 401 and
@@ -267,6 +276,11 @@ func TestSourceHook_UnknownMembers(t *testing.T) {
 			if code != tc.code || rep.Recorded != tc.recorded || rep.Skipped != tc.skipped || rep.Rejected != tc.rejected ||
 				rep.Results[1].Outcome != tc.newcomer || rep.Results[2].Outcome != tc.stranger || rep.Results[2].Reason == "" {
 				t.Fatalf("%d %+v", code, rep)
+			}
+			if tc.policy == "reject" { // the 422 as the OpenAPI document describes it
+				h := http.Header{}
+				h.Set(mapping.HeaderLaurel, mapping.Sign(f.source.Secret, batch))
+				f.ts.do(t, req{method: "POST", path: "/hooks/in/" + f.source.ID, token: "-", body: batch, contentType: "application/json", header: h}).want(t, 422)
 			}
 			if !strings.Contains(rep.Results[2].Reason, "stranger") {
 				t.Errorf("the reason does not name the member: %q", rep.Results[2].Reason)
