@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -185,8 +186,14 @@ func TestSourceHook_GitHub(t *testing.T) {
 	if code != 200 || rep.Ignored != 1 {
 		t.Fatalf("ping: %d %+v", code, rep)
 	}
-	if n := f.activities(t); n != 1 {
-		t.Errorf("activities recorded = %d, want 1", n)
+	// A webhook whose content type is a form sends the JSON as its payload field.
+	form := []byte(url.Values{"payload": {string(payload(t, "github_issues_opened.json", `"grace"`, `"ada"`))}}.Encode())
+	code, rep = f.deliver(t, form, f.source.Secret, "X-GitHub-Event", "issues", "X-GitHub-Delivery", "f-1", "Content-Type", "application/x-www-form-urlencoded")
+	if code != 200 || rep.Recorded != 1 || rep.Results[0].Behaviour != "issue-opened" {
+		t.Fatalf("form: %d %+v", code, rep)
+	}
+	if n := f.activities(t); n != 2 {
+		t.Errorf("activities recorded = %d, want 2", n)
 	}
 	// The same answers as the OpenAPI document describes them.
 	h := http.Header{}

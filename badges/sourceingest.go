@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -122,7 +124,7 @@ func statusOf(err error) int {
 // plan parses a delivery's payload and maps it: the report so far (items
 // ignored or unreadable) and the activities to record.
 func plan(m *mapping.Mapping, d SourceDelivery) (*IngestReport, []mapping.Activity, error) {
-	payload, err := mapping.ParsePayload(d.Body)
+	payload, err := mapping.ParsePayload(d.json())
 	switch {
 	case errors.Is(err, mapping.ErrPayloadTooLarge):
 		return nil, nil, Errorf(ETOOLARGE, "The payload is larger than %d KiB.", mapping.MaxPayloadBytes>>10)
@@ -140,6 +142,20 @@ func plan(m *mapping.Mapping, d SourceDelivery) (*IngestReport, []mapping.Activi
 		rep.add(IngestItem{Index: o.Index, Outcome: IngestRejected, Reason: o.Reason, Field: "mapping." + o.Field})
 	}
 	return rep, res.Activities, nil
+}
+
+// json is the delivery's JSON: its body, or the payload field of a form,
+// which GitHub sends when a webhook's content type is
+// application/x-www-form-urlencoded (the signature covers the whole body).
+func (d SourceDelivery) json() []byte {
+	if mt, _, _ := mime.ParseMediaType(d.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return d.Body
+	}
+	form, err := url.ParseQuery(string(d.Body))
+	if err != nil {
+		return d.Body
+	}
+	return []byte(form.Get("payload"))
 }
 
 // record records the mapped activities and reports each one's outcome.
