@@ -126,9 +126,15 @@ type sourcePage struct {
 	Unknown    []choice
 	Enabled    []choice
 	Behaviours []behaviourUse
-	Calls      []badges.SourceCall
+	Calls      []sourceCallView
 	Form       formState
 	Try        sourceTry
+}
+
+// sourceCallView is a delivery as the log shows it, to the minute.
+type sourceCallView struct {
+	badges.SourceCall
+	When string
 }
 
 // behaviourUse is a behaviour a mapping records, and whether the
@@ -164,9 +170,12 @@ func (s *Server) renderSource(c echo.Context, status int, src *badges.Source, p 
 	p.Unknown = chosen(unknownChoices, unknown)
 	p.Enabled = chosen([]choice{{Value: "true", Label: "On: deliveries are recorded"}, {Value: "false", Label: "Off: deliveries are refused (409)"}},
 		map[bool]string{true: "true", false: "false"}[enabled])
-	var err error
-	if p.Calls, err = s.svc.Sources.Calls(ctx, v.Community.ID, src.ID); err != nil {
+	calls, err := s.svc.Sources.Calls(ctx, v.Community.ID, src.ID)
+	if err != nil {
 		return err
+	}
+	for _, cl := range calls {
+		p.Calls = append(p.Calls, sourceCallView{SourceCall: cl, When: momentOf(cl.At)})
 	}
 	if p.Behaviours, err = s.behaviourUses(c, src); err != nil {
 		return err
