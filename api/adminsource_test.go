@@ -60,3 +60,11 @@ func TestConsoleSources(t *testing.T) {
 	admin.post(t, loc+"/remove", nil).wantRedirect(t, base)
 	admin.get(t, loc).wantPage(t, http.StatusNotFound)
 }
+
+// mustSource adds a GitHub source to a community and returns its id.
+func mustSource(t *testing.T, ts *testServer, issuerID string) string {
+	t.Helper()
+	var src struct{ ID string }
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + issuerID + "/sources", body: map[string]any{"name": "Code", "preset": "github"}}).want(t, 201).JSON(t, &src)
+	return src.ID
+}

@@ -341,6 +341,8 @@ var routeBody = map[string]int{
 	"POST /admin/c/:issuer/members/import":            5 << 20, // the member import's limit
 	"POST /admin/c/:issuer/awards/import":             8 << 20,
 	"POST /admin/c/:issuer/activity/import":           4 << 20,
+
+	"POST /admin/c/:issuer/integrations/sources/:source/dry-run": 1 << 20, // a pasted sample delivery
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,
