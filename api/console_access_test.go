@@ -180,6 +180,15 @@ var consoleNeeds = map[string]string{
 	"POST /admin/c/:issuer/integrations/chat/:endpoint/test":   "admin",
 	"GET /admin/c/:issuer/integrations/chat/:endpoint/remove":  "admin",
 	"POST /admin/c/:issuer/integrations/chat/:endpoint/remove": "admin",
+	// Activity sources (adminsource*.go).
+	"GET /admin/c/:issuer/integrations/sources":                  "viewer",
+	"POST /admin/c/:issuer/integrations/sources":                 "admin",
+	"GET /admin/c/:issuer/integrations/sources/:source":          "viewer",
+	"POST /admin/c/:issuer/integrations/sources/:source":         "admin",
+	"POST /admin/c/:issuer/integrations/sources/:source/dry-run": "admin",
+	"POST /admin/c/:issuer/integrations/sources/:source/rotate":  "admin",
+	"GET /admin/c/:issuer/integrations/sources/:source/remove":   "admin",
+	"POST /admin/c/:issuer/integrations/sources/:source/remove":  "admin",
 }
 
 // endsSession are the routes that end the session that calls them; they

@@ -56,6 +56,7 @@ func newForeignCommunity(t *testing.T, ts *testServer) *foreignCommunity {
 		"message": storeMessage(t, ts, f.iss, "earned:foreign", badges.MailEarned, badges.MessageFailed, nil).ID,
 		"checkin": mustCheckIn(t, owner, f.iss),
 		"webhook": mustWebhook(t, ts, f.iss, "https://hooks.example.org/theirs").ID,
+		"source":  mustSource(t, ts, f.iss),
 		"kind":    string(badges.MailEarned), // every community's: the snapshot shows the other's wording unchanged
 	}
 	f.ids["endpoint"] = mustChatChannel(t, owner, f.iss)
@@ -83,6 +84,7 @@ func (f *foreignCommunity) snapshot(t *testing.T) string {
 	for _, p := range []string{"/achievements/" + f.ids["achievement"] + "/rule", "/members/" + f.hold + "/activities", "/cohorts/" + f.ids["cohort"] + "/members"} {
 		b.Write(f.ts.do(t, req{method: "GET", path: "/api/v1" + p}).want(t, 200).body)
 	}
+	b.Write(f.ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + f.iss + "/sources"}).want(t, 200).body)
 	people, err := f.ts.accounts.AccountsOf(context.Background(), f.iss)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/laurel-badges/laurel/assets"
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/mapping"
 )
 
 // route is one entry of the route table: what answers a method and path,
@@ -245,6 +246,17 @@ func (s *Server) routeTable() []route {
 		{post, "/api/v1/achievements/:achievement/reevaluations", s.handleReevaluationStart, adminKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/reevaluations/:reevaluation", s.handleReevaluationGet, readKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/issuers/:issuer/reevaluations", exists(s.handleReevaluationList), readKey, quick, jsonErrors, compressed, none},
+		// Sources of activity: tools' signed deliveries, public as their
+		// signature is their authentication (sourcehook.go), and their set-up
+		// (source.go).
+		{post, "/hooks/in/:source", s.handleSourceHook, public, quick, jsonErrors, compressed, limits{body: mapping.MaxPayloadBytes}},
+		{post, "/api/v1/issuers/:issuer/sources", exists(s.handleSourceCreate), adminKey, quick, jsonErrors, compressed, limits{body: mapping.MaxMappingBytes + 4<<10}},
+		{get, "/api/v1/issuers/:issuer/sources", exists(s.handleSourceList), readKey, quick, jsonErrors, compressed, none},
+		{get, "/api/v1/sources/:source", s.handleSourceGet, readKey, quick, jsonErrors, compressed, none},
+		{patch, "/api/v1/sources/:source", s.handleSourceUpdate, adminKey, quick, jsonErrors, compressed, limits{body: mapping.MaxMappingBytes + 4<<10}},
+		{del, "/api/v1/sources/:source", s.handleSourceDelete, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/sources/:source/rotate-secret", s.handleSourceRotate, adminKey, quick, jsonErrors, compressed, none},
+		{post, "/api/v1/sources/:source/dry-run", s.handleSourceDryRun, adminKey, quick, jsonErrors, compressed, limits{body: maxDryRunBody}},
 
 		// Webhooks out: a community's endpoints, their delivery logs and
 		// replays (webhook*.go), and REST hooks for no-code tools (resthook*.go).
@@ -422,6 +434,15 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer/activity/import/example.csv", s.handleActivityExample, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidConfirm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		// Activity sources (adminsource*.go): viewers read, admins change.
+		{get, "/admin/c/:issuer/integrations/sources", s.handleSourcesPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/sources", s.handleSourceCreateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/integrations/sources/:source", s.handleSourcePage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/sources/:source", s.handleSourceSave, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{post, "/admin/c/:issuer/integrations/sources/:source/dry-run", s.handleSourceTry, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, limits{body: maxTryForm}},
+		{post, "/admin/c/:issuer/integrations/sources/:source/rotate", s.handleSourceRotateForm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
+		{get, "/admin/c/:issuer/integrations/sources/:source/remove", s.handleSourceRemovePage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/sources/:source/remove", s.handleSourceRemove, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// Check-ins (admincheckin.go): awarders open and close them.
 		{get, "/admin/c/:issuer/checkins", s.handleCheckInsPage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
 		{get, "/admin/c/:issuer/checkins/new", s.handleCheckInNewPage, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},

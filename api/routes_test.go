@@ -149,6 +149,17 @@ var routeAccess = map[string]string{
 	"GET /api/v1/reevaluations/:reevaluation":              "read",
 	"GET /api/v1/issuers/:issuer/reevaluations":            "read",
 
+	// Sources of activity (source.go, sourcehook.go): a delivery's
+	// signature is its authentication.
+	"POST /hooks/in/:source":                     "public",
+	"POST /api/v1/issuers/:issuer/sources":       "admin",
+	"GET /api/v1/issuers/:issuer/sources":        "read",
+	"GET /api/v1/sources/:source":                "read",
+	"PATCH /api/v1/sources/:source":              "admin",
+	"DELETE /api/v1/sources/:source":             "admin",
+	"POST /api/v1/sources/:source/rotate-secret": "admin",
+	"POST /api/v1/sources/:source/dry-run":       "admin",
+
 	"GET /api/v1/issuers/:issuer/mail-templates/:kind":    "admin",
 	"PUT /api/v1/issuers/:issuer/mail-templates/:kind":    "admin",
 	"DELETE /api/v1/issuers/:issuer/mail-templates/:kind": "admin",
@@ -336,6 +347,10 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/webhooks":           testBodyLimit,
 	"PATCH /api/v1/issuers/:issuer/webhooks/:webhook": testBodyLimit,
 	"POST /api/v1/issuers/:issuer/hooks":              testBodyLimit,
+	"POST /hooks/in/:source":               256 << 10, // one delivery
+	"POST /api/v1/issuers/:issuer/sources": 36 << 10,  // a mapping and the rest
+	"PATCH /api/v1/sources/:source":        36 << 10,
+	"POST /api/v1/sources/:source/dry-run": 2*256<<10 + 32<<10, // a sample, perhaps escaped, and a mapping
 
 	"POST /claim/:credential/:code":                    4 << 10, // a token and a choice
 	"PUT /api/v1/issuers/:issuer/mail-templates/:kind": testBodyLimit,
@@ -345,6 +360,8 @@ var routeBody = map[string]int{
 	"POST /admin/c/:issuer/members/import":            5 << 20, // the member import's limit
 	"POST /admin/c/:issuer/awards/import":             8 << 20,
 	"POST /admin/c/:issuer/activity/import":           4 << 20,
+
+	"POST /admin/c/:issuer/integrations/sources/:source/dry-run": 1 << 20, // a pasted sample delivery
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,

@@ -84,6 +84,7 @@ type Services struct {
 	Nudges        Nudges        // members' choice of the weekly progress e-mail
 	// Webhooks are communities' endpoints and the deliveries of their events.
 	Webhooks *badges.Webhooks
+	Sources  Sources // tools activity comes in from (source.go, sourcehook.go)
 }
 
 // Server is the Echo application with its dependencies.

@@ -321,7 +321,7 @@ func (a *Awarder) resolveMember(ctx context.Context, issuerID string, in Activit
 	}
 	id, err := find()
 	if ErrorCode(err) == ENOTFOUND {
-		return "", &Error{Code: EINVALID, Field: field, Message: ErrorMessage(err)}
+		return "", &UnknownMemberError{Err: &Error{Code: EINVALID, Field: field, Message: ErrorMessage(err)}}
 	}
 	if err != nil {
 		return "", err

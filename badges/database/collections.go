@@ -76,6 +76,13 @@ const (
 	Nudges = "nudges"
 )
 
+// Sources of activity (computed, by id): tools whose signed deliveries
+// are mapped to activities; and each source's latest calls, by source id.
+const (
+	Sources     = "sources"
+	SourceCalls = "sourcecalls"
+)
+
 // LeaderDays are computed documents, one per leader (by member id): what
 // they endorsed and nominated on their latest day, for the daily limits.
 const LeaderDays = "leaderdays"
@@ -99,6 +106,7 @@ var all = []string{
 	LeaderDays,
 	Nudges,
 	WebhookEvents, WebhookDeliveries, WebhookQueue, WebhookLeases,
+	Sources, SourceCalls,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

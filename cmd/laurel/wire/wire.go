@@ -96,6 +96,7 @@ type Stores struct {
 	Nudges     *bmongo.NudgeStore
 
 	Webhooks *bmongo.WebhookStore // endpoints and the webhook outbox
+	Sources  *bmongo.SourceStore
 }
 
 // NewStores returns the stores of db.
@@ -140,6 +141,7 @@ func NewStores(db *database.DB) *Stores {
 		Nudges:     bmongo.NewNudgeStore(db),
 
 		Webhooks: bmongo.NewWebhookStore(db),
+		Sources:  bmongo.NewSourceStore(db),
 	}
 }
 
@@ -187,6 +189,7 @@ type Laurel struct {
 	Achievements *badges.EventingAchievements
 	Describer    *issuer.EventDescriber // describes events for delivery
 	Webhooks     *badges.Webhooks       // communities' endpoints and the webhook outbox: the events' publisher
+	Sources      *badges.Sources        // tools activity comes in from
 }
 
 // New builds Laurel on db.
@@ -249,6 +252,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Nudges = badges.NewNudges(st.Nudges, a, a.Now)
 	l.Nudges.Notifier, l.Nudges.PortalURL = c.Notifier, func(string) string { return urls.Base() + "/me/progress" }
 	l.newWebhooks(&c)
+	l.Sources = &badges.Sources{Store: st.Sources, Recorder: a, Members: l.Members, Behaviours: a.Catalogue.Behaviours, Now: a.Now}
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -470,6 +474,7 @@ func (l *Laurel) Services() api.Services {
 		Forgetter:     l.Forgetter,
 		Nudges:        l.Nudges,
 		Webhooks:      l.Webhooks,
+		Sources:       l.Sources,
 	}
 }
 
