@@ -36,8 +36,11 @@ type Config struct {
 	// Laurel, whose X-Forwarded-For is believed; with none, a client is
 	// the address its connection comes from.
 	TrustedProxies []*net.IPNet
-	Logger         *slog.Logger
-	Now            func() time.Time // the clock; nil means time.Now
+	// CORSOrigins are the exact origins (https://app.example.org) whose
+	// browser applications may call /api/v1/*; none by default (cors.go).
+	CORSOrigins []string
+	Logger      *slog.Logger
+	Now         func() time.Time // the clock; nil means time.Now
 }
 
 // Services are what the handlers call.
@@ -118,6 +121,10 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	origins, err := corsOrigins(cfg.CORSOrigins)
+	if err != nil {
+		return nil, err
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
@@ -145,6 +152,7 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 			HSTSMaxAge:            365 * 24 * 3600, // sent only over HTTPS (or X-Forwarded-Proto: https)
 			ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 		}),
+		cors(origins),
 	)
 	if err := s.register(s.routeTable()); err != nil {
 		return nil, err

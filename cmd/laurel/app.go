@@ -129,7 +129,7 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.La
 	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
 		RequestTimeout: m.Config.RequestTimeout, ImportTimeout: m.Config.ImportTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
-		TrustedProxies: m.Config.TrustedProxies, Logger: m.log,
+		TrustedProxies: m.Config.TrustedProxies, CORSOrigins: m.Config.CORSOrigins, Logger: m.log,
 	}, svc)
 	if err != nil {
 		return nil, nil, err
