@@ -100,6 +100,7 @@ func (s *Server) routeTable() []route {
 		{get, "/readyz", s.handleReadyz, public, quick, jsonErrors, compressed, none},
 		{get, "/metrics", s.metrics.handler(), public, quick, jsonErrors, precompressed, none}, // compresses itself
 		{get, "/api/v1/openapi.json", s.handleOpenAPI, public, quick, jsonErrors, compressed, none},
+		{get, "/api/docs", s.handleAPIDocs(), public, quick, negotiated, compressed, none},
 		{get, "/static*", echo.StaticDirectoryHandler(static, true), public, quick, negotiated, compressed, none},
 
 		// Public documents and pages.

@@ -33,6 +33,7 @@ var routeAccess = map[string]string{
 	"GET /readyz":                              "public",
 	"GET /metrics":                             "public",
 	"GET /api/v1/openapi.json":                 "public",
+	"GET /api/docs":                            "public",
 	"GET /static*":                             "public",
 	"GET /issuers/:issuer":                     "public",
 	"GET /achievements/:achievement":           "public",

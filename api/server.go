@@ -14,7 +14,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"github.com/laurel-badges/laurel/assets"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer"
 )
@@ -95,6 +94,7 @@ type Server struct {
 	cache   *publicCache
 	now     func() time.Time
 	routes  map[string]route // by "METHOD path", as registered
+	openapi []byte           // the OpenAPI document as served (openapi.go)
 }
 
 // NewServer builds the server and its routes.
@@ -135,8 +135,12 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	if err := parseLayoutPages(pages, "me", pageFuncs); err != nil {
 		return nil, err
 	}
+	doc, err := servedOpenAPI(urls.Base())
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,
-		metrics: newMetrics(), cache: newPublicCache(), now: cfg.Now}
+		metrics: newMetrics(), cache: newPublicCache(), now: cfg.Now, openapi: doc}
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
 	s.echo.IPExtractor = clientAddress(cfg.TrustedProxies)
@@ -179,9 +183,4 @@ func (s *Server) handleReadyz(c echo.Context) error {
 		return &badges.Error{Code: badges.EUNAVAILABLE, Message: "The database is not reachable."}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
-}
-
-func (s *Server) handleOpenAPI(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, assets.OpenAPI)
 }
