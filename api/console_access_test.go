@@ -154,6 +154,11 @@ var consoleNeeds = map[string]string{
 	"GET /admin/c/:issuer/checkins/:checkin/qr.svg":    "viewer",
 	"GET /admin/c/:issuer/checkins/:checkin/close":     "awarder",
 	"POST /admin/c/:issuer/checkins/:checkin/close":    "awarder",
+
+	// Meeting attendance (adminattendance.go).
+	"GET /admin/c/:issuer/integrations/attendance":          "viewer",
+	"POST /admin/c/:issuer/integrations/attendance":         "admin",
+	"POST /admin/c/:issuer/integrations/attendance/confirm": "admin",
 }
 
 // endsSession are the routes that end the session that calls them; they

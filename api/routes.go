@@ -380,6 +380,10 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer/activity/import", s.handleActivityImportPage, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/activity/import", s.handleActivityImport, consoleAccess(badges.PermAward), long, consoleErrors, compressed, limits{body: maxActivityBody}},
 		{get, "/admin/c/:issuer/activity/import/example.csv", s.handleActivityExample, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
+		// Meeting attendance: a participant report, previewed, then worked through as a job (adminattendance.go).
+		{get, "/admin/c/:issuer/integrations/attendance", s.handleAttendancePage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/attendance", s.handleAttendancePreview, consoleAccess(badges.PermManage), long, consoleErrors, compressed, limits{body: badges.MaxAttendanceBytes}},
+		{post, "/admin/c/:issuer/integrations/attendance/confirm", s.handleAttendanceConfirm, consoleAccess(badges.PermManage), long, consoleErrors, compressed, limits{body: maxAttendanceConfirm}},
 		{get, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidConfirm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// Check-ins (admincheckin.go): awarders open and close them.

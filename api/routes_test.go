@@ -326,6 +326,10 @@ var routeBody = map[string]int{
 	"POST /admin/c/:issuer/members/import":            5 << 20, // the member import's limit
 	"POST /admin/c/:issuer/awards/import":             8 << 20,
 	"POST /admin/c/:issuer/activity/import":           4 << 20,
+
+	// Meeting attendance: the report, then the report again in base64.
+	"POST /admin/c/:issuer/integrations/attendance":         badges.MaxAttendanceBytes,
+	"POST /admin/c/:issuer/integrations/attendance/confirm": badges.MaxAttendanceBytes/3*4 + 8<<10,
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,
