@@ -19,6 +19,9 @@ import (
 type Jobs interface {
 	StartJob(ctx context.Context, issuerID string, kind badges.JobKind, fileName string, csv []byte, by string) (*badges.Job, error)
 	StartAttendanceJob(ctx context.Context, issuerID, fileName string, csv []byte, by string, o badges.AttendanceOptions) (*badges.Job, error)
+	// RecordAttendance records a participant report's attendees at once
+	// (the API's attendance import).
+	RecordAttendance(ctx context.Context, issuerID string, rep *badges.AttendanceReport, o badges.AttendanceOptions, dryRun bool) ([]badges.JobRow, error)
 	Job(ctx context.Context, id string) (*badges.Job, error)
 	JobsOf(ctx context.Context, issuerID string, o badges.ListOptions) (*badges.Page[*badges.Job], error)
 	ResultCSV(ctx context.Context, id string) ([]byte, error)

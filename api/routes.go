@@ -193,6 +193,7 @@ func (s *Server) routeTable() []route {
 		{get, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourList), readKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourCreate), adminKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/activities", exists(s.handleActivities), ingestKey, quick, jsonErrors, compressed, limits{body: maxActivityBody}},
+		{post, "/api/v1/issuers/:issuer/activities/attendance", exists(s.handleAttendanceImport), ingestKey, long, jsonErrors, compressed, limits{body: badges.MaxAttendanceBytes}},
 		{post, "/api/v1/issuers/:issuer/endorsements", exists(s.handleEndorse), ingestKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominate), ingestKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/checkins", exists(s.handleCheckInCreate), adminKey, quick, jsonErrors, compressed, object},

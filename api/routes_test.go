@@ -97,6 +97,9 @@ var routeAccess = map[string]string{
 	"GET /api/v1/members/:member/export":          "admin",
 	"POST /api/v1/members/:member/forget":         "admin",
 
+	// A meeting's participant report (attendance.go).
+	"POST /api/v1/issuers/:issuer/activities/attendance": "ingest",
+
 	"GET /api/v1/issuers/:issuer/behaviours":               "read",
 	"POST /api/v1/issuers/:issuer/behaviours":              "admin",
 	"POST /api/v1/issuers/:issuer/activities":              "ingest",
@@ -330,6 +333,7 @@ var routeBody = map[string]int{
 	// Meeting attendance: the report, then the report again in base64.
 	"POST /admin/c/:issuer/integrations/attendance":         badges.MaxAttendanceBytes,
 	"POST /admin/c/:issuer/integrations/attendance/confirm": badges.MaxAttendanceBytes/3*4 + 8<<10,
+	"POST /api/v1/issuers/:issuer/activities/attendance":    badges.MaxAttendanceBytes,
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,

@@ -74,12 +74,7 @@ func (w *attendanceWork) do(ctx context.Context, from, to int) ([]JobRow, error)
 	var ins []ActivityInput
 	var idx []int
 	for i, a := range people {
-		switch {
-		case !w.opts.Attended(a):
-			out[i] = JobRow{Line: a.Line, Status: AttendanceTooShort}
-		case a.Email == "":
-			out[i] = jobRow(a.Line, AttendanceNoEmail, FieldErrorf("email", "%s attended, but the report gives no e-mail address.", displayName(a)))
-		default:
+		if out[i] = w.dryRow(a); out[i].Status == AttendanceAttended {
 			ins, idx = append(ins, w.activity(a)), append(idx, i)
 		}
 	}
@@ -113,4 +108,46 @@ func displayName(a Attendee) string {
 		return a.Name
 	}
 	return "Someone"
+}
+
+// AttendanceAttended is the status of an attendee in a dry run: they
+// would be recorded.
+const AttendanceAttended = "attended"
+
+// RecordAttendance records a report's attendees at once, as its job would,
+// row for row (the API's synchronous import); with dryRun it records
+// nothing and answers who attended. One answer a person, in the report's
+// order.
+func (js *Jobs) RecordAttendance(ctx context.Context, issuerID string, rep *AttendanceReport, o AttendanceOptions, dryRun bool) ([]JobRow, error) {
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
+	w := &attendanceWork{js: js, issuerID: issuerID, rep: rep, opts: o}
+	if dryRun {
+		out := make([]JobRow, len(rep.People))
+		for i, a := range rep.People {
+			out[i] = w.dryRow(a)
+		}
+		return out, nil
+	}
+	var out []JobRow
+	for from := 0; from < len(rep.People); from += MaxActivityBatch {
+		rows, err := w.do(ctx, from, min(from+MaxActivityBatch, len(rep.People)))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
+}
+
+// dryRow is what would become of a person.
+func (w *attendanceWork) dryRow(a Attendee) JobRow {
+	switch {
+	case !w.opts.Attended(a):
+		return JobRow{Line: a.Line, Status: AttendanceTooShort}
+	case a.Email == "":
+		return jobRow(a.Line, AttendanceNoEmail, FieldErrorf("email", "%s attended, but the report gives no e-mail address.", displayName(a)))
+	}
+	return JobRow{Line: a.Line, Status: AttendanceAttended}
 }
