@@ -41,6 +41,9 @@ type attendancePreview struct {
 	Meeting, When        string
 	Attended, NotEnough  []attendeeRow
 	NoEmail              []attendeeRow
+	Strangers            []attendeeRow // attended, with an address that is no member's
+	ToRecord             int           // the members who attended, and the strangers when they are added
+	Summary, Button      string        // the counts in words; the confirmation's label
 	FileName, Report     string // the report, base64
 	Behaviour, Threshold string
 }
@@ -104,9 +107,65 @@ func (s *Server) handleAttendancePreview(c echo.Context) error {
 			err = &badges.Error{Code: badges.ErrorCode(err), Field: "file", Message: badges.ErrorMessage(err)}
 		}
 	}
-	return s.attendanceAnswer(c, o, err, func(p *attendancePage) {
-		p.Preview = previewOf(rep, o, fileName, data)
-	})
+	var pv *attendancePreview
+	if err == nil {
+		pv = previewOf(rep, o, fileName, data)
+		err = s.sortStrangers(c, pv)
+		pv.counted(o.CreateMembers)
+	}
+	return s.attendanceAnswer(c, o, err, func(p *attendancePage) { p.Preview = pv })
+}
+
+// maxPreviewLookups bounds the members a preview looks up: past it, the
+// result of the job reports the strangers.
+const maxPreviewLookups = 1000
+
+// sortStrangers moves the attendees whose address is no member's apart,
+// so that the preview says who will be reported (or added).
+func (s *Server) sortStrangers(c echo.Context, pv *attendancePreview) error {
+	if len(pv.Attended) > maxPreviewLookups {
+		return nil
+	}
+	ctx, issuerID := c.Request().Context(), visitOf(c).Community.ID
+	var members []attendeeRow
+	for _, a := range pv.Attended {
+		found, err := s.svc.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: a.Email, ListOptions: badges.ListOptions{Limit: 1}})
+		if err != nil {
+			return err
+		}
+		if len(found.Items) == 0 {
+			pv.Strangers = append(pv.Strangers, a)
+		} else {
+			members = append(members, a)
+		}
+	}
+	pv.Attended = members
+	return nil
+}
+
+// counted says how many activities the confirmation records, and the
+// counts in words: "2 members attended for 30 minutes or more, 1 left
+// sooner".
+func (pv *attendancePreview) counted(create bool) {
+	pv.ToRecord = len(pv.Attended)
+	if create {
+		pv.ToRecord += len(pv.Strangers)
+	}
+	parts := []string{plural(len(pv.Attended), "member") + " attended for " + pv.Threshold + " minutes or more"}
+	switch n := len(pv.Strangers); {
+	case n == 1:
+		parts = append(parts, "1 person who is not a member yet")
+	case n > 1:
+		parts = append(parts, fmt.Sprintf("%d people who are not members yet", n))
+	}
+	if n := len(pv.NotEnough); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d left sooner", n))
+	}
+	if n := len(pv.NoEmail); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d without an e-mail address", n))
+	}
+	pv.Summary = strings.Join(parts, ", ")
+	pv.Button = "Record " + plural(pv.ToRecord, "attendee")
 }
 
 // attendanceAnswer renders the page after a POST: the form with its

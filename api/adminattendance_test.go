@@ -27,7 +27,7 @@ func TestConsole_Attendance(t *testing.T) {
 	form := url.Values{"behaviour": {"attended-session"}, "minMinutes": {"30"}}
 	preview := f.admin.postFile(t, page, form, "file", "zoom.csv", report)
 	preview.wantPage(t, http.StatusOK, "Check before recording", "Lyon Gophers, November meetup", "20 November 2026, 18:00",
-		"2 attended for 30 minutes or more", "1 left sooner", "1 without an e-mail address", "Record 2 attendees")
+		"1 member attended for 30 minutes or more, 1 person who is not a member yet, 1 left sooner, 1 without an e-mail address", "Record 1 attendee")
 	preview.wantHTML(t, "<td>Lovelace, Ada</td>", "<td data-label=\"Minutes\" class=\"num\">87</td>", "A Guest (55 minutes)")
 	hidden := func(name string) string {
 		i := strings.Index(preview.Body, `name="`+name+`" value="`)

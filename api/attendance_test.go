@@ -50,6 +50,9 @@ func TestAttendanceImport(t *testing.T) {
 	if again.Counts["duplicate"] != 1 || again.Counts["recorded"] != 0 {
 		t.Fatalf("the same report again: %+v", again)
 	}
+	if added := send("&createMembers=true"); added.Counts["recorded"] != 1 || added.Counts["duplicate"] != 1 || added.People[2].Status != "recorded" {
+		t.Fatalf("with createMembers, Ken is added and recorded: %+v", added)
+	}
 	t.Run("bad input", func(t *testing.T) {
 		base := "/api/v1/issuers/" + iss + "/activities/attendance"
 		for _, tc := range []struct {
