@@ -44,7 +44,7 @@ type attendancePreview struct {
 	Strangers            []attendeeRow // attended, with an address that is no member's
 	ToRecord             int           // the members who attended, and the strangers when they are added
 	Summary, Button      string        // the counts in words; the confirmation's label
-	FileName, Report     string // the report, base64
+	FileName, Report     string        // the report, base64
 	Behaviour, Threshold string
 }
 
