@@ -18,6 +18,10 @@ import (
 // an uploaded file of members, awards or activity.
 type Jobs interface {
 	StartJob(ctx context.Context, issuerID string, kind badges.JobKind, fileName string, csv []byte, by string) (*badges.Job, error)
+	StartAttendanceJob(ctx context.Context, issuerID, fileName string, csv []byte, by string, o badges.AttendanceOptions) (*badges.Job, error)
+	// RecordAttendance records a participant report's attendees at once
+	// (the API's attendance import).
+	RecordAttendance(ctx context.Context, issuerID string, rep *badges.AttendanceReport, o badges.AttendanceOptions, dryRun bool) ([]badges.JobRow, error)
 	Job(ctx context.Context, id string) (*badges.Job, error)
 	JobsOf(ctx context.Context, issuerID string, o badges.ListOptions) (*badges.Page[*badges.Job], error)
 	ResultCSV(ctx context.Context, id string) ([]byte, error)
@@ -26,9 +30,10 @@ type Jobs interface {
 // jobKinds say, for each kind of job, what its page calls it and where
 // the work it did is seen.
 var jobKinds = map[badges.JobKind]struct{ noun, section string }{
-	badges.JobMembers:  {"members", "members"},
-	badges.JobAwards:   {"awards", "awards"},
-	badges.JobActivity: {"activity", "activity"},
+	badges.JobMembers:    {"members", "members"},
+	badges.JobAwards:     {"awards", "awards"},
+	badges.JobActivity:   {"activity", "activity"},
+	badges.JobAttendance: {"attendance", "integrations"},
 }
 
 type jobPage struct {

@@ -189,6 +189,10 @@ var consoleNeeds = map[string]string{
 	"POST /admin/c/:issuer/integrations/sources/:source/rotate":  "admin",
 	"GET /admin/c/:issuer/integrations/sources/:source/remove":   "admin",
 	"POST /admin/c/:issuer/integrations/sources/:source/remove":  "admin",
+	// Meeting attendance (adminattendance.go).
+	"GET /admin/c/:issuer/integrations/attendance":          "viewer",
+	"POST /admin/c/:issuer/integrations/attendance":         "admin",
+	"POST /admin/c/:issuer/integrations/attendance/confirm": "admin",
 }
 
 // endsSession are the routes that end the session that calls them; they

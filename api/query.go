@@ -90,6 +90,9 @@ func queryParams() map[string][]string {
 		"GET /admin/c/:issuer/export/stats":              {"weeks", "cohort", "format"},
 
 		"GET /me/lead": {"q", "peer"},
+
+		// A meeting's participant report (attendance.go).
+		"POST /api/v1/issuers/:issuer/activities/attendance": {"behaviour", "minMinutes", "createMembers", "dryRun"},
 	}
 }
 

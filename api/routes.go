@@ -101,6 +101,7 @@ func (s *Server) routeTable() []route {
 		{get, "/readyz", s.handleReadyz, public, quick, jsonErrors, compressed, none},
 		{get, "/metrics", s.metrics.handler(), public, quick, jsonErrors, precompressed, none}, // compresses itself
 		{get, "/api/v1/openapi.json", s.handleOpenAPI, public, quick, jsonErrors, compressed, none},
+		{get, "/api/docs", s.handleAPIDocs(), public, quick, negotiated, compressed, none},
 		{get, "/static*", echo.StaticDirectoryHandler(static, true), public, quick, negotiated, compressed, none},
 
 		// Public documents and pages.
@@ -193,6 +194,7 @@ func (s *Server) routeTable() []route {
 		{get, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourList), readKey, quick, jsonErrors, compressed, none},
 		{post, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourCreate), adminKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/activities", exists(s.handleActivities), ingestKey, quick, jsonErrors, compressed, limits{body: maxActivityBody}},
+		{post, "/api/v1/issuers/:issuer/activities/attendance", exists(s.handleAttendanceImport), ingestKey, long, jsonErrors, compressed, limits{body: badges.MaxAttendanceBytes}},
 		{post, "/api/v1/issuers/:issuer/endorsements", exists(s.handleEndorse), ingestKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/nominations", exists(s.handleNominate), ingestKey, quick, jsonErrors, compressed, object},
 		{post, "/api/v1/issuers/:issuer/checkins", exists(s.handleCheckInCreate), adminKey, quick, jsonErrors, compressed, object},
@@ -432,6 +434,10 @@ func (s *Server) routeTable() []route {
 		{get, "/admin/c/:issuer/activity/import", s.handleActivityImportPage, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/activity/import", s.handleActivityImport, consoleAccess(badges.PermAward), long, consoleErrors, compressed, limits{body: maxActivityBody}},
 		{get, "/admin/c/:issuer/activity/import/example.csv", s.handleActivityExample, consoleAccess(badges.PermAward), quick, consoleErrors, compressed, none},
+		// Meeting attendance: a participant report, previewed, then worked through as a job (adminattendance.go).
+		{get, "/admin/c/:issuer/integrations/attendance", s.handleAttendancePage, consoleAccess(badges.PermView), quick, consoleErrors, compressed, none},
+		{post, "/admin/c/:issuer/integrations/attendance", s.handleAttendancePreview, consoleAccess(badges.PermManage), long, consoleErrors, compressed, limits{body: badges.MaxAttendanceBytes}},
+		{post, "/admin/c/:issuer/integrations/attendance/confirm", s.handleAttendanceConfirm, consoleAccess(badges.PermManage), long, consoleErrors, compressed, limits{body: maxAttendanceConfirm}},
 		{get, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidPage, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, none},
 		{post, "/admin/c/:issuer/activity/:activity/void", s.handleActivityVoidConfirm, consoleAccess(badges.PermManage), quick, consoleErrors, compressed, form},
 		// Activity sources (adminsource*.go): viewers read, admins change.

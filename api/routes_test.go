@@ -33,6 +33,7 @@ var routeAccess = map[string]string{
 	"GET /readyz":                              "public",
 	"GET /metrics":                             "public",
 	"GET /api/v1/openapi.json":                 "public",
+	"GET /api/docs":                            "public",
 	"GET /static*":                             "public",
 	"GET /issuers/:issuer":                     "public",
 	"GET /achievements/:achievement":           "public",
@@ -95,6 +96,9 @@ var routeAccess = map[string]string{
 	"DELETE /api/v1/members/:member":              "admin",
 	"GET /api/v1/members/:member/export":          "admin",
 	"POST /api/v1/members/:member/forget":         "admin",
+
+	// A meeting's participant report (attendance.go).
+	"POST /api/v1/issuers/:issuer/activities/attendance": "ingest",
 
 	"GET /api/v1/issuers/:issuer/behaviours":               "read",
 	"POST /api/v1/issuers/:issuer/behaviours":              "admin",
@@ -347,10 +351,10 @@ var routeBody = map[string]int{
 	"POST /api/v1/issuers/:issuer/webhooks":           testBodyLimit,
 	"PATCH /api/v1/issuers/:issuer/webhooks/:webhook": testBodyLimit,
 	"POST /api/v1/issuers/:issuer/hooks":              testBodyLimit,
-	"POST /hooks/in/:source":               256 << 10, // one delivery
-	"POST /api/v1/issuers/:issuer/sources": 36 << 10,  // a mapping and the rest
-	"PATCH /api/v1/sources/:source":        36 << 10,
-	"POST /api/v1/sources/:source/dry-run": 2*256<<10 + 32<<10, // a sample, perhaps escaped, and a mapping
+	"POST /hooks/in/:source":                          256 << 10, // one delivery
+	"POST /api/v1/issuers/:issuer/sources":            36 << 10,  // a mapping and the rest
+	"PATCH /api/v1/sources/:source":                   36 << 10,
+	"POST /api/v1/sources/:source/dry-run":            2*256<<10 + 32<<10, // a sample, perhaps escaped, and a mapping
 
 	"POST /claim/:credential/:code":                    4 << 10, // a token and a choice
 	"PUT /api/v1/issuers/:issuer/mail-templates/:kind": testBodyLimit,
@@ -362,6 +366,10 @@ var routeBody = map[string]int{
 	"POST /admin/c/:issuer/activity/import":           4 << 20,
 
 	"POST /admin/c/:issuer/integrations/sources/:source/dry-run": 1 << 20, // a pasted sample delivery
+	// Meeting attendance: the report, then the report again in base64.
+	"POST /admin/c/:issuer/integrations/attendance":         badges.MaxAttendanceBytes,
+	"POST /admin/c/:issuer/integrations/attendance/confirm": badges.MaxAttendanceBytes/3*4 + 8<<10,
+	"POST /api/v1/issuers/:issuer/activities/attendance":    badges.MaxAttendanceBytes,
 }
 
 // TestRoutes_BodyLimits sends every route a body of its documented limit,

@@ -14,7 +14,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"github.com/laurel-badges/laurel/assets"
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer"
 )
@@ -36,8 +35,11 @@ type Config struct {
 	// Laurel, whose X-Forwarded-For is believed; with none, a client is
 	// the address its connection comes from.
 	TrustedProxies []*net.IPNet
-	Logger         *slog.Logger
-	Now            func() time.Time // the clock; nil means time.Now
+	// CORSOrigins are the exact origins (https://app.example.org) whose
+	// browser applications may call /api/v1/*; none by default (cors.go).
+	CORSOrigins []string
+	Logger      *slog.Logger
+	Now         func() time.Time // the clock; nil means time.Now
 	// ChatAnyURL lets a chat channel have any http or https URL, not only
 	// its platform's (LAUREL_WEBHOOK_ALLOW_LOOPBACK): a local receiver
 	// stands in for Slack in development and tests.
@@ -99,6 +101,7 @@ type Server struct {
 	cache   *publicCache
 	now     func() time.Time
 	routes  map[string]route // by "METHOD path", as registered
+	openapi []byte           // the OpenAPI document as served (openapi.go)
 }
 
 // NewServer builds the server and its routes.
@@ -125,6 +128,10 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	origins, err := corsOrigins(cfg.CORSOrigins)
+	if err != nil {
+		return nil, err
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
@@ -135,8 +142,12 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	if err := parseLayoutPages(pages, "me", pageFuncs); err != nil {
 		return nil, err
 	}
+	doc, err := servedOpenAPI(urls.Base())
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,
-		metrics: newMetrics(), cache: newPublicCache(), now: cfg.Now}
+		metrics: newMetrics(), cache: newPublicCache(), now: cfg.Now, openapi: doc}
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
 	s.echo.IPExtractor = clientAddress(cfg.TrustedProxies)
@@ -152,6 +163,7 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 			HSTSMaxAge:            365 * 24 * 3600, // sent only over HTTPS (or X-Forwarded-Proto: https)
 			ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 		}),
+		cors(origins),
 	)
 	if err := s.register(s.routeTable()); err != nil {
 		return nil, err
@@ -178,9 +190,4 @@ func (s *Server) handleReadyz(c echo.Context) error {
 		return &badges.Error{Code: badges.EUNAVAILABLE, Message: "The database is not reachable."}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
-}
-
-func (s *Server) handleOpenAPI(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, assets.OpenAPI)
 }

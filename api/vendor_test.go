@@ -18,8 +18,9 @@ import (
 	"github.com/laurel-badges/laurel/assets"
 )
 
-// vendored reads the "| field | value |" rows of assets/static/vendor/VENDORED.md.
-func vendored(t *testing.T) map[string]string {
+// vendored reads the "| field | value |" rows of one library's section
+// ("## htmx") of assets/static/vendor/VENDORED.md.
+func vendored(t *testing.T, section string) map[string]string {
 	t.Helper()
 	f, err := assets.Static.Open("static/vendor/VENDORED.md")
 	if err != nil {
@@ -28,9 +29,13 @@ func vendored(t *testing.T) map[string]string {
 	defer f.Close()
 	rows := map[string]string{}
 	sc := bufio.NewScanner(f)
+	in := false
 	for sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, "## ") {
+			in = line == "## "+section
+		}
 		cells := strings.Split(sc.Text(), "|")
-		if len(cells) == 4 {
+		if in && len(cells) == 4 {
 			rows[strings.TrimSpace(cells[1])] = strings.TrimSpace(cells[2])
 		}
 	}
@@ -43,7 +48,7 @@ func vendored(t *testing.T) map[string]string {
 // TestVendoredHashes: the committed htmx and its licence are the files
 // VENDORED.md pins, byte for byte.
 func TestVendoredHashes(t *testing.T) {
-	rows := vendored(t)
+	rows := vendored(t, "htmx")
 	for file, row := range map[string]string{"htmx.min.js": "file sha256", "htmx.LICENSE": "licence sha256"} {
 		b, err := fs.ReadFile(assets.Static, "static/vendor/"+file)
 		if err != nil {

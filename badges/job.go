@@ -27,6 +27,8 @@ const (
 	JobMembers  JobKind = "members"
 	JobAwards   JobKind = "awards"
 	JobActivity JobKind = "activity"
+	// JobAttendance is a meeting's participant report (attendancejob.go).
+	JobAttendance JobKind = "attendance"
 )
 
 // JobState is where a job is in its life.
@@ -66,6 +68,9 @@ type Job struct {
 	ErrorsDropped                    int        // row errors beyond those
 	Message                          string     // why a failed job failed
 	CreatedAt, StartedAt, FinishedAt time.Time
+	// Attendance is what an attendance job was started with; nil for
+	// the other kinds.
+	Attendance *AttendanceOptions
 	// Runner is the process running the job, while it runs, and
 	// UpdatedAt its last checkpoint: a job running without a checkpoint
 	// for StaleJobAge is taken over by another process.
@@ -165,6 +170,15 @@ func NewJobs(d JobDeps) *Jobs {
 // by the person named by; a file that cannot be read, is too large or has
 // too many rows is refused, and nothing is queued.
 func (js *Jobs) StartJob(ctx context.Context, issuerID string, kind JobKind, fileName string, data []byte, by string) (*Job, error) {
+	if kind == JobAttendance {
+		return nil, FieldErrorf("kind", "An attendance report is started with its behaviour and threshold.")
+	}
+	return js.startJob(ctx, issuerID, kind, fileName, data, by, nil)
+}
+
+// startJob checks and queues a job of any kind; opts are an attendance
+// job's.
+func (js *Jobs) startJob(ctx context.Context, issuerID string, kind JobKind, fileName string, data []byte, by string, opts *AttendanceOptions) (*Job, error) {
 	lim, ok := jobLimits[kind]
 	if !ok {
 		return nil, FieldErrorf("kind", "There is no kind of job %q; the kinds are members, awards and activity.", truncateForMessage(string(kind)))
@@ -176,7 +190,7 @@ func (js *Jobs) StartJob(ctx context.Context, issuerID string, kind JobKind, fil
 	if err != nil {
 		return nil, err
 	}
-	w, err := js.parse(issuerID, kind, data, "")
+	w, err := js.parse(issuerID, kind, data, "", opts)
 	if err != nil {
 		return nil, &Error{Code: ErrorCode(err), Field: "file", Message: ErrorMessage(err)}
 	}
@@ -185,7 +199,7 @@ func (js *Jobs) StartJob(ctx context.Context, issuerID string, kind JobKind, fil
 	}
 	now := js.Now()
 	j := &Job{ID: NewID(), IssuerID: issuerID, Kind: kind, State: JobQueued, FileName: name, By: by,
-		Rows: w.rows(), Counts: map[string]int{}, CreatedAt: now, UpdatedAt: now}
+		Rows: w.rows(), Counts: map[string]int{}, CreatedAt: now, UpdatedAt: now, Attendance: opts}
 	if err := js.Store.CreateJob(ctx, j, data); err != nil {
 		return nil, err
 	}

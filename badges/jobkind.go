@@ -27,9 +27,10 @@ const (
 )
 
 var jobLimits = map[JobKind]jobLimit{
-	JobMembers:  {MaxImportBytes, MaxImportRows},
-	JobAwards:   {maxAwardJobBytes, maxAwardJobRows},
-	JobActivity: {maxActivityJobBytes, MaxActivityBatch},
+	JobMembers:    {MaxImportBytes, MaxImportRows},
+	JobAwards:     {maxAwardJobBytes, maxAwardJobRows},
+	JobActivity:   {maxActivityJobBytes, MaxActivityBatch},
+	JobAttendance: {MaxAttendanceBytes, MaxAttendanceRows},
 }
 
 // jobWork is a parsed file: its rows, and a way to do some of them.
@@ -41,8 +42,8 @@ type jobWork interface {
 }
 
 // parse reads a job's file whole; jobID keys the rows' writes (it is ""
-// when a file is only checked).
-func (js *Jobs) parse(issuerID string, kind JobKind, data []byte, jobID string) (jobWork, error) {
+// when a file is only checked), and opts are an attendance job's.
+func (js *Jobs) parse(issuerID string, kind JobKind, data []byte, jobID string, opts *AttendanceOptions) (jobWork, error) {
 	maxRows := jobLimits[kind].rows
 	switch kind {
 	case JobMembers:
@@ -54,6 +55,12 @@ func (js *Jobs) parse(issuerID string, kind JobKind, data []byte, jobID string) 
 	case JobActivity:
 		rows, err := ParseActivityCSV(bytes.NewReader(data), maxRows)
 		return &activityWork{js: js, issuerID: issuerID, jobID: jobID, list: rows}, err
+	case JobAttendance:
+		if opts == nil {
+			return nil, Errorf(EINVALID, "The attendance job has no behaviour nor threshold.")
+		}
+		rep, err := ParseAttendanceCSV(bytes.NewReader(data), maxRows)
+		return &attendanceWork{js: js, issuerID: issuerID, jobID: jobID, rep: rep, opts: *opts}, err
 	}
 	return nil, Errorf(EINVALID, "There is no kind of job %q.", truncateForMessage(string(kind)))
 }

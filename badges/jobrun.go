@@ -164,7 +164,7 @@ func (js *Jobs) run(ctx context.Context, j *Job) error {
 	if err != nil {
 		return err
 	}
-	w, err := js.parse(j.IssuerID, j.Kind, data, j.ID)
+	w, err := js.parse(j.IssuerID, j.Kind, data, j.ID, j.Attendance)
 	if err != nil {
 		return err
 	}

@@ -60,6 +60,14 @@ type jobRecord struct {
 	StartedAt     time.Time      `bson:"startedAt,omitempty"`
 	FinishedAt    time.Time      `bson:"finishedAt,omitempty"`
 	UpdatedAt     time.Time      `bson:"updatedAt"`
+	// Attendance are an attendance job's options.
+	Attendance *attendanceRecord `bson:"attendance,omitempty"`
+}
+
+type attendanceRecord struct {
+	Behaviour     string  `bson:"behaviour"`
+	MinMinutes    float64 `bson:"minMinutes"`
+	CreateMembers bool    `bson:"createMembers,omitempty"`
 }
 
 // rowRecord is a row's result or error, with short names: a chunk
@@ -86,6 +94,9 @@ func jobDoc(j *badges.Job, inputParts int) jobRecord {
 	for _, e := range j.Errors {
 		r.Errors = append(r.Errors, rowRecord{Line: e.Line, Field: e.Field, Message: e.Message})
 	}
+	if o := j.Attendance; o != nil {
+		r.Attendance = &attendanceRecord{Behaviour: o.Behaviour, MinMinutes: o.MinMinutes, CreateMembers: o.CreateMembers}
+	}
 	return r
 }
 
@@ -98,6 +109,9 @@ func (r *jobRecord) job() *badges.Job {
 	}
 	for _, e := range r.Errors {
 		j.Errors = append(j.Errors, badges.RowError{Line: e.Line, Field: e.Field, Message: e.Message})
+	}
+	if o := r.Attendance; o != nil {
+		j.Attendance = &badges.AttendanceOptions{Behaviour: o.Behaviour, MinMinutes: o.MinMinutes, CreateMembers: o.CreateMembers}
 	}
 	return j
 }

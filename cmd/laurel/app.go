@@ -130,7 +130,7 @@ func (m *Main) build(ctx context.Context, baseURL string) (*api.Server, *wire.La
 	srv, err := api.NewServer(api.Config{
 		BaseURL: baseURL, BodyLimit: m.Config.MaxBodyBytes, ImageLimit: m.Config.MaxImageBytes,
 		RequestTimeout: m.Config.RequestTimeout, ImportTimeout: m.Config.ImportTimeout, VerifyRate: m.Config.VerifyRate, VerifyInFlight: m.Config.VerifyInFlight,
-		TrustedProxies: m.Config.TrustedProxies, Logger: m.log, ChatAnyURL: m.Config.WebhookAllowLoopback,
+		TrustedProxies: m.Config.TrustedProxies, CORSOrigins: m.Config.CORSOrigins, Logger: m.log, ChatAnyURL: m.Config.WebhookAllowLoopback,
 	}, svc)
 	if err != nil {
 		return nil, nil, err

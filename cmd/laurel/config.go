@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/laurel-badges/laurel/api"
 	"github.com/laurel-badges/laurel/api/mail"
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -32,6 +33,7 @@ type Config struct {
 	VerifyRate      float64
 	VerifyInFlight  int
 	TrustedProxies  cidrList
+	CORSOrigins     originList
 	GCPercent       int
 	DebugAddr       string
 	Demo            bool
@@ -68,6 +70,7 @@ func (c *Config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.Float64Var(&c.VerifyRate, "verify-rate", 10, "verifications a second each client address may make on the public verify page and API (bursts of 5×); 0 = no limit")
 	fs.IntVar(&c.VerifyInFlight, "verify-in-flight", 2, "verifications each client address may have in progress at once on the public verify page and API; 0 = no limit")
 	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated `CIDRs` of the reverse proxies in front of Laurel: only from them is X-Forwarded-For believed for a client's address (rate limits, logs); empty = the connection's address")
+	fs.Var(&c.CORSOrigins, "cors-origins", "comma-separated exact `origins` (https://app.example.org) whose browser applications may call /api/v1/* with an API key; empty = none")
 	fs.IntVar(&c.GCPercent, "gc-percent", 400, "Go garbage collector target (GOGC); verifying and issuing allocate a lot, and at Go's default of 100 a quarter of the CPU goes to collecting. A GOGC environment variable wins")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty = off. Never expose it publicly")
 	fs.StringVar(&c.SMTPURL, "smtp-url", "", "mail server for e-mail: smtp://user:password@host:587 (STARTTLS, required unless the server is on loopback) or smtps://user:password@host:465; empty = messages are kept in the outbox, not sent")
@@ -212,5 +215,32 @@ func (l *cidrList) Set(v string) error {
 		nets = append(nets, n)
 	}
 	*l = nets
+	return nil
+}
+
+// originList is a flag of comma-separated origins; one that is not an
+// origin (a path, a wildcard, no scheme) is an error naming it.
+type originList []string
+
+func (l *originList) String() string {
+	if l == nil {
+		return ""
+	}
+	return strings.Join(*l, ",")
+}
+
+func (l *originList) Set(v string) error {
+	var origins originList
+	for _, part := range strings.Split(v, ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		o, err := api.ParseOrigin(part)
+		if err != nil {
+			return err
+		}
+		origins = append(origins, o)
+	}
+	*l = origins
 	return nil
 }
