@@ -141,6 +141,36 @@ func TestCheckIns_ConfirmOnce(t *testing.T) {
 	}
 }
 
+// TestCheckIns_ConfirmOnceWhenBothLookNew: two confirmations at once may
+// both be answered "recorded" by the recording path (the second completes
+// the first's unfinished batch); the check-in's own list decides which
+// was first.
+func TestCheckIns_ConfirmOnceWhenBothLookNew(t *testing.T) {
+	f := newCheckInFixture(t)
+	ci := f.open(t)
+	f.svc.Recorder = freshEveryTime{f.aw}
+	for i, want := range []bool{false, true} {
+		already, err := f.svc.Confirm(t.Context(), ci, f.member.ID)
+		if err != nil || already != want {
+			t.Errorf("confirmation %d: already %v, %v; want %v", i+1, already, err, want)
+		}
+	}
+}
+
+// freshEveryTime answers every activity as recorded, as a confirmation
+// racing another one may be answered.
+type freshEveryTime struct{ badges.CheckInRecorder }
+
+func (r freshEveryTime) Record(ctx context.Context, issuerID string, ins []badges.ActivityInput) ([]badges.ActivityResult, error) {
+	res, err := r.CheckInRecorder.Record(ctx, issuerID, ins)
+	for i := range res {
+		if res[i].Outcome == badges.ActivityDuplicate {
+			res[i].Outcome = badges.ActivityRecorded
+		}
+	}
+	return res, err
+}
+
 // TestCheckIns_Closed refuses confirmations after the window and after the
 // host closed it; the code still finds the check-in, to say it closed.
 func TestCheckIns_Closed(t *testing.T) {
