@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -84,20 +85,34 @@ func newTestServerWith(t testing.TB, db *database.DB, fetcher *verifier.Fetcher,
 	return &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier, accounts: l.Accounts}
 }
 
+// openAPIRouter is the router of the OpenAPI document, loaded and
+// validated once per test binary: it is read-only, and loading the
+// document for every test server cost seconds under the race detector.
+var openAPIRouter struct {
+	once   sync.Once
+	router routers.Router
+	err    error
+}
+
 func mustRouter(t testing.TB) routers.Router {
 	t.Helper()
+	openAPIRouter.once.Do(func() { openAPIRouter.router, openAPIRouter.err = loadRouter() })
+	if openAPIRouter.err != nil {
+		t.Fatal(openAPIRouter.err)
+	}
+	return openAPIRouter.router
+}
+
+// loadRouter loads and validates the OpenAPI document and routes by it.
+func loadRouter() (routers.Router, error) {
 	doc, err := openapi3.NewLoader().LoadFromData(assets.OpenAPI)
 	if err != nil {
-		t.Fatalf("load OpenAPI document: %v", err)
+		return nil, fmt.Errorf("load OpenAPI document: %w", err)
 	}
 	if err := doc.Validate(context.Background()); err != nil {
-		t.Fatalf("OpenAPI document is invalid: %v", err)
+		return nil, fmt.Errorf("OpenAPI document is invalid: %w", err)
 	}
-	r, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return gorillamux.NewRouter(doc)
 }
 
 // req describes one request.
@@ -292,6 +307,11 @@ func testLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
+// testPasswordParams are cheap argon2id costs for the console's test
+// accounts: hashes record their costs, so sign-in works the same, without
+// spending 19 MiB and two passes on every account a test makes.
+var testPasswordParams = badges.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
 var (
 	loaderOnce sync.Once
 	loader     *ob3.DocumentLoader
@@ -317,7 +337,8 @@ func newLaurelWith(t testing.TB, db *database.DB, fetcher *verifier.Fetcher) *wi
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := wire.New(db, wire.Config{BaseURL: baseURL, Sealer: sealer, Loader: loader, Fetcher: fetcher, Logger: testLogger(t)})
+	l, err := wire.New(db, wire.Config{BaseURL: baseURL, Sealer: sealer, Loader: loader, Fetcher: fetcher, Logger: testLogger(t),
+		PasswordParams: testPasswordParams})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 // badge form's criteria preview (htmx) and its public page preview (the
 // frame) follow what is typed, and the form then creates the badge.
 func TestBrowser_ConsoleBadgeForm(t *testing.T) {
+	t.Parallel()
 	w := newConsoleWorld(t)
 	b := browsertest.New(t)
 	tab := b.Open(t, w.base+"/admin/login", 1280, 800)

@@ -90,6 +90,7 @@ func newBadgeWorld(t *testing.T) *badgeWorld {
 // violations, nothing wider than the screen, every image with alt text,
 // and a screenshot of each, in the light and the dark color scheme.
 func TestBrowser_PublicPages(t *testing.T) {
+	t.Parallel()
 	w := newBadgeWorld(t)
 	b := browsertest.New(t)
 	photographPages(t, w.base, []appPage{
@@ -110,6 +111,7 @@ func TestBrowser_PublicPages(t *testing.T) {
 // TestBrowser_CredentialPage checks what a visitor of a shared badge sees
 // and can do.
 func TestBrowser_CredentialPage(t *testing.T) {
+	t.Parallel()
 	w := newBadgeWorld(t)
 	b := browsertest.New(t)
 	pageURL := w.base + "/credentials/" + w.adaCred
@@ -232,6 +234,7 @@ func get(t *testing.T, u string) []byte {
 // TestBrowser_PrintCredential prints a credential page as Chromium does
 // and checks the print stylesheet: one A4 page, with the QR code.
 func TestBrowser_PrintCredential(t *testing.T) {
+	t.Parallel()
 	w := newBadgeWorld(t)
 	pdf := filepath.Join(browsertest.ScreenshotDir(t), "credential.pdf")
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)

@@ -76,6 +76,7 @@ func (w *consoleWorld) openCheckIn(t *testing.T, tab *browsertest.Tab) (code str
 // no problems reported, nothing wider than the screen, and a screenshot
 // of each.
 func TestBrowser_CheckIn(t *testing.T) {
+	t.Parallel()
 	w := newConsoleWorld(t)
 	admin, guest := browsertest.New(t), browsertest.New(t)
 	tab := admin.Open(t, w.base+"/admin/login", 1280, 800)

@@ -57,6 +57,7 @@ func (w *badgeWorld) acceptClaim(t *testing.T, credentialID, visibility string) 
 // TestBrowser_ClaimPage accepts a badge from its claim page in Chromium,
 // keyboard and all, and checks what the member is offered after.
 func TestBrowser_ClaimPage(t *testing.T) {
+	t.Parallel()
 	w := newBadgeWorld(t)
 	b := browsertest.New(t)
 	tab := b.Open(t, w.base+w.claimPath(t, w.bobCred), 390, 844)

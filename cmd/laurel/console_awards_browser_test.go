@@ -14,6 +14,7 @@ import (
 // checked, a member who already holds the badge refused on the badge
 // field, then a revocation confirmed in words before it happens.
 func TestBrowser_ConsoleAwardAndRevoke(t *testing.T) {
+	t.Parallel()
 	w := newConsoleWorld(t)
 	b := browsertest.New(t)
 	dir := browsertest.ScreenshotDir(t)

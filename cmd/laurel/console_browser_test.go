@@ -190,6 +190,7 @@ func (w *consoleWorld) signIn(t *testing.T, tab *browsertest.Tab, password strin
 // reported, one h1, no image without alt text, nothing wider than the
 // screen, every field labelled, and a screenshot of each.
 func TestBrowser_ConsolePages(t *testing.T) {
+	t.Parallel()
 	w := newConsoleWorld(t)
 	admin, guest := browsertest.New(t), browsertest.New(t)
 	tab := admin.Open(t, w.base+"/admin/login", 1280, 800)
@@ -256,6 +257,7 @@ func checkConsolePage(t *testing.T, tab *browsertest.Tab, status, width int, sch
 // TestBrowser_ConsoleSignIn signs in as a person would: a wrong password
 // first, then the keyboard alone, then the phone's menu.
 func TestBrowser_ConsoleSignIn(t *testing.T) {
+	t.Parallel()
 	w := newConsoleWorld(t)
 	b := browsertest.New(t)
 	dir := browsertest.ScreenshotDir(t)

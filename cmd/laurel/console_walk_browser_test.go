@@ -58,6 +58,7 @@ func (w *walk) flash(t *testing.T, want string) {
 // dashboard, all through the console's pages. The API only checks what
 // the pages did, afterwards.
 func TestBrowser_ConsoleWalk(t *testing.T) {
+	t.Parallel()
 	m, out := startMain(t, t.TempDir(), func(c *Config) { c.Demo = true })
 	base, token := linkToken(t, out)
 	if base != m.URL() {

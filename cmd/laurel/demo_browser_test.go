@@ -87,6 +87,7 @@ func demoNoConsent(t *testing.T, c *client, community string) (path, name string
 // pinned member's note, the published reason of one revocation and
 // never the private one of the other.
 func TestBrowser_Demo(t *testing.T) {
+	t.Parallel()
 	p := startDemo(t)
 	b := browsertest.New(t)
 	pages := []struct {

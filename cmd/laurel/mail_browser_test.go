@@ -18,6 +18,7 @@ import (
 // (mail-<kind>-<width>.png). E-mails are drawn light: most mail clients
 // show them so.
 func TestBrowser_Emails(t *testing.T) {
+	t.Parallel()
 	w := newConsoleWorld(t)
 	b := browsertest.New(t)
 	tab := b.Open(t, w.base+"/admin/login", 1280, 800)
@@ -53,6 +54,7 @@ func TestBrowser_Emails(t *testing.T) {
 // browser: the page asks, the button unsubscribes, the next page offers
 // to subscribe again, which works; each step in every view.
 func TestBrowser_Unsubscribe(t *testing.T) {
+	t.Parallel()
 	m, out := startMainEnv(t, nil)
 	c := newClient(t, m.URL(), adminKey(t, out))
 	iss := str(t, c.json(t, "POST", "/api/v1/issuers", map[string]any{"name": "Lyon Gophers"}, http.StatusCreated), "id")

@@ -69,7 +69,7 @@ func startMainWith(t *testing.T, dir string, mutate func(*Config), getenv func(s
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	if err := m.Run(t.Context()); err != nil {
+	if err := runStarting(t, m); err != nil {
 		_ = m.Close()
 		t.Fatalf("Run: %v\nlog:\n%s", err, logs.String())
 	}
@@ -79,6 +79,19 @@ func startMainWith(t *testing.T, dir string, mutate func(*Config), getenv func(s
 		}
 	})
 	return m, stdout.String()
+}
+
+// starting lets one Laurel at a time start in this test binary: starting
+// the embedded engine writes a package variable of FerretDB's, which page
+// tests running in parallel would otherwise race on.
+var starting sync.Mutex
+
+// runStarting runs m, taking its turn with the other tests' starts.
+func runStarting(t *testing.T, m *Main) error {
+	t.Helper()
+	starting.Lock()
+	defer starting.Unlock()
+	return m.Run(t.Context())
 }
 
 var adminKeyRE = regexp.MustCompile(`lrl_[A-Za-z0-9_-]+`)

@@ -112,6 +112,7 @@ func (w *memberWalk) signIn(t *testing.T, tab *browsertest.Tab, email string) {
 // rule, which is e-mailed too. Screenshots of each step at phone width
 // (walk-NN-<step>.png).
 func TestBrowser_MemberWalk(t *testing.T) {
+	t.Parallel()
 	w := newMemberWalk(t)
 	dir := browsertest.ScreenshotDir(t)
 	step := 0

@@ -35,6 +35,7 @@ func (w *portalWorld) applications(t *testing.T, c *client) {
 // her application waits for review. The decline of an earlier one was
 // queued to her as a decision e-mail with its reason.
 func TestBrowser_PortalApply(t *testing.T) {
+	t.Parallel()
 	w := newPortalWorld(t)
 	tab := browsertest.New(t).Open(t, w.base+"/me/signin", 390, 844)
 	w.signIn(t, tab)

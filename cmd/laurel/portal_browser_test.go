@@ -144,6 +144,7 @@ func (w *portalWorld) signIn(t *testing.T, tab *browsertest.Tab) {
 // TestBrowser_PortalSignIn: Ada signs in with the e-mailed link, sees her
 // badges, and the link does not work twice.
 func TestBrowser_PortalSignIn(t *testing.T) {
+	t.Parallel()
 	w := newPortalWorld(t)
 	b := browsertest.New(t)
 	tab := b.Open(t, w.base+"/me", 390, 844)
@@ -196,6 +197,7 @@ func TestBrowser_PortalSignIn(t *testing.T) {
 // alt text, nothing wider than the screen, every field labelled, touch
 // targets of 44 px on the phone, and a screenshot of each.
 func TestBrowser_PortalPages(t *testing.T) {
+	t.Parallel()
 	w := newPortalWorld(t)
 	member, guest := browsertest.New(t), browsertest.New(t)
 	tab := member.Open(t, w.base+"/me/signin", 1280, 800)

@@ -15,6 +15,7 @@ import (
 // greys its art and offers nothing to share or download; an expired one
 // may still be accepted, a revoked one not.
 func TestBrowser_ClaimStates(t *testing.T) {
+	t.Parallel()
 	w := newCredentialStates(t)
 	b := browsertest.New(t)
 	dir := browsertest.ScreenshotDir(t)
@@ -122,6 +123,7 @@ func wantTouchTargets(t *testing.T, tab *browsertest.Tab, scope string) {
 // phone and checks that each link and button a finger may need is at
 // least 44 px high.
 func TestBrowser_PublicTouchTargets(t *testing.T) {
+	t.Parallel()
 	w := newCredentialStates(t)
 	f := newFrontWorld(t)
 	b := browsertest.New(t)
@@ -148,6 +150,7 @@ func TestBrowser_PublicTouchTargets(t *testing.T) {
 // leads to its page, through the link that is its name, while the card's
 // own links (members, spotlight) still lead where they say.
 func TestBrowser_PublicFrontCards(t *testing.T) {
+	t.Parallel()
 	w := newFrontWorld(t)
 	b := browsertest.New(t)
 	card := `.fd-community:has(a[href$="/issuers/` + w.other + `"])`

@@ -111,6 +111,7 @@ const sharingSelectors = `a[href*="linkedin.com"], a[href*="x.com"], a[href*="fa
 // must and must not offer: a credential that no longer counts says so
 // first, greys its art and offers nothing to share or download.
 func TestBrowser_CredentialStates(t *testing.T) {
+	t.Parallel()
 	w := newCredentialStates(t)
 	b := browsertest.New(t)
 	dir := browsertest.ScreenshotDir(t)

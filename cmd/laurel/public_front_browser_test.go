@@ -64,6 +64,7 @@ func uploadLogo(t *testing.T, c *client, issuer string) {
 // member directory and the 404 pages at both widths in both schemes,
 // checks them and photographs them.
 func TestBrowser_PublicFront(t *testing.T) {
+	t.Parallel()
 	w := newFrontWorld(t)
 	b := browsertest.New(t)
 	photographPages(t, w.base, []appPage{
@@ -132,6 +133,7 @@ const contrastJS = `(() => {
 // accent in both schemes, the community's name in its header band and
 // the accent written as text on the page: each reads at 4.5:1 or more.
 func TestBrowser_AccentContrast(t *testing.T) {
+	t.Parallel()
 	w := newFrontWorld(t)
 	b := browsertest.New(t)
 	for _, tc := range []struct{ name, issuer string }{{"pale yellow", w.other}, {"very dark", w.issuer}} {

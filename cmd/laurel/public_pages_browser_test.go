@@ -91,6 +91,7 @@ func (w *pathwayWorld) memberID(t *testing.T, slug string) string {
 // pathway, all its holders, a member's profile and the spotlight at
 // desktop and phone widths, and photographs each.
 func TestBrowser_PublicCommunityPages(t *testing.T) {
+	t.Parallel()
 	w := newPathwayWorld(t)
 	b := browsertest.New(t)
 	photographPages(t, w.base, []appPage{

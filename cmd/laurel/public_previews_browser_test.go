@@ -17,6 +17,7 @@ import (
 // declared as a large card; the previews, and the community page showing
 // the generated art of each level, are kept with the screenshots.
 func TestBrowser_PublicPreviews(t *testing.T) {
+	t.Parallel()
 	w := newBadgeWorld(t)
 	w.c.json(t, "PATCH", "/api/v1/issuers/"+w.issuer, map[string]any{"accentColor": "#25613f"}, http.StatusOK)
 	for _, b := range []map[string]any{

@@ -26,6 +26,7 @@ type verifyCase struct {
 // phone widths in both schemes: the plain-words headline first, the result
 // above the form, the checks within the screen; a screenshot of each.
 func TestBrowser_VerifyReport(t *testing.T) {
+	t.Parallel()
 	w := newBadgeWorld(t)
 	b := browsertest.New(t)
 	credURL := func(id string) string { return w.base + "/credentials/" + id }

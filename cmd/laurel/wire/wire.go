@@ -32,6 +32,9 @@ type Config struct {
 	// Fetcher is the verifier's way to the network; nil verifies offline.
 	Fetcher *verifier.Fetcher
 	Logger  *slog.Logger // nil means slog.Default()
+	// PasswordParams are the costs of new console password hashes; zero
+	// means badges.DefaultPasswordParams. Tests use cheap ones.
+	PasswordParams badges.PasswordParams
 	// Mail hands the outbox's messages to the mail server; nil keeps them
 	// in the outbox, held, for admins to read.
 	Mail badges.Sender
@@ -242,7 +245,8 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Reevaluator = badges.NewReevaluator(a, st.Reevaluations)
 	l.Jobs = badges.NewJobs(badges.JobDeps{Store: st.Jobs, Members: l.Members, Cohorts: l.Cohorts, Awarder: a,
 		Awards: AwardRows(l.Issuing), Now: a.Now})
-	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now})
+	l.Accounts = badges.NewAccounts(badges.AccountsDeps{Store: st.Accounts.Accounts, Sessions: st.Accounts.Sessions, Limits: st.Accounts.Limits, Now: a.Now,
+		PasswordParams: c.PasswordParams})
 	l.CheckIns = &badges.CheckIns{Store: st.CheckIns, Members: l.Members, Recorder: a, Behaviours: a.Catalogue.Behaviours,
 		Limits: st.Accounts.Limits, LinkURL: api.CheckInLinkURL(urls.Base()), Notifier: c.Notifier, Now: a.Now}
 	l.Portal = NewMemberSessions(st, a.Now)
