@@ -25,6 +25,8 @@ var demoHandles = []string{"ada", "grace", "alan", "katherine", "linus", "margar
 var demoToolBehaviours = []badges.Behaviour{
 	{Key: "solution-accepted", Name: "Had a solution accepted", Category: badges.CategoryContribution,
 		Description: "Answered a question in the forum, and the asker marked it as the solution."},
+	{Key: "like-received", Name: "Received a like", Category: badges.CategoryParticipation,
+		Description: "Wrote a forum post another member liked."},
 	{Key: "pull-request-merged", Name: "Had a pull request merged", Category: badges.CategoryContribution,
 		Description: "Contributed a change to the project's repository."},
 	{Key: "issue-opened", Name: "Opened an issue", Category: badges.CategoryParticipation,
