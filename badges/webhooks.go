@@ -53,6 +53,9 @@ type EndpointInput struct {
 	Events      []EventType
 	Spotlight   bool
 	RESTHook    bool
+	// Disabled creates the endpoint disabled, so that no event reaches it
+	// before it is enabled: an example whose receiver is not yet real.
+	Disabled bool
 }
 
 // EndpointUpdate changes an endpoint; nil fields stay as they are.
@@ -187,6 +190,9 @@ func (w *Webhooks) Create(ctx context.Context, issuerID string, in EndpointInput
 	now := w.now()
 	e := &StoredEndpoint{Endpoint: Endpoint{ID: NewID(), IssuerID: issuerID, Kind: in.Kind, URL: in.URL, Description: in.Description,
 		Events: in.Events, Spotlight: in.Spotlight, RESTHook: in.RESTHook, State: EndpointEnabled, CreatedAt: now, UpdatedAt: now}}
+	if in.Disabled {
+		e.State, e.DisabledReason = EndpointDisabled, "Disabled by an admin."
+	}
 	if err := e.normalize(); err != nil {
 		return nil, "", err
 	}

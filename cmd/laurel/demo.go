@@ -19,8 +19,10 @@ Adds the demo to a database, even one that has issuers already: a
 community of practice with its logo, three outcomes, nine badges with rules
 and a pathway, 200 members in three cohorts, four months of their activity
 and the badges it earned (a few expired or revoked since), endorsements,
-nominations waiting, a member in the spotlight and five measures of
-success; and a smaller second community, a makers' guild. With the
+nominations waiting, a member in the spotlight, five measures of
+success, a forum and a repository sending activity in, a meeting's
+attendance imported and two example endpoints (disabled); and a smaller
+second community, a makers' guild. With the
 embedded database, stop "laurel serve" first.
 
 Flags (each also read from the environment variable shown):
@@ -95,7 +97,8 @@ type demoSeeded struct {
 // art, one awarded by hand that expires), 200 members in three cohorts,
 // four months of their activity and the badges it earned, dated when
 // earned, two of them revoked since, five measures of success, leaders'
-// endorsements and nominations, and a member in the spotlight.
+// endorsements and nominations, a member in the spotlight, and its
+// integrations (see seedDemoIntegrations).
 func seedDemoCommunity(ctx context.Context, l *wire.Laurel, now time.Time) (*demoSeeded, error) {
 	p, err := l.Stores.Profiles.CreateProfile(ctx, issuer.ProfileInput{
 		Name: "Demo Community of Practice", URL: "https://example.org/community", AccentColor: "#0f766e",
@@ -128,6 +131,11 @@ func seedDemoCommunity(ctx context.Context, l *wire.Laurel, now time.Time) (*dem
 		func() error { return seedDemoStewards(ctx, l, p.ID, d.members, ids, now) },
 		func() error { return seedDemoRevocations(ctx, l, p.ID, d.members, ids) },
 		func() error { return seedDemoLeaders(ctx, l, p.ID, d.members, ids) },
+		func() error {
+			n, err := seedDemoIntegrations(ctx, l, p.ID, d.members, now)
+			d.issued += n
+			return err
+		},
 	} {
 		if err := seed(); err != nil {
 			return nil, err

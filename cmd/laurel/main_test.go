@@ -534,6 +534,7 @@ func TestMain_Demo(t *testing.T) {
 	checkDemoAwards(t, c1, match[1], profile)
 	checkDemoInsights(t, c1, match[1])
 	checkDemoLiving(t, c1, match[1])
+	checkDemoIntegrations(t, c1, match[1])
 	// Nominations wait for a manager's decision in the console.
 	issuerPath := "/api/v1" + strings.TrimPrefix(match[1], m1.URL())
 	if n := total(t, c1.json(t, "GET", issuerPath+"/nominations?status=pending", nil, http.StatusOK)); n != len(demoNominations) {
@@ -542,6 +543,7 @@ func TestMain_Demo(t *testing.T) {
 	if err := m1.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
+	checkDemoAttendanceJob(t, dir, strings.TrimPrefix(match[1], m1.URL()+"/issuers/"))
 
 	m2, out2 := startMain(t, dir, demo)
 	if strings.Contains(out2, "Demo community created") {
