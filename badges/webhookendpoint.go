@@ -99,7 +99,7 @@ func (w *Webhooks) queued(ctx context.Context, q QueuedDelivery) (d *WebhookDeli
 	d, err = w.Store.Delivery(ctx, q.ID)
 	switch {
 	case ErrorCode(err) == ENOTFOUND:
-		return nil, false, w.Store.DropQueued(ctx, q.ID)
+		return nil, false, w.Store.DropQueued(ctx, q)
 	case err != nil:
 		return nil, false, err
 	case d.State == DeliverySkipped || d.Done() && !q.Again:
@@ -109,7 +109,8 @@ func (w *Webhooks) queued(ctx context.Context, q QueuedDelivery) (d *WebhookDeli
 }
 
 // dropAll gives up the queued deliveries of an endpoint deleted or
-// disabled while they waited.
+// disabled while they waited, then drops their entries (one shared with
+// others is not removed by the update of its delivery).
 func (w *Webhooks) dropAll(ctx context.Context, due []QueuedDelivery) error {
 	var errs []error
 	for _, q := range due {
@@ -120,8 +121,8 @@ func (w *Webhooks) dropAll(ctx context.Context, due []QueuedDelivery) error {
 			}
 			return nil
 		})
-		if ErrorCode(err) == ENOTFOUND {
-			err = w.Store.DropQueued(ctx, q.ID)
+		if err == nil || ErrorCode(err) == ENOTFOUND {
+			err = w.Store.DropQueued(ctx, q)
 		}
 		errs = append(errs, err)
 	}

@@ -34,16 +34,19 @@ const (
 
 // Run fans published events out to endpoints and delivers due
 // deliveries until ctx ends: at once when Publish queues events, and
-// every interval otherwise (retries fall due with time).
+// every interval otherwise (retries fall due with time). Between drains
+// it sweeps what deleted endpoints leave, every sweepEvery.
 func (w *Webhooks) Run(ctx context.Context, interval time.Duration) {
 	w.once.Do(w.init)
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var sw sweeper
 	for {
 		n, err := w.Drain(ctx)
 		if err != nil && ctx.Err() == nil {
 			w.report(Notice{Doing: "delivering webhooks", Err: err})
 		}
+		sw.maybe(ctx, w)
 		if n >= maxDeliveryDrain {
 			w.signal() // more may be due: go on after a look at ctx
 		}
