@@ -111,6 +111,9 @@ func (s *WebhookStore) sweepEndpoint(ctx context.Context, endpointID string, bud
 			return n, false, err
 		}
 	}
+	if n >= budget {
+		return n, false, nil
+	}
 	m, err := s.removeListed(ctx, deliveriesOf(endpointID), h.Entries)
 	return n + m, err == nil, err
 }
