@@ -195,11 +195,19 @@ func (w *Webhooks) deliveryFor(ctx context.Context, e *StoredEndpoint, ev Commun
 }
 
 // deliverAll delivers due deliveries, each endpoint's in order by one
-// worker, Workers endpoints at a time.
+// worker, Workers endpoints at a time. A delivery queued twice (in a
+// batch, and again when its event was published again) is sent from its
+// first entry; the second waits for the next drain, which finds it done
+// and drops it: a batch's attempts are recorded after it is sent.
 func (w *Webhooks) deliverAll(ctx context.Context, due []QueuedDelivery) error {
 	var order []string
 	by := map[string][]QueuedDelivery{}
+	seen := make(map[string]bool, len(due))
 	for _, q := range due {
+		if seen[q.ID] {
+			continue
+		}
+		seen[q.ID] = true
 		if _, ok := by[q.EndpointID]; !ok {
 			order = append(order, q.EndpointID)
 		}

@@ -2,7 +2,9 @@ package hooks_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -71,5 +73,46 @@ func TestWebhooks_SweepDeleted(t *testing.T) {
 	page, err := f.w.Deliveries(ctx, "guild", kept.ID, badges.ListOptions{Limit: 100})
 	if err != nil || page.Total != 601 {
 		t.Errorf("the kept endpoint's deliveries: %+v, %v", page, err)
+	}
+}
+
+// TestWebhooks_BatchedQueue: deliveries queued together by one fan-out
+// keep their retries and per-delivery outcomes: a failure in the middle
+// of a batch retries that delivery alone, later ones are sent at the next
+// drain, and an event published again before its delivery was sent, in
+// another fan-out, is still sent once. The queue is empty at the end.
+func TestWebhooks_BatchedQueue(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	r := newReceiver(t, 200, 500)
+	f.endpoint(t, r.URL)
+	f.publish(t, "credential.issued:c0", "credential.issued:c1", "credential.issued:c2")
+	f.drain(t) // c0 delivered, c1 fails and ends the run
+	f.drain(t) // c2, still due in its batch
+	f.clock.Add(6 * time.Second)
+	f.drain(t) // c1's retry
+	sender := f.w.Sender
+	f.w.Sender = nil // fan out only
+	f.publish(t, "credential.issued:c3")
+	f.drain(t)
+	f.publish(t, "credential.issued:c3")
+	f.drain(t)
+	f.w.Sender = sender
+	f.drain(t)
+	f.drain(t)
+	var got []string
+	for _, g := range r.requests() {
+		var p badges.EventPayload
+		if err := json.Unmarshal(g.Body, &p); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, p.Data.EventID)
+	}
+	want := []string{"credential.issued:c0", "credential.issued:c1", "credential.issued:c2", "credential.issued:c1", "credential.issued:c3"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sent %v, want %v", got, want)
+	}
+	if due, err := f.w.Store.DueDeliveries(ctx, f.clock.Now().Add(48*time.Hour), 100); err != nil || len(due) != 0 {
+		t.Errorf("queue at the end: %+v, %v", due, err)
 	}
 }
