@@ -48,8 +48,13 @@ type DeliveryStore interface {
 	// RequeueDeliveries queues deliveries again, due at now, with one
 	// write; the worker starts each one's attempts afresh.
 	RequeueDeliveries(ctx context.Context, ds []QueuedDelivery, now time.Time) error
-	// DropQueued removes a queue entry whose delivery is gone.
-	DropQueued(ctx context.Context, id string) error
+	// DropQueued removes a queue entry whose delivery is gone or given up.
+	DropQueued(ctx context.Context, q QueuedDelivery) error
+	// SweepDeleted removes, in batches of about limit documents, what the
+	// endpoints deleted before before leave: their delivery lists, their
+	// deliveries and those deliveries' queue entries. It reports whether
+	// more is left.
+	SweepDeleted(ctx context.Context, before time.Time, limit int) (more bool, err error)
 }
 
 // QueuedEvent is an event waiting to be fanned out; Key names the write
@@ -70,6 +75,9 @@ type QueuedDelivery struct {
 	MediaType  string
 	// Again marks an entry a replay queued for a delivery done before.
 	Again bool
+	// Queue names the queue entry that holds it with others of its
+	// endpoint's, made together; "" when the entry is its own.
+	Queue string
 }
 
 // WebhookSender POSTs a delivery to its endpoint. An error is a failure

@@ -14,6 +14,11 @@ const recordBatch = 50
 // a lease that keeps other workers from them. The first failure ends the
 // run: the endpoint is likely down, and the others wait for the next
 // drain rather than each costing it a request and an attempt now.
+//
+// Sending and recording overlap: while one batch's attempts are recorded,
+// the next batch is sent, on a copy of the endpoint (recording follows
+// its health on its own). The database and the receiver are waited for
+// at once, and a crash resends at most two batches.
 func (w *Webhooks) deliverEndpoint(ctx context.Context, endpointID string, due []QueuedDelivery) error {
 	now := w.now()
 	ok, err := w.Store.LeaseEndpoint(ctx, endpointID, now, now.Add(endpointLease))
@@ -28,33 +33,66 @@ func (w *Webhooks) deliverEndpoint(ctx context.Context, endpointID string, due [
 	if err != nil {
 		return err
 	}
-	for start := 0; start < len(due); start += recordBatch {
-		failed, err := w.deliverBatch(ctx, e, due[start:min(start+recordBatch, len(due))])
-		if err != nil || failed || e.State != EndpointEnabled {
-			return err
+	sent := make(chan sentBatch, 1)
+	stop := make(chan struct{})
+	go w.sendBatches(ctx, *e, due, sent, stop)
+	var errs []error
+	stopped := false
+	for b := range sent {
+		err := w.recordBatch(ctx, e, b)
+		errs = append(errs, err)
+		if !stopped && (err != nil || e.State != EndpointEnabled) {
+			close(stop) // what was sent already is still recorded
+			stopped = true
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
-// deliverBatch sends a batch of an endpoint's deliveries in order until
-// one fails, records the attempts together, then follows the endpoint's
-// health; it reports whether one failed.
-func (w *Webhooks) deliverBatch(ctx context.Context, e *StoredEndpoint, batch []QueuedDelivery) (failed bool, err error) {
-	attempts := map[string]DeliveryAttempt{}
-	var sent []QueuedDelivery
-	var order []DeliveryAttempt
+// sentBatch is a batch of an endpoint's deliveries sent, with their
+// attempts in order, and the failure that ended the run, if one did.
+type sentBatch struct {
+	sent     []QueuedDelivery // to record: those attempted, and those with nothing to send
+	attempts map[string]DeliveryAttempt
+	order    []DeliveryAttempt
+	failed   bool
+	err      error
+}
+
+// sendBatches sends an endpoint's deliveries batch by batch into out
+// until one fails, ctx ends or stop is closed, then closes out.
+func (w *Webhooks) sendBatches(ctx context.Context, e StoredEndpoint, due []QueuedDelivery, out chan<- sentBatch, stop <-chan struct{}) {
+	defer close(out)
+	for start := 0; start < len(due); start += recordBatch {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		b := w.sendBatch(ctx, &e, due[start:min(start+recordBatch, len(due))])
+		out <- b
+		if b.failed || b.err != nil || ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// sendBatch sends a batch of an endpoint's deliveries in order until one
+// fails.
+func (w *Webhooks) sendBatch(ctx context.Context, e *StoredEndpoint, batch []QueuedDelivery) sentBatch {
+	b := sentBatch{attempts: map[string]DeliveryAttempt{}}
 	for _, q := range batch {
 		if ctx.Err() != nil {
 			break // shutting down: the rest are tried again after the lease
 		}
 		d, record, err := w.queued(ctx, q)
 		if err != nil {
-			return true, err
+			b.failed, b.err = true, err
+			return b
 		}
 		if d == nil {
 			if record {
-				sent = append(sent, q) // nothing to send: its entry goes
+				b.sent = append(b.sent, q) // nothing to send: its entry goes
 			}
 			continue
 		}
@@ -62,28 +100,34 @@ func (w *Webhooks) deliverBatch(ctx context.Context, e *StoredEndpoint, batch []
 		if ctx.Err() != nil && !a.Succeeded() {
 			break // cut short by the shutdown: tried again after the lease
 		}
-		attempts[q.ID], sent, order = a, append(sent, q), append(order, a)
-		if failed = !a.Succeeded(); failed {
+		b.attempts[q.ID], b.sent, b.order = a, append(b.sent, q), append(b.order, a)
+		if b.failed = !a.Succeeded(); b.failed {
 			break
 		}
 	}
+	return b
+}
+
+// recordBatch records a sent batch's attempts together, then follows the
+// endpoint's health.
+func (w *Webhooks) recordBatch(ctx context.Context, e *StoredEndpoint, b sentBatch) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hookRecordTimeout)
 	defer cancel()
 	defer w.writing()()
-	err = w.Store.RecordDeliveries(rctx, sent, func(d *WebhookDelivery) error {
-		if a, ok := attempts[d.ID]; ok {
+	err := w.Store.RecordDeliveries(rctx, b.sent, func(d *WebhookDelivery) error {
+		if a, ok := b.attempts[d.ID]; ok {
 			w.record(d, a)
 		}
 		return nil
 	})
-	for _, a := range order {
+	for _, a := range b.order {
 		reason, herr := w.endpointHealth(rctx, e, a)
 		if herr == nil && reason != "" {
 			herr = w.tellOwners(rctx, e, reason)
 		}
 		err = errors.Join(err, herr)
 	}
-	return failed, errors.Join(err, ctx.Err())
+	return errors.Join(err, b.err, ctx.Err())
 }
 
 // queued is the delivery a queue entry asks to send, nil when there is
@@ -99,7 +143,7 @@ func (w *Webhooks) queued(ctx context.Context, q QueuedDelivery) (d *WebhookDeli
 	d, err = w.Store.Delivery(ctx, q.ID)
 	switch {
 	case ErrorCode(err) == ENOTFOUND:
-		return nil, false, w.Store.DropQueued(ctx, q.ID)
+		return nil, false, w.Store.DropQueued(ctx, q)
 	case err != nil:
 		return nil, false, err
 	case d.State == DeliverySkipped || d.Done() && !q.Again:
@@ -109,7 +153,8 @@ func (w *Webhooks) queued(ctx context.Context, q QueuedDelivery) (d *WebhookDeli
 }
 
 // dropAll gives up the queued deliveries of an endpoint deleted or
-// disabled while they waited.
+// disabled while they waited, then drops their entries (one shared with
+// others is not removed by the update of its delivery).
 func (w *Webhooks) dropAll(ctx context.Context, due []QueuedDelivery) error {
 	var errs []error
 	for _, q := range due {
@@ -120,8 +165,8 @@ func (w *Webhooks) dropAll(ctx context.Context, due []QueuedDelivery) error {
 			}
 			return nil
 		})
-		if ErrorCode(err) == ENOTFOUND {
-			err = w.Store.DropQueued(ctx, q.ID)
+		if err == nil || ErrorCode(err) == ENOTFOUND {
+			err = w.Store.DropQueued(ctx, q)
 		}
 		errs = append(errs, err)
 	}

@@ -19,9 +19,10 @@ const (
 	maxFanOuts = 10
 	// maxDeliveryDrain bounds the deliveries one drain reads, so that the
 	// worker comes back between long runs of work. The embedded engine
-	// reads the whole queue to find the due ones, so a large bound reads a
-	// backlog fewer times: 10,000 deliveries went out at 270 a second with
-	// 1,000, at 320-410 with 5,000.
+	// reads the whole queue to find the due ones (a fan-out's deliveries
+	// are queued 50 to a document), so a large bound reads a backlog fewer
+	// times: 10,000 deliveries went out at 270 a second with 1,000, at
+	// 320-410 with 5,000, when each had a document of its own.
 	maxDeliveryDrain = 5000
 	// endpointLease is how long a worker holds an endpoint's deliveries:
 	// a crash while sending leaves them to another worker after it. It
@@ -34,16 +35,19 @@ const (
 
 // Run fans published events out to endpoints and delivers due
 // deliveries until ctx ends: at once when Publish queues events, and
-// every interval otherwise (retries fall due with time).
+// every interval otherwise (retries fall due with time). Between drains
+// it sweeps what deleted endpoints leave, every sweepEvery.
 func (w *Webhooks) Run(ctx context.Context, interval time.Duration) {
 	w.once.Do(w.init)
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var sw sweeper
 	for {
 		n, err := w.Drain(ctx)
 		if err != nil && ctx.Err() == nil {
 			w.report(Notice{Doing: "delivering webhooks", Err: err})
 		}
+		sw.maybe(ctx, w)
 		if n >= maxDeliveryDrain {
 			w.signal() // more may be due: go on after a look at ctx
 		}
@@ -191,11 +195,19 @@ func (w *Webhooks) deliveryFor(ctx context.Context, e *StoredEndpoint, ev Commun
 }
 
 // deliverAll delivers due deliveries, each endpoint's in order by one
-// worker, Workers endpoints at a time.
+// worker, Workers endpoints at a time. A delivery queued twice (in a
+// batch, and again when its event was published again) is sent from its
+// first entry; the second waits for the next drain, which finds it done
+// and drops it: a batch's attempts are recorded after it is sent.
 func (w *Webhooks) deliverAll(ctx context.Context, due []QueuedDelivery) error {
 	var order []string
 	by := map[string][]QueuedDelivery{}
+	seen := make(map[string]bool, len(due))
 	for _, q := range due {
+		if seen[q.ID] {
+			continue
+		}
+		seen[q.ID] = true
 		if _, ok := by[q.EndpointID]; !ok {
 			order = append(order, q.EndpointID)
 		}

@@ -165,9 +165,12 @@ func (s *WebhookStore) UpdateEndpoint(ctx context.Context, id string, change fun
 	return out, err
 }
 
-// DeleteEndpoint removes an endpoint, then its id from its community's
-// list.
+// DeleteEndpoint notes the endpoint for the sweep of its deliveries (see
+// webhooksweep.go), removes it, then its id from its community's list.
 func (s *WebhookStore) DeleteEndpoint(ctx context.Context, issuerID, id string) error {
+	if err := s.noteDeleted(ctx, id); err != nil {
+		return err
+	}
 	unlock := s.db.LockDoc(database.Webhooks, id)
 	err := database.DeleteComputed(ctx, s.db, database.Webhooks, id)
 	unlock()

@@ -18,8 +18,7 @@ import (
 //   - webhookdeliveries "<delivery id>": a delivery with its body and log
 //     (computed, by exact _id), and each endpoint's list of deliveries,
 //     newest first (see webhooklist.go).
-//   - webhookqueue "<delivery id>": one small plain document for each
-//     delivery not yet done, removed once it is.
+//   - webhookqueue: the deliveries not yet done (see webhookqueue.go).
 //   - webhookleases "<endpoint id>": the endpoint a worker is delivering
 //     to, until when.
 //
@@ -73,23 +72,6 @@ type attemptRecord struct {
 	Status   int       `bson:"status,omitempty"`
 	Detail   string    `bson:"detail,omitempty"`
 	Duration int64     `bson:"ms"`
-}
-
-type hookQueueRecord struct {
-	ID        string    `bson:"_id"`
-	Endpoint  string    `bson:"endpoint"`
-	Due       time.Time `bson:"due"`
-	Created   time.Time `bson:"created"`
-	Seq       int64     `bson:"seq"`
-	Again     bool      `bson:"again,omitempty"`
-	Payload   []byte    `bson:"payload,omitempty"`
-	MediaType string    `bson:"mediaType,omitempty"`
-}
-
-// queueEntry is the queue entry of a pending delivery, with its body.
-func queueEntry(d *badges.WebhookDelivery, seq int64) hookQueueRecord {
-	return hookQueueRecord{ID: d.ID, Endpoint: d.EndpointID, Due: d.NextAttemptAt.UTC(), Created: d.CreatedAt.UTC(), Seq: seq,
-		Payload: d.Payload, MediaType: d.MediaType}
 }
 
 type leaseRecord struct {
@@ -158,10 +140,10 @@ func (s *WebhookStore) QueuedEvents(ctx context.Context, limit int) ([]badges.Qu
 }
 
 // AddDeliveries stores new deliveries with one insert, queues the pending
-// ones with another, lists them under their endpoints, then removes the
+// ones in batches with another, lists them under their endpoints, then removes the
 // events they were made from. A crash in between makes the same
 // deliveries again from the events still queued: those stored already
-// are queued and listed if they are not yet.
+// are queued (see queueDeliveries) and listed if they are not yet.
 func (s *WebhookStore) AddDeliveries(ctx context.Context, ds []*badges.WebhookDelivery, keys []string) error {
 	ids, docs := make([]string, len(ds)), make([]hookDeliveryRecord, len(ds))
 	for i, d := range ds {
@@ -171,18 +153,14 @@ func (s *WebhookStore) AddDeliveries(ctx context.Context, ds []*badges.WebhookDe
 	if err != nil {
 		return err
 	}
+	stored := make([]bool, len(ds))
 	for _, i := range existing {
 		if ds[i], err = s.Delivery(ctx, ids[i]); err != nil {
 			return err
 		}
+		stored[i] = true
 	}
-	var queue []any
-	for _, d := range ds {
-		if !d.Done() {
-			queue = append(queue, queueEntry(d, s.seq.Add(1)))
-		}
-	}
-	if _, err := database.InsertNew(ctx, s.db.Collection(database.WebhookQueue), queue, "queue deliveries"); err != nil {
+	if err := s.queueDeliveries(ctx, ds, stored); err != nil {
 		return err
 	}
 	if err := s.listDeliveries(ctx, ds); err != nil {
@@ -219,23 +197,6 @@ func (s *WebhookStore) Delivery(ctx context.Context, id string) (*badges.Webhook
 	return r.delivery(id), nil
 }
 
-// DueDeliveries reads the queue, which holds only deliveries not yet
-// done, oldest first.
-func (s *WebhookStore) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]badges.QueuedDelivery, error) {
-	filter := bson.D{{Key: "due", Value: bson.D{{Key: "$lte", Value: now.UTC()}}}}
-	rs, err := database.FindAll[hookQueueRecord](ctx, s.db.Collection(database.WebhookQueue), filter, "read delivery queue",
-		options.Find().SetSort(bson.D{{Key: "created", Value: 1}, {Key: "seq", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]badges.QueuedDelivery, len(rs))
-	for i, r := range rs {
-		out[i] = badges.QueuedDelivery{ID: r.ID, EndpointID: r.Endpoint, CreatedAt: r.Created, Due: r.Due, Again: r.Again,
-			Payload: r.Payload, MediaType: r.MediaType}
-	}
-	return out, nil
-}
-
 // UpdateDelivery changes a delivery, then its queue entry: due at its
 // next attempt while pending, removed once done. A crash in between
 // leaves an entry the worker finds done and drops.
@@ -261,39 +222,6 @@ func (s *WebhookStore) changeDelivery(ctx context.Context, id string, change fun
 		return nil
 	})
 	return out, err
-}
-
-// requeue keeps a delivery's queue entry in step with it.
-func (s *WebhookStore) requeue(ctx context.Context, d *badges.WebhookDelivery) error {
-	c := s.db.Collection(database.WebhookQueue)
-	defer s.db.LockDoc(database.WebhookQueue, d.ID)()
-	if d.Done() {
-		_, err := c.DeleteOne(ctx, database.ByID(d.ID))
-		return database.Wrap(err, "dequeue delivery")
-	}
-	res, err := c.UpdateOne(ctx, database.ByID(d.ID), bson.D{{Key: "$set", Value: bson.D{
-		{Key: "due", Value: d.NextAttemptAt.UTC()}, {Key: "again", Value: false}}}})
-	if err != nil || res.MatchedCount > 0 {
-		return database.Wrap(err, "queue delivery")
-	}
-	_, err = c.InsertOne(ctx, queueEntry(d, s.seq.Add(1)))
-	return database.Wrap(err, "queue delivery")
-}
-
-// RequeueDeliveries queues deliveries again with one unordered insert;
-// one queued already stays as it is.
-func (s *WebhookStore) RequeueDeliveries(ctx context.Context, ds []badges.QueuedDelivery, now time.Time) error {
-	docs := make([]any, len(ds))
-	for i, d := range ds {
-		docs[i] = hookQueueRecord{ID: d.ID, Endpoint: d.EndpointID, Due: now.UTC(), Created: now.UTC(), Seq: s.seq.Add(1), Again: d.Again}
-	}
-	_, err := database.InsertNew(ctx, s.db.Collection(database.WebhookQueue), docs, "queue deliveries")
-	return err
-}
-
-// DropQueued removes a delivery's queue entry.
-func (s *WebhookStore) DropQueued(ctx context.Context, id string) error {
-	return s.deleteEach(ctx, database.WebhookQueue, []string{id}, "dequeue delivery")
 }
 
 // LeaseEndpoint takes an endpoint's lease: a new lease document, or one

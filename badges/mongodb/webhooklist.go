@@ -64,7 +64,7 @@ func (s *WebhookStore) listDeliveries(ctx context.Context, ds []*badges.WebhookD
 			return nil
 		})
 		if err == nil && full {
-			err = s.spillDeliveries(ctx, endpointID)
+			err = s.spillDeliveries(ctx, endpointID, pendingOf(by[endpointID]))
 		}
 		if err != nil {
 			return err
@@ -73,10 +73,23 @@ func (s *WebhookStore) listDeliveries(ctx context.Context, ds []*badges.WebhookD
 	return nil
 }
 
+// pendingOf is the set of the ids of the deliveries of ds not yet done.
+func pendingOf(ds []*badges.WebhookDelivery) map[string]bool {
+	out := make(map[string]bool, len(ds))
+	for _, d := range ds {
+		if !d.Done() {
+			out[d.ID] = true
+		}
+	}
+	return out
+}
+
 // spillDeliveries writes a head's full chunks, then takes them out of
 // the head, then lets go of the chunks past keptDeliveryChunks. A crash
-// in between writes the same chunks again next time.
-func (s *WebhookStore) spillDeliveries(ctx context.Context, endpointID string) error {
+// in between writes the same chunks again next time. The deliveries
+// pending lists those just made that are not done, which need not be
+// read to know it.
+func (s *WebhookStore) spillDeliveries(ctx context.Context, endpointID string, pending map[string]bool) error {
 	h, _, err := database.ReadComputed[deliveryList](ctx, s.db, database.WebhookDeliveries, deliveriesOf(endpointID))
 	if err != nil {
 		return err
@@ -102,7 +115,7 @@ func (s *WebhookStore) spillDeliveries(ctx context.Context, endpointID string) e
 		return err
 	}
 	for old := max(0, n-keptDeliveryChunks); old < n+full-keptDeliveryChunks; old++ {
-		if err := s.dropDeliveryChunk(ctx, endpointID, old); err != nil {
+		if err := s.dropDeliveryChunk(ctx, endpointID, old, pending); err != nil {
 			return err
 		}
 	}
@@ -110,14 +123,19 @@ func (s *WebhookStore) spillDeliveries(ctx context.Context, endpointID string) e
 }
 
 // dropDeliveryChunk removes a chunk and its deliveries that are done; a
-// pending one, far behind, is still delivered and then left unlisted.
-func (s *WebhookStore) dropDeliveryChunk(ctx context.Context, endpointID string, n int) error {
+// pending one, far behind, is still delivered and then left unlisted. A
+// bulk award's fan-out lets go of chunks of deliveries it just made:
+// those of pending are not read.
+func (s *WebhookStore) dropDeliveryChunk(ctx context.Context, endpointID string, n int, pending map[string]bool) error {
 	id := deliveryChunkOf(endpointID, n)
 	c, found, err := database.ReadComputed[deliveryList](ctx, s.db, database.WebhookDeliveries, id)
 	if err != nil || !found {
 		return err
 	}
 	for _, e := range c.Entries {
+		if pending[e.ID] {
+			continue
+		}
 		d, err := s.Delivery(ctx, e.ID)
 		if badges.ErrorCode(err) == badges.ENOTFOUND || err == nil && !d.Done() {
 			continue
