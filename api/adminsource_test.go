@@ -26,7 +26,7 @@ func TestConsoleSources(t *testing.T) {
 
 	loc := admin.post(t, base, url.Values{"name": {"Engine repository"}, "preset": {"github"}, "unknownMembers": {"skip"}}).wantRedirect(t, base+"/")
 	first := admin.get(t, loc)
-	first.wantPage(t, http.StatusOK, "Copy the secret now", "Settings › Webhooks", "X-Hub-Signature-256", baseURL+"/hooks/in/", "pull-request-merged")
+	first.wantPage(t, http.StatusOK, "Copy the signing secret now", "Settings › Webhooks", "X-Hub-Signature-256", baseURL+"/hooks/in/", "pull-request-merged")
 	if !strings.Contains(first.Body, `value="lsrc_`) {
 		t.Fatal("the new source's secret is not shown")
 	}
@@ -55,8 +55,8 @@ func TestConsoleSources(t *testing.T) {
 	owner.get(t, "/admin/c/"+other+"/integrations/sources/"+id).wantPage(t, http.StatusNotFound)
 
 	admin.post(t, loc+"/rotate", nil).wantRedirect(t, loc)
-	admin.get(t, loc).wantPage(t, http.StatusOK, "Copy the secret now", "Still taken until")
-	admin.get(t, loc+"/remove").wantPage(t, http.StatusOK, "Check before you remove it")
+	admin.get(t, loc).wantPage(t, http.StatusOK, "Copy the signing secret now", "Still taken until")
+	admin.get(t, loc+"/remove").wantPage(t, http.StatusOK, "What will happen")
 	admin.post(t, loc+"/remove", nil).wantRedirect(t, base)
 	admin.get(t, loc).wantPage(t, http.StatusNotFound)
 }
