@@ -21,7 +21,7 @@ func TestConsoleSources(t *testing.T) {
 		body: map[string]any{"email": "ada@example.org", "displayName": "Ada Lovelace", "externalId": "ada"}}).want(t, 201)
 	admin := ts.consoleAs(t, badges.RoleAdmin, iss)
 	base := "/admin/c/" + iss + "/integrations/sources"
-	admin.get(t, base).wantPage(t, http.StatusOK, "No source yet", "Add a source")
+	admin.get(t, base).wantPage(t, http.StatusOK, "No activity source yet", "Add a source")
 	admin.post(t, base, url.Values{"name": {""}, "preset": {"github"}, "unknownMembers": {"skip"}}).wantPage(t, http.StatusBadRequest, "There is a problem", "Name is required")
 
 	loc := admin.post(t, base, url.Values{"name": {"Engine repository"}, "preset": {"github"}, "unknownMembers": {"skip"}}).wantRedirect(t, base+"/")
