@@ -71,7 +71,7 @@ func (s *Server) handleIntegrationsPage(c echo.Context) error {
 		{Title: "Webhooks", Path: "/integrations/webhooks", Count: countWords(hooks, "endpoint", "endpoints"), Start: "Add a webhook",
 			Words: "Tell your own systems, Zapier or n8n when a badge is issued, a nomination decided or a member added, with signed JSON."},
 		{Title: "Chat channels", Path: "/integrations/chat", Count: countWords(chats, "channel", "channels"), Start: "Add a channel",
-			Words: "Celebrate new badges in Slack, Discord or Microsoft Teams, and post a weekly spotlight."},
+			Words: "Celebrate awards in Slack, Discord or Microsoft Teams, and post a weekly spotlight."},
 		{Title: "Activity sources", Path: "/integrations/sources", Count: countWords(len(sources), "source", "sources"), Start: "Add a source",
 			Words: "Record activity from your forum, code host or any tool that sends webhooks, mapped to your behaviours."},
 		{Title: "Meeting attendance", Path: "/integrations/attendance", Count: lastReport, Start: "Upload a report",

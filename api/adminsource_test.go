@@ -46,7 +46,7 @@ func TestConsoleSources(t *testing.T) {
 		t.Errorf("the dry run recorded %d activities", n)
 	}
 	admin.post(t, loc, url.Values{"name": {"Engine"}, "unknownMembers": {"reject"}, "enabled": {"false"}, "mapping": {custom}}).wantRedirect(t, loc)
-	admin.get(t, loc).wantPage(t, http.StatusOK, "Reject the delivery", "Off")
+	admin.get(t, loc).wantPage(t, http.StatusOK, "Reject the delivery", "Disabled")
 	admin.get(t, base).wantPage(t, http.StatusOK, "Engine", "GitHub", "Rejected")
 
 	other := mustIssuer(t, ts)
