@@ -60,7 +60,7 @@ func (s *Server) handleAttendancePage(c echo.Context) error {
 }
 
 func (s *Server) attendancePage(c echo.Context, o badges.AttendanceOptions) (attendancePage, error) {
-	p := attendancePage{adminPage: s.adminPageFor(c, visitOf(c), "Record meeting attendance", "integrations"),
+	p := attendancePage{adminPage: s.adminPageFor(c, visitOf(c), "Meeting attendance", "integrations"),
 		MinMinutes: strconv.FormatFloat(o.MinMinutes, 'f', -1, 64), Create: o.CreateMembers}
 	var err error
 	if p.Recent, err = s.recentImports(c, badges.JobAttendance); err != nil {

@@ -21,7 +21,7 @@ func TestConsole_Attendance(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := f.base + "/integrations/attendance"
-	f.ts.consoleAs(t, badges.RoleViewer, f.iss).get(t, page).wantPage(t, http.StatusOK, "Record meeting attendance", "Managers of the community can upload attendance.")
+	f.ts.consoleAs(t, badges.RoleViewer, f.iss).get(t, page).wantPage(t, http.StatusOK, "Meeting attendance", "Managers of the community can upload attendance.")
 	f.admin.get(t, page).wantPage(t, http.StatusOK, "Upload and check")
 
 	form := url.Values{"behaviour": {"attended-session"}, "minMinutes": {"30"}}

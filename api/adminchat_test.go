@@ -209,7 +209,7 @@ func TestConsoleChat_TestPostAndRemove(t *testing.T) {
 		t.Errorf("not Discord's shape: %s", got[0])
 	}
 
-	admin.get(t, base+"/remove").wantPage(t, http.StatusOK, "Remove the Discord channel", "Keep it")
+	admin.get(t, base+"/remove").wantPage(t, http.StatusOK, "Remove the Discord channel", "Cancel")
 	admin.post(t, base+"/remove", nil).wantRedirect(t, "/admin/c/"+iss+"/integrations/chat")
 	if eps, _ := l.Webhooks.Endpoints(context.Background(), iss); len(eps) != 0 {
 		t.Errorf("the channel was not removed: %+v", eps)

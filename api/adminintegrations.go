@@ -18,9 +18,10 @@ type integrationsPage struct {
 }
 
 // integrationCard is one way of connecting, in a line, with what the
-// community has of it when that is cheap to count.
+// community has of it when that is cheap to count, or what to do first
+// when it has none.
 type integrationCard struct {
-	Title, Path, Words, Count string
+	Title, Path, Words, Count, Start string
 }
 
 // endpointCounts counts a community's signed webhooks and chat channels:
@@ -57,18 +58,36 @@ func (s *Server) handleIntegrationsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	sources, err := s.svc.Sources.List(c.Request().Context(), v.Community.ID)
+	if err != nil {
+		return err
+	}
+	lastReport, err := s.lastAttendanceWords(c)
+	if err != nil {
+		return err
+	}
 	p := integrationsPage{adminPage: s.adminPageFor(c, v, "Integrations", "integrations")}
 	p.Cards = []integrationCard{
-		{Title: "Webhooks", Path: "/integrations/webhooks", Count: countWords(hooks, "endpoint", "endpoints"),
+		{Title: "Webhooks", Path: "/integrations/webhooks", Count: countWords(hooks, "endpoint", "endpoints"), Start: "Add a webhook",
 			Words: "Tell your own systems, Zapier or n8n when a badge is issued, a nomination decided or a member added, with signed JSON."},
-		{Title: "Chat announcements", Path: "/integrations/chat", Count: countWords(chats, "channel", "channels"),
-			Words: "Celebrate new badges in Slack, Discord or Microsoft Teams, and post a weekly spotlight."},
-		{Title: "Activity in", Path: "/integrations/sources",
+		{Title: "Chat channels", Path: "/integrations/chat", Count: countWords(chats, "channel", "channels"), Start: "Add a channel",
+			Words: "Celebrate awards in Slack, Discord or Microsoft Teams, and post a weekly spotlight."},
+		{Title: "Activity sources", Path: "/integrations/sources", Count: countWords(len(sources), "source", "sources"), Start: "Add a source",
 			Words: "Record activity from your forum, code host or any tool that sends webhooks, mapped to your behaviours."},
-		{Title: "Meeting attendance", Path: "/integrations/attendance",
+		{Title: "Meeting attendance", Path: "/integrations/attendance", Count: lastReport, Start: "Upload a report",
 			Words: "Upload a Zoom-style participant report: who stayed long enough is recorded as attending."},
 	}
 	return s.renderAdmin(c, http.StatusOK, "integrations", p)
+}
+
+// lastAttendanceWords says when the latest participant report was
+// uploaded, or "" when none was.
+func (s *Server) lastAttendanceWords(c echo.Context) (string, error) {
+	jobs, err := s.recentJobs(c, badges.JobAttendance)
+	if err != nil || len(jobs) == 0 {
+		return "", err
+	}
+	return "Last report " + dayOf(jobs[0].CreatedAt), nil
 }
 
 // eventWords say what each event type means, in plain words, beside its

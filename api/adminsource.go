@@ -168,7 +168,7 @@ func (s *Server) renderSource(c echo.Context, status int, src *badges.Source, p 
 	p.adminPage = s.adminPageFor(c, v, src.Name, "integrations")
 	p.Source, p.Tool, p.URL, p.Header = src, presetLabel(src.Preset), SourceURL(s.urls.Base(), src.ID), mapping.SignatureHeader(src.Preset)
 	p.Unknown = chosen(unknownChoices, unknown)
-	p.Enabled = chosen([]choice{{Value: "true", Label: "On: deliveries are recorded"}, {Value: "false", Label: "Off: deliveries are refused (409)"}},
+	p.Enabled = chosen([]choice{{Value: "true", Label: "Enabled: deliveries are recorded"}, {Value: "false", Label: "Disabled: deliveries are refused (409)"}},
 		map[bool]string{true: "true", false: "false"}[enabled])
 	calls, err := s.svc.Sources.Calls(ctx, v.Community.ID, src.ID)
 	if err != nil {

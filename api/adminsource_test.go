@@ -21,12 +21,12 @@ func TestConsoleSources(t *testing.T) {
 		body: map[string]any{"email": "ada@example.org", "displayName": "Ada Lovelace", "externalId": "ada"}}).want(t, 201)
 	admin := ts.consoleAs(t, badges.RoleAdmin, iss)
 	base := "/admin/c/" + iss + "/integrations/sources"
-	admin.get(t, base).wantPage(t, http.StatusOK, "No source yet", "Add a source")
+	admin.get(t, base).wantPage(t, http.StatusOK, "No activity source yet", "Add a source")
 	admin.post(t, base, url.Values{"name": {""}, "preset": {"github"}, "unknownMembers": {"skip"}}).wantPage(t, http.StatusBadRequest, "There is a problem", "Name is required")
 
 	loc := admin.post(t, base, url.Values{"name": {"Engine repository"}, "preset": {"github"}, "unknownMembers": {"skip"}}).wantRedirect(t, base+"/")
 	first := admin.get(t, loc)
-	first.wantPage(t, http.StatusOK, "Copy the secret now", "Settings › Webhooks", "X-Hub-Signature-256", baseURL+"/hooks/in/", "pull-request-merged")
+	first.wantPage(t, http.StatusOK, "Copy the signing secret now", "Settings › Webhooks", "X-Hub-Signature-256", baseURL+"/hooks/in/", "pull-request-merged")
 	if !strings.Contains(first.Body, `value="lsrc_`) {
 		t.Fatal("the new source's secret is not shown")
 	}
@@ -46,7 +46,7 @@ func TestConsoleSources(t *testing.T) {
 		t.Errorf("the dry run recorded %d activities", n)
 	}
 	admin.post(t, loc, url.Values{"name": {"Engine"}, "unknownMembers": {"reject"}, "enabled": {"false"}, "mapping": {custom}}).wantRedirect(t, loc)
-	admin.get(t, loc).wantPage(t, http.StatusOK, "Reject the delivery", "Off")
+	admin.get(t, loc).wantPage(t, http.StatusOK, "Reject the delivery", "Disabled")
 	admin.get(t, base).wantPage(t, http.StatusOK, "Engine", "GitHub", "Rejected")
 
 	other := mustIssuer(t, ts)
@@ -55,8 +55,8 @@ func TestConsoleSources(t *testing.T) {
 	owner.get(t, "/admin/c/"+other+"/integrations/sources/"+id).wantPage(t, http.StatusNotFound)
 
 	admin.post(t, loc+"/rotate", nil).wantRedirect(t, loc)
-	admin.get(t, loc).wantPage(t, http.StatusOK, "Copy the secret now", "Still taken until")
-	admin.get(t, loc+"/remove").wantPage(t, http.StatusOK, "Check before you remove it")
+	admin.get(t, loc).wantPage(t, http.StatusOK, "Copy the signing secret now", "Still taken until")
+	admin.get(t, loc+"/remove").wantPage(t, http.StatusOK, "What will happen")
 	admin.post(t, loc+"/remove", nil).wantRedirect(t, base)
 	admin.get(t, loc).wantPage(t, http.StatusNotFound)
 }

@@ -91,7 +91,7 @@ func (s *Server) handleSourceRemovePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := sourceRemovePage{adminPage: s.adminPageFor(c, visitOf(c), "Remove "+src.Name, "integrations"), Source: src, Tool: presetLabel(src.Preset)}
+	p := sourceRemovePage{adminPage: s.adminPageFor(c, visitOf(c), "Remove "+src.Name+"?", "integrations"), Source: src, Tool: presetLabel(src.Preset)}
 	return s.renderAdmin(c, http.StatusOK, "sourceremove", p)
 }
 

@@ -20,7 +20,7 @@ func TestConsoleWebhooks_Create(t *testing.T) {
 	iss := mustIssuer(t, ts)
 	admin := ts.consoleAs(t, badges.RoleAdmin, iss)
 	base := "/admin/c/" + iss + "/integrations/webhooks"
-	admin.get(t, "/admin/c/"+iss+"/integrations").wantPage(t, http.StatusOK, "Integrations", "Webhooks", "Chat announcements", "Activity in", "Meeting attendance", "API reference")
+	admin.get(t, "/admin/c/"+iss+"/integrations").wantPage(t, http.StatusOK, "Integrations", "Webhooks", "Chat channels", "Activity sources", "Meeting attendance", "Add a channel", "Upload a report", "API reference")
 	admin.get(t, base).wantPage(t, http.StatusOK, "No webhook yet", "Add a webhook", "A badge is issued to a member.")
 
 	desc := "<b>Badge wall</b>"

@@ -36,13 +36,7 @@ func TestBrowser_ConsoleChat(t *testing.T) {
 	issuer := str(t, c.json(t, "POST", "/api/v1/issuers", map[string]any{"name": "Lyon Gophers", "url": "https://gophers.example.org"}, http.StatusCreated), "id")
 
 	b := browsertest.New(t)
-	tab := b.Open(t, base+"/admin/password/"+token, 1280, 800)
-	tab.Fill(t, "#f-password", password)
-	tab.Fill(t, "#f-confirm", password)
-	tab.Click(t, "button[type=submit]")
-	tab.Fill(t, "#f-email", email)
-	tab.Fill(t, "#f-password", password)
-	tab.Click(t, "button.primary")
+	tab := signInFirstAdmin(t, b, base, token, email, password)
 
 	page := base + "/admin/c/" + issuer + "/integrations/chat"
 	tab.Go(t, page)

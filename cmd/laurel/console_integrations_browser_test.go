@@ -33,13 +33,7 @@ func TestBrowser_ConsoleIntegrations(t *testing.T) {
 	ping := str(t, c.json(t, "POST", hooks+"/"+failing+"/ping", nil, http.StatusOK), "id")
 
 	b := browsertest.New(t)
-	tab := b.Open(t, base+"/admin/password/"+token, 1280, 800)
-	tab.Fill(t, "#f-password", password)
-	tab.Fill(t, "#f-confirm", password)
-	tab.Click(t, "button[type=submit]")
-	tab.Fill(t, "#f-email", email)
-	tab.Fill(t, "#f-password", password)
-	tab.Click(t, "button.primary")
+	signInFirstAdmin(t, b, base, token, email, password)
 
 	w := "/admin/c/" + issuer + "/integrations/webhooks"
 	photographPages(t, base, []appPage{
@@ -66,4 +60,18 @@ func TestBrowser_ConsoleIntegrations(t *testing.T) {
 			tab.Screenshot(t, filepath.Join(dir, "webhook-secret-"+v.name+"-"+string(v.scheme)+".png"))
 		})
 	}
+}
+
+// signInFirstAdmin sets the first administrator's password through the
+// link Laurel printed, then signs in with it, in a tab at 1280 px.
+func signInFirstAdmin(t *testing.T, b *browsertest.Browser, base, token, email, password string) *browsertest.Tab {
+	t.Helper()
+	tab := b.Open(t, base+"/admin/password/"+token, 1280, 800)
+	tab.Fill(t, "#f-password", password)
+	tab.Fill(t, "#f-confirm", password)
+	tab.Click(t, "button[type=submit]")
+	tab.Fill(t, "#f-email", email)
+	tab.Fill(t, "#f-password", password)
+	tab.Click(t, "button.primary")
+	return tab
 }
