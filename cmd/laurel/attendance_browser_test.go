@@ -14,6 +14,7 @@ import (
 // with a behaviour and a threshold, the preview of who attended and who
 // did not, then (once) the confirmation and the job's result.
 func TestBrowser_ConsoleAttendance(t *testing.T) {
+	t.Parallel()
 	w := newConsoleWorld(t)
 	b := browsertest.New(t)
 	dir := browsertest.ScreenshotDir(t)

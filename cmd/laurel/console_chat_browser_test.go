@@ -17,6 +17,7 @@ import (
 // photographs the chat page (and the removal's confirmation) at both
 // widths, light and dark.
 func TestBrowser_ConsoleChat(t *testing.T) {
+	t.Parallel()
 	var posts atomic.Int64
 	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)

@@ -16,6 +16,7 @@ import (
 // and the page that shows a new webhook's secret once (made through the
 // form in each view, since it cannot be opened twice).
 func TestBrowser_ConsoleIntegrations(t *testing.T) {
+	t.Parallel()
 	const email, password = "ada.admin@example.org", "copper kettle on the stove"
 	m, out := startMainWith(t, t.TempDir(), func(c *Config) { c.WebhookAllowLoopback = true },
 		func(k string) string { return map[string]string{"LAUREL_ADMIN_EMAIL": email}[k] })

@@ -22,6 +22,7 @@ const sourceSample = `{"post": {"id": 2001, "username": "ada", "user_email": "ad
 // source's page and tries a pasted delivery: no problems reported, nothing
 // wider than the screen, and a screenshot of each.
 func TestBrowser_ConsoleSources(t *testing.T) {
+	t.Parallel()
 	w := newConsoleWorld(t)
 	browser := browsertest.New(t)
 	tab := browser.Open(t, w.base+"/admin/login", 1280, 800)
