@@ -262,3 +262,41 @@ func TestWebhooks_ChatKind(t *testing.T) {
 	}
 	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/webhooks/" + w.ID + "/rotate-secret"}).wantProblem(t, 409, "conflict", "")
 }
+
+// TestWebhooks_ChatURL: a chat channel made or changed through the API
+// has its platform's incoming-webhook URL, as in the console; a webhook
+// may have any URL.
+func TestWebhooks_ChatURL(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	base := "/api/v1/issuers/" + iss + "/webhooks"
+	for name, c := range map[string]struct{ kind, url string }{
+		"any site as Slack":  {"slack", "https://hooks.example.org/services/T/B/x"},
+		"Discord as Slack":   {"slack", "https://discord.com/api/webhooks/1/x"},
+		"Slack as Discord":   {"discord", "https://hooks.slack.com/services/T/B/x"},
+		"http Slack":         {"slack", "http://hooks.slack.com/services/T/B/x"},
+		"old Teams":          {"teams", "https://example.webhook.office.com/webhookb2/x"},
+		"loopback Slack":     {"slack", "http://127.0.0.1:9/services/T/B/x"},
+		"no path on Discord": {"discord", "https://discord.com/"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := ts.do(t, req{method: "POST", path: base, body: map[string]any{"url": c.url, "kind": c.kind}}).wantProblem(t, 400, "invalid", "url")
+			if !strings.Contains(p.Detail, "incoming-webhook URL") {
+				t.Errorf("detail %q does not say what the URL should be", p.Detail)
+			}
+		})
+	}
+	var slack webhookView
+	ts.do(t, req{method: "POST", path: base, body: map[string]any{"url": "https://hooks.slack.com/services/T/B/x", "kind": "slack"}}).want(t, 201).JSON(t, &slack)
+	one := base + "/" + slack.ID
+	ts.do(t, req{method: "PATCH", path: one, body: map[string]any{"url": "https://hooks.example.org/services/T/B/x"}}).wantProblem(t, 400, "invalid", "url")
+	ts.do(t, req{method: "PATCH", path: one, body: map[string]any{"url": "https://hooks.slack.com/services/T/B/y"}}).want(t, 200)
+	hook := mustWebhook(t, ts, iss, "https://hooks.example.org/x")
+	ts.do(t, req{method: "PATCH", path: base + "/" + hook.ID, body: map[string]any{"url": "https://other.example.org/y"}}).want(t, 200)
+
+	t.Run("loopback allowed", func(t *testing.T) {
+		ts := newTestServer(t, func(c *api.Config) { c.ChatAnyURL = true })
+		iss := mustIssuer(t, ts)
+		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/webhooks", body: map[string]any{"url": "http://127.0.0.1:9/hook", "kind": "slack"}}).want(t, 201)
+	})
+}
