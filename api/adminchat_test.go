@@ -318,3 +318,29 @@ func mustChatChannel(t *testing.T, c *consoleClient, iss string) string {
 	}
 	return m[1]
 }
+
+// TestConsoleChat_NotAWebhookPage: a chat channel's URL, its credential,
+// is not shown on the webhook pages, even to one who knows its id, and
+// cannot be changed there, where its platform's form would go unchecked.
+func TestConsoleChat_NotAWebhookPage(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	admin := ts.consoleAs(t, badges.RoleAdmin, iss)
+	id := mustChatChannel(t, admin, iss)
+	base := "/admin/c/" + iss + "/integrations/webhooks/" + id
+	viewer := ts.consoleAs(t, badges.RoleViewer, iss)
+	for _, c := range []*consoleClient{viewer, admin} {
+		p := c.get(t, base)
+		p.wantPage(t, http.StatusNotFound)
+		if strings.Contains(p.Body, "theirs") {
+			t.Errorf("the webhook page shows the channel's URL: %s", p.Body)
+		}
+	}
+	admin.get(t, base+"/edit").wantPage(t, http.StatusNotFound)
+	admin.post(t, base+"/edit", url.Values{"url": {"https://elsewhere.example.org/x"}, "events": {"credential.issued"}}).wantPage(t, http.StatusNotFound)
+	var got webhookView
+	ts.do(t, req{method: "GET", path: "/api/v1/issuers/" + iss + "/webhooks/" + id}).want(t, 200).JSON(t, &got)
+	if got.URL != "https://hooks.slack.com/…" {
+		t.Errorf("the channel's URL was changed: %+v", got)
+	}
+}

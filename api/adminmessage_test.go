@@ -2,7 +2,10 @@ package api_test
 
 import (
 	"context"
+	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +103,37 @@ func TestConsoleMessages_SignInHidden(t *testing.T) {
 		t.Fatalf("an owner reads a member's sign-in link: %s", owner.Body)
 	}
 	ts.consoleAs(t, "", iss).get(t, path).wantPage(t, http.StatusOK, "Sign in: https://example.org/me/signin/KEY-123")
+}
+
+// TestConsoleMessages_NextPage: the list's link to its next page opens
+// that page, which shows the older messages.
+func TestConsoleMessages_NextPage(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var ms []*badges.Message
+	for i := range badges.DefaultPageSize + 1 {
+		at := start.Add(time.Duration(i) * time.Minute)
+		ms = append(ms, &badges.Message{ID: badges.MessageID(iss, fmt.Sprintf("earned:%d", i)), IssuerID: iss, Kind: badges.MailEarned,
+			To: "ada@example.org", Subject: fmt.Sprintf("Message number %d", i), Text: "Well done.", State: badges.MessageHeld, CreatedAt: at, NextAttemptAt: at})
+	}
+	if _, err := ts.stores.Messages.AddMessages(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.stores.Messages.ListQueued(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin := ts.consoleAs(t, badges.RoleAdmin, iss)
+	first := admin.get(t, "/admin/c/"+iss+"/messages")
+	first.wantPage(t, http.StatusOK, "Message number 50")
+	m := regexp.MustCompile(`href="(/admin/c/[^"]+/messages\?[^"]*cursor=[^"]+)"`).FindStringSubmatch(first.Body)
+	if m == nil {
+		t.Fatalf("the first page has no link to the next: %s", first.Body)
+	}
+	next := admin.get(t, html.UnescapeString(m[1]))
+	next.wantPage(t, http.StatusOK, "Message number 0", "51–51 of 51")
+	if strings.Contains(next.Body, "Message number 50") {
+		t.Errorf("the next page repeats the first page's newest message")
+	}
 }

@@ -116,9 +116,16 @@ func (s *Server) handleWebhookSecretPage(c echo.Context) error {
 	return s.renderAdmin(c, http.StatusOK, "webhooksecret", p)
 }
 
-// communityWebhook is the path's endpoint in the visited community.
+// communityWebhook is the path's webhook in the visited community. A
+// chat channel is not found here: its URL is its credential, which its
+// own pages show shortened, and it is changed only there, where the URL
+// is checked against its platform's form.
 func (s *Server) communityWebhook(c echo.Context) (*badges.Endpoint, error) {
-	return s.svc.Webhooks.Endpoint(c.Request().Context(), visitOf(c).Community.ID, c.Param("webhook"))
+	e, err := s.svc.Webhooks.Endpoint(c.Request().Context(), visitOf(c).Community.ID, c.Param("webhook"))
+	if err == nil && e.Kind.Chat() {
+		return nil, badges.Errorf(badges.ENOTFOUND, "No webhook with id %q; chat channels are under Integrations, Chat.", e.ID)
+	}
+	return e, err
 }
 
 type webhookEditPage struct {

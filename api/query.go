@@ -82,6 +82,7 @@ func queryParams() map[string][]string {
 		"GET /admin/c/:issuer/activity/new":              {"q", "member"},
 		"GET /admin/c/:issuer":                           {"cohort"},
 		"GET /admin/c/:issuer/quiet-members":             {"cursor", "from", "cohort"},
+		"GET /admin/c/:issuer/messages":                  {"cursor", "from"},
 		"GET /admin/c/:issuer/nominations":               {"status", "kind"},
 		"GET /admin/c/:issuer/spotlight":                 {"q"},
 		"GET /admin/c/:issuer/cohorts":                   {"archived"},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/laurel-badges/laurel/api/chat"
 	"github.com/laurel-badges/laurel/badges"
 )
 
@@ -78,6 +79,9 @@ func (s *Server) handleWebhookCreate(c echo.Context) error {
 	if err := s.decodeJSON(c, &req); err != nil {
 		return err
 	}
+	if err := s.checkChatURL(req.Kind, req.URL); err != nil {
+		return err
+	}
 	in := badges.EndpointInput{Kind: req.Kind, URL: req.URL, Description: req.Description, Events: req.Events, Spotlight: req.Spotlight}
 	e, secret, err := s.svc.Webhooks.Create(c.Request().Context(), c.Param("issuer"), in)
 	if err != nil {
@@ -119,12 +123,34 @@ func (s *Server) handleWebhookUpdate(c echo.Context) error {
 	if err := s.decodeJSON(c, &req); err != nil {
 		return err
 	}
+	ctx, issuerID, id := c.Request().Context(), c.Param("issuer"), c.Param("webhook")
+	if req.URL != nil {
+		e, err := s.svc.Webhooks.Endpoint(ctx, issuerID, id)
+		if err != nil {
+			return err
+		}
+		if err := s.checkChatURL(e.Kind, *req.URL); err != nil {
+			return err
+		}
+	}
 	u := badges.EndpointUpdate{URL: req.URL, Description: req.Description, Events: req.Events, Enabled: req.Enabled, Spotlight: req.Spotlight}
-	e, err := s.svc.Webhooks.Update(c.Request().Context(), c.Param("issuer"), c.Param("webhook"), u)
+	e, err := s.svc.Webhooks.Update(ctx, issuerID, id, u)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toWebhookJSON(e))
+}
+
+// checkChatURL checks a chat channel's URL against its platform's form,
+// as the console does when a channel is added, so that the API too
+// catches a URL pasted for the wrong platform; a webhook's URL is the
+// service's to check. The operator's loopback switch (ChatAnyURL) lets
+// any http or https URL through, for local receivers.
+func (s *Server) checkChatURL(kind badges.EndpointKind, url string) error {
+	if !kind.Chat() {
+		return nil
+	}
+	return chat.CheckURL(kind, url, s.cfg.ChatAnyURL)
 }
 
 func (s *Server) handleWebhookDelete(c echo.Context) error {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -261,4 +262,79 @@ func TestWebhooks_ChatKind(t *testing.T) {
 		t.Fatalf("the list shows the channel's token: %s", b)
 	}
 	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/webhooks/" + w.ID + "/rotate-secret"}).wantProblem(t, 409, "conflict", "")
+}
+
+// TestWebhooks_ChatURL: a chat channel made or changed through the API
+// has its platform's incoming-webhook URL, as in the console; a webhook
+// may have any URL.
+func TestWebhooks_ChatURL(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	base := "/api/v1/issuers/" + iss + "/webhooks"
+	for name, c := range map[string]struct{ kind, url string }{
+		"any site as Slack":  {"slack", "https://hooks.example.org/services/T/B/x"},
+		"Discord as Slack":   {"slack", "https://discord.com/api/webhooks/1/x"},
+		"Slack as Discord":   {"discord", "https://hooks.slack.com/services/T/B/x"},
+		"http Slack":         {"slack", "http://hooks.slack.com/services/T/B/x"},
+		"old Teams":          {"teams", "https://example.webhook.office.com/webhookb2/x"},
+		"loopback Slack":     {"slack", "http://127.0.0.1:9/services/T/B/x"},
+		"no path on Discord": {"discord", "https://discord.com/"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := ts.do(t, req{method: "POST", path: base, body: map[string]any{"url": c.url, "kind": c.kind}}).wantProblem(t, 400, "invalid", "url")
+			if !strings.Contains(p.Detail, "incoming-webhook URL") {
+				t.Errorf("detail %q does not say what the URL should be", p.Detail)
+			}
+		})
+	}
+	var slack webhookView
+	ts.do(t, req{method: "POST", path: base, body: map[string]any{"url": "https://hooks.slack.com/services/T/B/x", "kind": "slack"}}).want(t, 201).JSON(t, &slack)
+	one := base + "/" + slack.ID
+	ts.do(t, req{method: "PATCH", path: one, body: map[string]any{"url": "https://hooks.example.org/services/T/B/x"}}).wantProblem(t, 400, "invalid", "url")
+	ts.do(t, req{method: "PATCH", path: one, body: map[string]any{"url": "https://hooks.slack.com/services/T/B/y"}}).want(t, 200)
+	hook := mustWebhook(t, ts, iss, "https://hooks.example.org/x")
+	ts.do(t, req{method: "PATCH", path: base + "/" + hook.ID, body: map[string]any{"url": "https://other.example.org/y"}}).want(t, 200)
+
+	t.Run("loopback allowed", func(t *testing.T) {
+		ts := newTestServer(t, func(c *api.Config) { c.ChatAnyURL = true })
+		iss := mustIssuer(t, ts)
+		ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/webhooks", body: map[string]any{"url": "http://127.0.0.1:9/hook", "kind": "slack"}}).want(t, 201)
+	})
+}
+
+// TestWebhooks_MessagesReadAsSentences: what the service says of a bad
+// endpoint is a capitalised sentence ending with a full stop that names
+// the field at fault, in the API's problem and on the console's form.
+func TestWebhooks_MessagesReadAsSentences(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	events := []string{"credential.issued"}
+	for name, c := range map[string]struct {
+		body  map[string]any
+		field string
+	}{
+		"no URL":        {map[string]any{"url": "", "events": events}, "url"},
+		"too long":      {map[string]any{"url": "https://hooks.example.org/" + strings.Repeat("x", badges.MaxEndpointURL), "events": events}, "url"},
+		"relative":      {map[string]any{"url": "/hooks", "events": events}, "url"},
+		"ftp":           {map[string]any{"url": "ftp://hooks.example.org/x", "events": events}, "url"},
+		"no host":       {map[string]any{"url": "https:///x", "events": events}, "url"},
+		"password":      {map[string]any{"url": "https://a:b@hooks.example.org/x", "events": events}, "url"},
+		"unknown kind":  {map[string]any{"url": "https://hooks.example.org/x", "events": events, "kind": "fax"}, "kind"},
+		"unknown event": {map[string]any{"url": "https://hooks.example.org/x", "events": []string{"credential.exploded"}}, "events"},
+		"no event":      {map[string]any{"url": "https://hooks.example.org/x", "events": []string{}}, "events"},
+		"spotlight":     {map[string]any{"url": "https://hooks.example.org/x", "events": events, "spotlight": true}, "spotlight"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/webhooks", body: c.body}).wantProblem(t, 400, "invalid", c.field)
+			if d := p.Detail; d == "" || d[:1] != strings.ToUpper(d[:1]) || !strings.HasSuffix(d, ".") || !strings.Contains(d, " "+c.field) {
+				t.Errorf("detail %q is not a capitalised sentence naming %s", d, c.field)
+			}
+		})
+	}
+	admin := ts.consoleAs(t, badges.RoleAdmin, iss)
+	base := "/admin/c/" + iss + "/integrations/webhooks"
+	admin.post(t, base, url.Values{"url": {""}, "events": {"member.created"}}).
+		wantPage(t, http.StatusBadRequest, "The address to send events to, url, is required.")
+	admin.post(t, base, url.Values{"url": {"https://hooks.example.org/x"}}).
+		wantPage(t, http.StatusBadRequest, "The kinds of event to send, events, are required: name at least one, such as")
 }

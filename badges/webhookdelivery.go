@@ -141,11 +141,11 @@ func (w *Webhooks) Publish(ctx context.Context, events ...CommunityEvent) error 
 func checkEvent(e CommunityEvent) error {
 	switch {
 	case e.ID == "" || len(e.ID) > maxEventID:
-		return FieldErrorf("id", "an event's id is required, at most %d characters", maxEventID)
+		return FieldErrorf("id", "An event's id is required and has at most %d characters.", maxEventID)
 	case e.IssuerID == "":
-		return FieldErrorf("issuerId", "an event's issuerId is required")
+		return FieldErrorf("issuerId", "An event's issuerId is required.")
 	case !e.Type.Known() && e.Type != EventSpotlightWeekly:
-		return FieldErrorf("type", "type %q is not a kind of event", e.Type)
+		return FieldErrorf("type", "The event type %q is not a kind of event.", truncateForMessage(string(e.Type)))
 	}
 	return nil
 }
@@ -204,7 +204,7 @@ const maxReplay = 10000
 // counted, and dropped from the queue when their turn comes.
 func (w *Webhooks) Replay(ctx context.Context, issuerID, endpointID string, from, to time.Time) (int, error) {
 	if !to.After(from) {
-		return 0, FieldErrorf("to", "to must be after from")
+		return 0, FieldErrorf("to", "The end of the range, to, must be after its start, from.")
 	}
 	if _, err := w.enabledEndpoint(ctx, issuerID, endpointID); err != nil {
 		return 0, err

@@ -221,11 +221,11 @@ func (e *StoredEndpoint) normalize() error {
 	}
 	switch {
 	case e.Kind != EndpointWebhook && !e.Kind.Chat():
-		return FieldErrorf("kind", "kind %q is not a kind of endpoint: webhook, slack, discord or teams", e.Kind)
+		return FieldErrorf("kind", "The kind %q is not a kind of endpoint: choose webhook, slack, discord or teams.", truncateForMessage(string(e.Kind)))
 	case e.Spotlight && !e.Kind.Chat():
-		return FieldErrorf("spotlight", "spotlight is for chat channels: a webhook cannot receive the weekly post")
+		return FieldErrorf("spotlight", "The weekly post, spotlight, is for chat channels: a webhook cannot receive it.")
 	case e.RESTHook && e.Kind != EndpointWebhook:
-		return FieldErrorf("kind", "a REST hook subscription is a webhook, not a %s channel", e.Kind)
+		return FieldErrorf("kind", "The kind of a REST hook subscription is webhook, not %s.", e.Kind)
 	}
 	e.Events, err = checkEvents(e.Kind, e.Events)
 	return err
@@ -237,7 +237,7 @@ func checkEvents(kind EndpointKind, events []EventType) ([]EventType, error) {
 	var out []EventType
 	for _, t := range events {
 		if !t.Known() {
-			return nil, FieldErrorf("events", "event %q is not a kind of event", t)
+			return nil, FieldErrorf("events", "The event %q in events is not a kind of event.", truncateForMessage(string(t)))
 		}
 		if !slices.Contains(out, t) {
 			out = append(out, t)
@@ -247,7 +247,7 @@ func checkEvents(kind EndpointKind, events []EventType) ([]EventType, error) {
 		out = []EventType{EventCredentialIssued}
 	}
 	if len(out) == 0 {
-		return nil, FieldErrorf("events", "events is required: name at least one kind of event, such as %q", EventCredentialIssued)
+		return nil, FieldErrorf("events", "The kinds of event to send, events, are required: name at least one, such as %q.", EventCredentialIssued)
 	}
 	return out, nil
 }
@@ -336,7 +336,7 @@ func (w *Webhooks) RotateSecret(ctx context.Context, issuerID, id string, overla
 	case overlap == 0:
 		overlap = DefaultSecretOverlap
 	case overlap < 0 || overlap > MaxSecretOverlap:
-		return nil, "", FieldErrorf("overlap", "overlap must be between 0 and %d hours", int(MaxSecretOverlap/time.Hour))
+		return nil, "", FieldErrorf("overlap", "The overlap must be between 0 and %d hours.", int(MaxSecretOverlap/time.Hour))
 	}
 	if _, err := w.endpoint(ctx, issuerID, id); err != nil {
 		return nil, "", err

@@ -78,21 +78,21 @@ func SignWebhook(secrets []string, id string, at time.Time, body []byte) (map[st
 func CheckEndpointURL(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return "", FieldErrorf("url", "url is required")
+		return "", FieldErrorf("url", "The address to send events to, url, is required.")
 	}
 	if len(raw) > MaxEndpointURL {
-		return "", FieldErrorf("url", "url is longer than %d characters", MaxEndpointURL)
+		return "", FieldErrorf("url", "The address, url, is longer than %d characters.", MaxEndpointURL)
 	}
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil || !u.IsAbs():
-		return "", FieldErrorf("url", "url %q is not an absolute URL", raw)
+		return "", FieldErrorf("url", "The address, url, must be an absolute URL such as https://example.org/hooks/laurel, not %q.", truncateForMessage(raw))
 	case u.Scheme != "http" && u.Scheme != "https":
-		return "", FieldErrorf("url", "url must be http or https, not %q", u.Scheme)
+		return "", FieldErrorf("url", "The address, url, must be an https or http URL, not %q.", truncateForMessage(u.Scheme))
 	case u.Hostname() == "":
-		return "", FieldErrorf("url", "url %q has no host", raw)
+		return "", FieldErrorf("url", "The address, url, names no host: %q.", truncateForMessage(raw))
 	case u.User != nil:
-		return "", FieldErrorf("url", "url must not hold a user name or password")
+		return "", FieldErrorf("url", "The address, url, must not hold a user name or password.")
 	}
 	return u.String(), nil
 }
