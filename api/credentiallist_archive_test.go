@@ -18,6 +18,7 @@ import (
 func TestCredentialList_ExportImport(t *testing.T) {
 	ctx := context.Background()
 	f := newCredentialFixture(t)
+	f.ts.stopWork() // the webhook outbox's queues change while it runs; an export wants Laurel stopped
 	var archive bytes.Buffer
 	if _, err := f.ts.db.Export(ctx, &archive, "test"); err != nil {
 		t.Fatal(err)

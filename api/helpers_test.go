@@ -47,6 +47,9 @@ type testServer struct {
 	// verifier checks Laurel's credentials offline, as the server does.
 	verifier *verifier.Verifier
 	accounts *badges.Accounts // the console's people (console_test.go)
+	// stopWork stops the background work and waits for it, as an
+	// operator stops Laurel before an export.
+	stopWork func()
 }
 
 func newTestServer(t testing.TB, mutate ...func(*api.Config)) *testServer {
@@ -73,7 +76,8 @@ func newTestServerWith(t testing.TB, db *database.DB, fetcher *verifier.Fetcher,
 	work, stop := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { defer close(stopped); l.Work(work, 50*time.Millisecond, 0, slog.New(slog.DiscardHandler)) }()
-	t.Cleanup(func() { stop(); <-stopped })
+	stopWork := func() { stop(); <-stopped }
+	t.Cleanup(stopWork)
 	srv, err := l.Server(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +86,7 @@ func newTestServerWith(t testing.TB, db *database.DB, fetcher *verifier.Fetcher,
 	if err != nil || token == "" {
 		t.Fatalf("bootstrap key: %q, %v", token, err)
 	}
-	return &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier, accounts: l.Accounts}
+	return &testServer{srv: srv, db: db, stores: l.Stores, admin: token, router: mustRouter(t), verifier: l.Verifier, accounts: l.Accounts, stopWork: stopWork}
 }
 
 // openAPIRouter is the router of the OpenAPI document, loaded and
