@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -54,6 +55,22 @@ func (r restHookRequest) input() (badges.EndpointInput, error) {
 		Events: []badges.EventType{r.Event}, RESTHook: true}, nil
 }
 
+// named gives an error about the endpoint's url the name of the field
+// the tool sent it in, hookUrl or target_url.
+func (r restHookRequest) named(err error) error {
+	var e *badges.Error
+	if !errors.As(err, &e) || e.Field != "url" {
+		return err
+	}
+	named := *e
+	named.Field = "hookUrl"
+	if strings.TrimSpace(r.HookURL) == "" {
+		named.Field = "target_url"
+	}
+	named.Message = strings.Replace(e.Message, ", url,", ", "+named.Field+",", 1)
+	return &named
+}
+
 func (s *Server) handleRestHookSubscribe(c echo.Context) error {
 	var req restHookRequest
 	if mt := mediaType(c); mt != echo.MIMEApplicationJSON {
@@ -72,7 +89,7 @@ func (s *Server) handleRestHookSubscribe(c echo.Context) error {
 	}
 	e, secret, err := s.svc.Webhooks.Create(c.Request().Context(), c.Param("issuer"), in)
 	if err != nil {
-		return err
+		return req.named(err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	loc := "/api/v1/issuers/" + url.PathEscape(e.IssuerID) + "/hooks/" + url.PathEscape(e.ID)

@@ -49,7 +49,8 @@ func TestRestHooks_BadInput(t *testing.T) {
 		"no URL":        {map[string]any{"event": "credential.issued"}, "hookUrl"},
 		"no event":      {map[string]any{"hookUrl": "https://n8n.example/1"}, "event"},
 		"unknown event": {map[string]any{"hookUrl": "https://n8n.example/1", "event": "spotlight.weekly"}, "event"},
-		"bad URL":       {map[string]any{"hookUrl": "javascript:alert(1)", "event": "credential.issued"}, "url"},
+		"bad URL":       {map[string]any{"hookUrl": "javascript:alert(1)", "event": "credential.issued"}, "hookUrl"},
+		"bad target":    {map[string]any{"target_url": "ftp://zapier.example/1", "event": "credential.issued"}, "target_url"},
 		"not JSON":      {"[", ""},
 	} {
 		t.Run(name, func(t *testing.T) {
