@@ -79,6 +79,9 @@ func (s *Server) handleChatTest(c echo.Context) error {
 	}
 	v := visitOf(c)
 	d, err := s.svc.Webhooks.Ping(c.Request().Context(), v.Community.ID, e.ID)
+	if badges.ErrorCode(err) == badges.EUNAVAILABLE { // a server that sends no webhooks: say so where the button was
+		return s.redirectDone(c, v.adminBase()+"/integrations/chat", sentence(badges.ErrorMessage(err))+" The test post was not sent.")
+	}
 	if err != nil {
 		return err
 	}

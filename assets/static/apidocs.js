@@ -11,7 +11,7 @@
       domNode: root,
       deepLinking: true,
       validatorUrl: null,
-      docExpansion: "list",
+      docExpansion: "none", // the sections first: a page of every operation is long and slow to draw
       defaultModelsExpandDepth: 0,
       tryItOutEnabled: false,
     });
