@@ -152,7 +152,7 @@ func (a *Awarder) log(ctx context.Context, rs *ruleSet, b Batch, batch []Activit
 func (a *Awarder) prepareAll(ctx context.Context, rs *ruleSet, ins []ActivityInput) (results []ActivityResult, batch []Activity, rows []int) {
 	now := a.now()
 	results = make([]ActivityResult, len(ins))
-	members := map[string]string{} // how a member was named → its id, within the batch
+	members := a.prefetchMembers(ctx, rs.issuerID, ins) // how a member was named → its id, within the batch
 	ids := map[string]bool{}
 	for i, in := range ins {
 		act, err := a.prepare(ctx, rs.issuerID, in, now, rs.catalogue, members)
@@ -278,88 +278,6 @@ func activityID(issuerID, sourceEventID string) string {
 		return NewID()
 	}
 	return "src:" + issuerID + ":" + sourceEventID
-}
-
-// resolveMember finds the member an activity names; a member not found
-// is an error about the field that named them.
-func (a *Awarder) resolveMember(ctx context.Context, issuerID string, in ActivityInput, members map[string]string) (string, error) {
-	var key, field string
-	var find func() (string, error)
-	switch {
-	case in.MemberID != "":
-		key, field, find = "id:"+in.MemberID, "memberId", func() (string, error) {
-			owner, err := a.memberIssuer(ctx, in.MemberID)
-			if err == nil && owner != issuerID {
-				err = Errorf(ENOTFOUND, "No member with id %q.", in.MemberID)
-			}
-			return in.MemberID, err
-		}
-	case in.Email != "":
-		key, field, find = "email:"+in.Email, FieldEmail, func() (string, error) {
-			m, err := a.memberByEmail(ctx, issuerID, in)
-			if err != nil {
-				return "", err
-			}
-			return m.ID, nil
-		}
-	case in.ExternalID != "":
-		key, field, find = "external:"+in.ExternalID, FieldExternalID, func() (string, error) {
-			page, err := a.Members.Members(ctx, MemberFilter{IssuerID: issuerID, ExternalID: in.ExternalID, ListOptions: ListOptions{Limit: 1}})
-			if err == nil && len(page.Items) == 0 {
-				err = Errorf(ENOTFOUND, "No member with external id %q.", in.ExternalID)
-			}
-			if err != nil {
-				return "", err
-			}
-			return page.Items[0].ID, nil
-		}
-	default:
-		return "", FieldErrorf("memberId", "name the member: memberId, email or externalId")
-	}
-	if id, ok := members[key]; ok {
-		return id, nil
-	}
-	id, err := find()
-	if ErrorCode(err) == ENOTFOUND {
-		return "", &UnknownMemberError{Err: &Error{Code: EINVALID, Field: field, Message: ErrorMessage(err)}}
-	}
-	if err != nil {
-		return "", err
-	}
-	members[key] = id
-	return id, nil
-}
-
-// memberByEmail finds a member by e-mail address, creating them when
-// asked to.
-func (a *Awarder) memberByEmail(ctx context.Context, issuerID string, in ActivityInput) (*Member, error) {
-	m, err := a.findByEmail(ctx, issuerID, in.Email)
-	if err != nil || m != nil {
-		return m, err
-	}
-	if !in.CreateMember {
-		return nil, Errorf(ENOTFOUND, "No member with e-mail %q; set createMember to add one.", in.Email)
-	}
-	m, err = a.Members.CreateMember(ctx, issuerID, MemberInput{Email: in.Email, DisplayName: in.Name})
-	if ErrorCode(err) != ECONFLICT || ErrorField(err) != FieldEmail {
-		return m, err
-	}
-	// Created meanwhile, or being created: the address is reserved before
-	// the member is stored, and a creation cut short by a crash holds it
-	// for up to a minute.
-	if m, err = a.findByEmail(ctx, issuerID, in.Email); err != nil || m != nil {
-		return m, err
-	}
-	return nil, UniqueValue{Field: FieldEmail, Scope: issuerID, Value: in.Email}.Pending()
-}
-
-// findByEmail returns the member with an e-mail address, nil if none.
-func (a *Awarder) findByEmail(ctx context.Context, issuerID, email string) (*Member, error) {
-	page, err := a.Members.Members(ctx, MemberFilter{IssuerID: issuerID, Email: email, ListOptions: ListOptions{Limit: 1}})
-	if err != nil || len(page.Items) == 0 {
-		return nil, err
-	}
-	return page.Items[0], nil
 }
 
 // apply adds a member's activities of a batch to their record, unless it

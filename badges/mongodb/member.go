@@ -70,15 +70,16 @@ func membersCounter(issuer string) string  { return "members:" + issuer }
 // MemberService stores members with unique e-mail addresses per issuer and
 // unique slugs.
 type MemberService struct {
-	db    *database.DB
-	index *memberIndexState // memberindex.go
+	db      *database.DB
+	index   *memberIndexState // memberindex.go
+	holders *keyHolders       // memberholders.go
 }
 
 var _ badges.MemberService = (*MemberService)(nil)
 
 // NewMemberService returns the member service of db.
 func NewMemberService(db *database.DB) *MemberService {
-	return &MemberService{db: db, index: &memberIndexState{}}
+	return &MemberService{db: db, index: &memberIndexState{}, holders: &keyHolders{}}
 }
 
 func (s *MemberService) record(ctx context.Context, id string) (*memberRecord, error) {
@@ -416,9 +417,20 @@ func (s *MemberService) memberByEmail(ctx context.Context, issuer, email string)
 
 // memberByKey finds the member a key document points at, as a page of at
 // most one; holds says whether the member still has the key's value (the
-// key document may outlive a change).
+// key document may outlive a change). The holder last found is tried
+// first, without reading the key.
 func (s *MemberService) memberByKey(ctx context.Context, key string, holds func(*memberRecord) bool) (*badges.Page[*badges.Member], error) {
 	p := &badges.Page[*badges.Member]{Items: []*badges.Member{}}
+	if holder, ok := s.holders.get(key); ok {
+		r, err := s.record(ctx, holder)
+		if err != nil && badges.ErrorCode(err) != badges.ENOTFOUND {
+			return nil, err
+		}
+		if err == nil && holds(r) {
+			p.Items, p.Total = append(p.Items, r.member()), 1
+			return p, nil
+		}
+	}
 	holder, err := s.db.KeyRef(ctx, key)
 	if err != nil || holder == "" {
 		return p, err
@@ -431,6 +443,7 @@ func (s *MemberService) memberByKey(ctx context.Context, key string, holds func(
 		return nil, err
 	}
 	if holds(r) {
+		s.holders.put(key, holder)
 		p.Items, p.Total = append(p.Items, r.member()), 1
 	}
 	return p, nil
