@@ -23,11 +23,15 @@ import (
 type Outcome string
 
 // Outcomes of a check. Skipped checks do not count towards the verdict.
+// Unreachable is a check that could not be made because a document it
+// needs (the issuer's key, a status list) could not be fetched: the
+// network, a timeout, DNS, or an offline folder that lacks it.
 const (
-	Pass    Outcome = "pass"
-	Fail    Outcome = "fail"
-	Warn    Outcome = "warn"
-	Skipped Outcome = "skipped"
+	Pass        Outcome = "pass"
+	Fail        Outcome = "fail"
+	Warn        Outcome = "warn"
+	Unreachable Outcome = "unreachable"
+	Skipped     Outcome = "skipped"
 )
 
 // Check ids, in the order the specification verifies.
@@ -59,12 +63,20 @@ type Check struct {
 // Verdict sums up a report.
 type Verdict string
 
-// Verdicts: any failed check makes a credential invalid; otherwise any
-// warning makes it valid with warnings.
+// Verdicts: any failed check makes a credential invalid (a check proved
+// something wrong); otherwise any check that could not be made leaves it
+// unchecked; otherwise any warning makes it valid with warnings.
 const (
-	Valid   Verdict = "valid"
-	Invalid Verdict = "invalid"
-	Warning Verdict = "warning"
+	Valid     Verdict = "valid"
+	Invalid   Verdict = "invalid"
+	Unchecked Verdict = "unchecked"
+	Warning   Verdict = "warning"
+)
+
+// Open Badges versions a report can be about (Report.Version).
+const (
+	OpenBadges3 = "3.0"
+	OpenBadges2 = "2.0"
 )
 
 // Summary is what the credential discloses, for display.
@@ -91,6 +103,10 @@ type Summary struct {
 // Report is the outcome of verifying one credential.
 type Report struct {
 	Verdict Verdict `json:"verdict"`
+	// Version is the Open Badges version of the credential: OpenBadges3,
+	// or OpenBadges2 for an Open Badges 2.0 assertion; "" when the input
+	// could not be read as either.
+	Version string `json:"openBadgesVersion,omitempty"`
 	// Format is how the credential arrived: jwt, json, png, svg or url.
 	Format     string  `json:"format"`
 	Checks     []Check `json:"checks"`
@@ -242,8 +258,12 @@ func verdictOf(checks []Check) Verdict {
 		switch c.Outcome {
 		case Fail:
 			return Invalid
+		case Unreachable:
+			verdict = Unchecked
 		case Warn:
-			verdict = Warning
+			if verdict == Valid {
+				verdict = Warning
+			}
 		}
 	}
 	return verdict
