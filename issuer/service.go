@@ -17,6 +17,7 @@ type Deps struct {
 	Achievements badges.AchievementService
 	Members      badges.MemberService
 	Credentials  CredentialStore
+	HolderCopies HolderCopyStore // holder.go
 	Showcases    ShowcaseStore
 	Stats        AwardCounter
 	Status       StatusStore

@@ -45,6 +45,12 @@ func (u URLs) Member(slug string) string { return u.base + "/members/" + slug }
 // Credential is the id and public page of a credential.
 func (u URLs) Credential(id string) string { return u.base + "/credentials/" + id }
 
+// HolderCopy is the id of a credential's copy issued to a wallet's holder
+// (see holder.go): below the original, whose page it leads to.
+func (u URLs) HolderCopy(credentialID, copyID string) string {
+	return u.Credential(credentialID) + "/copies/" + copyID
+}
+
 // Claim is the link of a credential's claim page, with the code that
 // proves Laurel made it (see LinkSigner).
 func (u URLs) Claim(credentialID, code string) string {

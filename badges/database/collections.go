@@ -17,6 +17,7 @@ const (
 	Activities          = "activities"
 	ActivityBatches     = "activitybatches"
 	Credentials         = "credentials"
+	HolderCopies        = "holdercopies" // credentials issued again to wallets' holders, and each member's list of them
 	StatusLists         = "statuslists"
 	APIKeys             = "apikeys"
 	Webhooks            = "webhooks"
@@ -90,7 +91,7 @@ const LeaderDays = "leaderdays"
 // all are created when a database is opened.
 var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
-	Activities, ActivityBatches, Credentials, StatusLists, APIKeys, Webhooks, Outbox, Audit,
+	Activities, ActivityBatches, Credentials, HolderCopies, StatusLists, APIKeys, Webhooks, Outbox, Audit,
 	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
 	Cohorts, CohortMembers, MemberCohorts,
 	Outcomes, Measures,

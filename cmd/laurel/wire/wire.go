@@ -64,6 +64,7 @@ type Stores struct {
 	Profiles     *imongo.ProfileService
 	Keys         *imongo.KeyStore
 	Credentials  *imongo.CredentialStore
+	HolderCopies *imongo.HolderCopyStore
 	Status       *imongo.StatusStore
 	Showcases    *imongo.ShowcaseStore
 	Achievements *bmongo.AchievementService
@@ -111,6 +112,7 @@ func NewStores(db *database.DB) *Stores {
 		Credentials:  imongo.NewCredentialStore(db),
 		Status:       imongo.NewStatusStore(db),
 		Showcases:    imongo.NewShowcaseStore(db),
+		HolderCopies: imongo.NewHolderCopyStore(db),
 		Achievements: bmongo.NewAchievementService(db),
 		Members:      bmongo.NewMemberService(db),
 		APIKeys:      bmongo.NewAPIKeyService(db),
@@ -277,6 +279,7 @@ func IssuingDeps(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob
 		Achievements: st.Achievements,
 		Members:      st.Members,
 		Credentials:  st.Credentials,
+		HolderCopies: st.HolderCopies,
 		Showcases:    st.Showcases,
 		Stats:        &badges.AwardStats{Stats: st.Stats, MemberCohorts: st.Cohorts.MemberCohorts}, // cohorts count their members' awards too
 		Status:       st.Status,
