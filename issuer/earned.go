@@ -37,6 +37,22 @@ func (s *Service) ClaimURL(credentialID string) string {
 	return s.deps.URLs.Claim(credentialID, s.deps.ClaimLinks.Code(credentialID))
 }
 
+// WalletURL is a credential's interaction URL (see URLs.Wallet); its code
+// is made by the wallet link signer, so nothing is stored for it. Without
+// one (a service built for tests) it is "".
+func (s *Service) WalletURL(credentialID string) string {
+	if s.deps.WalletLinks == nil {
+		return ""
+	}
+	return s.deps.URLs.Wallet(credentialID, s.deps.WalletLinks.Code(credentialID))
+}
+
+// ValidWalletCode says whether code is the one WalletURL gives a
+// credential.
+func (s *Service) ValidWalletCode(credentialID, code string) bool {
+	return s.deps.WalletLinks != nil && s.deps.WalletLinks.Valid(code, credentialID)
+}
+
 // notifyEarned queues the award e-mails of credentials, with one call to
 // the notifier. Members without an address get none, nor do revoked
 // credentials or accepted ones (their member has been told).

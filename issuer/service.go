@@ -30,6 +30,9 @@ type Deps struct {
 	Notifier badges.Notifier
 	// ClaimLinks signs the links of claim pages, which that e-mail carries.
 	ClaimLinks *LinkSigner
+	// WalletLinks signs credentials' interaction URLs, which wallets scan
+	// (URLs.Wallet).
+	WalletLinks *LinkSigner
 	// Report, when set, is told of failures the service went on from (an
 	// e-mail that could not be queued): the domain does not log.
 	Report func(badges.Notice)

@@ -57,6 +57,25 @@ func (u URLs) Claim(credentialID, code string) string {
 	return u.base + "/claim/" + credentialID + "/" + code
 }
 
+// Wallet is a credential's interaction URL, with the code that proves
+// Laurel made it: what a wallet scans to be offered the credential
+// (GET with Accept: application/json lists the protocols it can use).
+func (u URLs) Wallet(credentialID, code string) string {
+	return u.base + "/wallet/" + credentialID + "/" + code
+}
+
+// WalletVCAPI is the VC-API exchange a wallet starts from a credential's
+// interaction URL.
+func (u URLs) WalletVCAPI(credentialID, code string) string {
+	return u.Wallet(credentialID, code) + "/vcapi"
+}
+
+// WalletCredentialOffer is the OpenID for Verifiable Credential Issuance
+// credential offer (by reference) of a credential's interaction URL.
+func (u URLs) WalletCredentialOffer(credentialID, code string) string {
+	return u.Wallet(credentialID, code) + "/oid4vci"
+}
+
 // StatusList is the URL of one of an issuer's revocation lists.
 func (u URLs) StatusList(issuerID string, number int) string {
 	return u.base + "/status/" + issuerID + "/" + strconv.Itoa(number)

@@ -288,6 +288,7 @@ func IssuingDeps(st *Stores, sealer *issuer.Sealer, urls issuer.URLs, loader *ob
 		URLs:         urls,
 		Loader:       loader,
 		ClaimLinks:   sealer.LinkSigner("claim"),
+		WalletLinks:  sealer.LinkSigner("wallet"),
 	}
 }
 
