@@ -197,3 +197,24 @@ func TestVerify_UnreachableInputURL(t *testing.T) {
 		t.Fatalf("err = %v; want it to match ErrUnreachable", err)
 	}
 }
+
+// TestEndorsements_Unchecked: an endorsement whose key could not be
+// fetched is a warning on the credential that says so, never "verified".
+func TestEndorsements_Unchecked(t *testing.T) {
+	li := MustLaurelIssuer(t, issuer.AlgRS256, laurelNow)
+	endorsement, _ := endorsementBy(t, li, "A well-run community.")
+	docs := &laurelIssuer{docs: map[string]localDoc{}}
+	for u, d := range li.docs {
+		if u != li.urls.Key(li.profile.ID, li.diKey.ID) {
+			docs.docs[u] = d
+		}
+	}
+	v := MustVerifier(t, Options{Local: docs, Fetcher: nowhereFetcher(closedPort(t), true), Now: FixedClock(laurelNow)})
+	r := &Report{}
+	(&run{Verifier: v}).checkEndorsements(t.Context(), r, map[string]any{"endorsement": []any{endorsement}})
+	got := findChecks(r, CheckEndorsements)
+	if len(got) != 1 || got[0].Outcome != Warn || !strings.Contains(got[0].Message, "could not be checked") {
+		dump(t, r)
+		t.Fatal("want one endorsements warning saying the endorsement could not be checked")
+	}
+}
