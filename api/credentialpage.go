@@ -92,7 +92,7 @@ func (v *credentialView) recipientName() string {
 
 // status is the live status line: what the verifier found, in words.
 type status struct {
-	Class string // valid, warning, revoked, expired, invalid
+	Class string // valid, warning, revoked, expired, invalid (also when it could not be checked)
 	Label string // one word or two, for the badge on the page
 	Text  string // a sentence
 	// Headline and Since lead the banner of a credential that no longer
@@ -130,8 +130,21 @@ func (v *credentialView) status() status {
 		return status{Class: "valid", Label: "Verified", Text: "Verified just now: the signature, the dates and the revocation status all check out."}
 	case r.Verdict == verifier.Warning:
 		return status{Class: "warning", Label: "Verified", Text: "Verified just now, with warnings; see the full report."}
+	case r.Verdict == verifier.Unchecked:
+		// Nothing was found wrong, but nothing vouches for it either.
+		return status{Class: "invalid", Label: "Not checked", Headline: "Could not be checked",
+			Text: "This credential could not be checked just now: " + firstUnreachable(r) + ". Try again later."}
 	}
 	return status{Class: "invalid", Label: "Not verified", Text: "This credential did not verify: " + firstFailure(r) + ".", Headline: "Not verified"}
+}
+
+func firstUnreachable(r *verifier.Report) string {
+	for _, c := range r.Checks {
+		if c.Outcome == verifier.Unreachable {
+			return strings.TrimSuffix(c.Message, ".")
+		}
+	}
+	return "a document it needs could not be fetched"
 }
 
 func firstFailure(r *verifier.Report) string {

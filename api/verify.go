@@ -56,11 +56,29 @@ func (s *Server) handleVerifyAPI(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.verify(c.Request().Context(), in)
+	ctx := c.Request().Context()
+	rep, err := s.verify(ctx, in)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, rep)
+	plain, err := s.plainWords(ctx, rep)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, verifyAnswer{Report: rep, Plain: plainAnswer{Finding: plain.Finding, Headline: plain.Headline, Reason: plain.Reason}})
+}
+
+// verifyAnswer is the verify API's answer: the report, and the verify
+// page's answer in plain words.
+type verifyAnswer struct {
+	*verifier.Report
+	Plain plainAnswer `json:"plain"`
+}
+
+type plainAnswer struct {
+	Finding  verifier.Finding `json:"finding"`
+	Headline string           `json:"headline"`
+	Reason   string           `json:"reason,omitempty"`
 }
 
 // verifyInput reads a verification request in any of the accepted forms.

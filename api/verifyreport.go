@@ -33,6 +33,7 @@ var looks = map[verifier.Finding]verdictLook{
 	verifier.FindingForged:       {"bad", "✘", "Cannot be trusted"},
 	verifier.FindingMalformed:    {"bad", "✘", "Cannot be trusted"},
 	verifier.FindingUnverified:   {"bad", "✘", "Cannot be trusted"},
+	verifier.FindingUnchecked:    {"unknown", "?", "Could not be checked"},
 }
 
 // checkRow is one check as the table shows it.
@@ -48,7 +49,8 @@ type messagePart struct {
 	ID   bool
 }
 
-var outcomeWords = map[verifier.Outcome]string{verifier.Pass: "Passed", verifier.Fail: "Failed", verifier.Warn: "Warning", verifier.Skipped: "Not checked"}
+var outcomeWords = map[verifier.Outcome]string{verifier.Pass: "Passed", verifier.Fail: "Failed", verifier.Warn: "Warning",
+	verifier.Unreachable: "Not reached", verifier.Skipped: "Not checked"}
 
 // reportView fills in the page's report from a verifier's report.
 func (s *Server) reportView(ctx context.Context, d *verifyPage, rep *verifier.Report) error {
@@ -82,6 +84,19 @@ func (s *Server) reportView(ctx context.Context, d *verifyPage, rep *verifier.Re
 			Result: outcomeWords[ch.Outcome], Message: messageParts(ch.Message)})
 	}
 	return nil
+}
+
+// plainWords is a report's answer in words, as the verify page gives it.
+func (s *Server) plainWords(ctx context.Context, rep *verifier.Report) (verifier.Plain, error) {
+	opts := verifier.PlainOptions{Checked: s.now()}
+	laurel, err := s.laurelCredential(ctx, rep)
+	if err != nil {
+		return verifier.Plain{}, err
+	}
+	if laurel != nil {
+		opts.RevokedAt = laurel.RevokedAt
+	}
+	return rep.Plain(opts), nil
 }
 
 // trustedView fills in what a credential whose signature verified says.

@@ -28,6 +28,40 @@ const (
 // redirects, or an address inside a private network.
 var ErrFetchRefused = errors.New("verifier: fetch refused")
 
+// ErrUnreachable is matched by the error of a document that could not be
+// fetched: a network failure, a timeout, an unknown host, a refused
+// address, an answer other than 200, or an offline folder that does not
+// hold it. A check that needs such a document reports Unreachable: the
+// document may well be fine, it just could not be had.
+var ErrUnreachable = errors.New("verifier: the document could not be fetched")
+
+// unreachableError is a document that could not be fetched, and why.
+type unreachableError struct {
+	url string
+	err error
+}
+
+func (e *unreachableError) Error() string   { return e.err.Error() }
+func (e *unreachableError) Unwrap() []error { return []error{ErrUnreachable, e.err} }
+
+// couldNotFetch marks err as the failure to fetch rawURL.
+func couldNotFetch(rawURL string, err error) error {
+	return &unreachableError{url: rawURL, err: err}
+}
+
+// unreachableHost is the host of the document err says could not be
+// fetched, if it does.
+func unreachableHost(err error) (string, bool) {
+	var u *unreachableError
+	if !errors.As(err, &u) {
+		return "", false
+	}
+	if p, perr := url.Parse(u.url); perr == nil && p.Hostname() != "" {
+		return p.Hostname(), true
+	}
+	return "", true
+}
+
 // refusal is a refused fetch, in words fit for a report.
 type refusal struct{ reason string }
 
@@ -57,6 +91,9 @@ type FetcherOptions struct {
 	StatusTTL     time.Duration // cache lifetime of status lists
 	KeyTTL        time.Duration // cache lifetime of keys and DID documents
 	CacheEntries  int           // cache bound
+	// Offline, if set, answers every fetch from this folder, through its
+	// MANIFEST.json, and never from the network (see OpenOffline).
+	Offline *Offline
 	// Rewrite, if set, changes each request's URL just before it is sent.
 	// It exists for tests that serve other hosts' documents from a local
 	// server; production code leaves it nil.
@@ -71,6 +108,7 @@ type Fetcher struct {
 	maxBytes int64
 	ttl      map[FetchKind]time.Duration
 	cache    *cache
+	offline  *Offline
 }
 
 // NewFetcher makes a Fetcher.
@@ -87,6 +125,7 @@ func NewFetcher(o FetcherOptions) *Fetcher {
 		maxBytes: o.MaxBytes,
 		ttl:      map[FetchKind]time.Duration{KindKey: o.KeyTTL, KindStatus: o.StatusTTL},
 		cache:    newCache(o.CacheEntries),
+		offline:  o.Offline,
 	}
 }
 
@@ -111,13 +150,18 @@ func (o FetcherOptions) withDefaults() FetcherOptions {
 
 // Fetch GETs a URL with the given Accept header and returns the body and
 // its media type. Only a 200 response is a success; successes are cached by
-// kind.
+// kind. An error that says the document could not be had (rather than that
+// the URL is not one to fetch, or its answer too large) matches
+// ErrUnreachable.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string, kind FetchKind, accept string) ([]byte, string, error) {
 	u, err := checkURL(rawURL)
 	if err != nil {
 		return nil, "", err
 	}
 	u.Fragment = ""
+	if f.offline != nil {
+		return f.offline.document(u)
+	}
 	key := accept + " " + u.String()
 	if e, ok := f.cache.get(key); ok {
 		return e.body, e.mediaType, nil
@@ -131,15 +175,15 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, kind FetchKind, acce
 	req.Header.Set("Accept", accept)
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, "", fetchError(ctx, u.Host, err)
+		return nil, "", couldNotFetch(u.String(), fetchError(ctx, u.Host, err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, "", fmt.Errorf("%s answered %s", u.Host, resp.Status)
+		return nil, "", couldNotFetch(u.String(), fmt.Errorf("%s answered %s", u.Host, resp.Status))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
 	if err != nil {
-		return nil, "", fetchError(ctx, u.Host, err)
+		return nil, "", couldNotFetch(u.String(), fetchError(ctx, u.Host, err))
 	}
 	if int64(len(body)) > f.maxBytes {
 		return nil, "", fmt.Errorf("the response from %s is larger than %d bytes", u.Host, f.maxBytes)

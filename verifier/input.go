@@ -56,7 +56,11 @@ func (v *run) readURL(ctx context.Context, url string) (*readResult, error) {
 	}
 	body, mediaType, err := v.get(ctx, url, KindCredential, acceptCredential)
 	if err != nil {
-		return nil, badges.Errorf(badges.EINVALID, "The credential could not be fetched from %s: %s.", clip(url, 120), fetchReason(err))
+		bad := badges.Errorf(badges.EINVALID, "The credential could not be fetched from %s: %s.", clip(url, 120), fetchReason(err))
+		if errors.Is(err, ErrUnreachable) {
+			return nil, &inputUnreachable{bad: bad, cause: err}
+		}
+		return nil, bad
 	}
 	rr, err := sniff(body)
 	if err != nil {
@@ -70,6 +74,17 @@ func (v *run) readURL(ctx context.Context, url string) (*readResult, error) {
 	rr.checks = append([]Check{{ID: CheckInput, Outcome: Pass, Message: fmt.Sprintf("Fetched %s (%s).", clip(url, 120), found)}}, rr.checks...)
 	return rr, nil
 }
+
+// inputUnreachable is a credential URL that could not be fetched: bad
+// input to an API, and a credential that could not be checked to a
+// command, which tells them apart with errors.Is(err, ErrUnreachable).
+type inputUnreachable struct {
+	bad   *badges.Error
+	cause error
+}
+
+func (e *inputUnreachable) Error() string   { return e.bad.Error() }
+func (e *inputUnreachable) Unwrap() []error { return []error{e.bad, e.cause} }
 
 // fetchReason is a fetch error in words safe to show: refusals and
 // network failures, without internal detail.

@@ -22,6 +22,7 @@ const (
 	FindingMalformed    Finding = "malformed"     // not a well-formed credential
 	FindingForged       Finding = "forged"        // a proof or the JWT claims do not match the content
 	FindingUnverified   Finding = "unverified"    // no proof could be checked: no key, no network
+	FindingUnchecked    Finding = "unchecked"     // nothing failed, but a document a check needs could not be fetched
 	FindingRevoked      Finding = "revoked"       // genuine, revoked by its issuer
 	FindingSuspended    Finding = "suspended"     // genuine, suspended by its issuer
 	FindingExpired      Finding = "expired"       // genuine, past its validUntil
@@ -35,7 +36,7 @@ const (
 // issuer said: its signature verified, whatever else was found.
 func (f Finding) Trusted() bool {
 	switch f {
-	case FindingMalformed, FindingForged, FindingUnverified:
+	case FindingMalformed, FindingForged, FindingUnverified, FindingUnchecked:
 		return false
 	}
 	return true
@@ -72,14 +73,17 @@ func (r *Report) Plain(o PlainOptions) Plain {
 // then what its genuine issuer says of it, then its recipient.
 func (r *Report) finding() Finding {
 	failed := map[string]bool{}
-	proofPassed := false
+	proofPassed, unreachable := false, false
 	for _, c := range r.Checks {
 		if c.Outcome == Fail {
 			failed[c.ID] = true
 		}
 		proofPassed = proofPassed || (c.ID == CheckProof && c.Outcome == Pass)
+		unreachable = unreachable || c.Outcome == Unreachable
 	}
 	switch {
+	case len(failed) == 0 && unreachable:
+		return FindingUnchecked
 	case failed[CheckInput] || failed[CheckJSON] || failed[CheckContext] || failed[CheckType] || failed[CheckFields] || failed[CheckSchema]:
 		return FindingMalformed
 	case failed[CheckKey]:
@@ -114,6 +118,8 @@ func (r *Report) headline(f Finding, o PlainOptions) string {
 		return "Not genuine: the signature does not match its contents"
 	case FindingUnverified:
 		return "Not verified: its signature could not be checked"
+	case FindingUnchecked:
+		return "Could not be checked — " + r.uncheckedWhy()
 	case FindingRevoked:
 		if !o.RevokedAt.IsZero() {
 			return "Revoked by its issuer on " + o.RevokedAt.UTC().Format(PlainDate)
@@ -135,6 +141,10 @@ func (r *Report) headline(f Finding, o PlainOptions) string {
 		to = " to this address"
 	}
 	h := "Genuine — issued" + to + " by " + r.issuerName()
+	if verdictOf(r.Checks) == Warning {
+		// A valid credential with warnings reads differently at a glance.
+		h = "Genuine, with warnings — issued" + to + " by " + r.issuerName()
+	}
 	if d := plainDate(c.ValidFrom); d != "" && d != c.ValidFrom {
 		h += " on " + d
 	}
@@ -190,6 +200,9 @@ func plainDate(s string) string {
 // reason is the deciding check in a sentence.
 func (r *Report) reason() string {
 	c, verb := r.firstOf(Fail), "failed"
+	if c.ID == "" {
+		c, verb = r.firstOf(Unreachable), "could not be made"
+	}
 	if c.ID == "" {
 		c, verb = r.firstOf(Warn), "gave a warning"
 	}

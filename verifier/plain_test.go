@@ -33,7 +33,7 @@ func TestReport_Plain(t *testing.T) {
 		{"genuine, the address matches", Report{Checks: with(Check{CheckRecipient, Pass, "Yes."}), Credential: summary, RecipientMatched: &yes}, time.Time{},
 			FindingGenuine, "Genuine — issued to this address by Lyon Gophers on 3 May 2026", ""},
 		{"genuine, with a warning", Report{Checks: with(Check{CheckRefresh, Warn, "Not followed."}), Credential: Summary{IssuerID: "https://gophers.example.org/issuer"}},
-			time.Time{}, FindingGenuine, "Genuine — issued by gophers.example.org", "The refresh service check gave a warning. Not followed."},
+			time.Time{}, FindingGenuine, "Genuine, with warnings — issued by gophers.example.org", "The refresh service check gave a warning. Not followed."},
 		{"an issuer writing right to left", Report{Checks: good, Credential: Summary{IssuerName: "\u202eשלום", ValidFrom: "2026-05-03"}}, time.Time{}, FindingGenuine,
 			"Genuine — issued by \u2068\u202eשלום\u2069 on 3 May 2026", ""},
 		{"another recipient", Report{Checks: with(Check{CheckRecipient, Fail, "No."}), Credential: summary, RecipientMatched: &no}, time.Time{},

@@ -24,23 +24,31 @@ const (
 
 // proofTally counts proof outcomes; at least one proof must verify.
 type proofTally struct {
-	verified, failed, total int
+	verified, failed, unreachable, total int
+}
+
+func (t *proofTally) count(o Outcome) {
+	switch o {
+	case Pass:
+		t.verified++
+	case Fail:
+		t.failed++
+	case Unreachable:
+		t.unreachable++
+	}
 }
 
 // checkProofs verifies the VC-JWT signature, if the credential came as one,
 // and every embedded proof, reporting each.
 func (v *run) checkProofs(ctx context.Context, r *Report, c *credential) {
 	var t proofTally
+	from := len(r.Checks)
 	jwtVerified := false
 	if c.jwt != nil {
 		t.total++
-		switch v.checkJWT(ctx, r, c) {
-		case Pass:
-			t.verified++
-			jwtVerified = true
-		case Fail:
-			t.failed++
-		}
+		o := v.checkJWT(ctx, r, c)
+		t.count(o)
+		jwtVerified = o == Pass
 	}
 	proofs := list(c.doc["proof"])
 	for i, p := range proofs {
@@ -52,17 +60,16 @@ func (v *run) checkProofs(ctx context.Context, r *Report, c *credential) {
 			continue
 		}
 		t.total++
-		switch v.checkEmbedded(ctx, r, c.doc, p, fmt.Sprintf("Proof %d of %d", i+1, len(proofs))) {
-		case Pass:
-			t.verified++
-		case Fail:
-			t.failed++
-		}
+		t.count(v.checkEmbedded(ctx, r, c.doc, p, fmt.Sprintf("Proof %d of %d", i+1, len(proofs))))
 	}
 	switch {
 	case t.total == 0:
 		r.add(CheckProof, Fail, "The credential has no proof: it is neither a signed VC-JWT nor carries an embedded proof.")
-	case t.verified == 0 && t.failed == 0:
+	case t.verified > 0:
+		// One verified proof is enough: a key that could not be fetched
+		// for another leaves nothing unchecked.
+		r.settle(from)
+	case t.failed == 0 && t.unreachable == 0:
 		r.add(CheckProof, Fail, "None of the credential's proofs could be checked, so nothing vouches for it.")
 	}
 }
@@ -89,6 +96,11 @@ func (v *run) checkEmbedded(ctx context.Context, r *Report, doc map[string]any, 
 	}
 	mk, err := v.proofKey(ctx, doc, p)
 	if err != nil {
+		if errors.Is(err, ErrUnreachable) {
+			if o, ok := v.unconfirmedProof(ctx, r, doc, p, label, err); ok {
+				return o
+			}
+		}
 		return keyUnusable(r, label, err)
 	}
 	r.add(CheckKey, Pass, fmt.Sprintf("%s: key %s from the %s, controlled by %s.", label, clip(mk.id, 120), mk.source, clip(mk.controller, 120)))
@@ -119,10 +131,14 @@ func (v *Verifier) supported(typ, suite string) bool {
 }
 
 // keyUnusable reports a proof whose key could not be had: not fetched
-// without the network, otherwise failed with the reason.
+// without the network, unreachable when a document it needs could not be
+// fetched, otherwise failed with the reason.
 func keyUnusable(r *Report, label string, err error) Outcome {
-	if errors.Is(err, errNoNetwork) {
+	switch {
+	case errors.Is(err, errNoNetwork):
 		return notFetched(r, label)
+	case errors.Is(err, ErrUnreachable):
+		return keyUnreachable(r, label, err)
 	}
 	r.add(CheckKey, Fail, fmt.Sprintf("%s: %v.", label, trimDot(err)))
 	r.add(CheckProof, Fail, label+": not verified, since its key cannot be used.")

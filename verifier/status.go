@@ -83,8 +83,9 @@ func parseDateTime(s string) (time.Time, error) {
 	return time.Time{}, errors.New("not a date-time")
 }
 
-// checkStatus reads every credentialStatus entry. A list that cannot be
-// fetched is a warning: the credential may be fine, it just cannot be told.
+// checkStatus reads every credentialStatus entry. A Bitstring status list
+// that cannot be fetched leaves the credential unchecked (Unreachable); a
+// 1EdTechRevocationList that cannot be is a warning, as the standard says.
 func (v *run) checkStatus(ctx context.Context, r *Report, doc map[string]any) {
 	entries := objects(doc["credentialStatus"])
 	if len(entries) == 0 {
@@ -113,7 +114,12 @@ func (v *run) bitstringStatus(ctx context.Context, r *Report, doc, e map[string]
 	}
 	list, err := v.fetchStatusList(ctx, listURL)
 	if err != nil {
-		r.add(CheckStatus, Warn, fmt.Sprintf("Could not fetch the status list %s, so revocation was not checked: %v.", clip(listURL, 120), trimDot(err)))
+		msg := fmt.Sprintf("Could not fetch the status list %s, so revocation was not checked: %v.", clip(listURL, 120), trimDot(err))
+		if errors.Is(err, ErrUnreachable) {
+			r.addUnreachable(CheckStatus, msg, "the status list", err)
+			return
+		}
+		r.add(CheckStatus, Warn, msg)
 		return
 	}
 	if list.bitsErr != nil {
@@ -122,13 +128,15 @@ func (v *run) bitstringStatus(ctx context.Context, r *Report, doc, e map[string]
 	}
 	// An unsigned or altered list could hide a revocation, or invent one:
 	// its answer counts for nothing.
-	failure, checked := v.listProof(ctx, list)
-	if !checked {
+	switch p := v.listProof(ctx, list); p.outcome {
+	case Warn:
 		r.add(CheckStatus, Warn, fmt.Sprintf("The proof of the status list %s was not checked, since the verification was stopped before it finished; the credential's status is unknown.", clip(listURL, 120)))
 		return
-	}
-	if failure != "" {
-		r.add(CheckStatus, Fail, fmt.Sprintf("The status list %s cannot be trusted, since its proof does not verify (%s); the credential's status is unknown.", clip(listURL, 120), failure))
+	case Unreachable:
+		r.noteUnreachable(CheckStatus, fmt.Sprintf("The proof of the status list %s could not be checked (%s); the credential's status is unknown.", clip(listURL, 120), p.why), p.plain)
+		return
+	case Fail:
+		r.add(CheckStatus, Fail, fmt.Sprintf("The status list %s cannot be trusted, since its proof does not verify (%s); the credential's status is unknown.", clip(listURL, 120), p.why))
 		return
 	}
 	bits, subject := list.bits, obj(list.doc, "credentialSubject")
@@ -200,25 +208,43 @@ func (v *run) listCaveat(list *statusList, issuer, purpose, listPurpose string) 
 	return "The status list cannot be fully trusted: " + strings.Join(notes, "; ") + "."
 }
 
-// listProof verifies a status list's proofs and returns why they fail, or
-// "" if they verify; checked is false when the verification was stopped
-// before the proofs could be told good or bad, which says nothing of the
-// list. Every credential of an issuer points at the same few lists, so a
-// checked answer is kept, by the list's content, as long as the list itself.
-func (v *run) listProof(ctx context.Context, list *statusList) (failure string, checked bool) {
+// listCheck is what a status list's proofs came to: Pass; Fail, with why;
+// Unreachable when a key they need could not be fetched, with why and its
+// plain words; Warn when the verification was stopped before the proofs
+// could be told good or bad, which says nothing of the list.
+type listCheck struct {
+	outcome    Outcome
+	why, plain string
+}
+
+// listProof verifies a status list's proofs. Every credential of an issuer
+// points at the same few lists, so a verified or failed answer is kept, by
+// the list's content, as long as the list itself; an unreachable key is
+// tried again next time.
+func (v *run) listProof(ctx context.Context, list *statusList) listCheck {
 	if e, ok := v.lists.get(list.digest); ok {
-		return string(e.body), true
+		if len(e.body) == 0 {
+			return listCheck{outcome: Pass}
+		}
+		return listCheck{outcome: Fail, why: string(e.body)}
 	}
 	scratch := &Report{}
 	v.checkProofs(ctx, scratch, list.credential)
 	if ctx.Err() != nil {
-		return "", false
+		return listCheck{outcome: Warn}
 	}
-	if verdictOf(scratch.Checks) == Invalid {
+	var failure string
+	switch verdictOf(scratch.Checks) {
+	case Invalid:
 		failure = firstFailure(scratch.Checks)
+	case Unchecked:
+		return listCheck{outcome: Unreachable, why: firstUnreachable(scratch.Checks), plain: scratch.uncheckedWhy()}
 	}
 	v.lists.put(list.digest, entry{body: []byte(failure)}, DefaultStatusTTL)
-	return failure, true
+	if failure != "" {
+		return listCheck{outcome: Fail, why: failure}
+	}
+	return listCheck{outcome: Pass}
 }
 
 func firstFailure(checks []Check) string {

@@ -117,6 +117,9 @@ type Report struct {
 
 	// What the failed checks found, for Plain.
 	expired, notYetValid, suspended bool
+	// What each Unreachable check could not reach, in plain words, by the
+	// check's index.
+	unreached map[int]string
 }
 
 // Input is what to verify: Data (a compact JWS, JSON, a baked PNG or SVG) or
@@ -192,6 +195,9 @@ func (v *Verifier) Verify(ctx context.Context, in Input) (*Report, error) {
 		return nil, err
 	}
 	r := &Report{Format: read.format, Checks: read.checks}
+	if read.cred != nil && !isOB2(read.cred.doc) {
+		r.Version = OpenBadges3
+	}
 	if read.cred == nil || verdictOf(r.Checks) == Invalid {
 		r.finish()
 		return r, nil
@@ -281,8 +287,9 @@ type endorsement struct {
 }
 
 // checkEndorsements verifies each embedded EndorsementCredential as a
-// credential of its own, one level deep. An endorsement that does not verify
-// is a warning: it says nothing about the credential's own authenticity.
+// credential of its own, one level deep. An endorsement that does not verify,
+// or could not be checked, is a warning: it says nothing about the
+// credential's own authenticity.
 func (v *run) checkEndorsements(ctx context.Context, r *Report, doc map[string]any) {
 	found := embeddedEndorsements(doc)
 	if len(found) == 0 {
@@ -296,8 +303,11 @@ func (v *run) checkEndorsements(ctx context.Context, r *Report, doc map[string]a
 		}
 		sub := &Report{}
 		v.evaluate(ctx, sub, e.cred, 1)
-		if verdictOf(sub.Checks) == Invalid {
+		switch verdictOf(sub.Checks) {
+		case Invalid:
 			bad = append(bad, fmt.Sprintf("%s by %s does not verify (%s)", e.where, clip(issuerID(e.cred.doc), 80), clip(firstFailure(sub.Checks), 200)))
+		case Unchecked:
+			bad = append(bad, fmt.Sprintf("%s by %s could not be checked (%s)", e.where, clip(issuerID(e.cred.doc), 80), clip(firstUnreachable(sub.Checks), 200)))
 		}
 	}
 	msg := fmt.Sprintf("%d embedded endorsement(s)", len(found))

@@ -19,13 +19,20 @@ func main() {
 }
 
 // exitCode is 0 for success (and help), 1 for a negative answer (a
-// credential that is not valid) and 2 for an error, which it prints.
+// credential that is not valid), 3 for no answer (a credential that could
+// not be checked) and 2 for an error, which it prints.
 func exitCode(err error, stderr io.Writer) int {
+	var unchecked *uncheckedError
 	switch {
 	case err == nil || errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errNotValid):
 		return 1
+	case errors.As(err, &unchecked):
+		if unchecked.why != "" {
+			printf(stderr, "laurel: %s\n", unchecked.why)
+		}
+		return 3
 	}
 	printf(stderr, "laurel: %v\n", err)
 	return 2

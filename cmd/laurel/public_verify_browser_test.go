@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/laurel-badges/laurel/api/browsertest"
+	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
 )
 
@@ -22,7 +25,8 @@ type verifyCase struct {
 }
 
 // TestBrowser_VerifyReport opens the verify page's report for a valid, a
-// revoked, a tampered and a wrongly addressed credential, at desktop and
+// revoked, a tampered, a wrongly addressed credential and one that could
+// not be checked (its issuer's key on a host that does not answer), at desktop and
 // phone widths in both schemes: the plain-words headline first, the result
 // above the form, the checks within the screen; a screenshot of each.
 func TestBrowser_VerifyReport(t *testing.T) {
@@ -52,6 +56,7 @@ func TestBrowser_VerifyReport(t *testing.T) {
 		{name: "revoked", query: url.Values{"credential": {credURL(w.bobCred)}}.Encode(),
 			headline: "Revoked by its issuer on " + revokedAt.UTC().Format(verifier.PlainDate)},
 		{name: "tampered", paste: tampered, headline: "Not genuine: the signature does not match its contents"},
+		{name: "unchecked", paste: unreachableIssuer(t, doc), headline: "Could not be checked — the issuer's key at localhost could not be reached"},
 		{name: "unreadable", paste: "eyJ this is not a credential", headline: "Cannot verify this input"},
 	}
 	dir := browsertest.ScreenshotDir(t)
@@ -73,6 +78,37 @@ func TestBrowser_VerifyReport(t *testing.T) {
 			})
 		}
 	}
+}
+
+// unreachableIssuer is doc re-issued, and signed, by an issuer whose key
+// lives on a port of this machine where nothing answers: a credential that
+// could not be checked.
+func unreachableIssuer(t *testing.T, doc map[string]any) string {
+	t.Helper()
+	const issuerID = "http://localhost:1/issuers/elsewhere"
+	out := map[string]any{}
+	for k, v := range doc {
+		if k != "proof" && k != "credentialStatus" {
+			out[k] = v
+		}
+	}
+	out["issuer"] = map[string]any{"id": issuerID, "type": []any{"Profile"}, "name": "Elsewhere Guild"}
+	_, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loader, err := ob3.NewDocumentLoader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	proof, err := loader.SignEdDSARDFC2022(context.Background(), out, priv, ob3.Proof{Type: ob3.ProofTypeDataIntegrity,
+		Cryptosuite: ob3.CryptosuiteEdDSARDFC, Created: time.Now().UTC().Format(time.RFC3339),
+		VerificationMethod: issuerID + "/keys/1", ProofPurpose: ob3.ProofPurposeAssertion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["proof"] = []any{proof}
+	return string(must(json.Marshal(out)))
 }
 
 // openVerifyCase opens the report: by URL, or by pasting into the form
@@ -108,8 +144,9 @@ func checkVerifyReport(t *testing.T, tab *browsertest.Tab, headline string, widt
 	if !fits {
 		t.Errorf("the checks are wider than their place on a %d px screen", width)
 	}
-	// A credential that fails its proof is never shown as a badge.
-	if forged := strings.HasPrefix(headline, "Not genuine"); tab.Count(t, ".vr-badge") != map[bool]int{true: 0, false: 1}[forged] ||
+	// A credential that fails its proof, or could not be checked, is never
+	// shown as a badge.
+	if forged := strings.HasPrefix(headline, "Not genuine") || strings.HasPrefix(headline, "Could not be checked"); tab.Count(t, ".vr-badge") != map[bool]int{true: 0, false: 1}[forged] ||
 		tab.Count(t, ".vr-untrusted") != map[bool]int{true: 1, false: 0}[forged] {
 		t.Errorf("the credential is shown as a badge: %v; as untrusted: %v", tab.Count(t, ".vr-badge") > 0, tab.Count(t, ".vr-untrusted") > 0)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
 )
@@ -19,8 +20,20 @@ const verifyUsage = `Usage: laurel verify [flags] FILE|URL|-
 
 Verifies an Open Badges 3.0 credential — a JSON or JWT file, a baked PNG or
 SVG badge, a credential URL, or standard input (-) — and prints every check.
-Exits 0 when the credential is valid (with or without warnings), 1 when it
-is not, 2 when the input cannot be read.
+
+With -offline DIR, every document (the credential's URL, keys, DID and
+controller documents, status lists) is read from the folder DIR instead of
+the network: DIR/MANIFEST.json maps each URL to a file in DIR, e.g.
+  {"https://example.org/issuers/1/keys/di-1": "key.json",
+   "https://example.org/status/1/0": {"file": "status.json", "mediaType": "application/vc+ld+json"}}
+and a URL it does not list cannot be fetched.
+
+Exit codes:
+  0  valid, or valid with warnings
+  1  not valid: a check proved something wrong
+  2  the input cannot be read, or a flag or the offline folder is wrong
+  3  could not be checked: a document a check needs (the issuer's key, a
+     status list, the credential's URL) could not be fetched
 
 Flags:
 `
@@ -29,6 +42,18 @@ Flags:
 // has said it.
 var errNotValid = errors.New("the credential is not valid")
 
+// uncheckedError makes the program exit 3: the credential could not be
+// checked, since a document it needs could not be fetched. Why is ""
+// when the report has said it.
+type uncheckedError struct{ why string }
+
+func (e *uncheckedError) Error() string {
+	if e.why == "" {
+		return "the credential could not be checked"
+	}
+	return e.why
+}
+
 // runVerify is "laurel verify".
 func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("laurel verify", flag.ContinueOnError)
@@ -36,6 +61,7 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout io.Wr
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	email := fs.String("email", "", "also check that this e-mail address is the recipient")
 	loopback := fs.Bool("allow-loopback", false, "allow fetching from this machine (localhost), e.g. a Laurel you run locally; private networks stay refused")
+	offline := fs.String("offline", "", "read every document from this folder, through its MANIFEST.json, never from the network")
 	fs.Usage = func() { fmt.Fprint(stdout, verifyUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -53,21 +79,33 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout io.Wr
 	if err != nil {
 		return err
 	}
-	v, err := verifier.New(verifier.Options{Loader: loader, Fetcher: verifier.NewFetcher(verifier.FetcherOptions{AllowLoopback: *loopback})})
+	fo := verifier.FetcherOptions{AllowLoopback: *loopback}
+	if *offline != "" {
+		if fo.Offline, err = verifier.OpenOffline(*offline, 0); err != nil {
+			return errors.New(badges.ErrorMessage(err))
+		}
+	}
+	v, err := verifier.New(verifier.Options{Loader: loader, Fetcher: verifier.NewFetcher(fo)})
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	rep, err := v.Verify(ctx, in)
+	if errors.Is(err, verifier.ErrUnreachable) {
+		return &uncheckedError{why: badges.ErrorMessage(err)}
+	}
 	if err != nil {
 		return err
 	}
 	if err := writeReport(stdout, rep, *asJSON, time.Now()); err != nil {
 		return err
 	}
-	if rep.Verdict == verifier.Invalid {
+	switch rep.Verdict {
+	case verifier.Invalid:
 		return errNotValid
+	case verifier.Unchecked:
+		return &uncheckedError{}
 	}
 	return nil
 }
@@ -107,13 +145,16 @@ func writeReport(w io.Writer, r *verifier.Report, asJSON bool, checked time.Time
 	return err
 }
 
-var outcomeMark = map[verifier.Outcome]string{verifier.Pass: "✔", verifier.Fail: "✘", verifier.Warn: "!", verifier.Skipped: "-"}
+var outcomeMark = map[verifier.Outcome]string{verifier.Pass: "✔", verifier.Fail: "✘", verifier.Warn: "!", verifier.Unreachable: "?", verifier.Skipped: "-"}
+
+// verdictWords are the verdicts as the first line of the report says them.
+var verdictWords = map[verifier.Verdict]string{verifier.Valid: "VALID", verifier.Warning: "VALID, with warnings",
+	verifier.Invalid: "NOT VALID", verifier.Unchecked: "COULD NOT BE CHECKED"}
 
 // printReport prints the verdict, the answer in the words of the verify
 // page, what the credential says and every check.
 func printReport(w io.Writer, r *verifier.Report, checked time.Time) {
-	verdict := map[verifier.Verdict]string{verifier.Valid: "VALID", verifier.Warning: "VALID, with warnings", verifier.Invalid: "NOT VALID"}[r.Verdict]
-	printf(w, "%s (%s)\n", verdict, r.Format)
+	printf(w, "%s (%s)\n", verdictWords[r.Verdict], r.Format)
 	plain := r.Plain(verifier.PlainOptions{Checked: checked})
 	printf(w, "%s.\n", plain.Headline)
 	if plain.Reason != "" {
