@@ -49,9 +49,9 @@ type ob2Run struct {
 	hostedAt string
 	// The documents the assertion names, as read; nil when they could not be.
 	badge, issuer map[string]any
-	// issuerFetched says the issuer's profile came from its own URL, not
-	// from inside another document.
-	issuerFetched bool
+	// issuerFrom is the URL the issuer's profile was fetched from; "" when
+	// it was embedded in another document.
+	issuerFrom string
 	// What the hosted copy says of revocation, when it is revoked.
 	revokedHosted bool
 	revokedReason string
@@ -127,29 +127,20 @@ func (o *ob2Run) settle(ctx context.Context) bool {
 		// hosted assertion's issuer replaces it once revoked.
 		o.mode = ob2Hosted
 	}
+	if o.mode == ob2Hosted && o.in.jws == nil {
+		return o.settleHosted(ctx, given)
+	}
+	o.doc = given
+	o.checkShape()
 	switch {
 	case o.in.jws != nil && o.mode != ob2Signed:
-		o.doc = given
-		o.checkShape()
 		o.r.add(CheckProof, Fail, fmt.Sprintf("The assertion came as a JWS, but its verification type is %q, not SignedBadge.", clip(ob2VerificationRaw(given), 40)))
 		o.mode = ""
-		return true
 	case o.in.jws == nil && o.mode == ob2Signed:
-		o.doc = given
-		o.checkShape()
 		o.r.add(CheckProof, Fail, "The assertion's verification type is SignedBadge, but it was given as plain JSON: the JWS that carries its signature is missing.")
 		o.mode = ""
-		return true
-	case o.mode == ob2Signed:
-		o.doc = given
-		o.checkShape()
-		return true
-	case o.mode == "":
-		o.doc = given
-		o.checkShape()
-		return true
 	}
-	return o.settleHosted(ctx, given)
+	return true
 }
 
 // fetchGiven fetches the assertion whose URL an image carries.

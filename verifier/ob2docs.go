@@ -80,7 +80,9 @@ func (o *ob2Run) node(ctx context.Context, v any, what string, problems func(map
 			return nil
 		}
 		doc = fetched
-		o.issuerFetched = o.issuerFetched || what == "issuer profile"
+		if what == "issuer profile" {
+			o.issuerFrom = from
+		}
 	}
 	if p := problems(doc); len(p) > 0 {
 		o.r.add(CheckFields, Fail, fmt.Sprintf("The %s %s is not as Open Badges 2.0 requires: %s.", what, clip(str(doc, "id"), 120), strings.Join(p, "; ")))
@@ -116,8 +118,8 @@ func (o *ob2Run) sameID(what, from string, doc map[string]any) bool {
 // URL it was fetched from when that differs.
 func (o *ob2Run) issuerIDs() []string {
 	ids := []string{str(o.issuer, "id")}
-	if from := idOf(o.badge["issuer"]); from != "" && from != ids[0] {
-		ids = append(ids, from)
+	if o.issuerFrom != "" && o.issuerFrom != ids[0] {
+		ids = append(ids, o.issuerFrom)
 	}
 	return ids
 }

@@ -122,9 +122,9 @@ func (f *ob2Fixture) assertion(id, verification string) map[string]any {
 	if verification == "SignedBadge" {
 		v["creator"] = fxKeyRSA
 	}
-	return map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": id,
-		"recipient": map[string]any{"type": "email", "hashed": true, "salt": fxSalt, "identity": ob3.IdentityHash(strings.ToLower(fxEmail), fxSalt)},
-		"badge":     fxBadge, "issuedOn": "2026-03-01T10:00:00Z", "verification": v}
+	recipient := map[string]any{"type": "email", "hashed": true, "salt": fxSalt, "identity": ob3.IdentityHash(strings.ToLower(fxEmail), fxSalt)}
+	return map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": id, "recipient": recipient,
+		"badge": fxBadge, "issuedOn": "2026-03-01T10:00:00Z", "verification": v}
 }
 
 // sign makes the compact JWS of an assertion.

@@ -10,7 +10,7 @@ import (
 // genuine when it is served at its id from a place its issuer allows. The
 // issuer's profile says where in its verification object: allowedOrigins
 // (hosts) and startsWith (URL prefixes); without allowedOrigins, the host
-// of the issuer's own id.
+// of the issuer's own id (or of its profile's URL, when its id is not one).
 
 // checkHosted checks the hosted copy's id against its issuer's policy.
 func (o *ob2Run) checkHosted() {
@@ -28,11 +28,11 @@ func (o *ob2Run) checkHosted() {
 	}
 	origins := stringList(policy["allowedOrigins"])
 	issuerID := str(o.issuer, "id")
-	if _, given := policy["allowedOrigins"]; !given && isWebURL(issuerID) {
-		origins = []string{hostOf(issuerID)}
+	if _, given := policy["allowedOrigins"]; !given {
+		origins = o.defaultOrigins()
 	}
 	if len(origins) == 0 {
-		r.add(CheckProof, Warn, fmt.Sprintf("The assertion is served at its id %s, but its issuer %s has no web host to hold that to.", clip(id, 120), clip(issuerID, 120)))
+		r.add(CheckProof, Warn, fmt.Sprintf("The assertion is served at its id %s, but its issuer %s, embedded and without a web address, has no host to hold that to.", clip(id, 120), clip(issuerID, 120)))
 		return
 	}
 	host := hostOf(id)
@@ -41,6 +41,18 @@ func (o *ob2Run) checkHosted() {
 		return
 	}
 	r.add(CheckProof, Pass, fmt.Sprintf("Hosted by its issuer: the assertion is served at its id %s, on %s, where its issuer's profile allows.", clip(id, 120), host))
+}
+
+// defaultOrigins is where an issuer's assertions may be hosted when its
+// policy does not say: on the host of its id, or, for an id that is not a
+// web address, the host its profile was fetched from.
+func (o *ob2Run) defaultOrigins() []string {
+	for _, u := range []string{str(o.issuer, "id"), o.issuerFrom} {
+		if isWebURL(u) {
+			return []string{hostOf(u)}
+		}
+	}
+	return nil
 }
 
 // missingIssuerOutcome is how a check that needs the issuer's profile ends

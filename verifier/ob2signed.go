@@ -34,11 +34,13 @@ type ob2Key struct {
 	pub crypto.PublicKey
 }
 
-// keyError is why a key cannot be used, and whether that is because it
-// could not be fetched.
+// keyError is why a key cannot be used: it could not be fetched
+// (Unreachable) or is not the issuer's (Fail). Outcome Pass means the key is
+// the issuer's but the signature does not verify with it.
 type keyError struct {
 	outcome Outcome
 	message string
+	key     string // the key's id, when it is the issuer's
 }
 
 // checkSigned finds the key and checks the JWS's signature with it.
@@ -55,29 +57,23 @@ func (o *ob2Run) checkSigned(ctx context.Context) {
 	if candidates[0] == "" {
 		candidates = o.listedKeyIDs()
 	}
-	if len(candidates) == 0 {
-		r.add(CheckKey, Fail, label+": the assertion names no key (verification.creator) and its issuer's profile lists none (publicKey).")
-		r.add(CheckProof, Fail, label+": not verified, since there is no key to check it with.")
-		return
-	}
-	var last *keyError
+	last := &keyError{outcome: Fail, message: "the assertion names no key (verification.creator) and its issuer's profile lists none (publicKey)"}
 	for _, id := range candidates {
 		k, kerr := o.ob2Key(ctx, id)
-		if kerr != nil {
-			last = kerr
-			continue
+		if kerr == nil {
+			if err := verifyOB2JWS(t.Token, t.Header.Alg, k.pub); err != nil {
+				kerr = &keyError{outcome: Pass, key: k.id, message: fmt.Sprintf("%s: the signature does not verify with the key %s (%s).", label, clip(k.id, 120), trimDot(err))}
+			}
 		}
-		if err := verifyOB2JWS(t.Token, t.Header.Alg, k.pub); err != nil {
-			last = &keyError{Pass, fmt.Sprintf("%s: the signature does not verify with the key %s (%s).", label, clip(k.id, 120), trimDot(err))}
-			continue
+		if kerr == nil {
+			r.add(CheckKey, o.keyOutcome(), fmt.Sprintf("%s: key %s, %s.", label, clip(k.id, 120), o.keyConfirmation()))
+			r.add(CheckProof, Pass, label+": the signature verifies.")
+			return
 		}
-		r.add(CheckKey, o.keyOutcome(), fmt.Sprintf("%s: key %s, %s.", label, clip(k.id, 120), o.keyConfirmation()))
-		r.add(CheckProof, Pass, label+": the signature verifies.")
-		return
+		last = kerr
 	}
 	if last.outcome == Pass {
-		// The key is the issuer's; the signature is what is wrong.
-		r.add(CheckKey, o.keyOutcome(), fmt.Sprintf("%s: %s.", label, o.keyConfirmation()))
+		r.add(CheckKey, o.keyOutcome(), fmt.Sprintf("%s: key %s, %s.", label, clip(last.key, 120), o.keyConfirmation()))
 		r.add(CheckProof, Fail, last.message)
 		return
 	}
@@ -88,14 +84,14 @@ func (o *ob2Run) checkSigned(ctx context.Context) {
 // keyOutcome says how far the key is confirmed as the issuer's: only an
 // issuer profile fetched from its own web address can confirm it.
 func (o *ob2Run) keyOutcome() Outcome {
-	if o.issuerFetched {
+	if o.issuerFrom != "" {
 		return Pass
 	}
 	return Warn
 }
 
 func (o *ob2Run) keyConfirmation() string {
-	if o.issuerFetched {
+	if o.issuerFrom != "" {
 		return "listed by the issuer's profile " + clip(str(o.issuer, "id"), 120) + " and owned by it"
 	}
 	return "named by an issuer profile that was embedded, not fetched from a web address of the issuer, so nothing the issuer publishes confirms the key"
@@ -131,11 +127,11 @@ func (o *ob2Run) ob2Key(ctx context.Context, id string) (*ob2Key, *keyError) {
 	}
 	if doc == nil {
 		if !o.lists(id) {
-			return nil, &keyError{Fail, fmt.Sprintf("the issuer's profile does not list the key %s among its publicKey, so it is not the issuer's key", clip(id, 120))}
+			return nil, &keyError{outcome: Fail, message: fmt.Sprintf("the issuer's profile does not list the key %s among its publicKey, so it is not the issuer's key", clip(id, 120))}
 		}
 		fetched, err := o.fetchDoc(ctx, id, KindKey, acceptKey)
 		if err != nil {
-			return nil, &keyError{err.outcome, fmt.Sprintf("the key %s could not be read: %s", clip(id, 120), err.reason)}
+			return nil, &keyError{outcome: err.outcome, message: fmt.Sprintf("the key %s could not be read: %s", clip(id, 120), err.reason)}
 		}
 		doc = fetched
 	}
@@ -154,18 +150,18 @@ func (o *ob2Run) lists(id string) bool {
 // readKey checks a CryptographicKey document and decodes its key.
 func (o *ob2Run) readKey(id string, doc map[string]any) (*ob2Key, *keyError) {
 	if got := str(doc, "id"); got != "" && got != id && hostOf(got) != hostOf(id) {
-		return nil, &keyError{Fail, fmt.Sprintf("the key document at %s gives its id as %q, on another host", clip(id, 120), clip(got, 120))}
+		return nil, &keyError{outcome: Fail, message: fmt.Sprintf("the key document at %s gives its id as %q, on another host", clip(id, 120), clip(got, 120))}
 	}
 	owner, isOwner := str(doc, "owner"), false
 	for _, issuer := range o.issuerIDs() {
 		isOwner = isOwner || owner == issuer
 	}
 	if !isOwner {
-		return nil, &keyError{Fail, fmt.Sprintf("the key %s names %q as its owner, not the issuer %s", clip(id, 120), clip(owner, 120), clip(str(o.issuer, "id"), 120))}
+		return nil, &keyError{outcome: Fail, message: fmt.Sprintf("the key %s names %q as its owner, not the issuer %s", clip(id, 120), clip(owner, 120), clip(str(o.issuer, "id"), 120))}
 	}
 	pub, err := parsePublicKeyPEM(str(doc, "publicKeyPem"))
 	if err != nil {
-		return nil, &keyError{Fail, fmt.Sprintf("the key %s cannot be used: %s", clip(id, 120), trimDot(err))}
+		return nil, &keyError{outcome: Fail, message: fmt.Sprintf("the key %s cannot be used: %s", clip(id, 120), trimDot(err))}
 	}
 	return &ob2Key{id: id, pub: pub}, nil
 }

@@ -49,6 +49,10 @@ func TestVerifyOB2_Signed(t *testing.T) {
 		{"creator not listed by the issuer", func(t *testing.T, s *setup) {
 			ob2Verification(s.doc)["creator"] = fxBase + "/keys/other.json"
 		}, Invalid, CheckKey, Fail, "does not list the key"},
+		{"no key named or listed", func(t *testing.T, s *setup) {
+			s.f.edit(t, fxIssuer, func(p map[string]any) { delete(p, "publicKey") })
+			delete(ob2Verification(s.doc), "creator")
+		}, Invalid, CheckKey, Fail, "lists none"},
 		{"key owned by someone else", func(t *testing.T, s *setup) {
 			s.f.edit(t, fxKeyRSA, func(k map[string]any) { k["owner"] = "https://elsewhere.example.com/issuer" })
 		}, Invalid, CheckKey, Fail, "as its owner"},
@@ -198,5 +202,37 @@ func TestVerifyOB2_HostedRevoked(t *testing.T) {
 	}
 	if p := r.Plain(PlainOptions{}); p.Finding != FindingRevoked {
 		t.Fatalf("finding %s, want revoked", p.Finding)
+	}
+}
+
+// TestVerifyOB2_EmbeddedIssuer trusts an issuer embedded in a badge class
+// only as far as it can be fetched: one with a web id is read from there,
+// one without leaves the hosted check a warning.
+func TestVerifyOB2_EmbeddedIssuer(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		issuer   map[string]any
+		want     Verdict
+		wantName string
+	}{
+		{"web id, fetched", map[string]any{"type": "Issuer", "id": fxIssuer, "name": "Impostor"}, Valid, "Gopher Guild"},
+		{"no web id", map[string]any{"type": "Issuer", "id": "urn:uuid:guild", "name": "Someone"}, Warning, "Someone"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newOB2Fixture(t)
+			const hostedURL = fxBase + "/assertions/9"
+			doc := f.assertion(hostedURL, "HostedBadge")
+			var badge map[string]any
+			if err := json.Unmarshal(f.docs[fxBadge], &badge); err != nil {
+				t.Fatal(err)
+			}
+			badge["issuer"], doc["badge"] = tc.issuer, badge
+			f.put(t, hostedURL, doc)
+			r := MustVerify(t, f.verifier(t), Input{URL: hostedURL})
+			if r.Verdict != tc.want || r.Credential.IssuerName != tc.wantName {
+				dump(t, r)
+				t.Fatalf("want %s, issuer %q", tc.want, tc.wantName)
+			}
+		})
 	}
 }
