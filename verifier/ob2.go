@@ -106,10 +106,8 @@ func unbakeOB2(baked *ob3.Baked) (*readResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rr.ob2 == nil {
-		// The image says 2.0 but what it carries is not an assertion.
-		rr.ob2 = &ob2Input{doc: rr.cred.doc, jws: rr.cred.jwt}
-	}
+	// What an image baked the 2.0 way carries may still be a 3.0
+	// credential, as some issuers baked those; it is verified as one.
 	rr.checks[0].Message = fmt.Sprintf("Read a baked %s; it carries %s", baked.Format, lowerFirst(rr.checks[0].Message))
 	return rr, nil
 }
@@ -166,18 +164,18 @@ func (o *ob2Run) settleHosted(ctx context.Context, given map[string]any) bool {
 	id := str(given, "id")
 	o.doc = given
 	if !isWebURL(id) {
-		return o.unhosted(CheckProof, Fail, fmt.Sprintf("A hosted assertion's id must be the http(s) URL it is hosted at; this one's is %q.", clip(id, 80)))
+		return o.unhosted(Fail, fmt.Sprintf("A hosted assertion's id must be the http(s) URL it is hosted at; this one's is %q.", clip(id, 80)))
 	}
 	hosted := given
 	if !o.in.fetched || o.in.url != id {
 		doc, err := o.fetchDoc(ctx, id, KindCredential, acceptCredential)
 		if err != nil {
-			return o.unhosted(CheckProof, err.outcome, fmt.Sprintf("The hosted assertion could not be read from its id %s: %s.", clip(id, 120), err.reason))
+			return o.unhosted(err.outcome, fmt.Sprintf("The hosted assertion could not be read from its id %s: %s.", clip(id, 120), err.reason))
 		}
 		hosted = doc
 	}
 	if got := str(hosted, "id"); got != id {
-		return o.unhosted(CheckProof, Fail, fmt.Sprintf("The document at %s gives its id as %q: a hosted assertion must be served at its own id.", clip(id, 120), clip(got, 120)))
+		return o.unhosted(Fail, fmt.Sprintf("The document at %s gives its id as %q: a hosted assertion must be served at its own id.", clip(id, 120), clip(got, 120)))
 	}
 	o.hostedAt = id
 	if revoked, _ := hosted["revoked"].(bool); revoked {
@@ -199,9 +197,9 @@ func (o *ob2Run) settleHosted(ctx context.Context, given map[string]any) bool {
 
 // unhosted reports a hosted assertion whose hosted copy cannot be had, and
 // goes on to check the one given.
-func (o *ob2Run) unhosted(id string, outcome Outcome, msg string) bool {
+func (o *ob2Run) unhosted(outcome Outcome, msg string) bool {
 	o.checkShape()
-	o.r.add(id, outcome, msg)
+	o.r.add(CheckProof, outcome, msg)
 	o.mode = ""
 	return true
 }
