@@ -76,7 +76,7 @@ func (o *ob2Run) checkStatus(ctx context.Context) {
 	listURL := idOf(o.issuer["revocationList"])
 	switch {
 	case o.issuer == nil:
-		r.add(CheckStatus, Skipped, "Revocation was not checked, since the issuer's profile could not be read.")
+		r.add(CheckStatus, o.missingIssuerOutcome(), "Revocation was not checked, since the issuer's profile could not be read.")
 	case listURL != "":
 		o.checkRevocationList(ctx, listURL)
 	case o.hostedAt != "":
