@@ -26,7 +26,7 @@ var pngSignature = []byte("\x89PNG\r\n\x1a\n")
 type readResult struct {
 	format string
 	cred   *credential
-	ob2    *ob2Input // an Open Badges 2.0 assertion, instead of cred
+	ob2    *ob2Input // an Open Badges 2.0 assertion: Verify checks it, not cred
 	checks []Check
 }
 
