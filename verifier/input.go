@@ -26,6 +26,7 @@ var pngSignature = []byte("\x89PNG\r\n\x1a\n")
 type readResult struct {
 	format string
 	cred   *credential
+	ob2    *ob2Input // an Open Badges 2.0 assertion: Verify checks it, not cred
 	checks []Check
 }
 
@@ -65,6 +66,9 @@ func (v *run) readURL(ctx context.Context, url string) (*readResult, error) {
 	rr, err := sniff(body)
 	if err != nil {
 		return nil, err
+	}
+	if rr.ob2 != nil && rr.ob2.doc != nil {
+		rr.ob2.url, rr.ob2.fetched = url, true
 	}
 	found := rr.format
 	rr.format = "url"
@@ -125,10 +129,8 @@ func unbake(data []byte) (*readResult, error) {
 	case err != nil:
 		return nil, badges.Errorf(badges.EINVALID, "The file is not a valid PNG or SVG image.")
 	}
-	if baked.Version != "3.0" {
-		rr := &readResult{format: baked.Format}
-		rr.add(CheckInput, Fail, fmt.Sprintf("The %s carries an Open Badges %s assertion; Open Badges 2.0 is not verified here, only 3.0.", baked.Format, baked.Version))
-		return rr, nil
+	if baked.Version == ob2BakedVersion {
+		return unbakeOB2(baked)
 	}
 	payload := bytes.TrimSpace([]byte(baked.Payload))
 	var rr *readResult
@@ -158,7 +160,11 @@ func readJSON(data []byte, format string) (*readResult, error) {
 	}
 	rr := &readResult{format: format, cred: &credential{doc: doc, raw: data}}
 	if isOB2(doc) {
-		rr.add(CheckInput, Fail, "This is an Open Badges 2.0 assertion; Open Badges 2.0 is not verified here, only 3.0.")
+		// The credential stays set for the callers that read only 3.0
+		// (status lists, endorsements): to them it is not one.
+		rr.ob2 = &ob2Input{doc: doc}
+		rr.add(CheckInput, Pass, "An Open Badges 2.0 assertion, as JSON.")
+		rr.add(CheckJSON, Pass, fmt.Sprintf("A well-formed JSON object, nested at most %d deep.", jsonDepth(data, MaxJSONDepth)))
 		return rr, nil
 	}
 	rr.add(CheckInput, Pass, "Credential JSON.")
@@ -184,6 +190,12 @@ func readJWT(data []byte, format string) (*readResult, error) {
 	doc, ok := plainJSON(t.Credential).(map[string]any)
 	if !ok {
 		return nil, badges.Errorf(badges.EINVALID, "The VC-JWT payload cannot be read.")
+	}
+	if isOB2(doc) {
+		rr := &readResult{format: format, cred: &credential{doc: doc, raw: t.RawPayload}, ob2: &ob2Input{doc: doc, jws: t}}
+		rr.add(CheckInput, Pass, fmt.Sprintf("An Open Badges 2.0 signed assertion: a JWS signed with %s.", clip(t.Header.Alg, 20)))
+		rr.add(CheckJSON, Pass, "The JWS's header and payload are well-formed JSON.")
+		return rr, nil
 	}
 	if !t.VC11 {
 		// The registered claims belong to the JWT, not to the credential: an

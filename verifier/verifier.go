@@ -194,6 +194,9 @@ func (v *Verifier) Verify(ctx context.Context, in Input) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if read.ob2 != nil {
+		return run.verifyOB2(ctx, read, in.Email), nil
+	}
 	r := &Report{Format: read.format, Checks: read.checks}
 	if read.cred != nil && !isOB2(read.cred.doc) {
 		r.Version = OpenBadges3
