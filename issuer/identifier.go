@@ -77,6 +77,12 @@ func (u URLs) VerificationMethod(p *Profile, keyID string) string {
 	return u.Key(p.ID, keyID)
 }
 
+// NamesOurIssuer reports whether an issuer id is one this Laurel gives:
+// a profile URL under its base, or a did:web DID of its host.
+func (u URLs) NamesOurIssuer(id string) bool {
+	return strings.HasPrefix(id, u.Issuer("")) || strings.HasPrefix(id, DIDWeb(u.DIDWebHost(), ""))
+}
+
 // DIDDocumentURL is where an issuer's DID document is served.
 func (u URLs) DIDDocumentURL(issuerID string) string { return u.Issuer(issuerID) + "/did.json" }
 
