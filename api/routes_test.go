@@ -56,7 +56,7 @@ var routeAccess = map[string]string{
 	"GET /issuers/:issuer/keys/:key":           "public",
 	"GET /issuers/:issuer/jwks.json":           "public",
 	"GET /issuers/:issuer/did.json":            "public",
-	"GET /issuers/:issuer/status/:list":        "public",
+	"GET /issuers/:issuer/status-lists/:list":  "public",
 	"GET /.well-known/jwks.json":               "public",
 	"GET /checkin":                             "public",
 	"POST /checkin":                            "guest form",

@@ -137,7 +137,7 @@ func TestDIDWeb_Credentials(t *testing.T) {
 			f.chooseDIDWeb(t)
 			didCred := f.mustAward(t, badges.AwardInput{Email: "grace@example.org", Name: "Grace"})
 			assertIdentity(t, old, testBase+"/issuers/"+f.issuer.ID, testBase+"/issuers/"+f.issuer.ID+"/keys/", testBase+"/status/")
-			assertIdentity(t, didCred, f.issuer.DID, f.issuer.DID+"#", testBase+"/issuers/"+f.issuer.ID+"/status/")
+			assertIdentity(t, didCred, f.issuer.DID, f.issuer.DID+"#", testBase+"/issuers/"+f.issuer.ID+"/status-lists/")
 			v := f.verifier(t)
 			for _, c := range []*issuer.Credential{old, didCred} {
 				assertVerdict(t, v, c, verifier.Valid)

@@ -54,7 +54,7 @@ func (s *Service) Document(ctx context.Context, url string) (body []byte, mediaT
 
 // issuerDocument answers /issuers/{id}, /issuers/{id}/jwks.json,
 // /issuers/{id}/keys/{key}, and for an issuer with a DID its DID document
-// /issuers/{id}/did.json and status lists /issuers/{id}/status/{n}.
+// /issuers/{id}/did.json and status lists /issuers/{id}/status-lists/{n}.
 func (s *Service) issuerDocument(ctx context.Context, issuerID string, rest []string) ([]byte, string, bool, error) {
 	p, err := s.deps.Profiles.Profile(ctx, issuerID)
 	if err != nil {
@@ -75,7 +75,7 @@ func (s *Service) issuerDocument(ctx context.Context, issuerID string, rest []st
 		return s.keyDocument(ctx, p.ID, rest[1])
 	case len(rest) == 1 && rest[0] == "did.json":
 		return s.didDocument(ctx, p)
-	case len(rest) == 2 && rest[0] == "status":
+	case len(rest) == 2 && rest[0] == "status-lists":
 		n, err := strconv.Atoi(rest[1])
 		if err != nil || strconv.Itoa(n) != rest[1] {
 			return nil, "", false, nil

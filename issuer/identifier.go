@@ -91,7 +91,7 @@ func (u URLs) DIDDocumentURL(issuerID string) string { return u.Issuer(issuerID)
 // credential stays issued by the profile URL for the credentials that
 // name it: a list's issuer must be its credentials' issuer.
 func (u URLs) DIDStatusList(issuerID string, number int) string {
-	return u.Issuer(issuerID) + "/status/" + strconv.Itoa(number)
+	return u.Issuer(issuerID) + "/status-lists/" + strconv.Itoa(number)
 }
 
 // CredentialStatusList is the list URL the credentials p issues now name.
