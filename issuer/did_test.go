@@ -78,7 +78,7 @@ func TestProfile_Identifier(t *testing.T) {
 func TestDIDWeb_Document(t *testing.T) {
 	f := newFixture(t, badges.AchievementInput{})
 	ctx := context.Background()
-	body, _, ok, err := f.svc.Document(ctx, f.urls.DIDDocumentURL(f.issuer.ID))
+	_, _, ok, err := f.svc.Document(ctx, f.urls.DIDDocumentURL(f.issuer.ID))
 	if !ok || badges.ErrorCode(err) != badges.ENOTFOUND {
 		t.Fatalf("an https issuer's DID document: ok %v, %v; want not found", ok, err)
 	}
