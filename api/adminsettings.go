@@ -11,7 +11,7 @@ import (
 
 // A community's settings are its issuer profile, as PATCH
 // /api/v1/issuers/:id changes it (name, description, home page, contact,
-// JWT algorithm, accent colour), its logo, as PUT …/image sets it, and
+// JWT algorithm, accent colour, identifier), its logo, as PUT …/image sets it, and
 // its signing keys, as GET …/keys lists them and POST …/keys/rotate
 // rotates them: the same services, the same validation.
 
@@ -22,6 +22,8 @@ type settingsPage struct {
 	Accent    issuer.Accent // the saved accent, or Laurel's own
 	OwnAccent bool          // the community has chosen one
 	PublicURL string
+	DID       string // the community's DID, or the one did:web would give it
+	DIDDocURL string // its DID document, once it has a DID
 	ImagePath string // the logo the public pages show, "" when none
 	ImageMax  string // the largest logo, in words
 	Keys      []keyRow
@@ -32,6 +34,7 @@ type settingsPage struct {
 type settingsForm struct {
 	Name, Description, URL, Email, JWTAlg, AccentColor string
 	FrontDoor                                          bool // listed on Laurel's front door
+	DIDWeb                                             bool // new credentials name the community by its did:web DID
 }
 
 // keyRow is one signing key, in words.
@@ -49,14 +52,18 @@ const laurelAccent = "#25613f"
 var algWords = map[string]string{
 	issuer.AlgRS256: "RS256 (accepted by every verifier)",
 	issuer.AlgES256: "ES256 (smaller; accepted by most verifiers)",
-	issuer.AlgEdDSA: "EdDSA (smallest; accepted by fewer verifiers)",
+	issuer.AlgEdDSA: "EdDSA (smallest; accepted by fewer verifiers; baked badges then carry the signed JSON)",
 }
 
 func (s *Server) handleSettingsPage(c echo.Context) error {
 	p := visitOf(c).Community
-	in := settingsForm{Name: p.Name, Description: p.Description, URL: p.URL, Email: p.Email, JWTAlg: p.JWTAlg, AccentColor: p.AccentColor,
-		FrontDoor: !p.Unlisted}
-	return s.renderSettings(c, http.StatusOK, settingsPage{In: in})
+	return s.renderSettings(c, http.StatusOK, settingsPage{In: savedSettings(p)})
+}
+
+// savedSettings is the form of a profile as it is stored.
+func savedSettings(p *issuer.Profile) settingsForm {
+	return settingsForm{Name: p.Name, Description: p.Description, URL: p.URL, Email: p.Email, JWTAlg: p.JWTAlg, AccentColor: p.AccentColor,
+		FrontDoor: !p.Unlisted, DIDWeb: p.UsesDIDWeb()}
 }
 
 // renderSettings draws the settings of the visited community, with the
@@ -74,6 +81,12 @@ func (s *Server) renderSettings(c echo.Context, status int, p settingsPage) erro
 	}
 	p.Accent, _ = issuer.ParseAccent(color)
 	p.PublicURL = s.urls.Issuer(prof.ID)
+	p.DID = prof.DID
+	if p.DID == "" {
+		p.DID = issuer.DIDWeb(s.urls.DIDWebHost(), prof.ID)
+	} else {
+		p.DIDDocURL = s.urls.DIDDocumentURL(prof.ID)
+	}
 	if prof.Image != nil {
 		p.ImagePath = "/images/" + prof.Image.FileName()
 	}
@@ -107,11 +120,15 @@ func (s *Server) handleSettingsSave(c echo.Context) error {
 	v := visitOf(c)
 	in := settingsForm{Name: c.FormValue("name"), Description: c.FormValue("description"), URL: c.FormValue("url"),
 		Email: c.FormValue("email"), JWTAlg: c.FormValue("jwtAlg"), AccentColor: c.FormValue("accentColor"),
-		FrontDoor: c.FormValue("frontDoor") == "yes"}
+		FrontDoor: c.FormValue("frontDoor") == "yes", DIDWeb: c.FormValue("identifier") == issuer.IdentifierDIDWeb}
 	off := !in.FrontDoor
+	identifier := issuer.IdentifierHTTPS
+	if in.DIDWeb {
+		identifier = issuer.IdentifierDIDWeb
+	}
 	p, err := s.svc.Issuers.UpdateProfile(c.Request().Context(), v.Community.ID, issuer.ProfileUpdate{
 		Name: &in.Name, Description: &in.Description, URL: &in.URL, Email: &in.Email, JWTAlg: &in.JWTAlg, AccentColor: &in.AccentColor,
-		Unlisted: &off})
+		Unlisted: &off, Identifier: &identifier, DIDWebHost: s.urls.DIDWebHost()})
 	if err != nil {
 		if !isFormError(err) {
 			return err
@@ -137,9 +154,7 @@ func (s *Server) handleSettingsLogo(c echo.Context) error {
 		if !isFormError(err) {
 			return err
 		}
-		prof := v.Community
-		page := settingsPage{In: settingsForm{Name: prof.Name, Description: prof.Description, URL: prof.URL, Email: prof.Email,
-			JWTAlg: prof.JWTAlg, AccentColor: prof.AccentColor, FrontDoor: !prof.Unlisted}}
+		page := settingsPage{In: savedSettings(v.Community)}
 		page.Form.fail(err, "image")
 		return s.renderSettings(c, statusOf[badges.ErrorCode(err)], page)
 	}

@@ -153,3 +153,37 @@ func TestIssuer_AccentColor(t *testing.T) {
 		t.Fatalf("accentColor not cleared: %v", got["accentColor"])
 	}
 }
+
+// TestConsoleSettings_DIDWeb: the did:web tick box explains the choice and
+// names the DID it would give; ticked, the API shows the DID and the page
+// links its document; unticked again, the DID is kept.
+func TestConsoleSettings_DIDWeb(t *testing.T) {
+	ts := newTestServer(t)
+	community := mustIssuer(t, ts)
+	owner := ts.consoleAs(t, badges.RoleOwner, community)
+	settings := "/admin/c/" + community + "/settings"
+	did := "did:web:badges.example.org:issuers:" + community
+	page := owner.get(t, settings)
+	page.wantPage(t, http.StatusOK, "Use a did:web identifier", "Lets wallets’ trust registries list you", "Credentials already issued keep their identifier", did)
+	if strings.Contains(page.Body, `value="did:web" aria-describedby="f-identifier-hint" checked`) || strings.Contains(page.Body, "/did.json") {
+		t.Fatal("an https community's page shows did:web chosen")
+	}
+
+	f := settingsForm("identifier", "did:web")
+	owner.post(t, settings, f).wantRedirect(t, settings)
+	if p := issuerOf(t, ts, community); p["identifier"] != "did:web" || p["did"] != did {
+		t.Fatalf("after ticking, the API shows %v %v", p["identifier"], p["did"])
+	}
+	page = owner.get(t, settings)
+	for _, want := range []string{`value="did:web" aria-describedby="f-identifier-hint" checked`, `href="` + baseURL + "/issuers/" + community + `/did.json"`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("after ticking, the page lacks %s", want)
+		}
+	}
+
+	f.Del("identifier")
+	owner.post(t, settings, f).wantRedirect(t, settings)
+	if p := issuerOf(t, ts, community); p["identifier"] != "https" || p["did"] != did {
+		t.Fatalf("after unticking, the API shows %v %v", p["identifier"], p["did"])
+	}
+}

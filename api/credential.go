@@ -126,6 +126,12 @@ func (s *Server) handleJWKS(c echo.Context) error {
 	return s.servePublished(c, c.Request().URL.Path, "public, max-age=300")
 }
 
+// handleDIDDocument serves a did:web issuer's DID document, which lists
+// its keys; a rotation adds to it, so it is cached briefly.
+func (s *Server) handleDIDDocument(c echo.Context) error {
+	return s.servePublished(c, c.Request().URL.Path, "public, max-age=300")
+}
+
 // servePublished answers a path of Laurel's published documents with what
 // the issuing service makes of its URL, the very documents the verifier
 // reads for Laurel's own credentials.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/laurel-badges/laurel/api/render"
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
@@ -137,7 +138,8 @@ func (s *Server) badgeArt(ctx context.Context, ref badges.ImageRef, size int) (i
 }
 
 // handleCredentialBadge serves the badge image with the credential baked in
-// (Open Badges 3.0 baking, carrying the VC-JWT): PNG or SVG. A credential
+// (Open Badges 3.0 baking, carrying the VC-JWT, or the signed JSON when the
+// JWT's algorithm is one the public validator refuses): PNG or SVG. A credential
 // never changes, so neither does its baked image. SVG art is baked as PNG
 // in its stored rendition (badgeart.go).
 func (s *Server) handleCredentialBadge(format string) echo.HandlerFunc {
@@ -165,6 +167,10 @@ func (s *Server) handleCredentialBadge(format string) echo.HandlerFunc {
 // rendition of SVG art for badge.png, the SVG or the wrapped PNG for
 // badge.svg.
 func (s *Server) bake(ctx context.Context, cred *shownCredential, art badges.ImageRef, format string) ([]byte, error) {
+	form, err := issuer.BakedForm(cred.Credential)
+	if err != nil {
+		return nil, err
+	}
 	if format == "png" {
 		rendition, err := s.artPNG(ctx, art)
 		if errors.Is(err, render.ErrUndrawable) {
@@ -173,20 +179,20 @@ func (s *Server) bake(ctx context.Context, cred *shownCredential, art badges.Ima
 		if err != nil {
 			return nil, err
 		}
-		return ob3.BakePNG(rendition.data, cred.JWT)
+		return ob3.BakePNG(rendition.data, form)
 	}
 	img, err := s.svc.Images.Image(ctx, art.SHA256)
 	if err != nil {
 		return nil, err
 	}
-	return bakeSVG(img, cred.JWT)
+	return bakeSVG(img, form)
 }
 
-// bakeSVG embeds a credential in the badge artwork as SVG: a PNG is
-// wrapped in an SVG first.
-func bakeSVG(img *badges.Image, jwt string) ([]byte, error) {
+// bakeSVG embeds a credential (a VC-JWT or signed JSON) in the badge
+// artwork as SVG: a PNG is wrapped in an SVG first.
+func bakeSVG(img *badges.Image, credential string) ([]byte, error) {
 	if img.Format == badges.ImageSVG {
-		return ob3.BakeSVG(img.Data, jwt)
+		return ob3.BakeSVG(img.Data, credential)
 	}
 	cfg, err := png.DecodeConfig(bytes.NewReader(img.Data))
 	if err != nil {
@@ -194,5 +200,5 @@ func bakeSVG(img *badges.Image, jwt string) ([]byte, error) {
 	}
 	wrapped := fmt.Appendf(nil, `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="%d" height="%d" viewBox="0 0 %d %d"><image width="%d" height="%d" href="data:image/png;base64,%s"/></svg>`,
 		cfg.Width, cfg.Height, cfg.Width, cfg.Height, cfg.Width, cfg.Height, base64.StdEncoding.EncodeToString(img.Data))
-	return ob3.BakeSVG(wrapped, jwt)
+	return ob3.BakeSVG(wrapped, credential)
 }

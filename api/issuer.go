@@ -18,6 +18,9 @@ type issuerRequest struct {
 	JWTAlg      *string `json:"jwtAlg"`
 	AccentColor *string `json:"accentColor"`
 	FrontDoor   *bool   `json:"frontDoor"` // listed on Laurel's front door; true unless set false
+	// Identifier is how credentials issued from now on name the issuer:
+	// "https" (its profile URL, the default) or "did:web".
+	Identifier *string `json:"identifier"`
 }
 
 type imageJSON struct {
@@ -38,6 +41,8 @@ type issuerJSON struct {
 	AccentColor string     `json:"accentColor,omitempty"`
 	FrontDoor   bool       `json:"frontDoor"`
 	PublicURL   string     `json:"publicUrl"`
+	Identifier  string     `json:"identifier"`
+	DID         string     `json:"did,omitempty"` // fixed when did:web was first chosen; kept after a return to https
 	CreatedAt   time.Time  `json:"createdAt"`
 	UpdatedAt   time.Time  `json:"updatedAt"`
 }
@@ -62,7 +67,8 @@ func (s *Server) imageJSON(r badges.ImageRef) *imageJSON {
 
 func (s *Server) issuerJSON(p *issuer.Profile) issuerJSON {
 	j := issuerJSON{ID: p.ID, Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg,
-		AccentColor: p.AccentColor, FrontDoor: !p.Unlisted, PublicURL: s.urls.Issuer(p.ID), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		AccentColor: p.AccentColor, FrontDoor: !p.Unlisted, PublicURL: s.urls.Issuer(p.ID), Identifier: p.IdentifierKind, DID: p.DID,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	if p.Image != nil {
 		j.Image = s.imageJSON(*p.Image)
 	}
@@ -92,7 +98,8 @@ func (s *Server) handleIssuerCreate(c echo.Context) error {
 	}
 	p, err := s.svc.Issuers.CreateProfile(c.Request().Context(), issuer.ProfileInput{
 		Name: deref(req.Name), URL: deref(req.URL), Email: deref(req.Email), Description: deref(req.Description), JWTAlg: deref(req.JWTAlg),
-		AccentColor: deref(req.AccentColor), Unlisted: req.FrontDoor != nil && !*req.FrontDoor})
+		AccentColor: deref(req.AccentColor), Unlisted: req.FrontDoor != nil && !*req.FrontDoor,
+		Identifier: deref(req.Identifier), DIDWebHost: s.urls.DIDWebHost()})
 	if err != nil {
 		return err
 	}
@@ -126,7 +133,7 @@ func (s *Server) handleIssuerUpdate(c echo.Context) error {
 	}
 	p, err := s.svc.Issuers.UpdateProfile(c.Request().Context(), c.Param("issuer"), issuer.ProfileUpdate{
 		Name: req.Name, URL: req.URL, Email: req.Email, Description: req.Description, JWTAlg: req.JWTAlg,
-		AccentColor: req.AccentColor, Unlisted: unlisted(req.FrontDoor)})
+		AccentColor: req.AccentColor, Unlisted: unlisted(req.FrontDoor), Identifier: req.Identifier, DIDWebHost: s.urls.DIDWebHost()})
 	if err != nil {
 		return err
 	}

@@ -124,6 +124,8 @@ func (s *Server) routeTable() []route {
 		{get, "/status/:issuer/:list", s.handleStatusList, public, quick, jsonErrors, compressed, none},
 		{get, "/issuers/:issuer/keys/:key", s.handleKeyPublic, public, quick, jsonErrors, compressed, none},
 		{get, "/issuers/:issuer/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
+		{get, "/issuers/:issuer/did.json", s.handleDIDDocument, public, quick, jsonErrors, compressed, none},
+		{get, "/issuers/:issuer/status-lists/:list", s.handleStatusList, public, quick, jsonErrors, compressed, none},
 		{get, "/.well-known/jwks.json", s.handleJWKS, public, quick, jsonErrors, compressed, none},
 		{get, "/mail/unsubscribe/:issuer/:code", s.handleUnsubscribePage, public, quick, negotiated, compressed, none},
 		{post, "/mail/unsubscribe/:issuer/:code", s.handleUnsubscribe, public, quick, negotiated, compressed, none},

@@ -55,6 +55,8 @@ var routeAccess = map[string]string{
 	"GET /status/:issuer/:list":                "public",
 	"GET /issuers/:issuer/keys/:key":           "public",
 	"GET /issuers/:issuer/jwks.json":           "public",
+	"GET /issuers/:issuer/did.json":            "public",
+	"GET /issuers/:issuer/status-lists/:list":  "public",
 	"GET /.well-known/jwks.json":               "public",
 	"GET /checkin":                             "public",
 	"POST /checkin":                            "guest form",

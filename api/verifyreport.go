@@ -131,7 +131,7 @@ func (s *Server) laurelCredential(ctx context.Context, rep *verifier.Report) (*s
 	c := rep.Credential
 	prefix := s.urls.Credential("")
 	id, ok := strings.CutPrefix(c.ID, prefix)
-	if !ok || id == "" || strings.ContainsAny(id, "/?#") || !strings.HasPrefix(c.IssuerID, s.urls.Issuer("")) {
+	if !ok || id == "" || strings.ContainsAny(id, "/?#") || !s.urls.NamesOurIssuer(c.IssuerID) {
 		return nil, nil
 	}
 	if f := rep.Plain(verifier.PlainOptions{}).Finding; !f.Trusted() {

@@ -14,6 +14,9 @@ import (
 // of the network, so that verifying Laurel's own credentials needs no
 // fetch. ok is false for URLs that are not Laurel's.
 func (s *Service) Document(ctx context.Context, url string) (body []byte, mediaType string, ok bool, err error) {
+	if twin, ok := s.deps.URLs.didWebTwin(url); ok && strings.HasSuffix(twin, "/did.json") {
+		url = twin
+	}
 	rest, found := strings.CutPrefix(url, s.deps.URLs.Base()+"/")
 	if !found {
 		return nil, "", false, nil
@@ -49,8 +52,9 @@ func (s *Service) Document(ctx context.Context, url string) (body []byte, mediaT
 	return nil, "", false, nil
 }
 
-// issuerDocument answers /issuers/{id}, /issuers/{id}/jwks.json and
-// /issuers/{id}/keys/{key}.
+// issuerDocument answers /issuers/{id}, /issuers/{id}/jwks.json,
+// /issuers/{id}/keys/{key}, and for an issuer with a DID its DID document
+// /issuers/{id}/did.json and status lists /issuers/{id}/status-lists/{n}.
 func (s *Service) issuerDocument(ctx context.Context, issuerID string, rest []string) ([]byte, string, bool, error) {
 	p, err := s.deps.Profiles.Profile(ctx, issuerID)
 	if err != nil {
@@ -69,8 +73,31 @@ func (s *Service) issuerDocument(ctx context.Context, issuerID string, rest []st
 		return s.jwksDocument(keys, err)
 	case len(rest) == 2 && rest[0] == "keys":
 		return s.keyDocument(ctx, p.ID, rest[1])
+	case len(rest) == 1 && rest[0] == "did.json":
+		return s.didDocument(ctx, p)
+	case len(rest) == 2 && rest[0] == "status-lists":
+		n, err := strconv.Atoi(rest[1])
+		if err != nil || strconv.Itoa(n) != rest[1] {
+			return nil, "", false, nil
+		}
+		body, err := s.DIDStatusListCredential(ctx, p.ID, n)
+		return ours(body, "application/vc+ld+json", err)
 	}
 	return nil, "", false, nil
+}
+
+// didDocument answers the DID document of an issuer that has a DID: one
+// that chose did:web, even if it has gone back to https since.
+func (s *Service) didDocument(ctx context.Context, p *Profile) ([]byte, string, bool, error) {
+	if p.DID == "" {
+		return ours(nil, "", badges.Errorf(badges.ENOTFOUND, "Issuer %s has no did:web identifier.", p.ID))
+	}
+	keys, err := s.deps.Keyring.Keys(ctx, p.ID)
+	if err != nil {
+		return nil, "", true, err
+	}
+	doc, err := s.deps.URLs.DIDDocument(p, keys)
+	return jsonDocument(doc, "application/did+json", err)
 }
 
 // keyDocument answers a key URL. Published keys never change, so their

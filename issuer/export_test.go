@@ -37,5 +37,5 @@ func (s *Service) SignDocument(ctx context.Context, issuerID string, doc any) ([
 	if err != nil {
 		return nil, err
 	}
-	return s.proveDataIntegrity(ctx, doc, keys, p.ID, s.now())
+	return s.proveDataIntegrity(ctx, doc, keys, s.deps.URLs.VerificationMethod(p, keys.DataIntegrity.ID), s.now())
 }

@@ -61,6 +61,11 @@ func (u URLs) OB3Achievement(a *badges.Achievement, p *Profile) *ob3.Achievement
 func (u URLs) OB3Credential(aw *badges.Award, a *badges.Achievement, p *Profile, email string, list, index int) *ob3.Credential {
 	ach := u.OB3Achievement(a, p)
 	ach.Context = nil // embedded: the credential's context applies
+	// A did:web issuer is named by its DID, as issuer and as creator alike.
+	ach.Creator.ID = u.IssuerID(p)
+	iss := u.OB3Profile(p, false)
+	iss.ID = u.IssuerID(p)
+	listURL := u.CredentialStatusList(p, list)
 	salt := ob3.NewSalt()
 	c := &ob3.Credential{
 		Context:     ob3.CredentialContexts,
@@ -69,7 +74,7 @@ func (u URLs) OB3Credential(aw *badges.Award, a *badges.Achievement, p *Profile,
 		Name:        a.Name,
 		Description: a.Description,
 		Image:       ach.Image,
-		Issuer:      u.OB3Profile(p, false),
+		Issuer:      iss,
 		ValidFrom:   aw.AwardedAt.UTC().Format(time.RFC3339),
 		AwardedDate: cmpOr(aw.AwardedDate, aw.AwardedAt).UTC().Format(time.RFC3339),
 		CredentialSubject: ob3.Subject{
@@ -81,11 +86,11 @@ func (u URLs) OB3Credential(aw *badges.Award, a *badges.Achievement, p *Profile,
 		},
 		CredentialSchema: []ob3.Schema{{ID: ob3.SchemaAchievement, Type: ob3.SchemaValidatorType}},
 		CredentialStatus: &ob3.StatusEntry{
-			ID:                   u.StatusList(p.ID, list) + "#" + strconv.Itoa(index),
+			ID:                   listURL + "#" + strconv.Itoa(index),
 			Type:                 "BitstringStatusListEntry",
 			StatusPurpose:        "revocation",
 			StatusListIndex:      strconv.Itoa(index),
-			StatusListCredential: u.StatusList(p.ID, list),
+			StatusListCredential: listURL,
 		},
 	}
 	if !aw.ValidUntil.IsZero() {

@@ -2,6 +2,7 @@ package issuer
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -22,7 +23,15 @@ type Profile struct {
 	AccentColor string // "#rrggbb" that leads the community's pages; "" for Laurel's own
 	// Unlisted keeps the community off Laurel's front door, at its
 	// admins' choice; its own pages stay public.
-	Unlisted  bool
+	Unlisted bool
+	// IdentifierKind is how the credentials issued from now on name the
+	// issuer: IdentifierHTTPS (its profile URL) or IdentifierDIDWeb.
+	IdentifierKind string
+	// DID is the issuer's did:web DID, fixed when did:web was first
+	// chosen, so that a later change of the base URL cannot alter it. It
+	// stays, and its DID document stays published, after a return to
+	// https: the credentials issued by it keep verifying.
+	DID       string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -36,6 +45,11 @@ type ProfileInput struct {
 	JWTAlg      string
 	AccentColor string
 	Unlisted    bool
+	// Identifier is IdentifierHTTPS ("" too) or IdentifierDIDWeb.
+	Identifier string
+	// DIDWebHost is URLs.DIDWebHost of the public base URL, from which a
+	// did:web DID is made; needed only when choosing did:web.
+	DIDWebHost string
 }
 
 // ProfileUpdate changes a profile; nil fields stay as they are, empty
@@ -48,6 +62,8 @@ type ProfileUpdate struct {
 	JWTAlg      *string
 	AccentColor *string
 	Unlisted    *bool
+	Identifier  *string
+	DIDWebHost  string // as in ProfileInput
 }
 
 // ProfileService stores issuer profiles.
@@ -92,17 +108,42 @@ func (in *ProfileInput) Validate() error {
 	if !slices.Contains(JWTAlgs, in.JWTAlg) {
 		return badges.FieldErrorf("jwtAlg", "jwtAlg must be one of %s, not %q", strings.Join(JWTAlgs, ", "), in.JWTAlg)
 	}
+	in.Identifier, err = checkIdentifier(in.Identifier)
+	return err
+}
+
+// chooseIdentifier sets how p's new credentials name it. The DID is made
+// the first time did:web is chosen and kept ever after.
+func (p *Profile) chooseIdentifier(kind, didWebHost string) error {
+	if kind == IdentifierDIDWeb && p.DID == "" {
+		if didWebHost == "" {
+			return fmt.Errorf("issuer %s: no did:web host to make its DID from", p.ID)
+		}
+		p.DID = DIDWeb(didWebHost, p.ID)
+	}
+	p.IdentifierKind = kind
 	return nil
+}
+
+// NewProfile makes the profile of a validated input, with its id and time.
+func NewProfile(id string, in ProfileInput, now time.Time) (*Profile, error) {
+	p := &Profile{ID: id, Name: in.Name, URL: in.URL, Email: in.Email, Description: in.Description, JWTAlg: in.JWTAlg,
+		AccentColor: in.AccentColor, Unlisted: in.Unlisted, CreatedAt: now, UpdatedAt: now}
+	if err := p.chooseIdentifier(in.Identifier, in.DIDWebHost); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // Apply returns a copy of p with the update applied and validated.
 func (p *Profile) Apply(u ProfileUpdate) (*Profile, error) {
-	in := ProfileInput{Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg, AccentColor: p.AccentColor, Unlisted: p.Unlisted}
+	in := ProfileInput{Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description, JWTAlg: p.JWTAlg, AccentColor: p.AccentColor,
+		Unlisted: p.Unlisted, Identifier: p.IdentifierKind}
 	if u.Unlisted != nil {
 		in.Unlisted = *u.Unlisted
 	}
 	for dst, src := range map[*string]*string{&in.Name: u.Name, &in.URL: u.URL, &in.Email: u.Email, &in.Description: u.Description,
-		&in.JWTAlg: u.JWTAlg, &in.AccentColor: u.AccentColor} {
+		&in.JWTAlg: u.JWTAlg, &in.AccentColor: u.AccentColor, &in.Identifier: u.Identifier} {
 		if src != nil {
 			*dst = *src
 		}
@@ -113,5 +154,8 @@ func (p *Profile) Apply(u ProfileUpdate) (*Profile, error) {
 	n := *p
 	n.Name, n.URL, n.Email, n.Description, n.JWTAlg, n.AccentColor = in.Name, in.URL, in.Email, in.Description, in.JWTAlg, in.AccentColor
 	n.Unlisted = in.Unlisted
+	if err := n.chooseIdentifier(in.Identifier, u.DIDWebHost); err != nil {
+		return nil, err
+	}
 	return &n, nil
 }

@@ -45,6 +45,7 @@ func (s *Service) Revoke(ctx context.Context, id string, in badges.RevokeInput) 
 		return nil, err
 	}
 	s.lists.Delete(statusListKey(c.IssuerID, c.StatusList))
+	s.lists.Delete(didListKey(c.IssuerID, c.StatusList))
 	if c, err = s.deps.Credentials.RevokeCredential(ctx, id, in, s.now()); err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, 
 	award := &badges.Award{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, MemberID: m.ID,
 		Narrative: in.Narrative, Evidence: in.Evidence, Results: in.Results, AwardedAt: now, AwardedDate: awarded, ValidUntil: a.ValidUntil(now)}
 	doc := s.deps.URLs.OB3Credential(award, a, p, m.Email, list, index)
-	signed, jwt, err := s.sign(ctx, doc, keys, p.ID, now)
+	signed, jwt, err := s.sign(ctx, doc, keys, p, now)
 	if err != nil {
 		return nil, err
 	}
@@ -42,12 +42,12 @@ func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, 
 
 // sign adds the Data Integrity proof, then signs the result as a VC-JWT:
 // the JWT carries both, so either proof verifies the same document.
-func (s *Service) sign(ctx context.Context, doc *ob3.Credential, keys *IssuerKeys, issuerID string, now time.Time) ([]byte, string, error) {
-	signed, err := s.proveDataIntegrity(ctx, doc, keys, issuerID, now)
+func (s *Service) sign(ctx context.Context, doc *ob3.Credential, keys *IssuerKeys, p *Profile, now time.Time) ([]byte, string, error) {
+	signed, err := s.proveDataIntegrity(ctx, doc, keys, s.deps.URLs.VerificationMethod(p, keys.DataIntegrity.ID), now)
 	if err != nil {
 		return nil, "", err
 	}
-	jwt, err := ob3.SignJWT(signed, keys.JWT.JWK, jwa.SignatureAlgorithm(keys.JWT.Alg), s.deps.URLs.Key(issuerID, keys.JWT.ID), now)
+	jwt, err := ob3.SignJWT(signed, keys.JWT.JWK, jwa.SignatureAlgorithm(keys.JWT.Alg), s.deps.URLs.VerificationMethod(p, keys.JWT.ID), now)
 	if err != nil {
 		return nil, "", fmt.Errorf("VC-JWT: %w", err)
 	}
@@ -55,9 +55,9 @@ func (s *Service) sign(ctx context.Context, doc *ob3.Credential, keys *IssuerKey
 }
 
 // proveDataIntegrity returns doc as JSON with an eddsa-rdfc-2022 proof by
-// the issuer's Data Integrity key. The proof is made over doc as a verifier
-// reads it: generic JSON.
-func (s *Service) proveDataIntegrity(ctx context.Context, doc any, keys *IssuerKeys, issuerID string, now time.Time) ([]byte, error) {
+// the issuer's Data Integrity key, named vm in the proof. The proof is made
+// over doc as a verifier reads it: generic JSON.
+func (s *Service) proveDataIntegrity(ctx context.Context, doc any, keys *IssuerKeys, vm string, now time.Time) ([]byte, error) {
 	b, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (s *Service) proveDataIntegrity(ctx context.Context, doc any, keys *IssuerK
 	}
 	proof, err := s.deps.Loader.SignEdDSARDFC2022(ctx, m, edKey, ob3.Proof{
 		Type: ob3.ProofTypeDataIntegrity, Cryptosuite: ob3.CryptosuiteEdDSARDFC, Created: now.UTC().Format(time.RFC3339),
-		VerificationMethod: s.deps.URLs.Key(issuerID, keys.DataIntegrity.ID), ProofPurpose: ob3.ProofPurposeAssertion,
+		VerificationMethod: vm, ProofPurpose: ob3.ProofPurposeAssertion,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("data integrity proof: %w", err)

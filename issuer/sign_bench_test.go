@@ -50,7 +50,7 @@ func BenchmarkSignCredential(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				doc := urls.OB3Credential(aw, a, p, "ada@example.org", 0, 4242)
-				if _, _, err := s.sign(b.Context(), doc, keys, p.ID, now); err != nil {
+				if _, _, err := s.sign(b.Context(), doc, keys, p, now); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -54,17 +54,34 @@ const statusFreshness = time.Second
 
 func statusListKey(issuerID string, number int) string { return issuerID + ":" + strconv.Itoa(number) }
 
+// didListKey caches the same list as issued by the issuer's DID.
+func didListKey(issuerID string, number int) string { return statusListKey(issuerID, number) + ":did" }
+
 // StatusListCredential returns the signed BitstringStatusListCredential of
-// one of an issuer's lists. It reads the list (one read by _id) at most once
-// a second and rebuilds the signed document only when its revision changed,
-// so a revocation made by any process is published within a second (at
-// once in the process that made it). A list exists once a credential was
-// placed in it.
+// one of an issuer's lists, issued by its profile URL. It reads the list
+// (one read by _id) at most once a second and rebuilds the signed document
+// only when its revision changed, so a revocation made by any process is
+// published within a second (at once in the process that made it). A list
+// exists once a credential was placed in it.
 func (s *Service) StatusListCredential(ctx context.Context, issuerID string, number int) ([]byte, error) {
+	return s.statusListCredential(ctx, issuerID, number, false)
+}
+
+// DIDStatusListCredential is the same list issued by the issuer's did:web
+// DID, which the credentials issued by the DID name; it exists once the
+// issuer has a DID.
+func (s *Service) DIDStatusListCredential(ctx context.Context, issuerID string, number int) ([]byte, error) {
+	return s.statusListCredential(ctx, issuerID, number, true)
+}
+
+func (s *Service) statusListCredential(ctx context.Context, issuerID string, number int, byDID bool) ([]byte, error) {
 	if number < 0 || !badges.ValidID(issuerID) {
 		return nil, badges.Errorf(badges.ENOTFOUND, "Issuer %s has no status list %d.", issuerID, number)
 	}
 	key := statusListKey(issuerID, number)
+	if byDID {
+		key = didListKey(issuerID, number)
+	}
 	cached, _ := s.lists.Load(key)
 	if c, ok := cached.(*signedList); ok && s.now().Sub(c.checked) < statusFreshness {
 		return c.json, nil
@@ -81,7 +98,10 @@ func (s *Service) StatusListCredential(ctx context.Context, issuerID string, num
 	if err != nil {
 		return nil, err
 	}
-	body, err := s.buildStatusList(ctx, p, l)
+	if byDID && p.DID == "" {
+		return nil, badges.Errorf(badges.ENOTFOUND, "Issuer %s has no did:web identifier.", issuerID)
+	}
+	body, err := s.buildStatusList(ctx, p, l, byDID)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +109,8 @@ func (s *Service) StatusListCredential(ctx context.Context, issuerID string, num
 	return body, nil
 }
 
-func (s *Service) buildStatusList(ctx context.Context, p *Profile, l *StatusList) ([]byte, error) {
+// buildStatusList signs a list as its issuer's profile URL, or as its DID.
+func (s *Service) buildStatusList(ctx context.Context, p *Profile, l *StatusList, byDID bool) ([]byte, error) {
 	bits := ob3.NewBitstring(ob3.StatusListSize)
 	for _, i := range l.Revoked {
 		if err := bits.Set(i, true); err != nil {
@@ -101,12 +122,15 @@ func (s *Service) buildStatusList(ctx context.Context, p *Profile, l *StatusList
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Second)
-	url := s.deps.URLs.StatusList(p.ID, l.Number)
+	url, issuerID := s.deps.URLs.StatusList(p.ID, l.Number), s.deps.URLs.Issuer(p.ID)
+	if byDID {
+		url, issuerID = s.deps.URLs.DIDStatusList(p.ID, l.Number), p.DID
+	}
 	doc := &ob3.StatusListCredential{
 		Context:   []string{ob3.ContextCredentialsV2},
 		ID:        url,
 		Type:      []string{"VerifiableCredential", "BitstringStatusListCredential"},
-		Issuer:    s.deps.URLs.Issuer(p.ID),
+		Issuer:    issuerID,
 		ValidFrom: now.Format(time.RFC3339),
 		CredentialSubject: ob3.StatusListSubject{ID: url + "#list", Type: "BitstringStatusList",
 			StatusPurpose: "revocation", EncodedList: encoded},
@@ -117,7 +141,11 @@ func (s *Service) buildStatusList(ctx context.Context, p *Profile, l *StatusList
 	if err != nil {
 		return nil, err
 	}
-	body, err := s.proveDataIntegrity(ctx, doc, keys, p.ID, now)
+	vm := s.deps.URLs.Key(p.ID, keys.DataIntegrity.ID)
+	if byDID {
+		vm = p.DID + "#" + keys.DataIntegrity.ID
+	}
+	body, err := s.proveDataIntegrity(ctx, doc, keys, vm, now)
 	if err != nil {
 		return nil, fmt.Errorf("sign status list: %w", err)
 	}

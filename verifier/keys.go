@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net/url"
@@ -310,9 +311,10 @@ func jwkPublic(v any) (crypto.PublicKey, error) {
 	if err := k.Raw(&pub); err != nil {
 		return nil, fmt.Errorf("publicKeyJwk: %w", err)
 	}
+	// RSA too: a did:web issuer's RS256 VC-JWT key is a JsonWebKey.
 	switch p := pub.(type) {
-	case ed25519.PublicKey, *ecdsa.PublicKey:
+	case ed25519.PublicKey, *ecdsa.PublicKey, *rsa.PublicKey:
 		return p, nil
 	}
-	return nil, fmt.Errorf("publicKeyJwk holds a %T, not an Ed25519 or P-256 key", pub)
+	return nil, fmt.Errorf("publicKeyJwk holds a %T, not an Ed25519, P-256 or RSA key", pub)
 }

@@ -25,6 +25,8 @@ type profileRecord struct {
 	JWTAlg      string          `bson:"jwtAlg,omitempty"`
 	AccentColor string          `bson:"accentColor,omitempty"`
 	Unlisted    bool            `bson:"unlisted,omitempty"`
+	Identifier  string          `bson:"identifier,omitempty"` // "" is https, as before the choice existed
+	DID         string          `bson:"did,omitempty"`
 	CreatedAt   time.Time       `bson:"createdAt"`
 	UpdatedAt   time.Time       `bson:"updatedAt"`
 }
@@ -36,9 +38,13 @@ type imageRefRecord struct {
 
 func (r *profileRecord) profile() *issuer.Profile {
 	p := &issuer.Profile{ID: r.ID, Name: r.Name, URL: r.URL, Email: r.Email, Description: r.Description,
-		JWTAlg: r.JWTAlg, AccentColor: r.AccentColor, Unlisted: r.Unlisted, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		JWTAlg: r.JWTAlg, AccentColor: r.AccentColor, Unlisted: r.Unlisted, IdentifierKind: r.Identifier, DID: r.DID,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	if p.JWTAlg == "" {
 		p.JWTAlg = issuer.AlgRS256
+	}
+	if p.IdentifierKind == "" {
+		p.IdentifierKind = issuer.IdentifierHTTPS
 	}
 	if r.Image != nil {
 		p.Image = &badges.ImageRef{SHA256: r.Image.SHA256, Format: badges.ImageFormat(r.Image.Format)}
@@ -48,7 +54,8 @@ func (r *profileRecord) profile() *issuer.Profile {
 
 func toProfileRecord(p *issuer.Profile) *profileRecord {
 	r := &profileRecord{ID: p.ID, Name: p.Name, URL: p.URL, Email: p.Email, Description: p.Description,
-		JWTAlg: p.JWTAlg, AccentColor: p.AccentColor, Unlisted: p.Unlisted, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		JWTAlg: p.JWTAlg, AccentColor: p.AccentColor, Unlisted: p.Unlisted, Identifier: p.IdentifierKind, DID: p.DID,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	if p.Image != nil {
 		r.Image = &imageRefRecord{SHA256: p.Image.SHA256, Format: string(p.Image.Format)}
 	}
@@ -83,9 +90,10 @@ func (s *ProfileService) CreateProfile(ctx context.Context, in issuer.ProfileInp
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	now := s.db.Now()
-	p := &issuer.Profile{ID: badges.NewID(), Name: in.Name, URL: in.URL, Email: in.Email,
-		Description: in.Description, JWTAlg: in.JWTAlg, AccentColor: in.AccentColor, Unlisted: in.Unlisted, CreatedAt: now, UpdatedAt: now}
+	p, err := issuer.NewProfile(badges.NewID(), in, s.db.Now())
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.db.Collection(database.Issuers).InsertOne(ctx, toProfileRecord(p)); err != nil {
 		return nil, database.Wrap(err, "store issuer")
 	}
@@ -135,7 +143,8 @@ func (s *ProfileService) UpdateProfile(ctx context.Context, id string, u issuer.
 	r := toProfileRecord(n)
 	return n, s.set(ctx, id, bson.D{{Key: "name", Value: r.Name}, {Key: "url", Value: r.URL}, {Key: "email", Value: r.Email},
 		{Key: "description", Value: r.Description}, {Key: "jwtAlg", Value: r.JWTAlg}, {Key: "accentColor", Value: r.AccentColor},
-		{Key: "unlisted", Value: r.Unlisted}, {Key: "updatedAt", Value: r.UpdatedAt}})
+		{Key: "unlisted", Value: r.Unlisted}, {Key: "identifier", Value: r.Identifier}, {Key: "did", Value: r.DID},
+		{Key: "updatedAt", Value: r.UpdatedAt}})
 }
 
 // SetProfileImage stores an image and makes it the issuer's.
