@@ -113,14 +113,29 @@ func (s *Service) signHolderCopy(ctx context.Context, c *Credential, id, holder 
 	if err != nil {
 		return nil, err
 	}
-	signed, err := s.proveDataIntegrity(ctx, doc, keys, p.ID, now)
+	method := s.copyMethods(p, doc)
+	signed, err := s.proveDataIntegrity(ctx, doc, keys, method(keys.DataIntegrity.ID), now)
 	if err != nil {
 		return nil, err
 	}
-	jwt, err := ob3.SignJWT(signed, keys.JWT.JWK, jwa.SignatureAlgorithm(keys.JWT.Alg), s.deps.URLs.Key(p.ID, keys.JWT.ID), now)
+	jwt, err := ob3.SignJWT(signed, keys.JWT.JWK, jwa.SignatureAlgorithm(keys.JWT.Alg), method(keys.JWT.ID), now)
 	if err != nil {
 		return nil, fmt.Errorf("VC-JWT: %w", err)
 	}
 	return &HolderCopy{ID: id, CredentialID: c.ID, IssuerID: c.IssuerID, MemberID: c.MemberID, Holder: holder,
 		IssuedAt: now, JSON: signed, JWT: jwt}, nil
+}
+
+// copyMethods names the issuer's keys as the copy's issuer id calls for:
+// the original's, which the copy keeps, may be the profile URL of an
+// issuer that chose did:web since, or the DID of one that went back.
+func (s *Service) copyMethods(p *Profile, doc map[string]any) func(keyID string) string {
+	id, _ := doc["issuer"].(string)
+	if m, ok := doc["issuer"].(map[string]any); ok {
+		id, _ = m["id"].(string)
+	}
+	if strings.HasPrefix(id, "did:") {
+		return func(keyID string) string { return id + "#" + keyID }
+	}
+	return func(keyID string) string { return s.deps.URLs.Key(p.ID, keyID) }
 }

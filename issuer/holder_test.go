@@ -10,6 +10,7 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/ob3"
+	"github.com/laurel-badges/laurel/verifier"
 )
 
 const holderDID = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
@@ -128,4 +129,33 @@ func mustJSON(t testing.TB, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestService_IssueToHolderAcrossIdentifiers copies credentials issued
+// before and after their issuer chose did:web: each copy keeps its
+// original's issuer id, names keys the same way and verifies.
+func TestService_IssueToHolderAcrossIdentifiers(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, badges.AchievementInput{})
+	before := f.mustAward(t, badges.AwardInput{Email: "ada@example.org", Name: "Ada"})
+	f.chooseDIDWeb(t)
+	after := f.mustAward(t, badges.AwardInput{Email: "grace@example.org", Name: "Grace"})
+	v := f.verifier(t)
+	for _, c := range []*issuer.Credential{before, after} {
+		hc, err := f.svc.IssueToHolder(ctx, c.ID, holderDID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var orig, doc map[string]any
+		if err := json.Unmarshal(c.JSON, &orig); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(hc.JSON, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if mustJSON(t, doc["issuer"]) != mustJSON(t, orig["issuer"]) {
+			t.Fatalf("copy's issuer %v, want the original's %v", doc["issuer"], orig["issuer"])
+		}
+		assertVerdict(t, v, &issuer.Credential{JSON: hc.JSON, JWT: hc.JWT}, verifier.Valid)
+	}
 }
