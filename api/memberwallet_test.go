@@ -1,0 +1,106 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/issuer"
+)
+
+const walletDID = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+
+// TestMember_DID: a member's wallet DID or URL is set at creation,
+// changed and removed by an update, and a bad one is refused naming the
+// field did.
+func TestMember_DID(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	path := "/api/v1/issuers/" + iss + "/members"
+	var m map[string]any
+	ts.do(t, req{method: "POST", path: path, body: map[string]any{"email": "ada@example.org", "displayName": "Ada", "did": walletDID}}).want(t, 201).JSON(t, &m)
+	if m["did"] != walletDID {
+		t.Fatalf("created %v; want the DID", m)
+	}
+	member := "/api/v1/members/" + m["id"].(string)
+	for name, did := range map[string]string{"not a DID": "ada", "no identifier": "did:key", "upper-case method": "did:Key:z6Mk",
+		"http": "http://ada.example.org/", "too long": "did:web:" + strings.Repeat("a", 600)} {
+		t.Run("400/"+name, func(t *testing.T) {
+			p := ts.do(t, req{method: "PATCH", path: member, body: map[string]any{"did": did}}).wantProblem(t, 400, badges.EINVALID, badges.FieldDID)
+			if !strings.HasPrefix(p.Detail, "did ") || !strings.HasSuffix(p.Detail, ".") {
+				t.Errorf("detail %q does not name the field did in a sentence", p.Detail)
+			}
+			ts.do(t, req{method: "POST", path: path, body: map[string]any{"email": "bea@example.org", "displayName": "Bea", "did": did}}).
+				wantProblem(t, 400, badges.EINVALID, badges.FieldDID)
+		})
+	}
+	var u map[string]any
+	ts.do(t, req{method: "PATCH", path: member, body: map[string]any{"did": "https://ada.example.org/"}}).want(t, 200).JSON(t, &u)
+	if u["did"] != "https://ada.example.org/" {
+		t.Fatalf("updated %v", u)
+	}
+	u = nil
+	ts.do(t, req{method: "PATCH", path: member, body: map[string]any{"did": ""}}).want(t, 200).JSON(t, &u)
+	if _, ok := u["did"]; ok {
+		t.Fatalf("removed DID still there: %v", u)
+	}
+}
+
+type walletCopyList struct {
+	Items []struct {
+		ID, CredentialID, Holder, URL string
+		IssuedAt                      time.Time
+	}
+	Total int
+}
+
+// TestMember_WalletCopies: the API lists where a member's credentials
+// went, newest first; forgetting the member deletes the copies and the
+// DID.
+func TestMember_WalletCopies(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	var m struct{ ID string }
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/members", body: map[string]any{
+		"email": "ada@example.org", "displayName": "Ada", "did": walletDID}}).want(t, 201).JSON(t, &m)
+	path := "/api/v1/members/" + m.ID + "/wallet-copies"
+	var l walletCopyList
+	ts.do(t, req{method: "GET", path: path}).want(t, 200).JSON(t, &l)
+	if l.Total != 0 || len(l.Items) != 0 {
+		t.Fatalf("before any wallet: %+v", l)
+	}
+	at := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	mustWalletCopy(t, ts, iss, m.ID, "cccccccccccccccccccc", "ddddddddddddddddddd1", at)
+	mustWalletCopy(t, ts, iss, m.ID, "eeeeeeeeeeeeeeeeeeee", "ddddddddddddddddddd2", at.Add(time.Hour))
+	ts.do(t, req{method: "GET", path: path, token: mustKey(t, ts, badges.ScopeRead)}).want(t, 200).JSON(t, &l)
+	if l.Total != 2 || l.Items[0].ID != "ddddddddddddddddddd2" || l.Items[1].Holder != walletDID || !l.Items[1].IssuedAt.Equal(at) ||
+		l.Items[1].URL != baseURL+"/credentials/cccccccccccccccccccc/copies/ddddddddddddddddddd1" {
+		t.Fatalf("copies %+v", l)
+	}
+	ts.do(t, req{method: "GET", path: "/api/v1/members/aaaaaaaaaaaaaaaaaaaa/wallet-copies"}).wantProblem(t, 404, badges.ENOTFOUND, "")
+
+	var f map[string]any
+	ts.do(t, req{method: "POST", path: "/api/v1/members/" + m.ID + "/forget"}).want(t, 200).JSON(t, &f)
+	if _, ok := f["did"]; ok {
+		t.Errorf("a forgotten member keeps the DID: %v", f)
+	}
+	ts.do(t, req{method: "GET", path: path}).want(t, 200).JSON(t, &l)
+	if l.Total != 0 {
+		t.Errorf("a forgotten member's copies are listed: %+v", l)
+	}
+	if _, err := ts.stores.HolderCopies.HolderCopy(t.Context(), "ddddddddddddddddddd1"); badges.ErrorCode(err) != badges.ENOTFOUND {
+		t.Errorf("a forgotten member's copy is kept: %v", err)
+	}
+}
+
+// mustWalletCopy stores a copy of a credential in a member's wallet, as
+// issuing one to a wallet does.
+func mustWalletCopy(t *testing.T, ts *testServer, iss, member, credential, id string, at time.Time) {
+	t.Helper()
+	_, _, err := ts.stores.HolderCopies.CreateHolderCopy(t.Context(), &issuer.HolderCopy{ID: id, CredentialID: credential, IssuerID: iss,
+		MemberID: member, Holder: walletDID, IssuedAt: at, JSON: []byte(`{}`), JWT: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
