@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer"
 )
 
@@ -26,11 +27,12 @@ type WalletCopies interface {
 
 // walletCopy is one copy as the pages show it.
 type walletCopy struct {
-	CredentialID string
-	Holder       string // the whole DID or URL, for a title and a copy
-	Short        string // the holder shortened: "did:key:z6Mk…2doK"
-	Since        shownDate
-	URL          string // the copy's id, where it is served
+	CredentialID  string
+	CredentialURL string // the original's public page
+	Holder        string // the whole DID or URL, for a title and a copy
+	Short         string // the holder shortened: "did:key:z6Mk…2doK"
+	Since         shownDate
+	URL           string // the copy's id, where it is served
 }
 
 // memberWalletCopies are a member's copies for a page, newest first; none
@@ -45,7 +47,7 @@ func (s *Server) memberWalletCopies(ctx context.Context, memberID string) ([]wal
 	}
 	out := make([]walletCopy, len(copies))
 	for i, hc := range copies {
-		out[i] = walletCopy{CredentialID: hc.CredentialID, Holder: hc.Holder, Short: shortHolder(hc.Holder),
+		out[i] = walletCopy{CredentialID: hc.CredentialID, CredentialURL: s.urls.Credential(hc.CredentialID), Holder: hc.Holder, Short: shortHolder(hc.Holder),
 			Since: dateOf("In a wallet since", hc.IssuedAt), URL: s.urls.HolderCopy(hc.CredentialID, hc.ID)}
 	}
 	return out, nil
@@ -67,6 +69,16 @@ func shortHolder(s string) string {
 	}
 	r := []rune(s)
 	return string(r[:20]) + "…" + string(r[len(r)-6:])
+}
+
+// walletWords words an error about the member's DID for the forms, which
+// call the field "Wallet DID or URL"; the API names it did, as sent.
+func walletWords(err error) error {
+	if badges.ErrorField(err) != badges.FieldDID {
+		return err
+	}
+	rest := strings.TrimPrefix(badges.ErrorMessage(err), badges.FieldDID+" ")
+	return &badges.Error{Code: badges.ErrorCode(err), Field: badges.FieldDID, Message: "The wallet DID or URL " + rest}
 }
 
 // walletCopyJSON is a copy in the API.

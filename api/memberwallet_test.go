@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +105,59 @@ func mustWalletCopy(t *testing.T, ts *testServer, iss, member, credential, id st
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestConsoleMembers_Wallet: an admin names a member's wallet on the
+// member form, a bad one is refused beside the field, and the member's
+// page shows the wallet and the copies of their badges in wallets.
+func TestConsoleMembers_Wallet(t *testing.T) {
+	ts := newTestServer(t)
+	iss := mustIssuer(t, ts)
+	admin := ts.consoleAs(t, badges.RoleAdmin, iss)
+	base := "/admin/c/" + iss + "/members"
+	admin.get(t, base+"/new").wantPage(t, http.StatusOK, "Wallet DID or URL",
+		"Credentials issued from now on name this as their subject; those already issued keep theirs.")
+	p := admin.post(t, base+"/new", url.Values{"displayName": {"Ada"}, "email": {"ada@example.org"}, "did": {"did:key"}})
+	p.wantPage(t, http.StatusBadRequest, "The wallet DID or URL is not a DID of the form did:method:identifier.")
+	p.wantHTML(t, `id="f-did-error"`, `value="did:key"`)
+	loc := admin.post(t, base+"/new", url.Values{"displayName": {"Ada"}, "email": {"ada@example.org"}, "did": {walletDID}}).wantRedirect(t, base+"/")
+	id := strings.TrimPrefix(loc, base+"/")
+	admin.get(t, loc).wantPage(t, http.StatusOK, walletDID, "None of their badges is in a wallet yet.")
+	badge := mustAchievement(t, ts, iss, map[string]any{"status": "active", "name": "Session Host"})["id"].(string)
+	var cred struct{ ID string }
+	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": badge, "memberId": id}}).want(t, 201).JSON(t, &cred)
+	mustWalletCopy(t, ts, iss, id, cred.ID, "ddddddddddddddddddd1", time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC))
+	ts.consoleAs(t, badges.RoleViewer, iss).get(t, loc).wantPage(t, http.StatusOK, "In wallets", "Session Host", "did:key:z6Mk…2doK", "5 December 2026")
+
+	admin.get(t, loc+"/edit").wantHTML(t, `value="`+walletDID+`"`)
+	admin.post(t, loc+"/edit", url.Values{"displayName": {"Ada"}, "email": {"ada@example.org"}, "slug": {"ada"}, "did": {""}}).wantRedirect(t, loc)
+	admin.get(t, loc).wantPage(t, http.StatusOK, "None named: credentials name them by their hashed e-mail address only.")
+}
+
+// TestPortal_Wallet: a member names their wallet on their profile, a bad
+// one is refused beside the field, a form without the field leaves it,
+// and their badges list the wallets that hold them.
+func TestPortal_Wallet(t *testing.T) {
+	ps := newPortalServer(t)
+	iss := mustIssuer(t, ps.testServer)
+	ada := mustMember(t, ps.testServer, iss, "ada@example.org", "Ada")
+	c := ps.memberSignedIn(t, "ada@example.org")
+	c.get(t, "/me/profile").wantPage(t, http.StatusOK, "Wallet DID or URL",
+		"Credentials issued from now on name this as their subject; those already issued keep theirs.")
+	p := c.post(t, "/me/profile", url.Values{"displayName": {"Ada"}, "publicProfile": {"off"}, "did": {"ada"}})
+	p.wantPage(t, http.StatusBadRequest, "The wallet DID or URL must be a DID (did:…) or an https URL.")
+	p.wantHTML(t, `id="f-did-error"`, `value="ada"`)
+	c.post(t, "/me/profile", url.Values{"displayName": {"Ada"}, "publicProfile": {"off"}, "did": {walletDID}}).wantRedirect(t, "/me/profile")
+	c.get(t, "/me/profile").wantHTML(t, `value="`+walletDID+`"`)
+	c.post(t, "/me/profile", url.Values{"displayName": {"Ada"}, "publicProfile": {"off"}}).wantRedirect(t, "/me/profile")
+	if m, err := ps.stores.Members.Member(t.Context(), ada); err != nil || m.DID != walletDID {
+		t.Fatalf("member %+v, %v; want the DID kept", m, err)
+	}
+
+	badge := mustAchievement(t, ps.testServer, iss, map[string]any{"status": "active", "name": "Session Host"})["id"].(string)
+	var cred struct{ ID string }
+	ps.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": badge, "memberId": ada}}).want(t, 201).JSON(t, &cred)
+	c.get(t, "/me").wantPage(t, http.StatusOK, "Session Host")
+	mustWalletCopy(t, ps.testServer, iss, ada, cred.ID, "ddddddddddddddddddd1", time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC))
+	c.get(t, "/me").wantPage(t, http.StatusOK, "In a wallet since", "5 December 2026", "did:key:z6Mk…2doK")
 }
