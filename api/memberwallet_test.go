@@ -127,7 +127,7 @@ func TestConsoleMembers_Wallet(t *testing.T) {
 	var cred struct{ ID string }
 	ts.do(t, req{method: "POST", path: "/api/v1/issuers/" + iss + "/awards", body: map[string]any{"achievementId": badge, "memberId": id}}).want(t, 201).JSON(t, &cred)
 	mustWalletCopy(t, ts, iss, id, cred.ID, "ddddddddddddddddddd1", time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC))
-	ts.consoleAs(t, badges.RoleViewer, iss).get(t, loc).wantPage(t, http.StatusOK, "In wallets", "Session Host", "did:key:z6Mk…2doK", "5 December 2026")
+	ts.consoleAs(t, badges.RoleViewer, iss).get(t, loc).wantPage(t, http.StatusOK, "In wallets", "Session Host", "in a wallet since", "did:key:z6Mk…2doK", "5 December 2026")
 
 	admin.get(t, loc+"/edit").wantHTML(t, `value="`+walletDID+`"`)
 	admin.post(t, loc+"/edit", url.Values{"displayName": {"Ada"}, "email": {"ada@example.org"}, "slug": {"ada"}, "did": {""}}).wantRedirect(t, loc)
