@@ -90,6 +90,23 @@ type walletCopyJSON struct {
 	URL          string    `json:"url"`
 }
 
+// walletCopiesJSON are a member's copies in the API, newest first.
+func (s *Server) walletCopiesJSON(ctx context.Context, memberID string) ([]walletCopyJSON, error) {
+	out := []walletCopyJSON{}
+	if s.svc.WalletCopies == nil {
+		return out, nil
+	}
+	copies, err := s.svc.WalletCopies.MemberHolderCopies(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	for _, hc := range copies {
+		out = append(out, walletCopyJSON{ID: hc.ID, CredentialID: hc.CredentialID, Holder: hc.Holder,
+			IssuedAt: hc.IssuedAt, URL: s.urls.HolderCopy(hc.CredentialID, hc.ID)})
+	}
+	return out, nil
+}
+
 // handleMemberWalletCopies lists the copies of a member's credentials
 // issued to their wallets' holders, newest first.
 func (s *Server) handleMemberWalletCopies(c echo.Context) error {
@@ -98,20 +115,12 @@ func (s *Server) handleMemberWalletCopies(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
+	items, err := s.walletCopiesJSON(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, struct {
 		Items []walletCopyJSON `json:"items"`
 		Total int              `json:"total"`
-	}{Items: []walletCopyJSON{}}
-	if s.svc.WalletCopies != nil {
-		copies, err := s.svc.WalletCopies.MemberHolderCopies(ctx, m.ID)
-		if err != nil {
-			return err
-		}
-		for _, hc := range copies {
-			out.Items = append(out.Items, walletCopyJSON{ID: hc.ID, CredentialID: hc.CredentialID, Holder: hc.Holder,
-				IssuedAt: hc.IssuedAt, URL: s.urls.HolderCopy(hc.CredentialID, hc.ID)})
-		}
-	}
-	out.Total = len(out.Items)
-	return c.JSON(http.StatusOK, out)
+	}{items, len(items)})
 }

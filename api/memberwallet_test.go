@@ -58,8 +58,8 @@ type walletCopyList struct {
 }
 
 // TestMember_WalletCopies: the API lists where a member's credentials
-// went, newest first; forgetting the member deletes the copies and the
-// DID.
+// went, newest first, and so does the member's export; forgetting the
+// member deletes the copies and the DID.
 func TestMember_WalletCopies(t *testing.T) {
 	ts := newTestServer(t)
 	iss := mustIssuer(t, ts)
@@ -81,6 +81,14 @@ func TestMember_WalletCopies(t *testing.T) {
 		t.Fatalf("copies %+v", l)
 	}
 	ts.do(t, req{method: "GET", path: "/api/v1/members/aaaaaaaaaaaaaaaaaaaa/wallet-copies"}).wantProblem(t, 404, badges.ENOTFOUND, "")
+	var export struct {
+		Member       struct{ DID string }
+		WalletCopies []struct{ ID, Holder string }
+	}
+	ts.do(t, req{method: "GET", path: "/api/v1/members/" + m.ID + "/export"}).want(t, 200).JSON(t, &export)
+	if export.Member.DID != walletDID || len(export.WalletCopies) != 2 || export.WalletCopies[1].Holder != walletDID {
+		t.Fatalf("the member's export: %+v", export)
+	}
 
 	var f map[string]any
 	ts.do(t, req{method: "POST", path: "/api/v1/members/" + m.ID + "/forget"}).want(t, 200).JSON(t, &f)
