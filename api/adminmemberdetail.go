@@ -28,6 +28,14 @@ type memberDetailPage struct {
 
 	Endorsements     []badges.ReceivedEndorsement // the newest, at most endorsementsShown
 	EndorsementTotal int
+
+	Wallets []memberWalletCopy // copies of their credentials in wallets, newest first
+}
+
+// memberWalletCopy is a copy in a wallet, with the badge it is of.
+type memberWalletCopy struct {
+	walletCopy
+	BadgeName string // "" when the credential is older than those Badges lists
 }
 
 // endorsementsShown is how many endorsements received a member's page
@@ -93,10 +101,30 @@ func (s *Server) handleMemberPage(c echo.Context) error {
 	if p.Endorsements, p.EndorsementTotal, err = s.svc.Recognition.EndorsementsReceived(ctx, m.ID, endorsementsShown); err != nil {
 		return err
 	}
+	if err := s.memberWallets(ctx, &p); err != nil {
+		return err
+	}
 	if err := s.memberTimeline(c, &p, skip); err != nil {
 		return err
 	}
 	return s.renderAdmin(c, http.StatusOK, "member", p)
+}
+
+// memberWallets adds the member's copies in wallets, each named by the
+// badge of the credential it copies.
+func (s *Server) memberWallets(ctx context.Context, p *memberDetailPage) error {
+	copies, err := s.memberWalletCopies(ctx, p.Member.ID)
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(p.Badges))
+	for _, b := range p.Badges {
+		names[b.ID] = b.AchievementName
+	}
+	for _, wc := range copies {
+		p.Wallets = append(p.Wallets, memberWalletCopy{walletCopy: wc, BadgeName: names[wc.CredentialID]})
+	}
+	return nil
 }
 
 // memberProgress is the recognition service's progress of a member, as

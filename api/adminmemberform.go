@@ -31,7 +31,8 @@ func (p memberFormPage) Action() string {
 // memberInput is the member form as posted.
 func memberInput(c echo.Context) badges.MemberInput {
 	return badges.MemberInput{Email: c.FormValue("email"), DisplayName: c.FormValue("displayName"),
-		ExternalID: c.FormValue("externalId"), Slug: c.FormValue("slug"), PublicProfile: c.FormValue("publicProfile") == "true"}
+		ExternalID: c.FormValue("externalId"), Slug: c.FormValue("slug"), PublicProfile: c.FormValue("publicProfile") == "true",
+		DID: c.FormValue("did")}
 }
 
 // handleMemberNewPage is the form that adds a member.
@@ -57,7 +58,8 @@ func (s *Server) handleMemberEditPage(c echo.Context) error {
 		return err
 	}
 	p := memberFormPage{adminPage: s.adminPageFor(c, visitOf(c), "Change "+m.DisplayName, "members"), Member: m,
-		In: badges.MemberInput{Email: m.Email, DisplayName: m.DisplayName, ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile}}
+		In: badges.MemberInput{Email: m.Email, DisplayName: m.DisplayName, ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile,
+			DID: m.DID}}
 	return s.renderAdmin(c, http.StatusOK, "memberform", p)
 }
 
@@ -70,7 +72,7 @@ func (s *Server) handleMemberUpdateForm(c echo.Context) error {
 	}
 	in := memberInput(c)
 	u, err := s.svc.Members.UpdateMember(c.Request().Context(), m.ID, badges.MemberUpdate{Email: &in.Email,
-		DisplayName: &in.DisplayName, ExternalID: &in.ExternalID, Slug: &in.Slug, PublicProfile: &in.PublicProfile})
+		DisplayName: &in.DisplayName, ExternalID: &in.ExternalID, Slug: &in.Slug, PublicProfile: &in.PublicProfile, DID: &in.DID})
 	if err != nil {
 		return s.memberFormFailed(c, memberFormPage{Member: m, In: in}, "Change "+m.DisplayName, err)
 	}
@@ -85,7 +87,7 @@ func (s *Server) memberFormFailed(c echo.Context, p memberFormPage, title string
 		return err
 	}
 	p.adminPage = s.adminPageFor(c, visitOf(c), title, "members")
-	p.Form.fail(err, "email")
+	p.Form.fail(walletWords(err), "email")
 	status := http.StatusBadRequest
 	if badges.ErrorCode(err) == badges.ECONFLICT {
 		status = http.StatusConflict

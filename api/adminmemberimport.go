@@ -17,7 +17,8 @@ type memberImportPage struct {
 }
 
 // exampleMembersCSV is the example file the import page offers: every
-// column the member import reads, optional ones included.
+// column the member import reads, optional ones included, but did (a
+// wallet's DID), which few communities know up front.
 const exampleMembersCSV = `email,displayName,externalId,slug,publicProfile,cohorts
 ada@example.org,Ada Lovelace,crm-1001,ada-lovelace,true,Spring 2026
 grace@example.org,Grace Hopper,crm-1002,,false,Spring 2026;Mentors

@@ -40,7 +40,8 @@ type myBadge struct {
 	JSONURL, JWTURL       string
 	PNGAvailable          bool
 	Visibility            []visibilityChoice
-	earned                time.Time // the order of the list
+	Wallets               []walletCopy // copies of it in the member's wallets, newest first
+	earned                time.Time    // the order of the list
 }
 
 func (s *Server) handleMeBadges(c echo.Context) error {
@@ -51,6 +52,10 @@ func (s *Server) handleMeBadges(c echo.Context) error {
 		return err
 	}
 	p := meBadgesPage{More: max(0, sc.Total-len(sc.Entries)), ProfileSince: profileSince(v.Member)}
+	copies, err := s.memberWalletCopies(ctx, v.Member.ID)
+	if err != nil {
+		return err
+	}
 	for _, e := range sc.Entries {
 		if e.MemberID != v.Member.ID {
 			continue // the showcase is the member's own; this guards it
@@ -60,6 +65,11 @@ func (s *Server) handleMeBadges(c echo.Context) error {
 			return err
 		}
 		b.Revoked = b.Revoked || e.Revoked
+		for _, wc := range copies {
+			if wc.CredentialID == b.ID {
+				b.Wallets = append(b.Wallets, wc)
+			}
+		}
 		p.Badges = append(p.Badges, b)
 	}
 	// The showcase is in order of issue; a badge earned earlier may have

@@ -19,6 +19,7 @@ type memberRequest struct {
 	ExternalID    *string `json:"externalId"`
 	Slug          *string `json:"slug"`
 	PublicProfile *bool   `json:"publicProfile"`
+	DID           *string `json:"did"`
 }
 
 type memberJSON struct {
@@ -29,6 +30,7 @@ type memberJSON struct {
 	ExternalID    string     `json:"externalId,omitempty"`
 	Slug          string     `json:"slug,omitempty"` // absent once the member is forgotten
 	PublicProfile bool       `json:"publicProfile"`
+	DID           string     `json:"did,omitempty"`
 	ProfileURL    string     `json:"profileUrl,omitempty"`
 	CreatedAt     time.Time  `json:"createdAt"`
 	UpdatedAt     time.Time  `json:"updatedAt"`
@@ -37,7 +39,7 @@ type memberJSON struct {
 
 func (s *Server) memberJSON(m *badges.Member) memberJSON {
 	j := memberJSON{ID: m.ID, IssuerID: m.IssuerID, Email: m.Email, DisplayName: m.DisplayName,
-		ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile, DID: m.DID, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 	if m.PublicProfile {
 		j.ProfileURL = s.urls.Member(m.Slug)
 	}
@@ -54,7 +56,7 @@ func (s *Server) handleMemberCreate(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	in := badges.MemberInput{Email: deref(req.Email), DisplayName: deref(req.DisplayName),
-		ExternalID: deref(req.ExternalID), Slug: deref(req.Slug)}
+		ExternalID: deref(req.ExternalID), Slug: deref(req.Slug), DID: deref(req.DID)}
 	if req.PublicProfile != nil {
 		in.PublicProfile = *req.PublicProfile
 	}
@@ -96,7 +98,7 @@ func (s *Server) handleMemberUpdate(c echo.Context) error {
 		return err
 	}
 	m, err := s.svc.Members.UpdateMember(c.Request().Context(), c.Param("member"), badges.MemberUpdate{
-		Email: req.Email, DisplayName: req.DisplayName, ExternalID: req.ExternalID, Slug: req.Slug, PublicProfile: req.PublicProfile})
+		Email: req.Email, DisplayName: req.DisplayName, ExternalID: req.ExternalID, Slug: req.Slug, PublicProfile: req.PublicProfile, DID: req.DID})
 	if err != nil {
 		return err
 	}

@@ -78,6 +78,7 @@ type memberDataJSON struct {
 	EndorsementsReceived []endorsementJSON      `json:"endorsementsReceived"`
 	Cohorts              []cohortRefJSON        `json:"cohorts"`
 	Nominations          []memberNominationJSON `json:"nominations"`
+	WalletCopies         []walletCopyJSON       `json:"walletCopies"` // memberwallet.go
 	ActivitiesNotListed  int                    `json:"activitiesNotListed"`
 }
 
@@ -132,7 +133,11 @@ func (s *Server) writeMemberData(c echo.Context, memberID string) error {
 	if err != nil {
 		return err
 	}
-	head, err := json.Marshal(s.memberDataJSON(d))
+	data := s.memberDataJSON(d)
+	if data.WalletCopies, err = s.walletCopiesJSON(ctx, d.Member.ID); err != nil {
+		return err
+	}
+	head, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,14 @@ import (
 
 // Your profile (/me/profile): the member's own choices of their public
 // profile (consent) and display name, each change recorded with when and
-// by whom, and shown in words.
+// by whom, and shown in words; and the wallet (a DID or URL) that the
+// credentials issued to them from then on name as their subject.
 
 type meProfilePage struct {
 	mePage
 	Name       string // the display name, as typed after an error
 	Public     bool
+	DID        string // the member's wallet, as typed after an error
 	ProfileURL string // the public profile, while it is public
 	Since      string // "Your profile is public since 3 May 2026."
 	History    []string
@@ -29,7 +31,7 @@ const maxHistory = 5
 
 func (s *Server) handleMeProfile(c echo.Context) error {
 	m := memberOf(c).Member
-	return s.renderProfile(c, http.StatusOK, meProfilePage{Name: m.DisplayName, Public: m.PublicProfile})
+	return s.renderProfile(c, http.StatusOK, meProfilePage{Name: m.DisplayName, Public: m.PublicProfile, DID: m.DID})
 }
 
 // renderProfile draws the page for the member as now stored, keeping
@@ -83,22 +85,28 @@ func (s *Server) handleMeProfileSave(c echo.Context) error {
 	v := memberOf(c)
 	name := strings.TrimSpace(c.FormValue("displayName"))
 	public := c.FormValue("publicProfile")
+	u := badges.MemberUpdate{DisplayName: &name, By: badges.ByMember}
+	did := v.Member.DID
+	if _, sent := c.Request().PostForm["did"]; sent { // a form without the field leaves the wallet as it is
+		did = c.FormValue("did")
+		u.DID = &did
+	}
 	if public != "on" && public != "off" {
-		p := meProfilePage{Name: name, Public: v.Member.PublicProfile}
+		p := meProfilePage{Name: name, Public: v.Member.PublicProfile, DID: did}
 		p.Form.fail(badges.FieldErrorf("publicProfile", "Choose whether your profile is public."), "publicProfile")
 		return s.renderProfile(c, http.StatusBadRequest, p)
 	}
 	if name == "" {
-		p := meProfilePage{Public: public == "on"}
+		p := meProfilePage{Public: public == "on", DID: did}
 		p.Form.fail(badges.FieldErrorf("displayName", "Enter your name, as your badges are to show it."), "displayName")
 		return s.renderProfile(c, http.StatusBadRequest, p)
 	}
 	on := public == "on"
-	_, err := s.svc.Members.UpdateMember(c.Request().Context(), v.Member.ID,
-		badges.MemberUpdate{DisplayName: &name, PublicProfile: &on, By: badges.ByMember})
+	u.PublicProfile = &on
+	_, err := s.svc.Members.UpdateMember(c.Request().Context(), v.Member.ID, u)
 	if code := badges.ErrorCode(err); code == badges.EINVALID {
-		p := meProfilePage{Name: name, Public: on}
-		p.Form.fail(err, "displayName")
+		p := meProfilePage{Name: name, Public: on, DID: did}
+		p.Form.fail(walletWords(err), "displayName")
 		return s.renderProfile(c, http.StatusBadRequest, p)
 	} else if err != nil {
 		return err

@@ -190,6 +190,7 @@ func (s *Server) routeTable() []route {
 		{del, "/api/v1/members/:member", s.handleMemberDelete, adminKey, quick, jsonErrors, compressed, none},
 		{get, "/api/v1/members/:member/export", s.handleMemberExport, adminKey, long, jsonErrors, compressed, none},
 		{post, "/api/v1/members/:member/forget", s.handleMemberForget, adminKey, long, jsonErrors, compressed, none},
+		{get, "/api/v1/members/:member/wallet-copies", s.handleMemberWalletCopies, readKey, quick, jsonErrors, compressed, none},
 
 		// Recognition: behaviours, activity, rules, nominations, statistics.
 		{get, "/api/v1/issuers/:issuer/behaviours", exists(s.handleBehaviourList), readKey, quick, jsonErrors, compressed, none},

@@ -98,6 +98,7 @@ var routeAccess = map[string]string{
 	"DELETE /api/v1/members/:member":              "admin",
 	"GET /api/v1/members/:member/export":          "admin",
 	"POST /api/v1/members/:member/forget":         "admin",
+	"GET /api/v1/members/:member/wallet-copies":   "read",
 
 	// A meeting's participant report (attendance.go).
 	"POST /api/v1/issuers/:issuer/activities/attendance": "ingest",

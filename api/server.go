@@ -87,6 +87,9 @@ type Services struct {
 	// Webhooks are communities' endpoints and the deliveries of their events.
 	Webhooks *badges.Webhooks
 	Sources  Sources // tools activity comes in from (source.go, sourcehook.go)
+	// WalletCopies are the copies of members' credentials in their
+	// wallets (memberwallet.go); nil lists none.
+	WalletCopies WalletCopies
 }
 
 // Server is the Echo application with its dependencies.

@@ -19,8 +19,12 @@ type Member struct {
 	ExternalID    string // the member's id in another system, optional
 	Slug          string // URL-safe, unique; names the public profile page
 	PublicProfile bool   // the member consents to a public profile page
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// DID names the member's wallet: a DID or an https URL, optional.
+	// Credentials issued while it is set name it as their subject
+	// (credentialSubject.id); those issued before keep theirs.
+	DID       string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Choices are the changes of PublicProfile and DisplayName, oldest
 	// first, at most MaxMemberChoices (memberchoice.go).
 	Choices []MemberChoice
@@ -36,6 +40,7 @@ type MemberInput struct {
 	ExternalID    string
 	Slug          string // derived from DisplayName when empty
 	PublicProfile bool
+	DID           string // optional; see Member.DID
 }
 
 // MemberUpdate changes a member; nil fields stay as they are.
@@ -45,6 +50,7 @@ type MemberUpdate struct {
 	ExternalID    *string
 	Slug          *string
 	PublicProfile *bool
+	DID           *string // "" removes it
 	// By is who asks for the change: ByMember from the member portal,
 	// an admin otherwise (the API, the console, an import).
 	By string
@@ -105,6 +111,8 @@ const (
 	FieldEmail      = "email"
 	FieldSlug       = "slug"
 	FieldExternalID = "externalId"
+	// FieldDID is the member's wallet DID or URL; it need not be unique.
+	FieldDID = "did"
 )
 
 // UniqueValue is a value no two members may share: an e-mail address or an
@@ -180,6 +188,9 @@ func (in *MemberInput) Normalize() error {
 	if in.Slug != "" && !ValidSlug(in.Slug) {
 		return FieldErrorf("slug", "slug %q must be 1 to 64 lower-case letters, digits and inner hyphens", in.Slug)
 	}
+	if in.DID = strings.TrimSpace(in.DID); in.DID != "" {
+		return CheckHolderID(FieldDID, in.DID)
+	}
 	return nil
 }
 
@@ -189,7 +200,7 @@ func (m *Member) Apply(u MemberUpdate) (*Member, error) {
 	if m.Forgotten() {
 		return nil, m.forgottenError()
 	}
-	in := MemberInput{Email: m.Email, DisplayName: m.DisplayName, ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile}
+	in := MemberInput{Email: m.Email, DisplayName: m.DisplayName, ExternalID: m.ExternalID, Slug: m.Slug, PublicProfile: m.PublicProfile, DID: m.DID}
 	if u.Email != nil {
 		in.Email = *u.Email
 	}
@@ -208,11 +219,14 @@ func (m *Member) Apply(u MemberUpdate) (*Member, error) {
 	if u.PublicProfile != nil {
 		in.PublicProfile = *u.PublicProfile
 	}
+	if u.DID != nil {
+		in.DID = *u.DID
+	}
 	if err := in.Normalize(); err != nil {
 		return nil, err
 	}
 	n := *m
-	n.Email, n.DisplayName, n.ExternalID, n.Slug, n.PublicProfile = in.Email, in.DisplayName, in.ExternalID, in.Slug, in.PublicProfile
+	n.Email, n.DisplayName, n.ExternalID, n.Slug, n.PublicProfile, n.DID = in.Email, in.DisplayName, in.ExternalID, in.Slug, in.PublicProfile, in.DID
 	return &n, nil
 }
 

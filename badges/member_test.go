@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -68,6 +69,11 @@ func TestMemberInput_Normalize(t *testing.T) {
 		{"400/name too long", badges.MemberInput{Email: "a@example.org", DisplayName: strings.Repeat("é", 201)}, "displayName"},
 		{"400/slug", badges.MemberInput{Email: "a@example.org", DisplayName: "A", Slug: "-a"}, "slug"},
 		{"400/slug upper", badges.MemberInput{Email: "a@example.org", DisplayName: "A", Slug: "Ada"}, "slug"},
+		{"OK/did", badges.MemberInput{Email: "a@example.org", DisplayName: "A", DID: " did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK "}, ""},
+		{"OK/did url", badges.MemberInput{Email: "a@example.org", DisplayName: "A", DID: "https://ada.example.org/"}, ""},
+		{"400/did", badges.MemberInput{Email: "a@example.org", DisplayName: "A", DID: "did:key"}, "did"},
+		{"400/did http", badges.MemberInput{Email: "a@example.org", DisplayName: "A", DID: "http://ada.example.org/"}, "did"},
+		{"400/did text", badges.MemberInput{Email: "a@example.org", DisplayName: "A", DID: "ada"}, "did"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.in.Normalize()
@@ -75,6 +81,30 @@ func TestMemberInput_Normalize(t *testing.T) {
 				t.Fatalf("err = %v; want field %q", err, tc.field)
 			}
 		})
+	}
+}
+
+func TestMember_Apply_DID(t *testing.T) {
+	m := &badges.Member{ID: "m1", Email: "a@example.org", DisplayName: "A", Slug: "a"}
+	did := " did:web:ada.example.org "
+	n, err := m.Apply(badges.MemberUpdate{DID: &did})
+	if err != nil || n.DID != "did:web:ada.example.org" || m.DID != "" {
+		t.Fatalf("Apply = %+v, %v; want the DID trimmed, on a copy", n, err)
+	}
+	if n, err = n.Apply(badges.MemberUpdate{DisplayName: &did}); err != nil || n.DID != "did:web:ada.example.org" {
+		t.Fatalf("an update of another field lost the DID: %+v, %v", n, err)
+	}
+	none := ""
+	if n, err = n.Apply(badges.MemberUpdate{DID: &none}); err != nil || n.DID != "" {
+		t.Fatalf("removing the DID: %+v, %v", n, err)
+	}
+	bad := "did:Key:x"
+	if _, err := n.Apply(badges.MemberUpdate{DID: &bad}); badges.ErrorField(err) != badges.FieldDID || !strings.HasPrefix(badges.ErrorMessage(err), "did ") {
+		t.Fatalf("a bad DID gave %v; want an error naming did", err)
+	}
+	n.DID = "did:web:ada.example.org"
+	if f := n.Forget(time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)); !f.Forgotten() || f.DID != "" {
+		t.Fatalf("a forgotten member keeps the DID %q", f.DID)
 	}
 }
 

@@ -59,16 +59,27 @@ type ActivityScrubber interface {
 	ScrubActivities(ctx context.Context, ids []string) error
 }
 
-// Forgetter forgets members: the member, the evidence and narratives of
-// the activities their index lists, the evidence links and endorsement
-// notes their record keeps, and the words and links of the nominations
-// and applications about them.
+// WalletCopyForgetter deletes the copies of a member's credentials
+// issued to their wallets' holders (issuer/holder.go), which name the
+// wallet's DID: personal data the credentials themselves do not hold.
+type WalletCopyForgetter interface {
+	ForgetMemberHolderCopies(ctx context.Context, memberID string) error
+}
+
+// Forgetter forgets members: the member (with their wallet's DID), the
+// evidence and narratives of the activities their index lists, the
+// copies of their credentials in wallets, the evidence links and
+// endorsement notes their record keeps, and the words and links of the
+// nominations and applications about them.
 type Forgetter struct {
 	Members     MemberForgetter
 	Activities  ActivityStore
 	Scrubber    ActivityScrubber
 	Records     RecordStore
 	Nominations NominationStore
+	// WalletCopies deletes the member's wallet copies; nil where no
+	// credential is ever copied to a wallet.
+	WalletCopies WalletCopyForgetter
 }
 
 // NewForgetter returns the forgetter of the awarder's members.
@@ -97,6 +108,11 @@ func (f *Forgetter) Forget(ctx context.Context, memberID string) (*Member, error
 	}
 	if err := f.scrubNominations(ctx, m); err != nil {
 		return nil, err
+	}
+	if f.WalletCopies != nil {
+		if err := f.WalletCopies.ForgetMemberHolderCopies(ctx, memberID); err != nil {
+			return nil, err
+		}
 	}
 	rec, err := f.Records.Record(ctx, memberID)
 	if err != nil || rec == nil || !rec.personal() {

@@ -61,12 +61,13 @@ func (r *ImportReport) Count(status string) int {
 
 // memberCSV are the columns of a member CSV file, with the spellings
 // other tools export.
-var memberCSV = NewCSVColumns([]string{"email", "displayName", "externalId", "slug", "publicProfile", "cohorts"}, []string{"email", "displayName"},
+var memberCSV = NewCSVColumns([]string{"email", "displayName", "externalId", "slug", "publicProfile", "cohorts", "did"}, []string{"email", "displayName"},
 	map[string]string{"display_name": "displayName", "name": "displayName", "external_id": "externalId", "public_profile": "publicProfile"})
 
 // ParseMemberCSV reads a member CSV: a header row naming the columns email
 // and displayName (required) and externalId, slug, publicProfile, cohorts
-// (optional; cohort names separated by ";" or "|"),
+// (optional; cohort names separated by ";" or "|"), did (optional; the
+// member's wallet DID or URL, which an empty cell leaves as it is),
 // in any order, then one member a row. Rows that are malformed carry an
 // error; the file as a whole fails only when it cannot be read as CSV, lacks
 // the required columns, or has more than maxRows rows. Duplicate e-mail
@@ -95,7 +96,7 @@ func ParseMemberCSV(r io.Reader, maxRows int) ([]ImportRow, error) {
 }
 
 func memberRow(rec CSVRow) (MemberInput, error) {
-	in := MemberInput{Email: rec.Get("email"), DisplayName: rec.Get("displayName"), ExternalID: rec.Get("externalId"), Slug: rec.Get("slug")}
+	in := MemberInput{Email: rec.Get("email"), DisplayName: rec.Get("displayName"), ExternalID: rec.Get("externalId"), Slug: rec.Get("slug"), DID: rec.Get("did")}
 	var err error
 	if in.PublicProfile, err = parseCSVBool("publicProfile", rec.Get("publicProfile")); err != nil {
 		return in, err

@@ -32,3 +32,22 @@ func TestParseMemberCSV(t *testing.T) {
 		}
 	}
 }
+
+func TestParseMemberCSV_DID(t *testing.T) {
+	rows, err := badges.ParseMemberCSV(strings.NewReader("email,name,did\n"+
+		"ada@example.org,Ada,did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK\n"+
+		"bob@example.org,Bob,\n"+
+		"cy@example.org,Cy,cy\n"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].Err != nil || rows[0].Input.DID != "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK" {
+		t.Errorf("row 2: %+v; want the DID", rows[0])
+	}
+	if rows[1].Err != nil || rows[1].Input.DID != "" {
+		t.Errorf("row 3: %+v; want no DID", rows[1])
+	}
+	if badges.ErrorField(rows[2].Err) != badges.FieldDID {
+		t.Errorf("row 4: %+v; want an error on did", rows[2])
+	}
+}

@@ -31,6 +31,9 @@ func (s *Service) issue(ctx context.Context, p *Profile, a *badges.Achievement, 
 	award := &badges.Award{ID: id, IssuerID: p.ID, AchievementID: a.ID, AchievementVersion: a.Version, MemberID: m.ID,
 		Narrative: in.Narrative, Evidence: in.Evidence, Results: in.Results, AwardedAt: now, AwardedDate: awarded, ValidUntil: a.ValidUntil(now)}
 	doc := s.deps.URLs.OB3Credential(award, a, p, m.Email, list, index)
+	// A member who named their wallet is the subject by that name too, so
+	// that the VC-JWT's sub names them; the hashed e-mail stays beside it.
+	doc.CredentialSubject.ID = m.DID
 	signed, jwt, err := s.sign(ctx, doc, keys, p, now)
 	if err != nil {
 		return nil, err

@@ -23,6 +23,7 @@ type memberRecord struct {
 	ExternalID  string    `bson:"extId,omitempty"`
 	Slug        string    `bson:"slug"`
 	Public      bool      `bson:"public"`
+	DID         string    `bson:"did,omitempty"` // the member's wallet DID or URL
 	Seq         int64     `bson:"seq"`           // position in the issuer's member list
 	Rev         int64     `bson:"rev,omitempty"` // counts changes; a change is a compare-and-swap on it
 	CreatedAt   time.Time `bson:"createdAt"`
@@ -41,7 +42,7 @@ type memberChoiceRecord struct {
 
 func (r *memberRecord) member() *badges.Member {
 	m := &badges.Member{ID: r.ID, IssuerID: r.Issuer, Email: r.Email, DisplayName: r.DisplayName,
-		ExternalID: r.ExternalID, Slug: r.Slug, PublicProfile: r.Public, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ForgottenAt: r.ForgottenAt}
+		ExternalID: r.ExternalID, Slug: r.Slug, PublicProfile: r.Public, DID: r.DID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, ForgottenAt: r.ForgottenAt}
 	for _, c := range r.Choices {
 		m.Choices = append(m.Choices, badges.MemberChoice{At: c.At, What: c.What, Public: c.Public, By: c.By})
 	}
@@ -208,7 +209,7 @@ func (s *MemberService) CreateMember(ctx context.Context, issuerID string, in ba
 	}
 	now := s.db.Now()
 	r := &memberRecord{ID: badges.NewID(), Issuer: issuerID, Email: in.Email, DisplayName: in.DisplayName,
-		ExternalID: in.ExternalID, Public: in.PublicProfile, CreatedAt: now, UpdatedAt: now}
+		ExternalID: in.ExternalID, Public: in.PublicProfile, DID: in.DID, CreatedAt: now, UpdatedAt: now}
 	claimed, err := s.claimNew(ctx, r, badges.NewSlugChoice(in))
 	if err != nil {
 		return nil, err
@@ -272,11 +273,11 @@ func (s *MemberService) UpdateMember(ctx context.Context, id string, u badges.Me
 // the changes of the member's choices recorded; changed is false when m
 // changes nothing.
 func updatedRecord(old *memberRecord, m *badges.Member, now time.Time, by string) (*memberRecord, bool) {
-	if m.Email == old.Email && m.DisplayName == old.DisplayName && m.ExternalID == old.ExternalID && m.Slug == old.Slug && m.PublicProfile == old.Public {
+	if m.Email == old.Email && m.DisplayName == old.DisplayName && m.ExternalID == old.ExternalID && m.Slug == old.Slug && m.PublicProfile == old.Public && m.DID == old.DID {
 		return old, false
 	}
 	r := *old
-	r.Email, r.DisplayName, r.ExternalID, r.Slug, r.Public = m.Email, m.DisplayName, m.ExternalID, m.Slug, m.PublicProfile
+	r.Email, r.DisplayName, r.ExternalID, r.Slug, r.Public, r.DID = m.Email, m.DisplayName, m.ExternalID, m.Slug, m.PublicProfile, m.DID
 	badges.RecordChoices(old.member(), m, by, now)
 	r.Choices = nil
 	for _, c := range m.Choices {

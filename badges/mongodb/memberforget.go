@@ -36,7 +36,7 @@ func (s *MemberService) ForgetMember(ctx context.Context, id string) (*badges.Me
 		}
 		f := old.member().Forget(s.db.Now())
 		r := *old
-		r.Email, r.DisplayName, r.ExternalID, r.Slug, r.Public = f.Email, f.DisplayName, f.ExternalID, f.Slug, f.PublicProfile
+		r.Email, r.DisplayName, r.ExternalID, r.Slug, r.Public, r.DID = f.Email, f.DisplayName, f.ExternalID, f.Slug, f.PublicProfile, f.DID
 		r.UpdatedAt, r.ForgottenAt, r.Rev = f.UpdatedAt, f.ForgottenAt, old.Rev+1
 		saved, err := s.save(ctx, &r, old)
 		if err != nil || saved {

@@ -170,6 +170,9 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 		if in.Slug != "" {
 			p.update.Slug = &in.Slug
 		}
+		if in.DID != "" { // an empty cell leaves the member's DID
+			p.update.DID = &in.DID
+		}
 		m, err := p.old.member().Apply(p.update)
 		if err != nil {
 			p.err = err
@@ -181,7 +184,7 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 	} else {
 		p.slugs = badges.NewSlugChoice(in)
 		p.new = &memberRecord{ID: badges.NewID(), Issuer: issuerID, Email: in.Email, DisplayName: in.DisplayName,
-			ExternalID: in.ExternalID, Slug: p.slugs.Slug(), Public: in.PublicProfile, CreatedAt: now, UpdatedAt: now}
+			ExternalID: in.ExternalID, Slug: p.slugs.Slug(), Public: in.PublicProfile, DID: in.DID, CreatedAt: now, UpdatedAt: now}
 	}
 	if p.new != nil {
 		p.err = s.checkFree(ctx, &p)

@@ -255,6 +255,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.MemberData = &issuer.MemberDataSources{Issuing: l.Issuing, Members: st.Members, Activities: st.Activities, Records: st.Records,
 		Nominations: st.Nominations, Cohorts: l.Cohorts, Now: a.Now}
 	l.Forgetter = badges.NewForgetter(a, st.Members, st.Activities, st.Nominations)
+	l.Forgetter.WalletCopies = st.HolderCopies
 	l.Nudges = badges.NewNudges(st.Nudges, a, a.Now)
 	l.Nudges.Notifier, l.Nudges.PortalURL = c.Notifier, func(string) string { return urls.Base() + "/me/progress" }
 	l.newWebhooks(&c)
@@ -483,6 +484,7 @@ func (l *Laurel) Services() api.Services {
 		Nudges:        l.Nudges,
 		Webhooks:      l.Webhooks,
 		Sources:       l.Sources,
+		WalletCopies:  l.Stores.HolderCopies,
 	}
 }
 
