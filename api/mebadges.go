@@ -40,7 +40,7 @@ type myBadge struct {
 	JSONURL, JWTURL       string
 	PNGAvailable          bool
 	Visibility            []visibilityChoice
-	WalletURL             string // while the badge counts: its interaction URL (wallet.go)
+	WalletURL             string    // while the badge counts: its interaction URL (wallet.go)
 	earned                time.Time // the order of the list
 }
 

@@ -243,8 +243,12 @@ func TestWalletExchange_BadPresentations(t *testing.T) {
 		status int
 		detail string
 	}{
-		{"wrong challenge", func(r *wallettest.Request) (any, error) { return w.SignPresentation(ctx, "another-challenge", r.Domain) }, 401, "wrong challenge"},
-		{"wrong domain", func(r *wallettest.Request) (any, error) { return w.SignPresentation(ctx, r.Challenge, "https://evil.example") }, 401, `"https://evil.example"`},
+		{"wrong challenge", func(r *wallettest.Request) (any, error) {
+			return w.SignPresentation(ctx, "another-challenge", r.Domain)
+		}, 401, "wrong challenge"},
+		{"wrong domain", func(r *wallettest.Request) (any, error) {
+			return w.SignPresentation(ctx, r.Challenge, "https://evil.example")
+		}, 401, `"https://evil.example"`},
 		{"another key", func(r *wallettest.Request) (any, error) {
 			vp, err := other.SignPresentation(ctx, r.Challenge, r.Domain)
 			if err == nil {

@@ -200,7 +200,9 @@ func newChallenge() string {
 
 // WalletURL is a credential's interaction URL (Service.WalletURL), for
 // the pages that show it.
-func (x *Exchanges) WalletURL(credentialID string) string { return x.deps.Issuing.WalletURL(credentialID) }
+func (x *Exchanges) WalletURL(credentialID string) string {
+	return x.deps.Issuing.WalletURL(credentialID)
+}
 
 // HolderCopy returns a copy the exchanges issued (Service.HolderCopy).
 func (x *Exchanges) HolderCopy(ctx context.Context, credentialID, copyID string) (*HolderCopy, error) {
