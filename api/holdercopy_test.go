@@ -66,7 +66,9 @@ func TestHolderCopies_Served(t *testing.T) {
 // not for a revoked or expired badge.
 func TestClaimPage_Wallet(t *testing.T) {
 	var ahead atomic.Int64
-	c := newCommunity(t, func(cfg *api.Config) { cfg.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) } })
+	c := newCommunity(t, func(cfg *api.Config) {
+		cfg.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	})
 	path, wallet := claimPath(t, c.adaCred), baseURL+walletPath(t, c.adaCred)
 	v := c.openClaim(t, path, 200)
 	wantNotIn(t, v.body, `id="claim-wallet"`)
