@@ -50,6 +50,9 @@ type ExchangeStore interface {
 	// exchange id, unless a presentation completed it already, and
 	// returns the exchange as stored: the caller compares the digest.
 	CompleteExchange(ctx context.Context, id, holder, presentation string) (*Exchange, error)
+	// SweepExchanges deletes the exchanges that expired before before,
+	// and says how many.
+	SweepExchanges(ctx context.Context, before time.Time) (int, error)
 }
 
 // PresentationChecker verifies a wallet's DID Authentication presentation
@@ -207,6 +210,16 @@ func (x *Exchanges) WalletURL(credentialID string) string {
 // HolderCopy returns a copy the exchanges issued (Service.HolderCopy).
 func (x *Exchanges) HolderCopy(ctx context.Context, credentialID, copyID string) (*HolderCopy, error) {
 	return x.deps.Issuing.HolderCopy(ctx, credentialID, copyID)
+}
+
+// exchangeKept is how long an expired exchange is kept, so that a
+// wallet's late retry of the presentation that completed it is still
+// answered, before Sweep deletes it.
+const exchangeKept = 24 * time.Hour
+
+// Sweep deletes the exchanges that expired more than a day ago.
+func (x *Exchanges) Sweep(ctx context.Context) (int, error) {
+	return x.deps.Store.SweepExchanges(ctx, x.deps.Now().Add(-exchangeKept))
 }
 
 // Exchange returns an exchange by id, for a wallet that asks for its

@@ -78,3 +78,27 @@ func exchangeOf(id string, r exchangeRecord) *issuer.Exchange {
 	return &issuer.Exchange{ID: id, CredentialID: r.Credential, Challenge: r.Challenge, CreatedAt: r.CreatedAt,
 		ExpiresAt: r.ExpiresAt, Holder: r.Holder, Presentation: r.Presentation}
 }
+
+// SweepExchanges deletes the exchanges that expired before before: a scan
+// of the collection, for background work only.
+func (s *ExchangeStore) SweepExchanges(ctx context.Context, before time.Time) (int, error) {
+	var ids []string
+	err := database.EachComputed(ctx, s.db, database.WalletExchanges, func(id string, r exchangeRecord) error {
+		if r.ExpiresAt.Before(before) {
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for i, id := range ids {
+		unlock := s.db.LockDoc(database.WalletExchanges, id)
+		err := database.DeleteComputed(ctx, s.db, database.WalletExchanges, id)
+		unlock()
+		if err != nil {
+			return i, err
+		}
+	}
+	return len(ids), nil
+}

@@ -410,8 +410,8 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 }
 
 // sweepAccounts removes the console's and the member portal's expired
-// sessions, links and sign-in limit windows, and expired check-in links,
-// at start and then hourly, until ctx ends.
+// sessions, links and sign-in limit windows, expired check-in links and
+// wallet exchanges, at start and then hourly, until ctx ends.
 func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
@@ -422,6 +422,9 @@ func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 		}
 		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping member sessions", "err", err)
+		}
+		if _, err := l.Exchanges.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping wallet exchanges", "err", err)
 		}
 		select {
 		case <-ctx.Done():
