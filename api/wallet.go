@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -98,9 +97,7 @@ func (s *Server) renderWalletPage(c echo.Context, cred *issuer.Credential) error
 // handleWalletQR draws the QR code of an interaction URL, for the claim
 // page, the portal and the interaction URL's own page.
 func (s *Server) handleWalletQR(c echo.Context) error {
-	_, err := s.walletOffered(c)
-	var conflict *badges.Error
-	if err != nil && !(errors.As(err, &conflict) && conflict.Code == badges.ECONFLICT) {
+	if _, err := s.walletOffered(c); err != nil && badges.ErrorCode(err) != badges.ECONFLICT {
 		return err // a revoked badge's code still draws: its pages no longer show it
 	}
 	link := s.urls.Wallet(c.Param("credential"), c.Param("code"))

@@ -68,7 +68,7 @@ func signedPresentation(tb testing.TB, suite string, key ed25519.PrivateKey, did
 	return b
 }
 
-func TestCheckPresentation(t *testing.T) {
+func TestWalletPresentation_Check(t *testing.T) {
 	v := MustVerifier(t, Options{})
 	key, did := holderKey(1)
 	otherKey, otherDID := holderKey(2)
