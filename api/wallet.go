@@ -70,10 +70,13 @@ func (s *Server) handleWalletInteraction(c echo.Context) error {
 	return s.renderWalletPage(c, cred)
 }
 
+// errNoWallets answers the wallet routes of a server built without them.
+var errNoWallets = badges.Errorf(badges.ENOTFOUND, "This Laurel offers no wallet links.")
+
 // walletOffered is the credential of the interaction URL a request names.
 func (s *Server) walletOffered(c echo.Context) (*issuer.Credential, error) {
 	if s.svc.Wallets == nil {
-		return nil, badges.Errorf(badges.ENOTFOUND, "This Laurel offers no wallet links.")
+		return nil, errNoWallets
 	}
 	return s.svc.Wallets.Offered(c.Request().Context(), c.Param("credential"), c.Param("code"))
 }

@@ -63,8 +63,8 @@ type exchangeAnswerJSON struct {
 // handleExchangeStart starts an exchange for the credential an
 // interaction URL names.
 func (s *Server) handleExchangeStart(c echo.Context) error {
-	if _, err := s.walletOffered(c); err != nil {
-		return err
+	if s.svc.Wallets == nil {
+		return errNoWallets
 	}
 	e, err := s.svc.Wallets.Start(c.Request().Context(), c.Param("credential"), c.Param("code"))
 	if err != nil {
