@@ -43,6 +43,9 @@ type claimPage struct {
 	Chosen         string             // the choice, in words, once accepted
 	Problem        string             // what was wrong with the form
 	SignInURL      string
+	// The wallet's interaction URL and its QR code, while the badge
+	// counts (wallet.go).
+	WalletURL, WalletQRURL string
 }
 
 // errClaimCSRF is a claim form posted without its token: from another
@@ -162,6 +165,10 @@ func (s *Server) fillClaim(ctx context.Context, d *claimPage, cred *issuer.Crede
 		d.State, d.Chosen = claimAccepted, chosenInWords[cred.Visibility]
 	}
 	d.Choices = visibilityChoices(cred.Visibility)
+	if d.State == claimAccepted && d.Live && s.svc.Wallets != nil {
+		d.WalletURL = s.svc.Wallets.WalletURL(cred.ID)
+		d.WalletQRURL = d.WalletURL + "/qr.svg"
+	}
 	m, err := s.svc.Members.Member(ctx, cred.MemberID)
 	if err != nil && badges.ErrorCode(err) != badges.ENOTFOUND {
 		return err

@@ -41,6 +41,7 @@ type myBadge struct {
 	PNGAvailable          bool
 	Visibility            []visibilityChoice
 	Wallets               []walletCopy // copies of it in the member's wallets, newest first
+	WalletURL             string       // while the badge counts: its interaction URL (wallet.go)
 	earned                time.Time    // the order of the list
 }
 
@@ -111,6 +112,9 @@ func (s *Server) myBadge(ctx context.Context, id string, v *memberVisit) (myBadg
 	}
 	if !cred.ValidUntil.IsZero() && !cred.ValidUntil.After(s.now()) {
 		b.Expired, b.ExpiredOn = true, cred.ValidUntil.UTC().Format(dateLayout)
+	}
+	if !b.Revoked && !b.Expired && s.svc.Wallets != nil {
+		b.WalletURL = s.svc.Wallets.WalletURL(cred.ID)
 	}
 	return b, nil
 }

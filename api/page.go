@@ -38,7 +38,7 @@ type errorPage struct {
 	BackURL, BackText string
 }
 
-var pageNames = []string{"frontdoor", "directory", "issuer", "achievement", "holders", "credential", "member", "spotlight", "verify", "error", "outcome", "unsubscribe", "claim", "checkin"}
+var pageNames = []string{"frontdoor", "directory", "issuer", "achievement", "holders", "credential", "member", "spotlight", "verify", "error", "outcome", "unsubscribe", "claim", "checkin", "wallet"}
 
 // pageFuncs are what templates may call besides the built-ins: markdown
 // renders a narrative from outside (a verified credential's criteria)

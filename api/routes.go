@@ -117,6 +117,12 @@ func (s *Server) routeTable() []route {
 		{get, "/members/:slug", s.handleMemberPublic, public, quick, negotiated, compressed, none},
 		{get, "/claim/:credential/:code", s.handleClaimPage, public, quick, negotiated, compressed, none},
 		{post, "/claim/:credential/:code", s.handleClaimAccept, public, quick, negotiated, compressed, limits{body: maxClaimForm}},
+		{get, "/credentials/:credential/copies/:copy", s.handleHolderCopy, public, quick, negotiated, compressed, none},
+		// Wallets: a credential's interaction URL and its VC-API exchange (wallet.go, walletexchange.go).
+		{get, "/wallet/:credential/:code", s.handleWalletInteraction, public, quick, negotiated, compressed, none},
+		{get, "/wallet/:credential/:code/qr.svg", s.handleWalletQR, public, quick, negotiated, compressed, none},
+		{post, "/wallet/:credential/:code/vcapi", s.handleExchangeStart, public, quick, jsonErrors, compressed, none},
+		{post, "/wallet/exchanges/:exchange", s.handleExchangePresent, public, quick, jsonErrors, compressed, limits{body: maxExchangeBody}},
 		{get, "/issuers/:issuer/spotlight", s.handleSpotlight, public, quick, negotiated, compressed, none},
 		{get, "/issuers/:issuer/theme.css", s.handleTheme, public, quick, negotiated, compressed, none},
 		{get, "/issuers/:issuer/members", s.handleDirectory, public, quick, negotiated, compressed, none},

@@ -68,6 +68,13 @@ var routeAccess = map[string]string{
 	"POST /verify":                             "public",
 	"POST /api/v1/verify":                      "public",
 
+	// Wallets (wallet.go, walletexchange.go, holdercopy.go).
+	"GET /credentials/:credential/copies/:copy": "public",
+	"GET /wallet/:credential/:code":             "public",
+	"GET /wallet/:credential/:code/qr.svg":      "public",
+	"POST /wallet/:credential/:code/vcapi":      "public",
+	"POST /wallet/exchanges/:exchange":          "public",
+
 	"POST /api/v1/issuers":                                    "admin",
 	"GET /api/v1/issuers":                                     "read",
 	"GET /api/v1/issuers/:issuer":                             "read",
@@ -361,6 +368,9 @@ var routeBody = map[string]int{
 
 	"POST /claim/:credential/:code":                    4 << 10, // a token and a choice
 	"PUT /api/v1/issuers/:issuer/mail-templates/:kind": testBodyLimit,
+
+	// A presentation and the object around it.
+	"POST /wallet/exchanges/:exchange": 65 << 10,
 
 	"POST /admin/c/:issuer/badges/:achievement/image": testImageLimit, // a console upload
 	"POST /admin/c/:issuer/settings/logo":             testImageLimit,

@@ -76,6 +76,7 @@ type Services struct {
 	Leaders      Leaders                     // leaders acting from the portal (melead.go)
 	Ping         func(context.Context) error // readiness of the database
 	ClaimLinks   *issuer.LinkSigner          // checks the codes of claim links; nil serves no claim pages
+	Wallets      Wallets                     // interaction URLs, VC-API exchanges, holder copies (wallet.go); nil offers none
 
 	Reevaluations Reevaluations
 

@@ -88,6 +88,9 @@ const (
 // they endorsed and nominated on their latest day, for the daily limits.
 const LeaderDays = "leaderdays"
 
+// WalletExchanges are the VC-API exchanges wallets started (computed, by id).
+const WalletExchanges = "walletexchanges"
+
 // all are created when a database is opened.
 var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
@@ -108,6 +111,7 @@ var all = []string{
 	Nudges,
 	WebhookEvents, WebhookDeliveries, WebhookQueue, WebhookLeases,
 	Sources, SourceCalls,
+	WalletExchanges,
 }
 
 // secondaryIndexes serve lists on small collections on a real MongoDB;

@@ -65,6 +65,7 @@ type Stores struct {
 	Keys         *imongo.KeyStore
 	Credentials  *imongo.CredentialStore
 	HolderCopies *imongo.HolderCopyStore
+	Exchanges    *imongo.ExchangeStore
 	Status       *imongo.StatusStore
 	Showcases    *imongo.ShowcaseStore
 	Achievements *bmongo.AchievementService
@@ -113,6 +114,7 @@ func NewStores(db *database.DB) *Stores {
 		Status:       imongo.NewStatusStore(db),
 		Showcases:    imongo.NewShowcaseStore(db),
 		HolderCopies: imongo.NewHolderCopyStore(db),
+		Exchanges:    imongo.NewExchangeStore(db),
 		Achievements: bmongo.NewAchievementService(db),
 		Members:      bmongo.NewMemberService(db),
 		APIKeys:      bmongo.NewAPIKeyService(db),
@@ -174,6 +176,7 @@ type Laurel struct {
 	Portal      *badges.MemberSessions // members' sign-in links and sessions
 	CheckIns    *badges.CheckIns       // check-ins of live sessions; its Notifier e-mails their links
 	ClaimLinks  *issuer.LinkSigner     // signs and checks the links of claim pages
+	Exchanges   *issuer.Exchanges      // VC-API exchanges of wallets
 
 	MailTemplates *badges.MailTemplates // communities' wording of their e-mail
 	Composer      *mail.Composer        // e-mail from notifications, previews, unsubscribe links
@@ -264,6 +267,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.Exchanges = issuer.NewExchanges(issuer.ExchangeDeps{Store: st.Exchanges, Issuing: l.Issuing, Checker: l.Verifier, URLs: urls})
 	return l, nil
 }
 
@@ -407,8 +411,8 @@ func (l *Laurel) Work(ctx context.Context, interval, takeOver time.Duration, log
 }
 
 // sweepAccounts removes the console's and the member portal's expired
-// sessions, links and sign-in limit windows, and expired check-in links,
-// at start and then hourly, until ctx ends.
+// sessions, links and sign-in limit windows, expired check-in links and
+// wallet exchanges, at start and then hourly, until ctx ends.
 func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 	for {
 		if err := l.Accounts.Sweep(ctx); err != nil && ctx.Err() == nil {
@@ -419,6 +423,9 @@ func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 		}
 		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping member sessions", "err", err)
+		}
+		if _, err := l.Exchanges.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping wallet exchanges", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -474,6 +481,7 @@ func (l *Laurel) Services() api.Services {
 		CheckIns:     l.CheckIns,
 		Ping:         l.DB.Ping,
 		ClaimLinks:   l.ClaimLinks,
+		Wallets:      l.Exchanges,
 
 		Reevaluations: l.Reevaluator,
 
