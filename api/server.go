@@ -87,6 +87,7 @@ type Services struct {
 	// Webhooks are communities' endpoints and the deliveries of their events.
 	Webhooks *badges.Webhooks
 	Sources  Sources // tools activity comes in from (source.go, sourcehook.go)
+	OID4VCI  OID4VCI // wallets' credential offers, tokens and credentials (oid4vci*.go)
 }
 
 // Server is the Echo application with its dependencies.

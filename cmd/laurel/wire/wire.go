@@ -65,6 +65,7 @@ type Stores struct {
 	Keys         *imongo.KeyStore
 	Credentials  *imongo.CredentialStore
 	HolderCopies *imongo.HolderCopyStore
+	Wallets      *imongo.WalletStore // the OID4VCI flow's codes, tokens and spent nonces
 	Status       *imongo.StatusStore
 	Showcases    *imongo.ShowcaseStore
 	Achievements *bmongo.AchievementService
@@ -113,6 +114,7 @@ func NewStores(db *database.DB) *Stores {
 		Status:       imongo.NewStatusStore(db),
 		Showcases:    imongo.NewShowcaseStore(db),
 		HolderCopies: imongo.NewHolderCopyStore(db),
+		Wallets:      imongo.NewWalletStore(db),
 		Achievements: bmongo.NewAchievementService(db),
 		Members:      bmongo.NewMemberService(db),
 		APIKeys:      bmongo.NewAPIKeyService(db),
@@ -195,6 +197,7 @@ type Laurel struct {
 	Describer    *issuer.EventDescriber // describes events for delivery
 	Webhooks     *badges.Webhooks       // communities' endpoints and the webhook outbox: the events' publisher
 	Sources      *badges.Sources        // tools activity comes in from
+	OID4VCI      *issuer.OID4VCI        // wallets' credential offers (OpenID for Verifiable Credential Issuance)
 }
 
 // New builds Laurel on db.
@@ -259,6 +262,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Nudges.Notifier, l.Nudges.PortalURL = c.Notifier, func(string) string { return urls.Base() + "/me/progress" }
 	l.newWebhooks(&c)
 	l.Sources = &badges.Sources{Store: st.Sources, Recorder: a, Members: l.Members, Behaviours: a.Catalogue.Behaviours, Now: a.Now}
+	l.OID4VCI = issuer.NewOID4VCI(l.Issuing, st.Wallets, verifier.KeyProofs{}, c.Sealer.LinkSigner("oid4vci-nonce"))
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -419,6 +423,9 @@ func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 		if err := l.Portal.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping member sessions", "err", err)
 		}
+		if err := l.OID4VCI.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping wallet codes", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -483,6 +490,7 @@ func (l *Laurel) Services() api.Services {
 		Nudges:        l.Nudges,
 		Webhooks:      l.Webhooks,
 		Sources:       l.Sources,
+		OID4VCI:       l.OID4VCI,
 	}
 }
 
