@@ -33,23 +33,25 @@ func queryParams() map[string][]string {
 		// A spotlight's social preview, scoped as the page is.
 		"GET /issuers/:issuer/spotlight/preview.png": {"cohort"},
 
-		"GET /credentials/:credential/qr.png":   {"size", "level"},
-		"GET /credentials/:credential/qr.svg":   {"size", "level"},
-		"GET /verify":                           {"credential", "email"},
-		"GET /wallet/:credential/:code/oid4vci": {"tx_code"},
-		"GET /admin/login":                      {"next"},
-		"POST /api/v1/verify":                   {"email"},
-		"GET /admin/c/:issuer/badges":           {"status", "q", "cursor"},
-		"GET /admin/c/:issuer/badges/preview":   {"badge"},
-		"GET /admin/c/:issuer/badges/art.svg":   {"name", "level"},
-		"GET /admin/c/:issuer/members":          {"q", "cohort", "cursor", "from"},
-		"GET /admin/c/:issuer/members/:member":  {"cursor", "from"},
+		"GET /credentials/:credential/qr.png":  {"size", "level"},
+		"GET /credentials/:credential/qr.svg":  {"size", "level"},
+		"GET /verify":                          {"credential", "email"},
+		"GET /admin/login":                     {"next"},
+		"POST /api/v1/verify":                  {"email"},
+		"GET /admin/c/:issuer/badges":          {"status", "q", "cursor"},
+		"GET /admin/c/:issuer/badges/preview":  {"badge"},
+		"GET /admin/c/:issuer/badges/art.svg":  {"name", "level"},
+		"GET /admin/c/:issuer/members":         {"q", "cohort", "cursor", "from"},
+		"GET /admin/c/:issuer/members/:member": {"cursor", "from"},
 		// An e-mail's wording as typed, previewed; an unsubscribe link's address key.
 		"GET /admin/c/:issuer/settings/emails/:kind/preview":      {"subject", "opening"},
 		"GET /admin/c/:issuer/settings/emails/:kind/preview.html": {"subject", "opening"},
 		"GET /mail/unsubscribe/:issuer/:code":                     {"a"},
 		"POST /mail/unsubscribe/:issuer/:code":                    {"a"},
 		"POST /mail/resubscribe/:issuer/:code":                    {"a"},
+
+		// A credential offer, with or without an e-mailed transaction code.
+		"GET /wallet/:credential/:code/oid4vci": {"tx_code"},
 
 		"GET /api/v1/issuers":                         paged(),
 		"GET /api/v1/issuers/:issuer/achievements":    paged("status"),
