@@ -27,7 +27,9 @@ type OID4VCI interface {
 	Offer(ctx context.Context, credentialID, linkCode string, txCode bool) (*issuer.CredentialOffer, error)
 	Token(ctx context.Context, in issuer.TokenRequest) (*issuer.WalletToken, error)
 	Nonce() string
-	Credential(ctx context.Context, token string, in issuer.CredentialRequest) (*issuer.HolderCopy, error)
+	// Access checks an access token before its request is read.
+	Access(ctx context.Context, token string) (*issuer.WalletAccess, error)
+	Credential(ctx context.Context, a *issuer.WalletAccess, in issuer.CredentialRequest) (*issuer.HolderCopy, error)
 }
 
 // The endpoints' paths, below the base URL.

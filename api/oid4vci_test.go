@@ -141,7 +141,6 @@ func TestOID4VCI_Metadata(t *testing.T) {
 	}
 }
 
-
 // offerCode fetches an offer and returns its pre-authorized code.
 func (f *walletFixture) offerCode(t *testing.T, query string) (string, map[string]any) {
 	t.Helper()

@@ -34,6 +34,10 @@ func (s *Server) handleWalletCredential(c echo.Context) error {
 	if err != nil {
 		return walletError(c, err)
 	}
+	access, err := s.svc.OID4VCI.Access(c.Request().Context(), token)
+	if err != nil {
+		return walletError(c, err)
+	}
 	body, err := s.readBody(c)
 	if err != nil {
 		return err
@@ -42,7 +46,7 @@ func (s *Server) handleWalletCredential(c echo.Context) error {
 	if err != nil {
 		return walletError(c, err)
 	}
-	hc, err := s.svc.OID4VCI.Credential(c.Request().Context(), token, in)
+	hc, err := s.svc.OID4VCI.Credential(c.Request().Context(), access, in)
 	if err != nil {
 		return walletError(c, err)
 	}

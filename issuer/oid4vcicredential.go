@@ -85,15 +85,11 @@ type CredentialRequest struct {
 	Proof           string // the one jwt key proof
 }
 
-// Credential issues the access token's credential to the holder whose key
-// the proof proves: the proof first (its signature, audience and time),
-// then its nonce, then the copy. The same token and holder get the same
-// copy again (with a fresh nonce).
-func (o *OID4VCI) Credential(ctx context.Context, token string, in CredentialRequest) (*HolderCopy, error) {
-	a, err := o.Access(ctx, token)
-	if err != nil {
-		return nil, err
-	}
+// Credential issues the credential of an access token (see Access) to
+// the holder whose key the proof proves: the proof first (its signature,
+// audience and time), then its nonce, then the copy. The same token and
+// holder get the same copy again (with a fresh nonce).
+func (o *OID4VCI) Credential(ctx context.Context, a *WalletAccess, in CredentialRequest) (*HolderCopy, error) {
 	if in.ConfigurationID != ConfigLDP && in.ConfigurationID != ConfigJWT {
 		return nil, walletErr(ErrUnknownConfiguration, "The credential_configuration_id is not one this issuer offers.")
 	}
