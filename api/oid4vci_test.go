@@ -219,7 +219,7 @@ func expireWalletState(t *testing.T, ts *testServer) {
 }
 
 // newProofKey is a holder key and its did:key DID URL.
-func newProofKey(t *testing.T) (ed25519.PrivateKey, string) {
+func newProofKey(t testing.TB) (ed25519.PrivateKey, string) {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {

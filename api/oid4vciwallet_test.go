@@ -225,7 +225,7 @@ func (w *testWallet) proof(t *testing.T, header, claims map[string]any) string {
 	return signCompact(t, w.key, header, claims)
 }
 
-func signCompact(t *testing.T, key ed25519.PrivateKey, header, claims map[string]any) string {
+func signCompact(t testing.TB, key ed25519.PrivateKey, header, claims map[string]any) string {
 	t.Helper()
 	h, err := json.Marshal(header)
 	if err != nil {
