@@ -242,10 +242,9 @@ func (o *OID4VCI) liveGrant(ctx context.Context, hash string) (*WalletGrant, err
 	return g, nil
 }
 
-// tryTxCode counts a try of a transaction code, then compares it; the
-// last try allowed removes the grant, right or wrong (a right one is
-// traded by the caller, which then finds it taken, unless it takes it
-// first: the removal here happens only on a wrong code).
+// tryTxCode counts a try of a transaction code, then compares it. A
+// wrong code at the last try allowed removes the grant; a right one
+// leaves it for the caller to take.
 func (o *OID4VCI) tryTxCode(ctx context.Context, hash, tx string) error {
 	g, err := o.store.CountWalletGrantAttempt(ctx, hash)
 	if badges.ErrorCode(err) == badges.ENOTFOUND {
