@@ -95,7 +95,7 @@ func (o *OID4VCI) Credential(ctx context.Context, a *WalletAccess, in Credential
 	}
 	holder, nonce, err := o.proofs.CheckKeyProof(in.Proof, o.IssuerIdentifier(), o.svc.now())
 	if err != nil {
-		return nil, walletErr(ErrInvalidProof, asciiDescription(err.Error()))
+		return nil, walletErr(ErrInvalidProof, asciiDescription(badges.Sentence(err.Error(), "")))
 	}
 	if err := o.spendNonce(ctx, nonce); err != nil {
 		return nil, err

@@ -40,7 +40,7 @@ const (
 )
 
 // ErrKeyProof wraps every reason a key proof is refused.
-var ErrKeyProof = errors.New("The key proof is not valid")
+var ErrKeyProof = errors.New("the key proof is not valid")
 
 // KeyProof is what a verified key proof says.
 type KeyProof struct {
@@ -68,7 +68,7 @@ type keyProofClaims struct {
 
 // CheckKeyProof verifies a key proof for audience (the Credential Issuer
 // Identifier) at now. Errors wrap ErrKeyProof and say, in plain ASCII,
-// what is wrong.
+// what is wrong (badges.Sentence makes them a sentence to show).
 func CheckKeyProof(proof, audience string, now time.Time) (*KeyProof, error) {
 	h, err := parseKeyProofHeader(proof)
 	if err != nil {
@@ -107,7 +107,7 @@ func (KeyProofs) CheckKeyProof(proof, audience string, now time.Time) (holder, n
 }
 
 func proofErr(format string, args ...any) error {
-	return fmt.Errorf("%w: %s.", ErrKeyProof, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", ErrKeyProof, fmt.Sprintf(format, args...))
 }
 
 // parseKeyProofHeader reads the protected header of a compact JWS and
