@@ -104,4 +104,12 @@ func TestOID4VCI_TxCodeByEmail(t *testing.T) {
 	}
 	form.Set("tx_code", right)
 	wantWalletError(t, f.token(t, form), 400, issuer.ErrInvalidGrant) // burnt
+
+	// Five codes a credential in 15 minutes: the sixth offer is refused,
+	// and one without a code is still made.
+	for range 3 {
+		f.offerCode(t, "?tx_code=email")
+	}
+	ts.do(t, req{method: "GET", path: f.offer + "?tx_code=email", token: "-"}).wantProblem(t, 429, "too_many", "")
+	f.offerCode(t, "")
 }

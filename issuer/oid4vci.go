@@ -44,6 +44,11 @@ const (
 	NonceLifetime       = 5 * time.Minute  // a c_nonce
 	TxCodeLength        = 6                // digits of a transaction code
 	maxTxCodeAttempts   = 5                // transaction codes tried before the grant burns
+	// A credential's transaction codes e-mailed in a window: anyone with
+	// the interaction URL can ask for one, and the member's mailbox is
+	// not theirs to fill.
+	maxTxCodeMails = 5
+	txCodeWindow   = 15 * time.Minute
 )
 
 // WalletGrant is a pre-authorized code not yet traded, stored by its hash.
@@ -96,11 +101,13 @@ type OID4VCI struct {
 	store  WalletStore
 	proofs KeyProofChecker
 	nonces *LinkSigner // signs c_nonces
+	limits badges.SignInLimitStore
 }
 
-// NewOID4VCI returns the flow over the issuing service.
-func NewOID4VCI(svc *Service, store WalletStore, proofs KeyProofChecker, nonces *LinkSigner) *OID4VCI {
-	return &OID4VCI{svc: svc, store: store, proofs: proofs, nonces: nonces}
+// NewOID4VCI returns the flow over the issuing service; limits counts the
+// transaction codes e-mailed for each credential.
+func NewOID4VCI(svc *Service, store WalletStore, proofs KeyProofChecker, nonces *LinkSigner, limits badges.SignInLimitStore) *OID4VCI {
+	return &OID4VCI{svc: svc, store: store, proofs: proofs, nonces: nonces, limits: limits}
 }
 
 // IssuerIdentifier is the Credential Issuer Identifier: the public base
@@ -168,6 +175,15 @@ func (o *OID4VCI) mailTxCode(ctx context.Context, c *Credential, grant string) (
 	}
 	if m.Email == "" || o.svc.deps.Notifier == nil {
 		return "", badges.Errorf(badges.ECONFLICT, "No transaction code can be e-mailed for this credential: its member has no e-mail address, or e-mail is off.")
+	}
+	now := o.svc.now().UTC()
+	retryAt, err := o.limits.TakeAttempt(ctx, "wallet-mail:"+c.ID, maxTxCodeMails, txCodeWindow, now)
+	if err != nil {
+		return "", err
+	}
+	if !retryAt.IsZero() {
+		return "", badges.Errorf(badges.ETOOMANY, "Enough codes were e-mailed for this credential for now; try again in %d minutes.",
+			int((retryAt.Sub(now)+time.Minute-1)/time.Minute))
 	}
 	tx := randomDigits(TxCodeLength)
 	err = o.svc.deps.Notifier.Notify(ctx, badges.Notification{

@@ -262,7 +262,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Nudges.Notifier, l.Nudges.PortalURL = c.Notifier, func(string) string { return urls.Base() + "/me/progress" }
 	l.newWebhooks(&c)
 	l.Sources = &badges.Sources{Store: st.Sources, Recorder: a, Members: l.Members, Behaviours: a.Catalogue.Behaviours, Now: a.Now}
-	l.OID4VCI = issuer.NewOID4VCI(l.Issuing, st.Wallets, verifier.KeyProofs{}, c.Sealer.LinkSigner("oid4vci-nonce"))
+	l.OID4VCI = issuer.NewOID4VCI(l.Issuing, st.Wallets, verifier.KeyProofs{}, c.Sealer.LinkSigner("oid4vci-nonce"), st.Accounts.Limits)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
