@@ -23,6 +23,7 @@ var mailKindWords = map[badges.MessageKind][2]string{
 	badges.MailDecision:        {"Nomination or application decided", "When a nomination or an application for a badge is approved or declined."},
 	badges.MailEndorsement:     {"Endorsement received", "When a leader endorses a member."},
 	badges.MailCheckIn:         {"Check-in link", "When a member checks in to a session by e-mail."},
+	badges.MailWalletCode:      {"Wallet code", "When a wallet asks for a badge through an offer that needs a transaction code."},
 	badges.MailWebhookDisabled: {"Webhook endpoint disabled", "To the community’s owners, when one of its webhook endpoints kept failing and was disabled."},
 }
 

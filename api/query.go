@@ -50,6 +50,9 @@ func queryParams() map[string][]string {
 		"POST /mail/unsubscribe/:issuer/:code":                    {"a"},
 		"POST /mail/resubscribe/:issuer/:code":                    {"a"},
 
+		// A credential offer, with or without an e-mailed transaction code.
+		"GET /wallet/:credential/:code/oid4vci": {"tx_code"},
+
 		"GET /api/v1/issuers":                         paged(),
 		"GET /api/v1/issuers/:issuer/achievements":    paged("status"),
 		"GET /api/v1/issuers/:issuer/credentials":     paged("member", "achievement", "status", "from", "to"),

@@ -156,6 +156,14 @@ func (s *Server) routeTable() []route {
 		{get, "/me/checkins/:checkin", s.handleMeCheckIn, memberAccess, quick, portalErrors, compressed, none},
 		{get, "/me/checkins/:checkin/qr.svg", s.handleMeCheckInQR, memberAccess, quick, portalErrors, compressed, none},
 
+		// Wallets: OpenID for Verifiable Credential Issuance (oid4vci*.go).
+		{get, "/wallet/:credential/:code/oid4vci", s.handleCredentialOffer, public, quick, jsonErrors, compressed, none},
+		{get, "/.well-known/openid-credential-issuer", s.handleIssuerMetadata, public, quick, jsonErrors, compressed, none},
+		{get, "/.well-known/oauth-authorization-server", s.handleAuthServerMetadata, public, quick, jsonErrors, compressed, none},
+		{post, pathWalletToken, s.handleWalletToken, public, quick, jsonErrors, compressed, limits{body: maxTokenBody}},
+		{post, pathWalletNonce, s.handleWalletNonce, public, quick, jsonErrors, compressed, none},
+		{post, pathWalletCredential, s.handleWalletCredential, public, quick, jsonErrors, compressed, limits{body: maxCredentialRequestBody}},
+
 		// Verification, for anyone.
 		{get, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verifyLink},
 		{post, "/verify", s.handleVerifyPage, public, quick, negotiated, compressed, verification},

@@ -74,6 +74,14 @@ var routeAccess = map[string]string{
 	"GET /wallet/:credential/:code/qr.svg":      "public",
 	"POST /wallet/:credential/:code/vcapi":      "public",
 	"POST /wallet/exchanges/:exchange":          "public",
+	// Wallets (oid4vci*.go): the credential endpoint takes its own
+	// access tokens, never an API key.
+	"GET /wallet/:credential/:code/oid4vci":       "public",
+	"GET /.well-known/openid-credential-issuer":   "public",
+	"GET /.well-known/oauth-authorization-server": "public",
+	"POST /oid4vci/token":                         "public",
+	"POST /oid4vci/nonce":                         "public",
+	"POST /oid4vci/credential":                    "wallet token",
 
 	"POST /api/v1/issuers":                                    "admin",
 	"GET /api/v1/issuers":                                     "read",
@@ -219,6 +227,8 @@ var outcomes = map[string]map[string]int{ // access → caller → outcome
 	"guest":      {"no key": allowed, "read": allowed, "ingest": allowed, "admin": allowed},
 	"guest form": {"no key": forbidden, "read": forbidden, "ingest": forbidden, "admin": forbidden},
 	"console":    {"no key": signIn, "read": signIn, "ingest": signIn, "admin": signIn},
+	// A wallet's access token, which no API key is.
+	"wallet token": {"no key": unauthorized, "read": unauthorized, "ingest": unauthorized, "admin": unauthorized},
 }
 
 // consoleRoute reports whether a route is the console's: consoleNeeds
@@ -317,6 +327,9 @@ var routeBody = map[string]int{
 	"POST /checkin/:code":             256 << 10,
 	"POST /checkin/:code/link/:token": 256 << 10,
 	"POST /api/v1/verify":             2 << 20,
+
+	"POST /oid4vci/token":      4 << 10,
+	"POST /oid4vci/credential": 16 << 10,
 
 	"POST /api/v1/issuers":                        testBodyLimit,
 	"PATCH /api/v1/issuers/:issuer":               testBodyLimit,

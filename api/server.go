@@ -91,6 +91,7 @@ type Services struct {
 	// WalletCopies are the copies of members' credentials in their
 	// wallets (memberwallet.go); nil lists none.
 	WalletCopies WalletCopies
+	OID4VCI      OID4VCI // wallets' credential offers, tokens and credentials (oid4vci*.go)
 }
 
 // Server is the Echo application with its dependencies.

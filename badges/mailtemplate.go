@@ -21,7 +21,7 @@ const (
 )
 
 // MailKinds are the kinds of message, in the order people read them.
-var MailKinds = []MessageKind{MailEarned, MailSignIn, MailProgress, MailDecision, MailEndorsement, MailCheckIn, MailWebhookDisabled}
+var MailKinds = []MessageKind{MailEarned, MailSignIn, MailProgress, MailDecision, MailEndorsement, MailCheckIn, MailWalletCode, MailWebhookDisabled}
 
 // ParseMessageKind checks the name of a kind of message.
 func ParseMessageKind(s string) (MessageKind, error) {
@@ -52,6 +52,7 @@ var mailPlaceholders = map[MessageKind][]string{
 	MailDecision:    {"member", "community", "badge", "what", "outcome"},
 	MailEndorsement: {"member", "community", "endorser"},
 	MailCheckIn:     {"member", "community", "behaviour", "expires"},
+	MailWalletCode:  {"member", "community", "expires"},
 	// To a community's owners, who are no members: no {member}.
 	MailWebhookDisabled: {"community"},
 }
@@ -67,6 +68,7 @@ var defaultWording = map[MessageKind][2]string{
 	MailDecision:        {"Your {what} for {badge} was {outcome}", "Hello {member}, {community} has {outcome} the {what} for the {badge} badge."},
 	MailEndorsement:     {"{endorser} endorsed you", "Hello {member}, {endorser} endorsed you at {community}."},
 	MailCheckIn:         {"Confirm your check-in: {behaviour}", "Hello {member}, please confirm your check-in for “{behaviour}” at {community}."},
+	MailWalletCode:      {"Your code to add a badge of {community} to your wallet", "Hello {member}, your wallet asks for a code to add your badge from {community}. Type the code below into your wallet within {expires}."},
 	MailWebhookDisabled: {"A webhook endpoint of {community} was disabled", "Hello, one of the webhook endpoints of {community} kept failing and was disabled."},
 }
 

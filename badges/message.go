@@ -26,6 +26,7 @@ const (
 	MailDecision    MessageKind = "decision"    // a nomination or application was decided
 	MailEndorsement MessageKind = "endorsement" // a leader endorsed the member
 	MailCheckIn     MessageKind = "checkin"     // a link that confirms a check-in
+	MailWalletCode  MessageKind = "walletcode"  // the transaction code of a credential offered to a wallet
 	// MailWebhookDisabled tells a community's owners that one of its
 	// webhook endpoints was disabled after failing persistently.
 	MailWebhookDisabled MessageKind = "webhookdisabled"
@@ -34,7 +35,7 @@ const (
 // Transactional reports whether a kind answers something the recipient did
 // or must act on, and so carries no List-Unsubscribe header.
 func (k MessageKind) Transactional() bool {
-	return k == MailSignIn || k == MailCheckIn || k == MailWebhookDisabled
+	return k == MailSignIn || k == MailCheckIn || k == MailWebhookDisabled || k == MailWalletCode
 }
 
 // Notification is a message to queue: who it is for and the facts its template

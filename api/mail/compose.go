@@ -145,6 +145,8 @@ var links = map[badges.MessageKind][]string{
 	badges.MailDecision:    {"badgeURL"},
 	badges.MailEndorsement: {"portalURL"},
 	badges.MailCheckIn:     {"link"},
+	// The credential's page: the code itself is what the member needs.
+	badges.MailWalletCode: {"badgeURL"},
 	// The console's page of the community's webhooks.
 	badges.MailWebhookDisabled: {"link"},
 }

@@ -23,6 +23,8 @@ func (m *Composer) Sample(issuerID string, kind badges.MessageKind) badges.Notif
 			"note": "Ada's sessions on testing were the best of the season.", "portalURL": base + "/me"}},
 		badges.MailCheckIn: {Data: map[string]string{"member": "Ada Lovelace", "behaviour": "Attended a session",
 			"link": base + "/me/checkin/sample", "expires": "15 minutes"}},
+		badges.MailWalletCode: {Data: map[string]string{"member": "Ada Lovelace", "code": "493536", "expires": "10 minutes",
+			"badgeURL": base + "/credentials/sample"}},
 		badges.MailWebhookDisabled: {Data: map[string]string{"url": "https://hooks.example.org/laurel", "description": "Our forum",
 			"reason": "Every delivery failed for 5 days.", "link": base + "/admin/c/" + issuerID + "/integrations/webhooks"}},
 	}[kind]

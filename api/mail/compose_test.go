@@ -19,6 +19,7 @@ var facts = map[badges.MessageKind][]string{
 	badges.MailDecision:    {"Your nomination for Session Host was approved", "on its way to you", "See the badge", base + "/credentials/sample"},
 	badges.MailEndorsement: {"Grace Hopper endorsed you", "best of the season", "See your badges", base + "/me"},
 	badges.MailCheckIn:     {"Confirm your check-in: Attended a session", "Confirm my check-in", base + "/me/checkin/sample", "15 minutes"},
+	badges.MailWalletCode:  {"Your code to add a badge of Rust Guild to your wallet", "493536", "10 minutes", base + "/credentials/sample", "If it was not you"},
 	badges.MailWebhookDisabled: {"A webhook endpoint of Rust Guild was disabled", "https://hooks.example.org/laurel", "Every delivery failed for 5 days.",
 		"See the endpoint", base + "/admin/c/guild/integrations/webhooks"},
 }

@@ -121,6 +121,8 @@ func why(kind badges.MessageKind, d map[string]string, community string) string 
 		return community + " sent you this e-mail because you were nominated for one of its badges."
 	case badges.MailEndorsement:
 		return community + " sent you this e-mail because one of its members endorsed you."
+	case badges.MailWalletCode:
+		return community + " sent you this e-mail because a wallet asked to receive your badge. If it was not you, ignore it: without the code, nothing happens."
 	case badges.MailWebhookDisabled:
 		return "Laurel sent you this e-mail because you own " + community + " and one of its webhook endpoints was disabled."
 	default:

@@ -18,6 +18,7 @@ const (
 	ActivityBatches     = "activitybatches"
 	Credentials         = "credentials"
 	HolderCopies        = "holdercopies" // credentials issued again to wallets' holders, and each member's list of them
+	OID4VCI             = "oid4vci"      // wallets' pre-authorized codes, access tokens and spent nonces, by kind and hash
 	StatusLists         = "statuslists"
 	APIKeys             = "apikeys"
 	Webhooks            = "webhooks"
@@ -94,7 +95,7 @@ const WalletExchanges = "walletexchanges"
 // all are created when a database is opened.
 var all = []string{
 	Issuers, Keys, Achievements, AchievementVersions, Members, MemberPages,
-	Activities, ActivityBatches, Credentials, HolderCopies, StatusLists, APIKeys, Webhooks, Outbox, Audit,
+	Activities, ActivityBatches, Credentials, HolderCopies, OID4VCI, StatusLists, APIKeys, Webhooks, Outbox, Audit,
 	Counters, KeyIndex, Images, Showcases, Records, Rules, Behaviours, Nominations,
 	Cohorts, CohortMembers, MemberCohorts,
 	Outcomes, Measures,

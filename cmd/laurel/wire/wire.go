@@ -66,6 +66,7 @@ type Stores struct {
 	Credentials  *imongo.CredentialStore
 	HolderCopies *imongo.HolderCopyStore
 	Exchanges    *imongo.ExchangeStore
+	Wallets      *imongo.WalletStore // the OID4VCI flow's codes, tokens and spent nonces
 	Status       *imongo.StatusStore
 	Showcases    *imongo.ShowcaseStore
 	Achievements *bmongo.AchievementService
@@ -115,6 +116,7 @@ func NewStores(db *database.DB) *Stores {
 		Showcases:    imongo.NewShowcaseStore(db),
 		HolderCopies: imongo.NewHolderCopyStore(db),
 		Exchanges:    imongo.NewExchangeStore(db),
+		Wallets:      imongo.NewWalletStore(db),
 		Achievements: bmongo.NewAchievementService(db),
 		Members:      bmongo.NewMemberService(db),
 		APIKeys:      bmongo.NewAPIKeyService(db),
@@ -198,6 +200,7 @@ type Laurel struct {
 	Describer    *issuer.EventDescriber // describes events for delivery
 	Webhooks     *badges.Webhooks       // communities' endpoints and the webhook outbox: the events' publisher
 	Sources      *badges.Sources        // tools activity comes in from
+	OID4VCI      *issuer.OID4VCI        // wallets' credential offers (OpenID for Verifiable Credential Issuance)
 }
 
 // New builds Laurel on db.
@@ -263,6 +266,7 @@ func New(db *database.DB, c Config) (*Laurel, error) {
 	l.Nudges.Notifier, l.Nudges.PortalURL = c.Notifier, func(string) string { return urls.Base() + "/me/progress" }
 	l.newWebhooks(&c)
 	l.Sources = &badges.Sources{Store: st.Sources, Recorder: a, Members: l.Members, Behaviours: a.Catalogue.Behaviours, Now: a.Now}
+	l.OID4VCI = issuer.NewOID4VCI(l.Issuing, st.Wallets, verifier.KeyProofs{}, c.Sealer.LinkSigner("oid4vci-nonce"), st.Accounts.Limits)
 	l.Verifier, err = verifier.New(verifier.Options{Loader: c.Loader, Local: l.Issuing, Fetcher: c.Fetcher})
 	if err != nil {
 		return nil, err
@@ -427,6 +431,9 @@ func (l *Laurel) sweepAccounts(ctx context.Context, log *slog.Logger) {
 		if _, err := l.Exchanges.Sweep(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sweeping wallet exchanges", "err", err)
 		}
+		if err := l.OID4VCI.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping wallet codes", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -493,6 +500,7 @@ func (l *Laurel) Services() api.Services {
 		Webhooks:      l.Webhooks,
 		Sources:       l.Sources,
 		WalletCopies:  l.Stores.HolderCopies,
+		OID4VCI:       l.OID4VCI,
 	}
 }
 
