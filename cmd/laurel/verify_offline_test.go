@@ -14,15 +14,26 @@ import (
 // every document it needs.
 var offlineFixture = filepath.Join("..", "..", "verifier", "testdata", "offline")
 
+// offlineOB2Fixture is an Open Badges 2.0 hosted assertion with its badge
+// class and issuer, from the public validator's examples.
+var offlineOB2Fixture = filepath.Join("..", "..", "verifier", "testdata", "offline-ob2")
+
 const offlineCredentialURL = "https://badges.example.org/credentials/award4242"
 
 // offlineCopy copies the fixture folder, its manifest without the URLs
 // drop says to leave out.
 func offlineCopy(t *testing.T, drop func(url string) bool) string {
 	t.Helper()
+	return copyOffline(t, offlineFixture, []string{"credential.json", "credential.jwt", "issuer.json", "status-0.json", "keys/di-1.json", "keys/jwt-1.json"}, drop)
+}
+
+// copyOffline copies files of an offline folder and its manifest without
+// the URLs drop says to leave out.
+func copyOffline(t *testing.T, fixture string, files []string, drop func(url string) bool) string {
+	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"credential.json", "credential.jwt", "issuer.json", "status-0.json", "keys/di-1.json", "keys/jwt-1.json"} {
-		b, err := os.ReadFile(filepath.Join(offlineFixture, name))
+	for _, name := range files {
+		b, err := os.ReadFile(filepath.Join(fixture, name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +45,7 @@ func offlineCopy(t *testing.T, drop func(url string) bool) string {
 		}
 	}
 	var m map[string]any
-	if err := json.Unmarshal(must(os.ReadFile(filepath.Join(offlineFixture, "MANIFEST.json"))), &m); err != nil {
+	if err := json.Unmarshal(must(os.ReadFile(filepath.Join(fixture, "MANIFEST.json"))), &m); err != nil {
 		t.Fatal(err)
 	}
 	for u := range m {
@@ -63,6 +74,9 @@ func TestVerifyCommand_Offline(t *testing.T) {
 		t.Fatal(err)
 	}
 	jwtFile := filepath.Join(offlineFixture, "credential.jwt")
+	ob2NoIssuer := copyOffline(t, offlineOB2Fixture, []string{"assertion.json", "badgeclass.json"},
+		func(u string) bool { return strings.HasSuffix(u, "/organization.json") })
+	const ob2URL = "https://example.org/beths-robotics-badge.json"
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -77,6 +91,10 @@ func TestVerifyCommand_Offline(t *testing.T) {
 			"COULD NOT BE CHECKED (jwt)\nCould not be checked — the issuer's key at badges.example.org could not be reached.", ""},
 		{"URL missing", []string{"--offline", noKeys, "https://badges.example.org/credentials/other"}, 3, "",
 			"laurel: The credential could not be fetched from https://badges.example.org/credentials/other: https://badges.example.org/credentials/other is not in the offline folder."},
+		{"OB 2.0/url", []string{"--offline", offlineOB2Fixture, ob2URL}, 0,
+			"VALID (url)\nGenuine — issued by An Example Badge Issuer on 31 December 2016.", ""},
+		{"OB 2.0/file", []string{"--offline", offlineOB2Fixture, filepath.Join(offlineOB2Fixture, "assertion.json")}, 0, "VALID (json)", ""},
+		{"OB 2.0/issuer missing", []string{"--offline", ob2NoIssuer, ob2URL}, 3, "COULD NOT BE CHECKED (url)", ""},
 		{"path escape", []string{"--offline", escape, jwtFile}, 2, "",
 			`names the file "../../etc/passwd", which is not a relative path inside the folder`},
 	} {
