@@ -84,15 +84,24 @@ func issuedForms(t *testing.T, ts *testServer, alg, identifier string) (cred cre
 // validator's rules on every form: the JSON, the VC-JWT where the
 // validator reads its algorithm, and the baked PNG and SVG, which carry
 // the VC-JWT when the validator reads it and the signed JSON otherwise.
+//
+// What a wallet receives, the copy made out to its holder, is held to the
+// same rules: its JSON, and its VC-JWT where the validator reads it.
 func TestConformance_EveryAlgorithm(t *testing.T) {
 	ts := newTestServer(t)
+	issuing := newIssuing(t, ts.db)
 	for _, identifier := range issuer.Identifiers {
 		for _, alg := range issuer.JWTAlgs {
 			t.Run(identifier+"/"+alg, func(t *testing.T) {
-				_, forms := issuedForms(t, ts, alg, identifier)
+				cred, forms := issuedForms(t, ts, alg, identifier)
 				jwtAccepted := slices.Contains(issuer.ValidatorJWTAlgs, alg)
-				for _, name := range []string{"json", "jwt", "png", "svg"} {
-					if name == "jwt" && !jwtAccepted {
+				hc, err := issuing.IssueToHolder(t.Context(), cred.ID, "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
+				if err != nil {
+					t.Fatal(err)
+				}
+				forms["copy json"], forms["copy jwt"] = hc.JSON, []byte(hc.JWT)
+				for _, name := range []string{"json", "jwt", "png", "svg", "copy json", "copy jwt"} {
+					if strings.HasSuffix(name, "jwt") && !jwtAccepted {
 						continue // offered for download, but not a form the validator reads
 					}
 					assertValidatorAccepts(t, ts.verifier, name, forms[name])
