@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/laurel-badges/laurel/badges/jsondepth"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/verifier"
 )
@@ -86,7 +87,7 @@ func parseCredentialRequest(contentType string, body []byte) (issuer.CredentialR
 	if mt, _, err := mime.ParseMediaType(contentType); err != nil || mt != "application/json" {
 		return out, tokenErr(issuer.ErrInvalidCredentialRequest, "The credential request must be JSON (application/json).")
 	}
-	if jsonTooDeep(body, maxCredentialRequestDepth) {
+	if jsondepth.Of(body, maxCredentialRequestDepth) > maxCredentialRequestDepth {
 		return out, tokenErr(issuer.ErrInvalidCredentialRequest, "The credential request is nested too deeply.")
 	}
 	var r credentialRequest
@@ -135,33 +136,4 @@ func oneJWTProof(proofs, singular json.RawMessage) (string, error) {
 		return "", tokenErr(issuer.ErrInvalidProof, "The key proof is too large.")
 	}
 	return jwts[0], nil
-}
-
-// jsonTooDeep reports whether b nests arrays and objects deeper than
-// limit (strings are skipped, escapes included).
-func jsonTooDeep(b []byte, limit int) bool {
-	depth := 0
-	inString, escaped := false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			if depth++; depth > limit {
-				return true
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
-	return false
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/laurel-badges/laurel/badges/jsondepth"
 )
 
 // Accept headers by what is fetched.
@@ -70,7 +72,7 @@ func (v *Verifier) decodeShared(url string, body []byte) (map[string]any, error)
 // decodeObject decodes one JSON object, bounded in depth, with nothing after
 // it.
 func decodeObject(b []byte) (map[string]any, error) {
-	if jsonDepth(b, MaxJSONDepth) > MaxJSONDepth {
+	if jsondepth.Of(b, MaxJSONDepth) > MaxJSONDepth {
 		return nil, fmt.Errorf("JSON nested deeper than %d levels", MaxJSONDepth)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -86,39 +88,6 @@ func decodeObject(b []byte) (map[string]any, error) {
 		return nil, errors.New("not a JSON object")
 	}
 	return m, nil
-}
-
-// jsonDepth measures how deeply arrays and objects nest in b, stopping once
-// it passes limit. It does not validate the JSON.
-func jsonDepth(b []byte, limit int) int {
-	depth, deepest := 0, 0
-	inString, escaped := false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-			if depth > deepest {
-				deepest = depth
-				if deepest > limit {
-					return deepest
-				}
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
-	return deepest
 }
 
 // str reads a string member.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/jsondepth"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
@@ -164,11 +165,11 @@ func readJSON(data []byte, format string) (*readResult, error) {
 		// (status lists, endorsements): to them it is not one.
 		rr.ob2 = &ob2Input{doc: doc}
 		rr.add(CheckInput, Pass, "An Open Badges 2.0 assertion, as JSON.")
-		rr.add(CheckJSON, Pass, fmt.Sprintf("A well-formed JSON object, nested at most %d deep.", jsonDepth(data, MaxJSONDepth)))
+		rr.add(CheckJSON, Pass, fmt.Sprintf("A well-formed JSON object, nested at most %d deep.", jsondepth.Of(data, MaxJSONDepth)))
 		return rr, nil
 	}
 	rr.add(CheckInput, Pass, "Credential JSON.")
-	rr.add(CheckJSON, Pass, fmt.Sprintf("A well-formed JSON object, nested at most %d deep.", jsonDepth(data, MaxJSONDepth)))
+	rr.add(CheckJSON, Pass, fmt.Sprintf("A well-formed JSON object, nested at most %d deep.", jsondepth.Of(data, MaxJSONDepth)))
 	return rr, nil
 }
 
@@ -182,7 +183,7 @@ func readJWT(data []byte, format string) (*readResult, error) {
 	if err != nil {
 		return nil, badges.Errorf(badges.EINVALID, "This looks like a JWT but cannot be read: %s.", jwtReason(err))
 	}
-	if jsonDepth(t.RawPayload, MaxJSONDepth) > MaxJSONDepth {
+	if jsondepth.Of(t.RawPayload, MaxJSONDepth) > MaxJSONDepth {
 		return nil, badges.Errorf(badges.EINVALID, "The VC-JWT payload is nested deeper than %d levels.", MaxJSONDepth)
 	}
 	// A copy in plain JSON form (numbers as float64), the form the JSON-LD

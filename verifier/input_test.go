@@ -119,25 +119,6 @@ func TestVerify_Summary(t *testing.T) {
 	}
 }
 
-func TestJSONDepth(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want int
-	}{
-		{`{}`, 1},
-		{`{"a":[{"b":1}]}`, 3},
-		{`{"a":"[[[[{{{{"}`, 1},
-		{`{"a":"\"[[["}`, 1},
-		{`[[[[`, 4},
-	} {
-		t.Run(tc.in, func(t *testing.T) {
-			if got := jsonDepth([]byte(tc.in), 64); got != tc.want {
-				t.Fatalf("depth %d, want %d", got, tc.want)
-			}
-		})
-	}
-}
-
 // FuzzVerify feeds the sniffer and the parsers arbitrary bytes, with no
 // network: Verify must never panic, and must return either a report or a
 // *badges.Error.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/jsondepth"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 )
 
@@ -51,7 +52,7 @@ func ParsePresentation(b []byte) (*Presentation, error) {
 	if len(b) > MaxPresentationBytes {
 		return nil, presentationError(badges.ETOOLARGE, "The presentation is larger than %d KiB.", MaxPresentationBytes>>10)
 	}
-	if jsonDepth(b, maxPresentationDepth) > maxPresentationDepth {
+	if jsondepth.Of(b, maxPresentationDepth) > maxPresentationDepth {
 		return nil, presentationError(badges.EINVALID, "The presentation nests JSON deeper than %d levels.", maxPresentationDepth)
 	}
 	doc, err := decodeObject(b)

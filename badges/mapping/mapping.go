@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/laurel-badges/laurel/badges/jsondepth"
 )
 
 // Mapping says how one delivery becomes activities:
@@ -115,8 +117,8 @@ func Parse(data []byte) (*Mapping, error) {
 	if len(data) > MaxMappingBytes {
 		return nil, fieldErrorf("mapping", "A mapping must be at most %d KiB of JSON; this one is %d bytes.", MaxMappingBytes>>10, len(data))
 	}
-	if err := checkDepth(data, MaxPayloadDepth); err != nil {
-		return nil, fieldErrorf("mapping", "The mapping is not valid JSON: %v.", err)
+	if jsondepth.Of(data, MaxPayloadDepth) > MaxPayloadDepth {
+		return nil, fieldErrorf("mapping", "The mapping is not valid JSON: %v.", ErrPayloadTooDeep)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

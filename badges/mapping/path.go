@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/laurel-badges/laurel/badges/jsondepth"
 )
 
 // A path is dotted keys into the payload ("post.user.email"), where a
@@ -113,8 +115,8 @@ func ParsePayload(body []byte) (map[string]any, error) {
 	if len(body) > MaxPayloadBytes {
 		return nil, ErrPayloadTooLarge
 	}
-	if err := checkDepth(body, MaxPayloadDepth); err != nil {
-		return nil, err
+	if jsondepth.Of(body, MaxPayloadDepth) > MaxPayloadDepth {
+		return nil, ErrPayloadTooDeep
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -126,32 +128,4 @@ func ParsePayload(body []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("%w: data after the object", ErrPayloadInvalid)
 	}
 	return v, nil
-}
-
-// checkDepth refuses JSON nested deeper than max, scanning the bytes
-// without decoding them (strings are skipped, escapes included).
-func checkDepth(b []byte, max int) error {
-	depth, inString, escaped := 0, false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			if depth++; depth > max {
-				return ErrPayloadTooDeep
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
-	return nil
 }
