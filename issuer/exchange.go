@@ -134,18 +134,6 @@ func (x *Exchanges) Offered(ctx context.Context, credentialID, code string) (*Cr
 	return c, OfferableToWallet(c, x.deps.Now())
 }
 
-// OfferableToWallet says whether c may go to a wallet at now: not when it
-// was revoked or has expired (ECONFLICT).
-func OfferableToWallet(c *Credential, now time.Time) error {
-	switch {
-	case c.Revoked():
-		return badges.Errorf(badges.ECONFLICT, "This badge was revoked by its issuer; it cannot be added to a wallet.")
-	case !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil):
-		return badges.Errorf(badges.ECONFLICT, "This badge expired on %s; it cannot be added to a wallet.", c.ValidUntil.UTC().Format("2 January 2006"))
-	}
-	return nil
-}
-
 // Present completes exchange id with a wallet's presentation (its JSON):
 // it checks the holder's proof, then issues the credential to the holder.
 // The same presentation sent again gets the same copy; another one, once

@@ -50,6 +50,18 @@ type HolderCopyStore interface {
 	ForgetMemberHolderCopies(ctx context.Context, memberID string) error
 }
 
+// OfferableToWallet says whether c may go to a wallet at now: not when it
+// was revoked or has expired (ECONFLICT).
+func OfferableToWallet(c *Credential, now time.Time) error {
+	switch {
+	case c.Revoked():
+		return badges.Errorf(badges.ECONFLICT, "This badge was revoked by its issuer; it cannot be added to a wallet.")
+	case !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil):
+		return badges.Errorf(badges.ECONFLICT, "This badge expired on %s; it cannot be added to a wallet.", c.ValidUntil.UTC().Format("2 January 2006"))
+	}
+	return nil
+}
+
 var holderIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // holderCopyID derives a copy's id, in the shape of Laurel's ids.
@@ -70,11 +82,8 @@ func (s *Service) IssueToHolder(ctx context.Context, credentialID, holder string
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Second)
-	switch {
-	case c.Revoked():
-		return nil, badges.Errorf(badges.ECONFLICT, "This credential was revoked by its issuer; it cannot be added to a wallet.")
-	case !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil):
-		return nil, badges.Errorf(badges.ECONFLICT, "This credential expired on %s; it cannot be added to a wallet.", c.ValidUntil.Format("2 January 2006"))
+	if err := OfferableToWallet(c, now); err != nil {
+		return nil, err
 	}
 	id := holderCopyID(c.ID, holder)
 	if got, err := s.deps.HolderCopies.HolderCopy(ctx, id); err == nil {

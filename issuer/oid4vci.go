@@ -135,7 +135,7 @@ func (o *OID4VCI) Offer(ctx context.Context, credentialID, linkCode string, txCo
 		return nil, err
 	}
 	now := o.svc.now().UTC()
-	if err := walletRefusal(c, now); err != nil {
+	if err := OfferableToWallet(c, now); err != nil {
 		return nil, err
 	}
 	code := randomToken()
@@ -151,19 +151,6 @@ func (o *OID4VCI) Offer(ctx context.Context, credentialID, linkCode string, txCo
 		return nil, err
 	}
 	return &CredentialOffer{CredentialID: c.ID, Code: code, TxCode: txCode, ExpiresAt: g.ExpiresAt}, nil
-}
-
-// walletRefusal says why a credential cannot go to a wallet: it was
-// revoked, or it expired (IssueToHolder refuses them as well; the offer
-// says so before the wallet goes further).
-func walletRefusal(c *Credential, now time.Time) error {
-	switch {
-	case c.Revoked():
-		return badges.Errorf(badges.ECONFLICT, "This credential was revoked by its issuer; it cannot be added to a wallet.")
-	case !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil):
-		return badges.Errorf(badges.ECONFLICT, "This credential expired on %s; it cannot be added to a wallet.", c.ValidUntil.Format("2 January 2006"))
-	}
-	return nil
 }
 
 // mailTxCode queues the e-mail that gives the member the transaction code
