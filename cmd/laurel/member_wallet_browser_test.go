@@ -89,7 +89,7 @@ func TestBrowser_PortalWallet(t *testing.T) {
 	var stdout bytes.Buffer
 	m := NewMain(&stdout, &syncBuffer{})
 	m.Config.Addr, m.Config.DataDir, m.notifier = "127.0.0.1:0", t.TempDir(), w.mail
-	if err := m.Run(t.Context()); err != nil {
+	if err := runStarting(t, m); err != nil {
 		_ = m.Close()
 		t.Fatalf("Run: %v", err)
 	}

@@ -80,7 +80,7 @@ func newPortalWorld(t *testing.T) *portalWorld {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	if err := m.Run(t.Context()); err != nil {
+	if err := runStarting(t, m); err != nil {
 		_ = m.Close()
 		t.Fatalf("Run: %v", err)
 	}
