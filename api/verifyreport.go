@@ -68,6 +68,9 @@ func (s *Server) reportView(ctx context.Context, d *verifyPage, rep *verifier.Re
 	if d.Plain.Finding == verifier.FindingGenuine && rep.Verdict == verifier.Warning {
 		d.Look.Tag = "Verified, with a warning"
 	}
+	if rep.Version == verifier.OpenBadges2 {
+		d.Look.Tag += " · Open Badges 2.0"
+	}
 	d.Trusted = d.Plain.Finding.Trusted()
 	d.CheckedAt = dateOf("Checked on", opts.Checked)
 	c := rep.Credential

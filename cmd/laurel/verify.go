@@ -154,7 +154,11 @@ var verdictWords = map[verifier.Verdict]string{verifier.Valid: "VALID", verifier
 // printReport prints the verdict, the answer in the words of the verify
 // page, what the credential says and every check.
 func printReport(w io.Writer, r *verifier.Report, checked time.Time) {
-	printf(w, "%s (%s)\n", verdictWords[r.Verdict], r.Format)
+	if r.Version == verifier.OpenBadges2 {
+		printf(w, "%s (%s, Open Badges 2.0)\n", verdictWords[r.Verdict], r.Format)
+	} else {
+		printf(w, "%s (%s)\n", verdictWords[r.Verdict], r.Format)
+	}
 	plain := r.Plain(verifier.PlainOptions{Checked: checked})
 	printf(w, "%s.\n", plain.Headline)
 	if plain.Reason != "" {

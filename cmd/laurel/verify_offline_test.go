@@ -92,9 +92,9 @@ func TestVerifyCommand_Offline(t *testing.T) {
 		{"URL missing", []string{"--offline", noKeys, "https://badges.example.org/credentials/other"}, 3, "",
 			"laurel: The credential could not be fetched from https://badges.example.org/credentials/other: https://badges.example.org/credentials/other is not in the offline folder."},
 		{"OB 2.0/url", []string{"--offline", offlineOB2Fixture, ob2URL}, 0,
-			"VALID (url)\nGenuine — issued by An Example Badge Issuer on 31 December 2016.", ""},
-		{"OB 2.0/file", []string{"--offline", offlineOB2Fixture, filepath.Join(offlineOB2Fixture, "assertion.json")}, 0, "VALID (json)", ""},
-		{"OB 2.0/issuer missing", []string{"--offline", ob2NoIssuer, ob2URL}, 3, "COULD NOT BE CHECKED (url)", ""},
+			"VALID (url, Open Badges 2.0)\nGenuine — issued by An Example Badge Issuer on 31 December 2016.", ""},
+		{"OB 2.0/file", []string{"--offline", offlineOB2Fixture, filepath.Join(offlineOB2Fixture, "assertion.json")}, 0, "VALID (json, Open Badges 2.0)", ""},
+		{"OB 2.0/issuer missing", []string{"--offline", ob2NoIssuer, ob2URL}, 3, "COULD NOT BE CHECKED (url, Open Badges 2.0)", ""},
 		{"path escape", []string{"--offline", escape, jwtFile}, 2, "",
 			`names the file "../../etc/passwd", which is not a relative path inside the folder`},
 	} {
