@@ -154,6 +154,10 @@ func (x *Exchanges) Present(ctx context.Context, id string, presentation []byte)
 	if err != nil {
 		return nil, err
 	}
+	// A holder the copy could not name leaves the exchange open.
+	if err := badges.CheckHolderID("holder", holder); err != nil {
+		return nil, err
+	}
 	// Recorded before issuing: one presentation completes the exchange,
 	// and a retry after a failed issue issues to the same holder.
 	if e, err = x.deps.Store.CompleteExchange(ctx, id, holder, digest); err != nil {

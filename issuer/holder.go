@@ -91,12 +91,39 @@ func (s *Service) IssueToHolder(ctx context.Context, credentialID, holder string
 	} else if badges.ErrorCode(err) != badges.ENOTFOUND {
 		return nil, err
 	}
+	if err := s.roomForCopy(ctx, c); err != nil {
+		return nil, err
+	}
 	copied, err := s.signHolderCopy(ctx, c, id, holder, now)
 	if err != nil {
 		return nil, err
 	}
 	stored, _, err := s.deps.HolderCopies.CreateHolderCopy(ctx, copied)
 	return stored, err
+}
+
+// MaxHolderCopies bounds the wallets one credential is copied to: whoever
+// holds its interaction URL can ask, each time with a new DID, and each
+// copy is signed and kept.
+const MaxHolderCopies = 20
+
+// roomForCopy refuses a copy of c beyond MaxHolderCopies, counted in its
+// member's list of copies.
+func (s *Service) roomForCopy(ctx context.Context, c *Credential) error {
+	copies, err := s.deps.HolderCopies.MemberHolderCopies(ctx, c.MemberID)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, hc := range copies {
+		if hc.CredentialID == c.ID {
+			n++
+		}
+	}
+	if n >= MaxHolderCopies {
+		return badges.Errorf(badges.ECONFLICT, "This badge is in %d wallets already, the most it can be copied to.", n)
+	}
+	return nil
 }
 
 // signHolderCopy makes the copy of c for holder: the original as signed,

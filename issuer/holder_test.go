@@ -3,14 +3,18 @@ package issuer_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/laurel-badges/laurel/badges"
+	"github.com/laurel-badges/laurel/badges/database"
+	"github.com/laurel-badges/laurel/cmd/laurel/wire"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
+	"go.mongodb.org/mongo-driver/bson"
 )
 
 const holderDID = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
@@ -157,5 +161,69 @@ func TestService_IssueToHolderAcrossIdentifiers(t *testing.T) {
 			t.Fatalf("copy's issuer %v, want the original's %v", doc["issuer"], orig["issuer"])
 		}
 		assertVerdict(t, v, &issuer.Credential{JSON: hc.JSON, JWT: hc.JWT}, verifier.Valid)
+	}
+}
+
+// holders is a presentation checker that proves the holders it is given,
+// in turn, whatever the presentation.
+type holders []string
+
+func (h *holders) CheckPresentation(context.Context, []byte, string, string) (string, error) {
+	next := (*h)[0]
+	*h = (*h)[1:]
+	return next, nil
+}
+
+// TestExchanges_HolderACopyCannotName refuses a presentation whose holder
+// the verifier accepted but a copy cannot name (an http URL here) and
+// leaves the exchange open for a good one.
+func TestExchanges_HolderACopyCannotName(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, badges.AchievementInput{})
+	c := f.mustAward(t, badges.AwardInput{Email: "ada@example.org", Name: "Ada"})
+	proved := holders{"http://keys.example.org/ada", holderDID}
+	x := issuer.NewExchanges(issuer.ExchangeDeps{Store: wire.NewStores(f.db).Exchanges, Issuing: f.svc, Checker: &proved, URLs: f.urls})
+	wallet := f.svc.WalletURL(c.ID)
+	e, err := x.Start(ctx, c.ID, wallet[strings.LastIndexByte(wallet, '/')+1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Present(ctx, e.ID, []byte(`{"first":1}`)); badges.ErrorCode(err) != badges.EINVALID || badges.ErrorField(err) != "holder" {
+		t.Fatalf("a holder no copy can name: %v", err)
+	}
+	hc, err := x.Present(ctx, e.ID, []byte(`{"second":2}`))
+	if err != nil || hc.Holder != holderDID {
+		t.Fatalf("the next presentation: %+v, %v", hc, err)
+	}
+}
+
+// TestService_HolderCopyBounds stops copying a credential to more than
+// MaxHolderCopies wallets, and forgets every copy of a member's, even one
+// their list lacks (its listing cut short).
+func TestService_HolderCopyBounds(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, badges.AchievementInput{})
+	c := f.mustAward(t, badges.AwardInput{Email: "ada@example.org", Name: "Ada"})
+	for i := range issuer.MaxHolderCopies {
+		if _, err := f.svc.IssueToHolder(ctx, c.ID, fmt.Sprintf("did:example:wallet%d", i)); err != nil {
+			t.Fatalf("copy %d: %v", i, err)
+		}
+	}
+	if _, err := f.svc.IssueToHolder(ctx, c.ID, "did:example:one-too-many"); badges.ErrorCode(err) != badges.ECONFLICT {
+		t.Fatalf("a copy beyond the bound: %v", err)
+	}
+	if _, err := f.svc.IssueToHolder(ctx, c.ID, "did:example:wallet0"); err != nil {
+		t.Fatalf("a copy asked for again past the bound: %v", err)
+	}
+	unlisted := "unlisted0000000000aa"
+	if _, err := f.db.Collection(database.HolderCopies).InsertOne(ctx, bson.D{{Key: "_id", Value: unlisted},
+		{Key: "credential", Value: c.ID}, {Key: "member", Value: c.MemberID}, {Key: "holder", Value: "did:example:unlisted"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.deps.HolderCopies.ForgetMemberHolderCopies(ctx, c.MemberID); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.db.Collection(database.HolderCopies).CountDocuments(ctx, bson.D{{Key: "member", Value: c.MemberID}}); err != nil || n != 0 {
+		t.Fatalf("%d copies left after forgetting, %v", n, err)
 	}
 }

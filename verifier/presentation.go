@@ -143,7 +143,7 @@ func (p *Presentation) checkBinding(challenge, domain string) error {
 			return nil
 		}
 	}
-	if domains[0] == "" && len(domains) == 1 {
+	if len(domains) == 0 || len(domains) == 1 && domains[0] == "" {
 		return presentationError(badges.EUNAUTHORIZED, "The presentation's proof has no domain; sign it with the domain %q.", domain)
 	}
 	return presentationError(badges.EUNAUTHORIZED, "The presentation's proof is for the domain %q, not %q.", clip(strings.Join(domains, " "), 80), domain)

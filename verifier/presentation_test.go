@@ -98,6 +98,8 @@ func TestWalletPresentation_Check(t *testing.T) {
 			signedPresentation(t, ob3.CryptosuiteEdDSARDFC, key, did, func(p map[string]any) { p["domain"] = "https://evil.example" })},
 		{"no domain", badges.EUNAUTHORIZED, "no domain",
 			signedPresentation(t, ob3.CryptosuiteEdDSARDFC, key, did, func(p map[string]any) { delete(p, "domain") })},
+		{"empty domain list", badges.EUNAUTHORIZED, "no domain",
+			signedPresentation(t, ob3.CryptosuiteEdDSARDFC, key, did, func(p map[string]any) { p["domain"] = []any{} })},
 		{"holder not the signer", badges.EUNAUTHORIZED, "not the controller",
 			[]byte(strings.Replace(string(signedPresentation(t, typeEd25519Sig2020, otherKey, otherDID, nil)), `"holder":"`+otherDID, `"holder":"`+did, 1))},
 		{"another key signed", badges.EUNAUTHORIZED, "signature does not verify", signedPresentation(t, typeEd25519Sig2020, otherKey, did, nil)},
@@ -154,6 +156,7 @@ func FuzzParsePresentation(f *testing.F) {
 	f.Add(signedPresentation(f, typeEd25519Sig2020, key, did, nil))
 	f.Add(signedPresentation(f, ob3.CryptosuiteEdDSARDFC, key, did, func(p map[string]any) { p["domain"] = []any{testDomain} }))
 	f.Add([]byte(`{"@context":"x","type":"VerifiablePresentation","holder":{"id":"did:key:z"},"proof":[{"proofPurpose":"authentication","challenge":["x"],"domain":[1]}]}`))
+	f.Add([]byte(`{"@context":"x","type":"VerifiablePresentation","holder":"did:key:z","proof":{"proofPurpose":"authentication","challenge":"` + testChallenge + `","domain":[]}}`))
 	f.Add([]byte(`{"@context":[],"type":["VerifiablePresentation"],"holder":"x","proof":[null,{"proofPurpose":"authentication"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := ParsePresentation(b)

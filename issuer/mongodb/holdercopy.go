@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/issuer"
@@ -123,21 +125,24 @@ func (s *HolderCopyStore) MemberHolderCopies(ctx context.Context, memberID strin
 	return out, nil
 }
 
-// ForgetMemberHolderCopies deletes the copies in a member's list, then
-// empties the list.
+// ForgetMemberHolderCopies deletes every copy of the member's, found by
+// the member each copy names rather than by their list (which keeps the
+// newest only, and lacks a copy whose listing failed), then empties the
+// list. On the embedded engine the filter reads the whole collection:
+// forgetting is rare.
 func (s *HolderCopyStore) ForgetMemberHolderCopies(ctx context.Context, memberID string) error {
-	copies, err := s.MemberHolderCopies(ctx, memberID)
-	if err != nil || len(copies) == 0 {
-		return err
+	if _, err := s.db.Collection(database.HolderCopies).DeleteMany(ctx, bson.D{{Key: "member", Value: memberID}}); err != nil {
+		return database.Wrap(err, "forget holder copies")
 	}
-	c := s.db.Collection(database.HolderCopies)
-	for _, hc := range copies {
-		if _, err := c.DeleteOne(ctx, database.ByID(hc.ID)); err != nil {
-			return database.Wrap(err, "forget holder copy")
+	err := database.Modify(ctx, s.db, database.HolderCopies, memberHoldersID(memberID), func(d *memberHolders, exists bool) error {
+		if !exists {
+			return errListed // no list to empty
 		}
-	}
-	return database.Modify(ctx, s.db, database.HolderCopies, memberHoldersID(memberID), func(d *memberHolders, _ bool) error {
 		d.Entries = nil
 		return nil
 	})
+	if errors.Is(err, errListed) {
+		return nil
+	}
+	return err
 }
