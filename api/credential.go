@@ -70,42 +70,74 @@ func (s *Server) handleCredentialRevoke(c echo.Context) error {
 // VC-JWT, /credentials/{id}.json and JSON-asking clients get the JSON with
 // its Data Integrity proof, browsers a page.
 func (s *Server) handleCredentialPublic(c echo.Context) error {
-	id, ext := c.Param("credential"), ""
-	if i := strings.LastIndexByte(id, '.'); i >= 0 {
-		id, ext = id[:i], id[i+1:]
+	id, ext := splitExt(c.Param("credential"))
+	form := signedForm(c, ext)
+	if form == "" {
+		return badges.Errorf(badges.ENOTFOUND, "No credential %q.", c.Param("credential"))
 	}
 	cred, err := s.credential(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
+	if form != formHTML {
+		return serveSigned(c, form, cred.JSON, cred.JWT)
+	}
+	v, err := s.credentialView(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := s.withDetails(c.Request().Context(), v); err != nil {
+		return err
+	}
+	// Revalidated every time: a revocation must show at once.
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return s.renderPage(c, http.StatusOK, "credential", s.credentialPage(v))
+}
+
+// The forms of a signed credential a request may ask for.
+const (
+	formJSON = "json" // with its Data Integrity proof
+	formJWT  = "jwt"
+	formHTML = "html" // the page of the credential
+)
+
+// splitExt splits a path segment's extension off: "abc.jwt" is "abc", "jwt".
+func splitExt(segment string) (name, ext string) {
+	if i := strings.LastIndexByte(segment, '.'); i >= 0 {
+		return segment[:i], segment[i+1:]
+	}
+	return segment, ""
+}
+
+// signedForm is the form of a signed credential a request asks for, by its
+// path's extension, else by its Accept header; "" for an extension that
+// names no form. It sets the headers every form shares.
+func signedForm(c echo.Context, ext string) string {
 	h := c.Response().Header()
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Vary", "Accept")
-	switch {
-	case ext == "jwt":
-		return c.Blob(http.StatusOK, mimeVCJWT, []byte(cred.JWT))
-	case ext == "json":
-		return c.Blob(http.StatusOK, mimeVCLD, cred.JSON)
-	case ext != "":
-		return badges.Errorf(badges.ENOTFOUND, "No credential %q.", c.Param("credential"))
+	switch ext {
+	case formJWT, formJSON:
+		return ext
+	case "":
+	default:
+		return ""
 	}
 	switch negotiate(c.Request().Header.Get("Accept"), "text/html", mimeVCLD, mimeLDJSON, echo.MIMEApplicationJSON, mimeVCJWT) {
 	case "text/html":
-		v, err := s.credentialView(c.Request().Context(), id)
-		if err != nil {
-			return err
-		}
-		if err := s.withDetails(c.Request().Context(), v); err != nil {
-			return err
-		}
-		// Revalidated every time: a revocation must show at once.
-		h.Set("Cache-Control", "no-cache")
-		return s.renderPage(c, http.StatusOK, "credential", s.credentialPage(v))
+		return formHTML
 	case mimeVCJWT:
-		return c.Blob(http.StatusOK, mimeVCJWT, []byte(cred.JWT))
-	default:
-		return c.Blob(http.StatusOK, mimeVCLD, cred.JSON)
+		return formJWT
 	}
+	return formJSON
+}
+
+// serveSigned answers a signed credential as its JWT or its JSON.
+func serveSigned(c echo.Context, form string, doc []byte, jwt string) error {
+	if form == formJWT {
+		return c.Blob(http.StatusOK, mimeVCJWT, []byte(jwt))
+	}
+	return c.Blob(http.StatusOK, mimeVCLD, doc)
 }
 
 // handleStatusList serves a signed revocation list. It is read on every
