@@ -144,15 +144,10 @@ func BenchmarkRecordActivities(b *testing.B) { benchRecordActivities(b, 0) }
 // also writes.
 func BenchmarkRecordActivitiesInCohorts(b *testing.B) { benchRecordActivities(b, 3) }
 
-// benchRecordActivities records batches of activities in a community with
-// the given number of cohorts; each member is in all but one of them.
-func benchRecordActivities(b *testing.B, cohorts int) {
-	ts, achID := benchAchievement(b)
-	ach, err := mongodb.NewAchievementService(ts.db).Achievement(b.Context(), achID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	send := func(method, path, ctype, body string, want int) string {
+// adminSender sends requests as ts's admin straight to its handler,
+// failing b on an unexpected status, and returns the answer's body.
+func adminSender(b *testing.B, ts *testServer) func(method, path, ctype, body string, want int) string {
+	return func(method, path, ctype, body string, want int) string {
 		r := httptest.NewRequest(method, path, strings.NewReader(body))
 		r.Header.Set("Content-Type", ctype)
 		r.Header.Set("Authorization", "Bearer "+ts.admin)
@@ -163,6 +158,17 @@ func benchRecordActivities(b *testing.B, cohorts int) {
 		}
 		return w.Body.String()
 	}
+}
+
+// benchRecordActivities records batches of activities in a community with
+// the given number of cohorts; each member is in all but one of them.
+func benchRecordActivities(b *testing.B, cohorts int) {
+	ts, achID := benchAchievement(b)
+	ach, err := mongodb.NewAchievementService(ts.db).Achievement(b.Context(), achID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	send := adminSender(b, ts)
 	rules := []string{
 		`{"condition":{"count":{"behaviour":"attended-session","min":5,"withinDays":90}}}`,
 		`{"condition":{"all":[{"count":{"behaviour":"hosted-session","min":3}},{"streak":{"unit":"weeks","min":3}}]}}`,

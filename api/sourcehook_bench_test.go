@@ -27,17 +27,7 @@ func BenchmarkSourceHook(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	send := func(method, path, ctype, body string, want int) string {
-		r := httptest.NewRequest(method, path, strings.NewReader(body))
-		r.Header.Set("Content-Type", ctype)
-		r.Header.Set("Authorization", "Bearer "+ts.admin)
-		w := httptest.NewRecorder()
-		ts.srv.ServeHTTP(w, r)
-		if w.Code != want {
-			b.Fatalf("%s %s: status %d: %.300s", method, path, w.Code, w.Body)
-		}
-		return w.Body.String()
-	}
+	send := adminSender(b, ts)
 	send("PUT", "/api/v1/achievements/"+achID+"/rule", "application/json", `{"condition":{"count":{"behaviour":"attended-session","min":5,"withinDays":90}}}`, 200)
 	var csv strings.Builder
 	csv.WriteString("email,displayName\n")
