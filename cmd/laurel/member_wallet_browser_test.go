@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"net/http"
 	"strings"
 	"testing"
@@ -86,16 +85,7 @@ func TestBrowser_ConsoleMemberWallet(t *testing.T) {
 func TestBrowser_PortalWallet(t *testing.T) {
 	t.Parallel()
 	w := &portalWorld{mail: &mailbox{}}
-	var stdout bytes.Buffer
-	m := NewMain(&stdout, &syncBuffer{})
-	m.Config.Addr, m.Config.DataDir, m.notifier = "127.0.0.1:0", t.TempDir(), w.mail
-	if err := runStarting(t, m); err != nil {
-		_ = m.Close()
-		t.Fatalf("Run: %v", err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
-	w.base = m.URL()
-	c := newClient(t, w.base, adminKey(t, stdout.String()))
+	m, c := w.start(t)
 	w.issuer = str(t, c.json(t, "POST", "/api/v1/issuers", map[string]any{"name": "Lyon Gophers", "url": "https://gophers.example.org"}, http.StatusCreated), "id")
 	w.ada = str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", map[string]any{
 		"email": "ada@example.org", "displayName": "Ada Lovelace", "slug": "ada"}, http.StatusCreated), "id")

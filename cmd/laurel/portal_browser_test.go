@@ -71,22 +71,7 @@ type portalWorld struct {
 func newPortalWorld(t *testing.T) *portalWorld {
 	t.Helper()
 	w := &portalWorld{mail: &mailbox{}}
-	var stdout bytes.Buffer
-	logs := &syncBuffer{}
-	m := NewMain(&stdout, logs)
-	m.Config.Addr, m.Config.DataDir, m.notifier = "127.0.0.1:0", t.TempDir(), w.mail
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("server log:\n%s", logs.String())
-		}
-	})
-	if err := runStarting(t, m); err != nil {
-		_ = m.Close()
-		t.Fatalf("Run: %v", err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
-	w.base = m.URL()
-	c := newClient(t, w.base, adminKey(t, stdout.String()))
+	_, c := w.start(t)
 	w.issuer = str(t, c.json(t, "POST", "/api/v1/issuers", map[string]any{"name": "Lyon Gophers",
 		"description": "Go practitioners in Lyon.", "url": "https://gophers.example.org", "accentColor": "#7a2e8a"}, http.StatusCreated), "id")
 	w.ada = str(t, c.json(t, "POST", "/api/v1/issuers/"+w.issuer+"/members", map[string]any{
@@ -105,6 +90,28 @@ func newPortalWorld(t *testing.T) *portalWorld {
 	w.leaderEndorses(t, c)
 	w.progressTowards(t, c) // portal_data_browser_test.go
 	return w
+}
+
+// start starts a Laurel whose mail w keeps, at w.base, and returns it with
+// a client of its first admin key.
+func (w *portalWorld) start(t *testing.T) (*Main, *client) {
+	t.Helper()
+	var stdout bytes.Buffer
+	logs := &syncBuffer{}
+	m := NewMain(&stdout, logs)
+	m.Config.Addr, m.Config.DataDir, m.notifier = "127.0.0.1:0", t.TempDir(), w.mail
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	if err := runStarting(t, m); err != nil {
+		_ = m.Close()
+		t.Fatalf("Run: %v", err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	w.base = m.URL()
+	return m, newClient(t, w.base, adminKey(t, stdout.String()))
 }
 
 // leaderEndorses adds Grace, who holds a badge that grants leadership and
