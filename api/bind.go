@@ -91,6 +91,12 @@ func (s *Server) decodeJSON(c echo.Context, v any) error {
 	if err != nil {
 		return err
 	}
+	return decodeBody(body, v)
+}
+
+// decodeBody decodes a JSON request body read already into v, as
+// decodeJSON does.
+func decodeBody(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badges.Errorf(badges.EINVALID, "The request body is empty; send a JSON object.")
 	}

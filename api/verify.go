@@ -86,8 +86,16 @@ func (s *Server) verifyInput(c echo.Context) (verifier.Input, error) {
 	var in verifier.Input
 	switch mt := mediaType(c); mt {
 	case echo.MIMEApplicationJSON:
+		body, err := s.readBody(c)
+		if err != nil {
+			return in, err
+		}
+		if token, ok := tokenOnlyBody(body); ok {
+			in.Data = token
+			return in, nil
+		}
 		var req verifyRequest
-		if err := s.decodeJSON(c, &req); err != nil {
+		if err := decodeBody(body, &req); err != nil {
 			return in, err
 		}
 		in.URL, in.Email = strings.TrimSpace(req.URL), req.Email

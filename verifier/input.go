@@ -48,7 +48,14 @@ func (v *run) read(ctx context.Context, in Input) (*readResult, error) {
 	case len(in.Data) > MaxInputSize:
 		return nil, badges.Errorf(badges.ETOOLARGE, "The input is larger than %d MiB.", MaxInputSize>>20)
 	}
-	return sniff(in.Data)
+	if c, ok := v.tokens.get(in.Data); ok {
+		return jwtRead("jwt", c), nil
+	}
+	rr, err := sniff(in.Data)
+	if err == nil && rr.format == "jwt" && rr.cred != nil && rr.cred.jwt != nil && rr.ob2 == nil {
+		v.tokens.put(in.Data, rr.cred)
+	}
+	return rr, err
 }
 
 // readURL fetches a credential from a URL and reads what came back.
@@ -205,10 +212,16 @@ func readJWT(data []byte, format string) (*readResult, error) {
 			delete(doc, claim)
 		}
 	}
-	rr := &readResult{format: format, cred: &credential{doc: doc, jwt: t, raw: t.RawPayload}}
-	rr.add(CheckInput, Pass, fmt.Sprintf("A VC-JWT signed with %s.", clip(t.Header.Alg, 20)))
+	return jwtRead(format, &credential{doc: doc, jwt: t, raw: t.RawPayload}), nil
+}
+
+// jwtRead is what reading a VC-JWT found: the credential and the checks
+// that say how it was read.
+func jwtRead(format string, c *credential) *readResult {
+	rr := &readResult{format: format, cred: c}
+	rr.add(CheckInput, Pass, fmt.Sprintf("A VC-JWT signed with %s.", clip(c.jwt.Header.Alg, 20)))
 	rr.add(CheckJSON, Pass, "The token's header and payload are well-formed JSON.")
-	return rr, nil
+	return rr
 }
 
 // looksLikeJWS reports whether b has the shape of a compact JWS: three

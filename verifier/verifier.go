@@ -165,6 +165,10 @@ type Verifier struct {
 	statusLists *memo[*statusList]
 	// What schema validation found, by the document's bytes.
 	schemaVerdicts *memo[schemaVerdict]
+	// VC-JWTs as read, by the token's bytes: decoding is a function of
+	// them alone. Every check, the signature's included, still runs on
+	// each verification.
+	tokens *memo[*credential]
 }
 
 // New makes a Verifier, compiling the embedded JSON Schemas once.
@@ -178,7 +182,8 @@ func New(o Options) (*Verifier, error) {
 	}
 	v := &Verifier{loader: o.Loader, fetcher: o.Fetcher, local: o.Local, now: o.Now, schemas: schemas,
 		lists: newCache(DefaultCacheEntries), docs: newMemo[map[string]any](), jwtKeys: newMemo[jwk.Key](),
-		statusLists: newMemo[*statusList](), schemaVerdicts: newMemo[schemaVerdict]()}
+		statusLists: newMemo[*statusList](), schemaVerdicts: newMemo[schemaVerdict](),
+		tokens: newMemoOf[*credential](tokenMemoBytes)}
 	if v.now == nil {
 		v.now = time.Now
 	}

@@ -36,6 +36,10 @@ activities: imports -members members, gives three badges rules, then
 records -rows activities of random members through the batch API, -batch
 at a time, and prints the throughput.
 
+With -wrk, verify and pages load the server with wrk, a load generator in
+a process of its own, and first load a bare Echo handler answering the
+same bytes the same way: the figure is then also a share of that ceiling.
+
 Without -url it starts a Laurel of its own (no verify limits) on a
 temporary embedded database, which it deletes afterwards. With -url, that
 server's -verify-rate and -verify-in-flight must allow the load.
@@ -56,6 +60,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	proof := fs.String("proof", "jwt", "verify: jwt or di")
 	credentials := fs.Int("credentials", 20, "verify: distinct credentials to send in turn")
 	members := fs.Int("members", 5000, "activities: members of the community")
+	useWrk := fs.Bool("wrk", false, "verify, pages: load with wrk, in a process of its own, and measure a bare Echo handler the same way first (the machine's ceiling)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (with no -url, the server's work is in it too)")
 	fs.Usage = func() { fmt.Fprint(stdout, loadUsage); fs.PrintDefaults() }
 	if len(args) == 0 || !slices.Contains([]string{"awards", "verify", "pages", "activities"}, args[0]) {
@@ -84,7 +89,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		defer stop()
 		*url, *key = u, k
 	}
-	c := &loadClient{base: *url, key: *key, http: &http.Client{Timeout: 10 * time.Minute,
+	c := &loadClient{base: *url, key: *key, wrk: *useWrk, http: &http.Client{Timeout: 10 * time.Minute,
 		Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
@@ -140,6 +145,7 @@ func startForLoad(ctx context.Context, getenv func(string) string, stderr io.Wri
 type loadClient struct {
 	base, key string
 	http      *http.Client
+	wrk       bool // load with wrk instead of Go clients
 }
 
 // send makes an authenticated request with a raw body and decodes the

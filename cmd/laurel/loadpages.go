@@ -34,7 +34,19 @@ func (c *loadClient) pages(ctx context.Context, rows, batch, concurrency int, d 
 		}
 		fmt.Fprintf(stdout, "%s: first request %v, repeated %v\n", kind, first.Round(time.Microsecond), again.Round(time.Microsecond))
 	}
-	n, err := measure(ctx, concurrency, d, stdout, fmt.Sprintf("credential page (%d stored, %d sampled)", len(ids), len(sample)), func(i int) (time.Duration, error) {
+	label := fmt.Sprintf("credential page (%d stored, %d sampled)", len(ids), len(sample))
+	if c.wrk {
+		page, err := c.get(ctx, "/credentials/"+sample[0], "text/html")
+		if err != nil {
+			return err
+		}
+		reqs := make([]wrkRequest, len(sample))
+		for i, id := range sample {
+			reqs[i] = wrkRequest{method: http.MethodGet, path: "/credentials/" + id, accept: "text/html"}
+		}
+		return compareWithCeiling(ctx, c.base, reqs, page, "text/html; charset=UTF-8", concurrency, d, stdout, label)
+	}
+	n, err := measure(ctx, concurrency, d, stdout, label, func(i int) (time.Duration, error) {
 		return c.getOnce(ctx, "/credentials/"+sample[i%len(sample)], "text/html")
 	})
 	if err == nil && n == 0 {
@@ -46,26 +58,31 @@ func (c *loadClient) pages(ctx context.Context, rows, batch, concurrency int, d 
 // getOnce fetches a path, checks for 200 and returns the time to the last
 // byte.
 func (c *loadClient) getOnce(ctx context.Context, path, accept string) (time.Duration, error) {
+	t := time.Now()
+	_, err := c.get(ctx, path, accept)
+	return time.Since(t), err
+}
+
+// get fetches a path, checks for 200 and returns the body.
+func (c *loadClient) get(ctx context.Context, path, accept string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
-	t := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	_, err = io.Copy(io.Discard, resp.Body)
+	data, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	lat := time.Since(t)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("GET %s: %s", path, resp.Status)
+		return nil, fmt.Errorf("GET %s: %s", path, resp.Status)
 	}
-	return lat, nil
+	return data, nil
 }

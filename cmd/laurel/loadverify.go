@@ -15,6 +15,7 @@ import (
 // verify issues one credential and sends it to POST /api/v1/verify from
 // many clients at once, measuring each request.
 func (c *loadClient) verify(ctx context.Context, proof string, credentials, concurrency int, d time.Duration, stdout io.Writer) error {
+	label := fmt.Sprintf("verify (%s, %d credentials)", proof, credentials)
 	iss, ach, err := c.setup(ctx)
 	if err != nil {
 		return err
@@ -39,7 +40,18 @@ func (c *loadClient) verify(ctx context.Context, proof string, credentials, conc
 			return err
 		}
 	}
-	n, err := measure(ctx, concurrency, d, stdout, fmt.Sprintf("verify (%s, %d credentials)", proof, len(bodies)), func(i int) (time.Duration, error) {
+	if c.wrk {
+		report, err := c.verifyReport(ctx, bodies[0])
+		if err != nil {
+			return err
+		}
+		reqs := make([]wrkRequest, len(bodies))
+		for i, b := range bodies {
+			reqs[i] = wrkRequest{method: http.MethodPost, path: "/api/v1/verify", contentType: "application/json", body: b}
+		}
+		return compareWithCeiling(ctx, c.base, reqs, report, "application/json", concurrency, d, stdout, label)
+	}
+	n, err := measure(ctx, concurrency, d, stdout, label, func(i int) (time.Duration, error) {
 		return c.verifyOnce(ctx, bodies[i%len(bodies)])
 	})
 	if err == nil && n == 0 {
@@ -102,25 +114,31 @@ func measure(ctx context.Context, concurrency int, d time.Duration, stdout io.Wr
 
 // verifyOnce sends one verification and checks that the verdict is valid.
 func (c *loadClient) verifyOnce(ctx context.Context, body []byte) (time.Duration, error) {
+	t := time.Now()
+	_, err := c.verifyReport(ctx, body)
+	return time.Since(t), err
+}
+
+// verifyReport sends one verification, checks that the verdict is valid
+// and returns the report.
+func (c *loadClient) verifyReport(ctx context.Context, body []byte) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/api/v1/verify", bytes.NewReader(body))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	t := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	data, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	lat := time.Since(t)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var rep struct{ Verdict string }
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(data, &rep) != nil || rep.Verdict != "valid" {
-		return 0, fmt.Errorf("verify: %s: %.300s", resp.Status, data)
+		return nil, fmt.Errorf("verify: %s: %.300s", resp.Status, data)
 	}
-	return lat, nil
+	return data, nil
 }
