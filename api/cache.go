@@ -18,11 +18,21 @@ type ttlCache[V any] struct {
 	max     int
 	now     func() time.Time
 	entries map[string]ttlEntry[V]
+
+	// version, when set, tells whether a key's record changed since it was
+	// read; an entry then lasts up to keep while it did not (see versioned).
+	version func(key string) (uint64, bool)
+	keep    time.Duration
 }
 
 type ttlEntry[V any] struct {
 	v       V
 	expires time.Time
+	// The record's version when it was read, if exact; the entry may then
+	// be used until kept while the version stays.
+	version uint64
+	exact   bool
+	kept    time.Time
 }
 
 func newTTLCache[V any](ttl time.Duration, max int) *ttlCache[V] {
@@ -36,20 +46,47 @@ func (c *ttlCache[V]) get(key string, load func() (V, error)) (V, error) {
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
-	if ok && c.now().Before(e.expires) {
+	if ok && c.fresh(key, e) {
 		return e.v, nil
+	}
+	var fresh ttlEntry[V]
+	if c.version != nil {
+		// Taken before reading: a write after it changes the version.
+		fresh.version, fresh.exact = c.version(key)
 	}
 	v, err := load()
 	if err != nil {
 		return v, err
 	}
+	now := c.now()
+	fresh.v, fresh.expires, fresh.kept = v, now.Add(c.ttl), now.Add(c.keep)
 	c.mu.Lock()
 	if len(c.entries) >= c.max {
 		clear(c.entries)
 	}
-	c.entries[key] = ttlEntry[V]{v: v, expires: c.now().Add(c.ttl)}
+	c.entries[key] = fresh
 	c.mu.Unlock()
 	return v, nil
+}
+
+// fresh says whether an entry may be used: by its version when that was
+// exact, else by its lifetime.
+func (c *ttlCache[V]) fresh(key string, e ttlEntry[V]) bool {
+	now := c.now()
+	if !e.exact {
+		return now.Before(e.expires)
+	}
+	version, exact := c.version(key)
+	return exact && version == e.version && now.Before(e.kept)
+}
+
+// versioned makes entries last while version says, exactly, that their
+// record did not change, up to keep: when this process is the database's
+// only writer, nothing else can change it unseen, and a change shows at
+// once. Where version is not exact the lifetime rules.
+func (c *ttlCache[V]) versioned(version func(key string) (uint64, bool), keep time.Duration) *ttlCache[V] {
+	c.version, c.keep = version, keep
+	return c
 }
 
 // clear forgets every entry.

@@ -19,6 +19,7 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/database"
 	"github.com/laurel-badges/laurel/badges/database/mongotest"
+	"github.com/laurel-badges/laurel/badges/mongodb"
 	"github.com/laurel-badges/laurel/issuer/ob3"
 	"github.com/laurel-badges/laurel/verifier"
 )
@@ -137,6 +138,20 @@ func TestCredentialPage(t *testing.T) {
 		c.page(t, "/members/ada", 404)
 		c.setConsent(t, c.ada, true)
 		wantIn(t, c.page(t, "/credentials/"+c.adaCred, 200), "Ada Lovelace")
+	})
+	t.Run("consent withdrawn past the server shows at once", func(t *testing.T) {
+		wantIn(t, c.page(t, "/credentials/"+c.adaCred, 200), "Ada Lovelace") // now kept
+		// A member service of its own, as a background job has: the
+		// server is not told, but the embedded engine's count of writes is.
+		members := mongodb.NewMemberService(c.ts.db)
+		for _, on := range []bool{false, true} {
+			if _, err := members.UpdateMember(context.Background(), c.ada, badges.MemberUpdate{PublicProfile: &on}); err != nil {
+				t.Fatal(err)
+			}
+			if body := c.page(t, "/credentials/"+c.adaCred, 200); strings.Contains(body, "Ada Lovelace") != on {
+				t.Fatalf("public profile %v, the page names Ada: %v", on, !on)
+			}
+		}
 	})
 	t.Run("JSON by negotiation", func(t *testing.T) {
 		for _, ct := range []string{"application/vc+ld+json", "application/ld+json"} {

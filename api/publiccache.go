@@ -17,8 +17,9 @@ import (
 // badge can be opened thousands of times. They read them through short-lived
 // caches; writes made through this server forget what they change at once.
 const (
-	memberTTL     = time.Second     // consent shows within it
-	definitionTTL = 5 * time.Second // issuers and achievements
+	memberTTL     = time.Second      // consent shows within it
+	memberKeep    = 10 * time.Minute // while the member is known not to have changed
+	definitionTTL = 5 * time.Second  // issuers and achievements
 	cacheEntries  = 50000
 	imageBytes    = 64 << 20 // generated images kept in memory
 	artBytes      = 32 << 20 // badge art decoded for previews

@@ -153,6 +153,10 @@ func NewServer(cfg Config, svc Services) (*Server, error) {
 	}
 	s := &Server{echo: echo.New(), cfg: cfg, svc: svc, urls: urls, log: cfg.Logger, pages: pages,
 		metrics: newMetrics(), cache: newPublicCache(), now: cfg.Now, openapi: doc}
+	if svc.Members != nil {
+		// Consent is kept until the member changes, where that is known.
+		s.cache.members.versioned(svc.Members.MemberVersion, memberKeep)
+	}
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
 	s.echo.IPExtractor = clientAddress(cfg.TrustedProxies)

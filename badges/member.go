@@ -70,6 +70,10 @@ type MemberFilter struct {
 type MemberService interface {
 	CreateMember(ctx context.Context, issuerID string, in MemberInput) (*Member, error)
 	Member(ctx context.Context, id string) (*Member, error)
+	// MemberVersion changes whenever the member is written. exact is false
+	// when that cannot be known (another process may write members), and
+	// then the version means nothing. Take it before reading the member.
+	MemberVersion(id string) (version uint64, exact bool)
 	// MemberBySlug finds the member a public profile URL names.
 	MemberBySlug(ctx context.Context, slug string) (*Member, error)
 	UpdateMember(ctx context.Context, id string, u MemberUpdate) (*Member, error)

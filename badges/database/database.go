@@ -47,6 +47,7 @@ type DB struct {
 	// docsExact says docs holds what is stored: it is the embedded
 	// engine's, which only this process writes (see docCache).
 	docsExact bool
+	changes   *changes // with the embedded engine; see Version
 	now       func() time.Time
 }
 
@@ -73,7 +74,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db := &DB{client: client, db: client.Database(o.Database), engine: o.Engine, docs: newDocCache(docCacheBudget), now: time.Now}
 	if o.Engine != nil {
 		db.locks, db.keyLocks = o.Engine.locks, o.Engine.keyLocks
-		db.docs, db.docsExact = o.Engine.docs, true
+		db.docs, db.docsExact, db.changes = o.Engine.docs, true, o.Engine.changes
 	}
 	if err := db.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())

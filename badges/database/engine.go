@@ -38,6 +38,7 @@ type Engine struct {
 	locks    *docLocks // shared by every connection to this engine
 	keyLocks *docLocks // likewise
 	docs     *docCache // likewise
+	changes  *changes  // likewise
 }
 
 // EngineConfig says where the embedded engine keeps its files, and how.
@@ -78,7 +79,7 @@ func StartEngine(cfg EngineConfig) (*Engine, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{dir: abs, socket: socket, fdb: fdb, cancel: cancel, done: make(chan struct{}), cleanup: cleanup,
-		sqlDBs: map[string]*sql.DB{}, locks: &docLocks{}, keyLocks: &docLocks{}, docs: newDocCache(docCacheBudget)}
+		sqlDBs: map[string]*sql.DB{}, locks: &docLocks{}, keyLocks: &docLocks{}, docs: newDocCache(docCacheBudget), changes: newChanges()}
 	go func() {
 		defer close(e.done)
 		_ = fdb.Run(ctx) // returns only after ctx is cancelled

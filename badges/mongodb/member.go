@@ -94,6 +94,12 @@ func (s *MemberService) record(ctx context.Context, id string) (*memberRecord, e
 	return &r, nil
 }
 
+// MemberVersion is the member's version in the database's count of
+// writes (database.DB.Version).
+func (s *MemberService) MemberVersion(id string) (version uint64, exact bool) {
+	return s.db.Version(database.Members, id)
+}
+
 // Member returns one member.
 func (s *MemberService) Member(ctx context.Context, id string) (*badges.Member, error) {
 	if !badges.ValidID(id) {
@@ -298,6 +304,7 @@ func (s *MemberService) save(ctx context.Context, r, old *memberRecord) (saved b
 		return false, err
 	}
 	res, err := s.db.Collection(database.Members).ReplaceOne(ctx, s.db.AtRev(r.ID, old.Rev), r)
+	s.db.Changed(database.Members, r.ID)
 	if err != nil {
 		s.release(ctx, claimed, r.ID)
 		return false, database.Wrap(err, "update member")

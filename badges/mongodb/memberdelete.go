@@ -33,6 +33,7 @@ func (s *MemberService) DeleteMember(ctx context.Context, id string) error {
 		return err
 	}
 	res, err := s.db.Collection(database.Members).DeleteOne(ctx, database.ByID(id))
+	s.db.Changed(database.Members, id)
 	switch {
 	case err != nil:
 		s.undoDelete(ctx, r, true)
