@@ -308,20 +308,35 @@ func (m *Main) Close() error {
 	}
 	if m.log != nil {
 		m.log.Info("laurel stopped")
+		if f, ok := m.log.Handler().(interface{ Flush() }); ok {
+			f.Flush()
+		}
 	}
 	return errors.Join(errs...)
 }
 
+// newLogger logs to w. A file (the process's standard error) gets its
+// lines in batches (logbuffer.go); anything else, such as a test's
+// buffer, line by line.
 func newLogger(c Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(strings.ToUpper(c.LogLevel))); err != nil {
 		level = slog.LevelInfo
 	}
-	opts := &slog.HandlerOptions{Level: level}
-	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+	var buf *logBuffer
+	if _, ok := w.(*os.File); ok {
+		buf = &logBuffer{w: w}
+		w = buf
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if c.LogFormat == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	if buf != nil {
+		h = flushingHandler{h, buf}
+	}
+	return slog.New(h)
 }
 
 // serveDebug starts the profiler's listener (-debug-addr): Go's
