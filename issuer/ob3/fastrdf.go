@@ -163,8 +163,16 @@ func (w *fastWalker) property(acc *fastScope, subject ld.Node, key string, value
 		return false
 	}
 	td := acc.ctx.GetTermDefinition(key)
-	if !plainTerm(td) {
+	scope, ok := w.l.fast.withProperty(acc, key)
+	if !ok || !plainTerm(td) {
 		return false
+	}
+	scoped := scope != acc
+	if scoped {
+		// The value is expanded under the property's own context.
+		if td = scope.ctx.GetTermDefinition(key); !plainTerm(td) {
+			return false
+		}
 	}
 	values, isList := value.([]any)
 	if !isList {
@@ -177,7 +185,11 @@ func (w *fastWalker) property(acc *fastScope, subject ld.Node, key string, value
 	}
 	predicate := ld.NewIRI(exp)
 	for _, v := range values {
-		object, ok := w.object(acc, td, v)
+		if _, isMap := v.(map[string]any); isMap && scoped {
+			// Node objects under a property-scoped context are not covered.
+			return false
+		}
+		object, ok := w.object(scope, td, v)
 		if !ok {
 			return false
 		}
@@ -186,10 +198,10 @@ func (w *fastWalker) property(acc *fastScope, subject ld.Node, key string, value
 	return true
 }
 
-// plainTerm reports a term definition the fast path covers: no scoped
-// context, no container but @set, no reverse, nesting, language,
-// direction or JSON literal. No definition at all is a term expanded by
-// @vocab, which is covered too.
+// plainTerm reports a term definition the fast path covers: no container
+// but @set, no reverse, nesting, language, direction or JSON literal. No
+// definition at all is a term expanded by @vocab, which is covered too. A
+// scoped context is applied by the caller.
 func plainTerm(td *ld.TermDefinition) bool {
 	if td == nil {
 		return true
@@ -199,7 +211,7 @@ func plainTerm(td *ld.TermDefinition) bool {
 			return false
 		}
 	}
-	return !td.HasContext && !td.Reverse && td.Nest == "" && td.Index == "" &&
+	return !td.Reverse && td.Nest == "" && td.Index == "" &&
 		!td.HasLanguage && !td.HasDirection && td.Type != "@json"
 }
 

@@ -30,7 +30,8 @@ func (s *fastScope) reverted() *fastScope {
 }
 
 // scopeKey names a derived scope: the type-scoped context of term typ
-// (looked up in entry, the node's starting scope) applied over acc.
+// (looked up in entry, the node's starting scope) applied over acc, or with
+// entry nil the property-scoped context of term typ applied over acc.
 type scopeKey struct {
 	acc, entry *fastScope
 	typ        string
@@ -78,7 +79,24 @@ func (f *fastScopes) withType(acc, entry *fastScope, typ string) (*fastScope, bo
 	if td == nil || !td.HasContext {
 		return acc, true
 	}
-	key := scopeKey{acc: acc, entry: entry, typ: typ}
+	return f.derive(scopeKey{acc: acc, entry: entry, typ: typ}, td, acc.reverted())
+}
+
+// withProperty applies the property-scoped context of term key, as acc
+// defines it, over acc. json-gold processes it allowing protected terms to
+// be redefined; Parse does not, and where it refuses the fast path does not
+// answer. Where it accepts, the definitions are the same.
+func (f *fastScopes) withProperty(acc *fastScope, key string) (*fastScope, bool) {
+	td := acc.ctx.GetTermDefinition(key)
+	if td == nil || !td.HasContext {
+		return acc, true
+	}
+	return f.derive(scopeKey{acc: acc, typ: key}, td, acc.prev)
+}
+
+// derive processes td's scoped context over key.acc once; prev is what
+// nested node objects of the result revert to.
+func (f *fastScopes) derive(key scopeKey, td *ld.TermDefinition, prev *fastScope) (*fastScope, bool) {
 	f.mu.RLock()
 	s := f.derived[key]
 	f.mu.RUnlock()
@@ -93,12 +111,13 @@ func (f *fastScopes) withType(acc, entry *fastScope, typ string) (*fastScope, bo
 		return nil, false
 	}
 	// Parse propagates; the scope's prev records what json-gold's
-	// non-propagating processing records as the previous context.
-	c, err := acc.ctx.Parse(local)
+	// non-propagating processing of a type-scoped context records as the
+	// previous context.
+	c, err := key.acc.ctx.Parse(local)
 	if err != nil {
 		return nil, false
 	}
-	s = &fastScope{ctx: c, prev: acc.reverted()}
+	s = &fastScope{ctx: c, prev: prev}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if prev := f.derived[key]; prev != nil {
