@@ -72,7 +72,7 @@ func (l *DocumentLoader) SignEdDSARDFC2022(ctx context.Context, doc map[string]a
 	}
 	// A private key whose public half does not match its seed signs
 	// messages nobody can verify.
-	if !ed25519.NewKeyFromSeed(key.Seed()).Equal(key) {
+	if !l.keys.consistent(key) {
 		return Proof{}, errors.New("ob3: Ed25519 private key is inconsistent (public half does not match the seed)")
 	}
 	p.ProofValue = ""

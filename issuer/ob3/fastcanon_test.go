@@ -3,8 +3,13 @@ package ob3
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/piprate/json-gold/ld"
 )
 
 // TestCanonicalizeOwn_Examples compares the fast path with the general one
@@ -36,5 +41,55 @@ func TestCanonicalizeOwn_Examples(t *testing.T) {
 	}
 	if fast == 0 {
 		t.Fatal("the fast path answered for none of the examples")
+	}
+}
+
+// FuzzCanonicalizeFast feeds arbitrary JSON to the fast path: it never
+// panics, and when it answers, its answer is the general path's.
+func FuzzCanonicalizeFast(f *testing.F) {
+	files, _ := filepath.Glob("testdata/examples/*.json")
+	for _, name := range append(files, "testdata/eddsa-rdfc-2022/unsigned-credential.json") {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"_:x","type":"VerifiableCredential"}`))
+	f.Add([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"https://a b.example/"}`))
+	l := testLoader(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var doc map[string]any
+		if json.Unmarshal(data, &doc) != nil {
+			return
+		}
+		got, ok := l.CanonicalizeFast(context.Background(), doc)
+		if !ok {
+			return
+		}
+		want, err := l.Canonicalize(context.Background(), doc)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("fast path answered where the general one says %v:\nfast:\n%s\ngeneral:\n%s", err, got, want)
+		}
+	})
+}
+
+// TestIRIVerdicts_Path checks the shortcut for IRIs under an origin: when
+// the origin passes, every safe path under it passes the general tests.
+func TestIRIVerdicts_Path(t *testing.T) {
+	v := newIRIVerdicts()
+	for _, iri := range []string{
+		"https://badges.example.org/credentials/abc",
+		"http://localhost:8080/status/x/1#4242",
+		"https://b.example:8443/a/b?c=d&e=(f)#g",
+		"https://xn--bcher-kva.example/~x/y;z=1",
+		"https://127.0.0.1/x",
+		"https://bücher.example/x",
+		"https://-bad-.example/x",
+		"https://a b.example/x",
+		"https://example.org/" + strings.Repeat("a", 2100),
+	} {
+		want := ld.IsAbsoluteIri(iri) && ld.IsURL(iri)
+		if got := v.check(iri); got != want {
+			t.Errorf("check(%q) = %v, the general tests say %v", iri, got, want)
+		}
 	}
 }

@@ -20,9 +20,15 @@ var rdfType ld.Node = ld.NewIRI(ld.RDFType)
 type fastWalker struct {
 	l      *DocumentLoader
 	quads  []*ld.Quad
-	seen   map[string]struct{} // quads already emitted, as the node map merges them
-	counts map[string]int      // values per node and property, as checkPropertyValues counts them
+	seen   map[[3]ld.Node]struct{} // quads already emitted, as the node map merges them
+	counts map[propertyOf]int      // values per node and property, as checkPropertyValues counts them
 	blanks int
+}
+
+// propertyOf is one property of one node.
+type propertyOf struct {
+	node      ld.Node
+	predicate string
 }
 
 // fastDataset is the RDF dataset of doc, or ok=false.
@@ -38,7 +44,7 @@ func (l *DocumentLoader) fastDataset(doc map[string]any) (*ld.RDFDataset, bool) 
 	if err != nil || c.Values.HasLanguage || c.Values.Direction != "" {
 		return nil, false
 	}
-	w := &fastWalker{l: l, seen: make(map[string]struct{}, 64), counts: make(map[string]int, 64)}
+	w := &fastWalker{l: l, seen: make(map[[3]ld.Node]struct{}, 64), counts: make(map[propertyOf]int, 32)}
 	if _, ok := w.node(l.fast.top(c), doc, true); !ok || len(w.quads) == 0 {
 		// A top-level node with nothing to say is dropped by expansion;
 		// leave that to the general path.
@@ -178,7 +184,7 @@ func (w *fastWalker) property(acc *fastScope, subject ld.Node, key string, value
 	if !isList {
 		values = []any{value}
 	}
-	countKey := nodeKey(subject) + "\x00" + exp
+	countKey := propertyOf{subject, exp}
 	w.counts[countKey] += len(values)
 	if w.counts[countKey] > MaxPropertyValues {
 		return false
@@ -277,23 +283,10 @@ func (w *fastWalker) nested(acc *fastScope, m map[string]any) (ld.Node, bool) {
 
 // emit adds a quad once.
 func (w *fastWalker) emit(s, p, o ld.Node) {
-	key := nodeKey(s) + " " + nodeKey(p) + " " + nodeKey(o)
+	key := [3]ld.Node{s, p, o}
 	if _, dup := w.seen[key]; dup {
 		return
 	}
 	w.seen[key] = struct{}{}
 	w.quads = append(w.quads, ld.NewQuad(s, p, o, "@default"))
-}
-
-// nodeKey writes a node unambiguously, for the maps above.
-func nodeKey(n ld.Node) string {
-	switch t := n.(type) {
-	case ld.IRI:
-		return "<" + strconv.Quote(t.Value)
-	case ld.BlankNode:
-		return "_" + t.Attribute
-	case ld.Literal:
-		return strconv.Quote(t.Value) + strconv.Quote(t.Datatype) + strconv.Quote(t.Language)
-	}
-	return ""
 }

@@ -47,6 +47,7 @@ type DocumentLoader struct {
 
 	fast *fastScopes  // the fast path's derived contexts
 	iris *iriVerdicts // the fast path's IRI verdicts
+	keys *checkedKeys // signing keys found consistent
 }
 
 // NewDocumentLoader builds a loader from the contexts embedded in
@@ -71,6 +72,7 @@ func NewDocumentLoader() (*DocumentLoader, error) {
 		active:        make(map[string]*ld.Context),
 		fast:          newFastScopes(),
 		iris:          newIRIVerdicts(),
+		keys:          newCheckedKeys(),
 	}
 	parsed := make(map[string]any) // file -> document, so aliases share one parse
 	for url, v := range index {
