@@ -1,6 +1,10 @@
 package ob3
 
-import "context"
+import (
+	"context"
+
+	"github.com/piprate/json-gold/ld"
+)
 
 // CanonicalizeOwn is Canonicalize for documents of the shapes Laurel itself
 // builds and signs. Those are walked straight to RDF with the processed
@@ -29,8 +33,16 @@ func (l *DocumentLoader) canonicalizeFast(ctx context.Context, doc map[string]an
 	if doc == nil || ctx.Err() != nil || checkSize(doc) != nil {
 		return nil, false
 	}
-	ds, ok := l.fastDataset(doc)
-	if !ok || checkBlankNodes(ds) != nil {
+	quads, ok := l.fastQuads(doc)
+	if !ok {
+		return nil, false
+	}
+	if out, simple := canonicalSimple(quads); simple {
+		return out, true
+	}
+	ds := ld.NewRDFDataset()
+	ds.Graphs["@default"] = quads
+	if checkBlankNodes(ds) != nil {
 		return nil, false
 	}
 	out, err := serializeCanonical(ctx, ds)

@@ -31,8 +31,8 @@ type propertyOf struct {
 	predicate string
 }
 
-// fastDataset is the RDF dataset of doc, or ok=false.
-func (l *DocumentLoader) fastDataset(doc map[string]any) (*ld.RDFDataset, bool) {
+// fastQuads is the default graph of doc, or ok=false.
+func (l *DocumentLoader) fastQuads(doc map[string]any) ([]*ld.Quad, bool) {
 	local, has := doc["@context"]
 	if !has {
 		return nil, false
@@ -50,9 +50,7 @@ func (l *DocumentLoader) fastDataset(doc map[string]any) (*ld.RDFDataset, bool) 
 		// leave that to the general path.
 		return nil, false
 	}
-	ds := ld.NewRDFDataset()
-	ds.Graphs["@default"] = w.quads
-	return ds, true
+	return w.quads, true
 }
 
 // node emits the quads of one node object, starting in scope entry, and
