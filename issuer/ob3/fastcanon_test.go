@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,5 +150,42 @@ func TestCanonicalizeFast_LookAlikeBlankNodes(t *testing.T) {
 	got, ok := l.CanonicalizeFast(context.Background(), doc)
 	if !ok || !bytes.Equal(got, want) {
 		t.Fatalf("fast path (answered %v):\n%s\ngeneral path:\n%s", ok, got, want)
+	}
+}
+
+// TestCanonicalizeOwn_Concurrent runs the fast path from several goroutines
+// on one loader, as the service does (run it with -race): the remembered
+// scopes and IRI verdicts are shared.
+func TestCanonicalizeOwn_Concurrent(t *testing.T) {
+	l, err := NewDocumentLoader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/examples/*.json")
+	docs := make([]map[string]any, len(files))
+	wants := make([][]byte, len(files))
+	for i, f := range files {
+		docs[i] = readJSON(t, f)
+		delete(docs[i], "proof")
+		if wants[i], err = l.Canonicalize(context.Background(), docs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan error, 4*len(docs))
+	for range 4 {
+		go func() {
+			for i, doc := range docs {
+				got, err := l.CanonicalizeOwn(context.Background(), doc)
+				if err == nil && !bytes.Equal(got, wants[i]) {
+					err = fmt.Errorf("%s: bytes differ", files[i])
+				}
+				errs <- err
+			}
+		}()
+	}
+	for range 4 * len(docs) {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
