@@ -32,6 +32,10 @@ func (v *run) get(ctx context.Context, url string, kind FetchKind, accept string
 			if err != nil {
 				return nil, "", fmt.Errorf("%s: %w", url, err)
 			}
+			if v.answered == nil {
+				v.answered = make(map[string]bool)
+			}
+			v.answered[url] = true
 			return body, mediaType, nil
 		}
 	}

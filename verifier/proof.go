@@ -104,7 +104,7 @@ func (v *run) checkEmbedded(ctx context.Context, r *Report, doc map[string]any, 
 		return keyUnusable(r, label, err)
 	}
 	r.add(CheckKey, Pass, fmt.Sprintf("%s: key %s from the %s, controlled by %s.", label, clip(mk.id, 120), mk.source, clip(mk.controller, 120)))
-	if err := v.verifyEmbedded(ctx, doc, p, mk); err != nil {
+	if err := v.verifyEmbedded(ctx, doc, p, mk, v.ownKey(p)); err != nil {
 		if ctx.Err() != nil {
 			r.add(CheckProof, Warn, label+": not verified, since the verification was stopped before it finished.")
 			return Warn
@@ -208,8 +208,26 @@ func dereferenceable(id string) bool {
 	return strings.HasPrefix(id, "http://") || strings.HasPrefix(id, "https://") || strings.HasPrefix(id, "did:")
 }
 
-// verifyEmbedded checks one proof's signature with its resolved key.
-func (v *Verifier) verifyEmbedded(ctx context.Context, doc, p map[string]any, mk *methodKey) error {
+// ownKey reports whether a proof's key came from a document this Laurel
+// publishes: the key's controller is then one of its issuers (proofKey has
+// checked that it is the credential's issuer), and the credential is one
+// it issued, of the shapes it builds.
+func (v *run) ownKey(p map[string]any) bool {
+	vm := str(p, "verificationMethod")
+	loc, _, _ := strings.Cut(vm, "#")
+	if strings.HasPrefix(vm, "did:web:") {
+		var err error
+		if loc, err = didWebURL(loc); err != nil {
+			return false
+		}
+	}
+	return v.answered[loc]
+}
+
+// verifyEmbedded checks one proof's signature with its resolved key. own
+// says the credential is this Laurel's own, which may take the fast
+// canonicalization; anyone else's takes the general one.
+func (v *Verifier) verifyEmbedded(ctx context.Context, doc, p map[string]any, mk *methodKey, own bool) error {
 	typ, suite := str(p, "type"), str(p, "cryptosuite")
 	if suite == suiteECDSASD {
 		pub, ok := mk.key.(*ecdsa.PublicKey)
@@ -225,7 +243,11 @@ func (v *Verifier) verifyEmbedded(ctx context.Context, doc, p map[string]any, mk
 	if suite == ob3.CryptosuiteEdDSARDFC {
 		one := unsecured(doc)
 		one["proof"] = p
-		err := v.loader.VerifyEdDSARDFC2022(ctx, one, func(string) (ed25519.PublicKey, error) { return pub, nil })
+		verify := v.loader.VerifyEdDSARDFC2022
+		if own {
+			verify = v.loader.VerifyOwnEdDSARDFC2022
+		}
+		err := verify(ctx, one, func(string) (ed25519.PublicKey, error) { return pub, nil })
 		if errors.Is(err, ob3.ErrSignatureMismatch) {
 			return errSignature
 		}

@@ -113,7 +113,7 @@ func (v *run) unconfirmedProof(ctx context.Context, r *Report, doc, p map[string
 		r.add(CheckProof, Fail, label+": not verified, since its key cannot be used.")
 		return Fail, true
 	}
-	err = v.verifyEmbedded(ctx, doc, p, mk)
+	err = v.verifyEmbedded(ctx, doc, p, mk, false)
 	if err != nil && ctx.Err() != nil {
 		return "", false
 	}

@@ -229,7 +229,8 @@ const maxFetches = 24
 // run is one call of Verify: the Verifier and what the call has used.
 type run struct {
 	*Verifier
-	fetches int
+	fetches  int
+	answered map[string]bool // URLs Local answered in this run
 }
 
 // credential is one credential under verification: its JSON, and the

@@ -44,6 +44,10 @@ type DocumentLoader struct {
 	cacheContexts bool // off only in benchmarks that measure the cache
 	mu            sync.RWMutex
 	active        map[string]*ld.Context // contextKey -> processed top-level context
+
+	fast *fastScopes  // the fast path's derived contexts
+	iris *iriVerdicts // the fast path's IRI verdicts
+	keys *checkedKeys // signing keys found consistent
 }
 
 // NewDocumentLoader builds a loader from the contexts embedded in
@@ -66,6 +70,9 @@ func NewDocumentLoader() (*DocumentLoader, error) {
 		docs:          make(map[string]any, len(index)),
 		cacheContexts: true,
 		active:        make(map[string]*ld.Context),
+		fast:          newFastScopes(),
+		iris:          newIRIVerdicts(),
+		keys:          newCheckedKeys(),
 	}
 	parsed := make(map[string]any) // file -> document, so aliases share one parse
 	for url, v := range index {
