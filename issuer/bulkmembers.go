@@ -36,12 +36,32 @@ func (s *Service) bulkRecipients(ctx context.Context, issuerID string, rows []*b
 		}
 		byEmail[r.in.Email] = append(byEmail[r.in.Email], r)
 	}
-	found, err := s.membersByEmail(ctx, issuerID, emails)
+	imports, keys, err := s.bulkImportRows(ctx, issuerID, emails, byEmail)
 	if err != nil {
 		return err
 	}
-	var imports []badges.ImportRow
-	for i, email := range emails {
+	return s.bulkImport(ctx, issuerID, imports, keys, byEmail)
+}
+
+// bulkImportRows makes the import of the rows' addresses. An address with a
+// name a member can have joins it as it is: the import's own checks find
+// its member, or add one. The others are looked up first, and only those
+// that are new join it.
+func (s *Service) bulkImportRows(ctx context.Context, issuerID string, emails []string, byEmail map[string][]*bulkRow) (rows []badges.ImportRow, keys []string, err error) {
+	var unnamed []string
+	for _, email := range emails {
+		in := badges.MemberInput{Email: email, DisplayName: byEmail[email][0].in.Name}
+		if in.DisplayName == "" || in.Normalize() != nil {
+			unnamed = append(unnamed, email)
+			continue
+		}
+		rows, keys = append(rows, badges.ImportRow{Line: len(rows), Input: in, KeepExisting: true}), append(keys, email)
+	}
+	found, err := s.membersByEmail(ctx, issuerID, unnamed)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, email := range unnamed {
 		rs := byEmail[email]
 		if found[i] != nil {
 			for _, r := range rs {
@@ -56,9 +76,10 @@ func (s *Service) bulkRecipients(ctx context.Context, issuerID string, rows []*b
 			}
 			continue
 		}
-		imports = append(imports, badges.ImportRow{Line: len(imports), Input: in, Err: in.Normalize()})
+		err := in.Normalize() // fails: the import rejects the row, and so adds no one
+		rows, keys = append(rows, badges.ImportRow{Line: len(rows), Input: in, Err: err, KeepExisting: true}), append(keys, email)
 	}
-	return s.bulkImport(ctx, issuerID, imports, byEmail)
+	return rows, keys, nil
 }
 
 // membersByEmail looks up the members with these addresses, a few at a
@@ -93,8 +114,9 @@ func (s *Service) membersByEmail(ctx context.Context, issuerID string, emails []
 	return found, nil
 }
 
-// bulkImport adds the rows' new members with one import, all or nothing.
-func (s *Service) bulkImport(ctx context.Context, issuerID string, imports []badges.ImportRow, byEmail map[string][]*bulkRow) error {
+// bulkImport finds or adds the rows' members with one import; its new
+// members are added all or none.
+func (s *Service) bulkImport(ctx context.Context, issuerID string, imports []badges.ImportRow, keys []string, byEmail map[string][]*bulkRow) error {
 	if len(imports) == 0 {
 		return nil
 	}
@@ -103,12 +125,15 @@ func (s *Service) bulkImport(ctx context.Context, issuerID string, imports []bad
 		return err
 	}
 	for i, res := range rep.Rows {
-		for _, r := range byEmail[imports[i].Input.Email] {
-			if res.Err != nil || !rep.Applied {
+		for _, r := range byEmail[keys[i]] {
+			switch {
+			case res.Status == badges.RowUnchanged && res.Member != nil: // a member already
+				r.member = res.Member
+			case res.Err != nil || !rep.Applied || res.Member == nil:
 				r.reject(firstErr(res.Err, badges.Errorf(badges.ECONFLICT, "Another new member in this request could not be added, so none were; send this row again.")))
-				continue
+			default:
+				r.member = res.Member
 			}
-			r.member = &badges.Member{ID: res.MemberID, IssuerID: issuerID, Email: res.Email, DisplayName: imports[i].Input.DisplayName}
 		}
 	}
 	return nil

@@ -49,13 +49,13 @@ func (s *MemberService) ImportMembers(ctx context.Context, issuerID string, rows
 		case p.err != nil:
 			res.Status = badges.RowRejected
 		case p.new == nil:
-			res.Status, res.MemberID = badges.RowUnchanged, p.old.ID
+			res.Status, res.MemberID, res.Member = badges.RowUnchanged, p.old.ID, p.old.member()
 		case !rep.Applied:
 			res.Status = badges.RowValid
 		case p.old == nil:
-			res.Status, res.MemberID = badges.RowCreated, p.new.ID
+			res.Status, res.MemberID, res.Member = badges.RowCreated, p.new.ID, p.new.member()
 		default:
-			res.Status, res.MemberID = badges.RowUpdated, p.new.ID
+			res.Status, res.MemberID, res.Member = badges.RowUpdated, p.new.ID, p.new.member()
 		}
 		rep.Rows = append(rep.Rows, res)
 	}
@@ -165,6 +165,9 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 		}
 	}
 	now := s.db.Now()
+	if p.old != nil && row.KeepExisting {
+		return p, nil
+	}
 	if p.old != nil {
 		p.update = badges.MemberUpdate{DisplayName: &in.DisplayName, ExternalID: &in.ExternalID, PublicProfile: &in.PublicProfile}
 		if in.Slug != "" {
