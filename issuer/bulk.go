@@ -65,24 +65,19 @@ func (s *Service) AwardMany(ctx context.Context, issuerID, requestKey string, in
 	if err := s.bulkClaim(ctx, issuerID, rows); err != nil {
 		return nil, err
 	}
-	tell := s.newBulkNotifier() // e-mails of credentials issued, whatever becomes of the showcases
-	if err := s.bulkIssue(ctx, p, rows, tell); err != nil {
-		tell.wait()
+	if err := s.bulkIssue(ctx, p, rows); err != nil {
 		return nil, err
 	}
 	var listed []*Credential // issued now, or before (which finishes an interrupted award)
-	var told []earned        // those issued before: bulkIssue told of the others
+	var told []earned
 	for _, r := range rows {
 		if r.dupOf == nil && r.res.Credential != nil {
 			listed = append(listed, r.res.Credential)
-			if r.res.Outcome != OutcomeIssued {
-				told = append(told, earned{r.res.Credential, r.ach, r.member})
-			}
+			told = append(told, earned{r.res.Credential, r.ach, r.member})
 		}
 	}
-	tell.tell(ctx, told)
 	err = s.recordIssued(ctx, listed)
-	tell.wait()
+	s.notifyEarned(ctx, told) // issued, whatever became of the showcases
 	if err == nil {
 		err = s.publishIssued(ctx, listed) // one call for the whole request
 	}

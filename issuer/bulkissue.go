@@ -14,7 +14,7 @@ const bulkChunk = 500
 // bulkIssue allocates status slots for the pending rows, signs their
 // credentials on every core and stores them a chunk at a time, each chunk
 // while the next is being signed.
-func (s *Service) bulkIssue(ctx context.Context, p *Profile, rows []*bulkRow, tell *bulkNotifier) error {
+func (s *Service) bulkIssue(ctx context.Context, p *Profile, rows []*bulkRow) error {
 	var todo []*bulkRow
 	for _, r := range rows {
 		if r.pending() {
@@ -54,16 +54,15 @@ func (s *Service) bulkIssue(ctx context.Context, p *Profile, rows []*bulkRow, te
 	for k := range chunks {
 		signed[k].Wait()
 		from, to := k*bulkChunk, min((k+1)*bulkChunk, len(todo))
-		s.storeChunk(ctx, todo[from:to], creds[from:to], errs[from:to], tell)
+		s.storeChunk(ctx, todo[from:to], creds[from:to], errs[from:to])
 	}
 	return nil
 }
 
 // storeChunk stores the credentials signed for rows with one insert and
 // answers each row; a row whose credential was not signed or not stored
-// is rejected and gives up its claims. The members of the credentials
-// stored are told at once.
-func (s *Service) storeChunk(ctx context.Context, rows []*bulkRow, creds []*Credential, errs []error, tell *bulkNotifier) {
+// is rejected and gives up its claims.
+func (s *Service) storeChunk(ctx context.Context, rows []*bulkRow, creds []*Credential, errs []error) {
 	var ready []*Credential
 	var readyRows []*bulkRow
 	for i, r := range rows {
@@ -74,7 +73,6 @@ func (s *Service) storeChunk(ctx context.Context, rows []*bulkRow, creds []*Cred
 		}
 		ready, readyRows = append(ready, creds[i]), append(readyRows, r)
 	}
-	var told []earned
 	for i, err := range s.deps.Credentials.CreateCredentials(ctx, ready) {
 		r := readyRows[i]
 		if err != nil {
@@ -83,7 +81,5 @@ func (s *Service) storeChunk(ctx context.Context, rows []*bulkRow, creds []*Cred
 			continue
 		}
 		r.res = BulkResult{Outcome: OutcomeIssued, Credential: ready[i]}
-		told = append(told, earned{ready[i], r.ach, r.member})
 	}
-	tell.tell(ctx, told)
 }
