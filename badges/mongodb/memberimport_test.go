@@ -213,3 +213,32 @@ func TestMemberService_ImportKeepExisting(t *testing.T) {
 		t.Fatalf("existing member after the import: %+v, %v", m, err)
 	}
 }
+
+// TestMemberService_ImportDerivedSlugTaken: a new member whose name gives
+// the slug of an existing member takes the next slug derived from it when
+// the import is applied, where the slug is claimed without a read first.
+func TestMemberService_ImportDerivedSlugTaken(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+	old, err := s.CreateMember(ctx, issuerA, badges.MemberInput{Email: "first@example.org", DisplayName: "Sam Lee"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := badges.MemberInput{Email: "second@example.org", DisplayName: "Sam Lee"}
+	if err := in.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	for _, dryRun := range []bool{true, false} {
+		rep, err := s.ImportMembers(ctx, issuerA, []badges.ImportRow{{Line: 2, Input: in}}, dryRun)
+		if err != nil || rep.Count(badges.RowRejected) != 0 {
+			t.Fatalf("import (dry run %v): %+v, %v", dryRun, rep, err)
+		}
+	}
+	m, err := s.Members(ctx, badges.MemberFilter{IssuerID: issuerA, Email: "second@example.org"})
+	if err != nil || len(m.Items) != 1 {
+		t.Fatalf("imported member: %+v, %v", m, err)
+	}
+	if m.Items[0].Slug == old.Slug || m.Items[0].Slug != badges.SlugFor("Sam Lee", 2) {
+		t.Fatalf("slugs %q and %q; want the second derived one for the new member", old.Slug, m.Items[0].Slug)
+	}
+}
