@@ -23,6 +23,10 @@ type ImportRow struct {
 	Input   MemberInput
 	Cohorts []string // names of the cohorts the member joins (see CheckImportCohorts)
 	Err     error
+	// KeepExisting leaves the member who has the row's address as they
+	// are (the row is unchanged): a bulk award adds only members who are
+	// new, and finds the others through the import's own checks.
+	KeepExisting bool
 
 	cohortIDs []string // the cohorts named, once resolved
 }
@@ -33,6 +37,7 @@ type ImportResult struct {
 	Email    string
 	Status   string
 	MemberID string
+	Member   *Member // as the row finds or leaves it; nil when rejected
 	Err      error
 }
 

@@ -2,9 +2,7 @@ package issuer
 
 import (
 	"context"
-	"runtime"
 	"strconv"
-	"sync"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -140,76 +138,6 @@ func isRowError(err error) bool {
 	return false
 }
 
-// bulkRecipients finds every row's member, adding the new e-mail
-// addresses as members with one import.
-func (s *Service) bulkRecipients(ctx context.Context, issuerID string, rows []*bulkRow) error {
-	byEmail := map[string][]*bulkRow{}
-	for _, r := range rows {
-		if !r.pending() {
-			continue
-		}
-		if r.in.MemberID != "" {
-			m, err := s.recipient(ctx, issuerID, r.in)
-			if err != nil && !isRowError(err) {
-				return err
-			}
-			if err != nil {
-				r.reject(err)
-			}
-			r.member = m
-			continue
-		}
-		byEmail[r.in.Email] = append(byEmail[r.in.Email], r)
-	}
-	var imports []badges.ImportRow
-	for email, rs := range byEmail {
-		page, err := s.deps.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: email})
-		if err != nil {
-			return err
-		}
-		if len(page.Items) == 1 {
-			for _, r := range rs {
-				r.member = page.Items[0]
-			}
-			continue
-		}
-		in := badges.MemberInput{Email: email, DisplayName: rs[0].in.Name}
-		if in.DisplayName == "" {
-			for _, r := range rs {
-				r.reject(badges.FieldErrorf("name", "name is required to add %s, who is not a member yet", email))
-			}
-			continue
-		}
-		imports = append(imports, badges.ImportRow{Line: len(imports), Input: in, Err: in.Normalize()})
-	}
-	if len(imports) == 0 {
-		return nil
-	}
-	rep, err := s.deps.Members.ImportMembers(ctx, issuerID, imports, false)
-	if err != nil {
-		return err
-	}
-	for i, res := range rep.Rows {
-		for _, r := range byEmail[imports[i].Input.Email] {
-			if res.Err != nil || !rep.Applied {
-				r.reject(firstErr(res.Err, badges.Errorf(badges.ECONFLICT, "Another new member in this request could not be added, so none were; send this row again.")))
-				continue
-			}
-			r.member = &badges.Member{ID: res.MemberID, IssuerID: issuerID, Email: res.Email, DisplayName: imports[i].Input.DisplayName}
-		}
-	}
-	return nil
-}
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
-}
-
 // bulkClaim reserves idempotency keys and holds on badges for every row
 // with one insert, and answers the rows whose key was taken with the
 // credential that took it.
@@ -279,63 +207,6 @@ func (s *Service) bulkAwaitHeld(ctx context.Context, rows []*bulkRow) error {
 		if err != nil {
 			r.res.Outcome = OutcomeRejected
 		}
-	}
-	return nil
-}
-
-// bulkIssue allocates status slots for the pending rows, signs their
-// credentials on every core and stores them with one insert.
-func (s *Service) bulkIssue(ctx context.Context, p *Profile, rows []*bulkRow) error {
-	var todo []*bulkRow
-	for _, r := range rows {
-		if r.pending() {
-			todo = append(todo, r)
-		}
-	}
-	if len(todo) == 0 {
-		return nil
-	}
-	first, err := s.deps.Status.AllocateStatus(ctx, p.ID, len(todo))
-	if err != nil {
-		return err
-	}
-	creds := make([]*Credential, len(todo))
-	errs := make([]error, len(todo))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				r := todo[i]
-				creds[i], errs[i] = s.issue(ctx, p, r.ach, r.member, r.in, r.id, first+int64(i))
-			}
-		}()
-	}
-	for i := range todo {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	var ready []*Credential
-	var readyRows []*bulkRow
-	for i, r := range todo {
-		if errs[i] != nil {
-			r.reject(errs[i])
-			s.release(ctx, r.claims)
-			continue
-		}
-		ready, readyRows = append(ready, creds[i]), append(readyRows, r)
-	}
-	for i, err := range s.deps.Credentials.CreateCredentials(ctx, ready) {
-		r := readyRows[i]
-		if err != nil {
-			r.reject(err)
-			s.release(ctx, r.claims)
-			continue
-		}
-		r.res = BulkResult{Outcome: OutcomeIssued, Credential: ready[i]}
 	}
 	return nil
 }

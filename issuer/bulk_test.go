@@ -158,3 +158,59 @@ func TestService_AwardManyResendAfterCrash(t *testing.T) {
 		t.Fatal("the rows did not wait for the credentials in flight")
 	}
 }
+
+// TestService_AwardManyExistingMembers: a bulk award finds the members it
+// names by address without changing them (their names stay), adds the
+// new ones, and asks a name only of an address that is new; a new member
+// that cannot be added holds back the other new ones, not the members.
+func TestService_AwardManyExistingMembers(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, badges.AchievementInput{})
+	old, err := f.members.CreateMember(ctx, f.issuer.ID, badges.MemberInput{Email: "old@example.org", DisplayName: "Old Name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nameless, err := f.members.CreateMember(ctx, f.issuer.ID, badges.MemberInput{Email: "quiet@example.org", DisplayName: "Quiet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []badges.AwardInput{
+		{AchievementID: f.ach.ID, Email: "old@example.org", Name: "New Name"},
+		{AchievementID: f.ach.ID, Email: "quiet@example.org"},
+		{AchievementID: f.ach.ID, Email: "new@example.org", Name: "Newcomer"},
+		{AchievementID: f.ach.ID, Email: "nameless@example.org"},
+	}
+	res, err := f.svc.AwardMany(ctx, f.issuer.ID, "", rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{old.ID, nameless.ID, ""} {
+		if res[i].Outcome != issuer.OutcomeIssued || (want != "" && res[i].Credential.MemberID != want) {
+			t.Fatalf("row %d: %+v, want issued to %q", i, res[i], want)
+		}
+	}
+	if res[3].Outcome != issuer.OutcomeRejected || badges.ErrorField(res[3].Err) != "name" {
+		t.Fatalf("row of a new address without a name: %+v", res[3])
+	}
+	if m, err := f.members.Member(ctx, old.ID); err != nil || m.DisplayName != "Old Name" {
+		t.Fatalf("member named again by a bulk award: %+v, %v", m, err)
+	}
+
+	bad := []badges.AwardInput{
+		{AchievementID: f.ach.ID, Email: "old@example.org", Name: "Two\nlines"},
+		{AchievementID: f.ach.ID, Email: "other@example.org", Name: "Other"},
+		{AchievementID: f.ach.ID, Email: "toolong@example.org", Name: "Also two\nlines"},
+	}
+	res, err = f.svc.AwardMany(ctx, f.issuer.ID, "", bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Outcome == issuer.OutcomeRejected {
+		t.Fatalf("existing member's row: %+v", res[0])
+	}
+	for _, r := range res[1:] {
+		if r.Outcome != issuer.OutcomeRejected {
+			t.Fatalf("a new member's row was not rejected with the bad one: %+v", r)
+		}
+	}
+}

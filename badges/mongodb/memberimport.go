@@ -29,7 +29,7 @@ type plannedRow struct {
 // updated, others created in bulk. See apply for what can still fail once
 // writing has begun.
 func (s *MemberService) ImportMembers(ctx context.Context, issuerID string, rows []badges.ImportRow, dryRun bool) (*badges.ImportReport, error) {
-	plan, err := s.plan(ctx, issuerID, rows)
+	plan, err := s.plan(ctx, issuerID, rows, dryRun)
 	if err != nil {
 		return nil, err
 	}
@@ -49,13 +49,13 @@ func (s *MemberService) ImportMembers(ctx context.Context, issuerID string, rows
 		case p.err != nil:
 			res.Status = badges.RowRejected
 		case p.new == nil:
-			res.Status, res.MemberID = badges.RowUnchanged, p.old.ID
+			res.Status, res.MemberID, res.Member = badges.RowUnchanged, p.old.ID, p.old.member()
 		case !rep.Applied:
 			res.Status = badges.RowValid
 		case p.old == nil:
-			res.Status, res.MemberID = badges.RowCreated, p.new.ID
+			res.Status, res.MemberID, res.Member = badges.RowCreated, p.new.ID, p.new.member()
 		default:
-			res.Status, res.MemberID = badges.RowUpdated, p.new.ID
+			res.Status, res.MemberID, res.Member = badges.RowUpdated, p.new.ID, p.new.member()
 		}
 		rep.Rows = append(rep.Rows, res)
 	}
@@ -64,10 +64,10 @@ func (s *MemberService) ImportMembers(ctx context.Context, issuerID string, rows
 
 // plan checks every row against the database, concurrently, then keeps
 // the slugs of the new members apart.
-func (s *MemberService) plan(ctx context.Context, issuerID string, rows []badges.ImportRow) ([]plannedRow, error) {
+func (s *MemberService) plan(ctx context.Context, issuerID string, rows []badges.ImportRow, dryRun bool) ([]plannedRow, error) {
 	plan := make([]plannedRow, len(rows))
 	if err := forEach(ctx, len(rows), func(i int) (err error) {
-		plan[i], err = s.planRow(ctx, issuerID, rows[i])
+		plan[i], err = s.planRow(ctx, issuerID, rows[i], dryRun)
 		return err
 	}); err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ feed:
 
 // planRow decides what a row does and whether it would conflict, without
 // writing anything.
-func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges.ImportRow) (plannedRow, error) {
+func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges.ImportRow, dryRun bool) (plannedRow, error) {
 	p := plannedRow{row: row, err: row.Err}
 	if p.err != nil {
 		return p, nil
@@ -165,6 +165,9 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 		}
 	}
 	now := s.db.Now()
+	if p.old != nil && row.KeepExisting {
+		return p, nil
+	}
 	if p.old != nil {
 		p.update = badges.MemberUpdate{DisplayName: &in.DisplayName, ExternalID: &in.ExternalID, PublicProfile: &in.PublicProfile}
 		if in.Slug != "" {
@@ -187,17 +190,22 @@ func (s *MemberService) planRow(ctx context.Context, issuerID string, row badges
 			ExternalID: in.ExternalID, Slug: p.slugs.Slug(), Public: in.PublicProfile, DID: in.DID, CreatedAt: now, UpdatedAt: now}
 	}
 	if p.new != nil {
-		p.err = s.checkFree(ctx, &p)
+		p.err = s.checkFree(ctx, &p, dryRun)
 	}
 	return p, nil
 }
 
 // checkFree reports a conflict if another member holds a slug or an
 // external id the row needs (its e-mail address is what matched it to
-// p.old).
-func (s *MemberService) checkFree(ctx context.Context, p *plannedRow) error {
+// p.old). A slug derived from the name is not read when the import is
+// applied: claiming it (claimAll) moves on to the next one when it is
+// held, as this check would, and saves a read a new member.
+func (s *MemberService) checkFree(ctx context.Context, p *plannedRow, dryRun bool) error {
 	for _, u := range p.new.member().UniqueValues() {
 		if u.Field == badges.FieldEmail || u.Value == "" {
+			continue
+		}
+		if u.Field == badges.FieldSlug && p.slugs != nil && p.slugs.Derived() && !dryRun {
 			continue
 		}
 		if err := s.checkValue(ctx, p, u); err != nil {

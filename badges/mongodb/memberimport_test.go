@@ -182,3 +182,63 @@ func TestMemberService_OneSlugPolicy(t *testing.T) {
 		t.Errorf("import with a slug taken: %+v, %v", rep, err)
 	}
 }
+
+// TestMemberService_ImportKeepExisting: a row that keeps existing members
+// leaves the member with its address as they are and answers with them,
+// while a new address is added; the import is one call either way.
+func TestMemberService_ImportKeepExisting(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+	old, err := s.CreateMember(ctx, issuerA, badges.MemberInput{Email: "a@example.org", DisplayName: "Ada", ExternalID: "ext-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := importRows(t, "a@example.org", "b@example.org")
+	for i := range rows {
+		rows[i].KeepExisting = true
+	}
+	rep, err := s.ImportMembers(ctx, issuerA, rows, false)
+	if err != nil || !rep.Applied {
+		t.Fatalf("import: %+v, %v", rep, err)
+	}
+	kept, added := rep.Rows[0], rep.Rows[1]
+	if kept.Status != badges.RowUnchanged || kept.MemberID != old.ID || kept.Member == nil || kept.Member.DisplayName != "Ada" || kept.Member.ExternalID != "ext-1" {
+		t.Fatalf("existing member's row: %+v", kept)
+	}
+	if added.Status != badges.RowCreated || added.Member == nil || added.Member.ID != added.MemberID || added.Member.Email != "b@example.org" {
+		t.Fatalf("new member's row: %+v", added)
+	}
+	m, err := s.Member(ctx, old.ID)
+	if err != nil || m.DisplayName != "Ada" || m.ExternalID != "ext-1" {
+		t.Fatalf("existing member after the import: %+v, %v", m, err)
+	}
+}
+
+// TestMemberService_ImportDerivedSlugTaken: a new member whose name gives
+// the slug of an existing member takes the next slug derived from it when
+// the import is applied, where the slug is claimed without a read first.
+func TestMemberService_ImportDerivedSlugTaken(t *testing.T) {
+	ctx := context.Background()
+	s := mongodb.NewMemberService(mongotest.NewDB(t))
+	old, err := s.CreateMember(ctx, issuerA, badges.MemberInput{Email: "first@example.org", DisplayName: "Sam Lee"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := badges.MemberInput{Email: "second@example.org", DisplayName: "Sam Lee"}
+	if err := in.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	for _, dryRun := range []bool{true, false} {
+		rep, err := s.ImportMembers(ctx, issuerA, []badges.ImportRow{{Line: 2, Input: in}}, dryRun)
+		if err != nil || rep.Count(badges.RowRejected) != 0 {
+			t.Fatalf("import (dry run %v): %+v, %v", dryRun, rep, err)
+		}
+	}
+	m, err := s.Members(ctx, badges.MemberFilter{IssuerID: issuerA, Email: "second@example.org"})
+	if err != nil || len(m.Items) != 1 {
+		t.Fatalf("imported member: %+v, %v", m, err)
+	}
+	if m.Items[0].Slug == old.Slug || m.Items[0].Slug != badges.SlugFor("Sam Lee", 2) {
+		t.Fatalf("slugs %q and %q; want the second derived one for the new member", old.Slug, m.Items[0].Slug)
+	}
+}

@@ -67,7 +67,7 @@ func TestKeysCommand(t *testing.T) {
 }
 
 func TestLoadCommand(t *testing.T) {
-	out, err := runCmd(t, "load", "awards", "--rows", "30", "--batch", "20")
+	out, err := runCmd(t, "load", "awards", "--rows", "30", "--batch", "20", "--alg", "EdDSA")
 	if err != nil {
 		t.Fatalf("load: %v\n%s", err, out)
 	}
@@ -76,6 +76,9 @@ func TestLoadCommand(t *testing.T) {
 	}
 	if _, err := runCmd(t, "load", "awards", "--batch", "20000"); err == nil {
 		t.Fatal("a batch over 10,000 was accepted")
+	}
+	if _, err := runCmd(t, "load", "awards", "--alg", "HS256"); err == nil {
+		t.Fatal("-alg HS256 was accepted")
 	}
 	out, err = runCmd(t, "load", "pages", "--rows", "25", "--batch", "10", "--concurrency", "2", "--duration", "300ms")
 	if err != nil {

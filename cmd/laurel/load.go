@@ -61,6 +61,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	credentials := fs.Int("credentials", 20, "verify: distinct credentials to send in turn")
 	members := fs.Int("members", 5000, "activities: members of the community")
 	useWrk := fs.Bool("wrk", false, "verify, pages: load with wrk, in a process of its own, and measure a bare Echo handler the same way first (the machine's ceiling)")
+	alg := fs.String("alg", "", "the issuer's VC-JWT algorithm: RS256, ES256 or EdDSA (default: the issuer default, RS256)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (with no -url, the server's work is in it too)")
 	fs.Usage = func() { fmt.Fprint(stdout, loadUsage); fs.PrintDefaults() }
 	if len(args) == 0 || !slices.Contains([]string{"awards", "verify", "pages", "activities"}, args[0]) {
@@ -81,6 +82,9 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *credentials < 1 || *members < 2 || *duration <= 0 || (*proof != "jwt" && *proof != "di") {
 		return fmt.Errorf("load: -rows, -credentials and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -proof jwt or di")
 	}
+	if *alg != "" && !slices.Contains([]string{"RS256", "ES256", "EdDSA"}, *alg) {
+		return fmt.Errorf("load: -alg must be RS256, ES256 or EdDSA, not %q", *alg)
+	}
 	if *url == "" {
 		stop, u, k, err := startForLoad(ctx, getenv, stderr)
 		if err != nil {
@@ -89,7 +93,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		defer stop()
 		*url, *key = u, k
 	}
-	c := &loadClient{base: *url, key: *key, wrk: *useWrk, http: &http.Client{Timeout: 10 * time.Minute,
+	c := &loadClient{base: *url, key: *key, wrk: *useWrk, alg: *alg, http: &http.Client{Timeout: 10 * time.Minute,
 		Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
@@ -144,6 +148,7 @@ func startForLoad(ctx context.Context, getenv func(string) string, stderr io.Wri
 
 type loadClient struct {
 	base, key string
+	alg       string // the issuer's VC-JWT algorithm; empty for the default
 	http      *http.Client
 	wrk       bool // load with wrk instead of Go clients
 }
@@ -232,7 +237,11 @@ func (c *loadClient) awardMany(ctx context.Context, rows, batch int, stdout io.W
 
 // setup makes the issuer and the active badge a load run awards.
 func (c *loadClient) setup(ctx context.Context) (iss, ach struct{ ID string }, err error) {
-	if err = c.post(ctx, "/api/v1/issuers", map[string]any{"name": "Load test community"}, &iss); err != nil {
+	in := map[string]any{"name": "Load test community"}
+	if c.alg != "" {
+		in["jwtAlg"] = c.alg
+	}
+	if err = c.post(ctx, "/api/v1/issuers", in, &iss); err != nil {
 		return iss, ach, err
 	}
 	err = c.post(ctx, "/api/v1/issuers/"+iss.ID+"/achievements", map[string]any{"name": "Load Tester",
