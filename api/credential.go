@@ -91,7 +91,7 @@ func (s *Server) handleCredentialPublic(c echo.Context) error {
 	}
 	// Revalidated every time: a revocation must show at once.
 	c.Response().Header().Set("Cache-Control", "no-cache")
-	return s.renderPage(c, http.StatusOK, "credential", s.credentialPage(v))
+	return s.serveCredentialPage(c, v)
 }
 
 // The forms of a signed credential a request may ask for.

@@ -225,47 +225,49 @@ type credentialPage struct {
 	PNGAvailable                 bool
 }
 
+// credentialPage is what the credential's page shows: the facts kept with
+// its record, and what this view found (see credentialpage_kept.go).
 func (s *Server) credentialPage(v *credentialView) credentialPage {
-	base := s.urls.Credential(v.ID)
-	a := v.achievement
-	d := credentialPage{ID: v.ID, URL: base, Name: v.doc.Name, BadgeDescription: a.Description,
+	return s.keptFacts(v).facts.page(v.pageState(s))
+}
+
+// newCredentialFacts works out what a credential's page shows that
+// depends on nothing but its record, the achievement as it was issued
+// and the issuer's profile; the fields of a view are left zero.
+func (s *Server) newCredentialFacts(cred *shownCredential, a *badges.Achievement, p *issuer.Profile) *credentialFacts {
+	base := s.urls.Credential(cred.ID)
+	d := credentialPage{ID: cred.ID, URL: base, Name: cred.doc.Name, BadgeDescription: a.Description,
 		Criteria: renderMarkdown(a.Criteria), AchievementURL: s.urls.Achievement(a.ID),
-		IssuerName: v.profile.Name, IssuerURL: s.urls.Issuer(v.profile.ID),
-		Earned: dateOf("Earned on", v.Earned()), Status: v.status(),
+		IssuerName: p.Name, IssuerURL: s.urls.Issuer(p.ID),
+		Earned:    dateOf("Earned on", cred.Earned()),
 		VerifyURL: "/verify?" + url.Values{"credential": {base}}.Encode(),
 		QRURL:     base + "/qr.png", QRSVGURL: base + "/qr.svg", BadgePNGURL: base + "/badge.png", BadgeSVGURL: base + "/badge.svg",
 		JSONURL: base + ".json", JWTURL: base + ".jwt", BadgeImageURL: s.urls.Image(a.Image),
-		BadgeImageAlt: "Badge image for " + v.doc.Name, PNGAvailable: pngAvailable(a.Image)}
+		BadgeImageAlt: "Badge image for " + cred.doc.Name, PNGAvailable: pngAvailable(a.Image)}
 	d.Level, d.LevelMeaning = levelInWords(a.Level)
-	d.Results, d.Skills, d.Tags = resultsOf(&v.doc), skillsOf(&v.doc), tagsOf(&v.doc)
-	d.Prerequisites, d.Endorsements, d.EndorsementTotal = v.prerequisites, v.endorsements, v.endorsementTotal
-	// A credential that no longer counts is not to be passed on: its page
-	// links no sharing and no download (the baked images answer 410).
-	d.Live, d.Share = d.Status.live(), s.shareLinks(v)
-	if v.member != nil {
-		d.Recipient, d.RecipientURL = v.member.DisplayName, s.urls.Member(v.member.Slug)
-	}
-	if !v.ValidUntil.IsZero() {
-		until := dateOf("Expires on", v.ValidUntil)
-		if !v.ValidUntil.After(v.at) {
-			until.Label = "Expired on"
-		}
-		d.ValidUntil = &until
-	}
-	if n := v.doc.CredentialSubject.Narrative; n != "" {
+	d.Results, d.Skills, d.Tags = resultsOf(&cred.doc), skillsOf(&cred.doc), tagsOf(&cred.doc)
+	d.Share = s.shareLinks(&credentialView{shownCredential: cred, achievement: a, profile: p})
+	if n := cred.doc.CredentialSubject.Narrative; n != "" {
 		d.Narrative = renderMarkdown(n)
 	}
-	d.Evidence = credentialEvidence(&v.doc)
-	recipient := "a verified recipient"
-	if d.Recipient != "" {
-		recipient = d.Recipient
-	}
-	d.Title = v.doc.Name
-	d.Description = fmt.Sprintf("%s, awarded to %s by %s on %s.", v.doc.Name, recipient, v.profile.Name, d.Earned.Human)
-	d.CanonicalURL, d.JSONURL, d.Brand = base, base+".json", s.brandOf(v.profile)
+	d.Evidence = credentialEvidence(&cred.doc)
+	d.Title = cred.doc.Name
+	d.Description = describeCredential(&d, "a verified recipient")
+	d.CanonicalURL, d.JSONURL, d.Brand = base, base+".json", s.brandOf(p)
 	d.ImageURL, d.ImageAlt = base+"/preview.png", d.Description
 	d.ImageWidth, d.ImageHeight, d.LargeImage = 1200, 630, true
-	return d
+	f := &credentialFacts{base: d}
+	if !cred.ValidUntil.IsZero() {
+		until, expired := dateOf("Expires on", cred.ValidUntil), dateOf("Expired on", cred.ValidUntil)
+		f.until, f.expired = &until, &expired
+	}
+	return f
+}
+
+// describeCredential is the page's description, for search engines and
+// social previews.
+func describeCredential(d *credentialPage, recipient string) string {
+	return d.Name + ", awarded to " + recipient + " by " + d.IssuerName + " on " + d.Earned.Human + "."
 }
 
 // credentialEvidence is the credential's evidence as the page lists it; only a

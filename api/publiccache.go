@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/laurel-badges/laurel/api/render"
@@ -75,7 +76,8 @@ func newPublicCache() *publicCache {
 // as the public pages read it.
 type shownCredential struct {
 	*issuer.Credential
-	doc ob3.Credential
+	doc  ob3.Credential
+	kept atomic.Pointer[keptPage] // its page's facts and last rendering (credentialpage_kept.go)
 }
 
 func (s *Server) credential(ctx context.Context, id string) (*shownCredential, error) {
