@@ -81,6 +81,17 @@ func modifyOnce[T any](ctx context.Context, db *DB, collection, id string, chang
 // false when another writer came first.
 func (db *DB) writeComputed(ctx context.Context, collection, id string, exists bool, rev int64, next bson.Raw) (done bool, err error) {
 	c, key := db.Collection(collection), docKey(db.Name(), collection, id)
+	if db.engine != nil {
+		done, handled, err := db.commitComputed(ctx, collection, !exists, rev, next)
+		if handled {
+			if done {
+				db.docs.put(key, next)
+			} else {
+				db.docs.forget(key)
+			}
+			return done, err
+		}
+	}
 	if !exists {
 		_, err := c.InsertOne(ctx, next)
 		if IsDuplicate(err) {

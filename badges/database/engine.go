@@ -32,8 +32,13 @@ type Engine struct {
 	// cleanup removes the socket's directory when it is a temporary one.
 	cleanup func() error
 
+	fullSync bool
+
 	mu     sync.Mutex
-	sqlDBs map[string]*sql.DB // per database, for the index fix
+	sqlDBs map[string]*sql.DB           // per database, for the index fix and group commit
+	tables map[string]map[string]string // per database, each collection's table (see table)
+
+	commits groupCommits // per database (see groupcommit.go)
 
 	locks    *docLocks // shared by every connection to this engine
 	keyLocks *docLocks // likewise
@@ -77,8 +82,8 @@ func StartEngine(cfg EngineConfig) (*Engine, error) {
 		return nil, errors.Join(fmt.Errorf("start embedded database: %w", err), cleanup())
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Engine{dir: abs, socket: socket, fdb: fdb, cancel: cancel, done: make(chan struct{}), cleanup: cleanup,
-		sqlDBs: map[string]*sql.DB{}, locks: &docLocks{}, keyLocks: &docLocks{}, docs: newDocCache(docCacheBudget)}
+	e := &Engine{dir: abs, socket: socket, fdb: fdb, cancel: cancel, done: make(chan struct{}), cleanup: cleanup, fullSync: cfg.FullSync,
+		sqlDBs: map[string]*sql.DB{}, tables: map[string]map[string]string{}, locks: &docLocks{}, keyLocks: &docLocks{}, docs: newDocCache(docCacheBudget)}
 	go func() {
 		defer close(e.done)
 		_ = fdb.Run(ctx) // returns only after ctx is cancelled

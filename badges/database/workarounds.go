@@ -55,12 +55,16 @@ const sqlitePragmas = "_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(163
 // Without fullSync, "normal" synchronous mode syncs the write-ahead log
 // only when it is copied into the database rather than on every commit.
 func sqliteURL(dir string, fullSync bool) string {
-	pragmas := sqlitePragmas
-	if !fullSync {
-		pragmas += "&_pragma=synchronous(normal)"
-	}
-	u := url.URL{Scheme: "file", Path: dir + "/", RawQuery: pragmas}
+	u := url.URL{Scheme: "file", Path: dir + "/", RawQuery: enginePragmas(fullSync)}
 	return u.String()
+}
+
+// enginePragmas are the pragmas of every connection to the engine's files.
+func enginePragmas(fullSync bool) string {
+	if fullSync {
+		return sqlitePragmas
+	}
+	return sqlitePragmas + "&_pragma=synchronous(normal)"
 }
 
 // 2. levelFilter passes on only records at or above a level: the engine
@@ -170,7 +174,9 @@ func collectionTables(ctx context.Context, db *sql.DB) (map[string]string, error
 var validDBName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
 
 // sqlDB opens (once) the SQLite file behind a database, in WAL mode with a
-// busy timeout, the same way the engine opens it.
+// busy timeout, the same way the engine opens it, and with its pragmas:
+// group commit writes through it, so its commits must be as durable as
+// the engine's.
 func (e *Engine) sqlDB(database string) (*sql.DB, error) {
 	if !validDBName.MatchString(database) {
 		return nil, fmt.Errorf("database name %q: only letters, digits, _ and - are allowed", database)
@@ -181,7 +187,7 @@ func (e *Engine) sqlDB(database string) (*sql.DB, error) {
 		return db, nil
 	}
 	u := url.URL{Scheme: "file", Path: filepath.Join(e.dir, database+".sqlite"),
-		RawQuery: "_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)"}
+		RawQuery: "_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)&" + enginePragmas(e.fullSync)}
 	db, err := sql.Open("sqlite", u.String())
 	if err != nil {
 		return nil, err
@@ -199,6 +205,7 @@ func (e *Engine) forgetDB(database string) {
 		_ = db.Close()
 		delete(e.sqlDBs, database)
 	}
+	delete(e.tables, database)
 }
 
 // 4. docLocks serialise updates to one document within this process.
