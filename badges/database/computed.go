@@ -129,6 +129,11 @@ func (db *DB) readComputed(ctx context.Context, collection, id string, forChange
 			return raw, true, nil
 		}
 	}
+	if db.engine != nil {
+		if raw, ok, err := db.readComputedRow(ctx, collection, id); ok || err != nil {
+			return db.keepRead(key, raw, forChange), false, err
+		}
+	}
 	raw, err = db.Collection(collection).FindOne(ctx, ByID(id)).Raw()
 	switch {
 	case IsNoDocuments(err):
@@ -136,11 +141,16 @@ func (db *DB) readComputed(ctx context.Context, collection, id string, forChange
 	case err != nil:
 		return nil, false, Wrap(err, "read "+collection)
 	}
-	if forChange {
-		raw = slices.Clone(raw)
+	return db.keepRead(key, slices.Clone(raw), forChange), false, nil
+}
+
+// keepRead keeps a document read for a change in the cache (see
+// readComputed) and returns it.
+func (db *DB) keepRead(key string, raw bson.Raw, forChange bool) bson.Raw {
+	if forChange && raw != nil {
 		db.docs.put(key, raw)
 	}
-	return raw, false, nil
+	return raw
 }
 
 // ReadComputed reads a computed document; found is false when there is

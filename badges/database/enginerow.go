@@ -1,8 +1,12 @@
 package database
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/bsontype"
@@ -11,8 +15,8 @@ import (
 // The embedded engine stores each document as one row of its collection's
 // SQLite table: a JSON text in the _ferretdb_sjson column, the document's
 // fields preceded by a schema giving each one's BSON type. Group commit
-// (groupcommit.go) writes computed documents to those rows itself, so it
-// must produce exactly what the engine would; this depends on the engine's
+// (groupcommit.go) writes computed documents to those rows itself, and
+// Modify reads them, so both must do exactly what the engine would; this depends on the engine's
 // internals (FerretDB v1.24, internal/handler/sjson), which is why its
 // version is pinned, and TestEngineRow proves the two alike.
 
@@ -60,4 +64,57 @@ func engineRow(raw bson.Raw) (row, id string, err error) {
 	b = append(b, dataJSON...)
 	b = append(b, '}')
 	return string(b), string(idJSON), nil
+}
+
+// parseEngineRow is engineRow backwards: the stored form of the computed
+// document in a row, exactly as the engine would return it. ok is false
+// for a row of another shape (a document of an earlier layout, say),
+// which the caller reads through the engine.
+func parseEngineRow(row string) (raw bson.Raw, ok bool) {
+	rest, found := strings.CutPrefix(row, computedSchema)
+	if !found || !strings.HasPrefix(rest, ",") {
+		return nil, false
+	}
+	var v struct {
+		ID   string `json:"_id"`
+		Rev  int64  `json:"rev"`
+		Data []byte `json:"data"`
+	}
+	dec := json.NewDecoder(strings.NewReader("{" + rest[1:]))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil || len(v.Data) == 0 || dec.More() {
+		return nil, false
+	}
+	raw, err := bson.Marshal(computed{ID: v.ID, Rev: v.Rev, Data: v.Data})
+	return raw, err == nil
+}
+
+// readComputedRow reads a computed document's row straight from the
+// engine's SQLite file, by the exact _id the index fix serves, without
+// the engine's parsing, planning and conversions: on the way of every
+// change of a record not in the cache. ok is false when the row cannot be
+// read this way (see parseEngineRow); raw is nil when there is no row.
+func (db *DB) readComputedRow(ctx context.Context, collection, id string) (raw bson.Raw, ok bool, err error) {
+	sdb, err := db.engine.sqlReader(db.Name())
+	if err != nil {
+		return nil, false, err
+	}
+	table, err := db.engine.table(ctx, db.Name(), sdb, collection)
+	if err != nil || table == "" {
+		return nil, false, err
+	}
+	idJSON, err := json.Marshal(id)
+	if err != nil {
+		return nil, false, err
+	}
+	var row string
+	q := fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, table)
+	switch err := sdb.QueryRowContext(ctx, q, string(idJSON)).Scan(&row); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, true, nil
+	case err != nil:
+		return nil, false, Wrap(err, "read "+collection)
+	}
+	raw, ok = parseEngineRow(row)
+	return raw, ok, nil
 }

@@ -108,3 +108,8 @@ func StoredRow(ctx context.Context, db *DB, collection, id string) (string, erro
 	q := fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, t)
 	return row, sdb.QueryRowContext(ctx, q, string(idJSON)).Scan(&row)
 }
+
+// ReadRow is readComputedRow, for tests of reads that bypass the engine.
+func ReadRow(ctx context.Context, db *DB, collection, id string) (raw []byte, ok bool, err error) {
+	return db.readComputedRow(ctx, collection, id)
+}

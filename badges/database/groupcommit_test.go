@@ -70,6 +70,51 @@ func TestEngineRow(t *testing.T) {
 	}
 }
 
+// TestReadRow proves that reading a computed document's row straight from
+// SQLite gives what the engine gives for it, and that a document of
+// another shape is left to the engine.
+func TestReadRow(t *testing.T) {
+	if mongotest.Engine() == nil {
+		t.Skip("needs the embedded engine")
+	}
+	db := mongotest.NewDB(t)
+	ctx := context.Background()
+	c := db.Collection(database.Showcases)
+	for _, rc := range rowCases() {
+		raw, err := database.EncodeComputed(rc.id, rc.rev, rc.doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.InsertOne(ctx, bson.Raw(raw)); err != nil {
+			t.Fatal(err)
+		}
+		want, err := c.FindOne(ctx, database.ByID(rc.id)).Raw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok, err := database.ReadRow(ctx, db, database.Showcases, rc.id)
+		if err != nil || !ok || !bytes.Equal(got, want) {
+			t.Errorf("%q: ReadRow = %.200v, %v, %v; want the engine's %.200v", rc.id, bson.Raw(got), ok, err, want)
+		}
+	}
+	if got, ok, err := database.ReadRow(ctx, db, database.Showcases, "missing"); err != nil || !ok || got != nil {
+		t.Errorf("missing: ReadRow = %v, %v, %v; want nothing, read", got, ok, err)
+	}
+	others := []bson.D{
+		{{Key: "_id", Value: "earlier"}, {Key: "rev", Value: int64(1)}, {Key: "doc", Value: bson.D{{Key: "n", Value: 1}}}},
+		{{Key: "_id", Value: "int32"}, {Key: "rev", Value: int32(1)}, {Key: "data", Value: []byte{5, 0, 0, 0, 0}}},
+		{{Key: "_id", Value: "extra"}, {Key: "rev", Value: int64(1)}, {Key: "data", Value: []byte{5, 0, 0, 0, 0}}, {Key: "x", Value: 1}},
+	}
+	for _, d := range others {
+		if _, err := c.InsertOne(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, err := database.ReadRow(ctx, db, database.Showcases, d[0].Value.(string)); ok || err != nil {
+			t.Errorf("%v: ReadRow read it (%v, %v); want it left to the engine", d[0].Value, ok, err)
+		}
+	}
+}
+
 // TestModify_GroupCommitReadsBack writes computed documents through Modify
 // (new ones, then changes of them) and reads each back through the engine
 // from a fresh connection with no cache: the engine must return exactly

@@ -176,14 +176,29 @@ var validDBName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
 // sqlDB opens (once) the SQLite file behind a database, in WAL mode with a
 // busy timeout, the same way the engine opens it, and with its pragmas:
 // group commit writes through it, so its commits must be as durable as
-// the engine's.
-func (e *Engine) sqlDB(database string) (*sql.DB, error) {
+// the engine's. It has one connection, so its writes are made one at a
+// time.
+func (e *Engine) sqlDB(database string) (*sql.DB, error) { return e.openSQL(database, "", 1) }
+
+// sqlReader is sqlDB for reads of computed documents (see
+// readComputedRow): several connections, which the write-ahead log lets
+// read while another writes.
+func (e *Engine) sqlReader(database string) (*sql.DB, error) {
+	return e.openSQL(database, " read", sqlReaders)
+}
+
+// sqlReaders is how many connections read computed documents at once.
+const sqlReaders = 4
+
+// openSQL opens (once) a handle on a database's SQLite file, kept under
+// the database's name and a suffix no name can have.
+func (e *Engine) openSQL(database, suffix string, conns int) (*sql.DB, error) {
 	if !validDBName.MatchString(database) {
 		return nil, fmt.Errorf("database name %q: only letters, digits, _ and - are allowed", database)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if db, ok := e.sqlDBs[database]; ok {
+	if db, ok := e.sqlDBs[database+suffix]; ok {
 		return db, nil
 	}
 	u := url.URL{Scheme: "file", Path: filepath.Join(e.dir, database+".sqlite"),
@@ -192,8 +207,8 @@ func (e *Engine) sqlDB(database string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(1)
-	e.sqlDBs[database] = db
+	db.SetMaxOpenConns(conns)
+	e.sqlDBs[database+suffix] = db
 	return db, nil
 }
 
@@ -201,9 +216,11 @@ func (e *Engine) sqlDB(database string) (*sql.DB, error) {
 func (e *Engine) forgetDB(database string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if db, ok := e.sqlDBs[database]; ok {
-		_ = db.Close()
-		delete(e.sqlDBs, database)
+	for _, key := range []string{database, database + " read"} {
+		if db, ok := e.sqlDBs[key]; ok {
+			_ = db.Close()
+			delete(e.sqlDBs, key)
+		}
 	}
 	delete(e.tables, database)
 }
