@@ -113,3 +113,14 @@ func StoredRow(ctx context.Context, db *DB, collection, id string) (string, erro
 func ReadRow(ctx context.Context, db *DB, collection, id string) (raw []byte, ok bool, err error) {
 	return db.readComputedRow(ctx, collection, id)
 }
+
+// SyncLevel is SQLite's synchronous setting on the connection group
+// commit writes through: 1 normal, 2 full.
+func SyncLevel(ctx context.Context, e *Engine, database string) (int, error) {
+	sdb, err := e.sqlDB(database)
+	if err != nil {
+		return 0, err
+	}
+	var level int
+	return level, sdb.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&level)
+}

@@ -215,3 +215,43 @@ func mustMarshal(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// BenchmarkModify_Writers changes member-record-sized computed documents,
+// each its own, from several writers at once, as recording a batch does:
+// on the embedded engine their writes share group commits. It reports
+// documents written a second.
+func BenchmarkModify_Writers(b *testing.B) {
+	db := mongotest.NewDB(b)
+	ctx := b.Context()
+	names := make([]string, 100)
+	for i := range names {
+		names[i] = fmt.Sprintf("event-%03d-with-some-detail", i)
+	}
+	for _, writers := range []int{1, 2, 8} {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			b.ReportAllocs()
+			next := 0
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for w := range writers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						id := fmt.Sprint("doc-", (next+w)%1000)
+						err := database.Modify(ctx, db, database.Showcases, id, func(d *tally, _ bool) error {
+							d.N++
+							d.Names = names
+							return nil
+						})
+						if err != nil {
+							b.Error(err)
+						}
+					}()
+				}
+				wg.Wait()
+				next += writers
+			}
+			b.ReportMetric(float64(b.N*writers)/b.Elapsed().Seconds(), "docs/s")
+		})
+	}
+}
