@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/bson/bsontype"
 )
 
 // The embedded engine stores each document as one row of its collection's
@@ -41,7 +40,7 @@ func engineRow(raw bson.Raw) (row, id string, err error) {
 	idStr, ok1 := elems[0].Value().StringValueOK()
 	rev, ok2 := elems[1].Value().Int64OK()
 	subtype, data, ok3 := elems[2].Value().BinaryOK()
-	if !ok1 || !ok2 || !ok3 || subtype != bsontype.BinaryGeneric {
+	if !ok1 || !ok2 || !ok3 || subtype != bson.TypeBinaryGeneric {
 		return "", "", fmt.Errorf("engine row: not a computed document")
 	}
 	// The engine encodes each value with encoding/json, as here: strings
