@@ -35,8 +35,9 @@ type Engine struct {
 	fullSync bool
 
 	mu     sync.Mutex
-	sqlDBs map[string]*sql.DB           // per database, for the index fix and group commit
-	tables map[string]map[string]string // per database, each collection's table (see table)
+	sqlDBs map[string]*sql.DB               // per database, for the index fix and group commit
+	tables map[string]map[string]string     // per database, each collection's table (see table)
+	stmts  map[*sql.DB]map[string]*sql.Stmt // prepared on sqlDBs' handles (see prepared)
 
 	commits groupCommits // per database (see groupcommit.go)
 
@@ -83,7 +84,7 @@ func StartEngine(cfg EngineConfig) (*Engine, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{dir: abs, socket: socket, fdb: fdb, cancel: cancel, done: make(chan struct{}), cleanup: cleanup, fullSync: cfg.FullSync,
-		sqlDBs: map[string]*sql.DB{}, tables: map[string]map[string]string{}, locks: &docLocks{}, keyLocks: &docLocks{}, docs: newDocCache(docCacheBudget)}
+		sqlDBs: map[string]*sql.DB{}, tables: map[string]map[string]string{}, stmts: map[*sql.DB]map[string]*sql.Stmt{}, locks: &docLocks{}, keyLocks: &docLocks{}, docs: newDocCache(docCacheBudget)}
 	go func() {
 		defer close(e.done)
 		_ = fdb.Run(ctx) // returns only after ctx is cancelled

@@ -108,7 +108,11 @@ func (db *DB) readComputedRow(ctx context.Context, collection, id string) (raw b
 	}
 	var row string
 	q := fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, table)
-	switch err := sdb.QueryRowContext(ctx, q, string(idJSON)).Scan(&row); {
+	st, err := db.engine.prepared(ctx, sdb, q)
+	if err != nil {
+		return nil, false, Wrap(err, "read "+collection)
+	}
+	switch err := st.QueryRowContext(ctx, string(idJSON)).Scan(&row); {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, true, nil
 	case err != nil:

@@ -220,8 +220,9 @@ func (e *Engine) forgetDB(database string) {
 	defer e.mu.Unlock()
 	for _, key := range []string{database, database + " read"} {
 		if db, ok := e.sqlDBs[key]; ok {
-			_ = db.Close()
+			_ = db.Close() // closes its prepared statements too
 			delete(e.sqlDBs, key)
+			delete(e.stmts, db)
 		}
 	}
 	delete(e.tables, database)
