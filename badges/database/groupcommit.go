@@ -36,7 +36,7 @@ type commitWrite struct {
 	insert bool  // a new document, else a replace of revision rev
 	rev    int64 // 0 matches a document stored without one (see AtRev)
 
-	done bool  // written; false for an insert of an existing _id or a replace of none
+	done bool  // written; false for an insert of an existing _id or a replace of another revision
 	err  error // why it was not written
 	next chan bool
 }
@@ -71,9 +71,9 @@ func (g *groupCommits) of(database string) *groupCommit {
 // commitComputed writes a computed document in stored form (see
 // encodeComputed) in a group commit, as a new document or as the change
 // of revision rev; done is false when another writer came first (an
-// insert of an existing document, a replace of another revision). handled is false when the document cannot be written this way
-// (a collection the engine has no table for yet): the caller writes it
-// through the engine.
+// insert of an existing document, a replace of another revision). handled
+// is false when the document cannot be written this way (a collection the
+// engine has no table for yet): the caller writes it through the engine.
 func (db *DB) commitComputed(ctx context.Context, collection string, insert bool, rev int64, next bson.Raw) (done, handled bool, err error) {
 	sdb, err := db.engine.sqlDB(db.Name())
 	if err != nil {
