@@ -211,6 +211,9 @@ func testRestart(t *testing.T, fullSync bool) {
 	if want := map[bool]int{false: 1, true: 2}[fullSync]; err != nil || level != want {
 		t.Errorf("group commit's synchronous level = %d, %v; want %d", level, err, want)
 	}
+	if want := map[bool]int{false: 2, true: 8}[fullSync]; db.RecordWriters() != want {
+		t.Errorf("RecordWriters = %d, want %d", db.RecordWriters(), want)
+	}
 	stop(e, db)
 
 	e, db = start()
