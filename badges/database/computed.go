@@ -81,6 +81,17 @@ func modifyOnce[T any](ctx context.Context, db *DB, collection, id string, chang
 // false when another writer came first.
 func (db *DB) writeComputed(ctx context.Context, collection, id string, exists bool, rev int64, next bson.Raw) (done bool, err error) {
 	c, key := db.Collection(collection), docKey(db.Name(), collection, id)
+	if db.engine != nil {
+		done, handled, err := db.commitComputed(ctx, collection, !exists, rev, next)
+		if handled {
+			if done {
+				db.docs.put(key, next)
+			} else {
+				db.docs.forget(key)
+			}
+			return done, err
+		}
+	}
 	if !exists {
 		_, err := c.InsertOne(ctx, next)
 		if IsDuplicate(err) {
@@ -118,6 +129,11 @@ func (db *DB) readComputed(ctx context.Context, collection, id string, forChange
 			return raw, true, nil
 		}
 	}
+	if db.engine != nil {
+		if raw, ok, err := db.readComputedRow(ctx, collection, id); ok || err != nil {
+			return db.keepRead(key, raw, forChange), false, err
+		}
+	}
 	raw, err = db.Collection(collection).FindOne(ctx, ByID(id)).Raw()
 	switch {
 	case IsNoDocuments(err):
@@ -125,11 +141,16 @@ func (db *DB) readComputed(ctx context.Context, collection, id string, forChange
 	case err != nil:
 		return nil, false, Wrap(err, "read "+collection)
 	}
-	if forChange {
-		raw = slices.Clone(raw)
+	return db.keepRead(key, slices.Clone(raw), forChange), false, nil
+}
+
+// keepRead keeps a document read for a change in the cache (see
+// readComputed) and returns it.
+func (db *DB) keepRead(key string, raw bson.Raw, forChange bool) bson.Raw {
+	if forChange && raw != nil {
 		db.docs.put(key, raw)
 	}
-	return raw, false, nil
+	return raw
 }
 
 // ReadComputed reads a computed document; found is false when there is

@@ -32,8 +32,14 @@ type Engine struct {
 	// cleanup removes the socket's directory when it is a temporary one.
 	cleanup func() error
 
+	fullSync bool
+
 	mu     sync.Mutex
-	sqlDBs map[string]*sql.DB // per database, for the index fix
+	sqlDBs map[string]*sql.DB               // per database, for the index fix and group commit
+	tables map[string]map[string]string     // per database, each collection's table (see table)
+	stmts  map[*sql.DB]map[string]*sql.Stmt // prepared on sqlDBs' handles (see prepared)
+
+	commits groupCommits // per database (see groupcommit.go)
 
 	locks    *docLocks // shared by every connection to this engine
 	keyLocks *docLocks // likewise
@@ -78,8 +84,9 @@ func StartEngine(cfg EngineConfig) (*Engine, error) {
 		return nil, errors.Join(fmt.Errorf("start embedded database: %w", err), cleanup())
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Engine{dir: abs, socket: socket, fdb: fdb, cancel: cancel, done: make(chan struct{}), cleanup: cleanup,
-		sqlDBs: map[string]*sql.DB{}, locks: &docLocks{}, keyLocks: &docLocks{}, docs: newDocCache(docCacheBudget), changes: newChanges()}
+	e := &Engine{dir: abs, socket: socket, fdb: fdb, cancel: cancel, done: make(chan struct{}), cleanup: cleanup, fullSync: cfg.FullSync,
+		sqlDBs: map[string]*sql.DB{}, tables: map[string]map[string]string{}, stmts: map[*sql.DB]map[string]*sql.Stmt{}, locks: &docLocks{}, keyLocks: &docLocks{},
+		docs: newDocCache(docCacheBudget), changes: newChanges()}
 	go func() {
 		defer close(e.done)
 		_ = fdb.Run(ctx) // returns only after ctx is cancelled

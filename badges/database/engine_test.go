@@ -201,6 +201,19 @@ func testRestart(t *testing.T, fullSync bool) {
 		stop(e, db)
 		t.Fatal(err)
 	}
+	// A computed document goes by group commit, whose connection must
+	// sync as the engine's do.
+	if err := database.Modify(ctx, db, database.Showcases, id, func(d *tally, _ bool) error { d.N = 7; return nil }); err != nil {
+		stop(e, db)
+		t.Fatal(err)
+	}
+	level, err := database.SyncLevel(ctx, e, name)
+	if want := map[bool]int{false: 1, true: 2}[fullSync]; err != nil || level != want {
+		t.Errorf("group commit's synchronous level = %d, %v; want %d", level, err, want)
+	}
+	if want := map[bool]int{false: 2, true: 8}[fullSync]; db.RecordWriters() != want {
+		t.Errorf("RecordWriters = %d, want %d", db.RecordWriters(), want)
+	}
 	stop(e, db)
 
 	e, db = start()
@@ -214,6 +227,9 @@ func testRestart(t *testing.T, fullSync bool) {
 	}
 	if got.ID != id || got.Name != "Grace" {
 		t.Fatalf("after restart got %+v", got)
+	}
+	if d, found, err := database.ReadComputed[tally](ctx, db, database.Showcases, id); err != nil || !found || d.N != 7 {
+		t.Fatalf("computed document after restart: %+v, %v, %v", d, found, err)
 	}
 	if plan := mustPlan(t, e, name, "members"); !planUsesFix(plan) {
 		t.Fatalf("after restart the plan is %q", plan)

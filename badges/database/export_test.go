@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 )
@@ -75,4 +76,51 @@ func (e *Engine) IDQueryPlan(ctx context.Context, database, collection string) (
 		return "", err
 	}
 	return detail, nil
+}
+
+// EncodeComputed is encodeComputed, for tests of the stored form.
+func EncodeComputed[T any](id string, rev int64, doc T) ([]byte, error) {
+	return encodeComputed(id, rev, doc)
+}
+
+// EngineRow is engineRow, for tests of the engine's row format.
+func EngineRow(raw []byte) (string, error) {
+	row, _, err := engineRow(raw)
+	return row, err
+}
+
+// StoredRow reads the engine's row text of a document by _id straight
+// from SQLite.
+func StoredRow(ctx context.Context, db *DB, collection, id string) (string, error) {
+	sdb, err := db.engine.sqlDB(db.Name())
+	if err != nil {
+		return "", err
+	}
+	t, err := db.engine.table(ctx, db.Name(), sdb, collection)
+	if err != nil {
+		return "", err
+	}
+	idJSON, err := json.Marshal(id)
+	if err != nil {
+		return "", err
+	}
+	var row string
+	q := fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, t)
+	return row, sdb.QueryRowContext(ctx, q, string(idJSON)).Scan(&row)
+}
+
+// ReadRow is readComputedRow, for tests of reads that bypass the engine.
+func ReadRow(ctx context.Context, db *DB, collection, id string) (raw []byte, ok bool, err error) {
+	return db.readComputedRow(ctx, collection, id)
+}
+
+// SyncLevel is SQLite's synchronous setting on the connection group
+// commit writes through: 1 normal, 2 full.
+func SyncLevel(ctx context.Context, e *Engine, database string) (int, error) {
+	sdb, err := e.sqlDB(database)
+	if err != nil {
+		return 0, err
+	}
+	var level int
+	return level, sdb.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&level)
 }
