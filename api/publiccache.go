@@ -26,14 +26,16 @@ const (
 	// A credential never changes but for its revocation, which the pages
 	// learn from the verifier's status check (fresh within a second); a
 	// record found stale by it is read again. Records are large (the
-	// signed JSON and JWT), hence the lower bound on their number.
-	credentialTTL     = 10 * time.Minute
-	credentialEntries = 5000
+	// signed JSON and JWT, and the document decoded from the JSON), so
+	// they are bounded by the bytes they hold: at 100,000 credentials a
+	// bound of 5,000 records held over 100 MiB.
+	credentialTTL   = 10 * time.Minute
+	credentialBytes = 32 << 20
 )
 
 // publicCache holds what the public pages read.
 type publicCache struct {
-	credentials  *ttlCache[*shownCredential]
+	credentials  *sizedCache[*shownCredential]
 	visibility   *ttlCache[issuer.Visibility] // the member's choice, fresh as consent is
 	earned       *ttlCache[time.Time]         // when a credential was earned, for lists of holders
 	members      *ttlCache[*badges.Member]
@@ -53,7 +55,7 @@ type publicCache struct {
 
 func newPublicCache() *publicCache {
 	return &publicCache{
-		credentials:  newTTLCache[*shownCredential](credentialTTL, credentialEntries),
+		credentials:  newSizedCache(credentialTTL, credentialBytes, (*shownCredential).size),
 		visibility:   newTTLCache[issuer.Visibility](memberTTL, cacheEntries),
 		earned:       newTTLCache[time.Time](credentialTTL, cacheEntries),
 		members:      newTTLCache[*badges.Member](memberTTL, cacheEntries),
@@ -75,6 +77,17 @@ func newPublicCache() *publicCache {
 type shownCredential struct {
 	*issuer.Credential
 	doc ob3.Credential
+}
+
+// shownRecordBytes is what a credential record holds besides its JSON and
+// JWT: its other fields, the decoded document's structure and the cache's
+// own entry.
+const shownRecordBytes = 2 << 10
+
+// size is the memory a shown credential holds, estimated from its signed
+// forms: the decoded document copies about the JSON's strings again.
+func (s *shownCredential) size() int {
+	return 2*len(s.JSON) + len(s.JWT) + shownRecordBytes
 }
 
 func (s *Server) credential(ctx context.Context, id string) (*shownCredential, error) {
