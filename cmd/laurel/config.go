@@ -58,7 +58,7 @@ const maxUploadBytes = 8 << 20
 // Go runtime's count. minMemoryLimitMiB is below any working heap: a
 // lower limit would only make the collector run without end.
 const (
-	defaultMemoryLimitMiB = 200
+	defaultMemoryLimitMiB = 160
 	minMemoryLimitMiB     = 64
 )
 
