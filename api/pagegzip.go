@@ -3,8 +3,10 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -20,8 +22,9 @@ import (
 // takes gzipped.
 const pageGzipKey = "laurel.pageGzip"
 
-// pageGzipBytes bounds the compressed pages kept in memory.
-const pageGzipBytes = 32 << 20
+// pageGzipBytes bounds the compressed pages kept in memory: a credential
+// page is about 2.4 KiB gzipped, so this keeps some 6,000 of them.
+const pageGzipBytes = 16 << 20
 
 // pageGzip compresses a page route's answers: a page (the client asks for
 // HTML) is left to serveBlob, which serves its kept gzip; anything else
@@ -45,19 +48,30 @@ func acceptsGzip(r *http.Request) bool {
 
 // keptGzip is b compressed, from kept or made once.
 func keptGzip(kept *blobCache, b blob) ([]byte, error) {
-	z, err := kept.get(b.etag, func() ([]byte, error) {
-		var buf bytes.Buffer
-		w, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(b.data); err != nil {
-			return nil, err
-		}
-		if err := w.Close(); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
-	})
+	z, err := kept.get(b.etag, func() ([]byte, error) { return gzipPage(b.data) })
 	return z.data, err
+}
+
+// pageWriters keeps gzip writers for reuse: a new one allocates about a
+// megabyte of compressor state, which made three quarters of what the
+// credential page allocated while its pages were first compressed, and
+// so of the collector's work under -memory-limit.
+var pageWriters = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed) // a valid level: no error
+	return w
+}}
+
+// gzipPage compresses a page with a writer from pageWriters.
+func gzipPage(data []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	w := pageWriters.Get().(*gzip.Writer)
+	defer pageWriters.Put(w)
+	w.Reset(&buf)
+	if _, err := w.Write(data); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

@@ -22,20 +22,32 @@ const (
 	memberKeep    = 10 * time.Minute // while the member is known not to have changed
 	definitionTTL = 5 * time.Second  // issuers and achievements
 	cacheEntries  = 50000
-	imageBytes    = 64 << 20 // generated images kept in memory
-	artBytes      = 32 << 20 // badge art decoded for previews
+	// Members and their endorsements are records of a few KiB, and an
+	// entry past its lifetime stays until the cache is full: 50,000 of
+	// them could hold 100 MiB. Fresh within seconds, 10,000 serve 2,000
+	// pages a second of different members.
+	recordEntries = 10000
+	// Generated images and decoded art: a QR code is under 1 KiB and a
+	// preview image about 100 KiB, so 16 MiB keeps some 150 previews
+	// with their QR codes while the caches together stay well under the
+	// runtime's -memory-limit.
+	imageBytes = 16 << 20
+	artBytes   = 16 << 20
 
 	// A credential never changes but for its revocation, which the pages
 	// learn from the verifier's status check (fresh within a second); a
 	// record found stale by it is read again. Records are large (the
-	// signed JSON and JWT), hence the lower bound on their number.
-	credentialTTL     = 10 * time.Minute
-	credentialEntries = 5000
+	// signed JSON and JWT, and the document decoded from the JSON: about
+	// 10 KiB for the load's credentials, many times more with a long
+	// description or embedded art), so they are bounded by the bytes they
+	// hold rather than by their number.
+	credentialTTL   = 10 * time.Minute
+	credentialBytes = 32 << 20
 )
 
 // publicCache holds what the public pages read.
 type publicCache struct {
-	credentials  *ttlCache[*shownCredential]
+	credentials  *sizedCache[*shownCredential]
 	visibility   *ttlCache[issuer.Visibility] // the member's choice, fresh as consent is
 	earned       *ttlCache[time.Time]         // when a credential was earned, for lists of holders
 	members      *ttlCache[*badges.Member]
@@ -55,15 +67,15 @@ type publicCache struct {
 
 func newPublicCache() *publicCache {
 	return &publicCache{
-		credentials:  newTTLCache[*shownCredential](credentialTTL, credentialEntries),
+		credentials:  newSizedCache(credentialTTL, credentialBytes, (*shownCredential).size),
 		visibility:   newTTLCache[issuer.Visibility](memberTTL, cacheEntries),
 		earned:       newTTLCache[time.Time](credentialTTL, cacheEntries),
-		members:      newTTLCache[*badges.Member](memberTTL, cacheEntries),
+		members:      newTTLCache[*badges.Member](memberTTL, recordEntries),
 		achievements: newTTLCache[*badges.Achievement](definitionTTL, cacheEntries),
 		profiles:     newTTLCache[*issuer.Profile](definitionTTL, cacheEntries),
 		issuerBadges: newTTLCache[[]*badges.Achievement](definitionTTL, 1000),
 		rules:        newTTLCache[map[string]*badges.Rule](definitionTTL, 1000),
-		endorsements: newTTLCache[receivedEndorsements](definitionTTL, cacheEntries),
+		endorsements: newTTLCache[receivedEndorsements](definitionTTL, recordEntries),
 		directories:  newTTLCache[[]badges.ListedMember](definitionTTL, 1000),
 		frontDoor:    newTTLCache[[]communitySummary](definitionTTL, 1),
 		images:       newBlobCache(imageBytes),
@@ -78,6 +90,17 @@ type shownCredential struct {
 	*issuer.Credential
 	doc  ob3.Credential
 	kept atomic.Pointer[keptPage] // its page's facts and last rendering (credentialpage_kept.go)
+}
+
+// shownRecordBytes is what a credential record holds besides its JSON and
+// JWT: its other fields, the decoded document's structure and the cache's
+// own entry.
+const shownRecordBytes = 2 << 10
+
+// size is the memory a shown credential holds, estimated from its signed
+// forms: the decoded document copies about the JSON's strings again.
+func (s *shownCredential) size() int {
+	return 2*len(s.JSON) + len(s.JWT) + shownRecordBytes
 }
 
 func (s *Server) credential(ctx context.Context, id string) (*shownCredential, error) {

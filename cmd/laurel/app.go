@@ -71,6 +71,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.getenv("GOGC") == "" {
 		debug.SetGCPercent(m.Config.GCPercent)
 	}
+	if m.getenv("GOMEMLIMIT") == "" && m.Config.MemoryLimitMiB > 0 {
+		debug.SetMemoryLimit(int64(m.Config.MemoryLimitMiB) << 20)
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)

@@ -137,6 +137,9 @@ func startForLoad(ctx context.Context, getenv func(string) string, stderr io.Wri
 	m.getenv = getenv
 	m.Config.Addr, m.Config.DataDir, m.Config.LogLevel, m.Config.VerifyRate = "127.0.0.1:0", dir, "warn", 0
 	m.Config.VerifyInFlight = 0
+	// The load generator shares the process, so the server's default
+	// memory limit would count its allocation too and slow both.
+	m.Config.MemoryLimitMiB = 0
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		os.RemoveAll(dir)
