@@ -42,7 +42,7 @@ const (
 	// description or embedded art), so they are bounded by the bytes they
 	// hold rather than by their number.
 	credentialTTL   = 10 * time.Minute
-	credentialBytes = 32 << 20
+	credentialBytes = 64 << 20
 )
 
 // publicCache holds what the public pages read.
@@ -97,10 +97,15 @@ type shownCredential struct {
 // own entry.
 const shownRecordBytes = 2 << 10
 
+// keptPageBytes is what the record's kept page adds once it has been
+// viewed (credentialpage_kept.go): the rendered page, 7–14 KiB, and the
+// facts it was rendered from.
+const keptPageBytes = 16 << 10
+
 // size is the memory a shown credential holds, estimated from its signed
 // forms: the decoded document copies about the JSON's strings again.
 func (s *shownCredential) size() int {
-	return 2*len(s.JSON) + len(s.JWT) + shownRecordBytes
+	return 2*len(s.JSON) + len(s.JWT) + shownRecordBytes + keptPageBytes
 }
 
 func (s *Server) credential(ctx context.Context, id string) (*shownCredential, error) {
