@@ -61,6 +61,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	credentials := fs.Int("credentials", 20, "verify: distinct credentials to send in turn")
 	members := fs.Int("members", 5000, "activities: members of the community")
 	useWrk := fs.Bool("wrk", false, "verify, pages: load with wrk, in a process of its own, and measure a bare Echo handler the same way first (the machine's ceiling)")
+	wrkThreads := fs.Int("wrk-threads", 1, "with -wrk: wrk's threads (one leaves the other core of a two-core machine to the server)")
 	alg := fs.String("alg", "", "the issuer's VC-JWT algorithm: RS256, ES256 or EdDSA (default: the issuer default, RS256)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (with no -url, the server's work is in it too)")
 	fs.Usage = func() { fmt.Fprint(stdout, loadUsage); fs.PrintDefaults() }
@@ -79,8 +80,8 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		// the same way so that it takes no more of the machine than needed.
 		debug.SetGCPercent(400)
 	}
-	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *credentials < 1 || *members < 2 || *duration <= 0 || (*proof != "jwt" && *proof != "di") {
-		return fmt.Errorf("load: -rows, -credentials and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -proof jwt or di")
+	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *credentials < 1 || *members < 2 || *duration <= 0 || *wrkThreads < 1 || (*proof != "jwt" && *proof != "di") {
+		return fmt.Errorf("load: -rows, -credentials and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -wrk-threads positive, -proof jwt or di")
 	}
 	if *alg != "" && !slices.Contains([]string{"RS256", "ES256", "EdDSA"}, *alg) {
 		return fmt.Errorf("load: -alg must be RS256, ES256 or EdDSA, not %q", *alg)
@@ -93,7 +94,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		defer stop()
 		*url, *key = u, k
 	}
-	c := &loadClient{base: *url, key: *key, wrk: *useWrk, alg: *alg, http: &http.Client{Timeout: 10 * time.Minute,
+	c := &loadClient{base: *url, key: *key, wrk: *useWrk, wrkThreads: *wrkThreads, alg: *alg, http: &http.Client{Timeout: 10 * time.Minute,
 		Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
@@ -150,10 +151,11 @@ func startForLoad(ctx context.Context, getenv func(string) string, stderr io.Wri
 }
 
 type loadClient struct {
-	base, key string
-	alg       string // the issuer's VC-JWT algorithm; empty for the default
-	http      *http.Client
-	wrk       bool // load with wrk instead of Go clients
+	base, key  string
+	alg        string // the issuer's VC-JWT algorithm; empty for the default
+	http       *http.Client
+	wrk        bool // load with wrk instead of Go clients
+	wrkThreads int
 }
 
 // send makes an authenticated request with a raw body and decodes the

@@ -44,7 +44,7 @@ func (c *loadClient) pages(ctx context.Context, rows, batch, concurrency int, d 
 		for i, id := range sample {
 			reqs[i] = wrkRequest{method: http.MethodGet, path: "/credentials/" + id, accept: "text/html"}
 		}
-		return compareWithCeiling(ctx, c.base, reqs, page, "text/html; charset=UTF-8", concurrency, d, stdout, label)
+		return c.compareWithCeiling(ctx, reqs, page, "text/html; charset=UTF-8", concurrency, d, stdout, label)
 	}
 	n, err := measure(ctx, concurrency, d, stdout, label, func(i int) (time.Duration, error) {
 		return c.getOnce(ctx, "/credentials/"+sample[i%len(sample)], "text/html")

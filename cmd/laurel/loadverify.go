@@ -49,7 +49,7 @@ func (c *loadClient) verify(ctx context.Context, proof string, credentials, conc
 		for i, b := range bodies {
 			reqs[i] = wrkRequest{method: http.MethodPost, path: "/api/v1/verify", contentType: "application/json", body: b}
 		}
-		return compareWithCeiling(ctx, c.base, reqs, report, "application/json", concurrency, d, stdout, label)
+		return c.compareWithCeiling(ctx, reqs, report, "application/json", concurrency, d, stdout, label)
 	}
 	n, err := measure(ctx, concurrency, d, stdout, label, func(i int) (time.Duration, error) {
 		return c.verifyOnce(ctx, bodies[i%len(bodies)])

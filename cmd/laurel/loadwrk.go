@@ -42,11 +42,11 @@ func (r wrkResult) String() string {
 // errNoWrk says how to get the load generator.
 var errNoWrk = errors.New("load: wrk is not installed; scripts/install-deps --load-tools installs it")
 
-// compareWithCeiling measures reqs against Laurel at base with wrk, and
+// compareWithCeiling measures reqs against the Laurel at c.base with wrk, and
 // the same requests against a bare Echo handler answering with sample (the
 // bytes Laurel answered), so that the figure reads as a share of what this
 // machine's HTTP stack allows. Both runs are printed under label.
-func compareWithCeiling(ctx context.Context, base string, reqs []wrkRequest, sample []byte, sampleType string, concurrency int, d time.Duration, stdout io.Writer, label string) error {
+func (c *loadClient) compareWithCeiling(ctx context.Context, reqs []wrkRequest, sample []byte, sampleType string, concurrency int, d time.Duration, stdout io.Writer, label string) error {
 	if _, err := exec.LookPath("wrk"); err != nil {
 		return errNoWrk
 	}
@@ -54,13 +54,13 @@ func compareWithCeiling(ctx context.Context, base string, reqs []wrkRequest, sam
 	if err != nil {
 		return err
 	}
-	ceiling, err := runWrk(ctx, url, reqs, concurrency, d)
+	ceiling, err := runWrk(ctx, url, reqs, c.wrkThreads, concurrency, d)
 	stop()
 	if err != nil {
 		return fmt.Errorf("load: bare Echo: %w", err)
 	}
 	fmt.Fprintf(stdout, "%s, bare Echo handler (the ceiling): %v\n", label, ceiling)
-	got, err := runWrk(ctx, base, reqs, concurrency, d)
+	got, err := runWrk(ctx, c.base, reqs, c.wrkThreads, concurrency, d)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
@@ -91,9 +91,9 @@ func startCeiling(sample []byte, contentType string) (url string, stop func(), e
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
 }
 
-// runWrk runs wrk against base for d from concurrency connections on two
-// threads, sending reqs in turn, and reads its report.
-func runWrk(ctx context.Context, base string, reqs []wrkRequest, concurrency int, d time.Duration) (wrkResult, error) {
+// runWrk runs wrk against base for d from concurrency connections on
+// threads threads, sending reqs in turn, and reads its report.
+func runWrk(ctx context.Context, base string, reqs []wrkRequest, threads, concurrency int, d time.Duration) (wrkResult, error) {
 	dir, err := os.MkdirTemp("", "laurel-wrk-")
 	if err != nil {
 		return wrkResult{}, err
@@ -103,7 +103,7 @@ func runWrk(ctx context.Context, base string, reqs []wrkRequest, concurrency int
 	if err := os.WriteFile(script, wrkScript(reqs), 0o600); err != nil {
 		return wrkResult{}, err
 	}
-	cmd := exec.CommandContext(ctx, "wrk", "-t", "2", "-c", strconv.Itoa(concurrency),
+	cmd := exec.CommandContext(ctx, "wrk", "-t", strconv.Itoa(threads), "-c", strconv.Itoa(concurrency),
 		"-d", fmt.Sprintf("%ds", max(1, int(d.Seconds()))), "--latency", "--timeout", "10s", "-s", script, base)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
