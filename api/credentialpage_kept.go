@@ -131,7 +131,8 @@ func (s *Server) serveCredentialPage(c echo.Context, v *credentialView) error {
 			return fmt.Errorf("render credential: %w", err)
 		}
 		rendered := *k
-		rendered.state, rendered.page = st, newBlob(buf.Bytes())
+		// Kept at its size: the buffer was grown for rendering.
+		rendered.state, rendered.page = st, newBlob(bytes.Clone(buf.Bytes()))
 		v.kept.CompareAndSwap(k, &rendered)
 		k = &rendered
 	}
