@@ -105,13 +105,13 @@ func (o *Outbox) now() time.Time {
 // then wakes the worker. The request that causes a message waits only for
 // this; a key queued before is one message.
 func (o *Outbox) Notify(ctx context.Context, ns ...Notification) error {
+	composed, err := o.composeAll(ctx, ns)
+	if err != nil {
+		return err
+	}
 	ms := make([]*Message, 0, len(ns))
 	seen := map[string]bool{}
-	for _, n := range ns {
-		m, err := o.compose(ctx, n)
-		if err != nil {
-			return err
-		}
+	for _, m := range composed {
 		if !seen[m.ID] {
 			seen[m.ID] = true
 			ms = append(ms, m)
