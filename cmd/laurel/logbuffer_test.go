@@ -1,36 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 )
-
-// lockedBuffer is a buffer the timed flush may write to while the test
-// reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestLogBuffer: lines are passed on in order, a warning at once with the
 // lines before it, and whatever waits on Flush.
 func TestLogBuffer(t *testing.T) {
-	var out lockedBuffer
+	var out syncBuffer // the timed flush may write while the test reads
 	buf := &logBuffer{w: &out}
 	log := slog.New(flushingHandler{slog.NewTextHandler(buf, nil), buf}).With("app", "laurel")
 	log.Info("first")
