@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"fmt"
 	"reflect"
 	"slices"
 
@@ -125,17 +124,16 @@ func (s *Server) serveCredentialPage(c echo.Context, v *credentialView) error {
 	k := s.keptFacts(v)
 	st := v.pageState(s)
 	if k.page.data == nil || !k.state.equal(st) {
-		var buf bytes.Buffer
-		buf.Grow(max(len(k.page.data), 16<<10))
-		if err := s.pages["credential"].ExecuteTemplate(&buf, "layout", k.facts.page(st)); err != nil {
-			return fmt.Errorf("render credential: %w", err)
+		page, err := s.render("credential", k.facts.page(st))
+		if err != nil {
+			return err
 		}
 		rendered := *k
-		// Kept at its size: the buffer was grown for rendering.
-		rendered.state, rendered.page = st, newBlob(bytes.Clone(buf.Bytes()))
+		// Kept at its size, not in the room the buffer grew to.
+		page.data = bytes.Clone(page.data)
+		rendered.state, rendered.page = st, page
 		v.kept.CompareAndSwap(k, &rendered)
 		k = &rendered
 	}
-	c.Response().Header().Set("Vary", "Accept")
-	return serveBlob(c, k.page, echo.MIMETextHTMLCharsetUTF8, "")
+	return servePage(c, k.page)
 }

@@ -62,15 +62,30 @@ func parsePages() (map[string]*template.Template, error) {
 // renderPage renders into a buffer first, so that a template error becomes
 // a clean error response rather than half a page.
 func (s *Server) renderPage(c echo.Context, status int, name string, data any) error {
+	page, err := s.render(name, data)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusOK {
+		c.Response().Header().Set("Vary", "Accept")
+		return c.HTMLBlob(status, page.data)
+	}
+	return servePage(c, page)
+}
+
+// render renders a page into a blob.
+func (s *Server) render(name string, data any) (blob, error) {
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+		return blob{}, fmt.Errorf("render %s: %w", name, err)
 	}
+	return newBlob(buf.Bytes()), nil
+}
+
+// servePage answers with a rendered page, or 304 Not Modified.
+func servePage(c echo.Context, page blob) error {
 	c.Response().Header().Set("Vary", "Accept")
-	if status != http.StatusOK {
-		return c.HTMLBlob(status, buf.Bytes())
-	}
-	return serveBlob(c, newBlob(buf.Bytes()), echo.MIMETextHTMLCharsetUTF8, "")
+	return serveBlob(c, page, echo.MIMETextHTMLCharsetUTF8, "")
 }
 
 // serveBlob answers with generated content and its entity tag, or 304 Not
