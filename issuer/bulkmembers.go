@@ -2,7 +2,6 @@ package issuer
 
 import (
 	"context"
-	"sync"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -86,30 +85,15 @@ func (s *Service) bulkImportRows(ctx context.Context, issuerID string, emails []
 // time; found[i] is nil when emails[i] is no member's address yet.
 func (s *Service) membersByEmail(ctx context.Context, issuerID string, emails []string) (found []*badges.Member, err error) {
 	found = make([]*badges.Member, len(emails))
-	errs := make([]error, len(emails))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(bulkLookups, len(emails)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				page, err := s.deps.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: emails[i]})
-				if errs[i] = err; err == nil && len(page.Items) == 1 {
-					found[i] = page.Items[0]
-				}
-			}
-		}()
-	}
-	for i := range emails {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	err = badges.Parallel(ctx, len(emails), bulkLookups, func(i int) error {
+		page, err := s.deps.Members.Members(ctx, badges.MemberFilter{IssuerID: issuerID, Email: emails[i]})
+		if err == nil && len(page.Items) == 1 {
+			found[i] = page.Items[0]
 		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return found, nil
 }

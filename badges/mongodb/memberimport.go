@@ -2,9 +2,7 @@ package mongodb
 
 import (
 	"context"
-	"errors"
 	"slices"
-	"sync"
 
 	"github.com/laurel-badges/laurel/badges"
 )
@@ -66,7 +64,7 @@ func (s *MemberService) ImportMembers(ctx context.Context, issuerID string, rows
 // the slugs of the new members apart.
 func (s *MemberService) plan(ctx context.Context, issuerID string, rows []badges.ImportRow, dryRun bool) ([]plannedRow, error) {
 	plan := make([]plannedRow, len(rows))
-	if err := forEach(ctx, len(rows), func(i int) (err error) {
+	if err := badges.Parallel(ctx, len(rows), importWorkers, func(i int) (err error) {
 		plan[i], err = s.planRow(ctx, issuerID, rows[i], dryRun)
 		return err
 	}); err != nil {
@@ -105,42 +103,6 @@ func (s *MemberService) spreadSlugs(ctx context.Context, plan []plannedRow) {
 			p.err = s.checkValue(ctx, p, badges.UniqueValue{Field: badges.FieldSlug, Value: p.new.Slug})
 		}
 	}
-}
-
-// forEach runs f for 0..n-1 on a few goroutines and returns the first
-// error.
-func forEach(ctx context.Context, n int, f func(i int) error) error {
-	next := make(chan int)
-	errs := make(chan error, importWorkers)
-	var wg sync.WaitGroup
-	for range min(importWorkers, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if err := f(i); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	var err error
-feed:
-	for i := range n {
-		select {
-		case next <- i:
-		case err = <-errs:
-			break feed
-		case <-ctx.Done():
-			err = ctx.Err()
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	close(errs)
-	return errors.Join(err, <-errs)
 }
 
 // planRow decides what a row does and whether it would conflict, without
