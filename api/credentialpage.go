@@ -50,7 +50,7 @@ func (s *Server) credentialView(ctx context.Context, id string) (*credentialView
 	}
 	// The status line is the verifier's verdict on the VC-JWT, which needs
 	// no network for Laurel's own credentials.
-	if v.report, err = s.svc.Verifier.Verify(ctx, verifier.Input{Data: []byte(cred.JWT)}); err != nil {
+	if v.report, err = s.svc.Verifier.Verify(ctx, cred.verification()); err != nil {
 		return nil, err
 	}
 	if v.report.Credential.Revoked && !cred.Revoked() {

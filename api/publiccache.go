@@ -12,6 +12,7 @@ import (
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/issuer"
 	"github.com/laurel-badges/laurel/issuer/ob3"
+	"github.com/laurel-badges/laurel/verifier"
 )
 
 // The public pages read the same few records again and again: a shared
@@ -85,11 +86,13 @@ func newPublicCache() *publicCache {
 }
 
 // shownCredential is a credential with its signed document decoded once,
-// as the public pages read it.
+// as the public pages read it, and its VC-JWT read once for the
+// verification made at every view.
 type shownCredential struct {
 	*issuer.Credential
-	doc  ob3.Credential
-	kept atomic.Pointer[keptPage] // its page's facts and last rendering (credentialpage_kept.go)
+	doc   ob3.Credential
+	token *verifier.Token          // nil when the VC-JWT cannot be read: each view then says why
+	kept  atomic.Pointer[keptPage] // its page's facts and last rendering (credentialpage_kept.go)
 }
 
 // shownRecordBytes is what a credential record holds besides its JSON and
@@ -103,9 +106,24 @@ const shownRecordBytes = 2 << 10
 const keptPageBytes = 16 << 10
 
 // size is the memory a shown credential holds, estimated from its signed
-// forms: the decoded document copies about the JSON's strings again.
+// forms: the decoded document copies about the JSON's strings again, and
+// the token read says what it holds.
 func (s *shownCredential) size() int {
-	return 2*len(s.JSON) + len(s.JWT) + shownRecordBytes + keptPageBytes
+	n := 2*len(s.JSON) + len(s.JWT) + shownRecordBytes + keptPageBytes
+	if s.token != nil {
+		n += s.token.Size()
+	}
+	return n
+}
+
+// verification is what the credential's views verify: the token read
+// once, or, when it could not be read, the VC-JWT itself, so that the
+// report says what is wrong with it.
+func (s *shownCredential) verification() verifier.Input {
+	if s.token != nil {
+		return verifier.Input{Token: s.token}
+	}
+	return verifier.Input{Data: []byte(s.JWT)}
 }
 
 func (s *Server) credential(ctx context.Context, id string) (*shownCredential, error) {
@@ -118,6 +136,7 @@ func (s *Server) credential(ctx context.Context, id string) (*shownCredential, e
 		if err := json.Unmarshal(cred.JSON, &sc.doc); err != nil {
 			return nil, fmt.Errorf("read stored credential %s: %w", id, err)
 		}
+		sc.token, _ = verifier.ReadToken(cred.JWT)
 		return sc, nil
 	})
 }

@@ -91,24 +91,39 @@ func (a *Awarder) now() time.Time { return a.Now().UTC() }
 
 // memberIssuer returns the community a member belongs to.
 func (a *Awarder) memberIssuer(ctx context.Context, memberID string) (string, error) {
-	now := a.now()
-	a.knownMu.Lock()
-	k, ok := a.known[memberID]
-	a.knownMu.Unlock()
-	if ok && now.Before(k.until) {
-		return k.issuerID, nil
+	if issuerID, ok := a.knownIssuer(memberID); ok {
+		return issuerID, nil
 	}
 	m, err := a.Members.Member(ctx, memberID)
 	if err != nil {
 		return "", err
 	}
-	a.knownMu.Lock()
-	if a.known == nil || len(a.known) >= knownMembers {
-		a.known = map[string]knownMember{}
-	}
-	a.known[memberID] = knownMember{issuerID: m.IssuerID, until: now.Add(knownMemberTTL)}
-	a.knownMu.Unlock()
+	a.know(m.IssuerID, []string{memberID})
 	return m.IssuerID, nil
+}
+
+// knownIssuer is the community of a member known lately.
+func (a *Awarder) knownIssuer(memberID string) (string, bool) {
+	a.knownMu.Lock()
+	k, ok := a.known[memberID]
+	a.knownMu.Unlock()
+	if ok && a.now().Before(k.until) {
+		return k.issuerID, true
+	}
+	return "", false
+}
+
+// know remembers members of a community.
+func (a *Awarder) know(issuerID string, memberIDs []string) {
+	until := a.now().Add(knownMemberTTL)
+	a.knownMu.Lock()
+	defer a.knownMu.Unlock()
+	for _, id := range memberIDs {
+		if a.known == nil || len(a.known) >= knownMembers {
+			a.known = map[string]knownMember{}
+		}
+		a.known[id] = knownMember{issuerID: issuerID, until: until}
+	}
 }
 
 // evaluate checks the rules that relevant selects against a record and

@@ -3,6 +3,8 @@ package badges
 import (
 	"cmp"
 	"context"
+	"maps"
+	"slices"
 	"sync"
 )
 
@@ -39,6 +41,7 @@ func (a *Awarder) prefetchMembers(ctx context.Context, issuerID string, ins []Ac
 			todo = append(todo, in)
 		}
 	}
+	todo = a.indexedMembers(ctx, issuerID, todo, found)
 	if len(todo) < 2 {
 		return found
 	}
@@ -67,6 +70,38 @@ func (a *Awarder) prefetchMembers(ctx context.Context, issuerID string, ins []Ac
 	close(next)
 	wg.Wait()
 	return found
+}
+
+// indexedMembers finds the members of todo named by an id not known
+// lately in one pass over the community's member index, instead of a read
+// each, and records them in found; it returns the rest of todo, for the
+// lookups one by one. If the index cannot answer (being rebuilt, say),
+// those lookups say why.
+func (a *Awarder) indexedMembers(ctx context.Context, issuerID string, todo []ActivityInput, found map[string]string) []ActivityInput {
+	var ids []string
+	for _, in := range todo {
+		if _, known := a.knownIssuer(in.MemberID); in.MemberID != "" && !known {
+			ids = append(ids, in.MemberID)
+		}
+	}
+	if len(ids) < 2 {
+		return todo
+	}
+	members, err := a.Members.MemberNames(ctx, issuerID, ids)
+	if err != nil || len(members) == 0 {
+		return todo
+	}
+	a.know(issuerID, slices.Collect(maps.Keys(members)))
+	var rest []ActivityInput
+	for _, in := range todo {
+		if _, ok := members[in.MemberID]; ok && in.MemberID != "" {
+			key, _ := memberKey(in)
+			found[key] = in.MemberID
+			continue
+		}
+		rest = append(rest, in)
+	}
+	return rest
 }
 
 // resolveMember finds the member an activity names, in members first (how

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -211,29 +212,53 @@ func clip(s string, n int) string {
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-// plainJSON deep-copies decoded JSON, turning json.Number into float64 as
-// a plain json.Unmarshal would have; it is much cheaper than encoding and
-// decoding again.
+// plainJSON is decoded JSON with every json.Number a float64, as a plain
+// json.Unmarshal would have made it (or its text, when it is not one).
+// Only the objects and arrays that hold a number are copied; the rest is
+// shared with v, which must be left as it is, as everything a verification
+// reads is.
 func plainJSON(v any) any {
+	p, _ := plain(v)
+	return p
+}
+
+// plain is plainJSON, saying whether anything was changed.
+func plain(v any) (any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
-		m := make(map[string]any, len(x))
+		var m map[string]any
 		for k, e := range x {
-			m[k] = plainJSON(e)
+			if p, changed := plain(e); changed {
+				if m == nil {
+					m = maps.Clone(x)
+				}
+				m[k] = p
+			}
 		}
-		return m
+		if m == nil {
+			return x, false
+		}
+		return m, true
 	case []any:
-		s := make([]any, len(x))
+		var s []any
 		for i, e := range x {
-			s[i] = plainJSON(e)
+			if p, changed := plain(e); changed {
+				if s == nil {
+					s = slices.Clone(x)
+				}
+				s[i] = p
+			}
 		}
-		return s
+		if s == nil {
+			return x, false
+		}
+		return s, true
 	case json.Number:
 		f, err := x.Float64()
 		if err != nil {
-			return x.String()
+			return x.String(), true
 		}
-		return f
+		return f, true
 	}
-	return v
+	return v, false
 }

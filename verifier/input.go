@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/laurel-badges/laurel/badges"
 	"github.com/laurel-badges/laurel/badges/jsondepth"
@@ -39,6 +40,10 @@ func (rr *readResult) add(id string, o Outcome, msg string) {
 // not one in any format.
 func (v *run) read(ctx context.Context, in Input) (*readResult, error) {
 	switch {
+	case in.Token != nil && (len(in.Data) > 0 || in.URL != ""):
+		return nil, badges.Errorf(badges.EINVALID, "Give the credential once: as data, as a URL or as a token read before.")
+	case in.Token != nil:
+		return jwtRead("jwt", in.Token.cred), nil
 	case len(in.Data) > 0 && in.URL != "":
 		return nil, badges.Errorf(badges.EINVALID, "Give either the credential or its URL, not both.")
 	case in.URL != "":
@@ -186,16 +191,24 @@ func readJWT(data []byte, format string) (*readResult, error) {
 	if len(data) > MaxJWTSize {
 		return nil, badges.Errorf(badges.ETOOLARGE, "The VC-JWT is larger than %d MiB.", MaxJWTSize>>20)
 	}
-	t, err := ob3.ParseJWT(string(data))
+	return readToken(string(data), format)
+}
+
+// readToken is readJWT of a token held as a string, which the token read
+// keeps rather than a copy.
+func readToken(token, format string) (*readResult, error) {
+	t, err := ob3.ParseJWT(token)
 	if err != nil {
 		return nil, badges.Errorf(badges.EINVALID, "This looks like a JWT but cannot be read: %s.", jwtReason(err))
 	}
 	if jsondepth.Of(t.RawPayload, MaxJSONDepth) > MaxJSONDepth {
 		return nil, badges.Errorf(badges.EINVALID, "The VC-JWT payload is nested deeper than %d levels.", MaxJSONDepth)
 	}
-	// A copy in plain JSON form (numbers as float64), the form the JSON-LD
-	// and schema code read; the token keeps its own for the claims check.
-	doc, ok := plainJSON(t.Credential).(map[string]any)
+	// The plain JSON form (numbers as float64), which the JSON-LD and
+	// schema code read, sharing what has no number with the token's own,
+	// which the claims check reads.
+	p, copied := plain(t.Credential)
+	doc, ok := p.(map[string]any)
 	if !ok {
 		return nil, badges.Errorf(badges.EINVALID, "The VC-JWT payload cannot be read.")
 	}
@@ -207,7 +220,11 @@ func readJWT(data []byte, format string) (*readResult, error) {
 	}
 	if !t.VC11 {
 		// The registered claims belong to the JWT, not to the credential: an
-		// embedded proof was made before they were added.
+		// embedded proof was made before they were added. The token keeps
+		// them in its own copy of the top level.
+		if !copied {
+			doc = maps.Clone(doc)
+		}
 		for _, claim := range []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"} {
 			delete(doc, claim)
 		}
@@ -226,10 +243,10 @@ func jwtRead(format string, c *credential) *readResult {
 
 // looksLikeJWS reports whether b has the shape of a compact JWS: three
 // base64url parts joined by dots.
-func looksLikeJWS(b []byte) bool {
+func looksLikeJWS[T string | []byte](b T) bool {
 	dots := 0
-	for _, c := range b {
-		if c == '.' {
+	for i := range len(b) {
+		if c := b[i]; c == '.' {
 			dots++
 		} else if !base64URL[c] {
 			return false

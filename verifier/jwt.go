@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 
@@ -122,6 +123,9 @@ func sameOrigin(a, b string) bool {
 	return err1 == nil && err2 == nil && ua.Scheme == ub.Scheme && ua.Host != "" && strings.EqualFold(ua.Host, ub.Host)
 }
 
+// keyBuffers hold the memo keys of kidURLKey between lookups.
+var keyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
 // kidURLKey fetches the key a kid URL names: a single JWK, a JWK set (the
 // key whose kid matches, or its only key), or a verification method
 // document. The key read from a document is remembered with it.
@@ -131,7 +135,12 @@ func (v *run) kidURLKey(ctx context.Context, kid string) (jwk.Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("could not fetch the key: %w", err)
 	}
-	memoKey := append([]byte(kid+"\x00"), body...)
+	// Keys are remembered by kid and document; the lookup's key is built
+	// in a buffer kept for the next one.
+	buf := keyBuffers.Get().(*[]byte)
+	defer keyBuffers.Put(buf)
+	memoKey := append(append(append((*buf)[:0], kid...), 0), body...)
+	*buf = memoKey
 	if k, ok := v.jwtKeys.get(memoKey); ok {
 		return k, nil
 	}

@@ -122,12 +122,13 @@ type Report struct {
 	unreached map[int]string
 }
 
-// Input is what to verify: Data (a compact JWS, JSON, a baked PNG or SVG) or
-// a URL to fetch it from. Email, when set, is checked against the
-// credential's recipient.
+// Input is what to verify: Data (a compact JWS, JSON, a baked PNG or SVG),
+// a URL to fetch it from, or a VC-JWT read before (see ReadToken). Email,
+// when set, is checked against the credential's recipient.
 type Input struct {
 	Data  []byte
 	URL   string
+	Token *Token
 	Email string
 }
 
@@ -202,7 +203,9 @@ func (v *Verifier) Verify(ctx context.Context, in Input) (*Report, error) {
 	if read.ob2 != nil {
 		return run.verifyOB2(ctx, read, in.Email), nil
 	}
-	r := &Report{Format: read.format, Checks: read.checks}
+	// Room for the checks a credential usually gets, so that adding them
+	// does not copy the list again and again.
+	r := &Report{Format: read.format, Checks: append(make([]Check, 0, typicalChecks), read.checks...)}
 	if read.cred != nil && !isOB2(read.cred.doc) {
 		r.Version = OpenBadges3
 	}
@@ -221,6 +224,9 @@ func (v *Verifier) Verify(ctx context.Context, in Input) (*Report, error) {
 	r.finish()
 	return r, nil
 }
+
+// typicalChecks is about how many checks a report of one credential has.
+const typicalChecks = 16
 
 // maxFetches bounds the network requests of one verification, since the
 // credential itself names the URLs (keys, status lists, endorsers' keys).

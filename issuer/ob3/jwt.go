@@ -81,8 +81,11 @@ type JWT struct {
 	// VC11 is set when the credential came from a "vc" claim.
 	VC11 bool
 
-	Token        string // the compact serialization, surrounding space trimmed
-	SigningInput string // base64url(header) "." base64url(payload)
+	Token string // the compact serialization, surrounding space trimmed
+	// SigningInput is base64url(header) "." base64url(payload), as the
+	// signature's input takes it: made once when the token is read, not
+	// on every verification.
+	SigningInput []byte
 	RawHeader    []byte // decoded header JSON
 	RawPayload   []byte // decoded payload JSON
 	Signature    []byte
@@ -193,7 +196,7 @@ func ParseJWT(token string) (*JWT, error) {
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("%w: want 3 dot-separated parts, got %d", ErrJWTMalformed, len(parts))
 	}
-	t := &JWT{Token: token, SigningInput: parts[0] + "." + parts[1]}
+	t := &JWT{Token: token, SigningInput: []byte(token[:len(parts[0])+1+len(parts[1])])}
 	var err error
 	if t.RawHeader, err = jwtB64.DecodeString(parts[0]); err != nil {
 		return nil, fmt.Errorf("%w: header: %v", ErrJWTMalformed, err)
@@ -326,7 +329,7 @@ func (t *JWT) Verify(key jwk.Key, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrJWTAlgorithm, err)
 	}
-	if err := verifier.Verify([]byte(t.SigningInput), t.Signature, pub); err != nil {
+	if err := verifier.Verify(t.SigningInput, t.Signature, pub); err != nil {
 		return fmt.Errorf("%w: %v", ErrJWTSignature, err)
 	}
 	return t.checkClaims(now)

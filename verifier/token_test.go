@@ -1,0 +1,136 @@
+package verifier
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+
+	"github.com/laurel-badges/laurel/badges"
+)
+
+// A token read once reports, at each verification, exactly what the
+// token given as data reports: expiry, revocation and the signature are
+// checked again every time, and verifying leaves the token as it was.
+func TestVerifier_ReadToken(t *testing.T) {
+	li := MustLaurelIssuer(t, "RS256", laurelNow)
+	now := laurelNow
+	v := MustVerifier(t, Options{Local: li, Now: func() time.Time { return now }})
+	until := laurelNow.Add(24 * time.Hour)
+	_, token := li.credential("ada@example.org", activeIndex, until)
+	li.publishStatusList()
+
+	read, err := ReadToken(token + "\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, read.cred)
+	same := func(when string, wantVerdict Verdict) {
+		t.Helper()
+		kept := MustVerify(t, v, Input{Token: read})
+		given := MustVerify(t, v, Input{Data: []byte(token)})
+		if !reflect.DeepEqual(kept, given) {
+			dump(t, kept)
+			dump(t, given)
+			t.Fatalf("%s: the token read once reports otherwise than the token given", when)
+		}
+		if kept.Verdict != wantVerdict {
+			dump(t, kept)
+			t.Fatalf("%s: verdict %s, want %s", when, kept.Verdict, wantVerdict)
+		}
+	}
+	same("at first", Valid)
+	now = until.Add(time.Hour)
+	same("after it expired", Invalid)
+	now = laurelNow
+	li.publishStatusList(activeIndex)
+	same("after it was revoked", Invalid)
+	li.publishStatusList()
+	same("once restored", Valid)
+	if after := snapshot(t, read.cred); after != before {
+		t.Errorf("verifying changed the token read:\nbefore %s\nafter  %s", before, after)
+	}
+
+	tampered, err := ReadToken(tamperJWT(t, token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := MustVerify(t, v, Input{Token: tampered}); r.Verdict != Invalid || r.firstOf(Fail).ID != CheckProof {
+		dump(t, r)
+		t.Errorf("a tampered token read once: %s", r.Verdict)
+	}
+	if read.Size() < len(read.cred.jwt.RawPayload) {
+		t.Errorf("Size %d is less than the payload alone", read.Size())
+	}
+}
+
+func TestReadToken_Refuses(t *testing.T) {
+	f := newOB2Fixture(t)
+	ob2 := f.sign(t, f.assertion("https://example.org/assertions/1", "SignedBadge"), jwa.RS256)
+	for _, tc := range []struct {
+		name, token string
+		code        string
+	}{
+		{"empty", "", badges.EINVALID},
+		{"JSON", `{"@context":[]}`, badges.EINVALID},
+		{"two parts", "eyJhbGciOiJSUzI1NiJ9.e30", badges.EINVALID},
+		{"not base64url", "eyJhbGciOiJSUzI1NiJ9.e30.a+b", badges.EINVALID},
+		{"bad payload", "eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln", badges.EINVALID},
+		{"an Open Badges 2.0 signed assertion", ob2, badges.EINVALID},
+		{"too large", strings.Repeat("a", MaxJWTSize+1), badges.ETOOLARGE},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadToken(tc.token)
+			if badges.ErrorCode(err) != tc.code {
+				t.Fatalf("got %v, want %s", err, tc.code)
+			}
+		})
+	}
+}
+
+func TestVerify_TokenWithOtherInput(t *testing.T) {
+	li := MustLaurelIssuer(t, "RS256", laurelNow)
+	v := MustVerifier(t, Options{Local: li})
+	_, token := li.credential("ada@example.org", activeIndex, time.Time{})
+	read, err := ReadToken(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []Input{{Token: read, Data: []byte(token)}, {Token: read, URL: "https://example.org/c/1"}} {
+		if _, err := v.Verify(t.Context(), in); badges.ErrorCode(err) != badges.EINVALID {
+			t.Errorf("%+v: got %v, want %s", in, err, badges.EINVALID)
+		}
+	}
+}
+
+// plainJSON turns numbers into float64 and copies only what holds one:
+// what it leaves alone is shared, and the input is never changed.
+func TestPlainJSON_CopiesOnlyWhatHasNumbers(t *testing.T) {
+	dec := json.NewDecoder(strings.NewReader(`{"n":1,"text":{"a":"b"},"list":[{"x":2.5},"s"],"deep":{"k":[1e400]}}`))
+	dec.UseNumber()
+	var in map[string]any
+	if err := dec.Decode(&in); err != nil {
+		t.Fatal(err)
+	}
+	orig, _ := json.Marshal(in)
+	out := plainJSON(in).(map[string]any)
+	want := map[string]any{"n": 1.0, "text": map[string]any{"a": "b"}, "list": []any{map[string]any{"x": 2.5}, "s"}, "deep": map[string]any{"k": []any{"1e400"}}}
+	if !reflect.DeepEqual(out, want) {
+		t.Fatalf("got %#v\nwant %#v", out, want)
+	}
+	if now, _ := json.Marshal(in); string(now) != string(orig) {
+		t.Errorf("the input changed: %s, was %s", now, orig)
+	}
+	if reflect.ValueOf(out["text"]).UnsafePointer() != reflect.ValueOf(in["text"]).UnsafePointer() {
+		t.Error("an object without numbers was copied")
+	}
+	if reflect.ValueOf(out).UnsafePointer() == reflect.ValueOf(in).UnsafePointer() {
+		t.Error("an object with a number was not copied")
+	}
+	if got, changed := plain("text"); got != "text" || changed {
+		t.Errorf("plain(text) = %v, %v", got, changed)
+	}
+}
