@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -190,4 +191,32 @@ func snapshot(t *testing.T, c *credential) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// FuzzReadToken: a token read once is what Verify reads from the same
+// bytes given as data, and a Token is made only of what Verify reads as
+// an Open Badges 3.0 VC-JWT; anything else is a *badges.Error.
+func FuzzReadToken(f *testing.F) {
+	li := MustLaurelIssuer(f, "EdDSA", laurelNow)
+	_, token := li.credential("ada@example.org", activeIndex, time.Time{})
+	for _, seed := range []string{token, " " + token + "\n", "a.b.c", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "eyJhbGciOiJSUzI1NiJ9.W10.c2ln", "{}", ""} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		read, err := ReadToken(s)
+		given, sniffErr := sniff([]byte(s))
+		if err != nil {
+			var be *badges.Error
+			if !errors.As(err, &be) {
+				t.Fatalf("ReadToken: %v, not a *badges.Error", err)
+			}
+			return
+		}
+		if sniffErr != nil || given.format != "jwt" || given.ob2 != nil {
+			t.Fatalf("ReadToken read what Verify refuses: %v", sniffErr)
+		}
+		if !reflect.DeepEqual(read.cred.doc, given.cred.doc) || !reflect.DeepEqual(read.cred.jwt, given.cred.jwt) {
+			t.Fatal("ReadToken read otherwise than Verify")
+		}
+	})
 }
