@@ -39,6 +39,9 @@ at a time, and prints the throughput.
 With -wrk, verify and pages load the server with wrk, a load generator in
 a process of its own, and first load a bare Echo handler answering the
 same bytes the same way: the figure is then also a share of that ceiling.
+With -rate as well, the connections offer about that many requests a
+second instead of as many as are answered: the latency at that load,
+rather than at saturation.
 
 Without -url it starts a Laurel of its own (no verify limits) on a
 temporary embedded database, which it deletes afterwards. With -url, that
@@ -62,6 +65,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	members := fs.Int("members", 5000, "activities: members of the community")
 	useWrk := fs.Bool("wrk", false, "verify, pages: load with wrk, in a process of its own, and measure a bare Echo handler the same way first (the machine's ceiling)")
 	wrkThreads := fs.Int("wrk-threads", 1, "with -wrk: wrk's threads (one leaves the other core of a two-core machine to the server)")
+	rate := fs.Int("rate", 0, "with -wrk: offer about this many requests a second in all, each connection waiting between a response and its next request, to measure latency at a given load rather than at saturation; 0 = as fast as answered")
 	alg := fs.String("alg", "", "the issuer's VC-JWT algorithm: RS256, ES256 or EdDSA (default: the issuer default, RS256)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (with no -url, the server's work is in it too)")
 	fs.Usage = func() { fmt.Fprint(stdout, loadUsage); fs.PrintDefaults() }
@@ -80,8 +84,11 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		// the same way so that it takes no more of the machine than needed.
 		debug.SetGCPercent(400)
 	}
-	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *credentials < 1 || *members < 2 || *duration <= 0 || *wrkThreads < 1 || (*proof != "jwt" && *proof != "di") {
-		return fmt.Errorf("load: -rows, -credentials and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -wrk-threads positive, -proof jwt or di")
+	if *rows < 1 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *credentials < 1 || *members < 2 || *duration <= 0 || *wrkThreads < 1 || *rate < 0 || (*proof != "jwt" && *proof != "di") {
+		return fmt.Errorf("load: -rows, -credentials and -concurrency must be positive, -batch between 1 and 10000, -duration positive, -wrk-threads positive, -rate zero or more, -proof jwt or di")
+	}
+	if *rate > 0 && !*useWrk {
+		return fmt.Errorf("load: -rate paces wrk: give -wrk too")
 	}
 	if *alg != "" && !slices.Contains([]string{"RS256", "ES256", "EdDSA"}, *alg) {
 		return fmt.Errorf("load: -alg must be RS256, ES256 or EdDSA, not %q", *alg)
@@ -94,7 +101,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		defer stop()
 		*url, *key = u, k
 	}
-	c := &loadClient{base: *url, key: *key, wrk: *useWrk, wrkThreads: *wrkThreads, alg: *alg, http: &http.Client{Timeout: 10 * time.Minute,
+	c := &loadClient{base: *url, key: *key, wrk: *useWrk, wrkThreads: *wrkThreads, rate: *rate, alg: *alg, http: &http.Client{Timeout: 10 * time.Minute,
 		Transport: &http.Transport{MaxIdleConnsPerHost: *concurrency}}}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
@@ -156,6 +163,7 @@ type loadClient struct {
 	http       *http.Client
 	wrk        bool // load with wrk instead of Go clients
 	wrkThreads int
+	rate       int // with wrk: requests a second to offer in all; 0 = as fast as answered
 }
 
 // send makes an authenticated request with a raw body and decodes the

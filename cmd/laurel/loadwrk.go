@@ -54,13 +54,13 @@ func (c *loadClient) compareWithCeiling(ctx context.Context, reqs []wrkRequest, 
 	if err != nil {
 		return err
 	}
-	ceiling, err := runWrk(ctx, url, reqs, c.wrkThreads, concurrency, d)
+	ceiling, err := runWrk(ctx, url, reqs, c.wrkThreads, concurrency, c.rate, d)
 	stop()
 	if err != nil {
 		return fmt.Errorf("load: bare Echo: %w", err)
 	}
 	fmt.Fprintf(stdout, "%s, bare Echo handler (the ceiling): %v\n", label, ceiling)
-	got, err := runWrk(ctx, c.base, reqs, c.wrkThreads, concurrency, d)
+	got, err := runWrk(ctx, c.base, reqs, c.wrkThreads, concurrency, c.rate, d)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
@@ -92,15 +92,22 @@ func startCeiling(sample []byte, contentType string) (url string, stop func(), e
 }
 
 // runWrk runs wrk against base for d from concurrency connections on
-// threads threads, sending reqs in turn, and reads its report.
-func runWrk(ctx context.Context, base string, reqs []wrkRequest, threads, concurrency int, d time.Duration) (wrkResult, error) {
+// threads threads, sending reqs in turn, and reads its report. With rate
+// above zero the connections are paced to offer about rate requests a
+// second together (see wrkScript); otherwise each sends its next request
+// as soon as the last is answered.
+func runWrk(ctx context.Context, base string, reqs []wrkRequest, threads, concurrency, rate int, d time.Duration) (wrkResult, error) {
 	dir, err := os.MkdirTemp("", "laurel-wrk-")
 	if err != nil {
 		return wrkResult{}, err
 	}
 	defer os.RemoveAll(dir)
 	script := filepath.Join(dir, "requests.lua")
-	if err := os.WriteFile(script, wrkScript(reqs), 0o600); err != nil {
+	var pause float64 // milliseconds each connection waits between a response and its next request
+	if rate > 0 {
+		pause = 1000 * float64(concurrency) / float64(rate)
+	}
+	if err := os.WriteFile(script, wrkScript(reqs, pause), 0o600); err != nil {
 		return wrkResult{}, err
 	}
 	cmd := exec.CommandContext(ctx, "wrk", "-t", strconv.Itoa(threads), "-c", strconv.Itoa(concurrency),
@@ -113,8 +120,13 @@ func runWrk(ctx context.Context, base string, reqs []wrkRequest, threads, concur
 }
 
 // wrkScript is a Lua script that makes wrk send reqs in turn. The
-// requests are formatted in init, once wrk knows the Host header.
-func wrkScript(reqs []wrkRequest) []byte {
+// requests are formatted in init, once wrk knows the Host header. With a
+// pause above zero, each connection waits that many milliseconds after a
+// response before its next request: wrk counts delays in whole
+// milliseconds, so the script waits the whole milliseconds below or above
+// at random, averaging the pause. The wait comes on top of the response
+// time, so the rate offered is a little under concurrency/pause.
+func wrkScript(reqs []wrkRequest, pause float64) []byte {
 	var b bytes.Buffer
 	b.WriteString("local raw = {\n")
 	for _, r := range reqs {
@@ -144,6 +156,17 @@ request = function()
   return reqs[(i % #reqs) + 1]
 end
 `)
+	if pause > 0 {
+		fmt.Fprintf(&b, `local pause = %.4f
+delay = function()
+  local whole = math.floor(pause)
+  if math.random() < pause - whole then
+    return whole + 1
+  end
+  return whole
+end
+`, pause)
+	}
 	return b.Bytes()
 }
 

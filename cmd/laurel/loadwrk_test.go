@@ -44,7 +44,7 @@ func TestWrkScript(t *testing.T) {
 	got := string(wrkScript([]wrkRequest{
 		{method: "POST", path: "/api/v1/verify", contentType: "application/json", body: []byte(`{"credential":"a\"b\\c"}` + "\n\xff")},
 		{method: "GET", path: "/credentials/x", accept: "text/html"},
-	}))
+	}, 0))
 	for _, want := range []string{
 		`{"POST", "/api/v1/verify", {["Content-Type"] = "application/json", }, "{\034credential\034:\034a\092\034b\092\092c\034}\010\255"},`,
 		`{"GET", "/credentials/x", {["Accept"] = "text/html", }, nil},`,
@@ -53,6 +53,15 @@ func TestWrkScript(t *testing.T) {
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("script lacks %s:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "delay") {
+		t.Errorf("a script without a pause waits:\n%s", got)
+	}
+	paced := string(wrkScript([]wrkRequest{{method: "GET", path: "/"}}, 1.6))
+	for _, want := range []string{"local pause = 1.6000", "delay = function()", "math.floor(pause)"} {
+		if !strings.Contains(paced, want) {
+			t.Errorf("paced script lacks %s:\n%s", want, paced)
 		}
 	}
 }
