@@ -81,11 +81,8 @@ type JWT struct {
 	// VC11 is set when the credential came from a "vc" claim.
 	VC11 bool
 
-	Token string // the compact serialization, surrounding space trimmed
-	// SigningInput is base64url(header) "." base64url(payload), as the
-	// signature's input takes it: made once when the token is read, not
-	// on every verification.
-	SigningInput []byte
+	Token        string // the compact serialization, surrounding space trimmed
+	SigningInput []byte // base64url(header) "." base64url(payload), made once when read
 	RawHeader    []byte // decoded header JSON
 	RawPayload   []byte // decoded payload JSON
 	Signature    []byte
