@@ -80,7 +80,10 @@ func (a *Awarder) prefetchMembers(ctx context.Context, issuerID string, ins []Ac
 func (a *Awarder) indexedMembers(ctx context.Context, issuerID string, todo []ActivityInput, found map[string]string) []ActivityInput {
 	var ids []string
 	for _, in := range todo {
-		if _, known := a.knownIssuer(in.MemberID); in.MemberID != "" && !known {
+		if in.MemberID == "" {
+			continue
+		}
+		if _, known := a.knownIssuer(in.MemberID); !known {
 			ids = append(ids, in.MemberID)
 		}
 	}
@@ -94,7 +97,7 @@ func (a *Awarder) indexedMembers(ctx context.Context, issuerID string, todo []Ac
 	a.know(issuerID, slices.Collect(maps.Keys(members)))
 	var rest []ActivityInput
 	for _, in := range todo {
-		if _, ok := members[in.MemberID]; ok && in.MemberID != "" {
+		if _, ok := members[in.MemberID]; ok {
 			key, _ := memberKey(in)
 			found[key] = in.MemberID
 			continue

@@ -54,13 +54,13 @@ func (c *loadClient) compareWithCeiling(ctx context.Context, reqs []wrkRequest, 
 	if err != nil {
 		return err
 	}
-	ceiling, err := runWrk(ctx, url, reqs, c.wrkThreads, concurrency, c.rate, d)
+	ceiling, err := c.runWrk(ctx, url, reqs, concurrency, d)
 	stop()
 	if err != nil {
 		return fmt.Errorf("load: bare Echo: %w", err)
 	}
 	fmt.Fprintf(stdout, "%s, bare Echo handler (the ceiling): %v\n", label, ceiling)
-	got, err := runWrk(ctx, c.base, reqs, c.wrkThreads, concurrency, c.rate, d)
+	got, err := c.runWrk(ctx, c.base, reqs, concurrency, d)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
@@ -92,11 +92,11 @@ func startCeiling(sample []byte, contentType string) (url string, stop func(), e
 }
 
 // runWrk runs wrk against base for d from concurrency connections on
-// threads threads, sending reqs in turn, and reads its report. With rate
-// above zero the connections are paced to offer about rate requests a
-// second together (see wrkScript); otherwise each sends its next request
-// as soon as the last is answered.
-func runWrk(ctx context.Context, base string, reqs []wrkRequest, threads, concurrency, rate int, d time.Duration) (wrkResult, error) {
+// c.wrkThreads threads, sending reqs in turn, and reads its report. With
+// c.rate above zero the connections are paced to offer about that many
+// requests a second together (see wrkScript); otherwise each sends its
+// next request as soon as the last is answered.
+func (c *loadClient) runWrk(ctx context.Context, base string, reqs []wrkRequest, concurrency int, d time.Duration) (wrkResult, error) {
 	dir, err := os.MkdirTemp("", "laurel-wrk-")
 	if err != nil {
 		return wrkResult{}, err
@@ -104,13 +104,13 @@ func runWrk(ctx context.Context, base string, reqs []wrkRequest, threads, concur
 	defer os.RemoveAll(dir)
 	script := filepath.Join(dir, "requests.lua")
 	var pause float64 // milliseconds each connection waits between a response and its next request
-	if rate > 0 {
-		pause = 1000 * float64(concurrency) / float64(rate)
+	if c.rate > 0 {
+		pause = 1000 * float64(concurrency) / float64(c.rate)
 	}
 	if err := os.WriteFile(script, wrkScript(reqs, pause), 0o600); err != nil {
 		return wrkResult{}, err
 	}
-	cmd := exec.CommandContext(ctx, "wrk", "-t", strconv.Itoa(threads), "-c", strconv.Itoa(concurrency),
+	cmd := exec.CommandContext(ctx, "wrk", "-t", strconv.Itoa(c.wrkThreads), "-c", strconv.Itoa(concurrency),
 		"-d", fmt.Sprintf("%ds", max(1, int(d.Seconds()))), "--latency", "--timeout", "10s", "-s", script, base)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
